@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises'
+import { parseCommandArgs, choice } from '../args.ts'
+import { EXIT } from '../errors.ts'
+import { findSpecFiles } from '../find-specs.ts'
+import { formatGithub, formatJson, formatText } from '../format-diagnostics.ts'
+import type { FileReport } from '../format-diagnostics.ts'
+import { createPalette, shouldColor } from '../colors.ts'
+import { validateSpecFile } from '../../spec/validate.ts'
+import { builtinCatalog } from '../../plugins/catalog.ts'
+
+const USAGE = `Usage: weir spec validate PATH… [--format text|json|github] [--strict]
+
+Checks pipeline specs (files, or folders searched for *.yaml, *.yml and *.json pipelines).
+  --format   text (default, for people), json (for tools), github (annotations on pull requests)
+  --strict   treat warnings as errors
+Exit: 0 valid, 1 invalid, 2 usage error.
+`
+
+export async function specValidate(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('spec validate', args, {
+    format: { type: 'string' },
+    strict: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  })
+  if (values.help) {
+    process.stdout.write(USAGE)
+    return EXIT.ok
+  }
+  const format = choice('spec validate', 'format', values.format, ['text', 'json', 'github'] as const, 'text')
+  if (positionals.length === 0) {
+    process.stderr.write(USAGE)
+    return EXIT.usage
+  }
+  const files = await findSpecFiles(positionals, 'spec validate')
+  const catalog = builtinCatalog()
+  const reports: FileReport[] = await Promise.all(
+    files.map(async (path) => {
+      const { diagnostics } = await validateSpecFile(path, { plugins: catalog })
+      const text = format === 'text' && diagnostics.length > 0 ? await readFile(path, 'utf8').catch(() => undefined) : undefined
+      return { path, diagnostics, ...(text !== undefined && { text }) }
+    }),
+  )
+  const out = format === 'json' ? formatJson(reports) : format === 'github' ? formatGithub(reports) : formatText(reports, createPalette(shouldColor(process.stdout)))
+  process.stdout.write(out)
+  const failed = reports.some((r) => r.diagnostics.some((d) => d.severity === 'error' || values.strict))
+  return failed ? EXIT.failed : EXIT.ok
+}

@@ -1,0 +1,95 @@
+/**
+ * The three output formats of `weir spec validate`: text for people, JSON for tools (DESIGN.md),
+ * GitHub workflow commands for inline annotations on pull requests.
+ */
+import type { Diagnostic } from '../spec/diagnostics.ts'
+import type { Palette } from './colors.ts'
+
+export interface FileReport {
+  /** The path as the user gave it (or as found under a folder they gave). */
+  readonly path: string
+  readonly diagnostics: readonly Diagnostic[]
+  /** The file's text, for source excerpts; absent when it could not be read. */
+  readonly text?: string
+}
+
+export function formatText(reports: readonly FileReport[], palette: Palette): string {
+  let out = ''
+  for (const report of reports) {
+    const lines = report.text?.split(/\r?\n/)
+    for (const d of report.diagnostics) {
+      const label = d.severity === 'error' ? palette.red(palette.bold('error')) : palette.yellow(palette.bold('warning'))
+      out += `${palette.bold(`${report.path}:${d.line}:${d.column}`)}: ${label} ${palette.bold(d.code)}: ${d.message}\n`
+      const source = lines?.[d.line - 1]
+      if (source !== undefined && source.length <= 500) out += excerpt(source, d, palette)
+    }
+  }
+  return out + summaryLine(reports) + '\n'
+}
+
+function excerpt(source: string, d: Diagnostic, palette: Palette): string {
+  const gutter = String(d.line)
+  const pad = ' '.repeat(gutter.length)
+  const start = d.column - 1
+  const end = d.endLine === d.line && d.endColumn !== undefined && d.endColumn > d.column ? d.endColumn - 1 : source.length
+  const width = Math.max(1, Math.min(end, source.length) - start)
+  const caret = (d.severity === 'error' ? palette.red : palette.yellow)('^'.repeat(width))
+  const shown = source.replace(/\t/g, ' ')
+  return `${palette.dim(`${pad} |`)}\n${palette.dim(`${gutter} |`)} ${shown}\n${palette.dim(`${pad} |`)} ${' '.repeat(start)}${caret}\n`
+}
+
+export function summaryLine(reports: readonly FileReport[]): string {
+  const errors = count(reports, 'error')
+  const warnings = count(reports, 'warning')
+  const badFiles = reports.filter((r) => r.diagnostics.length > 0).length
+  const checked = `${reports.length} file${reports.length === 1 ? '' : 's'} checked`
+  if (errors === 0 && warnings === 0) return `No problems (${checked}).`
+  const parts = []
+  if (errors > 0) parts.push(`${errors} error${errors === 1 ? '' : 's'}`)
+  if (warnings > 0) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`)
+  return `${parts.join(', ')} in ${badFiles} file${badFiles === 1 ? '' : 's'} (${checked})`
+}
+
+function count(reports: readonly FileReport[], severity: Diagnostic['severity']): number {
+  return reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === severity).length, 0)
+}
+
+/** `{"files":[{"path","valid","diagnostics":[…]}]}`, exactly as DESIGN.md specifies. */
+export function formatJson(reports: readonly FileReport[]): string {
+  return JSON.stringify({
+    files: reports.map((r) => ({
+      path: r.path,
+      valid: !r.diagnostics.some((d) => d.severity === 'error'),
+      diagnostics: r.diagnostics.map((d) => ({
+        severity: d.severity,
+        code: d.code,
+        message: d.message,
+        line: d.line,
+        column: d.column,
+        pointer: d.pointer,
+      })),
+    })),
+  }) + '\n'
+}
+
+/** GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`. */
+export function formatGithub(reports: readonly FileReport[]): string {
+  let out = ''
+  for (const r of reports)
+    for (const d of r.diagnostics) {
+      const props = [`file=${escapeProperty(r.path)}`, `line=${d.line}`, `col=${d.column}`]
+      if (d.endLine !== undefined && d.endColumn !== undefined) props.push(`endLine=${d.endLine}`, `endColumn=${d.endColumn}`)
+      props.push(`title=${escapeProperty(`weir ${d.code}`)}`)
+      out += `::${d.severity} ${props.join(',')}::${escapeData(d.message)}\n`
+    }
+  return out + summaryLine(reports) + '\n'
+}
+
+// https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts escaping rules
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}

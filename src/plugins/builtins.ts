@@ -1,0 +1,12 @@
+/**
+ * The built-in plugins. Each descriptor is light (type, config schema, a `create` that imports its
+ * implementation on first use), so listing them costs nothing at CLI start.
+ */
+import type { IoPlugin, TargetPlugin } from './types.ts'
+import { fsIo } from './io/fs/index.ts'
+import { memoryIo } from './io/memory/index.ts'
+import { gcsIo } from './io/gcs/index.ts'
+
+export const builtinIo = [fsIo, memoryIo, gcsIo] as const satisfies readonly IoPlugin<never>[]
+
+export const builtinTargets: readonly TargetPlugin<never>[] = []

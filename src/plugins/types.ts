@@ -1,0 +1,135 @@
+/**
+ * Plugin interfaces: IoManagers, targets and executors. Built-ins implement exactly these, the way a
+ * third-party package would, and register by their `type` in a registry (see registry.ts).
+ */
+import type { JsonSchema, OutputDecl, Pipeline, Task } from '../spec/model.ts'
+
+/** Where a log line goes; every plugin gets one scoped to its run or task. */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void
+  info(message: string, fields?: Record<string, unknown>): void
+  warn(message: string, fields?: Record<string, unknown>): void
+  error(message: string, fields?: Record<string, unknown>): void
+}
+
+/** Identifies one task output inside one run. */
+export interface OutputKey {
+  readonly pipeline: string
+  readonly runId: string
+  readonly taskId: string
+  /**
+   * Overrides where the output is written (a `file://` or `gs://` URI, or a path), as
+   * `weir execute --output-prefix` does; when absent the IoManager derives it from the key.
+   */
+  readonly prefix?: string
+}
+
+/** Where a stored output lives and how to read it back. JSON-serialisable: the run store keeps it. */
+export interface StoredRef {
+  /** `file://…`, `gs://…`, `memory://…` */
+  readonly uri: string
+  /** How the bytes are encoded. */
+  readonly format: 'json' | 'bytes' | 'parquet'
+  /** The IoManager type that wrote it. */
+  readonly io: string
+  readonly sizeBytes?: number
+}
+
+export interface IoContext {
+  readonly signal: AbortSignal
+  readonly log: Logger
+  /** The producing task's declared output (a table output is stored as Parquet). */
+  readonly output: OutputDecl
+}
+
+/**
+ * Moves task outputs between tasks; one instance per named `io:` entry.
+ * @example
+ * const io = fsIo.create({ root: '.weir/data' }, env)
+ * const ref = await io.write({ pipeline: 'p', runId: 'r1', taskId: 'extract' }, rows, ctx)
+ * const rows2 = await io.read(ref, ctx)
+ */
+export interface IoManager {
+  write(key: OutputKey, value: unknown, ctx: IoContext): Promise<StoredRef>
+  read(ref: StoredRef, ctx: IoContext): Promise<unknown>
+}
+
+/** What plugins may know about where they run. */
+export interface PluginEnv {
+  /** Folder that relative paths in plugin config are resolved against (the run's working dir). */
+  readonly cwd: string
+  /** Root of weir's local state (`.weir/` by default). */
+  readonly stateDir: string
+  readonly log: Logger
+}
+
+/** What a package exports to add an IoManager; the built-ins have exactly this shape. */
+export interface IoPlugin<Config = Record<string, unknown>> {
+  /** The spec's `type:` value. */
+  readonly type: string
+  /** JSON Schema of the config (every key but `type`); checked by `spec validate`, with positions. */
+  readonly configSchema: JsonSchema
+  create(config: Config, env: PluginEnv): IoManager
+}
+
+/** One generated file of a target. */
+export interface GeneratedFile {
+  /** Path relative to the output folder. */
+  readonly path: string
+  readonly contents: string
+}
+
+/** Compiles a pipeline into another engine's job definition. Pure: only the caller writes files. */
+export interface TargetPlugin<Config = Record<string, unknown>> {
+  /** The key under `targets:` in the spec and the `--target` value. */
+  readonly name: string
+  readonly configSchema: JsonSchema
+  generate(pipeline: Pipeline, config: Config): GeneratedFile[]
+}
+
+/** Runs one attempt of one task: in this process, or as a `weir execute` subprocess. */
+export interface Executor {
+  runAttempt(request: AttemptRequest): Promise<AttemptOutcome>
+  /** Releases processes, module caches, connections. */
+  close?(): Promise<void>
+}
+
+export interface AttemptRequest {
+  readonly pipeline: Pipeline
+  readonly task: Task
+  readonly runId: string
+  /** 1-based. */
+  readonly attempt: number
+  readonly params: Readonly<Record<string, unknown>>
+  /** Stored outputs of upstream tasks (task id → ref); missing for upstreams that produced none. */
+  readonly upstreamOutputs: Readonly<Record<string, StoredRef>>
+  /** Task values set by upstream tasks (task id → name → value). */
+  readonly upstreamValues: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  /** Aborts on timeout or cancellation. */
+  readonly signal: AbortSignal
+  readonly log: Logger
+  /** Extra fields of the `run` namespace (`run.trigger`, `run.scheduled_at`). */
+  readonly run: { readonly trigger: string; readonly scheduledAt?: string }
+}
+
+/** A structured error: what the run store records and `weir execute` writes as error.json. */
+export interface ErrorInfo {
+  readonly code: string
+  readonly message: string
+  readonly stack?: string
+  /** `user`: the handler or the spec's data; `system`: weir, a plugin, the machine. */
+  readonly origin: 'user' | 'system'
+  /** False for `NonRetryableError` and for failures no retry can fix. */
+  readonly recoverable: boolean
+  readonly timedOut?: boolean
+}
+
+export type AttemptOutcome =
+  | { readonly status: 'succeeded'; readonly output?: StoredRef; readonly values: Readonly<Record<string, unknown>> }
+  | { readonly status: 'failed'; readonly error: ErrorInfo; readonly values: Readonly<Record<string, unknown>> }
+  | { readonly status: 'cancelled'; readonly error?: ErrorInfo }
+
+export interface ExecutorPlugin<Config = Record<string, unknown>> {
+  readonly type: string
+  create(config: Config, env: PluginEnv): Executor
+}

@@ -1,0 +1,175 @@
+/**
+ * Reads a spec file (YAML or JSON) into plain data while keeping the source nodes, so that any
+ * JSON pointer can later be turned into a line and column.
+ */
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, isNode } from 'yaml'
+import type { Document, Node as YamlNode } from 'yaml'
+import type { DiagnosticCode, Finding } from './diagnostics.ts'
+
+/** Larger files are refused: a pipeline spec is hand-written text. */
+export const MAX_SPEC_BYTES = 2 * 1024 * 1024
+/** Aliases resolved per document; stops "billion laughs" expansions long before they cost anything. */
+export const MAX_ALIAS_COUNT = 200
+
+export interface ParsedSpec {
+  readonly text: string
+  readonly doc: Document.Parsed
+  readonly lineCounter: LineCounter
+  /** The document as plain data; undefined when it could not be built. */
+  readonly data: unknown
+}
+
+export interface ParseFailure {
+  readonly code: DiagnosticCode
+  readonly message: string
+  readonly offset: number
+}
+
+export type ParseResult =
+  | { readonly ok: true; readonly spec: ParsedSpec }
+  | { readonly ok: false; readonly failures: readonly ParseFailure[]; readonly text: string; readonly lineCounter: LineCounter }
+
+/** Rejects what is not a text spec before the YAML parser sees it. */
+export function checkSpecBytes(bytes: Uint8Array): ParseFailure | undefined {
+  if (bytes.byteLength > MAX_SPEC_BYTES)
+    return {
+      code: 'FILE_TOO_LARGE',
+      message: `The file is ${bytes.byteLength} bytes; specs are limited to ${MAX_SPEC_BYTES} bytes, so split it into several pipelines.`,
+      offset: 0,
+    }
+  const nul = bytes.indexOf(0)
+  if (nul !== -1)
+    return { code: 'NOT_TEXT', message: 'The file contains NUL bytes and is not a text spec; check the path.', offset: nul }
+  return undefined
+}
+
+/** Parses YAML (JSON is a subset) and collects every syntax error with its offset. */
+export function parseSpecText(text: string): ParseResult {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true })
+  const failures: ParseFailure[] = doc.errors.map((err) => ({
+    code: err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX',
+    message: describeYamlError(err.code, err.message),
+    offset: err.pos[0],
+  }))
+  if (failures.length > 0) return { ok: false, failures, text, lineCounter }
+  let data: unknown
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const aliasLimit = /alias/i.test(message)
+    return {
+      ok: false,
+      text,
+      lineCounter,
+      failures: [
+        {
+          code: aliasLimit ? 'ALIAS_LIMIT' : 'YAML_SYNTAX',
+          message: aliasLimit
+            ? `The document expands more than ${MAX_ALIAS_COUNT} aliases; write the repeated values out or use fewer anchors.`
+            : `The document cannot be read: ${message}.`,
+          offset: 0,
+        },
+      ],
+    }
+  }
+  return { ok: true, spec: { text, doc, lineCounter, data } }
+}
+
+function describeYamlError(code: string, message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '')
+  if (code === 'DUPLICATE_KEY') return `${first}; remove or rename the repeated key.`
+  if (code === 'TAB_AS_INDENT') return `${first}; indent YAML with spaces, not tabs.`
+  return `${first}.`
+}
+
+/** Splits a JSON pointer into unescaped segments. */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return []
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+}
+
+/** Builds a JSON pointer from segments. */
+export function toPointer(segments: readonly (string | number)[]): string {
+  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('')
+}
+
+interface Located {
+  readonly node: YamlNode | undefined
+  readonly key: YamlNode | undefined
+  /** True when the whole pointer was found; false when we stopped at the deepest existing parent. */
+  readonly exact: boolean
+}
+
+/** Finds the YAML node (and its mapping key) for a JSON pointer, or the deepest existing ancestor. */
+export function locateNode(doc: Document.Parsed, pointer: string): Located {
+  let node: unknown = doc.contents
+  let key: YamlNode | undefined
+  for (const segment of pointerSegments(pointer)) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && keyText(p.key) === segment)
+      if (!pair) return { node: node as YamlNode, key, exact: false }
+      key = isNode(pair.key) ? pair.key : undefined
+      node = pair.value ?? pair.key
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)]
+      if (!isNode(item)) return { node: node as YamlNode, key, exact: false }
+      key = undefined
+      node = item
+    } else {
+      return { node: isNode(node) ? node : undefined, key, exact: false }
+    }
+  }
+  return { node: isNode(node) ? node : undefined, key, exact: true }
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value)
+  return undefined
+}
+
+export interface SourceRange {
+  readonly start: number
+  readonly end: number
+}
+
+/** The source range a finding points at, in character offsets. */
+export function rangeOfFinding(spec: ParsedSpec, finding: Finding): SourceRange {
+  const { node, key, exact } = locateNode(spec.doc, finding.pointer)
+  const target = finding.atKey && key ? key : !exact && key ? key : node
+  const range = target?.range
+  if (!range) return { start: 0, end: 0 }
+  const start = range[0]
+  const end = range[1]
+  if (finding.span && exact && isScalar(target) && typeof target.value === 'string') {
+    const narrowed = narrowToSpan(spec.text, start, end, target.value, finding.span)
+    if (narrowed) return narrowed
+  }
+  return { start, end: trimEnd(spec.text, start, end) }
+}
+
+/** Finds the part of a scalar's value in its source, so carets sit under `${{ … }}` exactly. */
+function narrowToSpan(
+  text: string,
+  start: number,
+  end: number,
+  value: string,
+  span: { start: number; end: number },
+): SourceRange | undefined {
+  const piece = value.slice(span.start, span.end)
+  if (piece === '') return undefined
+  const at = text.slice(start, end).indexOf(piece)
+  if (at === -1) return undefined
+  return { start: start + at, end: start + at + piece.length }
+}
+
+/** Block nodes' ranges include trailing newlines; carets should not. */
+function trimEnd(text: string, start: number, end: number): number {
+  let e = end
+  while (e > start && /\s/.test(text[e - 1]!)) e--
+  return e
+}

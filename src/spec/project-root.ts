@@ -1,0 +1,14 @@
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+
+/**
+ * The project a spec belongs to: the nearest folder at or above the spec that holds a package.json
+ * (or a .git); handler modules must resolve inside it. Falls back to the spec's own folder.
+ */
+export function findProjectRoot(specPath: string): string {
+  const start = dirname(specPath)
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) return dir
+    if (dirname(dir) === dir) return start
+  }
+}

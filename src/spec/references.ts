@@ -1,0 +1,95 @@
+/**
+ * `${{ … }}` expressions: finding them in strings and parsing them into references.
+ * The grammar is deliberately tiny (dotted paths), so every engine can honour it identically.
+ */
+import { RUN_FIELDS } from './model.ts'
+import type { Reference, RunField } from './model.ts'
+import { listChoices } from './did-you-mean.ts'
+
+/** One `${{ … }}` occurrence inside a string, with its character span in that string. */
+export interface ExpressionMatch {
+  readonly start: number
+  readonly end: number
+  readonly expression: string
+}
+
+export type ParsedExpression =
+  | { readonly ok: true; readonly ref: Reference }
+  | { readonly ok: false; readonly message: string }
+
+const OPEN = '${{'
+const CLOSE = '}}'
+
+/** Finds every `${{ … }}` in a string; an unterminated one is reported with `end = -1`. */
+export function findExpressions(text: string): ExpressionMatch[] {
+  const found: ExpressionMatch[] = []
+  let from = 0
+  for (;;) {
+    const start = text.indexOf(OPEN, from)
+    if (start === -1) return found
+    const close = text.indexOf(CLOSE, start + OPEN.length)
+    if (close === -1) {
+      found.push({ start, end: -1, expression: text.slice(start + OPEN.length).trim() })
+      return found
+    }
+    found.push({ start, end: close + CLOSE.length, expression: text.slice(start + OPEN.length, close).trim() })
+    from = close + CLOSE.length
+  }
+}
+
+const SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** Parses the inside of `${{ … }}`. */
+export function parseExpression(expression: string): ParsedExpression {
+  if (expression === '') return fail('The expression is empty; write e.g. ${{ tasks.extract.output }}.')
+  const parts = expression.split('.')
+  const bad = parts.find((p) => !SEGMENT.test(p))
+  if (bad !== undefined)
+    return fail(
+      `'${expression}' is not a reference; references are dotted names such as 'tasks.extract.output', 'params.threshold' or 'run.id'.`,
+    )
+  const [namespace, ...rest] = parts as [string, ...string[]]
+  switch (namespace) {
+    case 'tasks':
+      return parseTaskReference(expression, rest)
+    case 'params':
+      if (rest.length !== 1) return fail(`'${expression}' must name one param, as in 'params.threshold'.`)
+      return { ok: true, ref: { kind: 'param', name: rest[0]! } }
+    case 'run':
+      if (rest.length !== 1 || !(RUN_FIELDS as readonly string[]).includes(rest[0]!))
+        return fail(`'${expression}' is not a run field; use ${listChoices(RUN_FIELDS.map((f) => `run.${f}`))}.`)
+      return { ok: true, ref: { kind: 'run', field: rest[0] as RunField } }
+    default:
+      return fail(`'${namespace}' is not a reference namespace in '${expression}'; use 'tasks', 'params' or 'run'.`)
+  }
+}
+
+function parseTaskReference(expression: string, rest: string[]): ParsedExpression {
+  const [taskId, what, ...path] = rest
+  if (taskId === undefined || what === undefined)
+    return fail(`'${expression}' is incomplete; write 'tasks.<id>.output' or 'tasks.<id>.values.<name>'.`)
+  if (what === 'output') return { ok: true, ref: { kind: 'output', taskId, path } }
+  if (what === 'values') {
+    if (path.length !== 1) return fail(`'${expression}' must name one value, as in 'tasks.${taskId}.values.row_count'.`)
+    return { ok: true, ref: { kind: 'value', taskId, name: path[0]! } }
+  }
+  return fail(`'${what}' is not a task field in '${expression}'; use 'tasks.${taskId}.output' or 'tasks.${taskId}.values.<name>'.`)
+}
+
+function fail(message: string): ParsedExpression {
+  return { ok: false, message }
+}
+
+/** Renders a reference back to its expression text, for messages and generated code. */
+export function formatReference(ref: Reference): string {
+  switch (ref.kind) {
+    case 'output':
+      return ['tasks', ref.taskId, 'output', ...ref.path].join('.')
+    case 'value':
+      return `tasks.${ref.taskId}.values.${ref.name}`
+    case 'param':
+      return `params.${ref.name}`
+    case 'run':
+      return `run.${ref.field}`
+  }
+}

@@ -1,0 +1,41 @@
+import { realpathSync } from 'node:fs'
+import { relative, isAbsolute } from 'node:path'
+import type { Rule } from './types.ts'
+import { readModuleExports } from '../module-exports.ts'
+import { resolveHandler } from '../resolve-handler.ts'
+import { suggestFix } from '../did-you-mean.ts'
+import { toPointer } from '../parse.ts'
+
+/** Each `handler:` names an existing module inside the project that has the named export. */
+export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, report }) => {
+  if (!checkHandlers) return
+  for (const [id, task] of view.tasks) {
+    if (typeof task.handler !== 'string') continue
+    const pointer = toPointer(['tasks', id, 'handler'])
+    const resolved = resolveHandler(task.handler, sourcePath)
+    if (!resolved.file) {
+      report({ code: 'HANDLER_NOT_FOUND', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' does not exist (looked for '${relative(projectRoot, resolved.absolute) || '.'}' with .ts/.js extensions); paths are relative to the spec file.` })
+      continue
+    }
+    if (!isInside(projectRoot, realpathSync(resolved.file))) {
+      report({ code: 'HANDLER_OUTSIDE_PROJECT', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' resolves outside the project folder '${projectRoot}'; keep handlers inside the project.` })
+      continue
+    }
+    let exports
+    try {
+      exports = readModuleExports(resolved.file)
+    } catch (error) {
+      report({ code: 'HANDLER_NOT_FOUND', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' cannot be read: ${error instanceof Error ? error.message : String(error)}.` })
+      continue
+    }
+    if (!exports.open && !exports.names.has(resolved.exportName)) {
+      const names = [...exports.names]
+      report({ code: 'HANDLER_EXPORT_MISSING', pointer, message: `Module '${resolved.modulePath}' has no export '${resolved.exportName}' for task '${id}'${suggestFix(resolved.exportName, names, 'its exports', 'it exports nothing; add `export async function ' + (resolved.exportName === 'default' ? 'handler' : resolved.exportName) + '(inputs, ctx) { … }`')}` })
+    }
+  }
+}
+
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}

@@ -1,0 +1,62 @@
+import type { JsonSchema } from '../model.ts'
+import type { Rule } from './types.ts'
+import { entriesOf, isObject } from '../collect.ts'
+import { suggestFix } from '../did-you-mean.ts'
+import { checkAgainstSchema, endSentence } from '../json-schema.ts'
+import { toPointer } from '../parse.ts'
+
+const NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'])
+
+/** Cron expression, timezone, and params of `schedule:`. */
+export const scheduleRule: Rule = async ({ view, report }) => {
+  const schedule = view.data.schedule
+  if (!isObject(schedule)) return
+  let timezoneOk = true
+  if (typeof schedule.timezone === 'string' && !isKnownTimezone(schedule.timezone)) {
+    timezoneOk = false
+    report({ code: 'UNKNOWN_TIMEZONE', pointer: '/schedule/timezone',
+      message: `'${schedule.timezone}' is not an IANA timezone${suggestFix(schedule.timezone, Intl.supportedValuesOf('timeZone').concat('UTC'), 'examples', "use a name such as 'Europe/Berlin' or 'UTC'")}` })
+  }
+  if (typeof schedule.cron === 'string') {
+    const problem = await checkCron(schedule.cron, timezoneOk && typeof schedule.timezone === 'string' ? schedule.timezone : 'UTC')
+    if (problem) report({ code: 'INVALID_CRON', pointer: '/schedule/cron', message: problem })
+  }
+  const params = isObject(view.data.params) ? view.data.params : {}
+  for (const [name, value] of entriesOf(schedule.params)) {
+    const pointer = toPointer(['schedule', 'params', name])
+    const schema = params[name]
+    if (schema === undefined) {
+      report({ code: 'UNKNOWN_PARAM', pointer, atKey: true, message: `Schedule sets unknown param '${name}'${suggestFix(name, Object.keys(params), 'declared params', "declare it under 'params:'")}` })
+      continue
+    }
+    if (typeof schema !== 'boolean' && !isObject(schema)) continue
+    for (const problem of await checkAgainstSchema(value, schema as JsonSchema))
+      report({ code: 'INVALID_VALUE', pointer: pointer + problem.pointer, message: `Schedule param '${name}' does not match its schema: ${endSentence(problem.message)}` })
+  }
+}
+
+export function isKnownTimezone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Explains why a cron expression is unusable, or returns undefined when it is fine. */
+export async function checkCron(cron: string, timezone: string): Promise<string | undefined> {
+  const trimmed = cron.trim()
+  const fields = trimmed.split(/\s+/)
+  if (!NICKNAMES.has(trimmed) && fields.length !== 5 && fields.length !== 6)
+    return `Cron '${cron}' has ${fields.length} field${fields.length === 1 ? '' : 's'}; write 5 fields ('minute hour day-of-month month day-of-week', e.g. '0 3 * * *') or 6 with seconds first.`
+  const { Cron } = await import('croner')
+  try {
+    const job = new Cron(trimmed, { timezone, paused: true })
+    if (!job.nextRun(new Date(Date.UTC(2000, 0, 1)))) return `Cron '${cron}' never fires (no date matches it); check the day-of-month and month fields.`
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, '')
+    return `Cron '${cron}' is invalid: ${reason.replace(/\.$/, '')}; see docs/scheduling.md for the syntax.`
+  }
+  return undefined
+}

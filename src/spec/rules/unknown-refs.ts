@@ -1,0 +1,53 @@
+import type { Rule } from './types.ts'
+import { suggestFix } from '../did-you-mean.ts'
+import { formatReference } from '../references.ts'
+import { isObject } from '../collect.ts'
+import { pointerSegments } from '../parse.ts'
+
+/** References and `needs` entries that name tasks, params or values that do not exist. */
+export const unknownRefs: Rule = ({ view, report }) => {
+  const taskIds = [...view.tasks.keys()]
+  for (const occ of view.refs) {
+    const input = pointerSegments(occ.pointer)[3] ?? ''
+    const where = `input '${input}' of task '${occ.taskId}'`
+    const { ref } = occ
+    if (ref.kind === 'param') {
+      if (!view.params.has(ref.name))
+        report({ code: 'UNKNOWN_PARAM', pointer: occ.pointer, span: occ.span,
+          message: `${capitalize(where)} refers to unknown param '${ref.name}'${suggestFix(ref.name, view.params, 'declared params', "declare it under 'params:'")}` })
+      continue
+    }
+    if (ref.kind === 'run') continue
+    if (ref.taskId === occ.taskId) {
+      report({ code: 'SELF_DEPENDENCY', pointer: occ.pointer, span: occ.span,
+        message: `${capitalize(where)} refers to its own task in '${formatReference(ref)}'; a task cannot read its own output or values.` })
+      continue
+    }
+    const upstream = view.tasks.get(ref.taskId)
+    if (!upstream) {
+      report({ code: 'UNKNOWN_TASK', pointer: occ.pointer, span: occ.span,
+        message: `${capitalize(where)} refers to unknown task '${ref.taskId}'${suggestFix(ref.taskId, taskIds, 'known tasks', 'declare it under tasks:')}` })
+      continue
+    }
+    if (ref.kind === 'value') {
+      const declared = Object.keys(isObject(upstream.values) ? upstream.values : {})
+      if (!declared.includes(ref.name))
+        report({ code: 'UNKNOWN_VALUE', pointer: occ.pointer, span: occ.span,
+          message: `${capitalize(where)} reads value '${ref.name}' that task '${ref.taskId}' does not declare${suggestFix(ref.name, declared, 'its values', `declare it under 'values:' of task '${ref.taskId}'`)}` })
+    } else if (ref.path.length > 0 && isObject(upstream.output) && upstream.output.type === 'table') {
+      report({ code: 'OUTPUT_PATH_ON_TABLE', pointer: occ.pointer, span: occ.span,
+        message: `${capitalize(where)} reads '${ref.path.join('.')}' inside the table output of task '${ref.taskId}'; pass the whole table with 'tasks.${ref.taskId}.output'.` })
+    }
+  }
+  for (const need of view.needs) {
+    if (need.needed === need.taskId)
+      report({ code: 'SELF_DEPENDENCY', pointer: need.pointer, message: `Task '${need.taskId}' lists itself in 'needs'; remove it.` })
+    else if (!view.tasks.has(need.needed))
+      report({ code: 'UNKNOWN_TASK', pointer: need.pointer,
+        message: `Task '${need.taskId}' needs unknown task '${need.needed}'${suggestFix(need.needed, taskIds, 'known tasks', 'declare it under tasks:')}` })
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}

@@ -1,0 +1,44 @@
+import type { Rule } from './types.ts'
+import { entriesOf, isObject, walkStrings } from '../collect.ts'
+import { formatReference } from '../references.ts'
+import { toPointer } from '../parse.ts'
+
+/** Params nobody reads: neither an input reference nor a `{{params.x}}` in a command template. */
+export const unusedParams: Rule = ({ view, report }) => {
+  const used = new Set<string>()
+  for (const occ of view.refs) if (occ.ref.kind === 'param') used.add(occ.ref.name)
+  const scanTemplates = (value: unknown): void =>
+    walkStrings(value, [], (text) => {
+      for (const m of text.matchAll(/params\.([A-Za-z_][A-Za-z0-9_]*)/g)) used.add(m[1]!)
+    })
+  scanTemplates(view.data.command)
+  scanTemplates(view.data.targets)
+  for (const task of view.tasks.values()) scanTemplates(task.command)
+  for (const [name] of entriesOf(view.data.params))
+    if (!used.has(name))
+      report({ severity: 'warning', code: 'UNUSED_PARAM', pointer: toPointer(['params', name]), atKey: true,
+        message: `Param '${name}' is declared but never used; pass it to a task with '\${{ params.${name} }}' or remove it.` })
+}
+
+const TOLERANT: Readonly<Record<string, string>> = {
+  all_done: 'failed or was skipped',
+  one_success: 'failed or was skipped',
+  one_failed: 'failed or was skipped',
+  all_failed: 'failed',
+  none_failed: 'was skipped',
+}
+
+/** Data inputs from an upstream whose failure the task's trigger rule tolerates: the input may be missing. */
+export const toleratedFailureInputs: Rule = ({ view, report }) => {
+  const defaults = isObject(view.data.defaults) ? view.data.defaults : {}
+  for (const occ of view.refs) {
+    if (occ.ref.kind !== 'output' && occ.ref.kind !== 'value') continue
+    const task = view.tasks.get(occ.taskId)
+    if (!task || !view.tasks.has(occ.ref.taskId)) continue
+    const trigger = typeof task.trigger === 'string' ? task.trigger : typeof defaults.trigger === 'string' ? defaults.trigger : 'all_success'
+    const when = TOLERANT[trigger]
+    if (!when) continue
+    report({ severity: 'warning', code: 'TOLERATED_FAILURE_INPUT', pointer: occ.pointer, span: occ.span,
+      message: `Task '${occ.taskId}' reads '${formatReference(occ.ref)}', but its trigger '${trigger}' also runs it when '${occ.ref.taskId}' ${when}, and then this input is undefined; handle undefined in the handler or use 'needs' instead.` })
+  }
+}

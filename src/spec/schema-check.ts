@@ -1,0 +1,269 @@
+/**
+ * Checks the document's shape against schema/pipeline.schema.json (precompiled Ajv code) and turns
+ * Ajv's errors into findings a person can act on: one per problem, with the key or value to fix.
+ */
+import type { ErrorObject } from 'ajv'
+import validatePipelineShape from './generated/validate-pipeline.cjs'
+import pipelineSchema from '../../schema/pipeline.schema.json' with { type: 'json' }
+import type { Finding } from './diagnostics.ts'
+import { didYouMean, listChoices } from './did-you-mean.ts'
+import { pointerSegments, toPointer } from './parse.ts'
+
+type SchemaNode = Record<string, unknown>
+
+/** Validates the data's shape; returns findings (empty when the shape is right). */
+export function checkShape(data: unknown): Finding[] {
+  if (validatePipelineShape(data)) return []
+  return describeShapeErrors(validatePipelineShape.errors ?? [], data)
+}
+
+/** Maps raw Ajv errors (allErrors mode) to findings, dropping the noise of combinators. */
+export function describeShapeErrors(errors: readonly ErrorObject[], data: unknown): Finding[] {
+  const findings: Finding[] = []
+  const seen = new Set<string>()
+  const handledAnyOf = new Set<string>()
+  for (const error of errors) {
+    const finding = describeError(error, errors, data, handledAnyOf)
+    if (!finding) continue
+    const key = `${finding.pointer}|${finding.code}|${finding.atKey ? 1 : 0}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    findings.push(finding)
+  }
+  return findings
+}
+
+function describeError(
+  error: ErrorObject,
+  all: readonly ErrorObject[],
+  data: unknown,
+  handledAnyOf: Set<string>,
+): Finding | undefined {
+  const pointer = error.instancePath
+  const where = describeLocation(pointer)
+  // An `anyOf` branch error is reported once, by the anyOf itself.
+  const anyOfParent = enclosingAnyOf(error.schemaPath)
+  if (anyOfParent) {
+    const path = `${pointer}|${anyOfParent}`
+    if (handledAnyOf.has(path)) return undefined
+    handledAnyOf.add(path)
+    return describeAnyOf(error, all, data, anyOfParent)
+  }
+  switch (error.keyword) {
+    case 'if':
+    case 'anyOf':
+    case 'propertyNames':
+      return undefined
+    case 'additionalProperties': {
+      const extra = String((error.params as { additionalProperty: string }).additionalProperty)
+      const known = Object.keys((schemaAt(parentSchemaPath(error.schemaPath))?.properties as SchemaNode) ?? {})
+      const suggestion = didYouMean(extra, known)
+      return {
+        code: 'UNKNOWN_KEY',
+        pointer: toPointer([...pointerSegments(pointer), extra]),
+        atKey: true,
+        message: `Unknown key '${extra}' ${where}${suggestion || `; allowed keys are ${listChoices(known)}`}${suggestion ? '' : '.'}`,
+      }
+    }
+    case 'required': {
+      const missing = String((error.params as { missingProperty: string }).missingProperty)
+      return {
+        code: 'MISSING_FIELD',
+        pointer,
+        atKey: true,
+        message: `${capitalize(pointer === '' ? 'the pipeline' : describeValue(pointer))} is missing the required key '${missing}'${hintForMissing(missing)}.`,
+      }
+    }
+    case 'type': {
+      const want = ([] as string[]).concat((error.params as { type: string | string[] }).type)
+      return {
+        code: 'WRONG_TYPE',
+        pointer,
+        message: `${capitalize(describeValue(pointer))} must be ${want.map(article).join(' or ')}, not ${typeName(valueAt(data, pointer))}.`,
+      }
+    }
+    case 'enum':
+    case 'const': {
+      const allowed: unknown[] =
+        error.keyword === 'enum'
+          ? (error.params as { allowedValues: unknown[] }).allowedValues
+          : [(error.params as { allowedValue: unknown }).allowedValue]
+      const value = valueAt(data, pointer)
+      const choices = allowed.map(String)
+      const isTrigger = /\/trigger$/.test(pointer)
+      const suggestion = typeof value === 'string' ? didYouMean(value, choices) : ''
+      const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value)
+      return {
+        code: isTrigger ? 'INVALID_TRIGGER' : 'INVALID_ENUM',
+        pointer,
+        message: suggestion
+          ? `${capitalize(describeValue(pointer))} is ${shown}${suggestion} Valid values are ${listChoices(choices)}.`
+          : `${capitalize(describeValue(pointer))} is ${shown}; use ${listChoices(choices)}.`,
+      }
+    }
+    case 'pattern':
+      return describePattern(error, data)
+    case 'minProperties':
+      return { code: 'MISSING_FIELD', pointer, atKey: true, message: `${capitalize(describeValue(pointer))} must not be empty${pointer === '/tasks' ? '; declare at least one task' : ''}.` }
+    case 'uniqueItems': {
+      const { i, j } = error.params as { i: number; j: number }
+      return {
+        code: 'INVALID_VALUE',
+        pointer: `${pointer}/${i}`,
+        message: `${capitalize(describeValue(pointer))} lists '${String(valueAt(data, `${pointer}/${j}`))}' twice; remove the repeat.`,
+      }
+    }
+    default:
+      return {
+        code: error.keyword === 'minimum' || error.keyword === 'maximum' || error.keyword.startsWith('min') || error.keyword.startsWith('max') ? 'INVALID_VALUE' : 'SCHEMA',
+        pointer,
+        message: `${capitalize(describeValue(pointer))} ${error.message ?? 'is invalid'}.`,
+      }
+  }
+}
+
+function describePattern(error: ErrorObject, data: unknown): Finding {
+  const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName
+  if (propertyName !== undefined) {
+    const pointer = toPointer([...pointerSegments(error.instancePath), propertyName])
+    const container = pointerSegments(error.instancePath).at(-1) ?? 'document'
+    return {
+      code: 'INVALID_NAME',
+      pointer,
+      atKey: true,
+      message: `'${propertyName}' is not a valid name under '${container}'; ${nameRule(container)}.`,
+    }
+  }
+  const pointer = error.instancePath
+  const value = valueAt(data, pointer)
+  const last = pointerSegments(pointer).at(-1) ?? ''
+  if (last === 'handler')
+    return {
+      code: 'INVALID_VALUE',
+      pointer,
+      message: `Handler '${String(value)}' is not a module reference; write 'path/to/module.ts#exportName' (or just the path for the default export).`,
+    }
+  if (last === 'name' && pointer === '/name')
+    return { code: 'INVALID_NAME', pointer, message: `Pipeline name '${String(value)}' is not valid; ${nameRule('name')}.` }
+  if (/^\/tasks\/[^/]+\/needs\/\d+$/.test(pointer))
+    return { code: 'INVALID_NAME', pointer, message: `'${String(value)}' in 'needs' is not a task id; ${nameRule('tasks')}.` }
+  return { code: 'INVALID_VALUE', pointer, message: `${capitalize(describeValue(pointer))} '${String(value)}' does not match the expected form.` }
+}
+
+function nameRule(container: string): string {
+  if (container === 'inputs') return 'input names are JavaScript identifiers (letters, digits, `_`, `$`)'
+  if (container === 'types' || container === 'values' || container === 'columns')
+    return 'use letters, digits and `_`, starting with a letter or `_`'
+  return 'use lowercase letters, digits and `_`, starting with a letter (e.g. `daily_sales`)'
+}
+
+/** Reports an `anyOf` failure as one finding, choosing the branch the user evidently meant. */
+function describeAnyOf(error: ErrorObject, all: readonly ErrorObject[], data: unknown, anyOfPath: string): Finding | undefined {
+  const pointer = error.instancePath
+  const schema = schemaAt(anyOfPath)
+  const branches = (schema?.anyOf as SchemaNode[] | undefined) ?? []
+  const value = valueAt(data, pointer)
+  const isDuration = branches.some((b) => typeof b.pattern === 'string' && b.pattern.includes('ms|s|m|h|d'))
+  if (isDuration)
+    return {
+      code: 'INVALID_DURATION',
+      pointer,
+      message: `${capitalize(describeValue(pointer))} '${String(value)}' is not a duration; write a number with a unit: '250ms', '30s', '10m', '2h' or '1d'.`,
+    }
+  // retries: a count or a policy object. An object gets its own branch's precise errors.
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const branchIndex = branches.findIndex((b) => b.type === 'object')
+    const inner = all.filter(
+      (e) => e.instancePath.startsWith(pointer) && e.schemaPath.startsWith(`${anyOfPath}/anyOf/${branchIndex}/`),
+    )
+    const described = describeShapeErrors(
+      inner.map((e) => ({ ...e, schemaPath: e.schemaPath })),
+      data,
+    ).filter((f) => f.code !== 'SCHEMA' || inner.length === 1)
+    if (described.length > 0) return described[0]
+  }
+  return {
+    code: typeof value === 'number' ? 'INVALID_VALUE' : 'WRONG_TYPE',
+    pointer,
+    message: `${capitalize(describeValue(pointer))} must be a whole number from 0 to 100, or a policy such as { max: 3, delay: 10s }; got ${JSON.stringify(value)}.`,
+  }
+}
+
+/** The schema path of the innermost `anyOf` that this error's schema path runs through. */
+function enclosingAnyOf(schemaPath: string): string | undefined {
+  const index = schemaPath.lastIndexOf('/anyOf/')
+  if (index === -1) return undefined
+  return schemaPath.slice(0, index)
+}
+
+function parentSchemaPath(schemaPath: string): string {
+  return schemaPath.slice(0, schemaPath.lastIndexOf('/'))
+}
+
+/** Resolves a schema path like `#/properties/tasks/additionalProperties` in the pipeline schema. */
+function schemaAt(schemaPath: string): SchemaNode | undefined {
+  let node: unknown = pipelineSchema
+  for (const segment of schemaPath.replace(/^#/, '').split('/').filter(Boolean)) {
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as SchemaNode)[decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~')]
+  }
+  return node !== null && typeof node === 'object' ? (node as SchemaNode) : undefined
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let node = data
+  for (const segment of pointerSegments(pointer)) {
+    if (node === null || typeof node !== 'object') return undefined
+    node = Object.hasOwn(node, segment) ? (node as Record<string, unknown>)[segment] : undefined
+  }
+  return node
+}
+
+/** "in task 'extract'", "in 'schedule'", "at the top level". */
+function describeLocation(pointer: string): string {
+  const s = pointerSegments(pointer)
+  if (s.length === 0) return 'at the top level of the pipeline'
+  if (s[0] === 'tasks' && s.length === 2) return `in task '${s[1]}'`
+  if (s[0] === 'tasks' && s.length > 2) return `in '${s.slice(2).join('.')}' of task '${s[1]}'`
+  if (s[0] === 'io' && s.length === 2) return `in io '${s[1]}'`
+  return `in '${s.join('.')}'`
+}
+
+/** "the value of 'timeout' in task 'extract'". */
+function describeValue(pointer: string): string {
+  const s = pointerSegments(pointer)
+  if (s.length === 0) return 'the document'
+  if (s[0] === 'tasks' && s.length === 2) return `task '${s[1]}'`
+  if (s[0] === 'tasks' && s.length > 2) return `'${s.slice(2).join('.')}' of task '${s[1]}'`
+  return `'${s.join('.')}'`
+}
+
+function hintForMissing(key: string): string {
+  switch (key) {
+    case 'handler':
+      return " (e.g. 'handler: ../handlers/sales.ts#extract')"
+    case 'apiVersion':
+      return " (add 'apiVersion: weir/v1')"
+    case 'kind':
+      return " (add 'kind: Pipeline')"
+    case 'cron':
+      return " (e.g. 'cron: \"0 3 * * *\"')"
+    default:
+      return ''
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'a list'
+  if (typeof value === 'object') return 'a mapping'
+  return `${typeof value} ${JSON.stringify(value)}`
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}

@@ -1,0 +1,126 @@
+/**
+ * `validateSpec`: text → diagnostics (+ the resolved Pipeline when there are no errors).
+ * Order: bytes → YAML → shape (JSON Schema) → meaning (rules). Rules run even when the shape has
+ * errors, so one pass reports every problem.
+ */
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import type { Diagnostic, Finding } from './diagnostics.ts'
+import { hasErrors, sortDiagnostics } from './diagnostics.ts'
+import type { Pipeline } from './model.ts'
+import type { ParseFailure, ParsedSpec } from './parse.ts'
+import { checkSpecBytes, parseSpecText, rangeOfFinding } from './parse.ts'
+import type { LineCounter } from 'yaml'
+import { checkShape } from './schema-check.ts'
+import { collectSpecView } from './collect.ts'
+import type { PluginCatalog, Rule } from './rules/types.ts'
+import { referenceSyntax } from './rules/reference-syntax.ts'
+import { unknownRefs } from './rules/unknown-refs.ts'
+import { cycles } from './rules/cycles.ts'
+import { ioNames } from './rules/io-names.ts'
+import { typeRefs } from './rules/type-refs.ts'
+import { scheduleRule } from './rules/schedule.ts'
+import { handlers } from './rules/handlers.ts'
+import { paramSchemas } from './rules/param-schemas.ts'
+import { toleratedFailureInputs, unusedParams } from './rules/warnings.ts'
+import { normalizeSpec } from './normalize.ts'
+import { findProjectRoot } from './project-root.ts'
+import type { PipelineSpec } from './spec-types.ts'
+
+export type { PluginCatalog } from './rules/types.ts'
+
+/** Every meaning check, in the order their findings are most useful. */
+export const RULES: readonly Rule[] = [
+  referenceSyntax,
+  unknownRefs,
+  cycles,
+  ioNames,
+  typeRefs,
+  scheduleRule,
+  handlers,
+  paramSchemas,
+  unusedParams,
+  toleratedFailureInputs,
+]
+
+export interface ValidateOptions {
+  /** Path of the spec (for handler resolution and messages); need not exist when `checkHandlers` is false. */
+  readonly path: string
+  /** Installed plugins' types and config schemas; the CLI passes the built-ins. */
+  readonly plugins?: PluginCatalog
+  /** Look at handler modules on disk. @default true */
+  readonly checkHandlers?: boolean
+  /** Handler modules must stay inside this folder. @default the nearest folder with a package.json */
+  readonly projectRoot?: string
+}
+
+export interface ValidateResult {
+  /** Present only when there are no errors. */
+  readonly pipeline?: Pipeline
+  readonly diagnostics: Diagnostic[]
+}
+
+const EMPTY_CATALOG: PluginCatalog = { io: new Map(), targets: new Map() }
+
+/** Validates spec text; never throws for bad input. */
+export async function validateSpec(text: string, options: ValidateOptions): Promise<ValidateResult> {
+  const sourcePath = resolve(options.path)
+  const parsed = parseSpecText(text)
+  if (!parsed.ok) return { diagnostics: parseFailures(parsed.failures, parsed.text, parsed.lineCounter) }
+  const spec = parsed.spec
+  const findings: Finding[] = checkShape(spec.data)
+  const projectRoot = options.projectRoot ?? findProjectRoot(sourcePath)
+  const view = collectSpecView(spec.data)
+  for (const rule of RULES)
+    await rule({
+      view,
+      sourcePath,
+      projectRoot,
+      plugins: options.plugins ?? EMPTY_CATALOG,
+      checkHandlers: options.checkHandlers ?? true,
+      report: (finding) => findings.push(finding),
+    })
+  const diagnostics = sortDiagnostics(findings.map((f) => toDiagnostic(spec, f)))
+  if (hasErrors(diagnostics)) return { diagnostics }
+  return { pipeline: normalizeSpec(spec.data as PipelineSpec, sourcePath, text), diagnostics }
+}
+
+/** Reads and validates one spec file. */
+export async function validateSpecFile(path: string, options: Omit<ValidateOptions, 'path'> = {}): Promise<ValidateResult> {
+  let bytes: Uint8Array
+  try {
+    bytes = await readFile(path)
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message
+    return { diagnostics: [{ severity: 'error', code: 'FILE_UNREADABLE', message: `Cannot read '${path}': ${reason}; check the path.`, pointer: '', line: 1, column: 1 }] }
+  }
+  const refused = checkSpecBytes(bytes)
+  if (refused) return { diagnostics: [{ severity: 'error', code: refused.code, message: refused.message, pointer: '', line: 1, column: 1 }] }
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes)
+  return validateSpec(text, { ...options, path })
+}
+
+function toDiagnostic(spec: ParsedSpec, finding: Finding): Diagnostic {
+  const range = rangeOfFinding(spec, finding)
+  const start = spec.lineCounter.linePos(range.start)
+  const end = spec.lineCounter.linePos(Math.max(range.start, range.end))
+  return {
+    severity: finding.severity ?? 'error',
+    code: finding.code,
+    message: finding.message,
+    pointer: finding.pointer,
+    line: start.line,
+    column: start.col,
+    endLine: end.line,
+    endColumn: end.col,
+  }
+}
+
+function parseFailures(failures: readonly ParseFailure[], text: string, lineCounter: LineCounter): Diagnostic[] {
+  return sortDiagnostics(
+    failures.map((f) => {
+      const pos = lineCounter.linePos(Math.min(f.offset, text.length))
+      return { severity: 'error', code: f.code, message: f.message, pointer: '', line: pos.line, column: pos.col }
+    }),
+  )
+}
