@@ -2,7 +2,6 @@
 // loads about twice as fast as the same modules resolved one by one. Heavy or native packages
 // stay external and are imported lazily by the commands that need them.
 import { build } from 'esbuild'
-import { rmSync } from 'node:fs'
 
 const external = [
   'esbuild',
@@ -19,7 +18,6 @@ const external = [
   'cronstrue',
 ]
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true })
 await build({
   entryPoints: { 'cli/main': 'src/cli/main.ts', index: 'src/index.ts', plugin: 'src/plugin.ts' },
   outdir: 'dist',

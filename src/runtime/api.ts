@@ -1,0 +1,75 @@
+/**
+ * The runtime's public contract: what `runPipeline` takes and returns, the run statuses and the
+ * events. `weir run`, `weir schedule`, `weir execute`, the graph view and tests program against
+ * this file; the implementation lives beside it.
+ */
+import type { Pipeline } from '../spec/model.ts'
+import type { ErrorInfo, Executor, IoPlugin, StoredRef } from '../plugins/types.ts'
+
+/** Final status of a task in a run (DESIGN.md). An excluded task is `skipped` with reason `excluded`. */
+export type TaskStatus = 'succeeded' | 'failed' | 'skipped' | 'cancelled'
+/** Final status of a run; `interrupted` is what the run store shows for a run whose process died. */
+export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'running'
+export type RunTrigger = 'manual' | 'schedule' | 'resume'
+export type SkipReason = 'upstream_failed' | 'excluded' | 'fail_fast'
+
+export interface TaskResult {
+  readonly status: TaskStatus
+  readonly attempts: number
+  /** URI of the stored output (`file://…`, `gs://…`). */
+  readonly output?: string
+  readonly error?: ErrorInfo
+  readonly skipReason?: SkipReason
+  readonly values?: Readonly<Record<string, unknown>>
+  readonly startedAt?: string
+  readonly finishedAt?: string
+  readonly durationMs?: number
+}
+
+/** `run --json` prints exactly `{ runId, pipeline, status, tasks }` of this. */
+export interface RunResult {
+  readonly runId: string
+  readonly pipeline: string
+  readonly status: Exclude<RunStatus, 'running' | 'interrupted'>
+  readonly tasks: Readonly<Record<string, TaskResult>>
+}
+
+export interface RunOptions {
+  /** Param values (already typed); defaults from the spec fill the rest. */
+  readonly params?: Readonly<Record<string, unknown>>
+  /** Most tasks running at once. @default 4 */
+  readonly concurrency?: number
+  /** Runs attempts; @default the in-process executor */
+  readonly executor?: Executor
+  /** IoManager plugins available to the run. @default the built-ins */
+  readonly ioPlugins?: readonly IoPlugin<never>[]
+  /** Root of local state (run store, fs outputs). @default `.weir` in the working directory */
+  readonly stateDir?: string
+  readonly trigger?: RunTrigger
+  /** The fire time, for scheduled runs (ISO 8601). */
+  readonly scheduledAt?: string
+  /** Re-run the failed, skipped, cancelled and interrupted tasks of this run (and their downstream). */
+  readonly resumeFrom?: string
+  /** Stop starting new tasks after the first failure. @default false */
+  readonly failFast?: boolean
+  /** Cancels the run: running attempts are aborted and recorded `cancelled`. */
+  readonly signal?: AbortSignal
+  /** Receives every event of the run. */
+  readonly onEvent?: (event: RunEvent) => void
+  /** Fixed run id (tests, `weir execute`); generated when absent. */
+  readonly runId?: string
+}
+
+/** Events, named `noun:verb`. */
+export type RunEvent =
+  | { readonly type: 'run:start'; readonly runId: string; readonly pipeline: string; readonly at: number; readonly tasks: readonly string[] }
+  | { readonly type: 'task:start'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly at: number }
+  | { readonly type: 'task:retry'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly delayMs: number; readonly error: ErrorInfo; readonly at: number }
+  | { readonly type: 'task:succeed'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly output?: StoredRef; readonly at: number }
+  | { readonly type: 'task:fail'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly error: ErrorInfo; readonly at: number }
+  | { readonly type: 'task:skip'; readonly runId: string; readonly taskId: string; readonly reason: SkipReason; readonly at: number }
+  | { readonly type: 'task:cancel'; readonly runId: string; readonly taskId: string; readonly at: number }
+  | { readonly type: 'run:finish'; readonly runId: string; readonly result: RunResult; readonly at: number }
+
+/** Runs a pipeline to completion. Implemented in run-pipeline.ts. */
+export type RunPipeline = (pipeline: Pipeline, options?: RunOptions) => Promise<RunResult>
