@@ -10,6 +10,8 @@ export const DIAGNOSTIC_CODES = [
   'YAML_SYNTAX',
   'DUPLICATE_KEY',
   'ALIAS_LIMIT',
+  'MULTIPLE_DOCUMENTS',
+  'NOT_A_PIPELINE',
   // shape (JSON Schema)
   'SCHEMA',
   'UNKNOWN_KEY',
@@ -27,6 +29,8 @@ export const DIAGNOSTIC_CODES = [
   'UNKNOWN_TYPE',
   'UNKNOWN_IO_TYPE',
   'IO_CONFIG',
+  'UNKNOWN_TARGET',
+  'TARGET_CONFIG',
   'SELF_DEPENDENCY',
   'DEPENDENCY_CYCLE',
   'INVALID_DURATION',
@@ -40,11 +44,12 @@ export const DIAGNOSTIC_CODES = [
   'HANDLER_EXPORT_MISSING',
   'OUTPUT_PATH_ON_TABLE',
   'UNKNOWN_TEMPLATE_VARIABLE',
+  // remote targets (Databricks, Argo): what a target cannot express
+  'TARGET_UNSUPPORTED',
   // warnings
   'UNUSED_PARAM',
   'TOLERATED_FAILURE_INPUT',
   'UNUSED_IO',
-  'NOT_A_PIPELINE',
 ] as const
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number]

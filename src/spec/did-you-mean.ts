@@ -6,17 +6,32 @@ export function didYouMean(value: string, candidates: Iterable<string>): string 
 
 /** The candidate with the smallest edit distance, if it is close enough to be a plausible typo. */
 export function closest(value: string, candidates: Iterable<string>): string | undefined {
+  const list = [...candidates]
   const limit = Math.max(2, Math.floor(value.length / 3))
   let best: string | undefined
   let bestDistance = Infinity
-  for (const candidate of candidates) {
+  for (const candidate of list) {
     const d = editDistance(value.toLowerCase(), candidate.toLowerCase())
     if (d < bestDistance && d <= limit) {
       best = candidate
       bestDistance = d
     }
   }
+  if (best === undefined && value.length >= 4) {
+    // `retry` → `retries`: a shared stem is as telling as a small edit distance.
+    const lower = value.toLowerCase()
+    for (const candidate of list) {
+      const shared = commonPrefixLength(lower, candidate.toLowerCase())
+      if (shared >= 4 && shared >= Math.ceil(0.75 * Math.min(lower.length, candidate.length))) return candidate
+    }
+  }
   return best
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  let i = 0
+  while (i < a.length && i < b.length && a[i] === b[i]) i++
+  return i
 }
 
 /** Damerau–Levenshtein (optimal string alignment) distance: a swap of neighbours costs 1. */
@@ -44,6 +59,13 @@ export function listChoices(choices: readonly string[]): string {
   return `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`
 }
 
+/** Formats names for a message: `'a', 'b' and 'c'`. */
+export function listAll(names: readonly string[]): string {
+  const quoted = names.map((c) => `'${c}'`)
+  if (quoted.length <= 1) return quoted.join('')
+  return `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`
+}
+
 /**
  * The end of an "unknown name" message: a close match if there is one, else the known names,
  * else a hint for declaring one. Includes the final punctuation.
@@ -53,6 +75,6 @@ export function suggestFix(value: string, known: Iterable<string>, knownLabel: s
   const close = closest(value, names)
   if (close !== undefined) return `; did you mean '${close}'?`
   if (names.length === 0) return `; ${emptyHint}.`
-  if (names.length > 12) return `; ${knownLabel} include ${listChoices(names.slice(0, 12))}.`
-  return `; ${knownLabel} are ${listChoices(names)}.`
+  if (names.length > 12) return `; ${knownLabel} include ${listAll(names.slice(0, 12))}.`
+  return `; ${knownLabel} are ${names.length === 1 ? 'only ' : ''}${listAll(names)}.`
 }

@@ -1,10 +1,20 @@
 /**
- * Checks values against user- and plugin-supplied JSON Schemas (param defaults, plugin configs).
- * Ajv is imported lazily: most validations of small specs never need it.
+ * JSON Schemas written by users (params, outputs, values) and by plugins (config schemas):
+ * checking that a schema is valid, and checking values against one. Both avoid Ajv on the common
+ * path, because loading it costs more than a whole `spec validate` of a small spec: schema validity
+ * uses the precompiled 2020-12 meta-schema, values use the small checker in simple-schema.ts, and
+ * Ajv is imported lazily only for schemas outside that subset.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv'
+import validateMetaSchema from './generated/validate-json-schema.cjs'
 import type { JsonSchema } from './model.ts'
-import { suggestFix } from './did-you-mean.ts'
+import type { SchemaProblem } from './schema-problem.ts'
+import { describeJsonValue, jsonTypeArticle } from './schema-problem.ts'
+import { checkSimpleSchema } from './simple-schema.ts'
+import { closest, listChoices, suggestFix } from './did-you-mean.ts'
+import { pointerSegments, toPointer } from './parse.ts'
+
+export type { SchemaProblem } from './schema-problem.ts'
 
 type Ajv2020 = import('ajv/dist/2020.js').default
 type AjvClass = new (options: import('ajv').Options) => Ajv2020
@@ -22,17 +32,10 @@ async function loadAjv(): Promise<Ajv2020> {
   return ajvInstance
 }
 
-/** One problem of a value against a schema, relative to the value's own pointer. */
-export interface SchemaProblem {
-  readonly pointer: string
-  readonly message: string
-  readonly unknownKey?: string
-}
-
-/** Compiles a schema; returns the compile error message when the schema itself is invalid. */
+/** Compiles a schema with Ajv; returns the compile error when the schema itself is invalid. */
 export async function compileSchema(schema: JsonSchema): Promise<ValidateFunction | Error> {
-  const wrapped = typeof schema === 'boolean' ? { not: schema ? {} : { not: {} } } : schema
-  const cached = compiled.get(wrapped)
+  const key = typeof schema === 'boolean' ? (schema ? TRUE_KEY : FALSE_KEY) : schema
+  const cached = compiled.get(key)
   if (cached) return cached
   const ajv = await loadAjv()
   let result: ValidateFunction | Error
@@ -41,36 +44,116 @@ export async function compileSchema(schema: JsonSchema): Promise<ValidateFunctio
   } catch (error) {
     result = error instanceof Error ? error : new Error(String(error))
   }
-  compiled.set(wrapped, result)
+  compiled.set(key, result)
   return result
 }
+const TRUE_KEY = {}
+const FALSE_KEY = {}
 
-/** Validates a value; an invalid schema yields one problem that says so. */
-export async function checkAgainstSchema(value: unknown, schema: JsonSchema): Promise<SchemaProblem[]> {
-  const validate = await compileSchema(schema)
-  if (validate instanceof Error) return [{ pointer: '', message: `the schema is invalid: ${validate.message}` }]
-  if (validate(value)) return []
-  return (validate.errors ?? []).filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf').map(describeProblem)
+/**
+ * Problems of a schema as a JSON Schema 2020-12 document (pointers relative to the schema), without
+ * loading Ajv. Regular expressions are checked too, as Ajv compiles them (with the `u` flag).
+ */
+export function checkSchemaDefinition(schema: unknown): SchemaProblem[] {
+  const problems: SchemaProblem[] = []
+  if (!validateMetaSchema(schema)) {
+    const seen = new Set<string>()
+    for (const error of validateMetaSchema.errors ?? []) {
+      if (error.keyword === 'anyOf' || seen.has(error.instancePath)) continue
+      seen.add(error.instancePath)
+      problems.push(describeMetaError(error, schema))
+    }
+  }
+  walkPatterns(schema, [], problems)
+  return problems
 }
 
-function describeProblem(error: ErrorObject): SchemaProblem {
-  if (error.keyword === 'additionalProperties') {
-    const extra = String((error.params as { additionalProperty: string }).additionalProperty)
-    const known = Object.keys(((error.parentSchema as { properties?: object } | undefined)?.properties) ?? {})
-    return { pointer: `${error.instancePath}/${extra}`, unknownKey: extra, message: `unknown key '${extra}'${suggestFix(extra, known, 'allowed keys', 'no other keys are allowed')}` }
-  }
+function describeMetaError(error: ErrorObject, schema: unknown): SchemaProblem {
+  const segments = pointerSegments(error.instancePath)
+  const at = { pointer: error.instancePath, subject: segments.join('.') }
+  const value = valueAt(schema, segments)
   if (error.keyword === 'enum') {
-    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((v) => `'${String(v)}'`).join(', ')
-    return { pointer: error.instancePath, message: `${where(error.instancePath)}must be one of ${allowed}` }
+    const allowed = ((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).map(String)
+    const close = typeof value === 'string' ? closest(value, allowed) : undefined
+    return { ...at, text: `is ${describeJsonValue(value)}; ${close === undefined ? `use ${listChoices(allowed)}` : `did you mean '${close}'?`}` }
   }
-  return { pointer: error.instancePath, message: `${where(error.instancePath)}${error.message ?? 'is invalid'}` }
+  if (error.keyword === 'type') {
+    const want = ([] as string[]).concat((error.params as { type: string | string[] }).type).flatMap((t) => t.split(','))
+    return { ...at, text: `must be ${want.map(jsonTypeArticle).join(' or ')}, not ${describeJsonValue(value)}` }
+  }
+  return { ...at, text: error.message ?? 'is invalid' }
 }
 
-function where(pointer: string): string {
-  return pointer ? `'${pointer.slice(1).replace(/\//g, '.')}' ` : ''
+/** `pattern` values and `patternProperties` keys must be regular expressions JavaScript accepts. */
+function walkPatterns(node: unknown, path: string[], out: SchemaProblem[]): void {
+  if (Array.isArray(node)) return node.forEach((item, i) => walkPatterns(item, [...path, String(i)], out))
+  if (node === null || typeof node !== 'object') return
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'pattern' && typeof value === 'string') checkRegExp(value, [...path, key], out)
+    if (key === 'patternProperties' && value !== null && typeof value === 'object')
+      for (const pattern of Object.keys(value)) checkRegExp(pattern, [...path, key, pattern], out)
+    if (key !== 'const' && key !== 'enum' && key !== 'default' && key !== 'examples') walkPatterns(value, [...path, key], out)
+  }
 }
 
-/** Adds a full stop unless the text already ends a sentence. */
-export function endSentence(text: string): string {
-  return /[.?!]$/.test(text) ? text : `${text}.`
+function checkRegExp(pattern: string, path: string[], out: SchemaProblem[]): void {
+  try {
+    new RegExp(pattern, 'u')
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '') : 'invalid'
+    out.push({ pointer: toPointer(path), subject: path.join('.'), text: `is '${pattern}', which is not a valid regular expression (${reason.toLowerCase()})` })
+  }
+}
+
+/** Checks a value against a schema; an invalid schema yields one problem that says so. */
+export async function checkAgainstSchema(value: unknown, schema: JsonSchema): Promise<SchemaProblem[]> {
+  const simple = checkSimpleSchema(value, schema)
+  if (simple !== undefined) return simple
+  const validate = await compileSchema(schema)
+  if (validate instanceof Error) return [{ pointer: '', subject: '', text: `cannot be checked because its schema is invalid (${validate.message})` }]
+  if (validate(value)) return []
+  const problems: SchemaProblem[] = []
+  const seen = new Set<string>()
+  for (const error of validate.errors ?? []) {
+    if (error.keyword === 'if' || error.keyword === 'anyOf') continue
+    const problem = describeValueError(error)
+    const key = `${problem.pointer}|${problem.text}`
+    if (!seen.has(key)) problems.push(problem)
+    seen.add(key)
+  }
+  return problems
+}
+
+function describeValueError(error: ErrorObject): SchemaProblem {
+  const segments = pointerSegments(error.instancePath)
+  const at = { pointer: error.instancePath, subject: segments.join('.') }
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const extra = String((error.params as { additionalProperty: string }).additionalProperty)
+      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {})
+      return { pointer: toPointer([...segments, extra]), subject: at.subject, unknownKey: extra,
+        text: `has unknown key '${extra}'${suggestFix(extra, known, 'allowed keys', 'no keys are allowed').replace(/\.$/, '')}` }
+    }
+    case 'required':
+      return { ...at, text: `is missing the required key '${String((error.params as { missingProperty: string }).missingProperty)}'` }
+    case 'type': {
+      const want = ([] as string[]).concat((error.params as { type: string | string[] }).type).flatMap((t) => t.split(','))
+      return { ...at, text: `must be ${want.map(jsonTypeArticle).join(' or ')}, not ${describeJsonValue(error.data)}` }
+    }
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))
+      return { ...at, text: `is ${describeJsonValue(error.data)}; use ${listChoices(allowed)}` }
+    }
+    default:
+      return { ...at, text: error.message ?? 'is invalid' }
+  }
+}
+
+function valueAt(root: unknown, segments: readonly string[]): unknown {
+  let node = root
+  for (const segment of segments) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, segment)) return undefined
+    node = (node as Record<string, unknown>)[segment]
+  }
+  return node
 }

@@ -48,8 +48,8 @@ export function parseSpecText(text: string): ParseResult {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true })
   const failures: ParseFailure[] = doc.errors.map((err) => ({
-    code: err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX',
-    message: describeYamlError(err.code, err.message),
+    code: err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : err.code === 'MULTIPLE_DOCS' ? 'MULTIPLE_DOCUMENTS' : 'YAML_SYNTAX',
+    message: describeYamlError(err.code, err.message, text, err.pos[0]),
     offset: err.pos[0],
   }))
   if (failures.length > 0) return { ok: false, failures, text, lineCounter }
@@ -77,11 +77,22 @@ export function parseSpecText(text: string): ParseResult {
   return { ok: true, spec: { text, doc, lineCounter, data } }
 }
 
-function describeYamlError(code: string, message: string): string {
+function describeYamlError(code: string, message: string, text: string, offset: number): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '')
-  if (code === 'DUPLICATE_KEY') return `${first}; remove or rename the repeated key.`
+  if (code === 'DUPLICATE_KEY') {
+    const key = keyAt(text, offset)
+    return `Key ${key === undefined ? '' : `'${key}' `}appears twice in the same mapping; remove or rename one of them.`
+  }
+  if (code === 'MULTIPLE_DOCS') return 'The file holds more than one YAML document (a second one starts here); weir reads one pipeline per file, so split it into several files.'
   if (code === 'TAB_AS_INDENT') return `${first}; indent YAML with spaces, not tabs.`
   return `${first}.`
+}
+
+/** The mapping key written at `offset` (plain, single- or double-quoted), for messages. */
+function keyAt(text: string, offset: number): string | undefined {
+  const match = /^(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([^:\n]+?))\s*:/.exec(text.slice(offset, offset + 200))
+  const key = match?.[1] ?? match?.[2] ?? match?.[3]
+  return key === undefined || key.length > 60 ? undefined : key
 }
 
 /** Splits a JSON pointer into unescaped segments. */

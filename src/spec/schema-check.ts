@@ -8,6 +8,7 @@ import pipelineSchema from '../../schema/pipeline.schema.json' with { type: 'jso
 import type { Finding } from './diagnostics.ts'
 import { didYouMean, listChoices } from './did-you-mean.ts'
 import { pointerSegments, toPointer } from './parse.ts'
+import { describeJsonValue, jsonTypeArticle } from './schema-problem.ts'
 
 type SchemaNode = Record<string, unknown>
 
@@ -18,12 +19,12 @@ export function checkShape(data: unknown): Finding[] {
 }
 
 /** Maps raw Ajv errors (allErrors mode) to findings, dropping the noise of combinators. */
-export function describeShapeErrors(errors: readonly ErrorObject[], data: unknown): Finding[] {
+export function describeShapeErrors(errors: readonly ErrorObject[], data: unknown, outerAnyOf: ReadonlySet<string> = new Set()): Finding[] {
   const findings: Finding[] = []
   const seen = new Set<string>()
   const handledAnyOf = new Set<string>()
   for (const error of errors) {
-    const finding = describeError(error, errors, data, handledAnyOf)
+    const finding = describeError(error, errors, data, handledAnyOf, outerAnyOf)
     if (!finding) continue
     const key = `${finding.pointer}|${finding.code}|${finding.atKey ? 1 : 0}`
     if (seen.has(key)) continue
@@ -38,16 +39,19 @@ function describeError(
   all: readonly ErrorObject[],
   data: unknown,
   handledAnyOf: Set<string>,
+  outerAnyOf: ReadonlySet<string>,
 ): Finding | undefined {
   const pointer = error.instancePath
   const where = describeLocation(pointer)
+  // The anyOf's own summary error adds nothing to its branches' errors.
+  if (error.keyword === 'anyOf') return undefined
   // An `anyOf` branch error is reported once, by the anyOf itself.
-  const anyOfParent = enclosingAnyOf(error.schemaPath)
+  const anyOfParent = enclosingAnyOf(error.schemaPath, outerAnyOf)
   if (anyOfParent) {
     const path = `${pointer}|${anyOfParent}`
     if (handledAnyOf.has(path)) return undefined
     handledAnyOf.add(path)
-    return describeAnyOf(error, all, data, anyOfParent)
+    return describeAnyOf(error, all, data, anyOfParent, outerAnyOf)
   }
   switch (error.keyword) {
     case 'if':
@@ -79,26 +83,29 @@ function describeError(
       return {
         code: 'WRONG_TYPE',
         pointer,
-        message: `${capitalize(describeValue(pointer))} must be ${want.map(article).join(' or ')}, not ${typeName(valueAt(data, pointer))}.`,
+        message: `${capitalize(describeValue(pointer))} must be ${want.map(jsonTypeArticle).join(' or ')}, not ${describeJsonValue(valueAt(data, pointer))}.`,
       }
     }
-    case 'enum':
     case 'const': {
-      const allowed: unknown[] =
-        error.keyword === 'enum'
-          ? (error.params as { allowedValues: unknown[] }).allowedValues
-          : [(error.params as { allowedValue: unknown }).allowedValue]
+      const allowed = (error.params as { allowedValue: unknown }).allowedValue
+      return {
+        code: 'INVALID_ENUM',
+        pointer,
+        message: `${capitalize(describeValue(pointer))} must be ${quote(allowed)}, not ${quote(valueAt(data, pointer))}.`,
+      }
+    }
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues
       const value = valueAt(data, pointer)
       const choices = allowed.map(String)
       const isTrigger = /\/trigger$/.test(pointer)
       const suggestion = typeof value === 'string' ? didYouMean(value, choices) : ''
-      const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value)
       return {
         code: isTrigger ? 'INVALID_TRIGGER' : 'INVALID_ENUM',
         pointer,
         message: suggestion
-          ? `${capitalize(describeValue(pointer))} is ${shown}${suggestion} Valid values are ${listChoices(choices)}.`
-          : `${capitalize(describeValue(pointer))} is ${shown}; use ${listChoices(choices)}.`,
+          ? `${capitalize(describeValue(pointer))} is ${quote(value)}${suggestion} Valid values are ${listChoices(choices)}.`
+          : `${capitalize(describeValue(pointer))} is ${quote(value)}; use ${listChoices(choices)}.`,
       }
     }
     case 'pattern':
@@ -158,7 +165,13 @@ function nameRule(container: string): string {
 }
 
 /** Reports an `anyOf` failure as one finding, choosing the branch the user evidently meant. */
-function describeAnyOf(error: ErrorObject, all: readonly ErrorObject[], data: unknown, anyOfPath: string): Finding | undefined {
+function describeAnyOf(
+  error: ErrorObject,
+  all: readonly ErrorObject[],
+  data: unknown,
+  anyOfPath: string,
+  outerAnyOf: ReadonlySet<string>,
+): Finding | undefined {
   const pointer = error.instancePath
   const schema = schemaAt(anyOfPath)
   const branches = (schema?.anyOf as SchemaNode[] | undefined) ?? []
@@ -168,7 +181,7 @@ function describeAnyOf(error: ErrorObject, all: readonly ErrorObject[], data: un
     return {
       code: 'INVALID_DURATION',
       pointer,
-      message: `${capitalize(describeValue(pointer))} '${String(value)}' is not a duration; write a number with a unit: '250ms', '30s', '10m', '2h' or '1d'.`,
+      message: `${capitalize(describeValue(pointer))} is ${quote(value)}, which is not a duration; write a number with a unit: '250ms', '30s', '10m', '2h' or '1d'.`,
     }
   // retries: a count or a policy object. An object gets its own branch's precise errors.
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -176,24 +189,24 @@ function describeAnyOf(error: ErrorObject, all: readonly ErrorObject[], data: un
     const inner = all.filter(
       (e) => e.instancePath.startsWith(pointer) && e.schemaPath.startsWith(`${anyOfPath}/anyOf/${branchIndex}/`),
     )
-    const described = describeShapeErrors(
-      inner.map((e) => ({ ...e, schemaPath: e.schemaPath })),
-      data,
-    ).filter((f) => f.code !== 'SCHEMA' || inner.length === 1)
+    const described = describeShapeErrors(inner, data, new Set([...outerAnyOf, anyOfPath])).filter((f) => f.code !== 'SCHEMA' || inner.length === 1)
     if (described.length > 0) return described[0]
   }
   return {
     code: typeof value === 'number' ? 'INVALID_VALUE' : 'WRONG_TYPE',
     pointer,
-    message: `${capitalize(describeValue(pointer))} must be a whole number from 0 to 100, or a policy such as { max: 3, delay: 10s }; got ${JSON.stringify(value)}.`,
+    message: `${capitalize(describeValue(pointer))} must be a whole number from 0 to 100, or a policy such as '{ max: 3, delay: 10s }', not ${describeJsonValue(value)}.`,
   }
 }
 
-/** The schema path of the innermost `anyOf` that this error's schema path runs through. */
-function enclosingAnyOf(schemaPath: string): string | undefined {
-  const index = schemaPath.lastIndexOf('/anyOf/')
-  if (index === -1) return undefined
-  return schemaPath.slice(0, index)
+/** The schema path of the innermost `anyOf` this error's schema path runs through, skipping those being described. */
+function enclosingAnyOf(schemaPath: string, skip: ReadonlySet<string>): string | undefined {
+  for (let index = schemaPath.lastIndexOf('/anyOf/'); index !== -1; index = schemaPath.lastIndexOf('/anyOf/', index - 1)) {
+    const path = schemaPath.slice(0, index)
+    if (!skip.has(path)) return path
+    if (index === 0) break
+  }
+  return undefined
 }
 
 function parentSchemaPath(schemaPath: string): string {
@@ -253,15 +266,11 @@ function hintForMissing(key: string): string {
   }
 }
 
-function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'a list'
-  if (typeof value === 'object') return 'a mapping'
-  return `${typeof value} ${JSON.stringify(value)}`
+/** The user's value in quotes for a message: `'skipp'`, `3`, `a list`. */
+function quote(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value)
+  return describeJsonValue(value)
 }
 
 function capitalize(text: string): string {

@@ -12,6 +12,7 @@ import type { ParseFailure, ParsedSpec } from './parse.ts'
 import { checkSpecBytes, parseSpecText, rangeOfFinding } from './parse.ts'
 import type { LineCounter } from 'yaml'
 import { checkShape } from './schema-check.ts'
+import { describeJsonValue } from './schema-problem.ts'
 import { collectSpecView } from './collect.ts'
 import type { PluginCatalog, Rule } from './rules/types.ts'
 import { referenceSyntax } from './rules/reference-syntax.ts'
@@ -21,6 +22,7 @@ import { ioNames } from './rules/io-names.ts'
 import { typeRefs } from './rules/type-refs.ts'
 import { scheduleRule } from './rules/schedule.ts'
 import { handlers } from './rules/handlers.ts'
+import { targets } from './rules/targets.ts'
 import { paramSchemas } from './rules/param-schemas.ts'
 import { toleratedFailureInputs, unusedParams } from './rules/warnings.ts'
 import { normalizeSpec } from './normalize.ts'
@@ -39,6 +41,7 @@ export const RULES: readonly Rule[] = [
   scheduleRule,
   handlers,
   paramSchemas,
+  targets,
   unusedParams,
   toleratedFailureInputs,
 ]
@@ -68,6 +71,12 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
   const parsed = parseSpecText(text)
   if (!parsed.ok) return { diagnostics: parseFailures(parsed.failures, parsed.text, parsed.lineCounter) }
   const spec = parsed.spec
+  const notPipeline = describeNonPipeline(spec.data)
+  if (notPipeline) {
+    const at = spec.doc.contents?.range?.[0] ?? 0
+    const pos = spec.lineCounter.linePos(at)
+    return { diagnostics: [{ severity: 'error', code: 'NOT_A_PIPELINE', message: notPipeline, pointer: '', line: pos.line, column: pos.col }] }
+  }
   const findings: Finding[] = checkShape(spec.data)
   const projectRoot = options.projectRoot ?? findProjectRoot(sourcePath)
   const view = collectSpecView(spec.data)
@@ -98,6 +107,15 @@ export async function validateSpecFile(path: string, options: Omit<ValidateOptio
   if (refused) return { diagnostics: [{ severity: 'error', code: refused.code, message: refused.message, pointer: '', line: 1, column: 1 }] }
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes)
   return validateSpec(text, { ...options, path })
+}
+
+/** Why a document is no pipeline at all (empty, a list, a scalar), or undefined for a mapping. */
+function describeNonPipeline(data: unknown): string | undefined {
+  const fix = "a pipeline spec is a mapping with 'apiVersion: weir/v1', 'kind: Pipeline', 'name' and 'tasks'"
+  if (data === null || data === undefined) return `The file holds no document; ${fix}.`
+  if (Array.isArray(data)) return `The file holds a list, not a pipeline; ${fix}.`
+  if (typeof data !== 'object') return `The file holds ${describeJsonValue(data)}, not a pipeline; ${fix}.`
+  return undefined
 }
 
 function toDiagnostic(spec: ParsedSpec, finding: Finding): Diagnostic {

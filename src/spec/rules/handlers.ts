@@ -6,11 +6,14 @@ import { resolveHandler } from '../resolve-handler.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { toPointer } from '../parse.ts'
 
+const HANDLER_FORM = /^[^#\s][^#]*(#[A-Za-z_$][A-Za-z0-9_$]*)?$/
+
 /** Each `handler:` names an existing module inside the project that has the named export. */
 export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, report }) => {
   if (!checkHandlers) return
   for (const [id, task] of view.tasks) {
-    if (typeof task.handler !== 'string') continue
+    // A handler that does not have the `path#export` form is reported by the shape check.
+    if (typeof task.handler !== 'string' || !HANDLER_FORM.test(task.handler)) continue
     const pointer = toPointer(['tasks', id, 'handler'])
     const resolved = resolveHandler(task.handler, sourcePath)
     if (!resolved.file) {

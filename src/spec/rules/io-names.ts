@@ -1,7 +1,8 @@
 import type { Rule } from './types.ts'
 import { entriesOf, isObject } from '../collect.ts'
 import { suggestFix } from '../did-you-mean.ts'
-import { checkAgainstSchema, endSentence } from '../json-schema.ts'
+import { checkAgainstSchema } from '../json-schema.ts'
+import { problemSentence } from '../schema-problem.ts'
 import { toPointer } from '../parse.ts'
 
 /** `io:` references, IoManager types, and each IoManager's config against its plugin's schema. */
@@ -13,9 +14,9 @@ export const ioNames: Rule = async ({ view, plugins, report }) => {
     if (typeof name !== 'string') return
     used.add(name)
     if (!declared.has(name))
-      report({ code: 'UNKNOWN_IO', pointer, message: `${owner} uses IoManager '${name}', which is not declared under 'io:'${suggestFix(name, declared, 'declared IoManagers', "declare it under 'io:'")}` })
+      report({ code: 'UNKNOWN_IO', pointer, message: `${owner} names IoManager '${name}', which is not declared under 'io:'${suggestFix(name, declared, 'declared IoManagers', "declare it under 'io:'")}` })
   }
-  if (isObject(view.data.defaults)) checkName(view.data.defaults.io, '/defaults/io', 'defaults')
+  if (isObject(view.data.defaults)) checkName(view.data.defaults.io, '/defaults/io', "'defaults.io'")
   for (const [id, task] of view.tasks) checkName(task.io, toPointer(['tasks', id, 'io']), `Task '${id}'`)
 
   for (const [name, decl] of entriesOf(view.data.io)) {
@@ -29,8 +30,8 @@ export const ioNames: Rule = async ({ view, plugins, report }) => {
     }
     const { type: _type, ...config } = decl
     for (const problem of await checkAgainstSchema(config, schema))
-      report({ code: 'IO_CONFIG', pointer: `${pointer}${problem.pointer}`, atKey: problem.unknownKey !== undefined,
-        message: `IoManager '${name}' (type '${decl.type}'): ${endSentence(problem.message)}` })
+      report({ code: 'IO_CONFIG', pointer: `${pointer}${problem.pointer}`, atKey: problem.unknownKey !== undefined || problem.pointer === '',
+        message: problemSentence(`IoManager '${name}' (type '${decl.type}')`, problem) })
     if (!used.has(name) && name !== 'default')
       report({ severity: 'warning', code: 'UNUSED_IO', pointer, atKey: true, message: `IoManager '${name}' is declared but no task uses it; set 'io: ${name}' on a task or remove it.` })
   }

@@ -1,32 +1,44 @@
 import type { JsonSchema } from '../model.ts'
 import type { Rule } from './types.ts'
 import { entriesOf, isObject } from '../collect.ts'
-import { checkAgainstSchema, compileSchema, endSentence } from '../json-schema.ts'
+import { checkAgainstSchema, checkSchemaDefinition } from '../json-schema.ts'
+import { problemSentence } from '../schema-problem.ts'
 import { toPointer } from '../parse.ts'
 
-/** Params, outputs and values must be valid JSON Schemas, and param defaults must match them. */
+/** Params, types, outputs and values must be valid JSON Schemas, and param defaults must match them. */
 export const paramSchemas: Rule = async ({ view, report }) => {
   const types = isObject(view.data.types) ? view.data.types : {}
-  const withTypes = (schema: object): object => rewriteTypeRefs({ ...schema, $defs: types })
-  const check = async (schema: unknown, path: (string | number)[]): Promise<boolean> => {
-    if (!isObject(schema) || hasUnresolvedRef(schema, types)) return false
-    const compiled = await compileSchema(withTypes(schema) as JsonSchema)
-    if (compiled instanceof Error) {
-      report({ code: 'INVALID_SCHEMA', pointer: toPointer(path), message: `This JSON Schema is invalid: ${compiled.message.replace(/\.$/, '')}; see https://json-schema.org/draft/2020-12.` })
-      return false
-    }
-    return true
+  const check = (schema: unknown, path: (string | number)[], noun: string): boolean => {
+    if (!isObject(schema)) return false // not a schema at all: the shape check says so
+    const problems = checkSchemaDefinition(schema)
+    for (const problem of problems)
+      report({ code: 'INVALID_SCHEMA', pointer: toPointer(path) + problem.pointer, message: problemSentence(noun, problem) })
+    return problems.length === 0
   }
+  for (const [name, schema] of entriesOf(view.data.types)) check(schema, ['types', name], `type '${name}'`)
   for (const [name, schema] of entriesOf(view.data.params)) {
-    if (!(await check(schema, ['params', name])) || !isObject(schema) || !('default' in schema)) continue
+    if (!check(schema, ['params', name], `the schema of param '${name}'`) || !isObject(schema) || !Object.hasOwn(schema, 'default')) continue
+    if (hasUnresolvedRef(schema, types)) continue // reported by type-refs
     const { default: value, ...rest } = schema
-    for (const problem of await checkAgainstSchema(value, withTypes(rest) as JsonSchema))
-      report({ code: 'INVALID_DEFAULT', pointer: toPointer(['params', name, 'default']), message: `The default of param '${name}' does not match its schema: ${endSentence(problem.message)}` })
+    for (const problem of await checkAgainstSchema(value, withTypeDefs(rest, types)))
+      report({ code: 'INVALID_DEFAULT', pointer: toPointer(['params', name, 'default']) + problem.pointer, message: problemSentence(`the default of param '${name}'`, problem) })
   }
   for (const [id, task] of view.tasks) {
-    if (isObject(task.output) && task.output.type !== 'table') await check(task.output, ['tasks', id, 'output'])
-    for (const [name, schema] of entriesOf(task.values)) await check(schema, ['tasks', id, 'values', name])
+    if (isObject(task.output) && task.output.type !== 'table') check(task.output, ['tasks', id, 'output'], `the output schema of task '${id}'`)
+    for (const [name, schema] of entriesOf(task.values)) check(schema, ['tasks', id, 'values', name], `the schema of value '${name}' of task '${id}'`)
   }
+}
+
+/** A schema with the pipeline's `types:` under `$defs` (and `#/types/X` rewritten), so its `$ref`s resolve. */
+export function withTypeDefs(schema: Record<string, unknown>, types: Record<string, unknown>): JsonSchema {
+  if (!hasRef(schema)) return schema as JsonSchema
+  return rewriteTypeRefs({ ...schema, $defs: types }) as JsonSchema
+}
+
+function hasRef(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasRef)
+  if (!isObject(node)) return false
+  return Object.entries(node).some(([key, value]) => key === '$ref' || hasRef(value))
 }
 
 /** `#/types/X` → `#/$defs/X`, so a schema with the pipeline's types under `$defs` resolves. */

@@ -2,7 +2,8 @@ import type { JsonSchema } from '../model.ts'
 import type { Rule } from './types.ts'
 import { entriesOf, isObject } from '../collect.ts'
 import { suggestFix } from '../did-you-mean.ts'
-import { checkAgainstSchema, endSentence } from '../json-schema.ts'
+import { checkAgainstSchema } from '../json-schema.ts'
+import { problemSentence } from '../schema-problem.ts'
 import { toPointer } from '../parse.ts'
 
 const NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'])
@@ -31,7 +32,8 @@ export const scheduleRule: Rule = async ({ view, report }) => {
     }
     if (typeof schema !== 'boolean' && !isObject(schema)) continue
     for (const problem of await checkAgainstSchema(value, schema as JsonSchema))
-      report({ code: 'INVALID_VALUE', pointer: pointer + problem.pointer, message: `Schedule param '${name}' does not match its schema: ${endSentence(problem.message)}` })
+      report({ code: 'INVALID_VALUE', pointer: pointer + problem.pointer, atKey: problem.unknownKey !== undefined,
+        message: problemSentence(`schedule param '${name}'`, problem) })
   }
 }
 
@@ -56,7 +58,7 @@ export async function checkCron(cron: string, timezone: string): Promise<string 
     if (!job.nextRun(new Date(Date.UTC(2000, 0, 1)))) return `Cron '${cron}' never fires (no date matches it); check the day-of-month and month fields.`
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, '')
-    return `Cron '${cron}' is invalid: ${reason.replace(/\.$/, '')}; see docs/scheduling.md for the syntax.`
+    return `Cron '${cron}' is invalid: ${reason.replace(/\.$/, '')}; see docs/spec.md#schedule for the syntax.`
   }
   return undefined
 }
