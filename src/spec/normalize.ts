@@ -44,9 +44,10 @@ function normalizeTask(id: string, t: TaskSpec, spec: PipelineSpec, sourcePath: 
   const defaults = spec.defaults ?? {}
   const resolved = resolveHandler(t.handler, sourcePath)
   const edges: Edge[] = []
-  const inputs: Record<string, InputBinding> = {}
-  for (const [name, value] of Object.entries(t.inputs ?? {}))
-    inputs[name] = bindInput(value, ['tasks', id, 'inputs', name], id, edges)
+  // fromEntries defines own properties: an input named `__proto__` stays an input.
+  const inputs: Record<string, InputBinding> = Object.fromEntries(
+    Object.entries(t.inputs ?? {}).map(([name, value]) => [name, bindInput(value, ['tasks', id, 'inputs', name], id, edges)]),
+  )
   ;(t.needs ?? []).forEach((from, i) => edges.push({ from, to: id, kind: 'needs', pointer: toPointer(['tasks', id, 'needs', i]) }))
   const timeout = t.timeout ?? defaults.timeout
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout)
@@ -94,8 +95,9 @@ function bindInput(value: unknown, path: (string | number)[], taskId: string, ed
     return items.every((b) => b.kind === 'literal') ? { kind: 'literal', value } : { kind: 'array', items }
   }
   if (value !== null && typeof value === 'object') {
-    const entries: Record<string, InputBinding> = {}
-    for (const [k, v] of Object.entries(value)) entries[k] = bindInput(v, [...path, k], taskId, edges)
+    const entries: Record<string, InputBinding> = Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, bindInput(v, [...path, k], taskId, edges)]),
+    )
     return Object.values(entries).every((b) => b.kind === 'literal') ? { kind: 'literal', value } : { kind: 'object', entries }
   }
   return { kind: 'literal', value }

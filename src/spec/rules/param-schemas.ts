@@ -45,10 +45,13 @@ function hasRef(node: unknown): boolean {
 export function rewriteTypeRefs<T>(schema: T): T {
   if (Array.isArray(schema)) return schema.map(rewriteTypeRefs) as T
   if (!isObject(schema)) return schema
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(schema))
-    out[key] = key === '$ref' && typeof value === 'string' ? value.replace(/^#\/types\//, '#/$defs/') : rewriteTypeRefs(value)
-  return out as T
+  // fromEntries defines own properties, so a key named `__proto__` stays a key and sets no prototype.
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string' ? value.replace(/^#\/types\//, '#/$defs/') : rewriteTypeRefs(value),
+    ]),
+  ) as T
 }
 
 function hasUnresolvedRef(schema: unknown, types: object): boolean {

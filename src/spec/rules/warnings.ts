@@ -39,6 +39,6 @@ export const toleratedFailureInputs: Rule = ({ view, report }) => {
     const when = TOLERANT[trigger]
     if (!when) continue
     report({ severity: 'warning', code: 'TOLERATED_FAILURE_INPUT', pointer: occ.pointer, span: occ.span,
-      message: `Task '${occ.taskId}' reads '${formatReference(occ.ref)}', but its trigger '${trigger}' also runs it when '${occ.ref.taskId}' ${when}, and then this input is undefined; handle undefined in the handler or use 'needs' instead.` })
+      message: `Task '${occ.taskId}' reads '${formatReference(occ.ref)}', but its trigger '${trigger}' also runs it when '${occ.ref.taskId}' ${when}, leaving this input without a value; handle a missing input in the handler, or use 'needs' if the task does not need the data.` })
   }
 }

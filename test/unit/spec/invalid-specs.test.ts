@@ -1,0 +1,143 @@
+/**
+ * The invalid-spec table: every fixture in test/fixtures/pipelines/invalid/ with the exact
+ * diagnostics it must produce (code, 1-based line and column, JSON pointer). The wording of every
+ * message is pinned separately in messages.snap.txt.
+ */
+import { readdirSync } from 'node:fs'
+import { describe, expect, test } from 'vitest'
+import { validateSpecFile } from '../../../src/spec/validate.ts'
+import type { Diagnostic } from '../../../src/spec/diagnostics.ts'
+import { FIXTURES, fixture, testCatalog } from './support.ts'
+
+interface Case {
+  readonly file: string
+  readonly want: readonly Partial<Diagnostic>[]
+}
+
+const validate = (file: string) => validateSpecFile(fixture('invalid', file), { plugins: testCatalog, projectRoot: FIXTURES })
+
+const CASES: readonly Case[] = [
+  { file: 'alias-bomb.yaml', want: [{ code: 'ALIAS_LIMIT', line: 1, column: 1, pointer: '' }] },
+  { file: 'bad-column-type.yaml', want: [{ code: 'INVALID_ENUM', line: 7, column: 43, pointer: '/tasks/a/output/columns/id' }] },
+  { file: 'bad-duration-retry-delay.yaml', want: [{ code: 'INVALID_DURATION', line: 7, column: 31, pointer: '/tasks/a/retries/delay' }] },
+  { file: 'bad-duration.yaml', want: [{ code: 'INVALID_DURATION', line: 5, column: 12, pointer: '/defaults/timeout' }] },
+  { file: 'bad-enum-no-match.yaml', want: [{ code: 'INVALID_ENUM', line: 9, column: 12, pointer: '/schedule/catchup' }] },
+  { file: 'bad-enum-overlap.yaml', want: [{ code: 'INVALID_ENUM', line: 9, column: 12, pointer: '/schedule/overlap' }] },
+  { file: 'bad-param-default.yaml', want: [{ code: 'INVALID_DEFAULT', line: 5, column: 39, pointer: '/params/threshold/default' }] },
+  { file: 'bad-trigger-defaults.yaml', want: [{ code: 'INVALID_TRIGGER', line: 5, column: 12, pointer: '/defaults/trigger' }] },
+  { file: 'bad-trigger.yaml', want: [{ code: 'INVALID_TRIGGER', line: 10, column: 14, pointer: '/tasks/b/trigger' }] },
+  { file: 'bad-type-ref-form.yaml', want: [{ code: 'UNKNOWN_TYPE', line: 8, column: 18, pointer: '/tasks/a/values/v/$ref' }] },
+  { file: 'cron-field-count.yaml', want: [{ code: 'INVALID_CRON', line: 8, column: 9, pointer: '/schedule/cron' }] },
+  { file: 'cron-never-fires.yaml', want: [{ code: 'INVALID_CRON', line: 8, column: 9, pointer: '/schedule/cron' }] },
+  { file: 'cron-out-of-range.yaml', want: [{ code: 'INVALID_CRON', line: 8, column: 9, pointer: '/schedule/cron' }] },
+  { file: 'cycle-needs.yaml', want: [{ code: 'DEPENDENCY_CYCLE', line: 10, column: 13, pointer: '/tasks/b/needs/0' }] },
+  { file: 'cycle.yaml', want: [{ code: 'DEPENDENCY_CYCLE', line: 12, column: 10, pointer: '/tasks/b/inputs/x' }] },
+  { file: 'duplicate-key.yaml', want: [{ code: 'DUPLICATE_KEY', line: 7, column: 3, pointer: '' }] },
+  { file: 'empty-tasks.yaml', want: [{ code: 'MISSING_FIELD', line: 4, column: 1, pointer: '/tasks' }] },
+  { file: 'empty.yaml', want: [{ code: 'NOT_A_PIPELINE', line: 1, column: 1, pointer: '' }] },
+  { file: 'handler-bad-form.yaml', want: [{ code: 'INVALID_VALUE', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
+  { file: 'handler-export-in-comment.yaml', want: [
+      { code: 'HANDLER_EXPORT_MISSING', line: 6, column: 14, pointer: '/tasks/a/handler' },
+      { code: 'HANDLER_EXPORT_MISSING', line: 8, column: 14, pointer: '/tasks/b/handler' },
+    ] },
+  { file: 'handler-export-in-string.yaml', want: [{ code: 'HANDLER_EXPORT_MISSING', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
+  { file: 'handler-export-missing.yaml', want: [{ code: 'HANDLER_EXPORT_MISSING', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
+  { file: 'handler-not-found.yaml', want: [{ code: 'HANDLER_NOT_FOUND', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
+  { file: 'handler-outside-project.yaml', want: [{ code: 'HANDLER_OUTSIDE_PROJECT', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
+  { file: 'handler-type-only-export.yaml', want: [{ code: 'HANDLER_EXPORT_MISSING', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
+  { file: 'invalid-output-schema.yaml', want: [{ code: 'INVALID_SCHEMA', line: 7, column: 39, pointer: '/tasks/a/output/required' }] },
+  { file: 'invalid-param-name.yaml', want: [{ code: 'INVALID_NAME', line: 5, column: 3, pointer: '/params/Threshold' }] },
+  { file: 'invalid-param-schema.yaml', want: [{ code: 'INVALID_SCHEMA', line: 5, column: 18, pointer: '/params/limit/type' }] },
+  { file: 'invalid-pipeline-name.yaml', want: [{ code: 'INVALID_NAME', line: 3, column: 7, pointer: '/name' }] },
+  { file: 'invalid-reference.yaml', want: [
+      { code: 'INVALID_REFERENCE', line: 10, column: 14, pointer: '/tasks/b/inputs/whole' },
+      { code: 'INVALID_REFERENCE', line: 11, column: 14, pointer: '/tasks/b/inputs/ns' },
+      { code: 'INVALID_REFERENCE', line: 12, column: 14, pointer: '/tasks/b/inputs/open' },
+    ] },
+  { file: 'invalid-schema-pattern.yaml', want: [{ code: 'INVALID_SCHEMA', line: 8, column: 38, pointer: '/tasks/a/values/code/pattern' }] },
+  { file: 'invalid-task-id.yaml', want: [{ code: 'INVALID_NAME', line: 5, column: 3, pointer: '/tasks/Extract-Orders' }] },
+  { file: 'io-config-bad-enum.yaml', want: [{ code: 'IO_CONFIG', line: 5, column: 37, pointer: '/io/default/compression' }] },
+  { file: 'io-config-missing-field.yaml', want: [{ code: 'IO_CONFIG', line: 5, column: 3, pointer: '/io/lake' }] },
+  { file: 'io-config-unknown-key.yaml', want: [{ code: 'IO_CONFIG', line: 7, column: 5, pointer: '/io/default/rot' }] },
+  { file: 'io-unknown-type.yaml', want: [{ code: 'UNKNOWN_IO_TYPE', line: 5, column: 17, pointer: '/io/lake/type' }] },
+  { file: 'json-schema-errors.json', want: [
+      { code: 'UNKNOWN_KEY', line: 6, column: 61, pointer: '/tasks/extract/timout' },
+      { code: 'INVALID_TRIGGER', line: 6, column: 89, pointer: '/tasks/extract/trigger' },
+    ] },
+  { file: 'json-syntax.json', want: [{ code: 'YAML_SYNTAX', line: 5, column: 3, pointer: '' }] },
+  { file: 'json-unknown-task.json', want: [{ code: 'UNKNOWN_TASK', line: 9, column: 30, pointer: '/tasks/summarize/inputs/orders' }] },
+  { file: 'missing-handler.yaml', want: [{ code: 'MISSING_FIELD', line: 5, column: 3, pointer: '/tasks/a' }] },
+  { file: 'missing-top-level.yaml', want: [{ code: 'MISSING_FIELD', line: 1, column: 1, pointer: '' }] },
+  { file: 'multiple-documents.yaml', want: [{ code: 'MULTIPLE_DOCUMENTS', line: 7, column: 1, pointer: '' }] },
+  { file: 'output-path-on-table.yaml', want: [{ code: 'OUTPUT_PATH_ON_TABLE', line: 10, column: 21, pointer: '/tasks/b/inputs/ids' }] },
+  { file: 'proto-keys.yaml', want: [
+      { code: 'INVALID_NAME', line: 5, column: 3, pointer: '/params/__proto__' },
+      { code: 'INVALID_NAME', line: 13, column: 26, pointer: '/tasks/prototype/needs/1' },
+      { code: 'UNKNOWN_TASK', line: 13, column: 26, pointer: '/tasks/prototype/needs/1' },
+    ] },
+  { file: 'retries-out-of-range.yaml', want: [{ code: 'INVALID_VALUE', line: 7, column: 14, pointer: '/tasks/a/retries' }] },
+  { file: 'schedule-param-wrong-type.yaml', want: [{ code: 'INVALID_VALUE', line: 13, column: 16, pointer: '/schedule/params/threshold' }] },
+  { file: 'schedule-unknown-param.yaml', want: [{ code: 'UNKNOWN_PARAM', line: 12, column: 13, pointer: '/schedule/params/treshold' }] },
+  { file: 'self-dependency-needs.yaml', want: [{ code: 'SELF_DEPENDENCY', line: 7, column: 13, pointer: '/tasks/a/needs/0' }] },
+  { file: 'self-dependency-ref.yaml', want: [{ code: 'SELF_DEPENDENCY', line: 8, column: 19, pointer: '/tasks/a/inputs/me' }] },
+  { file: 'tab-indent.yaml', want: [{ code: 'YAML_SYNTAX', line: 6, column: 1, pointer: '' }] },
+  { file: 'target-config.yaml', want: [
+      { code: 'TARGET_CONFIG', line: 8, column: 3, pointer: '/targets/argo' },
+      { code: 'TARGET_CONFIG', line: 9, column: 5, pointer: '/targets/argo/imag' },
+      { code: 'TARGET_CONFIG', line: 10, column: 16, pointer: '/targets/argo/namespace' },
+    ] },
+  { file: 'target-unknown.yaml', want: [{ code: 'UNKNOWN_TARGET', line: 8, column: 3, pointer: '/targets/argoo' }] },
+  { file: 'top-level-list.yaml', want: [{ code: 'NOT_A_PIPELINE', line: 1, column: 1, pointer: '' }] },
+  { file: 'unknown-io-defaults.yaml', want: [{ code: 'UNKNOWN_IO', line: 5, column: 7, pointer: '/defaults/io' }] },
+  { file: 'unknown-io.yaml', want: [{ code: 'UNKNOWN_IO', line: 9, column: 9, pointer: '/tasks/a/io' }] },
+  { file: 'unknown-key-no-match.yaml', want: [{ code: 'UNKNOWN_KEY', line: 7, column: 5, pointer: '/tasks/a/schedule' }] },
+  { file: 'unknown-param.yaml', want: [{ code: 'UNKNOWN_PARAM', line: 10, column: 10, pointer: '/tasks/a/inputs/t' }] },
+  { file: 'unknown-retry-policy-key.yaml', want: [{ code: 'UNKNOWN_KEY', line: 5, column: 33, pointer: '/defaults/retries/jiter' }] },
+  { file: 'unknown-task-key.yaml', want: [{ code: 'UNKNOWN_KEY', line: 7, column: 5, pointer: '/tasks/a/retry' }] },
+  { file: 'unknown-task-needs.yaml', want: [{ code: 'UNKNOWN_TASK', line: 9, column: 22, pointer: '/tasks/summarize/needs/1' }] },
+  { file: 'unknown-task-ref.yaml', want: [{ code: 'UNKNOWN_TASK', line: 10, column: 15, pointer: '/tasks/summarize/inputs/orders' }] },
+  { file: 'unknown-timezone.yaml', want: [{ code: 'UNKNOWN_TIMEZONE', line: 9, column: 13, pointer: '/schedule/timezone' }] },
+  { file: 'unknown-top-key.yaml', want: [{ code: 'UNKNOWN_KEY', line: 4, column: 1, pointer: '/descripton' }] },
+  { file: 'unknown-type-ref.yaml', want: [{ code: 'UNKNOWN_TYPE', line: 9, column: 21, pointer: '/tasks/a/output/$ref' }] },
+  { file: 'unknown-value.yaml', want: [{ code: 'UNKNOWN_VALUE', line: 10, column: 22, pointer: '/tasks/b/inputs/rows' }] },
+  { file: 'warning-tolerated-failure.yaml', want: [{ severity: 'warning', code: 'TOLERATED_FAILURE_INPUT', line: 11, column: 15, pointer: '/tasks/b/inputs/orders' }] },
+  { file: 'warning-unused-io.yaml', want: [{ severity: 'warning', code: 'UNUSED_IO', line: 5, column: 3, pointer: '/io/lake' }] },
+  { file: 'warning-unused-param.yaml', want: [{ severity: 'warning', code: 'UNUSED_PARAM', line: 5, column: 3, pointer: '/params/threshold' }] },
+  { file: 'wrong-api-version.yaml', want: [{ code: 'INVALID_ENUM', line: 1, column: 13, pointer: '/apiVersion' }] },
+  { file: 'wrong-type-needs.yaml', want: [{ code: 'WRONG_TYPE', line: 9, column: 12, pointer: '/tasks/b/needs' }] },
+  { file: 'wrong-type-retries.yaml', want: [{ code: 'WRONG_TYPE', line: 7, column: 14, pointer: '/tasks/a/retries' }] },
+  { file: 'wrong-type-tasks.yaml', want: [{ code: 'WRONG_TYPE', line: 5, column: 3, pointer: '/tasks' }] },
+  { file: 'yaml-syntax.yaml', want: [
+      { code: 'YAML_SYNTAX', line: 7, column: 24, pointer: '' },
+      { code: 'YAML_SYNTAX', line: 7, column: 25, pointer: '' },
+    ] },
+]
+
+describe('invalid specs', () => {
+  test.each(CASES)('$file', async ({ file, want }) => {
+    const { diagnostics, pipeline } = await validate(file)
+    expect(diagnostics).toMatchObject(want)
+    const hasError = want.some((d) => d.severity !== 'warning')
+    expect(pipeline === undefined).toBe(hasError)
+  })
+
+  test('every fixture in the folder has a row in the table', () => {
+    const files = readdirSync(`${FIXTURES}/invalid`).sort()
+    expect(CASES.map((c) => c.file).sort()).toEqual(files)
+    expect(files.length).toBeGreaterThanOrEqual(40)
+  })
+
+  test('messages are single sentences with no leaked placeholders, pinned word for word', async () => {
+    let pinned = ''
+    for (const { file } of CASES) {
+      for (const d of (await validate(file)).diagnostics) {
+        expect(d.message).not.toMatch(/undefined|\[object Object\]|NaN/)
+        expect(d.message).not.toContain('\n')
+        expect(d.message).toMatch(/^[A-Z'$]/)
+        expect(d.message).toMatch(/[.?]$/)
+        pinned += `${file} ${d.code}: ${d.message}\n`
+      }
+    }
+    await expect(pinned).toMatchFileSnapshot('./__snapshots__/messages.snap.txt')
+  })
+})
