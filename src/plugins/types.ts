@@ -33,6 +33,11 @@ export interface StoredRef {
   /** The IoManager type that wrote it. */
   readonly io: string
   readonly sizeBytes?: number
+  /**
+   * `bytes` only: the output was written from a stream, so `read` returns a Node `Readable` that
+   * streams the object instead of a `Buffer` holding it whole.
+   */
+  readonly stream?: boolean
 }
 
 export interface IoContext {
@@ -52,6 +57,8 @@ export interface IoContext {
 export interface IoManager {
   write(key: OutputKey, value: unknown, ctx: IoContext): Promise<StoredRef>
   read(ref: StoredRef, ctx: IoContext): Promise<unknown>
+  /** Whether the object a ref points at exists (e.g. before resuming a run). Optional. */
+  exists?(ref: StoredRef, ctx: Pick<IoContext, 'signal'>): Promise<boolean>
 }
 
 /** What plugins may know about where they run. */

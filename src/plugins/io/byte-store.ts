@@ -1,0 +1,35 @@
+/**
+ * The byte-store layer: what an IoManager needs from a storage backend to hold every kind of output
+ * (JSON, bytes, streams, Parquet tables). `fs`, `memory` and `gcs` each implement this; the shared
+ * logic on top lives in byte-store-io.ts.
+ */
+import type { Readable } from 'node:stream'
+import type { OutputKey } from '../types.ts'
+
+/** A body to store: bytes in memory, or a stream consumed once (never buffered whole). */
+export type ByteBody = Uint8Array | Readable
+
+export interface PutOptions {
+  readonly signal: AbortSignal
+  /** Content type recorded where the backend keeps one. */
+  readonly contentType: string
+}
+
+/**
+ * A place that stores whole objects by URI. `put` must be atomic: a reader sees the previous object
+ * or the complete new one, never a part; of concurrent `put`s to one URI one complete body wins.
+ */
+export interface ByteStore {
+  /** URI scheme this store answers to, e.g. `file:`, `gs:`, `memory:`. */
+  readonly scheme: string
+  /** The folder URI of a key's output (derived from the key, or its `prefix` override). */
+  folderOf(key: OutputKey): string
+  /** Stores a body at `uri`; resolves with the stored size once it is visible. */
+  put(uri: string, body: ByteBody, options: PutOptions): Promise<{ readonly sizeBytes: number }>
+  /** Opens the object at `uri` as a stream; rejects with `OUTPUT_NOT_FOUND` when it does not exist. */
+  openRead(uri: string, signal: AbortSignal): Promise<Readable>
+  /** Reads the whole object at `uri`; rejects with `OUTPUT_NOT_FOUND` when it does not exist. */
+  readAll(uri: string, signal: AbortSignal): Promise<Buffer>
+  /** Whether an object exists at `uri`. */
+  exists(uri: string, signal: AbortSignal): Promise<boolean>
+}

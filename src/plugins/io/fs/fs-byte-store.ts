@@ -1,0 +1,117 @@
+/**
+ * The local-disk byte store behind the `fs` IoManager. Writes go to a temp file in the target
+ * folder, are fsynced and renamed over the target, so a reader sees the old file or the whole new
+ * one; the folder is fsynced too so the rename survives a crash.
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
+import { addAbortSignal, type Readable } from 'node:stream'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { OutputKey } from '../../types.ts'
+import type { ByteBody, ByteStore, PutOptions } from '../byte-store.ts'
+import { IoError } from '../io-error.ts'
+import { keyFolder } from '../output-location.ts'
+
+export interface FsByteStoreOptions {
+  /** Absolute folder that key-derived outputs live under. */
+  readonly root: string
+  /** Folder that relative `prefix` overrides resolve against. */
+  readonly cwd: string
+}
+
+/** Creates the byte store for files under `root`. */
+export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
+  return {
+    scheme: 'file:',
+    folderOf(key: OutputKey): string {
+      const folder = key.prefix === undefined ? join(options.root, keyFolder(key)) : prefixToPath(key.prefix, options.cwd)
+      return pathToFileURL(folder).href
+    },
+    async put(uri: string, body: ByteBody, putOptions: PutOptions) {
+      return writeAtomically(uriToPath(uri), body, putOptions)
+    },
+    async openRead(uri: string, signal: AbortSignal): Promise<Readable> {
+      const file = uriToPath(uri)
+      const handle = await open(file, 'r').catch((error: unknown) => rethrowRead(error, uri))
+      return addAbortSignal(signal, handle.createReadStream())
+    },
+    async readAll(uri: string, signal: AbortSignal): Promise<Buffer> {
+      return readFile(uriToPath(uri), { signal }).catch((error: unknown) => rethrowRead(error, uri))
+    },
+    async exists(uri: string): Promise<boolean> {
+      return stat(uriToPath(uri)).then((s) => s.isFile(), () => false)
+    },
+  }
+}
+
+/** A `file://` URI or a path (relative to `cwd`) → absolute path; other schemes are refused. */
+export function prefixToPath(prefix: string, cwd: string): string {
+  if (prefix.startsWith('file:')) return uriToPath(prefix)
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(prefix))
+    throw new IoError('IO_UNSUPPORTED_URI', `The fs IoManager cannot write to '${prefix}'; give a file:// URI or a path, or use the IoManager for that scheme.`)
+  return isAbsolute(prefix) ? prefix : resolve(cwd, prefix)
+}
+
+function uriToPath(uri: string): string {
+  try {
+    return fileURLToPath(uri)
+  } catch (cause) {
+    throw new IoError('IO_UNSUPPORTED_URI', `'${uri}' is not a valid file:// URI.`, { cause })
+  }
+}
+
+async function writeAtomically(file: string, body: ByteBody, options: PutOptions): Promise<{ sizeBytes: number }> {
+  const dir = dirname(file)
+  const temp = join(dir, `.${basename(file)}.${randomUUID()}.tmp`)
+  try {
+    await mkdir(dir, { recursive: true })
+    const handle = await open(temp, 'wx')
+    let sizeBytes: number
+    try {
+      if (body instanceof Uint8Array) await handle.writeFile(body, { signal: options.signal })
+      else await copyStream(body, handle, options.signal)
+      await handle.sync()
+      sizeBytes = (await handle.stat()).size
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, file)
+    await syncFolder(dir)
+    return { sizeBytes }
+  } catch (cause) {
+    await rm(temp, { force: true })
+    if (options.signal.aborted) throw cause
+    throw new IoError('IO_WRITE_FAILED', `Could not write '${file}': ${(cause as Error).message}`, { cause })
+  }
+}
+
+/** Copies a stream into an open file chunk by chunk: memory stays at one chunk, however large the body. */
+async function copyStream(body: Readable, handle: FileHandle, signal: AbortSignal): Promise<void> {
+  try {
+    for await (const chunk of body) {
+      signal.throwIfAborted()
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array)
+      let offset = 0
+      while (offset < bytes.byteLength) offset += (await handle.write(bytes, offset)).bytesWritten
+    }
+  } finally {
+    if (!body.destroyed) body.destroy()
+  }
+}
+
+async function syncFolder(dir: string): Promise<void> {
+  const handle = await open(dir, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+function rethrowRead(error: unknown, uri: string): never {
+  const code = (error as { code?: string }).code
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR')
+    throw new IoError('OUTPUT_NOT_FOUND', `Output '${uri}' does not exist; the task that writes it has not succeeded in this run, or its files were removed.`, { cause: error })
+  throw new IoError('IO_READ_FAILED', `Could not read '${uri}': ${(error as Error).message}`, { cause: error })
+}

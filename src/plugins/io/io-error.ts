@@ -1,0 +1,41 @@
+/**
+ * Errors raised by IoManagers. They carry a `code` (check `err.code`, never `instanceof`: a plugin
+ * may bring its own copy of weir) and always pass the underlying `cause` on.
+ */
+
+/** Codes an IoManager may raise; listed in docs/io-managers.md. */
+export const IO_ERROR_CODES = [
+  /** The stored output a ref or URI points at does not exist. */
+  'OUTPUT_NOT_FOUND',
+  /** A pipeline, run or task id cannot be used as a path segment (it would escape the root). */
+  'IO_INVALID_KEY',
+  /** A URI or `prefix` has a scheme this IoManager cannot handle (e.g. `gs://` given to `fs`). */
+  'IO_UNSUPPORTED_URI',
+  /** The task returned something that cannot be stored (undefined, a function, a BigInt in JSON, …). */
+  'IO_UNSUPPORTED_VALUE',
+  /** A table output does not match its declared columns. */
+  'TABLE_SCHEMA_MISMATCH',
+  /** Writing failed (disk, network, precondition races that did not settle). */
+  'IO_WRITE_FAILED',
+  /** Reading failed for another reason than a missing object (including checksum mismatches). */
+  'IO_READ_FAILED',
+] as const
+export type IoErrorCode = (typeof IO_ERROR_CODES)[number]
+
+/** An IoManager failure with a stable `code`. */
+export class IoError extends Error {
+  readonly code: IoErrorCode
+  readonly details?: Readonly<Record<string, unknown>>
+
+  constructor(code: IoErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'IoError'
+    this.code = code
+    if (options.details) this.details = options.details
+  }
+}
+
+/** True for an error object with the given `code` (works across copies of weir). */
+export function hasErrorCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code
+}
