@@ -58,6 +58,10 @@ export interface RunOptions {
   readonly onEvent?: (event: RunEvent) => void
   /** Fixed run id (tests, `weir execute`); generated when absent. */
   readonly runId?: string
+  /** How long cancelled attempts may take to stop before they are recorded `cancelled` anyway. @default 5000 */
+  readonly cancelGraceMs?: number
+  /** Source of randomness for retry jitter, [0, 1). @internal tests inject it. @default Math.random */
+  readonly random?: () => number
 }
 
 /** Events, named `noun:verb`. */
@@ -69,6 +73,8 @@ export type RunEvent =
   | { readonly type: 'task:fail'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly error: ErrorInfo; readonly at: number }
   | { readonly type: 'task:skip'; readonly runId: string; readonly taskId: string; readonly reason: SkipReason; readonly at: number }
   | { readonly type: 'task:cancel'; readonly runId: string; readonly taskId: string; readonly at: number }
+  /** A resumed run reuses the stored output of a task that succeeded in the run it resumes. */
+  | { readonly type: 'task:reuse'; readonly runId: string; readonly taskId: string; readonly fromRunId: string; readonly output?: StoredRef; readonly at: number }
   | { readonly type: 'run:finish'; readonly runId: string; readonly result: RunResult; readonly at: number }
 
 /** Runs a pipeline to completion. Implemented in run-pipeline.ts. */

@@ -31,58 +31,102 @@ export interface TriggerRuleForm {
   readonly evaluate: (c: OutcomeCounts) => TriggerDecision
   /** Databricks Jobs `run_if`. */
   readonly databricksRunIf: 'ALL_SUCCESS' | 'ALL_DONE' | 'ALL_FAILED' | 'AT_LEAST_ONE_SUCCESS' | 'AT_LEAST_ONE_FAILED' | 'NONE_FAILED'
-  /** Argo `depends`: how the condition reads for the given upstream task names. */
-  readonly argoDepends: (upstream: readonly string[]) => string
+  /** Argo `depends`: how the condition reads for the given upstream tasks (see `ArgoUpstream`). */
+  readonly argoDepends: (upstream: readonly ArgoUpstream[]) => string
   /** Whether an unmet condition excludes (failure handlers) rather than skips. */
   readonly isFailureHandler: boolean
   /** One line for docs and `--help`. */
   readonly summary: string
 }
 
-const join = (parts: string[], op: '&&' | '||'): string => (parts.length === 1 ? parts[0]! : parts.join(` ${op} `))
+/**
+ * One upstream task as an Argo `depends` expression sees it.
+ *
+ * Argo has one result for "my `depends` was false": `Omitted`. weir has two: *skipped* (counts as not
+ * succeeded) and *excluded* (a failure handler whose condition was not met, or a task whose upstream
+ * tasks were all excluded; counts as succeeded). So an upstream is excluded exactly when it and a
+ * known set of its ancestors were all `Omitted`: a failure handler is excluded whenever it is
+ * Omitted; any other task only when it and all its (excludable) upstream tasks are. `excludedWhen`
+ * lists those task names (the upstream's own name first); absent means the task can never be
+ * excluded (a root task, or one with an upstream that always runs or skips).
+ */
+export interface ArgoUpstream {
+  /** The Argo DAG task name. */
+  readonly name: string
+  /** Names whose `Omitted` results, all together, mean this upstream was excluded. */
+  readonly excludedWhen?: readonly string[]
+}
+
 const succeeded = (c: OutcomeCounts): number => c.succeeded + c.excluded
 
-/** The table. Cancelled upstream tasks count as failed. */
+const and = (parts: readonly string[]): string => (parts.length === 1 ? parts[0]! : parts.map(paren).join(' && '))
+const or = (parts: readonly string[]): string => (parts.length === 1 ? parts[0]! : parts.map(paren).join(' || '))
+const paren = (x: string): string => (/^[\w.-]+$/.test(x) || (x.startsWith('!') && /^![\w.-]+$/.test(x)) ? x : `(${x})`)
+const ok = (u: ArgoUpstream): string => `${u.name}.Succeeded`
+const failed = (u: ArgoUpstream): string => `${u.name}.Failed || ${u.name}.Errored`
+const excluded = (u: ArgoUpstream): string | undefined => (u.excludedWhen ? and(u.excludedWhen.map((n) => `${n}.Omitted`)) : undefined)
+/** Succeeded, or excluded (which counts as succeeded). */
+const okOrExcluded = (u: ArgoUpstream): string => {
+  const e = excluded(u)
+  return e === undefined ? ok(u) : or([ok(u), e])
+}
+/** "Not every upstream was excluded"; `undefined` when that is always true. */
+const notAllExcluded = (us: readonly ArgoUpstream[]): string | undefined =>
+  us.every((u) => u.excludedWhen) ? `!(${and(us.map((u) => excluded(u)!))})` : undefined
+const withNotAllExcluded = (expr: string, us: readonly ArgoUpstream[]): string => {
+  const guard = notAllExcluded(us)
+  return guard === undefined ? expr : and([expr, guard])
+}
+
+/**
+ * The table. Cancelled upstream tasks count as failed.
+ *
+ * The Argo forms follow `evaluate` exactly, with `Omitted` split into skipped and excluded as
+ * `ArgoUpstream` explains (Argo evaluates `depends` only once every task it names has finished, as
+ * Databricks does `run_if`; our DAG never sets `when`, so `Skipped` never occurs; `Failed` is a
+ * non-zero exit, `Errored` a pod or controller failure, both failures here).
+ */
 export const TRIGGER_RULE_TABLE: Readonly<Record<TriggerRule, TriggerRuleForm>> = {
   all_success: {
     evaluate: (c) => (succeeded(c) === c.total ? 'run' : 'skip'),
     databricksRunIf: 'ALL_SUCCESS',
-    argoDepends: (u) => join(u.map((x) => `${x}.Succeeded`), '&&'),
+    argoDepends: (u) => withNotAllExcluded(and(u.map(okOrExcluded)), u),
     isFailureHandler: false,
     summary: 'all upstream tasks succeeded',
   },
   all_done: {
     evaluate: () => 'run',
     databricksRunIf: 'ALL_DONE',
-    argoDepends: (u) => join(u.map((x) => `(${x}.Succeeded || ${x}.Failed || ${x}.Errored || ${x}.Skipped || ${x}.Omitted)`), '&&'),
+    argoDepends: (u) => withNotAllExcluded(and(u.map((x) => `${x.name}.Succeeded || ${failed(x)} || ${x.name}.Omitted`)), u),
     isFailureHandler: false,
     summary: 'all upstream tasks finished, whatever their outcome',
   },
   all_failed: {
     evaluate: (c) => (c.failed === c.total ? 'run' : 'exclude'),
     databricksRunIf: 'ALL_FAILED',
-    argoDepends: (u) => join(u.map((x) => `(${x}.Failed || ${x}.Errored)`), '&&'),
+    argoDepends: (u) => and(u.map(failed)),
     isFailureHandler: true,
     summary: 'all upstream tasks failed',
   },
   one_success: {
     evaluate: (c) => (succeeded(c) > 0 ? 'run' : 'skip'),
     databricksRunIf: 'AT_LEAST_ONE_SUCCESS',
-    argoDepends: (u) => join(u.map((x) => `${x}.Succeeded`), '||'),
+    argoDepends: (u) => withNotAllExcluded(or(u.map(okOrExcluded)), u),
     isFailureHandler: false,
     summary: 'at least one upstream task succeeded',
   },
   one_failed: {
     evaluate: (c) => (c.failed > 0 ? 'run' : 'exclude'),
     databricksRunIf: 'AT_LEAST_ONE_FAILED',
-    argoDepends: (u) => join(u.map((x) => `${x}.Failed || ${x}.Errored`), '||'),
+    argoDepends: (u) => or(u.map(failed)),
     isFailureHandler: true,
     summary: 'at least one upstream task failed',
   },
   none_failed: {
     evaluate: (c) => (c.failed === 0 && succeeded(c) > 0 ? 'run' : 'skip'),
     databricksRunIf: 'NONE_FAILED',
-    argoDepends: (u) => join(u.map((x) => `(${x}.Succeeded || ${x}.Skipped || ${x}.Omitted)`), '&&'),
+    // Not failed = Succeeded or Omitted (nothing else is a finished, non-failed result here).
+    argoDepends: (u) => withNotAllExcluded(and([...u.map((x) => `${x.name}.Succeeded || ${x.name}.Omitted`), or(u.map(okOrExcluded))]), u),
     isFailureHandler: false,
     summary: 'no upstream task failed, and at least one ran',
   },

@@ -1,0 +1,147 @@
+/**
+ * One attempt of one task, start to finish: resolve inputs, load the handler, call it, check its
+ * output and values, store the output through the task's IoManager.
+ *
+ * This is the unit every executor shares. The in-process executor calls it directly; `weir execute`
+ * (the remote entry point, also used by the subprocess executor) builds an `AttemptRequest` from its
+ * command line and calls it the same way, so a task behaves identically wherever it runs:
+ *
+ * ```ts
+ * import { runTaskAttempt } from './attempt.ts'
+ * import { createIoManagers } from './io-managers.ts'
+ * const io = createIoManagers(pipeline, builtinIo, env)
+ * const outcome = await runTaskAttempt(request, { ioManager: io, outputPrefix: 'gs://bucket/run-1/extract' })
+ * ```
+ *
+ * It never throws: every failure becomes a `failed` outcome with an `ErrorInfo`. Timeouts are the
+ * caller's job (see `runWithTimeout`), since only the caller can give up on a handler that ignores
+ * its signal.
+ */
+import type { AttemptOutcome, AttemptRequest, ErrorInfo, IoContext, StoredRef } from '../plugins/types.ts'
+import type { Pipeline, Task } from '../spec/model.ts'
+import { findProjectRoot } from '../spec/project-root.ts'
+import type { IoManagerLookup } from './io-managers.ts'
+import { loadHandler } from './load-handler.ts'
+import { resolveInputs } from './resolve-inputs.ts'
+import { compileCheck } from './check-schema.ts'
+import type { SchemaCheck } from './check-schema.ts'
+import { createTaskValues } from './task-values.ts'
+import type { TaskValues } from './task-values.ts'
+import { toErrorInfo, WeirError } from './errors.ts'
+
+/** What an attempt needs besides the request. */
+export interface AttemptDeps {
+  /** The IoManager of each `io:` name of the pipeline (see `createIoManagers`). */
+  readonly ioManager: IoManagerLookup
+  /** Handler modules must stay inside this folder. @default the nearest folder of the spec with a package.json */
+  readonly projectRoot?: string
+  /** Where to write the output instead of the IoManager's own layout (`weir execute --output-prefix`). */
+  readonly outputPrefix?: string
+}
+
+/** The context a handler receives as its second argument. */
+export interface HandlerContext {
+  readonly runId: string
+  /** 1-based. */
+  readonly attempt: number
+  readonly params: Readonly<Record<string, unknown>>
+  readonly values: TaskValues
+  readonly log: AttemptRequest['log']
+  /** Aborts on timeout or cancellation; pass it to fetch, streams, child processes. */
+  readonly signal: AbortSignal
+}
+
+type Stage = 'inputs' | 'handler' | 'output' | 'store'
+
+/** Runs one attempt; see the module comment. */
+export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps): Promise<AttemptOutcome> {
+  const { task, pipeline } = request
+  const values: Record<string, unknown> = {}
+  let stage: Stage = 'inputs'
+  try {
+    const inputs = await readInputs(request, deps)
+    const valueChecks = await compileValueChecks(pipeline, task)
+    const handler = await loadHandler(task.handler, deps.projectRoot ?? findProjectRoot(pipeline.sourcePath))
+    if (request.signal.aborted) return { status: 'cancelled' }
+    stage = 'handler'
+    const ctx: HandlerContext = {
+      runId: request.runId,
+      attempt: request.attempt,
+      params: request.params,
+      values: createTaskValues(task, valueChecks, request.upstreamValues, values),
+      log: request.log,
+      signal: request.signal,
+    }
+    const result = await handler(inputs, ctx)
+    if (request.signal.aborted) return { status: 'cancelled' }
+    stage = 'output'
+    await checkOutput(pipeline, task, result)
+    stage = 'store'
+    const output = await storeOutput(request, deps, result)
+    return { status: 'succeeded', ...(output && { output }), values }
+  } catch (error) {
+    if (request.signal.aborted && stage === 'handler') return { status: 'cancelled', error: describeFailure(error, stage) }
+    return { status: 'failed', error: describeFailure(error, stage), values }
+  }
+}
+
+async function readInputs(request: AttemptRequest, deps: AttemptDeps): Promise<Record<string, unknown>> {
+  const { pipeline } = request
+  return resolveInputs(request.task.inputs, {
+    readOutput: async (taskId) => {
+      const ref = request.upstreamOutputs[taskId]
+      if (!ref) return undefined
+      const upstream = pipeline.tasks.get(taskId)
+      if (!upstream) throw new WeirError('INPUT_UNAVAILABLE', `Task '${request.task.id}' refers to unknown task '${taskId}'.`)
+      return deps.ioManager(upstream.io).read(ref, ioContext(request, upstream))
+    },
+    values: request.upstreamValues,
+    params: request.params,
+    run: { id: request.runId, pipeline: pipeline.name, trigger: request.run.trigger, scheduled_at: request.run.scheduledAt ?? null },
+  })
+}
+
+async function compileValueChecks(pipeline: Pipeline, task: Task): Promise<Map<string, SchemaCheck>> {
+  const checks = new Map<string, SchemaCheck>()
+  for (const [name, schema] of Object.entries(task.values)) checks.set(name, await compileCheck(pipeline, schema))
+  return checks
+}
+
+/** Fails with a message that names the field when the output does not match the declared schema. */
+async function checkOutput(pipeline: Pipeline, task: Task, result: unknown): Promise<void> {
+  if (task.output.kind === 'table' && result === undefined)
+    throw new WeirError('OUTPUT_INVALID', `Task '${task.id}' declares a table output but its handler returned nothing; return an Arrow table or an array of rows.`)
+  if (task.output.kind !== 'json') return
+  const problems = (await compileCheck(pipeline, task.output.schema))(result)
+  if (problems.length > 0)
+    throw new WeirError('OUTPUT_INVALID', `The output of task '${task.id}' does not match its declared schema: ${problems.join('; ')}.`)
+}
+
+async function storeOutput(request: AttemptRequest, deps: AttemptDeps, result: unknown): Promise<StoredRef | undefined> {
+  if (result === undefined) return undefined
+  const { task, pipeline } = request
+  const key = { pipeline: pipeline.name, runId: request.runId, taskId: task.id, ...(deps.outputPrefix !== undefined && { prefix: deps.outputPrefix }) }
+  return deps.ioManager(task.io).write(key, result, ioContext(request, task))
+}
+
+function ioContext(request: AttemptRequest, producer: Task): IoContext {
+  return { signal: request.signal, log: request.log, output: producer.output }
+}
+
+/** The handler's own errors are the user's; weir's and plugins' are the system's. */
+function describeFailure(error: unknown, stage: Stage): ErrorInfo {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  switch (stage) {
+    case 'inputs':
+      if (code === 'HANDLER_NOT_FOUND' || code === 'HANDLER_OUTSIDE_PROJECT') return toErrorInfo(error, 'user', 'HANDLER_NOT_FOUND', false)
+      if (code === 'INPUT_UNAVAILABLE') return toErrorInfo(error, 'user', 'INPUT_UNAVAILABLE', false)
+      return toErrorInfo(error, 'system', 'IO_ERROR')
+    case 'handler':
+      // A value refused by ctx.values.set fails the same way on every try.
+      return toErrorInfo(error, 'user', 'HANDLER_ERROR', !(typeof code === 'string' && code.startsWith('VALUE_')))
+    case 'output':
+      return toErrorInfo(error, 'user', 'OUTPUT_INVALID', false)
+    case 'store':
+      return toErrorInfo(error, 'system', 'IO_ERROR')
+  }
+}

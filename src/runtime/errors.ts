@@ -1,0 +1,82 @@
+/**
+ * Runtime errors. Check `err.code`, never `instanceof`: a handler or plugin may bring its own copy of
+ * weir, so the class it throws is not ours.
+ */
+import type { ErrorInfo } from '../plugins/types.ts'
+
+/** Codes of errors the runtime itself raises or records. */
+export type RuntimeErrorCode =
+  | 'NON_RETRYABLE'
+  | 'HANDLER_ERROR'
+  | 'HANDLER_NOT_FOUND'
+  | 'HANDLER_OUTSIDE_PROJECT'
+  | 'OUTPUT_INVALID'
+  | 'VALUE_INVALID'
+  | 'VALUE_UNDECLARED'
+  | 'VALUE_TOO_LARGE'
+  | 'INPUT_UNAVAILABLE'
+  | 'IO_ERROR'
+  | 'IO_UNKNOWN_TYPE'
+  | 'TASK_TIMEOUT'
+  | 'TASK_CANCELLED'
+  | 'PARAM_INVALID'
+  | 'RUN_NOT_FOUND'
+  | 'RESUME_MISMATCH'
+  | 'INTERNAL'
+
+/** An error with a machine-readable code and the cause passed on. */
+export class WeirError extends Error {
+  readonly code: string
+  readonly details?: Readonly<Record<string, unknown>>
+  constructor(code: string, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'WeirError'
+    this.code = code
+    if (options.details) this.details = options.details
+  }
+}
+
+/**
+ * Thrown by a handler to fail its task at once, without the retries its policy allows
+ * (bad input that no retry can fix). Recognised by `code === 'NON_RETRYABLE'`.
+ * @example
+ * if (!row.id) throw new NonRetryableError(`row ${i} has no id`)
+ */
+export class NonRetryableError extends Error {
+  readonly code = 'NON_RETRYABLE'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'NonRetryableError'
+  }
+}
+
+/** Whether an error (from any copy of weir) asks not to be retried. */
+export function isNonRetryable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'NON_RETRYABLE'
+}
+
+/**
+ * Turns anything thrown into the structured form the run store keeps.
+ * `origin` says whose fault it is; `recoverable` is false for NonRetryableError and for codes no retry fixes.
+ */
+export function toErrorInfo(error: unknown, origin: ErrorInfo['origin'], fallbackCode: string, recoverable = true): ErrorInfo {
+  const err = error instanceof Error ? error : undefined
+  const rawCode = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  const code = typeof rawCode === 'string' && rawCode !== '' ? rawCode : fallbackCode
+  const message = err ? err.message : typeof error === 'string' ? error : safeString(error)
+  return {
+    code,
+    message: message || `${code} (no message)`,
+    ...(err?.stack !== undefined && { stack: err.stack }),
+    origin,
+    recoverable: recoverable && !isNonRetryable(error),
+  }
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === 'object' ? JSON.stringify(value) : String(value)
+  } catch {
+    return String(value)
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Turns a task's input bindings into the values its handler receives: upstream outputs (read through
+ * the upstream task's IoManager), task values, params, run fields and literals.
+ */
+import type { InputBinding, Reference, RunField } from '../spec/model.ts'
+import { WeirError } from './errors.ts'
+
+/** Where references get their values. `readOutput` is called at most once per upstream task. */
+export interface InputSources {
+  readOutput(taskId: string): Promise<unknown>
+  readonly values: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  readonly params: Readonly<Record<string, unknown>>
+  readonly run: Readonly<Record<RunField, unknown>>
+}
+
+/** Resolves every input of a task. Outputs of the same upstream task are read once. */
+export async function resolveInputs(
+  inputs: Readonly<Record<string, InputBinding>>,
+  sources: InputSources,
+): Promise<Record<string, unknown>> {
+  const outputs = new Map<string, Promise<unknown>>()
+  const output = (taskId: string): Promise<unknown> => {
+    let read = outputs.get(taskId)
+    if (!read) {
+      read = sources.readOutput(taskId)
+      outputs.set(taskId, read)
+    }
+    return read
+  }
+  const resolved: Record<string, unknown> = {}
+  for (const [name, binding] of Object.entries(inputs)) resolved[name] = await resolveBinding(binding, sources, output)
+  return resolved
+}
+
+async function resolveBinding(binding: InputBinding, sources: InputSources, output: (taskId: string) => Promise<unknown>): Promise<unknown> {
+  switch (binding.kind) {
+    case 'literal':
+      return binding.value
+    case 'ref':
+      return resolveRef(binding.ref, sources, output)
+    case 'template': {
+      let text = ''
+      for (const part of binding.parts) text += typeof part === 'string' ? part : stringify(await resolveRef(part, sources, output))
+      return text
+    }
+    case 'object': {
+      const out: Record<string, unknown> = {}
+      for (const [key, value] of Object.entries(binding.entries)) out[key] = await resolveBinding(value, sources, output)
+      return out
+    }
+    case 'array': {
+      const out: unknown[] = []
+      for (const item of binding.items) out.push(await resolveBinding(item, sources, output))
+      return out
+    }
+  }
+}
+
+async function resolveRef(ref: Reference, sources: InputSources, output: (taskId: string) => Promise<unknown>): Promise<unknown> {
+  switch (ref.kind) {
+    case 'output': {
+      let value = await output(ref.taskId)
+      for (const key of ref.path) {
+        if (value === null || typeof value !== 'object') {
+          throw new WeirError('INPUT_UNAVAILABLE', `The output of task '${ref.taskId}' has no field '${ref.path.join('.')}' (stopped at '${key}').`)
+        }
+        value = (value as Record<string, unknown>)[key]
+      }
+      return value
+    }
+    case 'value':
+      return sources.values[ref.taskId]?.[ref.name]
+    case 'param':
+      return sources.params[ref.name]
+    case 'run':
+      return sources.run[ref.field]
+  }
+}
+
+function stringify(value: unknown): string {
+  if (value === undefined || value === null) return ''
+  return typeof value === 'object' ? JSON.stringify(value) : String(value)
+}

@@ -1,0 +1,257 @@
+/**
+ * The running part of a run: starts what the scheduler says may start, runs attempts through the
+ * executor with per-attempt timeouts, retries failed attempts after their backoff, and cancels.
+ * Every state change goes to the journal (batched) and to the event listener.
+ *
+ * Timeouts and cancellation never wait on a handler: an attempt that outlives its timeout, or its
+ * grace period after a cancel, is recorded as failed or cancelled on time while the stray promise
+ * is left to settle on its own.
+ */
+import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor, StoredRef } from '../plugins/types.ts'
+import type { Pipeline, Task } from '../spec/model.ts'
+import type { RunEvent, RunStatus, SkipReason, TaskStatus } from './api.ts'
+import type { TaskGraph } from './task-graph.ts'
+import type { RunWriter } from './run-store/open-run.ts'
+import type { ReusedTask } from './plan-resume.ts'
+import { createScheduler, STATE } from './scheduler.ts'
+import type { StateCode } from './scheduler.ts'
+import { retryDelayMs, shouldRetry } from './retry.ts'
+import { toErrorInfo } from './errors.ts'
+import { formatDuration } from '../spec/duration.ts'
+
+export interface RunLoopInput {
+  readonly pipeline: Pipeline
+  readonly graph: TaskGraph
+  readonly runId: string
+  readonly params: Readonly<Record<string, unknown>>
+  readonly run: AttemptRequest['run']
+  readonly executor: Executor
+  readonly concurrency: number
+  readonly failFast: boolean
+  readonly signal: AbortSignal | undefined
+  readonly cancelGraceMs: number
+  readonly random: () => number
+  readonly reuse: ReadonlyMap<string, ReusedTask>
+  readonly writer: RunWriter
+  readonly emit: ((event: RunEvent) => void) | undefined
+}
+
+/** What the loop knows of one task at the end. */
+export interface TaskOutcome {
+  status?: TaskStatus
+  attempts: number
+  output?: StoredRef
+  values?: Readonly<Record<string, unknown>>
+  error?: ErrorInfo
+  skipReason?: SkipReason
+  reusedFrom?: string
+  startedAt?: number
+  finishedAt?: number
+}
+
+export interface RunLoopResult {
+  readonly status: Exclude<RunStatus, 'running' | 'interrupted'>
+  readonly tasks: readonly TaskOutcome[]
+}
+
+interface ActiveAttempt {
+  giveUp(): void
+}
+
+/** Runs every task of the graph to a final status. */
+export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
+  const { pipeline, graph, runId, writer, emit, executor } = input
+  const n = graph.ids.length
+  const tasks: TaskOutcome[] = Array.from({ length: n }, () => ({ attempts: 0 }))
+  const taskById: Task[] = graph.ids.map((id) => pipeline.tasks.get(id)!)
+  const runController = new AbortController()
+  const active = new Set<ActiveAttempt>()
+  const sleepers = new Set<(woke: boolean) => void>()
+  let cancelling = false
+  let anyFailed = false
+  let graceTimer: ReturnType<typeof setTimeout> | undefined
+
+  return new Promise<RunLoopResult>((resolveRun) => {
+    const scheduler = createScheduler(graph, Math.max(1, input.concurrency), {
+      start: (i) => void runTask(i),
+      skip(i, reason) {
+        const at = Date.now()
+        Object.assign(tasks[i]!, { status: 'skipped', skipReason: reason, finishedAt: at })
+        writer.record({ e: 'skip', task: graph.ids[i]!, reason, at })
+        emit?.({ type: 'task:skip', runId, taskId: graph.ids[i]!, reason, at })
+      },
+      cancel: (i) => markCancelled(i, undefined),
+      done() {
+        if (graceTimer) clearTimeout(graceTimer)
+        input.signal?.removeEventListener('abort', cancel)
+        resolveRun({ status: cancelling ? 'cancelled' : anyFailed ? 'failed' : 'succeeded', tasks })
+      },
+    })
+
+    function markCancelled(i: number, attempt: number | undefined): void {
+      const at = Date.now()
+      Object.assign(tasks[i]!, { status: 'cancelled', finishedAt: at })
+      writer.record({ e: 'cancel', task: graph.ids[i]!, ...(attempt !== undefined && { attempt }), at })
+      emit?.({ type: 'task:cancel', runId, taskId: graph.ids[i]!, at })
+    }
+
+    function cancel(): void {
+      if (cancelling) return
+      cancelling = true
+      scheduler.stop('cancel')
+      runController.abort()
+      for (const wake of sleepers) wake(false)
+      if (active.size > 0) graceTimer = setTimeout(() => [...active].forEach((a) => a.giveUp()), input.cancelGraceMs)
+    }
+
+    async function runTask(i: number): Promise<void> {
+      const id = graph.ids[i]!
+      const task = taskById[i]!
+      const state = tasks[i]!
+      for (let attempt = 1; ; attempt++) {
+        const startedAt = Date.now()
+        state.attempts = attempt
+        state.startedAt ??= startedAt
+        writer.record({ e: 'start', task: id, attempt, at: startedAt })
+        emit?.({ type: 'task:start', runId, taskId: id, attempt, at: startedAt })
+        const outcome = await runAttempt(i, task, attempt)
+        const at = Date.now()
+        if (outcome.status === 'succeeded') {
+          const values = Object.keys(outcome.values).length > 0 ? outcome.values : undefined
+          Object.assign(state, { status: 'succeeded', finishedAt: at, ...(outcome.output && { output: outcome.output }), ...(values && { values }) })
+          writer.record({ e: 'succeed', task: id, attempt, at, ...(outcome.output && { output: outcome.output }), ...(values && { values }) })
+          emit?.({ type: 'task:succeed', runId, taskId: id, attempt, at, ...(outcome.output && { output: outcome.output }) })
+          return scheduler.complete(i, 'succeeded')
+        }
+        if (outcome.status === 'cancelled' || cancelling) {
+          if (outcome.error) writeErrorToLog(id, attempt, outcome.error)
+          markCancelled(i, attempt)
+          return scheduler.complete(i, 'cancelled')
+        }
+        writeErrorToLog(id, attempt, outcome.error)
+        if (shouldRetry(outcome.error, attempt, task.retry)) {
+          const delayMs = retryDelayMs(task.retry, attempt, input.random)
+          writer.record({ e: 'retry', task: id, attempt, delayMs, error: outcome.error, at })
+          emit?.({ type: 'task:retry', runId, taskId: id, attempt, delayMs, error: outcome.error, at })
+          if (await sleep(delayMs)) continue
+          markCancelled(i, attempt)
+          return scheduler.complete(i, 'cancelled')
+        }
+        anyFailed = true
+        Object.assign(state, { status: 'failed', finishedAt: at, error: outcome.error })
+        writer.record({ e: 'fail', task: id, attempt, error: outcome.error, at })
+        emit?.({ type: 'task:fail', runId, taskId: id, attempt, error: outcome.error, at })
+        if (input.failFast) scheduler.stop('fail_fast')
+        return scheduler.complete(i, 'failed')
+      }
+    }
+
+    function runAttempt(i: number, task: Task, attempt: number): Promise<AttemptOutcome> {
+      let controller: AbortController | undefined
+      let unlink: (() => void) | undefined
+      if (task.timeoutMs !== undefined) {
+        const own = new AbortController()
+        controller = own
+        const forward = (): void => own.abort(runController.signal.reason)
+        runController.signal.addEventListener('abort', forward, { once: true })
+        unlink = () => runController.signal.removeEventListener('abort', forward)
+      }
+      const request: AttemptRequest = {
+        pipeline,
+        task,
+        runId,
+        attempt,
+        params: input.params,
+        upstreamOutputs: collectOutputs(i),
+        upstreamValues: collectValues(i),
+        signal: controller?.signal ?? runController.signal,
+        log: writer.logs.logger(task.id, attempt),
+        run: input.run,
+      }
+      return new Promise<AttemptOutcome>((resolve) => {
+        let settled = false
+        let timer: ReturnType<typeof setTimeout> | undefined
+        const entry: ActiveAttempt = { giveUp: () => settle({ status: 'cancelled' }) }
+        const settle = (outcome: AttemptOutcome): void => {
+          if (settled) return
+          settled = true
+          active.delete(entry)
+          if (timer) clearTimeout(timer)
+          unlink?.()
+          resolve(outcome)
+        }
+        active.add(entry)
+        if (task.timeoutMs !== undefined) {
+          const ms = task.timeoutMs
+          timer = setTimeout(() => {
+            const error: ErrorInfo = {
+              code: 'TASK_TIMEOUT',
+              message: `Attempt ${attempt} of task '${task.id}' timed out after ${formatDuration(ms)}; raise tasks.${task.id}.timeout or make the handler faster.`,
+              origin: 'user',
+              recoverable: true,
+              timedOut: true,
+            }
+            controller!.abort(Object.assign(new Error(error.message), { code: error.code }))
+            settle({ status: 'failed', error, values: {} })
+          }, ms)
+        }
+        try {
+          executor.runAttempt(request).then(settle, (e: unknown) => settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} }))
+        } catch (e) {
+          settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} })
+        }
+      })
+    }
+
+    function collectOutputs(i: number): Record<string, StoredRef> {
+      const out: Record<string, StoredRef> = {}
+      for (const u of graph.upstream[i]!) {
+        const ref = tasks[u]!.output
+        if (ref) out[graph.ids[u]!] = ref
+      }
+      return out
+    }
+
+    function collectValues(i: number): Record<string, Readonly<Record<string, unknown>>> {
+      const out: Record<string, Readonly<Record<string, unknown>>> = {}
+      for (const u of graph.upstream[i]!) {
+        const values = tasks[u]!.values
+        if (values) out[graph.ids[u]!] = values
+      }
+      return out
+    }
+
+    /** Waits out a retry delay; resolves false when the run is cancelled meanwhile. */
+    function sleep(ms: number): Promise<boolean> {
+      return new Promise((resolve) => {
+        const wake = (woke: boolean): void => {
+          sleepers.delete(wake)
+          clearTimeout(timer)
+          resolve(woke)
+        }
+        const timer = setTimeout(() => wake(true), ms)
+        sleepers.add(wake)
+      })
+    }
+
+    function writeErrorToLog(taskId: string, attempt: number, error: ErrorInfo): void {
+      const log = writer.logs.logger(taskId, attempt)
+      log.error(`${error.code}: ${error.message}`)
+      if (error.stack && error.origin === 'user') log.error(error.stack)
+    }
+
+    const finished = new Map<number, StateCode>()
+    for (const [id, reused] of input.reuse) {
+      const i = graph.indexOf.get(id)
+      if (i === undefined) continue
+      const at = Date.now()
+      finished.set(i, STATE.succeeded)
+      Object.assign(tasks[i]!, { status: 'succeeded', reusedFrom: reused.fromRunId, ...(reused.output && { output: reused.output }), values: reused.values })
+      writer.record({ e: 'reuse', task: id, from: reused.fromRunId, ...(reused.output && { output: reused.output }), values: reused.values, at })
+      emit?.({ type: 'task:reuse', runId, taskId: id, fromRunId: reused.fromRunId, ...(reused.output && { output: reused.output }), at })
+    }
+    input.signal?.addEventListener('abort', cancel, { once: true })
+    scheduler.begin(finished)
+    if (input.signal?.aborted) cancel()
+  })
+}

@@ -1,0 +1,146 @@
+/**
+ * `runPipeline`: runs a resolved pipeline locally and records it in the run store. The contract
+ * (options, result, events) is in api.ts; the scheduling is in scheduler.ts and run-loop.ts.
+ *
+ * @example
+ * const { pipeline } = await validateSpecFile('pipelines/daily_sales.yaml', { plugins: builtinCatalog() })
+ * const result = await runPipeline(pipeline!, { params: { threshold: 1 }, onEvent: console.log })
+ */
+import { resolve } from 'node:path'
+import type { Pipeline } from '../spec/model.ts'
+import type { Executor, IoPlugin, Logger, PluginEnv } from '../plugins/types.ts'
+import type { RunOptions, RunResult, TaskResult } from './api.ts'
+import { indexPipeline } from './task-graph.ts'
+import { runLoop } from './run-loop.ts'
+import type { TaskOutcome } from './run-loop.ts'
+import { resolveParams } from './params.ts'
+import { planResume } from './plan-resume.ts'
+import type { ResumePlan } from './plan-resume.ts'
+import { loadRun } from './run-store/read-runs.ts'
+import { openRun } from './run-store/open-run.ts'
+import type { RunSummary, StoredTaskStatus } from './run-store/records.ts'
+import { createRunId } from './run-id.ts'
+import { WeirError } from './errors.ts'
+
+/** Most tasks running at once when the caller does not say. */
+export const DEFAULT_CONCURRENCY = 4
+/** How long cancelled attempts may take to stop. */
+export const DEFAULT_CANCEL_GRACE_MS = 5000
+
+/** Runs a pipeline to completion; rejects only for problems found before the run starts (params, resume). */
+export async function runPipeline(pipeline: Pipeline, options: RunOptions = {}): Promise<RunResult> {
+  const stateDir = resolve(options.stateDir ?? '.weir')
+  const plan = options.resumeFrom !== undefined ? await loadResumePlan(pipeline, stateDir, options.resumeFrom) : undefined
+  const params = await resolveParams(pipeline, { ...plan?.params, ...options.params })
+  const runId = options.runId ?? createRunId()
+  const trigger = options.trigger ?? (plan ? 'resume' : 'manual')
+  const startedAt = Date.now()
+  const writer = await openRun(stateDir, {
+    runId,
+    pipeline: pipeline.name,
+    specHash: pipeline.specHash,
+    sourcePath: pipeline.sourcePath,
+    params,
+    trigger,
+    ...(options.scheduledAt !== undefined && { scheduledAt: options.scheduledAt }),
+    ...(plan && { resumedFrom: plan.plan.resumedFrom }),
+    tasks: pipeline.order,
+    at: startedAt,
+  })
+  const log = writer.logs.logger('_weir', 0)
+  const env: PluginEnv = { cwd: process.cwd(), stateDir, log }
+  const executor = options.executor ?? (await createDefaultExecutor(options.ioPlugins, env))
+  const emit = options.onEvent && safeListener(options.onEvent, log)
+  emit?.({ type: 'run:start', runId, pipeline: pipeline.name, at: startedAt, tasks: pipeline.order })
+  let outcome
+  try {
+    outcome = await runLoop({
+      pipeline,
+      graph: indexPipeline(pipeline),
+      runId,
+      params,
+      run: { trigger, ...(options.scheduledAt !== undefined && { scheduledAt: options.scheduledAt }) },
+      executor,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      failFast: options.failFast ?? false,
+      signal: options.signal,
+      cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
+      random: options.random ?? Math.random,
+      reuse: plan?.plan.reuse ?? new Map(),
+      writer,
+      emit,
+    })
+  } finally {
+    if (!options.executor) await executor.close?.()
+  }
+  const finishedAt = Date.now()
+  const result: RunResult = { runId, pipeline: pipeline.name, status: outcome.status, tasks: toTaskResults(pipeline.order, outcome.tasks) }
+  const summary: RunSummary = {
+    runId,
+    pipeline: pipeline.name,
+    status: outcome.status,
+    trigger,
+    startedAt: new Date(startedAt).toISOString(),
+    finishedAt: new Date(finishedAt).toISOString(),
+    durationMs: finishedAt - startedAt,
+    ...(options.scheduledAt !== undefined && { scheduledAt: options.scheduledAt }),
+    ...(plan && { resumedFrom: plan.plan.resumedFrom }),
+    specHash: pipeline.specHash,
+    taskCounts: countStatuses(outcome.tasks),
+  }
+  await writer.finish({ e: 'finish', status: outcome.status, at: finishedAt }, summary)
+  emit?.({ type: 'run:finish', runId, result, at: finishedAt })
+  return result
+}
+
+async function loadResumePlan(pipeline: Pipeline, stateDir: string, runId: string): Promise<{ plan: ResumePlan; params: Record<string, unknown> }> {
+  const previous = await loadRun(stateDir, runId)
+  if (!previous) throw new WeirError('RUN_NOT_FOUND', `No run '${runId}' in '${stateDir}'; 'weir runs' lists the runs there.`)
+  // Params of the resumed run, so reused outputs and re-run tasks agree; dropped params are ignored.
+  const params = Object.fromEntries(Object.entries(previous.params).filter(([name]) => Object.hasOwn(pipeline.params, name)))
+  return { plan: planResume(pipeline, previous), params }
+}
+
+async function createDefaultExecutor(ioPlugins: readonly IoPlugin<never>[] | undefined, env: PluginEnv): Promise<Executor> {
+  const { createInProcessExecutor } = await import('../plugins/executors/inprocess/index.ts')
+  return createInProcessExecutor({ ...(ioPlugins && { ioPlugins }) }, env)
+}
+
+/** A listener that throws must not break the run; its error goes to the run's own log. */
+function safeListener<E>(listener: (event: E) => void, log: Logger): (event: E) => void {
+  return (event) => {
+    try {
+      listener(event)
+    } catch (error) {
+      log.error(`an onEvent listener threw: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+}
+
+function toTaskResults(order: readonly string[], tasks: readonly TaskOutcome[]): Record<string, TaskResult> {
+  const out: Record<string, TaskResult> = {}
+  for (let i = 0; i < order.length; i++) {
+    const t = tasks[i]!
+    out[order[i]!] = {
+      status: t.status ?? 'cancelled',
+      attempts: t.attempts,
+      ...(t.output && { output: t.output.uri }),
+      ...(t.error && { error: t.error }),
+      ...(t.skipReason && { skipReason: t.skipReason }),
+      ...(t.values && Object.keys(t.values).length > 0 && { values: t.values }),
+      ...(t.startedAt !== undefined && { startedAt: new Date(t.startedAt).toISOString() }),
+      ...(t.finishedAt !== undefined && { finishedAt: new Date(t.finishedAt).toISOString() }),
+      ...(t.startedAt !== undefined && t.finishedAt !== undefined && { durationMs: t.finishedAt - t.startedAt }),
+    }
+  }
+  return out
+}
+
+function countStatuses(tasks: readonly TaskOutcome[]): Partial<Record<StoredTaskStatus, number>> {
+  const counts: Partial<Record<StoredTaskStatus, number>> = {}
+  for (const t of tasks) {
+    const s = t.status ?? 'cancelled'
+    counts[s] = (counts[s] ?? 0) + 1
+  }
+  return counts
+}

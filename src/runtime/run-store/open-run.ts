@@ -1,0 +1,62 @@
+/**
+ * Writing one run into the store: the journal (group-committed), the task logs, and `summary.json`
+ * when the run finishes.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import type { JournalRecord, RunSummary } from './records.ts'
+import { JOURNAL_VERSION } from './records.ts'
+import { openAppender } from './batched-appender.ts'
+import type { BatchedAppender } from './batched-appender.ts'
+import { createTaskLogs } from './task-logs.ts'
+import type { TaskLogs } from './task-logs.ts'
+import { runDir } from './read-runs.ts'
+
+export type RunHeader = Omit<Extract<JournalRecord, { e: 'run' }>, 'e' | 'v' | 'pid' | 'host'>
+
+export interface RunWriter {
+  readonly dir: string
+  readonly logs: TaskLogs
+  /** Queues one journal record (written with the next group commit). */
+  record(record: JournalRecord): void
+  /** Writes the `finish` record, flushes and syncs everything, then writes summary.json. */
+  finish(record: Extract<JournalRecord, { e: 'finish' }>, summary: RunSummary): Promise<void>
+  /** The first error writing the journal, if any (the run goes on; its history may be incomplete). */
+  readonly writeError: Error | undefined
+}
+
+/** Creates the run's folder and journal and writes its header. */
+export async function openRun(stateDir: string, header: RunHeader): Promise<RunWriter> {
+  const dir = runDir(stateDir, header.runId)
+  await mkdir(dir, { recursive: true })
+  let writeError: Error | undefined
+  const journal: BatchedAppender = await openAppender(join(dir, 'journal.jsonl'), (error) => {
+    writeError ??= error
+  })
+  const logs = createTaskLogs(join(dir, 'logs'))
+  journal.append(JSON.stringify({ e: 'run', v: JOURNAL_VERSION, ...header, pid: process.pid, host: hostname() }))
+  // The header goes to disk at once, so a run killed in its first millisecond still lists.
+  await journal.flush()
+  return {
+    dir,
+    logs,
+    record: (record) => journal.append(JSON.stringify(record)),
+    async finish(record, summary) {
+      journal.append(JSON.stringify(record))
+      await logs.flush()
+      await journal.close(true)
+      await writeAtomic(join(dir, 'summary.json'), JSON.stringify(summary))
+    },
+    get writeError() {
+      return writeError
+    },
+  }
+}
+
+/** Write to a temporary file, then rename: readers see the old file or the new one, never half. */
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`
+  await writeFile(tmp, text)
+  await rename(tmp, path)
+}

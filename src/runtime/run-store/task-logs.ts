@@ -1,0 +1,76 @@
+/**
+ * Per-task log files: `logs/<task>.log`, one line per `ctx.log` call, every attempt, prefixed with
+ * the time, attempt and level. Lines are batched like the journal; a task that logs nothing gets no file.
+ */
+import { appendFile, mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Logger } from '../../plugins/types.ts'
+
+export interface TaskLogs {
+  /** A logger for one attempt of one task. */
+  logger(taskId: string, attempt: number): Logger
+  /** Path of a task's log file (it may not exist: the task logged nothing). */
+  pathOf(taskId: string): string
+  flush(): Promise<void>
+}
+
+type Level = 'debug' | 'info' | 'warn' | 'error'
+
+/** Creates the log writer of one run; `echo` also receives every line (e.g. for a verbose display). */
+export function createTaskLogs(logDir: string, echo?: (taskId: string, level: Level, line: string) => void): TaskLogs {
+  const pending = new Map<string, string[]>()
+  let scheduled = false
+  let writing: Promise<void> = Promise.resolve()
+  let madeDir = false
+
+  function writePending(): Promise<void> {
+    scheduled = false
+    if (pending.size === 0) return writing
+    const batch = [...pending]
+    pending.clear()
+    writing = writing.then(async () => {
+      try {
+        if (!madeDir) await mkdir(logDir, { recursive: true })
+        madeDir = true
+        await Promise.all(batch.map(([taskId, lines]) => appendFile(join(logDir, `${taskId}.log`), lines.join('\n') + '\n')))
+      } catch {
+        // Logs are best effort: a full disk must not fail the task that logged.
+      }
+    })
+    return writing
+  }
+
+  function write(taskId: string, attempt: number, level: Level, message: string, fields?: Record<string, unknown>): void {
+    const text = fields && Object.keys(fields).length > 0 ? `${message} ${safeJson(fields)}` : message
+    const line = `${new Date().toISOString()} [attempt ${attempt}] ${level.toUpperCase().padEnd(5)} ${text}`
+    let lines = pending.get(taskId)
+    if (!lines) pending.set(taskId, (lines = []))
+    lines.push(line)
+    echo?.(taskId, level, text)
+    if (!scheduled) {
+      scheduled = true
+      setImmediate(writePending)
+    }
+  }
+
+  return {
+    logger(taskId, attempt) {
+      return {
+        debug: (m, f) => write(taskId, attempt, 'debug', m, f),
+        info: (m, f) => write(taskId, attempt, 'info', m, f),
+        warn: (m, f) => write(taskId, attempt, 'warn', m, f),
+        error: (m, f) => write(taskId, attempt, 'error', m, f),
+      }
+    },
+    pathOf: (taskId) => join(logDir, `${taskId}.log`),
+    flush: () => writePending(),
+  }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return String(value)
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The DAG state machine: which task may start, which are skipped or excluded, when the run is done.
+ * Synchronous and free of I/O, so the trigger-rule truth table drives it directly in tests and the
+ * benchmark measures exactly its cost. Running tasks, retries and timeouts live in run-pipeline.ts.
+ *
+ * A task is judged once all its upstream tasks are finished, with `decideTrigger` (the one table in
+ * trigger-rules.ts): run, skip ("upstream failed") or exclude (an unneeded failure handler).
+ */
+import type { SkipReason } from './api.ts'
+import type { TaskGraph } from './task-graph.ts'
+import { decideTrigger } from './trigger-rules.ts'
+import type { OutcomeCounts } from './trigger-rules.ts'
+
+/** Per-task state, as small integers in a typed array. */
+export const STATE = {
+  pending: 0,
+  ready: 1,
+  running: 2,
+  succeeded: 3,
+  failed: 4,
+  skipped: 5,
+  excluded: 6,
+  cancelled: 7,
+} as const
+export type StateCode = (typeof STATE)[keyof typeof STATE]
+
+/** How a started task ended. */
+export type Completion = 'succeeded' | 'failed' | 'cancelled'
+
+export interface SchedulerHooks {
+  /** Task `index` starts now; report its end with `complete`. */
+  start(index: number): void
+  /** Task `index` will not run. */
+  skip(index: number, reason: SkipReason): void
+  /** Task `index` never started because the run was cancelled. */
+  cancel(index: number): void
+  /** Every task is finished. */
+  done(): void
+}
+
+export interface DagScheduler {
+  /** Starts the run; tasks in `finished` (resume) count as already done with that state. */
+  begin(finished?: ReadonlyMap<number, StateCode>): void
+  /** A started task ended. */
+  complete(index: number, how: Completion): void
+  /** Finishes every task not yet started: as `cancelled`, or as skipped with reason `fail_fast`. */
+  stop(mode: 'cancel' | 'fail_fast'): void
+  state(index: number): StateCode
+  readonly running: number
+}
+
+const isFinished = (s: number): boolean => s >= STATE.succeeded
+
+/** Creates a scheduler for one run. `concurrency` bounds the tasks running at once. */
+export function createScheduler(graph: TaskGraph, concurrency: number, hooks: SchedulerHooks): DagScheduler {
+  const n = graph.ids.length
+  const states = new Uint8Array(n)
+  const remaining = new Int32Array(n)
+  const ready: number[] = []
+  let readyHead = 0
+  let running = 0
+  let finishedCount = 0
+  let stopped = false
+  let doneCalled = false
+  // Tasks whose upstream tasks just all finished; drained iteratively (a 100k-task chain of skips
+  // must not recurse 100k deep).
+  const toDecide: number[] = []
+
+  function finish(index: number, state: StateCode): void {
+    states[index] = state
+    finishedCount++
+    const down = graph.downstream[index]!
+    for (let k = 0; k < down.length; k++) {
+      const d = down[k]!
+      if (states[d] !== STATE.pending) continue
+      const left = remaining[d]! - 1
+      remaining[d] = left
+      if (left === 0) toDecide.push(d)
+    }
+  }
+
+  function decide(index: number): void {
+    const up = graph.upstream[index]!
+    const counts: OutcomeCounts = { succeeded: 0, failed: 0, skipped: 0, excluded: 0, total: up.length }
+    for (let k = 0; k < up.length; k++) {
+      const s = states[up[k]!]
+      if (s === STATE.succeeded) counts.succeeded++
+      else if (s === STATE.failed || s === STATE.cancelled) counts.failed++
+      else if (s === STATE.skipped) counts.skipped++
+      else counts.excluded++
+    }
+    const decision = decideTrigger(graph.rules[index]!, counts)
+    if (decision === 'run') {
+      states[index] = STATE.ready
+      ready.push(index)
+    } else if (decision === 'skip') {
+      finish(index, STATE.skipped)
+      hooks.skip(index, 'upstream_failed')
+    } else {
+      finish(index, STATE.excluded)
+      hooks.skip(index, 'excluded')
+    }
+  }
+
+  function settle(): void {
+    while (toDecide.length > 0) decide(toDecide.pop()!)
+    while (!stopped && running < concurrency && readyHead < ready.length) {
+      const index = ready[readyHead++]!
+      states[index] = STATE.running
+      running++
+      hooks.start(index)
+    }
+    if (readyHead > 1024 && readyHead * 2 > ready.length) {
+      ready.splice(0, readyHead)
+      readyHead = 0
+    }
+    if (finishedCount === n && !doneCalled) {
+      doneCalled = true
+      hooks.done()
+    }
+  }
+
+  return {
+    begin(finished) {
+      if (finished) for (const [index, state] of finished) states[index] = state
+      for (let i = 0; i < n; i++) {
+        if (isFinished(states[i]!)) {
+          finishedCount++
+          continue
+        }
+        let open = 0
+        for (const u of graph.upstream[i]!) if (!isFinished(states[u]!)) open++
+        remaining[i] = open
+        if (open === 0) toDecide.push(i)
+      }
+      // Decide in topological order so ready tasks start in declaration order.
+      toDecide.reverse()
+      settle()
+    },
+    complete(index, how) {
+      if (states[index] !== STATE.running) throw new Error(`internal: task ${graph.ids[index]} completed while not running`)
+      running--
+      finish(index, how === 'succeeded' ? STATE.succeeded : how === 'failed' ? STATE.failed : STATE.cancelled)
+      settle()
+    },
+    stop(mode) {
+      if (stopped) return
+      stopped = true
+      toDecide.length = 0
+      for (let i = 0; i < n; i++) {
+        const s = states[i]
+        if (s !== STATE.pending && s !== STATE.ready) continue
+        states[i] = mode === 'cancel' ? STATE.cancelled : STATE.skipped
+        finishedCount++
+        if (mode === 'cancel') hooks.cancel(i)
+        else hooks.skip(i, 'fail_fast')
+      }
+      settle()
+    },
+    state: (index) => states[index] as StateCode,
+    get running() {
+      return running
+    },
+  }
+}

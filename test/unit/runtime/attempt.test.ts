@@ -1,0 +1,114 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
+import { runTaskAttempt } from '../../../src/runtime/attempt.ts'
+import type { Pipeline } from '../../../src/spec/model.ts'
+import { mapIo, pipelineFromYaml, tempDir } from './helpers.ts'
+
+let dir: string
+
+const HANDLERS = `
+export async function extract(_inputs, ctx) {
+  ctx.log.info('extracting', { attempt: ctx.attempt })
+  return { rows: [{ id: 1, amount: 2 }, { id: 2, amount: 5 }], meta: { first: 1 } }
+}
+export function summarize(inputs, ctx) {
+  ctx.values.set('row_count', inputs.rows.length)
+  return { total: inputs.rows.reduce((s, r) => s + r.amount, 0), label: inputs.label, first: inputs.first, threshold: inputs.threshold }
+}
+export function report(inputs, ctx) {
+  return { seen: inputs, runId: ctx.runId, params: ctx.params, fromCtx: ctx.values.get('summarize', 'row_count') }
+}
+export const badOutput = () => ({ total: 'many', count: 1 })
+export const missingField = () => ({ count: 1 })
+export const bigValue = (_i, ctx) => { ctx.values.set('blob', 'x'.repeat(49 * 1024)) }
+export const undeclared = (_i, ctx) => { ctx.values.set('nope', 1) }
+export const wrongValue = (_i, ctx) => { ctx.values.set('n', 'seven') }
+`
+
+beforeAll(async () => {
+  dir = await tempDir('weir-attempt-')
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await mkdir(join(dir, 'handlers'))
+  await writeFile(join(dir, 'handlers', 'h.ts'), HANDLERS)
+})
+
+const spec = (tasks: string, head = '') => `apiVersion: weir/v1
+kind: Pipeline
+name: attempt_test
+${head}tasks:
+${tasks}`
+
+async function load(yaml: string): Promise<Pipeline> {
+  const path = join(dir, `p${Math.random().toString(36).slice(2)}.yaml`)
+  await writeFile(path, yaml)
+  return pipelineFromYaml(yaml, dir).then((p) => ({ ...p, sourcePath: join(dir, 'pipeline.yaml') }))
+}
+
+describe('runTaskAttempt through runPipeline (in-process executor, real handler modules)', () => {
+  test('passes upstream outputs (read through the IoManager), params, values, templates and run fields', async () => {
+    const pipeline = await load(
+      spec(
+        `  extract:
+    handler: ./handlers/h.ts#extract
+  summarize:
+    handler: ./handlers/h.ts#summarize
+    inputs:
+      rows: \${{ tasks.extract.output.rows }}
+      first: \${{ tasks.extract.output.meta.first }}
+      label: "run \${{ run.id }} of \${{ run.pipeline }}"
+      threshold: \${{ params.threshold }}
+    values: { row_count: { type: integer } }
+  report:
+    handler: ./handlers/h.ts#report
+    inputs: { count: "\${{ tasks.summarize.values.row_count }}", summary: "\${{ tasks.summarize.output }}", trigger: "\${{ run.trigger }}" }
+`,
+        'params: { threshold: { type: number, default: 0.5 } }\n',
+      ),
+    )
+    const io = mapIo()
+    const result = await runPipeline(pipeline, { ioPlugins: [io], stateDir: join(dir, 'state'), runId: 'r1', params: { threshold: 2 } })
+    expect(result.status).toBe('succeeded')
+    expect(result.tasks.summarize).toMatchObject({ status: 'succeeded', attempts: 1, output: 'test://r1/summarize', values: { row_count: 2 } })
+    expect(io.store.get('test://r1/summarize')).toEqual({ total: 7, label: 'run r1 of attempt_test', first: 1, threshold: 2 })
+    expect(io.store.get('test://r1/report')).toEqual({
+      seen: { count: 2, summary: { total: 7, label: 'run r1 of attempt_test', first: 1, threshold: 2 }, trigger: 'manual' },
+      runId: 'r1',
+      params: { threshold: 2 },
+      fromCtx: 2,
+    })
+    // extract's output was read once for the two inputs that use it
+    expect(io.reads.filter((u) => u === 'test://r1/extract')).toHaveLength(1)
+  })
+
+  test.each([
+    { handler: 'badOutput', code: 'OUTPUT_INVALID', message: /'total' must be number/ },
+    { handler: 'missingField', code: 'OUTPUT_INVALID', message: /'total' is required/ },
+    { handler: 'bigValue', code: 'VALUE_TOO_LARGE', message: /above the 48 KB limit; return large data as the task's output \(stored by its IoManager\)/ },
+    { handler: 'undeclared', code: 'VALUE_UNDECLARED', message: /sets value 'nope', which it does not declare/ },
+    { handler: 'wrongValue', code: 'VALUE_INVALID', message: /Task value 'n' of task 't' does not match its schema: value must be integer|must be integer/ },
+    { handler: 'noSuchExport', code: 'HANDLER_NOT_FOUND', message: /has no exported function 'noSuchExport'; it exports/ },
+  ])('$handler fails the task with $code, without retries', async ({ handler, code, message }) => {
+    const pipeline = await load(
+      spec(`  t:
+    handler: ./handlers/h.ts#${handler}
+    retries: 3
+    output: { $ref: "#/types/Summary" }
+    values: { blob: { type: string }, n: { type: integer } }
+`, 'types:\n  Summary: { type: object, properties: { total: { type: number }, count: { type: integer } }, required: [total, count] }\n'),
+    )
+    const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, 'state') })
+    expect(result.tasks.t).toMatchObject({ status: 'failed', attempts: 1, error: { code, origin: 'user', recoverable: false } })
+    expect(result.tasks.t!.error!.message).toMatch(message)
+  })
+
+  test('refuses a handler module outside the project', async () => {
+    const pipeline = await load(spec(`  t:\n    handler: ./handlers/h.ts#extract\n`))
+    const outcome = await runTaskAttempt(
+      { pipeline, task: pipeline.tasks.get('t')!, runId: 'r', attempt: 1, params: {}, upstreamOutputs: {}, upstreamValues: {}, signal: new AbortController().signal, log: console, run: { trigger: 'manual' } },
+      { ioManager: () => mapIo().create({} as never, {} as never), projectRoot: join(dir, 'elsewhere') },
+    )
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'HANDLER_OUTSIDE_PROJECT', origin: 'user' } })
+  })
+})
