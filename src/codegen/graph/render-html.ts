@@ -39,7 +39,7 @@ export function renderGraphHtml(pipeline: Pipeline, options: HtmlOptions): strin
 <header>
 <h1>${escapeHtml(pipeline.name)}</h1>
 ${pipeline.description ? `<p class="description">${escapeHtml(pipeline.description)}</p>\n` : ''}<p class="meta">Spec <code>${escapeHtml(options.specLabel ?? baseName(pipeline.sourcePath))}</code> · ${pipeline.tasks.size} task${pipeline.tasks.size === 1 ? '' : 's'}</p>
-${options.run ? runSummary(pipeline, options.run) : ''}${legend(options.run !== undefined)}
+${options.run ? runSummary(pipeline, options.run) : ''}${legend()}
 </header>
 <main>
 <div id="graph" class="graph" role="img" aria-label="Task graph of ${escapeHtml(pipeline.name)}"><p class="pending">Drawing the graph…</p></div>
@@ -62,12 +62,9 @@ function runSummary(pipeline: Pipeline, run: GraphRun): string {
   return `<p class="run">Run <code>${escapeHtml(run.runId)}</code>${status}${started}</p>\n<p class="tally">${tally}</p>\n`
 }
 
-function legend(withRun: boolean): string {
-  const edges = '<span class="edge-key solid"></span> data (output or task value) <span class="edge-key dotted"></span> <code>needs</code> (order only)'
-  const states = withRun
-    ? ' · ' + (Object.keys(STATE_STYLES) as NodeState[]).map((s) => `<span class="chip st-${s}">${escapeHtml(STATE_STYLES[s].label)}</span>`).join(' ')
-    : ''
-  return `<p class="legend">${edges}${states}</p>\n`
+/** The arrow kinds; the run summary's chips already show the colours of the states present. */
+function legend(): string {
+  return '<p class="legend"><span class="edge-key solid"></span> data (output or task value) <span class="edge-key dotted"></span> <code>needs</code> (order only)</p>\n'
 }
 
 function taskTable(pipeline: Pipeline, run: GraphRun | undefined): string {

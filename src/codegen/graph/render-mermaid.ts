@@ -26,6 +26,9 @@ export const STATE_STYLES: Readonly<Record<NodeState, { fill: string; stroke: st
   failed: { fill: '#fee2e2', stroke: '#b91c1c', color: '#7f1d1d', label: 'failed' },
   skipped: { fill: '#f3f4f6', stroke: '#6b7280', color: '#374151', dashed: true, label: 'skipped' },
   cancelled: { fill: '#ffedd5', stroke: '#c2410c', color: '#7c2d12', label: 'cancelled' },
+  running: { fill: '#dbeafe', stroke: '#1d4ed8', color: '#1e3a8a', label: 'running' },
+  interrupted: { fill: '#fef9c3', stroke: '#a16207', color: '#713f12', label: 'interrupted' },
+  pending: { fill: '#ffffff', stroke: '#9ca3af', color: '#6b7280', dashed: true, label: 'pending' },
   not_run: { fill: '#ffffff', stroke: '#9ca3af', color: '#6b7280', dashed: true, label: 'not run' },
 }
 
@@ -62,6 +65,7 @@ export function describeState(state: GraphTaskState | undefined): string {
   const parts = [head]
   if (state.attempts > 0) parts.push(`${state.attempts} attempt${state.attempts === 1 ? '' : 's'}`)
   if (state.durationMs !== undefined) parts.push(formatDuration(state.durationMs))
+  if (state.reusedFrom !== undefined) parts.push(`reused from ${state.reusedFrom}`)
   return parts.join(' \u00b7 ')
 }
 

@@ -4,14 +4,19 @@
  */
 import type { SkipReason, TaskStatus } from '../../runtime/api.ts'
 
+/** A task's status as drawn: a final status, or where an unfinished run has got to. */
+export type GraphTaskStatus = TaskStatus | 'pending' | 'running' | 'interrupted'
+
 /** One task's outcome in the run being drawn. */
 export interface GraphTaskState {
-  readonly status: TaskStatus
+  readonly status: GraphTaskStatus
   readonly attempts: number
   readonly durationMs?: number
   readonly skipReason?: SkipReason
   /** The last attempt's error, when the task failed. */
   readonly error?: { readonly code?: string; readonly message: string }
+  /** The run whose output a resumed run reused instead of running the task again. */
+  readonly reusedFrom?: string
 }
 
 /** A run, reduced to what the graph shows. Tasks absent from `tasks` are drawn as "not run". */
@@ -24,7 +29,7 @@ export interface GraphRun {
 }
 
 /** How a node is styled: a task status, or `not_run` for a task the run never reached. */
-export type NodeState = TaskStatus | 'not_run'
+export type NodeState = GraphTaskStatus | 'not_run'
 
 /** The state a task is drawn with in `run`. */
 export function nodeStateOf(run: GraphRun, taskId: string): NodeState {
@@ -75,4 +80,42 @@ function elapsedMs(startedAt: string | undefined, finishedAt: string | undefined
   if (startedAt === undefined || finishedAt === undefined) return undefined
   const ms = Date.parse(finishedAt) - Date.parse(startedAt)
   return Number.isFinite(ms) && ms >= 0 ? ms : undefined
+}
+
+/** The fields of a run store record (`loadRun`) the graph reads; times in epoch milliseconds. */
+export interface StoredRunLike {
+  readonly runId: string
+  readonly status: string
+  readonly startedAt: number
+  readonly tasks: Readonly<
+    Record<
+      string,
+      {
+        readonly status: GraphTaskStatus
+        readonly attempts: readonly unknown[]
+        readonly startedAt?: number
+        readonly finishedAt?: number
+        readonly skipReason?: SkipReason
+        readonly error?: { readonly code?: string; readonly message: string }
+        readonly reusedFrom?: string
+      }
+    >
+  >
+}
+
+/** Reduces a run from the run store to what the graph shows. */
+export function fromStoredRun(record: StoredRunLike): GraphRun {
+  const tasks: Record<string, GraphTaskState> = {}
+  for (const [id, task] of Object.entries(record.tasks)) {
+    const durationMs = task.startedAt !== undefined && task.finishedAt !== undefined ? Math.max(0, task.finishedAt - task.startedAt) : undefined
+    tasks[id] = {
+      status: task.status,
+      attempts: task.attempts.length,
+      ...(durationMs !== undefined && { durationMs }),
+      ...(task.skipReason !== undefined && { skipReason: task.skipReason }),
+      ...(task.error !== undefined && { error: { ...(task.error.code !== undefined && { code: task.error.code }), message: task.error.message } }),
+      ...(task.reusedFrom !== undefined && { reusedFrom: task.reusedFrom }),
+    }
+  }
+  return { runId: record.runId, status: record.status, startedAt: new Date(record.startedAt).toISOString(), tasks }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { renderGraphHtml } from '../../../src/codegen/graph/render-html.ts'
 import { renderMermaid } from '../../../src/codegen/graph/render-mermaid.ts'
-import { toGraphRun } from '../../../src/codegen/graph/run-view.ts'
+import { fromStoredRun, toGraphRun } from '../../../src/codegen/graph/run-view.ts'
 import { HOSTILE_SPEC, pipelineFrom } from './pipeline-from.ts'
 
 const FAKE_MERMAID = 'window.mermaid={/* stand-in: the browser test inlines the real bundle */};var s="</script>"'
@@ -84,5 +84,31 @@ describe('toGraphRun', () => {
         },
       }),
     ).toEqual({ runId: 'r', tasks: { a: { status: 'skipped', attempts: 0, skipReason: 'excluded' }, b: { status: 'succeeded', attempts: 2, durationMs: 60_000 } } })
+  })
+})
+
+describe('fromStoredRun', () => {
+  test('counts attempts, times each task and keeps unfinished states', () => {
+    expect(
+      fromStoredRun({
+        runId: 'r2',
+        status: 'interrupted',
+        startedAt: Date.UTC(2026, 0, 1),
+        tasks: {
+          a: { status: 'succeeded', attempts: [{}], reusedFrom: 'r1' },
+          b: { status: 'failed', attempts: [{}, {}], startedAt: 1000, finishedAt: 3500, error: { code: 'E', message: 'no' } },
+          c: { status: 'running', attempts: [{}], startedAt: 4000 },
+        },
+      }),
+    ).toEqual({
+      runId: 'r2',
+      status: 'interrupted',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      tasks: {
+        a: { status: 'succeeded', attempts: 1, reusedFrom: 'r1' },
+        b: { status: 'failed', attempts: 2, durationMs: 2500, error: { code: 'E', message: 'no' } },
+        c: { status: 'running', attempts: 1 },
+      },
+    })
   })
 })

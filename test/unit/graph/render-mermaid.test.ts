@@ -107,6 +107,8 @@ describe('describeState', () => {
     [{ status: 'failed', attempts: 2 }, 'failed \u00b7 2 attempts'],
     [{ status: 'skipped', attempts: 0, skipReason: 'excluded' }, 'skipped (excluded)'],
     [{ status: 'cancelled', attempts: 1, durationMs: 61_000 }, 'cancelled \u00b7 1 attempt \u00b7 1m 01s'],
+    [{ status: 'succeeded', attempts: 1, reusedFrom: 'r-7' }, 'succeeded \u00b7 1 attempt \u00b7 reused from r-7'],
+    [{ status: 'running', attempts: 2 }, 'running \u00b7 2 attempts'],
   ] as const)('%o reads %s', (state, want) => {
     expect(describeState(state)).toBe(want)
   })
