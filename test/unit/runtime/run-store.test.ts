@@ -1,0 +1,143 @@
+import { describe, expect, test } from 'vitest'
+import { appendFile, readFile, readdir, writeFile, mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { hostname } from 'node:os'
+import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
+import { listRuns, loadRun, runDir } from '../../../src/runtime/run-store/read-runs.ts'
+import { parseJournal, replayJournal } from '../../../src/runtime/run-store/replay.ts'
+import { planResume } from '../../../src/runtime/plan-resume.ts'
+import { fail, mapIo, pipelineFromYaml, scriptedExecutor, specText, tempDir } from './helpers.ts'
+
+const header = (runId: string, pid: number) =>
+  JSON.stringify({ e: 'run', v: 1, runId, pipeline: 'p', specHash: 'h', sourcePath: '/x.yaml', params: {}, trigger: 'manual', tasks: ['a', 'b'], at: 1000, pid, host: hostname() })
+
+/** A pid that is not running (pids are below 2^22 on Linux). */
+const DEAD_PID = 4_194_303
+
+describe('the run store', () => {
+  test('records a finished run: attempts, errors with origin, outputs, values, summary and logs', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('store', { a: 'retries: { max: 1, delay: 0ms }', b: 'needs: [a]' }))
+    let tries = 0
+    const executor = scriptedExecutor({
+      a: (r) => {
+        r.log.info('hello from a', { n: 1 })
+        return ++tries === 1 ? fail('first try') : { status: 'succeeded', output: { uri: 'test://x', format: 'json', io: 'fs' }, values: { n: 3 } }
+      },
+      b: () => fail('b broke'),
+    })
+    const result = await runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir, runId: 'run-1', params: {} })
+    const run = (await loadRun(stateDir, 'run-1'))!
+    expect(run).toMatchObject({ runId: 'run-1', pipeline: 'store', status: 'failed', trigger: 'manual', specHash: pipeline.specHash })
+    expect(run.tasks.a).toMatchObject({ status: 'succeeded', output: { uri: 'test://x' }, values: { n: 3 } })
+    expect(run.tasks.a!.attempts.map((a) => [a.attempt, a.status, a.error?.message])).toEqual([[1, 'failed', 'first try'], [2, 'succeeded', undefined]])
+    expect(run.tasks.b).toMatchObject({ status: 'failed', error: { message: 'b broke', origin: 'user' } })
+    expect(result.tasks.a!.output).toBe('test://x')
+    const log = await readFile(join(run.logDir, 'a.log'), 'utf8')
+    expect(log).toMatch(/\[attempt 1\] INFO  hello from a \{"n":1\}/)
+    expect(log).toMatch(/\[attempt 1\] ERROR HANDLER_ERROR: first try/)
+    expect(await listRuns(stateDir)).toMatchObject([{ runId: 'run-1', pipeline: 'store', status: 'failed', trigger: 'manual', taskCounts: { succeeded: 1, failed: 1 } }])
+  })
+
+  test('a run whose process died shows interrupted, with its running attempt interrupted', async () => {
+    const stateDir = await tempDir()
+    await mkdir(runDir(stateDir, 'dead'), { recursive: true })
+    await writeFile(join(runDir(stateDir, 'dead'), 'journal.jsonl'), `${header('dead', DEAD_PID)}\n{"e":"start","task":"a","attempt":1,"at":1001}\n`)
+    const run = (await loadRun(stateDir, 'dead'))!
+    expect(run.status).toBe('interrupted')
+    expect(run.tasks.a).toMatchObject({ status: 'interrupted', attempts: [{ attempt: 1, status: 'interrupted' }] })
+    expect(run.tasks.b).toMatchObject({ status: 'pending' })
+    expect(await listRuns(stateDir)).toMatchObject([{ runId: 'dead', status: 'interrupted' }])
+  })
+
+  test('a run whose process lives shows running', async () => {
+    const run = replayJournal(parseJournal(`${header('live', process.pid)}\n`), '/d', () => true)
+    expect(run?.status).toBe('running')
+  })
+
+  test('tolerates a torn last line at every byte: never corrupt, never throws', async () => {
+    const lines = [
+      header('torn', DEAD_PID),
+      '{"e":"start","task":"a","attempt":1,"at":1001}',
+      '{"e":"succeed","task":"a","attempt":1,"at":1002,"output":{"uri":"file:///o","format":"json","io":"fs"}}',
+      '{"e":"start","task":"b","attempt":1,"at":1003}',
+    ]
+    const full = lines.join('\n') + '\n'
+    const lastStart = full.length - lines[3]!.length - 1
+    for (let cut = lastStart; cut <= full.length; cut++) {
+      const run = replayJournal(parseJournal(full.slice(0, cut)), '/d', () => false)!
+      expect(run.status).toBe('interrupted')
+      expect(run.tasks.a).toMatchObject({ status: 'succeeded', output: { uri: 'file:///o' } })
+      expect(['pending', 'interrupted']).toContain(run.tasks.b!.status)
+    }
+    // A torn line followed by more appends (a later writer) costs only that line.
+    const stateDir = await tempDir()
+    await mkdir(runDir(stateDir, 'torn'), { recursive: true })
+    await writeFile(join(runDir(stateDir, 'torn'), 'journal.jsonl'), full.slice(0, full.length - 10))
+    await appendFile(join(runDir(stateDir, 'torn'), 'journal.jsonl'), '\n{"e":"finish","status":"failed","at":2000}\n')
+    expect(await loadRun(stateDir, 'torn')).toMatchObject({ status: 'failed', tasks: { a: { status: 'succeeded' } } })
+  })
+
+  test('unknown or unsafe run ids load as undefined', async () => {
+    const stateDir = await tempDir()
+    expect(await loadRun(stateDir, 'nope')).toBeUndefined()
+    expect(await loadRun(stateDir, '../etc')).toBeUndefined()
+    expect(await listRuns(stateDir)).toEqual([])
+  })
+
+  test('writes one journal file per run, in batches (not one write per state change)', async () => {
+    const stateDir = await tempDir()
+    const tasks = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`t${i}`, i ? `needs: [t${i - 1}]` : '']))
+    const pipeline = await pipelineFromYaml(specText('chain', tasks))
+    await runPipeline(pipeline, { executor: scriptedExecutor(), ioPlugins: [mapIo()], stateDir, runId: 'chain-1' })
+    expect((await readdir(runDir(stateDir, 'chain-1'))).sort()).toEqual(['journal.jsonl', 'summary.json'])
+    const records = parseJournal(await readFile(join(runDir(stateDir, 'chain-1'), 'journal.jsonl'), 'utf8'))
+    expect(records).toHaveLength(1 + 200 * 2 + 1)
+  })
+})
+
+describe('resume', () => {
+  test('re-runs failed, skipped and downstream tasks; reuses the exact stored outputs of the others', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(
+      specText('resume', { a: '', b: 'needs: [a]', c: 'needs: [b]', d: 'needs: [a]', alert: 'needs: [b, d]\ntrigger: one_failed' }, 'params: { n: { type: integer, default: 1 } }\n'),
+    )
+    const io = mapIo()
+    const out = (id: string) => ({ status: 'succeeded' as const, output: { uri: `test://first/${id}`, format: 'json' as const, io: 'fs' }, values: { v: id } })
+    const first = await runPipeline(pipeline, {
+      executor: scriptedExecutor({ a: () => out('a'), b: () => fail('b broke'), d: () => out('d') }),
+      ioPlugins: [io],
+      stateDir,
+      runId: 'first',
+      params: { n: 7 },
+    })
+    expect(first.tasks).toMatchObject({ a: { status: 'succeeded' }, b: { status: 'failed' }, c: { status: 'skipped' }, d: { status: 'succeeded' }, alert: { status: 'succeeded' } })
+
+    const plan = planResume(pipeline, (await loadRun(stateDir, 'first'))!)
+    expect(plan.rerun).toEqual(['b', 'c', 'alert'])
+    expect([...plan.reuse.keys()]).toEqual(['a', 'd'])
+    expect(plan.reasons.get('c')).toBe('skipped (upstream_failed)')
+    expect(plan.reasons.get('alert')).toBe("downstream of 'b'")
+
+    const executor = scriptedExecutor()
+    const second = await runPipeline(pipeline, { executor, ioPlugins: [io], stateDir, runId: 'second', resumeFrom: 'first' })
+    expect(second.status).toBe('succeeded')
+    expect(executor.calls.map((c) => c.task.id)).toEqual(['b', 'c']) // alert re-judged: now excluded
+    const b = executor.calls[0]!
+    expect(b.upstreamOutputs).toEqual({ a: { uri: 'test://first/a', format: 'json', io: 'fs' } })
+    expect(b.upstreamValues).toEqual({ a: { v: 'a' } })
+    expect(b.params).toEqual({ n: 7 })
+    expect(second.tasks).toMatchObject({ a: { status: 'succeeded', attempts: 0, output: 'test://first/a' }, alert: { status: 'skipped', skipReason: 'excluded' } })
+    const stored = (await loadRun(stateDir, 'second'))!
+    expect(stored).toMatchObject({ trigger: 'resume', resumedFrom: 'first', tasks: { a: { reusedFrom: 'first' }, d: { reusedFrom: 'first' } } })
+  })
+
+  test('refuses a run of another pipeline and an unknown run', async () => {
+    const stateDir = await tempDir()
+    const one = await pipelineFromYaml(specText('one', { a: '' }))
+    const two = await pipelineFromYaml(specText('two', { a: '' }))
+    await runPipeline(one, { executor: scriptedExecutor(), ioPlugins: [mapIo()], stateDir, runId: 'r1' })
+    await expect(runPipeline(two, { executor: scriptedExecutor(), stateDir, resumeFrom: 'r1' })).rejects.toMatchObject({ code: 'RESUME_MISMATCH' })
+    await expect(runPipeline(two, { executor: scriptedExecutor(), stateDir, resumeFrom: 'nope' })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' })
+  })
+})
