@@ -44,6 +44,10 @@ export const DIAGNOSTIC_CODES = [
   'HANDLER_EXPORT_MISSING',
   'OUTPUT_PATH_ON_TABLE',
   'UNKNOWN_TEMPLATE_VARIABLE',
+  // types (`spec validate --typecheck`)
+  'HANDLER_TYPE_ERROR',
+  'HANDLER_SIGNATURE_MISMATCH',
+  'TYPECHECK_UNAVAILABLE',
   // remote targets (Databricks, Argo): what a target cannot express
   'TARGET_UNSUPPORTED',
   // warnings
