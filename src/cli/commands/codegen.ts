@@ -1,5 +1,149 @@
-import { CliError } from '../errors.ts'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, join, relative, resolve } from 'node:path'
+import { parseCommandArgs } from '../args.ts'
+import { CliError, EXIT } from '../errors.ts'
+import { findSpecFiles } from '../find-specs.ts'
+import { formatText } from '../format-diagnostics.ts'
+import type { FileReport } from '../format-diagnostics.ts'
+import { createPalette, shouldColor } from '../colors.ts'
+import { validateSpecFile } from '../../spec/validate.ts'
+import { hasErrors } from '../../spec/diagnostics.ts'
+import type { Pipeline } from '../../spec/model.ts'
+import { builtinCatalog } from '../../plugins/catalog.ts'
+import { builtinTargets } from '../../plugins/builtins.ts'
+import { describeChoices, generateFiles, ALL_TARGETS, TYPES_TARGET } from '../../codegen/generate-files.ts'
+import type { PlannedFile } from '../../codegen/generate-files.ts'
 
-export async function codegen(_args: string[]): Promise<number> {
-  throw new CliError("'weir codegen' is not available yet in this build.")
+const USAGE = `Usage: weir codegen SPEC… --out DIR [--target types|databricks|argo|all] [--check]
+
+Generates files from pipeline specs (files, or folders searched for pipelines).
+  --target   types (default): DIR/<pipeline>.ts with the handler types of every task;
+             databricks, argo: job definitions (the spec must configure targets.<name>);
+             all: types plus every target the spec configures
+  --out      the folder to write into (created when missing)
+  --check    write nothing; exit 1 when a generated file is missing or differs (for CI)
+Exit: 0 written or up to date, 1 stale (--check), 2 usage error or invalid spec.
+`
+
+interface Output {
+  readonly file: PlannedFile
+  /** Where it goes, as shown to the user (under --out as given). */
+  readonly shown: string
+  readonly absolute: string
+}
+
+export async function codegen(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('codegen', args, {
+    target: { type: 'string' },
+    out: { type: 'string' },
+    check: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  })
+  if (values.help) {
+    process.stdout.write(USAGE)
+    return EXIT.ok
+  }
+  const target = values.target ?? TYPES_TARGET
+  const known = [TYPES_TARGET, ALL_TARGETS, ...builtinTargets.map((t) => t.name)]
+  if (!known.includes(target))
+    throw new CliError(`codegen: target '${target}' is not available in this build; use ${describeChoices(builtinTargets.map((t) => t.name))}.`)
+  if (positionals.length === 0 || values.out === undefined) {
+    process.stderr.write(USAGE)
+    return EXIT.usage
+  }
+  const outDir = values.out
+  const pipelines = await validateAll(await findSpecFiles(positionals, 'codegen'))
+  if (!pipelines) return EXIT.usage
+  const outputs = await planOutputs(pipelines, target, outDir)
+  if (values.check) return checkOutputs(outputs, args)
+  await writeOutputs(outputs)
+  return EXIT.ok
+}
+
+/** Validates every spec; prints the diagnostics of invalid ones and returns undefined if any is. */
+async function validateAll(paths: readonly string[]): Promise<Pipeline[] | undefined> {
+  const catalog = builtinCatalog()
+  const results = await Promise.all(paths.map(async (path) => ({ path, ...(await validateSpecFile(path, { plugins: catalog })) })))
+  const invalid: FileReport[] = []
+  for (const r of results) {
+    if (!hasErrors(r.diagnostics)) continue
+    const text = await readFile(r.path, 'utf8').catch(() => undefined)
+    invalid.push({ path: r.path, diagnostics: r.diagnostics.filter((d) => d.severity === 'error'), ...(text !== undefined && { text }) })
+  }
+  if (invalid.length > 0) {
+    process.stderr.write(formatText(invalid, createPalette(shouldColor(process.stderr))))
+    process.stderr.write(`weir: codegen: ${invalid.length === 1 ? 'a spec is' : `${invalid.length} specs are`} invalid; fix ${invalid.length === 1 ? 'it' : 'them'} first (nothing was generated).\n`)
+    return undefined
+  }
+  return results.map((r) => r.pipeline!)
+}
+
+async function planOutputs(pipelines: readonly Pipeline[], target: string, outDir: string): Promise<Output[]> {
+  const outputs: Output[] = []
+  const owners = new Map<string, string>()
+  for (const pipeline of pipelines) {
+    const specPath = relative(resolve(outDir), pipeline.sourcePath).split('\\').join('/')
+    let files: PlannedFile[]
+    try {
+      files = await generateFiles(pipeline, { target, plugins: builtinTargets, specPath })
+    } catch (error) {
+      if (isCodegenProblem(error)) throw new CliError(`codegen: ${relative('.', pipeline.sourcePath)}: ${error.message}`)
+      throw error
+    }
+    for (const file of files) {
+      const absolute = resolve(outDir, file.path)
+      const owner = owners.get(absolute)
+      if (owner !== undefined)
+        throw new CliError(`codegen: pipelines '${owner}' and '${pipeline.name}' both generate '${join(outDir, file.path)}'; give them different names or generate them into different folders.`)
+      owners.set(absolute, pipeline.name)
+      outputs.push({ file, shown: join(outDir, file.path), absolute })
+    }
+  }
+  return outputs
+}
+
+function isCodegenProblem(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown } | null)?.code
+  return error instanceof Error && (code === 'TARGET_UNAVAILABLE' || code === 'TARGET_NOT_CONFIGURED')
+}
+
+/** `--check`: compares, writes nothing, lists what is stale. */
+async function checkOutputs(outputs: readonly Output[], args: readonly string[]): Promise<number> {
+  let stale = 0
+  for (const { file, shown, absolute } of outputs) {
+    const current = await readFile(absolute, 'utf8').catch(() => undefined)
+    if (current === file.contents) continue
+    stale++
+    process.stdout.write(`${current === undefined ? 'missing' : 'stale'}: ${shown} (${file.target})\n`)
+  }
+  const total = `${outputs.length} generated file${outputs.length === 1 ? '' : 's'}`
+  if (stale === 0) {
+    process.stdout.write(`${total} up to date.\n`)
+    return EXIT.ok
+  }
+  const rerun = ['weir', 'codegen', ...args.filter((a) => a !== '--check')].map(quoteArg).join(' ')
+  process.stdout.write(`${stale} of ${total} ${stale === 1 ? 'is' : 'are'} stale; run '${rerun}' to update.\n`)
+  return EXIT.failed
+}
+
+/** Writes files whose contents changed (unchanged files keep their timestamps). */
+async function writeOutputs(outputs: readonly Output[]): Promise<void> {
+  let written = 0
+  for (const { file, shown, absolute } of outputs) {
+    if ((await readFile(absolute, 'utf8').catch(() => undefined)) === file.contents) continue
+    try {
+      await mkdir(dirname(absolute), { recursive: true })
+      await writeFile(absolute, file.contents)
+    } catch (error) {
+      throw new CliError(`codegen: cannot write '${shown}': ${(error as Error).message}; check --out.`)
+    }
+    written++
+    process.stdout.write(`wrote ${shown} (${file.target})\n`)
+  }
+  const unchanged = outputs.length - written
+  process.stdout.write(`${written} file${written === 1 ? '' : 's'} written${unchanged > 0 ? `, ${unchanged} unchanged` : ''}.\n`)
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w./:=@-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
 }

@@ -1,0 +1,115 @@
+/**
+ * The TypeScript type of each input binding: what the runtime passes the handler for it
+ * (src/runtime/resolve-inputs.ts is the other half of this contract).
+ */
+import type { InputBinding, Pipeline, Reference, RunField, Task, TriggerRule } from '../spec/model.ts'
+import type { TypeNames } from './type-names.ts'
+
+/** `run.*` fields: `scheduled_at` is null outside scheduled runs. */
+const RUN_FIELD_TYPES: Readonly<Record<RunField, string>> = {
+  id: 'string',
+  pipeline: 'string',
+  scheduled_at: 'string | null',
+  trigger: 'string',
+}
+
+/** Triggers that run a task although an upstream failed or was skipped: its outputs may be missing. */
+const TOLERANT_TRIGGERS: ReadonlySet<TriggerRule> = new Set(['all_done', 'one_success', 'one_failed', 'all_failed', 'none_failed'])
+/** Failure handlers: when excluded they count as succeeded but produce nothing. */
+const FAILURE_HANDLERS: ReadonlySet<TriggerRule> = new Set(['one_failed', 'all_failed'])
+
+/** Whether a task can run while the output of `upstream` is missing. */
+function mayLackOutputOf(pipeline: Pipeline, task: Task, upstream: string): boolean {
+  const producer = pipeline.tasks.get(upstream)
+  return TOLERANT_TRIGGERS.has(task.trigger) || (producer !== undefined && FAILURE_HANDLERS.has(producer.trigger))
+}
+
+/** Whether `name` can be written as a bare property name. */
+export function isIdentifier(name: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name)
+}
+
+/** A property name, quoted when it is not an identifier. */
+export function propertyName(name: string): string {
+  return isIdentifier(name) ? name : JSON.stringify(name)
+}
+
+/** The type of one binding of `task`'s inputs. */
+export function bindingType(binding: InputBinding, pipeline: Pipeline, task: Task, names: TypeNames): string {
+  switch (binding.kind) {
+    case 'literal':
+      return literalType(binding.value)
+    case 'ref':
+      return referenceType(binding.ref, pipeline, task, names)
+    case 'template':
+      return 'string'
+    case 'object': {
+      const entries = Object.entries(binding.entries).map(([k, b]) => `${propertyName(k)}: ${bindingType(b, pipeline, task, names)}`)
+      return entries.length === 0 ? 'Record<string, never>' : `{ ${entries.join('; ')} }`
+    }
+    case 'array':
+      return `[${binding.items.map((b) => bindingType(b, pipeline, task, names)).join(', ')}]`
+  }
+}
+
+function referenceType(ref: Reference, pipeline: Pipeline, task: Task, names: TypeNames): string {
+  switch (ref.kind) {
+    case 'output': {
+      const output = names.tasks.get(ref.taskId)?.output
+      if (output === undefined) return 'unknown'
+      const type = ref.path.length === 0 ? output : `At<${output}, [${ref.path.map((p) => JSON.stringify(p)).join(', ')}]>`
+      return mayLackOutputOf(pipeline, task, ref.taskId) ? `${type} | undefined` : type
+    }
+    case 'value': {
+      const values = names.tasks.get(ref.taskId)?.values
+      // A value the upstream did not set arrives as undefined.
+      return values === undefined ? 'unknown' : `${values}[${JSON.stringify(ref.name)}] | undefined`
+    }
+    case 'param':
+      return `Params[${JSON.stringify(ref.name)}]`
+    case 'run':
+      return RUN_FIELD_TYPES[ref.field]
+  }
+}
+
+/** Literals are typed by their JSON kind (`10` → number), as a handler would declare them. */
+export function literalType(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) {
+    const items = [...new Set(value.map(literalType))]
+    if (items.length === 0) return 'unknown[]'
+    return items.length === 1 && !items[0]!.includes(' ') ? `${items[0]}[]` : `(${items.join(' | ')})[]`
+  }
+  switch (typeof value) {
+    case 'string':
+      return 'string'
+    case 'number':
+      return 'number'
+    case 'boolean':
+      return 'boolean'
+    case 'object': {
+      const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${propertyName(k)}: ${literalType(v)}`)
+      return entries.length === 0 ? 'Record<string, never>' : `{ ${entries.join('; ')} }`
+    }
+    default:
+      return 'unknown'
+  }
+}
+
+/** Whether any input of the pipeline reads a path inside an output (the file then needs `At`). */
+export function usesOutputPaths(pipeline: Pipeline): boolean {
+  const visit = (b: InputBinding): boolean => {
+    switch (b.kind) {
+      case 'ref':
+        return b.ref.kind === 'output' && b.ref.path.length > 0
+      case 'template':
+      case 'literal':
+        return false
+      case 'object':
+        return Object.values(b.entries).some(visit)
+      case 'array':
+        return b.items.some(visit)
+    }
+  }
+  return [...pipeline.tasks.values()].some((t) => Object.values(t.inputs).some(visit))
+}

@@ -1,0 +1,126 @@
+/**
+ * JSON Schema → TypeScript declarations, through json-schema-to-typescript (imported lazily: it
+ * loads prettier). Schemas are rewritten first so the library never resolves a `$ref` itself:
+ * every `#/$defs/<type>` becomes a reference by name to the shared type, which keeps one
+ * declaration per shared type (no `Summary1` copies) and makes recursive types work.
+ */
+import type { JsonSchema } from '../spec/model.ts'
+
+/** Prettier options of every generated file (prettier's defaults, a wider line). */
+export const GENERATED_STYLE = { printWidth: 100, trailingComma: 'all', bracketSpacing: true, semi: true, singleQuote: false } as const
+
+type Compile = typeof import('json-schema-to-typescript').compile
+let compiler: Promise<Compile> | undefined
+
+async function loadCompiler(): Promise<Compile> {
+  compiler ??= import('json-schema-to-typescript').then((mod) => {
+    // CommonJS interop: named export under Node, `default.compile` under some loaders.
+    const m = mod as unknown as { compile?: Compile; default?: { compile: Compile } }
+    return m.compile ?? m.default!.compile
+  })
+  return compiler
+}
+
+/** Keywords whose value is a map of schemas. */
+const SCHEMA_MAPS = ['properties', 'patternProperties', 'dependentSchemas'] as const
+/** Keywords whose value is one schema. */
+const SCHEMA_SINGLES = ['additionalProperties', 'contains', 'not', 'if', 'then', 'else', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems', 'additionalItems'] as const
+/** Keywords whose value is a list of schemas. */
+const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'] as const
+/** Keywords that only annotate; a `$ref` with nothing else beside it is a plain alias. */
+const ANNOTATIONS = new Set(['$ref', 'description', 'title', '$comment', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly'])
+/** Keys dropped from user schemas: they would change names or inject text into generated code. */
+const DROPPED = new Set(['title', 'tsType', 'tsEnumNames', '$id', '$schema', '$anchor', '$defs', 'definitions'])
+
+/**
+ * Rewrites a user schema for the compiler: `$ref`s become names of shared types, titles are dropped
+ * (they would declare extra types), and an object that lists `properties` without saying anything
+ * about other keys gets `additionalProperties: false`, so a typo in a property name is a type error.
+ */
+export function prepareSchema(schema: JsonSchema, sharedNames: ReadonlyMap<string, string>): Record<string, unknown> {
+  if (schema === true) return {}
+  if (schema === false) return { tsType: 'never' }
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(schema)) {
+    if (DROPPED.has(key)) continue
+    if ((SCHEMA_MAPS as readonly string[]).includes(key) && isRecord(value))
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, prepareSchema(v as JsonSchema, sharedNames)]))
+    else if ((SCHEMA_SINGLES as readonly string[]).includes(key) && (isRecord(value) || typeof value === 'boolean'))
+      out[key] = typeof value === 'boolean' ? value : prepareSchema(value as JsonSchema, sharedNames)
+    else if ((SCHEMA_LISTS as readonly string[]).includes(key) && Array.isArray(value))
+      out[key] = value.map((v) => prepareSchema(v as JsonSchema, sharedNames))
+    else if (key === 'items')
+      out[key] = Array.isArray(value) ? value.map((v) => prepareSchema(v as JsonSchema, sharedNames)) : typeof value === 'boolean' ? value : prepareSchema(value as JsonSchema, sharedNames)
+    else if (key !== 'prefixItems' && key !== '$ref') out[key] = value
+  }
+  applyPrefixItems(schema, out, sharedNames)
+  if (isRecord(out.properties) && !('additionalProperties' in out) && !('patternProperties' in out) && !('unevaluatedProperties' in out))
+    out.additionalProperties = false
+  return typeof schema.$ref === 'string' ? withReference(out, referenceName(schema.$ref, sharedNames)) : out
+}
+
+/** 2020-12 tuples (`prefixItems` + `items`) in the draft-07 form the compiler understands. */
+function applyPrefixItems(schema: Readonly<Record<string, unknown>>, out: Record<string, unknown>, sharedNames: ReadonlyMap<string, string>): void {
+  if (!Array.isArray(schema.prefixItems)) return
+  const rest = schema.items
+  out.items = schema.prefixItems.map((v) => prepareSchema(v as JsonSchema, sharedNames))
+  if (rest !== undefined) out.additionalItems = typeof rest === 'boolean' ? rest : prepareSchema(rest as JsonSchema, sharedNames)
+}
+
+/** `#/$defs/Summary` → `Summary` (its allocated name); anything else cannot be typed. */
+function referenceName(ref: string, sharedNames: ReadonlyMap<string, string>): string {
+  const match = /^#\/\$defs\/([^/]+)$/.exec(ref)
+  return (match && sharedNames.get(decodeURIComponent(match[1]!))) ?? 'unknown'
+}
+
+/** A `$ref` alone is the named type; beside other constraints it is intersected with them. */
+function withReference(rest: Record<string, unknown>, name: string): Record<string, unknown> {
+  const constraints = Object.keys(rest).filter((k) => !ANNOTATIONS.has(k))
+  if (constraints.length === 0) return { ...rest, tsType: name }
+  const annotations = Object.fromEntries(Object.entries(rest).filter(([k]) => ANNOTATIONS.has(k)))
+  const others = Object.fromEntries(Object.entries(rest).filter(([k]) => !ANNOTATIONS.has(k)))
+  return { ...annotations, allOf: [{ tsType: name }, others] }
+}
+
+/**
+ * Declares `export type|interface <name>` for a prepared schema, formatted. An empty schema is
+ * `unknown`, not `{ [k: string]: unknown }`: the spec said nothing about the value.
+ */
+export async function declareSchema(name: string, prepared: Record<string, unknown>, description?: string): Promise<string> {
+  const doc = description ?? (typeof prepared.description === 'string' ? prepared.description : undefined)
+  const keys = Object.keys(prepared).filter((k) => !ANNOTATIONS.has(k))
+  if (keys.length === 0) return `${jsDoc(doc)}export type ${name} = unknown;\n`
+  const compile = await loadCompiler()
+  const schema = { ...prepared, title: name, ...(doc !== undefined && { description: doc }) }
+  try {
+    const code = await compile(schema as Parameters<Compile>[0], name, {
+      bannerComment: '',
+      format: true,
+      style: GENERATED_STYLE,
+      declareExternallyReferenced: false,
+      unreachableDefinitions: false,
+      additionalProperties: true,
+      $refOptions: { resolve: { external: false } },
+    })
+    return collapseShortDocs(code.trimStart())
+  } catch (error) {
+    throw new Error(`Cannot generate TypeScript for '${name}': ${(error as Error).message}`, { cause: error })
+  }
+}
+
+/** `/**\n * text\n *\/` → `/** text *\/`, the form the rest of a generated file uses. */
+function collapseShortDocs(code: string): string {
+  return code.replace(/^([ \t]*)\/\*\*\n\1 \* ([^\n]*)\n\1 \*\/$/gm, '$1/** $2 */')
+}
+
+/** A JSDoc block for a description, or nothing. */
+export function jsDoc(description: string | undefined, indent = ''): string {
+  if (description === undefined || description.trim() === '') return ''
+  const lines = description.trim().replace(/\*\//g, '* /').split(/\r?\n/)
+  if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`
+  return `${indent}/**\n${lines.map((l) => `${indent} *${l === '' ? '' : ` ${l}`}`).join('\n')}\n${indent} */\n`
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

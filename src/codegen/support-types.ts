@@ -1,0 +1,71 @@
+/**
+ * The fixed part of every generated handler-types file: the handler context and two helper types.
+ * Generated files are self-contained (they import nothing from weir), so they compile wherever the
+ * handlers live, with only `apache-arrow` needed when a task outputs a table.
+ */
+
+/** `Logger` and `TaskContext<T>`: what every handler's `ctx` is. */
+export const CONTEXT_TYPES = `/** Where a handler's log lines go: the task's log. */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** The second argument of the handler of task \`T\`. */
+export interface TaskContext<T extends keyof TaskValues> {
+  /** Id of the run this attempt belongs to. */
+  readonly runId: string;
+  /** Attempt number, 1-based; each retry adds one. */
+  readonly attempt: number;
+  /** The run's params, with defaults filled in. */
+  readonly params: Params;
+  /** Writes to this task's log. */
+  readonly log: Logger;
+  /** Aborts on timeout or cancellation; pass it on to anything that waits. */
+  readonly signal: AbortSignal;
+  readonly values: {
+    /** Sets one of the values task \`T\` declares under \`values:\`. */
+    set<K extends keyof TaskValues[T]>(name: K, value: TaskValues[T][K]): void;
+    /** Reads a value another task set; undefined when that task did not set it. */
+    get<U extends keyof TaskValues, K extends keyof TaskValues[U]>(
+      task: U,
+      name: K,
+    ): TaskValues[U][K] | undefined;
+  };
+}
+`
+
+/** `At<T, P>`: the type of `\${{ tasks.x.output.a.b }}`, a path into an output. */
+export const PATH_TYPES = `/** The type at a path inside \`T\`, as \`\${{ tasks.x.output.a.b }}\` reads it. */
+export type At<T, P extends readonly string[]> = P extends readonly [
+  infer H extends string,
+  ...infer R extends readonly string[],
+]
+  ? At<AtStep<T, H>, R>
+  : T;
+
+/** One step of \`At\`: a missing key or a null on the way gives undefined. */
+export type AtStep<T, K extends string> = unknown extends T
+  ? unknown
+  : T extends null | undefined
+    ? undefined
+    : K extends keyof T
+      ? T[K]
+      : undefined;
+`
+
+/**
+ * \`TableResult<C>\`: what a table task's handler returns. Arrow's \`Table<T>\` is invariant in \`T\`,
+ * so an exact type would refuse \`tableFromArrays\` (it dictionary-encodes strings); this checks
+ * column names and value types, and weir checks the exact Arrow types when it stores the table.
+ */
+export const TABLE_TYPES = `/**
+ * What the handler of a \`table\` task returns: an Arrow table whose rows have (at least) these
+ * columns with these value types. weir checks the exact Arrow types when it stores the table.
+ */
+export type TableResult<C extends arrow.TypeMap> = arrow.Table & {
+  get(index: number): { [K in keyof C]: C[K]["TValue"] } | null;
+};
+`
