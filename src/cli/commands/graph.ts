@@ -10,7 +10,7 @@ import { builtinCatalog } from '../../plugins/catalog.ts'
 import type { Pipeline } from '../../spec/model.ts'
 import type { GraphRun } from '../../codegen/graph/run-view.ts'
 import { renderMermaid } from '../../codegen/graph/render-mermaid.ts'
-import { toGraphRun } from '../../codegen/graph/run-view.ts'
+import { fromStoredRun } from '../../codegen/graph/run-view.ts'
 
 const USAGE = `Usage: weir graph SPEC [--format mermaid|html] [--out FILE] [--run RUN_ID] [--state-dir DIR]
 
@@ -86,9 +86,10 @@ async function writeOut(path: string, text: string): Promise<void> {
  * ids would not match the drawing).
  */
 async function loadGraphRun(stateDir: string, runId: string, pipelineName: string): Promise<GraphRun> {
-  void stateDir
-  void pipelineName
-  // TODO(runtime): read from the run store once src/runtime/run-store.ts lands.
-  throw new CliError(`graph: no run '${runId}' (the run store is not available in this build).`)
-  return toGraphRun({ runId, tasks: {} })
+  const { loadRun } = await import('../../runtime/run-store/read-runs.ts')
+  const record = await loadRun(stateDir, runId)
+  if (!record) throw new CliError(`graph: no run '${runId}' in the run store '${stateDir}'; 'weir runs' lists the runs (or pass --state-dir).`)
+  if (record.pipeline !== pipelineName)
+    throw new CliError(`graph: run '${runId}' is a run of pipeline '${record.pipeline}', not '${pipelineName}'; pass that pipeline's spec.`)
+  return fromStoredRun(record)
 }
