@@ -101,7 +101,8 @@ export function previousFires(rule: FireRule, through: Date, n: number): Fire[] 
   const fallBack = Math.max(0, offsetAt(rule.timezone, end - THREE_HOURS_MS) - offsetAt(rule.timezone, end))
   let cursor = wallTimeOf(rule.timezone, end) + fallBack + 1
   const fires: Fire[] = []
-  while (fires.length < n) {
+  // One wall time past the n-th fire is still read: it may land on the same instant and relabel it.
+  for (;;) {
     const previous = pattern.previousRuns(1, new Date(cursor))[0]
     if (!previous) break
     let wall = previous.getTime()
@@ -116,9 +117,10 @@ export function previousFires(rule: FireRule, through: Date, n: number): Fire[] 
     }
     const latest = fires.at(-1)
     if (latest && latest.at.getTime() === resolved.at) {
-      if (resolved.kind !== 'gap') continue
-      fires.pop()
+      if (resolved.kind === 'gap') fires[fires.length - 1] = toFire(rule, wall, resolved)
+      continue
     }
+    if (fires.length >= n) break
     fires.push(toFire(rule, wall, resolved))
   }
   return fires
