@@ -62,7 +62,7 @@ export function collectSpecView(data: unknown): SpecView {
       for (const match of findExpressions(text)) {
         const span = { start: match.start, end: match.end === -1 ? text.length : match.end }
         if (match.end === -1) {
-          badExpressions.push({ pointer, span, message: `'${text.slice(match.start)}' opens '\${{' without a closing '}}'; close the expression.` })
+          badExpressions.push({ pointer, span, message: `'${text.slice(match.start, match.start + 60)}${text.length - match.start > 60 ? '...' : ''}' opens '\${{' without a closing '}}'; close the expression.` })
           continue
         }
         const parsed = parseExpression(match.expression)

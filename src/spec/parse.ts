@@ -2,9 +2,11 @@
  * Reads a spec file (YAML or JSON) into plain data while keeping the source nodes, so that any
  * JSON pointer can later be turned into a line and column.
  */
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, isNode } from 'yaml'
+import { parseDocument, isMap, isSeq, isScalar, isPair, isNode } from 'yaml'
 import type { Document, Node as YamlNode } from 'yaml'
 import type { DiagnosticCode, Finding } from './diagnostics.ts'
+import { createLineIndex } from './line-index.ts'
+import type { LineIndex } from './line-index.ts'
 
 /** Larger files are refused: a pipeline spec is hand-written text. */
 export const MAX_SPEC_BYTES = 2 * 1024 * 1024
@@ -14,7 +16,7 @@ export const MAX_ALIAS_COUNT = 200
 export interface ParsedSpec {
   readonly text: string
   readonly doc: Document.Parsed
-  readonly lineCounter: LineCounter
+  readonly lineCounter: LineIndex
   /** The document as plain data; undefined when it could not be built. */
   readonly data: unknown
 }
@@ -27,7 +29,7 @@ export interface ParseFailure {
 
 export type ParseResult =
   | { readonly ok: true; readonly spec: ParsedSpec }
-  | { readonly ok: false; readonly failures: readonly ParseFailure[]; readonly text: string; readonly lineCounter: LineCounter }
+  | { readonly ok: false; readonly failures: readonly ParseFailure[]; readonly text: string; readonly lineCounter: LineIndex }
 
 /** Rejects what is not a text spec before the YAML parser sees it. */
 export function checkSpecBytes(bytes: Uint8Array): ParseFailure | undefined {
@@ -45,8 +47,9 @@ export function checkSpecBytes(bytes: Uint8Array): ParseFailure | undefined {
 
 /** Parses YAML (JSON is a subset) and collects every syntax error with its offset. */
 export function parseSpecText(text: string): ParseResult {
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true })
+  const lineCounter = createLineIndex(text)
+  // logLevel 'error': yaml would otherwise print warnings (e.g. about collection keys) to stderr.
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' })
   const failures: ParseFailure[] = doc.errors.map((err) => ({
     code: err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : err.code === 'MULTIPLE_DOCS' ? 'MULTIPLE_DOCUMENTS' : 'YAML_SYNTAX',
     message: describeYamlError(err.code, err.message, text, err.pos[0]),
@@ -83,6 +86,7 @@ function describeYamlError(code: string, message: string, text: string, offset: 
     const key = keyAt(text, offset)
     return `Key ${key === undefined ? '' : `'${key}' `}appears twice in the same mapping; remove or rename one of them.`
   }
+  if (/Maximum call stack/i.test(first)) return 'The document is nested too deeply to read; a pipeline spec needs only a few levels of nesting.'
   if (code === 'MULTIPLE_DOCS') return 'The file holds more than one YAML document (a second one starts here); weir reads one pipeline per file, so split it into several files.'
   if (code === 'TAB_AS_INDENT') return `${first}; indent YAML with spaces, not tabs.`
   return `${first}.`

@@ -46,38 +46,43 @@ export function parseExpression(expression: string): ParsedExpression {
   const bad = parts.find((p) => !SEGMENT.test(p))
   if (bad !== undefined)
     return fail(
-      `'${expression}' is not a reference; references are dotted names such as 'tasks.extract.output', 'params.threshold' or 'run.id'.`,
+      `'${shorten(expression)}' is not a reference; references are dotted names such as 'tasks.extract.output', 'params.threshold' or 'run.id'.`,
     )
   const [namespace, ...rest] = parts as [string, ...string[]]
   switch (namespace) {
     case 'tasks':
       return parseTaskReference(expression, rest)
     case 'params':
-      if (rest.length !== 1) return fail(`'${expression}' must name one param, as in 'params.threshold'.`)
+      if (rest.length !== 1) return fail(`'${shorten(expression)}' must name one param, as in 'params.threshold'.`)
       return { ok: true, ref: { kind: 'param', name: rest[0]! } }
     case 'run':
       if (rest.length !== 1 || !(RUN_FIELDS as readonly string[]).includes(rest[0]!))
-        return fail(`'${expression}' is not a run field; use ${listChoices(RUN_FIELDS.map((f) => `run.${f}`))}.`)
+        return fail(`'${shorten(expression)}' is not a run field; use ${listChoices(RUN_FIELDS.map((f) => `run.${f}`))}.`)
       return { ok: true, ref: { kind: 'run', field: rest[0] as RunField } }
     default:
-      return fail(`'${namespace}' is not a reference namespace in '${expression}'; use 'tasks', 'params' or 'run'.`)
+      return fail(`'${shorten(namespace)}' is not a reference namespace in '${shorten(expression)}'; use 'tasks', 'params' or 'run'.`)
   }
 }
 
 function parseTaskReference(expression: string, rest: string[]): ParsedExpression {
   const [taskId, what, ...path] = rest
   if (taskId === undefined || what === undefined)
-    return fail(`'${expression}' is incomplete; write 'tasks.<id>.output' or 'tasks.<id>.values.<name>'.`)
+    return fail(`'${shorten(expression)}' is incomplete; write 'tasks.<id>.output' or 'tasks.<id>.values.<name>'.`)
   if (what === 'output') return { ok: true, ref: { kind: 'output', taskId, path } }
   if (what === 'values') {
-    if (path.length !== 1) return fail(`'${expression}' must name one value, as in 'tasks.${taskId}.values.row_count'.`)
+    if (path.length !== 1) return fail(`'${shorten(expression)}' must name one value, as in 'tasks.${taskId}.values.row_count'.`)
     return { ok: true, ref: { kind: 'value', taskId, name: path[0]! } }
   }
-  return fail(`'${what}' is not a task field in '${expression}'; use 'tasks.${taskId}.output' or 'tasks.${taskId}.values.<name>'.`)
+  return fail(`'${what}' is not a task field in '${shorten(expression)}'; use 'tasks.${taskId}.output' or 'tasks.${taskId}.values.<name>'.`)
 }
 
 function fail(message: string): ParsedExpression {
   return { ok: false, message }
+}
+
+/** The user's text for a message, cut short when it is long. */
+function shorten(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
 }
 
 /** Renders a reference back to its expression text, for messages and generated code. */

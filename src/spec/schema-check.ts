@@ -66,7 +66,7 @@ function describeError(
         code: 'UNKNOWN_KEY',
         pointer: toPointer([...pointerSegments(pointer), extra]),
         atKey: true,
-        message: `Unknown key '${extra}' ${where}${suggestion || `; allowed keys are ${listChoices(known)}`}${suggestion ? '' : '.'}`,
+        message: `Unknown key '${shorten(extra)}' ${where}${suggestion || `; allowed keys are ${listChoices(known)}`}${suggestion ? '' : '.'}`,
       }
     }
     case 'required': {
@@ -138,7 +138,7 @@ function describePattern(error: ErrorObject, data: unknown): Finding {
       code: 'INVALID_NAME',
       pointer,
       atKey: true,
-      message: `'${propertyName}' is not a valid name under '${container}'; ${nameRule(container)}.`,
+      message: `'${shorten(propertyName)}' is not a valid name under '${container}'; ${nameRule(container)}.`,
     }
   }
   const pointer = error.instancePath
@@ -266,9 +266,15 @@ function hintForMissing(key: string): string {
   }
 }
 
+/** The user's text for a message, cut short when long (a collection used as a key becomes a long string). */
+function shorten(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ')
+  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine
+}
+
 /** The user's value in quotes for a message: `'skipp'`, `3`, `a list`. */
 function quote(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`
+  if (typeof value === 'string') return `'${shorten(value)}'`
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value)
   return describeJsonValue(value)
 }

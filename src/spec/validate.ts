@@ -10,7 +10,7 @@ import { hasErrors, sortDiagnostics } from './diagnostics.ts'
 import type { Pipeline } from './model.ts'
 import type { ParseFailure, ParsedSpec } from './parse.ts'
 import { checkSpecBytes, parseSpecText, rangeOfFinding } from './parse.ts'
-import type { LineCounter } from 'yaml'
+import type { LineIndex } from './line-index.ts'
 import { checkShape } from './schema-check.ts'
 import { describeJsonValue } from './schema-problem.ts'
 import { collectSpecView } from './collect.ts'
@@ -134,7 +134,7 @@ function toDiagnostic(spec: ParsedSpec, finding: Finding): Diagnostic {
   }
 }
 
-function parseFailures(failures: readonly ParseFailure[], text: string, lineCounter: LineCounter): Diagnostic[] {
+function parseFailures(failures: readonly ParseFailure[], text: string, lineCounter: LineIndex): Diagnostic[] {
   return sortDiagnostics(
     failures.map((f) => {
       const pos = lineCounter.linePos(Math.min(f.offset, text.length))

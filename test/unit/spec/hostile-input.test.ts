@@ -1,0 +1,158 @@
+/** Hostile and odd input: nothing crashes, nothing is polluted, every problem is a diagnostic. */
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { validateSpec, validateSpecFile } from '../../../src/spec/validate.ts'
+import { MAX_SPEC_BYTES } from '../../../src/spec/parse.ts'
+import { testCatalog } from './support.ts'
+
+const HEAD = 'apiVersion: weir/v1\nkind: Pipeline\nname: hostile\n'
+const check = (text: string) => validateSpec(text, { path: '/nowhere/spec.yaml', plugins: testCatalog, checkHandlers: false })
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'weir-hostile-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('YAML alias bombs', () => {
+  test('are refused with ALIAS_LIMIT instead of being expanded', { timeout: 5000 }, async () => {
+    let text = HEAD + 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n'
+    for (let i = 1; i < 12; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`
+    text += 'tasks: { t: { handler: ./h.ts } }\n'
+    const { diagnostics, pipeline } = await check(text)
+    expect(pipeline).toBeUndefined()
+    expect(diagnostics).toMatchObject([{ code: 'ALIAS_LIMIT', line: 1, column: 1 }])
+  })
+
+  test('a few legitimate aliases still work', async () => {
+    const text = HEAD + 'tasks:\n  a: &task { handler: ./h.ts, retries: 1 }\n  b: *task\n'
+    const { diagnostics, pipeline } = await check(text)
+    expect(diagnostics).toEqual([])
+    expect(pipeline!.tasks.get('b')!.retry.maxRetries).toBe(1)
+  })
+})
+
+describe('prototype pollution', () => {
+  const pollutedBefore = Object.getOwnPropertyNames(Object.prototype).sort()
+  const afterEach = () => {
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(pollutedBefore)
+  }
+
+  test('__proto__, constructor and prototype as task ids, param names and input names pollute nothing', async () => {
+    const text = `${HEAD}params:
+  __proto__: { type: object, default: { polluted: true } }
+  constructor: { type: string, default: x }
+types:
+  __proto__: { type: object, properties: { __proto__: { type: string } } }
+tasks:
+  constructor:
+    handler: ./h.ts
+    inputs:
+      __proto__: { polluted: true }
+      constructor: \${{ params.constructor }}
+      prototype: { __proto__: { polluted: true } }
+    values:
+      __proto__: { type: object }
+  prototype:
+    handler: ./h.ts
+    needs: [constructor]
+  __proto__:
+    handler: ./h.ts
+`
+    const { diagnostics } = await check(text)
+    afterEach()
+    // Underscore-led names are not valid param or task ids; the rest is fine.
+    expect(diagnostics.map((d) => [d.code, d.pointer])).toEqual([
+      ['INVALID_NAME', '/params/__proto__'],
+      ['UNUSED_PARAM', '/params/__proto__'],
+      ['INVALID_NAME', '/tasks/__proto__'],
+    ])
+  })
+
+  test('a valid spec keeps an input named __proto__ as an input of the resolved task', async () => {
+    const text = `${HEAD}params:
+  constructor: { type: object, default: { polluted: true } }
+tasks:
+  constructor:
+    handler: ./h.ts
+    inputs:
+      __proto__: { polluted: true }
+      prototype: \${{ params.constructor }}
+  prototype:
+    handler: ./h.ts
+    inputs: { up: "\${{ tasks.constructor.output }}" }
+`
+    const { diagnostics, pipeline } = await check(text)
+    afterEach()
+    expect(diagnostics).toEqual([])
+    const task = pipeline!.tasks.get('constructor')!
+    expect(Object.keys(task.inputs)).toEqual(['__proto__', 'prototype'])
+    expect(Object.getPrototypeOf(task.inputs)).toBe(Object.prototype)
+    expect(pipeline!.order).toEqual(['constructor', 'prototype'])
+  })
+
+  test('JSON specs with __proto__ keys pollute nothing either', async () => {
+    const text = JSON.stringify({ apiVersion: 'weir/v1', kind: 'Pipeline', name: 'j', tasks: { a: { handler: './h.ts' } } }).replace('"tasks"', '"__proto__": { "polluted": true }, "tasks"')
+    const { diagnostics } = await check(text)
+    afterEach()
+    expect(diagnostics).toMatchObject([{ code: 'UNKNOWN_KEY', pointer: '/__proto__' }])
+  })
+})
+
+describe('files that are not specs', () => {
+  test('a huge file is refused with FILE_TOO_LARGE before parsing', async () => {
+    const path = join(dir, 'huge.yaml')
+    await writeFile(path, HEAD + '# ' + 'x'.repeat(MAX_SPEC_BYTES) + '\n')
+    expect((await validateSpecFile(path)).diagnostics).toMatchObject([{ code: 'FILE_TOO_LARGE', line: 1, column: 1, pointer: '' }])
+  })
+
+  test('a binary file is refused with NOT_TEXT', async () => {
+    const path = join(dir, 'binary.yaml')
+    await writeFile(path, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]))
+    expect((await validateSpecFile(path)).diagnostics).toMatchObject([{ code: 'NOT_TEXT', line: 1, column: 1 }])
+  })
+
+  test('a missing file or a folder is FILE_UNREADABLE', async () => {
+    expect((await validateSpecFile(join(dir, 'missing.yaml'))).diagnostics).toMatchObject([{ code: 'FILE_UNREADABLE' }])
+    await mkdir(join(dir, 'folder.yaml'))
+    expect((await validateSpecFile(join(dir, 'folder.yaml'))).diagnostics).toMatchObject([{ code: 'FILE_UNREADABLE' }])
+  })
+
+  test.each([
+    ['an empty file', '', 'NOT_A_PIPELINE'],
+    ['only comments', '# nothing here\n', 'NOT_A_PIPELINE'],
+    ['a top-level list', '- a\n- b\n', 'NOT_A_PIPELINE'],
+    ['a top-level scalar', 'just text\n', 'NOT_A_PIPELINE'],
+    ['a number', '42\n', 'NOT_A_PIPELINE'],
+    ['two documents', HEAD + '---\n' + HEAD, 'MULTIPLE_DOCUMENTS'],
+    ['deep flow nesting', HEAD + 'x: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n', 'YAML_SYNTAX'],
+    ['an unterminated string', HEAD + 'description: "open\n', 'YAML_SYNTAX'],
+    ['a tab indent', HEAD + 'tasks:\n\ta: 1\n', 'YAML_SYNTAX'],
+  ])('%s is one clear diagnostic', async (_name, text, code) => {
+    const { diagnostics } = await check(text)
+    expect(diagnostics.length).toBeGreaterThanOrEqual(1)
+    expect(diagnostics[0]!.code).toBe(code)
+    for (const d of diagnostics) {
+      expect(d.line).toBeGreaterThanOrEqual(1)
+      expect(d.column).toBeGreaterThanOrEqual(1)
+      expect(d.message).not.toMatch(/undefined|\[object Object\]|Maximum call stack/)
+    }
+  })
+
+  test('a multi-document file says one pipeline per file, at the second document', async () => {
+    const { diagnostics } = await check(HEAD + 'tasks: { a: { handler: ./h.ts } }\n---\n' + HEAD)
+    expect(diagnostics).toMatchObject([{ code: 'MULTIPLE_DOCUMENTS', line: 5, column: 1 }])
+    expect(diagnostics[0]!.message).toContain('one pipeline per file')
+  })
+
+  test('very long user values are shortened in messages', async () => {
+    const { diagnostics } = await check(`${HEAD}tasks:\n  a:\n    handler: ./h.ts\n    inputs: { x: "\${{ ${'tasks.'.repeat(500)}x }}" }\n`)
+    expect(diagnostics).toMatchObject([{ code: 'INVALID_REFERENCE' }])
+    expect(diagnostics[0]!.message.length).toBeLessThan(300)
+  })
+})
