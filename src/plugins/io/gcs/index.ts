@@ -1,15 +1,26 @@
 import type { IoPlugin } from '../../types.ts'
+import { createLazyIo } from '../lazy-io.ts'
+import { PARQUET_COMPRESSIONS, type ParquetCompression } from '../table/compression.ts'
 
 export interface GcsIoConfig {
+  /** Bucket that outputs are written to. */
   readonly bucket: string
+  /** Object-name prefix for all outputs, e.g. `weir` → `gs://bucket/weir/<pipeline>/<run>/<task>/…`. */
   readonly prefix?: string
-  /** API endpoint, for emulators (e.g. http://127.0.0.1:9023). */
+  /** API endpoint, for emulators (e.g. http://127.0.0.1:9023); requests to it carry no credentials. */
   readonly endpoint?: string
+  /** Google Cloud project id. @default `$GOOGLE_CLOUD_PROJECT`, `$GCLOUD_PROJECT` */
   readonly projectId?: string
-  readonly compression?: 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'none'
+  /** Parquet compression for table outputs. @default `zstd` */
+  readonly compression?: ParquetCompression
+  /** Bodies in memory this large or larger use a resumable upload; streams always do. @default 8388608 (8 MiB) */
+  readonly resumableThresholdBytes?: number
 }
 
-/** Google Cloud Storage. */
+/**
+ * Google Cloud Storage, with the standard Google credentials (Application Default Credentials).
+ * Outputs go to `gs://<bucket>/<prefix>/<pipeline>/<run>/<task>/output.<ext>`.
+ */
 export const gcsIo: IoPlugin<GcsIoConfig> = {
   type: 'gcs',
   configSchema: {
@@ -17,14 +28,15 @@ export const gcsIo: IoPlugin<GcsIoConfig> = {
     additionalProperties: false,
     required: ['bucket'],
     properties: {
-      bucket: { type: 'string', minLength: 3, description: 'Bucket name.' },
-      prefix: { type: 'string', description: 'Object name prefix for all outputs.' },
-      endpoint: { type: 'string', description: 'API endpoint, for emulators.' },
-      projectId: { type: 'string', description: 'Google Cloud project id.' },
-      compression: { enum: ['zstd', 'snappy', 'gzip', 'lz4', 'none'], description: 'Parquet compression for tables (default zstd).' },
+      bucket: { type: 'string', minLength: 3, maxLength: 222, pattern: '^[a-z0-9][a-z0-9._-]*[a-z0-9]$', description: 'Bucket name.', examples: ['acme-lake'] },
+      prefix: { type: 'string', description: 'Object name prefix for all outputs.', examples: ['weir'] },
+      endpoint: { type: 'string', pattern: '^https?://', description: 'API endpoint, for emulators.', examples: ['http://127.0.0.1:9023'] },
+      projectId: { type: 'string', description: 'Google Cloud project id (default: $GOOGLE_CLOUD_PROJECT).' },
+      compression: { enum: [...PARQUET_COMPRESSIONS], default: 'zstd', description: 'Parquet compression for table outputs (default zstd).' },
+      resumableThresholdBytes: { type: 'integer', minimum: 0, default: 8388608, description: 'Bodies this large use resumable uploads (streams always do).' },
     },
   },
-  create() {
-    throw new Error('gcs IoManager: not implemented yet')
+  create(config) {
+    return createLazyIo(async () => (await import('./create-gcs-io.ts')).createGcsIo(config))
   },
 }

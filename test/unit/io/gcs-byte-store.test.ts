@@ -1,0 +1,119 @@
+import { Readable } from 'node:stream'
+import { describe, expect, test } from 'vitest'
+import { createGcsByteStore, type GcsByteStoreOptions } from '../../../src/plugins/io/gcs/gcs-byte-store.ts'
+import { isTransientGcsError } from '../../../src/plugins/io/gcs/gcs-client.ts'
+import { resolveProjectId } from '../../../src/plugins/io/gcs/create-gcs-io.ts'
+import { createMemoryGcsClient, httpError } from './memory-gcs-client.ts'
+
+const signal = new AbortController().signal
+const put = { signal, contentType: 'application/octet-stream' }
+const sleeps: number[] = []
+const options: GcsByteStoreOptions = {
+  bucket: 'b',
+  prefix: 'weir',
+  resumableThresholdBytes: 10,
+  maxAttempts: 3,
+  retryDelayMs: 100,
+  sleep: async (ms) => void sleeps.push(ms),
+}
+const text = async (stream: Readable) => {
+  let out = ''
+  for await (const chunk of stream) out += String(chunk)
+  return out
+}
+
+describe('gcs byte store', () => {
+  test('derives gs://bucket/prefix/pipeline/run/task and honours prefix overrides', () => {
+    const store = createGcsByteStore(createMemoryGcsClient(), options)
+    const key = { pipeline: 'p', runId: 'r1', taskId: 't' }
+    expect(store.folderOf(key)).toBe('gs://b/weir/p/r1/t')
+    expect(store.folderOf({ ...key, prefix: 'gs://other/x/y/' })).toBe('gs://other/x/y')
+    expect(store.folderOf({ ...key, prefix: '/runs/42/' })).toBe('gs://b/runs/42')
+    expect(() => store.folderOf({ ...key, prefix: 'file:///tmp/x' })).toThrow(expect.objectContaining({ code: 'IO_UNSUPPORTED_URI' }))
+  })
+
+  test('creates with ifGenerationMatch 0 and replaces with the generation it saw', async () => {
+    const client = createMemoryGcsClient()
+    const store = createGcsByteStore(client, options)
+    await store.put('gs://b/o', Buffer.from('one'), put)
+    const first = await client.stat('b', 'o', signal)
+    await store.put('gs://b/o', Buffer.from('two'), put)
+    expect(client.puts.map((p) => p.options.ifGenerationMatch)).toEqual(['0', first!.generation])
+    expect((await store.readAll('gs://b/o', signal)).toString()).toBe('two')
+  })
+
+  test('uploads streams and large bodies resumably, small bodies in one request', async () => {
+    const client = createMemoryGcsClient()
+    const store = createGcsByteStore(client, options)
+    await store.put('gs://b/small', Buffer.from('tiny'), put)
+    await store.put('gs://b/large', Buffer.alloc(10), put)
+    await store.put('gs://b/stream', Readable.from([Buffer.from('s')]), put)
+    expect(client.puts.map((p) => [p.name, p.options.resumable])).toEqual([
+      ['small', false],
+      ['large', true],
+      ['stream', true],
+    ])
+  })
+
+  test('retries transient errors with doubling delays, then succeeds', async () => {
+    sleeps.length = 0
+    const client = createMemoryGcsClient()
+    client.failNext('put', httpError(503), httpError(429))
+    const store = createGcsByteStore(client, options)
+    expect(await store.put('gs://b/o', Buffer.from('ok'), put)).toEqual({ sizeBytes: 2 })
+    expect(sleeps).toEqual([100, 200])
+    expect((await store.readAll('gs://b/o', signal)).toString()).toBe('ok')
+  })
+
+  test('gives up after maxAttempts and does not retry permanent errors', async () => {
+    const client = createMemoryGcsClient()
+    const store = createGcsByteStore(client, options)
+    client.failNext('put', httpError(500), httpError(502), httpError(503))
+    await expect(store.put('gs://b/o', Buffer.from('x'), put)).rejects.toMatchObject({ code: 'IO_WRITE_FAILED' })
+    client.failNext('put', httpError(403, 'Forbidden'))
+    await expect(store.put('gs://b/o', Buffer.from('x'), put)).rejects.toMatchObject({ code: 'IO_WRITE_FAILED', message: expect.stringContaining('Forbidden') })
+    expect(client.puts).toHaveLength(4)
+  })
+
+  test('lets a concurrent writer that finalized first win, with its complete value', async () => {
+    const client = createMemoryGcsClient()
+    const store = createGcsByteStore(client, options)
+    client.beforeCommit = () => {
+      client.beforeCommit = undefined
+      client.overwrite('b', 'o', Buffer.from('the other writer'))
+    }
+    expect(await store.put('gs://b/o', Readable.from([Buffer.from('mine')]), put)).toEqual({ sizeBytes: 16 })
+    expect((await store.readAll('gs://b/o', signal)).toString()).toBe('the other writer')
+  })
+
+  test('reads the generation it saw even if the object is replaced while reading', async () => {
+    const client = createMemoryGcsClient()
+    const store = createGcsByteStore(client, options)
+    await store.put('gs://b/o', Buffer.from('first'), put)
+    const stream = await store.openRead('gs://b/o', signal)
+    client.overwrite('b', 'o', Buffer.from('second'))
+    expect(await text(stream)).toBe('first')
+  })
+
+  test('reports missing objects as OUTPUT_NOT_FOUND and other read failures as IO_READ_FAILED', async () => {
+    const client = createMemoryGcsClient()
+    const store = createGcsByteStore(client, options)
+    await expect(store.readAll('gs://b/none', signal)).rejects.toMatchObject({ code: 'OUTPUT_NOT_FOUND' })
+    await expect(store.openRead('gs://b/none', signal)).rejects.toMatchObject({ code: 'OUTPUT_NOT_FOUND' })
+    expect(await store.exists('gs://b/none', signal)).toBe(false)
+    client.failNext('stat', httpError(403))
+    await expect(store.readAll('gs://b/none', signal)).rejects.toMatchObject({ code: 'IO_READ_FAILED' })
+  })
+})
+
+test('classifies transient errors', () => {
+  for (const status of [408, 429, 500, 503]) expect(isTransientGcsError(httpError(status))).toBe(true)
+  for (const status of [400, 401, 403, 404, 412]) expect(isTransientGcsError(httpError(status))).toBe(false)
+  expect(isTransientGcsError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(true)
+})
+
+test('always has a project id, so the auth library never asks the metadata server', () => {
+  expect(resolveProjectId({ bucket: 'b', projectId: 'p' }, {})).toBe('p')
+  expect(resolveProjectId({ bucket: 'b' }, { GOOGLE_CLOUD_PROJECT: 'env-p' })).toBe('env-p')
+  expect(resolveProjectId({ bucket: 'b' }, {})).toBe('weir-no-project')
+})
