@@ -36,7 +36,7 @@ const retries = {
         max: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries after the first attempt.', default: 0, examples: [3] },
         delay: { ...duration, description: 'Delay before the first retry. ' + duration.description, default: '1s' },
         backoff: { enum: ['exponential', 'fixed'], description: '`exponential` multiplies the delay by `factor` after each retry; `fixed` keeps it.', default: 'exponential' },
-        factor: { type: 'number', minimum: 1, maximum: 10, description: 'Growth factor of exponential backoff.', default: 2 },
+        factor: { type: 'number', minimum: 1, maximum: 10, description: 'Growth factor of exponential backoff.', default: 2, examples: [1.5] },
         maxDelay: { ...duration, description: 'Upper bound of any single delay. ' + duration.description, default: '5m' },
         jitter: { enum: ['full', 'none'], description: '`full` draws each delay uniformly between 0 and the computed delay (spreads retries of many tasks); `none` waits exactly the computed delay.', default: 'full' },
         onTimeout: { type: 'boolean', description: 'Whether an attempt that timed out is retried.', default: true },
@@ -65,7 +65,7 @@ const tableOutput = {
   description: 'An Apache Arrow table, stored as Parquet by any IoManager with a byte store.',
   properties: {
     type: { const: 'table', description: 'Marks a table output.' },
-    description: { type: 'string', description: 'What the table holds.' },
+    description: { type: 'string', description: 'What the table holds.', examples: ['One row per order.'] },
     columns: {
       type: 'object',
       description: 'Column name → Arrow column type. The handler must return a table with exactly these columns.',
@@ -99,7 +99,7 @@ const task = {
       description: 'Module path relative to this spec file, then `#` and the export to call (`default` when omitted). The module must stay inside the project.',
       examples: ['../handlers/sales.ts#extract'],
     },
-    description: { type: 'string', description: 'What the task does; shown in graphs and generated jobs.' },
+    description: { type: 'string', description: 'What the task does; shown in graphs and generated jobs.', examples: ['Load yesterday\'s orders.'] },
     inputs: {
       type: 'object',
       description: 'Named arguments of the handler. A value that is exactly one `${{ … }}` passes the referenced value with its type (`tasks.<id>.output`, `tasks.<id>.values.<name>`, `params.<name>`, `run.id`); other values are literals.',
@@ -157,6 +157,7 @@ const schedule = {
   additionalProperties: false,
   required: ['cron'],
   description: 'Runs the pipeline on a clock, with `weir schedule` locally or the engine\'s scheduler remotely.',
+  examples: [{ cron: '0 3 * * *', timezone: 'Europe/Berlin', overlap: 'skip', catchup: 'latest' }],
   properties: {
     cron: {
       type: 'string',
@@ -166,7 +167,7 @@ const schedule = {
     timezone: { type: 'string', description: 'IANA timezone the cron is read in. Across DST: a fire in the skipped hour runs once at the first valid instant after the gap; a fire in the repeated hour runs once, at its first occurrence.', default: 'UTC', examples: ['Europe/Berlin', 'America/New_York'] },
     overlap: { enum: ['skip', 'queue', 'allow'], description: 'When a fire comes while the previous run is still going: `skip` it, `queue` it until that run ends, or `allow` both to run.', default: 'skip' },
     catchup: { enum: ['none', 'latest', 'all'], description: 'Fires missed while no scheduler ran: ignore them, run the latest one, or run all of them (at most `catchupLimit`).', default: 'latest' },
-    catchupLimit: { type: 'integer', minimum: 1, maximum: 10000, description: 'Most missed fires that `catchup: all` replays.', default: 100 },
+    catchupLimit: { type: 'integer', minimum: 1, maximum: 10000, description: 'Most missed fires that `catchup: all` replays.', default: 100, examples: [24] },
     params: { type: 'object', additionalProperties: true, description: 'Param values for scheduled runs; they override the params\' defaults.', default: {}, examples: [{ threshold: 0.8 }] },
     paused: { type: 'boolean', description: 'Keeps the schedule defined but not firing (Databricks `pause_status: PAUSED`, Argo `suspend`).', default: false },
   },
@@ -181,11 +182,11 @@ export const pipelineSchema = {
   additionalProperties: false,
   required: ['apiVersion', 'kind', 'name', 'tasks'],
   properties: {
-    $schema: { type: 'string', description: 'Optional link to this schema for editors.' },
+    $schema: { type: 'string', description: 'Optional link to this schema for editors.', examples: ['../schema/pipeline.schema.json'] },
     apiVersion: { const: 'weir/v1', description: 'Spec format version.', examples: ['weir/v1'] },
     kind: { const: 'Pipeline', description: 'Always `Pipeline`.', examples: ['Pipeline'] },
     name: { type: 'string', pattern: NAME, maxLength: 63, description: 'Pipeline name: lowercase letters, digits and `_`, starting with a letter. Used in run ids, storage paths and job names.', examples: ['daily_sales'] },
-    description: { type: 'string', description: 'What the pipeline does.' },
+    description: { type: 'string', description: 'What the pipeline does.', examples: ['Aggregate yesterday\'s orders.'] },
     params: {
       type: 'object',
       description: 'Run parameters, each a JSON Schema; values come from `--param name=value`, the schedule, or the schema\'s `default`.',
@@ -216,10 +217,11 @@ export const pipelineSchema = {
       additionalProperties: false,
       description: 'Settings every task inherits unless it sets its own.',
       default: {},
+      examples: [{ retries: 2, timeout: '10m' }],
       properties: {
         retries,
         timeout: { ...duration, description: 'Per-attempt time limit for every task. ' + duration.description },
-        io: { type: 'string', pattern: NAME, description: 'IoManager for tasks that set none.', default: 'default' },
+        io: { type: 'string', pattern: NAME, description: 'IoManager for tasks that set none.', default: 'default', examples: ['lake'] },
         trigger: triggerRule,
       },
     },
@@ -227,6 +229,7 @@ export const pipelineSchema = {
       type: 'object',
       minProperties: 1,
       description: 'The tasks, keyed by id (lowercase letters, digits and `_`, starting with a letter).',
+      examples: [{ extract: { handler: '../handlers/sales.ts#extract' }, summarize: { handler: '../handlers/sales.ts#summarize', inputs: { orders: '${{ tasks.extract.output }}' } } }],
       propertyNames: { pattern: NAME, maxLength: 63 },
       additionalProperties: task,
     },

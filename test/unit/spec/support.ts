@@ -20,3 +20,27 @@ export const testCatalog: PluginCatalog = {
     ['databricks', { type: 'object', properties: { node_type_id: { type: 'string' } } }],
   ]),
 }
+
+export interface PropertyInfo {
+  readonly path: string
+  readonly node: Record<string, unknown>
+  readonly required: boolean
+}
+
+/** Every property declared anywhere in the schema (through items, branches and maps), with its path. */
+export function listSchemaProperties(node: unknown, path = ''): PropertyInfo[] {
+  if (node === null || typeof node !== 'object') return []
+  if (Array.isArray(node)) return node.flatMap((item) => listSchemaProperties(item, path))
+  const n = node as Record<string, unknown>
+  const found: PropertyInfo[] = []
+  const required = new Set(Array.isArray(n.required) ? (n.required as string[]) : [])
+  for (const [key, sub] of Object.entries((n.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+    const subPath = `${path}/${key}`
+    found.push({ path: subPath, node: sub, required: required.has(key) })
+    found.push(...listSchemaProperties(sub, subPath))
+  }
+  for (const key of ['additionalProperties', 'items', 'then', 'else', 'anyOf'])
+    if (n[key] !== undefined) found.push(...listSchemaProperties(n[key], key === 'additionalProperties' ? `${path}/*` : path))
+  return found
+}
+
