@@ -1,0 +1,74 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { fsIo } from '../../../src/plugins/io/fs/index.ts'
+import { prefixToPath } from '../../../src/plugins/io/fs/fs-byte-store.ts'
+
+const log = { debug() {}, info() {}, warn() {}, error() {} }
+const ctx = { signal: new AbortController().signal, log, output: { kind: 'any' } as const }
+const key = { pipeline: 'daily_sales', runId: '20261122-030812-a1b2c3', taskId: 'summarize' }
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'weir-fs-io-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('fs IoManager', () => {
+  test('writes JSON under <stateDir>/data/<pipeline>/<run>/<task>/ by default', async () => {
+    const io = fsIo.create({}, { cwd: dir, stateDir: '.weir', log })
+    const ref = await io.write(key, { total: 1 }, ctx)
+    const file = join(dir, '.weir/data/daily_sales/20261122-030812-a1b2c3/summarize/output.json')
+    expect(ref).toEqual({ uri: pathToFileURL(file).href, format: 'json', io: 'fs', sizeBytes: 11 })
+    expect(readFileSync(file, 'utf8')).toBe('{"total":1}')
+  })
+
+  test('resolves a configured root against the working directory', async () => {
+    const io = fsIo.create({ root: 'outputs' }, { cwd: dir, stateDir: '/elsewhere', log })
+    const ref = await io.write(key, 1, ctx)
+    expect(fileURLToPath(ref.uri)).toBe(join(dir, 'outputs', 'daily_sales', key.runId, 'summarize', 'output.json'))
+  })
+
+  test('leaves no temp files behind, after success or a failed stream', async () => {
+    const io = fsIo.create({}, { cwd: dir, stateDir: '.weir', log })
+    const ref = await io.write(key, Buffer.from('x'), ctx)
+    const broken = new Readable({
+      read() {
+        this.push(Buffer.alloc(1000))
+        this.destroy(new Error('upstream died'))
+      },
+    })
+    await expect(io.write(key, broken, ctx)).rejects.toMatchObject({ code: 'IO_WRITE_FAILED', message: expect.stringContaining('upstream died') })
+    const folder = join(fileURLToPath(ref.uri), '..')
+    expect(readdirSync(folder)).toEqual(['output.bin'])
+    expect(readFileSync(join(folder, 'output.bin'), 'utf8')).toBe('x')
+  })
+
+  test('stops a write when its signal aborts', async () => {
+    const io = fsIo.create({}, { cwd: dir, stateDir: '.weir', log })
+    const controller = new AbortController()
+    const endless = new Readable({
+      read() {
+        this.push(Buffer.alloc(1024))
+        if (!controller.signal.aborted) controller.abort(new Error('timed out'))
+      },
+    })
+    await expect(io.write(key, endless, { ...ctx, signal: controller.signal })).rejects.toThrow('timed out')
+  })
+
+  test('takes prefixes as file:// URIs or paths and refuses other schemes', () => {
+    expect(prefixToPath('file:///data/x', '/cwd')).toBe('/data/x')
+    expect(prefixToPath('out/x', '/cwd')).toBe('/cwd/out/x')
+    expect(prefixToPath('/abs/x', '/cwd')).toBe('/abs/x')
+    expect(() => prefixToPath('gs://bucket/x', '/cwd')).toThrow(expect.objectContaining({ code: 'IO_UNSUPPORTED_URI' }))
+  })
+
+  test('reports a damaged JSON file as IO_READ_FAILED', async () => {
+    const io = fsIo.create({}, { cwd: dir, stateDir: '.weir', log })
+    const ref = await io.write(key, Buffer.from('{not json'), ctx)
+    await expect(io.read({ ...ref, format: 'json' }, ctx)).rejects.toMatchObject({ code: 'IO_READ_FAILED' })
+    await expect(io.read({ ...ref, format: 'parquet' }, ctx)).rejects.toMatchObject({ code: 'IO_READ_FAILED' })
+  })
+})
