@@ -6,7 +6,9 @@ import type { IoPlugin, TargetPlugin } from './types.ts'
 import { fsIo } from './io/fs/index.ts'
 import { memoryIo } from './io/memory/index.ts'
 import { gcsIo } from './io/gcs/index.ts'
+import { databricksTarget } from './targets/databricks/index.ts'
+import { argoTarget } from './targets/argo/index.ts'
 
 export const builtinIo = [fsIo, memoryIo, gcsIo] as const satisfies readonly IoPlugin<never>[]
 
-export const builtinTargets: readonly TargetPlugin<never>[] = []
+export const builtinTargets: readonly TargetPlugin<never>[] = [databricksTarget, argoTarget] as readonly TargetPlugin<never>[]

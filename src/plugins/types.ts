@@ -92,6 +92,20 @@ export interface TargetPlugin<Config = Record<string, unknown>> {
   readonly name: string
   readonly configSchema: JsonSchema
   generate(pipeline: Pipeline, config: Config): GeneratedFile[]
+  /**
+   * What this target cannot express for a pipeline: errors where the meaning would change, warnings
+   * where it only degrades. Pointers are into the spec; the caller turns them into positions.
+   */
+  check?(pipeline: Pipeline, config: Config): TargetFinding[]
+}
+
+/** A capability problem a target reports (`spec validate --target`, `codegen`). */
+export interface TargetFinding {
+  readonly severity: 'error' | 'warning'
+  readonly code: 'TARGET_UNSUPPORTED'
+  /** JSON pointer into the spec, e.g. `/schedule/cron`. */
+  readonly pointer: string
+  readonly message: string
 }
 
 /** Runs one attempt of one task: in this process, or as a `weir execute` subprocess. */

@@ -61,7 +61,17 @@ const succeeded = (c: OutcomeCounts): number => c.succeeded + c.excluded
 
 const and = (parts: readonly string[]): string => (parts.length === 1 ? parts[0]! : parts.map(paren).join(' && '))
 const or = (parts: readonly string[]): string => (parts.length === 1 ? parts[0]! : parts.map(paren).join(' || '))
-const paren = (x: string): string => (/^[\w.-]+$/.test(x) || (x.startsWith('!') && /^![\w.-]+$/.test(x)) ? x : `(${x})`)
+const paren = (x: string): string => (/^!?[\w.-]+$/.test(x) || isWrapped(x.replace(/^!/, '')) ? x : `(${x})`)
+/** Whether the whole expression is one parenthesised group, as in `(a || b)`. */
+const isWrapped = (x: string): boolean => {
+  if (!x.startsWith('(')) return false
+  let depth = 0
+  for (let i = 0; i < x.length; i++) {
+    depth += x[i] === '(' ? 1 : x[i] === ')' ? -1 : 0
+    if (depth === 0 && i < x.length - 1) return false
+  }
+  return depth === 0
+}
 const ok = (u: ArgoUpstream): string => `${u.name}.Succeeded`
 const failed = (u: ArgoUpstream): string => `${u.name}.Failed || ${u.name}.Errored`
 const excluded = (u: ArgoUpstream): string | undefined => (u.excludedWhen ? and(u.excludedWhen.map((n) => `${n}.Omitted`)) : undefined)
@@ -72,7 +82,7 @@ const okOrExcluded = (u: ArgoUpstream): string => {
 }
 /** "Not every upstream was excluded"; `undefined` when that is always true. */
 const notAllExcluded = (us: readonly ArgoUpstream[]): string | undefined =>
-  us.every((u) => u.excludedWhen) ? `!(${and(us.map((u) => excluded(u)!))})` : undefined
+  us.every((u) => u.excludedWhen) ? `!${paren(and(us.map((u) => excluded(u)!)))}` : undefined
 const withNotAllExcluded = (expr: string, us: readonly ArgoUpstream[]): string => {
   const guard = notAllExcluded(us)
   return guard === undefined ? expr : and([expr, guard])

@@ -25,6 +25,7 @@ import { handlers } from './rules/handlers.ts'
 import { targets } from './rules/targets.ts'
 import { paramSchemas } from './rules/param-schemas.ts'
 import { toleratedFailureInputs, unusedParams } from './rules/warnings.ts'
+import { commandTemplates } from './rules/command-templates.ts'
 import { normalizeSpec } from './normalize.ts'
 import { findProjectRoot } from './project-root.ts'
 import type { PipelineSpec } from './spec-types.ts'
@@ -42,6 +43,7 @@ export const RULES: readonly Rule[] = [
   handlers,
   paramSchemas,
   targets,
+  commandTemplates,
   unusedParams,
   toleratedFailureInputs,
 ]

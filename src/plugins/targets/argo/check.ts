@@ -1,0 +1,37 @@
+/** What Argo Workflows cannot express for a pipeline (see docs/remote.md, "What cannot be expressed"). */
+import type { Pipeline, Task } from '../../../spec/model.ts'
+import type { TargetFinding } from '../../types.ts'
+import { checkCatchup, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
+import type { ArgoConfig } from './config.ts'
+
+/** The Workflow CRD allows at most 200 DAG tasks (and 200 templates). */
+export const ARGO_MAX_TASKS = 200
+
+export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding[] {
+  const findings: TargetFinding[] = []
+  const error = (pointer: string, message: string) => findings.push({ severity: 'error', code: 'TARGET_UNSUPPORTED', pointer, message })
+  const warn = (pointer: string, message: string) => findings.push({ severity: 'warning', code: 'TARGET_UNSUPPORTED', pointer, message })
+  const s = pipeline.schedule
+  if (s) {
+    const fields = s.cron.trim().split(/\s+/)
+    if (fields.length === 6) error('/schedule/cron', `Cron '${s.cron}' has a seconds field, which Argo CronWorkflows (5-field cron) cannot express; write 5 fields.`)
+    else if (/[LW]/i.test(fields[2] ?? '') || /#|[0-7]L/i.test(fields[4] ?? ''))
+      error('/schedule/cron', `Cron '${s.cron}' uses 'L', 'W' or '#', which Argo's cron parser does not support; list the days instead.`)
+    if (s.overlap === 'queue')
+      warn('/schedule/overlap', "'overlap: queue' cannot be expressed on Argo, which can only drop (Forbid) or allow an overlapping fire; it becomes 'Forbid', so an overlapping fire is skipped.")
+  }
+  if (pipeline.tasks.size > ARGO_MAX_TASKS)
+    error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks; an Argo DAG holds at most ${ARGO_MAX_TASKS}, so split it.`)
+  findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, "Argo's retryStrategy cannot express"))
+  findings.push(...checkCatchup(pipeline, 'Argo'), ...checkOutputsReachable(pipeline, 'argo', config.storage !== undefined))
+  return findings
+}
+
+function lostRetryFeatures(task: Task): string | undefined {
+  const r = task.retry
+  if (r.maxRetries === 0) return undefined
+  const lost: string[] = []
+  if (r.jitter === 'full') lost.push('jitter (Argo waits exactly the backoff delay)')
+  if (r.backoff === 'exponential' && !Number.isInteger(r.factor)) lost.push(`a non-integer backoff factor ${r.factor} (Argo uses ${Math.max(1, Math.round(r.factor))})`)
+  return lost.length === 0 ? undefined : lost.join(' and ')
+}

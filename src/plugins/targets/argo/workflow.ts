@@ -1,0 +1,192 @@
+/**
+ * Pipeline → Argo Workflows objects: a WorkflowTemplate whose entry template is a `dag` with one
+ * task per weir task, and a CronWorkflow around the same workflow spec when the pipeline has a
+ * schedule. IntOrString fields are written as strings (the published schema types them so).
+ */
+import type { Pipeline, RetryPolicy, Task } from '../../../spec/model.ts'
+import { TRIGGER_RULE_TABLE } from '../../../runtime/trigger-rules.ts'
+import type { ArgoUpstream } from '../../../runtime/trigger-rules.ts'
+import { renderRemoteCommand } from '../remote-command.ts'
+import type { RemoteLayout } from '../remote-command.ts'
+import { ARGO_DEFAULTS } from './config.ts'
+import type { ArgoConfig } from './config.ts'
+import { toDnsLabel, toUniqueDnsLabels } from './names.ts'
+
+export const API_VERSION = 'argoproj.io/v1alpha1'
+/** `weir execute` exit codes no retry can fix: 2 usage / invalid spec, 3 non-recoverable. */
+export const RETRY_EXPRESSION = 'lastRetry.exitCode != "2" && lastRetry.exitCode != "3"'
+/**
+ * Seconds added to a task's timeout for the pod deadline: `weir execute` enforces the exact timeout
+ * itself (and knows whether a timeout may be retried); the deadline only catches a stuck process.
+ */
+export const DEADLINE_GRACE_SECONDS = 60
+
+type Obj = Record<string, unknown>
+
+export interface ArgoObjects {
+  readonly workflowTemplate: Obj
+  readonly cronWorkflow?: Obj
+}
+
+/** How the template variables read on Argo. */
+export function argoLayout(config: ArgoConfig): RemoteLayout {
+  const projectPath = config.projectPath ?? ARGO_DEFAULTS.projectPath
+  return {
+    cli: config.cli ?? ['node', `${projectPath.replace(/\/+$/, '')}/node_modules/weir/bin/weir.js`],
+    projectPath,
+    runId: '{{workflow.uid}}',
+    param: (name) => `{{workflow.parameters.${name}}}`,
+    // Container templates are shared between tasks; each DAG task passes its weir id in.
+    task: () => '{{inputs.parameters.task}}',
+    ...(config.storage !== undefined && { storage: config.storage }),
+    ...(config.command !== undefined && { command: config.command }),
+  }
+}
+
+export function buildArgoObjects(pipeline: Pipeline, config: ArgoConfig): ArgoObjects {
+  const name = toDnsLabel(pipeline.name)
+  const metadata = {
+    name,
+    ...(config.namespace !== undefined && { namespace: config.namespace }),
+    labels: { 'weir.dev/pipeline': name },
+    ...(pipeline.description !== undefined && { annotations: { 'weir.dev/description': pipeline.description } }),
+  }
+  const spec = workflowSpec(pipeline, config, defaultParams(pipeline))
+  const workflowTemplate = { apiVersion: API_VERSION, kind: 'WorkflowTemplate', metadata, spec }
+  const s = pipeline.schedule
+  if (!s) return { workflowTemplate }
+  const scheduledParams = { ...defaultParams(pipeline), ...stringify(s.params) }
+  const cronWorkflow = {
+    apiVersion: API_VERSION,
+    kind: 'CronWorkflow',
+    metadata,
+    spec: {
+      schedules: [s.cron],
+      timezone: s.timezone,
+      // Argo cannot queue a fire; `queue` degrades to `Forbid` (see check.ts).
+      concurrencyPolicy: s.overlap === 'allow' ? 'Allow' : 'Forbid',
+      startingDeadlineSeconds: s.catchup === 'none' ? 0 : (config.startingDeadlineSeconds ?? ARGO_DEFAULTS.startingDeadlineSeconds),
+      ...(s.paused && { suspend: true }),
+      workflowSpec: workflowSpec(pipeline, config, scheduledParams),
+    },
+  }
+  return { workflowTemplate, cronWorkflow }
+}
+
+function workflowSpec(pipeline: Pipeline, config: ArgoConfig, params: Record<string, string | undefined>): Obj {
+  const names = toUniqueDnsLabels(pipeline.order)
+  const layout = argoLayout(config)
+  const groups = new Map<string, { template: Obj; ids: string[] }>()
+  for (const id of pipeline.order) {
+    const template = containerTemplate(pipeline, pipeline.tasks.get(id)!, config, layout)
+    const key = JSON.stringify(template)
+    const group = groups.get(key)
+    if (group) group.ids.push(id)
+    else groups.set(key, { template, ids: [id] })
+  }
+  // A template one task uses is named after it; shared ones are `run-task`, `run-task-2`, …
+  const templateOf = new Map<string, string>()
+  const templates: Obj[] = []
+  let shared = 0
+  for (const { template, ids } of groups.values()) {
+    const name = ids.length === 1 ? `task-${names.get(ids[0]!)!}` : shared++ === 0 ? 'run-task' : `run-task-${shared}`
+    for (const id of ids) templateOf.set(id, name)
+    templates.push({ name, ...template })
+  }
+  const dagTasks = pipeline.order.map((id) => {
+    const task = pipeline.tasks.get(id)!
+    return {
+      name: names.get(id)!,
+      template: templateOf.get(id)!,
+      arguments: { parameters: [{ name: 'task', value: id }] },
+      ...(task.upstream.length > 0 && { depends: TRIGGER_RULE_TABLE[task.trigger].argoDepends(task.upstream.map((u) => upstreamOf(pipeline, u, names))) }),
+    }
+  })
+  return {
+    entrypoint: 'main',
+    ...(config.serviceAccountName !== undefined && { serviceAccountName: config.serviceAccountName }),
+    ...(config.parallelism !== undefined && { parallelism: config.parallelism }),
+    ...(Object.keys(params).length > 0 && {
+      arguments: { parameters: Object.entries(params).map(([name, value]) => (value === undefined ? { name } : { name, value })) },
+    }),
+    templates: [
+      // failFast: false keeps independent branches running after a failure, as weir and Databricks do.
+      { name: 'main', dag: { failFast: false, tasks: dagTasks } },
+      ...templates,
+    ],
+  }
+}
+
+/** The container template of a task (without its name, so equal ones can be shared). */
+function containerTemplate(pipeline: Pipeline, task: Task, config: ArgoConfig, layout: RemoteLayout): Obj {
+  const retryStrategy = retryStrategyOf(task.retry)
+  return {
+    inputs: { parameters: [{ name: 'task' }] },
+    ...(retryStrategy && { retryStrategy }),
+    ...(task.timeoutMs !== undefined && { activeDeadlineSeconds: String(Math.ceil(task.timeoutMs / 1000) + DEADLINE_GRACE_SECONDS) }),
+    ...(config.nodeSelector !== undefined && { nodeSelector: config.nodeSelector }),
+    container: {
+      image: config.image,
+      ...(config.imagePullPolicy !== undefined && { imagePullPolicy: config.imagePullPolicy }),
+      command: renderRemoteCommand(pipeline, task, layout),
+      workingDir: layout.projectPath,
+      ...(config.resources !== undefined && { resources: config.resources }),
+    },
+  }
+}
+
+/** retryStrategy: `Always` also retries pod errors (evictions), the expression stops on non-recoverable exits. */
+export function retryStrategyOf(retry: RetryPolicy): Obj | undefined {
+  if (retry.maxRetries === 0) return undefined
+  const exponential = retry.backoff === 'exponential' && retry.factor !== 1
+  return {
+    limit: String(retry.maxRetries),
+    retryPolicy: 'Always',
+    expression: RETRY_EXPRESSION,
+    backoff: {
+      duration: goDuration(retry.delayMs),
+      ...(exponential && { factor: String(Math.max(1, Math.round(retry.factor))), cap: goDuration(retry.maxDelayMs) }),
+    },
+  }
+}
+
+/** Milliseconds as a Go duration string (`30s`, `250ms`). */
+export function goDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`
+}
+
+/**
+ * An upstream with the names whose `Omitted`, together, mean it was excluded: a failure handler
+ * is excluded whenever it is Omitted; another task only when all its upstream tasks were excluded.
+ */
+function upstreamOf(pipeline: Pipeline, id: string, names: ReadonlyMap<string, string>): ArgoUpstream {
+  const excludedWhen = exclusionNames(pipeline, id, names, new Map())
+  return { name: names.get(id)!, ...(excludedWhen && { excludedWhen }) }
+}
+
+function exclusionNames(pipeline: Pipeline, id: string, names: ReadonlyMap<string, string>, memo: Map<string, string[] | undefined>): string[] | undefined {
+  if (memo.has(id)) return memo.get(id)
+  const task = pipeline.tasks.get(id)!
+  let result: string[] | undefined
+  if (task.upstream.length === 0) result = undefined
+  else if (TRIGGER_RULE_TABLE[task.trigger].isFailureHandler) result = [names.get(id)!]
+  else {
+    const parts = task.upstream.map((u) => exclusionNames(pipeline, u, names, memo))
+    result = parts.every((p) => p !== undefined) ? [...new Set([names.get(id)!, ...parts.flat()])] : undefined
+  }
+  memo.set(id, result)
+  return result
+}
+
+/** Param defaults as workflow parameter values (strings; JSON for non-strings); undefined: none. */
+function defaultParams(pipeline: Pipeline): Record<string, string | undefined> {
+  return Object.fromEntries(Object.values(pipeline.params).map((p) => [p.name, p.hasDefault ? toParamString(p.default) : undefined]))
+}
+
+function stringify(values: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toParamString(v)]))
+}
+
+function toParamString(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}

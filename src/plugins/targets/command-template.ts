@@ -1,0 +1,114 @@
+/**
+ * Renders a command template (one Handlebars template per argument) into an argv array.
+ *
+ * - weir variables (`{{task}}`, `{{params.x}}`, …) are filled in; values are never spliced into a
+ *   shell string, each argument stays one argv element;
+ * - engine placeholders (`{{job.run_id}}`, `{{workflow.uid}}`, …) pass through untouched, or are
+ *   replaced by `engine` values when a generated command runs locally;
+ * - an argument that is exactly `{{cli}}` expands to the CLI's argv prefix (several elements);
+ * - an argument that renders empty is dropped, so `{{#if inputs}}--inputs{{/if}}` works.
+ */
+import { createRequire } from 'node:module'
+import { scanTemplate } from '../../spec/rules/command-templates.ts'
+import type { TemplateToken } from '../../spec/rules/command-templates.ts'
+
+/** The values of the documented template variables for one task. */
+export interface CommandValues {
+  /** argv prefix that starts the weir CLI, e.g. `['node', '/app/bin/weir.js']`. */
+  readonly cli: readonly string[]
+  readonly pipeline: string
+  readonly task: string
+  /** Path of the spec where the command runs. */
+  readonly spec: string
+  readonly runId: string
+  /** URI of an inputs.json; empty when inputs are derived from the run id. */
+  readonly inputs?: string
+  /** Where the task writes its output, values and error documents; empty for the IoManager's default. */
+  readonly outputPrefix?: string
+  /** 1-based attempt; empty when the engine cannot say (weir execute then counts attempts itself). */
+  readonly attempt?: string
+  readonly params: Readonly<Record<string, string>>
+}
+
+/** An error in a template: which argument, and why. */
+export class CommandTemplateError extends Error {
+  readonly code = 'COMMAND_TEMPLATE'
+  constructor(message: string) {
+    super(message)
+    this.name = 'CommandTemplateError'
+  }
+}
+
+type HandlebarsModule = {
+  compile: (source: string, options: Record<string, unknown>) => (context: unknown) => string
+}
+let handlebars: HandlebarsModule | undefined
+
+/** Handlebars, loaded on first use (it costs ~40 ms; the CLI must not pay for it at start). */
+function loadHandlebars(): HandlebarsModule {
+  handlebars ??= createRequire(import.meta.url)('handlebars') as HandlebarsModule
+  return handlebars
+}
+
+/**
+ * Renders a template into argv.
+ * @param engine resolves engine placeholders (by their inner text, e.g. `job.run_id`); when absent
+ *   they are kept verbatim for the engine to fill in.
+ */
+export function renderCommand(template: readonly string[], values: CommandValues, engine?: (placeholder: string) => string | undefined): string[] {
+  const argv: string[] = []
+  template.forEach((arg, index) => {
+    if (arg.trim() === '{{cli}}') {
+      argv.push(...values.cli)
+      return
+    }
+    const rendered = renderArgument(arg, index, values, engine)
+    if (rendered !== '') argv.push(rendered)
+  })
+  return argv
+}
+
+function renderArgument(arg: string, index: number, values: CommandValues, engine: ((p: string) => string | undefined) | undefined): string {
+  const tokens = scanTemplate(arg)
+  if (tokens.length === 0) return arg.replaceAll('\\{{', '{{')
+  let source = ''
+  let at = 0
+  for (const token of tokens) {
+    source += arg.slice(at, token.start) + sourceOf(arg, token, index, values, engine)
+    at = token.end
+  }
+  source += arg.slice(at)
+  const context = { ...values, cli: values.cli.join(' '), inputs: values.inputs ?? '', outputPrefix: values.outputPrefix ?? '', attempt: values.attempt ?? '' }
+  try {
+    return loadHandlebars().compile(source, { noEscape: true, strict: true, knownHelpersOnly: true, knownHelpers: { if: true, unless: true } })(context)
+  } catch (error) {
+    throw new CommandTemplateError(`Command argument ${index} '${arg}' cannot be rendered: ${(error as Error).message.split('\n')[0]}.`)
+  }
+}
+
+/** What a token becomes in the Handlebars source: itself, an escaped literal, or an engine value. */
+function sourceOf(arg: string, token: TemplateToken, index: number, values: CommandValues, engine: ((p: string) => string | undefined) | undefined): string {
+  const text = arg.slice(token.start, token.end)
+  switch (token.kind) {
+    case 'variable':
+    case 'block':
+    case 'comment':
+      return text
+    case 'param':
+      if (!(token.name in values.params)) throw new CommandTemplateError(`Command argument ${index} '${arg}' uses param '${token.name}', which the pipeline does not declare.`)
+      return text
+    case 'engine': {
+      if (engine === undefined) return `\\${text}`
+      const value = engine(token.text.trim())
+      if (value === undefined) throw new CommandTemplateError(`Command argument ${index} '${arg}' uses '${text}', which has no local value; only the engine can fill it in.`)
+      return escapeLiteral(value)
+    }
+    case 'unknown':
+      throw new CommandTemplateError(`Command argument ${index}: ${token.message}`)
+  }
+}
+
+/** Makes a value a literal in Handlebars source (a value may itself contain `{{`). */
+function escapeLiteral(value: string): string {
+  return value.replaceAll('{{', '\\{{')
+}

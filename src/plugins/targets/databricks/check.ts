@@ -1,0 +1,35 @@
+/** What a Databricks job cannot express for a pipeline (see docs/remote.md, "What cannot be expressed"). */
+import type { Pipeline, Task } from '../../../spec/model.ts'
+import type { TargetFinding } from '../../types.ts'
+import { cronToQuartz } from '../cron-to-quartz.ts'
+import { checkCatchup, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
+import type { DatabricksConfig } from './config.ts'
+
+/** Jobs API limit on tasks per job (write endpoints). */
+export const DATABRICKS_MAX_TASKS = 1000
+
+export function checkDatabricks(pipeline: Pipeline, config: DatabricksConfig): TargetFinding[] {
+  const findings: TargetFinding[] = []
+  const error = (pointer: string, message: string) => findings.push({ severity: 'error', code: 'TARGET_UNSUPPORTED', pointer, message })
+  const warn = (pointer: string, message: string) => findings.push({ severity: 'warning', code: 'TARGET_UNSUPPORTED', pointer, message })
+  if (pipeline.schedule) {
+    const quartz = cronToQuartz(pipeline.schedule.cron)
+    if (!quartz.ok) error('/schedule/cron', `${quartz.message.replace(/\.$/, '')} (Databricks schedules take Quartz cron).`)
+    if (Object.keys(pipeline.schedule.params).length > 0)
+      warn('/schedule/params', 'Databricks jobs have one set of parameter defaults, so the schedule params become the defaults of manual runs too.')
+  }
+  if (pipeline.tasks.size > DATABRICKS_MAX_TASKS)
+    error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks; a Databricks job holds at most ${DATABRICKS_MAX_TASKS}, so split it.`)
+  findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, 'Databricks cannot express: it retries after a fixed min_retry_interval_millis (the first retry delay)'))
+  findings.push(...checkCatchup(pipeline, 'Databricks'), ...checkOutputsReachable(pipeline, 'databricks', config.storage !== undefined))
+  return findings
+}
+
+/** Exponential backoff (from the second retry on) and jitter: Databricks only has a fixed minimum interval. */
+function lostRetryFeatures(task: Task): string | undefined {
+  const r = task.retry
+  const lost: string[] = []
+  if (r.maxRetries > 1 && r.backoff === 'exponential' && r.factor !== 1) lost.push('exponential backoff')
+  if (r.maxRetries > 0 && r.jitter === 'full') lost.push('jitter')
+  return lost.length === 0 ? undefined : lost.join(' and ')
+}

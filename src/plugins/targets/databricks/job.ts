@@ -1,0 +1,135 @@
+/**
+ * Pipeline → Databricks job settings (Jobs API 2.2 `JobSettings`, which is also the body of
+ * `resources.jobs.<key>` in a bundle). One task per weir task, run through the Python launcher.
+ */
+import type { Pipeline, Task } from '../../../spec/model.ts'
+import { TRIGGER_RULE_TABLE } from '../../../runtime/trigger-rules.ts'
+import { cronToQuartz } from '../cron-to-quartz.ts'
+import { renderRemoteCommand } from '../remote-command.ts'
+import type { RemoteLayout } from '../remote-command.ts'
+import { DATABRICKS_DEFAULTS } from './config.ts'
+import type { DatabricksConfig } from './config.ts'
+import { TargetError } from '../target-error.ts'
+
+/** The key of the shared compute (environment or job cluster) every task uses. */
+const COMPUTE_KEY = 'weir'
+/** Jobs API limit on `max_concurrent_runs`; `overlap: allow` means "as many as Databricks allows". */
+const MAX_CONCURRENT_RUNS = 1000
+
+export type JobSettings = Record<string, unknown>
+
+/** Whether tasks run on a job cluster (classic) rather than serverless. */
+export function usesJobCluster(config: DatabricksConfig): boolean {
+  return config.spark_version !== undefined || config.node_type_id !== undefined
+}
+
+/**
+ * Builds the job. `launcherPath` is where the launcher is: bundle-relative (`../weir_launcher.py`)
+ * in a bundle, a workspace path in the API JSON.
+ */
+export function buildJob(pipeline: Pipeline, config: DatabricksConfig, launcherPath: string): JobSettings {
+  const layout = databricksLayout(config)
+  const classic = usesJobCluster(config)
+  const job: Record<string, unknown> = {
+    name: pipeline.name,
+    ...(pipeline.description !== undefined && { description: pipeline.description }),
+    tags: { weir_pipeline: pipeline.name, ...config.tags },
+    ...concurrency(pipeline),
+    ...(Object.keys(pipeline.params).length > 0 && { parameters: jobParameters(pipeline) }),
+    ...(pipeline.schedule && { schedule: schedule(pipeline) }),
+    ...(classic ? { job_clusters: [jobCluster(config)] } : { environments: [environment(config)] }),
+    tasks: pipeline.order.map((id) => jobTask(pipeline, pipeline.tasks.get(id)!, config, layout, launcherPath, classic)),
+  }
+  return job
+}
+
+/** How the template variables read on Databricks: dynamic value references. */
+export function databricksLayout(config: DatabricksConfig): RemoteLayout {
+  const projectPath = config.project_path ?? DATABRICKS_DEFAULTS.project_path
+  return {
+    // The launcher adds `node`; the first parameter is the CLI script.
+    cli: [config.cli ?? `${projectPath.replace(/\/+$/, '')}/node_modules/weir/bin/weir.js`],
+    projectPath,
+    runId: '{{job.run_id}}',
+    param: (name) => `{{job.parameters.${name}}}`,
+    ...(config.storage !== undefined && { storage: config.storage }),
+    ...(config.command !== undefined && { command: config.command }),
+  }
+}
+
+function jobTask(pipeline: Pipeline, task: Task, config: DatabricksConfig, layout: RemoteLayout, launcherPath: string, classic: boolean): Record<string, unknown> {
+  const { retry } = task
+  return {
+    task_key: task.id,
+    ...(task.description !== undefined && { description: task.description }),
+    ...(task.upstream.length > 0 && {
+      depends_on: task.upstream.map((u) => ({ task_key: u })),
+      run_if: TRIGGER_RULE_TABLE[task.trigger].databricksRunIf,
+    }),
+    ...(retry.maxRetries > 0 && {
+      max_retries: retry.maxRetries,
+      min_retry_interval_millis: retry.delayMs,
+      retry_on_timeout: retry.retryOnTimeout,
+    }),
+    ...(task.timeoutMs !== undefined && { timeout_seconds: Math.ceil(task.timeoutMs / 1000) }),
+    ...(classic
+      ? { job_cluster_key: COMPUTE_KEY, libraries: pipLibraries(config).map((p) => ({ pypi: { package: p } })) }
+      : { environment_key: COMPUTE_KEY }),
+    spark_python_task: { python_file: launcherPath, parameters: renderRemoteCommand(pipeline, task, layout) },
+  }
+}
+
+/**
+ * `overlap` → concurrency: `skip` drops a fire while a run is going (one run, no queue), `queue`
+ * waits (one run, queue on), `allow` runs side by side. Without a schedule runs are manual, and
+ * weir never stops two manual runs, so that reads as `allow`.
+ */
+function concurrency(pipeline: Pipeline): Record<string, unknown> {
+  switch (pipeline.schedule?.overlap ?? 'allow') {
+    case 'skip':
+      return { max_concurrent_runs: 1, queue: { enabled: false } }
+    case 'queue':
+      return { max_concurrent_runs: 1, queue: { enabled: true } }
+    case 'allow':
+      return { max_concurrent_runs: MAX_CONCURRENT_RUNS, queue: { enabled: false } }
+  }
+}
+
+/** Job parameters are strings; non-strings are written as JSON and typed again by `weir execute`. */
+function jobParameters(pipeline: Pipeline): { name: string; default: string }[] {
+  const scheduled = pipeline.schedule?.params ?? {}
+  return Object.values(pipeline.params).map((p) => {
+    const value = p.name in scheduled ? scheduled[p.name] : p.hasDefault ? p.default : undefined
+    // A required param without a default: Databricks needs some default; empty means "not given".
+    return { name: p.name, default: value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value) }
+  })
+}
+
+function schedule(pipeline: Pipeline): Record<string, unknown> {
+  const s = pipeline.schedule!
+  const quartz = cronToQuartz(s.cron)
+  if (!quartz.ok) throw new TargetError('/schedule/cron', quartz.message)
+  return { quartz_cron_expression: quartz.quartz, timezone_id: s.timezone, pause_status: s.paused ? 'PAUSED' : 'UNPAUSED' }
+}
+
+function pipLibraries(config: DatabricksConfig): string[] {
+  return [config.node_package ?? DATABRICKS_DEFAULTS.node_package, ...(config.dependencies ?? [])]
+}
+
+function environment(config: DatabricksConfig): Record<string, unknown> {
+  return {
+    environment_key: COMPUTE_KEY,
+    spec: { environment_version: config.environment_version ?? DATABRICKS_DEFAULTS.environment_version, dependencies: pipLibraries(config) },
+  }
+}
+
+function jobCluster(config: DatabricksConfig): Record<string, unknown> {
+  return {
+    job_cluster_key: COMPUTE_KEY,
+    new_cluster: {
+      ...(config.spark_version !== undefined && { spark_version: config.spark_version }),
+      ...(config.node_type_id !== undefined && { node_type_id: config.node_type_id }),
+      num_workers: config.num_workers ?? DATABRICKS_DEFAULTS.num_workers,
+    },
+  }
+}
