@@ -14,13 +14,10 @@ import { indexPipeline } from './task-graph.ts'
 import { runLoop } from './run-loop.ts'
 import type { TaskOutcome } from './run-loop.ts'
 import { resolveParams } from './params.ts'
-import { planResume } from './plan-resume.ts'
-import type { ResumePlan } from './plan-resume.ts'
-import { loadRun } from './run-store/read-runs.ts'
+import { planResumeFromStore } from './plan-resume-from-store.ts'
 import { openRun } from './run-store/open-run.ts'
 import type { RunSummary, StoredTaskStatus } from './run-store/records.ts'
 import { createRunId } from './run-id.ts'
-import { WeirError } from './errors.ts'
 
 /** Most tasks running at once when the caller does not say. */
 export const DEFAULT_CONCURRENCY = 4
@@ -30,7 +27,7 @@ export const DEFAULT_CANCEL_GRACE_MS = 5000
 /** Runs a pipeline to completion; rejects only for problems found before the run starts (params, resume). */
 export async function runPipeline(pipeline: Pipeline, options: RunOptions = {}): Promise<RunResult> {
   const stateDir = resolve(options.stateDir ?? '.weir')
-  const plan = options.resumeFrom !== undefined ? await loadResumePlan(pipeline, stateDir, options.resumeFrom) : undefined
+  const plan = options.resumeFrom !== undefined ? await planResumeFromStore(pipeline, stateDir, options.resumeFrom) : undefined
   const params = await resolveParams(pipeline, { ...plan?.params, ...options.params })
   const runId = options.runId ?? createRunId()
   const trigger = options.trigger ?? (plan ? 'resume' : 'manual')
@@ -91,14 +88,6 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions = {}):
   await writer.finish({ e: 'finish', status: outcome.status, at: finishedAt }, summary)
   emit?.({ type: 'run:finish', runId, result, at: finishedAt })
   return result
-}
-
-async function loadResumePlan(pipeline: Pipeline, stateDir: string, runId: string): Promise<{ plan: ResumePlan; params: Record<string, unknown> }> {
-  const previous = await loadRun(stateDir, runId)
-  if (!previous) throw new WeirError('RUN_NOT_FOUND', `No run '${runId}' in '${stateDir}'; 'weir runs' lists the runs there.`)
-  // Params of the resumed run, so reused outputs and re-run tasks agree; dropped params are ignored.
-  const params = Object.fromEntries(Object.entries(previous.params).filter(([name]) => Object.hasOwn(pipeline.params, name)))
-  return { plan: planResume(pipeline, previous), params }
 }
 
 async function createDefaultExecutor(ioPlugins: readonly IoPlugin<never>[] | undefined, env: PluginEnv): Promise<Executor> {

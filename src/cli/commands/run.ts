@@ -1,5 +1,189 @@
-import { CliError } from '../errors.ts'
+/**
+ * `weir run SPEC`: validate the spec, run it locally, show progress, exit 0 / 1 / 2 (DESIGN.md).
+ * Ctrl-C or SIGTERM cancels gracefully (running tasks are aborted and given a grace period);
+ * a second Ctrl-C exits at once.
+ */
+import { readFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { parseCommandArgs, choice } from '../args.ts'
+import { CliError, EXIT } from '../errors.ts'
+import { formatText } from '../format-diagnostics.ts'
+import { createPalette, shouldColor } from '../colors.ts'
+import { validateSpecFile } from '../../spec/validate.ts'
+import type { Pipeline } from '../../spec/model.ts'
+import { builtinCatalog } from '../../plugins/catalog.ts'
+import type { Executor, ExecutorPlugin, Logger } from '../../plugins/types.ts'
+import type { RunEvent, RunResult } from '../../runtime/api.ts'
+import { createTaskBoard } from '../display/task-board.ts'
+import { createPlainDisplay } from '../display/plain-display.ts'
+import { createLiveDisplay } from '../display/live-display.ts'
+import { formatSummary } from '../display/summary.ts'
+import { formatPlan } from '../display/plan.ts'
 
-export async function run(_args: string[]): Promise<number> {
-  throw new CliError("'weir run' is not available yet in this build.")
+const USAGE = `Usage: weir run SPEC [options]
+
+Runs a pipeline on this machine and records it in the run store.
+  --param NAME=VALUE   set a param (repeatable); typed and checked by the param's schema
+  --concurrency N      most tasks running at once (default 4)
+  --executor NAME      inprocess (default) or subprocess (one 'weir execute' process per attempt)
+  --resume RUN_ID      re-run what did not succeed in RUN_ID (and everything downstream),
+                       reusing the stored outputs of the tasks that succeeded
+  --dry-run            print what would run (and what a resume would reuse), then exit
+  --fail-fast          stop starting tasks after the first task fails
+  --json               print one JSON object: {"runId","pipeline","status","tasks"}
+  --state-dir DIR      run store and local outputs (default .weir)
+Exit: 0 run succeeded, 1 run failed, 2 usage error or invalid spec, 130/143 cancelled.
+`
+
+const EXECUTORS = ['inprocess', 'subprocess'] as const
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('run', args, {
+    param: { type: 'string', multiple: true },
+    concurrency: { type: 'string' },
+    executor: { type: 'string' },
+    resume: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    'fail-fast': { type: 'boolean' },
+    json: { type: 'boolean' },
+    'state-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  })
+  if (values.help) {
+    process.stdout.write(USAGE)
+    return EXIT.ok
+  }
+  if (positionals.length !== 1) throw new CliError(`run: expected one SPEC file, got ${positionals.length}; run 'weir run --help' for usage.`)
+  const specPath = positionals[0]!
+  const executorName = choice('run', 'executor', values.executor, EXECUTORS, 'inprocess')
+  const concurrency = parseConcurrency(values.concurrency)
+  const stateDir = values['state-dir'] ?? '.weir'
+  const pipeline = await loadPipeline(specPath)
+  const runtime = await import('../../runtime/index.ts')
+  const params = await userErrors(async () => runtime.parseParamArgs(pipeline, values.param ?? []))
+  const palette = createPalette(!values.json && shouldColor(process.stdout))
+
+  if (values['dry-run']) {
+    const plan = values.resume === undefined ? undefined : await userErrors(() => runtime.planResumeFromStore(pipeline, stateDir, values.resume!))
+    await userErrors(() => runtime.resolveParams(pipeline, { ...plan?.params, ...params }))
+    process.stdout.write(formatPlan(pipeline, plan?.plan, values.json === true, palette))
+    return EXIT.ok
+  }
+
+  const executor = executorName === 'inprocess' ? undefined : await createExecutor(executorName, stateDir)
+  const controller = new AbortController()
+  const stopSignals = handleSignals(controller)
+  const board = createTaskBoard()
+  const title = `${pipeline.name} (${relative(process.cwd(), pipeline.sourcePath) || specPath})`
+  const display = values.json
+    ? undefined
+    : process.stdout.isTTY && !process.env.CI
+      ? createLiveDisplay(process.stdout, board, palette, title)
+      : createPlainDisplay(process.stdout, board, palette)
+  const started = Date.now()
+  let result: RunResult
+  try {
+    result = await userErrors(() =>
+      runtime.runPipeline(pipeline, {
+        params,
+        concurrency,
+        stateDir,
+        failFast: values['fail-fast'] === true,
+        signal: controller.signal,
+        ...(values.resume !== undefined && { resumeFrom: values.resume }),
+        ...(executor && { executor }),
+        ...(display && { onEvent: (e: RunEvent) => display.onEvent(e) }),
+      }),
+    )
+  } finally {
+    display?.stop()
+    await executor?.close?.()
+  }
+  const signal = stopSignals()
+  if (values.json) process.stdout.write(JSON.stringify(toJson(result)) + '\n')
+  else {
+    const logDir = join(runtime.runDir(stateDir, result.runId), 'logs')
+    process.stdout.write(formatSummary(result, { specPath, logDir: relative(process.cwd(), logDir) || logDir, durationMs: Date.now() - started, listAll: board.tasks.size <= 40 }, palette))
+  }
+  // A handler that ignored its signal may still hold the event loop; the run is over, so leave.
+  setTimeout(() => process.exit(), 500).unref()
+  if (result.status === 'succeeded') return EXIT.ok
+  if (result.status === 'failed') return EXIT.failed
+  return signal === 'SIGTERM' ? 143 : 130
+}
+
+/** `run --json`: exactly DESIGN.md's object. */
+export function toJson(result: RunResult): object {
+  const tasks: Record<string, object> = {}
+  for (const [id, t] of Object.entries(result.tasks))
+    tasks[id] = {
+      status: t.status,
+      attempts: t.attempts,
+      ...(t.output !== undefined && { output: t.output }),
+      ...(t.error && { error: { code: t.error.code, message: t.error.message, origin: t.error.origin } }),
+    }
+  return { runId: result.runId, pipeline: result.pipeline, status: result.status, tasks }
+}
+
+function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`run: --concurrency must be a whole number of 1 or more, not '${value}'.`)
+  return n
+}
+
+/** Validates the spec; prints diagnostics as `spec validate` does and exits 2 when it is invalid. */
+async function loadPipeline(specPath: string): Promise<Pipeline> {
+  const { pipeline, diagnostics } = await validateSpecFile(specPath, { plugins: builtinCatalog() })
+  if (diagnostics.length > 0) {
+    const text = await readFile(specPath, 'utf8').catch(() => undefined)
+    process.stderr.write(formatText([{ path: specPath, diagnostics, ...(text !== undefined && { text }) }], createPalette(shouldColor(process.stderr))))
+  }
+  if (!pipeline) throw new CliError(`run: '${specPath}' is not a valid pipeline; fix the errors above.`)
+  return pipeline
+}
+
+/** Errors the user caused (bad params, unknown run) become usage errors: one line, exit 2. */
+async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code
+    if (code === 'PARAM_INVALID' || code === 'RUN_NOT_FOUND' || code === 'RESUME_MISMATCH') throw new CliError(`run: ${(error as Error).message}`)
+    throw error
+  }
+}
+
+async function createExecutor(name: string, stateDir: string): Promise<Executor> {
+  const builtins = (await import('../../plugins/builtins.ts')) as { builtinExecutors?: readonly ExecutorPlugin<never>[] }
+  const plugin = builtins.builtinExecutors?.find((p) => p.type === name)
+  if (!plugin) throw new CliError(`run: --executor ${name} is not available in this build yet; use --executor inprocess.`)
+  const log: Logger = {
+    debug: () => {},
+    info: () => {},
+    warn: (m) => process.stderr.write(`weir: ${m}\n`),
+    error: (m) => process.stderr.write(`weir: ${m}\n`),
+  }
+  return (plugin as ExecutorPlugin<Record<string, unknown>>).create({}, { cwd: process.cwd(), stateDir, log })
+}
+
+/** First SIGINT/SIGTERM cancels the run; a second one exits at once. Returns a function that unhooks and reports the signal seen. */
+function handleSignals(controller: AbortController): () => NodeJS.Signals | undefined {
+  let seen: NodeJS.Signals | undefined
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (seen) {
+      process.stderr.write('\nweir: stopped at once.\n')
+      process.exit(signal === 'SIGTERM' ? 143 : 130)
+    }
+    seen = signal
+    process.stderr.write(`\nweir: cancelling the run (${signal}); running tasks get a few seconds to stop. Press Ctrl-C again to exit at once.\n`)
+    controller.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return () => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    return seen
+  }
 }

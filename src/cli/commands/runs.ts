@@ -1,5 +1,119 @@
-import { CliError } from '../errors.ts'
+/**
+ * `weir runs` lists the run store; `weir runs show RUN_ID` shows one run: every task, its attempts,
+ * errors and the tail of its log.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseCommandArgs } from '../args.ts'
+import { CliError, EXIT } from '../errors.ts'
+import { createPalette, shouldColor } from '../colors.ts'
+import type { Palette } from '../colors.ts'
+import { formatDuration } from '../../spec/duration.ts'
+import type { RunRecord, RunSummary, TaskRecord } from '../../runtime/run-store/records.ts'
 
-export async function runs(_args: string[]): Promise<number> {
-  throw new CliError("'weir runs' is not available yet in this build.")
+const USAGE = `Usage: weir runs [--json] [--pipeline NAME] [--limit N] [--state-dir DIR]
+       weir runs show RUN_ID [--json] [--lines N] [--state-dir DIR]
+
+Lists the runs in the run store (newest first), or shows one run: its tasks, attempts, errors and logs.
+  --json        runs: [{"runId","pipeline","status","trigger","startedAt"}]; show: the whole run record
+  --pipeline    only runs of this pipeline
+  --limit N     at most N runs (default 50)
+  --lines N     log lines shown per task (default 20)
+  --state-dir   where the run store is (default .weir)
+Exit: 0, or 2 for a usage error or an unknown run.
+`
+
+export async function runs(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('runs', args, {
+    json: { type: 'boolean' },
+    pipeline: { type: 'string' },
+    limit: { type: 'string' },
+    lines: { type: 'string' },
+    'state-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  })
+  if (values.help) {
+    process.stdout.write(USAGE)
+    return EXIT.ok
+  }
+  const stateDir = values['state-dir'] ?? '.weir'
+  const store = await import('../../runtime/index.ts')
+  const palette = createPalette(!values.json && shouldColor(process.stdout))
+  if (positionals[0] === 'show') {
+    if (positionals.length !== 2) throw new CliError("runs show: expected one RUN_ID; 'weir runs' lists them.")
+    const run = await store.loadRun(stateDir, positionals[1]!)
+    if (!run) throw new CliError(`runs show: no run '${positionals[1]}' in '${stateDir}'; 'weir runs' lists the runs there.`)
+    if (values.json) process.stdout.write(JSON.stringify(run) + '\n')
+    else process.stdout.write(await formatRun(run, positiveInt('lines', values.lines, 20), palette))
+    return EXIT.ok
+  }
+  if (positionals.length > 0) throw new CliError(`runs: unexpected '${positionals[0]}'; use 'weir runs' or 'weir runs show RUN_ID'.`)
+  const list = await store.listRuns(stateDir, { ...(values.pipeline !== undefined && { pipeline: values.pipeline }), limit: positiveInt('limit', values.limit, 50) })
+  if (values.json) process.stdout.write(JSON.stringify(list.map((r) => ({ runId: r.runId, pipeline: r.pipeline, status: r.status, trigger: r.trigger, startedAt: r.startedAt }))) + '\n')
+  else process.stdout.write(formatList(list, stateDir, palette))
+  return EXIT.ok
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`runs: --${name} must be a whole number of 1 or more, not '${value}'.`)
+  return n
+}
+
+const statusColor = (status: string, p: Palette): string =>
+  status === 'succeeded' ? p.green(status) : status === 'failed' || status === 'interrupted' ? p.red(status) : status === 'cancelled' ? p.yellow(status) : p.cyan(status)
+
+function formatList(list: readonly RunSummary[], stateDir: string, p: Palette): string {
+  if (list.length === 0) return `No runs in '${stateDir}' yet; start one with 'weir run SPEC'.\n`
+  const rows = list.map((r) => [
+    r.runId,
+    r.pipeline,
+    r.status,
+    r.trigger,
+    r.startedAt.replace('T', ' ').slice(0, 19),
+    r.durationMs !== undefined ? formatDuration(r.durationMs) : '',
+    Object.entries(r.taskCounts).map(([s, n]) => `${n} ${s}`).join(', '),
+  ])
+  const head = ['RUN ID', 'PIPELINE', 'STATUS', 'TRIGGER', 'STARTED (UTC)', 'TOOK', 'TASKS']
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[], color = false): string =>
+    cells.map((c, i) => (color && i === 2 ? statusColor(c, p) + ' '.repeat(widths[i]! - c.length) : c.padEnd(widths[i]!))).join('  ').trimEnd()
+  return [p.bold(line(head)), ...rows.map((r) => line(r, true))].join('\n') + '\n'
+}
+
+async function formatRun(run: RunRecord, logLines: number, p: Palette): Promise<string> {
+  const took = run.finishedAt !== undefined ? ` in ${formatDuration(run.finishedAt - run.startedAt)}` : ''
+  const out = [
+    `${p.bold(`Run ${run.runId}`)} of ${run.pipeline}: ${statusColor(run.status, p)}${took}`,
+    `  started   ${new Date(run.startedAt).toISOString()} (${run.trigger}${run.scheduledAt ? `, scheduled for ${run.scheduledAt}` : ''}${run.resumedFrom ? `, resumes ${run.resumedFrom}` : ''})`,
+    `  spec      ${run.sourcePath} (sha256 ${run.specHash.slice(0, 12)})`,
+    `  params    ${JSON.stringify(run.params)}`,
+    '',
+  ]
+  for (const id of run.taskOrder) {
+    const t = run.tasks[id]
+    if (t) out.push(...(await formatTask(t, run, logLines, p)))
+  }
+  return out.join('\n') + '\n'
+}
+
+async function formatTask(t: TaskRecord, run: RunRecord, logLines: number, p: Palette): Promise<string[]> {
+  const took = t.startedAt !== undefined && t.finishedAt !== undefined ? ` in ${formatDuration(t.finishedAt - t.startedAt)}` : ''
+  const extra = t.reusedFrom ? ` (reused from run ${t.reusedFrom})` : t.skipReason ? ` (${t.skipReason.replace('_', ' ')})` : ''
+  const lines = [`${p.bold(t.id)}: ${statusColor(t.status, p)}${took}${extra}`]
+  if (t.output) lines.push(`  output  ${t.output.uri}`)
+  if (t.values && Object.keys(t.values).length > 0) lines.push(`  values  ${JSON.stringify(t.values)}`)
+  for (const a of t.attempts) {
+    const span = a.finishedAt !== undefined ? formatDuration(a.finishedAt - a.startedAt) : ''
+    const err = a.error ? `: ${a.error.code} (${a.error.origin}): ${a.error.message}` : ''
+    lines.push(`  attempt ${a.attempt}  ${a.status} ${span}${err}${a.retryDelayMs !== undefined ? p.dim(` (retried after ${formatDuration(a.retryDelayMs)})`) : ''}`)
+  }
+  const log = await readFile(join(run.logDir, `${t.id}.log`), 'utf8').catch(() => undefined)
+  if (log) {
+    const all = log.trimEnd().split('\n')
+    lines.push(p.dim(`  log ${join(run.logDir, `${t.id}.log`)}${all.length > logLines ? ` (last ${logLines} of ${all.length} lines)` : ''}`))
+    for (const l of all.slice(-logLines)) lines.push(`  │ ${l}`)
+  }
+  return lines
 }

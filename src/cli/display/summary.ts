@@ -1,0 +1,47 @@
+/**
+ * The end of `weir run`: every task with its status, attempts and duration, the errors, where the
+ * logs are, and how to resume a run that did not succeed.
+ */
+import type { RunResult } from '../../runtime/api.ts'
+import { formatDuration } from '../../spec/duration.ts'
+import type { Palette } from '../colors.ts'
+import { markOf } from './symbols.ts'
+import type { BoardStatus } from './task-board.ts'
+
+export interface SummaryContext {
+  readonly specPath: string
+  readonly logDir: string
+  readonly durationMs: number
+  /** Show every task (small runs) or only the ones that did not succeed. */
+  readonly listAll: boolean
+}
+
+export function formatSummary(result: RunResult, ctx: SummaryContext, p: Palette): string {
+  const lines: string[] = ['']
+  const entries = Object.entries(result.tasks)
+  for (const [id, t] of entries) {
+    const status: BoardStatus = t.status === 'succeeded' && t.attempts === 0 ? 'reused' : t.status
+    if (!ctx.listAll && (status === 'succeeded' || status === 'reused')) continue
+    const took = t.durationMs !== undefined ? formatDuration(t.durationMs) : ''
+    const attempts = t.attempts > 1 ? `${t.attempts} attempts` : ''
+    const why = t.skipReason ? `(${t.skipReason.replace('_', ' ')})` : ''
+    lines.push(`  ${markOf(status, p)} ${id.padEnd(24)} ${status.padEnd(10)} ${took.padStart(7)} ${p.dim([attempts, why].filter(Boolean).join(' '))}`.trimEnd())
+  }
+  const failed = entries.filter(([, t]) => t.status === 'failed')
+  for (const [id, t] of failed) lines.push('', `${p.red('✗')} ${p.bold(id)}: ${t.error?.code ?? 'ERROR'}: ${t.error?.message ?? 'failed'}`)
+  const counts = countBy(entries.map(([, t]) => t.status))
+  const verdict = result.status === 'succeeded' ? p.green('succeeded') : result.status === 'failed' ? p.red('failed') : p.yellow('cancelled')
+  lines.push(
+    '',
+    `${p.bold(`Run ${result.runId}`)} ${verdict} in ${formatDuration(ctx.durationMs)}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}.`,
+    `Logs: ${ctx.logDir}`,
+  )
+  if (result.status !== 'succeeded') lines.push(`Resume: weir run ${ctx.specPath} --resume ${result.runId}`)
+  return lines.join('\n') + '\n'
+}
+
+function countBy(items: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const s of items) out[s] = (out[s] ?? 0) + 1
+  return out
+}
