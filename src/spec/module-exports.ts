@@ -28,6 +28,8 @@ function isFile(path: string): boolean {
 
 export interface ModuleExports {
   readonly names: ReadonlySet<string>
+  /** Names exported only as types (`export type`, `export interface`): not callable handlers. */
+  readonly typeNames: ReadonlySet<string>
   /** True when an `export * from` could not be followed (a package), so absence proves nothing. */
   readonly open: boolean
 }
@@ -35,19 +37,23 @@ export interface ModuleExports {
 /** Export names of a module file, following relative `export * from` re-exports. */
 export function readModuleExports(file: string, seen = new Set<string>()): ModuleExports {
   const names = new Set<string>()
+  const typeNames = new Set<string>()
   let open = false
-  if (seen.has(file) || seen.size > 20) return { names, open }
+  if (seen.has(file) || seen.size > 20) return { names, typeNames, open }
   seen.add(file)
   const code = stripCommentsAndStrings(readFileSync(file, 'utf8'))
   for (const m of code.matchAll(/\bexport\s+(?:declare\s+)?(?:async\s+)?(?:function\s*\*?|const|let|var|class|abstract\s+class)\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]!)
   for (const m of code.matchAll(/\bexport\s+default\b/g)) if (m) names.add('default')
+  for (const m of code.matchAll(/\bexport\s+(?:declare\s+)?(?:type|interface)\s+([A-Za-z_$][\w$]*)/g)) typeNames.add(m[1]!)
   for (const m of code.matchAll(/\bexport\s+(type\s+)?\{([^}]*)\}(\s*from\s*(["'`])([^"'`]*)\4)?/g)) {
-    if (m[1]) continue // `export type { … }` exports types only
     for (const part of m[2]!.split(',')) {
       const spec = part.trim()
-      if (!spec || spec.startsWith('type ')) continue
+      if (!spec) continue
       const alias = /\s+as\s+([A-Za-z_$][\w$]*|default)$/.exec(spec)
-      names.add(alias ? alias[1]! : spec)
+      const name = alias ? alias[1]! : spec.replace(/^type\s+/, '')
+      // `export type { … }` and `export { type X }` export types only
+      if (m[1] || spec.startsWith('type ')) typeNames.add(name)
+      else names.add(name)
     }
   }
   for (const m of code.matchAll(/\bexport\s+\*\s+as\s+([A-Za-z_$][\w$]*)\s+from/g)) names.add(m[1]!)
@@ -60,11 +66,12 @@ export function readModuleExports(file: string, seen = new Set<string>()): Modul
     }
     const inner = readModuleExports(next, seen)
     for (const n of inner.names) if (n !== 'default') names.add(n)
+    for (const n of inner.typeNames) typeNames.add(n)
     open ||= inner.open
   }
   // CommonJS modules: `module.exports`/`exports.x` cannot be listed reliably, so trust them.
   if (/\bmodule\.exports\b|\bexports\.[A-Za-z_$]/.test(code)) open = true
-  return { names, open }
+  return { names, typeNames, open }
 }
 
 /**

@@ -261,6 +261,10 @@ function hintForMissing(key: string): string {
       return " (add 'kind: Pipeline')"
     case 'cron':
       return " (e.g. 'cron: \"0 3 * * *\"')"
+    case 'name':
+      return " (e.g. 'name: daily_sales')"
+    case 'tasks':
+      return " (e.g. 'tasks: { extract: { handler: ./handlers/extract.ts } }')"
     default:
       return ''
   }

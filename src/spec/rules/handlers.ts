@@ -31,6 +31,10 @@ export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, r
       report({ code: 'HANDLER_NOT_FOUND', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' cannot be read: ${error instanceof Error ? error.message : String(error)}.` })
       continue
     }
+    if (!exports.names.has(resolved.exportName) && exports.typeNames.has(resolved.exportName)) {
+      report({ code: 'HANDLER_EXPORT_MISSING', pointer, message: `'${resolved.exportName}' is only a type in module '${resolved.modulePath}', not a function; point task '${id}' at an exported function.` })
+      continue
+    }
     if (!exports.open && !exports.names.has(resolved.exportName)) {
       const names = [...exports.names]
       report({ code: 'HANDLER_EXPORT_MISSING', pointer, message: `Module '${resolved.modulePath}' has no export '${resolved.exportName}' for task '${id}'${suggestFix(resolved.exportName, names, 'its exports', 'it exports nothing; add `export async function ' + (resolved.exportName === 'default' ? 'handler' : resolved.exportName) + '(inputs, ctx) { … }`')}` })

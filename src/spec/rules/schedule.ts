@@ -66,7 +66,7 @@ export async function checkCron(cron: string): Promise<string | undefined> {
     if (!job.nextRun(new Date(Date.UTC(2000, 0, 1)))) return `Cron '${cron}' never fires (no date matches it); check the day-of-month and month fields.`
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, '')
-    return `Cron '${cron}' is invalid: ${reason.replace(/\.$/, '')}; see docs/spec.md#schedule for the syntax.`
+    return `Cron '${cron}' is invalid (${reason.replace(/\.$/, '').replace(/^[A-Z]/, (c) => c.toLowerCase())}); see docs/spec.md#schedule for the syntax.`
   }
   return undefined
 }
