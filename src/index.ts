@@ -9,3 +9,14 @@ export type {
   Pipeline, Task, Edge, InputBinding, Reference, RetryPolicy, OutputDecl, Schedule, TriggerRule, JsonSchema, ColumnType,
 } from './spec/model.ts'
 export { TRIGGER_RULES } from './spec/model.ts'
+
+/** Running pipelines (see docs/running.md). */
+export { runPipeline } from './runtime/run-pipeline.ts'
+export type { RunOptions, RunResult, RunEvent, TaskResult, TaskStatus, RunStatus, RunTrigger, SkipReason } from './runtime/api.ts'
+/** Thrown by a handler to fail its task without retries; recognised by `code === 'NON_RETRYABLE'`. */
+export { NonRetryableError, WeirError } from './runtime/errors.ts'
+export type { HandlerContext } from './runtime/attempt.ts'
+export type { TaskValues } from './runtime/task-values.ts'
+/** Reading the run store (`weir runs`). @experimental */
+export { listRuns, loadRun } from './runtime/run-store/read-runs.ts'
+export type { RunRecord, RunSummary, TaskRecord, AttemptRecord } from './runtime/run-store/records.ts'

@@ -2,13 +2,17 @@
  * The built-in plugins. Each descriptor is light (type, config schema, a `create` that imports its
  * implementation on first use), so listing them costs nothing at CLI start.
  */
-import type { IoPlugin, TargetPlugin } from './types.ts'
+import type { ExecutorPlugin, IoPlugin, TargetPlugin } from './types.ts'
 import { fsIo } from './io/fs/index.ts'
 import { memoryIo } from './io/memory/index.ts'
 import { gcsIo } from './io/gcs/index.ts'
 import { databricksTarget } from './targets/databricks/index.ts'
 import { argoTarget } from './targets/argo/index.ts'
+import { inprocessExecutor } from './executors/inprocess/index.ts'
 
 export const builtinIo = [fsIo, memoryIo, gcsIo] as const satisfies readonly IoPlugin<never>[]
 
 export const builtinTargets: readonly TargetPlugin<never>[] = [databricksTarget, argoTarget] as readonly TargetPlugin<never>[]
+
+/** Executors by their `--executor` name. The in-process one is the default of `weir run`. */
+export const builtinExecutors: readonly ExecutorPlugin<never>[] = [inprocessExecutor] as readonly ExecutorPlugin<never>[]
