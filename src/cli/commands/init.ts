@@ -1,5 +1,101 @@
-import { CliError } from '../errors.ts'
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { basename, dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseCommandArgs } from '../args.ts'
+import { CliError, EXIT } from '../errors.ts'
+import { GENERATED_DIR, projectCommands, scaffoldFiles, specPathOf } from '../../init-template/scaffold-files.ts'
+import type { ScaffoldFile } from '../../init-template/scaffold-files.ts'
+import { isPipelineName, toPackageName, toPipelineName } from '../../init-template/project-names.ts'
+import { validateSpec } from '../../spec/validate.ts'
+import { builtinCatalog } from '../../plugins/catalog.ts'
 
-export async function init(_args: string[]): Promise<number> {
-  throw new CliError("'weir init' is not available yet in this build.")
+const USAGE = `Usage: weir init [DIR] [--name NAME]
+
+Creates a new weir project in DIR (default: the current folder): a pipeline spec, typed handlers,
+a test that runs the pipeline in-process, package.json, tsconfig.json and a GitHub Actions workflow.
+Never overwrites a file: if any of them exists, nothing is written.
+  --name   the pipeline's name (default: from the folder's name), lower case, digits and _
+Exit: 0 created, 2 usage error or a file already exists.
+`
+
+export async function init(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('init', args, {
+    name: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  })
+  if (values.help) {
+    process.stdout.write(USAGE)
+    return EXIT.ok
+  }
+  if (positionals.length > 1) throw new CliError(`init: pass at most one folder, not ${positionals.length}; run 'weir init --help' for usage.`)
+  const dirArg = positionals[0] ?? '.'
+  const dir = resolve(dirArg)
+  const pipelineName = values.name ?? toPipelineName(basename(dir))
+  if (!isPipelineName(pipelineName))
+    throw new CliError(`init: --name '${pipelineName}' is not a pipeline name; use lower case letters, digits and _, starting with a letter (e.g. 'daily_sales').`)
+  const files = scaffoldFiles({ pipelineName, packageName: toPackageName(basename(dir)), weirVersion: weirVersion() })
+  // The generated types go right after the handlers that import them (the order of the listing).
+  files.splice(2, 0, await generatedTypes(files, pipelineName, dir))
+  const existing = files.filter((f) => existsSync(join(dir, f.path))).map((f) => f.path)
+  if (existing.length > 0)
+    throw new CliError(`init: ${existing.length === 1 ? 'a file already exists' : `${existing.length} files already exist`} in '${dirArg}': ${existing.join(', ')}; nothing was written. Choose an empty folder (weir init my-pipelines).`)
+  for (const file of files) {
+    await mkdir(dirname(join(dir, file.path)), { recursive: true })
+    // 'wx' refuses to replace a file that appeared since the check above.
+    await writeFile(join(dir, file.path), file.contents, { flag: 'wx' })
+  }
+  process.stdout.write(nextSteps(dirArg, dir, pipelineName, files))
+  return EXIT.ok
+}
+
+/** Handler types for the new spec, exactly as `weir codegen --target types` would write them. */
+async function generatedTypes(files: readonly ScaffoldFile[], pipelineName: string, dir: string): Promise<ScaffoldFile> {
+  const specPath = specPathOf(pipelineName)
+  const text = files.find((f) => f.path === specPath)!.contents
+  const { pipeline, diagnostics } = await validateSpec(text, { path: join(dir, specPath), checkHandlers: false, plugins: builtinCatalog() })
+  if (!pipeline) throw new Error(`the init template is invalid: ${diagnostics.map((d) => d.message).join('; ')}`)
+  const { generateTypes } = await import('../../codegen/generate-types.ts')
+  // The header names the spec relative to the output folder, as `weir codegen` does.
+  const file = await generateTypes(pipeline, { specPath: relative(join(dir, GENERATED_DIR), join(dir, specPath)).replace(/\\/g, '/') })
+  return { path: `${GENERATED_DIR}/${file.path}`, contents: file.contents }
+}
+
+function nextSteps(dirArg: string, dir: string, pipelineName: string, files: readonly ScaffoldFile[]): string {
+  const width = Math.max(...files.map((f) => f.path.length))
+  const cd = dir === process.cwd() ? '' : `  cd ${dirArg}\n`
+  return `Created pipeline '${pipelineName}' in ${dirArg === '.' ? 'this folder' : `'${dirArg}'`}:
+${files.map((f) => `  ${f.path.padEnd(width)}  ${describe(f.path)}`).join('\n')}
+
+Next:
+${cd}  npm install
+  npm test                 # runs the pipeline in-process
+  npx ${projectCommands(pipelineName).run}
+`
+}
+
+function describe(path: string): string {
+  if (path.startsWith('pipelines/')) return 'the pipeline spec'
+  if (path === 'src/handlers.ts') return 'its handlers'
+  if (path.startsWith(GENERATED_DIR)) return 'handler types (npm run codegen rewrites them)'
+  if (path.startsWith('test/')) return 'a test that runs the pipeline'
+  if (path.startsWith('.github/')) return 'CI: validate, codegen --check, typecheck, test'
+  if (path === 'package.json') return 'scripts: validate, codegen, typecheck, test, start, graph, check'
+  if (path === 'tsconfig.json') return 'TypeScript settings for handlers and tests'
+  if (path === '.gitignore') return 'keeps node_modules and .weir (local runs) out of git'
+  return 'how to work on this project'
+}
+
+/** This weir's version, for the new project's dependency: from the package.json above this module. */
+function weirVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 6; i++) {
+    const file = join(dir, 'package.json')
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string }
+      if (pkg.name === 'weir' && typeof pkg.version === 'string') return pkg.version
+    }
+    dir = dirname(dir)
+  }
+  return '0.1.0'
 }
