@@ -66,6 +66,17 @@ describe('weir init', () => {
     expect(generated).toContain('export interface Handlers {')
   })
 
+  test("the workflow's weir steps pass on the fresh scaffold", async () => {
+    expect((await weir(['init', '--name', 'ci_demo'], dir)).code).toBe(0)
+    const workflow = await readFile(join(dir, '.github/workflows/pipelines.yml'), 'utf8')
+    const steps = [...workflow.matchAll(/^\s+run: npx weir (.+)$/gm)].map((m) => m[1]!.split(' '))
+    expect(steps.map((s) => s.slice(0, 2).join(' '))).toEqual(['spec validate', 'codegen pipelines/ci_demo.yaml'])
+    for (const args of steps) {
+      const ran = await weir(args, dir)
+      expect(ran.code, `weir ${args.join(' ')}: ${ran.stdout}${ran.stderr}`).toBe(0)
+    }
+  })
+
   test('uses the current folder by default and --name for the pipeline', async () => {
     const ran = await weir(['init', '--name', 'sales'], dir)
     expect(ran.code).toBe(0)
