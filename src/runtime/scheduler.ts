@@ -103,7 +103,9 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
   }
 
   function settle(): void {
-    while (toDecide.length > 0) decide(toDecide.pop()!)
+    // FIFO, so tasks become ready in the order their upstream tasks finished (and declaration order).
+    for (let k = 0; k < toDecide.length; k++) decide(toDecide[k]!)
+    toDecide.length = 0
     while (!stopped && running < concurrency && readyHead < ready.length) {
       const index = ready[readyHead++]!
       states[index] = STATE.running
@@ -133,8 +135,6 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
         remaining[i] = open
         if (open === 0) toDecide.push(i)
       }
-      // Decide in topological order so ready tasks start in declaration order.
-      toDecide.reverse()
       settle()
     },
     complete(index, how) {

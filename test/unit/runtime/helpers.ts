@@ -67,10 +67,11 @@ export function mapIo(type = 'fs'): IoPlugin<never> & { store: Map<string, unkno
 }
 
 /** Lets pending I/O and promises settle (setImmediate is left real under our fake timers) until `check` holds. */
-export async function until(check: () => boolean, turns = 1000): Promise<void> {
-  for (let i = 0; i < turns; i++) {
-    if (check()) return
+export async function until(check: () => boolean, limitMs = 10_000): Promise<void> {
+  // performance.now is not faked by our fake timers, so the limit is real time (a loaded machine is slow).
+  const deadline = performance.now() + limitMs
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error('condition never held')
     await new Promise((r) => setImmediate(r))
   }
-  throw new Error('condition never held')
 }
