@@ -1,5 +1,132 @@
-import { CliError } from '../errors.ts'
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { parseCommandArgs } from '../args.ts'
+import { CliError, EXIT } from '../errors.ts'
+import { findSpecFiles } from '../find-specs.ts'
+import { formatText } from '../format-diagnostics.ts'
+import type { FileReport } from '../format-diagnostics.ts'
+import { createPalette, shouldColor } from '../colors.ts'
+import { parseDuration } from '../../spec/duration.ts'
+import { hasErrors } from '../../spec/diagnostics.ts'
+import { validateSpecFile } from '../../spec/validate.ts'
+import type { Pipeline } from '../../spec/model.ts'
+import { builtinCatalog } from '../../plugins/catalog.ts'
 
-export async function schedule(_args: string[]): Promise<number> {
-  throw new CliError("'weir schedule' is not available yet in this build.")
+const USAGE = `Usage: weir schedule PATH… [--state-dir DIR] [--grace DURATION] [--json]
+       weir schedule PATH… --preview N [--from ISO] [--json]
+
+Runs the 'schedule:' of every spec in PATH… (files or folders): a daemon that starts each pipeline's
+runs at its fire times, with its timezone, DST rules, overlap and catch-up policies.
+  --preview N      print the next N fire times of each scheduled pipeline and exit
+  --from ISO       start the preview here (ISO 8601; without an offset it is read as UTC) [default: now]
+  --json           preview: one JSON object; daemon: one JSON object per log line
+  --state-dir DIR  scheduler state and lock, and the run store [default: .weir]
+  --grace DURATION on SIGTERM/SIGINT, how long running runs may finish before they are cancelled [default: 30s]
+Signals: SIGTERM and SIGINT stop the daemon (exit 0); SIGHUP reloads the specs.
+Exit: 0 ok; 2 usage error, invalid spec (preview), no scheduled spec, or another scheduler holds the state dir.
+See docs/scheduling.md.
+`
+
+const MAX_PREVIEW = 10_000
+
+/** `weir schedule`: the cron daemon, or `--preview`. */
+export async function schedule(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('schedule', args, {
+    preview: { type: 'string' },
+    from: { type: 'string' },
+    json: { type: 'boolean' },
+    'state-dir': { type: 'string' },
+    grace: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  })
+  if (values.help) {
+    process.stdout.write(USAGE)
+    return EXIT.ok
+  }
+  if (positionals.length === 0) {
+    process.stderr.write(USAGE)
+    return EXIT.usage
+  }
+  if (values.preview !== undefined) return preview(positionals, parseCount(values.preview), parseFrom(values.from), values.json === true)
+  if (values.from !== undefined) throw new CliError('schedule: --from only applies to --preview; add --preview N.')
+  const graceMs = values.grace === undefined ? 30_000 : parseDuration(values.grace)
+  if (graceMs === undefined) throw new CliError(`schedule: --grace must be a duration such as '30s' or '2m', not '${values.grace}'.`)
+  return daemon(positionals, { stateDir: resolve(values['state-dir'] ?? '.weir'), graceMs, json: values.json === true })
+}
+
+function parseCount(text: string): number {
+  const count = Number(text)
+  if (!Number.isInteger(count) || count < 1 || count > MAX_PREVIEW) throw new CliError(`schedule: --preview must be a whole number from 1 to ${MAX_PREVIEW}, not '${text}'.`)
+  return count
+}
+
+function parseFrom(text: string | undefined): Date {
+  if (text === undefined) return new Date()
+  // A date or date-time without an offset is read as UTC, not as this machine's local time.
+  const withZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) || !/\d{2}:\d{2}/.test(text) ? text : `${text}Z`
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(withZone) ? `${withZone}T00:00:00Z` : withZone)
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime()))
+    throw new CliError(`schedule: --from must be an ISO 8601 date or date-time such as '2027-03-28T00:00:00+01:00', not '${text}'.`)
+  return date
+}
+
+async function preview(paths: string[], count: number, from: Date, json: boolean): Promise<number> {
+  const files = await findSpecFiles(paths, 'schedule')
+  const catalog = builtinCatalog()
+  const pipelines: Pipeline[] = []
+  const invalid: FileReport[] = []
+  for (const path of files) {
+    const result = await validateSpecFile(path, { plugins: catalog })
+    if (result.pipeline && !hasErrors(result.diagnostics)) pipelines.push(result.pipeline)
+    else invalid.push({ path, diagnostics: result.diagnostics, text: await readFile(path, 'utf8').catch(() => '') })
+  }
+  const { previewSchedules, formatPreviewJson, formatPreviewText } = await import('../../runtime/schedule/preview.ts')
+  const previews = await previewSchedules(pipelines, from, count)
+  process.stdout.write(json ? formatPreviewJson(previews) : formatPreviewText(previews))
+  if (invalid.length > 0) process.stderr.write(formatText(invalid, createPalette(shouldColor(process.stderr))))
+  if (previews.length === 0 && invalid.length === 0) throw new CliError(`schedule: no spec in ${paths.map((p) => `'${p}'`).join(', ')} has a 'schedule:' block.`)
+  return invalid.length > 0 ? EXIT.usage : EXIT.ok
+}
+
+async function daemon(paths: string[], options: { stateDir: string; graceMs: number; json: boolean }): Promise<number> {
+  const [{ startScheduleDaemon }, { systemClock }, { formatLogLine }, { runPipeline }] = await Promise.all([
+    import('../../runtime/schedule/daemon.ts'),
+    import('../../runtime/schedule/clock.ts'),
+    import('../../runtime/schedule/format-log.ts'),
+    import('../../runtime/run-pipeline.ts'),
+  ])
+  const log = (line: string | undefined): void => {
+    if (line !== undefined) process.stdout.write(`${line}\n`)
+  }
+  let daemon
+  try {
+    daemon = await startScheduleDaemon({
+      paths,
+      findSpecFiles: (p) => findSpecFiles(p, 'schedule'),
+      plugins: builtinCatalog(),
+      stateDir: options.stateDir,
+      clock: systemClock,
+      runPipeline: (pipeline, runOptions) => runPipeline(pipeline, { ...runOptions, stateDir: options.stateDir }),
+      graceMs: options.graceMs,
+      onEvent: (event) => log(options.json ? (event.type === 'fire:wait' ? undefined : JSON.stringify(event)) : formatLogLine(event)),
+    })
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (code === 'SCHEDULER_LOCKED' || code === 'SCHEDULE_NOTHING' || code === 'SCHEDULE_STATE_INVALID') throw new CliError(`schedule: ${(error as Error).message}`)
+    throw error
+  }
+  const started = daemon
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop)
+      process.off('SIGINT', stop)
+      process.off('SIGHUP', reload)
+      started.stop().then(done, done)
+    }
+    const reload = (): void => void started.reload()
+    process.on('SIGTERM', stop)
+    process.on('SIGINT', stop)
+    process.on('SIGHUP', reload)
+  })
+  return EXIT.ok
 }

@@ -37,6 +37,8 @@ export type SchedulerEvent = { readonly at: string } & (
   | ({ readonly type: 'run:error'; readonly message: string } & FireFields)
   | ({ readonly type: 'run:cancel' } & FireFields)
   | { readonly type: 'queue:drop'; readonly pipeline: string; readonly dropped: number }
+  /** Specs were loaded again (SIGHUP): how many files were read and how many pipelines are scheduled. */
+  | { readonly type: 'scheduler:reload'; readonly files: number; readonly scheduled: number }
   | { readonly type: 'scheduler:error'; readonly pipeline?: string; readonly message: string }
   | { readonly type: 'scheduler:stopping'; readonly running: number; readonly graceMs: number }
   | { readonly type: 'scheduler:stop'; readonly cancelled: number; readonly abandoned: number }

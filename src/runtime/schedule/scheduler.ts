@@ -289,7 +289,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await Promise.all([...entries.values()].map((entry) => stopLoop(entry)))
       await Promise.all([...entries.values()].map((entry) => entry.chain))
       for (const entry of entries.values()) dropQueue(entry)
-      emit({ type: 'scheduler:stopping', running: runs.size, graceMs })
+      if (runs.size > 0) emit({ type: 'scheduler:stopping', running: runs.size, graceMs })
       if (await settleWithin(graceMs)) return emit({ type: 'scheduler:stop', cancelled: 0, abandoned: 0 })
       const cancelled = runs.size
       for (const run of runs) {
