@@ -79,7 +79,7 @@ async function declareSharedTypes(pipeline: Pipeline, names: TypeNames): Promise
 async function declareParams(pipeline: Pipeline, names: TypeNames): Promise<string> {
   const doc = `Params of pipeline \`${pipeline.name}\`, with defaults filled in (\`ctx.params\`).`
   const params = Object.values(pipeline.params)
-  if (params.length === 0) return `${jsDoc(doc)}export interface Params {}\n`
+  if (params.length === 0) return `${jsDoc(doc)}export type Params = {};\n`
   const schema = {
     type: 'object',
     properties: Object.fromEntries(params.map((p) => [p.name, prepareSchema(p.schema, names.shared)])),
@@ -99,9 +99,9 @@ async function declareTask(pipeline: Pipeline, task: Task, names: TypeNames): Pr
 function declareInputs(pipeline: Pipeline, task: Task, own: TaskTypeNames, names: TypeNames): string {
   const doc = jsDoc(`Inputs of task \`${task.id}\`: the handler's first argument.`)
   const entries = Object.entries(task.inputs)
-  if (entries.length === 0) return `${doc}export interface ${own.inputs} {}\n`
+  if (entries.length === 0) return `${doc}export type ${own.inputs} = {};\n`
   const lines = entries.map(([name, binding]) => `  ${propertyName(name)}: ${bindingType(binding, pipeline, task, names)};`)
-  return `${doc}export interface ${own.inputs} {\n${lines.join('\n')}\n}\n`
+  return `${doc}export type ${own.inputs} = {\n${lines.join('\n')}\n};\n`
 }
 
 async function declareOutput(task: Task, own: TaskTypeNames, names: TypeNames): Promise<string> {
@@ -127,7 +127,7 @@ async function declareOutput(task: Task, own: TaskTypeNames, names: TypeNames): 
 async function declareValues(task: Task, own: TaskTypeNames, names: TypeNames): Promise<string> {
   const doc = `Values task \`${task.id}\` may set with \`ctx.values.set(name, value)\`.`
   const values = Object.entries(task.values)
-  if (values.length === 0) return `${jsDoc(doc)}export interface ${own.values} {}\n`
+  if (values.length === 0) return `${jsDoc(doc)}export type ${own.values} = {};\n`
   const schema = {
     type: 'object',
     properties: Object.fromEntries(values.map(([name, s]) => [name, prepareSchema(s, names.shared)])),

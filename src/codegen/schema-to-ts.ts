@@ -54,9 +54,20 @@ export function prepareSchema(schema: JsonSchema, sharedNames: ReadonlyMap<strin
     else if (key !== 'prefixItems' && key !== '$ref') out[key] = value
   }
   applyPrefixItems(schema, out, sharedNames)
+  if (isOpenObject(out)) return { ...out, tsType: 'object' }
   if (isRecord(out.properties) && !('additionalProperties' in out) && !('patternProperties' in out) && !('unevaluatedProperties' in out))
     out.additionalProperties = false
   return typeof schema.$ref === 'string' ? withReference(out, referenceName(schema.$ref, sharedNames)) : out
+}
+
+/**
+ * `{ type: object }` and nothing about its keys is `object`, not `{ [k: string]: unknown }`: an
+ * interface (`Order`) has no index signature, so only `object` accepts the rows a handler declares.
+ */
+function isOpenObject(schema: Readonly<Record<string, unknown>>): boolean {
+  if (schema.type !== 'object') return false
+  const constraining = ['properties', 'additionalProperties', 'patternProperties', 'propertyNames', 'unevaluatedProperties', 'required', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'enum', 'const', '$ref']
+  return !constraining.some((k) => k in schema)
 }
 
 /** 2020-12 tuples (`prefixItems` + `items`) in the draft-07 form the compiler understands. */
@@ -102,7 +113,7 @@ export async function declareSchema(name: string, prepared: Record<string, unkno
       additionalProperties: true,
       $refOptions: { resolve: { external: false } },
     })
-    return collapseShortDocs(code.trimStart())
+    return toTypeAliases(collapseShortDocs(code.trimStart()))
   } catch (error) {
     throw new Error(`Cannot generate TypeScript for '${name}': ${(error as Error).message}`, { cause: error })
   }
@@ -111,6 +122,17 @@ export async function declareSchema(name: string, prepared: Record<string, unkno
 /** `/**\n * text\n *\/` → `/** text *\/`, the form the rest of a generated file uses. */
 function collapseShortDocs(code: string): string {
   return code.replace(/^([ \t]*)\/\*\*\n\1 \* ([^\n]*)\n\1 \*\/$/gm, '$1/** $2 */')
+}
+
+/**
+ * `export interface X { … }` → `export type X = { … };`. Object type aliases get an implicit index
+ * signature, so a generated `Params` or `Summary` is assignable to `Record<string, unknown>` (a
+ * handler's own `params: Record<string, unknown>`, a logger's fields); interfaces are not.
+ */
+function toTypeAliases(code: string): string {
+  return code
+    .replace(/^export interface (\w+) \{\}$/gm, 'export type $1 = {};')
+    .replace(/^export interface (\w+) \{\n([\s\S]*?)^\}$/gm, 'export type $1 = {\n$2};')
 }
 
 /** A JSDoc block for a description, or nothing. */

@@ -65,7 +65,7 @@ export const TABLE_TYPES = `/**
  * What the handler of a \`table\` task returns: an Arrow table whose rows have (at least) these
  * columns with these value types. weir checks the exact Arrow types when it stores the table.
  */
-export type TableResult<C extends arrow.TypeMap> = arrow.Table & {
-  get(index: number): { [K in keyof C]: C[K]["TValue"] } | null;
-};
+export type TableResult<C extends arrow.TypeMap> =
+  | arrow.Table<C>
+  | (arrow.Table & { get(index: number): { [K in keyof C]: C[K]["TValue"] } | null });
 `
