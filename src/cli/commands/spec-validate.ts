@@ -8,11 +8,12 @@ import { createPalette, shouldColor } from '../colors.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 
-const USAGE = `Usage: weir spec validate PATH… [--format text|json|github] [--strict]
+const USAGE = `Usage: weir spec validate PATH… [--format text|json|github] [--strict] [--typecheck]
 
 Checks pipeline specs (files, or folders searched for *.yaml, *.yml and *.json pipelines).
   --format   text (default, for people), json (for tools), github (annotations on pull requests)
   --strict   treat warnings as errors
+  --typecheck  also compile each valid spec's handler modules against its generated handler types
 Exit: 0 valid, 1 invalid, 2 usage error.
 `
 
@@ -20,6 +21,7 @@ export async function specValidate(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('spec validate', args, {
     format: { type: 'string' },
     strict: { type: 'boolean' },
+    typecheck: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   })
   if (values.help) {
@@ -33,13 +35,14 @@ export async function specValidate(args: string[]): Promise<number> {
   }
   const files = await findSpecFiles(positionals, 'spec validate')
   const catalog = builtinCatalog()
-  const reports: FileReport[] = await Promise.all(
+  let reports: FileReport[] = await Promise.all(
     files.map(async (path) => {
       const { diagnostics } = await validateSpecFile(path, { plugins: catalog })
       const text = format === 'text' && diagnostics.length > 0 ? await readFile(path, 'utf8').catch(() => undefined) : undefined
       return { path, diagnostics, ...(text !== undefined && { text }) }
     }),
   )
+  if (values.typecheck) reports = await (await import('../../codegen/typecheck.ts')).typecheckReports(reports, { plugins: catalog })
   const out = format === 'json' ? formatJson(reports) : format === 'github' ? formatGithub(reports) : formatText(reports, createPalette(shouldColor(process.stdout)))
   process.stdout.write(out)
   const failed = reports.some((r) => r.diagnostics.some((d) => d.severity === 'error' || values.strict))
