@@ -70,6 +70,8 @@ function classify(inner: string, start: number, end: number): TemplateToken {
     const arg = classify(block[2], start, end)
     return arg.kind === 'variable' || arg.kind === 'param' ? { kind: 'block', text: body, start, end } : arg
   }
+  if (/^[#/^>]/.test(body))
+    return { kind: 'unknown', text: body, start, end, message: `'{{${inner}}}' is not supported in command templates; the blocks are '{{#if …}}' and '{{#unless …}}' (with '{{else}}').` }
   if (!PATH.test(body))
     return { kind: 'unknown', text: body, start, end, message: `'{{${inner}}}' is not a template variable; use ${listVariables()}, or a Databricks/Argo placeholder such as '{{job.run_id}}' or '{{workflow.uid}}'.` }
   const [head, ...rest] = body.split('.') as [string, ...string[]]

@@ -1,0 +1,66 @@
+/** Capability checks: what Databricks or Argo cannot express is an error (meaning would change) or a warning (it degrades). */
+import { describe, expect, test } from 'vitest'
+import { pipelineFromYaml, specText } from '../runtime/helpers.ts'
+import { argoTarget } from '../../../src/plugins/targets/argo/index.ts'
+import { databricksTarget } from '../../../src/plugins/targets/databricks/index.ts'
+import { TargetError } from '../../../src/plugins/targets/target-error.ts'
+
+const schedule = (cron: string, extra = '') => `schedule:\n  cron: "${cron}"\n${extra}`
+const summary = (findings: readonly { severity: string; pointer: string }[]) => findings.map((f) => `${f.severity} ${f.pointer}`)
+
+describe('Databricks', () => {
+  test('a cron Quartz cannot express is an error at /schedule/cron, and generate refuses it', async () => {
+    const p = await pipelineFromYaml(specText('p', { a: '' }, schedule('0 0 1 * 1')))
+    expect(summary(databricksTarget.check!(p, {}))).toEqual(['error /schedule/cron'])
+    expect(() => databricksTarget.generate(p, {})).toThrow(TargetError)
+  })
+
+  test('a seconds field is an error', async () => {
+    const p = await pipelineFromYaml(specText('p', { a: '' }, schedule('0 0 3 * * *')))
+    expect(databricksTarget.check!(p, {})[0]).toMatchObject({ severity: 'error', pointer: '/schedule/cron', message: expect.stringContaining('seconds') })
+  })
+
+  test('exponential backoff and jitter degrade to a fixed interval: one warning naming every task', async () => {
+    const p = await pipelineFromYaml(specText('p', { a: 'retries: 3', b: 'retries: { max: 1, jitter: none }' }))
+    const findings = databricksTarget.check!(p, {})
+    expect(findings).toEqual([expect.objectContaining({ severity: 'warning', pointer: '/tasks/a/retries', message: expect.stringContaining("Task 'a' uses exponential backoff and jitter") })])
+  })
+
+  test('schedule params become the defaults of manual runs too (warning)', async () => {
+    const p = await pipelineFromYaml(specText('p', { a: 'inputs: { d: "${{ params.d }}" }' }, `params:\n  d: { type: string, default: x }\n${schedule('0 3 * * *', '  params: { d: y }\n')}`))
+    expect(summary(databricksTarget.check!(p, {}))).toEqual(['warning /schedule/params'])
+  })
+})
+
+describe('Argo', () => {
+  test('more than 200 tasks is an error', async () => {
+    const tasks = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`t${i}`, '']))
+    const p = await pipelineFromYaml(specText('p', tasks))
+    expect(summary(argoTarget.check!(p, { image: 'x' }))).toEqual(['error /tasks'])
+  })
+
+  test("a seconds field and Quartz-only 'L'/'#' are errors; queue and catchup all are warnings", async () => {
+    const sixFields = await pipelineFromYaml(specText('p', { a: '' }, schedule('0 0 3 * * *')))
+    expect(summary(argoTarget.check!(sixFields, { image: 'x' }))).toEqual(['error /schedule/cron'])
+    const lastFriday = await pipelineFromYaml(specText('p', { a: '' }, schedule('0 3 * * 5L', '  overlap: queue\n  catchup: all\n')))
+    expect(summary(argoTarget.check!(lastFriday, { image: 'x' }))).toEqual(['error /schedule/cron', 'warning /schedule/overlap', 'warning /schedule/catchup'])
+  })
+
+  test('jitter is a warning', async () => {
+    const p = await pipelineFromYaml(specText('p', { a: 'retries: 2' }))
+    expect(argoTarget.check!(p, { image: 'x' })).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringContaining('jitter') })])
+  })
+})
+
+describe('outputs must be reachable from every task', () => {
+  const spec = (io: string) => specText('p', { a: `io: ${io}`, b: 'inputs: { x: "${{ tasks.a.output }}" }' }, `io:\n  mem: { type: memory }\n  disk: { type: fs }\n`)
+
+  test('memory outputs cannot cross processes (error); fs outputs need a shared volume (warning)', async () => {
+    expect(summary(argoTarget.check!(await pipelineFromYaml(spec('mem')), { image: 'x' }))).toEqual(['error /tasks/a/io'])
+    expect(summary(databricksTarget.check!(await pipelineFromYaml(spec('disk')), {}))).toEqual(['warning /tasks/a/io'])
+  })
+
+  test('a storage URI on the target moves outputs there, so neither is reported', async () => {
+    expect(argoTarget.check!(await pipelineFromYaml(spec('mem')), { image: 'x', storage: 'gs://b/w' })).toEqual([])
+  })
+})

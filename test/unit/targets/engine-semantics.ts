@@ -1,0 +1,126 @@
+/**
+ * Small interpreters of the engines' documented semantics, to check generated definitions:
+ * - Argo (docs/enhanced-depends-logic.md): a DAG task's `depends` is evaluated once every task it
+ *   names has finished; true runs the task, false makes it `Omitted`. Results: Succeeded, Failed,
+ *   Errored, Skipped (own `when`), Omitted; operators `&&`, `||`, `!`, parentheses.
+ * - Databricks (docs.databricks.com/jobs/run-if): `run_if` is evaluated after all `depends_on`
+ *   tasks finish; unmet ALL_SUCCESS / AT_LEAST_ONE_SUCCESS / NONE_FAILED → "Upstream failed", unmet
+ *   AT_LEAST_ONE_FAILED / ALL_FAILED → "Excluded" (skipped, treated as successful); all
+ *   dependencies excluded → excluded; NONE_FAILED also needs one dependency that was executed.
+ */
+
+export type ArgoPhase = 'Succeeded' | 'Failed' | 'Omitted'
+
+/** Evaluates an Argo `depends` expression against finished task phases. */
+export function evaluateDepends(expression: string, phases: ReadonlyMap<string, ArgoPhase>): boolean {
+  const tokens = expression.match(/\(|\)|&&|\|\||!|[A-Za-z0-9][-A-Za-z0-9]*(?:\.[A-Za-z]+)?/g) ?? []
+  let at = 0
+  const peek = () => tokens[at]
+  const next = () => tokens[at++]
+  const primary = (): boolean => {
+    const t = next()
+    if (t === '!') return !primary()
+    if (t === '(') {
+      const v = disjunction()
+      if (next() !== ')') throw new Error(`unbalanced parentheses in '${expression}'`)
+      return v
+    }
+    if (t === undefined) throw new Error(`unexpected end of '${expression}'`)
+    const [name, result] = t.split('.') as [string, string | undefined]
+    const phase = phases.get(name)
+    if (phase === undefined) throw new Error(`'${expression}' names '${name}', which has not finished`)
+    if (result === undefined) return phase === 'Succeeded' // bare name: Succeeded, Skipped or Daemoned
+    if (!['Succeeded', 'Failed', 'Errored', 'Skipped', 'Omitted', 'Daemoned'].includes(result)) throw new Error(`unknown result '${result}'`)
+    return phase === result
+  }
+  const conjunction = (): boolean => {
+    let v = primary()
+    while (peek() === '&&') {
+      next()
+      v = primary() && v
+    }
+    return v
+  }
+  const disjunction = (): boolean => {
+    let v = conjunction()
+    while (peek() === '||') {
+      next()
+      v = conjunction() || v
+    }
+    return v
+  }
+  const value = disjunction()
+  if (at !== tokens.length) throw new Error(`trailing tokens in '${expression}'`)
+  return value
+}
+
+/** The task names an Argo `depends` expression mentions. */
+export function namesIn(expression: string): string[] {
+  return [...expression.matchAll(/([A-Za-z0-9][-A-Za-z0-9]*)\.[A-Za-z]+/g)].map((m) => m[1]!)
+}
+
+export interface ArgoDagTask {
+  readonly name: string
+  readonly depends?: string
+}
+
+/** Runs a DAG the way Argo does; `fails` are the tasks whose container exits non-zero when run. */
+export function simulateArgo(tasks: readonly ArgoDagTask[], fails: ReadonlySet<string>): Map<string, ArgoPhase> {
+  const phases = new Map<string, ArgoPhase>()
+  const pending = [...tasks]
+  while (pending.length > 0) {
+    const index = pending.findIndex((t) => t.depends === undefined || namesIn(t.depends).every((n) => phases.has(n)))
+    if (index === -1) throw new Error('the DAG is stuck: a depends expression names a task that never finishes')
+    const [task] = pending.splice(index, 1) as [ArgoDagTask]
+    const runs = task.depends === undefined || evaluateDepends(task.depends, phases)
+    phases.set(task.name, runs ? (fails.has(task.name) ? 'Failed' : 'Succeeded') : 'Omitted')
+  }
+  return phases
+}
+
+export type DatabricksState = 'SUCCESS' | 'FAILED' | 'UPSTREAM_FAILED' | 'EXCLUDED'
+
+export interface DatabricksTask {
+  readonly task_key: string
+  readonly depends_on?: readonly { readonly task_key: string }[]
+  readonly run_if?: string
+}
+
+/** Runs a job the way Databricks documents `run_if`. */
+export function simulateDatabricks(tasks: readonly DatabricksTask[], fails: ReadonlySet<string>): Map<string, DatabricksState> {
+  const states = new Map<string, DatabricksState>()
+  const pending = [...tasks]
+  while (pending.length > 0) {
+    const index = pending.findIndex((t) => (t.depends_on ?? []).every((d) => states.has(d.task_key)))
+    if (index === -1) throw new Error('the job is stuck')
+    const [task] = pending.splice(index, 1) as [DatabricksTask]
+    const deps = (task.depends_on ?? []).map((d) => states.get(d.task_key)!)
+    states.set(task.task_key, decideDatabricks(task, deps, fails))
+  }
+  return states
+}
+
+function decideDatabricks(task: DatabricksTask, deps: readonly DatabricksState[], fails: ReadonlySet<string>): DatabricksState {
+  const ran = (): DatabricksState => (fails.has(task.task_key) ? 'FAILED' : 'SUCCESS')
+  if (deps.length === 0) return ran()
+  if (deps.every((d) => d === 'EXCLUDED')) return 'EXCLUDED'
+  const success = deps.filter((d) => d === 'SUCCESS' || d === 'EXCLUDED').length // excluded is treated as successful
+  const failed = deps.filter((d) => d === 'FAILED').length
+  const met = (condition: boolean, unmet: DatabricksState): DatabricksState => (condition ? ran() : unmet)
+  switch (task.run_if ?? 'ALL_SUCCESS') {
+    case 'ALL_SUCCESS':
+      return met(success === deps.length, 'UPSTREAM_FAILED')
+    case 'AT_LEAST_ONE_SUCCESS':
+      return met(success > 0, 'UPSTREAM_FAILED')
+    case 'NONE_FAILED':
+      return met(failed === 0 && success > 0, 'UPSTREAM_FAILED')
+    case 'ALL_DONE':
+      return ran()
+    case 'AT_LEAST_ONE_FAILED':
+      return met(failed > 0, 'EXCLUDED')
+    case 'ALL_FAILED':
+      return met(failed === deps.length, 'EXCLUDED')
+    default:
+      throw new Error(`unknown run_if '${task.run_if}'`)
+  }
+}
