@@ -15,8 +15,14 @@ let databricksSchema: ValidateFunction
 let argoSchema: ValidateFunction
 
 beforeAll(async () => {
-  const { default: Ajv } = await import('ajv')
-  const { default: Ajv2020 } = await import('ajv/dist/2020.js')
+  // CommonJS interop: the class is `default` or `default.default` depending on the loader.
+  type AjvClass = new (options: import('ajv').Options) => { compile: (schema: object) => ValidateFunction }
+  const classOf = (mod: { default: unknown }): AjvClass => {
+    const exported = mod.default as { default?: AjvClass } & AjvClass
+    return exported.default ?? exported
+  }
+  const Ajv = classOf(await import('ajv'))
+  const Ajv2020 = classOf(await import('ajv/dist/2020.js'))
   databricksSchema = new Ajv({ strict: false, allErrors: true }).compile(readSchema('databricks-bundle.schema.json'))
   argoSchema = new Ajv2020({ strict: false, allErrors: true }).compile(readSchema('argo-workflows.schema.json'))
 }, 60_000)
