@@ -111,7 +111,7 @@ function checkModule(unit: CheckUnit, tasks: readonly Task[], paths: { types: st
     const result = own.columns !== undefined ? `types.TableResult<types.${own.columns}>` : `types.${own.output}`
     const handler = `typeof m${modules.indexOf(task.handler.modulePath)}[${JSON.stringify(task.handler.exportName)}]`
     const expected = `(inputs: Loose<types.${own.inputs}, In<${handler}>>, ctx: types.TaskContext<${JSON.stringify(task.id)}>) => ${result} | Promise<${result}>`
-    lines.set(out.length, task)
+    lines.set(out.join('\n').split('\n').length, task)
     out.push(`conforms<${expected}>(${JSON.stringify(task.id)}, null as unknown as ${handler});`)
   }
   return { text: out.join('\n') + '\n', lines }

@@ -197,7 +197,8 @@ export function flattenMessage(text: MessageText, skipTop: boolean): string {
     lines.push(typeof chain === 'string' ? chain : chain.messageText)
   const kept = skipTop && lines.length > 1 ? lines.slice(1) : lines
   const short = kept.length > 3 ? [kept[0]!, ...kept.slice(-2)] : kept
-  return short.map((l) => l.replace(/\s+/g, ' ').trim().replace(/[.:]$/, '')).join(': ') + '.'
+  const sentence = short.map((l) => l.replace(/\s+/g, ' ').trim().replace(/[.:]$/, '')).join(': ')
+  return /[?!]$/.test(sentence) ? sentence : `${sentence}.`
 }
 
 function flattenAll(text: MessageText): string {
