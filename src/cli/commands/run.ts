@@ -135,7 +135,8 @@ function parseConcurrency(value: string | undefined): number | undefined {
 /** Validates the spec; prints diagnostics as `spec validate` does and exits 2 when it is invalid. */
 async function loadPipeline(specPath: string): Promise<Pipeline> {
   const { pipeline, diagnostics } = await validateSpecFile(specPath, { plugins: builtinCatalog() })
-  if (diagnostics.length > 0) {
+  // Warnings are `spec validate`'s business; a run shows diagnostics only when it cannot start.
+  if (!pipeline) {
     const text = await readFile(specPath, 'utf8').catch(() => undefined)
     process.stderr.write(formatText([{ path: specPath, diagnostics, ...(text !== undefined && { text }) }], createPalette(shouldColor(process.stderr))))
   }

@@ -1,0 +1,223 @@
+/**
+ * `weir run` end to end: the built CLI (dist/, see `npm run check`) in a temp project, checked by exit
+ * codes, --json and the run store. Cancellation and kill -9 use real signals.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { spawn, spawnSync } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const BIN = resolve('bin/weir.js')
+let project: string
+
+/** Runs the CLI to completion. */
+function weir(args: string[], cwd = project) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** Starts the CLI and resolves once a stdout line matches. */
+function startUntil(args: string[], pattern: RegExp): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: project, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)))
+  return new Promise((res, rej) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      if (pattern.test(out)) res({ child, output: () => out, exited })
+    })
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
+    void exited.then((code) => rej(new Error(`exited ${code} before ${pattern}:\n${out}`)))
+  })
+}
+
+const HANDLERS = `
+import { appendFileSync } from 'node:fs'
+export const produce = () => ({ n: 21, at: Date.now() })
+export const double = (inputs) => inputs.x.n * 2
+export const fail = () => { throw new Error('this task always fails') }
+export async function slow(inputs, ctx) {
+  appendFileSync(inputs.trace, 'slow started\\n')
+  if (inputs.honour) {
+    await new Promise((resolve, reject) => {
+      const t = setTimeout(resolve, inputs.ms)
+      ctx.signal.addEventListener('abort', () => { clearTimeout(t); reject(new Error('stopped')) })
+    })
+  } else await new Promise((resolve) => setTimeout(resolve, inputs.ms))
+  return 'slept'
+}
+export const after = (inputs) => 'after ' + inputs.s
+`
+
+/** Polls for a file another process writes (no fixed sleeps: returns as soon as it exists). */
+async function waitForFile(path: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await stat(path).then(() => true, () => false)) return
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  throw new Error(`${path} never appeared`)
+}
+
+const spec = (name: string, tasks: string, params = '') => `apiVersion: weir/v1
+kind: Pipeline
+name: ${name}
+${params}tasks:
+${tasks}`
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), 'weir-e2e-run-'))
+  await writeFile(join(project, 'package.json'), '{"name":"e2e","type":"module"}')
+  await mkdir(join(project, 'handlers'))
+  await writeFile(join(project, 'handlers', 'h.ts'), HANDLERS)
+  await writeFile(
+    join(project, 'basic.yaml'),
+    spec('basic', `  produce:\n    handler: ./handlers/h.ts#produce\n  double:\n    handler: ./handlers/h.ts#double\n    inputs: { x: "\${{ tasks.produce.output }}" }\n    output: { type: integer }\n`),
+  )
+  await writeFile(
+    join(project, 'failing.yaml'),
+    spec('failing', `  produce:\n    handler: ./handlers/h.ts#produce\n  broken:\n    handler: ./handlers/h.ts#fail\n    retries: { max: 1, delay: 10ms }\n  downstream:\n    handler: ./handlers/h.ts#produce\n    needs: [broken]\n  alert:\n    handler: ./handlers/h.ts#produce\n    needs: [broken]\n    trigger: one_failed\n`),
+  )
+  const slowTasks = (honour: boolean) =>
+    `  first:\n    handler: ./handlers/h.ts#produce\n  slow:\n    handler: ./handlers/h.ts#slow\n    needs: [first]\n    inputs: { ms: "\${{ params.ms }}", honour: ${honour}, trace: "\${{ params.trace }}" }\n  last:\n    handler: ./handlers/h.ts#after\n    inputs: { s: "\${{ tasks.slow.output }}" }\n`
+  const slowParams = `params:\n  ms: { type: integer, default: 60000 }\n  trace: { type: string, default: trace.log }\n`
+  await writeFile(join(project, 'slow.yaml'), spec('slow', slowTasks(true), slowParams))
+  await writeFile(join(project, 'stubborn.yaml'), spec('stubborn', slowTasks(false), slowParams))
+  await writeFile(join(project, 'params.yaml'), spec('params', `  produce:\n    handler: ./handlers/h.ts#produce\n`, 'params:\n  n: { type: integer, minimum: 1, default: 1 }\n  mode: { enum: [fast, full], default: fast }\n  required_one: { type: string }\n'))
+})
+
+afterAll(async () => {
+  await rm(project, { recursive: true, force: true })
+})
+
+describe('weir run', () => {
+  test('runs a pipeline and prints exactly the DESIGN.md object with --json', () => {
+    const r = weir(['run', 'basic.yaml', '--json', '--state-dir', 'state'])
+    expect(r.code).toBe(0)
+    const out = JSON.parse(r.stdout) as Record<string, unknown>
+    expect(Object.keys(out).sort()).toEqual(['pipeline', 'runId', 'status', 'tasks'])
+    expect(out).toMatchObject({ pipeline: 'basic', status: 'succeeded', runId: expect.stringMatching(/^\d{8}-\d{6}-[0-9a-f]{6}$/) })
+    const tasks = out.tasks as Record<string, Record<string, unknown>>
+    expect(Object.keys(tasks)).toEqual(['produce', 'double'])
+    for (const t of Object.values(tasks)) expect(Object.keys(t).sort()).toEqual(['attempts', 'output', 'status'])
+    expect(tasks.double).toMatchObject({ status: 'succeeded', attempts: 1, output: expect.stringMatching(/^file:\/\//) })
+    return readFile(fileURLToPath(tasks.double!.output as string), 'utf8').then((text) => expect(JSON.parse(text)).toBe(42))
+  })
+
+  test('a failed task makes the run fail (exit 1); independent branches and failure handlers still run', () => {
+    const r = weir(['run', 'failing.yaml', '--json', '--state-dir', 'state'])
+    expect(r.code).toBe(1)
+    const out = JSON.parse(r.stdout) as { status: string; tasks: Record<string, Record<string, unknown>> }
+    expect(out.status).toBe('failed')
+    expect(out.tasks).toMatchObject({
+      produce: { status: 'succeeded' },
+      broken: { status: 'failed', attempts: 2, error: { code: 'HANDLER_ERROR', message: 'this task always fails', origin: 'user' } },
+      downstream: { status: 'skipped', attempts: 0 },
+      alert: { status: 'succeeded' },
+    })
+  })
+
+  test('plain output names each state change and ends with a summary pointing at the logs and the resume command', () => {
+    const r = weir(['run', 'failing.yaml', '--state-dir', 'state'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/↻ broken attempt 1 failed: this task always fails; retrying in/)
+    expect(r.stdout).toMatch(/✗ broken failed/)
+    expect(r.stdout).toMatch(/- downstream skipped \(upstream failed\)/)
+    expect(r.stdout).toMatch(/Logs: state\/runs\/[\w-]+\/logs/)
+    expect(r.stdout).toMatch(/Resume: weir run failing.yaml --resume [\w-]+/)
+  })
+
+  test('an invalid spec prints diagnostics like spec validate and exits 2', async () => {
+    await writeFile(join(project, 'bad.yaml'), spec('bad', `  a:\n    handler: ./handlers/h.ts#produce\n  b:\n    handler: ./handlers/h.ts#produce\n    needs: [aa]\n`))
+    const r = weir(['run', 'bad.yaml'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^bad\.yaml:\d+:\d+: error UNKNOWN_TASK: .*'aa'/m)
+    expect(r.stderr).toMatch(/\^+/)
+  })
+
+  test.each([
+    { args: ['--param', 'n=abc', '--param', 'required_one=x'], message: "Param 'n' must be an integer, not 'abc'" },
+    { args: ['--param', 'n=0', '--param', 'required_one=x'], message: "Param 'n' is invalid: value must be >= 1" },
+    { args: ['--param', 'mode=slow', '--param', 'required_one=x'], message: "Param 'mode' is invalid: value must be equal to one of the allowed values" },
+    { args: ['--param', 'nn=2', '--param', 'required_one=x'], message: "has no param 'nn'; did you mean 'n'?" },
+    { args: ['--param', 'n'], message: "--param 'n' is not of the form name=value" },
+    { args: [], message: "Param 'required_one' has no default; pass it with --param required_one=VALUE" },
+  ])('--param errors are one clear line and exit 2: $message', ({ args, message }) => {
+    const r = weir(['run', 'params.yaml', '--state-dir', 'state', ...args])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(message)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  test('usage errors exit 2', () => {
+    expect(weir(['run']).code).toBe(2)
+    expect(weir(['run', 'basic.yaml', '--concurrency', '0']).stderr).toContain('--concurrency must be a whole number of 1 or more')
+    expect(weir(['run', 'basic.yaml', '--executor', 'thread']).code).toBe(2)
+    expect(weir(['run', 'basic.yaml', '--resume', 'no-such-run', '--state-dir', 'state']).stderr).toContain("No run 'no-such-run'")
+  })
+
+  test('Ctrl-C cancels: running tasks are aborted, the rest recorded cancelled, exit 130', async () => {
+    const { child, exited, output } = await startUntil(['run', 'slow.yaml', '--state-dir', 'state-sigint'], /▶ slow started/)
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(output()).toMatch(/cancelling the run \(SIGINT\)/)
+    expect(output()).toMatch(/■ slow cancelled/)
+    expect(output()).toMatch(/Run [\w-]+ cancelled/)
+    const runs = JSON.parse(weir(['runs', '--json', '--state-dir', 'state-sigint']).stdout) as { status: string }[]
+    expect(runs).toMatchObject([{ status: 'cancelled' }])
+  })
+
+  test('a second Ctrl-C exits at once, even when a handler ignores its signal; the run then shows interrupted', async () => {
+    const { child, exited } = await startUntil(['run', 'stubborn.yaml', '--state-dir', 'state-twice'], /▶ slow started/)
+    child.kill('SIGINT')
+    await new Promise((r) => child.stderr!.once('data', r))
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    const runs = JSON.parse(weir(['runs', '--json', '--state-dir', 'state-twice']).stdout) as { status: string }[]
+    expect(runs).toMatchObject([{ status: 'interrupted' }])
+  })
+
+  test('resume after kill -9: reuses the exact outputs of tasks that succeeded, re-runs the rest', async () => {
+    const trace = join(project, 'kill-trace.log')
+    const { child, exited } = await startUntil(['run', 'slow.yaml', '--state-dir', 'state-kill', '--param', `trace=${trace}`], /▶ slow started/)
+    // The journal is group-committed (one write per event-loop turn): wait until the handler runs,
+    // by which time the records before it are on disk, then kill.
+    await waitForFile(trace)
+    child.kill('SIGKILL')
+    expect(await exited).toBe(null)
+    const [killed] = JSON.parse(weir(['runs', '--json', '--state-dir', 'state-kill']).stdout) as { runId: string; status: string }[]
+    expect(killed).toMatchObject({ status: 'interrupted' })
+    const shown = JSON.parse(weir(['runs', 'show', killed!.runId, '--json', '--state-dir', 'state-kill']).stdout) as { tasks: Record<string, { status: string; output?: { uri: string } }> }
+    expect(shown.tasks).toMatchObject({ first: { status: 'succeeded' }, slow: { status: 'interrupted' }, last: { status: 'pending' } })
+
+    const plan = weir(['run', 'slow.yaml', '--state-dir', 'state-kill', '--resume', killed!.runId, '--dry-run'])
+    expect(plan.code).toBe(0)
+    expect(plan.stdout).toMatch(/= first\s+reuse file:\/\//)
+    expect(plan.stdout).toMatch(/▶ slow\s+run \(interrupted\)/)
+
+    const r = weir(['run', 'slow.yaml', '--state-dir', 'state-kill', '--resume', killed!.runId, '--param', 'ms=1', '--json'])
+    expect(r.code).toBe(0)
+    const out = JSON.parse(r.stdout) as { tasks: Record<string, { status: string; attempts: number; output?: string }> }
+    expect(out.tasks.first).toEqual({ status: 'succeeded', attempts: 0, output: shown.tasks.first!.output!.uri })
+    expect(out.tasks.slow).toMatchObject({ status: 'succeeded', attempts: 1 })
+    expect(out.tasks.last).toMatchObject({ status: 'succeeded', attempts: 1 })
+    expect((await readFile(trace, 'utf8')).split('\n').filter(Boolean)).toEqual(['slow started', 'slow started'])
+  })
+})
+
+describe('the example pipelines', () => {
+  test.each(['daily_sales', 'regional_sales', 'nightly_export'])('pipelines/%s.yaml runs green out of the box', async (name) => {
+    const dir = await mkdtemp(join(tmpdir(), 'weir-e2e-examples-'))
+    try {
+      await cp(resolve('pipelines'), join(dir, 'pipelines'), { recursive: true })
+      const r = weir(['run', resolve('pipelines', `${name}.yaml`), '--json', '--state-dir', join(dir, '.weir')], dir)
+      expect(r.stderr).toBe('')
+      expect(r.code).toBe(0)
+      expect(JSON.parse(r.stdout)).toMatchObject({ pipeline: name, status: 'succeeded' })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

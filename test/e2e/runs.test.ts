@@ -1,0 +1,69 @@
+/** `weir runs` and `weir runs show` end to end, on a run store made by the built CLI. */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const BIN = resolve('bin/weir.js')
+let project: string
+
+function weir(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), 'weir-e2e-runs-'))
+  await writeFile(join(project, 'package.json'), '{"type":"module"}')
+  await mkdir(join(project, 'handlers'))
+  await writeFile(
+    join(project, 'handlers', 'h.ts'),
+    `export const hello = (_i, ctx) => { ctx.log.info('hello from the handler'); return 'hi' }\nexport const boom = (_i, ctx) => { ctx.log.warn('about to fail'); throw new Error('boom at attempt ' + ctx.attempt) }\n`,
+  )
+  await writeFile(
+    join(project, 'p.yaml'),
+    `apiVersion: weir/v1\nkind: Pipeline\nname: history\ntasks:\n  hello:\n    handler: ./handlers/h.ts#hello\n  boom:\n    handler: ./handlers/h.ts#boom\n    needs: [hello]\n    retries: { max: 1, delay: 1ms }\n`,
+  )
+  expect(weir(['run', 'p.yaml']).code).toBe(1)
+})
+
+afterAll(async () => {
+  await rm(project, { recursive: true, force: true })
+})
+
+describe('weir runs', () => {
+  test('--json lists runs as [{runId, pipeline, status, trigger, startedAt}]', () => {
+    const r = weir(['runs', '--json'])
+    expect(r.code).toBe(0)
+    const list = JSON.parse(r.stdout) as Record<string, unknown>[]
+    expect(list).toHaveLength(1)
+    expect(Object.keys(list[0]!).sort()).toEqual(['pipeline', 'runId', 'startedAt', 'status', 'trigger'])
+    expect(list[0]).toMatchObject({ pipeline: 'history', status: 'failed', trigger: 'manual' })
+    expect(new Date(list[0]!.startedAt as string).toISOString()).toBe(list[0]!.startedAt)
+  })
+
+  test('text lists one line per run', () => {
+    const r = weir(['runs'])
+    expect(r.stdout).toMatch(/^RUN ID\s+PIPELINE\s+STATUS\s+TRIGGER/)
+    expect(r.stdout).toMatch(/history\s+failed\s+manual/)
+  })
+
+  test('show prints every attempt with its error and the task logs', () => {
+    const [run] = JSON.parse(weir(['runs', '--json']).stdout) as { runId: string }[]
+    const r = weir(['runs', 'show', run!.runId])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/attempt 1 {2}failed .*: HANDLER_ERROR \(user\): boom at attempt 1/)
+    expect(r.stdout).toMatch(/attempt 2 {2}failed .*boom at attempt 2/)
+    expect(r.stdout).toMatch(/│ .*\[attempt 1\] INFO  hello from the handler/)
+    expect(r.stdout).toMatch(/│ .*\[attempt 2\] WARN  about to fail/)
+    const json = JSON.parse(weir(['runs', 'show', run!.runId, '--json']).stdout) as { tasks: Record<string, { attempts: unknown[] }> }
+    expect(json.tasks.boom!.attempts).toHaveLength(2)
+  })
+
+  test('an unknown run is a usage error', () => {
+    const r = weir(['runs', 'show', 'nope'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("no run 'nope'")
+  })
+})
