@@ -12,7 +12,7 @@ import type { GraphRun } from '../../codegen/graph/run-view.ts'
 import { renderMermaid } from '../../codegen/graph/render-mermaid.ts'
 import { fromStoredRun } from '../../codegen/graph/run-view.ts'
 
-const USAGE = `Usage: weir graph SPEC [--format mermaid|html] [--out FILE] [--run RUN_ID] [--state-dir DIR]
+const USAGE = `Usage: weir graph SPEC [--format mermaid|html] [--out FILE] [--run RUN_ID] [--state-dir DIR] [--direction LR|TB]
 
 Draws the pipeline's task graph.
   --format     mermaid (default: Mermaid flowchart text) or html (one self-contained page)
