@@ -1,0 +1,134 @@
+/**
+ * The built `weir schedule` for real: a per-second schedule on a tiny pipeline, the run history read
+ * back with `weir runs --json`, a scheduler killed with SIGKILL and restarted, and a second scheduler
+ * refused. Waits are on the daemon's own log lines, never on fixed sleeps.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { execFile, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+
+const WEIR = resolve('bin/weir.js')
+
+const SPEC = `apiVersion: weir/v1
+kind: Pipeline
+name: ticker
+params:
+  label: { type: string, default: manual }
+tasks:
+  tick:
+    handler: ./handlers.ts#tick
+    inputs: { label: "\${{ params.label }}" }
+schedule:
+  cron: "* * * * * *"
+  timezone: Europe/Berlin
+  overlap: allow
+  catchup: latest
+  params: { label: scheduled }
+`
+
+const HANDLERS = `export async function tick(inputs: { label: string }) { return inputs.label }\n`
+
+interface Ran {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+function weir(args: string[], cwd: string): Promise<Ran> {
+  return new Promise((done) => {
+    execFile(process.execPath, [WEIR, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
+  })
+}
+
+interface LogEvent {
+  readonly type: string
+  readonly scheduledAt?: string
+  readonly status?: string
+}
+
+/** A running daemon whose JSON log lines can be awaited. */
+class Daemon {
+  readonly child: ChildProcess
+  readonly events: LogEvent[] = []
+  readonly exited: Promise<number | null>
+  #waiters: (() => void)[] = []
+
+  constructor(cwd: string, stateDir: string) {
+    this.child = spawn(process.execPath, [WEIR, 'schedule', 'tick.yaml', '--json', '--state-dir', stateDir, '--grace', '10s'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    this.exited = new Promise((done) => this.child.on('exit', (code) => done(code)))
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      this.events.push(JSON.parse(line) as LogEvent)
+      for (const wake of this.#waiters.splice(0)) wake()
+    })
+  }
+
+  /** Resolves once `count` events of `type` have been logged. */
+  async waitFor(type: string, count: number): Promise<void> {
+    while (this.events.filter((e) => e.type === type).length < count) {
+      await new Promise<void>((wake) => this.#waiters.push(wake))
+    }
+  }
+
+  of(type: string): LogEvent[] {
+    return this.events.filter((e) => e.type === type)
+  }
+}
+
+describe('weir schedule (the daemon, for real)', () => {
+  let dir: string
+  let stateDir: string
+  const daemons: Daemon[] = []
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'weir-schedule-e2e-'))
+    stateDir = join(dir, 'state')
+    await writeFile(join(dir, 'package.json'), '{"name":"ticker","private":true,"type":"module"}\n')
+    await writeFile(join(dir, 'handlers.ts'), HANDLERS)
+    await writeFile(join(dir, 'tick.yaml'), SPEC)
+  })
+
+  afterAll(() => {
+    for (const daemon of daemons) if (daemon.child.exitCode === null) daemon.child.kill('SIGKILL')
+  })
+
+  test('fires every second, survives SIGKILL without firing twice, refuses a second scheduler, stops on SIGTERM', async () => {
+    const first = new Daemon(dir, stateDir)
+    daemons.push(first)
+    await first.waitFor('run:finish', 2)
+    first.child.kill('SIGKILL')
+    expect(await first.exited).toBe(null)
+
+    const second = new Daemon(dir, stateDir)
+    daemons.push(second)
+    await second.waitFor('run:finish', 2)
+    // While it runs, a third scheduler on the same state dir is refused.
+    const refused = await weir(['schedule', 'tick.yaml', '--state-dir', stateDir], dir)
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/Another 'weir schedule' \(pid \d+, started .*\) already uses this state dir/)
+    second.child.kill('SIGTERM')
+    expect(await second.exited).toBe(0)
+    expect(second.of('scheduler:stop')).toHaveLength(1)
+
+    const listed = await weir(['runs', '--json', '--state-dir', stateDir, '--limit', '1000'], dir)
+    expect(listed.code).toBe(0)
+    const runs = JSON.parse(listed.stdout) as { runId: string; pipeline: string; trigger: string }[]
+    expect(runs.length).toBeGreaterThanOrEqual(4)
+    expect(new Set(runs.map((r) => r.trigger))).toEqual(new Set(['schedule']))
+    const records = await Promise.all(
+      runs.map(async (r) => JSON.parse((await weir(['runs', 'show', r.runId, '--json', '--state-dir', stateDir], dir)).stdout) as { scheduledAt: string; params: Record<string, unknown> }),
+    )
+    const scheduled = records.map((r) => r.scheduledAt)
+    // Never twice: each fire time has at most one run, across the kill and the restart.
+    expect(new Set(scheduled).size).toBe(scheduled.length)
+    for (const at of scheduled) expect(at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/)
+    const fired = new Set([...first.of('fire:start'), ...second.of('fire:start')].map((e) => e.scheduledAt))
+    for (const at of scheduled) expect(fired.has(at)).toBe(true)
+    expect(new Set(records.map((r) => r.params.label))).toEqual(new Set(['scheduled']))
+  })
+})
