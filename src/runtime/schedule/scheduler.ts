@@ -166,9 +166,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     })()
   }
 
-  /** Fires missed in (after, through]: runs or drops them by the `catchup:` policy. */
-  async function catchUp(entry: Entry, after: number, through: number): Promise<void> {
-    const plan = planCatchup(entry.schedule, new Date(after), new Date(through))
+  /**
+   * Fires missed in (after, through]: runs or drops them by the `catchup:` policy (`dropAll`: drop
+   * them whatever the policy says, because a fire that is due now supersedes them).
+   */
+  async function catchUp(entry: Entry, after: number, through: number, dropAll = false): Promise<void> {
+    const schedule = dropAll ? { ...entry.schedule, catchup: 'none' as const } : entry.schedule
+    const plan = planCatchup(schedule, new Date(after), new Date(through))
     if (plan.missed === 0) return
     emit({
       type: 'catchup:plan', pipeline: entry.pipeline.name, policy: entry.schedule.catchup, missed: plan.missed, missedAtLeast: plan.missedAtLeast,
@@ -195,7 +199,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const seen = entry.seenThrough
       entry.seenThrough = due.at.getTime()
       await serialize(entry, async () => {
-        if (due.at.getTime() > next.at.getTime()) await catchUp(entry, seen, due.at.getTime() - 1)
+        if (due.at.getTime() === next.at.getTime()) return dispatch(entry, { fire: due, catchup: false })
+        // Woke late: the fires slept through are missed. `all` replays them up to and including the due
+        // one; under `latest` and `none` the due fire runs and the older ones are dropped.
+        if (entry.schedule.catchup === 'all') return catchUp(entry, seen, due.at.getTime())
+        await catchUp(entry, seen, due.at.getTime() - 1, true)
         await dispatch(entry, { fire: due, catchup: false })
       })
     }

@@ -205,13 +205,25 @@ describe('catch-up after downtime', () => {
     expect(h.runner.calls).toHaveLength(0)
   })
 
-  test('a machine that slept through fires wakes up and applies the catch-up policy to them', async () => {
-    const h = await startScheduler([await every15({ catchup: 'latest', overlap: 'allow' })])
+  test('a machine that slept through fires runs the fire due now and drops the older ones (latest)', async () => {
+    const h = await startScheduler([await every15({ catchup: 'latest', overlap: 'skip' })])
     await tick(h, '2027-03-27T13:05:00Z') // the 12:15 sleeper wakes 50 minutes late
-    // Missed: 12:15, 12:30, 12:45 (catch-up latest runs 12:45); 13:00 is due and runs as a normal fire.
-    expect(h.log.of('catchup:plan')).toMatchObject([{ missed: 3, dropped: 2, run: ['2027-03-27T12:45:00+00:00'] }])
-    expect(h.runner.calls.map((c) => [c.options.scheduledAt, h.log.of('fire:start').find((e) => e.scheduledAt === c.options.scheduledAt)?.catchup]))
-      .toEqual([['2027-03-27T12:45:00+00:00', true], ['2027-03-27T13:00:00+00:00', false]])
+    // Missed: 12:15, 12:30, 12:45; 13:00 is due now and runs as a normal fire.
+    expect(h.log.of('catchup:plan')).toMatchObject([{ policy: 'latest', missed: 3, dropped: 3, run: [] }])
+    expect(h.log.of('fire:start')).toMatchObject([{ scheduledAt: '2027-03-27T13:00:00+00:00', catchup: false }])
+  })
+
+  test('a machine that slept through fires replays them and the due one, in order (all)', async () => {
+    const h = await startScheduler([await every15({ catchup: 'all', overlap: 'skip' })])
+    await tick(h, '2027-03-27T12:50:00Z')
+    const expected = ['2027-03-27T12:15:00+00:00', '2027-03-27T12:30:00+00:00', '2027-03-27T12:45:00+00:00']
+    expect(h.log.of('catchup:plan')).toMatchObject([{ policy: 'all', missed: 3, dropped: 0, run: expected }])
+    for (let i = 1; i < expected.length; i++) {
+      const next = h.log.next('fire:start')
+      h.runner.active()[0]?.finish()
+      await next
+    }
+    expect(h.runner.calls.map((c) => c.options.scheduledAt)).toEqual(expected)
   })
 })
 
