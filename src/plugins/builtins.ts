@@ -9,10 +9,11 @@ import { gcsIo } from './io/gcs/index.ts'
 import { databricksTarget } from './targets/databricks/index.ts'
 import { argoTarget } from './targets/argo/index.ts'
 import { inprocessExecutor } from './executors/inprocess/index.ts'
+import { subprocessExecutor } from './executors/subprocess/index.ts'
 
 export const builtinIo = [fsIo, memoryIo, gcsIo] as const satisfies readonly IoPlugin<never>[]
 
 export const builtinTargets: readonly TargetPlugin<never>[] = [databricksTarget, argoTarget] as readonly TargetPlugin<never>[]
 
 /** Executors by their `--executor` name. The in-process one is the default of `weir run`. */
-export const builtinExecutors: readonly ExecutorPlugin<never>[] = [inprocessExecutor] as readonly ExecutorPlugin<never>[]
+export const builtinExecutors: readonly ExecutorPlugin<never>[] = [inprocessExecutor, subprocessExecutor] as readonly ExecutorPlugin<never>[]

@@ -1,0 +1,60 @@
+/**
+ * The `weir execute` contract (modelled on flytekit's `pyflyte-execute`): what one task process reads
+ * and writes, and what its exit code means. The subprocess executor and the generated Databricks
+ * and Argo jobs rely on it; docs/remote.md describes it for users.
+ *
+ * Under the task's output prefix (`--output-prefix`, or the folder its IoManager would use):
+ * - the output itself, written by the task's IoManager (`output.json`, `output.parquet`, …);
+ * - `outputs.json`: `{ output?: StoredRef, values }`, how downstream tasks find the output;
+ * - `values.json`: the task values the handler set;
+ * - `error.json` on failure: `{ code, message, stack?, origin, recoverable, timedOut?, attempt, timestamp }`.
+ */
+import type { ErrorInfo, StoredRef } from '../../types.ts'
+
+/** Exit codes of `weir execute`. Engines only see these, so they carry the retry decision. */
+export const EXECUTE_EXIT = {
+  ok: 0,
+  /** The handler failed (or the user's data was wrong) and a retry may help. */
+  userError: 1,
+  /** Bad arguments or an invalid spec: no retry can help. */
+  usage: 2,
+  /** A failure no retry can fix (NonRetryableError, invalid output, a non-retryable timeout). */
+  nonRecoverable: 3,
+  /** weir, a plugin or the machine failed; a retry may help. */
+  systemError: 4,
+  /** Stopped by SIGTERM (128 + 15); SIGINT gives 130. */
+  cancelled: 143,
+} as const
+
+export const OUTPUTS_DOCUMENT = 'outputs.json'
+export const VALUES_DOCUMENT = 'values.json'
+export const ERROR_DOCUMENT = 'error.json'
+
+/** `--inputs`: where the upstream outputs and values are (task id → …). */
+export interface InputsDocument {
+  readonly outputs: Readonly<Record<string, StoredRef>>
+  readonly values: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+}
+
+/** `outputs.json`: what a succeeded task produced. */
+export interface OutputsDocument {
+  readonly output?: StoredRef
+  readonly values: Readonly<Record<string, unknown>>
+  readonly attempt: number
+}
+
+/** `error.json`: why an attempt failed. */
+export interface ErrorDocument extends ErrorInfo {
+  readonly attempt: number
+  /** ISO 8601. */
+  readonly timestamp: string
+  readonly task: string
+  readonly runId: string
+}
+
+/** The exit code of a failed attempt. */
+export function exitCodeOf(error: ErrorInfo): number {
+  if (error.code === 'CANCELLED') return EXECUTE_EXIT.cancelled
+  if (!error.recoverable) return EXECUTE_EXIT.nonRecoverable
+  return error.origin === 'user' ? EXECUTE_EXIT.userError : EXECUTE_EXIT.systemError
+}

@@ -1,0 +1,167 @@
+/**
+ * The body of `weir execute`: run exactly one attempt of one task of one pipeline in this process,
+ * following the contract in contract.ts. It reads upstream outputs from `--inputs` or from the
+ * upstream tasks' `outputs.json` (found from the run id and the IoManagers), calls the shared attempt
+ * function, writes the output through the task's IoManager under the output prefix, then
+ * `outputs.json` + `values.json`, or `error.json`, and returns the exit code.
+ */
+import type { AttemptOutcome, AttemptRequest, ErrorInfo, Logger, PluginEnv, StoredRef } from '../../types.ts'
+import type { Pipeline, Task } from '../../../spec/model.ts'
+import { EXECUTE_EXIT, ERROR_DOCUMENT, OUTPUTS_DOCUMENT, VALUES_DOCUMENT, exitCodeOf } from './contract.ts'
+import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.ts'
+import { openDocuments } from './documents.ts'
+import type { DocumentStore } from './documents.ts'
+import { defaultOutputPrefix, normalizePrefix, upstreamPrefix } from './output-prefix.ts'
+
+export interface ExecuteTaskOptions {
+  readonly pipeline: Pipeline
+  readonly taskId: string
+  readonly runId: string
+  /** Typed and complete (defaults filled in, checked). */
+  readonly params: Readonly<Record<string, unknown>>
+  /** URI or path of an inputs.json (`InputsDocument`). */
+  readonly inputs?: string
+  /** URI or path under which the output and documents go. */
+  readonly outputPrefix?: string
+  /** 1-based; when absent, one more than the attempt of an `error.json` already at the prefix. */
+  readonly attempt?: number
+  readonly env: PluginEnv
+  /** Aborts the attempt (SIGTERM/SIGINT). */
+  readonly signal: AbortSignal
+  readonly run?: AttemptRequest['run']
+}
+
+export interface ExecuteTaskResult {
+  readonly exitCode: number
+  readonly outcome?: AttemptOutcome
+  /** One line for the user when the task did not succeed. */
+  readonly message?: string
+}
+
+/** Usage problems found before anything runs (exit 2). */
+export class ExecuteUsageError extends Error {
+  readonly code = 'EXECUTE_USAGE'
+}
+
+export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteTaskResult> {
+  const { pipeline, env } = options
+  const task = pipeline.tasks.get(options.taskId)
+  if (!task) throw new ExecuteUsageError(`Pipeline '${pipeline.name}' has no task '${options.taskId}'; its tasks are ${[...pipeline.tasks.keys()].map((t) => `'${t}'`).join(', ')}.`)
+  const explicit = options.outputPrefix === undefined ? undefined : normalizePrefix(options.outputPrefix, env.cwd)
+  const prefix = explicit ?? defaultOutputPrefix(pipeline, task, options.runId, env)
+  if (prefix === undefined)
+    throw new ExecuteUsageError(`Task '${task.id}' uses IoManager '${task.io}' (type '${pipeline.io[task.io]?.type}'), which has no fixed layout; pass --output-prefix.`)
+  const docs = await openDocuments(prefix, pipeline, env.cwd)
+
+  const previous = await docs.read<ErrorDocument>(ERROR_DOCUMENT)
+  const attempt = options.attempt ?? (previous ? previous.attempt + 1 : 1)
+  if (previous && !previous.recoverable && attempt > 1 && previous.attempt < attempt) {
+    const message = `Task '${task.id}' failed with a non-recoverable error in attempt ${previous.attempt} (${previous.code}: ${previous.message}); not trying again.`
+    return { exitCode: EXECUTE_EXIT.nonRecoverable, message }
+  }
+
+  const upstream = options.inputs !== undefined ? await readInputsDocument(options.inputs, pipeline, env.cwd) : await readUpstreamDocuments(pipeline, task, options.runId, explicit, env)
+  const controller = new AbortController()
+  const abort = (): void => controller.abort(options.signal.reason)
+  options.signal.addEventListener('abort', abort, { once: true })
+  const request: AttemptRequest = {
+    pipeline,
+    task,
+    runId: options.runId,
+    attempt,
+    params: options.params,
+    upstreamOutputs: upstream.outputs,
+    upstreamValues: upstream.values,
+    signal: controller.signal,
+    log: env.log,
+    run: options.run ?? { trigger: 'manual' },
+  }
+  try {
+    const outcome = await runWithTimeout(request, task, controller, prefix, env)
+    return await record(outcome, docs, request, options.signal)
+  } finally {
+    options.signal.removeEventListener('abort', abort)
+  }
+}
+
+/** Runs the attempt; gives up on time even if the handler ignores its signal. */
+async function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv): Promise<AttemptOutcome> {
+  const [{ runTaskAttempt }, { createIoManagers }, { builtinIo }] = await Promise.all([
+    import('../../../runtime/attempt.ts'),
+    import('../../../runtime/io-managers.ts'),
+    import('../../builtins.ts'),
+  ])
+  const ioManager = createIoManagers(request.pipeline, builtinIo, env)
+  const attempt = runTaskAttempt(request, { ioManager, outputPrefix: prefix })
+  if (task.timeoutMs === undefined) return attempt
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<AttemptOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      const error: ErrorInfo = {
+        code: 'TASK_TIMEOUT',
+        message: `Attempt ${request.attempt} of task '${task.id}' timed out after ${task.timeoutMs} ms; raise tasks.${task.id}.timeout or make the handler faster.`,
+        origin: 'user',
+        // A timeout that the policy does not retry is final: say so in the exit code.
+        recoverable: task.retry.retryOnTimeout,
+        timedOut: true,
+      }
+      controller.abort(Object.assign(new Error(error.message), { code: error.code }))
+      resolve({ status: 'failed', error, values: {} })
+    }, task.timeoutMs)
+  })
+  try {
+    return await Promise.race([attempt, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function record(outcome: AttemptOutcome, docs: DocumentStore, request: AttemptRequest, signal: AbortSignal): Promise<ExecuteTaskResult> {
+  if (outcome.status === 'succeeded') {
+    const outputs: OutputsDocument = { ...(outcome.output && { output: outcome.output }), values: outcome.values, attempt: request.attempt }
+    await docs.write(VALUES_DOCUMENT, outcome.values)
+    await docs.write(OUTPUTS_DOCUMENT, outputs)
+    return { exitCode: EXECUTE_EXIT.ok, outcome }
+  }
+  const error: ErrorInfo =
+    outcome.status === 'failed'
+      ? outcome.error
+      : { code: 'CANCELLED', message: `Attempt ${request.attempt} of task '${request.task.id}' was cancelled.`, origin: 'system', recoverable: true, ...outcome.error && { stack: outcome.error.stack } }
+  const document: ErrorDocument = { ...error, attempt: request.attempt, timestamp: new Date().toISOString(), task: request.task.id, runId: request.runId }
+  await docs.write(ERROR_DOCUMENT, document)
+  const sigint = (signal.reason as { signal?: string } | undefined)?.signal === 'SIGINT'
+  const exitCode = outcome.status === 'cancelled' ? (sigint ? 130 : EXECUTE_EXIT.cancelled) : exitCodeOf(error)
+  return { exitCode, outcome, message: `${error.code}: ${error.message}` }
+}
+
+async function readInputsDocument(location: string, pipeline: Pipeline, cwd: string): Promise<InputsDocument> {
+  const uri = normalizePrefix(location, cwd)
+  const slash = uri.lastIndexOf('/')
+  const docs = await openDocuments(uri.slice(0, slash), pipeline, cwd)
+  const doc = await docs.read<InputsDocument>(uri.slice(slash + 1))
+  if (!doc) throw new ExecuteUsageError(`--inputs '${location}' does not exist; pass the inputs.json written for this attempt.`)
+  return { outputs: doc.outputs ?? {}, values: doc.values ?? {} }
+}
+
+/** Each upstream task's `outputs.json`; an upstream that did not succeed has none and is left out. */
+async function readUpstreamDocuments(pipeline: Pipeline, task: Task, runId: string, explicit: string | undefined, env: PluginEnv): Promise<InputsDocument> {
+  const outputs: Record<string, StoredRef> = {}
+  const values: Record<string, Readonly<Record<string, unknown>>> = {}
+  for (const id of task.upstream) {
+    const upstream = pipeline.tasks.get(id)!
+    const prefix = upstreamPrefix(pipeline, task, upstream, runId, explicit, env)
+    if (prefix === undefined) continue
+    const doc = await (await openDocuments(prefix, pipeline, env.cwd)).read<OutputsDocument>(OUTPUTS_DOCUMENT)
+    if (!doc) continue
+    if (doc.output) outputs[id] = doc.output
+    values[id] = doc.values
+  }
+  return { outputs, values }
+}
+
+/** A logger that writes one line per message to stderr (engines capture it as the task log). */
+export function createStderrLogger(taskId: string): Logger {
+  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    process.stderr.write(`[${taskId}] ${level} ${message}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}\n`)
+  return { debug: () => {}, info: line('info'), warn: line('warn'), error: line('error') }
+}
