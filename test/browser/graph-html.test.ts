@@ -106,6 +106,9 @@ describe.skipIf(missing !== undefined)('the graph page in headless Chromium', ()
     expect(await page.locator('#graph svg').count()).toBe(1)
     expect(await page.locator('#graph svg g.node').count()).toBe(4)
     expect(await page.locator('#graph svg .edgePaths path').count()).toBe(5)
+    // A little wider than the box: shrunk to fit, with the button to see it at its natural size.
+    expect(await page.locator('#graph.fit').count()).toBe(1)
+    expect(await page.locator('#fit').innerText()).toBe('Actual size')
     expect(await nodeTexts(page)).toEqual({
       extract: 'extract / ../handlers/sales.ts#extract',
       summarize: 'summarize / ../handlers/sales.ts#summarize',
@@ -143,6 +146,29 @@ describe.skipIf(missing !== undefined)('the graph page in headless Chromium', ()
     expect(await page.locator('#task-summarize').innerText()).toContain("Cannot read properties of undefined (reading 'amount')")
     expect(await page.locator('.run-status').innerText()).toMatch(/failed/i)
     await page.screenshot({ path: join(ARTIFACTS, 'graph-daily_sales-failed-run.png'), fullPage: true })
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
+  test('keeps a large graph readable: natural size, scrolled to the first failed task, with a fit button', async () => {
+    let spec = 'apiVersion: weir/v1\nkind: Pipeline\nname: wide\ntasks:\n  t0: { handler: h.ts#t0 }\n'
+    for (let i = 1; i < 40; i++) spec += `  t${i}: { handler: h.ts#t${i}, inputs: { x: "\${{ tasks.t${i - 1}.output }}" } }\n`
+    const tasks = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`t${i}`, { status: i < 25 ? 'succeeded' : i === 25 ? 'failed' : 'skipped', attempts: i <= 25 ? 1 : 0 } as const]))
+    const { page, problems } = await open('wide', await pipelineFrom(spec), { run: { runId: 'r-wide', tasks } })
+    const fit = page.locator('#fit')
+    expect(await fit.isVisible()).toBe(true)
+    expect(await fit.innerText()).toBe('Fit to width')
+    const inView = () =>
+      page.$eval('#graph', (box) => {
+        const b = box.getBoundingClientRect()
+        const n = box.querySelector('g.node.st_failed')!.getBoundingClientRect()
+        return n.left >= b.left && n.right <= b.right && n.top >= b.top && n.bottom <= b.bottom
+      })
+    expect(await inView()).toBe(true)
+    await page.screenshot({ path: join(ARTIFACTS, 'graph-wide-failed-run.png') })
+    await fit.click()
+    expect(await page.locator('#graph.fit').count()).toBe(1)
+    expect(await fit.innerText()).toBe('Actual size')
     expect(problems).toEqual([])
     await page.close()
   })

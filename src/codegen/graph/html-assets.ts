@@ -28,8 +28,11 @@ ${chipRules}
 .edge-key{display:inline-block;width:28px;height:0;border-top:2px solid #333;vertical-align:middle;margin:0 4px 0 12px}
 .edge-key.dotted{border-top-style:dotted}
 .edge-key:first-child{margin-left:0}
-.graph{margin:16px 0;padding:12px;border:1px solid #e5e7eb;border-radius:8px;overflow:auto;min-height:80px}
-.graph svg{max-width:100%;height:auto}
+.graph{margin:8px 0 16px;padding:12px;border:1px solid #e5e7eb;border-radius:8px;overflow:auto;min-height:80px;max-height:80vh}
+.graph svg{max-width:none;height:auto}
+.graph.fit svg{max-width:100%}
+.toolbar{margin-top:12px;font-size:.85rem}
+.toolbar button{font:inherit;padding:2px 10px;border:1px solid #9ca3af;border-radius:6px;background:#f9fafb;cursor:pointer}
 .graph .error{color:#b91c1c;white-space:pre-wrap}
 .pending{color:#6b7280}
 table.tasks{border-collapse:collapse;width:100%;font-size:.9rem}
@@ -48,9 +51,10 @@ export const GRAPH_PAGE_SCRIPT = `
   try {
     var data = JSON.parse(document.getElementById('weir-data').textContent);
     mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'default', maxTextSize: 10000000, maxEdges: 100000,
-      flowchart: { htmlLabels: true, useMaxWidth: true, curve: 'basis', wrappingWidth: 400 } });
+      flowchart: { htmlLabels: true, useMaxWidth: false, curve: 'basis', wrappingWidth: 400 } });
     var result = await mermaid.render('weir-graph-svg', data.diagram);
     target.innerHTML = result.svg;
+    setUpFitButton(target);
     document.body.setAttribute('data-rendered', 'true');
   } catch (error) {
     var box = document.createElement('p');
@@ -61,4 +65,32 @@ export const GRAPH_PAGE_SCRIPT = `
     console.error(error);
   }
 })();
+
+// A graph up to twice as wide as the box is shrunk to fit; a larger one would be unreadable shrunk,
+// so it keeps its natural size in a scrolling box, scrolled to the first failed task (or the first
+// task). The button switches between the two.
+function setUpFitButton(target) {
+  var button = document.getElementById('fit');
+  var svg = target.querySelector('svg');
+  if (!button || !svg) return;
+  var naturalWidth = svg.getBoundingClientRect().width;
+  if (naturalWidth <= target.clientWidth) return;
+  var fit = naturalWidth <= 2 * target.clientWidth;
+  var show = function () {
+    target.classList.toggle('fit', fit);
+    button.textContent = fit ? 'Actual size' : 'Fit to width';
+    if (!fit) scrollToNode(target, target.querySelector('g.node.st_failed') || target.querySelector('g.node'));
+  };
+  button.hidden = false;
+  button.addEventListener('click', function () { fit = !fit; show(); });
+  show();
+}
+
+function scrollToNode(box, node) {
+  if (!node) return;
+  var b = box.getBoundingClientRect();
+  var n = node.getBoundingClientRect();
+  box.scrollLeft += n.left - b.left - (box.clientWidth - n.width) / 2;
+  box.scrollTop += n.top - b.top - (box.clientHeight - n.height) / 2;
+}
 `

@@ -42,6 +42,7 @@ ${pipeline.description ? `<p class="description">${escapeHtml(pipeline.descripti
 ${options.run ? runSummary(pipeline, options.run) : ''}${legend()}
 </header>
 <main>
+<p class="toolbar"><button type="button" id="fit" hidden>Fit to width</button></p>
 <div id="graph" class="graph" role="img" aria-label="Task graph of ${escapeHtml(pipeline.name)}"><p class="pending">Drawing the graph…</p></div>
 ${taskTable(pipeline, options.run)}
 </main>
@@ -56,7 +57,9 @@ ${taskTable(pipeline, options.run)}
 function runSummary(pipeline: Pipeline, run: GraphRun): string {
   const counts = new Map<NodeState, number>()
   for (const id of pipeline.order) counts.set(nodeStateOf(run, id), (counts.get(nodeStateOf(run, id)) ?? 0) + 1)
-  const tally = [...counts].map(([state, n]) => `<span class="chip st-${state}">${n} ${escapeHtml(STATE_STYLES[state].label)}</span>`).join(' ')
+  // In the legend's order (succeeded, failed, skipped, …), not in the order the tasks happen to come.
+  const present = (Object.keys(STATE_STYLES) as NodeState[]).flatMap((state) => (counts.has(state) ? [[state, counts.get(state)!] as const] : []))
+  const tally = present.map(([state, n]) => `<span class="chip st-${state}">${n} ${escapeHtml(STATE_STYLES[state].label)}</span>`).join(' ')
   const status = run.status ? ` <span class="run-status run-${escapeHtml(run.status)}">${escapeHtml(run.status)}</span>` : ''
   const started = run.startedAt ? ` · started ${escapeHtml(run.startedAt)}` : ''
   return `<p class="run">Run <code>${escapeHtml(run.runId)}</code>${status}${started}</p>\n<p class="tally">${tally}</p>\n`
