@@ -63,7 +63,9 @@ export function optionsFor(ts: ts, modulePath: string): { key: string; options: 
   })
   if (parsed === undefined) return { key: '', options: defaultOptions(ts) }
   const { incremental: _i, composite: _c, tsBuildInfoFile: _t, declaration: _d, declarationMap: _m, emitDeclarationOnly: _e, ...options } = parsed.options
-  return { key: config, options: { ...options, noEmit: true } }
+  // Implicit any and unused names are the project's own style rules (its tsc enforces them); they
+  // say nothing about the spec, and untyped handlers must pass --typecheck.
+  return { key: config, options: { ...options, noEmit: true, noImplicitAny: false, noUnusedLocals: false, noUnusedParameters: false } }
 }
 
 /** Virtual file names beside the spec, so `apache-arrow` and `@types/node` resolve as for the user's files. */
