@@ -75,6 +75,8 @@ export async function execute(args: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => controller.abort(Object.assign(new Error(`stopped by ${signal}`), { code: 'TASK_CANCELLED', signal }))
   process.once('SIGTERM', onSignal)
   process.once('SIGINT', onSignal)
+  // A handler awaiting something that holds no handle would let Node exit 0 mid-attempt: hold one.
+  const keepAlive = setInterval(() => {}, 2 ** 30)
   try {
     const result = await executeTask({
       pipeline,
@@ -98,6 +100,7 @@ export async function execute(args: string[]): Promise<number> {
     if (typeof code === 'string' && code.startsWith('IO_')) throw new CliError(`execute: ${(error as Error).message}`, EXECUTE_EXIT.systemError)
     throw error
   } finally {
+    clearInterval(keepAlive)
     process.off('SIGTERM', onSignal)
     process.off('SIGINT', onSignal)
   }
