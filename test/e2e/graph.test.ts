@@ -98,6 +98,15 @@ describe('weir graph', () => {
     expect(html.length).toBeGreaterThan(1_000_000) // Mermaid is inlined
   })
 
+  test("--run latest draws the newest run of the pipeline", async () => {
+    const ran = await weir(['graph', 'pipelines/shop.yaml', '--run', 'latest'], dir)
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain('class t_total st_failed')
+    const empty = await weir(['graph', 'pipelines/shop.yaml', '--run', 'latest', '--state-dir', 'nowhere'], dir)
+    expect(empty.code).toBe(2)
+    expect(empty.stderr).toContain("no runs of pipeline 'shop' in the run store")
+  })
+
   test('exits 2 with a clear message for an unknown run id', async () => {
     const ran = await weir(['graph', 'pipelines/shop.yaml', '--run', 'no-such-run'], dir)
     expect(ran.code).toBe(2)

@@ -17,7 +17,8 @@ const USAGE = `Usage: weir graph SPEC [--format mermaid|html] [--out FILE] [--ru
 Draws the pipeline's task graph.
   --format     mermaid (default: Mermaid flowchart text) or html (one self-contained page)
   --out        write to FILE instead of standard output (needed for html on a terminal)
-  --run        colour tasks by their status in this run, with attempts and duration
+  --run        colour tasks by their status in this run (or 'latest': the newest run of this
+               pipeline), with attempts and duration
   --state-dir  where the run store lives (default: .weir in the current folder)
   --direction  LR (default, left to right) or TB (top to bottom)
 Exit: 0 drawn, 2 usage error, invalid spec or unknown run.
@@ -85,8 +86,14 @@ async function writeOut(path: string, text: string): Promise<void> {
  * Reads one run from the run store under `stateDir`, refusing a run of another pipeline (its task
  * ids would not match the drawing).
  */
-async function loadGraphRun(stateDir: string, runId: string, pipelineName: string): Promise<GraphRun> {
-  const { loadRun } = await import('../../runtime/run-store/read-runs.ts')
+async function loadGraphRun(stateDir: string, runArg: string, pipelineName: string): Promise<GraphRun> {
+  const { listRuns, loadRun } = await import('../../runtime/run-store/read-runs.ts')
+  let runId = runArg
+  if (runArg === 'latest') {
+    const [newest] = await listRuns(stateDir, { pipeline: pipelineName, limit: 1 })
+    if (!newest) throw new CliError(`graph: no runs of pipeline '${pipelineName}' in the run store '${stateDir}'; run it first (weir run) or pass --state-dir.`)
+    runId = newest.runId
+  }
   const record = await loadRun(stateDir, runId)
   if (!record) throw new CliError(`graph: no run '${runId}' in the run store '${stateDir}'; 'weir runs' lists the runs (or pass --state-dir).`)
   if (record.pipeline !== pipelineName)
