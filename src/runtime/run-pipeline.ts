@@ -18,6 +18,7 @@ import { planResumeFromStore } from './plan-resume-from-store.ts'
 import { openRun } from './run-store/open-run.ts'
 import type { RunSummary, StoredTaskStatus } from './run-store/records.ts'
 import { createRunId } from './run-id.ts'
+import { formatIso } from './format-iso.ts'
 
 /** Most tasks running at once when the caller does not say. */
 export const DEFAULT_CONCURRENCY = 4
@@ -107,20 +108,19 @@ function safeListener<E>(listener: (event: E) => void, log: Logger): (event: E) 
 }
 
 function toTaskResults(order: readonly string[], tasks: readonly TaskOutcome[]): Record<string, TaskResult> {
+  // Plain assignments, not spreads: this runs once per task and shows in the 100k-task benchmark.
   const out: Record<string, TaskResult> = {}
   for (let i = 0; i < order.length; i++) {
     const t = tasks[i]!
-    out[order[i]!] = {
-      status: t.status ?? 'cancelled',
-      attempts: t.attempts,
-      ...(t.output && { output: t.output.uri }),
-      ...(t.error && { error: t.error }),
-      ...(t.skipReason && { skipReason: t.skipReason }),
-      ...(t.values && Object.keys(t.values).length > 0 && { values: t.values }),
-      ...(t.startedAt !== undefined && { startedAt: new Date(t.startedAt).toISOString() }),
-      ...(t.finishedAt !== undefined && { finishedAt: new Date(t.finishedAt).toISOString() }),
-      ...(t.startedAt !== undefined && t.finishedAt !== undefined && { durationMs: t.finishedAt - t.startedAt }),
-    }
+    const r: { -readonly [K in keyof TaskResult]: TaskResult[K] } = { status: t.status ?? 'cancelled', attempts: t.attempts }
+    if (t.output) r.output = t.output.uri
+    if (t.error) r.error = t.error
+    if (t.skipReason) r.skipReason = t.skipReason
+    if (t.values && Object.keys(t.values).length > 0) r.values = t.values
+    if (t.startedAt !== undefined) r.startedAt = formatIso(t.startedAt)
+    if (t.finishedAt !== undefined) r.finishedAt = formatIso(t.finishedAt)
+    if (t.startedAt !== undefined && t.finishedAt !== undefined) r.durationMs = t.finishedAt - t.startedAt
+    out[order[i]!] = r
   }
   return out
 }

@@ -23,8 +23,13 @@ export function indexPipeline(pipeline: Pipeline): TaskGraph {
   const rules: TriggerRule[] = []
   for (const id of ids) {
     const task = pipeline.tasks.get(id)!
-    upstream.push(task.upstream.map((u) => indexOf.get(u)!))
-    downstream.push((pipeline.downstream.get(id) ?? []).map((d) => indexOf.get(d)!))
+    const ups = new Array<number>(task.upstream.length)
+    for (let k = 0; k < ups.length; k++) ups[k] = indexOf.get(task.upstream[k]!)!
+    const downIds = pipeline.downstream.get(id) ?? []
+    const downs = new Array<number>(downIds.length)
+    for (let k = 0; k < downs.length; k++) downs[k] = indexOf.get(downIds[k]!)!
+    upstream.push(ups)
+    downstream.push(downs)
     rules.push(task.trigger)
   }
   return { ids, indexOf, upstream, downstream, rules }

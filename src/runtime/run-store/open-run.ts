@@ -45,7 +45,9 @@ export async function openRun(stateDir: string, header: RunHeader): Promise<RunW
     async finish(record, summary) {
       journal.append(JSON.stringify(record))
       await logs.flush()
-      await journal.close(true)
+      // No fsync: appended lines survive the process dying (kill -9) once written; a machine crash
+      // may lose the last batch, which leaves the run `interrupted`, never corrupt.
+      await journal.close(false)
       await writeAtomic(join(dir, 'summary.json'), JSON.stringify(summary))
     },
     get writeError() {

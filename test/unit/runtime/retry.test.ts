@@ -92,3 +92,11 @@ describe('retries in a run', () => {
     expect(result.tasks.a).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'NON_RETRYABLE' } })
   })
 })
+
+describe('formatIso', () => {
+  test('matches Date#toISOString', async () => {
+    const { formatIso } = await import('../../../src/runtime/format-iso.ts')
+    for (const ms of [0, 1, 999, 1000, 59_999, 60_000, 1_700_000_000_123, 1_700_000_059_999, 1_700_000_060_000, 1_700_000_000_000.5, -1])
+      expect(formatIso(ms)).toBe(new Date(ms).toISOString())
+  })
+})
