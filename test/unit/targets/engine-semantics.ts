@@ -64,16 +64,16 @@ export interface ArgoDagTask {
   readonly depends?: string
 }
 
-/** Runs a DAG the way Argo does; `fails` are the tasks whose container exits non-zero when run. */
-export function simulateArgo(tasks: readonly ArgoDagTask[], fails: ReadonlySet<string>): Map<string, ArgoPhase> {
+/** Runs a DAG the way Argo does; `fails` says whether a task's container exits non-zero when run. */
+export function simulateArgo<T extends ArgoDagTask>(tasks: readonly T[], fails: (task: T) => boolean): Map<string, ArgoPhase> {
   const phases = new Map<string, ArgoPhase>()
   const pending = [...tasks]
   while (pending.length > 0) {
     const index = pending.findIndex((t) => t.depends === undefined || namesIn(t.depends).every((n) => phases.has(n)))
     if (index === -1) throw new Error('the DAG is stuck: a depends expression names a task that never finishes')
-    const [task] = pending.splice(index, 1) as [ArgoDagTask]
+    const [task] = pending.splice(index, 1) as [T]
     const runs = task.depends === undefined || evaluateDepends(task.depends, phases)
-    phases.set(task.name, runs ? (fails.has(task.name) ? 'Failed' : 'Succeeded') : 'Omitted')
+    phases.set(task.name, runs ? (fails(task) ? 'Failed' : 'Succeeded') : 'Omitted')
   }
   return phases
 }
@@ -86,22 +86,22 @@ export interface DatabricksTask {
   readonly run_if?: string
 }
 
-/** Runs a job the way Databricks documents `run_if`. */
-export function simulateDatabricks(tasks: readonly DatabricksTask[], fails: ReadonlySet<string>): Map<string, DatabricksState> {
+/** Runs a job the way Databricks documents `run_if`; `fails` says whether a task that runs fails. */
+export function simulateDatabricks<T extends DatabricksTask>(tasks: readonly T[], fails: (task: T) => boolean): Map<string, DatabricksState> {
   const states = new Map<string, DatabricksState>()
   const pending = [...tasks]
   while (pending.length > 0) {
     const index = pending.findIndex((t) => (t.depends_on ?? []).every((d) => states.has(d.task_key)))
     if (index === -1) throw new Error('the job is stuck')
-    const [task] = pending.splice(index, 1) as [DatabricksTask]
+    const [task] = pending.splice(index, 1) as [T]
     const deps = (task.depends_on ?? []).map((d) => states.get(d.task_key)!)
     states.set(task.task_key, decideDatabricks(task, deps, fails))
   }
   return states
 }
 
-function decideDatabricks(task: DatabricksTask, deps: readonly DatabricksState[], fails: ReadonlySet<string>): DatabricksState {
-  const ran = (): DatabricksState => (fails.has(task.task_key) ? 'FAILED' : 'SUCCESS')
+function decideDatabricks<T extends DatabricksTask>(task: T, deps: readonly DatabricksState[], fails: (task: T) => boolean): DatabricksState {
+  const ran = (): DatabricksState => (fails(task) ? 'FAILED' : 'SUCCESS')
   if (deps.length === 0) return ran()
   if (deps.every((d) => d === 'EXCLUDED')) return 'EXCLUDED'
   const success = deps.filter((d) => d === 'SUCCESS' || d === 'EXCLUDED').length // excluded is treated as successful

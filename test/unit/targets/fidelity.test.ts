@@ -72,7 +72,8 @@ describe('Argo depends expressions agree with the truth table', () => {
     const doc = parse(file!.contents) as { spec: { templates: { name: string; dag?: { tasks: (ArgoDagTask & { arguments: { parameters: { value: string }[] } })[] } }[] } }
     const dag = doc.spec.templates.find((t) => t.dag)!.dag!.tasks
     const nameOf = new Map(dag.map((t) => [t.arguments.parameters[0]!.value, t.name]))
-    const phases = simulateArgo(dag, new Set(fails.map((id) => nameOf.get(id)!)))
+    const failing = new Set(fails.map((id) => nameOf.get(id)!))
+    const phases = simulateArgo(dag, (t) => failing.has(t.name))
     expect(decisionOf(phases.get('d') !== 'Omitted', phases.get('g') !== 'Omitted')).toBe(c.expect)
   })
 })
@@ -81,7 +82,7 @@ describe('Databricks run_if agrees with the truth table', () => {
   test.each(TRIGGER_TRUTH_TABLE)('$name', async (c) => {
     const { pipeline, fails } = await generated(c)
     const json = databricksTarget.generate(pipeline, {}).find((f) => f.path.endsWith('.json'))!
-    const states = simulateDatabricks((JSON.parse(json.contents) as { tasks: DatabricksTask[] }).tasks, new Set(fails))
+    const states = simulateDatabricks((JSON.parse(json.contents) as { tasks: DatabricksTask[] }).tasks, (t) => fails.includes(t.task_key))
     const ran = (s: string | undefined) => s === 'SUCCESS' || s === 'FAILED'
     expect(decisionOf(ran(states.get('d')), ran(states.get('g')))).toBe(c.expect)
   })
