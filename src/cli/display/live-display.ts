@@ -29,14 +29,14 @@ export function createLiveDisplay(out: NodeJS.WriteStream, board: TaskBoard, p: 
     dirty = false
     const lines = frame(Date.now())
     let text = drawn > 0 ? `\u001b[${drawn}A\r` : ''
-    for (const line of lines) text += `\u001b[2K${truncate(line, (out.columns ?? 100) - 1)}\n`
+    for (const line of lines) text += `\u001b[2K${truncate(line, (out.columns || 100) - 1)}\n`
     text += '\u001b[J'
     out.write(text)
     drawn = lines.length
   }
 
   function frame(now: number): string[] {
-    const maxRows = Math.max(5, (out.rows ?? 30) - 4)
+    const maxRows = Math.max(5, (out.rows || 30) - 4)
     const tasks = [...board.tasks.values()]
     const shown = tasks.length <= maxRows ? tasks : [...tasks].sort((a, b) => ORDER[a.status] - ORDER[b.status] || b.since - a.since).slice(0, maxRows)
     const c = board.counts()
