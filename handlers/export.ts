@@ -1,14 +1,15 @@
-// Handlers for pipelines/nightly_export.yaml.
-import type { HandlerContext } from 'weir'
+// Handlers for pipelines/nightly_export.yaml, typed with the generated handler types
+// (`weir codegen pipelines --out handlers/generated`; see docs/handlers.md).
+import type { Handlers } from './generated/nightly_export.ts'
 
-export async function fetchRates(_inputs: unknown, ctx: HandlerContext): Promise<Record<string, number>> {
+export const fetchRates: Handlers['fetch_rates'] = async (_inputs, ctx) => {
   // A transient failure on the first attempt: the task's retry policy takes care of it.
   if (ctx.attempt === 1) throw new Error('rates service answered 503 (simulated); will be retried')
   ctx.log.info(`fetched rates on attempt ${ctx.attempt}`)
   return { EUR: 1, USD: 1.08, GBP: 0.86 }
 }
 
-export async function convertPrices(inputs: { rates: Record<string, number>; currency: string }, ctx: HandlerContext) {
+export const convertPrices: Handlers['convert'] = async (inputs, ctx) => {
   const rate = inputs.rates[inputs.currency]
   if (rate === undefined) {
     // No retry can fix a missing currency: fail at once.
@@ -24,7 +25,7 @@ export async function convertPrices(inputs: { rates: Record<string, number>; cur
   return prices
 }
 
-export async function exportPrices(inputs: { prices: { sku: string; price: number }[]; count: number; fail: boolean }, ctx: HandlerContext) {
+export const exportPrices: Handlers['export'] = async (inputs, ctx) => {
   if (inputs.fail) throw new Error('export target refused the upload (fail_export=true)')
   // Long work should pass ctx.signal on, so a timeout or Ctrl-C stops it.
   await new Promise<void>((resolve, reject) => {
@@ -38,6 +39,6 @@ export async function exportPrices(inputs: { prices: { sku: string; price: numbe
   return { exported: inputs.count }
 }
 
-export async function cleanup(_inputs: unknown, ctx: HandlerContext): Promise<void> {
+export const cleanup: Handlers['cleanup'] = async (_inputs, ctx) => {
   ctx.log.info('removed temporary files')
 }
