@@ -137,7 +137,7 @@ export function ioManagerContract(make: () => Promise<ContractSubject>, options:
     })
 
     it('refuses a non-table value for a table output', async ({ io }) => {
-      await expect(io.write(keyFor(), [{ a: 1 }], ctxFor(salesDecl))).rejects.toMatchObject({ code: 'IO_UNSUPPORTED_VALUE' })
+      await expect(io.write(keyFor(), 'not a table', ctxFor(salesDecl))).rejects.toMatchObject({ code: 'IO_UNSUPPORTED_VALUE' })
     })
   })
 

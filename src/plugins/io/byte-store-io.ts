@@ -4,7 +4,7 @@
  */
 import type { IoContext, IoManager, OutputKey, StoredRef } from '../types.ts'
 import type { ByteStore } from './byte-store.ts'
-import { classifyValue } from './classify-value.ts'
+import { classifyValue, type ArrowTableLike } from './classify-value.ts'
 import { IoError } from './io-error.ts'
 import { joinUri, outputFileName } from './output-location.ts'
 import type { ParquetCompression } from './table/compression.ts'
@@ -43,9 +43,14 @@ export function createByteStoreIo(type: string, store: ByteStore, options: ByteS
           const { sizeBytes } = await put(uri, classified.value, 'application/octet-stream')
           return refOf(uri, 'bytes', sizeBytes, true)
         }
+        case 'rows':
         case 'table': {
           const { encodeTable } = await import('./table/parquet.ts')
-          const bytes = await encodeTable(classified.value, ctx.output, compression)
+          const table =
+            classified.kind === 'rows' && ctx.output.kind === 'table'
+              ? (await import('./table/rows-to-table.ts')).rowsToTable(classified.value, ctx.output.columns)
+              : classified.value
+          const bytes = await encodeTable(table as ArrowTableLike, ctx.output, compression)
           const uri = uriFor('parquet')
           const { sizeBytes } = await put(uri, bytes, 'application/vnd.apache.parquet')
           return refOf(uri, 'parquet', sizeBytes)

@@ -11,6 +11,8 @@ export type ClassifiedValue =
   | { readonly kind: 'bytes'; readonly value: Uint8Array }
   | { readonly kind: 'stream'; readonly value: Readable }
   | { readonly kind: 'table'; readonly value: ArrowTableLike }
+  /** Row objects for a declared table output; converted to Arrow by the declared columns. */
+  | { readonly kind: 'rows'; readonly value: readonly Record<string, unknown>[] }
 
 /** The parts of an Apache Arrow `Table` weir relies on (checked without importing arrow). */
 export interface ArrowTableLike {
@@ -26,6 +28,11 @@ export function isArrowTable(value: unknown): value is ArrowTableLike {
   return typeof v.numRows === 'number' && Array.isArray(v.batches) && Array.isArray(v.schema?.fields)
 }
 
+/** True for an array whose items are all plain objects (rows). */
+function isRowArray(value: unknown): value is Record<string, unknown>[] {
+  return Array.isArray(value) && value.every((row) => typeof row === 'object' && row !== null && Object.getPrototypeOf(row) === Object.prototype)
+}
+
 /** True for a Node.js Readable stream (or anything that pipes like one). */
 export function isReadableStream(value: unknown): value is Readable {
   if (typeof value !== 'object' || value === null) return false
@@ -36,10 +43,11 @@ export function isReadableStream(value: unknown): value is Readable {
 /** Sorts a value into one of the stored kinds, checking it against the task's declared output. */
 export function classifyValue(value: unknown, output: OutputDecl): ClassifiedValue {
   if (output.kind === 'table') {
+    if (isRowArray(value)) return { kind: 'rows', value }
     if (!isArrowTable(value))
       throw new IoError(
         'IO_UNSUPPORTED_VALUE',
-        `The task declares a table output but returned ${describe(value)}; return an Apache Arrow Table (e.g. tableFromArrays from 'apache-arrow').`,
+        `The task declares a table output but returned ${describe(value)}; return an Apache Arrow Table (e.g. tableFromArrays from 'apache-arrow') or an array of row objects.`,
       )
     return { kind: 'table', value }
   }
