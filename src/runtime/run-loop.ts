@@ -215,7 +215,8 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
 
     function collectOutputs(i: number): Record<string, StoredRef> {
       const out: Record<string, StoredRef> = {}
-      for (const u of graph.upstream[i]!) {
+      for (let k = graph.upStart[i]!; k < graph.upStart[i + 1]!; k++) {
+        const u = graph.upIndex[k]!
         const ref = tasks[u]!.output
         if (ref) out[graph.ids[u]!] = ref
       }
@@ -224,7 +225,8 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
 
     function collectValues(i: number): Record<string, Readonly<Record<string, unknown>>> {
       const out: Record<string, Readonly<Record<string, unknown>>> = {}
-      for (const u of graph.upstream[i]!) {
+      for (let k = graph.upStart[i]!; k < graph.upStart[i + 1]!; k++) {
+        const u = graph.upIndex[k]!
         const values = tasks[u]!.values
         if (values) out[graph.ids[u]!] = values
       }

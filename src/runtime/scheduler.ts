@@ -69,9 +69,9 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
   function finish(index: number, state: StateCode): void {
     states[index] = state
     finishedCount++
-    const down = graph.downstream[index]!
-    for (let k = 0; k < down.length; k++) {
-      const d = down[k]!
+    const { downStart, downIndex } = graph
+    for (let k = downStart[index]!, end = downStart[index + 1]!; k < end; k++) {
+      const d = downIndex[k]!
       if (states[d] !== STATE.pending) continue
       const left = remaining[d]! - 1
       remaining[d] = left
@@ -80,10 +80,12 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
   }
 
   function decide(index: number): void {
-    const up = graph.upstream[index]!
-    const counts: OutcomeCounts = { succeeded: 0, failed: 0, skipped: 0, excluded: 0, total: up.length }
-    for (let k = 0; k < up.length; k++) {
-      const s = states[up[k]!]
+    const { upStart, upIndex } = graph
+    const start = upStart[index]!
+    const end = upStart[index + 1]!
+    const counts: OutcomeCounts = { succeeded: 0, failed: 0, skipped: 0, excluded: 0, total: end - start }
+    for (let k = start; k < end; k++) {
+      const s = states[upIndex[k]!]
       if (s === STATE.succeeded) counts.succeeded++
       else if (s === STATE.failed || s === STATE.cancelled) counts.failed++
       else if (s === STATE.skipped) counts.skipped++
@@ -131,7 +133,7 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
           continue
         }
         let open = 0
-        for (const u of graph.upstream[i]!) if (!isFinished(states[u]!)) open++
+        for (let k = graph.upStart[i]!; k < graph.upStart[i + 1]!; k++) if (!isFinished(states[graph.upIndex[k]!]!)) open++
         remaining[i] = open
         if (open === 0) toDecide.push(i)
       }

@@ -1,6 +1,8 @@
 /**
  * The pipeline's DAG as integer-indexed arrays, built once per run. The scheduler's hot path works
- * on indices only: no map lookups or string keys per state change.
+ * on indices only: no map lookups or string keys per state change. Edges are kept in compressed
+ * sparse rows (one Int32Array of offsets and one of neighbours per direction), a few bytes per
+ * task and edge instead of two JS arrays per task: it matters at 100,000 tasks.
  */
 import type { Pipeline, TriggerRule } from '../spec/model.ts'
 
@@ -8,9 +10,40 @@ export interface TaskGraph {
   /** Task ids in topological order; a task's index is its position here. */
   readonly ids: readonly string[]
   readonly indexOf: ReadonlyMap<string, number>
-  readonly upstream: readonly (readonly number[])[]
-  readonly downstream: readonly (readonly number[])[]
+  /** Upstream tasks of task i: `upIndex[upStart[i] .. upStart[i+1])`. */
+  readonly upStart: Int32Array
+  readonly upIndex: Int32Array
+  /** Downstream tasks of task i: `downIndex[downStart[i] .. downStart[i+1])`. */
+  readonly downStart: Int32Array
+  readonly downIndex: Int32Array
   readonly rules: readonly TriggerRule[]
+}
+
+/** Builds a graph from each task's upstream indices (which must point to lower indices or any: order is the caller's). */
+export function createTaskGraph(ids: readonly string[], upstream: readonly (readonly number[])[], rules: readonly TriggerRule[]): TaskGraph {
+  const n = ids.length
+  const upStart = new Int32Array(n + 1)
+  let edges = 0
+  for (let i = 0; i < n; i++) {
+    upStart[i] = edges
+    edges += upstream[i]!.length
+  }
+  upStart[n] = edges
+  const upIndex = new Int32Array(edges)
+  const downCount = new Int32Array(n + 1)
+  for (let i = 0, e = 0; i < n; i++)
+    for (const u of upstream[i]!) {
+      upIndex[e++] = u
+      downCount[u]!++
+    }
+  const downStart = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) downStart[i + 1] = downStart[i]! + downCount[i]!
+  const fill = downStart.slice(0, n)
+  const downIndex = new Int32Array(edges)
+  for (let i = 0; i < n; i++) for (let e = upStart[i]!; e < upStart[i + 1]!; e++) downIndex[fill[upIndex[e]!]!++] = i
+  const indexOf = new Map<string, number>()
+  for (let i = 0; i < n; i++) indexOf.set(ids[i]!, i)
+  return { ids, indexOf, upStart, upIndex, downStart, downIndex, rules }
 }
 
 /** Indexes a pipeline's tasks in its topological order. */
@@ -19,18 +52,13 @@ export function indexPipeline(pipeline: Pipeline): TaskGraph {
   const indexOf = new Map<string, number>()
   for (let i = 0; i < ids.length; i++) indexOf.set(ids[i]!, i)
   const upstream: number[][] = []
-  const downstream: number[][] = []
   const rules: TriggerRule[] = []
   for (const id of ids) {
     const task = pipeline.tasks.get(id)!
     const ups = new Array<number>(task.upstream.length)
     for (let k = 0; k < ups.length; k++) ups[k] = indexOf.get(task.upstream[k]!)!
-    const downIds = pipeline.downstream.get(id) ?? []
-    const downs = new Array<number>(downIds.length)
-    for (let k = 0; k < downs.length; k++) downs[k] = indexOf.get(downIds[k]!)!
     upstream.push(ups)
-    downstream.push(downs)
     rules.push(task.trigger)
   }
-  return { ids, indexOf, upstream, downstream, rules }
+  return createTaskGraph(ids, upstream, rules)
 }

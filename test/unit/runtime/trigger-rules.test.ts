@@ -4,6 +4,7 @@ import type { TruthCase, UpstreamOutcome } from './trigger-table.ts'
 import { createScheduler } from '../../../src/runtime/scheduler.ts'
 import type { Completion } from '../../../src/runtime/scheduler.ts'
 import type { TaskGraph } from '../../../src/runtime/task-graph.ts'
+import { createTaskGraph } from '../../../src/runtime/task-graph.ts'
 import type { TriggerRule } from '../../../src/spec/model.ts'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
 import { fail, mapIo, pipelineFromYaml, scriptedExecutor, specText, tempDir } from './helpers.ts'
@@ -37,9 +38,7 @@ function gadgetGraph(c: TruthCase): { graph: TaskGraph; completions: Map<number,
   })
   const t = add('t', tUp, c.rule)
   completions.set(t, 'succeeded')
-  const downstream: number[][] = ids.map(() => [])
-  upstream.forEach((ups, i) => ups.forEach((u) => downstream[u]!.push(i)))
-  return { graph: { ids, indexOf: new Map(ids.map((id, i) => [id, i])), upstream, downstream, rules }, completions }
+  return { graph: createTaskGraph(ids, upstream, rules), completions }
 }
 
 const expectedStatus = (d: TruthCase['expect']) => (d === 'run' ? { status: 'succeeded' } : { status: 'skipped', skipReason: d === 'skip' ? 'upstream_failed' : 'excluded' })
