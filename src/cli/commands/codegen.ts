@@ -54,6 +54,7 @@ export async function codegen(args: string[]): Promise<number> {
   const outDir = values.out
   const pipelines = await validateAll(await findSpecFiles(positionals, 'codegen'))
   if (!pipelines) return EXIT.usage
+  if (!(await reportTargetProblems(pipelines, target))) return EXIT.usage
   const outputs = await planOutputs(pipelines, target, outDir)
   if (values.check) return checkOutputs(outputs, args)
   await writeOutputs(outputs)
@@ -76,6 +77,26 @@ async function validateAll(paths: readonly string[]): Promise<Pipeline[] | undef
     return undefined
   }
   return results.map((r) => r.pipeline!)
+}
+
+/**
+ * What the selected targets cannot express (TARGET_UNSUPPORTED): warnings are shown and generation
+ * goes on; an error (the meaning would change) stops it. Returns false when there is an error.
+ */
+async function reportTargetProblems(pipelines: readonly Pipeline[], target: string): Promise<boolean> {
+  if (target === TYPES_TARGET) return true
+  const { checkTargets } = await import('../../plugins/targets/check-targets.ts')
+  const reports: FileReport[] = []
+  for (const pipeline of pipelines) {
+    const diagnostics = await checkTargets(pipeline, builtinTargets, target)
+    if (diagnostics.length === 0) continue
+    const text = await readFile(pipeline.sourcePath, 'utf8').catch(() => undefined)
+    reports.push({ path: relative('.', pipeline.sourcePath), diagnostics, ...(text !== undefined && { text }) })
+  }
+  if (reports.length > 0) process.stderr.write(formatText(reports, createPalette(shouldColor(process.stderr))))
+  const failed = reports.some((r) => hasErrors(r.diagnostics))
+  if (failed) process.stderr.write(`weir: codegen: the ${target === ALL_TARGETS ? 'targets cannot' : `target '${target}' cannot`} express part of the spec (errors above); nothing was generated.\n`)
+  return !failed
 }
 
 async function planOutputs(pipelines: readonly Pipeline[], target: string, outDir: string): Promise<Output[]> {

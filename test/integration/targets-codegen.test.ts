@@ -1,0 +1,55 @@
+/**
+ * `weir codegen --target databricks|argo` with the built CLI: files land under --out, what a target
+ * cannot express is shown with its position, a warning lets generation go on, an error stops it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const BIN = resolve('bin/weir.js')
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'weir-target-codegen-'))
+})
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+function weir(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+describe('weir codegen for remote targets', () => {
+  test('writes the bundle, the API JSON and the launcher, and shows warnings with positions', async () => {
+    const out = join(dir, 'dbx')
+    const r = weir(['codegen', 'test/fixtures/targets/daily_sales.yaml', '--target', 'databricks', '--out', out])
+    expect(r.code, r.stderr).toBe(0)
+    expect((await readdir(out, { recursive: true })).sort()).toEqual(['databricks.yml', 'jobs', 'jobs/daily_sales.json', 'resources', 'resources/daily_sales.job.yml', 'weir_launcher.py'])
+    expect(r.stderr).toMatch(/daily_sales\.yaml:\d+:\d+: warning TARGET_UNSUPPORTED: Tasks 'extract', 'summarize', 'publish' and 'alert' use exponential backoff/)
+  })
+
+  test('writes the WorkflowTemplate and the CronWorkflow', async () => {
+    const out = join(dir, 'argo')
+    expect(weir(['codegen', 'test/fixtures/targets/daily_sales.yaml', '--target', 'argo', '--out', out]).code).toBe(0)
+    expect((await readdir(out)).sort()).toEqual(['daily_sales.cron-workflow.yaml', 'daily_sales.workflow-template.yaml'])
+  })
+
+  test('an error (a cron Quartz cannot express) stops generation and points at the cron', async () => {
+    // A project of its own in the temp dir: handlers must resolve inside the spec's project.
+    const project = join(dir, 'either-project')
+    await mkdir(project, { recursive: true })
+    await writeFile(join(project, 'package.json'), '{ "name": "either", "type": "module" }\n')
+    await writeFile(join(project, 'handlers.ts'), 'export const ok = () => 1\n')
+    const spec = join(project, 'either_day.yaml')
+    await writeFile(spec, 'apiVersion: weir/v1\nkind: Pipeline\nname: either_day\ntasks:\n  a:\n    handler: ./handlers.ts#ok\nschedule:\n  cron: "0 0 1 * 1"\ntargets:\n  databricks: {}\n')
+    const out = join(dir, 'either')
+    const r = weir(['codegen', spec, '--target', 'databricks', '--out', out])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(":8:9: error TARGET_UNSUPPORTED: Cron '0 0 1 * 1' restricts both day-of-month and day-of-week")
+    expect(r.stderr).toContain('nothing was generated')
+    await expect(readdir(out)).rejects.toThrow()
+  })
+})
