@@ -11,6 +11,8 @@ export type RawObject = Record<string, unknown>
 /** A reference found in a task's inputs. */
 export interface RefOccurrence {
   readonly taskId: string
+  /** The input (top-level key of `inputs`) the reference sits in. */
+  readonly input: string
   readonly pointer: string
   readonly ref: Reference
   /** Span of the `${{ … }}` within the string value. */
@@ -58,6 +60,7 @@ export function collectSpecView(data: unknown): SpecView {
   const needs: NeedOccurrence[] = []
   for (const [taskId, task] of tasks) {
     walkStrings(task.inputs, ['tasks', taskId, 'inputs'], (text, path) => {
+      if (!text.includes('${{')) return
       const pointer = toPointer(path)
       for (const match of findExpressions(text)) {
         const span = { start: match.start, end: match.end === -1 ? text.length : match.end }
@@ -67,7 +70,7 @@ export function collectSpecView(data: unknown): SpecView {
         }
         const parsed = parseExpression(match.expression)
         if (!parsed.ok) badExpressions.push({ pointer, span, message: parsed.message })
-        else refs.push({ taskId, pointer, ref: parsed.ref, span, whole: match.start === 0 && match.end === text.length })
+        else refs.push({ taskId, input: String(path[3]), pointer, ref: parsed.ref, span, whole: match.start === 0 && match.end === text.length })
       }
     })
     if (Array.isArray(task.needs))
@@ -78,9 +81,22 @@ export function collectSpecView(data: unknown): SpecView {
   return { data: root, tasks, params: new Set(Object.keys(isObject(root.params) ? root.params : {})), refs, badExpressions, needs }
 }
 
-/** Calls `visit` for every string inside a value (objects and arrays recursed), with its path. */
+/**
+ * Calls `visit` for every string inside a value (objects and arrays recursed), with its path.
+ * The path array is reused while walking: copy it if you keep it.
+ */
 export function walkStrings(value: unknown, path: (string | number)[], visit: (text: string, path: (string | number)[]) => void): void {
   if (typeof value === 'string') visit(value, path)
-  else if (Array.isArray(value)) value.forEach((item, i) => walkStrings(item, [...path, i], visit))
-  else if (isObject(value)) for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit)
+  else if (Array.isArray(value))
+    for (let i = 0; i < value.length; i++) {
+      path.push(i)
+      walkStrings(value[i], path, visit)
+      path.pop()
+    }
+  else if (isObject(value))
+    for (const key of Object.keys(value)) {
+      path.push(key)
+      walkStrings(value[key], path, visit)
+      path.pop()
+    }
 }

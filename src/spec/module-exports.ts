@@ -2,7 +2,7 @@
  * Lists a TypeScript/JavaScript module's export names by reading its text, without running it:
  * `spec validate` must never execute user code.
  */
-import { readFileSync, existsSync, statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 
 /** Extensions tried, in order, for a module path written without one. */
@@ -10,6 +10,15 @@ export const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', 
 
 /** Resolves `path` (absolute) to an existing module file, trying extensions and `index` files. */
 export function resolveModuleFile(path: string): string | undefined {
+  // The tasks of a folder of specs point at a few modules: probe the disk once per path.
+  if (resolved.has(path)) return resolved.get(path)
+  const file = probeModuleFile(path)
+  resolved.set(path, file)
+  return file
+}
+const resolved = new Map<string, string | undefined>()
+
+function probeModuleFile(path: string): string | undefined {
   if (isFile(path)) return path
   for (const ext of MODULE_EXTENSIONS) if (isFile(path + ext)) return path + ext
   // `./x.js` written for a `./x.ts` file, as TypeScript's nodenext resolution allows
@@ -23,7 +32,11 @@ export function resolveModuleFile(path: string): string | undefined {
 }
 
 function isFile(path: string): boolean {
-  return existsSync(path) && statSync(path).isFile()
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false
+  } catch {
+    return false // e.g. a NUL byte in the path, or a permission problem: not a usable module
+  }
 }
 
 export interface ModuleExports {
@@ -34,8 +47,25 @@ export interface ModuleExports {
   readonly open: boolean
 }
 
-/** Export names of a module file, following relative `export * from` re-exports. */
-export function readModuleExports(file: string, seen = new Set<string>()): ModuleExports {
+const cache = new Map<string, ModuleExports>()
+
+/**
+ * Export names of a module file, following relative `export * from` re-exports. Results are kept
+ * for the life of the process (a CLI run): many specs share the same handler modules.
+ */
+export function readModuleExports(file: string): ModuleExports {
+  let exports = cache.get(file)
+  if (exports === undefined) cache.set(file, (exports = scanModuleExports(file, new Set())))
+  return exports
+}
+
+/** Forgets what was read from disk (for long-lived processes that watch files). */
+export function clearModuleCache(): void {
+  cache.clear()
+  resolved.clear()
+}
+
+function scanModuleExports(file: string, seen: Set<string>): ModuleExports {
   const names = new Set<string>()
   const typeNames = new Set<string>()
   let open = false
@@ -64,7 +94,7 @@ export function readModuleExports(file: string, seen = new Set<string>()): Modul
       open = true
       continue
     }
-    const inner = readModuleExports(next, seen)
+    const inner = scanModuleExports(next, seen)
     for (const n of inner.names) if (n !== 'default') names.add(n)
     for (const n of inner.typeNames) typeNames.add(n)
     open ||= inner.open

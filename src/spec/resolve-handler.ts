@@ -16,6 +16,16 @@ export function resolveHandler(written: string, specPath: string): ResolvedHandl
   const hash = written.lastIndexOf('#')
   const modulePath = hash === -1 ? written : written.slice(0, hash)
   const exportName = hash === -1 ? 'default' : written.slice(hash + 1)
-  const absolute = resolve(dirname(specPath), modulePath)
-  return { modulePath, exportName, absolute, file: resolveModuleFile(absolute) }
+  const absolute = resolveFrom(dirname(specPath), modulePath)
+  const file = resolveModuleFile(absolute)
+  return { modulePath, exportName, absolute, ...(file !== undefined && { file }) }
 }
+
+/** path.resolve, remembered: fifty tasks naming one module resolve it once. */
+function resolveFrom(dir: string, modulePath: string): string {
+  const key = `${dir}\0${modulePath}`
+  let absolute = resolvedPaths.get(key)
+  if (absolute === undefined) resolvedPaths.set(key, (absolute = resolve(dir, modulePath)))
+  return absolute
+}
+const resolvedPaths = new Map<string, string>()

@@ -11,12 +11,16 @@ import { describeJsonValue, jsonTypeArticle } from './schema-problem.ts'
 import { closest, suggestFix, listChoices } from './did-you-mean.ts'
 import { toPointer } from './parse.ts'
 
-/** Keywords this checker understands; annotations are listed because they never fail. */
-const SUPPORTED = new Set([
-  'type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength',
-  'pattern', 'items', 'minItems', 'maxItems', 'properties', 'required', 'additionalProperties', 'minProperties',
-  'maxProperties', '$schema', '$id', '$comment', '$defs', 'title', 'description', 'default', 'examples', 'format',
-  'deprecated', 'readOnly', 'writeOnly',
+/**
+ * Standard keywords this checker does not implement: a schema using any of them goes to Ajv.
+ * Keywords that are neither implemented nor listed here are annotations (or unknown), which
+ * JSON Schema ignores, as Ajv does with `strict: false`.
+ */
+const NEEDS_AJV = new Set([
+  '$ref', '$dynamicRef', '$recursiveRef', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas',
+  'dependentRequired', 'dependencies', 'prefixItems', 'contains', 'minContains', 'maxContains', 'uniqueItems',
+  'unevaluatedItems', 'unevaluatedProperties', 'patternProperties', 'propertyNames', 'multipleOf', 'additionalItems',
+  'contentSchema', 'discriminator',
 ])
 
 /** Problems of `value` against `schema`, or undefined when the schema needs the full validator. */
@@ -31,7 +35,7 @@ function isSimple(schema: unknown): boolean {
   if (typeof schema === 'boolean') return true
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return false
   for (const [key, sub] of Object.entries(schema)) {
-    if (!SUPPORTED.has(key)) return false
+    if (NEEDS_AJV.has(key)) return false
     if (key === 'items' || key === 'additionalProperties') {
       if (!isSimple(sub)) return false
     } else if (key === 'properties') {

@@ -13,8 +13,9 @@ import { checkSpecBytes, parseSpecText, rangeOfFinding } from './parse.ts'
 import type { LineIndex } from './line-index.ts'
 import { checkShape } from './schema-check.ts'
 import { describeJsonValue } from './schema-problem.ts'
-import { collectSpecView } from './collect.ts'
-import type { PluginCatalog, Rule } from './rules/types.ts'
+import { collectSpecView, isObject } from './collect.ts'
+import { parseFast } from './fast-parse.ts'
+import type { PluginCatalog, Rule, RuleContext } from './rules/types.ts'
 import { referenceSyntax } from './rules/reference-syntax.ts'
 import { unknownRefs } from './rules/unknown-refs.ts'
 import { cycles } from './rules/cycles.ts'
@@ -57,6 +58,13 @@ export interface ValidateOptions {
   readonly checkHandlers?: boolean
   /** Handler modules must stay inside this folder. @default the nearest folder with a package.json */
   readonly projectRoot?: string
+  /** Build the resolved `Pipeline` of a valid spec; `spec validate` only needs the diagnostics. @default true */
+  readonly resolve?: boolean
+  /**
+   * Read the spec with the fast parser first and keep the careful, position-keeping parse for specs
+   * with problems. Only a clean verdict comes from the fast path. @default true
+   */
+  readonly fastPath?: boolean
 }
 
 export interface ValidateResult {
@@ -70,6 +78,17 @@ const EMPTY_CATALOG: PluginCatalog = { io: new Map(), targets: new Map() }
 /** Validates spec text; never throws for bad input. */
 export async function validateSpec(text: string, options: ValidateOptions): Promise<ValidateResult> {
   const sourcePath = resolve(options.path)
+  const context = {
+    sourcePath,
+    projectRoot: options.projectRoot ?? findProjectRoot(sourcePath),
+    plugins: options.plugins ?? EMPTY_CATALOG,
+    checkHandlers: options.checkHandlers ?? true,
+  }
+  if (options.fastPath !== false) {
+    const fast = parseFast(text)
+    if (fast !== undefined && isObject(fast.data) && (await checkData(fast.data, context)).length === 0)
+      return options.resolve === false ? { diagnostics: [] } : { pipeline: normalizeSpec(fast.data as unknown as PipelineSpec, sourcePath, text), diagnostics: [] }
+  }
   const parsed = parseSpecText(text)
   if (!parsed.ok) return { diagnostics: parseFailures(parsed.failures, parsed.text, parsed.lineCounter) }
   const spec = parsed.spec
@@ -79,21 +98,18 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
     const pos = spec.lineCounter.linePos(at)
     return { diagnostics: [{ severity: 'error', code: 'NOT_A_PIPELINE', message: notPipeline, pointer: '', line: pos.line, column: pos.col }] }
   }
-  const findings: Finding[] = checkShape(spec.data)
-  const projectRoot = options.projectRoot ?? findProjectRoot(sourcePath)
-  const view = collectSpecView(spec.data)
-  for (const rule of RULES)
-    await rule({
-      view,
-      sourcePath,
-      projectRoot,
-      plugins: options.plugins ?? EMPTY_CATALOG,
-      checkHandlers: options.checkHandlers ?? true,
-      report: (finding) => findings.push(finding),
-    })
+  const findings = await checkData(spec.data, context)
   const diagnostics = sortDiagnostics(findings.map((f) => toDiagnostic(spec, f)))
-  if (hasErrors(diagnostics)) return { diagnostics }
+  if (hasErrors(diagnostics) || options.resolve === false) return { diagnostics }
   return { pipeline: normalizeSpec(spec.data as PipelineSpec, sourcePath, text), diagnostics }
+}
+
+/** Shape and meaning checks of a document's data; findings carry pointers, not positions. */
+async function checkData(data: unknown, context: Omit<RuleContext, 'view' | 'report'>): Promise<Finding[]> {
+  const findings: Finding[] = checkShape(data)
+  const view = collectSpecView(data)
+  for (const rule of RULES) await rule({ ...context, view, report: (finding) => findings.push(finding) })
+  return findings
 }
 
 /** Reads and validates one spec file. */

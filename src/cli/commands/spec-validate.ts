@@ -37,7 +37,7 @@ export async function specValidate(args: string[]): Promise<number> {
   const catalog = builtinCatalog()
   let reports: FileReport[] = await Promise.all(
     files.map(async (path) => {
-      const { diagnostics } = await validateSpecFile(path, { plugins: catalog })
+      const { diagnostics } = await validateSpecFile(path, { plugins: catalog, resolve: false })
       const text = format === 'text' && diagnostics.length > 0 ? await readFile(path, 'utf8').catch(() => undefined) : undefined
       return { path, diagnostics, ...(text !== undefined && { text }) }
     }),

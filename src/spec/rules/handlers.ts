@@ -16,11 +16,12 @@ export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, r
     if (typeof task.handler !== 'string' || !HANDLER_FORM.test(task.handler)) continue
     const pointer = toPointer(['tasks', id, 'handler'])
     const resolved = resolveHandler(task.handler, sourcePath)
+    const inside = resolved.file !== undefined && isInsideCached(projectRoot, resolved.file)
     if (!resolved.file) {
       report({ code: 'HANDLER_NOT_FOUND', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' does not exist (looked for '${relative(projectRoot, resolved.absolute) || '.'}' with .ts/.js extensions); paths are relative to the spec file.` })
       continue
     }
-    if (!isInside(projectRoot, realpathSync(resolved.file))) {
+    if (!inside) {
       report({ code: 'HANDLER_OUTSIDE_PROJECT', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' resolves outside the project folder '${projectRoot}'; keep handlers inside the project.` })
       continue
     }
@@ -40,6 +41,23 @@ export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, r
       report({ code: 'HANDLER_EXPORT_MISSING', pointer, message: `Module '${resolved.modulePath}' has no export '${resolved.exportName}' for task '${id}'${suggestFix(resolved.exportName, names, 'its exports', 'it exports nothing; add `export async function ' + (resolved.exportName === 'default' ? 'handler' : resolved.exportName) + '(inputs, ctx) { … }`')}` })
     }
   }
+}
+
+/** Whether a handler file (followed through symlinks) is inside the project; kept, as the tasks of a folder of specs share a few modules. */
+const insideCache = new Map<string, boolean>()
+function isInsideCached(root: string, file: string): boolean {
+  const key = `${root}\0${file}`
+  let inside = insideCache.get(key)
+  if (inside === undefined) {
+    let real = file
+    try {
+      real = realpathSync(file)
+    } catch {
+      // vanished between the probe and now: judge the path as written
+    }
+    insideCache.set(key, (inside = isInside(root, real)))
+  }
+  return inside
 }
 
 export function isInside(root: string, path: string): boolean {

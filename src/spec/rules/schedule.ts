@@ -47,6 +47,14 @@ export function isKnownTimezone(name: string): boolean {
   }
 }
 
+// Imported on first use (specs without a schedule never pay for it), then kept: a dynamic
+// import per spec costs a module-loader round trip each time.
+let croner: Promise<typeof import('croner')> | undefined
+function loadCroner(): Promise<typeof import('croner')> {
+  croner ??= import('croner')
+  return croner
+}
+
 let zones: Set<string> | undefined
 function canonicalZones(): Set<string> {
   zones ??= new Set(Intl.supportedValuesOf('timeZone'))
@@ -59,7 +67,7 @@ export async function checkCron(cron: string): Promise<string | undefined> {
   const fields = trimmed.split(/\s+/)
   if (!NICKNAMES.has(trimmed) && fields.length !== 5 && fields.length !== 6)
     return `Cron '${cron}' has ${fields.length} field${fields.length === 1 ? '' : 's'}; write 5 fields ('minute hour day-of-month month day-of-week', e.g. '0 3 * * *') or 6 with seconds first.`
-  const { Cron } = await import('croner')
+  const { Cron } = await loadCroner()
   try {
     // Whether a pattern can fire does not depend on the timezone; leaving it out keeps ICU zone data unloaded.
     const job = new Cron(trimmed, { paused: true })

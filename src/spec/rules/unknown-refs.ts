@@ -2,13 +2,12 @@ import type { Rule } from './types.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { formatReference } from '../references.ts'
 import { isObject } from '../collect.ts'
-import { pointerSegments } from '../parse.ts'
 
 /** References and `needs` entries that name tasks, params or values that do not exist. */
 export const unknownRefs: Rule = ({ view, report }) => {
   const taskIds = [...view.tasks.keys()]
   for (const occ of view.refs) {
-    const input = pointerSegments(occ.pointer)[3] ?? ''
+    const input = occ.input
     const where = `input '${input}' of task '${occ.taskId}'`
     const { ref } = occ
     if (ref.kind === 'param') {

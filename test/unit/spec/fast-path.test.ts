@@ -1,0 +1,44 @@
+/** The fast parser only ever gives clean verdicts, and steps aside where the two parsers could differ. */
+import { describe, expect, test } from 'vitest'
+import { parseFast } from '../../../src/spec/fast-parse.ts'
+import { validateSpec } from '../../../src/spec/validate.ts'
+import { testCatalog } from './support.ts'
+
+const HEAD = 'apiVersion: weir/v1\nkind: Pipeline\nname: fast\n'
+
+describe('parseFast', () => {
+  test('reads plain specs, including cron strings full of asterisks', () => {
+    expect(parseFast(`${HEAD}schedule: { cron: "*/5 * * * *" }\n`)?.data).toMatchObject({ schedule: { cron: '*/5 * * * *' } })
+  })
+
+  test.each([
+    ['aliased collections', 'a: &x [1, 2]\nb: *x\n'],
+    ['__proto__ keys', '__proto__: { polluted: true }\n'],
+    ['duplicate keys', 'a: 1\na: 2\n'],
+    ['several documents', 'a: 1\n---\nb: 2\n'],
+    ['unknown tags', 'a: !custom 1\n'],
+    ['syntax errors', 'a: [1, 2\n'],
+    ['an empty file', ''],
+  ])('steps aside for %s', (_what, text) => {
+    expect(parseFast(text)).toBeUndefined()
+  })
+
+  test('aliased scalars are fine: they are plain values', () => {
+    expect(parseFast('a: &x hello\nb: *x\n')?.data).toEqual({ a: 'hello', b: 'hello' })
+  })
+})
+
+describe('validateSpec with and without the fast path', () => {
+  test.each([
+    ['a clean spec', `${HEAD}tasks:\n  a: { handler: ./h.ts }\n`],
+    ['a spec with a warning', `${HEAD}params: { p: { type: string } }\ntasks:\n  a: { handler: ./h.ts }\n`],
+    ['a spec with an error', `${HEAD}tasks:\n  a: { handler: ./h.ts, trigger: never }\n`],
+  ])('%s gets the same result both ways', async (_what, text) => {
+    const options = { path: '/nowhere/spec.yaml', plugins: testCatalog, checkHandlers: false }
+    const fast = await validateSpec(text, options)
+    const careful = await validateSpec(text, { ...options, fastPath: false })
+    expect(fast.diagnostics).toEqual(careful.diagnostics)
+    expect(fast.pipeline === undefined).toBe(careful.pipeline === undefined)
+    if (fast.pipeline) expect({ ...fast.pipeline, tasks: [...fast.pipeline.tasks] }).toEqual({ ...careful.pipeline!, tasks: [...careful.pipeline!.tasks] })
+  })
+})
