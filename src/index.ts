@@ -20,3 +20,8 @@ export type { TaskValues } from './runtime/task-values.ts'
 /** Reading the run store (`weir runs`). @experimental */
 export { listRuns, loadRun } from './runtime/run-store/read-runs.ts'
 export type { RunRecord, RunSummary, TaskRecord, AttemptRecord } from './runtime/run-store/records.ts'
+
+/** Generated handler types and checking handlers against them (see docs/handlers.md). @experimental */
+export { generateTypes } from './codegen/generate-types.ts'
+export type { GenerateTypesOptions } from './codegen/generate-types.ts'
+export { typecheckPipelines } from './codegen/typecheck.ts'

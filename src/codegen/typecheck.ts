@@ -191,7 +191,7 @@ type MessageText = string | import('typescript').DiagnosticMessageChain
  * middle of long chains repeats the types). `skipTop` drops the first line, which for a signature
  * mismatch only prints both function types in full.
  */
-export function flattenMessage(text: MessageText, skipTop: boolean): string {
+function flattenMessage(text: MessageText, skipTop: boolean): string {
   const lines: string[] = []
   for (let chain: MessageText | undefined = text; chain !== undefined; chain = typeof chain === 'string' ? undefined : chain.next?.[0])
     lines.push(typeof chain === 'string' ? chain : chain.messageText)

@@ -107,3 +107,17 @@ describe('weir spec validate --typecheck', () => {
     }
   })
 })
+
+describe('the example pipelines (what CI runs)', () => {
+  test('handlers/generated is up to date with pipelines/', async () => {
+    const ran = await weir(['codegen', 'pipelines', '--out', 'handlers/generated', '--check'], REPO)
+    expect(ran.stdout).toMatch(/generated files? up to date/)
+    expect(ran.code).toBe(0)
+  })
+
+  test('the example handlers type-check against their specs', async () => {
+    const ran = await weir(['spec', 'validate', 'pipelines', '--typecheck'], REPO)
+    expect(ran.stdout).toMatch(/^No problems/m)
+    expect(ran.code).toBe(0)
+  })
+})
