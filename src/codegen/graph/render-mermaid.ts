@@ -86,10 +86,15 @@ export function collapseEdges(pipeline: Pipeline): DrawnEdge[] {
     const task = pipeline.tasks.get(id)
     if (!task) continue
     const byFrom = new Map<string, Edge[]>()
-    for (const edge of task.edges) byFrom.set(edge.from, [...(byFrom.get(edge.from) ?? []), edge])
+    for (const edge of task.edges) {
+      const edges = byFrom.get(edge.from)
+      if (edges) edges.push(edge)
+      else byFrom.set(edge.from, [edge])
+    }
     for (const [from, edges] of byFrom) {
       const kind = edges.some((e) => e.kind !== 'needs') ? 'data' : 'needs'
-      drawn.push({ from, to: id, kind, values: valueNamesRead(task, from) })
+      const values = edges.some((e) => e.kind === 'value') ? valueNamesRead(task, from) : []
+      drawn.push({ from, to: id, kind, values })
     }
   }
   return drawn
@@ -131,7 +136,9 @@ function classLines(pipeline: Pipeline, run: GraphRun): string[] {
   const byState = new Map<NodeState, string[]>()
   for (const id of pipeline.order) {
     const state = nodeStateOf(run, id)
-    byState.set(state, [...(byState.get(state) ?? []), mermaidNodeId(id)])
+    const ids = byState.get(state)
+    if (ids) ids.push(mermaidNodeId(id))
+    else byState.set(state, [mermaidNodeId(id)])
   }
   const lines: string[] = []
   for (const [state, ids] of byState) {
