@@ -14,13 +14,15 @@ import type { GraphRun } from '../../src/codegen/graph/run-view.ts'
 import { HOSTILE_SPEC, pipelineFrom } from '../unit/graph/pipeline-from.ts'
 import { chromiumMissing, launchChromium } from './chromium.ts'
 
-// Screenshots are kept for people to look at (CI uploads them); test/artifacts/ is git-ignored.
+// Screenshots are kept for people to look at (CI can upload them). test/artifacts/ ignores itself
+// (a '*' .gitignore inside it), so nothing there is ever committed.
 const ARTIFACTS = resolve(process.env.WEIR_TEST_ARTIFACTS ?? 'test/artifacts')
 const missing = chromiumMissing()
 
-test.runIf(missing !== undefined && process.env.CI === 'true')('Chromium is installed for the browser tests', () => {
-  throw new Error(`${missing}; test/services/apt-packages.sh installs it.`)
-})
+if (missing !== undefined && process.env.CI === 'true')
+  test('Chromium is installed for the browser tests', () => {
+    throw new Error(`${missing}; test/services/apt-packages.sh installs it.`)
+  })
 if (missing !== undefined && process.env.CI !== 'true') console.warn(`skipping the graph page tests: ${missing}`)
 
 describe.skipIf(missing !== undefined)('the graph page in headless Chromium', () => {
@@ -33,6 +35,7 @@ describe.skipIf(missing !== undefined)('the graph page in headless Chromium', ()
     mermaidScript = await readFile(createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js'), 'utf8')
     browser = await launchChromium()
     await mkdir(ARTIFACTS, { recursive: true })
+    await writeFile(join(ARTIFACTS, '.gitignore'), '*\n')
   })
   afterAll(async () => {
     await browser?.close()
