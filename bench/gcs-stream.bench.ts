@@ -45,7 +45,12 @@ async function run(endpoint: string, bucket: string): Promise<void> {
   const io = gcsIo.create({ bucket, prefix: 'bench', endpoint, projectId: 'demo-test' }, { cwd: process.cwd(), stateDir: '.weir', log })
   const ctx = { signal: new AbortController().signal, log, output: { kind: 'any' } as const }
   let sampledPeak = 0
-  const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss)), 50)
+  let buffersPeak = 0 // JS heap + memory outside it held by Buffers: what the stream itself holds
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage()
+    sampledPeak = Math.max(sampledPeak, usage.rss)
+    buffersPeak = Math.max(buffersPeak, usage.heapUsed + usage.external)
+  }, 50)
   const startRss = process.memoryUsage().rss
   const upHash = createHash('sha256')
   const t0 = performance.now()
@@ -69,6 +74,7 @@ async function run(endpoint: string, bucket: string): Promise<void> {
     download: { seconds: ((t2 - t1) / 1000).toFixed(1), 'MiB/s': (TOTAL / 2 ** 20 / ((t2 - t1) / 1000)).toFixed(0) },
   })
   const peak = process.resourceUsage().maxRSS * 1024
+  console.log(`peak JS heap + external buffers during the streams: ${mib(buffersPeak)} MiB`)
   console.log(`sampled peak RSS: upload ${mib(uploadPeak)} MiB, download ${mib(sampledPeak)} MiB`)
   console.log(`RSS at start ${mib(startRss)} MiB, process peak (maxRSS) ${mib(peak)} MiB; goal < 200 MB — ${peak < 200e6 ? 'met' : 'NOT met'}`)
   console.log(`content check (sha256, ${received} bytes): ${same ? 'identical' : 'DIFFERENT'}`)
