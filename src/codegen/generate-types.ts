@@ -8,7 +8,7 @@ import type { ColumnType, Pipeline, Task } from '../spec/model.ts'
 import type { GeneratedFile } from '../plugins/types.ts'
 import { allocateTypeNames } from './type-names.ts'
 import type { TaskTypeNames, TypeNames } from './type-names.ts'
-import { declareSchema, jsDoc, prepareSchema } from './schema-to-ts.ts'
+import { declareSchema, formatTypeScript, jsDoc, prepareSchema } from './schema-to-ts.ts'
 import { bindingType, propertyName, usesOutputPaths } from './input-types.ts'
 import { CONTEXT_TYPES, PATH_TYPES, TABLE_TYPES } from './support-types.ts'
 
@@ -56,7 +56,7 @@ export async function generateTypes(pipeline: Pipeline, options: GenerateTypesOp
   sections.push(`// Support types\n\n${CONTEXT_TYPES}`)
   if (usesOutputPaths(pipeline)) sections.push(PATH_TYPES)
   if (hasTables) sections.push(TABLE_TYPES)
-  return { path: `${pipeline.name}.ts`, contents: sections.map((s) => s.trimEnd()).join('\n\n') + '\n' }
+  return { path: `${pipeline.name}.ts`, contents: await formatTypeScript(sections.map((s) => s.trimEnd()).join('\n\n') + '\n') }
 }
 
 function header(pipeline: Pipeline, specPath: string, hasTables: boolean): string {
