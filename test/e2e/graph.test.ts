@@ -129,6 +129,13 @@ describe('weir graph', () => {
     expect(ran.stderr).toContain("weir: graph: 'pipelines/bad.yaml' is not a valid spec")
   })
 
+  test('draws a spec whose handler module does not exist yet', async () => {
+    await writeFile(join(dir, 'pipelines/draft.yaml'), SPEC.replace('name: shop', 'name: draft').replace('../handlers.ts#load', '../not-written-yet.ts#load'))
+    const ran = await weir(['graph', 'pipelines/draft.yaml'], dir)
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain('../not-written-yet.ts#35;load')
+  })
+
   test.each([
     [['graph'], /Usage: weir graph SPEC/],
     [['graph', 'pipelines/shop.yaml', '--format', 'svg'], /--format must be 'mermaid', 'html', not 'svg'/],

@@ -59,7 +59,8 @@ export async function graph(args: string[]): Promise<number> {
 }
 
 async function loadPipeline(specPath: string): Promise<Pipeline> {
-  const { pipeline, diagnostics } = await validateSpecFile(specPath, { plugins: builtinCatalog() })
+  // Drawing needs no handler code, so a missing or unfinished handler module does not block it.
+  const { pipeline, diagnostics } = await validateSpecFile(specPath, { plugins: builtinCatalog(), checkHandlers: false })
   if (pipeline) return pipeline
   const text = await readFile(specPath, 'utf8').catch(() => undefined)
   process.stderr.write(formatText([{ path: specPath, diagnostics, ...(text !== undefined && { text }) }], createPalette(shouldColor(process.stderr))))
