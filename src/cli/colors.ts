@@ -1,4 +1,4 @@
-/** ANSI colours for a terminal; plain text when not a TTY, under NO_COLOR, or when CI pipes output. */
+/** ANSI colours for a terminal; plain text when not a TTY, under NO_COLOR, or when output is piped. */
 export interface Palette {
   red(s: string): string
   yellow(s: string): string
@@ -8,10 +8,14 @@ export interface Palette {
   green(s: string): string
 }
 
-export function shouldColor(stream: NodeJS.WriteStream): boolean {
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false
-  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true
-  return Boolean(stream.isTTY)
+/**
+ * Whether to colour a stream: never with a non-empty NO_COLOR (https://no-color.org), always with
+ * FORCE_COLOR (except `0` and `false`, as chalk reads it), otherwise only on a terminal.
+ */
+export function shouldColor(stream: { readonly isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false'
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb'
 }
 
 const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`

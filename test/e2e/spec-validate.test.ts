@@ -1,0 +1,159 @@
+/**
+ * `weir spec validate` through the built CLI (dist/ must be built: `npm run build`): exit codes,
+ * the three formats, colour rules, --strict, usage errors, and no stack traces for bad input.
+ */
+import { execFile } from 'node:child_process'
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+
+const REPO = resolve(import.meta.dirname, '../..')
+const WEIR = join(REPO, 'bin/weir.js')
+const FIXTURES = join(REPO, 'test/fixtures/pipelines')
+
+interface Ran {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+function weir(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Ran> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env }
+  if (!options.env || !('FORCE_COLOR' in options.env)) delete env.FORCE_COLOR
+  if (!options.env || !('NO_COLOR' in options.env)) delete env.NO_COLOR
+  return new Promise((done) => {
+    execFile(process.execPath, [WEIR, 'spec', 'validate', ...args], { cwd: options.cwd ?? dir, env }, (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
+  })
+}
+
+let dir: string
+
+beforeAll(async () => {
+  // A project of its own: fixtures and their handlers, and a package.json marking the project root.
+  dir = await mkdtemp(join(tmpdir(), 'weir-e2e-validate-'))
+  await writeFile(join(dir, 'package.json'), '{ "name": "e2e", "type": "module" }\n')
+  await cp(join(FIXTURES, 'handlers'), join(dir, 'handlers'), { recursive: true })
+  await mkdir(join(dir, 'specs'))
+  for (const file of ['full.yaml', 'minimal.yaml', 'minimal.json']) await cp(join(FIXTURES, 'valid', file), join(dir, 'specs', file))
+  await mkdir(join(dir, 'bad'))
+  for (const file of ['unknown-task-ref.yaml', 'warning-unused-param.yaml', 'json-unknown-task.json'])
+    await cp(join(FIXTURES, 'invalid', file), join(dir, 'bad', file))
+  await mkdir(join(dir, 'warn'))
+  await cp(join(FIXTURES, 'invalid', 'warning-unused-param.yaml'), join(dir, 'warn', 'unused.yaml'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('exit codes', () => {
+  test('0 for valid specs, with a summary', async () => {
+    const ran = await weir(['specs'])
+    expect(ran).toMatchObject({ code: 0, stderr: '' })
+    expect(ran.stdout).toBe('No problems (3 files checked).\n')
+  })
+
+  test('the repository examples validate clean', async () => {
+    const ran = await weir(['pipelines/'], { cwd: REPO })
+    expect(ran.stdout).toMatch(/^No problems \(\d+ files? checked\)\.\n$/)
+    expect(ran.code).toBe(0)
+  })
+
+  test('1 when any spec has an error', async () => {
+    expect((await weir(['specs', 'bad'])).code).toBe(1)
+  })
+
+  test('warnings alone pass, and fail under --strict', async () => {
+    const ran = await weir(['warn'])
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain('warning UNUSED_PARAM')
+    expect((await weir(['warn', '--strict'])).code).toBe(1)
+  })
+
+  test.each([
+    [[], /Usage: weir spec validate/],
+    [['--format', 'xml', 'specs'], /--format must be 'text', 'json', 'github', not 'xml'/],
+    [['--fromat', 'json', 'specs'], /'--fromat'.*weir spec validate --help/],
+    [['no/such/path'], /'no\/such\/path' does not exist/],
+  ])('2 for usage errors: %j', async (args, message) => {
+    const ran = await weir(args)
+    expect(ran.code).toBe(2)
+    expect(ran.stderr).toMatch(message)
+    expect(ran.stderr).not.toMatch(/\n\s+at /) // no stack trace
+  })
+
+  test('--help prints usage and exits 0', async () => {
+    const ran = await weir(['--help'])
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain('--format')
+  })
+})
+
+describe('formats', () => {
+  test('text: file:line:col, source line, caret, summary; plain when piped', async () => {
+    const ran = await weir(['bad/unknown-task-ref.yaml'])
+    expect(ran.stdout).toBe(
+      [
+        "bad/unknown-task-ref.yaml:10:15: error UNKNOWN_TASK: Input 'orders' of task 'summarize' refers to unknown task 'extrct'; did you mean 'extract'?",
+        '   |',
+        '10 |       orders: ${{ tasks.extrct.output }}',
+        '   |               ^^^^^^^^^^^^^^^^^^^^^^^^^^',
+        '1 error in 1 file (1 file checked)',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  test('text is coloured under FORCE_COLOR and plain under NO_COLOR', async () => {
+    expect((await weir(['bad/unknown-task-ref.yaml'], { env: { FORCE_COLOR: '1' } })).stdout).toContain('\u001b[31m')
+    expect((await weir(['bad/unknown-task-ref.yaml'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).not.toContain('\u001b[')
+  })
+
+  test('json: exactly {files:[{path,valid,diagnostics:[{severity,code,message,line,column,pointer}]}]}', async () => {
+    const ran = await weir(['bad', 'specs/minimal.yaml', '--format', 'json'])
+    expect(ran.code).toBe(1)
+    const out = JSON.parse(ran.stdout) as { files: { path: string; valid: boolean; diagnostics: Record<string, unknown>[] }[] }
+    expect(Object.keys(out)).toEqual(['files'])
+    expect(out.files.map((f) => [f.path, f.valid])).toEqual([
+      ['bad/json-unknown-task.json', false],
+      ['bad/unknown-task-ref.yaml', false],
+      ['bad/warning-unused-param.yaml', true],
+      ['specs/minimal.yaml', true],
+    ])
+    for (const file of out.files) {
+      expect(Object.keys(file)).toEqual(['path', 'valid', 'diagnostics'])
+      for (const d of file.diagnostics) expect(Object.keys(d)).toEqual(['severity', 'code', 'message', 'line', 'column', 'pointer'])
+    }
+    expect(out.files[0]!.diagnostics).toEqual([
+      { severity: 'error', code: 'UNKNOWN_TASK', message: "Input 'orders' of task 'summarize' refers to unknown task 'extrct'; did you mean 'extract'?", line: 9, column: 30, pointer: '/tasks/summarize/inputs/orders' },
+    ])
+  })
+
+  test('github: one workflow command per diagnostic, with positions', async () => {
+    const ran = await weir(['bad', '--format', 'github'])
+    const lines = ran.stdout.trimEnd().split('\n')
+    expect(lines).toEqual([
+      "::error file=bad/json-unknown-task.json,line=9,col=30,endLine=9,endColumn=56,title=weir UNKNOWN_TASK::Input 'orders' of task 'summarize' refers to unknown task 'extrct'; did you mean 'extract'?",
+      "::error file=bad/unknown-task-ref.yaml,line=10,col=15,endLine=10,endColumn=41,title=weir UNKNOWN_TASK::Input 'orders' of task 'summarize' refers to unknown task 'extrct'; did you mean 'extract'?",
+      "::warning file=bad/warning-unused-param.yaml,line=5,col=3,endLine=5,endColumn=12,title=weir UNUSED_PARAM::Param 'threshold' is declared but never used; pass it to a task with '${{ params.threshold }}' or remove it.",
+      '2 errors, 1 warning in 3 files (3 files checked)',
+    ])
+  })
+})
+
+describe('hostile files never crash the CLI', () => {
+  test('binary, huge, empty and broken files are diagnostics with exit 1, never stack traces', async () => {
+    await mkdir(join(dir, 'hostile'), { recursive: true })
+    await writeFile(join(dir, 'hostile/binary.yaml'), Buffer.from([0, 1, 2, 3, 255, 254]))
+    await writeFile(join(dir, 'hostile/huge.yaml'), 'a: ' + 'x'.repeat(3 * 1024 * 1024))
+    await writeFile(join(dir, 'hostile/empty.yaml'), '')
+    await writeFile(join(dir, 'hostile/broken.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\ntasks: [\n')
+    const ran = await weir(['hostile/binary.yaml', 'hostile/huge.yaml', 'hostile/empty.yaml', 'hostile/broken.yaml', '--format', 'json'])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toBe('')
+    const codes = (JSON.parse(ran.stdout) as { files: { diagnostics: { code: string }[] }[] }).files.map((f) => f.diagnostics[0]!.code)
+    expect(codes).toEqual(['NOT_TEXT', 'FILE_TOO_LARGE', 'NOT_A_PIPELINE', 'YAML_SYNTAX'])
+  })
+})

@@ -1,0 +1,58 @@
+/** Which files `weir spec validate PATH…` checks, and usage errors for paths. */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { findSpecFiles } from '../../../src/cli/find-specs.ts'
+import { choice, parseCommandArgs } from '../../../src/cli/args.ts'
+
+let dir: string
+const SPEC = 'apiVersion: weir/v1\nkind: Pipeline\nname: x\ntasks: {}\n'
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'weir-find-'))
+  await mkdir(join(dir, 'nested/deeper'), { recursive: true })
+  await mkdir(join(dir, 'node_modules/pkg'), { recursive: true })
+  await writeFile(join(dir, 'b.yaml'), SPEC)
+  await writeFile(join(dir, 'a.yml'), SPEC)
+  await writeFile(join(dir, 'nested/deeper/c.json'), JSON.stringify({ apiVersion: 'weir/v1', kind: 'Pipeline' }))
+  await writeFile(join(dir, 'docker-compose.yaml'), 'services: {}\n') // other YAML in the repo
+  await writeFile(join(dir, 'package.json'), '{}\n')
+  await writeFile(join(dir, 'node_modules/pkg/spec.yaml'), SPEC)
+  await writeFile(join(dir, 'notes.txt'), SPEC)
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('findSpecFiles', () => {
+  test('folders are searched recursively for YAML and JSON pipelines, in a stable order, skipping node_modules and other YAML', async () => {
+    expect(await findSpecFiles([dir], 'spec validate')).toEqual([join(dir, 'a.yml'), join(dir, 'b.yaml'), join(dir, 'nested/deeper/c.json')])
+  })
+
+  test('a file named explicitly is always checked, even when it does not look like a pipeline', async () => {
+    expect(await findSpecFiles([join(dir, 'docker-compose.yaml')], 'spec validate')).toEqual([join(dir, 'docker-compose.yaml')])
+  })
+
+  test('the same file given twice is checked once', async () => {
+    expect(await findSpecFiles([join(dir, 'a.yml'), join(dir, 'a.yml')], 'spec validate')).toHaveLength(1)
+  })
+
+  test('a path that does not exist is a usage error that names it', async () => {
+    await expect(findSpecFiles([join(dir, 'missing')], 'spec validate')).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("'" + join(dir, 'missing') + "' does not exist") })
+  })
+})
+
+describe('argument parsing', () => {
+  test('unknown flags are usage errors with a pointer to --help, not stack traces', () => {
+    expect(() => parseCommandArgs('spec validate', ['--fromat', 'json'], { format: { type: 'string' } })).toThrow(
+      expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/^spec validate: .*'--fromat'.*run 'weir spec validate --help' for usage\.$/) }),
+    )
+  })
+
+  test('choices are checked and listed', () => {
+    expect(choice('spec validate', 'format', undefined, ['text', 'json'], 'text')).toBe('text')
+    expect(choice('spec validate', 'format', 'json', ['text', 'json'], 'text')).toBe('json')
+    expect(() => choice('spec validate', 'format', 'xml', ['text', 'json'], 'text')).toThrow("spec validate: --format must be 'text', 'json', not 'xml'.")
+  })
+})
