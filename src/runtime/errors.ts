@@ -4,7 +4,7 @@
  */
 import type { ErrorInfo } from '../plugins/types.ts'
 
-/** Codes of errors the runtime itself raises or records. */
+/** Codes of errors the runtime itself raises or records (docs/running.md#runtime-error-codes). */
 export type RuntimeErrorCode =
   | 'NON_RETRYABLE'
   | 'HANDLER_ERROR'
@@ -18,11 +18,10 @@ export type RuntimeErrorCode =
   | 'IO_ERROR'
   | 'IO_UNKNOWN_TYPE'
   | 'TASK_TIMEOUT'
-  | 'TASK_CANCELLED'
+  | 'EXECUTOR_ERROR'
   | 'PARAM_INVALID'
   | 'RUN_NOT_FOUND'
   | 'RESUME_MISMATCH'
-  | 'INTERNAL'
 
 /** An error with a machine-readable code and the cause passed on. */
 export class WeirError extends Error {
