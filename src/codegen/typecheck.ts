@@ -62,8 +62,13 @@ export async function typecheckReports(reports: readonly TypecheckFileReport[], 
   return out
 }
 
+export interface TypecheckOptions {
+  /** Finds the compiler API; tests replace it. @default the project's `typescript`, else weir's */
+  readonly loadTypeScript?: (projectRoot: string) => Promise<TypeScriptApi | undefined>
+}
+
 /** Type-checks the handlers of valid pipelines; returns diagnostics by absolute file path (specs and handler modules). */
-export async function typecheckPipelines(pipelines: readonly Pipeline[]): Promise<Map<string, Diagnostic[]>> {
+export async function typecheckPipelines(pipelines: readonly Pipeline[], options: TypecheckOptions = {}): Promise<Map<string, Diagnostic[]>> {
   const found = new Map<string, Diagnostic[]>()
   if (pipelines.length === 0) return found
   const add = (file: string, d: Diagnostic): void => {
@@ -71,7 +76,7 @@ export async function typecheckPipelines(pipelines: readonly Pipeline[]): Promis
     if (!list.some((x) => x.line === d.line && x.column === d.column && x.code === d.code && x.message === d.message)) list.push(d)
     found.set(file, list)
   }
-  const ts = await loadTypeScript(findProjectRoot(pipelines[0]!.sourcePath))
+  const ts = await (options.loadTypeScript ?? loadTypeScript)(findProjectRoot(pipelines[0]!.sourcePath))
   if (!ts) {
     for (const p of pipelines)
       add(p.sourcePath, {

@@ -5,7 +5,7 @@
  * checked in one call, so the compiler builds one program for the whole file.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { cp, mkdir, writeFile } from 'node:fs/promises'
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { typecheckPipelines } from '../../../src/codegen/typecheck.ts'
 import { generateTypes } from '../../../src/codegen/generate-types.ts'
@@ -128,5 +128,35 @@ describe('typecheckPipelines', () => {
 
   test('stale generated files on disk are replaced by fresh types while checking', () => {
     expect(allOf('staleTypesOnDisk')).toEqual([])
+  })
+})
+
+describe('typecheckPipelines without a tsconfig.json', () => {
+  test('uses strict defaults that still let untyped handlers pass, and finds real mismatches', async () => {
+    const noConfig = await copyFixtureProject('shop')
+    try {
+      await rm(join(noConfig.dir, 'tsconfig.json'))
+      const spec = join(noConfig.dir, 'pipelines/shop.yaml')
+      await mkdir(join(noConfig.dir, 'generated'))
+      await writeFile(join(noConfig.dir, 'generated/shop.ts'), (await generateTypes(await loadPipeline(spec))).contents)
+      await writeFile(join(noConfig.dir, 'handlers/plain.ts'), 'export async function notify(inputs, ctx) {}\nexport async function audit(inputs: { published: { uri: string } }) { return inputs.published.uri }\n')
+      const result = await typecheckPipelines([await loadPipeline(spec)])
+      expect(result.get(join(noConfig.dir, 'handlers/plain.ts'))).toEqual([
+        expect.objectContaining({ code: 'HANDLER_SIGNATURE_MISMATCH', line: 2, column: 23, message: expect.stringContaining("'audit'") }),
+      ])
+      expect(result.get(join(noConfig.dir, 'handlers/typed.ts'))).toBeUndefined()
+    } finally {
+      await noConfig.remove()
+    }
+  })
+})
+
+describe('typecheckPipelines without TypeScript', () => {
+  test('reports TYPECHECK_UNAVAILABLE on each spec instead of failing', async () => {
+    const pipeline = await loadPipeline(join(CODEGEN_FIXTURES, 'shop/pipelines/shop.yaml'))
+    const result = await typecheckPipelines([pipeline], { loadTypeScript: async () => undefined })
+    expect([...result]).toEqual([
+      [pipeline.sourcePath, [expect.objectContaining({ code: 'TYPECHECK_UNAVAILABLE', line: 1, column: 1, message: expect.stringContaining("npm install -D typescript@5") })]],
+    ])
   })
 })
