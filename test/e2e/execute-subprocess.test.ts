@@ -29,7 +29,13 @@ interface RunJson {
 async function run(spec: string, executor: string): Promise<{ code: number | null; result: RunJson; stderr: string }> {
   const stateDir = await mkdtemp(join(root, `${executor}-`))
   const r = spawnSync(process.execPath, [BIN, 'run', spec, '--executor', executor, '--json', '--state-dir', stateDir], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000 })
-  return { code: r.status, result: JSON.parse(r.stdout) as RunJson, stderr: r.stderr }
+  let result: RunJson
+  try {
+    result = JSON.parse(r.stdout) as RunJson
+  } catch {
+    throw new Error(`weir run --executor ${executor} printed no JSON (exit ${r.status}):\n${r.stderr}`)
+  }
+  return { code: r.status, result, stderr: r.stderr }
 }
 
 /** What must agree between executors: status, attempts, error code and kind per task. */
