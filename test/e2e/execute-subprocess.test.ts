@@ -75,3 +75,11 @@ test('the statuses fixture covers failed, skipped, excluded and non-recoverable 
     fatal_task: 'failed/1',
   })
 })
+
+test('a command template with engine placeholders runs locally with local values for them', async () => {
+  const { code, result, stderr } = await run(resolve('test/fixtures/targets/engine_command.yaml'), 'subprocess')
+  expect(code, stderr).toBe(0)
+  const use = result.tasks.use!
+  expect(use.status).toBe('succeeded')
+  expect(JSON.parse(await readFile(fileURLToPath(use.output!), 'utf8'))).toEqual({ rows: 2, count: 2, n: 3 })
+})
