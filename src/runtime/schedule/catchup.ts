@@ -6,7 +6,7 @@ import type { Fire } from './fire-times.ts'
 import { iterateFires, previousFires } from './fire-times.ts'
 
 /** Missed fires past this count are reported as "at least" (counting them costs time, not correctness). */
-const COUNT_CAP = 10_000
+const COUNT_CAP = 1000
 
 /** The decision for the fires in (after, through]. */
 export interface CatchupPlan {
@@ -31,16 +31,16 @@ export function planCatchup(schedule: Schedule, after: Date, through: Date): Cat
   const recent = previousFires(schedule, through, wanted + 1).filter((fire) => fire.at > after)
   const run = recent.slice(0, wanted).reverse()
   if (recent.length <= wanted) return { missed: run.length, missedAtLeast: false, run, dropped: 0 }
-  const { count, capped } = countFires(schedule, after, through)
+  const { count, capped } = countFires(schedule, after, through, Math.max(COUNT_CAP, wanted + 1))
   const lastDropped = recent[wanted]
   return { missed: count, missedAtLeast: capped, run, dropped: count - run.length, ...(lastDropped && { lastDropped }) }
 }
 
-function countFires(schedule: Schedule, after: Date, through: Date): { count: number; capped: boolean } {
+function countFires(schedule: Schedule, after: Date, through: Date, cap: number): { count: number; capped: boolean } {
   let count = 0
   for (const fire of iterateFires(schedule, after)) {
     if (fire.at > through) return { count, capped: false }
-    if (++count >= COUNT_CAP) return { count, capped: true }
+    if (++count >= cap) return { count, capped: true }
   }
   return { count, capped: false }
 }
