@@ -22,6 +22,7 @@ export class CodegenError extends Error {
   }
 }
 
+/** What to generate, and with which plugins. */
 export interface GenerateFilesOptions {
   /** `types`, `all`, or a target plugin's name. */
   readonly target: string

@@ -12,6 +12,7 @@ import { declareSchema, formatTypeScript, jsDoc, prepareSchema } from './schema-
 import { bindingType, propertyName, usesOutputPaths } from './input-types.ts'
 import { CONTEXT_TYPES, PATH_TYPES, TABLE_TYPES } from './support-types.ts'
 
+/** Options of `generateTypes`. */
 export interface GenerateTypesOptions {
   /**
    * The spec's path as shown in the header, e.g. relative to the output folder. Absolute paths

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 
+/** The `typescript` module's JS API (5.x, 6.x). */
 export type TypeScriptApi = typeof import('typescript')
 
 /** The compiler API, or undefined when no usable `typescript` package is installed. */

@@ -62,6 +62,7 @@ export async function typecheckReports(reports: readonly TypecheckFileReport[], 
   return out
 }
 
+/** Options of `typecheckPipelines`. */
 export interface TypecheckOptions {
   /** Finds the compiler API; tests replace it. @default the project's `typescript`, else weir's */
   readonly loadTypeScript?: (projectRoot: string) => Promise<TypeScriptApi | undefined>
