@@ -20,7 +20,7 @@ const gc = runInNewContext('gc') as () => void
 const SIZES = [1_000, 10_000, 100_000]
 const CONCURRENCY = 64
 const SAMPLE_EVERY = 4096
-const REPEATS = 3
+const TASKS_PER_MEASURE = 200_000
 
 type Edges = [from: number, to: number][]
 
@@ -92,35 +92,43 @@ interface Measure {
 }
 
 let peak = 0
+/** The last result, held here so the optimiser cannot drop it before we weigh it. */
+const held: unknown[] = []
 const sample = (): void => {
   const used = process.memoryUsage().heapUsed
   if (used > peak) peak = used
 }
 
-/** The median (by CPU time) of REPEATS measurements: this machine is shared, single runs are noisy. */
+/**
+ * Time: back-to-back runs until TASKS_PER_MEASURE tasks have run (100 runs of 1,000 tasks, 3 of
+ * 100,000), averaged, so per-run noise on this shared machine evens out and the fixed cost of a run
+ * (run folder, journal header, summary) is counted at its real share. Memory: one more run, from a
+ * collected heap, sampling the peak; then what is still held with the result alive after a full GC.
+ */
 async function measure(n: number, fn: () => Promise<unknown>): Promise<Measure> {
-  const runs: Measure[] = []
-  for (let r = 0; r < REPEATS; r++) runs.push(await measureOnce(n, fn))
-  runs.sort((a, b) => a.cpuUsPerTask - b.cpuUsPerTask)
-  return runs[Math.floor(runs.length / 2)]!
-}
-
-async function measureOnce(n: number, fn: () => Promise<unknown>): Promise<Measure> {
+  const repeats = Math.max(3, Math.ceil(TASKS_PER_MEASURE / n))
   gc()
-  // Let the collector's background threads finish sweeping: cpuUsage counts every thread.
+  const cpu = process.cpuUsage()
+  const start = process.hrtime.bigint()
+  for (let r = 0; r < repeats; r++) await fn()
+  const ns = Number(process.hrtime.bigint() - start)
+  const used = process.cpuUsage(cpu)
+  gc()
   await new Promise((r) => setTimeout(r, 50))
   const base = process.memoryUsage().heapUsed
   peak = base
-  const cpu = process.cpuUsage()
-  const start = process.hrtime.bigint()
-  const keep = await fn()
-  const ns = Number(process.hrtime.bigint() - start)
-  const used = process.cpuUsage(cpu)
+  held.push(await fn())
   sample()
   gc()
   const retained = process.memoryUsage().heapUsed - base
-  void keep
-  return { usPerTask: ns / 1000 / n, cpuUsPerTask: (used.user + used.system) / n, bytesPerTask: Math.max(0, peak - base) / n, retainedBytesPerTask: Math.max(0, retained) / n }
+  held.length = 0
+  const tasks = n * repeats
+  return {
+    usPerTask: ns / 1000 / tasks,
+    cpuUsPerTask: (used.user + used.system) / tasks,
+    bytesPerTask: Math.max(0, peak - base) / n,
+    retainedBytesPerTask: Math.max(0, retained) / n,
+  }
 }
 
 const SUCCEEDED: AttemptOutcome = { status: 'succeeded', values: {} }
@@ -198,7 +206,7 @@ const stateRoot = await mkdtemp(join(tmpdir(), 'weir-bench-scheduler-'))
 try {
   console.log(`no-op tasks, concurrency ${CONCURRENCY}, weir with run history on (journal + events + result)`)
   console.log('per task: wall µs, CPU µs (user+sys; the fair number on a busy machine), peak heap growth KB (garbage included),')
-  console.log(`heap KB still held with the result alive after a full GC; median of ${REPEATS} runs\n`)
+  console.log(`heap KB still held with the result alive after a full GC. Times: mean over ≥ ${TASKS_PER_MEASURE / 1000}k tasks of back-to-back runs\n`)
   const cols = '  wall    cpu  peak  held'
   console.log(`${''.padEnd(24)}   ${'weir'.padEnd(26)}   ${'p-graph'.padEnd(26)}   ${"Kahn's"}`)
   console.log(`${'shape'.padEnd(16)} ${'tasks'.padStart(7)}   ${cols.padEnd(26)}   ${cols.padEnd(26)}   ${cols}`)
