@@ -1,0 +1,29 @@
+/**
+ * `weir spec validate --target NAME|all`: adds what the remote targets cannot express
+ * (TARGET_UNSUPPORTED, with positions) to the reports of specs that are otherwise valid.
+ */
+import { readFile } from 'node:fs/promises'
+import type { FileReport } from './format-diagnostics.ts'
+import { CliError } from './errors.ts'
+import { hasErrors, sortDiagnostics } from '../spec/diagnostics.ts'
+import type { PluginCatalog } from '../spec/validate.ts'
+import { validateSpecFile } from '../spec/validate.ts'
+import { builtinTargets } from '../plugins/builtins.ts'
+
+export async function addTargetReports(reports: readonly FileReport[], target: string, plugins: PluginCatalog): Promise<FileReport[]> {
+  const names = builtinTargets.map((t) => t.name)
+  if (target !== 'all' && !names.includes(target))
+    throw new CliError(`spec validate: --target must be ${[...names, 'all'].map((n) => `'${n}'`).join(', ')}, not '${target}'.`)
+  const { checkTargets } = await import('../plugins/targets/check-targets.ts')
+  return Promise.all(
+    reports.map(async (report) => {
+      if (hasErrors(report.diagnostics)) return report
+      const { pipeline } = await validateSpecFile(report.path, { plugins })
+      if (!pipeline) return report
+      const extra = await checkTargets(pipeline, builtinTargets, target)
+      if (extra.length === 0) return report
+      const text = report.text ?? (await readFile(report.path, 'utf8').catch(() => undefined))
+      return { ...report, diagnostics: sortDiagnostics([...report.diagnostics, ...extra]), ...(text !== undefined && { text }) }
+    }),
+  )
+}
