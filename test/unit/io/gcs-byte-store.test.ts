@@ -117,3 +117,11 @@ test('always has a project id, so the auth library never asks the metadata serve
   expect(resolveProjectId({ bucket: 'b' }, { GOOGLE_CLOUD_PROJECT: 'env-p' })).toBe('env-p')
   expect(resolveProjectId({ bucket: 'b' }, {})).toBe('weir-no-project')
 })
+
+test('chunks resumable uploads on Google Cloud by default, not against an emulator', async () => {
+  const { resolveUploadChunkBytes } = await import('../../../src/plugins/io/gcs/create-gcs-io.ts')
+  expect(resolveUploadChunkBytes({ bucket: 'b' })).toBe(16 * 1024 * 1024)
+  expect(resolveUploadChunkBytes({ bucket: 'b', endpoint: 'http://127.0.0.1:1' })).toBeUndefined()
+  expect(resolveUploadChunkBytes({ bucket: 'b', uploadChunkBytes: 0 })).toBeUndefined()
+  expect(resolveUploadChunkBytes({ bucket: 'b', endpoint: 'http://127.0.0.1:1', uploadChunkBytes: 262144 })).toBe(262144)
+})

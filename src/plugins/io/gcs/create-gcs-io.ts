@@ -8,6 +8,16 @@ import type { GcsIoConfig } from './index.ts'
 /** @default 8 MiB: smaller bodies go up in one request, larger ones and all streams resumably. */
 export const DEFAULT_RESUMABLE_THRESHOLD_BYTES = 8 * 1024 * 1024
 
+/** @default 16 MiB against Google Cloud; with an `endpoint` (emulators) uploads are not chunked. */
+export const DEFAULT_UPLOAD_CHUNK_BYTES = 16 * 1024 * 1024
+
+/** Chunk size of resumable uploads: the config's, else 16 MiB, else (emulators) none. */
+export function resolveUploadChunkBytes(config: GcsIoConfig): number | undefined {
+  if (config.uploadChunkBytes !== undefined) return config.uploadChunkBytes === 0 ? undefined : config.uploadChunkBytes
+  // The firebase-tools emulator keeps only the first chunk of a chunked upload.
+  return config.endpoint === undefined ? DEFAULT_UPLOAD_CHUNK_BYTES : undefined
+}
+
 /**
  * The project id given to the Google client. Object reads and writes do not use it, but without one
  * the auth library asks the cloud metadata server (169.254.169.254) for it.
@@ -23,6 +33,7 @@ export async function createGcsIo(config: GcsIoConfig, client?: GcsClient): Prom
     (await import('./storage-gcs-client.ts')).createStorageGcsClient({
       projectId: resolveProjectId(config),
       ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+      ...(resolveUploadChunkBytes(config) === undefined ? {} : { uploadChunkBytes: resolveUploadChunkBytes(config) }),
     })
   const store = createGcsByteStore(gcs, {
     bucket: config.bucket,

@@ -15,6 +15,12 @@ export interface GcsIoConfig {
   readonly compression?: ParquetCompression
   /** Bodies in memory this large or larger use a resumable upload; streams always do. @default 8388608 (8 MiB) */
   readonly resumableThresholdBytes?: number
+  /**
+   * Resumable uploads go up in chunks of this many bytes (a multiple of 256 KiB), so a transient
+   * failure resumes from the last confirmed chunk; memory holds one chunk. `0`: one streaming
+   * request per upload. @default 16777216 (16 MiB); `0` when `endpoint` is set (emulators)
+   */
+  readonly uploadChunkBytes?: number
 }
 
 /**
@@ -34,6 +40,13 @@ export const gcsIo: IoPlugin<GcsIoConfig> = {
       projectId: { type: 'string', description: 'Google Cloud project id (default: $GOOGLE_CLOUD_PROJECT).' },
       compression: { enum: [...PARQUET_COMPRESSIONS], default: 'zstd', description: 'Parquet compression for table outputs (default zstd).' },
       resumableThresholdBytes: { type: 'integer', minimum: 0, default: 8388608, description: 'Bodies this large use resumable uploads (streams always do).' },
+      uploadChunkBytes: {
+        type: 'integer',
+        minimum: 0,
+        multipleOf: 262144,
+        default: 16777216,
+        description: 'Chunk size of resumable uploads (multiple of 256 KiB); 0 sends one request per upload. Default 16 MiB, 0 with an endpoint.',
+      },
     },
   },
   create(config) {

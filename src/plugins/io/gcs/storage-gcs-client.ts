@@ -14,6 +14,12 @@ export interface StorageGcsClientOptions {
   readonly projectId: string
   /** API endpoint, for emulators; requests to it are sent without credentials. */
   readonly endpoint?: string
+  /**
+   * Resumable uploads send one request per chunk of this many bytes (a multiple of 256 KiB), so a
+   * transient failure resumes from the last chunk the server confirmed, at the cost of holding one
+   * chunk in memory. Undefined: one streaming request per upload.
+   */
+  readonly uploadChunkBytes?: number
 }
 
 /** A GcsClient over @google-cloud/storage, with the standard Google credentials (ADC). */
@@ -32,6 +38,7 @@ export function createStorageGcsClient(options: StorageGcsClientOptions): GcsCli
       const file = storage.bucket(bucket).file(name)
       const writeOptions: CreateWriteStreamOptions = {
         resumable: put.resumable,
+        ...(put.resumable && options.uploadChunkBytes !== undefined && { chunkSize: options.uploadChunkBytes }),
         validation: 'crc32c',
         contentType: put.contentType,
         preconditionOpts: { ifGenerationMatch: Number(put.ifGenerationMatch) },
