@@ -19,6 +19,7 @@ export type RuntimeErrorCode =
   | 'IO_UNKNOWN_TYPE'
   | 'TASK_TIMEOUT'
   | 'EXECUTOR_ERROR'
+  | 'INTERNAL'
   | 'PARAM_INVALID'
   | 'RUN_NOT_FOUND'
   | 'RESUME_MISMATCH'

@@ -78,7 +78,7 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
 
   return new Promise<RunLoopResult>((resolveRun) => {
     const scheduler = createScheduler(graph, Math.max(1, input.concurrency), {
-      start: (i) => void runTask(i),
+      start: (i) => void runTask(i).catch((error: unknown) => failInternally(i, error)),
       skip(i, reason) {
         const at = Date.now()
         Object.assign(tasks[i]!, { status: 'skipped', skipReason: reason, finishedAt: at })
@@ -92,6 +92,15 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
         resolveRun({ status: cancelling ? 'cancelled' : anyFailed ? 'failed' : 'succeeded', tasks })
       },
     })
+
+    /** A bug in weir while running a task must fail that task, not hang the run. */
+    function failInternally(i: number, error: unknown): void {
+      if (scheduler.state(i) !== STATE.running) return
+      const info = toErrorInfo(error, 'system', 'INTERNAL', false)
+      anyFailed = true
+      Object.assign(tasks[i]!, { status: 'failed', finishedAt: Date.now(), error: { ...info, message: `internal error in weir (please report it): ${info.message}` } })
+      scheduler.complete(i, 'failed')
+    }
 
     function markCancelled(i: number, attempt: number | undefined): void {
       const at = Date.now()
