@@ -68,3 +68,66 @@ function listIds(ids: readonly string[]): string {
   const quoted = ids.map((id) => `'${id}'`)
   return quoted.length === 1 ? quoted[0]! : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`
 }
+
+/**
+ * A cron that can fire in a local hour that the clocks skip or repeat: `weir schedule` fires such a
+ * time once (after the gap, or at its first occurrence; DESIGN.md), but an engine's scheduler may
+ * skip or repeat it.
+ */
+export function checkDaylightSaving(pipeline: Pipeline, target: string): TargetFinding[] {
+  const s = pipeline.schedule
+  if (!s) return []
+  const affected = transitionHours(s.timezone)
+  if (affected.size === 0) return []
+  const fields = s.cron.trim().split(/\s+/)
+  const hourField = fields.length === 5 ? fields[1]! : fields.length === 6 ? fields[2]! : s.cron.trim() === '@hourly' ? '*' : '0'
+  const hit = expandHours(hourField).filter((h) => affected.has(h))
+  if (hit.length === 0) return []
+  return [{ severity: 'warning', code: 'TARGET_UNSUPPORTED', pointer: '/schedule/cron',
+    message: `Cron '${s.cron}' can fire at ${hit.map((h) => `${String(h).padStart(2, '0')}:xx`).join(', ')} in ${s.timezone}, ${hit.length === 1 ? 'an hour' : 'hours'} that daylight saving skips or repeats; weir schedule fires it once, but ${target}'s scheduler may skip or repeat it, so move the fire out of that hour if it matters.` }]
+}
+
+/** Local hours that a zone's clock changes skip or repeat (looked up for 2026). */
+function transitionHours(timezone: string): Set<number> {
+  const hours = new Set<number>()
+  let format: Intl.DateTimeFormat
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'longOffset' })
+  } catch {
+    return hours
+  }
+  const offsetAt = (ms: number): number => {
+    const name = format.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
+    const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name)
+    return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0
+  }
+  const HOUR = 3_600_000
+  const start = Date.UTC(2026, 0, 1)
+  for (let day = 0; day < 365; day++) {
+    const from = start + day * 24 * HOUR
+    if (offsetAt(from) === offsetAt(from + 24 * HOUR)) continue
+    for (let h = 0; h < 24; h++) {
+      const before = offsetAt(from + h * HOUR)
+      const after = offsetAt(from + (h + 1) * HOUR)
+      if (before === after) continue
+      const instant = from + (h + 1) * HOUR // the change happens at most at this hour boundary
+      const [low, high] = before < after ? [before, after] : [after, before]
+      // Local wall-clock times in [instant + low, instant + high) are skipped (spring) or repeated (autumn).
+      for (let t = instant + low * 60_000; t < instant + high * 60_000; t += 60_000) hours.add(new Date(t).getUTCHours())
+      break
+    }
+  }
+  return hours
+}
+/** Hours a cron hour field matches (`*`, `a`, `a-b`, steps, lists); unknown syntax counts as every hour. */
+function expandHours(field: string): number[] {
+  const hours = new Set<number>()
+  for (const part of field.split(',')) {
+    const m = /^(\*|\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(part)
+    if (!m) return Array.from({ length: 24 }, (_, h) => h)
+    const from = m[1] === '*' ? 0 : Number(m[1])
+    const to = m[1] === '*' ? 23 : m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? 23 : from
+    for (let h = from; h <= to; h += Number(m[3] ?? 1)) hours.add(h)
+  }
+  return [...hours]
+}

@@ -64,3 +64,19 @@ describe('outputs must be reachable from every task', () => {
     expect(argoTarget.check!(await pipelineFromYaml(spec('mem')), { image: 'x', storage: 'gs://b/w' })).toEqual([])
   })
 })
+
+describe('daylight saving', () => {
+  test.each([
+    ['30 2 * * *', 'Europe/Berlin', ['02:xx']],
+    ['0 3 * * *', 'Europe/Berlin', []],
+    ['0 * * * *', 'America/New_York', ['01:xx', '02:xx']],
+    ['0 2 * * *', 'UTC', []],
+  ])("'%s' in %s warns about %j", async (cron, timezone, hours) => {
+    const p = await pipelineFromYaml(specText('p', { a: '' }, schedule(cron, `  timezone: ${timezone}\n`)))
+    for (const target of [argoTarget.check!(p, { image: 'x' }), databricksTarget.check!(p, {})]) {
+      const dst = target.filter((f) => f.message.includes('daylight saving'))
+      expect(dst.map((f) => f.message.match(/\d\d:xx/g))).toEqual(hours.length === 0 ? [] : [hours])
+      for (const f of dst) expect(f).toMatchObject({ severity: 'warning', pointer: '/schedule/cron' })
+    }
+  })
+})
