@@ -95,7 +95,7 @@ export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptio
       const stream = await openRead(uri, signal)
       const chunks: Buffer[] = []
       try {
-        for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array))
+        for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array))
       } catch (cause) {
         if (statusOf(cause) === 404) throw notFound(uri)
         throw new IoError('IO_READ_FAILED', `Could not read '${uri}': ${(cause as Error).message}`, { cause })
