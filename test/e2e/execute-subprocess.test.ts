@@ -4,7 +4,8 @@
  * every example pipeline and for a fixture with every status.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -82,4 +83,28 @@ test('a command template with engine placeholders runs locally with local values
   const use = result.tasks.use!
   expect(use.status).toBe('succeeded')
   expect(JSON.parse(await readFile(fileURLToPath(use.output!), 'utf8'))).toEqual({ rows: 2, count: 2, n: 3 })
+})
+
+test('cancelling the run sends SIGTERM to the running weir execute, which records CANCELLED', async () => {
+  const stateDir = await mkdtemp(join(root, 'cancel-'))
+  const child = spawn(process.execPath, [BIN, 'run', resolve('test/fixtures/targets/slow.yaml'), '--executor', 'subprocess', '--state-dir', stateDir], { env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const exited = once(child, 'exit') as Promise<[number | null]>
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  // Wait until the handler runs in its own process: it says so in the task log.
+  const runId = await new Promise<string>((ready) => {
+    const poll = async (): Promise<void> => {
+      const id = /run (\S+) of slow/.exec(out)?.[1]
+      const log = id ? await readFile(join(stateDir, 'runs', id, 'logs', 'wait.log'), 'utf8').catch(() => '') : ''
+      if (id && log.includes('slow: ready')) ready(id)
+      else setTimeout(() => void poll(), 50)
+    }
+    void poll()
+  })
+  child.kill('SIGINT')
+  const [code] = await exited
+  expect(code).toBe(130)
+  expect(out).toContain('wait cancelled')
+  const error = JSON.parse(await readFile(join(stateDir, 'data', 'slow', runId, 'wait', 'error.json'), 'utf8')) as Record<string, unknown>
+  expect(error).toMatchObject({ code: 'CANCELLED', attempt: 1 })
 })
