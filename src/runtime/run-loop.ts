@@ -54,6 +54,8 @@ export interface RunLoopResult {
   readonly tasks: readonly TaskOutcome[]
 }
 
+const NOTHING: Readonly<Record<string, never>> = Object.freeze({})
+
 function hasKeys(o: object): boolean {
   for (const _ in o) return true
   return false
@@ -222,24 +224,25 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
       })
     }
 
-    function collectOutputs(i: number): Record<string, StoredRef> {
-      const out: Record<string, StoredRef> = {}
+    // Both allocate only when an upstream task has something to pass (most no-op or side-effect tasks do not).
+    function collectOutputs(i: number): Readonly<Record<string, StoredRef>> {
+      let out: Record<string, StoredRef> | undefined
       for (let k = graph.upStart[i]!; k < graph.upStart[i + 1]!; k++) {
         const u = graph.upIndex[k]!
         const ref = tasks[u]!.output
-        if (ref) out[graph.ids[u]!] = ref
+        if (ref) (out ??= {})[graph.ids[u]!] = ref
       }
-      return out
+      return out ?? NOTHING
     }
 
-    function collectValues(i: number): Record<string, Readonly<Record<string, unknown>>> {
-      const out: Record<string, Readonly<Record<string, unknown>>> = {}
+    function collectValues(i: number): Readonly<Record<string, Readonly<Record<string, unknown>>>> {
+      let out: Record<string, Readonly<Record<string, unknown>>> | undefined
       for (let k = graph.upStart[i]!; k < graph.upStart[i + 1]!; k++) {
         const u = graph.upIndex[k]!
         const values = tasks[u]!.values
-        if (values) out[graph.ids[u]!] = values
+        if (values) (out ??= {})[graph.ids[u]!] = values
       }
-      return out
+      return out ?? NOTHING
     }
 
     /** Waits out a retry delay; resolves false when the run is cancelled meanwhile. */

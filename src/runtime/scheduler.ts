@@ -65,6 +65,7 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
   // Tasks whose upstream tasks just all finished; drained iteratively (a 100k-task chain of skips
   // must not recurse 100k deep).
   const toDecide: number[] = []
+  const scratch: OutcomeCounts = { succeeded: 0, failed: 0, skipped: 0, excluded: 0, total: 0 }
 
   function finish(index: number, state: StateCode): void {
     states[index] = state
@@ -83,7 +84,10 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
     const { upStart, upIndex } = graph
     const start = upStart[index]!
     const end = upStart[index + 1]!
-    const counts: OutcomeCounts = { succeeded: 0, failed: 0, skipped: 0, excluded: 0, total: end - start }
+    // One scratch object for every decision: decideTrigger reads it synchronously and keeps nothing.
+    const counts = scratch
+    counts.succeeded = counts.failed = counts.skipped = counts.excluded = 0
+    counts.total = end - start
     for (let k = start; k < end; k++) {
       const s = states[upIndex[k]!]
       if (s === STATE.succeeded) counts.succeeded++
