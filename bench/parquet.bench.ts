@@ -78,7 +78,7 @@ async function runWeir(dir: string): Promise<SideResult> {
   const t1 = performance.now()
   const back = (await io.read(ref, ctx)) as import('apache-arrow').Table
   const t2 = performance.now()
-  const checksum = `${back.numRows}:${back.getChild('id')!.get(ROWS - 1)}:${back.getChild('name')!.get(ROWS - 1)}`
+  const checksum = `${back.numRows}:${back.getChild('id')!.get(ROWS - 1)}:${back.getChild('amount')!.get(ROWS - 1)}:${back.getChild('name')!.get(ROWS - 1)}`
   return { side: 'weir', writeMs: t1 - t0, readMs: t2 - t1, fileBytes: ref.sizeBytes ?? 0, dataBytes, baselineRssMb, peakRssMb: peakRssMb(), checksum }
 }
 
@@ -110,7 +110,7 @@ async function runDuckdb(dir: string): Promise<SideResult> {
   const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet('${file}')`)
   const columns = reader.getColumnsJS()
   const t2 = performance.now()
-  const checksum = `${columns[0]!.length}:${columns[0]![ROWS - 1]}:${columns[2]![ROWS - 1]}`
+  const checksum = `${columns[0]!.length}:${columns[0]![ROWS - 1]}:${columns[1]![ROWS - 1]}:${columns[2]![ROWS - 1]}`
   conn.closeSync()
   instance.closeSync()
   return { side: 'duckdb', writeMs: t1 - t0, readMs: t2 - t1, fileBytes: statSync(file).size, dataBytes, baselineRssMb, peakRssMb: peakRssMb(), checksum }

@@ -67,6 +67,27 @@ describe('Parquet interoperability with DuckDB', () => {
     })
   }
 
+  test('DuckDB reads the fallback encodings weir uses for high-cardinality columns', async () => {
+    const rows = 300_000 // more distinct values than a 1 MB dictionary page holds: the writer falls back
+    const io = fsIo.create({}, env)
+    const table = tableFromArrays({
+      id: BigInt64Array.from({ length: rows }, (_, i) => BigInt(i) * 1_000_003n),
+      x: Float64Array.from({ length: rows }, (_, i) => Math.sin(i) * 1000),
+    })
+    const decl: OutputDecl = { kind: 'table', columns: { id: 'int64', x: 'float64' } }
+    const ref = await io.write({ pipeline: 'interop', runId: 'fallback', taskId: 't' }, table, { ...ctx, output: decl })
+    const path = sql(fileURLToPath(ref.uri))
+    const encodings = (await conn.runAndReadAll(`SELECT path_in_schema, encodings FROM parquet_metadata(${path})`)).getRowObjectsJS()
+    expect(encodings.filter((e) => e.path_in_schema === 'id').map((e) => e.encodings).join()).toContain('DELTA_BINARY_PACKED')
+    expect(encodings.filter((e) => e.path_in_schema === 'x').map((e) => e.encodings).join()).toContain('BYTE_STREAM_SPLIT')
+    const [row] = (await conn.runAndReadAll(`SELECT count(*) AS n, sum(id) AS s, sum(x) AS sx FROM read_parquet(${path})`)).getRowObjectsJS()
+    expect(row!.n).toBe(BigInt(rows))
+    expect(BigInt(String(row!.s))).toBe((BigInt(rows) * BigInt(rows - 1) / 2n) * 1_000_003n)
+    let sx = 0
+    for (let i = 0; i < rows; i++) sx += Math.sin(i) * 1000
+    expect(row!.sx).toBeCloseTo(sx, 3)
+  })
+
   test('weir reads a table DuckDB wrote, with the declared column types', async () => {
     const path = join(dir, 'duckdb-written.parquet')
     await conn.run(
