@@ -8,12 +8,13 @@ import { createPalette, shouldColor } from '../colors.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 
-const USAGE = `Usage: weir spec validate PATH… [--format text|json|github] [--strict] [--typecheck]
+const USAGE = `Usage: weir spec validate PATH… [--format text|json|github] [--strict] [--typecheck] [--target NAME]
 
 Checks pipeline specs (files, or folders searched for *.yaml, *.yml and *.json pipelines).
   --format   text (default, for people), json (for tools), github (annotations on pull requests)
   --strict   treat warnings as errors
   --typecheck  also compile each valid spec's handler modules against its generated handler types
+  --target NAME  also report what a remote target (databricks, argo or all) cannot express
 Exit: 0 valid, 1 invalid, 2 usage error.
 `
 
@@ -22,6 +23,7 @@ export async function specValidate(args: string[]): Promise<number> {
     format: { type: 'string' },
     strict: { type: 'boolean' },
     typecheck: { type: 'boolean' },
+    target: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   })
   if (values.help) {
@@ -43,6 +45,7 @@ export async function specValidate(args: string[]): Promise<number> {
     }),
   )
   if (values.typecheck) reports = await (await import('../../codegen/typecheck.ts')).typecheckReports(reports, { plugins: catalog })
+  if (values.target !== undefined) reports = await (await import('../target-reports.ts')).addTargetReports(reports, values.target, catalog)
   const out = format === 'json' ? formatJson(reports) : format === 'github' ? formatGithub(reports) : formatText(reports, createPalette(shouldColor(process.stdout)))
   process.stdout.write(out)
   const failed = reports.some((r) => r.diagnostics.some((d) => d.severity === 'error' || values.strict))
