@@ -52,4 +52,12 @@ describe('weir codegen for remote targets', () => {
     expect(r.stderr).toContain('nothing was generated')
     await expect(readdir(out)).rejects.toThrow()
   })
+
+  test('spec validate --target reports the same problems with positions, as JSON too', () => {
+    const r = weir(['spec', 'validate', 'test/fixtures/targets/trigger_rules.yaml', '--target', 'argo', '--format', 'json'])
+    expect(r.code, r.stderr).toBe(0)
+    const report = JSON.parse(r.stdout) as { files: { diagnostics: { severity: string; code: string; line: number; column: number; pointer: string }[] }[] }
+    expect(report.files[0]!.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'TARGET_UNSUPPORTED', line: 43, column: 12, pointer: '/schedule/overlap' })])
+    expect(weir(['spec', 'validate', 'test/fixtures/targets/trigger_rules.yaml', '--target', 'nope']).code).toBe(2)
+  })
 })
