@@ -35,7 +35,3 @@ export class IoError extends Error {
   }
 }
 
-/** True for an error object with the given `code` (works across copies of weir). */
-export function hasErrorCode(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code
-}

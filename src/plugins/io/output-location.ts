@@ -35,14 +35,6 @@ export function outputFileName(format: StoredRef['format']): string {
   }
 }
 
-/** The format a file name implies, for turning a bare URI back into a ref. */
-export function formatOfName(name: string): StoredRef['format'] | undefined {
-  if (name.endsWith('.json')) return 'json'
-  if (name.endsWith('.parquet')) return 'parquet'
-  if (name.endsWith('.bin')) return 'bytes'
-  return undefined
-}
-
 /** Joins a folder URI and a name with exactly one slash. */
 export function joinUri(folder: string, name: string): string {
   return folder.endsWith('/') ? `${folder}${name}` : `${folder}/${name}`
