@@ -34,4 +34,3 @@ export class IoError extends Error {
     if (options.details) this.details = options.details
   }
 }
-
