@@ -4,7 +4,7 @@
  */
 import type { Reference } from './model.ts'
 import { findExpressions, parseExpression } from './references.ts'
-import { toPointer } from './parse.ts'
+import { toPointer } from './pointer.ts'
 
 export type RawObject = Record<string, unknown>
 

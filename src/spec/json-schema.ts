@@ -6,13 +6,12 @@
  * Ajv is imported lazily only for schemas outside that subset.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv'
-import validateMetaSchema from './generated/validate-json-schema.cjs'
 import type { JsonSchema } from './model.ts'
 import type { SchemaProblem } from './schema-problem.ts'
 import { describeJsonValue, jsonTypeArticle } from './schema-problem.ts'
-import { checkSimpleSchema } from './simple-schema.ts'
+import { checkSimpleSchema, isPlainValidSchema } from './simple-schema.ts'
 import { closest, listChoices, suggestFix } from './did-you-mean.ts'
-import { pointerSegments, toPointer } from './parse.ts'
+import { pointerSegments, toPointer } from './pointer.ts'
 
 export type { SchemaProblem } from './schema-problem.ts'
 
@@ -54,7 +53,11 @@ const FALSE_KEY = {}
  * Problems of a schema as a JSON Schema 2020-12 document (pointers relative to the schema), without
  * loading Ajv. Regular expressions are checked too, as Ajv compiles them (with the `u` flag).
  */
-export function checkSchemaDefinition(schema: unknown): SchemaProblem[] {
+export async function checkSchemaDefinition(schema: unknown): Promise<SchemaProblem[]> {
+  // Plain schemas (the usual `{ type: number, default: 0.5 }`) are judged without loading the
+  // meta-schema validator, which costs more to load than validating a small spec.
+  if (isPlainValidSchema(schema)) return []
+  const validateMetaSchema = await loadMetaSchemaValidator()
   const problems: SchemaProblem[] = []
   if (!validateMetaSchema(schema)) {
     const seen = new Set<string>()
@@ -66,6 +69,13 @@ export function checkSchemaDefinition(schema: unknown): SchemaProblem[] {
   }
   walkPatterns(schema, [], problems)
   return problems
+}
+
+type MetaSchemaValidator = typeof import('./generated/validate-json-schema.cjs')
+let metaSchemaValidator: Promise<MetaSchemaValidator> | undefined
+function loadMetaSchemaValidator(): Promise<MetaSchemaValidator> {
+  metaSchemaValidator ??= import('./generated/validate-json-schema.cjs').then((mod) => (mod as { default: MetaSchemaValidator }).default)
+  return metaSchemaValidator
 }
 
 function describeMetaError(error: ErrorObject, schema: unknown): SchemaProblem {

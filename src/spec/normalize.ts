@@ -11,7 +11,7 @@ import { findExpressions, parseExpression } from './references.ts'
 import { parseDuration } from './duration.ts'
 import { resolveHandler } from './resolve-handler.ts'
 import { rewriteTypeRefs } from './rules/param-schemas.ts'
-import { toPointer } from './parse.ts'
+import { toPointer } from './pointer.ts'
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maxRetries: 0, delayMs: 1000, backoff: 'exponential', factor: 2, maxDelayMs: 300_000, jitter: 'full', retryOnTimeout: true,

@@ -6,10 +6,13 @@ import { parseDocument, isMap, isSeq, isScalar, isPair, isNode } from 'yaml'
 import type { Document, Node as YamlNode } from 'yaml'
 import type { DiagnosticCode, Finding } from './diagnostics.ts'
 import { createLineIndex } from './line-index.ts'
+import { pointerSegments } from './pointer.ts'
+
+// Kept here too for callers that imported them from this module before they moved.
+export { pointerSegments, toPointer } from './pointer.ts'
+export { checkSpecBytes, MAX_SPEC_BYTES } from './spec-bytes.ts'
 import type { LineIndex } from './line-index.ts'
 
-/** Larger files are refused: a pipeline spec is hand-written text. */
-export const MAX_SPEC_BYTES = 2 * 1024 * 1024
 /** Aliases resolved per document; stops "billion laughs" expansions long before they cost anything. */
 export const MAX_ALIAS_COUNT = 200
 
@@ -30,20 +33,6 @@ export interface ParseFailure {
 export type ParseResult =
   | { readonly ok: true; readonly spec: ParsedSpec }
   | { readonly ok: false; readonly failures: readonly ParseFailure[]; readonly text: string; readonly lineCounter: LineIndex }
-
-/** Rejects what is not a text spec before the YAML parser sees it. */
-export function checkSpecBytes(bytes: Uint8Array): ParseFailure | undefined {
-  if (bytes.byteLength > MAX_SPEC_BYTES)
-    return {
-      code: 'FILE_TOO_LARGE',
-      message: `The file is ${bytes.byteLength} bytes; specs are limited to ${MAX_SPEC_BYTES} bytes, so split it into several pipelines.`,
-      offset: 0,
-    }
-  const nul = bytes.indexOf(0)
-  if (nul !== -1)
-    return { code: 'NOT_TEXT', message: 'The file contains NUL bytes and is not a text spec; check the path.', offset: nul }
-  return undefined
-}
 
 /** Parses YAML (JSON is a subset) and collects every syntax error with its offset. */
 export function parseSpecText(text: string): ParseResult {
@@ -97,20 +86,6 @@ function keyAt(text: string, offset: number): string | undefined {
   const match = /^(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([^:\n]+?))\s*:/.exec(text.slice(offset, offset + 200))
   const key = match?.[1] ?? match?.[2] ?? match?.[3]
   return key === undefined || key.length > 60 ? undefined : key
-}
-
-/** Splits a JSON pointer into unescaped segments. */
-export function pointerSegments(pointer: string): string[] {
-  if (pointer === '') return []
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-}
-
-/** Builds a JSON pointer from segments. */
-export function toPointer(segments: readonly (string | number)[]): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('')
 }
 
 interface Located {

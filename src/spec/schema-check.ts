@@ -7,7 +7,7 @@ import validatePipelineShape from './generated/validate-pipeline.cjs'
 import pipelineSchema from '../../schema/pipeline.schema.json' with { type: 'json' }
 import type { Finding } from './diagnostics.ts'
 import { didYouMean, listChoices } from './did-you-mean.ts'
-import { pointerSegments, toPointer } from './parse.ts'
+import { pointerSegments, toPointer } from './pointer.ts'
 import { describeJsonValue, jsonTypeArticle } from './schema-problem.ts'
 
 type SchemaNode = Record<string, unknown>

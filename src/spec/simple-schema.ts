@@ -9,7 +9,7 @@ import type { JsonSchema } from './model.ts'
 import type { SchemaProblem } from './schema-problem.ts'
 import { describeJsonValue, jsonTypeArticle } from './schema-problem.ts'
 import { closest, suggestFix, listChoices } from './did-you-mean.ts'
-import { toPointer } from './parse.ts'
+import { toPointer } from './pointer.ts'
 
 /**
  * Standard keywords this checker does not implement: a schema using any of them goes to Ajv.
@@ -155,4 +155,53 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a)
   const kb = Object.keys(b)
   return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+}
+
+const TYPE_NAMES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'array', 'object'])
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0
+const isString = (v: unknown): boolean => typeof v === 'string'
+
+/** What each keyword of the simple subset accepts as its value, per the 2020-12 meta-schema. */
+const KEYWORD_VALUES: Readonly<Record<string, (value: unknown) => boolean>> = {
+  type: (v) => (typeof v === 'string' ? TYPE_NAMES.has(v) : Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === 'string' && TYPE_NAMES.has(t)) && new Set(v).size === v.length),
+  enum: Array.isArray,
+  const: () => true,
+  minimum: (v) => typeof v === 'number',
+  maximum: (v) => typeof v === 'number',
+  exclusiveMinimum: (v) => typeof v === 'number',
+  exclusiveMaximum: (v) => typeof v === 'number',
+  minLength: isCount,
+  maxLength: isCount,
+  minItems: isCount,
+  maxItems: isCount,
+  minProperties: isCount,
+  maxProperties: isCount,
+  pattern: (v) => typeof v === 'string' && isValidRegExp(v),
+  required: (v) => Array.isArray(v) && v.every(isString) && new Set(v).size === v.length,
+  items: (v) => isPlainValidSchema(v),
+  additionalProperties: (v) => isPlainValidSchema(v),
+  properties: (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isPlainValidSchema),
+  title: isString,
+  description: isString,
+  format: isString,
+  $comment: isString,
+  default: () => true,
+  examples: Array.isArray,
+  deprecated: (v) => typeof v === 'boolean',
+  readOnly: (v) => typeof v === 'boolean',
+  writeOnly: (v) => typeof v === 'boolean',
+}
+
+/**
+ * True when a schema is certainly a valid JSON Schema because it uses only the simple keywords,
+ * each with a well-formed value. False means "not sure": check it against the meta-schema.
+ */
+export function isPlainValidSchema(schema: unknown): boolean {
+  if (typeof schema === 'boolean') return true
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return false
+  for (const [key, value] of Object.entries(schema)) {
+    // hasOwn: a key such as `constructor` must not find Object.prototype's function
+    if (!Object.hasOwn(KEYWORD_VALUES, key) || !KEYWORD_VALUES[key]!(value)) return false
+  }
+  return true
 }

@@ -9,7 +9,7 @@ import type { Diagnostic, Finding } from './diagnostics.ts'
 import { hasErrors, sortDiagnostics } from './diagnostics.ts'
 import type { Pipeline } from './model.ts'
 import type { ParseFailure, ParsedSpec } from './parse.ts'
-import { checkSpecBytes, parseSpecText, rangeOfFinding } from './parse.ts'
+import { checkSpecBytes } from './spec-bytes.ts'
 import type { LineIndex } from './line-index.ts'
 import { checkShape } from './schema-check.ts'
 import { describeJsonValue } from './schema-problem.ts'
@@ -89,6 +89,8 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
     if (fast !== undefined && isObject(fast.data) && (await checkData(fast.data, context)).length === 0)
       return options.resolve === false ? { diagnostics: [] } : { pipeline: normalizeSpec(fast.data as unknown as PipelineSpec, sourcePath, text), diagnostics: [] }
   }
+  // The careful parser keeps every node's position; it is loaded only for specs with something to report.
+  const { parseSpecText, rangeOfFinding } = await import('./parse.ts')
   const parsed = parseSpecText(text)
   if (!parsed.ok) return { diagnostics: parseFailures(parsed.failures, parsed.text, parsed.lineCounter) }
   const spec = parsed.spec
@@ -99,7 +101,7 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
     return { diagnostics: [{ severity: 'error', code: 'NOT_A_PIPELINE', message: notPipeline, pointer: '', line: pos.line, column: pos.col }] }
   }
   const findings = await checkData(spec.data, context)
-  const diagnostics = sortDiagnostics(findings.map((f) => toDiagnostic(spec, f)))
+  const diagnostics = sortDiagnostics(findings.map((f) => toDiagnostic(spec, f, rangeOfFinding)))
   if (hasErrors(diagnostics) || options.resolve === false) return { diagnostics }
   return { pipeline: normalizeSpec(spec.data as PipelineSpec, sourcePath, text), diagnostics }
 }
@@ -136,7 +138,7 @@ function describeNonPipeline(data: unknown): string | undefined {
   return undefined
 }
 
-function toDiagnostic(spec: ParsedSpec, finding: Finding): Diagnostic {
+function toDiagnostic(spec: ParsedSpec, finding: Finding, rangeOfFinding: typeof import('./parse.ts').rangeOfFinding): Diagnostic {
   const range = rangeOfFinding(spec, finding)
   const start = spec.lineCounter.linePos(range.start)
   const end = spec.lineCounter.linePos(Math.max(range.start, range.end))

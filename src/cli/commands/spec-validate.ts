@@ -5,7 +5,7 @@ import { findSpecFiles } from '../find-specs.ts'
 import { formatGithub, formatJson, formatText } from '../format-diagnostics.ts'
 import type { FileReport } from '../format-diagnostics.ts'
 import { createPalette, shouldColor } from '../colors.ts'
-import { validateSpecFile } from '../../spec/validate.ts'
+import { validateFiles } from '../validate-files.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 
 const USAGE = `Usage: weir spec validate PATH… [--format text|json|github] [--strict] [--typecheck] [--target NAME]
@@ -37,9 +37,10 @@ export async function specValidate(args: string[]): Promise<number> {
   }
   const files = await findSpecFiles(positionals, 'spec validate')
   const catalog = builtinCatalog()
+  const results = await validateFiles(files, catalog)
   let reports: FileReport[] = await Promise.all(
-    files.map(async (path) => {
-      const { diagnostics } = await validateSpecFile(path, { plugins: catalog, resolve: false })
+    files.map(async (path, i) => {
+      const diagnostics = results[i]!
       const text = format === 'text' && diagnostics.length > 0 ? await readFile(path, 'utf8').catch(() => undefined) : undefined
       return { path, diagnostics, ...(text !== undefined && { text }) }
     }),

@@ -9,7 +9,7 @@
 import type { Rule } from './types.ts'
 import { isObject } from '../collect.ts'
 import { suggestFix } from '../did-you-mean.ts'
-import { toPointer } from '../parse.ts'
+import { toPointer } from '../pointer.ts'
 
 /** Variables weir fills in; `params.<name>` comes on top. See docs/remote.md. */
 export const TEMPLATE_VARIABLES = ['cli', 'pipeline', 'task', 'spec', 'runId', 'inputs', 'outputPrefix', 'attempt'] as const

@@ -3,7 +3,7 @@ import { entriesOf, isObject } from '../collect.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { checkAgainstSchema } from '../json-schema.ts'
 import { problemSentence } from '../schema-problem.ts'
-import { toPointer } from '../parse.ts'
+import { toPointer } from '../pointer.ts'
 
 /** `io:` references, IoManager types, and each IoManager's config against its plugin's schema. */
 export const ioNames: Rule = async ({ view, plugins, report }) => {

@@ -3,29 +3,29 @@ import type { Rule } from './types.ts'
 import { entriesOf, isObject } from '../collect.ts'
 import { checkAgainstSchema, checkSchemaDefinition } from '../json-schema.ts'
 import { problemSentence } from '../schema-problem.ts'
-import { toPointer } from '../parse.ts'
+import { toPointer } from '../pointer.ts'
 
 /** Params, types, outputs and values must be valid JSON Schemas, and param defaults must match them. */
 export const paramSchemas: Rule = async ({ view, report }) => {
   const types = isObject(view.data.types) ? view.data.types : {}
-  const check = (schema: unknown, path: (string | number)[], noun: string): boolean => {
+  const check = async (schema: unknown, path: (string | number)[], noun: string): Promise<boolean> => {
     if (!isObject(schema)) return false // not a schema at all: the shape check says so
-    const problems = checkSchemaDefinition(schema)
+    const problems = await checkSchemaDefinition(schema)
     for (const problem of problems)
       report({ code: 'INVALID_SCHEMA', pointer: toPointer(path) + problem.pointer, message: problemSentence(noun, problem) })
     return problems.length === 0
   }
-  for (const [name, schema] of entriesOf(view.data.types)) check(schema, ['types', name], `type '${name}'`)
+  for (const [name, schema] of entriesOf(view.data.types)) await check(schema, ['types', name], `type '${name}'`)
   for (const [name, schema] of entriesOf(view.data.params)) {
-    if (!check(schema, ['params', name], `the schema of param '${name}'`) || !isObject(schema) || !Object.hasOwn(schema, 'default')) continue
+    if (!(await check(schema, ['params', name], `the schema of param '${name}'`)) || !isObject(schema) || !Object.hasOwn(schema, 'default')) continue
     if (hasUnresolvedRef(schema, types)) continue // reported by type-refs
     const { default: value, ...rest } = schema
     for (const problem of await checkAgainstSchema(value, withTypeDefs(rest, types)))
       report({ code: 'INVALID_DEFAULT', pointer: toPointer(['params', name, 'default']) + problem.pointer, message: problemSentence(`the default of param '${name}'`, problem) })
   }
   for (const [id, task] of view.tasks) {
-    if (isObject(task.output) && task.output.type !== 'table') check(task.output, ['tasks', id, 'output'], `the output schema of task '${id}'`)
-    for (const [name, schema] of entriesOf(task.values)) check(schema, ['tasks', id, 'values', name], `the schema of value '${name}' of task '${id}'`)
+    if (isObject(task.output) && task.output.type !== 'table') await check(task.output, ['tasks', id, 'output'], `the output schema of task '${id}'`)
+    for (const [name, schema] of entriesOf(task.values)) await check(schema, ['tasks', id, 'values', name], `the schema of value '${name}' of task '${id}'`)
   }
 }
 

@@ -4,7 +4,7 @@ import { entriesOf, isObject } from '../collect.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { checkAgainstSchema } from '../json-schema.ts'
 import { problemSentence } from '../schema-problem.ts'
-import { toPointer } from '../parse.ts'
+import { toPointer } from '../pointer.ts'
 
 const NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'])
 
@@ -23,7 +23,7 @@ export const scheduleRule: Rule = async ({ view, report }) => {
   const params = isObject(view.data.params) ? view.data.params : {}
   for (const [name, value] of entriesOf(schedule.params)) {
     const pointer = toPointer(['schedule', 'params', name])
-    const schema = params[name]
+    const schema = Object.hasOwn(params, name) ? params[name] : undefined
     if (schema === undefined) {
       report({ code: 'UNKNOWN_PARAM', pointer, atKey: true, message: `Schedule sets unknown param '${name}'${suggestFix(name, Object.keys(params), 'declared params', "declare it under 'params:'")}` })
       continue

@@ -3,7 +3,7 @@ import { entriesOf, isObject } from '../collect.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { checkAgainstSchema } from '../json-schema.ts'
 import { problemSentence } from '../schema-problem.ts'
-import { toPointer } from '../parse.ts'
+import { toPointer } from '../pointer.ts'
 
 /** Each `targets.<name>` names an installed target plugin, and its settings match that plugin's config schema. */
 export const targets: Rule = async ({ view, plugins, report }) => {

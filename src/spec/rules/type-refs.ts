@@ -1,7 +1,7 @@
 import type { Rule } from './types.ts'
 import { entriesOf, isObject } from '../collect.ts'
 import { suggestFix } from '../did-you-mean.ts'
-import { toPointer } from '../parse.ts'
+import { toPointer } from '../pointer.ts'
 
 const TYPE_REF = /^#\/types\/([^/]+)$/
 

@@ -1,7 +1,7 @@
 import type { Rule } from './types.ts'
 import { entriesOf, isObject, walkStrings } from '../collect.ts'
 import { formatReference } from '../references.ts'
-import { toPointer } from '../parse.ts'
+import { toPointer } from '../pointer.ts'
 
 /** Params nobody reads: neither an input reference nor a `{{params.x}}` in a command template. */
 export const unusedParams: Rule = ({ view, report }) => {
@@ -36,7 +36,7 @@ export const toleratedFailureInputs: Rule = ({ view, report }) => {
     const task = view.tasks.get(occ.taskId)
     if (!task || !view.tasks.has(occ.ref.taskId)) continue
     const trigger = typeof task.trigger === 'string' ? task.trigger : typeof defaults.trigger === 'string' ? defaults.trigger : 'all_success'
-    const when = TOLERANT[trigger]
+    const when = Object.hasOwn(TOLERANT, trigger) ? TOLERANT[trigger] : undefined
     if (!when) continue
     report({ severity: 'warning', code: 'TOLERATED_FAILURE_INPUT', pointer: occ.pointer, span: occ.span,
       message: `Task '${occ.taskId}' reads '${formatReference(occ.ref)}', but its trigger '${trigger}' also runs it when '${occ.ref.taskId}' ${when}, leaving this input without a value; handle a missing input in the handler, or use 'needs' if the task does not need the data.` })

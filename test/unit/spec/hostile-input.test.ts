@@ -104,6 +104,26 @@ tasks:
   })
 })
 
+describe("names of Object.prototype's members", () => {
+  test('constructor and toString are plain names in schedule params, triggers and schema keywords (fuzz finding)', async () => {
+    const text = `${HEAD}params:
+  p: { type: number, default: 1, constructor: 3 }
+tasks:
+  a: { handler: ./h.ts, inputs: { v: "\${{ params.p }}" } }
+  b: { handler: ./h.ts, trigger: constructor, inputs: { v: "\${{ tasks.a.output }}" } }
+schedule:
+  cron: "0 3 * * *"
+  params: { constructor: 1, toString: 2 }
+`
+    const { diagnostics } = await check(text)
+    expect(diagnostics.map((d) => [d.code, d.pointer])).toEqual([
+      ['INVALID_TRIGGER', '/tasks/b/trigger'],
+      ['UNKNOWN_PARAM', '/schedule/params/constructor'],
+      ['UNKNOWN_PARAM', '/schedule/params/toString'],
+    ])
+  })
+})
+
 describe('files that are not specs', () => {
   test('a huge file is refused with FILE_TOO_LARGE before parsing', async () => {
     const path = join(dir, 'huge.yaml')

@@ -6,6 +6,8 @@ import { describe, expect, test } from 'vitest'
 import { checkSimpleSchema } from '../../../src/spec/simple-schema.ts'
 import { checkAgainstSchema, checkSchemaDefinition, compileSchema } from '../../../src/spec/json-schema.ts'
 import type { JsonSchema } from '../../../src/spec/model.ts'
+import { isPlainValidSchema } from '../../../src/spec/simple-schema.ts'
+import validateMetaSchema from '../../../src/spec/generated/validate-json-schema.cjs'
 
 const SCHEMAS: JsonSchema[] = [
   true,
@@ -77,19 +79,35 @@ describe('problems read as sentences', () => {
 })
 
 describe('checkSchemaDefinition', () => {
-  test('accepts valid schemas without loading Ajv', () => {
-    expect(checkSchemaDefinition({ type: 'object', properties: { a: { type: 'string', pattern: '^x' } }, required: ['a'] })).toEqual([])
+  test('accepts valid schemas without loading Ajv', async () => {
+    expect(await checkSchemaDefinition({ type: 'object', properties: { a: { type: 'string', pattern: '^x' } }, required: ['a'] })).toEqual([])
   })
 
-  test('points inside the schema at the bad keyword', () => {
-    expect(checkSchemaDefinition({ type: 'object', properties: { a: { type: 'strng' } }, required: 'a' })).toEqual([
+  test('points inside the schema at the bad keyword', async () => {
+    expect(await checkSchemaDefinition({ type: 'object', properties: { a: { type: 'strng' } }, required: 'a' })).toEqual([
       { pointer: '/properties/a/type', subject: 'properties.a.type', text: "is the string 'strng'; did you mean 'string'?" },
       { pointer: '/required', subject: 'required', text: 'must be a list, not the string \'a\'' },
     ])
   })
 
-  test('rejects regular expressions JavaScript cannot compile, in pattern and patternProperties', () => {
-    const problems = checkSchemaDefinition({ type: 'string', pattern: '(', patternProperties: { '[': {} } })
+  test('rejects regular expressions JavaScript cannot compile, in pattern and patternProperties', async () => {
+    const problems = await checkSchemaDefinition({ type: 'string', pattern: '(', patternProperties: { '[': {} } })
     expect(problems.map((p) => p.pointer)).toEqual(['/pattern', '/patternProperties/['])
+  })
+})
+
+describe('isPlainValidSchema', () => {
+  const candidates: unknown[] = [
+    ...SCHEMAS,
+    { type: 'numbr' }, { type: [] }, { type: ['string', 'string'] }, { required: 'a' }, { required: ['a', 'a'] }, { minLength: -1 },
+    { minLength: 1.5 }, { enum: 'a' }, { pattern: '(' }, { properties: { a: { type: 'x' } } }, { items: [{}] }, { examples: 1 },
+    { description: 3 }, { additionalProperties: 'no' }, { anyOf: [] }, null, 3, 'string', [],
+  ]
+  test.each(candidates.map((c) => [JSON.stringify(c), c] as const))('%s: never calls an invalid schema valid', (_name, schema) => {
+    if (isPlainValidSchema(schema)) expect(validateMetaSchema(schema)).toBe(true)
+  })
+
+  test('accepts the plain schemas specs use, so the meta-schema is not loaded for them', () => {
+    expect(SCHEMAS.filter((s) => !isPlainValidSchema(s)).map((s) => JSON.stringify(s))).toEqual(['{"type":"string","format":"date","description":"formats are annotations here","x-custom":1}'])
   })
 })
