@@ -152,7 +152,11 @@ async function readUpstreamDocuments(pipeline: Pipeline, task: Task, runId: stri
     const prefix = upstreamPrefix(pipeline, task, upstream, runId, explicit, env)
     if (prefix === undefined) continue
     const doc = await (await openDocuments(prefix, pipeline, env.cwd)).read<OutputsDocument>(OUTPUTS_DOCUMENT)
-    if (!doc) continue
+    if (!doc) {
+      // Expected when the upstream task failed or was skipped; otherwise its prefix is elsewhere.
+      env.log.warn(`No ${OUTPUTS_DOCUMENT} of upstream task '${id}' at '${prefix}': it did not succeed in run '${runId}', or it wrote elsewhere (pass --inputs); its inputs are undefined.`)
+      continue
+    }
     if (doc.output) outputs[id] = doc.output
     values[id] = doc.values
   }
