@@ -3,6 +3,7 @@
  * Ctrl-C or SIGTERM cancels gracefully (running tasks are aborted and given a grace period);
  * a second Ctrl-C exits at once.
  */
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { parseCommandArgs, choice } from '../args.ts'
@@ -103,7 +104,8 @@ export async function run(args: string[]): Promise<number> {
   if (values.json) process.stdout.write(JSON.stringify(toJson(result)) + '\n')
   else {
     const logDir = join(runtime.runDir(stateDir, result.runId), 'logs')
-    process.stdout.write(formatSummary(result, { specPath, logDir: relative(process.cwd(), logDir) || logDir, durationMs: Date.now() - started, listAll: board.tasks.size <= 40 }, palette))
+    const shownDir = relative(process.cwd(), logDir) || logDir
+    process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: board.tasks.size <= 40 }, palette))
   }
   // A handler that ignored its signal may still hold the event loop; the run is over, so leave.
   setTimeout(() => process.exit(), 500).unref()

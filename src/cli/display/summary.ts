@@ -11,6 +11,8 @@ import type { BoardStatus } from './task-board.ts'
 export interface SummaryContext {
   readonly specPath: string
   readonly logDir: string
+  /** Whether any task wrote a log line (the folder exists). */
+  readonly hasLogs: boolean
   readonly durationMs: number
   /** Show every task (small runs) or only the ones that did not succeed. */
   readonly listAll: boolean
@@ -34,7 +36,7 @@ export function formatSummary(result: RunResult, ctx: SummaryContext, p: Palette
   lines.push(
     '',
     `${p.bold(`Run ${result.runId}`)} ${verdict} in ${formatDuration(ctx.durationMs)}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}.`,
-    `Logs: ${ctx.logDir}`,
+    ctx.hasLogs ? `Logs: ${ctx.logDir}` : `Logs: none (no task logged; they would be in ${ctx.logDir})`,
   )
   if (result.status !== 'succeeded') lines.push(`Resume: weir run ${ctx.specPath} --resume ${result.runId}`)
   return lines.join('\n') + '\n'
