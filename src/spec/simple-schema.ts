@@ -181,6 +181,8 @@ const KEYWORD_VALUES: Readonly<Record<string, (value: unknown) => boolean>> = {
   items: (v) => isPlainValidSchema(v),
   additionalProperties: (v) => isPlainValidSchema(v),
   properties: (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isPlainValidSchema),
+  $ref: isString, // where it points is the type-refs rule's business
+  $defs: (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isPlainValidSchema),
   title: isString,
   description: isString,
   format: isString,
