@@ -54,6 +54,9 @@ export interface RunLoopResult {
   readonly tasks: readonly TaskOutcome[]
 }
 
+/** Task starts between two turns of the event loop, at most (see `yieldToLoop`). */
+const YIELD_EVERY = 256
+
 const NOTHING: Readonly<Record<string, never>> = Object.freeze({})
 
 function hasKeys(o: object): boolean {
@@ -120,7 +123,30 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
       if (active.size > 0) graceTimer = setTimeout(() => [...active].forEach((a) => a.giveUp()), input.cancelGraceMs)
     }
 
+    // Tasks that finish without real I/O (no-ops, cached work) chain through microtasks only, and a
+    // long burst of them would starve the event loop: no journal writes, no Ctrl-C. Every
+    // YIELD_EVERY starts, new starts wait for one turn of the loop.
+    let pause: Promise<void> | undefined
+    let startsSinceYield = 0
+    function yieldToLoop(): Promise<void> {
+      pause ??= new Promise<void>((resolve) =>
+        setImmediate(() => {
+          pause = undefined
+          resolve()
+        }),
+      )
+      return pause
+    }
+
     async function runTask(i: number): Promise<void> {
+      if (pause !== undefined || ++startsSinceYield >= YIELD_EVERY) {
+        startsSinceYield = 0
+        await yieldToLoop()
+        if (cancelling) {
+          markCancelled(i, undefined)
+          return scheduler.complete(i, 'cancelled')
+        }
+      }
       const id = graph.ids[i]!
       const task = taskById[i]!
       const state = tasks[i]!
