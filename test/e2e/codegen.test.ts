@@ -82,6 +82,20 @@ describe('weir codegen --target types', () => {
   })
 })
 
+describe('weir codegen --target all', () => {
+  test('writes the types and every configured target plugin\'s files under --out, and --check covers them all', async () => {
+    const spec = (await readFile(join(dir, 'pipelines/shop.yaml'), 'utf8')) + 'targets:\n  argo: { image: ghcr.io/acme/shop:1.0.0 }\n'
+    await writeFile(join(dir, 'targeted.yaml'), spec.replace('name: shop', 'name: targeted').replaceAll('../handlers/', './handlers/'))
+    const wrote = await weir(['codegen', 'targeted.yaml', '--target', 'all', '--out', 'out-all'], dir)
+    expect(wrote.code).toBe(0)
+    expect(wrote.stdout).toContain('wrote out-all/targeted.ts (types)')
+    expect(wrote.stdout).toMatch(/wrote out-all\/\S+ \(argo\)/)
+    expect(wrote.stdout).not.toContain('(databricks)')
+    const checked = await weir(['codegen', 'targeted.yaml', '--target', 'all', '--out', 'out-all', '--check'], dir)
+    expect(checked).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+ generated files up to date\.$/m) })
+  })
+})
+
 describe('weir spec validate --typecheck', () => {
   test('exit 0 when the handlers fit the spec', async () => {
     await weir(['codegen', 'pipelines', '--out', 'generated'], dir)
