@@ -108,3 +108,29 @@ describe('cancellation', () => {
     expect(peak).toBe(3)
   })
 })
+
+describe('fairness', () => {
+  test('a burst of instantly finishing tasks still lets the event loop turn (journal writes, Ctrl-C)', async () => {
+    const tasks = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`t${i}`, '']))
+    const pipeline = await pipelineFromYaml(specText('burst', tasks))
+    let turned = false
+    let startsAfterTurn = 0
+    const executor = scriptedExecutor()
+    const original = executor.runAttempt.bind(executor)
+    executor.runAttempt = (r) => {
+      if (turned) startsAfterTurn++
+      return original(r)
+    }
+    const controller = new AbortController()
+    const running = runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir: await tempDir(), signal: controller.signal, concurrency: 8 })
+    await until(() => executor.calls.length > 0)
+    setImmediate(() => {
+      turned = true
+      controller.abort()
+    })
+    const result = await running
+    expect(result.status).toBe('cancelled')
+    expect(executor.calls.length).toBeLessThan(2000)
+    expect(startsAfterTurn).toBeLessThanOrEqual(8)
+  })
+})
