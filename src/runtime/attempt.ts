@@ -61,7 +61,7 @@ export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps)
   try {
     const inputs = await readInputs(request, deps)
     const valueChecks = await compileValueChecks(pipeline, task)
-    const handler = await loadHandler(task.handler, deps.projectRoot ?? findProjectRoot(pipeline.sourcePath))
+    const handler = await loadHandler(task.handler, deps.projectRoot ?? projectRootOf(pipeline.sourcePath))
     if (request.signal.aborted) return { status: 'cancelled' }
     stage = 'handler'
     const ctx: HandlerContext = {
@@ -83,6 +83,15 @@ export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps)
     if (request.signal.aborted && stage === 'handler') return { status: 'cancelled', error: describeFailure(error, stage) }
     return { status: 'failed', error: describeFailure(error, stage), values }
   }
+}
+
+const projectRoots = new Map<string, string>()
+
+/** The spec's project folder, looked up once per spec (it walks the file system). */
+function projectRootOf(sourcePath: string): string {
+  let root = projectRoots.get(sourcePath)
+  if (root === undefined) projectRoots.set(sourcePath, (root = findProjectRoot(sourcePath)))
+  return root
 }
 
 async function readInputs(request: AttemptRequest, deps: AttemptDeps): Promise<Record<string, unknown>> {
