@@ -169,6 +169,14 @@ describe('weir run', () => {
     expect(runs).toMatchObject([{ status: 'cancelled' }])
   })
 
+  test('SIGTERM cancels the same way, exit 143', async () => {
+    const { child, exited, output } = await startUntil(['run', 'slow.yaml', '--state-dir', 'state-sigterm'], /▶ slow started/)
+    child.kill('SIGTERM')
+    expect(await exited).toBe(143)
+    expect(output()).toMatch(/cancelling the run \(SIGTERM\)/)
+    expect(JSON.parse(weir(['runs', '--json', '--state-dir', 'state-sigterm']).stdout)).toMatchObject([{ status: 'cancelled' }])
+  })
+
   test('a second Ctrl-C exits at once, even when a handler ignores its signal; the run then shows interrupted', async () => {
     const { child, exited } = await startUntil(['run', 'stubborn.yaml', '--state-dir', 'state-twice'], /▶ slow started/)
     child.kill('SIGINT')
