@@ -5,7 +5,7 @@
  * Under CI=true a missing emulator fails this file; locally it is skipped with the reason.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -58,7 +58,19 @@ tasks:
     if (project) await rm(project, { recursive: true, force: true })
   })
 
-  const weir = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000 })
+  /**
+   * Runs the CLI without blocking this process: the emulator is our child, and a synchronous spawn
+   * would stop us draining its output pipes, which can stall it and so the CLI waiting on it.
+   */
+  const weir = (args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: project, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      child.on('close', (status) => done({ status, stdout, stderr }))
+    })
 
   async function readObject(name: string): Promise<unknown> {
     const client = createStorageGcsClient({ projectId: 'demo-test', endpoint: emulator.url })
@@ -71,7 +83,7 @@ tasks:
   }
 
   test('the subprocess executor passes outputs and values between processes through the bucket', async () => {
-    const r = weir(['run', spec(), '--executor', 'subprocess', '--json', '--state-dir', join(project, '.state')])
+    const r = await weir(['run', spec(), '--executor', 'subprocess', '--json', '--state-dir', join(project, '.state')])
     const result = JSON.parse(r.stdout) as { runId: string; tasks: Record<string, { status: string; output?: string }> }
     expect(result.tasks.use).toMatchObject({ status: 'succeeded', output: `gs://${bucket}/weir/lake/${result.runId}/use/output.json` })
     expect(await readObject(`weir/lake/${result.runId}/use/output.json`)).toEqual({ rows: 2, count: 2 })
@@ -81,11 +93,11 @@ tasks:
 
   test('weir execute by hand: a downstream task finds its inputs in the bucket; a non-recoverable error.json stops a retry', async () => {
     const prefix = `gs://${bucket}/by-hand/run-1`
-    expect(weir(['execute', '--spec', spec(), '--task', 'make', '--run-id', 'run-1', '--output-prefix', `${prefix}/make`]).status).toBe(0)
-    expect(weir(['execute', '--spec', spec(), '--task', 'use', '--run-id', 'run-1', '--output-prefix', `${prefix}/use`]).status).toBe(0)
+    expect((await weir(['execute', '--spec', spec(), '--task', 'make', '--run-id', 'run-1', '--output-prefix', `${prefix}/make`])).status).toBe(0)
+    expect((await weir(['execute', '--spec', spec(), '--task', 'use', '--run-id', 'run-1', '--output-prefix', `${prefix}/use`])).status).toBe(0)
     expect(await readObject('by-hand/run-1/use/output.json')).toEqual({ rows: 2, count: 2 })
-    expect(weir(['execute', '--spec', spec(), '--task', 'fatal', '--run-id', 'run-1', '--output-prefix', `${prefix}/fatal`]).status).toBe(3)
-    const retry = weir(['execute', '--spec', spec(), '--task', 'fatal', '--run-id', 'run-1', '--output-prefix', `${prefix}/fatal`])
+    expect((await weir(['execute', '--spec', spec(), '--task', 'fatal', '--run-id', 'run-1', '--output-prefix', `${prefix}/fatal`])).status).toBe(3)
+    const retry = await weir(['execute', '--spec', spec(), '--task', 'fatal', '--run-id', 'run-1', '--output-prefix', `${prefix}/fatal`])
     expect(retry.status).toBe(3)
     expect(retry.stderr).toContain('not trying again')
   })
