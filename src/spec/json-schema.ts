@@ -91,6 +91,11 @@ function describeMetaError(error: ErrorObject, schema: unknown): SchemaProblem {
     const want = ([] as string[]).concat((error.params as { type: string | string[] }).type).flatMap((t) => t.split(','))
     return { ...at, text: `must be ${want.map(jsonTypeArticle).join(' or ')}, not ${describeJsonValue(value)}` }
   }
+  if (error.keyword === 'uniqueItems') {
+    const { j } = error.params as { i: number; j: number }
+    const repeated = Array.isArray(value) ? value[j] : undefined
+    return { ...at, text: `lists ${describeJsonValue(repeated).replace(/^the string /, '')} twice; remove the repeat` }
+  }
   return { ...at, text: error.message ?? 'is invalid' }
 }
 

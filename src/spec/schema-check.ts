@@ -24,12 +24,12 @@ export function describeShapeErrors(errors: readonly ErrorObject[], data: unknow
   const seen = new Set<string>()
   const handledAnyOf = new Set<string>()
   for (const error of errors) {
-    const finding = describeError(error, errors, data, handledAnyOf, outerAnyOf)
-    if (!finding) continue
-    const key = `${finding.pointer}|${finding.code}|${finding.atKey ? 1 : 0}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    findings.push(finding)
+    for (const finding of [describeError(error, errors, data, handledAnyOf, outerAnyOf) ?? []].flat()) {
+      const key = `${finding.pointer}|${finding.code}|${finding.atKey ? 1 : 0}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      findings.push(finding)
+    }
   }
   return findings
 }
@@ -40,7 +40,7 @@ function describeError(
   data: unknown,
   handledAnyOf: Set<string>,
   outerAnyOf: ReadonlySet<string>,
-): Finding | undefined {
+): Finding | Finding[] | undefined {
   const pointer = error.instancePath
   const where = describeLocation(pointer)
   // The anyOf's own summary error adds nothing to its branches' errors.
@@ -48,10 +48,13 @@ function describeError(
   // An `anyOf` branch error is reported once, by the anyOf itself.
   const anyOfParent = enclosingAnyOf(error.schemaPath, outerAnyOf)
   if (anyOfParent) {
-    const path = `${pointer}|${anyOfParent}`
+    // Errors of one branch may sit deeper than the value the anyOf is about (retries.backoff inside
+    // a retries policy): the anyOf's own error says which value that is.
+    const instance = anyOfInstance(error, all, anyOfParent)
+    const path = `${instance}|${anyOfParent}`
     if (handledAnyOf.has(path)) return undefined
     handledAnyOf.add(path)
-    return describeAnyOf(error, all, data, anyOfParent, outerAnyOf)
+    return describeAnyOf(instance, all, data, anyOfParent, outerAnyOf)
   }
   switch (error.keyword) {
     case 'if':
@@ -80,6 +83,12 @@ function describeError(
     }
     case 'type': {
       const want = ([] as string[]).concat((error.params as { type: string | string[] }).type)
+      if (want.length === 2 && want.includes('object') && want.includes('boolean'))
+        return {
+          code: 'WRONG_TYPE',
+          pointer,
+          message: `${capitalize(describeValue(pointer))} must be a JSON Schema (a mapping such as '{ type: number }'), not ${describeJsonValue(valueAt(data, pointer))}.`,
+        }
       return {
         code: 'WRONG_TYPE',
         pointer,
@@ -119,6 +128,18 @@ function describeError(
         pointer: `${pointer}/${i}`,
         message: `${capitalize(describeValue(pointer))} lists '${String(valueAt(data, `${pointer}/${j}`))}' twice; remove the repeat.`,
       }
+    }
+    case 'minimum':
+    case 'maximum': {
+      const limit = (error.params as { limit: number }).limit
+      return { code: 'INVALID_VALUE', pointer, message: `${capitalize(describeValue(pointer))} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${limit}, not ${quote(valueAt(data, pointer))}.` }
+    }
+    case 'minItems':
+      return { code: 'INVALID_VALUE', pointer, message: `${capitalize(describeValue(pointer))} must not be an empty list.` }
+    case 'maxLength': {
+      const limit = (error.params as { limit: number }).limit
+      const value = valueAt(data, pointer)
+      return { code: 'INVALID_VALUE', pointer, message: `${capitalize(describeValue(pointer))} is ${typeof value === 'string' ? [...value].length : '?'} characters long; shorten it to at most ${limit}.` }
     }
     default:
       return {
@@ -164,15 +185,27 @@ function nameRule(container: string): string {
   return 'use lowercase letters, digits and `_`, starting with a letter (e.g. `daily_sales`)'
 }
 
-/** Reports an `anyOf` failure as one finding, choosing the branch the user evidently meant. */
+/** The instance path of the value an anyOf applies to: the deepest matching anyOf error above `error`. */
+function anyOfInstance(error: ErrorObject, all: readonly ErrorObject[], anyOfPath: string): string {
+  let best: string | undefined
+  for (const e of all)
+    if (e.keyword === 'anyOf' && e.schemaPath === `${anyOfPath}/anyOf` && isPointerPrefix(e.instancePath, error.instancePath))
+      if (best === undefined || e.instancePath.length > best.length) best = e.instancePath
+  return best ?? error.instancePath
+}
+
+function isPointerPrefix(prefix: string, pointer: string): boolean {
+  return pointer === prefix || pointer.startsWith(`${prefix}/`)
+}
+
+/** Reports an `anyOf` failure, choosing the branch the user evidently meant. */
 function describeAnyOf(
-  error: ErrorObject,
+  pointer: string,
   all: readonly ErrorObject[],
   data: unknown,
   anyOfPath: string,
   outerAnyOf: ReadonlySet<string>,
-): Finding | undefined {
-  const pointer = error.instancePath
+): Finding | Finding[] {
   const schema = schemaAt(anyOfPath)
   const branches = (schema?.anyOf as SchemaNode[] | undefined) ?? []
   const value = valueAt(data, pointer)
@@ -187,10 +220,10 @@ function describeAnyOf(
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const branchIndex = branches.findIndex((b) => b.type === 'object')
     const inner = all.filter(
-      (e) => e.instancePath.startsWith(pointer) && e.schemaPath.startsWith(`${anyOfPath}/anyOf/${branchIndex}/`),
+      (e) => isPointerPrefix(pointer, e.instancePath) && e.schemaPath.startsWith(`${anyOfPath}/anyOf/${branchIndex}/`),
     )
-    const described = describeShapeErrors(inner, data, new Set([...outerAnyOf, anyOfPath])).filter((f) => f.code !== 'SCHEMA' || inner.length === 1)
-    if (described.length > 0) return described[0]
+    const described = describeShapeErrors(inner, data, new Set([...outerAnyOf, anyOfPath]))
+    if (described.length > 0) return described
   }
   return {
     code: typeof value === 'number' ? 'INVALID_VALUE' : 'WRONG_TYPE',
