@@ -215,7 +215,7 @@ const fmt = (m: Measure): string =>
 
 const stateRoot = await mkdtemp(join(tmpdir(), 'weir-bench-scheduler-'))
 try {
-  console.log(`no-op tasks, concurrency ${CONCURRENCY}, weir with run history on (journal + events + result)`)
+  console.log(`no-op tasks, concurrency ${CONCURRENCY}, weir with run history on (journal + events + result; the graph index is cached per pipeline object, as in a schedule daemon)`)
   console.log('per task: wall µs, CPU µs (user+sys; the fair number on a busy machine), peak heap growth KB (garbage included),')
   console.log(`heap KB still held with the result alive after a full GC. Times: mean over ≥ ${TASKS_PER_MEASURE / 1000}k tasks of back-to-back runs\n`)
   const cols = '  wall    cpu  peak  held'

@@ -73,7 +73,8 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
   const { pipeline, graph, runId, writer, emit, executor } = input
   const n = graph.ids.length
   const tasks: TaskOutcome[] = Array.from({ length: n }, () => ({ attempts: 0 }))
-  const taskById: Task[] = graph.ids.map((id) => pipeline.tasks.get(id)!)
+  // Looked up when a task starts: skipped and reused tasks never need their Task.
+  const taskById: (Task | undefined)[] = new Array(n)
   const runController = new AbortController()
   const active = new Set<ActiveAttempt>()
   const sleepers = new Set<(woke: boolean) => void>()
@@ -148,7 +149,7 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
         }
       }
       const id = graph.ids[i]!
-      const task = taskById[i]!
+      const task = (taskById[i] ??= pipeline.tasks.get(id)!)
       const state = tasks[i]!
       for (let attempt = 1; ; attempt++) {
         const startedAt = Date.now()

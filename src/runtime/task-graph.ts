@@ -20,7 +20,12 @@ export interface TaskGraph {
 }
 
 /** Builds a graph from each task's upstream indices (which must point to lower indices or any: order is the caller's). */
-export function createTaskGraph(ids: readonly string[], upstream: readonly (readonly number[])[], rules: readonly TriggerRule[]): TaskGraph {
+export function createTaskGraph(
+  ids: readonly string[],
+  upstream: readonly (readonly number[])[],
+  rules: readonly TriggerRule[],
+  indexOf: ReadonlyMap<string, number> = new Map(ids.map((id, i) => [id, i])),
+): TaskGraph {
   const n = ids.length
   const upStart = new Int32Array(n + 1)
   let edges = 0
@@ -41,13 +46,23 @@ export function createTaskGraph(ids: readonly string[], upstream: readonly (read
   const fill = downStart.slice(0, n)
   const downIndex = new Int32Array(edges)
   for (let i = 0; i < n; i++) for (let e = upStart[i]!; e < upStart[i + 1]!; e++) downIndex[fill[upIndex[e]!]!++] = i
-  const indexOf = new Map<string, number>()
-  for (let i = 0; i < n; i++) indexOf.set(ids[i]!, i)
   return { ids, indexOf, upStart, upIndex, downStart, downIndex, rules }
 }
 
-/** Indexes a pipeline's tasks in its topological order. */
+const indexed = new WeakMap<Pipeline, TaskGraph>()
+
+/**
+ * Indexes a pipeline's tasks in its topological order. A Pipeline is immutable, so the index is
+ * kept for the pipeline object: a schedule daemon running the same pipeline every few minutes
+ * builds it once.
+ */
 export function indexPipeline(pipeline: Pipeline): TaskGraph {
+  let graph = indexed.get(pipeline)
+  if (!graph) indexed.set(pipeline, (graph = buildIndex(pipeline)))
+  return graph
+}
+
+function buildIndex(pipeline: Pipeline): TaskGraph {
   const ids = pipeline.order
   const indexOf = new Map<string, number>()
   for (let i = 0; i < ids.length; i++) indexOf.set(ids[i]!, i)
@@ -60,5 +75,5 @@ export function indexPipeline(pipeline: Pipeline): TaskGraph {
     upstream.push(ups)
     rules.push(task.trigger)
   }
-  return createTaskGraph(ids, upstream, rules)
+  return createTaskGraph(ids, upstream, rules, indexOf)
 }
