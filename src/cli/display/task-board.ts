@@ -2,7 +2,7 @@
  * What the terminal shows about each task, folded from run events: the one model behind the live
  * view, the plain lines and the final summary.
  */
-import type { RunEvent, RunResult } from '../../runtime/api.ts'
+import type { RunEvent } from '../../runtime/api.ts'
 
 export type BoardStatus = 'pending' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'reused'
 
@@ -65,24 +65,4 @@ export function createTaskBoard(): TaskBoard {
       return c
     },
   }
-}
-
-/** Final statuses of a result, for a board that missed events (e.g. the run ended before any). */
-export function boardFromResult(result: RunResult): TaskBoard {
-  const board = createTaskBoard()
-  for (const [id, t] of Object.entries(result.tasks)) {
-    const started = t.startedAt ? Date.parse(t.startedAt) : undefined
-    const finished = t.finishedAt ? Date.parse(t.finishedAt) : undefined
-    board.tasks.set(id, {
-      id,
-      status: t.status === 'succeeded' && t.attempts === 0 ? 'reused' : t.status,
-      attempt: t.attempts,
-      since: started ?? 0,
-      ...(started !== undefined && { startedAt: started }),
-      ...(finished !== undefined && { finishedAt: finished }),
-      ...(t.error && { note: t.error.message }),
-      ...(t.skipReason && { note: t.skipReason }),
-    })
-  }
-  return board
 }
