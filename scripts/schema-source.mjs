@@ -82,7 +82,7 @@ const command = {
   type: 'array',
   minItems: 1,
   items: { type: 'string' },
-  description: 'The command line (argv) a remote engine runs for a task, as Handlebars templates, one per argument. Variables: `{{cli}}`, `{{pipeline}}`, `{{task}}`, `{{spec}}`, `{{runId}}`, `{{inputs}}`, `{{outputPrefix}}`, `{{params.<name>}}`. Engine placeholders such as `{{job.run_id}}` pass through. Never a shell string.',
+  description: 'The command line (argv) a remote engine runs for a task, as Handlebars templates, one per argument. Variables: `{{cli}}`, `{{pipeline}}`, `{{task}}`, `{{spec}}`, `{{runId}}`, `{{inputs}}`, `{{outputPrefix}}`, `{{attempt}}`, `{{params.<name>}}` (see docs/remote.md). Engine placeholders such as `{{job.run_id}}` or `{{workflow.uid}}` pass through. Never a shell string.',
   examples: [['node', '{{cli}}', 'execute', '--spec', '{{spec}}', '--task', '{{task}}', '--run-id', '{{runId}}']],
 }
 

@@ -103,13 +103,13 @@ export type DurationSpec5 = string | number
  */
 export type TriggerRuleSpec1 = 'all_success' | 'all_done' | 'all_failed' | 'one_success' | 'one_failed' | 'none_failed'
 /**
- * Overrides the pipeline's remote command line for this task. The command line (argv) a remote engine runs for a task, as Handlebars templates, one per argument. Variables: `{{cli}}`, `{{pipeline}}`, `{{task}}`, `{{spec}}`, `{{runId}}`, `{{inputs}}`, `{{outputPrefix}}`, `{{params.<name>}}`. Engine placeholders such as `{{job.run_id}}` pass through. Never a shell string.
+ * Overrides the pipeline's remote command line for this task. The command line (argv) a remote engine runs for a task, as Handlebars templates, one per argument. Variables: `{{cli}}`, `{{pipeline}}`, `{{task}}`, `{{spec}}`, `{{runId}}`, `{{inputs}}`, `{{outputPrefix}}`, `{{attempt}}`, `{{params.<name>}}` (see docs/remote.md). Engine placeholders such as `{{job.run_id}}` or `{{workflow.uid}}` pass through. Never a shell string.
  *
  * @minItems 1
  */
 export type CommandSpec = [string, ...string[]]
 /**
- * The command line (argv) a remote engine runs for a task, as Handlebars templates, one per argument. Variables: `{{cli}}`, `{{pipeline}}`, `{{task}}`, `{{spec}}`, `{{runId}}`, `{{inputs}}`, `{{outputPrefix}}`, `{{params.<name>}}`. Engine placeholders such as `{{job.run_id}}` pass through. Never a shell string.
+ * The command line (argv) a remote engine runs for a task, as Handlebars templates, one per argument. Variables: `{{cli}}`, `{{pipeline}}`, `{{task}}`, `{{spec}}`, `{{runId}}`, `{{inputs}}`, `{{outputPrefix}}`, `{{attempt}}`, `{{params.<name>}}` (see docs/remote.md). Engine placeholders such as `{{job.run_id}}` or `{{workflow.uid}}` pass through. Never a shell string.
  *
  * @minItems 1
  */
