@@ -6,7 +6,7 @@ import { parseDocument, isMap, isSeq, isScalar, isPair, isNode } from 'yaml'
 import type { Document, Node as YamlNode } from 'yaml'
 import type { DiagnosticCode, Finding } from './diagnostics.ts'
 import { createLineIndex } from './line-index.ts'
-import { pointerSegments } from './pointer.ts'
+import { pointerSegments, toPointer } from './pointer.ts'
 
 // Kept here too for callers that imported them from this module before they moved.
 export { pointerSegments, toPointer } from './pointer.ts'
@@ -28,6 +28,31 @@ export interface ParseFailure {
   readonly code: DiagnosticCode
   readonly message: string
   readonly offset: number
+  /** JSON pointer of the offending node, when known. */
+  readonly pointer?: string
+}
+
+/** Keys that appear twice in one mapping, each reported at its second occurrence with its pointer. */
+function findDuplicateKeys(node: unknown, path: string[], failures: ParseFailure[]): void {
+  if (isSeq(node)) node.items.forEach((item, i) => findDuplicateKeys(item, [...path, String(i)], failures))
+  if (!isMap(node)) return
+  const seen = new Set<string>()
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined
+    if (key !== undefined) {
+      if (seen.has(key)) {
+        const where = path.length === 0 ? 'at the top level' : `in '${path.join('.')}'`
+        failures.push({
+          code: 'DUPLICATE_KEY',
+          offset: pair.key && isNode(pair.key) && pair.key.range ? pair.key.range[0] : 0,
+          pointer: toPointer([...path, key]),
+          message: `Key '${key.length > 60 ? key.slice(0, 57) + '...' : key}' appears twice ${where}; remove or rename one of them.`,
+        })
+      }
+      seen.add(key)
+    }
+    findDuplicateKeys(pair.value, key === undefined ? path : [...path, key], failures)
+  }
 }
 
 export type ParseResult =
@@ -38,12 +63,15 @@ export type ParseResult =
 export function parseSpecText(text: string): ParseResult {
   const lineCounter = createLineIndex(text)
   // logLevel 'error': yaml would otherwise print warnings (e.g. about collection keys) to stderr.
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' })
+  // uniqueKeys off: yaml's own check compares every key with every other (quadratic, minutes for a
+  // mapping of 50,000 keys); findDuplicateKeys does it with a set, and knows each key's pointer.
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' })
   const failures: ParseFailure[] = doc.errors.map((err) => ({
     code: err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : err.code === 'MULTIPLE_DOCS' ? 'MULTIPLE_DOCUMENTS' : 'YAML_SYNTAX',
     message: describeYamlError(err.code, err.message, text, err.pos[0]),
     offset: err.pos[0],
   }))
+  findDuplicateKeys(doc.contents, [], failures)
   if (failures.length > 0) return { ok: false, failures, text, lineCounter }
   let data: unknown
   try {

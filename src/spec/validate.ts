@@ -158,7 +158,7 @@ function parseFailures(failures: readonly ParseFailure[], text: string, lineCoun
   return sortDiagnostics(
     failures.map((f) => {
       const pos = lineCounter.linePos(Math.min(f.offset, text.length))
-      return { severity: 'error', code: f.code, message: f.message, pointer: '', line: pos.line, column: pos.col }
+      return { severity: 'error', code: f.code, message: f.message, pointer: f.pointer ?? '', line: pos.line, column: pos.col }
     }),
   )
 }

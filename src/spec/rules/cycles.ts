@@ -7,31 +7,53 @@ interface EdgeRef {
   readonly span?: { start: number; end: number }
 }
 
-/** Dependency cycles through data references and `needs`, each reported once with its path. */
+/**
+ * Dependency cycles through data references and `needs`, each reported once with its path. The
+ * depth-first search keeps its own stack: a chain of thousands of tasks must not overflow the
+ * call stack.
+ */
 export const cycles: Rule = ({ view, report }) => {
   const graph = dependencyGraph(view)
   const state = new Map<string, 'visiting' | 'done'>()
-  const stack: string[] = []
   const reported = new Set<string>()
-  const visit = (id: string): void => {
-    state.set(id, 'visiting')
-    stack.push(id)
-    for (const edge of graph.get(id) ?? []) {
-      const s = state.get(edge.to)
-      if (s === 'visiting') {
-        const cycle = [...stack.slice(stack.indexOf(edge.to)), edge.to]
-        const key = [...cycle.slice(0, -1)].sort().join(',')
+  for (const root of view.tasks.keys()) {
+    if (state.has(root)) continue
+    const path: string[] = [root]
+    const next: number[] = [0] // per frame: index of the next edge to follow
+    state.set(root, 'visiting')
+    while (path.length > 0) {
+      const id = path[path.length - 1]!
+      const edges = graph.get(id) ?? []
+      const i = next[next.length - 1]!
+      if (i >= edges.length) {
+        state.set(id, 'done')
+        path.pop()
+        next.pop()
+        continue
+      }
+      next[next.length - 1] = i + 1
+      const edge = edges[i]!
+      const seen = state.get(edge.to)
+      if (seen === 'visiting') {
+        const cycle = [...path.slice(path.indexOf(edge.to)), edge.to]
+        const key = cycle.slice(0, -1).sort().join(',')
         if (!reported.has(key)) {
           reported.add(key)
-          report({ code: 'DEPENDENCY_CYCLE', pointer: edge.pointer, span: edge.span,
-            message: `Tasks depend on each other in a cycle: ${cycle.join(' → ')} (each depends on the next); remove one of these dependencies.` })
+          report({ code: 'DEPENDENCY_CYCLE', pointer: edge.pointer, span: edge.span, message: describeCycle(cycle) })
         }
-      } else if (s === undefined) visit(edge.to)
+      } else if (seen === undefined) {
+        state.set(edge.to, 'visiting')
+        path.push(edge.to)
+        next.push(0)
+      }
     }
-    stack.pop()
-    state.set(id, 'done')
   }
-  for (const id of view.tasks.keys()) if (!state.has(id)) visit(id)
+}
+
+/** `a → b → c → a`, shortened in the middle when the cycle is long. */
+function describeCycle(cycle: readonly string[]): string {
+  const shown = cycle.length > 12 ? [...cycle.slice(0, 6), `… ${cycle.length - 11} more …`, ...cycle.slice(-5)] : cycle
+  return `Tasks depend on each other in a cycle: ${shown.join(' → ')} (each depends on the next); remove one of these dependencies.`
 }
 
 /** downstream task → the upstream tasks it depends on (edges point from a task to what it needs). */

@@ -104,6 +104,19 @@ tasks:
   })
 })
 
+describe('big specs', () => {
+  test('a 15,000-task chain closed into a cycle: no stack overflow, no quadratic duplicate-key check', { timeout: 60_000 }, async () => {
+    const n = 15_000
+    let text = `${HEAD}tasks:\n`
+    for (let i = 0; i < n; i++) text += `  t${i}: { handler: ./h.ts, needs: [t${(i + n - 1) % n}] }\n`
+    const { diagnostics } = await check(text)
+    expect(diagnostics).toMatchObject([{ code: 'DEPENDENCY_CYCLE' }])
+    expect(diagnostics[0]!.message).toBe(
+      'Tasks depend on each other in a cycle: t0 → t14999 → t14998 → t14997 → t14996 → t14995 → … 14990 more … → t4 → t3 → t2 → t1 → t0 (each depends on the next); remove one of these dependencies.',
+    )
+  })
+})
+
 describe("names of Object.prototype's members", () => {
   test('constructor and toString are plain names in schedule params, triggers and schema keywords (fuzz finding)', async () => {
     const text = `${HEAD}params:

@@ -32,7 +32,7 @@ const CASES: readonly Case[] = [
   { file: 'cron-out-of-range.yaml', want: [{ code: 'INVALID_CRON', line: 8, column: 9, pointer: '/schedule/cron' }] },
   { file: 'cycle-needs.yaml', want: [{ code: 'DEPENDENCY_CYCLE', line: 10, column: 13, pointer: '/tasks/b/needs/0' }] },
   { file: 'cycle.yaml', want: [{ code: 'DEPENDENCY_CYCLE', line: 12, column: 10, pointer: '/tasks/b/inputs/x' }] },
-  { file: 'duplicate-key.yaml', want: [{ code: 'DUPLICATE_KEY', line: 7, column: 3, pointer: '' }] },
+  { file: 'duplicate-key.yaml', want: [{ code: 'DUPLICATE_KEY', line: 7, column: 3, pointer: '/tasks/a' }] },
   { file: 'empty-tasks.yaml', want: [{ code: 'MISSING_FIELD', line: 4, column: 1, pointer: '/tasks' }] },
   { file: 'empty.yaml', want: [{ code: 'NOT_A_PIPELINE', line: 1, column: 1, pointer: '' }] },
   { file: 'handler-bad-form.yaml', want: [{ code: 'INVALID_VALUE', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
