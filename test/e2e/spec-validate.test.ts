@@ -143,6 +143,25 @@ describe('formats', () => {
   })
 })
 
+describe('big folders', () => {
+  test('many files are validated (in threads) with the same results, in the same order, as one by one', async () => {
+    await mkdir(join(dir, 'many'), { recursive: true })
+    const sources = ['specs/minimal.yaml', 'bad/unknown-task-ref.yaml', 'bad/warning-unused-param.yaml', 'specs/full.yaml']
+    const files: string[] = []
+    for (let i = 0; i < 40; i++) {
+      const file = `many/spec_${String(i).padStart(2, '0')}.yaml`
+      await cp(join(dir, sources[i % sources.length]!), join(dir, file))
+      files.push(file)
+    }
+    type Report = { path: string; valid: boolean; diagnostics: unknown[] }
+    const together = JSON.parse((await weir(['many', '--format', 'json'])).stdout) as { files: Report[] }
+    const alone = await Promise.all(files.slice(0, 4).map(async (f) => (JSON.parse((await weir([f, '--format', 'json'])).stdout) as { files: Report[] }).files[0]!))
+    expect(together.files.map((f) => f.path)).toEqual(files)
+    for (let i = 0; i < 40; i++) expect({ ...together.files[i]!, path: '' }).toEqual({ ...alone[i % 4]!, path: '' })
+    expect(together.files.filter((f) => !f.valid)).toHaveLength(10)
+  })
+})
+
 describe('hostile files never crash the CLI', () => {
   test('binary, huge, empty and broken files are diagnostics with exit 1, never stack traces', async () => {
     await mkdir(join(dir, 'hostile'), { recursive: true })
