@@ -78,7 +78,7 @@ function renderArgument(arg: string, index: number, values: CommandValues, engin
     at = token.end
   }
   source += arg.slice(at)
-  const context = { ...values, cli: values.cli.join(' '), inputs: values.inputs ?? '', outputPrefix: values.outputPrefix ?? '', attempt: values.attempt ?? '' }
+  const context = { ...values, cli: '', inputs: values.inputs ?? '', outputPrefix: values.outputPrefix ?? '', attempt: values.attempt ?? '' }
   try {
     return loadHandlebars().compile(source, { noEscape: true, strict: true, knownHelpersOnly: true, knownHelpers: { if: true, unless: true } })(context)
   } catch (error) {
@@ -91,6 +91,8 @@ function sourceOf(arg: string, token: TemplateToken, index: number, values: Comm
   const text = arg.slice(token.start, token.end)
   switch (token.kind) {
     case 'variable':
+      if (token.name === 'cli') throw new CommandTemplateError(`Command argument ${index} '${arg}' uses '{{cli}}' inside other text; '{{cli}}' expands to several arguments, so it must be an argument on its own.`)
+      return text
     case 'block':
     case 'comment':
       return text

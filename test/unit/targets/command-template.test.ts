@@ -41,6 +41,10 @@ describe('renderCommand', () => {
     expect(() => renderCommand(['{{job.trigger.type}}'], values, local)).toThrow(/has no local value/)
   })
 
+  test("refuses '{{cli}}' inside other text (it is several arguments)", () => {
+    expect(() => renderCommand(['x{{cli}}'], values)).toThrow(/must be an argument on its own/)
+  })
+
   test('refuses unknown variables and undeclared params', () => {
     expect(() => renderCommand(['{{run_id}}'], values)).toThrow(/did you mean 'runId'/)
     expect(() => renderCommand(['{{params.nope}}'], values)).toThrow(/does not declare/)
