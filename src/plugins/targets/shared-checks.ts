@@ -4,6 +4,7 @@
  */
 import type { Pipeline, Task } from '../../spec/model.ts'
 import type { TargetFinding } from '../types.ts'
+import { scanTemplate } from '../../spec/rules/command-templates.ts'
 
 /** Pointer of the spec node that set a task's IoManager (its own `io:`, else the task). */
 function ioPointer(task: Task): string {
@@ -130,4 +131,32 @@ function expandHours(field: string): number[] {
     for (let h = from; h <= to; h += Number(m[3] ?? 1)) hours.add(h)
   }
   return [...hours]
+}
+
+/** Placeholders only Databricks fills in, and only Argo; `tasks.*` means something on both. */
+export const DATABRICKS_ONLY = ['job', 'task', 'workspace'] as const
+export const ARGO_ONLY = ['workflow', 'inputs', 'outputs', 'steps', 'pod', 'node', 'lastRetry', 'cronworkflow', 'retries'] as const
+
+/**
+ * A command template with another engine's placeholders: this engine would pass them through as
+ * text (or refuse the job), so the command would not mean what it says.
+ */
+export function checkForeignPlaceholders(pipeline: Pipeline, target: string, targetCommand: readonly string[] | undefined, foreign: readonly string[]): TargetFinding[] {
+  const findings: TargetFinding[] = []
+  const scan = (command: readonly string[] | undefined, pointer: string): void =>
+    command?.forEach((arg, i) => {
+      for (const token of scanTemplate(arg)) {
+        if (token.kind !== 'engine') continue
+        const text = token.text.trim()
+        // `{{= … }}` is an Argo expression tag; back-quoted names are Databricks references.
+        const head = text.startsWith('=') ? 'workflow' : text.includes('`') ? 'job' : text.split('.')[0]!
+        if (!foreign.includes(head)) continue
+        findings.push({ severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: `${pointer}/${i}`,
+          message: `Command argument '${arg}' uses '{{${text}}}', which ${target} does not fill in (it belongs to another engine); use a weir variable such as '{{runId}}' or '{{task}}', or set the command per target under targets.${target.toLowerCase()}.command.` })
+      }
+    })
+  scan(pipeline.command, '/command')
+  for (const task of pipeline.tasks.values()) scan(task.command, `${task.pointer}/command`)
+  scan(targetCommand, `/targets/${target.toLowerCase()}/command`)
+  return findings
 }

@@ -80,3 +80,18 @@ describe('daylight saving', () => {
     }
   })
 })
+
+describe("another engine's placeholders in a command template", () => {
+  test('are an error on the engine that would not fill them in, with the argument as pointer', async () => {
+    const command = 'command: ["{{cli}}", "execute", "--task", "{{inputs.parameters.task}}", "--run-id", "{{job.run_id}}", "--x", "{{tasks.a.values.v}}"]'
+    const p = await pipelineFromYaml(specText('p', { a: '' }, `${command}\n`))
+    expect(summary(databricksTarget.check!(p, {}))).toEqual(['error /command/3'])
+    expect(summary(argoTarget.check!(p, { image: 'x' }))).toEqual(['error /command/5'])
+    expect(argoTarget.check!(p, { image: 'x' })[0]!.message).toContain("uses '{{job.run_id}}', which Argo does not fill in")
+  })
+
+  test('in a target-level command, point at targets.<name>.command', async () => {
+    const p = await pipelineFromYaml(specText('p', { a: '' }))
+    expect(summary(argoTarget.check!(p, { image: 'x', command: ['{{cli}}', '{{job.run_id}}'] }))).toEqual(['error /targets/argo/command/1'])
+  })
+})

@@ -1,7 +1,7 @@
 /** What Argo Workflows cannot express for a pipeline (see docs/remote.md, "What cannot be expressed"). */
 import type { Pipeline, Task } from '../../../spec/model.ts'
 import type { TargetFinding } from '../../types.ts'
-import { checkCatchup, checkDaylightSaving, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
+import { DATABRICKS_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
 import type { ArgoConfig } from './config.ts'
 
 /** The Workflow CRD allows at most 200 DAG tasks (and 200 templates). */
@@ -23,7 +23,7 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
   if (pipeline.tasks.size > ARGO_MAX_TASKS)
     error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks; an Argo DAG holds at most ${ARGO_MAX_TASKS}, so split it.`)
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, "Argo's retryStrategy cannot express"))
-  findings.push(...checkDaylightSaving(pipeline, 'Argo'), ...checkCatchup(pipeline, 'Argo'), ...checkOutputsReachable(pipeline, 'argo', config.storage !== undefined))
+  findings.push(...checkForeignPlaceholders(pipeline, 'Argo', config.command, DATABRICKS_ONLY), ...checkDaylightSaving(pipeline, 'Argo'), ...checkCatchup(pipeline, 'Argo'), ...checkOutputsReachable(pipeline, 'argo', config.storage !== undefined))
   return findings
 }
 

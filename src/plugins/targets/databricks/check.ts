@@ -2,7 +2,7 @@
 import type { Pipeline, Task } from '../../../spec/model.ts'
 import type { TargetFinding } from '../../types.ts'
 import { cronToQuartz } from '../cron-to-quartz.ts'
-import { checkCatchup, checkDaylightSaving, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
+import { ARGO_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
 import type { DatabricksConfig } from './config.ts'
 
 /** Jobs API limit on tasks per job (write endpoints). */
@@ -21,7 +21,7 @@ export function checkDatabricks(pipeline: Pipeline, config: DatabricksConfig): T
   if (pipeline.tasks.size > DATABRICKS_MAX_TASKS)
     error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks; a Databricks job holds at most ${DATABRICKS_MAX_TASKS}, so split it.`)
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, 'Databricks cannot express: it retries after a fixed min_retry_interval_millis (the first retry delay)'))
-  findings.push(...checkDaylightSaving(pipeline, 'Databricks'), ...checkCatchup(pipeline, 'Databricks'), ...checkOutputsReachable(pipeline, 'databricks', config.storage !== undefined))
+  findings.push(...checkForeignPlaceholders(pipeline, 'Databricks', config.command, ARGO_ONLY), ...checkDaylightSaving(pipeline, 'Databricks'), ...checkCatchup(pipeline, 'Databricks'), ...checkOutputsReachable(pipeline, 'databricks', config.storage !== undefined))
   return findings
 }
 
