@@ -22,6 +22,8 @@ export interface ResumePlan {
   readonly rerun: readonly string[]
   /** Why each re-run task runs again: its earlier status, or `downstream` of one that does. */
   readonly reasons: ReadonlyMap<string, string>
+  /** The spec file changed since the resumed run (its hash differs): reused outputs come from the old spec. */
+  readonly specChanged: boolean
 }
 
 /** Plans a resume; refuses a run of another pipeline or one still running. */
@@ -51,5 +53,5 @@ export function planResume(pipeline: Pipeline, previous: RunRecord): ResumePlan 
     const before = previous.tasks[id]!
     reuse.set(id, { ...(before.output && { output: before.output }), values: before.values ?? {}, fromRunId: before.reusedFrom ?? previous.runId })
   }
-  return { resumedFrom: previous.runId, reuse, rerun: pipeline.order.filter((id) => rerun.has(id)), reasons }
+  return { resumedFrom: previous.runId, reuse, rerun: pipeline.order.filter((id) => rerun.has(id)), reasons, specChanged: previous.specHash !== pipeline.specHash }
 }

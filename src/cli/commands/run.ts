@@ -71,6 +71,10 @@ export async function run(args: string[]): Promise<number> {
     return EXIT.ok
   }
 
+  if (values.resume !== undefined) {
+    const { plan } = await userErrors(() => runtime.planResumeFromStore(pipeline, stateDir, values.resume!))
+    if (plan.specChanged) process.stderr.write(`weir: note: ${specPath} changed since run ${plan.resumedFrom}; the reused outputs were made by the old version.\n`)
+  }
   const executor = executorName === 'inprocess' ? undefined : await createExecutor(executorName, stateDir)
   const controller = new AbortController()
   const stopSignals = handleSignals(controller)

@@ -15,7 +15,7 @@ export function formatPlan(pipeline: Pipeline, plan: ResumePlan | undefined, jso
   if (json)
     return JSON.stringify({
       pipeline: pipeline.name,
-      ...(plan && { resumeFrom: plan.resumedFrom }),
+      ...(plan && { resumeFrom: plan.resumedFrom, specChanged: plan.specChanged }),
       tasks: Object.fromEntries(tasks.map(({ id, ...rest }) => [id, rest])),
     }) + '\n'
   const lines = [p.bold(`Plan for ${pipeline.name}${plan ? `, resuming run ${plan.resumedFrom}` : ''} (dry run: nothing is executed)`)]
@@ -25,6 +25,7 @@ export function formatPlan(pipeline: Pipeline, plan: ResumePlan | undefined, jso
     if (t.action === 'reuse') lines.push(`  ${p.green('=')} ${t.id.padEnd(24)} reuse ${p.dim(t.output ?? '(no output)')}`)
     else lines.push(`  ${p.cyan('▶')} ${t.id.padEnd(24)} run${t.reason ? p.dim(` (${t.reason})`) : ''}${after}`)
   }
+  if (plan?.specChanged) lines.push(p.yellow(`Note: the spec changed since run ${plan.resumedFrom}; reused outputs were made by the old version.`))
   const reuse = tasks.filter((t) => t.action === 'reuse').length
   lines.push(`${tasks.length - reuse} to run${plan ? `, ${reuse} reused` : ''}.`)
   return lines.join('\n') + '\n'

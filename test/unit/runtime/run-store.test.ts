@@ -118,6 +118,8 @@ describe('resume', () => {
     expect([...plan.reuse.keys()]).toEqual(['a', 'd'])
     expect(plan.reasons.get('c')).toBe('skipped (upstream_failed)')
     expect(plan.reasons.get('alert')).toBe("downstream of 'b'")
+    expect(plan.specChanged).toBe(false)
+    expect(planResume({ ...pipeline, specHash: 'edited' }, (await loadRun(stateDir, 'first'))!).specChanged).toBe(true)
 
     const executor = scriptedExecutor()
     const second = await runPipeline(pipeline, { executor, ioPlugins: [io], stateDir, runId: 'second', resumeFrom: 'first' })
