@@ -157,6 +157,9 @@ async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code
     if (code === 'PARAM_INVALID' || code === 'RUN_NOT_FOUND' || code === 'RESUME_MISMATCH') throw new CliError(`run: ${(error as Error).message}`)
+    // The run store cannot be created or written: the machine's problem, not weir's.
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC' || code === 'ENOTDIR')
+      throw new CliError(`run: cannot write the run store: ${(error as Error).message}; choose another folder with --state-dir.`, EXIT.failed)
     throw error
   }
 }
