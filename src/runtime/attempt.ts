@@ -151,6 +151,11 @@ function describeFailure(error: unknown, stage: Stage): ErrorInfo {
     case 'output':
       return toErrorInfo(error, 'user', 'OUTPUT_INVALID', false)
     case 'store':
+      // A table with the wrong columns or a value no store can hold fails the same way on every
+      // try, and it is the handler's doing; everything else (disk, network) may pass on a retry.
+      if (typeof code === 'string' && USER_STORE_ERRORS.has(code)) return toErrorInfo(error, 'user', code, false)
       return toErrorInfo(error, 'system', 'IO_ERROR')
   }
 }
+
+const USER_STORE_ERRORS: ReadonlySet<string> = new Set(['TABLE_SCHEMA_MISMATCH', 'IO_UNSUPPORTED_VALUE', 'IO_INVALID_KEY'])

@@ -5,6 +5,8 @@ import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
 import { runTaskAttempt } from '../../../src/runtime/attempt.ts'
 import type { Pipeline } from '../../../src/spec/model.ts'
 import { mapIo, pipelineFromYaml, tempDir } from './helpers.ts'
+import { memoryIo } from '../../../src/plugins/io/memory/index.ts'
+import type { IoPlugin } from '../../../src/plugins/types.ts'
 
 let dir: string
 
@@ -25,6 +27,7 @@ export const missingField = () => ({ count: 1 })
 export const bigValue = (_i, ctx) => { ctx.values.set('blob', 'x'.repeat(49 * 1024)) }
 export const undeclared = (_i, ctx) => { ctx.values.set('nope', 1) }
 export const wrongValue = (_i, ctx) => { ctx.values.set('n', 'seven') }
+export const wrongColumns = () => [{ id: 1, extra: 'x' }]
 `
 
 beforeAll(async () => {
@@ -101,6 +104,14 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
     const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, 'state') })
     expect(result.tasks.t).toMatchObject({ status: 'failed', attempts: 1, error: { code, origin: 'user', recoverable: false } })
     expect(result.tasks.t!.error!.message).toMatch(message)
+  })
+
+  test('a table with the wrong columns is the handler\'s fault: user origin, not retried', async () => {
+    const pipeline = await load(spec(`  t:\n    handler: ./handlers/h.ts#wrongColumns\n    retries: 3\n    output: { type: table, columns: { id: int64, amount: float64 } }\n`))
+    const memory = { ...memoryIo, type: 'fs' } as IoPlugin<never>
+    const result = await runPipeline(pipeline, { ioPlugins: [memory], stateDir: join(dir, 'state') })
+    expect(result.tasks.t).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'TABLE_SCHEMA_MISMATCH', origin: 'user', recoverable: false } })
+    expect(result.tasks.t!.error!.message).toMatch(/column 'extra' is not a declared column/)
   })
 
   test('refuses a handler module outside the project', async () => {
