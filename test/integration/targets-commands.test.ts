@@ -20,6 +20,8 @@ import { databricksTarget } from '../../src/plugins/targets/databricks/index.ts'
 import { argoTarget } from '../../src/plugins/targets/argo/index.ts'
 import { LAUNCHER_FILE } from '../../src/plugins/targets/databricks/launcher.ts'
 import type { Pipeline } from '../../src/spec/model.ts'
+import type { Executor } from '../../src/plugins/types.ts'
+import { createSubprocessExecutor } from '../../src/plugins/executors/subprocess/index.ts'
 
 const REPO = resolve('.')
 const CLI = join(REPO, 'bin', 'weir.js')
@@ -45,10 +47,10 @@ function runCommand(argv: readonly string[], cwd: string): boolean {
 }
 
 /** A local in-process run of the same spec and params: statuses and the publish output. */
-async function localRun(params: Record<string, unknown>, stateDir: string): Promise<{ statuses: Record<string, Status>; publish: unknown }> {
+async function localRun(params: Record<string, unknown>, stateDir: string, executor?: Executor): Promise<{ statuses: Record<string, Status>; publish: unknown }> {
   const { runPipeline } = await import('../../src/runtime/index.ts')
   const noRetries: Pipeline = { ...pipeline, tasks: new Map([...pipeline.tasks].map(([id, t]) => [id, { ...t, retry: { ...t.retry, maxRetries: 0 } }])) }
-  const result = await runPipeline(noRetries, { params, stateDir })
+  const result = await runPipeline(noRetries, { params, stateDir, ...(executor && { executor }) })
   const statuses = Object.fromEntries(Object.entries(result.tasks).map(([id, t]) => [id, t.status as Status]))
   const publish = result.tasks.publish?.output ? JSON.parse(await readFile(new URL(result.tasks.publish.output), 'utf8')) : undefined
   return { statuses, publish }
@@ -106,5 +108,22 @@ describe.skipIf(!hasPython).each(scenarios)('$name', ({ fail }) => {
     const expected = await localRun({ fail }, join(work, 'local'))
     expect(statuses).toEqual(expected.statuses)
     if (expected.publish !== undefined) expect(await publishOutput(store, runId)).toEqual(expected.publish)
+  })
+
+  test('the subprocess executor runs the generated Argo container command as the template of every attempt', async () => {
+    const work = await mkdtemp(join(dir, 'argo-executor-'))
+    // Without storage the command has no --output-prefix: each task writes where its IoManager would,
+    // and finds its upstream outputs from the run id alone, which is where the executor looks.
+    const { storage: _storage, ...argo } = pipeline.targets.argo as Record<string, unknown>
+    const wf = parse(argoTarget.generate(pipeline, { ...argo, projectPath: REPO, cli: [process.execPath, CLI] } as never)[0]!.contents) as {
+      spec: { templates: { name: string; container?: { command: string[] } }[] }
+    }
+    const [template, ...others] = wf.spec.templates.filter((t) => t.container)
+    expect(others).toEqual([]) // every task shares one container template
+    const log = { debug() {}, info() {}, warn() {}, error() {} }
+    const executor = createSubprocessExecutor({ command: template!.container!.command }, { cwd: work, stateDir: join(work, 'state'), log })
+    const viaEngineCommand = await localRun({ fail }, join(work, 'state'), executor)
+    const inProcess = await localRun({ fail }, join(work, 'local'))
+    expect(viaEngineCommand).toEqual(inProcess)
   })
 })
