@@ -47,6 +47,8 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
   const { pipeline, env } = options
   const task = pipeline.tasks.get(options.taskId)
   if (!task) throw new ExecuteUsageError(`Pipeline '${pipeline.name}' has no task '${options.taskId}'; its tasks are ${[...pipeline.tasks.keys()].map((t) => `'${t}'`).join(', ')}.`)
+  if (pipeline.io[task.io]?.type === 'memory')
+    throw new ExecuteUsageError(`Task '${task.id}' keeps its output in IoManager '${task.io}' (type 'memory'), which ends with this process; use 'fs' or 'gcs' to run it with weir execute.`)
   const explicit = options.outputPrefix === undefined ? undefined : normalizePrefix(options.outputPrefix, env.cwd)
   const prefix = explicit ?? defaultOutputPrefix(pipeline, task, options.runId, env)
   if (prefix === undefined)
