@@ -21,3 +21,18 @@ export { keyFolder, checkSegment } from './plugins/io/output-location.ts'
 export { PARQUET_COMPRESSIONS } from './plugins/io/table/compression.ts'
 export type { ParquetCompression } from './plugins/io/table/compression.ts'
 export { catalogOf } from './plugins/catalog.ts'
+
+/**
+ * Building blocks for target plugins: render a task's command line from its template (engine
+ * placeholders pass through), the trigger-rule table with each rule's Databricks and Argo forms, and
+ * 5-field cron to Quartz. See docs/remote.md.
+ * @experimental
+ */
+export type { TargetFinding } from './plugins/types.ts'
+export { renderCommand, CommandTemplateError } from './plugins/targets/command-template.ts'
+export type { CommandValues } from './plugins/targets/command-template.ts'
+export { renderRemoteCommand, defaultCommandTemplate, commandTemplateOf } from './plugins/targets/remote-command.ts'
+export type { RemoteLayout } from './plugins/targets/remote-command.ts'
+export { TRIGGER_RULE_TABLE } from './runtime/trigger-rules.ts'
+export type { ArgoUpstream, TriggerRuleForm } from './runtime/trigger-rules.ts'
+export { cronToQuartz } from './plugins/targets/cron-to-quartz.ts'
