@@ -59,7 +59,8 @@ export function collectSpecView(data: unknown): SpecView {
   const badExpressions: BadExpression[] = []
   const needs: NeedOccurrence[] = []
   for (const [taskId, task] of tasks) {
-    walkStrings(task.inputs, ['tasks', taskId, 'inputs'], (text, path) => {
+    // Inputs that are not a mapping are a shape error; references inside them belong to no input.
+    if (isObject(task.inputs)) walkStrings(task.inputs, ['tasks', taskId, 'inputs'], (text, path) => {
       if (!text.includes('${{')) return
       const pointer = toPointer(path)
       for (const match of findExpressions(text)) {

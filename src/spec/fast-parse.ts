@@ -3,22 +3,32 @@
  * so it is read with js-yaml (several times faster than building yaml's position-keeping document).
  * Only a clean verdict is ever taken from this path: when anything is reported, the spec is parsed
  * again with `yaml` and every diagnostic comes from there. Documents whose reading could differ
- * between the two parsers (aliased collections, `__proto__` keys) skip the fast path; a fuzz test
+ * between the two parsers (aliased collections, tags, `__proto__` keys, floats that overflow) skip the fast path; a fuzz test
  * checks that both paths agree.
  */
 import { load } from 'js-yaml'
 
+/** `1e309`: `yaml` reads it as the number Infinity, js-yaml as a string; only numbers this large differ. */
+const HUGE_EXPONENT = /\d[eE][-+]?\d{3}/
+
+/** A tag (`!x`, `!!str`, a bare `!`) where a token starts: the parsers differ on tag edge cases. */
+const TAG = /(?:^|[\s[{,])!/
+
 /** The spec's data when the fast path applies and the text parses; undefined otherwise. */
 export function parseFast(text: string): { readonly data: unknown } | undefined {
-  if (text.includes('__proto__')) return undefined
+  if (text.includes('__proto__') || HUGE_EXPONENT.test(text) || TAG.test(text)) return undefined
   let data: unknown
   try {
+    // js-yaml 5 reads YAML 1.2 with the core schema by default, as `yaml` does. (js-yaml 4 is faster
+    // but types some scalars differently, e.g. `1e309`, and accepts indentation `yaml` rejects.)
     data = load(text)
   } catch {
     return undefined // syntax errors, duplicate keys, unknown tags, several documents: the careful path explains them
   }
   // js-yaml shares one object for every alias of a collection; walking such data could take
   // exponential time (an alias bomb), and `yaml` limits aliases, so these documents go the careful way.
+  // Only a mapping can be a clean pipeline; anything else needs the careful path's explanation.
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined
   return hasSharedCollections(data, new Set()) ? undefined : { data }
 }
 
@@ -29,3 +39,4 @@ function hasSharedCollections(value: unknown, seen: Set<object>): boolean {
   for (const item of Array.isArray(value) ? value : Object.values(value)) if (hasSharedCollections(item, seen)) return true
   return false
 }
+

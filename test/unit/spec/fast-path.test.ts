@@ -19,6 +19,10 @@ describe('parseFast', () => {
     ['unknown tags', 'a: !custom 1\n'],
     ['syntax errors', 'a: [1, 2\n'],
     ['an empty file', ''],
+    ['a top-level list', '- a\n'],
+    // fuzz findings: the two parsers disagree on these
+    ['floats that overflow (yaml: Infinity, js-yaml: a string)', 'description: 1e309\n'],
+    ['a bare tag before a flow mapping', 'a: !{ b: 1 }\n'],
   ])('steps aside for %s', (_what, text) => {
     expect(parseFast(text)).toBeUndefined()
   })
@@ -33,6 +37,8 @@ describe('validateSpec with and without the fast path', () => {
     ['a clean spec', `${HEAD}tasks:\n  a: { handler: ./h.ts }\n`],
     ['a spec with a warning', `${HEAD}params: { p: { type: string } }\ntasks:\n  a: { handler: ./h.ts }\n`],
     ['a spec with an error', `${HEAD}tasks:\n  a: { handler: ./h.ts, trigger: never }\n`],
+    ['a spec whose inputs are a string holding a reference (fuzz finding)', `${HEAD}tasks:\n  a: { handler: ./h.ts }\n  b: { handler: ./h.ts, inputs: "\${{ tasks.x.output }}" }\n`],
+    ['a description that overflows as a number (fuzz finding)', `${HEAD}description: 1e309\ntasks:\n  a: { handler: ./h.ts }\n`],
   ])('%s gets the same result both ways', async (_what, text) => {
     const options = { path: '/nowhere/spec.yaml', plugins: testCatalog, checkHandlers: false }
     const fast = await validateSpec(text, options)
