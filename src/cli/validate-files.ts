@@ -37,7 +37,8 @@ async function validateHere(files: readonly string[], catalog: PluginCatalog): P
 function validateInThread(files: readonly string[], catalog: PluginCatalog): Promise<Diagnostic[][]> {
   return new Promise((resolve, reject) => {
     const job: Job = { kind: 'weir:validate-files', files, catalog }
-    const worker = new Worker(new URL(import.meta.url), { workerData: job })
+    // A larger young generation: parsing makes many short-lived objects, and scavenges cost more than the memory.
+    const worker = new Worker(new URL(import.meta.url), { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 64 } })
     worker.once('message', (result: Diagnostic[][]) => resolve(result))
     worker.once('error', reject)
     worker.once('exit', (code) => {

@@ -11,5 +11,11 @@ export function pointerSegments(pointer: string): string[] {
 
 /** Builds a JSON pointer from segments. */
 export function toPointer(segments: readonly (string | number)[]): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('')
+  let pointer = ''
+  for (const segment of segments) {
+    const text = String(segment)
+    // Escaping is rare (keys with `~` or `/`); skip the two replaces when there is nothing to escape.
+    pointer += '/' + (text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text)
+  }
+  return pointer
 }

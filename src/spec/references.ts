@@ -39,8 +39,18 @@ export function findExpressions(text: string): ExpressionMatch[] {
 
 const SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/
 
-/** Parses the inside of `${{ … }}`. */
+/** Parses the inside of `${{ … }}`. Results are kept: the same few expressions recur across specs. */
 export function parseExpression(expression: string): ParsedExpression {
+  let parsed = parsedExpressions.get(expression)
+  if (parsed === undefined) {
+    parsed = parseExpressionOnce(expression)
+    if (parsedExpressions.size < 10_000) parsedExpressions.set(expression, parsed)
+  }
+  return parsed
+}
+const parsedExpressions = new Map<string, ParsedExpression>()
+
+function parseExpressionOnce(expression: string): ParsedExpression {
   if (expression === '') return fail('The expression is empty; write e.g. ${{ tasks.extract.output }}.')
   const parts = expression.split('.')
   const bad = parts.find((p) => !SEGMENT.test(p))
