@@ -8,6 +8,8 @@ import type { JsonSchema } from '../../../spec/model.ts'
 export interface ArgoConfig {
   /** Container image with Node, the project and weir installed. */
   readonly image: string
+  /** `WorkflowTemplate` (submit it with `argo submit --from`), or a `Workflow` to create directly. @default "WorkflowTemplate" */
+  readonly kind?: 'WorkflowTemplate' | 'Workflow'
   readonly namespace?: string
   readonly serviceAccountName?: string
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never'
@@ -38,6 +40,7 @@ export const argoConfigSchema: JsonSchema = {
   required: ['image'],
   properties: {
     image: { type: 'string', minLength: 1, description: 'Container image with Node, the project and weir installed.', examples: ['ghcr.io/acme/pipelines:1.4.2'] },
+    kind: { enum: ['WorkflowTemplate', 'Workflow'], default: 'WorkflowTemplate', description: 'WorkflowTemplate (default; a CronWorkflow and `argo submit --from` use it) or a Workflow that runs once when created.' },
     namespace: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', description: 'Kubernetes namespace of the workflow objects.' },
     serviceAccountName: { type: 'string', description: 'Service account the task pods run as (e.g. one with Workload Identity for GCS).' },
     imagePullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'], description: 'Image pull policy of the task containers.' },

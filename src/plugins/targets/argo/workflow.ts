@@ -52,7 +52,11 @@ export function buildArgoObjects(pipeline: Pipeline, config: ArgoConfig): ArgoOb
     ...(pipeline.description !== undefined && { annotations: { 'weir.dev/description': pipeline.description } }),
   }
   const spec = workflowSpec(pipeline, config, defaultParams(pipeline))
-  const workflowTemplate = { apiVersion: API_VERSION, kind: 'WorkflowTemplate', metadata, spec }
+  // A Workflow is created once per run, so Kubernetes names each one (`generateName`).
+  const workflowTemplate =
+    config.kind === 'Workflow'
+      ? { apiVersion: API_VERSION, kind: 'Workflow', metadata: { ...withoutName(metadata), generateName: `${name}-` }, spec }
+      : { apiVersion: API_VERSION, kind: 'WorkflowTemplate', metadata, spec }
   const s = pipeline.schedule
   if (!s) return { workflowTemplate }
   const scheduledParams = { ...defaultParams(pipeline), ...stringify(s.params) }
@@ -189,4 +193,9 @@ function stringify(values: Readonly<Record<string, unknown>>): Record<string, st
 
 function toParamString(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+function withoutName<T extends { name: string }>(metadata: T): Omit<T, 'name'> {
+  const { name: _name, ...rest } = metadata
+  return rest
 }
