@@ -19,7 +19,7 @@ import { toPointer } from './pointer.ts'
 const NEEDS_AJV = new Set([
   '$ref', '$dynamicRef', '$recursiveRef', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas',
   'dependentRequired', 'dependencies', 'prefixItems', 'contains', 'minContains', 'maxContains', 'uniqueItems',
-  'unevaluatedItems', 'unevaluatedProperties', 'patternProperties', 'propertyNames', 'multipleOf', 'additionalItems',
+  'unevaluatedItems', 'unevaluatedProperties', 'patternProperties', 'propertyNames', 'additionalItems',
   'contentSchema', 'discriminator',
 ])
 
@@ -89,6 +89,7 @@ function checkNumber(value: number, s: Schema, at: Pick<SchemaProblem, 'pointer'
   if (typeof s.maximum === 'number' && value > s.maximum) out.push({ ...at, text: `must be at most ${s.maximum}, not ${value}` })
   if (typeof s.exclusiveMinimum === 'number' && value <= s.exclusiveMinimum) out.push({ ...at, text: `must be more than ${s.exclusiveMinimum}, not ${value}` })
   if (typeof s.exclusiveMaximum === 'number' && value >= s.exclusiveMaximum) out.push({ ...at, text: `must be less than ${s.exclusiveMaximum}, not ${value}` })
+  if (typeof s.multipleOf === 'number' && !isMultipleOf(value, s.multipleOf)) out.push({ ...at, text: `must be a multiple of ${s.multipleOf}, not ${value}` })
 }
 
 function checkString(value: string, s: Schema, at: Pick<SchemaProblem, 'pointer' | 'subject'>, out: SchemaProblem[]): void {
@@ -122,6 +123,13 @@ function checkObject(value: Record<string, unknown>, s: Schema, path: string[], 
     else if (s.additionalProperties !== undefined && s.additionalProperties !== true)
       check(item, s.additionalProperties as JsonSchema, [...path, key], out)
   }
+}
+
+/** Ajv's own test (without multipleOfPrecision): the quotient is an integer. */
+function isMultipleOf(value: number, divisor: number): boolean {
+  if (divisor === 0) return false
+  const quotient = value / divisor
+  return quotient === parseInt(String(quotient))
 }
 
 function matchesType(value: unknown, type: unknown): boolean {
@@ -167,6 +175,7 @@ const KEYWORD_VALUES: Readonly<Record<string, (value: unknown) => boolean>> = {
   enum: Array.isArray,
   const: () => true,
   minimum: (v) => typeof v === 'number',
+  multipleOf: (v) => typeof v === 'number' && v > 0,
   maximum: (v) => typeof v === 'number',
   exclusiveMinimum: (v) => typeof v === 'number',
   exclusiveMaximum: (v) => typeof v === 'number',

@@ -143,6 +143,28 @@ describe('formats', () => {
   })
 })
 
+describe('start-up stays light', () => {
+  // Ajv's compiler costs more to load than a whole validation; the common path must not load it.
+  const loadedPackages = async (args: string[]): Promise<string[]> => {
+    const hook = join(dir, 'dump-loaded.cjs')
+    await writeFile(hook, "process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('node_modules')).map((k) => k.replace(/.*node_modules\\//, ''))) + '\\n'))\n")
+    const ran = await new Promise<Ran>((done) =>
+      execFile(process.execPath, ['--require', hook, WEIR, 'spec', 'validate', ...args], { cwd: dir }, (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })),
+    )
+    return JSON.parse(/LOADED (.*)/.exec(ran.stderr)![1]!) as string[]
+  }
+
+  test('validating clean specs and plain param schemas does not load Ajv', async () => {
+    const loaded = await loadedPackages(['specs', 'bad/warning-unused-param.yaml'])
+    expect(loaded.filter((p) => p.startsWith('ajv/') && !p.startsWith('ajv/dist/runtime/'))).toEqual([])
+  })
+
+  test('a schema outside the simple subset does load it (the check above can see Ajv)', async () => {
+    await writeFile(join(dir, 'anyof.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: anyof\nparams:\n  p: { anyOf: [{ type: string }, { type: number }], default: true }\ntasks:\n  a: { handler: ./handlers/sales.ts#extract, inputs: { p: "${{ params.p }}" } }\n')
+    expect(await loadedPackages(['anyof.yaml'])).toContain('ajv/dist/2020.js')
+  })
+})
+
 describe('big folders', () => {
   test('many files are validated (in threads) with the same results, in the same order, as one by one', async () => {
     await mkdir(join(dir, 'many'), { recursive: true })
