@@ -180,7 +180,12 @@ function narrowToSpan(
 ): SourceRange | undefined {
   const piece = value.slice(span.start, span.end)
   if (piece === '') return undefined
-  const at = text.slice(start, end).indexOf(piece)
+  // The same expression may occur twice in one string: find the same occurrence in the source.
+  let occurrence = 0
+  for (let i = value.indexOf(piece); i !== -1 && i < span.start; i = value.indexOf(piece, i + 1)) occurrence++
+  const source = text.slice(start, end)
+  let at = source.indexOf(piece)
+  for (let n = 0; n < occurrence && at !== -1; n++) at = source.indexOf(piece, at + 1)
   if (at === -1) return undefined
   return { start: start + at, end: start + at + piece.length }
 }

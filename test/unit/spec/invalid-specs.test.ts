@@ -107,6 +107,10 @@ const CASES: readonly Case[] = [
       { code: 'INVALID_NAME', line: 13, column: 26, pointer: '/tasks/prototype/needs/1' },
       { code: 'UNKNOWN_TASK', line: 13, column: 26, pointer: '/tasks/prototype/needs/1' },
     ] },
+  { file: 'reference-twice.yaml', want: [
+      { code: 'UNKNOWN_TASK', line: 7, column: 19, endColumn: 41, pointer: '/tasks/a/inputs/x' },
+      { code: 'UNKNOWN_TASK', line: 7, column: 46, endColumn: 68, pointer: '/tasks/a/inputs/x' },
+    ] },
   { file: 'retries-out-of-range.yaml', want: [{ code: 'INVALID_VALUE', line: 7, column: 14, pointer: '/tasks/a/retries' }] },
   { file: 'schedule-param-wrong-type.yaml', want: [{ code: 'INVALID_VALUE', line: 13, column: 16, pointer: '/schedule/params/threshold' }] },
   { file: 'schedule-unknown-param.yaml', want: [{ code: 'UNKNOWN_PARAM', line: 12, column: 13, pointer: '/schedule/params/treshold' }] },
