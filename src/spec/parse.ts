@@ -2,7 +2,7 @@
  * Reads a spec file (YAML or JSON) into plain data while keeping the source nodes, so that any
  * JSON pointer can later be turned into a line and column.
  */
-import { parseDocument, isMap, isSeq, isScalar, isPair, isNode } from 'yaml'
+import { parseDocument, isMap, isSeq, isScalar, isPair, isNode, visit } from 'yaml'
 import type { Document, Node as YamlNode } from 'yaml'
 import type { DiagnosticCode, Finding } from './diagnostics.ts'
 import { createLineIndex } from './line-index.ts'
@@ -30,6 +30,18 @@ export interface ParseFailure {
   readonly offset: number
   /** JSON pointer of the offending node, when known. */
   readonly pointer?: string
+}
+
+/** Where the first alias (`*name`) is written: the place to start reading an alias bomb. */
+function firstAliasOffset(doc: Document.Parsed): number {
+  let offset = 0
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0
+      return visit.BREAK
+    },
+  })
+  return offset
 }
 
 /** Keys that appear twice in one mapping, each reported at its second occurrence with its pointer. */
@@ -89,7 +101,7 @@ export function parseSpecText(text: string): ParseResult {
           message: aliasLimit
             ? `The document expands more than ${MAX_ALIAS_COUNT} aliases; write the repeated values out or use fewer anchors.`
             : `The document cannot be read: ${message}.`,
-          offset: 0,
+          offset: aliasLimit ? firstAliasOffset(doc) : 0,
         },
       ],
     }

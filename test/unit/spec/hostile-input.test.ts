@@ -25,7 +25,7 @@ describe('YAML alias bombs', () => {
     text += 'tasks: { t: { handler: ./h.ts } }\n'
     const { diagnostics, pipeline } = await check(text)
     expect(pipeline).toBeUndefined()
-    expect(diagnostics).toMatchObject([{ code: 'ALIAS_LIMIT', line: 1, column: 1 }])
+    expect(diagnostics).toMatchObject([{ code: 'ALIAS_LIMIT', line: 5, column: 10 }])
   })
 
   test('a few legitimate aliases still work', async () => {
