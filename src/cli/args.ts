@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
 import { CliError } from './errors.ts'
+import { listChoices } from '../spec/did-you-mean.ts'
 
 /** node:util parseArgs with weir's usage errors (exit 2) instead of exceptions with stacks. */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
@@ -20,5 +21,5 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
 export function choice<C extends string>(command: string, name: string, value: string | undefined, choices: readonly C[], fallback: C): C {
   if (value === undefined) return fallback
   if ((choices as readonly string[]).includes(value)) return value as C
-  throw new CliError(`${command}: --${name} must be ${choices.map((c) => `'${c}'`).join(', ')}, not '${value}'.`)
+  throw new CliError(`${command}: --${name} must be ${listChoices(choices)}, not '${value}'.`)
 }

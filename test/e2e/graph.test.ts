@@ -138,7 +138,7 @@ describe('weir graph', () => {
 
   test.each([
     [['graph'], /Usage: weir graph SPEC/],
-    [['graph', 'pipelines/shop.yaml', '--format', 'svg'], /--format must be 'mermaid', 'html', not 'svg'/],
+    [['graph', 'pipelines/shop.yaml', '--format', 'svg'], /--format must be 'mermaid' or 'html', not 'svg'/],
     [['graph', 'pipelines/shop.yaml', '--colour'], /Unknown option '--colour'/],
     [['graph', 'a.yaml', 'b.yaml'], /pass one spec file, not 2/],
   ])('exits 2 for usage errors: %j', async (args, message) => {

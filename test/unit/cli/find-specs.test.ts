@@ -53,6 +53,6 @@ describe('argument parsing', () => {
   test('choices are checked and listed', () => {
     expect(choice('spec validate', 'format', undefined, ['text', 'json'], 'text')).toBe('text')
     expect(choice('spec validate', 'format', 'json', ['text', 'json'], 'text')).toBe('json')
-    expect(() => choice('spec validate', 'format', 'xml', ['text', 'json'], 'text')).toThrow("spec validate: --format must be 'text', 'json', not 'xml'.")
+    expect(() => choice('spec validate', 'format', 'xml', ['text', 'json'], 'text')).toThrow("spec validate: --format must be 'text' or 'json', not 'xml'.")
   })
 })
