@@ -189,7 +189,7 @@ export const pipelineSchema = {
     description: { type: 'string', description: 'What the pipeline does.', examples: ['Aggregate yesterday\'s orders.'] },
     params: {
       type: 'object',
-      description: 'Run parameters, each a JSON Schema; values come from `--param name=value`, the schedule, or the schema\'s `default`.',
+      description: 'Run parameters, each a JSON Schema; values come from `--param name=value`, the schedule, or the schema\'s `default`. A param with `writeOnly: true` is a secret: runs never record its value and messages never echo it.',
       propertyNames: { pattern: NAME },
       additionalProperties: jsonSchema,
       default: {},

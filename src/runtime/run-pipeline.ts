@@ -13,7 +13,7 @@ import type { RunOptions, RunResult, TaskResult } from './api.ts'
 import { indexPipeline } from './task-graph.ts'
 import { runLoop } from './run-loop.ts'
 import type { TaskOutcome } from './run-loop.ts'
-import { resolveParams } from './params.ts'
+import { redactParams, resolveParams } from './params.ts'
 import { planResumeFromStore } from './plan-resume-from-store.ts'
 import { openRun } from './run-store/open-run.ts'
 import type { RunSummary, StoredTaskStatus } from './run-store/records.ts'
@@ -38,7 +38,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions = {}):
     pipeline: pipeline.name,
     specHash: pipeline.specHash,
     sourcePath: pipeline.sourcePath,
-    params,
+    params: redactParams(pipeline, params),
     trigger,
     ...(options.scheduledAt !== undefined && { scheduledAt: options.scheduledAt }),
     ...(plan && { resumedFrom: plan.plan.resumedFrom }),

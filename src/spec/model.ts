@@ -141,6 +141,11 @@ export interface ParamDecl {
   readonly name: string
   readonly schema: JsonSchema
   readonly hasDefault: boolean
+  /**
+   * A secret (the param's schema says `writeOnly: true`): its value is never written to the run
+   * store or echoed in messages, so a resume must be given it again.
+   */
+  readonly secret: boolean
   readonly default?: unknown
 }
 

@@ -141,6 +141,7 @@ function normalizeParams(spec: PipelineSpec): Record<string, ParamDecl> {
       name,
       schema: rewriteTypeRefs(schema as JsonSchema),
       hasDefault,
+      secret: typeof schema === 'object' && schema !== null && (schema as { writeOnly?: unknown }).writeOnly === true,
       ...(hasDefault && { default: (schema as { default: unknown }).default }),
     }
   }

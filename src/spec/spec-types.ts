@@ -140,7 +140,7 @@ export interface PipelineSpec {
    */
   description?: string
   /**
-   * Run parameters, each a JSON Schema; values come from `--param name=value`, the schedule, or the schema's `default`.
+   * Run parameters, each a JSON Schema; values come from `--param name=value`, the schedule, or the schema's `default`. A param with `writeOnly: true` is a secret: runs never record its value and messages never echo it.
    */
   params?: {
     [k: string]: JsonSchemaSpec
