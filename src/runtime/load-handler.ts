@@ -2,9 +2,9 @@
  * Loads handler modules at run time, TypeScript included, with no build step for the user.
  * jiti is imported on first use (it costs ~0.3 s), and each module is loaded once per process.
  */
-import { isAbsolute, relative } from 'node:path'
 import type { HandlerRef } from '../spec/model.ts'
 import { WeirError } from './errors.ts'
+import { isRealPathInside } from '../spec/inside-folder.ts'
 
 /** A handler: any exported function `(inputs, ctx) => output | Promise<output>`. */
 export type HandlerFunction = (inputs: Record<string, unknown>, ctx: unknown) => unknown
@@ -22,18 +22,12 @@ async function loadImporter(): Promise<ModuleImporter> {
   return importer
 }
 
-/** Whether `path` lies inside `root` (both absolute). */
-export function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path)
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
-}
-
 /**
  * Imports the handler's module and returns the named export. Refuses modules outside `projectRoot`
  * (a spec must not make weir run code from elsewhere on the machine).
  */
 export async function loadHandler(ref: HandlerRef, projectRoot: string): Promise<HandlerFunction> {
-  if (!isInside(projectRoot, ref.modulePath))
+  if (!isRealPathInside(projectRoot, ref.modulePath))
     throw new WeirError('HANDLER_OUTSIDE_PROJECT', `Handler '${ref.written}' resolves to '${ref.modulePath}', outside the project '${projectRoot}'; move the module into the project.`)
   let loading = modules.get(ref.modulePath)
   if (!loading) {

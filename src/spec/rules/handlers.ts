@@ -1,10 +1,10 @@
-import { realpathSync } from 'node:fs'
-import { relative, isAbsolute } from 'node:path'
+import { relative } from 'node:path'
 import type { Rule } from './types.ts'
 import { readModuleExports } from '../module-exports.ts'
 import { resolveHandler } from '../resolve-handler.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { toPointer } from '../pointer.ts'
+import { isRealPathInside } from '../inside-folder.ts'
 
 const HANDLER_FORM = /^[^#\s][^#]*(#[A-Za-z_$][A-Za-z0-9_$]*)?$/
 
@@ -16,7 +16,7 @@ export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, r
     if (typeof task.handler !== 'string' || !HANDLER_FORM.test(task.handler)) continue
     const pointer = toPointer(['tasks', id, 'handler'])
     const resolved = resolveHandler(task.handler, sourcePath)
-    const inside = resolved.file !== undefined && isInsideCached(projectRoot, resolved.file)
+    const inside = resolved.file !== undefined && isRealPathInside(projectRoot, resolved.file)
     if (!resolved.file) {
       report({ code: 'HANDLER_NOT_FOUND', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' does not exist (looked for '${relative(projectRoot, resolved.absolute) || '.'}' with .ts/.js extensions); paths are relative to the spec file.` })
       continue
@@ -41,26 +41,4 @@ export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, r
       report({ code: 'HANDLER_EXPORT_MISSING', pointer, message: `Module '${resolved.modulePath}' has no export '${resolved.exportName}' for task '${id}'${suggestFix(resolved.exportName, names, 'its exports', 'it exports nothing; add `export async function ' + (resolved.exportName === 'default' ? 'handler' : resolved.exportName) + '(inputs, ctx) { … }`')}` })
     }
   }
-}
-
-/** Whether a handler file (followed through symlinks) is inside the project; kept, as the tasks of a folder of specs share a few modules. */
-const insideCache = new Map<string, boolean>()
-function isInsideCached(root: string, file: string): boolean {
-  const key = `${root}\0${file}`
-  let inside = insideCache.get(key)
-  if (inside === undefined) {
-    let real = file
-    try {
-      real = realpathSync(file)
-    } catch {
-      // vanished between the probe and now: judge the path as written
-    }
-    insideCache.set(key, (inside = isInside(root, real)))
-  }
-  return inside
-}
-
-export function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path)
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
 }

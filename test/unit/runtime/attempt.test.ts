@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
 import { runTaskAttempt } from '../../../src/runtime/attempt.ts'
@@ -112,6 +112,18 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
     const result = await runPipeline(pipeline, { ioPlugins: [memory], stateDir: join(dir, 'state') })
     expect(result.tasks.t).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'TABLE_SCHEMA_MISMATCH', origin: 'user', recoverable: false } })
     expect(result.tasks.t!.error!.message).toMatch(/column 'extra' is not a declared column/)
+  })
+
+  test('refuses a handler reached through a symlink that leaves the project', async () => {
+    const outside = await tempDir('weir-outside-')
+    await writeFile(join(outside, 'evil.ts'), 'export const extract = () => 1\n')
+    await symlink(join(outside, 'evil.ts'), join(dir, 'handlers', 'linked.ts'))
+    const pipeline = await load(spec(`  t:\n    handler: ./handlers/linked.ts#extract\n`))
+    const outcome = await runTaskAttempt(
+      { pipeline, task: pipeline.tasks.get('t')!, runId: 'r', attempt: 1, params: {}, upstreamOutputs: {}, upstreamValues: {}, signal: new AbortController().signal, log: console, run: { trigger: 'manual' } },
+      { ioManager: () => mapIo().create({} as never, {} as never), projectRoot: dir },
+    )
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'HANDLER_OUTSIDE_PROJECT', origin: 'user' } })
   })
 
   test('refuses a handler module outside the project', async () => {
