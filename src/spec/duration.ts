@@ -11,13 +11,21 @@ export function parseDuration(value: unknown): number | undefined {
   return Number.isFinite(ms) ? Math.round(ms) : undefined
 }
 
-/** Formats milliseconds compactly for people: `1.5s`, `2m 30s`, `120ms`. */
+/**
+ * A duration for people: `850ms`, `1.2s`, `45s`, `2m 05s`, `1h 03m`. Units truncate rather than
+ * round, so a value never reads as the next unit's "60" (`59.9s` → `59s`, not `60s`).
+ */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`
-  const minutes = Math.floor(ms / 60_000)
-  const seconds = Math.round((ms % 60_000) / 1000)
-  if (minutes < 60) return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`
-  const hours = Math.floor(minutes / 60)
-  return `${hours}h ${minutes % 60}m`
+  if (!Number.isFinite(ms) || ms < 0) return '?'
+  if (ms < 1000) return `${Math.floor(ms)}ms`
+  if (ms < 10_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`
+  const totalSeconds = Math.floor(ms / 1000)
+  if (totalSeconds < 60) return `${totalSeconds}s`
+  const totalMinutes = Math.floor(totalSeconds / 60)
+  if (totalMinutes < 60) return `${totalMinutes}m ${pad(totalSeconds % 60)}s`
+  return `${Math.floor(totalMinutes / 60)}h ${pad(totalMinutes % 60)}m`
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0')
 }

@@ -8,7 +8,7 @@ import { escapeHtml, jsonForScript, scriptForInline } from './escape.ts'
 import { describeState, mermaidNodeId, renderMermaid, STATE_STYLES } from './render-mermaid.ts'
 import type { GraphRun, NodeState } from './run-view.ts'
 import { nodeStateOf } from './run-view.ts'
-import { formatDuration } from './format-duration.ts'
+import { formatDuration } from '../../spec/duration.ts'
 import { GRAPH_PAGE_CSS, GRAPH_PAGE_SCRIPT } from './html-assets.ts'
 
 export interface HtmlOptions {

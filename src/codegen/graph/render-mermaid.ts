@@ -9,7 +9,7 @@
  */
 import type { Edge, InputBinding, Pipeline, Task } from '../../spec/model.ts'
 import { escapeMermaidText } from './escape.ts'
-import { formatDuration } from './format-duration.ts'
+import { formatDuration } from '../../spec/duration.ts'
 import type { GraphRun, GraphTaskState, NodeState } from './run-view.ts'
 import { nodeStateOf } from './run-view.ts'
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { escapeHtml, escapeMermaidText, jsonForScript, scriptForInline } from '../../../src/codegen/graph/escape.ts'
-import { formatDuration } from '../../../src/codegen/graph/format-duration.ts'
+import { formatDuration } from '../../../src/spec/duration.ts'
 
 describe('escapeMermaidText', () => {
   test('keeps paths readable', () => {
@@ -44,10 +44,13 @@ describe('formatDuration', () => {
   test.each([
     [0, '0ms'],
     [999, '999ms'],
+    [999.7, '999ms'],
     [1000, '1.0s'],
     [1250, '1.2s'],
     [9999, '9.9s'],
     [45_000, '45s'],
+    [59_999, '59s'],
+    [119_700, '1m 59s'],
     [125_000, '2m 05s'],
     [3_780_000, '1h 03m'],
     [-1, '?'],
