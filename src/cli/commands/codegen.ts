@@ -3,9 +3,8 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { findSpecFiles } from '../find-specs.ts'
-import { formatText } from '../format-diagnostics.ts'
+import { fileReport, printReports } from '../report-diagnostics.ts'
 import type { FileReport } from '../format-diagnostics.ts'
-import { createPalette, shouldColor } from '../colors.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import { hasErrors } from '../../spec/diagnostics.ts'
 import type { Pipeline } from '../../spec/model.ts'
@@ -68,11 +67,10 @@ async function validateAll(paths: readonly string[]): Promise<Pipeline[] | undef
   const invalid: FileReport[] = []
   for (const r of results) {
     if (!hasErrors(r.diagnostics)) continue
-    const text = await readFile(r.path, 'utf8').catch(() => undefined)
-    invalid.push({ path: r.path, diagnostics: r.diagnostics.filter((d) => d.severity === 'error'), ...(text !== undefined && { text }) })
+    invalid.push(await fileReport(r.path, r.diagnostics.filter((d) => d.severity === 'error')))
   }
   if (invalid.length > 0) {
-    process.stderr.write(formatText(invalid, createPalette(shouldColor(process.stderr))))
+    printReports(invalid)
     process.stderr.write(`weir: codegen: ${invalid.length === 1 ? 'a spec is' : `${invalid.length} specs are`} invalid; fix ${invalid.length === 1 ? 'it' : 'them'} first (nothing was generated).\n`)
     return undefined
   }
@@ -90,10 +88,9 @@ async function reportTargetProblems(pipelines: readonly Pipeline[], target: stri
   for (const pipeline of pipelines) {
     const diagnostics = await checkTargets(pipeline, builtinTargets, target)
     if (diagnostics.length === 0) continue
-    const text = await readFile(pipeline.sourcePath, 'utf8').catch(() => undefined)
-    reports.push({ path: relative('.', pipeline.sourcePath), diagnostics, ...(text !== undefined && { text }) })
+    reports.push({ ...(await fileReport(pipeline.sourcePath, diagnostics)), path: relative('.', pipeline.sourcePath) })
   }
-  if (reports.length > 0) process.stderr.write(formatText(reports, createPalette(shouldColor(process.stderr))))
+  printReports(reports)
   const failed = reports.some((r) => hasErrors(r.diagnostics))
   if (failed) process.stderr.write(`weir: codegen: the ${target === ALL_TARGETS ? 'targets cannot' : `target '${target}' cannot`} express part of the spec (errors above); nothing was generated.\n`)
   return !failed

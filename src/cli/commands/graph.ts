@@ -3,10 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
 import { parseCommandArgs, choice } from '../args.ts'
 import { CliError, EXIT } from '../errors.ts'
-import { formatText } from '../format-diagnostics.ts'
-import { createPalette, shouldColor } from '../colors.ts'
-import { validateSpecFile } from '../../spec/validate.ts'
-import { builtinCatalog } from '../../plugins/catalog.ts'
+import { loadValidPipeline } from '../report-diagnostics.ts'
 import type { Pipeline } from '../../spec/model.ts'
 import type { GraphRun } from '../../codegen/graph/run-view.ts'
 import { renderMermaid } from '../../codegen/graph/render-mermaid.ts'
@@ -46,7 +43,8 @@ export async function graph(args: string[]): Promise<number> {
   if (format === 'html' && values.out === undefined && process.stdout.isTTY)
     throw new CliError('graph: --format html writes a whole page; pass --out FILE (e.g. --out graph.html).')
   const specPath = positionals[0]!
-  const pipeline = await loadPipeline(specPath)
+  // Drawing needs no handler code, so a missing or unfinished handler module does not block it.
+  const pipeline = await loadValidPipeline('graph', specPath, { checkHandlers: false })
   const run = values.run === undefined ? undefined : await loadGraphRun(resolve(values['state-dir'] ?? '.weir'), values.run, pipeline.name)
   const text = format === 'mermaid' ? renderMermaid(pipeline, { direction, ...(run && { run }) }) : await renderHtml(pipeline, specPath, direction, run)
   if (values.out === undefined) {
@@ -56,15 +54,6 @@ export async function graph(args: string[]): Promise<number> {
   await writeOut(values.out, text)
   process.stdout.write(`Wrote ${values.out} (${format}, ${pipeline.tasks.size} task${pipeline.tasks.size === 1 ? '' : 's'}${run ? `, run ${run.runId}` : ''}).\n`)
   return EXIT.ok
-}
-
-async function loadPipeline(specPath: string): Promise<Pipeline> {
-  // Drawing needs no handler code, so a missing or unfinished handler module does not block it.
-  const { pipeline, diagnostics } = await validateSpecFile(specPath, { plugins: builtinCatalog(), checkHandlers: false })
-  if (pipeline) return pipeline
-  const text = await readFile(specPath, 'utf8').catch(() => undefined)
-  process.stderr.write(formatText([{ path: specPath, diagnostics, ...(text !== undefined && { text }) }], createPalette(shouldColor(process.stderr))))
-  throw new CliError(`graph: '${specPath}' is not a valid spec; fix the errors above (weir spec validate ${specPath}).`)
 }
 
 async function renderHtml(pipeline: Pipeline, specPath: string, direction: 'LR' | 'TB', run: GraphRun | undefined): Promise<string> {

@@ -4,15 +4,11 @@
  * a second Ctrl-C exits at once.
  */
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { parseCommandArgs, choice } from '../args.ts'
 import { CliError, EXIT } from '../errors.ts'
-import { formatText } from '../format-diagnostics.ts'
+import { loadValidPipeline } from '../report-diagnostics.ts'
 import { createPalette, shouldColor } from '../colors.ts'
-import { validateSpecFile } from '../../spec/validate.ts'
-import type { Pipeline } from '../../spec/model.ts'
-import { builtinCatalog } from '../../plugins/catalog.ts'
 import type { Executor, ExecutorPlugin, Logger } from '../../plugins/types.ts'
 import type { RunEvent, RunResult } from '../../runtime/api.ts'
 import { createTaskBoard } from '../display/task-board.ts'
@@ -59,7 +55,7 @@ export async function run(args: string[]): Promise<number> {
   const executorName = choice('run', 'executor', values.executor, EXECUTORS, 'inprocess')
   const concurrency = parseConcurrency(values.concurrency)
   const stateDir = values['state-dir'] ?? '.weir'
-  const pipeline = await loadPipeline(specPath)
+  const pipeline = await loadValidPipeline('run', specPath)
   const runtime = await import('../../runtime/index.ts')
   const params = await userErrors(async () => runtime.parseParamArgs(pipeline, values.param ?? []))
   const palette = createPalette(!values.json && shouldColor(process.stdout))
@@ -136,18 +132,6 @@ function parseConcurrency(value: string | undefined): number | undefined {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1) throw new CliError(`run: --concurrency must be a whole number of 1 or more, not '${value}'.`)
   return n
-}
-
-/** Validates the spec; prints diagnostics as `spec validate` does and exits 2 when it is invalid. */
-async function loadPipeline(specPath: string): Promise<Pipeline> {
-  const { pipeline, diagnostics } = await validateSpecFile(specPath, { plugins: builtinCatalog() })
-  // Warnings are `spec validate`'s business; a run shows diagnostics only when it cannot start.
-  if (!pipeline) {
-    const text = await readFile(specPath, 'utf8').catch(() => undefined)
-    process.stderr.write(formatText([{ path: specPath, diagnostics, ...(text !== undefined && { text }) }], createPalette(shouldColor(process.stderr))))
-  }
-  if (!pipeline) throw new CliError(`run: '${specPath}' is not a valid pipeline; fix the errors above.`)
-  return pipeline
 }
 
 /** Errors the user caused (bad params, unknown run) become usage errors: one line, exit 2. */

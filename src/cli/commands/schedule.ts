@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { findSpecFiles } from '../find-specs.ts'
-import { formatText } from '../format-diagnostics.ts'
+import { fileReport, printReports } from '../report-diagnostics.ts'
 import type { FileReport } from '../format-diagnostics.ts'
-import { createPalette, shouldColor } from '../colors.ts'
 import { parseDuration } from '../../spec/duration.ts'
 import { hasErrors } from '../../spec/diagnostics.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
@@ -78,12 +76,12 @@ async function preview(paths: string[], count: number, from: Date, json: boolean
   for (const path of files) {
     const result = await validateSpecFile(path, { plugins: catalog })
     if (result.pipeline && !hasErrors(result.diagnostics)) pipelines.push(result.pipeline)
-    else invalid.push({ path, diagnostics: result.diagnostics, text: await readFile(path, 'utf8').catch(() => '') })
+    else invalid.push(await fileReport(path, result.diagnostics))
   }
   const { previewSchedules, formatPreviewJson, formatPreviewText } = await import('../../runtime/schedule/preview.ts')
   const previews = await previewSchedules(pipelines, from, count)
   process.stdout.write(json ? formatPreviewJson(previews) : formatPreviewText(previews))
-  if (invalid.length > 0) process.stderr.write(formatText(invalid, createPalette(shouldColor(process.stderr))))
+  printReports(invalid)
   if (previews.length === 0 && invalid.length === 0) throw new CliError(`schedule: no spec in ${paths.map((p) => `'${p}'`).join(', ')} has a 'schedule:' block.`)
   return invalid.length > 0 ? EXIT.usage : EXIT.ok
 }
