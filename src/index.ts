@@ -14,7 +14,10 @@ export { TRIGGER_RULES } from './spec/model.ts'
 export { runPipeline } from './runtime/run-pipeline.ts'
 export type { RunOptions, RunResult, RunEvent, TaskResult, TaskStatus, RunStatus, RunTrigger, SkipReason } from './runtime/api.ts'
 /** Thrown by a handler to fail its task without retries; recognised by `code === 'NON_RETRYABLE'`. */
-export { NonRetryableError, WeirError } from './runtime/errors.ts'
+export { NonRetryableError } from './runtime/errors.ts'
+/** weir's error base class: a `code`, a message and the `cause` passed on. Check `err.code`, not `instanceof`. */
+export { WeirError } from './spec/weir-error.ts'
+export type { WeirErrorOptions } from './spec/weir-error.ts'
 export type { HandlerContext } from './runtime/attempt.ts'
 export type { TaskValues } from './runtime/task-values.ts'
 /** Reading the run store (`weir runs`). @experimental */

@@ -5,6 +5,9 @@ export type {
 } from './plugins/types.ts'
 export { PluginRegistry, createIoRegistry, createTargetRegistry, createExecutorRegistry } from './plugins/registry.ts'
 export { builtinIo, builtinTargets } from './plugins/builtins.ts'
+/** The error base class; `IoError` and the runtime's errors are `WeirError`s. Check `err.code`, not `instanceof`. */
+export { WeirError } from './spec/weir-error.ts'
+export type { WeirErrorOptions } from './spec/weir-error.ts'
 
 /**
  * Building blocks for IoManager plugins: implement a `ByteStore` (put/openRead/readAll/exists by
@@ -33,6 +36,6 @@ export { renderCommand, CommandTemplateError } from './plugins/targets/command-t
 export type { CommandValues } from './plugins/targets/command-template.ts'
 export { renderRemoteCommand, defaultCommandTemplate, commandTemplateOf } from './plugins/targets/remote-command.ts'
 export type { RemoteLayout } from './plugins/targets/remote-command.ts'
-export { TRIGGER_RULE_TABLE } from './runtime/trigger-rules.ts'
-export type { ArgoUpstream, TriggerRuleForm } from './runtime/trigger-rules.ts'
+export { TRIGGER_RULE_TABLE } from './spec/trigger-rules.ts'
+export type { ArgoUpstream, TriggerRuleForm } from './spec/trigger-rules.ts'
 export { cronToQuartz } from './plugins/targets/cron-to-quartz.ts'

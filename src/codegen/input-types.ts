@@ -2,7 +2,8 @@
  * The TypeScript type of each input binding: what the runtime passes the handler for it
  * (src/runtime/resolve-inputs.ts is the other half of this contract).
  */
-import type { InputBinding, Pipeline, Reference, RunField, Task, TriggerRule } from '../spec/model.ts'
+import type { InputBinding, Pipeline, Reference, RunField, Task } from '../spec/model.ts'
+import { TRIGGER_RULE_TABLE, toleratesMissingUpstream } from '../spec/trigger-rules.ts'
 import type { TypeNames } from './type-names.ts'
 
 /** `run.*` fields: `scheduled_at` is null outside scheduled runs. */
@@ -13,15 +14,14 @@ const RUN_FIELD_TYPES: Readonly<Record<RunField, string>> = {
   trigger: 'string',
 }
 
-/** Triggers that run a task although an upstream failed or was skipped: its outputs may be missing. */
-const TOLERANT_TRIGGERS: ReadonlySet<TriggerRule> = new Set(['all_done', 'one_success', 'one_failed', 'all_failed', 'none_failed'])
-/** Failure handlers: when excluded they count as succeeded but produce nothing. */
-const FAILURE_HANDLERS: ReadonlySet<TriggerRule> = new Set(['one_failed', 'all_failed'])
-
-/** Whether a task can run while the output of `upstream` is missing. */
+/**
+ * Whether a task can run while the output of `upstream` is missing: its trigger runs it after a
+ * failed or skipped upstream, or the upstream is a failure handler (excluded, it counts as succeeded
+ * but produces nothing).
+ */
 function mayLackOutputOf(pipeline: Pipeline, task: Task, upstream: string): boolean {
   const producer = pipeline.tasks.get(upstream)
-  return TOLERANT_TRIGGERS.has(task.trigger) || (producer !== undefined && FAILURE_HANDLERS.has(producer.trigger))
+  return toleratesMissingUpstream(task.trigger) || (producer !== undefined && TRIGGER_RULE_TABLE[producer.trigger].isFailureHandler)
 }
 
 /** Whether `name` can be written as a bare property name. */

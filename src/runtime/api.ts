@@ -5,13 +5,13 @@
  */
 import type { Pipeline } from '../spec/model.ts'
 import type { ErrorInfo, Executor, IoPlugin, StoredRef } from '../plugins/types.ts'
+import type { SkipReason, TaskStatus } from '../spec/task-status.ts'
 
-/** Final status of a task in a run (DESIGN.md). An excluded task is `skipped` with reason `excluded`. */
-export type TaskStatus = 'succeeded' | 'failed' | 'skipped' | 'cancelled'
+export type { SkipReason, TaskStatus } from '../spec/task-status.ts'
+
 /** Final status of a run; `interrupted` is what the run store shows for a run whose process died. */
 export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'running'
 export type RunTrigger = 'manual' | 'schedule' | 'resume'
-export type SkipReason = 'upstream_failed' | 'excluded' | 'fail_fast'
 
 export interface TaskResult {
   readonly status: TaskStatus

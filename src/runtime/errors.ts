@@ -1,8 +1,11 @@
 /**
  * Runtime errors. Check `err.code`, never `instanceof`: a handler or plugin may bring its own copy of
- * weir, so the class it throws is not ours.
+ * weir, so the class it throws is not ours. `WeirError` itself lives in the bottom layer
+ * (src/spec/weir-error.ts) and is re-exported here for the runtime's modules.
  */
 import type { ErrorInfo } from '../plugins/types.ts'
+
+export { WeirError } from '../spec/weir-error.ts'
 
 /** Codes of errors the runtime itself raises or records (docs/running.md#runtime-error-codes). */
 export type RuntimeErrorCode =
@@ -23,18 +26,6 @@ export type RuntimeErrorCode =
   | 'PARAM_INVALID'
   | 'RUN_NOT_FOUND'
   | 'RESUME_MISMATCH'
-
-/** An error with a machine-readable code and the cause passed on. */
-export class WeirError extends Error {
-  readonly code: string
-  readonly details?: Readonly<Record<string, unknown>>
-  constructor(code: string, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    this.name = 'WeirError'
-    this.code = code
-    if (options.details) this.details = options.details
-  }
-}
 
 /**
  * Thrown by a handler to fail its task at once, without the retries its policy allows

@@ -4,12 +4,12 @@
  * benchmark measures exactly its cost. Running tasks, retries and timeouts live in run-pipeline.ts.
  *
  * A task is judged once all its upstream tasks are finished, with `decideTrigger` (the one table in
- * trigger-rules.ts): run, skip ("upstream failed") or exclude (an unneeded failure handler).
+ * src/spec/trigger-rules.ts): run, skip ("upstream failed") or exclude (an unneeded failure handler).
  */
-import type { SkipReason } from './api.ts'
+import type { SkipReason } from '../spec/task-status.ts'
 import type { TaskGraph } from './task-graph.ts'
-import { decideTrigger } from './trigger-rules.ts'
-import type { OutcomeCounts } from './trigger-rules.ts'
+import { decideTrigger } from '../spec/trigger-rules.ts'
+import type { OutcomeCounts } from '../spec/trigger-rules.ts'
 
 /** Per-task state, as small integers in a typed array. */
 export const STATE = {

@@ -2,7 +2,7 @@
  * What the graph needs to know of a run: one entry per task that has a result. Kept to a plain
  * object so any source (the run store, `run --json`, a test) can feed the renderers.
  */
-import type { SkipReason, TaskStatus } from '../../runtime/api.ts'
+import type { SkipReason, TaskStatus } from '../../spec/task-status.ts'
 
 /** A task's status as drawn: a final status, or where an unfinished run has got to. */
 export type GraphTaskStatus = TaskStatus | 'pending' | 'running' | 'interrupted'

@@ -1,7 +1,9 @@
 /**
- * Errors raised by IoManagers. They carry a `code` (check `err.code`, never `instanceof`: a plugin
- * may bring its own copy of weir) and always pass the underlying `cause` on.
+ * Errors raised by IoManagers: a `WeirError` whose code is one of `IO_ERROR_CODES`. Check `err.code`,
+ * never `instanceof` (a plugin may bring its own copy of weir), and always pass the `cause` on.
  */
+import { WeirError } from '../../spec/weir-error.ts'
+import type { WeirErrorOptions } from '../../spec/weir-error.ts'
 
 /** Codes an IoManager may raise; listed in docs/io-managers.md. */
 export const IO_ERROR_CODES = [
@@ -22,15 +24,12 @@ export const IO_ERROR_CODES = [
 ] as const
 export type IoErrorCode = (typeof IO_ERROR_CODES)[number]
 
-/** An IoManager failure with a stable `code`. */
-export class IoError extends Error {
-  readonly code: IoErrorCode
-  readonly details?: Readonly<Record<string, unknown>>
+/** An IoManager failure with a stable `code`: a `WeirError` whose constructor only accepts `IoErrorCode`s. */
+export class IoError extends WeirError {
+  declare readonly code: IoErrorCode
 
-  constructor(code: IoErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+  constructor(code: IoErrorCode, message: string, options?: WeirErrorOptions) {
+    super(code, message, options)
     this.name = 'IoError'
-    this.code = code
-    if (options.details) this.details = options.details
   }
 }

@@ -2,6 +2,8 @@ import type { Rule } from './types.ts'
 import { entriesOf, isObject, walkStrings } from '../collect.ts'
 import { formatReference } from '../references.ts'
 import { toPointer } from '../pointer.ts'
+import { TRIGGER_RULE_TABLE } from '../trigger-rules.ts'
+import type { MissingOutputOutcome } from '../trigger-rules.ts'
 
 /** Params nobody reads: neither an input reference nor a `{{params.x}}` in a command template. */
 export const unusedParams: Rule = ({ view, report }) => {
@@ -20,12 +22,13 @@ export const unusedParams: Rule = ({ view, report }) => {
         message: `Param '${name}' is declared but never used; pass it to a task with '\${{ params.${name} }}' or remove it.` })
 }
 
-const TOLERANT: Readonly<Record<string, string>> = {
-  all_done: 'failed or was skipped',
-  one_success: 'failed or was skipped',
-  one_failed: 'failed or was skipped',
-  all_failed: 'failed',
-  none_failed: 'was skipped',
+const OUTCOME_WORDS: Readonly<Record<MissingOutputOutcome, string>> = { failed: 'failed', skipped: 'was skipped' }
+
+/** "failed or was skipped", "failed", "was skipped", or undefined when the trigger runs after neither. */
+function toleratedOutcomes(trigger: string): string | undefined {
+  if (!Object.hasOwn(TRIGGER_RULE_TABLE, trigger)) return undefined
+  const tolerated = TRIGGER_RULE_TABLE[trigger as keyof typeof TRIGGER_RULE_TABLE].toleratedUpstream
+  return tolerated.length === 0 ? undefined : tolerated.map((o) => OUTCOME_WORDS[o]).join(' or ')
 }
 
 /** Data inputs from an upstream whose failure the task's trigger rule tolerates: the input may be missing. */
@@ -36,7 +39,7 @@ export const toleratedFailureInputs: Rule = ({ view, report }) => {
     const task = view.tasks.get(occ.taskId)
     if (!task || !view.tasks.has(occ.ref.taskId)) continue
     const trigger = typeof task.trigger === 'string' ? task.trigger : typeof defaults.trigger === 'string' ? defaults.trigger : 'all_success'
-    const when = Object.hasOwn(TOLERANT, trigger) ? TOLERANT[trigger] : undefined
+    const when = toleratedOutcomes(trigger)
     if (!when) continue
     report({ severity: 'warning', code: 'TOLERATED_FAILURE_INPUT', pointer: occ.pointer, span: occ.span,
       message: `Task '${occ.taskId}' reads '${formatReference(occ.ref)}', but its trigger '${trigger}' also runs it when '${occ.ref.taskId}' ${when}, leaving this input without a value; handle a missing input in the handler, or use 'needs' if the task does not need the data.` })

@@ -8,7 +8,7 @@ import { createTaskGraph } from '../../../src/runtime/task-graph.ts'
 import type { TriggerRule } from '../../../src/spec/model.ts'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
 import { fail, mapIo, pipelineFromYaml, scriptedExecutor, specText, tempDir } from './helpers.ts'
-import { countOutcomes, decideTrigger } from '../../../src/runtime/trigger-rules.ts'
+import { countOutcomes, decideTrigger } from '../../../src/spec/trigger-rules.ts'
 
 /**
  * Builds a graph in which each upstream task of `t` ends with the wanted outcome, produced the way

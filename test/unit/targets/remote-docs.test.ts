@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { TRIGGER_RULE_TABLE } from '../../../src/runtime/trigger-rules.ts'
+import { TRIGGER_RULE_TABLE } from '../../../src/spec/trigger-rules.ts'
 import { TRIGGER_RULES } from '../../../src/spec/model.ts'
 import { TEMPLATE_VARIABLES } from '../../../src/spec/rules/command-templates.ts'
 import { EXECUTE_EXIT } from '../../../src/plugins/executors/subprocess/contract.ts'

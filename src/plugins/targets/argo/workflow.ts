@@ -4,8 +4,8 @@
  * schedule. IntOrString fields are written as strings (the published schema types them so).
  */
 import type { Pipeline, RetryPolicy, Task } from '../../../spec/model.ts'
-import { TRIGGER_RULE_TABLE } from '../../../runtime/trigger-rules.ts'
-import type { ArgoUpstream } from '../../../runtime/trigger-rules.ts'
+import { TRIGGER_RULE_TABLE } from '../../../spec/trigger-rules.ts'
+import type { ArgoUpstream } from '../../../spec/trigger-rules.ts'
 import { renderRemoteCommand } from '../remote-command.ts'
 import type { RemoteLayout } from '../remote-command.ts'
 import { ARGO_DEFAULTS } from './config.ts'

@@ -3,7 +3,7 @@
  * `resources.jobs.<key>` in a bundle). One task per weir task, run through the Python launcher.
  */
 import type { Pipeline, Task } from '../../../spec/model.ts'
-import { TRIGGER_RULE_TABLE } from '../../../runtime/trigger-rules.ts'
+import { TRIGGER_RULE_TABLE } from '../../../spec/trigger-rules.ts'
 import { cronToQuartz } from '../cron-to-quartz.ts'
 import { renderRemoteCommand } from '../remote-command.ts'
 import type { RemoteLayout } from '../remote-command.ts'

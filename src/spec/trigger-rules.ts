@@ -1,7 +1,9 @@
 /**
  * The trigger rules, in one table: how each is evaluated locally and how it is written for
- * Databricks (`run_if`) and Argo (`depends`). The targets import this table, so a local run and a
- * generated job cannot disagree about what a rule means.
+ * Databricks (`run_if`) and Argo (`depends`), plus the facts spec warnings and generated handler
+ * types need (which upstream outcomes a rule runs after, which rules are failure handlers). It lives
+ * in `src/spec/`, the bottom layer, so the spec rules, the runtime's scheduler, the targets and
+ * codegen all import this one table and nobody restates it (docs/architecture.md).
  *
  * Semantics are Databricks' documented `run_if` ones (see docs/trigger-rules.md):
  * - a rule is judged once every upstream task is finished;
@@ -10,7 +12,7 @@
  *   counts as succeeded downstream; a task whose upstream tasks are all excluded is excluded too;
  * - `none_failed` also needs at least one upstream task that ran.
  */
-import type { TriggerRule } from '../spec/model.ts'
+import type { TriggerRule } from './model.ts'
 
 /** The outcome of a finished upstream task, as trigger rules see it. */
 export type UpstreamOutcome = 'succeeded' | 'failed' | 'skipped' | 'excluded' | 'cancelled'
@@ -26,6 +28,9 @@ export interface OutcomeCounts {
   total: number
 }
 
+/** An upstream outcome that leaves a task without that upstream's output. */
+export type MissingOutputOutcome = 'failed' | 'skipped'
+
 export interface TriggerRuleForm {
   /** Decides from the counts of upstream outcomes (excluded counted separately). */
   readonly evaluate: (c: OutcomeCounts) => TriggerDecision
@@ -35,6 +40,11 @@ export interface TriggerRuleForm {
   readonly argoDepends: (upstream: readonly ArgoUpstream[]) => string
   /** Whether an unmet condition excludes (failure handlers) rather than skips. */
   readonly isFailureHandler: boolean
+  /**
+   * The upstream outcomes after which a task with this rule can still run, finding that upstream's
+   * output missing (empty for `all_success`). Agrees with `evaluate`; a test checks it.
+   */
+  readonly toleratedUpstream: readonly MissingOutputOutcome[]
   /** One line for docs and `--help`. */
   readonly summary: string
 }
@@ -102,6 +112,7 @@ export const TRIGGER_RULE_TABLE: Readonly<Record<TriggerRule, TriggerRuleForm>> 
     databricksRunIf: 'ALL_SUCCESS',
     argoDepends: (u) => withNotAllExcluded(and(u.map(okOrExcluded)), u),
     isFailureHandler: false,
+    toleratedUpstream: [],
     summary: 'all upstream tasks succeeded',
   },
   all_done: {
@@ -109,6 +120,7 @@ export const TRIGGER_RULE_TABLE: Readonly<Record<TriggerRule, TriggerRuleForm>> 
     databricksRunIf: 'ALL_DONE',
     argoDepends: (u) => withNotAllExcluded(and(u.map((x) => `${x.name}.Succeeded || ${failed(x)} || ${x.name}.Omitted`)), u),
     isFailureHandler: false,
+    toleratedUpstream: ['failed', 'skipped'],
     summary: 'all upstream tasks finished, whatever their outcome',
   },
   all_failed: {
@@ -116,6 +128,7 @@ export const TRIGGER_RULE_TABLE: Readonly<Record<TriggerRule, TriggerRuleForm>> 
     databricksRunIf: 'ALL_FAILED',
     argoDepends: (u) => and(u.map(failed)),
     isFailureHandler: true,
+    toleratedUpstream: ['failed'],
     summary: 'all upstream tasks failed',
   },
   one_success: {
@@ -123,6 +136,7 @@ export const TRIGGER_RULE_TABLE: Readonly<Record<TriggerRule, TriggerRuleForm>> 
     databricksRunIf: 'AT_LEAST_ONE_SUCCESS',
     argoDepends: (u) => withNotAllExcluded(or(u.map(okOrExcluded)), u),
     isFailureHandler: false,
+    toleratedUpstream: ['failed', 'skipped'],
     summary: 'at least one upstream task succeeded',
   },
   one_failed: {
@@ -130,6 +144,7 @@ export const TRIGGER_RULE_TABLE: Readonly<Record<TriggerRule, TriggerRuleForm>> 
     databricksRunIf: 'AT_LEAST_ONE_FAILED',
     argoDepends: (u) => or(u.map(failed)),
     isFailureHandler: true,
+    toleratedUpstream: ['failed', 'skipped'],
     summary: 'at least one upstream task failed',
   },
   none_failed: {
@@ -138,8 +153,14 @@ export const TRIGGER_RULE_TABLE: Readonly<Record<TriggerRule, TriggerRuleForm>> 
     // Not failed = Succeeded or Omitted (nothing else is a finished, non-failed result here).
     argoDepends: (u) => withNotAllExcluded(and([...u.map((x) => `${x.name}.Succeeded || ${x.name}.Omitted`), or(u.map(okOrExcluded))]), u),
     isFailureHandler: false,
+    toleratedUpstream: ['skipped'],
     summary: 'no upstream task failed, and at least one ran',
   },
+}
+
+/** Whether a task with this rule can run although an upstream failed or was skipped. */
+export function toleratesMissingUpstream(rule: TriggerRule): boolean {
+  return TRIGGER_RULE_TABLE[rule].toleratedUpstream.length > 0
 }
 
 /** Counts upstream outcomes; cancelled counts as failed. */
