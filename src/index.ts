@@ -23,6 +23,7 @@ export type { TaskValues } from './runtime/task-values.ts'
 /** Reading the run store (`weir runs`). @experimental */
 export { listRuns, loadRun } from './runtime/run-store/read-runs.ts'
 export type { RunRecord, RunSummary, TaskRecord, AttemptRecord } from './runtime/run-store/records.ts'
+export type { TaskLifecycleStatus } from './spec/task-status.ts'
 
 /** Generated handler types and checking handlers against them (see docs/handlers.md). @experimental */
 export { generateTypes } from './codegen/generate-types.ts'

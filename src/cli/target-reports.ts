@@ -11,7 +11,7 @@ import { validateSpecFile } from '../spec/validate.ts'
 import { builtinTargets } from '../plugins/builtins.ts'
 
 export async function addTargetReports(reports: readonly FileReport[], target: string, plugins: PluginCatalog): Promise<FileReport[]> {
-  const names = builtinTargets.map((t) => t.name)
+  const names = builtinTargets.map((t) => t.type)
   if (target !== 'all' && !names.includes(target))
     throw new CliError(`spec validate: --target must be ${[...names, 'all'].map((n) => `'${n}'`).join(', ')}, not '${target}'.`)
   const { checkTargets } = await import('../plugins/targets/check-targets.ts')

@@ -47,7 +47,7 @@ export async function generateFiles(pipeline: Pipeline, options: GenerateFilesOp
       files.push({ ...file, target })
       continue
     }
-    const plugin = options.plugins.find((p) => p.name === target)!
+    const plugin = options.plugins.find((p) => p.type === target)!
     for (const file of await plugin.generate(pipeline, pipeline.targets[target] as never)) {
       checkRelativePath(file.path, target)
       files.push({ path: file.path, contents: file.contents, target })
@@ -58,7 +58,7 @@ export async function generateFiles(pipeline: Pipeline, options: GenerateFilesOp
 
 /** `all` → types plus each installed target the spec configures; a named target must be both. */
 export function selectTargets(pipeline: Pipeline, options: GenerateFilesOptions): string[] {
-  const installed = options.plugins.map((p) => p.name)
+  const installed = options.plugins.map((p) => p.type)
   if (options.target === ALL_TARGETS) return [TYPES_TARGET, ...installed.filter((name) => Object.hasOwn(pipeline.targets, name))]
   if (options.target === TYPES_TARGET) return [TYPES_TARGET]
   if (!installed.includes(options.target))

@@ -6,7 +6,7 @@ import { builtinIo, builtinTargets } from './builtins.ts'
 export function catalogOf(io: readonly IoPlugin<never>[], targets: readonly TargetPlugin<never>[]): PluginCatalog {
   return {
     io: new Map(io.map((p) => [p.type, p.configSchema])),
-    targets: new Map(targets.map((t) => [t.name, t.configSchema])),
+    targets: new Map(targets.map((t) => [t.type, t.configSchema])),
   }
 }
 

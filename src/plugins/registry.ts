@@ -35,6 +35,6 @@ export class PluginRegistry<P> {
 export const createIoRegistry = (plugins: Iterable<IoPlugin<never>> = []) =>
   new PluginRegistry<IoPlugin<never>>('IoManager type', (p) => p.type, plugins)
 export const createTargetRegistry = (plugins: Iterable<TargetPlugin<never>> = []) =>
-  new PluginRegistry<TargetPlugin<never>>('Target', (p) => p.name, plugins)
+  new PluginRegistry<TargetPlugin<never>>('Target', (p) => p.type, plugins)
 export const createExecutorRegistry = (plugins: Iterable<ExecutorPlugin<never>> = []) =>
   new PluginRegistry<ExecutorPlugin<never>>('Executor type', (p) => p.type, plugins)

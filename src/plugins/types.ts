@@ -88,8 +88,8 @@ export interface GeneratedFile {
 
 /** Compiles a pipeline into another engine's job definition. Pure: only the caller writes files. */
 export interface TargetPlugin<Config = Record<string, unknown>> {
-  /** The key under `targets:` in the spec and the `--target` value. */
-  readonly name: string
+  /** The key under `targets:` in the spec and the `--target` value (`argo`, `databricks`). */
+  readonly type: string
   readonly configSchema: JsonSchema
   generate(pipeline: Pipeline, config: Config): GeneratedFile[]
   /**

@@ -4,7 +4,7 @@
  */
 import type { JsonSchema, Pipeline } from '../spec/model.ts'
 import { suggestFix } from '../spec/did-you-mean.ts'
-import { compileCheck } from './check-schema.ts'
+import { compileCheck } from './compile-check.ts'
 import { WeirError } from './errors.ts'
 
 /** What the run store and messages show instead of a secret param's value. */

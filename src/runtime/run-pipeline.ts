@@ -16,7 +16,8 @@ import type { TaskOutcome } from './run-loop.ts'
 import { redactParams, resolveParams } from './params.ts'
 import { planResumeFromStore } from './plan-resume-from-store.ts'
 import { openRun } from './run-store/open-run.ts'
-import type { RunSummary, StoredTaskStatus } from './run-store/records.ts'
+import type { RunSummary } from './run-store/records.ts'
+import type { TaskLifecycleStatus } from '../spec/task-status.ts'
 import { createRunId } from './run-id.ts'
 import { formatIso } from './format-iso.ts'
 
@@ -125,8 +126,8 @@ function toTaskResults(order: readonly string[], tasks: readonly TaskOutcome[]):
   return out
 }
 
-function countStatuses(tasks: readonly TaskOutcome[]): Partial<Record<StoredTaskStatus, number>> {
-  const counts: Partial<Record<StoredTaskStatus, number>> = {}
+function countStatuses(tasks: readonly TaskOutcome[]): Partial<Record<TaskLifecycleStatus, number>> {
+  const counts: Partial<Record<TaskLifecycleStatus, number>> = {}
   for (const t of tasks) {
     const s = t.status ?? 'cancelled'
     counts[s] = (counts[s] ?? 0) + 1

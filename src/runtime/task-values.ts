@@ -4,7 +4,7 @@
  * checked against its declared schema and refused above 48 KB; large data belongs in the output.
  */
 import type { Task } from '../spec/model.ts'
-import type { SchemaCheck } from './check-schema.ts'
+import type { SchemaCheck } from './compile-check.ts'
 import { WeirError } from './errors.ts'
 
 /** Largest serialised size of one task value (Databricks' limit). */

@@ -198,7 +198,7 @@ export interface Pipeline {
 }
 
 /** Wraps a task schema so `#/$defs/<type>` references resolve against the pipeline's `types:`. */
-export function withTypeDefs(pipeline: Pipeline, schema: JsonSchema): JsonSchema {
+export function withPipelineTypes(pipeline: Pipeline, schema: JsonSchema): JsonSchema {
   if (typeof schema === 'boolean') return schema
   return { ...schema, $defs: { ...pipeline.types } }
 }

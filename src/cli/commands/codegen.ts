@@ -43,9 +43,9 @@ export async function codegen(args: string[]): Promise<number> {
     return EXIT.ok
   }
   const target = values.target ?? TYPES_TARGET
-  const known = [TYPES_TARGET, ALL_TARGETS, ...builtinTargets.map((t) => t.name)]
+  const known = [TYPES_TARGET, ALL_TARGETS, ...builtinTargets.map((t) => t.type)]
   if (!known.includes(target))
-    throw new CliError(`codegen: target '${target}' is not available in this build; use ${describeChoices(builtinTargets.map((t) => t.name))}.`)
+    throw new CliError(`codegen: target '${target}' is not available in this build; use ${describeChoices(builtinTargets.map((t) => t.type))}.`)
   if (positionals.length === 0 || values.out === undefined) {
     process.stderr.write(USAGE)
     return EXIT.usage

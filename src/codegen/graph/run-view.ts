@@ -2,14 +2,11 @@
  * What the graph needs to know of a run: one entry per task that has a result. Kept to a plain
  * object so any source (the run store, `run --json`, a test) can feed the renderers.
  */
-import type { SkipReason, TaskStatus } from '../../spec/task-status.ts'
-
-/** A task's status as drawn: a final status, or where an unfinished run has got to. */
-export type GraphTaskStatus = TaskStatus | 'pending' | 'running' | 'interrupted'
+import type { SkipReason, TaskLifecycleStatus, TaskStatus } from '../../spec/task-status.ts'
 
 /** One task's outcome in the run being drawn. */
 export interface GraphTaskState {
-  readonly status: GraphTaskStatus
+  readonly status: TaskLifecycleStatus
   readonly attempts: number
   readonly durationMs?: number
   readonly skipReason?: SkipReason
@@ -29,7 +26,7 @@ export interface GraphRun {
 }
 
 /** How a node is styled: a task status, or `not_run` for a task the run never reached. */
-export type NodeState = GraphTaskStatus | 'not_run'
+export type NodeState = TaskLifecycleStatus | 'not_run'
 
 /** The state a task is drawn with in `run`. */
 export function nodeStateOf(run: GraphRun, taskId: string): NodeState {
@@ -91,7 +88,7 @@ export interface StoredRunLike {
     Record<
       string,
       {
-        readonly status: GraphTaskStatus
+        readonly status: TaskLifecycleStatus
         readonly attempts: readonly unknown[]
         readonly startedAt?: number
         readonly finishedAt?: number

@@ -15,8 +15,8 @@ import type { TargetPlugin } from '../types.ts'
  * Targets without a `check` report nothing.
  */
 export async function checkTargets(pipeline: Pipeline, plugins: readonly TargetPlugin<never>[], target: string): Promise<Diagnostic[]> {
-  const selected = plugins.filter((p) => Object.hasOwn(pipeline.targets, p.name) && (target === 'all' || target === p.name))
-  const findings = selected.flatMap((p) => (p.check?.(pipeline, pipeline.targets[p.name] as never) ?? []))
+  const selected = plugins.filter((p) => Object.hasOwn(pipeline.targets, p.type) && (target === 'all' || target === p.type))
+  const findings = selected.flatMap((p) => (p.check?.(pipeline, pipeline.targets[p.type] as never) ?? []))
   if (findings.length === 0) return []
   const parsed = parseSpecText(await readFile(pipeline.sourcePath, 'utf8'))
   if (!parsed.ok) return []

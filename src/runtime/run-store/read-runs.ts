@@ -6,7 +6,8 @@
 import { readFile, readdir } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { RunRecord, RunSummary, StoredTaskStatus } from './records.ts'
+import type { RunRecord, RunSummary } from './records.ts'
+import type { TaskLifecycleStatus } from '../../spec/task-status.ts'
 import { parseJournal, replayJournal } from './replay.ts'
 
 /** Folder of all runs under a state dir. */
@@ -43,7 +44,7 @@ export async function loadRun(stateDir: string, runId: string): Promise<RunRecor
 
 /** Summarises a replayed run (what `summary.json` holds). */
 export function summarizeRun(run: RunRecord): RunSummary {
-  const taskCounts: Partial<Record<StoredTaskStatus, number>> = {}
+  const taskCounts: Partial<Record<TaskLifecycleStatus, number>> = {}
   for (const t of Object.values(run.tasks)) taskCounts[t.status] = (taskCounts[t.status] ?? 0) + 1
   return {
     runId: run.runId,

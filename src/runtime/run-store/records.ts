@@ -9,7 +9,8 @@
  * ```
  */
 import type { ErrorInfo, StoredRef } from '../../plugins/types.ts'
-import type { RunStatus, RunTrigger, SkipReason, TaskStatus } from '../api.ts'
+import type { RunStatus, RunTrigger, SkipReason } from '../api.ts'
+import type { TaskLifecycleStatus } from '../../spec/task-status.ts'
 
 /** Bumped when the journal format changes incompatibly. */
 export const JOURNAL_VERSION = 1
@@ -40,9 +41,6 @@ export type JournalRecord =
   | { readonly e: 'cancel'; readonly task: string; readonly attempt?: number; readonly at: number }
   | { readonly e: 'finish'; readonly status: Exclude<RunStatus, 'running' | 'interrupted'>; readonly at: number }
 
-/** A task as the store knows it; `pending`, `running` and `interrupted` only appear in unfinished runs. */
-export type StoredTaskStatus = TaskStatus | 'pending' | 'running' | 'interrupted'
-
 export interface AttemptRecord {
   readonly attempt: number
   status: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted'
@@ -56,7 +54,7 @@ export interface AttemptRecord {
 
 export interface TaskRecord {
   readonly id: string
-  status: StoredTaskStatus
+  status: TaskLifecycleStatus
   readonly attempts: AttemptRecord[]
   output?: StoredRef
   values?: Readonly<Record<string, unknown>>
@@ -105,5 +103,5 @@ export interface RunSummary {
   readonly scheduledAt?: string
   readonly resumedFrom?: string
   readonly specHash: string
-  readonly taskCounts: Readonly<Partial<Record<StoredTaskStatus, number>>>
+  readonly taskCounts: Readonly<Partial<Record<TaskLifecycleStatus, number>>>
 }

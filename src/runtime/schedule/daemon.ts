@@ -11,7 +11,7 @@ import type { SchedulerEvent, SchedulerEventInput } from './events.ts'
 import { acquireSchedulerLock } from './lock.ts'
 import { openStateStore } from './state-store.ts'
 import { loadScheduledSpecs } from './load-specs.ts'
-import { createScheduler } from './scheduler.ts'
+import { createCronScheduler } from './cron-scheduler.ts'
 import { WeirError } from '../errors.ts'
 
 export interface DaemonOptions {
@@ -59,7 +59,7 @@ export async function startScheduleDaemon(options: DaemonOptions): Promise<Daemo
     if (specs.size === 0)
       throw new WeirError('SCHEDULE_NOTHING', `No valid spec with a 'schedule:' block in ${options.paths.map((p) => `'${p}'`).join(', ')}; add one (see docs/scheduling.md) or fix the specs reported above.`)
     const state = await openStateStore(paths.state)
-    scheduler = createScheduler({ clock, runPipeline: options.runPipeline, state, onEvent: options.onEvent, graceMs: options.graceMs })
+    scheduler = createCronScheduler({ clock, runPipeline: options.runPipeline, state, onEvent: options.onEvent, graceMs: options.graceMs })
     await scheduler.apply([...specs.values()])
   } catch (error) {
     await lock.release()

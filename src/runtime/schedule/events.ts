@@ -8,7 +8,7 @@ import type { CatchupPolicy } from '../../spec/model.ts'
 import type { RunStatus } from '../api.ts'
 
 /** Why a fire did not start a run. */
-export type SkipReason = 'overlap' | 'paused' | 'queue_full' | 'state_error'
+export type FireSkipReason = 'overlap' | 'paused' | 'queue_full' | 'state_error'
 
 interface FireFields {
   readonly pipeline: string
@@ -27,7 +27,7 @@ export type SchedulerEvent = { readonly at: string } & (
   /** The pipeline's loop sleeps until its next fire (not logged; tests use it to know the loop is idle). */
   | ({ readonly type: 'fire:wait' } & FireFields)
   | ({ readonly type: 'fire:start'; readonly catchup: boolean; readonly moved: boolean; readonly merged: boolean; readonly wallTime: string } & FireFields)
-  | ({ readonly type: 'fire:skip'; readonly reason: SkipReason } & FireFields)
+  | ({ readonly type: 'fire:skip'; readonly reason: FireSkipReason } & FireFields)
   | ({ readonly type: 'fire:queue'; readonly catchup: boolean; readonly queued: number } & FireFields)
   /** Fires missed while no scheduler ran (or while the machine slept): how many, and what happens to them. */
   | { readonly type: 'catchup:plan'; readonly pipeline: string; readonly policy: CatchupPolicy; readonly missed: number; readonly missedAtLeast: boolean; readonly run: readonly string[]; readonly dropped: number; readonly paused: boolean }

@@ -8,7 +8,7 @@ import { CODEGEN_FIXTURES, loadPipeline } from './support.ts'
 /** A stand-in target plugin that writes one file per pipeline (or what `paths` says). */
 function fakeTarget(name: string, paths?: string[]): TargetPlugin<never> {
   return {
-    name,
+    type: name,
     configSchema: { type: 'object' },
     generate: (pipeline: Pipeline, config: unknown) =>
       (paths ?? [`${name}/${pipeline.name}.json`]).map((path) => ({ path, contents: JSON.stringify({ pipeline: pipeline.name, config }) })),

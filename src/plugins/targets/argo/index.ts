@@ -11,7 +11,7 @@ import { checkArgo } from './check.ts'
  * const files = argoTarget.generate(pipeline, { image: 'ghcr.io/acme/pipelines:1.4.2' })
  */
 export const argoTarget: TargetPlugin<ArgoConfig> = {
-  name: 'argo',
+  type: 'argo',
   configSchema: argoConfigSchema,
   generate: generateArgo,
   check: checkArgo,

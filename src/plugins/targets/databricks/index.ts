@@ -11,7 +11,7 @@ import { checkDatabricks } from './check.ts'
  * const files = databricksTarget.generate(pipeline, pipeline.targets.databricks ?? {})
  */
 export const databricksTarget: TargetPlugin<DatabricksConfig> = {
-  name: 'databricks',
+  type: 'databricks',
   configSchema: databricksConfigSchema,
   generate: generateDatabricks,
   check: checkDatabricks,

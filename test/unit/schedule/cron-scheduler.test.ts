@@ -2,13 +2,13 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Pipeline } from '../../../src/spec/model.ts'
-import type { Scheduler } from '../../../src/runtime/schedule/scheduler.ts'
-import { createScheduler } from '../../../src/runtime/schedule/scheduler.ts'
+import type { CronScheduler } from '../../../src/runtime/schedule/cron-scheduler.ts'
+import { createCronScheduler } from '../../../src/runtime/schedule/cron-scheduler.ts'
 import { openStateStore } from '../../../src/runtime/schedule/state-store.ts'
 import { EventLog, FakeClock, REFERENCE_TIME, createControlledRunner, makePipeline, makeTempDir } from './support.ts'
 
 interface Harness {
-  readonly scheduler: Scheduler
+  readonly scheduler: CronScheduler
   readonly clock: FakeClock
   readonly log: EventLog
   readonly runner: ReturnType<typeof createControlledRunner>
@@ -34,7 +34,7 @@ async function startScheduler(
   const log = new EventLog()
   const runner = createControlledRunner()
   const state = await openStateStore(join(dir, 'state.json'))
-  const scheduler = createScheduler({
+  const scheduler = createCronScheduler({
     clock, runPipeline: runner.run, state, onEvent: log.push, graceMs: options.graceMs ?? 30_000, cancelWaitMs: 5_000,
     ...(options.queueLimit !== undefined && { queueLimit: options.queueLimit }),
   })

@@ -11,13 +11,13 @@
 import type { Pipeline, Schedule } from '../../spec/model.ts'
 import type { RunPipeline } from '../api.ts'
 import type { Clock } from './clock.ts'
-import type { SchedulerEventInput, SkipReason } from './events.ts'
+import type { SchedulerEventInput, FireSkipReason } from './events.ts'
 import type { Fire } from './fire-times.ts'
 import type { StateStore } from './state-store.ts'
 import { nextFire, previousFires } from './fire-times.ts'
 import { planCatchup } from './catchup.ts'
 
-export interface SchedulerOptions {
+export interface CronSchedulerOptions {
   readonly clock: Clock
   /** Starts one run. The CLI passes the runtime's `runPipeline` with its state dir. */
   readonly runPipeline: RunPipeline
@@ -36,7 +36,7 @@ export interface SchedulerOptions {
 }
 
 /** A running scheduler. */
-export interface Scheduler {
+export interface CronScheduler {
   /**
    * Schedules exactly these pipelines (those with a `schedule:`): at start and on every reload. New
    * ones catch up and start, removed ones stop firing (their runs go on), changed ones keep their
@@ -77,7 +77,7 @@ interface Entry {
 }
 
 /** Creates a scheduler; nothing fires until `apply`. */
-export function createScheduler(options: SchedulerOptions): Scheduler {
+export function createCronScheduler(options: CronSchedulerOptions): CronScheduler {
   const { clock, state } = options
   const graceMs = options.graceMs ?? 30_000
   const cancelWaitMs = options.cancelWaitMs ?? 10_000
@@ -107,7 +107,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     await persist(entry)
   }
 
-  async function skip(entry: Entry, fire: Fire, reason: SkipReason): Promise<void> {
+  async function skip(entry: Entry, fire: Fire, reason: FireSkipReason): Promise<void> {
     emit({ type: 'fire:skip', pipeline: entry.pipeline.name, scheduledAt: fire.local, reason })
     await markHandled(entry, fire)
   }

@@ -3,7 +3,7 @@
  * once per schema (lazily: a pipeline without schemas never loads Ajv).
  */
 import type { JsonSchema, Pipeline } from '../spec/model.ts'
-import { withTypeDefs } from '../spec/model.ts'
+import { withPipelineTypes } from '../spec/model.ts'
 import { compileSchema } from '../spec/json-schema.ts'
 import type { ValidateFunction } from 'ajv'
 
@@ -17,7 +17,7 @@ export function compileCheck(pipeline: Pipeline, schema: JsonSchema): Promise<Sc
   const key = typeof schema === 'object' ? schema : { boolean: schema }
   let check = typeof schema === 'object' ? checks.get(key) : undefined
   if (!check) {
-    check = compileSchema(withTypeDefs(pipeline, schema)).then((validate) => {
+    check = compileSchema(withPipelineTypes(pipeline, schema)).then((validate) => {
       if (validate instanceof Error) return () => [`the declared schema is invalid: ${validate.message}`]
       return (value: unknown) => describeErrors(validate, value)
     })
