@@ -1,6 +1,8 @@
 /**
  * The built-in plugins. Each descriptor is light (type, config schema, a `create` that imports its
- * implementation on first use), so listing them costs nothing at CLI start.
+ * implementation on first use), so listing them costs nothing at CLI start. They are plain lists, as
+ * a third-party package exports them, and register the same way: through the registries of
+ * registry.ts (`builtinCatalog`, `createIoManagers`), which refuse a type given twice.
  */
 import type { ExecutorPlugin, IoPlugin, TargetPlugin } from './types.ts'
 import { fsIo } from './io/fs/index.ts'

@@ -5,25 +5,26 @@
  */
 import type { Pipeline } from '../spec/model.ts'
 import type { IoManager, IoPlugin, PluginEnv } from '../plugins/types.ts'
+import { createIoRegistry } from '../plugins/registry.ts'
 import { WeirError } from './errors.ts'
 
 /** Returns the IoManager for an `io:` name of the pipeline; throws a WeirError for unknown names or types. */
 export type IoManagerLookup = (name: string) => IoManager
 
-/** Creates the lookup for one pipeline, given the available IoManager plugins. */
+/** Creates the lookup for one pipeline, given the available IoManager plugins (a type given twice throws). */
 export function createIoManagers(pipeline: Pipeline, plugins: readonly IoPlugin<never>[], env: PluginEnv): IoManagerLookup {
-  const byType = new Map(plugins.map((p) => [p.type, p]))
+  const registry = createIoRegistry(plugins)
   const instances = new Map<string, IoManager>()
   return (name) => {
     const existing = instances.get(name)
     if (existing) return existing
     const decl = pipeline.io[name]
     if (!decl) throw new WeirError('IO_UNKNOWN_TYPE', `Pipeline '${pipeline.name}' has no io entry '${name}'; add it under io:.`)
-    const plugin = byType.get(decl.type)
+    const plugin = registry.get(decl.type)
     if (!plugin)
       throw new WeirError(
         'IO_UNKNOWN_TYPE',
-        `io '${name}' has type '${decl.type}', which no installed IoManager provides; known types: ${[...byType.keys()].map((t) => `'${t}'`).join(', ')}.`,
+        `io '${name}' has type '${decl.type}', which no installed IoManager provides; known types: ${registry.types().map((t) => `'${t}'`).join(', ')}.`,
       )
     const manager = (plugin as IoPlugin<Record<string, unknown>>).create(decl.config, env)
     instances.set(name, manager)

@@ -7,6 +7,7 @@
 import type { Executor, ExecutorPlugin, IoPlugin, PluginEnv } from '../../types.ts'
 import type { IoManagerLookup } from '../../../runtime/io-managers.ts'
 import type { Pipeline } from '../../../spec/model.ts'
+import { createIoRegistry } from '../../registry.ts'
 
 export interface InProcessExecutorConfig {
   /** IoManager plugins that outputs are read and written with. @default the built-ins */
@@ -17,6 +18,8 @@ export interface InProcessExecutorConfig {
 
 /** Creates an in-process executor. IoManagers are created per pipeline on first use. */
 export function createInProcessExecutor(config: InProcessExecutorConfig, env: PluginEnv): Executor {
+  // A type given twice is refused now, before the run starts, not at the first attempt.
+  if (config.ioPlugins) createIoRegistry(config.ioPlugins)
   const lookups = new WeakMap<object, Promise<IoManagerLookup>>()
   const ioFor = (pipeline: Pipeline): Promise<IoManagerLookup> => {
     let lookup = lookups.get(pipeline)
