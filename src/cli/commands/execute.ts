@@ -3,12 +3,15 @@
  * every Databricks/Argo task and every `--executor subprocess` attempt runs). The contract (files,
  * exit codes) is in src/plugins/executors/subprocess/contract.ts and docs/remote.md.
  */
+import { resolve } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import { hasErrors } from '../../spec/diagnostics.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 import { EXECUTE_EXIT } from '../../plugins/executors/subprocess/contract.ts'
+import { checkFolder, checkRunId, parseAttempt, parseInputsLocation, parseLocation, parseScheduledAt, parseTrigger } from '../execute-args.ts'
+import { checkInputsDocument } from '../check-inputs-document.ts'
 
 const USAGE = `Usage: weir execute --spec PATH --task ID --run-id ID [options]
 
@@ -51,15 +54,23 @@ export async function execute(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new CliError(`execute: unexpected argument '${positionals[0]}'; run 'weir execute --help' for usage.`)
   const spec = required(values.spec, 'spec')
   const taskId = required(values.task, 'task')
-  const runId = required(values['run-id'], 'run-id')
-  const attempt = values.attempt === undefined ? undefined : Number(values.attempt)
-  if (attempt !== undefined && (!Number.isInteger(attempt) || attempt < 1)) throw new CliError(`execute: --attempt must be a whole number from 1, not '${values.attempt}'.`)
+  const runId = checkRunId(required(values['run-id'], 'run-id'))
+  const attempt = parseAttempt(values.attempt)
+  const scheduledAt = parseScheduledAt(values['scheduled-at'])
+  const trigger = parseTrigger(values.trigger)
+  const cwd = process.cwd()
+  const inputs = values.inputs === undefined ? undefined : parseInputsLocation(values.inputs, cwd)
+  const outputPrefix = values['output-prefix'] === undefined ? undefined : parseLocation('output-prefix', values['output-prefix'], cwd)
+  if (outputPrefix?.kind === 'local') await checkFolder('output-prefix', values['output-prefix']!, outputPrefix.path)
+  const stateDir = values['state-dir'] ?? process.env.WEIR_STATE_DIR ?? '.weir'
+  await checkFolder('state-dir', stateDir, resolve(cwd, stateDir))
 
   const { pipeline, diagnostics } = await validateSpecFile(spec, { plugins: builtinCatalog() })
   if (!pipeline || hasErrors(diagnostics)) {
     const first = diagnostics.find((d) => d.severity === 'error')
     throw new CliError(`execute: ${spec}${first ? `:${first.line}:${first.column}: ${first.code}: ${first.message}` : ' is invalid'} (run 'weir spec validate ${spec}').`)
   }
+  if (inputs) await checkInputsDocument(values.inputs!, inputs, pipeline, cwd)
   const runtime = await import('../../runtime/index.ts')
   const { createStderrLogger, executeTask, ExecuteUsageError } = await import('../../plugins/executors/subprocess/execute-task.ts')
   // Job parameters are strings, and an engine passes an unset one as empty: that means "not given".
@@ -86,9 +97,9 @@ export async function execute(args: string[]): Promise<number> {
       ...(values.inputs !== undefined && { inputs: values.inputs }),
       ...(values['output-prefix'] !== undefined && { outputPrefix: values['output-prefix'] }),
       ...(attempt !== undefined && { attempt }),
-      env: { cwd: process.cwd(), stateDir: values['state-dir'] ?? process.env.WEIR_STATE_DIR ?? '.weir', log: createStderrLogger(taskId) },
+      env: { cwd, stateDir, log: createStderrLogger(taskId) },
       signal: controller.signal,
-      run: { trigger: values.trigger ?? 'manual', ...(values['scheduled-at'] !== undefined && { scheduledAt: values['scheduled-at'] }) },
+      run: { trigger, ...(scheduledAt !== undefined && { scheduledAt }) },
     })
     if (result.message) process.stderr.write(`weir: execute: task '${taskId}': ${result.message}\n`)
     // A handler that ignores its signal may keep the event loop alive; do not wait for it.
@@ -96,15 +107,31 @@ export async function execute(args: string[]): Promise<number> {
     return result.exitCode
   } catch (error) {
     if (error instanceof ExecuteUsageError) throw new CliError(`execute: ${error.message}`)
-    const code = (error as { code?: unknown }).code
-    if (typeof code === 'string' && code.startsWith('IO_')) throw new CliError(`execute: ${(error as Error).message}`, EXECUTE_EXIT.systemError)
-    throw error
+    throw asSystemError(error)
   } finally {
     clearInterval(keepAlive)
     process.off('SIGTERM', onSignal)
     process.off('SIGINT', onSignal)
   }
 }
+
+/**
+ * Storage and the machine failing mid-attempt are system errors (exit 4: a retry may help), told in
+ * one line. A contract document that is not JSON is reported without its text.
+ */
+function asSystemError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code === 'string' && code.startsWith('IO_')) return new CliError(`execute: ${(error as Error).message}`, EXECUTE_EXIT.systemError)
+  if (typeof code === 'string' && FS_ERRORS.has(code)) {
+    const path = (error as NodeJS.ErrnoException).path
+    return new CliError(`execute: cannot write${path ? ` '${path}'` : ''} (${code}); check --output-prefix and --state-dir.`, EXECUTE_EXIT.systemError)
+  }
+  if (error instanceof SyntaxError)
+    return new CliError(`execute: a document of this run (outputs.json or error.json under the output prefix) is not valid JSON; remove it or run the task under another --run-id.`, EXECUTE_EXIT.systemError)
+  return error
+}
+
+const FS_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EISDIR', 'EEXIST', 'EDQUOT'])
 
 function required(value: string | undefined, name: string): string {
   if (value === undefined || value === '') throw new CliError(`execute: --${name} is required; run 'weir execute --help' for usage.`)

@@ -1,0 +1,74 @@
+/**
+ * Usage errors of the built CLI (issue 15): exit 2, one line that names the flag or file and says
+ * what was expected, and never the contents of a file the user pointed at.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const BIN = resolve('bin/weir.js')
+const EXECUTE_SPEC = resolve('test/fixtures/targets/execute_cases.yaml')
+/** Looks like a file nobody should see echoed. */
+const PRIVATE = 'root:x:0:0:SECRET-CONTENT:/root:/bin/bash\n'
+let dir: string
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'weir-cli-usage-'))
+  await writeFile(join(dir, 'passwd'), PRIVATE)
+  await writeFile(join(dir, 'broken.json'), `{"outputs": {"make": SECRET-CONTENT}}`)
+  await writeFile(join(dir, 'list.json'), '[1, 2]')
+  await writeFile(join(dir, 'bad-ref.json'), JSON.stringify({ outputs: { make: 5 }, values: {} }))
+  await writeFile(join(dir, 'big.json'), '')
+  await truncate(join(dir, 'big.json'), 40 * 1024 * 1024) // sparse: costs no disk
+  await mkdir(join(dir, 'folder'))
+})
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+function weir(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+const execute = (args: string[]) => weir(['execute', '--spec', EXECUTE_SPEC, '--task', 'use', '--run-id', 'r1', ...args])
+
+describe('weir execute: usage errors exit 2, name the flag and never echo a file (issue 15)', () => {
+  test.each([
+    [['--inputs', 'passwd'], /--inputs 'passwd' is not valid JSON \(line 1, column 1\); expected an inputs\.json/],
+    [['--inputs', 'broken.json'], /--inputs 'broken\.json' is not valid JSON \(line 1, column 22\)/],
+    [['--inputs', 'list.json'], /--inputs 'list\.json' is not an inputs\.json: expected a JSON object/],
+    [['--inputs', 'bad-ref.json'], /--inputs 'bad-ref\.json' is not an inputs\.json: outputs\.make must be a stored output/],
+    [['--inputs', 'big.json'], /--inputs 'big\.json' is 40 MiB; an inputs\.json is at most 16 MiB/],
+    [['--inputs', 'folder'], /--inputs 'folder' is a folder; expected an inputs\.json file/],
+    [['--inputs', 'missing.json'], /--inputs 'missing\.json' does not exist/],
+    [['--inputs', '{"outputs":{}}'], /--inputs takes the path or URI of an inputs\.json file, not inline JSON/],
+    [['--inputs', 'http://127.0.0.1:1/inputs.json'], /--inputs 'http:\/\/127\.0\.0\.1:1\/inputs\.json' must be a path, a file:\/\/ URI or a gs:\/\/ URI/],
+    [['--output-prefix', 'http://127.0.0.1:1/out'], /--output-prefix 'http:\/\/127\.0\.0\.1:1\/out' must be a path, a file:\/\/ URI or a gs:\/\/ URI/],
+    [['--output-prefix', 'passwd'], /--output-prefix 'passwd' is a file; expected a folder/],
+    [['--output-prefix', 'gs://'], /--output-prefix 'gs:\/\/' names no bucket/],
+    [['--state-dir', 'passwd'], /--state-dir 'passwd' is a file; expected a folder/],
+    [['--scheduled-at', 'yesterday'], /--scheduled-at must be an ISO 8601 date-time/],
+    [['--attempt', '1.5'], /--attempt must be a whole number from 1, not '1\.5'/],
+  ])('%j', (args, message) => {
+    const r = execute(args)
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr).toMatch(message)
+    expect(r.stderr).not.toContain('SECRET-CONTENT')
+    expect(r.stderr).not.toContain('internal error')
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  test.each([['../x'], ['a/b'], ['.hidden'], ['']])('--run-id %j is a usage error (exit 2), not a system error', (runId) => {
+    const r = weir(['execute', '--spec', EXECUTE_SPEC, '--task', 'use', '--run-id', runId])
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr).toContain('--run-id')
+  })
+
+  test('an empty --scheduled-at (an engine without a schedule) counts as not given', () => {
+    const r = weir(['execute', '--spec', EXECUTE_SPEC, '--task', 'make', '--run-id', 'r2', '--scheduled-at', ''])
+    expect(r.code, r.stderr).toBe(0)
+  })
+})
