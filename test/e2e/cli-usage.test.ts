@@ -72,3 +72,49 @@ describe('weir execute: usage errors exit 2, name the flag and never echo a file
     expect(r.code, r.stderr).toBe(0)
   })
 })
+
+describe('a spec path that is not a spec file: one wording in every command (issue 15)', () => {
+  beforeAll(async () => {
+    await mkdir(join(dir, 'pipelines'), { recursive: true })
+    const spec = (name: string) => `apiVersion: weir/v1\nkind: Pipeline\nname: ${name}\ntasks:\n  a:\n    handler: ../h.ts#a\n`
+    await writeFile(join(dir, 'pipelines', 'orders.yaml'), spec('orders'))
+    await writeFile(join(dir, 'pipelines', 'daily.yaml'), spec('daily'))
+    await mkdir(join(dir, 'empty'), { recursive: true })
+  })
+
+  test.each([
+    [['run', 'nope.yaml']],
+    [['graph', 'nope.yaml']],
+    [['codegen', 'nope.yaml', '--out', 'gen']],
+    [['schedule', 'nope.yaml']],
+    [['spec', 'validate', 'nope.yaml']],
+    [['execute', '--spec', 'nope.yaml', '--task', 'a', '--run-id', 'r1']],
+  ])('%j says the file does not exist, and nothing else', (args) => {
+    const r = weir(args)
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr).toMatch(/^weir: [a-z ]+: (--spec )?'nope\.yaml' does not exist; pass /)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  test('a misspelt file name gets a suggestion', () => {
+    expect(weir(['run', 'pipelines/order.yaml']).stderr).toContain("'pipelines/order.yaml' does not exist; did you mean 'pipelines/orders.yaml'?")
+  })
+
+  test.each([['run'], ['graph']])('%s of a folder says it takes one spec file, and lists the specs in it', (command) => {
+    const r = weir([command, 'pipelines/'])
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr.trim()).toBe(
+      `weir: ${command}: 'pipelines/' is a folder; ${command} takes one spec file, such as 'pipelines/daily.yaml' or 'pipelines/orders.yaml' ('weir spec validate pipelines/' checks them all).`,
+    )
+  })
+
+  test('run of a folder without specs says so', () => {
+    expect(weir(['run', 'empty']).stderr.trim()).toBe("weir: run: 'empty' is a folder with no pipeline specs in it; run takes one spec file.")
+  })
+
+  test('run of a device is refused without reading it', () => {
+    const r = weir(['run', '/dev/zero'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe("weir: run: '/dev/zero' is not a regular file; pass a spec file.")
+  })
+})

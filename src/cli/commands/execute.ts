@@ -12,6 +12,7 @@ import { builtinCatalog } from '../../plugins/catalog.ts'
 import { EXECUTE_EXIT } from '../../plugins/executors/subprocess/contract.ts'
 import { checkFolder, checkRunId, parseAttempt, parseInputsLocation, parseLocation, parseScheduledAt, parseTrigger } from '../execute-args.ts'
 import { checkInputsDocument } from '../check-inputs-document.ts'
+import { checkSpecFile } from '../check-spec-file.ts'
 
 const USAGE = `Usage: weir execute --spec PATH --task ID --run-id ID [options]
 
@@ -65,6 +66,7 @@ export async function execute(args: string[]): Promise<number> {
   const stateDir = values['state-dir'] ?? process.env.WEIR_STATE_DIR ?? '.weir'
   await checkFolder('state-dir', stateDir, resolve(cwd, stateDir))
 
+  await checkSpecFile('execute', spec, '--spec')
   const { pipeline, diagnostics } = await validateSpecFile(spec, { plugins: builtinCatalog() })
   if (!pipeline || hasErrors(diagnostics)) {
     const first = diagnostics.find((d) => d.severity === 'error')

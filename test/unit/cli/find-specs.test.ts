@@ -56,3 +56,13 @@ describe('argument parsing', () => {
     expect(() => choice('spec validate', 'format', 'xml', ['text', 'json'], 'text')).toThrow("spec validate: --format must be 'text' or 'json', not 'xml'.")
   })
 })
+
+describe('findSpecFiles refuses what is not a file or folder', () => {
+  test('a device is a usage error, never read', async () => {
+    await expect(findSpecFiles(['/dev/zero'], 'codegen')).rejects.toMatchObject({ exitCode: 2, message: "codegen: '/dev/zero' is not a regular file; pass spec files or folders that contain them." })
+  })
+
+  test('a misspelt path gets a close name from its folder', async () => {
+    await expect(findSpecFiles([join(dir, 'nestd')], 'schedule')).rejects.toMatchObject({ message: `schedule: '${join(dir, 'nestd')}' does not exist; did you mean '${join(dir, 'nested')}'?` })
+  })
+})
