@@ -118,3 +118,98 @@ describe('a spec path that is not a spec file: one wording in every command (iss
     expect(r.stderr.trim()).toBe("weir: run: '/dev/zero' is not a regular file; pass a spec file.")
   })
 })
+
+describe('unknown commands and flags, help for one command (issue 15)', () => {
+  test.each([
+    [['runn', 'pipelines/orders.yaml'], "weir: Unknown command 'runn'; did you mean 'run'?"],
+    [['valdate', 'pipelines/'], "weir: Unknown command 'valdate'; did you mean 'spec validate'?"],
+    [['spec', 'validat', 'pipelines/'], "weir: Unknown command 'spec validat'; did you mean 'spec validate'?"],
+    [['xyzzy', '--secret-arg'], "weir: Unknown command 'xyzzy'; 'weir --help' lists the commands."],
+    [['pipelines/orders.yaml'], "weir: Unknown command 'pipelines/orders.yaml'; to run that spec: weir run pipelines/orders.yaml"],
+    [['--verbose', 'run'], "weir: Unknown option '--verbose'; options go after the command ('weir --help' lists the commands)."],
+    [['help', 'runn'], "weir: Unknown command 'runn'; did you mean 'run'?"],
+  ])('%j', (args, message) => {
+    const r = weir(args)
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe(message)
+  })
+
+  test.each([
+    [['run', '--parm', 'a=1', 'pipelines/orders.yaml'], "weir: run: Unknown option '--parm'; did you mean '--param'?"],
+    [['graph', 'pipelines/orders.yaml', '--run-id', 'x'], "weir: graph: Unknown option '--run-id'; did you mean '--run'?"],
+    [['spec', 'validate', '--formt', 'json', 'pipelines/'], "weir: spec validate: Unknown option '--formt'; did you mean '--format'?"],
+    [['runs', '--zzz'], "weir: runs: Unknown option '--zzz'; 'weir runs --help' lists the options."],
+    [['run', 'pipelines/orders.yaml', '--concurrency'], "weir: run: --concurrency needs a value; 'weir run --help' lists the options."],
+    [['run', 'pipelines/orders.yaml', '--json=yes'], "weir: run: --json takes no value; write just --json."],
+  ])('%j', (args, message) => {
+    const r = weir(args)
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe(message)
+  })
+
+  test.each([
+    [['help', 'run'], /^Usage: weir run SPEC/],
+    [['help', 'spec', 'validate'], /^Usage: weir spec validate PATH/],
+    [['help', 'spec'], /^Usage: weir spec validate PATH…/m],
+    [['spec', '--help'], /^Usage: weir spec validate PATH…/m],
+    [['help'], /^weir: declarative pipelines/],
+  ])('%j shows the help asked for', (args, help) => {
+    const r = weir(args)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(help)
+  })
+
+  test('weir spec alone shows the spec commands (a usage error: exit 2)', () => {
+    const r = weir(['spec'])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toContain('weir spec validate PATH…')
+  })
+
+  test('codegen without --out says that --out is missing, with an example', () => {
+    const r = weir(['codegen', 'pipelines/orders.yaml'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe("weir: codegen: --out is missing: the folder to write into, e.g. 'weir codegen pipelines/orders.yaml --out src/generated'.")
+  })
+
+  test('codegen without a spec says so, with an example', () => {
+    const r = weir(['codegen', '--out', 'gen'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe("weir: codegen: pass the spec files or folders to generate from, e.g. 'weir codegen pipelines/ --out gen'.")
+  })
+})
+
+describe('weir run --resume latest (issue 15)', () => {
+  let project: string
+  beforeAll(async () => {
+    project = await mkdtemp(join(dir, 'resume-'))
+    await mkdir(join(project, 'pipelines'))
+    await writeFile(join(project, 'package.json'), '{"type": "module"}\n')
+    await writeFile(join(project, 'h.ts'), 'export function a() { return 1 }\nexport function b(inputs: { x: number }) { if (process.env.FAIL_B) throw new Error("b failed"); return inputs.x + 1 }\n')
+    await writeFile(
+      join(project, 'pipelines', 'resumable.yaml'),
+      'apiVersion: weir/v1\nkind: Pipeline\nname: resumable\ntasks:\n  a:\n    handler: ../h.ts#a\n  b:\n    handler: ../h.ts#b\n    inputs: { x: "${{ tasks.a.output }}" }\n',
+    )
+  })
+  const run = (args: string[], env: Record<string, string> = {}) => {
+    const r = spawnSync(process.execPath, [BIN, 'run', 'pipelines/resumable.yaml', ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 })
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+  }
+
+  test('with no run of the pipeline yet, it is a usage error that says so', () => {
+    const r = run(['--resume', 'latest'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe("weir: run: no runs of pipeline 'resumable' in the run store '.weir' to resume; run it first (weir run pipelines/resumable.yaml) or pass --state-dir.")
+  })
+
+  test('resumes the newest run of the pipeline', () => {
+    const failed = run(['--json'], { FAIL_B: '1' })
+    expect(failed.code, failed.stderr).toBe(1)
+    const first = JSON.parse(failed.stdout) as { runId: string }
+    const resumed = run(['--resume', 'latest', '--json'])
+    expect(resumed.code, resumed.stderr).toBe(0)
+    const second = JSON.parse(resumed.stdout) as { runId: string; tasks: Record<string, { status: string; attempts: number }> }
+    expect(second.runId).not.toBe(first.runId)
+    const shown = spawnSync(process.execPath, [BIN, 'runs', 'show', second.runId, '--json'], { cwd: project, encoding: 'utf8' })
+    expect(JSON.parse(shown.stdout)).toMatchObject({ resumedFrom: first.runId, tasks: { a: { reusedFrom: first.runId } } })
+  })
+})

@@ -46,10 +46,13 @@ export async function codegen(args: string[]): Promise<number> {
   const known = [TYPES_TARGET, ALL_TARGETS, ...builtinTargets.map((t) => t.name)]
   if (!known.includes(target))
     throw new CliError(`codegen: target '${target}' is not available in this build; use ${describeChoices(builtinTargets.map((t) => t.name))}.`)
-  if (positionals.length === 0 || values.out === undefined) {
+  if (positionals.length === 0 && values.out === undefined) {
     process.stderr.write(USAGE)
     return EXIT.usage
   }
+  if (values.out === undefined)
+    throw new CliError(`codegen: --out is missing: the folder to write into, e.g. 'weir codegen ${positionals.join(' ')} --out src/generated'.`)
+  if (positionals.length === 0) throw new CliError(`codegen: pass the spec files or folders to generate from, e.g. 'weir codegen pipelines/ --out ${values.out}'.`)
   const outDir = values.out
   const pipelines = await validateAll(await findSpecFiles(positionals, 'codegen'))
   if (!pipelines) return EXIT.usage

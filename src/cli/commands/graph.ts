@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path'
 import { parseCommandArgs, choice } from '../args.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
+import { resolveRunId } from '../resolve-run-id.ts'
 import type { Pipeline } from '../../spec/model.ts'
 import type { GraphRun } from '../../codegen/graph/run-view.ts'
 import { renderMermaid } from '../../codegen/graph/render-mermaid.ts'
@@ -45,7 +46,9 @@ export async function graph(args: string[]): Promise<number> {
   const specPath = positionals[0]!
   // Drawing needs no handler code, so a missing or unfinished handler module does not block it.
   const pipeline = await loadValidPipeline('graph', specPath, { checkHandlers: false })
-  const run = values.run === undefined ? undefined : await loadGraphRun(resolve(values['state-dir'] ?? '.weir'), values.run, pipeline.name)
+  const stateDir = values['state-dir'] ?? '.weir'
+  const runId = values.run === undefined ? undefined : await resolveRunId('graph', values.run, pipeline.name, resolve(stateDir), { shownStateDir: stateDir, runCommand: `weir run ${specPath}` })
+  const run = runId === undefined ? undefined : await loadGraphRun(resolve(stateDir), runId, pipeline.name)
   const text = format === 'mermaid' ? renderMermaid(pipeline, { direction, ...(run && { run }) }) : await renderHtml(pipeline, specPath, direction, run)
   if (values.out === undefined) {
     process.stdout.write(text)
@@ -76,14 +79,8 @@ async function writeOut(path: string, text: string): Promise<void> {
  * Reads one run from the run store under `stateDir`, refusing a run of another pipeline (its task
  * ids would not match the drawing).
  */
-async function loadGraphRun(stateDir: string, runArg: string, pipelineName: string): Promise<GraphRun> {
-  const { listRuns, loadRun } = await import('../../runtime/run-store/read-runs.ts')
-  let runId = runArg
-  if (runArg === 'latest') {
-    const [newest] = await listRuns(stateDir, { pipeline: pipelineName, limit: 1 })
-    if (!newest) throw new CliError(`graph: no runs of pipeline '${pipelineName}' in the run store '${stateDir}'; run it first (weir run) or pass --state-dir.`)
-    runId = newest.runId
-  }
+async function loadGraphRun(stateDir: string, runId: string, pipelineName: string): Promise<GraphRun> {
+  const { loadRun } = await import('../../runtime/run-store/read-runs.ts')
   const record = await loadRun(stateDir, runId)
   if (!record) throw new CliError(`graph: no run '${runId}' in the run store '${stateDir}'; 'weir runs' lists the runs (or pass --state-dir).`)
   if (record.pipeline !== pipelineName)
