@@ -3,19 +3,20 @@
  * Commands are imported lazily so `weir spec validate` never pays for the runtime or cloud SDKs.
  */
 import { CliError, EXIT } from './errors.ts'
-import { HELP, COMMANDS } from './commands.ts'
+import { COMMANDS, formatMainHelp } from './commands.ts'
+import { findPackage } from './package-root.ts'
 import { findCommand } from './find-command.ts'
 
 async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => a !== '--debug')
   const first = args[0]
   if (first === undefined || first === '--help' || first === '-h') {
-    process.stdout.write(HELP)
+    process.stdout.write(formatMainHelp())
     return first === undefined ? EXIT.usage : EXIT.ok
   }
   if (first === 'help') return showHelp(args.slice(1))
   if (first === '--version' || first === '-v') {
-    process.stdout.write(`${process.env.WEIR_VERSION ?? '0.1.0'}\n`)
+    process.stdout.write(`${process.env.WEIR_VERSION ?? findPackage().version ?? 'unknown'}\n`)
     return EXIT.ok
   }
   const found = findCommand(args, COMMANDS)
@@ -27,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
 /** `weir help [COMMAND]`: the general help, or the help of one command or group. */
 async function showHelp(words: readonly string[]): Promise<number> {
   if (words.length === 0) {
-    process.stdout.write(HELP)
+    process.stdout.write(formatMainHelp())
     return EXIT.ok
   }
   const found = findCommand(words, COMMANDS)

@@ -4,9 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { cp, mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
+import { COMMANDS } from '../../src/cli/commands.ts'
 
 const BIN = resolve('bin/weir.js')
 const EXECUTE_SPEC = resolve('test/fixtures/targets/execute_cases.yaml')
@@ -211,5 +213,47 @@ describe('weir run --resume latest (issue 15)', () => {
     expect(second.runId).not.toBe(first.runId)
     const shown = spawnSync(process.execPath, [BIN, 'runs', 'show', second.runId, '--json'], { cwd: project, encoding: 'utf8' })
     expect(JSON.parse(shown.stdout)).toMatchObject({ resumedFrom: first.runId, tasks: { a: { reusedFrom: first.runId } } })
+  })
+})
+
+describe('--help of every command (issue 15)', () => {
+  const helpOf = (args: string[]) => spawnSync(process.execPath, [BIN, ...args, '--help'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+
+  test.each(COMMANDS.map((c) => [c.name]))('weir %s --help has usage, options, examples, exit codes and docs that exist', (name) => {
+    const r = helpOf(name.split(' '))
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(new RegExp(`^Usage: weir ${name}`))
+    for (const section of ['\nOptions:\n', '\nExamples:\n  weir ', '\nExit: ', '\nDocs: ']) expect(r.stdout).toContain(section)
+    const examples = r.stdout.split('\nExamples:\n')[1]!.split('\n\n')[0]!.split('\n')
+    expect(examples.every((e) => e.startsWith(`  weir ${name}`))).toBe(true)
+    const docs = [...r.stdout.split('\nDocs: ')[1]!.matchAll(/(\S+\.md)/g)].map((m) => m[1]!)
+    expect(docs.length).toBeGreaterThan(0)
+    for (const doc of docs) {
+      expect(isAbsolute(doc), doc).toBe(true)
+      expect(existsSync(doc), doc).toBe(true)
+    }
+  })
+
+  test.each(COMMANDS.map((c) => [c.name]))('weir %s --help writes every default as (default: …)', (name) => {
+    const help = helpOf(name.split(' ')).stdout
+    expect(help.match(/default/gi)?.length ?? 0).toBe(help.match(/\(default: /g)?.length ?? 0)
+  })
+
+  test('the general help says how to install weir-pipelines and where the docs are', () => {
+    const r = helpOf([])
+    expect(r.stdout).toContain('npx weir-pipelines init my-project')
+    expect(r.stdout).toContain('npm install --save-dev weir-pipelines')
+    expect(r.stdout).not.toMatch(/install (--save-dev )?weir\b(?!-)/)
+    expect(r.stdout).toContain(`Docs: ${resolve('docs', 'getting-started.md')}`)
+  })
+
+  test('docs paths point into the installed package, wherever it is installed', async () => {
+    const installed = join(dir, 'app', 'node_modules', 'weir-pipelines')
+    await mkdir(installed, { recursive: true })
+    for (const part of ['bin', 'dist', 'docs', 'package.json']) await cp(resolve(part), join(installed, part), { recursive: true })
+    await symlink(resolve('node_modules'), join(installed, 'node_modules'))
+    const r = spawnSync(process.execPath, [join(installed, 'bin', 'weir.js'), 'help', 'run'], { cwd: join(dir, 'app'), encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toContain(join(installed, 'docs', 'running.md'))
   })
 })

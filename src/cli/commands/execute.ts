@@ -5,7 +5,9 @@
  */
 import { resolve } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
-import { CliError, EXIT } from '../errors.ts'
+import { printHelp } from '../help/format-help.ts'
+import { EXECUTE_HELP } from '../help/execute.ts'
+import { CliError } from '../errors.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import { hasErrors } from '../../spec/diagnostics.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
@@ -13,26 +15,6 @@ import { EXECUTE_EXIT } from '../../plugins/executors/subprocess/contract.ts'
 import { checkFolder, checkRunId, parseAttempt, parseInputsLocation, parseLocation, parseScheduledAt, parseTrigger } from '../execute-args.ts'
 import { checkInputsDocument } from '../check-inputs-document.ts'
 import { checkSpecFile } from '../check-spec-file.ts'
-
-const USAGE = `Usage: weir execute --spec PATH --task ID --run-id ID [options]
-
-Runs one attempt of one task in this process: the command every remote task and every
-'weir run --executor subprocess' attempt runs.
-  --spec PATH            the pipeline spec
-  --task ID              the task to run
-  --run-id ID            the run this attempt belongs to
-  --inputs URI           inputs.json listing the upstream outputs and values (default: read each
-                         upstream task's outputs.json, found from the run id and its IoManager)
-  --output-prefix URI    where the output, outputs.json, values.json and error.json go (file://, gs://
-                         or a path; default: the folder the task's IoManager uses for this run)
-  --param NAME=VALUE     a param (repeatable); an empty VALUE counts as not given
-  --attempt N            1-based attempt number (default: one more than a previous error.json's)
-  --trigger NAME         run.trigger seen by inputs (default manual)
-  --scheduled-at ISO     run.scheduled_at seen by inputs
-  --state-dir DIR        local state for the fs IoManager (default $WEIR_STATE_DIR or .weir)
-Exit: 0 ok, 1 the task failed (a retry may help), 2 usage or invalid spec,
-      3 non-recoverable failure (do not retry), 4 system error (a retry may help), 130/143 cancelled.
-`
 
 export async function execute(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('execute', args, {
@@ -48,10 +30,7 @@ export async function execute(args: string[]): Promise<number> {
     'state-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   })
-  if (values.help) {
-    process.stdout.write(USAGE)
-    return EXIT.ok
-  }
+  if (values.help) return printHelp(EXECUTE_HELP)
   if (positionals.length > 0) throw new CliError(`execute: unexpected argument '${positionals[0]}'; run 'weir execute --help' for usage.`)
   const spec = required(values.spec, 'spec')
   const taskId = required(values.task, 'task')

@@ -2,6 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
 import { parseCommandArgs, choice } from '../args.ts'
+import { formatHelp, printHelp } from '../help/format-help.ts'
+import { GRAPH_HELP } from '../help/graph.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
 import { resolveRunId } from '../resolve-run-id.ts'
@@ -9,18 +11,6 @@ import type { Pipeline } from '../../spec/model.ts'
 import type { GraphRun } from '../../codegen/graph/run-view.ts'
 import { renderMermaid } from '../../codegen/graph/render-mermaid.ts'
 import { fromStoredRun } from '../../codegen/graph/run-view.ts'
-
-const USAGE = `Usage: weir graph SPEC [--format mermaid|html] [--out FILE] [--run RUN_ID] [--state-dir DIR] [--direction LR|TB]
-
-Draws the pipeline's task graph.
-  --format     mermaid (default: Mermaid flowchart text) or html (one self-contained page)
-  --out        write to FILE instead of standard output (needed for html on a terminal)
-  --run        colour tasks by their status in this run (or 'latest': the newest run of this
-               pipeline), with attempts and duration
-  --state-dir  where the run store lives (default: .weir in the current folder)
-  --direction  LR (default, left to right) or TB (top to bottom)
-Exit: 0 drawn, 2 usage error, invalid spec or unknown run.
-`
 
 export async function graph(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('graph', args, {
@@ -31,14 +21,11 @@ export async function graph(args: string[]): Promise<number> {
     direction: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   })
-  if (values.help) {
-    process.stdout.write(USAGE)
-    return EXIT.ok
-  }
+  if (values.help) return printHelp(GRAPH_HELP)
   const format = choice('graph', 'format', values.format, ['mermaid', 'html'] as const, 'mermaid')
   const direction = choice('graph', 'direction', values.direction, ['LR', 'TB'] as const, 'LR')
   if (positionals.length !== 1) {
-    process.stderr.write(positionals.length === 0 ? USAGE : `weir: graph: pass one spec file, not ${positionals.length}.\n`)
+    process.stderr.write(positionals.length === 0 ? formatHelp(GRAPH_HELP) : `weir: graph: pass one spec file, not ${positionals.length}.\n`)
     return EXIT.usage
   }
   if (format === 'html' && values.out === undefined && process.stdout.isTTY)
