@@ -257,3 +257,11 @@ describe('--help of every command (issue 15)', () => {
     expect(r.stdout).toContain(join(installed, 'docs', 'running.md'))
   })
 })
+
+describe('weir execute --task (issue 15)', () => {
+  test('an unknown task gets a close task id', () => {
+    const r = weir(['execute', '--spec', EXECUTE_SPEC, '--task', 'mak', '--run-id', 'r1'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe("weir: execute: Pipeline 'execute_cases' has no task 'mak'; did you mean 'make'?")
+  })
+})

@@ -15,6 +15,8 @@ import { EXECUTE_EXIT } from '../../plugins/executors/subprocess/contract.ts'
 import { checkFolder, checkRunId, parseAttempt, parseInputsLocation, parseLocation, parseScheduledAt, parseTrigger } from '../execute-args.ts'
 import { checkInputsDocument } from '../check-inputs-document.ts'
 import { checkSpecFile } from '../check-spec-file.ts'
+import { quoteValue } from '../quote-value.ts'
+import { suggestFix } from '../../spec/did-you-mean.ts'
 
 export async function execute(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('execute', args, {
@@ -51,6 +53,8 @@ export async function execute(args: string[]): Promise<number> {
     const first = diagnostics.find((d) => d.severity === 'error')
     throw new CliError(`execute: ${spec}${first ? `:${first.line}:${first.column}: ${first.code}: ${first.message}` : ' is invalid'} (run 'weir spec validate ${spec}').`)
   }
+  if (!pipeline.tasks.has(taskId))
+    throw new CliError(`execute: Pipeline '${pipeline.name}' has no task ${quoteValue(taskId)}${suggestFix(taskId, pipeline.tasks.keys(), 'its tasks', 'it has no tasks')}`)
   if (inputs) await checkInputsDocument(values.inputs!, inputs, pipeline, cwd)
   const runtime = await import('../../runtime/index.ts')
   const { createStderrLogger, executeTask, ExecuteUsageError } = await import('../../plugins/executors/subprocess/execute-task.ts')
