@@ -1,3 +1,5 @@
+import { docsPath } from './package-root.ts'
+
 /** The command table. Each command lives in commands/<name>.ts and is loaded only when used. */
 export type Command = (args: string[]) => Promise<number>
 
@@ -8,26 +10,39 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
-  { name: 'spec validate', summary: 'check spec files or folders; --format text|json|github, --strict', load: async () => (await import('./commands/spec-validate.ts')).specValidate },
-  { name: 'run', summary: 'run a pipeline locally; --param k=v, --concurrency N, --executor inprocess|subprocess, --resume RUN_ID, --json', load: async () => (await import('./commands/run.ts')).run },
-  { name: 'runs', summary: 'list runs, or `runs show RUN_ID`; --json', load: async () => (await import('./commands/runs.ts')).runs },
-  { name: 'codegen', summary: 'generate handler types or job definitions; --target types|databricks|argo|all, --out DIR, --check', load: async () => (await import('./commands/codegen.ts')).codegen },
-  { name: 'execute', summary: 'run one task of one pipeline (the remote entry point)', load: async () => (await import('./commands/execute.ts')).execute },
-  { name: 'schedule', summary: 'cron daemon for specs with a schedule; --preview N [--from ISO] [--json]', load: async () => (await import('./commands/schedule.ts')).schedule },
-  { name: 'graph', summary: 'draw the pipeline; --format mermaid|html, --run RUN_ID, --out FILE', load: async () => (await import('./commands/graph.ts')).graph },
-  { name: 'init', summary: 'scaffold a new project in DIR', load: async () => (await import('./commands/init.ts')).init },
+  { name: 'spec validate', summary: 'check spec files or folders', load: async () => (await import('./commands/spec-validate.ts')).specValidate },
+  { name: 'run', summary: 'run a pipeline on this machine (or resume a run)', load: async () => (await import('./commands/run.ts')).run },
+  { name: 'runs', summary: 'list runs, or show one (weir runs show RUN_ID)', load: async () => (await import('./commands/runs.ts')).runs },
+  { name: 'codegen', summary: 'generate handler types or Databricks/Argo job definitions', load: async () => (await import('./commands/codegen.ts')).codegen },
+  { name: 'execute', summary: 'run one attempt of one task (what remote engines run)', load: async () => (await import('./commands/execute.ts')).execute },
+  { name: 'schedule', summary: 'run the schedules of specs, or preview their fire times', load: async () => (await import('./commands/schedule.ts')).schedule },
+  { name: 'graph', summary: 'draw the task graph (Mermaid or HTML), coloured by a run', load: async () => (await import('./commands/graph.ts')).graph },
+  { name: 'init', summary: 'scaffold a new project', load: async () => (await import('./commands/init.ts')).init },
 ]
 
-export const HELP = `weir: declarative pipelines for TypeScript teams
+/** `weir --help`: the commands, how to get started, and where the docs are in the installed package. */
+export function formatMainHelp(): string {
+  return `weir: declarative pipelines for TypeScript teams
 
 Usage: weir <command> [options]
+       weir help <command>      (or weir <command> --help)
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(15)} ${c.summary}`).join('\n')}
 
 Global options:
-  --debug          show stack traces of internal errors
-  --help           show this help (also: weir <command> --help)
+  --debug          show the stack of an internal error
+  --help           show this help
+  --version        print weir's version
 
-Docs: docs/getting-started.md, docs/cli.md
+Examples:
+  weir spec validate pipelines/
+  weir run pipelines/orders.yaml --param day=2027-03-28
+  weir graph pipelines/orders.yaml --format html --out graph.html
+
+New project: npx weir-pipelines init my-project
+In a project: npm install --save-dev weir-pipelines
+Docs: ${docsPath('getting-started.md')}
+      ${docsPath('cli.md')}
 `
+}

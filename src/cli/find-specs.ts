@@ -1,6 +1,7 @@
 import { readdir, stat, open } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CliError } from './errors.ts'
+import { describeMissingPath } from './describe-missing-path.ts'
 
 const SPEC_FILE = /\.(ya?ml|json)$/i
 const SKIP_DIRS = new Set(['node_modules', '.git', '.weir', 'dist', 'coverage'])
@@ -16,21 +17,24 @@ export async function findSpecFiles(paths: readonly string[], command: string): 
     try {
       info = await stat(path)
     } catch {
-      throw new CliError(`${command}: '${path}' does not exist; pass spec files or folders that contain them.`)
+      throw new CliError(`${command}: ${await describeMissingPath(path, 'spec files or folders that contain them')}`)
     }
-    if (info.isDirectory()) found.push(...(await walk(path)))
-    else found.push(path)
+    if (info.isDirectory()) found.push(...(await findSpecsInFolder(path)))
+    else if (info.isFile()) found.push(path)
+    // A device or a FIFO named by mistake would be read without end, or block.
+    else throw new CliError(`${command}: '${path}' is not a regular file; pass spec files or folders that contain them.`)
   }
   return [...new Set(found)]
 }
 
-async function walk(dir: string): Promise<string[]> {
+/** The pipeline specs under a folder, recursively, in a stable order. */
+export async function findSpecsInFolder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true })
   entries.sort((a, b) => a.name.localeCompare(b.name))
   const files: string[] = []
   for (const entry of entries) {
     const path = join(dir, entry.name)
-    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) files.push(...(await walk(path)))
+    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) files.push(...(await findSpecsInFolder(path)))
     else if (entry.isFile() && SPEC_FILE.test(entry.name) && (await looksLikePipeline(path))) files.push(path)
   }
   return files

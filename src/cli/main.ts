@@ -3,25 +3,47 @@
  * Commands are imported lazily so `weir spec validate` never pays for the runtime or cloud SDKs.
  */
 import { CliError, EXIT } from './errors.ts'
-import { HELP, COMMANDS } from './commands.ts'
+import { COMMANDS, formatMainHelp } from './commands.ts'
+import { findPackage } from './package-root.ts'
+import { findCommand } from './find-command.ts'
 
 async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => a !== '--debug')
   const first = args[0]
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    process.stdout.write(HELP)
+  if (first === undefined || first === '--help' || first === '-h') {
+    process.stdout.write(formatMainHelp())
     return first === undefined ? EXIT.usage : EXIT.ok
   }
+  if (first === 'help') return showHelp(args.slice(1))
   if (first === '--version' || first === '-v') {
-    process.stdout.write(`${process.env.WEIR_VERSION ?? '0.1.0'}\n`)
+    process.stdout.write(`${process.env.WEIR_VERSION ?? findPackage().version ?? 'unknown'}\n`)
     return EXIT.ok
   }
-  const two = `${first} ${args[1] ?? ''}`
-  const entry = COMMANDS.find((c) => c.name === two) ?? COMMANDS.find((c) => c.name === first)
-  if (!entry) throw new CliError(`Unknown command '${args.slice(0, 2).join(' ')}'; run 'weir --help' for the list.`)
-  const rest = args.slice(entry.name.split(' ').length)
-  const command = await entry.load()
-  return command(rest)
+  const found = findCommand(args, COMMANDS)
+  if (found.kind === 'group') return showGroup(found.group, found.rest.some((a) => a === '--help' || a === '-h') ? EXIT.ok : EXIT.usage)
+  const command = await found.entry.load()
+  return command(found.rest)
+}
+
+/** `weir help [COMMAND]`: the general help, or the help of one command or group. */
+async function showHelp(words: readonly string[]): Promise<number> {
+  if (words.length === 0) {
+    process.stdout.write(formatMainHelp())
+    return EXIT.ok
+  }
+  const found = findCommand(words, COMMANDS)
+  if (found.kind === 'group') return showGroup(found.group, EXIT.ok)
+  return (await found.entry.load())(['--help'])
+}
+
+/** A group word alone (`weir spec`): the help of each of its commands. */
+async function showGroup(group: string, exitCode: number): Promise<number> {
+  const members = COMMANDS.filter((c) => c.name.startsWith(`${group} `))
+  for (const [i, member] of members.entries()) {
+    if (i > 0) process.stdout.write('\n')
+    await (await member.load())(['--help'])
+  }
+  return exitCode
 }
 
 main(process.argv.slice(2)).then(

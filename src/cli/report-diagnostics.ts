@@ -10,6 +10,7 @@ import type { ValidateOptions } from '../spec/validate.ts'
 import { builtinCatalog } from '../plugins/catalog.ts'
 import { createPalette, shouldColor } from './colors.ts'
 import { CliError } from './errors.ts'
+import { checkSpecFile } from './check-spec-file.ts'
 import { formatText } from './format-diagnostics.ts'
 import type { FileReport } from './format-diagnostics.ts'
 
@@ -25,10 +26,12 @@ export function printReports(reports: readonly FileReport[]): void {
 }
 
 /**
- * Validates a spec with the built-in plugins; when it is invalid, prints its diagnostics and
- * throws a usage error (exit 2). Warnings are `spec validate`'s business and are not shown.
+ * Validates a spec file with the built-in plugins; a path that is not a file, or an invalid spec
+ * (its diagnostics printed first), is a usage error (exit 2). Warnings are `spec validate`'s
+ * business and are not shown.
  */
 export async function loadValidPipeline(command: string, specPath: string, options: Pick<ValidateOptions, 'checkHandlers'> = {}): Promise<Pipeline> {
+  await checkSpecFile(command, specPath)
   const { pipeline, diagnostics } = await validateSpecFile(specPath, { ...options, plugins: builtinCatalog() })
   if (pipeline) return pipeline
   printReports([await fileReport(specPath, diagnostics)])

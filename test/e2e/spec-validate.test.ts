@@ -75,7 +75,7 @@ describe('exit codes', () => {
   test.each([
     [[], /Usage: weir spec validate/],
     [['--format', 'xml', 'specs'], /--format must be 'text', 'json' or 'github', not 'xml'/],
-    [['--fromat', 'json', 'specs'], /'--fromat'.*weir spec validate --help/],
+    [['--fromat', 'json', 'specs'], /Unknown option '--fromat'; did you mean '--format'\?/],
     [['no/such/path'], /'no\/such\/path' does not exist/],
   ])('2 for usage errors: %j', async (args, message) => {
     const ran = await weir(args)

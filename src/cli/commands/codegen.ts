@@ -1,6 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
+import { formatHelp, printHelp } from '../help/format-help.ts'
+import { CODEGEN_HELP } from '../help/codegen.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { findSpecFiles } from '../find-specs.ts'
 import { fileReport, printReports } from '../report-diagnostics.ts'
@@ -12,17 +14,6 @@ import { builtinCatalog } from '../../plugins/catalog.ts'
 import { builtinTargets } from '../../plugins/builtins.ts'
 import { describeChoices, generateFiles, ALL_TARGETS, TYPES_TARGET } from '../../codegen/generate-files.ts'
 import type { PlannedFile } from '../../codegen/generate-files.ts'
-
-const USAGE = `Usage: weir codegen SPEC… --out DIR [--target types|databricks|argo|all] [--check]
-
-Generates files from pipeline specs (files, or folders searched for pipelines).
-  --target   types (default): DIR/<pipeline>.ts with the handler types of every task;
-             databricks, argo: job definitions (the spec must configure targets.<name>);
-             all: types plus every target the spec configures
-  --out      the folder to write into (created when missing)
-  --check    write nothing; exit 1 when a generated file is missing or differs (for CI)
-Exit: 0 written or up to date, 1 stale (--check), 2 usage error or invalid spec.
-`
 
 interface Output {
   readonly file: PlannedFile
@@ -38,18 +29,18 @@ export async function codegen(args: string[]): Promise<number> {
     check: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   })
-  if (values.help) {
-    process.stdout.write(USAGE)
-    return EXIT.ok
-  }
+  if (values.help) return printHelp(CODEGEN_HELP)
   const target = values.target ?? TYPES_TARGET
   const known = [TYPES_TARGET, ALL_TARGETS, ...builtinTargets.map((t) => t.type)]
   if (!known.includes(target))
     throw new CliError(`codegen: target '${target}' is not available in this build; use ${describeChoices(builtinTargets.map((t) => t.type))}.`)
-  if (positionals.length === 0 || values.out === undefined) {
-    process.stderr.write(USAGE)
+  if (positionals.length === 0 && values.out === undefined) {
+    process.stderr.write(formatHelp(CODEGEN_HELP))
     return EXIT.usage
   }
+  if (values.out === undefined)
+    throw new CliError(`codegen: --out is missing: the folder to write into, e.g. 'weir codegen ${positionals.join(' ')} --out src/generated'.`)
+  if (positionals.length === 0) throw new CliError(`codegen: pass the spec files or folders to generate from, e.g. 'weir codegen pipelines/ --out ${values.out}'.`)
   const outDir = values.out
   const pipelines = await validateAll(await findSpecFiles(positionals, 'codegen'))
   if (!pipelines) return EXIT.usage

@@ -3,32 +3,20 @@
  * every Databricks/Argo task and every `--executor subprocess` attempt runs). The contract (files,
  * exit codes) is in src/plugins/executors/subprocess/contract.ts and docs/remote.md.
  */
+import { resolve } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
-import { CliError, EXIT } from '../errors.ts'
+import { printHelp } from '../help/format-help.ts'
+import { EXECUTE_HELP } from '../help/execute.ts'
+import { CliError } from '../errors.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import { hasErrors } from '../../spec/diagnostics.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 import { EXECUTE_EXIT } from '../../plugins/executors/subprocess/contract.ts'
-
-const USAGE = `Usage: weir execute --spec PATH --task ID --run-id ID [options]
-
-Runs one attempt of one task in this process: the command every remote task and every
-'weir run --executor subprocess' attempt runs.
-  --spec PATH            the pipeline spec
-  --task ID              the task to run
-  --run-id ID            the run this attempt belongs to
-  --inputs URI           inputs.json listing the upstream outputs and values (default: read each
-                         upstream task's outputs.json, found from the run id and its IoManager)
-  --output-prefix URI    where the output, outputs.json, values.json and error.json go (file://, gs://
-                         or a path; default: the folder the task's IoManager uses for this run)
-  --param NAME=VALUE     a param (repeatable); an empty VALUE counts as not given
-  --attempt N            1-based attempt number (default: one more than a previous error.json's)
-  --trigger NAME         run.trigger seen by inputs (default manual)
-  --scheduled-at ISO     run.scheduled_at seen by inputs
-  --state-dir DIR        local state for the fs IoManager (default $WEIR_STATE_DIR or .weir)
-Exit: 0 ok, 1 the task failed (a retry may help), 2 usage or invalid spec,
-      3 non-recoverable failure (do not retry), 4 system error (a retry may help), 130/143 cancelled.
-`
+import { checkFolder, checkRunId, parseAttempt, parseInputsLocation, parseLocation, parseScheduledAt, parseTrigger } from '../execute-args.ts'
+import { checkInputsDocument } from '../check-inputs-document.ts'
+import { checkSpecFile } from '../check-spec-file.ts'
+import { quoteValue } from '../quote-value.ts'
+import { suggestFix } from '../../spec/did-you-mean.ts'
 
 export async function execute(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('execute', args, {
@@ -44,22 +32,30 @@ export async function execute(args: string[]): Promise<number> {
     'state-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   })
-  if (values.help) {
-    process.stdout.write(USAGE)
-    return EXIT.ok
-  }
+  if (values.help) return printHelp(EXECUTE_HELP)
   if (positionals.length > 0) throw new CliError(`execute: unexpected argument '${positionals[0]}'; run 'weir execute --help' for usage.`)
   const spec = required(values.spec, 'spec')
   const taskId = required(values.task, 'task')
-  const runId = required(values['run-id'], 'run-id')
-  const attempt = values.attempt === undefined ? undefined : Number(values.attempt)
-  if (attempt !== undefined && (!Number.isInteger(attempt) || attempt < 1)) throw new CliError(`execute: --attempt must be a whole number from 1, not '${values.attempt}'.`)
+  const runId = checkRunId(required(values['run-id'], 'run-id'))
+  const attempt = parseAttempt(values.attempt)
+  const scheduledAt = parseScheduledAt(values['scheduled-at'])
+  const trigger = parseTrigger(values.trigger)
+  const cwd = process.cwd()
+  const inputs = values.inputs === undefined ? undefined : parseInputsLocation(values.inputs, cwd)
+  const outputPrefix = values['output-prefix'] === undefined ? undefined : parseLocation('output-prefix', values['output-prefix'], cwd)
+  if (outputPrefix?.kind === 'local') await checkFolder('output-prefix', values['output-prefix']!, outputPrefix.path)
+  const stateDir = values['state-dir'] ?? process.env.WEIR_STATE_DIR ?? '.weir'
+  await checkFolder('state-dir', stateDir, resolve(cwd, stateDir))
 
+  await checkSpecFile('execute', spec, '--spec')
   const { pipeline, diagnostics } = await validateSpecFile(spec, { plugins: builtinCatalog() })
   if (!pipeline || hasErrors(diagnostics)) {
     const first = diagnostics.find((d) => d.severity === 'error')
     throw new CliError(`execute: ${spec}${first ? `:${first.line}:${first.column}: ${first.code}: ${first.message}` : ' is invalid'} (run 'weir spec validate ${spec}').`)
   }
+  if (!pipeline.tasks.has(taskId))
+    throw new CliError(`execute: Pipeline '${pipeline.name}' has no task ${quoteValue(taskId)}${suggestFix(taskId, pipeline.tasks.keys(), 'its tasks', 'it has no tasks')}`)
+  if (inputs) await checkInputsDocument(values.inputs!, inputs, pipeline, cwd)
   const runtime = await import('../../runtime/index.ts')
   const { createStderrLogger, executeTask, ExecuteUsageError } = await import('../../plugins/executors/subprocess/execute-task.ts')
   // Job parameters are strings, and an engine passes an unset one as empty: that means "not given".
@@ -86,9 +82,9 @@ export async function execute(args: string[]): Promise<number> {
       ...(values.inputs !== undefined && { inputs: values.inputs }),
       ...(values['output-prefix'] !== undefined && { outputPrefix: values['output-prefix'] }),
       ...(attempt !== undefined && { attempt }),
-      env: { cwd: process.cwd(), stateDir: values['state-dir'] ?? process.env.WEIR_STATE_DIR ?? '.weir', log: createStderrLogger(taskId) },
+      env: { cwd, stateDir, log: createStderrLogger(taskId) },
       signal: controller.signal,
-      run: { trigger: values.trigger ?? 'manual', ...(values['scheduled-at'] !== undefined && { scheduledAt: values['scheduled-at'] }) },
+      run: { trigger, ...(scheduledAt !== undefined && { scheduledAt }) },
     })
     if (result.message) process.stderr.write(`weir: execute: task '${taskId}': ${result.message}\n`)
     // A handler that ignores its signal may keep the event loop alive; do not wait for it.
@@ -96,15 +92,31 @@ export async function execute(args: string[]): Promise<number> {
     return result.exitCode
   } catch (error) {
     if (error instanceof ExecuteUsageError) throw new CliError(`execute: ${error.message}`)
-    const code = (error as { code?: unknown }).code
-    if (typeof code === 'string' && code.startsWith('IO_')) throw new CliError(`execute: ${(error as Error).message}`, EXECUTE_EXIT.systemError)
-    throw error
+    throw asSystemError(error)
   } finally {
     clearInterval(keepAlive)
     process.off('SIGTERM', onSignal)
     process.off('SIGINT', onSignal)
   }
 }
+
+/**
+ * Storage and the machine failing mid-attempt are system errors (exit 4: a retry may help), told in
+ * one line. A contract document that is not JSON is reported without its text.
+ */
+function asSystemError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code === 'string' && code.startsWith('IO_')) return new CliError(`execute: ${(error as Error).message}`, EXECUTE_EXIT.systemError)
+  if (typeof code === 'string' && FS_ERRORS.has(code)) {
+    const path = (error as NodeJS.ErrnoException).path
+    return new CliError(`execute: cannot write${path ? ` '${path}'` : ''} (${code}); check --output-prefix and --state-dir.`, EXECUTE_EXIT.systemError)
+  }
+  if (error instanceof SyntaxError)
+    return new CliError(`execute: a document of this run (outputs.json or error.json under the output prefix) is not valid JSON; remove it or run the task under another --run-id.`, EXECUTE_EXIT.systemError)
+  return error
+}
+
+const FS_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EISDIR', 'EEXIST', 'EDQUOT'])
 
 function required(value: string | undefined, name: string): string {
   if (value === undefined || value === '') throw new CliError(`execute: --${name} is required; run 'weir execute --help' for usage.`)

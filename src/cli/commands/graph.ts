@@ -2,24 +2,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
 import { parseCommandArgs, choice } from '../args.ts'
+import { formatHelp, printHelp } from '../help/format-help.ts'
+import { GRAPH_HELP } from '../help/graph.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
+import { resolveRunId } from '../resolve-run-id.ts'
 import type { Pipeline } from '../../spec/model.ts'
 import type { GraphRun } from '../../codegen/graph/run-view.ts'
 import { renderMermaid } from '../../codegen/graph/render-mermaid.ts'
 import { fromStoredRun } from '../../codegen/graph/run-view.ts'
-
-const USAGE = `Usage: weir graph SPEC [--format mermaid|html] [--out FILE] [--run RUN_ID] [--state-dir DIR] [--direction LR|TB]
-
-Draws the pipeline's task graph.
-  --format     mermaid (default: Mermaid flowchart text) or html (one self-contained page)
-  --out        write to FILE instead of standard output (needed for html on a terminal)
-  --run        colour tasks by their status in this run (or 'latest': the newest run of this
-               pipeline), with attempts and duration
-  --state-dir  where the run store lives (default: .weir in the current folder)
-  --direction  LR (default, left to right) or TB (top to bottom)
-Exit: 0 drawn, 2 usage error, invalid spec or unknown run.
-`
 
 export async function graph(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('graph', args, {
@@ -30,14 +21,11 @@ export async function graph(args: string[]): Promise<number> {
     direction: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   })
-  if (values.help) {
-    process.stdout.write(USAGE)
-    return EXIT.ok
-  }
+  if (values.help) return printHelp(GRAPH_HELP)
   const format = choice('graph', 'format', values.format, ['mermaid', 'html'] as const, 'mermaid')
   const direction = choice('graph', 'direction', values.direction, ['LR', 'TB'] as const, 'LR')
   if (positionals.length !== 1) {
-    process.stderr.write(positionals.length === 0 ? USAGE : `weir: graph: pass one spec file, not ${positionals.length}.\n`)
+    process.stderr.write(positionals.length === 0 ? formatHelp(GRAPH_HELP) : `weir: graph: pass one spec file, not ${positionals.length}.\n`)
     return EXIT.usage
   }
   if (format === 'html' && values.out === undefined && process.stdout.isTTY)
@@ -45,7 +33,9 @@ export async function graph(args: string[]): Promise<number> {
   const specPath = positionals[0]!
   // Drawing needs no handler code, so a missing or unfinished handler module does not block it.
   const pipeline = await loadValidPipeline('graph', specPath, { checkHandlers: false })
-  const run = values.run === undefined ? undefined : await loadGraphRun(resolve(values['state-dir'] ?? '.weir'), values.run, pipeline.name)
+  const stateDir = values['state-dir'] ?? '.weir'
+  const runId = values.run === undefined ? undefined : await resolveRunId('graph', values.run, pipeline.name, resolve(stateDir), { shownStateDir: stateDir, runCommand: `weir run ${specPath}` })
+  const run = runId === undefined ? undefined : await loadGraphRun(resolve(stateDir), runId, pipeline.name)
   const text = format === 'mermaid' ? renderMermaid(pipeline, { direction, ...(run && { run }) }) : await renderHtml(pipeline, specPath, direction, run)
   if (values.out === undefined) {
     process.stdout.write(text)
@@ -76,14 +66,8 @@ async function writeOut(path: string, text: string): Promise<void> {
  * Reads one run from the run store under `stateDir`, refusing a run of another pipeline (its task
  * ids would not match the drawing).
  */
-async function loadGraphRun(stateDir: string, runArg: string, pipelineName: string): Promise<GraphRun> {
-  const { listRuns, loadRun } = await import('../../runtime/run-store/read-runs.ts')
-  let runId = runArg
-  if (runArg === 'latest') {
-    const [newest] = await listRuns(stateDir, { pipeline: pipelineName, limit: 1 })
-    if (!newest) throw new CliError(`graph: no runs of pipeline '${pipelineName}' in the run store '${stateDir}'; run it first (weir run) or pass --state-dir.`)
-    runId = newest.runId
-  }
+async function loadGraphRun(stateDir: string, runId: string, pipelineName: string): Promise<GraphRun> {
+  const { loadRun } = await import('../../runtime/run-store/read-runs.ts')
   const record = await loadRun(stateDir, runId)
   if (!record) throw new CliError(`graph: no run '${runId}' in the run store '${stateDir}'; 'weir runs' lists the runs (or pass --state-dir).`)
   if (record.pipeline !== pipelineName)

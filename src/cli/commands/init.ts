@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseCommandArgs } from '../args.ts'
+import { findPackage } from '../package-root.ts'
+import { printHelp } from '../help/format-help.ts'
+import { INIT_HELP } from '../help/init.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { GENERATED_DIR, projectCommands, scaffoldFiles, specPathOf } from '../../init-template/scaffold-files.ts'
 import type { ScaffoldFile } from '../../init-template/scaffold-files.ts'
@@ -10,24 +12,12 @@ import { isPipelineName, toPackageName, toPipelineName } from '../../init-templa
 import { validateSpec } from '../../spec/validate.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 
-const USAGE = `Usage: weir init [DIR] [--name NAME]
-
-Creates a new weir project in DIR (default: the current folder): a pipeline spec, typed handlers,
-a test that runs the pipeline in-process, package.json, tsconfig.json and a GitHub Actions workflow.
-Never overwrites a file: if any of them exists, nothing is written.
-  --name   the pipeline's name (default: from the folder's name), lower case, digits and _
-Exit: 0 created, 2 usage error or a file already exists.
-`
-
 export async function init(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('init', args, {
     name: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   })
-  if (values.help) {
-    process.stdout.write(USAGE)
-    return EXIT.ok
-  }
+  if (values.help) return printHelp(INIT_HELP)
   if (positionals.length > 1) throw new CliError(`init: pass at most one folder, not ${positionals.length}; run 'weir init --help' for usage.`)
   const dirArg = positionals[0] ?? '.'
   const dir = resolve(dirArg)
@@ -86,16 +76,7 @@ function describe(path: string): string {
   return 'how to work on this project'
 }
 
-/** This weir's version, for the new project's dependency: from the package.json above this module. */
+/** This weir's version, for the new project's dependency. */
 function weirVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 6; i++) {
-    const file = join(dir, 'package.json')
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string }
-      if (pkg.name === 'weir' && typeof pkg.version === 'string') return pkg.version
-    }
-    dir = dirname(dir)
-  }
-  return '0.1.0'
+  return findPackage().version ?? '0.1.0'
 }

@@ -6,8 +6,11 @@
 import { existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parseCommandArgs, choice } from '../args.ts'
+import { printHelp } from '../help/format-help.ts'
+import { RUN_HELP } from '../help/run.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
+import { resolveRunId } from '../resolve-run-id.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import type { Executor, ExecutorPlugin, Logger } from '../../plugins/types.ts'
 import type { RunEvent, RunResult } from '../../runtime/api.ts'
@@ -16,21 +19,6 @@ import { createPlainDisplay } from '../display/plain-display.ts'
 import { createLiveDisplay } from '../display/live-display.ts'
 import { formatSummary } from '../display/summary.ts'
 import { formatPlan } from '../display/plan.ts'
-
-const USAGE = `Usage: weir run SPEC [options]
-
-Runs a pipeline on this machine and records it in the run store.
-  --param NAME=VALUE   set a param (repeatable); typed and checked by the param's schema
-  --concurrency N      most tasks running at once (default 4)
-  --executor NAME      inprocess (default) or subprocess (one 'weir execute' process per attempt)
-  --resume RUN_ID      re-run what did not succeed in RUN_ID (and everything downstream),
-                       reusing the stored outputs of the tasks that succeeded
-  --dry-run            print what would run (and what a resume would reuse), then exit
-  --fail-fast          stop starting tasks after the first task fails
-  --json               print one JSON object: {"runId","pipeline","status","tasks"}
-  --state-dir DIR      run store and local outputs (default .weir)
-Exit: 0 run succeeded, 1 run failed, 2 usage error or invalid spec, 130/143 cancelled.
-`
 
 const EXECUTORS = ['inprocess', 'subprocess'] as const
 
@@ -46,29 +34,27 @@ export async function run(args: string[]): Promise<number> {
     'state-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   })
-  if (values.help) {
-    process.stdout.write(USAGE)
-    return EXIT.ok
-  }
+  if (values.help) return printHelp(RUN_HELP)
   if (positionals.length !== 1) throw new CliError(`run: expected one SPEC file, got ${positionals.length}; run 'weir run --help' for usage.`)
   const specPath = positionals[0]!
   const executorName = choice('run', 'executor', values.executor, EXECUTORS, 'inprocess')
   const concurrency = parseConcurrency(values.concurrency)
   const stateDir = values['state-dir'] ?? '.weir'
   const pipeline = await loadValidPipeline('run', specPath)
+  const resume = values.resume === undefined ? undefined : await resolveRunId('run', values.resume, pipeline.name, stateDir, { shownStateDir: stateDir, purpose: ' to resume', runCommand: `weir run ${specPath}` })
   const runtime = await import('../../runtime/index.ts')
   const params = await userErrors(async () => runtime.parseParamArgs(pipeline, values.param ?? []))
   const palette = createPalette(!values.json && shouldColor(process.stdout))
 
   if (values['dry-run']) {
-    const plan = values.resume === undefined ? undefined : await userErrors(() => runtime.planResumeFromStore(pipeline, stateDir, values.resume!))
+    const plan = resume === undefined ? undefined : await userErrors(() => runtime.planResumeFromStore(pipeline, stateDir, resume))
     await userErrors(() => runtime.resolveParams(pipeline, { ...plan?.params, ...params }))
     process.stdout.write(formatPlan(pipeline, plan?.plan, values.json === true, palette))
     return EXIT.ok
   }
 
-  if (values.resume !== undefined) {
-    const { plan } = await userErrors(() => runtime.planResumeFromStore(pipeline, stateDir, values.resume!))
+  if (resume !== undefined) {
+    const { plan } = await userErrors(() => runtime.planResumeFromStore(pipeline, stateDir, resume))
     if (plan.specChanged) process.stderr.write(`weir: note: ${specPath} changed since run ${plan.resumedFrom}; the reused outputs were made by the old version.\n`)
   }
   const executor = executorName === 'inprocess' ? undefined : await createExecutor(executorName, stateDir)
@@ -91,7 +77,7 @@ export async function run(args: string[]): Promise<number> {
         stateDir,
         failFast: values['fail-fast'] === true,
         signal: controller.signal,
-        ...(values.resume !== undefined && { resumeFrom: values.resume }),
+        ...(resume !== undefined && { resumeFrom: resume }),
         ...(executor && { executor }),
         ...(display && { onEvent: (e: RunEvent) => display.onEvent(e) }),
       }),

@@ -5,23 +5,13 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
+import { printHelp } from '../help/format-help.ts'
+import { RUNS_HELP } from '../help/runs.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import type { Palette } from '../colors.ts'
 import { formatDuration } from '../../spec/duration.ts'
 import type { RunRecord, RunSummary, TaskRecord } from '../../runtime/run-store/records.ts'
-
-const USAGE = `Usage: weir runs [--json] [--pipeline NAME] [--limit N] [--state-dir DIR]
-       weir runs show RUN_ID [--json] [--lines N] [--state-dir DIR]
-
-Lists the runs in the run store (newest first), or shows one run: its tasks, attempts, errors and logs.
-  --json        runs: [{"runId","pipeline","status","trigger","startedAt"}]; show: the whole run record
-  --pipeline    only runs of this pipeline
-  --limit N     at most N runs (default 50)
-  --lines N     log lines shown per task (default 20)
-  --state-dir   where the run store is (default .weir)
-Exit: 0, or 2 for a usage error or an unknown run.
-`
 
 export async function runs(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('runs', args, {
@@ -32,10 +22,7 @@ export async function runs(args: string[]): Promise<number> {
     'state-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   })
-  if (values.help) {
-    process.stdout.write(USAGE)
-    return EXIT.ok
-  }
+  if (values.help) return printHelp(RUNS_HELP)
   const stateDir = values['state-dir'] ?? '.weir'
   const store = await import('../../runtime/index.ts')
   const palette = createPalette(!values.json && shouldColor(process.stdout))

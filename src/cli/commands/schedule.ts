@@ -1,5 +1,7 @@
 import { resolve } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
+import { formatHelp, printHelp } from '../help/format-help.ts'
+import { SCHEDULE_HELP } from '../help/schedule.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { findSpecFiles } from '../find-specs.ts'
 import { fileReport, printReports } from '../report-diagnostics.ts'
@@ -9,21 +11,6 @@ import { hasErrors } from '../../spec/diagnostics.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import type { Pipeline } from '../../spec/model.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
-
-const USAGE = `Usage: weir schedule PATH… [--state-dir DIR] [--grace DURATION] [--json]
-       weir schedule PATH… --preview N [--from ISO] [--json]
-
-Runs the 'schedule:' of every spec in PATH… (files or folders): a daemon that starts each pipeline's
-runs at its fire times, with its timezone, DST rules, overlap and catch-up policies.
-  --preview N      print the next N fire times of each scheduled pipeline and exit
-  --from ISO       start the preview here (ISO 8601; without an offset it is read as UTC) [default: now]
-  --json           preview: one JSON object; daemon: one JSON object per log line
-  --state-dir DIR  scheduler state and lock, and the run store [default: .weir]
-  --grace DURATION on SIGTERM/SIGINT, how long running runs may finish before they are cancelled [default: 30s]
-Signals: SIGTERM and SIGINT stop the daemon (exit 0); SIGHUP reloads the specs.
-Exit: 0 ok; 2 usage error, invalid spec (preview), no scheduled spec, or another scheduler holds the state dir.
-See docs/scheduling.md.
-`
 
 const MAX_PREVIEW = 10_000
 
@@ -37,12 +24,9 @@ export async function schedule(args: string[]): Promise<number> {
     grace: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   })
-  if (values.help) {
-    process.stdout.write(USAGE)
-    return EXIT.ok
-  }
+  if (values.help) return printHelp(SCHEDULE_HELP)
   if (positionals.length === 0) {
-    process.stderr.write(USAGE)
+    process.stderr.write(formatHelp(SCHEDULE_HELP))
     return EXIT.usage
   }
   if (values.preview !== undefined) return preview(positionals, parseCount(values.preview), parseFrom(values.from), values.json === true)

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { parseCommandArgs, choice } from '../args.ts'
+import { formatHelp, printHelp } from '../help/format-help.ts'
+import { SPEC_VALIDATE_HELP } from '../help/spec-validate.ts'
 import { EXIT } from '../errors.ts'
 import { findSpecFiles } from '../find-specs.ts'
 import { formatGithub, formatJson, formatText } from '../format-diagnostics.ts'
@@ -7,16 +9,6 @@ import type { FileReport } from '../format-diagnostics.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import { validateFiles } from '../validate-files.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
-
-const USAGE = `Usage: weir spec validate PATH… [--format text|json|github] [--strict] [--typecheck] [--target NAME]
-
-Checks pipeline specs (files, or folders searched for *.yaml, *.yml and *.json pipelines).
-  --format   text (default, for people), json (for tools), github (annotations on pull requests)
-  --strict   treat warnings as errors
-  --typecheck  also compile each valid spec's handler modules against its generated handler types
-  --target NAME  also report what a remote target (databricks, argo or all) cannot express
-Exit: 0 valid, 1 invalid, 2 usage error.
-`
 
 export async function specValidate(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('spec validate', args, {
@@ -26,13 +18,10 @@ export async function specValidate(args: string[]): Promise<number> {
     target: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   })
-  if (values.help) {
-    process.stdout.write(USAGE)
-    return EXIT.ok
-  }
+  if (values.help) return printHelp(SPEC_VALIDATE_HELP)
   const format = choice('spec validate', 'format', values.format, ['text', 'json', 'github'] as const, 'text')
   if (positionals.length === 0) {
-    process.stderr.write(USAGE)
+    process.stderr.write(formatHelp(SPEC_VALIDATE_HELP))
     return EXIT.usage
   }
   const files = await findSpecFiles(positionals, 'spec validate')

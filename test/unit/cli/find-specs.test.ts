@@ -44,9 +44,12 @@ describe('findSpecFiles', () => {
 })
 
 describe('argument parsing', () => {
-  test('unknown flags are usage errors with a pointer to --help, not stack traces', () => {
+  test('unknown flags are usage errors with a close flag or a pointer to --help, not stack traces', () => {
     expect(() => parseCommandArgs('spec validate', ['--fromat', 'json'], { format: { type: 'string' } })).toThrow(
-      expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/^spec validate: .*'--fromat'.*run 'weir spec validate --help' for usage\.$/) }),
+      expect.objectContaining({ exitCode: 2, message: "spec validate: Unknown option '--fromat'; did you mean '--format'?" }),
+    )
+    expect(() => parseCommandArgs('spec validate', ['--zzz'], { format: { type: 'string' } })).toThrow(
+      expect.objectContaining({ exitCode: 2, message: "spec validate: Unknown option '--zzz'; 'weir spec validate --help' lists the options." }),
     )
   })
 
@@ -54,5 +57,15 @@ describe('argument parsing', () => {
     expect(choice('spec validate', 'format', undefined, ['text', 'json'], 'text')).toBe('text')
     expect(choice('spec validate', 'format', 'json', ['text', 'json'], 'text')).toBe('json')
     expect(() => choice('spec validate', 'format', 'xml', ['text', 'json'], 'text')).toThrow("spec validate: --format must be 'text' or 'json', not 'xml'.")
+  })
+})
+
+describe('findSpecFiles refuses what is not a file or folder', () => {
+  test('a device is a usage error, never read', async () => {
+    await expect(findSpecFiles(['/dev/zero'], 'codegen')).rejects.toMatchObject({ exitCode: 2, message: "codegen: '/dev/zero' is not a regular file; pass spec files or folders that contain them." })
+  })
+
+  test('a misspelt path gets a close name from its folder', async () => {
+    await expect(findSpecFiles([join(dir, 'nestd')], 'schedule')).rejects.toMatchObject({ message: `schedule: '${join(dir, 'nestd')}' does not exist; did you mean '${join(dir, 'nested')}'?` })
   })
 })

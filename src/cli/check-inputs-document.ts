@@ -1,0 +1,105 @@
+/**
+ * `weir execute --inputs`: checks the inputs.json before the task runs, so a wrong file is a usage
+ * error that says what was expected (with its size or the parse position at most), never an
+ * internal error that repeats its contents.
+ */
+import { open, stat } from 'node:fs/promises'
+import type { Pipeline } from '../spec/model.ts'
+import type { Location } from './execute-args.ts'
+import { CliError } from './errors.ts'
+import { locateJsonError } from './locate-json-error.ts'
+import { quoteValue } from './quote-value.ts'
+
+/** An inputs.json lists references and small task values; anything bigger is not one. */
+export const MAX_INPUTS_BYTES = 16 * 1024 * 1024
+
+const EXPECTED = `expected an inputs.json: {"outputs": {"<task>": {"uri", "format", "io"}}, "values": {"<task>": {…}}}`
+const FORMATS = new Set(['json', 'bytes', 'parquet'])
+const TASK_ID = /^[a-z][a-z0-9_]{0,62}$/
+
+/** Throws a usage error when `--inputs` is not a readable, well-formed inputs.json. */
+export async function checkInputsDocument(shown: string, location: Location, pipeline: Pipeline, cwd: string): Promise<void> {
+  const flag = `--inputs ${quoteValue(shown)}`
+  const parsed = location.kind === 'local' ? parseText(flag, await readLocal(flag, location.path)) : await readRemote(flag, location.uri, pipeline, cwd)
+  const problem = findShapeProblem(parsed)
+  if (problem !== undefined) throw new CliError(`execute: ${flag} is not an inputs.json: ${problem}.`)
+}
+
+async function readLocal(flag: string, path: string): Promise<string> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') throw new CliError(`execute: ${flag} does not exist; pass the inputs.json written for this attempt.`)
+    throw new CliError(`execute: ${flag} cannot be read (${error.code ?? 'error'}); pass a readable inputs.json.`)
+  })
+  if (info.isDirectory()) throw new CliError(`execute: ${flag} is a folder; expected an inputs.json file.`)
+  if (!info.isFile()) throw new CliError(`execute: ${flag} is not a regular file; expected an inputs.json file.`)
+  if (info.size > MAX_INPUTS_BYTES) throw new CliError(`execute: ${flag} is ${formatMiB(info.size)}; an inputs.json is at most ${formatMiB(MAX_INPUTS_BYTES)}.`)
+  let handle
+  try {
+    handle = await open(path, 'r')
+  } catch (error) {
+    throw new CliError(`execute: ${flag} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); pass a readable inputs.json.`)
+  }
+  try {
+    // Read at most one byte past the limit: the file may have grown since stat.
+    const buffer = Buffer.alloc(Math.min(info.size, MAX_INPUTS_BYTES) + 1)
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+    if (bytesRead > MAX_INPUTS_BYTES) throw new CliError(`execute: ${flag} is larger than ${formatMiB(MAX_INPUTS_BYTES)}, the most an inputs.json may be.`)
+    return buffer.subarray(0, bytesRead).toString('utf8')
+  } finally {
+    await handle.close()
+  }
+}
+
+function parseText(flag: string, text: string): unknown {
+  if (text.trim() === '') throw new CliError(`execute: ${flag} is empty; ${EXPECTED}.`)
+  try {
+    return JSON.parse(text)
+  } catch {
+    const at = locateJsonError(text)
+    throw new CliError(`execute: ${flag} is not valid JSON${at ? ` (line ${at.line}, column ${at.column})` : ''}; ${EXPECTED}.`)
+  }
+}
+
+/** A gs:// inputs.json, through the same document store `weir execute` reads it with. */
+async function readRemote(flag: string, uri: string, pipeline: Pipeline, cwd: string): Promise<unknown> {
+  const { openDocuments } = await import('../plugins/executors/subprocess/documents.ts')
+  const slash = uri.lastIndexOf('/')
+  const docs = await openDocuments(uri.slice(0, slash), pipeline, cwd)
+  let parsed: unknown
+  try {
+    parsed = await docs.read<unknown>(uri.slice(slash + 1))
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error
+    const position = /at position (\d+)/.exec(error.message)
+    throw new CliError(`execute: ${flag} is not valid JSON${position ? ` (at character ${Number(position[1]) + 1})` : ''}; ${EXPECTED}.`)
+  }
+  if (parsed === undefined) throw new CliError(`execute: ${flag} does not exist; pass the inputs.json written for this attempt.`)
+  return parsed
+}
+
+/** What is wrong with the document's shape, or undefined. */
+export function findShapeProblem(doc: unknown): string | undefined {
+  if (!isRecord(doc)) return `expected a JSON object {"outputs": …, "values": …}, not ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc}`}`
+  const { outputs, values } = doc
+  if (outputs !== undefined && !isRecord(outputs)) return 'outputs must be an object of task id → stored output'
+  for (const [task, ref] of Object.entries(outputs ?? {}))
+    if (!isRecord(ref) || typeof ref.uri !== 'string' || typeof ref.format !== 'string' || !FORMATS.has(ref.format) || typeof ref.io !== 'string')
+      return `${entry('outputs', task)} must be a stored output {"uri": "file://…", "format": "json" | "bytes" | "parquet", "io": "<type>"}`
+  if (values !== undefined && !isRecord(values)) return 'values must be an object of task id → task values'
+  for (const [task, taskValues] of Object.entries(values ?? {})) if (!isRecord(taskValues)) return `${entry('values', task)} must be an object of value name → value`
+  return undefined
+}
+
+/** Names an entry by its key only when the key is a task id: other keys are the file's contents. */
+function entry(section: string, key: string): string {
+  return TASK_ID.test(key) ? `${section}.${key}` : `an entry of ${section}`
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function formatMiB(bytes: number): string {
+  const mib = bytes / (1024 * 1024)
+  return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`
+}

@@ -1,0 +1,80 @@
+/**
+ * The argument checks of `weir execute`, done before anything runs: a bad argument is a usage error
+ * (exit 2: no retry can help) that names its flag, never a system error (exit 4) found halfway.
+ */
+import { stat } from 'node:fs/promises'
+import { isAbsolute, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { checkSegment } from '../plugins/io/output-location.ts'
+import { CliError } from './errors.ts'
+import { quoteValue } from './quote-value.ts'
+
+/** A checked `--inputs` or `--output-prefix`: a local path, or a `gs://` URI. */
+export type Location = { readonly kind: 'local'; readonly path: string } | { readonly kind: 'gs'; readonly uri: string }
+
+const SCHEMES = 'a path, a file:// URI or a gs:// URI'
+
+/** `--run-id` becomes a folder name in every IoManager's layout, so it must be one safe path segment. */
+export function checkRunId(value: string): string {
+  try {
+    return checkSegment('--run-id', value)
+  } catch (error) {
+    throw new CliError(`execute: ${(error as Error).message.replace(`'${value}'`, quoteValue(value))}`)
+  }
+}
+
+/** Reads a path or URI flag; refuses schemes `weir execute` cannot read or write. */
+export function parseLocation(flag: string, value: string, cwd: string): Location {
+  if (value.startsWith('gs://')) {
+    if (!/^gs:\/\/[^/]+/.test(value)) throw new CliError(`execute: --${flag} ${quoteValue(value)} names no bucket; write gs://BUCKET/path.`)
+    return { kind: 'gs', uri: value }
+  }
+  if (value.startsWith('file:')) {
+    try {
+      return { kind: 'local', path: fileURLToPath(value) }
+    } catch {
+      throw new CliError(`execute: --${flag} ${quoteValue(value)} is not a valid file:// URI; write file:///absolute/path or a path.`)
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new CliError(`execute: --${flag} ${quoteValue(value)} must be ${SCHEMES}; weir execute reads and writes no other scheme.`)
+  return { kind: 'local', path: isAbsolute(value) ? value : resolve(cwd, value) }
+}
+
+/** `--inputs`: the path or URI of an inputs.json file (never the JSON itself). */
+export function parseInputsLocation(value: string, cwd: string): Location {
+  if (/^\s*[{[]/.test(value)) throw new CliError(`execute: --inputs takes the path or URI of an inputs.json file, not inline JSON; write the JSON to a file and pass its path.`)
+  return parseLocation('inputs', value, cwd)
+}
+
+/** A folder flag (`--output-prefix`, `--state-dir`) may be missing (it is created) but not a file. */
+export async function checkFolder(flag: string, shown: string, path: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined)
+  if (info && !info.isDirectory()) throw new CliError(`execute: --${flag} ${quoteValue(shown)} is a file; expected a folder (it is created when missing).`)
+}
+
+/** `--attempt`: a whole number from 1. */
+export function parseAttempt(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const attempt = Number(value)
+  if (!Number.isSafeInteger(attempt) || attempt < 1 || value.trim() === '') throw new CliError(`execute: --attempt must be a whole number from 1, not ${quoteValue(value)}.`)
+  return attempt
+}
+
+/**
+ * `--scheduled-at`: an ISO 8601 date-time. Empty means not given: an engine passes an unset
+ * placeholder (Argo's `{{workflow.scheduledTime}}` outside a CronWorkflow) as an empty argument.
+ */
+export function parseScheduledAt(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(value) || Number.isNaN(Date.parse(value)))
+    throw new CliError(`execute: --scheduled-at must be an ISO 8601 date-time such as '2027-03-28T03:00:00+02:00', not ${quoteValue(value)}.`)
+  return value
+}
+
+/** `--trigger`: any name the engine gives, but one line of text (it reaches logs and handlers). */
+export function parseTrigger(value: string | undefined): string {
+  if (value === undefined || value === '') return 'manual'
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value) || value.length > 200) throw new CliError(`execute: --trigger must be a short name such as 'manual' or 'schedule', without control characters.`)
+  return value
+}

@@ -1,0 +1,24 @@
+import type { CommandHelp } from './format-help.ts'
+
+/** `weir run --help`. */
+export const RUN_HELP: CommandHelp = {
+  usage: ['run SPEC [options]'],
+  description: 'Runs a pipeline on this machine and records it in the run store.',
+  options: [
+    ['--param NAME=VALUE', "set a param (repeatable); the value is typed and checked by the param's schema"],
+    ['--concurrency N', 'most tasks running at once (default: 4)'],
+    ['--executor NAME', "inprocess (handlers run in this process) or subprocess (one 'weir execute' process per attempt, as a remote engine runs them) (default: inprocess)"],
+    ['--resume RUN_ID', "re-run what did not succeed in RUN_ID and everything downstream, reusing the stored outputs of the tasks that succeeded; 'latest' is the newest run of this pipeline"],
+    ['--dry-run', 'print what would run (and what a resume would reuse), then exit'],
+    ['--fail-fast', 'stop starting tasks after the first task fails'],
+    ['--json', 'print one JSON object: {"runId","pipeline","status","tasks"}'],
+    ['--state-dir DIR', 'run store and local outputs (default: .weir)'],
+  ],
+  examples: [
+    'run pipelines/orders.yaml',
+    'run pipelines/orders.yaml --param day=2027-03-28 --concurrency 8',
+    'run pipelines/orders.yaml --resume latest      # re-run what failed last time',
+  ],
+  exit: '0 run succeeded, 1 run failed, 2 usage error or invalid spec, 130/143 cancelled (SIGINT/SIGTERM).',
+  docs: ['running.md', 'cli.md'],
+}

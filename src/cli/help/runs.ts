@@ -1,0 +1,17 @@
+import type { CommandHelp } from './format-help.ts'
+
+/** `weir runs --help`. */
+export const RUNS_HELP: CommandHelp = {
+  usage: ['runs [--json] [--pipeline NAME] [--limit N] [--state-dir DIR]', 'runs show RUN_ID [--json] [--lines N] [--state-dir DIR]'],
+  description: 'Lists the runs in the run store (newest first), or shows one run: its tasks, attempts, errors and logs.',
+  options: [
+    ['--json', 'runs: [{"runId","pipeline","status","trigger","startedAt"}]; show: the whole run record'],
+    ['--pipeline NAME', 'only runs of this pipeline'],
+    ['--limit N', 'at most N runs (default: 50)'],
+    ['--lines N', 'log lines shown per task (default: 20)'],
+    ['--state-dir DIR', 'where the run store is (default: .weir)'],
+  ],
+  examples: ['runs --pipeline orders --limit 5', 'runs show 20270328-030000-a1b2c3 --lines 100'],
+  exit: '0, or 2 for a usage error or an unknown run.',
+  docs: ['running.md', 'cli.md'],
+}
