@@ -167,6 +167,11 @@ describe('unknown commands and flags, help for one command (issue 15)', () => {
     expect(r.stdout).toContain('weir spec validate PATH…')
   })
 
+  test('run without a spec says what to pass, with an example', () => {
+    expect(weir(['run']).stderr.trim()).toBe("weir: run: pass the spec file to run, e.g. 'weir run pipelines/orders.yaml'; 'weir run --help' lists the options.")
+    expect(weir(['run', 'a.yaml', 'b.yaml'])).toMatchObject({ code: 2, stderr: 'weir: run: takes one spec file, not 2; run them one at a time.\n' })
+  })
+
   test('codegen without --out says that --out is missing, with an example', () => {
     const r = weir(['codegen', 'pipelines/orders.yaml'])
     expect(r.code).toBe(2)

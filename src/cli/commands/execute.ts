@@ -33,7 +33,7 @@ export async function execute(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   })
   if (values.help) return printHelp(EXECUTE_HELP)
-  if (positionals.length > 0) throw new CliError(`execute: unexpected argument '${positionals[0]}'; run 'weir execute --help' for usage.`)
+  if (positionals.length > 0) throw new CliError(`execute: unexpected argument ${quoteValue(positionals[0]!)}; every value goes with its flag ('weir execute --help' lists them).`)
   const spec = required(values.spec, 'spec')
   const taskId = required(values.task, 'task')
   const runId = checkRunId(required(values['run-id'], 'run-id'))

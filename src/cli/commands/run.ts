@@ -35,7 +35,8 @@ export async function run(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   })
   if (values.help) return printHelp(RUN_HELP)
-  if (positionals.length !== 1) throw new CliError(`run: expected one SPEC file, got ${positionals.length}; run 'weir run --help' for usage.`)
+  if (positionals.length === 0) throw new CliError("run: pass the spec file to run, e.g. 'weir run pipelines/orders.yaml'; 'weir run --help' lists the options.")
+  if (positionals.length > 1) throw new CliError(`run: takes one spec file, not ${positionals.length}; run them one at a time.`)
   const specPath = positionals[0]!
   const executorName = choice('run', 'executor', values.executor, EXECUTORS, 'inprocess')
   const concurrency = parseConcurrency(values.concurrency)
