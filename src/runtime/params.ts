@@ -52,7 +52,7 @@ export async function resolveParams(pipeline: Pipeline, given: Readonly<Record<s
   for (const name of Object.keys(given))
     if (!Object.hasOwn(pipeline.params, name))
       throw new WeirError('PARAM_INVALID', `Pipeline '${pipeline.name}' has no param '${name}'${suggestFix(name, known, 'params', 'it declares no params')}`)
-  const params: Record<string, unknown> = {}
+  const params: Record<string, unknown> = Object.create(null) as Record<string, unknown>
   for (const decl of Object.values(pipeline.params)) {
     const secret = isSecretParam(pipeline, decl)
     const value = given[decl.name]
@@ -68,16 +68,21 @@ export async function resolveParams(pipeline: Pipeline, given: Readonly<Record<s
   return params
 }
 
+/** Names that would reach an object's prototype rather than name a param (unless a spec declares one). */
+const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+
 /** Parses `k=v` arguments into typed values, following each param's schema `type`. */
 export function parseParamArgs(pipeline: Pipeline, args: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>
   const known = Object.keys(pipeline.params)
   for (const arg of args) {
     const eq = arg.indexOf('=')
     if (eq <= 0) throw new WeirError('PARAM_INVALID', `--param '${arg}' is not of the form name=value; e.g. --param ${known[0] ?? 'threshold'}=0.5.`)
     const name = arg.slice(0, eq)
     const raw = arg.slice(eq + 1)
-    const decl = pipeline.params[name]
+    if (RESERVED_NAMES.has(name) && !Object.hasOwn(pipeline.params, name))
+      throw new WeirError('PARAM_INVALID', `--param '${name}' is not a param name weir accepts ('__proto__', 'constructor' and 'prototype' are reserved); pipeline '${pipeline.name}' has ${known.length > 0 ? `params ${known.map((k) => `'${k}'`).join(', ')}` : 'no params'}.`)
+    const decl = Object.hasOwn(pipeline.params, name) ? pipeline.params[name] : undefined
     if (!decl) throw new WeirError('PARAM_INVALID', `Pipeline '${pipeline.name}' has no param '${name}'${suggestFix(name, known, 'params', 'it declares no params')}`)
     out[name] = coerceParam(name, raw, declaredType(decl.schema, pipeline.types), isSecretParam(pipeline, decl))
   }

@@ -15,7 +15,7 @@ export async function planResumeFromStore(pipeline: Pipeline, stateDir: string, 
   const previous = await loadRun(stateDir, runId)
   if (!previous) throw new WeirError('RUN_NOT_FOUND', `No run '${runId}' in '${stateDir}'; 'weir runs' lists the runs there.`)
   // A value recorded with a secret part redacted cannot be reused: the resume must be given it again.
-  const params: Record<string, unknown> = {}
+  const params: Record<string, unknown> = Object.create(null) as Record<string, unknown>
   for (const [name, value] of Object.entries(previous.params)) {
     if (!Object.hasOwn(pipeline.params, name)) continue
     params[name] = isSecretParam(pipeline, pipeline.params[name]!) && hasRedaction(value) ? new UnrecordedSecret(runId) : value
