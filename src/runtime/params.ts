@@ -71,8 +71,18 @@ export async function resolveParams(pipeline: Pipeline, given: Readonly<Record<s
 /** Names that would reach an object's prototype rather than name a param (unless a spec declares one). */
 const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 
-/** Parses `k=v` arguments into typed values, following each param's schema `type`. */
-export function parseParamArgs(pipeline: Pipeline, args: readonly string[]): Record<string, unknown> {
+/** How `parseParamArgs` reads its arguments. */
+export interface ParamArgOptions {
+  /**
+   * Whether `name=` (an empty value) means "not given" rather than the empty string. `weir execute`
+   * sets it for engines, which pass an unset job parameter as empty; `weir run` does not.
+   * @default false
+   */
+  readonly emptyIsUnset?: boolean
+}
+
+/** Parses `k=v` arguments into typed values, following each param's schema `type`. `name=` is the empty string. */
+export function parseParamArgs(pipeline: Pipeline, args: readonly string[], options: ParamArgOptions = {}): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>
   const known = Object.keys(pipeline.params)
   for (const arg of args) {
@@ -84,6 +94,7 @@ export function parseParamArgs(pipeline: Pipeline, args: readonly string[]): Rec
       throw new WeirError('PARAM_INVALID', `--param '${name}' is not a param name weir accepts ('__proto__', 'constructor' and 'prototype' are reserved); pipeline '${pipeline.name}' has ${known.length > 0 ? `params ${known.map((k) => `'${k}'`).join(', ')}` : 'no params'}.`)
     const decl = Object.hasOwn(pipeline.params, name) ? pipeline.params[name] : undefined
     if (!decl) throw new WeirError('PARAM_INVALID', `Pipeline '${pipeline.name}' has no param '${name}'${suggestFix(name, known, 'params', 'it declares no params')}`)
+    if (raw === '' && options.emptyIsUnset) continue
     out[name] = coerceParam(name, raw, declaredType(decl.schema, pipeline.types), isSecretParam(pipeline, decl))
   }
   return out

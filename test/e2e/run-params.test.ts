@@ -35,3 +35,28 @@ describe('reserved param names', () => {
     expect(r.stderr).toContain(`is not a param name weir accepts ('__proto__', 'constructor' and 'prototype' are reserved)`)
   })
 })
+
+describe.each(['inprocess', 'subprocess'])('an empty --param value with --executor %s', (executor) => {
+  async function outputOf(args: string[]): Promise<{ code: number | null; got?: unknown; stderr: string }> {
+    const r = weir(['run', 'p.yaml', '--executor', executor, '--json', '--state-dir', `.weir-${executor}`, ...args])
+    if (r.code !== 0) return { code: r.code, stderr: r.stderr }
+    const { tasks } = JSON.parse(r.stdout) as { tasks: { show: { output: string } } }
+    const { readFile } = await import('node:fs/promises')
+    const { fileURLToPath } = await import('node:url')
+    const stored = JSON.parse(await readFile(fileURLToPath(tasks.show.output), 'utf8')) as unknown
+    return { code: r.code, got: stored, stderr: r.stderr }
+  }
+
+  test('is the empty string, not the default', async () => {
+    const r = await outputOf(['--param', 's=', '--param', 'r=x'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.stringify(r.got)).toContain('"s":""')
+  })
+
+  test('gives a required string param the empty string', async () => {
+    const r = await outputOf(['--param', 'r='])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.stringify(r.got)).toContain('"r":""')
+    expect(JSON.stringify(r.got)).toContain('"s":"the-default"')
+  })
+})

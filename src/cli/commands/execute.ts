@@ -8,7 +8,7 @@ import { CliError, EXIT } from '../errors.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import { hasErrors } from '../../spec/diagnostics.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
-import { EXECUTE_EXIT } from '../../plugins/executors/subprocess/contract.ts'
+import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV } from '../../plugins/executors/subprocess/contract.ts'
 
 const USAGE = `Usage: weir execute --spec PATH --task ID --run-id ID [options]
 
@@ -21,7 +21,9 @@ Runs one attempt of one task in this process: the command every remote task and 
                          upstream task's outputs.json, found from the run id and its IoManager)
   --output-prefix URI    where the output, outputs.json, values.json and error.json go (file://, gs://
                          or a path; default: the folder the task's IoManager uses for this run)
-  --param NAME=VALUE     a param (repeatable); an empty VALUE counts as not given
+  --param NAME=VALUE     a param (repeatable); an empty VALUE counts as not given (engines pass unset
+                         job parameters as empty), unless WEIR_PARAMS_RESOLVED=1 (set by
+                         'weir run --executor subprocess'): then it is the empty string
   --attempt N            1-based attempt number (default: one more than a previous error.json's)
   --trigger NAME         run.trigger seen by inputs (default manual)
   --scheduled-at ISO     run.scheduled_at seen by inputs
@@ -62,11 +64,13 @@ export async function execute(args: string[]): Promise<number> {
   }
   const runtime = await import('../../runtime/index.ts')
   const { createStderrLogger, executeTask, ExecuteUsageError } = await import('../../plugins/executors/subprocess/execute-task.ts')
-  // Job parameters are strings, and an engine passes an unset one as empty: that means "not given".
-  const given = (values.param ?? []).filter((p) => !/^[^=]+=$/.test(p))
+  // Job parameters are strings, and an engine passes an unset one as empty: that means "not given",
+  // unless the subprocess executor says the values are a run's resolved params. Not inherited by handlers' children.
+  const emptyIsUnset = process.env[PARAMS_RESOLVED_ENV] !== '1'
+  delete process.env[PARAMS_RESOLVED_ENV]
   let params: Record<string, unknown>
   try {
-    params = await runtime.resolveParams(pipeline, runtime.parseParamArgs(pipeline, given))
+    params = await runtime.resolveParams(pipeline, runtime.parseParamArgs(pipeline, values.param ?? [], { emptyIsUnset }))
   } catch (error) {
     throw new CliError(`execute: ${(error as Error).message}`)
   }

@@ -29,3 +29,18 @@ describe('prototype keys (issue 15)', () => {
     await expect(resolveParams(pipeline, JSON.parse('{"__proto__": 1}') as Record<string, unknown>)).rejects.toThrow("Pipeline 'proto' has no param '__proto__'")
   })
 })
+
+describe('an empty --param value (issue 15)', () => {
+  const yaml = specText('empty', { use: '' }, 'params:\n  s: { type: string, default: d }\n  any: { default: 1 }\n')
+
+  test('is the empty string', async () => {
+    const pipeline = await pipelineFromYaml(yaml)
+    expect(parseParamArgs(pipeline, ['s=', 'any='])).toEqual({ s: '', any: '' })
+    expect(await resolveParams(pipeline, parseParamArgs(pipeline, ['s=']))).toEqual({ s: '', any: 1 })
+  })
+
+  test('counts as not given for an engine (emptyIsUnset), as weir execute reads it', async () => {
+    const pipeline = await pipelineFromYaml(yaml)
+    expect(parseParamArgs(pipeline, ['s=', 'any=2'], { emptyIsUnset: true })).toEqual({ any: 2 })
+  })
+})

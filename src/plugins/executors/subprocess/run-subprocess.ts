@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline'
 import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor, PluginEnv } from '../../types.ts'
 import { renderCommand } from '../../targets/command-template.ts'
 import { commandTemplateOf } from '../../targets/remote-command.ts'
-import { ERROR_DOCUMENT, OUTPUTS_DOCUMENT } from './contract.ts'
+import { ERROR_DOCUMENT, OUTPUTS_DOCUMENT, PARAMS_RESOLVED_ENV } from './contract.ts'
 import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
 import { defaultOutputPrefix } from './output-prefix.ts'
@@ -81,7 +81,7 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     const tail: string[] = []
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: opts.cwd,
-      env: { ...process.env, WEIR_STATE_DIR: opts.stateDir },
+      env: { ...process.env, WEIR_STATE_DIR: opts.stateDir, [PARAMS_RESOLVED_ENV]: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     opts.children.add(child)
