@@ -101,6 +101,8 @@ export async function execute(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof ExecuteUsageError) throw new CliError(`execute: ${error.message}`)
     const code = (error as { code?: unknown }).code
+    // Missing credentials stay missing: tell the engine not to retry.
+    if (code === 'IO_NO_CREDENTIALS') throw new CliError(`execute: ${(error as Error).message}`, EXECUTE_EXIT.nonRecoverable)
     if (typeof code === 'string' && code.startsWith('IO_')) throw new CliError(`execute: ${(error as Error).message}`, EXECUTE_EXIT.systemError)
     throw error
   } finally {
