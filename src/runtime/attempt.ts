@@ -144,7 +144,7 @@ function describeFailure(error: unknown, stage: Stage): ErrorInfo {
     case 'inputs':
       if (code === 'HANDLER_NOT_FOUND' || code === 'HANDLER_OUTSIDE_PROJECT') return toErrorInfo(error, 'user', 'HANDLER_NOT_FOUND', false)
       if (code === 'INPUT_UNAVAILABLE') return toErrorInfo(error, 'user', 'INPUT_UNAVAILABLE', false)
-      return toErrorInfo(error, 'system', 'IO_ERROR')
+      return toErrorInfo(error, 'system', 'IO_ERROR', !UNRECOVERABLE_STORE_ERRORS.has(code as string))
     case 'handler':
       // A value refused by ctx.values.set fails the same way on every try.
       return toErrorInfo(error, 'user', 'HANDLER_ERROR', !(typeof code === 'string' && code.startsWith('VALUE_')))
@@ -154,8 +154,10 @@ function describeFailure(error: unknown, stage: Stage): ErrorInfo {
       // A table with the wrong columns or a value no store can hold fails the same way on every
       // try, and it is the handler's doing; everything else (disk, network) may pass on a retry.
       if (typeof code === 'string' && USER_STORE_ERRORS.has(code)) return toErrorInfo(error, 'user', code, false)
-      return toErrorInfo(error, 'system', 'IO_ERROR')
+      return toErrorInfo(error, 'system', 'IO_ERROR', !UNRECOVERABLE_STORE_ERRORS.has(code as string))
   }
 }
 
 const USER_STORE_ERRORS: ReadonlySet<string> = new Set(['TABLE_SCHEMA_MISMATCH', 'IO_UNSUPPORTED_VALUE', 'IO_INVALID_KEY'])
+/** The machine's doing, but no retry fixes it (a store without credentials). */
+const UNRECOVERABLE_STORE_ERRORS: ReadonlySet<string> = new Set(['IO_NO_CREDENTIALS'])

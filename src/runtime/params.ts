@@ -2,19 +2,48 @@
  * Param values for a run: spec defaults, overridden by given values (`--param`, a schedule), each
  * checked against its JSON Schema. `--param k=v` strings are typed by the param's schema first.
  */
-import type { JsonSchema, Pipeline } from '../spec/model.ts'
+import { isDeepStrictEqual } from 'node:util'
+import type { JsonSchema, ParamDecl, Pipeline } from '../spec/model.ts'
 import { suggestFix } from '../spec/did-you-mean.ts'
 import { compileCheck } from './compile-check.ts'
 import { WeirError } from './errors.ts'
+import { hasSecret, redactSecrets, resolveTypeRef } from './redact-secrets.ts'
+import type { SchemaTypes } from './redact-secrets.ts'
 
-/** What the run store and messages show instead of a secret param's value. */
-export const REDACTED = '[redacted]'
+export { REDACTED } from './redact-secrets.ts'
 
-/** Params as they may be recorded: secret ones (`writeOnly: true`) replaced by REDACTED. */
+/**
+ * Whether a param holds a secret anywhere: `writeOnly: true` on the param, or below it (through a
+ * `$ref` to a shared type, in a property, in array items, …). Messages never echo such a value.
+ */
+export function isSecretParam(pipeline: Pipeline, decl: ParamDecl): boolean {
+  return decl.secret || hasSecret(decl.schema, pipeline.types)
+}
+
+/**
+ * Params as they may be recorded: the secret parts of each value replaced by REDACTED. A param
+ * holding a secret that has its default value is left out, so a resume takes the default again
+ * instead of asking for it.
+ */
 export function redactParams(pipeline: Pipeline, params: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(params)) out[name] = pipeline.params[name]?.secret ? REDACTED : value
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>
+  for (const [name, value] of Object.entries(params)) {
+    const decl = Object.hasOwn(pipeline.params, name) ? pipeline.params[name] : undefined
+    if (!decl || !isSecretParam(pipeline, decl)) out[name] = value
+    else if (!decl.hasDefault || !isDeepStrictEqual(value, decl.default)) out[name] = redactSecrets(decl.secret ? { writeOnly: true } : decl.schema, value, pipeline.types)
+  }
   return out
+}
+
+/**
+ * Stands for a param whose recorded value had a secret redacted: a resume of that run must be given
+ * the param again (`planResumeFromStore` puts it in place of the value; a given value replaces it).
+ */
+export class UnrecordedSecret {
+  readonly runId: string
+  constructor(runId: string) {
+    this.runId = runId
+  }
 }
 
 /** Fills defaults and validates; throws a `PARAM_INVALID` WeirError naming the param and the fix. */
@@ -23,37 +52,67 @@ export async function resolveParams(pipeline: Pipeline, given: Readonly<Record<s
   for (const name of Object.keys(given))
     if (!Object.hasOwn(pipeline.params, name))
       throw new WeirError('PARAM_INVALID', `Pipeline '${pipeline.name}' has no param '${name}'${suggestFix(name, known, 'params', 'it declares no params')}`)
-  const params: Record<string, unknown> = {}
+  const params: Record<string, unknown> = Object.create(null) as Record<string, unknown>
   for (const decl of Object.values(pipeline.params)) {
-    if (Object.hasOwn(given, decl.name)) params[decl.name] = given[decl.name]
+    const secret = isSecretParam(pipeline, decl)
+    const value = given[decl.name]
+    if (value instanceof UnrecordedSecret)
+      throw new WeirError('PARAM_INVALID', `Param '${decl.name}' holds a secret, which run ${value.runId} did not record; pass it again with --param ${decl.name}=VALUE.`)
+    if (Object.hasOwn(given, decl.name)) params[decl.name] = value
     else if (decl.hasDefault) params[decl.name] = decl.default
-    else throw new WeirError('PARAM_INVALID', `Param '${decl.name}' has no default; pass it with --param ${decl.name}=VALUE${decl.secret ? ' (it is a secret, so runs do not record it and a resume needs it again)' : ''}.`)
+    else throw new WeirError('PARAM_INVALID', `Param '${decl.name}' has no default; pass it with --param ${decl.name}=VALUE${secret ? ' (it is a secret, so runs do not record it and a resume needs it again)' : ''}.`)
     const problems = (await compileCheck(pipeline, decl.schema))(params[decl.name])
     if (problems.length > 0)
-      throw new WeirError('PARAM_INVALID', `Param '${decl.name}' is invalid: ${problems.map((p) => `value ${p}`).join('; ')} (got ${decl.secret ? 'a secret value' : JSON.stringify(params[decl.name])}).`)
+      throw new WeirError('PARAM_INVALID', `Param '${decl.name}' is invalid: ${problems.map((p) => `value ${p}`).join('; ')} (got ${secret ? 'a secret value' : JSON.stringify(params[decl.name])}).`)
   }
   return params
 }
 
-/** Parses `k=v` arguments into typed values, following each param's schema `type`. */
-export function parseParamArgs(pipeline: Pipeline, args: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
+/** Names that would reach an object's prototype rather than name a param (unless a spec declares one). */
+const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+
+/** How `parseParamArgs` reads its arguments. */
+export interface ParamArgOptions {
+  /**
+   * Whether `name=` (an empty value) means "not given" rather than the empty string. `weir execute`
+   * sets it for engines, which pass an unset job parameter as empty; `weir run` does not.
+   * @default false
+   */
+  readonly emptyIsUnset?: boolean
+}
+
+/** Parses `k=v` arguments into typed values, following each param's schema `type`. `name=` is the empty string. */
+export function parseParamArgs(pipeline: Pipeline, args: readonly string[], options: ParamArgOptions = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>
   const known = Object.keys(pipeline.params)
   for (const arg of args) {
     const eq = arg.indexOf('=')
     if (eq <= 0) throw new WeirError('PARAM_INVALID', `--param '${arg}' is not of the form name=value; e.g. --param ${known[0] ?? 'threshold'}=0.5.`)
     const name = arg.slice(0, eq)
     const raw = arg.slice(eq + 1)
-    const decl = pipeline.params[name]
+    if (RESERVED_NAMES.has(name) && !Object.hasOwn(pipeline.params, name))
+      throw new WeirError('PARAM_INVALID', `--param '${name}' is not a param name weir accepts ('__proto__', 'constructor' and 'prototype' are reserved); pipeline '${pipeline.name}' has ${known.length > 0 ? `params ${known.map((k) => `'${k}'`).join(', ')}` : 'no params'}.`)
+    const decl = Object.hasOwn(pipeline.params, name) ? pipeline.params[name] : undefined
     if (!decl) throw new WeirError('PARAM_INVALID', `Pipeline '${pipeline.name}' has no param '${name}'${suggestFix(name, known, 'params', 'it declares no params')}`)
-    out[name] = coerceParam(name, raw, decl.schema, decl.secret)
+    if (raw === '' && options.emptyIsUnset) continue
+    out[name] = coerceParam(name, raw, declaredType(decl.schema, pipeline.types), isSecretParam(pipeline, decl))
   }
   return out
 }
 
-function coerceParam(name: string, raw: string, schema: JsonSchema, secret: boolean): unknown {
+/** The schema's `type`, or that of the shared type its `$ref` names. */
+function declaredType(schema: JsonSchema, types: SchemaTypes): unknown {
+  for (let hops = 0; typeof schema === 'object' && hops < 10; hops++) {
+    if (schema.type !== undefined || typeof schema.$ref !== 'string') return schema.type
+    const target = resolveTypeRef(schema.$ref, types)
+    if (target === undefined) return undefined
+    schema = target
+  }
+  return undefined
+}
+
+function coerceParam(name: string, raw: string, types: unknown, secret: boolean): unknown {
   const shown = secret ? 'a secret value' : `'${raw}'`
-  const types = typeof schema === 'object' ? schema.type : undefined
   const list = Array.isArray(types) ? (types as string[]) : typeof types === 'string' ? [types] : []
   if (list.length === 1 && list[0] === 'string') return raw
   if (list.length === 1 && (list[0] === 'number' || list[0] === 'integer')) {

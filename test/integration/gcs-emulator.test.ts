@@ -51,8 +51,8 @@ describe.skipIf(missing !== undefined)(`gcs IoManager against the emulator${miss
   })
 
   test('the real client reports a missing object as undefined and streams a stored one by generation', async () => {
-    const client = createStorageGcsClient({ projectId: 'demo-test', endpoint: emulator.url })
     const bucket = emulator.createBucket()
+    const client = createStorageGcsClient({ projectId: 'demo-test', bucket, credentials: { kind: 'none' }, endpoint: emulator.url })
     expect(await client.stat(bucket, 'nothing/here', ctx.signal)).toBeUndefined()
     const stat = await client.put(bucket, 'a/b', Readable.from([Buffer.from('hello')]), {
       contentType: 'application/octet-stream',

@@ -73,7 +73,7 @@ tasks:
     })
 
   async function readObject(name: string): Promise<unknown> {
-    const client = createStorageGcsClient({ projectId: 'demo-test', endpoint: emulator.url })
+    const client = createStorageGcsClient({ projectId: 'demo-test', bucket, credentials: { kind: 'none' }, endpoint: emulator.url })
     const signal = new AbortController().signal
     const stat = await client.stat(bucket, name, signal)
     if (!stat) return undefined

@@ -11,7 +11,7 @@ import { CliError } from '../errors.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import { hasErrors } from '../../spec/diagnostics.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
-import { EXECUTE_EXIT } from '../../plugins/executors/subprocess/contract.ts'
+import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV } from '../../plugins/executors/subprocess/contract.ts'
 import { checkFolder, checkRunId, parseAttempt, parseInputsLocation, parseLocation, parseScheduledAt, parseTrigger } from '../execute-args.ts'
 import { checkInputsDocument } from '../check-inputs-document.ts'
 import { checkSpecFile } from '../check-spec-file.ts'
@@ -58,11 +58,13 @@ export async function execute(args: string[]): Promise<number> {
   if (inputs) await checkInputsDocument(values.inputs!, inputs, pipeline, cwd)
   const runtime = await import('../../runtime/index.ts')
   const { createStderrLogger, executeTask, ExecuteUsageError } = await import('../../plugins/executors/subprocess/execute-task.ts')
-  // Job parameters are strings, and an engine passes an unset one as empty: that means "not given".
-  const given = (values.param ?? []).filter((p) => !/^[^=]+=$/.test(p))
+  // Job parameters are strings, and an engine passes an unset one as empty: that means "not given",
+  // unless the subprocess executor says the values are a run's resolved params. Not inherited by handlers' children.
+  const emptyIsUnset = process.env[PARAMS_RESOLVED_ENV] !== '1'
+  delete process.env[PARAMS_RESOLVED_ENV]
   let params: Record<string, unknown>
   try {
-    params = await runtime.resolveParams(pipeline, runtime.parseParamArgs(pipeline, given))
+    params = await runtime.resolveParams(pipeline, runtime.parseParamArgs(pipeline, values.param ?? [], { emptyIsUnset }))
   } catch (error) {
     throw new CliError(`execute: ${(error as Error).message}`)
   }
@@ -106,6 +108,8 @@ export async function execute(args: string[]): Promise<number> {
  */
 function asSystemError(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code
+  // Missing credentials stay missing: tell the engine not to retry.
+  if (code === 'IO_NO_CREDENTIALS') return new CliError(`execute: ${(error as Error).message}`, EXECUTE_EXIT.nonRecoverable)
   if (typeof code === 'string' && code.startsWith('IO_')) return new CliError(`execute: ${(error as Error).message}`, EXECUTE_EXIT.systemError)
   if (typeof code === 'string' && FS_ERRORS.has(code)) {
     const path = (error as NodeJS.ErrnoException).path

@@ -21,6 +21,8 @@ export const IO_ERROR_CODES = [
   'IO_WRITE_FAILED',
   /** Reading failed for another reason than a missing object (including checksum mismatches). */
   'IO_READ_FAILED',
+  /** The store needs credentials and none were found (or they were refused); a retry cannot help. */
+  'IO_NO_CREDENTIALS',
 ] as const
 export type IoErrorCode = (typeof IO_ERROR_CODES)[number]
 

@@ -75,6 +75,18 @@ describe('gcs byte store', () => {
     expect(client.puts).toHaveLength(4)
   })
 
+  test('missing credentials keep their code and message and are not retried (issue 15)', async () => {
+    sleeps.length = 0
+    const client = createMemoryGcsClient()
+    const store = createGcsByteStore(client, options)
+    const refused = () => Object.assign(new Error('no credentials'), { code: 'IO_NO_CREDENTIALS' })
+    client.failNext('stat', refused())
+    await expect(store.put('gs://b/o', Buffer.from('x'), put)).rejects.toMatchObject({ code: 'IO_NO_CREDENTIALS', message: 'no credentials' })
+    client.failNext('stat', refused())
+    await expect(store.readAll('gs://b/o', signal)).rejects.toMatchObject({ code: 'IO_NO_CREDENTIALS', message: 'no credentials' })
+    expect(sleeps).toEqual([])
+  })
+
   test('lets a concurrent writer that finalized first win, with its complete value', async () => {
     const client = createMemoryGcsClient()
     const store = createGcsByteStore(client, options)

@@ -26,6 +26,13 @@ export const EXECUTE_EXIT = {
   cancelled: 143,
 } as const
 
+/**
+ * Set to `1` by the subprocess executor for each `weir execute` it starts: the command line carries
+ * the run's resolved params, so an empty `--param NAME=` is the empty string. Without it, an empty
+ * value counts as not given, because engines pass an unset job parameter as empty.
+ */
+export const PARAMS_RESOLVED_ENV = 'WEIR_PARAMS_RESOLVED'
+
 export const OUTPUTS_DOCUMENT = 'outputs.json'
 export const VALUES_DOCUMENT = 'values.json'
 export const ERROR_DOCUMENT = 'error.json'

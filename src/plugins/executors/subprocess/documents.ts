@@ -4,6 +4,7 @@
  */
 import type { Pipeline } from '../../../spec/model.ts'
 import type { ByteStore } from '../../io/byte-store.ts'
+import type { GcsIoConfig } from '../../io/gcs/index.ts'
 import { joinUri } from '../../io/output-location.ts'
 
 export interface DocumentStore {
@@ -36,11 +37,11 @@ async function byteStoreFor(prefix: string, pipeline: Pipeline, cwd: string): Pr
     const bucket = prefix.slice('gs://'.length).split('/')[0]!
     // Same endpoint and project as the pipeline's gcs IoManager for this bucket, if it has one.
     const decl = Object.values(pipeline.io).find((d) => d.type === 'gcs' && d.config.bucket === bucket)
-    const config = (decl?.config ?? {}) as { endpoint?: string; projectId?: string }
-    const { createStorageGcsClient } = await import('../../io/gcs/storage-gcs-client.ts')
+    const config = (decl?.config ?? {}) as Omit<GcsIoConfig, 'bucket'>
     const { createGcsByteStore } = await import('../../io/gcs/gcs-byte-store.ts')
-    const { resolveProjectId } = await import('../../io/gcs/create-gcs-io.ts')
-    const client = createStorageGcsClient({ projectId: resolveProjectId({ bucket, ...config }), ...(config.endpoint !== undefined && { endpoint: config.endpoint }) })
+    const { createGcsClient } = await import('../../io/gcs/create-gcs-io.ts')
+    // Not chunked: these documents are small (and the emulator keeps only a chunked upload's first chunk).
+    const client = await createGcsClient({ ...config, bucket, uploadChunkBytes: 0 })
     return createGcsByteStore(client, { bucket, resumableThresholdBytes: 8 * 1024 * 1024, maxAttempts: 4, retryDelayMs: 250 })
   }
   throw Object.assign(new Error(`Output prefix '${prefix}' has a scheme weir execute cannot write to; use a path, file:// or gs://.`), { code: 'IO_UNSUPPORTED_URI' })

@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline'
 import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor, PluginEnv } from '../../types.ts'
 import { renderCommand } from '../../targets/command-template.ts'
 import { commandTemplateOf } from '../../targets/remote-command.ts'
-import { ERROR_DOCUMENT, OUTPUTS_DOCUMENT } from './contract.ts'
+import { ERROR_DOCUMENT, OUTPUTS_DOCUMENT, PARAMS_RESOLVED_ENV } from './contract.ts'
 import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
 import { defaultOutputPrefix } from './output-prefix.ts'
@@ -81,7 +81,7 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     const tail: string[] = []
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: opts.cwd,
-      env: { ...process.env, WEIR_STATE_DIR: opts.stateDir },
+      env: { ...process.env, WEIR_STATE_DIR: opts.stateDir, [PARAMS_RESOLVED_ENV]: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     opts.children.add(child)
@@ -115,7 +115,14 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
 /** The attempt's outcome from the documents `weir execute` wrote (or from its exit, if it wrote none). */
 async function readOutcome(request: AttemptRequest, prefix: string, exit: ProcessExit, cwd: string): Promise<AttemptOutcome> {
   if (exit.spawnError) return failed(`Could not start '${exit.spawnError.message}'; check the command template and the 'cli' option.`, 'SUBPROCESS_SPAWN', false)
-  const docs = await openDocuments(prefix, request.pipeline, cwd)
+  let docs
+  try {
+    docs = await openDocuments(prefix, request.pipeline, cwd)
+  } catch (error) {
+    // The documents live where the task's outputs do: without credentials there, no retry helps.
+    if ((error as { code?: unknown }).code === 'IO_NO_CREDENTIALS') return failed((error as Error).message, 'IO_NO_CREDENTIALS', false)
+    throw error
+  }
   if (exit.code === 0) {
     const outputs = await docs.read<OutputsDocument>(OUTPUTS_DOCUMENT)
     if (outputs && outputs.attempt === request.attempt) return { status: 'succeeded', ...(outputs.output && { output: outputs.output }), values: outputs.values }

@@ -3,6 +3,7 @@ import type { IoManager } from '../../types.ts'
 import { createByteStoreIo } from '../byte-store-io.ts'
 import type { GcsClient } from './gcs-client.ts'
 import { createGcsByteStore } from './gcs-byte-store.ts'
+import { resolveGcsCredentials } from './gcs-credentials.ts'
 import type { GcsIoConfig } from './index.ts'
 
 /** @default 8 MiB: smaller bodies go up in one request, larger ones and all streams resumably. */
@@ -26,15 +27,25 @@ export function resolveProjectId(config: GcsIoConfig, env: NodeJS.ProcessEnv = p
   return config.projectId ?? env.GOOGLE_CLOUD_PROJECT ?? env.GCLOUD_PROJECT ?? 'weir-no-project'
 }
 
+/**
+ * The real Cloud Storage client for a gcs config. Throws IO_NO_CREDENTIALS when there are no
+ * credentials, before the library is even loaded: failing now instead of probing a metadata server.
+ */
+export async function createGcsClient(config: GcsIoConfig): Promise<GcsClient> {
+  const credentials = resolveGcsCredentials(config)
+  const uploadChunkBytes = resolveUploadChunkBytes(config)
+  return (await import('./storage-gcs-client.ts')).createStorageGcsClient({
+    projectId: resolveProjectId(config),
+    bucket: config.bucket,
+    credentials,
+    ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+    ...(uploadChunkBytes === undefined ? {} : { uploadChunkBytes }),
+  })
+}
+
 /** Creates the IoManager; `client` replaces the real Cloud Storage client (tests pass an in-memory one). */
 export async function createGcsIo(config: GcsIoConfig, client?: GcsClient): Promise<IoManager> {
-  const gcs =
-    client ??
-    (await import('./storage-gcs-client.ts')).createStorageGcsClient({
-      projectId: resolveProjectId(config),
-      ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
-      ...(resolveUploadChunkBytes(config) === undefined ? {} : { uploadChunkBytes: resolveUploadChunkBytes(config) }),
-    })
+  const gcs = client ?? (await createGcsClient(config))
   const store = createGcsByteStore(gcs, {
     bucket: config.bucket,
     ...(config.prefix === undefined ? {} : { prefix: config.prefix }),

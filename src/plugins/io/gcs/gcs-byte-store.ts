@@ -33,7 +33,7 @@ export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptio
   const statOrMissing = async (uri: string, signal: AbortSignal): Promise<GcsObjectStat> => {
     const { bucket, name } = parseGsUri(uri)
     const stat = await retry(signal, () => client.stat(bucket, name, signal)).catch((e: unknown) => {
-      throw new IoError('IO_READ_FAILED', `Could not read '${uri}': ${(e as Error).message}`, { cause: e })
+      throw isCredentialsError(e) ? e : new IoError('IO_READ_FAILED', `Could not read '${uri}': ${(e as Error).message}`, { cause: e })
     })
     if (!stat) throw notFound(uri)
     return stat
@@ -84,7 +84,7 @@ export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptio
         const stat = inMemory ? await retry(put.signal, upload) : await upload()
         return { sizeBytes: stat.size }
       } catch (cause) {
-        if (put.signal.aborted) throw cause
+        if (put.signal.aborted || isCredentialsError(cause)) throw cause
         throw new IoError('IO_WRITE_FAILED', `Could not write '${uri}': ${(cause as Error).message}`, { cause })
       }
     },
@@ -108,6 +108,11 @@ export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptio
       return (await retry(signal, () => client.stat(bucket, name, signal))) !== undefined
     },
   }
+}
+
+/** Missing or refused credentials keep their own code: the message says how to fix them, and no retry helps. */
+function isCredentialsError(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'IO_NO_CREDENTIALS'
 }
 
 function notFound(uri: string): IoError {

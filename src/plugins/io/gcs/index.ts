@@ -11,6 +11,12 @@ export interface GcsIoConfig {
   readonly endpoint?: string
   /** Google Cloud project id. @default `$GOOGLE_CLOUD_PROJECT`, `$GCLOUD_PROJECT` */
   readonly projectId?: string
+  /**
+   * Let the client ask the cloud metadata server (169.254.169.254) for the machine's service account
+   * when no credentials file is found: what a VM or pod on Google Cloud needs. Off Google Cloud that
+   * probe hangs, so it is off unless set here or by `WEIR_GCS_ALLOW_METADATA=1`. @default false
+   */
+  readonly metadata?: boolean
   /** Parquet compression for table outputs. @default `zstd` */
   readonly compression?: ParquetCompression
   /** Bodies in memory this large or larger use a resumable upload; streams always do. @default 8388608 (8 MiB) */
@@ -24,7 +30,8 @@ export interface GcsIoConfig {
 }
 
 /**
- * Google Cloud Storage, with the standard Google credentials (Application Default Credentials).
+ * Google Cloud Storage, with a credentials file (GOOGLE_APPLICATION_CREDENTIALS or gcloud's), the
+ * metadata server when allowed, or none for an emulator (see gcs-credentials.ts).
  * Outputs go to `gs://<bucket>/<prefix>/<pipeline>/<run>/<task>/output.<ext>`.
  */
 export const gcsIo: IoPlugin<GcsIoConfig> = {
@@ -38,6 +45,11 @@ export const gcsIo: IoPlugin<GcsIoConfig> = {
       prefix: { type: 'string', description: 'Object name prefix for all outputs.', examples: ['weir'] },
       endpoint: { type: 'string', pattern: '^https?://', description: 'API endpoint, for emulators.', examples: ['http://127.0.0.1:9023'] },
       projectId: { type: 'string', description: 'Google Cloud project id (default: $GOOGLE_CLOUD_PROJECT).' },
+      metadata: {
+        type: 'boolean',
+        default: false,
+        description: "Use the cloud metadata server's service account when no credentials file is found (on Google Cloud); also WEIR_GCS_ALLOW_METADATA=1.",
+      },
       compression: { enum: [...PARQUET_COMPRESSIONS], default: 'zstd', description: 'Parquet compression for table outputs (default zstd).' },
       resumableThresholdBytes: { type: 'integer', minimum: 0, default: 8388608, description: 'Bodies this large use resumable uploads (streams always do).' },
       uploadChunkBytes: {

@@ -8,10 +8,18 @@ import { pipeline } from 'node:stream/promises'
 import { Storage, type CreateWriteStreamOptions, type FileMetadata } from '@google-cloud/storage'
 import type { GcsClient, GcsObjectStat } from './gcs-client.ts'
 import { statusOf } from './gcs-client.ts'
+import { noCredentials, type GcsCredentials } from './gcs-credentials.ts'
+
+/** google-auth-library's message when Application Default Credentials found nothing. */
+const NO_CREDENTIALS = /Could not load the default credentials/
 
 export interface StorageGcsClientOptions {
   /** Always set: without one the auth library asks the cloud metadata server for it. */
   readonly projectId: string
+  /** The bucket, named in credential errors. */
+  readonly bucket: string
+  /** How requests authenticate; decided by resolveGcsCredentials so the library never probes for them. */
+  readonly credentials: GcsCredentials
   /** API endpoint, for emulators; requests to it are sent without credentials. */
   readonly endpoint?: string
   /**
@@ -22,19 +30,38 @@ export interface StorageGcsClientOptions {
   readonly uploadChunkBytes?: number
 }
 
-/** A GcsClient over @google-cloud/storage, with the standard Google credentials (ADC). */
+/** A GcsClient over @google-cloud/storage, with the credentials weir resolved. */
 export function createStorageGcsClient(options: StorageGcsClientOptions): GcsClient {
   const storage = new Storage({
     projectId: options.projectId,
+    // A key file is read directly: the library's credential search (which ends at the metadata server) never runs.
+    ...(options.credentials.kind === 'file' && { keyFilename: options.credentials.path }),
     ...(options.endpoint === undefined ? {} : { apiEndpoint: options.endpoint }),
     // Retries conditionally idempotent calls; our uploads carry generation preconditions.
     retryOptions: { autoRetry: true, maxRetries: 3 },
   })
   const statOf = (metadata: FileMetadata): GcsObjectStat => ({ generation: String(metadata.generation), size: Number(metadata.size) })
+  // The metadata server (opted in) had no service account either: the same clear error, never retried.
+  const explain = (error: unknown): unknown => (NO_CREDENTIALS.test((error as Error | null)?.message ?? '') ? noCredentials(options.bucket, error) : error)
+  // Asked for before the first request: when the library finds no credentials it sends requests
+  // anonymously and retries what fails, which hides the real problem for minutes.
+  let authenticated: Promise<void> | undefined
+  const authenticate = (): Promise<void> => {
+    if (options.credentials.kind !== 'metadata') return Promise.resolve()
+    authenticated ??= storage.authClient.getClient().then(
+      () => undefined,
+      (error: unknown) => {
+        authenticated = undefined
+        throw explain(error)
+      },
+    )
+    return authenticated
+  }
 
   return {
     async put(bucket, name, body, put) {
       put.signal.throwIfAborted()
+      await authenticate()
       const file = storage.bucket(bucket).file(name)
       const writeOptions: CreateWriteStreamOptions = {
         resumable: put.resumable,
@@ -44,7 +71,9 @@ export function createStorageGcsClient(options: StorageGcsClientOptions): GcsCli
         preconditionOpts: { ifGenerationMatch: Number(put.ifGenerationMatch) },
       }
       const source = body instanceof Uint8Array ? Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]) : body
-      await pipeline(source, file.createWriteStream(writeOptions), { signal: put.signal })
+      await pipeline(source, file.createWriteStream(writeOptions), { signal: put.signal }).catch((error: unknown) => {
+        throw explain(error)
+      })
       // The upload response fills file.metadata with the generation this upload created.
       if (file.metadata.generation !== undefined && file.metadata.size !== undefined) return statOf(file.metadata)
       const [metadata] = await file.getMetadata()
@@ -52,17 +81,19 @@ export function createStorageGcsClient(options: StorageGcsClientOptions): GcsCli
     },
 
     async stat(bucket, name) {
+      await authenticate()
       try {
         const [metadata] = await storage.bucket(bucket).file(name).getMetadata()
         return statOf(metadata)
       } catch (error) {
         if (statusOf(error) === 404) return undefined
-        throw error
+        throw explain(error)
       }
     },
 
     get(bucket, name, generation, signal) {
       const file = storage.bucket(bucket).file(name, { generation: Number(generation) })
+      // No credentials check here: a read always follows a stat, which has authenticated.
       return addAbortSignal(signal, file.createReadStream({ validation: 'crc32c' }))
     },
   }

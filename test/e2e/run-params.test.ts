@@ -1,0 +1,62 @@
+/** `weir run --param` end to end: reserved names and empty values mean the same with either executor (issue 15). */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const BIN = resolve('bin/weir.js')
+let project: string
+
+function weir(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), 'weir-e2e-params-'))
+  await writeFile(join(project, 'package.json'), '{"type":"module"}')
+  await mkdir(join(project, 'handlers'))
+  await writeFile(join(project, 'handlers', 'h.ts'), `export const show = (i) => ({ got: i })\n`)
+  await writeFile(
+    join(project, 'p.yaml'),
+    `apiVersion: weir/v1\nkind: Pipeline\nname: params\nparams:\n  s: { type: string, default: the-default }\n  r: { type: string }\ntasks:\n  show:\n    handler: ./handlers/h.ts#show\n    inputs: { s: "\${{ params.s }}", r: "\${{ params.r }}" }\n`,
+  )
+})
+
+afterAll(async () => {
+  await rm(project, { recursive: true, force: true })
+})
+
+describe('reserved param names', () => {
+  test.each(['__proto__=1', 'constructor=1', 'prototype={}'])('--param %s is a usage error', (arg) => {
+    const r = weir(['run', 'p.yaml', '--param', 'r=x', '--param', arg])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`is not a param name weir accepts ('__proto__', 'constructor' and 'prototype' are reserved)`)
+  })
+})
+
+describe.each(['inprocess', 'subprocess'])('an empty --param value with --executor %s', (executor) => {
+  async function outputOf(args: string[]): Promise<{ code: number | null; got?: unknown; stderr: string }> {
+    const r = weir(['run', 'p.yaml', '--executor', executor, '--json', '--state-dir', `.weir-${executor}`, ...args])
+    if (r.code !== 0) return { code: r.code, stderr: r.stderr }
+    const { tasks } = JSON.parse(r.stdout) as { tasks: { show: { output: string } } }
+    const { readFile } = await import('node:fs/promises')
+    const { fileURLToPath } = await import('node:url')
+    const stored = JSON.parse(await readFile(fileURLToPath(tasks.show.output), 'utf8')) as unknown
+    return { code: r.code, got: stored, stderr: r.stderr }
+  }
+
+  test('is the empty string, not the default', async () => {
+    const r = await outputOf(['--param', 's=', '--param', 'r=x'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.stringify(r.got)).toContain('"s":""')
+  })
+
+  test('gives a required string param the empty string', async () => {
+    const r = await outputOf(['--param', 'r='])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.stringify(r.got)).toContain('"r":""')
+    expect(JSON.stringify(r.got)).toContain('"s":"the-default"')
+  })
+})

@@ -1,0 +1,46 @@
+import { describe, expect, test } from 'vitest'
+import { parseParamArgs, resolveParams } from '../../../src/runtime/params.ts'
+import { pipelineFromYaml, specText } from './helpers.ts'
+
+describe('--param values', () => {
+  test('are typed by the shared type a param $refs', async () => {
+    const pipeline = await pipelineFromYaml(specText('typed', { use: '' }, 'types:\n  Ratio: { type: number }\n  Flag: { $ref: "#/types/Bool" }\n  Bool: { type: boolean }\nparams:\n  r: { $ref: "#/types/Ratio" }\n  f: { $ref: "#/types/Flag" }\n'))
+    expect(parseParamArgs(pipeline, ['r=0.5', 'f=true'])).toEqual({ r: 0.5, f: true })
+    expect(() => parseParamArgs(pipeline, ['r=half'])).toThrow("Param 'r' must be a number, not 'half'.")
+  })
+})
+
+describe('prototype keys (issue 15)', () => {
+  const yaml = specText('proto', { use: '' }, 'params:\n  x: { type: integer, default: 1 }\n')
+
+  test.each(['__proto__=1', '__proto__={"polluted":1}', 'constructor=1', 'prototype=1'])('--param %s is refused', async (arg) => {
+    const pipeline = await pipelineFromYaml(yaml)
+    const name = arg.slice(0, arg.indexOf('='))
+    expect(() => parseParamArgs(pipeline, [arg])).toThrow(`--param '${name}' is not a param name weir accepts ('__proto__', 'constructor' and 'prototype' are reserved); pipeline 'proto' has params 'x'.`)
+  })
+
+  test('param objects have no prototype, so no key can reach Object.prototype', async () => {
+    const pipeline = await pipelineFromYaml(yaml)
+    const parsed = parseParamArgs(pipeline, ['x=2'])
+    expect(Object.getPrototypeOf(parsed)).toBeNull()
+    const resolved = await resolveParams(pipeline, parsed)
+    expect(Object.getPrototypeOf(resolved)).toBeNull()
+    expect(resolved).toEqual({ x: 2 })
+    await expect(resolveParams(pipeline, JSON.parse('{"__proto__": 1}') as Record<string, unknown>)).rejects.toThrow("Pipeline 'proto' has no param '__proto__'")
+  })
+})
+
+describe('an empty --param value (issue 15)', () => {
+  const yaml = specText('empty', { use: '' }, 'params:\n  s: { type: string, default: d }\n  any: { default: 1 }\n')
+
+  test('is the empty string', async () => {
+    const pipeline = await pipelineFromYaml(yaml)
+    expect(parseParamArgs(pipeline, ['s=', 'any='])).toEqual({ s: '', any: '' })
+    expect(await resolveParams(pipeline, parseParamArgs(pipeline, ['s=']))).toEqual({ s: '', any: 1 })
+  })
+
+  test('counts as not given for an engine (emptyIsUnset), as weir execute reads it', async () => {
+    const pipeline = await pipelineFromYaml(yaml)
+    expect(parseParamArgs(pipeline, ['s=', 'any=2'], { emptyIsUnset: true })).toEqual({ any: 2 })
+  })
+})
