@@ -93,7 +93,7 @@ function weirVersion(): string {
     const file = join(dir, 'package.json')
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string }
-      if (pkg.name === 'weir' && typeof pkg.version === 'string') return pkg.version
+      if (pkg.name === 'weir-pipelines' && typeof pkg.version === 'string') return pkg.version
     }
     dir = dirname(dir)
   }
