@@ -12,6 +12,7 @@ import { builtinModules } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { OPTIONAL_AT_RUN_TIME } from '../../scripts/build-options.mjs'
+import { installTarballOffline } from '../../scripts/offline-install.mjs'
 
 const REPO = resolve('.')
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string; dependencies: Record<string, string> }
@@ -89,6 +90,79 @@ describe('the packed package', () => {
     const missing = [...loaded].filter(([name]) => !(name in pkg.dependencies) && !OPTIONAL_AT_RUN_TIME.includes(name)).map(([name, file]) => `${name} (${file})`)
     expect(missing).toEqual([])
   })
+})
+
+describe('a project made with the packed package: weir init, npm install, its tests and its CI check', () => {
+  // No network: npm only reads its cache (the packages and versions this repository's lockfile pins).
+  const OFFLINE = { npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' }
+  let project: string
+  let tarball: string
+
+  beforeAll(async () => {
+    expect(existsSync(join(REPO, 'dist/cli/main.js')), 'dist/ is missing: run `npm run build` before the e2e tests').toBe(true)
+    const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], REPO)
+    expect(packed.code, packed.stderr).toBe(0)
+    tarball = join(work, (JSON.parse(packed.stdout) as [{ filename: string }])[0].filename)
+    // `weir init` from the packed CLI: the tarball unpacked, with this checkout's node_modules beside it.
+    const unpacked = join(work, 'unpacked')
+    await mkdir(unpacked)
+    expect((await run('tar', ['-xzf', tarball, '-C', unpacked], work)).code).toBe(0)
+    await symlink(join(REPO, 'node_modules'), join(unpacked, 'package/node_modules'))
+    const init = await run(process.execPath, [join(unpacked, 'package/bin/weir.js'), 'init', 'my-project'], work)
+    expect(init.code, init.stderr).toBe(0)
+    project = join(work, 'my-project')
+    const scaffolded = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+    expect(scaffolded.dependencies).toEqual({ 'weir-pipelines': `^${pkg.version}` })
+    // What `npm install` of the published package would do, from the tarball.
+    const installed = installTarballOffline({ repoDir: REPO, tarball, projectDir: project, env: { ...process.env, ...OFFLINE } })
+    expect(installed.status, `npm ci --offline in the scaffold failed (its packages come from the npm cache that \`npm ci\` of this repository fills; run that first):\n${installed.stdout}${installed.stderr}`).toBe(0)
+  }, 300_000)
+
+  const inProject = (command: string, args: string[]): Promise<Ran> => run(command, args, project, OFFLINE)
+
+  test('installs weir-pipelines with its weir command, and no mermaid, esbuild or playwright', () => {
+    expect(existsSync(join(project, 'node_modules/.bin/weir'))).toBe(true)
+    expect(existsSync(join(project, 'node_modules/weir-pipelines/dist/assets/mermaid.min.js'))).toBe(true)
+    for (const name of ['mermaid', 'esbuild', 'playwright-core', 'prettier', 'json-schema-to-typescript']) expect(existsSync(join(project, 'node_modules', name)), name).toBe(false)
+  })
+
+  test("the scaffold's own tests pass (npm test)", async () => {
+    const tested = await inProject('npm', ['test'])
+    expect(tested.code, tested.stdout + tested.stderr).toBe(0)
+    expect(tested.stdout).toMatch(/Tests\s+2 passed/)
+  }, 120_000)
+
+  test("every step of the scaffold's CI workflow passes", async () => {
+    const workflow = readFileSync(join(project, '.github/workflows/pipelines.yml'), 'utf8')
+    const steps = [...workflow.matchAll(/^\s+(?:- )?run: (.+)$/gm)].map((m) => m[1]!.split(' '))
+    expect(steps[0]).toEqual(['npm', 'ci']) // done above, offline
+    expect(steps.length).toBeGreaterThan(3)
+    for (const [command, ...args] of steps.slice(1)) {
+      const ran = await inProject(command!, args)
+      expect(ran.code, `${command} ${args.join(' ')}:\n${ran.stdout}${ran.stderr}`).toBe(0)
+    }
+  }, 180_000)
+
+  test('npm run check, npm start and npm run graph work with the installed package', async () => {
+    for (const script of ['check', 'start', 'graph']) {
+      const ran = await inProject('npm', ['run', script])
+      expect(ran.code, `npm run ${script}:\n${ran.stdout}${ran.stderr}`).toBe(0)
+    }
+    expect(readFileSync(join(project, 'graph.html'), 'utf8')).toContain('mermaid')
+  }, 180_000)
+
+  test('the CI check fails when a handler stops matching its spec', async () => {
+    const handlers = join(project, 'src/handlers.ts')
+    const source = readFileSync(handlers, 'utf8')
+    try {
+      await writeFile(handlers, source.replace('return { count: greetings.length, longest }', 'return { count: String(greetings.length), longest }'))
+      const ran = await inProject('npm', ['run', 'check'])
+      expect(ran.code).not.toBe(0)
+      expect(ran.stdout + ran.stderr).toMatch(/src\/handlers\.ts.*error TS/)
+    } finally {
+      await writeFile(handlers, source)
+    }
+  }, 120_000)
 })
 
 describe('a fresh clone', () => {
