@@ -1,8 +1,29 @@
 #!/usr/bin/env node
 // Entry point of the `weir` command; the CLI itself is bundled into dist/ by `npm run build`.
+// The published package ships dist/. A fresh clone of the repository has none (and no `prepare`
+// script builds it, because a `prepare` would also run, and fail, in `npm install --omit=dev`), so
+// there the first `weir` builds it, with the dev dependencies `npm install` put in place.
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const built = existsSync(new URL('../dist/cli/main.js', import.meta.url))
+const buildScript = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url))
+
+if (!built && existsSync(buildScript)) {
+  process.stderr.write('weir: building the CLI (first run in this clone; `npm run build` rebuilds it) …\n')
+  // The build's output goes to stderr, so that stdout holds only what the command prints.
+  const { spawnSync } = await import('node:child_process')
+  const ran = spawnSync(process.execPath, [buildScript], { cwd: root, stdio: ['ignore', 2, 2] })
+  if (ran.status !== 0) {
+    process.stderr.write('weir: the build failed; run `npm install` (with dev dependencies), then `npm run build`.\n')
+    process.exit(2)
+  }
+}
+
 import('../dist/cli/main.js').catch((error) => {
   if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli/main.js')) {
-    process.stderr.write('weir: the CLI is not built; run `npm run build` (npm install does it for you).\n')
+    process.stderr.write('weir: this installation has no dist/ folder; reinstall weir-pipelines (in a clone: npm run build).\n')
     process.exit(2)
   }
   throw error

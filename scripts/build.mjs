@@ -1,24 +1,33 @@
 // Bundles the CLI and the library with esbuild. Bundling matters for start-up time: one file
 // loads about twice as fast as the same modules resolved one by one. Heavy or native packages
-// stay external and are imported lazily by the commands that need them.
+// stay external (scripts/build-options.mjs) and are imported lazily by the commands that need them.
+//
+// It also decides what users install: a bundled package is a devDependency. Mermaid's browser
+// bundle for `weir graph --format html` is copied to dist/assets/ (one 3.5 MB file instead of
+// mermaid's 150 MB of dependencies), and json-schema-to-typescript is bundled with prettier's
+// standalone TypeScript formatter (instead of 24 MB). The licences of everything bundled are
+// written to dist/THIRD-PARTY-LICENSES.md. No source maps (they would double the package);
+// WEIR_SOURCEMAP=1 writes linked ones for debugging.
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
 import { build } from 'esbuild'
+import { EXTERNAL, undeclaredExternals } from './build-options.mjs'
 
-const external = [
-  'esbuild',
-  'jiti',
-  'typescript',
-  'parquet-wasm',
-  'apache-arrow',
-  '@google-cloud/storage',
-  '@duckdb/node-api',
-  'json-schema-to-typescript',
-  'handlebars',
-  'ajv',
-  'ajv/*',
-  'cronstrue',
-]
+const require = createRequire(import.meta.url)
 
-await build({
+// Chunk names carry a content hash: without a clean folder, stale chunks would pile up and ship.
+rmSync('dist', { recursive: true, force: true })
+
+/** Every `import 'prettier'` (json-schema-to-typescript's and weir's) gets the standalone formatter. */
+const prettierStandalone = {
+  name: 'prettier-standalone',
+  setup(build) {
+    build.onResolve({ filter: /^prettier$/ }, () => ({ path: resolve('scripts/prettier-standalone.mjs') }))
+  },
+}
+
+const result = await build({
   entryPoints: { 'cli/main': 'src/cli/main.ts', index: 'src/index.ts', plugin: 'src/plugin.ts' },
   outdir: 'dist',
   bundle: true,
@@ -26,16 +35,47 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external,
-  sourcemap: 'linked',
+  external: EXTERNAL,
+  plugins: [prettierStandalone],
+  metafile: true,
+  sourcemap: process.env.WEIR_SOURCEMAP === '1' ? 'linked' : false,
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS code (the standalone Ajv validator) calls require(); ESM has none.
   banner: { js: "import { createRequire as __weirCreateRequire } from 'node:module'; const require = __weirCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 })
 
-// Declarations for `import type { … } from 'weir'` (generated handler types use them).
+const undeclared = undeclaredExternals(result.metafile, JSON.parse(readFileSync('package.json', 'utf8')).dependencies)
+if (undeclared.length > 0) throw new Error(`dist/ loads ${undeclared.join(', ')} from node_modules, but package.json does not list them under dependencies: users would not have them`)
+
+writeFileSync('dist/THIRD-PARTY-LICENSES.md', thirdPartyLicenses(Object.keys(result.metafile.inputs)))
+
+/** The licence texts of the packages whose code esbuild put into dist/. */
+function thirdPartyLicenses(inputs) {
+  const folders = new Set()
+  for (const input of inputs) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input.replaceAll('\\', '/'))
+    if (match) folders.add(match[1])
+  }
+  const sections = [...folders].map((folder) => {
+    const pkg = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'))
+    const notices = readdirSync(folder).filter((f) => /^(licen[cs]e|copying|notice|third-party-notices)/i.test(f)).sort()
+    if (notices.length === 0) throw new Error(`${pkg.name} is bundled into dist/ but has no licence file to ship with it`)
+    const texts = notices.map((f) => readFileSync(join(folder, f), 'utf8').trim())
+    return { name: pkg.name, text: `## ${pkg.name} ${pkg.version} (${pkg.license})\n\n${texts.join('\n\n')}\n` }
+  })
+  sections.sort((a, b) => (a.name < b.name ? -1 : 1))
+  const head = '# Third-party licences\n\nThe files in dist/ include code from these packages, under these licences. (Mermaid, in\ndist/assets/, has its own licence there, and its bundled dependencies\' notices are inside mermaid.min.js.)\n'
+  return [head, ...sections.map((s) => s.text)].join('\n')
+}
+
+// Mermaid's browser bundle (it carries its bundled dependencies' licence notices) and its licence.
+mkdirSync('dist/assets', { recursive: true })
+const mermaidDir = dirname(dirname(require.resolve('mermaid/dist/mermaid.min.js')))
+copyFileSync(join(mermaidDir, 'dist/mermaid.min.js'), 'dist/assets/mermaid.min.js')
+copyFileSync(join(mermaidDir, 'LICENSE'), 'dist/assets/mermaid.LICENSE')
+
+// Declarations for `import type { … } from 'weir-pipelines'` (the public API and the plugin API).
 const { execFileSync } = await import('node:child_process')
-const { createRequire } = await import('node:module')
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+const tsc = require.resolve('typescript/bin/tsc')
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' })

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The package's names: `weir-pipelines` on npm; `weir` before the rename. */
-const PACKAGE_NAMES = new Set(['weir-pipelines', 'weir'])
+const PACKAGE_NAMES = new Set(['weir-pipelines'])
 
 interface PackageInfo {
   readonly root: string

@@ -4,7 +4,6 @@
  * every `#/$defs/<type>` becomes a reference by name to the shared type, which keeps one
  * declaration per shared type (no `Summary1` copies) and makes recursive types work.
  */
-import { createRequire } from 'node:module'
 import type { JsonSchema } from '../spec/model.ts'
 
 /** Prettier options of every generated file (prettier's defaults, a wider line). */
@@ -25,13 +24,11 @@ async function loadCompiler(): Promise<Compile> {
 type Prettier = { format(source: string, options: Record<string, unknown>): Promise<string> }
 
 /**
- * Formats a whole generated file with prettier, the formatter json-schema-to-typescript itself
- * depends on (resolved from there, so weir needs no dependency of its own on it).
+ * Formats a whole generated file with prettier (the formatter json-schema-to-typescript uses; in
+ * dist/ both get prettier's standalone TypeScript formatter, see scripts/prettier-standalone.mjs).
  */
 export async function formatTypeScript(source: string): Promise<string> {
-  await loadCompiler()
-  const here = createRequire(import.meta.url)
-  const prettier = createRequire(here.resolve('json-schema-to-typescript'))('prettier') as Prettier
+  const prettier = (await import('prettier')) as unknown as Prettier
   return prettier.format(source, { parser: 'typescript', ...GENERATED_STYLE })
 }
 

@@ -54,7 +54,7 @@ export function projectCommands(pipelineName: string) {
 }
 
 function spec({ pipelineName }: ScaffoldOptions): string {
-  return `# yaml-language-server: $schema=../node_modules/weir/schema/pipeline.schema.json
+  return `# yaml-language-server: $schema=../node_modules/weir-pipelines/schema/pipeline.schema.json
 # A weir pipeline: tasks, the handlers they call, and the data between them.
 # Check it with \`npx weir spec validate pipelines\`; run it with \`npx weir run ${specPathOf(pipelineName)}\`.
 apiVersion: weir/v1
@@ -124,7 +124,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { runPipeline, validateSpecFile } from 'weir'
+import { runPipeline, validateSpecFile } from 'weir-pipelines'
 
 let stateDir: string
 beforeEach(async () => {
@@ -168,7 +168,8 @@ function packageJson({ pipelineName, packageName, weirVersion }: ScaffoldOptions
       graph: commands.graph,
       check: `${commands.validate} && ${commands.codegenCheck} && tsc && vitest run`,
     },
-    dependencies: { weir: `^${weirVersion}` },
+    // The npm name `weir` belongs to an unrelated package; weir is published as weir-pipelines.
+    dependencies: { 'weir-pipelines': `^${weirVersion}` },
     devDependencies: { '@types/node': '^20.19.0', typescript: '^5.9.0', vitest: '^4.1.0' },
   }
   return JSON.stringify(pkg, null, 2) + '\n'
@@ -229,7 +230,7 @@ function readme({ pipelineName }: ScaffoldOptions): string {
   const commands = projectCommands(pipelineName)
   return `# ${pipelineName}
 
-A [weir](https://www.npmjs.com/package/weir) project: a pipeline spec in \`${specPathOf(pipelineName)}\`,
+A [weir](https://www.npmjs.com/package/weir-pipelines) project: a pipeline spec in \`${specPathOf(pipelineName)}\`,
 its handlers in \`src/handlers.ts\`, and their generated types in \`${GENERATED_DIR}/\`.
 
 \`\`\`sh

@@ -9,7 +9,7 @@ export const CHROMIUM_PATH = process.env.WEIR_CHROMIUM ?? '/usr/bin/chromium'
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM_PATH) ? undefined : `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set WEIR_CHROMIUM)`
+  return existsSync(CHROMIUM_PATH) ? undefined : `Chromium not found at ${CHROMIUM_PATH}: run test/services/apt-packages.sh (apt-get install chromium), or set WEIR_CHROMIUM`
 }
 
 /** Starts Chromium with everything that could reach off the machine turned off. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, expect, test } from 'vitest'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -13,19 +13,14 @@ import type { Pipeline } from '../../src/spec/model.ts'
 import type { GraphRun } from '../../src/codegen/graph/run-view.ts'
 import { HOSTILE_SPEC, pipelineFrom } from '../unit/graph/pipeline-from.ts'
 import { chromiumMissing, launchChromium } from './chromium.ts'
+import { describeIfAvailable } from '../support/services.ts'
 
 // Screenshots are kept for people to look at (CI can upload them). test/artifacts/ ignores itself
 // (a '*' .gitignore inside it), so nothing there is ever committed.
 const ARTIFACTS = resolve(process.env.WEIR_TEST_ARTIFACTS ?? 'test/artifacts')
 const missing = chromiumMissing()
 
-if (missing !== undefined && process.env.CI === 'true')
-  test('Chromium is installed for the browser tests', () => {
-    throw new Error(`${missing}; test/services/apt-packages.sh installs it.`)
-  })
-if (missing !== undefined && process.env.CI !== 'true') console.warn(`skipping the graph page tests: ${missing}`)
-
-describe.skipIf(missing !== undefined)('the graph page in headless Chromium', () => {
+describeIfAvailable(missing)('the graph page in headless Chromium', () => {
   let browser: Browser
   let dir: string
   let mermaidScript: string

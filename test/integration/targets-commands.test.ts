@@ -6,7 +6,7 @@
  * tasks through the generated Python launcher, Argo tasks as the container command. The task
  * statuses and the outputs must equal those of a local in-process run of the same spec.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, expect, test } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -22,11 +22,11 @@ import { LAUNCHER_FILE } from '../../src/plugins/targets/databricks/launcher.ts'
 import type { Pipeline } from '../../src/spec/model.ts'
 import type { Executor } from '../../src/plugins/types.ts'
 import { createSubprocessExecutor } from '../../src/plugins/executors/subprocess/index.ts'
+import { describeIfAvailable, pythonMissing } from '../support/services.ts'
 
 const REPO = resolve('.')
 const CLI = join(REPO, 'bin', 'weir.js')
 const SPEC = resolve('test/fixtures/targets/daily_sales.yaml')
-const hasPython = spawnSync('python3', ['--version']).status === 0
 
 let dir: string
 let pipeline: Pipeline
@@ -66,7 +66,7 @@ const scenarios = [
   { name: 'extract fails (downstream skipped, the alert runs)', fail: 'extract' },
 ]
 
-describe.skipIf(!hasPython).each(scenarios)('$name', ({ fail }) => {
+describeIfAvailable(pythonMissing()).each(scenarios)('$name', ({ fail }) => {
   test('Databricks: the launcher runs each task as the job says, with the local outcome', async () => {
     const work = await mkdtemp(join(dir, 'databricks-'))
     const store = join(work, 'store')

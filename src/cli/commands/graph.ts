@@ -1,10 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { parseCommandArgs, choice } from '../args.ts'
 import { formatHelp, printHelp } from '../help/format-help.ts'
 import { GRAPH_HELP } from '../help/graph.ts'
 import { CliError, EXIT } from '../errors.ts'
+import { readMermaidScript } from '../mermaid-script.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
 import { resolveRunId } from '../resolve-run-id.ts'
 import type { Pipeline } from '../../spec/model.ts'
@@ -48,7 +48,7 @@ export async function graph(args: string[]): Promise<number> {
 
 async function renderHtml(pipeline: Pipeline, specPath: string, direction: 'LR' | 'TB', run: GraphRun | undefined): Promise<string> {
   // Mermaid's browser bundle is 3.5 MB; it is read only here, and the renderer stays pure.
-  const mermaidScript = await readFile(createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js'), 'utf8')
+  const mermaidScript = await readMermaidScript()
   const { renderGraphHtml } = await import('../../codegen/graph/render-html.ts')
   return renderGraphHtml(pipeline, { mermaidScript, specLabel: specPath, direction, ...(run && { run }) })
 }

@@ -40,10 +40,10 @@ describe('scaffoldFiles', () => {
       expect(handlers).toContain(`export const ${name}: Handlers['${task}'] = async`)
   })
 
-  test('package.json depends on this weir and has the scripts', () => {
+  test('package.json depends on this weir (npm package weir-pipelines; the npm name weir is not ours) and has the scripts', () => {
     const pkg = JSON.parse(file('package.json')) as { type: string; dependencies: Record<string, string>; scripts: Record<string, string> }
     expect(pkg.type).toBe('module')
-    expect(pkg.dependencies).toEqual({ weir: '^1.2.3' })
+    expect(pkg.dependencies).toEqual({ 'weir-pipelines': '^1.2.3' })
     expect(pkg.scripts).toMatchObject({
       validate: 'weir spec validate pipelines',
       codegen: 'weir codegen pipelines/orders.yaml --target types --out src/generated',
@@ -68,8 +68,14 @@ describe('scaffoldFiles', () => {
 
   test('the test runs the pipeline in-process through the public API', () => {
     const source = file('test/pipeline.test.ts')
-    expect(source).toContain("import { runPipeline, validateSpecFile } from 'weir'")
+    expect(source).toContain("import { runPipeline, validateSpecFile } from 'weir-pipelines'")
     expect(source).toContain("validateSpecFile('pipelines/orders.yaml')")
+  })
+
+  test("the spec's editor schema and the README point at the weir-pipelines package", () => {
+    expect(file('pipelines/orders.yaml')).toContain('$schema=../node_modules/weir-pipelines/schema/pipeline.schema.json')
+    expect(file('README.md')).toContain('https://www.npmjs.com/package/weir-pipelines')
+    for (const { path, contents } of files) expect(contents, path).not.toMatch(/node_modules\/weir\/|from 'weir'|package\/weir(?![\w-])|"weir":/)
   })
 
   test('.gitignore keeps local state out of git', () => {

@@ -18,7 +18,7 @@ function exampleSource(): string {
   const doc = readFileSync(docPath, 'utf8')
   const block = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.startsWith('// weir-io-http/src/index.ts'))
   if (!block) throw new Error('docs/writing-a-plugin.md lost its weir-io-http example block')
-  return block.replaceAll("'weir/plugin'", JSON.stringify(pluginEntry))
+  return block.replaceAll("'weir-pipelines/plugin'", JSON.stringify(pluginEntry))
 }
 
 /** An object server: PUT collects the whole body before it becomes visible; GET, HEAD. */

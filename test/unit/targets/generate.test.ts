@@ -1,6 +1,6 @@
 /**
  * Every generated Databricks and Argo definition of every fixture and example validates against the
- * engine's published JSON Schema (../shared/target-schemas, compiled once: they are large), and its
+ * engine's published JSON Schema (test/fixtures/target-schemas, compiled once: they are large), and its
  * text is pinned by a file snapshot.
  */
 import { beforeAll, describe, expect, test } from 'vitest'

@@ -3,13 +3,14 @@
  * script, passes arguments and output through, turns a non-zero exit into a non-zero exit of its
  * own (a FAILED task on Databricks), and forwards SIGTERM so a timeout or cancel reaches weir.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, expect, test } from 'vitest'
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LAUNCHER_SOURCE } from '../../../src/plugins/targets/databricks/launcher.ts'
+import { describeIfAvailable, pythonMissing } from '../../support/services.ts'
 
 const probe = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' })
 const hasPython = probe.status === 0
@@ -45,7 +46,7 @@ function runLauncher(args: string[]): { code: number | null; stdout: string; std
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
-describe.skipIf(!hasPython)('the Databricks launcher (python3)', () => {
+describeIfAvailable(pythonMissing())('the Databricks launcher (python3)', () => {
   test('exits 0 when weir exits 0, passing arguments with spaces and braces unchanged', () => {
     const r = runLauncher(['exit', '0', 'a b', '{{job.run_id}}'])
     expect(r.code).toBe(0)

@@ -7,7 +7,8 @@ import { builtinCatalog } from '../../../src/plugins/catalog.ts'
 import type { Pipeline } from '../../../src/spec/model.ts'
 
 export const FIXTURES = resolve('test/fixtures/targets')
-export const SCHEMAS = resolve('../shared/target-schemas')
+/** The engines' published JSON Schemas, copied into the repository (provenance and licences in SOURCES.md there). */
+export const SCHEMAS = resolve('test/fixtures/target-schemas')
 
 /** Default target configs for example pipelines that configure none. */
 export const EXAMPLE_CONFIGS = { argo: { image: 'ghcr.io/acme/pipelines:1.0.0' }, databricks: {} } as const

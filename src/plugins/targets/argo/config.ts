@@ -18,7 +18,7 @@ export interface ArgoConfig {
   readonly nodeSelector?: Readonly<Record<string, string>>
   /** Folder of the project inside the image (the container's working dir). @default "/app" */
   readonly projectPath?: string
-  /** argv that starts weir inside the image. @default ["node", "<projectPath>/node_modules/weir/bin/weir.js"] */
+  /** argv that starts weir inside the image. @default ["node", "<projectPath>/node_modules/weir-pipelines/bin/weir.js"] */
   readonly cli?: readonly string[]
   /** Base URI for task output prefixes, e.g. `gs://bucket/weir`; absent: each task's IoManager layout. */
   readonly storage?: string
@@ -51,7 +51,7 @@ export const argoConfigSchema: JsonSchema = {
     },
     nodeSelector: { ...stringMap, description: 'Node selector of the task pods.' },
     projectPath: { type: 'string', default: '/app', description: 'Folder of the project inside the image; the working directory of every task.' },
-    cli: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'argv that starts weir inside the image (default node <projectPath>/node_modules/weir/bin/weir.js).' },
+    cli: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'argv that starts weir inside the image (default node <projectPath>/node_modules/weir-pipelines/bin/weir.js).' },
     storage: { type: 'string', pattern: '^[a-z][a-z0-9+.-]*://', description: 'Base URI for task output prefixes; each task writes under <storage>/<pipeline>/<run id>/<task>.', examples: ['gs://acme-lake/weir'] },
     parallelism: { type: 'integer', minimum: 1, description: 'Most tasks of one workflow running at once.' },
     startingDeadlineSeconds: { type: 'integer', minimum: 0, default: 3600, description: "CronWorkflow: how late a missed fire may still start ('catchup: latest'); 'catchup: none' sets 0." },

@@ -32,7 +32,7 @@ export interface ArgoObjects {
 export function argoLayout(config: ArgoConfig): RemoteLayout {
   const projectPath = config.projectPath ?? ARGO_DEFAULTS.projectPath
   return {
-    cli: config.cli ?? ['node', `${projectPath.replace(/\/+$/, '')}/node_modules/weir/bin/weir.js`],
+    cli: config.cli ?? ['node', `${projectPath.replace(/\/+$/, '')}/node_modules/weir-pipelines/bin/weir.js`],
     projectPath,
     runId: '{{workflow.uid}}',
     param: (name) => `{{workflow.parameters.${name}}}`,

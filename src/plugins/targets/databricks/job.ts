@@ -48,7 +48,7 @@ export function databricksLayout(config: DatabricksConfig): RemoteLayout {
   const projectPath = config.project_path ?? DATABRICKS_DEFAULTS.project_path
   return {
     // The launcher adds `node`; the first parameter is the CLI script.
-    cli: [config.cli ?? `${projectPath.replace(/\/+$/, '')}/node_modules/weir/bin/weir.js`],
+    cli: [config.cli ?? `${projectPath.replace(/\/+$/, '')}/node_modules/weir-pipelines/bin/weir.js`],
     projectPath,
     runId: '{{job.run_id}}',
     param: (name) => `{{job.parameters.${name}}}`,
