@@ -1,14 +1,14 @@
 /**
  * `weir execute`: the remote entry point. Runs exactly one attempt of one task in this process (what
  * every Databricks/Argo task and every `--executor subprocess` attempt runs). The contract (files,
- * exit codes) is in src/plugins/executors/subprocess/contract.ts and docs/remote.md.
+ * exit codes) is in src/runtime/execute/contract.ts and docs/remote.md.
  */
 import { parseCommandArgs } from '../args.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import { hasErrors } from '../../spec/diagnostics.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
-import { EXECUTE_EXIT } from '../../plugins/executors/subprocess/contract.ts'
+import { EXECUTE_EXIT } from '../../runtime/execute/contract.ts'
 
 const USAGE = `Usage: weir execute --spec PATH --task ID --run-id ID [options]
 
@@ -61,7 +61,7 @@ export async function execute(args: string[]): Promise<number> {
     throw new CliError(`execute: ${spec}${first ? `:${first.line}:${first.column}: ${first.code}: ${first.message}` : ' is invalid'} (run 'weir spec validate ${spec}').`)
   }
   const runtime = await import('../../runtime/index.ts')
-  const { createStderrLogger, executeTask, ExecuteUsageError } = await import('../../plugins/executors/subprocess/execute-task.ts')
+  const { createStderrLogger, executeTask, ExecuteUsageError } = await import('../../runtime/execute/execute-task.ts')
   // Job parameters are strings, and an engine passes an unset one as empty: that means "not given".
   const given = (values.param ?? []).filter((p) => !/^[^=]+=$/.test(p))
   let params: Record<string, unknown>

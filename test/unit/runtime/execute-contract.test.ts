@@ -1,9 +1,9 @@
 /** The pieces of the `weir execute` contract that need no process: exit codes, prefixes, local engine values. */
 import { describe, expect, test } from 'vitest'
-import { EXECUTE_EXIT, exitCodeOf } from '../../../src/plugins/executors/subprocess/contract.ts'
-import { defaultOutputPrefix, normalizePrefix, upstreamPrefix } from '../../../src/plugins/executors/subprocess/output-prefix.ts'
+import { EXECUTE_EXIT, exitCodeOf } from '../../../src/runtime/execute/contract.ts'
+import { defaultOutputPrefix, normalizePrefix, upstreamPrefix } from '../../../src/runtime/execute/output-prefix.ts'
 import { localEngineValues } from '../../../src/plugins/executors/subprocess/local-engine.ts'
-import { pipelineFromYaml, specText } from '../runtime/helpers.ts'
+import { pipelineFromYaml, specText } from './helpers.ts'
 
 const env = { cwd: '/work/project', stateDir: '.weir' }
 

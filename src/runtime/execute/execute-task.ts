@@ -5,8 +5,8 @@
  * function, writes the output through the task's IoManager under the output prefix, then
  * `outputs.json` + `values.json`, or `error.json`, and returns the exit code.
  */
-import type { AttemptOutcome, AttemptRequest, ErrorInfo, Logger, PluginEnv, StoredRef } from '../../types.ts'
-import type { Pipeline, Task } from '../../../spec/model.ts'
+import type { AttemptOutcome, AttemptRequest, ErrorInfo, Logger, PluginEnv, StoredRef } from '../../plugins/types.ts'
+import type { Pipeline, Task } from '../../spec/model.ts'
 import { EXECUTE_EXIT, ERROR_DOCUMENT, OUTPUTS_DOCUMENT, VALUES_DOCUMENT, exitCodeOf } from './contract.ts'
 import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
@@ -89,9 +89,9 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
 /** Runs the attempt; gives up on time even if the handler ignores its signal. */
 async function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv): Promise<AttemptOutcome> {
   const [{ runTaskAttempt }, { createIoManagers }, { builtinIo }] = await Promise.all([
-    import('../../../runtime/attempt.ts'),
-    import('../../../runtime/io-managers.ts'),
-    import('../../builtins.ts'),
+    import('../attempt.ts'),
+    import('../io-managers.ts'),
+    import('../../plugins/builtins.ts'),
   ])
   const ioManager = createIoManagers(request.pipeline, builtinIo, env)
   const attempt = runTaskAttempt(request, { ioManager, outputPrefix: prefix })

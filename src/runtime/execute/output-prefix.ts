@@ -5,9 +5,9 @@
  */
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { Pipeline, Task } from '../../../spec/model.ts'
-import type { PluginEnv } from '../../types.ts'
-import { keyFolder } from '../../io/output-location.ts'
+import type { Pipeline, Task } from '../../spec/model.ts'
+import type { PluginEnv } from '../../plugins/types.ts'
+import { keyFolder } from '../../plugins/io/output-location.ts'
 
 /** The default output prefix of a task in a run, or undefined for an IoManager without a fixed layout. */
 export function defaultOutputPrefix(pipeline: Pipeline, task: Task, runId: string, env: Pick<PluginEnv, 'cwd' | 'stateDir'>): string | undefined {

@@ -2,9 +2,9 @@
  * Reads and writes the small JSON documents of the execute contract under an output prefix, on the
  * local disk (`file://`) or in Cloud Storage (`gs://`), through the same byte stores the IoManagers use.
  */
-import type { Pipeline } from '../../../spec/model.ts'
-import type { ByteStore } from '../../io/byte-store.ts'
-import { joinUri } from '../../io/output-location.ts'
+import type { Pipeline } from '../../spec/model.ts'
+import type { ByteStore } from '../../plugins/io/byte-store.ts'
+import { joinUri } from '../../plugins/io/output-location.ts'
 
 export interface DocumentStore {
   read<T>(name: string): Promise<T | undefined>
@@ -29,7 +29,7 @@ export async function openDocuments(prefix: string, pipeline: Pipeline, cwd: str
 
 async function byteStoreFor(prefix: string, pipeline: Pipeline, cwd: string): Promise<ByteStore> {
   if (prefix.startsWith('file:')) {
-    const { createFsByteStore } = await import('../../io/fs/fs-byte-store.ts')
+    const { createFsByteStore } = await import('../../plugins/io/fs/fs-byte-store.ts')
     return createFsByteStore({ root: cwd, cwd })
   }
   if (prefix.startsWith('gs://')) {
@@ -37,9 +37,9 @@ async function byteStoreFor(prefix: string, pipeline: Pipeline, cwd: string): Pr
     // Same endpoint and project as the pipeline's gcs IoManager for this bucket, if it has one.
     const decl = Object.values(pipeline.io).find((d) => d.type === 'gcs' && d.config.bucket === bucket)
     const config = (decl?.config ?? {}) as { endpoint?: string; projectId?: string }
-    const { createStorageGcsClient } = await import('../../io/gcs/storage-gcs-client.ts')
-    const { createGcsByteStore } = await import('../../io/gcs/gcs-byte-store.ts')
-    const { resolveProjectId } = await import('../../io/gcs/create-gcs-io.ts')
+    const { createStorageGcsClient } = await import('../../plugins/io/gcs/storage-gcs-client.ts')
+    const { createGcsByteStore } = await import('../../plugins/io/gcs/gcs-byte-store.ts')
+    const { resolveProjectId } = await import('../../plugins/io/gcs/create-gcs-io.ts')
     const client = createStorageGcsClient({ projectId: resolveProjectId({ bucket, ...config }), ...(config.endpoint !== undefined && { endpoint: config.endpoint }) })
     return createGcsByteStore(client, { bucket, resumableThresholdBytes: 8 * 1024 * 1024, maxAttempts: 4, retryDelayMs: 250 })
   }
