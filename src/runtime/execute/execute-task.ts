@@ -12,6 +12,7 @@ import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.
 import { openDocuments } from './documents.ts'
 import type { DocumentStore } from './documents.ts'
 import { defaultOutputPrefix, normalizePrefix, upstreamPrefix } from './output-prefix.ts'
+import { withAttemptTimeout } from '../attempt-timeout.ts'
 
 export interface ExecuteTaskOptions {
   readonly pipeline: Pipeline
@@ -94,28 +95,7 @@ async function runWithTimeout(request: AttemptRequest, task: Task, controller: A
     import('../../plugins/builtins.ts'),
   ])
   const ioManager = createIoManagers(request.pipeline, builtinIo, env)
-  const attempt = runTaskAttempt(request, { ioManager, outputPrefix: prefix })
-  if (task.timeoutMs === undefined) return attempt
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<AttemptOutcome>((resolve) => {
-    timer = setTimeout(() => {
-      const error: ErrorInfo = {
-        code: 'TASK_TIMEOUT',
-        message: `Attempt ${request.attempt} of task '${task.id}' timed out after ${task.timeoutMs} ms; raise tasks.${task.id}.timeout or make the handler faster.`,
-        origin: 'user',
-        // A timeout that the policy does not retry is final: say so in the exit code.
-        recoverable: task.retry.retryOnTimeout,
-        timedOut: true,
-      }
-      controller.abort(Object.assign(new Error(error.message), { code: error.code }))
-      resolve({ status: 'failed', error, values: {} })
-    }, task.timeoutMs)
-  })
-  try {
-    return await Promise.race([attempt, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
+  return withAttemptTimeout(runTaskAttempt(request, { ioManager, outputPrefix: prefix }), task, request.attempt, controller)
 }
 
 async function record(outcome: AttemptOutcome, docs: DocumentStore, request: AttemptRequest, signal: AbortSignal): Promise<ExecuteTaskResult> {
