@@ -4,7 +4,7 @@
  * this file; the implementation lives beside it.
  */
 import type { Pipeline } from '../spec/model.ts'
-import type { ErrorInfo, Executor, IoPlugin, StoredRef } from '../plugins/types.ts'
+import type { ErrorInfo, Executor, ExecutorPlugin, IoPlugin, StoredRef } from '../plugins/types.ts'
 
 /** Final status of a task in a run (DESIGN.md). An excluded task is `skipped` with reason `excluded`. */
 export type TaskStatus = 'succeeded' | 'failed' | 'skipped' | 'cancelled'
@@ -39,9 +39,15 @@ export interface RunOptions {
   readonly params?: Readonly<Record<string, unknown>>
   /** Most tasks running at once. @default 4 */
   readonly concurrency?: number
-  /** Runs attempts; @default the in-process executor */
-  readonly executor?: Executor
-  /** IoManager plugins available to the run. @default the built-ins */
+  /**
+   * Runs attempts: an executor plugin (created with the run's env and host, closed when the run
+   * ends), or an `Executor` the caller made and closes. @default each attempt in this process
+   */
+  readonly executor?: Executor | ExecutorPlugin<never>
+  /**
+   * IoManager plugins available to the run. The runtime knows none of its own: the public
+   * `runPipeline` and the CLI pass the built-ins (src/with-builtins.ts). @default the built-ins
+   */
   readonly ioPlugins?: readonly IoPlugin<never>[]
   /** Root of local state (run store, fs outputs). @default `.weir` in the working directory */
   readonly stateDir?: string

@@ -8,6 +8,7 @@ import { CliError, EXIT } from '../errors.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import { hasErrors } from '../../spec/diagnostics.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
+import { builtinIo } from '../../plugins/builtins.ts'
 import { EXECUTE_EXIT } from '../../runtime/execute/contract.ts'
 
 const USAGE = `Usage: weir execute --spec PATH --task ID --run-id ID [options]
@@ -87,6 +88,7 @@ export async function execute(args: string[]): Promise<number> {
       ...(values['output-prefix'] !== undefined && { outputPrefix: values['output-prefix'] }),
       ...(attempt !== undefined && { attempt }),
       env: { cwd: process.cwd(), stateDir: values['state-dir'] ?? process.env.WEIR_STATE_DIR ?? '.weir', log: createStderrLogger(taskId) },
+      ioPlugins: builtinIo,
       signal: controller.signal,
       run: { trigger: values.trigger ?? 'manual', ...(values['scheduled-at'] !== undefined && { scheduledAt: values['scheduled-at'] }) },
     })

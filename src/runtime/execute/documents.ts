@@ -1,19 +1,22 @@
 /**
- * Reads and writes the small JSON documents of the execute contract under an output prefix, on the
- * local disk (`file://`) or in Cloud Storage (`gs://`), through the same byte stores the IoManagers use.
+ * Reads and writes the small JSON documents of the execute contract under an output prefix, through
+ * the byte store of the IoManager type that owns the prefix's scheme (`file://` for `fs`, `gs://` for
+ * `gcs`; see `RemoteIo`).
  */
 import type { Pipeline } from '../../spec/model.ts'
-import type { ByteStore } from '../../plugins/io/byte-store.ts'
+import type { ByteStore, PluginEnv } from '../../plugins/types.ts'
 import { joinUri } from '../../plugins/io/output-location.ts'
+import { WeirError } from '../errors.ts'
+import type { ProtocolEnv } from './output-prefix.ts'
 
 export interface DocumentStore {
   read<T>(name: string): Promise<T | undefined>
   write(name: string, value: unknown): Promise<void>
 }
 
-/** Opens the documents under `prefix` (a `file://` or `gs://` URI). */
-export async function openDocuments(prefix: string, pipeline: Pipeline, cwd: string): Promise<DocumentStore> {
-  const store = await byteStoreFor(prefix, pipeline, cwd)
+/** Opens the documents under `prefix` (a URI). */
+export async function openDocuments(prefix: string, pipeline: Pipeline, env: ProtocolEnv & PluginEnv): Promise<DocumentStore> {
+  const store = await byteStoreFor(prefix, pipeline, env)
   const signal = new AbortController().signal
   return {
     async read<T>(name: string): Promise<T | undefined> {
@@ -27,21 +30,13 @@ export async function openDocuments(prefix: string, pipeline: Pipeline, cwd: str
   }
 }
 
-async function byteStoreFor(prefix: string, pipeline: Pipeline, cwd: string): Promise<ByteStore> {
-  if (prefix.startsWith('file:')) {
-    const { createFsByteStore } = await import('../../plugins/io/fs/fs-byte-store.ts')
-    return createFsByteStore({ root: cwd, cwd })
+async function byteStoreFor(prefix: string, pipeline: Pipeline, env: ProtocolEnv & PluginEnv): Promise<ByteStore> {
+  const plugin = env.ioPlugins.find((p) => p.remote && prefix.startsWith(p.remote.scheme))
+  if (!plugin?.remote) {
+    const choices = ['a path', ...env.ioPlugins.flatMap((p) => (p.remote ? [`${p.remote.scheme}//`] : []))]
+    const list = choices.length === 1 ? choices[0] : `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`
+    throw new WeirError('IO_UNSUPPORTED_URI', `Output prefix '${prefix}' has a scheme weir execute cannot write to; use ${list}.`)
   }
-  if (prefix.startsWith('gs://')) {
-    const bucket = prefix.slice('gs://'.length).split('/')[0]!
-    // Same endpoint and project as the pipeline's gcs IoManager for this bucket, if it has one.
-    const decl = Object.values(pipeline.io).find((d) => d.type === 'gcs' && d.config.bucket === bucket)
-    const config = (decl?.config ?? {}) as { endpoint?: string; projectId?: string }
-    const { createStorageGcsClient } = await import('../../plugins/io/gcs/storage-gcs-client.ts')
-    const { createGcsByteStore } = await import('../../plugins/io/gcs/gcs-byte-store.ts')
-    const { resolveProjectId } = await import('../../plugins/io/gcs/create-gcs-io.ts')
-    const client = createStorageGcsClient({ projectId: resolveProjectId({ bucket, ...config }), ...(config.endpoint !== undefined && { endpoint: config.endpoint }) })
-    return createGcsByteStore(client, { bucket, resumableThresholdBytes: 8 * 1024 * 1024, maxAttempts: 4, retryDelayMs: 250 })
-  }
-  throw Object.assign(new Error(`Output prefix '${prefix}' has a scheme weir execute cannot write to; use a path, file:// or gs://.`), { code: 'IO_UNSUPPORTED_URI' })
+  const configs = Object.values(pipeline.io).flatMap((d) => (d.type === plugin.type ? [d.config as never] : []))
+  return plugin.remote.openStore(prefix, configs, env)
 }

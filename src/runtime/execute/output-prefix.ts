@@ -6,25 +6,26 @@
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Pipeline, Task } from '../../spec/model.ts'
-import type { PluginEnv } from '../../plugins/types.ts'
-import { keyFolder } from '../../plugins/io/output-location.ts'
+import type { IoPlugin, PluginEnv } from '../../plugins/types.ts'
+import { listChoices } from '../../spec/did-you-mean.ts'
 
-/** The default output prefix of a task in a run, or undefined for an IoManager without a fixed layout. */
-export function defaultOutputPrefix(pipeline: Pipeline, task: Task, runId: string, env: Pick<PluginEnv, 'cwd' | 'stateDir'>): string | undefined {
+/** What the protocol needs to know of where it runs: the folders, and the IoManager plugins of the run. */
+export interface ProtocolEnv extends Pick<PluginEnv, 'cwd' | 'stateDir'> {
+  readonly ioPlugins: readonly IoPlugin<never>[]
+}
+
+/** The default output prefix of a task in a run, or undefined for an IoManager another process cannot read. */
+export function defaultOutputPrefix(pipeline: Pipeline, task: Task, runId: string, env: ProtocolEnv): string | undefined {
   const decl = pipeline.io[task.io]
-  const folder = keyFolder({ pipeline: pipeline.name, runId, taskId: task.id })
-  switch (decl?.type) {
-    case 'fs': {
-      const root = typeof decl.config.root === 'string' ? resolve(env.cwd, decl.config.root) : resolve(env.cwd, env.stateDir, 'data')
-      return pathToFileURL(resolve(root, folder)).href
-    }
-    case 'gcs': {
-      const prefix = typeof decl.config.prefix === 'string' && decl.config.prefix !== '' ? `${decl.config.prefix.replace(/^\/+|\/+$/g, '')}/` : ''
-      return `gs://${String(decl.config.bucket)}/${prefix}${folder}`
-    }
-    default:
-      return undefined
-  }
+  const remote = decl && env.ioPlugins.find((p) => p.type === decl.type)?.remote
+  if (!remote) return undefined
+  return remote.folderOf({ pipeline: pipeline.name, runId, taskId: task.id }, decl.config as never, env)
+}
+
+/** The IoManager types whose outputs another process can read, quoted for a message (`'fs' or 'gcs'`). */
+export function remoteIoTypes(env: ProtocolEnv): string {
+  const types = env.ioPlugins.filter((p) => p.remote).map((p) => p.type)
+  return types.length === 0 ? 'an IoManager type with a remote layout' : listChoices(types)
 }
 
 /** A prefix as a URI: paths (relative to `cwd`) become `file://` URIs. */
@@ -34,10 +35,10 @@ export function normalizePrefix(prefix: string, cwd: string): string {
 }
 
 /**
- * The prefix of an upstream task: with an explicit prefix that ends in the task's id (the targets'
+ * The prefix of an upstream task: with an explicit prefix that ends in the task id (the targets'
  * `<storage>/<pipeline>/<run>/<task>` layout), its sibling; otherwise the upstream's default.
  */
-export function upstreamPrefix(pipeline: Pipeline, task: Task, upstream: Task, runId: string, explicit: string | undefined, env: Pick<PluginEnv, 'cwd' | 'stateDir'>): string | undefined {
+export function upstreamPrefix(pipeline: Pipeline, task: Task, upstream: Task, runId: string, explicit: string | undefined, env: ProtocolEnv): string | undefined {
   if (explicit !== undefined && explicit.endsWith(`/${task.id}`)) return `${explicit.slice(0, -task.id.length)}${upstream.id}`
   return defaultOutputPrefix(pipeline, upstream, runId, env)
 }

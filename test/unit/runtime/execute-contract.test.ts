@@ -3,9 +3,10 @@ import { describe, expect, test } from 'vitest'
 import { EXECUTE_EXIT, exitCodeOf } from '../../../src/runtime/execute/contract.ts'
 import { defaultOutputPrefix, normalizePrefix, upstreamPrefix } from '../../../src/runtime/execute/output-prefix.ts'
 import { localEngineValues } from '../../../src/plugins/executors/subprocess/local-engine.ts'
+import { builtinIo } from '../../../src/plugins/builtins.ts'
 import { pipelineFromYaml, specText } from './helpers.ts'
 
-const env = { cwd: '/work/project', stateDir: '.weir' }
+const env = { cwd: '/work/project', stateDir: '.weir', ioPlugins: builtinIo }
 
 describe('exit codes', () => {
   test.each([
