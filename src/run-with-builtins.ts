@@ -1,7 +1,7 @@
 /**
  * The public `runPipeline` (and `weir run` / `weir schedule`'s): the runtime's, with the built-in
  * IoManagers when the caller names none. The runtime itself knows no concrete plugin and takes them
- * as an argument, as `validateSpec` takes the plugin catalog (docs/architecture.md).
+ * as an argument, as `validateSpec` takes the plugin catalog (STYLE.md: the CLI passes the built-ins in).
  */
 import type { Pipeline } from './spec/model.ts'
 import type { RunOptions, RunResult } from './runtime/api.ts'

@@ -45,8 +45,9 @@ export interface RunOptions {
    */
   readonly executor?: Executor | ExecutorPlugin<never>
   /**
-   * IoManager plugins available to the run. The runtime knows none of its own: the public
-   * `runPipeline` and the CLI pass the built-ins (src/with-builtins.ts). @default the built-ins
+   * IoManager plugins available to the run. The runtime knows no concrete plugin: the public
+   * `runPipeline` (src/run-with-builtins.ts, also `weir run` and `weir schedule`) fills in the
+   * built-ins; the runtime's own `runPipeline` has none. @default the built-ins
    */
   readonly ioPlugins?: readonly IoPlugin<never>[]
   /** Root of local state (run store, fs outputs). @default `.weir` in the working directory */
