@@ -11,7 +11,7 @@ export type {
 export { TRIGGER_RULES } from './spec/model.ts'
 
 /** Running pipelines (see docs/running.md). */
-export { runPipeline } from './runtime/run-pipeline.ts'
+export { runPipeline } from './run-with-builtins.ts'
 export type { RunOptions, RunResult, RunEvent, TaskResult, TaskStatus, RunStatus, RunTrigger, SkipReason } from './runtime/api.ts'
 /** Thrown by a handler to fail its task without retries; recognised by `code === 'NON_RETRYABLE'`. */
 export { NonRetryableError } from './runtime/errors.ts'

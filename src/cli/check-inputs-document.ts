@@ -62,9 +62,10 @@ function parseText(flag: string, text: string): unknown {
 
 /** A gs:// inputs.json, through the same document store `weir execute` reads it with. */
 async function readRemote(flag: string, uri: string, pipeline: Pipeline, cwd: string): Promise<unknown> {
-  const { openDocuments } = await import('../plugins/executors/subprocess/documents.ts')
+  const [{ openDocuments }, { builtinIo }] = await Promise.all([import('../runtime/execute/documents.ts'), import('../plugins/builtins.ts')])
   const slash = uri.lastIndexOf('/')
-  const docs = await openDocuments(uri.slice(0, slash), pipeline, cwd)
+  const log = { debug() {}, info() {}, warn() {}, error() {} }
+  const docs = await openDocuments(uri.slice(0, slash), pipeline, { cwd, stateDir: '.weir', log, ioPlugins: builtinIo })
   let parsed: unknown
   try {
     parsed = await docs.read<unknown>(uri.slice(slash + 1))

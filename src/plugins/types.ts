@@ -3,6 +3,9 @@
  * third-party package would, and register by their `type` in a registry (see registry.ts).
  */
 import type { JsonSchema, OutputDecl, Pipeline, Task } from '../spec/model.ts'
+import type { ByteStore } from './io/byte-store.ts'
+
+export type { ByteStore } from './io/byte-store.ts'
 
 /** Where a log line goes; every plugin gets one scoped to its run or task. */
 export interface Logger {
@@ -77,6 +80,32 @@ export interface IoPlugin<Config = Record<string, unknown>> {
   /** JSON Schema of the config (every key but `type`); checked by `spec validate`, with positions. */
   readonly configSchema: JsonSchema
   create(config: Config, env: PluginEnv): IoManager
+  /** How another process finds this type's outputs; without it the type cannot be used by `weir execute`. */
+  readonly remote?: RemoteIo<Config>
+}
+
+/**
+ * What another process needs to find an IoManager type's outputs. `weir execute` (every task on
+ * Databricks or Argo, and every attempt of `weir run --executor subprocess`) keeps a task's
+ * documents (`outputs.json`, `values.json`, `error.json`) beside its output, and finds an upstream
+ * task's documents from the run id alone. A type without it (`memory`) cannot run there.
+ * @example
+ * remote: {
+ *   scheme: 's3:',
+ *   folderOf: (key, config) => `s3://${config.bucket}/${keyFolder(key)}`,
+ *   openStore: async (uri, configs) => createS3ByteStore(configs.find((c) => uri.startsWith(`s3://${c.bucket}/`))),
+ * }
+ */
+export interface RemoteIo<Config = Record<string, unknown>> {
+  /** The URI scheme of this type's objects, as in `ByteStore.scheme` (`file:`, `gs:`). */
+  readonly scheme: string
+  /** The folder URI that `write` uses for a key without `prefix`, under this config. */
+  folderOf(key: OutputKey, config: Config, env: Pick<PluginEnv, 'cwd' | 'stateDir'>): string
+  /**
+   * A byte store for objects under `uri` (a URI of `scheme`). `configs` are the pipeline's `io:`
+   * entries of this type, to take an endpoint or credentials from.
+   */
+  openStore(uri: string, configs: readonly Config[], env: PluginEnv): Promise<ByteStore>
 }
 
 /** One generated file of a target. */
@@ -108,7 +137,10 @@ export interface TargetFinding {
   readonly message: string
 }
 
-/** Runs one attempt of one task: in this process, or as a `weir execute` subprocess. */
+/**
+ * Runs one attempt of one task: in this process, or as a `weir execute` subprocess. An executor
+ * gets what it needs from the runtime through `ExecutorEnv.host`, and never imports the runtime.
+ */
 export interface Executor {
   runAttempt(request: AttemptRequest): Promise<AttemptOutcome>
   /** Releases processes, module caches, connections. */
@@ -150,7 +182,53 @@ export type AttemptOutcome =
   | { readonly status: 'failed'; readonly error: ErrorInfo; readonly values: Readonly<Record<string, unknown>> }
   | { readonly status: 'cancelled'; readonly error?: ErrorInfo }
 
+/**
+ * What a package exports to add an executor (`weir run --executor <type>`).
+ * @example
+ * export const inprocessExecutor: ExecutorPlugin = {
+ *   type: 'inprocess',
+ *   create: (_config, env) => ({ runAttempt: (request) => env.host.runInProcess(request) }),
+ * }
+ */
 export interface ExecutorPlugin<Config = Record<string, unknown>> {
   readonly type: string
-  create(config: Config, env: PluginEnv): Executor
+  create(config: Config, env: ExecutorEnv): Executor
+}
+
+/** What an executor is created with: the plugin env and the runtime's host. */
+export interface ExecutorEnv extends PluginEnv {
+  readonly host: ExecutorHost
+}
+
+/** The runtime's side of running one attempt, handed to every executor (one per run). */
+export interface ExecutorHost {
+  /** Runs the attempt in this process: the shared attempt function, with the run's IoManagers. */
+  runInProcess(request: AttemptRequest): Promise<AttemptOutcome>
+  /**
+   * Prepares the attempt for a `weir execute` process: writes its `inputs.json` and says where the
+   * process will write. A task whose outputs another process cannot read gets its failed outcome.
+   */
+  prepareRemote(request: AttemptRequest): Promise<RemotePreparation>
+}
+
+export type RemotePreparation = { readonly ok: true; readonly attempt: RemoteAttempt } | { readonly ok: false; readonly outcome: AttemptOutcome }
+
+/** An attempt prepared for a `weir execute` process: its command-template values, and how to read its end. */
+export interface RemoteAttempt {
+  /** `file://` URI of the attempt's inputs.json (the template's `{{inputs}}`). */
+  readonly inputs: string
+  /** Where the process writes the output and its documents (`{{outputPrefix}}`). */
+  readonly outputPrefix: string
+  /** Environment variables the process needs besides the parent's (the state folder). */
+  readonly env: Readonly<Record<string, string>>
+  /** How the attempt ended: from the documents the process wrote, else from its exit. */
+  readOutcome(exit: ProcessExit): Promise<AttemptOutcome>
+}
+
+/** How a `weir execute` process ended. */
+export interface ProcessExit {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  /** Its last lines on stderr, for a message when it wrote no document. */
+  readonly stderrTail: readonly string[]
 }

@@ -4,7 +4,7 @@
  * this file; the implementation lives beside it.
  */
 import type { Pipeline } from '../spec/model.ts'
-import type { ErrorInfo, Executor, IoPlugin, StoredRef } from '../plugins/types.ts'
+import type { ErrorInfo, Executor, ExecutorPlugin, IoPlugin, StoredRef } from '../plugins/types.ts'
 import type { SkipReason, TaskStatus } from '../spec/task-status.ts'
 
 export type { SkipReason, TaskStatus } from '../spec/task-status.ts'
@@ -39,9 +39,16 @@ export interface RunOptions {
   readonly params?: Readonly<Record<string, unknown>>
   /** Most tasks running at once. @default 4 */
   readonly concurrency?: number
-  /** Runs attempts; @default the in-process executor */
-  readonly executor?: Executor
-  /** IoManager plugins available to the run. @default the built-ins */
+  /**
+   * Runs attempts: an executor plugin (created with the run's env and host, closed when the run
+   * ends), or an `Executor` the caller made and closes. @default each attempt in this process
+   */
+  readonly executor?: Executor | ExecutorPlugin<never>
+  /**
+   * IoManager plugins available to the run. The runtime knows no concrete plugin: the public
+   * `runPipeline` (src/run-with-builtins.ts, also `weir run` and `weir schedule`) fills in the
+   * built-ins; the runtime's own `runPipeline` has none. @default the built-ins
+   */
   readonly ioPlugins?: readonly IoPlugin<never>[]
   /** Root of local state (run store, fs outputs). @default `.weir` in the working directory */
   readonly stateDir?: string

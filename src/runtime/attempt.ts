@@ -2,19 +2,20 @@
  * One attempt of one task, start to finish: resolve inputs, load the handler, call it, check its
  * output and values, store the output through the task's IoManager.
  *
- * This is the unit every executor shares. The in-process executor calls it directly; `weir execute`
- * (the remote entry point, also used by the subprocess executor) builds an `AttemptRequest` from its
+ * This is the unit every executor shares. Executors reach it through their host
+ * (`ExecutorHost.runInProcess`, executor-host.ts); `weir execute` (execute/execute-task.ts, the
+ * remote entry point, also used by the subprocess executor) builds an `AttemptRequest` from its
  * command line and calls it the same way, so a task behaves identically wherever it runs:
  *
  * ```ts
  * import { runTaskAttempt } from './attempt.ts'
  * import { createIoManagers } from './io-managers.ts'
- * const io = createIoManagers(pipeline, builtinIo, env)
+ * const io = createIoManagers(pipeline, ioPlugins, env)
  * const outcome = await runTaskAttempt(request, { ioManager: io, outputPrefix: 'gs://bucket/run-1/extract' })
  * ```
  *
  * It never throws: every failure becomes a `failed` outcome with an `ErrorInfo`. Timeouts are the
- * caller's job (see `runWithTimeout`), since only the caller can give up on a handler that ignores
+ * caller's job (attempt-timeout.ts), since only the caller can give up on a handler that ignores
  * its signal.
  */
 import type { AttemptOutcome, AttemptRequest, ErrorInfo, IoContext, StoredRef } from '../plugins/types.ts'

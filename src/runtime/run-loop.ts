@@ -17,7 +17,7 @@ import { createScheduler, STATE } from './scheduler.ts'
 import type { StateCode } from './scheduler.ts'
 import { retryDelayMs, shouldRetry } from './retry.ts'
 import { toErrorInfo } from './errors.ts'
-import { formatDuration } from '../spec/duration.ts'
+import { armAttemptTimeout } from './attempt-timeout.ts'
 
 export interface RunLoopInput {
   readonly pipeline: Pipeline
@@ -229,20 +229,7 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
           resolve(outcome)
         }
         active.add(entry)
-        if (task.timeoutMs !== undefined) {
-          const ms = task.timeoutMs
-          timer = setTimeout(() => {
-            const error: ErrorInfo = {
-              code: 'TASK_TIMEOUT',
-              message: `Attempt ${attempt} of task '${task.id}' timed out after ${formatDuration(ms)}; raise tasks.${task.id}.timeout or make the handler faster.`,
-              origin: 'user',
-              recoverable: true,
-              timedOut: true,
-            }
-            controller!.abort(Object.assign(new Error(error.message), { code: error.code }))
-            settle({ status: 'failed', error, values: {} })
-          }, ms)
-        }
+        if (controller) timer = armAttemptTimeout(task, attempt, controller, settle)
         try {
           executor.runAttempt(request).then(settle, (e: unknown) => settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} }))
         } catch (e) {

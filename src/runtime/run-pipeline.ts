@@ -8,7 +8,7 @@
  */
 import { resolve } from 'node:path'
 import type { Pipeline } from '../spec/model.ts'
-import type { Executor, IoPlugin, Logger, PluginEnv } from '../plugins/types.ts'
+import type { Executor, ExecutorEnv, Logger, PluginEnv } from '../plugins/types.ts'
 import type { RunOptions, RunResult, TaskResult } from './api.ts'
 import { indexPipeline } from './task-graph.ts'
 import { runLoop } from './run-loop.ts'
@@ -20,6 +20,7 @@ import type { RunSummary } from './run-store/records.ts'
 import type { TaskLifecycleStatus } from '../spec/task-status.ts'
 import { createRunId } from './run-id.ts'
 import { formatIso } from './format-iso.ts'
+import { createExecutorHost } from './executor-host.ts'
 
 /** Most tasks running at once when the caller does not say. */
 export const DEFAULT_CONCURRENCY = 4
@@ -48,7 +49,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions = {}):
   })
   const log = writer.logs.logger('_weir', 0)
   const env: PluginEnv = { cwd: process.cwd(), stateDir, log }
-  const executor = options.executor ?? (await createDefaultExecutor(options.ioPlugins, env))
+  const { executor, owned } = createRunExecutor(options.executor, { ...env, host: createExecutorHost(options.ioPlugins ?? [], env) })
   const emit = options.onEvent && safeListener(options.onEvent, log)
   emit?.({ type: 'run:start', runId, pipeline: pipeline.name, at: startedAt, tasks: pipeline.order })
   let outcome
@@ -70,7 +71,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions = {}):
       emit,
     })
   } finally {
-    if (!options.executor) await executor.close?.()
+    if (owned) await executor.close?.()
   }
   const finishedAt = Date.now()
   const result: RunResult = { runId, pipeline: pipeline.name, status: outcome.status, tasks: toTaskResults(pipeline.order, outcome.tasks) }
@@ -92,9 +93,15 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions = {}):
   return result
 }
 
-async function createDefaultExecutor(ioPlugins: readonly IoPlugin<never>[] | undefined, env: PluginEnv): Promise<Executor> {
-  const { createInProcessExecutor } = await import('../plugins/executors/inprocess/index.ts')
-  return createInProcessExecutor({ ...(ioPlugins && { ioPlugins }) }, env)
+/**
+ * The one place that picks a run's executor: the caller's own (used as is; the caller closes it), one
+ * created from the caller's plugin with this run's env (closed with the run), or by default the
+ * runtime's own: each attempt in this process.
+ */
+function createRunExecutor(choice: RunOptions['executor'], env: ExecutorEnv): { executor: Executor; owned: boolean } {
+  if (choice === undefined) return { executor: { runAttempt: (request) => env.host.runInProcess(request) }, owned: false }
+  if ('create' in choice) return { executor: choice.create({} as never, env), owned: true }
+  return { executor: choice, owned: false }
 }
 
 /** A listener that throws must not break the run; its error goes to the run's own log. */

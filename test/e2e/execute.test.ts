@@ -98,6 +98,13 @@ describe('weir execute', () => {
     expect(await json(join(taskDir('r6', 'quick_timeout'), 'error.json'))).toMatchObject({ code: 'TASK_TIMEOUT', timedOut: true, recoverable: false })
   })
 
+  test("a timeout's message gives the duration as weir run does (issue 14: one timeout for both)", async () => {
+    await freshDir()
+    expect(execute(['--task', 'quick_timeout', '--run-id', 'r9']).code).toBe(3)
+    const error = await json(join(taskDir('r9', 'quick_timeout'), 'error.json'))
+    expect(error.message).toBe("Attempt 1 of task 'quick_timeout' timed out after 300ms; raise tasks.quick_timeout.timeout or make the handler faster.")
+  })
+
   test('SIGTERM cancels the handler, writes error.json and exits 143', async () => {
     await freshDir()
     const child = spawn(process.execPath, [BIN, 'execute', '--spec', SPEC, '--task', 'slow', '--run-id', 'r7'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { validateSpecFile } from '../../src/spec/validate.ts'
 import { builtinCatalog } from '../../src/plugins/catalog.ts'
-import { runPipeline } from '../../src/runtime/run-pipeline.ts'
+import { runPipeline } from '../../src/run-with-builtins.ts'
 
 const WEIR = resolve('bin/weir.js')
 

@@ -20,7 +20,8 @@ import { databricksTarget } from '../../src/plugins/targets/databricks/index.ts'
 import { argoTarget } from '../../src/plugins/targets/argo/index.ts'
 import { LAUNCHER_FILE } from '../../src/plugins/targets/databricks/launcher.ts'
 import type { Pipeline } from '../../src/spec/model.ts'
-import type { Executor } from '../../src/plugins/types.ts'
+import type { ExecutorPlugin } from '../../src/plugins/types.ts'
+import type { RunOptions } from '../../src/runtime/api.ts'
 import { createSubprocessExecutor } from '../../src/plugins/executors/subprocess/index.ts'
 import { describeIfAvailable, pythonMissing } from '../support/services.ts'
 
@@ -47,8 +48,8 @@ function runCommand(argv: readonly string[], cwd: string): boolean {
 }
 
 /** A local in-process run of the same spec and params: statuses and the publish output. */
-async function localRun(params: Record<string, unknown>, stateDir: string, executor?: Executor): Promise<{ statuses: Record<string, Status>; publish: unknown }> {
-  const { runPipeline } = await import('../../src/runtime/index.ts')
+async function localRun(params: Record<string, unknown>, stateDir: string, executor?: RunOptions['executor']): Promise<{ statuses: Record<string, Status>; publish: unknown }> {
+  const { runPipeline } = await import('../../src/index.ts')
   const noRetries: Pipeline = { ...pipeline, tasks: new Map([...pipeline.tasks].map(([id, t]) => [id, { ...t, retry: { ...t.retry, maxRetries: 0 } }])) }
   const result = await runPipeline(noRetries, { params, stateDir, ...(executor && { executor }) })
   const statuses = Object.fromEntries(Object.entries(result.tasks).map(([id, t]) => [id, t.status as Status]))
@@ -120,8 +121,7 @@ describeIfAvailable(pythonMissing()).each(scenarios)('$name', ({ fail }) => {
     }
     const [template, ...others] = wf.spec.templates.filter((t) => t.container)
     expect(others).toEqual([]) // every task shares one container template
-    const log = { debug() {}, info() {}, warn() {}, error() {} }
-    const executor = createSubprocessExecutor({ command: template!.container!.command }, { cwd: work, stateDir: join(work, 'state'), log })
+    const executor: ExecutorPlugin = { type: 'subprocess', create: (_config, env) => createSubprocessExecutor({ command: template!.container!.command }, { ...env, cwd: work }) }
     const viaEngineCommand = await localRun({ fail }, join(work, 'state'), executor)
     const inProcess = await localRun({ fail }, join(work, 'local'))
     expect(viaEngineCommand).toEqual(inProcess)

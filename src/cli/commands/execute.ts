@@ -1,7 +1,7 @@
 /**
  * `weir execute`: the remote entry point. Runs exactly one attempt of one task in this process (what
  * every Databricks/Argo task and every `--executor subprocess` attempt runs). The contract (files,
- * exit codes) is in src/plugins/executors/subprocess/contract.ts and docs/remote.md.
+ * exit codes) is in src/runtime/execute/contract.ts and docs/remote.md.
  */
 import { resolve } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
@@ -11,7 +11,8 @@ import { CliError } from '../errors.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import { hasErrors } from '../../spec/diagnostics.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
-import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV } from '../../plugins/executors/subprocess/contract.ts'
+import { builtinIo } from '../../plugins/builtins.ts'
+import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV } from '../../runtime/execute/contract.ts'
 import { checkFolder, checkRunId, parseAttempt, parseInputsLocation, parseLocation, parseScheduledAt, parseTrigger } from '../execute-args.ts'
 import { checkInputsDocument } from '../check-inputs-document.ts'
 import { checkSpecFile } from '../check-spec-file.ts'
@@ -57,7 +58,7 @@ export async function execute(args: string[]): Promise<number> {
     throw new CliError(`execute: Pipeline '${pipeline.name}' has no task ${quoteValue(taskId)}${suggestFix(taskId, pipeline.tasks.keys(), 'its tasks', 'it has no tasks')}`)
   if (inputs) await checkInputsDocument(values.inputs!, inputs, pipeline, cwd)
   const runtime = await import('../../runtime/index.ts')
-  const { createStderrLogger, executeTask, ExecuteUsageError } = await import('../../plugins/executors/subprocess/execute-task.ts')
+  const { createStderrLogger, executeTask, ExecuteUsageError } = await import('../../runtime/execute/execute-task.ts')
   // Job parameters are strings, and an engine passes an unset one as empty: that means "not given",
   // unless the subprocess executor says the values are a run's resolved params. Not inherited by handlers' children.
   const emptyIsUnset = process.env[PARAMS_RESOLVED_ENV] !== '1'
@@ -85,6 +86,7 @@ export async function execute(args: string[]): Promise<number> {
       ...(values['output-prefix'] !== undefined && { outputPrefix: values['output-prefix'] }),
       ...(attempt !== undefined && { attempt }),
       env: { cwd, stateDir, log: createStderrLogger(taskId) },
+      ioPlugins: builtinIo,
       signal: controller.signal,
       run: { trigger, ...(scheduledAt !== undefined && { scheduledAt }) },
     })

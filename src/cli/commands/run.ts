@@ -12,7 +12,7 @@ import { CliError, EXIT } from '../errors.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
 import { resolveRunId } from '../resolve-run-id.ts'
 import { createPalette, shouldColor } from '../colors.ts'
-import type { Executor, ExecutorPlugin, Logger } from '../../plugins/types.ts'
+import type { ExecutorPlugin } from '../../plugins/types.ts'
 import type { RunEvent, RunResult } from '../../runtime/api.ts'
 import { createTaskBoard } from '../display/task-board.ts'
 import { createPlainDisplay } from '../display/plain-display.ts'
@@ -38,7 +38,8 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length === 0) throw new CliError("run: pass the spec file to run, e.g. 'weir run pipelines/orders.yaml'; 'weir run --help' lists the options.")
   if (positionals.length > 1) throw new CliError(`run: takes one spec file, not ${positionals.length}; run them one at a time.`)
   const specPath = positionals[0]!
-  const executorName = choice('run', 'executor', values.executor, EXECUTORS, 'inprocess')
+  // Without --executor the run uses the runtime's default (attempts in this process).
+  const executorName = values.executor === undefined ? undefined : choice('run', 'executor', values.executor, EXECUTORS, 'inprocess')
   const concurrency = parseConcurrency(values.concurrency)
   const stateDir = values['state-dir'] ?? '.weir'
   const pipeline = await loadValidPipeline('run', specPath)
@@ -58,7 +59,8 @@ export async function run(args: string[]): Promise<number> {
     const { plan } = await userErrors(() => runtime.planResumeFromStore(pipeline, stateDir, resume))
     if (plan.specChanged) process.stderr.write(`weir: note: ${specPath} changed since run ${plan.resumedFrom}; the reused outputs were made by the old version.\n`)
   }
-  const executor = executorName === 'inprocess' ? undefined : await createExecutor(executorName, stateDir)
+  const executor = executorName === undefined ? undefined : await findExecutor(executorName)
+  const { runPipeline } = await import('../../run-with-builtins.ts')
   const controller = new AbortController()
   const stopSignals = handleSignals(controller)
   const board = createTaskBoard()
@@ -72,7 +74,7 @@ export async function run(args: string[]): Promise<number> {
   let result: RunResult
   try {
     result = await userErrors(() =>
-      runtime.runPipeline(pipeline, {
+      runPipeline(pipeline, {
         params,
         concurrency,
         stateDir,
@@ -85,7 +87,6 @@ export async function run(args: string[]): Promise<number> {
     )
   } finally {
     display?.stop()
-    await executor?.close?.()
   }
   const signal = stopSignals()
   if (values.json) process.stdout.write(JSON.stringify(toJson(result)) + '\n')
@@ -135,17 +136,12 @@ async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function createExecutor(name: string, stateDir: string): Promise<Executor> {
-  const builtins = (await import('../../plugins/builtins.ts')) as { builtinExecutors?: readonly ExecutorPlugin<never>[] }
-  const plugin = builtins.builtinExecutors?.find((p) => p.type === name)
+/** The built-in executor plugin named by `--executor`; the run creates it (with its host) and closes it. */
+async function findExecutor(name: string): Promise<ExecutorPlugin<never>> {
+  const { builtinExecutors } = await import('../../plugins/builtins.ts')
+  const plugin = builtinExecutors.find((p) => p.type === name)
   if (!plugin) throw new CliError(`run: --executor ${name} is not available in this build yet; use --executor inprocess.`)
-  const log: Logger = {
-    debug: () => {},
-    info: () => {},
-    warn: (m) => process.stderr.write(`weir: ${m}\n`),
-    error: (m) => process.stderr.write(`weir: ${m}\n`),
-  }
-  return (plugin as ExecutorPlugin<Record<string, unknown>>).create({}, { cwd: process.cwd(), stateDir, log })
+  return plugin
 }
 
 /** First SIGINT/SIGTERM cancels the run; a second one exits at once. Returns a function that unhooks and reports the signal seen. */

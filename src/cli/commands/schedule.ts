@@ -75,7 +75,7 @@ async function daemon(paths: string[], options: { stateDir: string; graceMs: num
     import('../../runtime/schedule/daemon.ts'),
     import('../../runtime/schedule/clock.ts'),
     import('../../runtime/schedule/format-log.ts'),
-    import('../../runtime/run-pipeline.ts'),
+    import('../../run-with-builtins.ts'),
   ])
   const log = (line: string | undefined): void => {
     if (line !== undefined) process.stdout.write(`${line}\n`)

@@ -10,8 +10,12 @@ function layerOf(path: string): string {
   return match ? match[1]! : 'outside'
 }
 
-/** Plugin files the runtime and codegen may import: the interfaces and the registry, no concrete plugin. */
-const PLUGIN_INTERFACES = new Set(['src/plugins/types.ts', 'src/plugins/registry.ts'])
+/**
+ * Plugin files the runtime and codegen may import: the interfaces, the registry, and the pure helper
+ * that joins URIs under an output prefix (the execute protocol's documents sit beside the outputs).
+ * No concrete plugin: the CLI and the public API pass the built-ins in.
+ */
+const PLUGIN_INTERFACES = new Set(['src/plugins/types.ts', 'src/plugins/registry.ts', 'src/plugins/io/output-location.ts'])
 
 /** Files outside src/ that src/ may import: the spec's JSON Schema (the contract). */
 const OUTSIDE_ALLOWED = /^schema\/[^/]+\.json$/
@@ -27,25 +31,7 @@ const RULES: Readonly<Record<string, (to: string) => boolean>> = {
   'init-template': (to) => ['spec', 'init-template'].includes(layerOf(to)),
 }
 
-/**
- * Violations that exist today and that phase 2 of issue 14 removes (the executor seam: the runtime
- * hands an executor the attempt function and the IoManager lookup, and `weir execute`'s body moves
- * into the runtime). Each names the importing file and the imported one. The list can only shrink:
- * an entry that no longer occurs fails the test below, so delete it when you fix it. Never add one.
- */
-const KNOWN_VIOLATIONS: readonly { readonly from: string; readonly to: string }[] = [
-  // The in-process executor calls the runtime's attempt function and builds the IoManager lookup itself.
-  { from: 'src/plugins/executors/inprocess/index.ts', to: 'src/runtime/attempt.ts' },
-  { from: 'src/plugins/executors/inprocess/index.ts', to: 'src/runtime/io-managers.ts' },
-  // `weir execute` (the remote task protocol) lives inside the subprocess executor plugin.
-  { from: 'src/plugins/executors/subprocess/execute-task.ts', to: 'src/runtime/attempt.ts' },
-  { from: 'src/plugins/executors/subprocess/execute-task.ts', to: 'src/runtime/io-managers.ts' },
-  // runPipeline picks its default executor by importing a concrete plugin (and through it builtins.ts).
-  { from: 'src/runtime/run-pipeline.ts', to: 'src/plugins/executors/inprocess/index.ts' },
-]
-
 const edges = collectImports(process.cwd())
-const isKnown = (e: ImportEdge): boolean => KNOWN_VIOLATIONS.some((k) => k.from === e.from && k.to === e.to)
 const breaksRule = (e: ImportEdge): boolean => {
   if (layerOf(e.to) === 'outside') return !OUTSIDE_ALLOWED.test(e.to)
   const allowed = RULES[layerOf(e.from)]
@@ -58,16 +44,11 @@ describe('import boundaries of src/', () => {
     expect(edges.length).toBeGreaterThan(300)
     expect(edges).toContainEqual(expect.objectContaining({ from: 'src/spec/validate.ts', to: 'src/spec/check-shape.ts' }))
     // Dynamic `import()` and `typeof import()` count too.
-    expect(edges).toContainEqual(expect.objectContaining({ from: 'src/plugins/executors/inprocess/index.ts', to: 'src/runtime/attempt.ts' }))
+    expect(edges).toContainEqual(expect.objectContaining({ from: 'src/plugins/io/gcs/index.ts', to: 'src/plugins/io/gcs/create-gcs-io.ts' }))
   })
 
-  test('no file imports across a boundary, except the known violations phase 2 removes', () => {
-    const violations = [...new Set(edges.filter((e) => breaksRule(e) && !isKnown(e)).map(describeEdge))]
+  test('no file imports across a boundary (plugins never import the runtime or the CLI)', () => {
+    const violations = [...new Set(edges.filter(breaksRule).map(describeEdge))]
     expect(violations, 'see docs/architecture.md for the allowed directions').toEqual([])
-  })
-
-  test('every known violation still occurs (delete an entry once it is fixed, so the list only shrinks)', () => {
-    const stale = KNOWN_VIOLATIONS.filter((k) => !edges.some((e) => e.from === k.from && e.to === k.to && breaksRule(e)))
-    expect(stale).toEqual([])
   })
 })

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest'
 import { TRIGGER_RULE_TABLE } from '../../../src/spec/trigger-rules.ts'
 import { TRIGGER_RULES } from '../../../src/spec/model.ts'
 import { TEMPLATE_VARIABLES } from '../../../src/spec/rules/command-templates.ts'
-import { EXECUTE_EXIT } from '../../../src/plugins/executors/subprocess/contract.ts'
+import { EXECUTE_EXIT } from '../../../src/runtime/execute/contract.ts'
 
 const doc = readFileSync(resolve('docs/remote.md'), 'utf8')
 const unescape = (cell: string) => cell.replaceAll('\\|', '|').replace(/^`|`$/g, '')

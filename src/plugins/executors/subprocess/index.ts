@@ -3,7 +3,7 @@
  * `weir execute` process, started from the same command template a remote engine uses, so the
  * remote path is exercised locally with the same statuses as the in-process executor.
  */
-import type { Executor, ExecutorPlugin, PluginEnv } from '../../types.ts'
+import type { Executor, ExecutorEnv, ExecutorPlugin } from '../../types.ts'
 
 export interface SubprocessExecutorConfig {
   /** argv prefix that starts weir. @default `[node, <this package>/bin/weir.js]` */
@@ -15,7 +15,7 @@ export interface SubprocessExecutorConfig {
 }
 
 /** Creates the executor; the implementation loads on the first attempt. */
-export function createSubprocessExecutor(config: SubprocessExecutorConfig, env: PluginEnv): Executor {
+export function createSubprocessExecutor(config: SubprocessExecutorConfig, env: ExecutorEnv): Executor {
   let impl: Promise<Executor> | undefined
   const load = () => (impl ??= import('./run-subprocess.ts').then((m) => m.createSubprocessRunner(config, env)))
   return {

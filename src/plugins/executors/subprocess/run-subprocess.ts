@@ -1,38 +1,29 @@
 /**
- * The subprocess executor's implementation: writes the attempt's inputs.json, renders the task's
- * command template (engine placeholders get local values), spawns it as an argv array (never a
- * shell), streams its output into the task log, and reads the result back from the documents
- * `weir execute` wrote under the output prefix.
+ * The subprocess executor's implementation: asks the runtime to prepare the attempt (its inputs.json
+ * and output prefix), renders the task's command template (engine placeholders get local values),
+ * spawns it as an argv array (never a shell), streams its output into the task log, kills it on
+ * cancel, and hands its exit back to the runtime, which reads the documents `weir execute` wrote.
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { createInterface } from 'node:readline'
-import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor, PluginEnv } from '../../types.ts'
+import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor, ExecutorEnv, ProcessExit } from '../../types.ts'
 import { renderCommand } from '../../targets/command-template.ts'
 import { commandTemplateOf } from '../../targets/remote-command.ts'
-import { ERROR_DOCUMENT, OUTPUTS_DOCUMENT, PARAMS_RESOLVED_ENV } from './contract.ts'
-import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.ts'
-import { openDocuments } from './documents.ts'
-import { defaultOutputPrefix } from './output-prefix.ts'
 import { localEngineValues } from './local-engine.ts'
 import { findWeirCli } from './find-cli.ts'
 import type { SubprocessExecutorConfig } from './index.ts'
 
 const STDERR_TAIL_LINES = 20
 
-export function createSubprocessRunner(config: SubprocessExecutorConfig, env: PluginEnv): Executor {
+export function createSubprocessRunner(config: SubprocessExecutorConfig, env: ExecutorEnv): Executor {
   const cli = config.cli ?? findWeirCli()
-  const stateDir = resolve(env.cwd, env.stateDir)
   const children = new Set<ChildProcess>()
   return {
     async runAttempt(request) {
-      const prefix = defaultOutputPrefix(request.pipeline, request.task, request.runId, env)
-      if (prefix === undefined)
-        return failed(`Task '${request.task.id}' uses IoManager '${request.task.io}', whose outputs another process cannot read; use 'fs' or 'gcs' with --executor subprocess.`, 'SUBPROCESS_UNSUPPORTED_IO', false)
-      const inputs = await writeInputs(request, stateDir)
+      const prepared = await env.host.prepareRemote(request)
+      if (!prepared.ok) return prepared.outcome
+      const remote = prepared.attempt
       let argv: string[]
       try {
         argv = renderCommand(commandTemplateOf(request.pipeline, request.task, config.command), {
@@ -41,17 +32,18 @@ export function createSubprocessRunner(config: SubprocessExecutorConfig, env: Pl
           task: request.task.id,
           spec: request.pipeline.sourcePath,
           runId: request.runId,
-          inputs,
-          outputPrefix: prefix,
+          inputs: remote.inputs,
+          outputPrefix: remote.outputPrefix,
           attempt: String(request.attempt),
           params: Object.fromEntries(Object.entries(request.params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
         }, localEngineValues(request))
       } catch (error) {
         return failed((error as Error).message, 'COMMAND_TEMPLATE', false)
       }
-      const exit = await runProcess(argv, request, { cwd: env.cwd, stateDir, killGraceMs: config.killGraceMs ?? 5000, children })
+      const exit = await runProcess(argv, request, { cwd: env.cwd, env: remote.env, killGraceMs: config.killGraceMs ?? 5000, children })
       if (request.signal.aborted) return { status: 'cancelled' }
-      return readOutcome(request, prefix, exit, env.cwd)
+      if (exit.spawnError) return failed(`Could not start '${exit.spawnError.message}'; check the command template and the 'cli' option.`, 'SUBPROCESS_SPAWN', false)
+      return remote.readOutcome(exit)
     },
     async close() {
       for (const child of children) child.kill('SIGKILL')
@@ -59,29 +51,16 @@ export function createSubprocessRunner(config: SubprocessExecutorConfig, env: Pl
   }
 }
 
-/** inputs.json for the attempt, under the state dir; returns its file:// URI. */
-async function writeInputs(request: AttemptRequest, stateDir: string): Promise<string> {
-  const folder = join(stateDir, 'execute', request.runId, request.task.id)
-  await mkdir(folder, { recursive: true })
-  const file = join(folder, `inputs-${request.attempt}.json`)
-  const doc: InputsDocument = { outputs: request.upstreamOutputs, values: request.upstreamValues }
-  await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`)
-  return pathToFileURL(file).href
-}
-
-interface ProcessExit {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stderrTail: readonly string[]
+interface SpawnedExit extends ProcessExit {
   readonly spawnError?: Error
 }
 
-function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cwd: string; stateDir: string; killGraceMs: number; children: Set<ChildProcess> }): Promise<ProcessExit> {
+function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cwd: string; env: Readonly<Record<string, string>>; killGraceMs: number; children: Set<ChildProcess> }): Promise<SpawnedExit> {
   return new Promise((resolvePromise) => {
     const tail: string[] = []
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: opts.cwd,
-      env: { ...process.env, WEIR_STATE_DIR: opts.stateDir, [PARAMS_RESOLVED_ENV]: '1' },
+      env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     opts.children.add(child)
@@ -110,31 +89,6 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
       resolvePromise({ code, signal, stderrTail: tail, ...(spawnError && { spawnError }) })
     })
   })
-}
-
-/** The attempt's outcome from the documents `weir execute` wrote (or from its exit, if it wrote none). */
-async function readOutcome(request: AttemptRequest, prefix: string, exit: ProcessExit, cwd: string): Promise<AttemptOutcome> {
-  if (exit.spawnError) return failed(`Could not start '${exit.spawnError.message}'; check the command template and the 'cli' option.`, 'SUBPROCESS_SPAWN', false)
-  let docs
-  try {
-    docs = await openDocuments(prefix, request.pipeline, cwd)
-  } catch (error) {
-    // The documents live where the task's outputs do: without credentials there, no retry helps.
-    if ((error as { code?: unknown }).code === 'IO_NO_CREDENTIALS') return failed((error as Error).message, 'IO_NO_CREDENTIALS', false)
-    throw error
-  }
-  if (exit.code === 0) {
-    const outputs = await docs.read<OutputsDocument>(OUTPUTS_DOCUMENT)
-    if (outputs && outputs.attempt === request.attempt) return { status: 'succeeded', ...(outputs.output && { output: outputs.output }), values: outputs.values }
-    return failed(`weir execute exited 0 but wrote no ${OUTPUTS_DOCUMENT} for attempt ${request.attempt} under '${prefix}'; does the command template run 'weir execute'?`, 'SUBPROCESS_NO_RESULT')
-  }
-  const error = await docs.read<ErrorDocument>(ERROR_DOCUMENT)
-  if (error && error.attempt === request.attempt) {
-    const { attempt: _a, timestamp: _t, task: _task, runId: _r, ...info } = error
-    return { status: 'failed', error: info, values: {} }
-  }
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`
-  return failed(`weir execute ${how} without an ${ERROR_DOCUMENT}${exit.stderrTail.length > 0 ? `: ${exit.stderrTail.slice(-3).join(' | ')}` : ''}.`, 'SUBPROCESS_CRASHED', exit.code !== 2 && exit.code !== 3)
 }
 
 function failed(message: string, code: string, recoverable = true): AttemptOutcome {

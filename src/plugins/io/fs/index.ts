@@ -1,5 +1,6 @@
 import type { IoPlugin } from '../../types.ts'
 import { createLazyIo } from '../lazy-io.ts'
+import { fsRemote } from './remote.ts'
 import { PARQUET_COMPRESSIONS, type ParquetCompression } from '../table/compression.ts'
 
 export interface FsIoConfig {
@@ -23,6 +24,7 @@ export const fsIo: IoPlugin<FsIoConfig> = {
       compression: { enum: [...PARQUET_COMPRESSIONS], default: 'zstd', description: 'Parquet compression for table outputs (default zstd).' },
     },
   },
+  remote: fsRemote,
   create(config, env) {
     return createLazyIo(async () => (await import('./create-fs-io.ts')).createFsIo(config, env))
   },

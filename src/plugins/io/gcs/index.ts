@@ -1,5 +1,6 @@
 import type { IoPlugin } from '../../types.ts'
 import { createLazyIo } from '../lazy-io.ts'
+import { gcsRemote } from './remote.ts'
 import { PARQUET_COMPRESSIONS, type ParquetCompression } from '../table/compression.ts'
 
 export interface GcsIoConfig {
@@ -61,6 +62,7 @@ export const gcsIo: IoPlugin<GcsIoConfig> = {
       },
     },
   },
+  remote: gcsRemote,
   create(config) {
     return createLazyIo(async () => (await import('./create-gcs-io.ts')).createGcsIo(config))
   },

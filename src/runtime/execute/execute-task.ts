@@ -5,13 +5,17 @@
  * function, writes the output through the task's IoManager under the output prefix, then
  * `outputs.json` + `values.json`, or `error.json`, and returns the exit code.
  */
-import type { AttemptOutcome, AttemptRequest, ErrorInfo, Logger, PluginEnv, StoredRef } from '../../types.ts'
-import type { Pipeline, Task } from '../../../spec/model.ts'
+import type { AttemptOutcome, AttemptRequest, ErrorInfo, IoPlugin, Logger, PluginEnv, StoredRef } from '../../plugins/types.ts'
+import type { Pipeline, Task } from '../../spec/model.ts'
 import { EXECUTE_EXIT, ERROR_DOCUMENT, OUTPUTS_DOCUMENT, VALUES_DOCUMENT, exitCodeOf } from './contract.ts'
 import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
 import type { DocumentStore } from './documents.ts'
-import { defaultOutputPrefix, normalizePrefix, upstreamPrefix } from './output-prefix.ts'
+import { defaultOutputPrefix, normalizePrefix, remoteIoTypes, upstreamPrefix } from './output-prefix.ts'
+import type { ProtocolEnv } from './output-prefix.ts'
+import { withAttemptTimeout } from '../attempt-timeout.ts'
+import { runTaskAttempt } from '../attempt.ts'
+import { createIoManagers } from '../io-managers.ts'
 
 export interface ExecuteTaskOptions {
   readonly pipeline: Pipeline
@@ -26,6 +30,8 @@ export interface ExecuteTaskOptions {
   /** 1-based; when absent, one more than the attempt of an `error.json` already at the prefix. */
   readonly attempt?: number
   readonly env: PluginEnv
+  /** The IoManager plugins: the task's output is written, and the documents kept, through them. */
+  readonly ioPlugins: readonly IoPlugin<never>[]
   /** Aborts the attempt (SIGTERM/SIGINT). */
   readonly signal: AbortSignal
   readonly run?: AttemptRequest['run']
@@ -43,17 +49,18 @@ export class ExecuteUsageError extends Error {
   readonly code = 'EXECUTE_USAGE'
 }
 
+/** Runs one attempt of one task and records it under the output prefix; see the module comment. */
 export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteTaskResult> {
-  const { pipeline, env } = options
+  const { pipeline } = options
+  const env = { ...options.env, ioPlugins: options.ioPlugins }
   const task = pipeline.tasks.get(options.taskId)
   if (!task) throw new ExecuteUsageError(`Pipeline '${pipeline.name}' has no task '${options.taskId}'; its tasks are ${[...pipeline.tasks.keys()].map((t) => `'${t}'`).join(', ')}.`)
-  if (pipeline.io[task.io]?.type === 'memory')
-    throw new ExecuteUsageError(`Task '${task.id}' keeps its output in IoManager '${task.io}' (type 'memory'), which ends with this process; use 'fs' or 'gcs' to run it with weir execute.`)
+  const type = pipeline.io[task.io]?.type
+  if (!options.ioPlugins.some((p) => p.type === type && p.remote))
+    throw new ExecuteUsageError(`Task '${task.id}' keeps its output in IoManager '${task.io}' (type '${type}'), which another process cannot read; use ${remoteIoTypes(env)} to run it with weir execute.`)
   const explicit = options.outputPrefix === undefined ? undefined : normalizePrefix(options.outputPrefix, env.cwd)
-  const prefix = explicit ?? defaultOutputPrefix(pipeline, task, options.runId, env)
-  if (prefix === undefined)
-    throw new ExecuteUsageError(`Task '${task.id}' uses IoManager '${task.io}' (type '${pipeline.io[task.io]?.type}'), which has no fixed layout; pass --output-prefix.`)
-  const docs = await openDocuments(prefix, pipeline, env.cwd)
+  const prefix = explicit ?? defaultOutputPrefix(pipeline, task, options.runId, env)!
+  const docs = await openDocuments(prefix, pipeline, env)
 
   const previous = await docs.read<ErrorDocument>(ERROR_DOCUMENT)
   const attempt = options.attempt ?? (previous ? previous.attempt + 1 : 1)
@@ -62,7 +69,7 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     return { exitCode: EXECUTE_EXIT.nonRecoverable, message }
   }
 
-  const upstream = options.inputs !== undefined ? await readInputsDocument(options.inputs, pipeline, env.cwd) : await readUpstreamDocuments(pipeline, task, options.runId, explicit, env)
+  const upstream = options.inputs !== undefined ? await readInputsDocument(options.inputs, pipeline, env) : await readUpstreamDocuments(pipeline, task, options.runId, explicit, env)
   const controller = new AbortController()
   const abort = (): void => controller.abort(options.signal.reason)
   options.signal.addEventListener('abort', abort, { once: true })
@@ -87,35 +94,9 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
 }
 
 /** Runs the attempt; gives up on time even if the handler ignores its signal. */
-async function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv): Promise<AttemptOutcome> {
-  const [{ runTaskAttempt }, { createIoManagers }, { builtinIo }] = await Promise.all([
-    import('../../../runtime/attempt.ts'),
-    import('../../../runtime/io-managers.ts'),
-    import('../../builtins.ts'),
-  ])
-  const ioManager = createIoManagers(request.pipeline, builtinIo, env)
-  const attempt = runTaskAttempt(request, { ioManager, outputPrefix: prefix })
-  if (task.timeoutMs === undefined) return attempt
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<AttemptOutcome>((resolve) => {
-    timer = setTimeout(() => {
-      const error: ErrorInfo = {
-        code: 'TASK_TIMEOUT',
-        message: `Attempt ${request.attempt} of task '${task.id}' timed out after ${task.timeoutMs} ms; raise tasks.${task.id}.timeout or make the handler faster.`,
-        origin: 'user',
-        // A timeout that the policy does not retry is final: say so in the exit code.
-        recoverable: task.retry.retryOnTimeout,
-        timedOut: true,
-      }
-      controller.abort(Object.assign(new Error(error.message), { code: error.code }))
-      resolve({ status: 'failed', error, values: {} })
-    }, task.timeoutMs)
-  })
-  try {
-    return await Promise.race([attempt, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
+function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv & ProtocolEnv): Promise<AttemptOutcome> {
+  const ioManager = createIoManagers(request.pipeline, env.ioPlugins, env)
+  return withAttemptTimeout(runTaskAttempt(request, { ioManager, outputPrefix: prefix }), task, request.attempt, controller)
 }
 
 async function record(outcome: AttemptOutcome, docs: DocumentStore, request: AttemptRequest, signal: AbortSignal): Promise<ExecuteTaskResult> {
@@ -136,24 +117,24 @@ async function record(outcome: AttemptOutcome, docs: DocumentStore, request: Att
   return { exitCode, outcome, message: `${error.code}: ${error.message}` }
 }
 
-async function readInputsDocument(location: string, pipeline: Pipeline, cwd: string): Promise<InputsDocument> {
-  const uri = normalizePrefix(location, cwd)
+async function readInputsDocument(location: string, pipeline: Pipeline, env: PluginEnv & ProtocolEnv): Promise<InputsDocument> {
+  const uri = normalizePrefix(location, env.cwd)
   const slash = uri.lastIndexOf('/')
-  const docs = await openDocuments(uri.slice(0, slash), pipeline, cwd)
+  const docs = await openDocuments(uri.slice(0, slash), pipeline, env)
   const doc = await docs.read<InputsDocument>(uri.slice(slash + 1))
   if (!doc) throw new ExecuteUsageError(`--inputs '${location}' does not exist; pass the inputs.json written for this attempt.`)
   return { outputs: doc.outputs ?? {}, values: doc.values ?? {} }
 }
 
 /** Each upstream task's `outputs.json`; an upstream that did not succeed has none and is left out. */
-async function readUpstreamDocuments(pipeline: Pipeline, task: Task, runId: string, explicit: string | undefined, env: PluginEnv): Promise<InputsDocument> {
+async function readUpstreamDocuments(pipeline: Pipeline, task: Task, runId: string, explicit: string | undefined, env: PluginEnv & ProtocolEnv): Promise<InputsDocument> {
   const outputs: Record<string, StoredRef> = {}
   const values: Record<string, Readonly<Record<string, unknown>>> = {}
   for (const id of task.upstream) {
     const upstream = pipeline.tasks.get(id)!
     const prefix = upstreamPrefix(pipeline, task, upstream, runId, explicit, env)
     if (prefix === undefined) continue
-    const doc = await (await openDocuments(prefix, pipeline, env.cwd)).read<OutputsDocument>(OUTPUTS_DOCUMENT)
+    const doc = await (await openDocuments(prefix, pipeline, env)).read<OutputsDocument>(OUTPUTS_DOCUMENT)
     if (!doc) {
       // Expected when the upstream task failed or was skipped; otherwise its prefix is elsewhere.
       env.log.warn(`No ${OUTPUTS_DOCUMENT} of upstream task '${id}' at '${prefix}': it did not succeed in run '${runId}', or it wrote elsewhere (pass --inputs); its inputs are undefined.`)

@@ -1,11 +1,11 @@
-/** The pieces of the `weir execute` contract that need no process: exit codes, prefixes, local engine values. */
+/** The pieces of the `weir execute` contract that need no process: exit codes and output prefixes. */
 import { describe, expect, test } from 'vitest'
-import { EXECUTE_EXIT, exitCodeOf } from '../../../src/plugins/executors/subprocess/contract.ts'
-import { defaultOutputPrefix, normalizePrefix, upstreamPrefix } from '../../../src/plugins/executors/subprocess/output-prefix.ts'
-import { localEngineValues } from '../../../src/plugins/executors/subprocess/local-engine.ts'
-import { pipelineFromYaml, specText } from '../runtime/helpers.ts'
+import { EXECUTE_EXIT, exitCodeOf } from '../../../src/runtime/execute/contract.ts'
+import { defaultOutputPrefix, normalizePrefix, upstreamPrefix } from '../../../src/runtime/execute/output-prefix.ts'
+import { builtinIo } from '../../../src/plugins/builtins.ts'
+import { pipelineFromYaml, specText } from './helpers.ts'
 
-const env = { cwd: '/work/project', stateDir: '.weir' }
+const env = { cwd: '/work/project', stateDir: '.weir', ioPlugins: builtinIo }
 
 describe('exit codes', () => {
   test.each([
@@ -38,15 +38,5 @@ describe('output prefixes', () => {
   test('paths become file:// URIs relative to the working directory', () => {
     expect(normalizePrefix('store/r1/a', '/work/project')).toBe('file:///work/project/store/r1/a')
     expect(normalizePrefix('gs://b/x/', '/work/project')).toBe('gs://b/x')
-  })
-})
-
-describe('local values for engine placeholders', () => {
-  test('resolve run ids, the task, retries, params and upstream task values; refuse the rest', async () => {
-    const p = await pipelineFromYaml(specText('p', { a: '' }, 'params:\n  n: { type: integer, default: 1 }\n'))
-    const local = localEngineValues({ pipeline: p, task: p.tasks.get('a')!, runId: 'r9', attempt: 3, params: { n: 4 }, upstreamValues: { up: { rows: 7 } } })
-    expect(['job.run_id', 'workflow.uid', 'inputs.parameters.task', 'retries', 'job.parameters.n', 'workflow.parameters.n', 'tasks.up.values.rows'].map(local)).toEqual(['r9', 'r9', 'a', '2', '4', '4', '7'])
-    expect(local('job.trigger.type')).toBeUndefined()
-    expect(local('tasks.up.values.missing')).toBeUndefined()
   })
 })

@@ -9,7 +9,7 @@
  * - `values.json`: the task values the handler set;
  * - `error.json` on failure: `{ code, message, stack?, origin, recoverable, timedOut?, attempt, timestamp }`.
  */
-import type { ErrorInfo, StoredRef } from '../../types.ts'
+import type { ErrorInfo, StoredRef } from '../../plugins/types.ts'
 
 /** Exit codes of `weir execute`. Engines only see these, so they carry the retry decision. */
 export const EXECUTE_EXIT = {

@@ -1,0 +1,42 @@
+/**
+ * Reads and writes the small JSON documents of the execute contract under an output prefix, through
+ * the byte store of the IoManager type that owns the prefix's scheme (`file://` for `fs`, `gs://` for
+ * `gcs`; see `RemoteIo`).
+ */
+import type { Pipeline } from '../../spec/model.ts'
+import type { ByteStore, PluginEnv } from '../../plugins/types.ts'
+import { joinUri } from '../../plugins/io/output-location.ts'
+import { WeirError } from '../errors.ts'
+import type { ProtocolEnv } from './output-prefix.ts'
+
+export interface DocumentStore {
+  read<T>(name: string): Promise<T | undefined>
+  write(name: string, value: unknown): Promise<void>
+}
+
+/** Opens the documents under `prefix` (a URI). */
+export async function openDocuments(prefix: string, pipeline: Pipeline, env: ProtocolEnv & PluginEnv): Promise<DocumentStore> {
+  const store = await byteStoreFor(prefix, pipeline, env)
+  const signal = new AbortController().signal
+  return {
+    async read<T>(name: string): Promise<T | undefined> {
+      const uri = joinUri(prefix, name)
+      if (!(await store.exists(uri, signal))) return undefined
+      return JSON.parse((await store.readAll(uri, signal)).toString('utf8')) as T
+    },
+    async write(name, value) {
+      await store.put(joinUri(prefix, name), Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8'), { signal, contentType: 'application/json' })
+    },
+  }
+}
+
+async function byteStoreFor(prefix: string, pipeline: Pipeline, env: ProtocolEnv & PluginEnv): Promise<ByteStore> {
+  const plugin = env.ioPlugins.find((p) => p.remote && prefix.startsWith(p.remote.scheme))
+  if (!plugin?.remote) {
+    const choices = ['a path', ...env.ioPlugins.flatMap((p) => (p.remote ? [`${p.remote.scheme}//`] : []))]
+    const list = choices.length === 1 ? choices[0] : `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`
+    throw new WeirError('IO_UNSUPPORTED_URI', `Output prefix '${prefix}' has a scheme weir execute cannot write to; use ${list}.`)
+  }
+  const configs = Object.values(pipeline.io).flatMap((d) => (d.type === plugin.type ? [d.config as never] : []))
+  return plugin.remote.openStore(prefix, configs, env)
+}

@@ -1,0 +1,70 @@
+/**
+ * The parent's side of the protocol, for executors that start `weir execute` processes (the
+ * subprocess executor): before an attempt, write its inputs.json and work out its output prefix;
+ * after it, read how it ended from the documents it wrote under that prefix, or from its exit.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { AttemptOutcome, AttemptRequest, ErrorInfo, PluginEnv, ProcessExit, RemotePreparation } from '../../plugins/types.ts'
+import { ERROR_DOCUMENT, OUTPUTS_DOCUMENT, PARAMS_RESOLVED_ENV } from './contract.ts'
+import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.ts'
+import { openDocuments } from './documents.ts'
+import { defaultOutputPrefix, remoteIoTypes } from './output-prefix.ts'
+import type { ProtocolEnv } from './output-prefix.ts'
+
+/** Prepares one attempt for a `weir execute` process (`ExecutorHost.prepareRemote`). */
+export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginEnv & ProtocolEnv): Promise<RemotePreparation> {
+  const prefix = defaultOutputPrefix(request.pipeline, request.task, request.runId, env)
+  if (prefix === undefined)
+    return refuse(`Task '${request.task.id}' uses IoManager '${request.task.io}', whose outputs another process cannot read; use ${remoteIoTypes(env)} with --executor subprocess.`, 'SUBPROCESS_UNSUPPORTED_IO')
+  const stateDir = resolve(env.cwd, env.stateDir)
+  const inputs = await writeInputs(request, stateDir)
+  return {
+    ok: true,
+    attempt: { inputs, outputPrefix: prefix, env: { WEIR_STATE_DIR: stateDir, [PARAMS_RESOLVED_ENV]: '1' }, readOutcome: (exit) => readOutcome(request, prefix, exit, env) },
+  }
+}
+
+/** inputs.json for the attempt, under the state dir; returns its file:// URI. */
+async function writeInputs(request: AttemptRequest, stateDir: string): Promise<string> {
+  const folder = join(stateDir, 'execute', request.runId, request.task.id)
+  await mkdir(folder, { recursive: true })
+  const file = join(folder, `inputs-${request.attempt}.json`)
+  const doc: InputsDocument = { outputs: request.upstreamOutputs, values: request.upstreamValues }
+  await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`)
+  return pathToFileURL(file).href
+}
+
+/** The attempt's outcome from the documents `weir execute` wrote (or from its exit, if it wrote none). */
+async function readOutcome(request: AttemptRequest, prefix: string, exit: ProcessExit, env: PluginEnv & ProtocolEnv): Promise<AttemptOutcome> {
+  let docs
+  try {
+    docs = await openDocuments(prefix, request.pipeline, env)
+  } catch (error) {
+    // The documents live where the task's outputs do: without credentials there, no retry helps.
+    if ((error as { code?: unknown }).code === 'IO_NO_CREDENTIALS') return failed((error as Error).message, 'IO_NO_CREDENTIALS', false)
+    throw error
+  }
+  if (exit.code === 0) {
+    const outputs = await docs.read<OutputsDocument>(OUTPUTS_DOCUMENT)
+    if (outputs && outputs.attempt === request.attempt) return { status: 'succeeded', ...(outputs.output && { output: outputs.output }), values: outputs.values }
+    return failed(`weir execute exited 0 but wrote no ${OUTPUTS_DOCUMENT} for attempt ${request.attempt} under '${prefix}'; does the command template run 'weir execute'?`, 'SUBPROCESS_NO_RESULT')
+  }
+  const error = await docs.read<ErrorDocument>(ERROR_DOCUMENT)
+  if (error && error.attempt === request.attempt) {
+    const { attempt: _a, timestamp: _t, task: _task, runId: _r, ...info } = error
+    return { status: 'failed', error: info, values: {} }
+  }
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`
+  return failed(`weir execute ${how} without an ${ERROR_DOCUMENT}${exit.stderrTail.length > 0 ? `: ${exit.stderrTail.slice(-3).join(' | ')}` : ''}.`, 'SUBPROCESS_CRASHED', exit.code !== 2 && exit.code !== 3)
+}
+
+function refuse(message: string, code: string): RemotePreparation {
+  return { ok: false, outcome: failed(message, code, false) }
+}
+
+function failed(message: string, code: string, recoverable = true): AttemptOutcome {
+  const error: ErrorInfo = { code, message, origin: 'system', recoverable }
+  return { status: 'failed', error, values: {} }
+}

@@ -1,0 +1,62 @@
+/** The one per-attempt timeout that `weir run` and `weir execute` share (issue 14). */
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { withAttemptTimeout } from '../../../src/runtime/attempt-timeout.ts'
+import type { AttemptOutcome } from '../../../src/plugins/types.ts'
+import { pipelineFromYaml, specText } from './helpers.ts'
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+const never = new Promise<AttemptOutcome>(() => {})
+
+describe('withAttemptTimeout', () => {
+  test('fails an attempt that outlives its timeout on time, aborts its signal, and words the duration as the run display does', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const p = await pipelineFromYaml(specText('t', { a: 'timeout: 90s' }))
+    const controller = new AbortController()
+    let outcome: AttemptOutcome | undefined
+    void withAttemptTimeout(never, p.tasks.get('a')!, 2, controller).then((o) => (outcome = o))
+    await vi.advanceTimersByTimeAsync(89_999)
+    expect(outcome).toBeUndefined()
+    expect(controller.signal.aborted).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(controller.signal.aborted).toBe(true)
+    expect(controller.signal.reason).toMatchObject({ code: 'TASK_TIMEOUT' })
+    expect(outcome).toEqual({
+      status: 'failed',
+      values: {},
+      error: {
+        code: 'TASK_TIMEOUT',
+        message: "Attempt 2 of task 'a' timed out after 1m 30s; raise tasks.a.timeout or make the handler faster.",
+        origin: 'user',
+        recoverable: true,
+        timedOut: true,
+      },
+    })
+  })
+
+  test('a timeout the retry policy does not retry is not recoverable (weir execute exits 3 for it)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const p = await pipelineFromYaml(specText('t', { a: 'timeout: 1s\nretries: { max: 2, onTimeout: false }' }))
+    const raced = withAttemptTimeout(never, p.tasks.get('a')!, 1, new AbortController())
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(await raced).toMatchObject({ status: 'failed', error: { code: 'TASK_TIMEOUT', recoverable: false, timedOut: true } })
+  })
+
+  test('an attempt that ends in time keeps its outcome and leaves no timer behind', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const p = await pipelineFromYaml(specText('t', { a: 'timeout: 1s' }))
+    const controller = new AbortController()
+    const done: AttemptOutcome = { status: 'succeeded', values: { n: 1 } }
+    expect(await withAttemptTimeout(Promise.resolve(done), p.tasks.get('a')!, 1, controller)).toBe(done)
+    expect(vi.getTimerCount()).toBe(0)
+    expect(controller.signal.aborted).toBe(false)
+  })
+
+  test('a task without a timeout runs as is', async () => {
+    const p = await pipelineFromYaml(specText('t', { a: '' }))
+    const running = Promise.resolve<AttemptOutcome>({ status: 'cancelled' })
+    expect(withAttemptTimeout(running, p.tasks.get('a')!, 1, new AbortController())).toBe(running)
+  })
+})
