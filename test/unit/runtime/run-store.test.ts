@@ -1,12 +1,13 @@
 import { describe, expect, test } from 'vitest'
 import { appendFile, readFile, readdir, writeFile, mkdir } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hostname } from 'node:os'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
 import { listRuns, loadRun, runDir } from '../../../src/runtime/run-store/read-runs.ts'
 import { parseJournal, replayJournal } from '../../../src/runtime/run-store/replay.ts'
 import { planResume } from '../../../src/runtime/plan-resume.ts'
-import { fail, mapIo, pipelineFromYaml, scriptedExecutor, specText, tempDir } from './helpers.ts'
+import { fail, mapIo, ok, pipelineFromYaml, scriptedExecutor, specText, tempDir } from './helpers.ts'
 
 const header = (runId: string, pid: number) =>
   JSON.stringify({ e: 'run', v: 1, runId, pipeline: 'p', specHash: 'h', sourcePath: '/x.yaml', params: {}, trigger: 'manual', tasks: ['a', 'b'], at: 1000, pid, host: hostname() })
@@ -93,6 +94,53 @@ describe('the run store', () => {
     expect((await readdir(runDir(stateDir, 'chain-1'))).sort()).toEqual(['journal.jsonl', 'summary.json'])
     const records = parseJournal(await readFile(join(runDir(stateDir, 'chain-1'), 'journal.jsonl'), 'utf8'))
     expect(records).toHaveLength(1 + 200 * 2 + 1)
+  })
+})
+
+describe('durability of a success (issue 15)', () => {
+  /** What the journal on disk says of each task right now (read synchronously: no turn of the event loop). */
+  const statusesOnDisk = (stateDir: string, runId: string) => {
+    const run = replayJournal(parseJournal(readFileSync(join(runDir(stateDir, runId), 'journal.jsonl'), 'utf8')), '/d', () => true)!
+    return Object.fromEntries(Object.values(run.tasks).map((t) => [t.id, t.status]))
+  }
+
+  test('a success is written to the journal before any downstream task starts', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('durable', { a: '', b: 'needs: [a]', c: 'needs: [b]' }))
+    const seen: Record<string, Record<string, string>> = {}
+    const executor = scriptedExecutor({
+      b: () => ((seen.b = statusesOnDisk(stateDir, 'd-1')), ok()),
+      c: () => ((seen.c = statusesOnDisk(stateDir, 'd-1')), ok()),
+    })
+    await runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir, runId: 'd-1' })
+    expect(seen.b).toMatchObject({ a: 'succeeded' })
+    expect(seen.c).toMatchObject({ a: 'succeeded', b: 'succeeded' })
+  })
+
+  test('a success is written to the journal before the run reports it (task:succeed)', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('reported', { a: '', b: '' }))
+    const seen: Record<string, string | undefined> = {}
+    await runPipeline(pipeline, {
+      executor: scriptedExecutor(),
+      ioPlugins: [mapIo()],
+      stateDir,
+      runId: 'r-1',
+      onEvent: (event) => {
+        if (event.type === 'task:succeed') seen[event.taskId] = statusesOnDisk(stateDir, 'r-1')[event.taskId]
+      },
+    })
+    expect(seen).toEqual({ a: 'succeeded', b: 'succeeded' })
+  })
+
+  test('the reuse records of a resume are written before its first task starts', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('reused', { a: '', b: 'needs: [a]' }))
+    await runPipeline(pipeline, { executor: scriptedExecutor({ b: () => fail() }), ioPlugins: [mapIo()], stateDir, runId: 'u-1' })
+    let seen: Record<string, string> = {}
+    const executor = scriptedExecutor({ b: () => ((seen = statusesOnDisk(stateDir, 'u-2')), ok()) })
+    await runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir, runId: 'u-2', resumeFrom: 'u-1' })
+    expect(seen).toMatchObject({ a: 'succeeded' })
   })
 })
 
