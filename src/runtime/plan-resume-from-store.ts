@@ -1,7 +1,9 @@
 import type { Pipeline } from '../spec/model.ts'
 import { planResume } from './plan-resume.ts'
 import type { ResumePlan } from './plan-resume.ts'
-import { loadRun } from './run-store/read-runs.ts'
+import { isProcessAlive, loadRun, runDir } from './run-store/read-runs.ts'
+import { lockResume } from './run-store/resume-lock.ts'
+import type { ResumeLock, ResumeLockHolder } from './run-store/resume-lock.ts'
 import { WeirError } from './errors.ts'
 import { REDACTED } from './params.ts'
 
@@ -17,4 +19,33 @@ export async function planResumeFromStore(pipeline: Pipeline, stateDir: string, 
     Object.entries(previous.params).filter(([name, value]) => Object.hasOwn(pipeline.params, name) && !(pipeline.params[name]!.secret && value === REDACTED)),
   )
   return { plan: planResume(pipeline, previous), params }
+}
+
+/**
+ * Plans the resume of run `runId` by run `resumingRunId` and takes the run's resume lock, so that
+ * a second resume of the same run started meanwhile is refused (RESUME_MISMATCH) instead of
+ * running the same tasks again. The caller releases the lock when its run ends.
+ */
+export async function lockAndPlanResume(
+  pipeline: Pipeline,
+  stateDir: string,
+  runId: string,
+  resumingRunId: string,
+): Promise<{ plan: ResumePlan; params: Record<string, unknown>; lock: ResumeLock }> {
+  // Unknown runs, other pipelines and live runs are refused before any lock is taken.
+  await planResumeFromStore(pipeline, stateDir, runId)
+  const lock = await lockResume(runDir(stateDir, runId), resumingRunId, runId, (holder) => isResumeAlive(stateDir, holder))
+  try {
+    // Planned again under the lock: a resume that ended meanwhile changed what is left to do.
+    return { ...(await planResumeFromStore(pipeline, stateDir, runId)), lock }
+  } catch (error) {
+    await lock.release()
+    throw error
+  }
+}
+
+
+
+async function isResumeAlive(_stateDir: string, holder: ResumeLockHolder): Promise<boolean> {
+  return isProcessAlive(holder.pid, holder.host)
 }

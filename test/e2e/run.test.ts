@@ -19,6 +19,16 @@ function weir(args: string[], cwd = project) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
+/** Starts the CLI; `output` is its stdout and stderr so far. */
+function start(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: project, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)))
+  return { child, output: () => out, exited }
+}
+
 /** Starts the CLI and resolves once a stdout line matches. */
 function startUntil(args: string[], pattern: RegExp): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: project, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -35,7 +45,7 @@ function startUntil(args: string[], pattern: RegExp): Promise<{ child: ChildProc
 }
 
 const HANDLERS = `
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, existsSync } from 'node:fs'
 export const produce = () => ({ n: 21, at: Date.now() })
 export const double = (inputs) => inputs.x.n * 2
 export const fail = () => { throw new Error('this task always fails') }
@@ -53,6 +63,12 @@ export const after = (inputs) => 'after ' + inputs.s
 export function traced(inputs) {
   appendFileSync(inputs.trace, inputs.name + '\\n')
   return inputs.name
+}
+export async function gated(inputs) {
+  appendFileSync(inputs.trace, 'gated\\n')
+  if (inputs.fail) throw new Error('failing on purpose')
+  while (!existsSync(inputs.gate)) await new Promise((resolve) => setTimeout(resolve, 20))
+  return 'through'
 }
 export function killer(inputs) {
   appendFileSync(inputs.trace, 'killer\\n')
@@ -115,6 +131,14 @@ beforeAll(async () => {
       'killer',
       `  first:\n${traced('first')}  killer:\n    handler: ./handlers/h.ts#killer\n    needs: [first]\n    inputs: { kill: "\${{ params.kill }}", trace: "\${{ params.trace }}" }\n  last:\n${traced('last')}    needs: [killer]\n`,
       'params:\n  kill: { type: boolean, default: true }\n  trace: { type: string }\n',
+    ),
+  )
+  await writeFile(
+    join(project, 'gate.yaml'),
+    spec(
+      'gate',
+      `  first:\n${traced('first')}  gated:\n    handler: ./handlers/h.ts#gated\n    needs: [first]\n    inputs: { fail: "\${{ params.fail }}", gate: "\${{ params.gate }}", trace: "\${{ params.trace }}" }\n`,
+      'params:\n  fail: { type: boolean, default: false }\n  gate: { type: string }\n  trace: { type: string }\n',
     ),
   )
   await writeFile(join(project, 'params.yaml'), spec('params', `  produce:\n    handler: ./handlers/h.ts#produce\n`, 'params:\n  n: { type: integer, minimum: 1, default: 1 }\n  mode: { enum: [fast, full], default: fast }\n  required_one: { type: string }\n'))
@@ -247,7 +271,7 @@ describe('weir run', () => {
     expect(out.tasks.slow).toMatchObject({ status: 'succeeded', attempts: 1 })
     expect(out.tasks.last).toMatchObject({ status: 'succeeded', attempts: 1 })
     expect((await readFile(trace, 'utf8')).split('\n').filter(Boolean)).toEqual(['slow started', 'slow started'])
-  })
+  }, 120_000)
 })
 
 describe('kill -9 at a point a handler chooses (issue 15)', () => {
@@ -264,7 +288,26 @@ describe('kill -9 at a point a handler chooses (issue 15)', () => {
     expect(r.code).toBe(0)
     expect((JSON.parse(r.stdout) as { tasks: Record<string, unknown> }).tasks).toMatchObject({ first: { attempts: 0 }, killer: { attempts: 1 }, last: { attempts: 1 } })
     expect((await readFile(trace, 'utf8')).split('\n').filter(Boolean)).toEqual(['first', 'killer', 'killer', 'last'])
-  })
+  }, 120_000)
+})
+
+describe('resuming one run twice at once (issue 15)', () => {
+  test('two concurrent weir run --resume of one run: one runs its tasks, the other is refused with exit 2', async () => {
+    const trace = join(project, 'gate-trace.log')
+    const gate = join(project, 'gate-open')
+    const args = ['--state-dir', 'state-gate', '--param', `trace=${trace}`, '--param', `gate=${gate}`]
+    expect(weir(['run', 'gate.yaml', ...args, '--param', 'fail=true']).code).toBe(1)
+    const [failed] = JSON.parse(weir(['runs', '--json', '--state-dir', 'state-gate']).stdout) as { runId: string }[]
+    const resumes = [0, 1].map(() => start(['run', 'gate.yaml', ...args, '--param', 'fail=false', '--resume', failed!.runId]))
+    // The resume that got the lock waits at the gate, so the first to exit is the refused one.
+    const first = await Promise.race(resumes.map((r, i) => r.exited.then(() => i)))
+    const refused = resumes[first]!
+    expect(await refused.exited).toBe(2)
+    expect(refused.output()).toMatch(new RegExp(`run: Run '${failed!.runId}' is already being resumed by run '[\\w-]+' \\(process \\d+\\); wait for it or stop it first\\.`))
+    await writeFile(gate, '')
+    expect(await resumes[1 - first]!.exited).toBe(0)
+    expect((await readFile(trace, 'utf8')).split('\n').filter(Boolean)).toEqual(['first', 'gated', 'gated'])
+  }, 120_000)
 })
 
 describe('the example pipelines', () => {

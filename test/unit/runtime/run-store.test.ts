@@ -182,6 +182,51 @@ describe('resume', () => {
     expect(stored).toMatchObject({ trigger: 'resume', resumedFrom: 'first', tasks: { a: { reusedFrom: 'first' }, d: { reusedFrom: 'first' } } })
   })
 
+  test('two resumes of one run started at once: one runs, the other is refused (issue 15)', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('twice', { a: '', b: 'needs: [a]' }))
+    await runPipeline(pipeline, { executor: scriptedExecutor({ b: () => fail() }), ioPlugins: [mapIo()], stateDir, runId: 'once' })
+    let open!: () => void
+    const gate = new Promise<void>((r) => (open = r))
+    const executor = scriptedExecutor({ b: async () => (await gate, ok()) })
+    const resumes = ['again-1', 'again-2'].map((runId) => runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir, runId, resumeFrom: 'once' }))
+    // The winner waits at the gate, so the first to settle is the one refused.
+    const refused = await Promise.race(resumes.map((p) => p.then(() => undefined, (error: unknown) => error)))
+    open()
+    const settled = await Promise.allSettled(resumes)
+    expect(refused).toMatchObject({ code: 'RESUME_MISMATCH', message: expect.stringMatching(/^Run 'once' is already being resumed by run 'again-[12]' \(process \d+\)/) })
+    expect(settled.map((s) => s.status).sort()).toEqual(['fulfilled', 'rejected'])
+    expect(executor.calls.map((c) => c.task.id)).toEqual(['b'])
+    // The lock goes with the resume that held it: the run may be resumed again afterwards.
+    expect((await readdir(runDir(stateDir, 'once'))).filter((n) => n.includes('lock'))).toEqual([])
+    await expect(runPipeline(pipeline, { executor: scriptedExecutor(), ioPlugins: [mapIo()], stateDir, resumeFrom: 'once' })).resolves.toMatchObject({ status: 'succeeded' })
+  })
+
+  test('a resume lock left by a dead process does not block a resume (issue 15)', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('stale', { a: '', b: 'needs: [a]' }))
+    await runPipeline(pipeline, { executor: scriptedExecutor({ b: () => fail() }), ioPlugins: [mapIo()], stateDir, runId: 'once' })
+    await writeFile(join(runDir(stateDir, 'once'), 'resume-1.lock'), JSON.stringify({ pid: DEAD_PID, host: hostname(), runId: 'killed' }))
+    const executor = scriptedExecutor()
+    await expect(runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir, resumeFrom: 'once' })).resolves.toMatchObject({ status: 'succeeded' })
+    expect(executor.calls.map((c) => c.task.id)).toEqual(['b'])
+    expect((await readdir(runDir(stateDir, 'once'))).filter((n) => n.includes('lock'))).toEqual([])
+  })
+
+  test('a resume lock held by a live process refuses the resume and names it (issue 15)', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('held', { a: '', b: 'needs: [a]' }))
+    await runPipeline(pipeline, { executor: scriptedExecutor({ b: () => fail() }), ioPlugins: [mapIo()], stateDir, runId: 'once' })
+    await writeFile(join(runDir(stateDir, 'once'), 'resume-3.lock'), JSON.stringify({ pid: process.ppid, host: hostname(), runId: 'elsewhere' }))
+    const executor = scriptedExecutor()
+    await expect(runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir, resumeFrom: 'once' })).rejects.toMatchObject({
+      code: 'RESUME_MISMATCH',
+      message: `Run 'once' is already being resumed by run 'elsewhere' (process ${process.ppid}); wait for it or stop it first.`,
+    })
+    expect(executor.calls).toEqual([])
+    expect(await readdir(runDir(stateDir, 'once'))).toContain('resume-3.lock')
+  })
+
   test('refuses a run of another pipeline and an unknown run', async () => {
     const stateDir = await tempDir()
     const one = await pipelineFromYaml(specText('one', { a: '' }))
