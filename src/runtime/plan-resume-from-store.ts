@@ -1,7 +1,8 @@
 import type { Pipeline } from '../spec/model.ts'
 import { planResume } from './plan-resume.ts'
 import type { ResumePlan } from './plan-resume.ts'
-import { isProcessAlive, loadRun, runDir } from './run-store/read-runs.ts'
+import { isProcessAlive, isRunId, loadRun, runDir } from './run-store/read-runs.ts'
+import { liveRunProcesses } from './run-store/run-processes.ts'
 import { lockResume } from './run-store/resume-lock.ts'
 import type { ResumeLock, ResumeLockHolder } from './run-store/resume-lock.ts'
 import { WeirError } from './errors.ts'
@@ -44,8 +45,8 @@ export async function lockAndPlanResume(
   }
 }
 
-
-
-async function isResumeAlive(_stateDir: string, holder: ResumeLockHolder): Promise<boolean> {
-  return isProcessAlive(holder.pid, holder.host)
+/** A resume lives on in its task processes after its own process died. */
+async function isResumeAlive(stateDir: string, holder: ResumeLockHolder): Promise<boolean> {
+  if (isProcessAlive(holder.pid, holder.host)) return true
+  return isRunId(holder.runId) && (await liveRunProcesses(runDir(stateDir, holder.runId))).length > 0
 }

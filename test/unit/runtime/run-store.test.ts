@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { appendFile, readFile, readdir, writeFile, mkdir } from 'node:fs/promises'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { recordRunProcess } from '../../../src/runtime/run-store/run-processes.ts'
+import { processStartTime } from '../../../src/runtime/run-store/process-alive.ts'
 import { join } from 'node:path'
 import { hostname } from 'node:os'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
@@ -49,6 +51,32 @@ describe('the run store', () => {
     expect(run.tasks.a).toMatchObject({ status: 'interrupted', attempts: [{ attempt: 1, status: 'interrupted' }] })
     expect(run.tasks.b).toMatchObject({ status: 'pending' })
     expect(await listRuns(stateDir)).toMatchObject([{ runId: 'dead', status: 'interrupted' }])
+  })
+
+  test('a run whose process died still shows running while one of its task processes lives (issue 15)', async () => {
+    const stateDir = await tempDir()
+    const dir = runDir(stateDir, 'orphaned')
+    await mkdir(dir, { recursive: true })
+    await writeFile(join(dir, 'journal.jsonl'), `${header('orphaned', DEAD_PID)}\n{"e":"start","task":"a","attempt":1,"at":1001}\n`)
+    const forget = recordRunProcess(dir, process.pid)
+    const run = (await loadRun(stateDir, 'orphaned'))!
+    expect(run).toMatchObject({ status: 'running', taskProcesses: [process.pid], tasks: { a: { status: 'running' } } })
+    const pipeline = await pipelineFromYaml(specText('p', { a: '', b: '' }))
+    expect(() => planResume(pipeline, run)).toThrow(`Run 'orphaned' is still running (its process ${DEAD_PID} is gone but its task process ${process.pid} still runs); wait for it or stop it first.`)
+    forget()
+    expect(await loadRun(stateDir, 'orphaned')).toMatchObject({ status: 'interrupted', tasks: { a: { status: 'interrupted' } } })
+  })
+
+  test.skipIf(!existsSync('/proc/self/stat'))('a recorded task process whose pid now belongs to another process counts as gone (issue 15)', async () => {
+    const stateDir = await tempDir()
+    const dir = runDir(stateDir, 'reused')
+    await mkdir(join(dir, 'processes'), { recursive: true })
+    await writeFile(join(dir, 'journal.jsonl'), `${header('reused', DEAD_PID)}\n`)
+    // The parent of this process lives, but it started at another time than the one recorded.
+    await writeFile(join(dir, 'processes', String(process.ppid)), JSON.stringify({ host: hostname(), startTime: '1' }))
+    expect(await loadRun(stateDir, 'reused')).toMatchObject({ status: 'interrupted' })
+    await writeFile(join(dir, 'processes', String(process.ppid)), JSON.stringify({ host: hostname(), startTime: processStartTime(process.ppid) }))
+    expect(await loadRun(stateDir, 'reused')).toMatchObject({ status: 'running', taskProcesses: [process.ppid] })
   })
 
   test('a run whose process lives shows running', async () => {

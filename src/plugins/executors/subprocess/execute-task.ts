@@ -12,6 +12,7 @@ import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.
 import { openDocuments } from './documents.ts'
 import type { DocumentStore } from './documents.ts'
 import { defaultOutputPrefix, normalizePrefix, upstreamPrefix } from './output-prefix.ts'
+import { watchParentPipe } from './parent-pipe.ts'
 
 export interface ExecuteTaskOptions {
   readonly pipeline: Pipeline
@@ -45,6 +46,11 @@ export class ExecuteUsageError extends Error {
 
 export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteTaskResult> {
   const { pipeline, env } = options
+  watchParentPipe(() => {
+    // Nobody will read this attempt's result, and a resume must not find it still running.
+    process.stderr.write(`weir execute: the weir run that started task '${options.taskId}' is gone; stopping.\n`)
+    process.exit(EXECUTE_EXIT.cancelled)
+  })
   const task = pipeline.tasks.get(options.taskId)
   if (!task) throw new ExecuteUsageError(`Pipeline '${pipeline.name}' has no task '${options.taskId}'; its tasks are ${[...pipeline.tasks.keys()].map((t) => `'${t}'`).join(', ')}.`)
   if (pipeline.io[task.io]?.type === 'memory')

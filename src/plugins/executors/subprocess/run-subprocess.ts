@@ -2,10 +2,12 @@
  * The subprocess executor's implementation: writes the attempt's inputs.json, renders the task's
  * command template (engine placeholders get local values), spawns it as an argv array (never a
  * shell), streams its output into the task log, and reads the result back from the documents
- * `weir execute` wrote under the output prefix.
+ * `weir execute` wrote under the output prefix. Each task process is recorded in the run store
+ * while it lives and dies with this process (parent-pipe.ts).
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
+import type { Socket } from 'node:net'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -19,6 +21,9 @@ import { openDocuments } from './documents.ts'
 import { defaultOutputPrefix } from './output-prefix.ts'
 import { localEngineValues } from './local-engine.ts'
 import { findWeirCli } from './find-cli.ts'
+import { PARENT_PIPE_ENV, PARENT_PIPE_FD } from './parent-pipe.ts'
+import { recordRunProcess } from '../../../runtime/run-store/run-processes.ts'
+import { runDir } from '../../../runtime/run-store/read-runs.ts'
 import type { SubprocessExecutorConfig } from './index.ts'
 
 const STDERR_TAIL_LINES = 20
@@ -81,10 +86,16 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     const tail: string[] = []
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: opts.cwd,
-      env: { ...process.env, WEIR_STATE_DIR: opts.stateDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WEIR_STATE_DIR: opts.stateDir, [PARENT_PIPE_ENV]: String(PARENT_PIPE_FD) },
+      // fd 3: the pipe the child watches to die with this process (parent-pipe.ts); never written.
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     })
     opts.children.add(child)
+    const forget = child.pid === undefined ? undefined : recordRunProcess(runDir(opts.stateDir, request.runId), child.pid)
+    const parentPipe = child.stdio[PARENT_PIPE_FD] as Socket | null | undefined
+    parentPipe?.on('error', () => undefined)
+    // Processes the handler started may hold the child's end open: do not wait for them.
+    child.once('exit', () => parentPipe?.destroy())
     createInterface({ input: child.stdout! }).on('line', (line) => request.log.info(line))
     createInterface({ input: child.stderr! }).on('line', (line) => {
       request.log.warn(line)
@@ -105,6 +116,7 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     })
     child.once('close', (code, signal) => {
       opts.children.delete(child)
+      forget?.()
       request.signal.removeEventListener('abort', stop)
       if (killer) clearTimeout(killer)
       resolvePromise({ code, signal, stderrTail: tail, ...(spawnError && { spawnError }) })
