@@ -302,9 +302,12 @@ describe('resuming one run twice at once (issue 15)', () => {
     // The resume that got the lock waits at the gate, so the first to exit is the refused one.
     const first = await Promise.race(resumes.map((r, i) => r.exited.then(() => i)))
     const refused = resumes[first]!
-    expect(await refused.exited).toBe(2)
-    expect(refused.output()).toMatch(new RegExp(`run: Run '${failed!.runId}' is already being resumed by run '[\\w-]+' \\(process \\d+\\); wait for it or stop it first\\.`))
-    await writeFile(gate, '')
+    try {
+      expect(await refused.exited).toBe(2)
+      expect(refused.output()).toMatch(new RegExp(`run: Run '${failed!.runId}' is already being resumed by run '[\\w-]+' \\(process \\d+\\); wait for it or stop it first\\.`))
+    } finally {
+      await writeFile(gate, '')
+    }
     expect(await resumes[1 - first]!.exited).toBe(0)
     expect((await readFile(trace, 'utf8')).split('\n').filter(Boolean)).toEqual(['first', 'gated', 'gated'])
   }, 120_000)
