@@ -219,8 +219,15 @@ export interface RemoteAttempt {
   readonly inputs: string
   /** Where the process writes the output and its documents (`{{outputPrefix}}`). */
   readonly outputPrefix: string
-  /** Environment variables the process needs besides the parent's (the state folder). */
+  /** Environment variables the process needs besides the parent's (the state folder, the parent pipe). */
   readonly env: Readonly<Record<string, string>>
+  /**
+   * The fd at which the child gets one end of a pipe that the parent never writes to: when the parent
+   * dies (even by kill -9) the child sees end-of-file and stops, so no task process outlives its run.
+   */
+  readonly parentPipeFd: number
+  /** Records a started process as working for the run (a resume waits for it); returns the function that forgets it. */
+  trackProcess(pid: number): () => void
   /** How the attempt ended: from the documents the process wrote, else from its exit. */
   readOutcome(exit: ProcessExit): Promise<AttemptOutcome>
 }

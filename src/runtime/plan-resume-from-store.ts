@@ -1,7 +1,10 @@
 import type { Pipeline } from '../spec/model.ts'
 import { planResume } from './plan-resume.ts'
 import type { ResumePlan } from './plan-resume.ts'
-import { loadRun } from './run-store/read-runs.ts'
+import { isProcessAlive, isRunId, loadRun, runDir } from './run-store/read-runs.ts'
+import { liveRunProcesses } from './run-store/run-processes.ts'
+import { lockResume } from './run-store/resume-lock.ts'
+import type { ResumeLock, ResumeLockHolder } from './run-store/resume-lock.ts'
 import { WeirError } from './errors.ts'
 import { UnrecordedSecret, isSecretParam } from './params.ts'
 import { hasRedaction } from './redact-secrets.ts'
@@ -21,4 +24,33 @@ export async function planResumeFromStore(pipeline: Pipeline, stateDir: string, 
     params[name] = isSecretParam(pipeline, pipeline.params[name]!) && hasRedaction(value) ? new UnrecordedSecret(runId) : value
   }
   return { plan: planResume(pipeline, previous), params }
+}
+
+/**
+ * Plans the resume of run `runId` by run `resumingRunId` and takes the run's resume lock, so that
+ * a second resume of the same run started meanwhile is refused (RESUME_MISMATCH) instead of
+ * running the same tasks again. The caller releases the lock when its run ends.
+ */
+export async function lockAndPlanResume(
+  pipeline: Pipeline,
+  stateDir: string,
+  runId: string,
+  resumingRunId: string,
+): Promise<{ plan: ResumePlan; params: Record<string, unknown>; lock: ResumeLock }> {
+  // Unknown runs, other pipelines and live runs are refused before any lock is taken.
+  await planResumeFromStore(pipeline, stateDir, runId)
+  const lock = await lockResume(runDir(stateDir, runId), resumingRunId, runId, (holder) => isResumeAlive(stateDir, holder))
+  try {
+    // Planned again under the lock: a resume that ended meanwhile changed what is left to do.
+    return { ...(await planResumeFromStore(pipeline, stateDir, runId)), lock }
+  } catch (error) {
+    await lock.release()
+    throw error
+  }
+}
+
+/** A resume lives on in its task processes after its own process died. */
+async function isResumeAlive(stateDir: string, holder: ResumeLockHolder): Promise<boolean> {
+  if (isProcessAlive(holder.pid, holder.host)) return true
+  return isRunId(holder.runId) && (await liveRunProcesses(runDir(stateDir, holder.runId))).length > 0
 }

@@ -31,7 +31,7 @@ export function planResume(pipeline: Pipeline, previous: RunRecord): ResumePlan 
   if (previous.pipeline !== pipeline.name)
     throw new WeirError('RESUME_MISMATCH', `Run '${previous.runId}' is a run of pipeline '${previous.pipeline}', not '${pipeline.name}'; resume it with its own spec.`)
   if (previous.status === 'running')
-    throw new WeirError('RESUME_MISMATCH', `Run '${previous.runId}' is still running (process ${previous.pid}); wait for it or stop it first.`)
+    throw new WeirError('RESUME_MISMATCH', `Run '${previous.runId}' is still running (${describeProcesses(previous)}); wait for it or stop it first.`)
   const rerun = new Set<string>()
   const reasons = new Map<string, string>()
   for (const id of pipeline.order) {
@@ -54,4 +54,11 @@ export function planResume(pipeline: Pipeline, previous: RunRecord): ResumePlan 
     reuse.set(id, { ...(before.output && { output: before.output }), values: before.values ?? {}, fromRunId: before.reusedFrom ?? previous.runId })
   }
   return { resumedFrom: previous.runId, reuse, rerun: pipeline.order.filter((id) => rerun.has(id)), reasons, specChanged: previous.specHash !== pipeline.specHash }
+}
+
+/** The processes that keep a run running: its own, or the task processes that outlived it. */
+function describeProcesses(run: RunRecord): string {
+  const tasks = run.taskProcesses ?? []
+  if (tasks.length === 0) return `process ${run.pid}`
+  return `its process ${run.pid} is gone but its task process${tasks.length > 1 ? 'es' : ''} ${tasks.join(', ')} still run${tasks.length > 1 ? '' : 's'}`
 }

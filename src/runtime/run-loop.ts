@@ -1,7 +1,8 @@
 /**
  * The running part of a run: starts what the scheduler says may start, runs attempts through the
  * executor with per-attempt timeouts, retries failed attempts after their backoff, and cancels.
- * Every state change goes to the journal (batched) and to the event listener.
+ * Every state change goes to the journal (batched) and to the event listener; a success is in the
+ * journal file before any task downstream of it starts or the listener hears of it.
  *
  * Timeouts and cancellation never wait on a handler: an attempt that outlives its timeout, or its
  * grace period after a cancel, is recorded as failed or cancelled on time while the stray promise
@@ -168,8 +169,7 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
           if (output) state.output = output
           if (values) state.values = values
           writer.record({ e: 'succeed', task: id, attempt, at, output, values })
-          emit?.(output ? { type: 'task:succeed', runId, taskId: id, attempt, at, output } : { type: 'task:succeed', runId, taskId: id, attempt, at })
-          return scheduler.complete(i, 'succeeded')
+          return completeWhenDurable(i)
         }
         if (outcome.status === 'cancelled' || cancelling) {
           if (outcome.error) writeErrorToLog(id, attempt, outcome.error)
@@ -191,6 +191,30 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
         emit?.({ type: 'task:fail', runId, taskId: id, attempt, error: outcome.error, at })
         if (input.failFast) scheduler.stop('fail_fast')
         return scheduler.complete(i, 'failed')
+      }
+    }
+
+    // A success must be in the journal file before anything relies on it: a downstream task may act
+    // on the world and the display may say so, and after a kill -9 a resume must find the success,
+    // not run the task again. Successes of one burst of microtasks share one journal write.
+    let awaitingCommit: number[] = []
+    function completeWhenDurable(i: number): void {
+      if (awaitingCommit.push(i) === 1) queueMicrotask(commitSuccesses)
+    }
+
+    function commitSuccesses(): void {
+      const batch = awaitingCommit
+      awaitingCommit = []
+      writer.commit()
+      for (const i of batch) {
+        try {
+          const { attempts: attempt, finishedAt: at = Date.now(), output } = tasks[i]!
+          const taskId = graph.ids[i]!
+          emit?.(output ? { type: 'task:succeed', runId, taskId, attempt, at, output } : { type: 'task:succeed', runId, taskId, attempt, at })
+          scheduler.complete(i, 'succeeded')
+        } catch (error) {
+          failInternally(i, error)
+        }
       }
     }
 
@@ -288,6 +312,8 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
       writer.record({ e: 'reuse', task: id, from: reused.fromRunId, ...(reused.output && { output: reused.output }), values: reused.values, at })
       emit?.({ type: 'task:reuse', runId, taskId: id, fromRunId: reused.fromRunId, ...(reused.output && { output: reused.output }), at })
     }
+    // Reused successes are durable before the first task starts, as every success is (see runTask).
+    writer.commit()
     input.signal?.addEventListener('abort', cancel, { once: true })
     scheduler.begin(finished)
     if (input.signal?.aborted) cancel()

@@ -14,7 +14,7 @@ import { indexPipeline } from './task-graph.ts'
 import { runLoop } from './run-loop.ts'
 import type { TaskOutcome } from './run-loop.ts'
 import { redactParams, resolveParams } from './params.ts'
-import { planResumeFromStore } from './plan-resume-from-store.ts'
+import { lockAndPlanResume } from './plan-resume-from-store.ts'
 import { openRun } from './run-store/open-run.ts'
 import type { RunSummary } from './run-store/records.ts'
 import type { TaskLifecycleStatus } from '../spec/task-status.ts'
@@ -30,9 +30,17 @@ export const DEFAULT_CANCEL_GRACE_MS = 5000
 /** Runs a pipeline to completion; rejects only for problems found before the run starts (params, resume). */
 export async function runPipeline(pipeline: Pipeline, options: RunOptions = {}): Promise<RunResult> {
   const stateDir = resolve(options.stateDir ?? '.weir')
-  const plan = options.resumeFrom !== undefined ? await planResumeFromStore(pipeline, stateDir, options.resumeFrom) : undefined
-  const params = await resolveParams(pipeline, { ...plan?.params, ...options.params })
   const runId = options.runId ?? createRunId()
+  const plan = options.resumeFrom !== undefined ? await lockAndPlanResume(pipeline, stateDir, options.resumeFrom, runId) : undefined
+  try {
+    return await runPlanned(pipeline, options, stateDir, runId, plan)
+  } finally {
+    await plan?.lock.release()
+  }
+}
+
+async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: string, runId: string, plan: Awaited<ReturnType<typeof lockAndPlanResume>> | undefined): Promise<RunResult> {
+  const params = await resolveParams(pipeline, { ...plan?.params, ...options.params })
   const trigger = options.trigger ?? (plan ? 'resume' : 'manual')
   const startedAt = Date.now()
   const writer = await openRun(stateDir, {

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -107,4 +108,106 @@ test('cancelling the run sends SIGTERM to the running weir execute, which record
   expect(out).toContain('wait cancelled')
   const error = JSON.parse(await readFile(join(stateDir, 'data', 'slow', runId, 'wait', 'error.json'), 'utf8')) as Record<string, unknown>
   expect(error).toMatchObject({ code: 'CANCELLED', attempt: 1 })
+})
+
+describe('kill -9 of weir run --executor subprocess (issue 15)', () => {
+  const HANDLERS = `
+import { appendFileSync, existsSync } from 'node:fs'
+export async function sleepy(inputs) {
+  appendFileSync(inputs.trace, inputs.name + ' ' + process.pid + '\\n')
+  if (inputs.ms > 0) await new Promise((resolve) => setTimeout(resolve, inputs.ms))
+  return inputs.name
+}
+// Busy in synchronous code until the gate file exists: it cannot notice that its parent died.
+export function blocker(inputs) {
+  appendFileSync(inputs.trace, 'blocker ' + process.pid + '\\n')
+  const cell = new Int32Array(new SharedArrayBuffer(4))
+  if (inputs.block) while (!existsSync(inputs.gate)) Atomics.wait(cell, 0, 0, 20)
+  return 'done'
+}
+`
+  let project: string
+  const weirIn = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000 })
+  const traceLines = async (trace: string) => (await readFile(trace, 'utf8').catch(() => '')).split('\n').filter(Boolean)
+  /** Alive and not a zombie (an exited process its new parent has not reaped yet). */
+  const isAlive = (pid: number) => {
+    try {
+      process.kill(pid, 0)
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
+    } catch {
+      return false
+    }
+  }
+  /** Polls (no fixed sleep) until `check` holds; fails after about 20 s. */
+  async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+    for (let i = 0; i < 400; i++) {
+      if (await check()) return
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error(`${what} did not happen within 20 s`)
+  }
+  function startRun(args: string[]) {
+    const child = spawn(process.execPath, [BIN, 'run', ...args, '--executor', 'subprocess'], { cwd: project, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'ignore', 'ignore'] })
+    return { child, exited: once(child, 'exit') }
+  }
+
+  beforeAll(async () => {
+    project = await mkdtemp(join(root, 'orphans-'))
+    await writeFile(join(project, 'package.json'), '{"name":"orphans","type":"module"}')
+    await writeFile(join(project, 'h.ts'), HANDLERS)
+    const params = 'params:\n  ms: { type: integer, default: 60000 }\n  block: { type: boolean, default: true }\n  gate: { type: string, default: gate }\n  trace: { type: string }\n'
+    const sleepy = (name: string) => `    handler: ./h.ts#sleepy\n    inputs: { name: ${name}, ms: "\${{ params.ms }}", trace: "\${{ params.trace }}" }\n`
+    await writeFile(join(project, 'pair.yaml'), `apiVersion: weir/v1\nkind: Pipeline\nname: pair\n${params}tasks:\n  a:\n${sleepy('a')}  b:\n${sleepy('b')}  c:\n${sleepy('c')}    needs: [a, b]\n`)
+    await writeFile(
+      join(project, 'blocked.yaml'),
+      `apiVersion: weir/v1\nkind: Pipeline\nname: blocked\n${params}tasks:\n  busy:\n    handler: ./h.ts#blocker\n    inputs: { block: "\${{ params.block }}", gate: "\${{ params.gate }}", trace: "\${{ params.trace }}" }\n`,
+    )
+  })
+
+  test('its task processes exit with it, and a resume runs each unfinished task once more', async () => {
+    const trace = join(project, 'pair-trace.log')
+    const { child, exited } = startRun(['pair.yaml', '--state-dir', 'state-pair', '--param', `trace=${trace}`])
+    await waitFor(async () => (await traceLines(trace)).length === 2, 'both task processes starting their handlers')
+    const pids = (await traceLines(trace)).map((line) => Number(line.split(' ')[1]))
+    child.kill('SIGKILL')
+    await exited
+    try {
+      await waitFor(() => pids.every((pid) => !isAlive(pid)), `task processes ${pids.join(', ')} exiting after their parent was killed`)
+    } finally {
+      for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL')
+    }
+
+    const runId = (JSON.parse(weirIn(['runs', '--json', '--state-dir', 'state-pair']).stdout) as { runId: string }[])[0]!.runId
+    const resumed = weirIn(['run', 'pair.yaml', '--state-dir', 'state-pair', '--resume', runId, '--param', 'ms=0', '--executor', 'subprocess', '--json'])
+    expect(resumed.status, resumed.stderr).toBe(0)
+    const names = (await traceLines(trace)).map((line) => line.split(' ')[0]).sort()
+    expect(names).toEqual(['a', 'a', 'b', 'b', 'c'])
+  }, 120_000)
+
+  test('a resume is refused while a task process of the killed run still runs, and runs the task once it is gone', async () => {
+    const trace = join(project, 'blocked-trace.log')
+    const gate = join(project, 'blocked-gate')
+    const { child, exited } = startRun(['blocked.yaml', '--state-dir', 'state-blocked', '--param', `trace=${trace}`, '--param', `gate=${gate}`])
+    await waitFor(async () => (await traceLines(trace)).length === 1, 'the task process starting its handler')
+    const pid = Number((await traceLines(trace))[0]!.split(' ')[1])
+    child.kill('SIGKILL')
+    await exited
+    expect(isAlive(pid)).toBe(true) // busy: it cannot see its parent go
+
+    const runId = (JSON.parse(weirIn(['runs', '--json', '--state-dir', 'state-blocked']).stdout) as { runId: string }[])[0]!.runId
+    const resume = ['run', 'blocked.yaml', '--state-dir', 'state-blocked', '--resume', runId, '--param', 'block=false', '--executor', 'subprocess']
+    try {
+      const refused = weirIn(resume)
+      expect(refused.status).toBe(2)
+      expect(refused.stderr).toContain(`Run '${runId}' is still running (its process ${child.pid} is gone but its task process ${pid} still runs); wait for it or stop it first.`)
+      expect(await traceLines(trace)).toHaveLength(1)
+    } finally {
+      await writeFile(gate, '')
+    }
+    await waitFor(() => !isAlive(pid), `task process ${pid} exiting once its handler returns`)
+    const resumed = weirIn(resume)
+    expect(resumed.status, resumed.stderr).toBe(0)
+    expect((await traceLines(trace)).map((line) => line.split(' ')[0])).toEqual(['blocker', 'blocker'])
+  }, 120_000)
 })

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +17,16 @@ let project: string
 function weir(args: string[], cwd = project) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 60_000 })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** Starts the CLI; `output` is its stdout and stderr so far. */
+function start(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: project, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)))
+  return { child, output: () => out, exited }
 }
 
 /** Starts the CLI and resolves once a stdout line matches. */
@@ -35,7 +45,7 @@ function startUntil(args: string[], pattern: RegExp): Promise<{ child: ChildProc
 }
 
 const HANDLERS = `
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, existsSync } from 'node:fs'
 export const produce = () => ({ n: 21, at: Date.now() })
 export const double = (inputs) => inputs.x.n * 2
 export const fail = () => { throw new Error('this task always fails') }
@@ -50,15 +60,44 @@ export async function slow(inputs, ctx) {
   return 'slept'
 }
 export const after = (inputs) => 'after ' + inputs.s
+export function traced(inputs) {
+  appendFileSync(inputs.trace, inputs.name + '\\n')
+  return inputs.name
+}
+export async function gated(inputs) {
+  appendFileSync(inputs.trace, 'gated\\n')
+  if (inputs.fail) throw new Error('failing on purpose')
+  while (!existsSync(inputs.gate)) await new Promise((resolve) => setTimeout(resolve, 20))
+  return 'through'
+}
+export function killer(inputs) {
+  appendFileSync(inputs.trace, 'killer\\n')
+  if (inputs.kill) process.kill(process.pid, 'SIGKILL')
+  return 'survived'
+}
 `
 
-/** Polls for a file another process writes (no fixed sleeps: returns as soon as it exists). */
-async function waitForFile(path: string): Promise<void> {
+/** Polls until a condition on files another process writes holds (no fixed sleeps: returns as soon as it does). */
+async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 500; i++) {
-    if (await stat(path).then(() => true, () => false)) return
+    if (await check()) return
     await new Promise((r) => setTimeout(r, 20))
   }
-  throw new Error(`${path} never appeared`)
+  throw new Error(`${what} never happened`)
+}
+
+const exists = (path: string) => stat(path).then(() => true, () => false)
+
+/** The journal of the one run in a state dir, replayed just enough to tell each task's last record. */
+async function journalOf(stateDir: string): Promise<{ text: string; statuses: Record<string, string> }> {
+  const [runId] = await readdir(join(project, stateDir, 'runs'))
+  const text = await readFile(join(project, stateDir, 'runs', runId!, 'journal.jsonl'), 'utf8')
+  const statuses: Record<string, string> = {}
+  for (const line of text.split('\n')) {
+    const r = (() => { try { return JSON.parse(line) as { e: string; task?: string } } catch { return undefined } })()
+    if (r?.task !== undefined) statuses[r.task] = r.e
+  }
+  return { text, statuses }
 }
 
 const spec = (name: string, tasks: string, params = '') => `apiVersion: weir/v1
@@ -85,6 +124,23 @@ beforeAll(async () => {
   const slowParams = `params:\n  ms: { type: integer, default: 60000 }\n  trace: { type: string, default: trace.log }\n`
   await writeFile(join(project, 'slow.yaml'), spec('slow', slowTasks(true), slowParams))
   await writeFile(join(project, 'stubborn.yaml'), spec('stubborn', slowTasks(false), slowParams))
+  const traced = (name: string, extra = '') => `    handler: ./handlers/h.ts#traced\n    inputs: { name: ${name}, trace: "\${{ params.trace }}"${extra} }\n`
+  await writeFile(
+    join(project, 'killer.yaml'),
+    spec(
+      'killer',
+      `  first:\n${traced('first')}  killer:\n    handler: ./handlers/h.ts#killer\n    needs: [first]\n    inputs: { kill: "\${{ params.kill }}", trace: "\${{ params.trace }}" }\n  last:\n${traced('last')}    needs: [killer]\n`,
+      'params:\n  kill: { type: boolean, default: true }\n  trace: { type: string }\n',
+    ),
+  )
+  await writeFile(
+    join(project, 'gate.yaml'),
+    spec(
+      'gate',
+      `  first:\n${traced('first')}  gated:\n    handler: ./handlers/h.ts#gated\n    needs: [first]\n    inputs: { fail: "\${{ params.fail }}", gate: "\${{ params.gate }}", trace: "\${{ params.trace }}" }\n`,
+      'params:\n  fail: { type: boolean, default: false }\n  gate: { type: string }\n  trace: { type: string }\n',
+    ),
+  )
   await writeFile(join(project, 'params.yaml'), spec('params', `  produce:\n    handler: ./handlers/h.ts#produce\n`, 'params:\n  n: { type: integer, minimum: 1, default: 1 }\n  mode: { enum: [fast, full], default: fast }\n  required_one: { type: string }\n'))
 })
 
@@ -190,9 +246,12 @@ describe('weir run', () => {
   test('resume after kill -9: reuses the exact outputs of tasks that succeeded, re-runs the rest', async () => {
     const trace = join(project, 'kill-trace.log')
     const { child, exited } = await startUntil(['run', 'slow.yaml', '--state-dir', 'state-kill', '--param', `trace=${trace}`], /▶ slow started/)
-    // The journal is group-committed (one write per event-loop turn): wait until the handler runs,
-    // by which time the records before it are on disk, then kill.
-    await waitForFile(trace)
+    // The display said 'first' succeeded and 'slow' started: the success must be in the journal
+    // already (issue 15: it used to sit in the group-commit buffer while 'slow' ran).
+    expect((await journalOf('state-kill')).statuses.first).toBe('succeed')
+    // Kill at a point the journal chooses, not a sleep: the handler of 'slow' runs (its trace is
+    // written) and the start of its attempt is on disk.
+    await waitFor(async () => (await exists(trace)) && (await journalOf('state-kill')).statuses.slow === 'start', "slow's start in the journal")
     child.kill('SIGKILL')
     expect(await exited).toBe(null)
     const [killed] = JSON.parse(weir(['runs', '--json', '--state-dir', 'state-kill']).stdout) as { runId: string; status: string }[]
@@ -212,7 +271,46 @@ describe('weir run', () => {
     expect(out.tasks.slow).toMatchObject({ status: 'succeeded', attempts: 1 })
     expect(out.tasks.last).toMatchObject({ status: 'succeeded', attempts: 1 })
     expect((await readFile(trace, 'utf8')).split('\n').filter(Boolean)).toEqual(['slow started', 'slow started'])
-  })
+  }, 120_000)
+})
+
+describe('kill -9 at a point a handler chooses (issue 15)', () => {
+  test('a success is in the journal before a task downstream of it starts: kill -9 from its handler, then resume runs it once', async () => {
+    const trace = join(project, 'self-kill-trace.log')
+    const killed = weir(['run', 'killer.yaml', '--state-dir', 'state-self-kill', '--param', `trace=${trace}`])
+    expect(killed.code).toBe(null)
+    const [run] = JSON.parse(weir(['runs', '--json', '--state-dir', 'state-self-kill']).stdout) as { runId: string; status: string }[]
+    expect(run).toMatchObject({ status: 'interrupted' })
+    const shown = JSON.parse(weir(['runs', 'show', run!.runId, '--json', '--state-dir', 'state-self-kill']).stdout) as { tasks: Record<string, { status: string }> }
+    expect(shown.tasks.first).toMatchObject({ status: 'succeeded' })
+
+    const r = weir(['run', 'killer.yaml', '--state-dir', 'state-self-kill', '--resume', run!.runId, '--param', 'kill=false', '--json'])
+    expect(r.code).toBe(0)
+    expect((JSON.parse(r.stdout) as { tasks: Record<string, unknown> }).tasks).toMatchObject({ first: { attempts: 0 }, killer: { attempts: 1 }, last: { attempts: 1 } })
+    expect((await readFile(trace, 'utf8')).split('\n').filter(Boolean)).toEqual(['first', 'killer', 'killer', 'last'])
+  }, 120_000)
+})
+
+describe('resuming one run twice at once (issue 15)', () => {
+  test('two concurrent weir run --resume of one run: one runs its tasks, the other is refused with exit 2', async () => {
+    const trace = join(project, 'gate-trace.log')
+    const gate = join(project, 'gate-open')
+    const args = ['--state-dir', 'state-gate', '--param', `trace=${trace}`, '--param', `gate=${gate}`]
+    expect(weir(['run', 'gate.yaml', ...args, '--param', 'fail=true']).code).toBe(1)
+    const [failed] = JSON.parse(weir(['runs', '--json', '--state-dir', 'state-gate']).stdout) as { runId: string }[]
+    const resumes = [0, 1].map(() => start(['run', 'gate.yaml', ...args, '--param', 'fail=false', '--resume', failed!.runId]))
+    // The resume that got the lock waits at the gate, so the first to exit is the refused one.
+    const first = await Promise.race(resumes.map((r, i) => r.exited.then(() => i)))
+    const refused = resumes[first]!
+    try {
+      expect(await refused.exited).toBe(2)
+      expect(refused.output()).toMatch(new RegExp(`run: Run '${failed!.runId}' is already being resumed by run '[\\w-]+' \\(process \\d+\\); wait for it or stop it first\\.`))
+    } finally {
+      await writeFile(gate, '')
+    }
+    expect(await resumes[1 - first]!.exited).toBe(0)
+    expect((await readFile(trace, 'utf8')).split('\n').filter(Boolean)).toEqual(['first', 'gated', 'gated'])
+  }, 120_000)
 })
 
 describe('the example pipelines', () => {

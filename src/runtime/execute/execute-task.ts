@@ -16,6 +16,7 @@ import type { ProtocolEnv } from './output-prefix.ts'
 import { withAttemptTimeout } from '../attempt-timeout.ts'
 import { runTaskAttempt } from '../attempt.ts'
 import { createIoManagers } from '../io-managers.ts'
+import { watchParentPipe } from './parent-pipe.ts'
 
 export interface ExecuteTaskOptions {
   readonly pipeline: Pipeline
@@ -53,6 +54,11 @@ export class ExecuteUsageError extends Error {
 export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteTaskResult> {
   const { pipeline } = options
   const env = { ...options.env, ioPlugins: options.ioPlugins }
+  watchParentPipe(() => {
+    // Nobody will read this attempt's result, and a resume must not find it still running.
+    process.stderr.write(`weir execute: the weir run that started task '${options.taskId}' is gone; stopping.\n`)
+    process.exit(EXECUTE_EXIT.cancelled)
+  })
   const task = pipeline.tasks.get(options.taskId)
   if (!task) throw new ExecuteUsageError(`Pipeline '${pipeline.name}' has no task '${options.taskId}'; its tasks are ${[...pipeline.tasks.keys()].map((t) => `'${t}'`).join(', ')}.`)
   const type = pipeline.io[task.io]?.type

@@ -10,6 +10,9 @@ import type { AttemptOutcome, AttemptRequest, ErrorInfo, PluginEnv, ProcessExit,
 import { ERROR_DOCUMENT, OUTPUTS_DOCUMENT, PARAMS_RESOLVED_ENV } from './contract.ts'
 import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
+import { PARENT_PIPE_ENV, PARENT_PIPE_FD } from './parent-pipe.ts'
+import { recordRunProcess } from '../run-store/run-processes.ts'
+import { runDir } from '../run-store/read-runs.ts'
 import { defaultOutputPrefix, remoteIoTypes } from './output-prefix.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
 
@@ -22,7 +25,14 @@ export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginE
   const inputs = await writeInputs(request, stateDir)
   return {
     ok: true,
-    attempt: { inputs, outputPrefix: prefix, env: { WEIR_STATE_DIR: stateDir, [PARAMS_RESOLVED_ENV]: '1' }, readOutcome: (exit) => readOutcome(request, prefix, exit, env) },
+    attempt: {
+      inputs,
+      outputPrefix: prefix,
+      env: { WEIR_STATE_DIR: stateDir, [PARAMS_RESOLVED_ENV]: '1', [PARENT_PIPE_ENV]: String(PARENT_PIPE_FD) },
+      parentPipeFd: PARENT_PIPE_FD,
+      trackProcess: (pid) => recordRunProcess(runDir(stateDir, request.runId), pid),
+      readOutcome: (exit) => readOutcome(request, prefix, exit, env),
+    },
   }
 }
 

@@ -3,19 +3,26 @@
  * loop, or up to ~1 MB, goes out in a single write. A state change costs a string push, not a
  * syscall, which is what keeps the run store off the scheduler's hot path.
  *
+ * A caller that must not go on before its lines are in the file (a task's success, before anything
+ * downstream of it starts) calls `commit()`, which writes what is queued at once. Writes are
+ * synchronous so that a commit needs no turn of the event loop (awaiting a write from the thread
+ * pool made a chain of tasks ~5× slower) and can never overtake an earlier batch: the file always
+ * holds a prefix of the records, in order. A write to the page cache takes microseconds.
+ *
  * Lines are whole or absent after a crash except possibly the last one, which a reader must
  * tolerate (see replay.ts).
  */
 import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
+import { writeSync } from 'node:fs'
 
 const FLUSH_BYTES = 1 << 20
 
 export interface BatchedAppender {
   /** Queues one line (without its newline). */
   append(line: string): void
-  /** Resolves once everything queued so far is written. */
-  flush(): Promise<void>
+  /** Writes everything queued so far to the file now; once it returns, a kill -9 cannot lose it. */
+  commit(): void
   /** Flushes, optionally fsyncs, and closes the file. */
   close(sync?: boolean): Promise<void>
 }
@@ -30,42 +37,48 @@ function createAppender(file: FileHandle, onError: (error: Error) => void): Batc
   let queued: string[] = []
   let queuedBytes = 0
   let scheduled = false
-  let writing: Promise<void> = Promise.resolve()
   let failed = false
 
-  function writeQueued(): Promise<void> {
-    scheduled = false
-    if (queued.length === 0) return writing
-    const chunk = queued.join('\n') + '\n'
+  function writeQueued(): void {
+    if (queued.length === 0) return
+    const text = queued.join('\n') + '\n'
     queued = []
     queuedBytes = 0
-    writing = writing.then(async () => {
-      if (failed) return
-      try {
-        await file.write(chunk)
-      } catch (error) {
-        failed = true
-        onError(error as Error)
-      }
-    })
-    return writing
+    if (failed) return
+    try {
+      const written = writeSync(file.fd, text)
+      // A short write (a full disk, a signal) would leave a torn line: write the rest or fail trying.
+      if (written < Buffer.byteLength(text)) writeRest(file.fd, Buffer.from(text), written)
+    } catch (error) {
+      failed = true
+      onError(error as Error)
+    }
+  }
+
+  function writeScheduled(): void {
+    scheduled = false
+    writeQueued()
   }
 
   return {
     append(line) {
       queued.push(line)
       queuedBytes += line.length
-      if (queuedBytes >= FLUSH_BYTES) void writeQueued()
+      if (queuedBytes >= FLUSH_BYTES) writeQueued()
       else if (!scheduled) {
         scheduled = true
-        setImmediate(writeQueued)
+        setImmediate(writeScheduled)
       }
     },
-    flush: () => writeQueued(),
+    commit: writeQueued,
     async close(sync = false) {
-      await writeQueued()
+      writeQueued()
       if (sync && !failed) await file.sync().catch(() => undefined)
       await file.close()
     },
   }
+}
+
+function writeRest(fd: number, bytes: Buffer, offset: number): void {
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset)
 }

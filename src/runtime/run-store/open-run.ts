@@ -20,6 +20,11 @@ export interface RunWriter {
   readonly logs: TaskLogs
   /** Queues one journal record (written with the next group commit). */
   record(record: JournalRecord): void
+  /**
+   * Writes every record queued so far to the journal file now, where it survives the process being
+   * killed (not fsynced: a machine crash may still lose the last batch).
+   */
+  commit(): void
   /** Writes the `finish` record, flushes and syncs everything, then writes summary.json. */
   finish(record: Extract<JournalRecord, { e: 'finish' }>, summary: RunSummary): Promise<void>
   /** The first error writing the journal, if any (the run goes on; its history may be incomplete). */
@@ -37,11 +42,12 @@ export async function openRun(stateDir: string, header: RunHeader): Promise<RunW
   const logs = createTaskLogs(join(dir, 'logs'))
   journal.append(JSON.stringify({ e: 'run', v: JOURNAL_VERSION, ...header, pid: process.pid, host: hostname() }))
   // The header goes to disk at once, so a run killed in its first millisecond still lists.
-  await journal.flush()
+  journal.commit()
   return {
     dir,
     logs,
     record: (record) => journal.append(JSON.stringify(record)),
+    commit: () => journal.commit(),
     async finish(record, summary) {
       journal.append(JSON.stringify(record))
       await logs.flush()

@@ -4,11 +4,14 @@
  * interrupted or left out of the list.
  */
 import { readFile, readdir } from 'node:fs/promises'
-import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { RunRecord, RunSummary } from './records.ts'
 import type { TaskLifecycleStatus } from '../../spec/task-status.ts'
 import { parseJournal, replayJournal } from './replay.ts'
+import { isProcessAlive } from './process-alive.ts'
+import { liveRunProcesses } from './run-processes.ts'
+
+export { isProcessAlive }
 
 /** Folder of all runs under a state dir. */
 export const runsDir = (stateDir: string): string => join(resolve(stateDir), 'runs')
@@ -16,18 +19,8 @@ export const runsDir = (stateDir: string): string => join(resolve(stateDir), 'ru
 export const runDir = (stateDir: string, runId: string): string => join(runsDir(stateDir), runId)
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
-
-/** Whether the process that wrote a run still lives (same machine only; another host counts as alive). */
-export function isProcessAlive(pid: number, host: string): boolean {
-  if (host !== hostname()) return true
-  if (pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
+/** Whether `runId` is safe as a folder name in the store (no '/', no '..'). */
+export const isRunId = (runId: string): boolean => RUN_ID.test(runId)
 
 /** Loads one run, or undefined when the store has no such run. */
 export async function loadRun(stateDir: string, runId: string): Promise<RunRecord | undefined> {
@@ -39,7 +32,10 @@ export async function loadRun(stateDir: string, runId: string): Promise<RunRecor
   } catch {
     return undefined
   }
-  return replayJournal(parseJournal(text), dir, isProcessAlive)
+  // Its task processes keep a run alive after its own process died: they still work for it.
+  const taskProcesses = await liveRunProcesses(dir)
+  const run = replayJournal(parseJournal(text), dir, (pid, host) => isProcessAlive(pid, host) || taskProcesses.length > 0)
+  return run && taskProcesses.length > 0 && run.status === 'running' ? { ...run, taskProcesses } : run
 }
 
 /** Summarises a replayed run (what `summary.json` holds). */

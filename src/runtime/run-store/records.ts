@@ -84,6 +84,8 @@ export interface RunRecord {
   readonly tasks: Record<string, TaskRecord>
   readonly pid: number
   readonly host: string
+  /** Task processes (of the subprocess executor) still working for the run, when it is running. */
+  readonly taskProcesses?: readonly number[]
   /** Folder of the run in the store. */
   readonly dir: string
   /** Folder of the per-task logs (`<task>.log`). */

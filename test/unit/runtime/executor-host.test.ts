@@ -81,11 +81,13 @@ describe('prepareRemote (the parent side of weir execute)', () => {
     const upstreamOutputs = { a: { uri: 'file:///x/output.json', format: 'json', io: 'fs' } } as const
     const prepared = await createExecutorHost(builtinIo, env()).prepareRemote(requestFor(pipeline, 'b', { attempt: 2, upstreamOutputs, upstreamValues: { a: { k: 1 } } }))
     if (!prepared.ok) throw new Error(prepared.outcome.status)
-    const { inputs, outputPrefix, env: childEnv } = prepared.attempt
+    const { inputs, outputPrefix, env: childEnv, parentPipeFd } = prepared.attempt
     expect(inputs).toBe(`file://${join(dir, 'state-remote', 'execute', 'r1', 'b', 'inputs-2.json')}`)
     expect(JSON.parse(await readFile(fileURLToPath(inputs), 'utf8'))).toEqual({ outputs: upstreamOutputs, values: { a: { k: 1 } } })
     expect(outputPrefix).toBe(`file://${join(dir, 'state-remote', 'data', 'remote', 'r1', 'b')}`)
-    expect(childEnv).toEqual({ WEIR_STATE_DIR: join(dir, 'state-remote') })
+    // The child learns where state lives, that its empty params are real, and which fd is the parent's pipe.
+    expect(childEnv).toEqual({ WEIR_STATE_DIR: join(dir, 'state-remote'), WEIR_PARAMS_RESOLVED: '1', WEIR_PARENT_PIPE_FD: String(parentPipeFd) })
+    expect(parentPipeFd).toBeGreaterThanOrEqual(3)
   })
 
   test('reads the outcome from the documents the process wrote, or says how it ended without them', async () => {

@@ -1,12 +1,15 @@
 import { describe, expect, test } from 'vitest'
 import { appendFile, readFile, readdir, writeFile, mkdir } from 'node:fs/promises'
+import { existsSync, readFileSync } from 'node:fs'
+import { recordRunProcess } from '../../../src/runtime/run-store/run-processes.ts'
+import { processStartTime } from '../../../src/runtime/run-store/process-alive.ts'
 import { join } from 'node:path'
 import { hostname } from 'node:os'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
 import { listRuns, loadRun, runDir } from '../../../src/runtime/run-store/read-runs.ts'
 import { parseJournal, replayJournal } from '../../../src/runtime/run-store/replay.ts'
 import { planResume } from '../../../src/runtime/plan-resume.ts'
-import { fail, mapIo, pipelineFromYaml, scriptedExecutor, specText, tempDir } from './helpers.ts'
+import { fail, mapIo, ok, pipelineFromYaml, scriptedExecutor, specText, tempDir } from './helpers.ts'
 
 const header = (runId: string, pid: number) =>
   JSON.stringify({ e: 'run', v: 1, runId, pipeline: 'p', specHash: 'h', sourcePath: '/x.yaml', params: {}, trigger: 'manual', tasks: ['a', 'b'], at: 1000, pid, host: hostname() })
@@ -48,6 +51,32 @@ describe('the run store', () => {
     expect(run.tasks.a).toMatchObject({ status: 'interrupted', attempts: [{ attempt: 1, status: 'interrupted' }] })
     expect(run.tasks.b).toMatchObject({ status: 'pending' })
     expect(await listRuns(stateDir)).toMatchObject([{ runId: 'dead', status: 'interrupted' }])
+  })
+
+  test('a run whose process died still shows running while one of its task processes lives (issue 15)', async () => {
+    const stateDir = await tempDir()
+    const dir = runDir(stateDir, 'orphaned')
+    await mkdir(dir, { recursive: true })
+    await writeFile(join(dir, 'journal.jsonl'), `${header('orphaned', DEAD_PID)}\n{"e":"start","task":"a","attempt":1,"at":1001}\n`)
+    const forget = recordRunProcess(dir, process.pid)
+    const run = (await loadRun(stateDir, 'orphaned'))!
+    expect(run).toMatchObject({ status: 'running', taskProcesses: [process.pid], tasks: { a: { status: 'running' } } })
+    const pipeline = await pipelineFromYaml(specText('p', { a: '', b: '' }))
+    expect(() => planResume(pipeline, run)).toThrow(`Run 'orphaned' is still running (its process ${DEAD_PID} is gone but its task process ${process.pid} still runs); wait for it or stop it first.`)
+    forget()
+    expect(await loadRun(stateDir, 'orphaned')).toMatchObject({ status: 'interrupted', tasks: { a: { status: 'interrupted' } } })
+  })
+
+  test.skipIf(!existsSync('/proc/self/stat'))('a recorded task process whose pid now belongs to another process counts as gone (issue 15)', async () => {
+    const stateDir = await tempDir()
+    const dir = runDir(stateDir, 'reused')
+    await mkdir(join(dir, 'processes'), { recursive: true })
+    await writeFile(join(dir, 'journal.jsonl'), `${header('reused', DEAD_PID)}\n`)
+    // The parent of this process lives, but it started at another time than the one recorded.
+    await writeFile(join(dir, 'processes', String(process.ppid)), JSON.stringify({ host: hostname(), startTime: '1' }))
+    expect(await loadRun(stateDir, 'reused')).toMatchObject({ status: 'interrupted' })
+    await writeFile(join(dir, 'processes', String(process.ppid)), JSON.stringify({ host: hostname(), startTime: processStartTime(process.ppid) }))
+    expect(await loadRun(stateDir, 'reused')).toMatchObject({ status: 'running', taskProcesses: [process.ppid] })
   })
 
   test('a run whose process lives shows running', async () => {
@@ -96,6 +125,53 @@ describe('the run store', () => {
   })
 })
 
+describe('durability of a success (issue 15)', () => {
+  /** What the journal on disk says of each task right now (read synchronously: no turn of the event loop). */
+  const statusesOnDisk = (stateDir: string, runId: string) => {
+    const run = replayJournal(parseJournal(readFileSync(join(runDir(stateDir, runId), 'journal.jsonl'), 'utf8')), '/d', () => true)!
+    return Object.fromEntries(Object.values(run.tasks).map((t) => [t.id, t.status]))
+  }
+
+  test('a success is written to the journal before any downstream task starts', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('durable', { a: '', b: 'needs: [a]', c: 'needs: [b]' }))
+    const seen: Record<string, Record<string, string>> = {}
+    const executor = scriptedExecutor({
+      b: () => ((seen.b = statusesOnDisk(stateDir, 'd-1')), ok()),
+      c: () => ((seen.c = statusesOnDisk(stateDir, 'd-1')), ok()),
+    })
+    await runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir, runId: 'd-1' })
+    expect(seen.b).toMatchObject({ a: 'succeeded' })
+    expect(seen.c).toMatchObject({ a: 'succeeded', b: 'succeeded' })
+  })
+
+  test('a success is written to the journal before the run reports it (task:succeed)', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('reported', { a: '', b: '' }))
+    const seen: Record<string, string | undefined> = {}
+    await runPipeline(pipeline, {
+      executor: scriptedExecutor(),
+      ioPlugins: [mapIo()],
+      stateDir,
+      runId: 'r-1',
+      onEvent: (event) => {
+        if (event.type === 'task:succeed') seen[event.taskId] = statusesOnDisk(stateDir, 'r-1')[event.taskId]
+      },
+    })
+    expect(seen).toEqual({ a: 'succeeded', b: 'succeeded' })
+  })
+
+  test('the reuse records of a resume are written before its first task starts', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('reused', { a: '', b: 'needs: [a]' }))
+    await runPipeline(pipeline, { executor: scriptedExecutor({ b: () => fail() }), ioPlugins: [mapIo()], stateDir, runId: 'u-1' })
+    let seen: Record<string, string> = {}
+    const executor = scriptedExecutor({ b: () => ((seen = statusesOnDisk(stateDir, 'u-2')), ok()) })
+    await runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir, runId: 'u-2', resumeFrom: 'u-1' })
+    expect(seen).toMatchObject({ a: 'succeeded' })
+  })
+})
+
 describe('resume', () => {
   test('re-runs failed, skipped and downstream tasks; reuses the exact stored outputs of the others', async () => {
     const stateDir = await tempDir()
@@ -132,6 +208,51 @@ describe('resume', () => {
     expect(second.tasks).toMatchObject({ a: { status: 'succeeded', attempts: 0, output: 'test://first/a' }, alert: { status: 'skipped', skipReason: 'excluded' } })
     const stored = (await loadRun(stateDir, 'second'))!
     expect(stored).toMatchObject({ trigger: 'resume', resumedFrom: 'first', tasks: { a: { reusedFrom: 'first' }, d: { reusedFrom: 'first' } } })
+  })
+
+  test('two resumes of one run started at once: one runs, the other is refused (issue 15)', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('twice', { a: '', b: 'needs: [a]' }))
+    await runPipeline(pipeline, { executor: scriptedExecutor({ b: () => fail() }), ioPlugins: [mapIo()], stateDir, runId: 'once' })
+    let open!: () => void
+    const gate = new Promise<void>((r) => (open = r))
+    const executor = scriptedExecutor({ b: async () => (await gate, ok()) })
+    const resumes = ['again-1', 'again-2'].map((runId) => runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir, runId, resumeFrom: 'once' }))
+    // The winner waits at the gate, so the first to settle is the one refused.
+    const refused = await Promise.race(resumes.map((p) => p.then(() => undefined, (error: unknown) => error)))
+    open()
+    const settled = await Promise.allSettled(resumes)
+    expect(refused).toMatchObject({ code: 'RESUME_MISMATCH', message: expect.stringMatching(/^Run 'once' is already being resumed by run 'again-[12]' \(process \d+\)/) })
+    expect(settled.map((s) => s.status).sort()).toEqual(['fulfilled', 'rejected'])
+    expect(executor.calls.map((c) => c.task.id)).toEqual(['b'])
+    // The lock goes with the resume that held it: the run may be resumed again afterwards.
+    expect((await readdir(runDir(stateDir, 'once'))).filter((n) => n.includes('lock'))).toEqual([])
+    await expect(runPipeline(pipeline, { executor: scriptedExecutor(), ioPlugins: [mapIo()], stateDir, resumeFrom: 'once' })).resolves.toMatchObject({ status: 'succeeded' })
+  })
+
+  test('a resume lock left by a dead process does not block a resume (issue 15)', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('stale', { a: '', b: 'needs: [a]' }))
+    await runPipeline(pipeline, { executor: scriptedExecutor({ b: () => fail() }), ioPlugins: [mapIo()], stateDir, runId: 'once' })
+    await writeFile(join(runDir(stateDir, 'once'), 'resume-1.lock'), JSON.stringify({ pid: DEAD_PID, host: hostname(), runId: 'killed' }))
+    const executor = scriptedExecutor()
+    await expect(runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir, resumeFrom: 'once' })).resolves.toMatchObject({ status: 'succeeded' })
+    expect(executor.calls.map((c) => c.task.id)).toEqual(['b'])
+    expect((await readdir(runDir(stateDir, 'once'))).filter((n) => n.includes('lock'))).toEqual([])
+  })
+
+  test('a resume lock held by a live process refuses the resume and names it (issue 15)', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('held', { a: '', b: 'needs: [a]' }))
+    await runPipeline(pipeline, { executor: scriptedExecutor({ b: () => fail() }), ioPlugins: [mapIo()], stateDir, runId: 'once' })
+    await writeFile(join(runDir(stateDir, 'once'), 'resume-3.lock'), JSON.stringify({ pid: process.ppid, host: hostname(), runId: 'elsewhere' }))
+    const executor = scriptedExecutor()
+    await expect(runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir, resumeFrom: 'once' })).rejects.toMatchObject({
+      code: 'RESUME_MISMATCH',
+      message: `Run 'once' is already being resumed by run 'elsewhere' (process ${process.ppid}); wait for it or stop it first.`,
+    })
+    expect(executor.calls).toEqual([])
+    expect(await readdir(runDir(stateDir, 'once'))).toContain('resume-3.lock')
   })
 
   test('refuses a run of another pipeline and an unknown run', async () => {

@@ -3,11 +3,14 @@
  * and output prefix), renders the task's command template (engine placeholders get local values),
  * spawns it as an argv array (never a shell), streams its output into the task log, kills it on
  * cancel, and hands its exit back to the runtime, which reads the documents `weir execute` wrote.
+ * Each task process is recorded in the run store while it lives (`RemoteAttempt.trackProcess`) and
+ * dies with this process: it watches a pipe at `parentPipeFd` that this process never writes to.
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
+import type { Socket } from 'node:net'
 import { createInterface } from 'node:readline'
-import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor, ExecutorEnv, ProcessExit } from '../../types.ts'
+import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor, ExecutorEnv, ProcessExit, RemoteAttempt } from '../../types.ts'
 import { renderCommand } from '../../targets/command-template.ts'
 import { commandTemplateOf } from '../../targets/remote-command.ts'
 import { localEngineValues } from './local-engine.ts'
@@ -40,7 +43,7 @@ export function createSubprocessRunner(config: SubprocessExecutorConfig, env: Ex
       } catch (error) {
         return failed((error as Error).message, 'COMMAND_TEMPLATE', false)
       }
-      const exit = await runProcess(argv, request, { cwd: env.cwd, env: remote.env, killGraceMs: config.killGraceMs ?? 5000, children })
+      const exit = await runProcess(argv, request, { cwd: env.cwd, remote, killGraceMs: config.killGraceMs ?? 5000, children })
       if (request.signal.aborted) return { status: 'cancelled' }
       if (exit.spawnError) return failed(`Could not start '${exit.spawnError.message}'; check the command template and the 'cli' option.`, 'SUBPROCESS_SPAWN', false)
       return remote.readOutcome(exit)
@@ -55,15 +58,21 @@ interface SpawnedExit extends ProcessExit {
   readonly spawnError?: Error
 }
 
-function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cwd: string; env: Readonly<Record<string, string>>; killGraceMs: number; children: Set<ChildProcess> }): Promise<SpawnedExit> {
+function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cwd: string; remote: RemoteAttempt; killGraceMs: number; children: Set<ChildProcess> }): Promise<SpawnedExit> {
   return new Promise((resolvePromise) => {
     const tail: string[] = []
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...opts.remote.env },
+      // The pipe the child watches to die with this process (kill -9 included); never written.
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     })
     opts.children.add(child)
+    const forget = child.pid === undefined ? undefined : opts.remote.trackProcess(child.pid)
+    const parentPipe = child.stdio[opts.remote.parentPipeFd] as Socket | null | undefined
+    parentPipe?.on('error', () => undefined)
+    // Processes the handler started may hold the child's end open: do not wait for them.
+    child.once('exit', () => parentPipe?.destroy())
     createInterface({ input: child.stdout! }).on('line', (line) => request.log.info(line))
     createInterface({ input: child.stderr! }).on('line', (line) => {
       request.log.warn(line)
@@ -84,6 +93,7 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     })
     child.once('close', (code, signal) => {
       opts.children.delete(child)
+      forget?.()
       request.signal.removeEventListener('abort', stop)
       if (killer) clearTimeout(killer)
       resolvePromise({ code, signal, stderrTail: tail, ...(spawnError && { spawnError }) })

@@ -1,0 +1,75 @@
+/**
+ * The other processes working for a run: the task processes of the subprocess executor. Each one
+ * is a file `processes/<pid>` in the run's folder (JSON: host and start time), written when the
+ * process starts and removed when it ends. A run whose own process died (kill -9) still counts as
+ * running while one of them lives, so a resume cannot run its tasks beside them.
+ */
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
+import { readFile, readdir, unlink } from 'node:fs/promises'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import { isProcessAlive, processStartTime } from './process-alive.ts'
+
+interface RunProcessRecord {
+  readonly host: string
+  readonly startTime?: string
+}
+
+const processesDir = (runDir: string): string => join(runDir, 'processes')
+
+/**
+ * Records process `pid` as working for the run in `runDir`; returns the function that forgets it.
+ * Synchronous, so no turn of the event loop passes between starting a process and recording it.
+ */
+export function recordRunProcess(runDir: string, pid: number): () => void {
+  const dir = processesDir(runDir)
+  const file = join(dir, String(pid))
+  const startTime = processStartTime(pid)
+  const record: RunProcessRecord = { host: hostname(), ...(startTime !== undefined && { startTime }) }
+  try {
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(file, JSON.stringify(record))
+  } catch {
+    // Best effort: a run store that cannot be written is reported by the journal already.
+  }
+  return () => {
+    try {
+      unlinkSync(file)
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** The recorded processes of the run in `runDir` that are still alive. */
+export async function liveRunProcesses(runDir: string): Promise<number[]> {
+  return (await readRunProcesses(runDir)).filter((p) => p.alive).map((p) => p.pid)
+}
+
+/** Removes the records of dead processes (left by a kill -9 of the run); returns how many. */
+export async function forgetDeadRunProcesses(runDir: string): Promise<number> {
+  const dead = (await readRunProcesses(runDir)).filter((p) => !p.alive)
+  await Promise.all(dead.map((p) => unlink(join(processesDir(runDir), String(p.pid))).catch(() => undefined)))
+  return dead.length
+}
+
+async function readRunProcesses(runDir: string): Promise<{ pid: number; alive: boolean }[]> {
+  const names = await readdir(processesDir(runDir)).catch(() => [] as string[])
+  const found: { pid: number; alive: boolean }[] = []
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue
+    const pid = Number(name)
+    const record = await readRecord(join(processesDir(runDir), name))
+    // A record still being written belongs to a process that has just started: alive.
+    found.push({ pid, alive: record === undefined ? isProcessAlive(pid, hostname()) : isProcessAlive(pid, record.host, record.startTime) })
+  }
+  return found
+}
+
+async function readRecord(path: string): Promise<RunProcessRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as RunProcessRecord
+  } catch {
+    return undefined
+  }
+}
