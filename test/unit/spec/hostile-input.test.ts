@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { validateSpec, validateSpecFile } from '../../../src/spec/validate.ts'
-import { MAX_SPEC_BYTES } from '../../../src/spec/parse.ts'
+import { MAX_NESTING, MAX_SPEC_BYTES } from '../../../src/spec/parse.ts'
 import { testCatalog } from './support.ts'
 
 const HEAD = 'apiVersion: weir/v1\nkind: Pipeline\nname: hostile\n'
@@ -33,6 +33,66 @@ describe('YAML alias bombs', () => {
     const { diagnostics, pipeline } = await check(text)
     expect(diagnostics).toEqual([])
     expect(pipeline!.tasks.get('b')!.retry.maxRetries).toBe(1)
+  })
+})
+
+describe('recursive aliases and deep nesting (issue 15)', () => {
+  const codesAt = async (text: string) => {
+    const fast = await check(text)
+    const careful = await validateSpec(text, { path: '/nowhere/spec.yaml', plugins: testCatalog, checkHandlers: false, fastPath: false })
+    expect(fast.diagnostics).toEqual(careful.diagnostics)
+    return fast.diagnostics.map((d) => ({ code: d.code, line: d.line, column: d.column, message: d.message }))
+  }
+
+  test('an alias inside its own anchor (through a list) is RECURSIVE_ALIAS at the alias, not a stack overflow', async () => {
+    const found = await codesAt(`${HEAD}params: { counter: &a [*a] }\ntasks: { t: { handler: ./h.ts } }\n`)
+    expect(found).toEqual([
+      {
+        code: 'RECURSIVE_ALIAS',
+        line: 4,
+        column: 24,
+        message: "Alias '*a' sits inside the value its anchor '&a' names, so that value would contain itself without end; write the value out instead of the alias.",
+      },
+    ])
+  })
+
+  test('cycles through mappings and through several anchors are found too', async () => {
+    expect(await codesAt(`${HEAD}params:\n  p: &m { type: object, properties: { self: *m } }\ntasks: { t: { handler: ./h.ts } }\n`)).toMatchObject([{ code: 'RECURSIVE_ALIAS', line: 5, column: 45 }])
+    expect(await codesAt(`${HEAD}x: &outer { a: &inner [ { b: *outer } ] }\ntasks: { t: { handler: ./h.ts } }\n`)).toMatchObject([{ code: 'RECURSIVE_ALIAS', line: 4, column: 30 }])
+    expect(await codesAt(`${HEAD}x: &outer { a: &inner [ { b: *inner } ] }\ntasks: { t: { handler: ./h.ts } }\n`)).toMatchObject([{ code: 'RECURSIVE_ALIAS', line: 4, column: 30 }])
+    // An alias to an anchor that is not around it is an ordinary repeat.
+    expect(await codesAt(`${HEAD}x: &a { k: 1 }\ny: { a: *a, b: [*a] }\ntasks: { t: { handler: ./h.ts } }\n`)).toMatchObject([{ code: 'UNKNOWN_KEY' }, { code: 'UNKNOWN_KEY' }])
+  })
+
+  test('a 100,000-deep [[[[ document is one NESTING_TOO_DEEP diagnostic', { timeout: 30_000 }, async () => {
+    const found = await codesAt(HEAD + 'x: ' + '['.repeat(100_000) + ']'.repeat(100_000) + '\n')
+    expect(found.length).toBeGreaterThanOrEqual(1)
+    expect(new Set(found.map((d) => d.code))).toEqual(new Set(['NESTING_TOO_DEEP']))
+    expect(found[0]!.line).toBe(4)
+  })
+
+  test(`nesting deeper than ${MAX_NESTING} levels is refused at the first node too deep, whatever the stack size`, async () => {
+    const depth = MAX_NESTING // the top-level mapping is one level, so this list is one too many
+    const text = `${HEAD}tasks:\n  a:\n    handler: ./h.ts\n    inputs: { x: ${'['.repeat(depth)}1${']'.repeat(depth)} }\n`
+    expect(await codesAt(text)).toEqual([
+      {
+        code: 'NESTING_TOO_DEEP',
+        line: 7,
+        column: 18 + MAX_NESTING - 4,
+        message: `Collections are nested more than ${MAX_NESTING} levels deep here; a pipeline spec needs only a few levels of nesting, so flatten this value.`,
+      },
+    ])
+    // One level less is fine.
+    const fine = `${HEAD}tasks:\n  a:\n    handler: ./h.ts\n    inputs: { x: ${'['.repeat(depth - 4)}1${']'.repeat(depth - 4)} }\n`
+    expect(await codesAt(fine)).toEqual([])
+  })
+
+  test('aliases that stack nesting on nesting are measured by what they expand to', async () => {
+    let text = HEAD + 'x0: &a0 [[[[[[[[[[1]]]]]]]]]]\n'
+    for (let i = 1; i < 15; i++) text += `x${i}: &a${i} [[[[[[[[[[*a${i - 1}]]]]]]]]]]\n`
+    const found = await codesAt(text + 'tasks: { t: { handler: ./h.ts } }\n')
+    expect(found[0]).toMatchObject({ code: 'NESTING_TOO_DEEP', line: 16, column: 21 })
+    expect(found[0]!.message).toBe(`Alias '*a11' expands to collections nested more than ${MAX_NESTING} levels deep; write the value out with less nesting.`)
   })
 })
 
@@ -163,7 +223,7 @@ describe('files that are not specs', () => {
     ['a top-level scalar', 'just text\n', 'NOT_A_PIPELINE'],
     ['a number', '42\n', 'NOT_A_PIPELINE'],
     ['two documents', HEAD + '---\n' + HEAD, 'MULTIPLE_DOCUMENTS'],
-    ['deep flow nesting', HEAD + 'x: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n', 'YAML_SYNTAX'],
+    ['deep flow nesting', HEAD + 'x: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n', 'NESTING_TOO_DEEP'],
     ['an unterminated string', HEAD + 'description: "open\n', 'YAML_SYNTAX'],
     ['a tab indent', HEAD + 'tasks:\n\ta: 1\n', 'YAML_SYNTAX'],
   ])('%s is one clear diagnostic', async (_name, text, code) => {
