@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = [
   'INVALID_ENUM',
   'INVALID_NAME',
   'INVALID_VALUE',
+  'RESERVED_KEY',
   // meaning
   'INVALID_REFERENCE',
   'UNKNOWN_TASK',

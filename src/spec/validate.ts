@@ -27,6 +27,7 @@ import { targets } from './rules/targets.ts'
 import { paramSchemas } from './rules/param-schemas.ts'
 import { toleratedFailureInputs, unusedParams } from './rules/warnings.ts'
 import { commandTemplates } from './rules/command-templates.ts'
+import { reservedKeys } from './rules/reserved-keys.ts'
 import { normalizeSpec } from './normalize.ts'
 import { findProjectRoot } from './project-root.ts'
 import type { PipelineSpec } from './spec-types.ts'
@@ -35,6 +36,7 @@ export type { PluginCatalog } from './rules/types.ts'
 
 /** Every meaning check, in the order their findings are most useful. */
 export const RULES: readonly Rule[] = [
+  reservedKeys,
   referenceSyntax,
   unknownRefs,
   cycles,
@@ -111,7 +113,26 @@ async function checkData(data: unknown, context: Omit<RuleContext, 'view' | 'rep
   const findings: Finding[] = checkShape(data)
   const view = collectSpecView(data)
   for (const rule of RULES) await rule({ ...context, view, report: (finding) => findings.push(finding) })
-  return findings
+  return keepOnePerReservedKey(findings)
+}
+
+/**
+ * A reserved key (`__proto__`, `constructor`, `prototype`) gets one diagnostic, the first reported for
+ * it: whatever else is wrong at or under it (its pattern, an unused param, a nested reserved key)
+ * follows from the name and is left out until it is renamed.
+ */
+function keepOnePerReservedKey(findings: Finding[]): Finding[] {
+  const reserved = findings.filter((f) => f.code === 'RESERVED_KEY').map((f) => f.pointer)
+  if (reserved.length === 0) return findings
+  const isUnder = (pointer: string) => reserved.some((r) => pointer.startsWith(`${r}/`))
+  const flagged = new Set<string>()
+  return findings.filter((f) => {
+    if (isUnder(f.pointer)) return false
+    if (f.code !== 'RESERVED_KEY') return !reserved.includes(f.pointer)
+    if (flagged.has(f.pointer)) return false
+    flagged.add(f.pointer)
+    return true
+  })
 }
 
 /** Reads and validates one spec file. */

@@ -103,7 +103,7 @@ describe('prototype pollution', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(pollutedBefore)
   }
 
-  test('__proto__, constructor and prototype as task ids, param names and input names pollute nothing', async () => {
+  test('__proto__, constructor and prototype as task ids, param names and input names are RESERVED_KEY, one per outermost key (issue 15)', async () => {
     const text = `${HEAD}params:
   __proto__: { type: object, default: { polluted: true } }
   constructor: { type: string, default: x }
@@ -126,41 +126,72 @@ tasks:
 `
     const { diagnostics } = await check(text)
     afterEach()
-    // Underscore-led names are not valid param or task ids; the rest is fine.
-    expect(diagnostics.map((d) => [d.code, d.pointer])).toEqual([
-      ['INVALID_NAME', '/params/__proto__'],
-      ['UNUSED_PARAM', '/params/__proto__'],
-      ['INVALID_NAME', '/tasks/__proto__'],
+    expect(diagnostics.map((d) => [d.code, d.pointer, d.line, d.column])).toEqual([
+      ['RESERVED_KEY', '/params/__proto__', 5, 3],
+      ['RESERVED_KEY', '/params/constructor', 6, 3],
+      ['RESERVED_KEY', '/types/__proto__', 8, 3],
+      ['RESERVED_KEY', '/tasks/constructor', 10, 3],
+      ['RESERVED_KEY', '/tasks/prototype', 18, 3],
+      ['RESERVED_KEY', '/tasks/__proto__', 21, 3],
+    ])
+    expect(diagnostics[3]!.message).toBe("'constructor' cannot be a task id, because every JavaScript object already has a 'constructor'; rename it.")
+  })
+
+  test.each([
+    ['an input name', 'inputs: { __proto__: { polluted: 1 } }', '/tasks/a/inputs/__proto__', 35, "'__proto__' cannot be an input name of task 'a', because every JavaScript object already has a '__proto__'; rename it."],
+    ['an input named constructor', 'inputs: { constructor: 1 }', '/tasks/a/inputs/constructor', 35, "'constructor' cannot be an input name of task 'a', because every JavaScript object already has a 'constructor'; rename it."],
+    ['a key inside an input value', 'inputs: { x: [ { prototype: 1 } ] }', '/tasks/a/inputs/x/0/prototype', 42, "'prototype' cannot be a key inside input 'x' of task 'a', because every JavaScript object already has a 'prototype'; rename it."],
+    ['a value name', 'values: { constructor: { type: integer } }', '/tasks/a/values/constructor', 35, "'constructor' cannot be a value name of task 'a', because every JavaScript object already has a 'constructor'; rename it."],
+    ['a column name', 'output: { type: table, columns: { prototype: int64 } }', '/tasks/a/output/columns/prototype', 59, "'prototype' cannot be a column name of task 'a', because every JavaScript object already has a 'prototype'; rename it."],
+    ['an io config key', 'io: lake\nio_decl', '/io/lake/constructor', 21, "'constructor' cannot be a key of io 'lake', because every JavaScript object already has a 'constructor'; rename it."],
+  ])('%s that JavaScript objects have built in is RESERVED_KEY at the key (issue 15)', async (_what, taskLine, pointer, column, message) => {
+    const io = taskLine.endsWith('io_decl') ? 'io:\n  lake: { type: fs, constructor: 1 }\n' : ''
+    const line = taskLine.replace('\nio_decl', '')
+    const text = `${HEAD}${io}tasks:\n  b: { handler: ./h.ts }\n  a: { handler: ./h.ts, ${line} }\n`
+    const { diagnostics } = await check(text)
+    afterEach()
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([
+      expect.objectContaining({ code: 'RESERVED_KEY', pointer, line: io ? 5 : 6, column, message }),
     ])
   })
 
-  test('a valid spec keeps an input named __proto__ as an input of the resolved task', async () => {
-    const text = `${HEAD}params:
-  constructor: { type: object, default: { polluted: true } }
-tasks:
-  constructor:
-    handler: ./h.ts
-    inputs:
-      __proto__: { polluted: true }
-      prototype: \${{ params.constructor }}
-  prototype:
-    handler: ./h.ts
-    inputs: { up: "\${{ tasks.constructor.output }}" }
-`
-    const { diagnostics, pipeline } = await check(text)
-    afterEach()
-    expect(diagnostics).toEqual([])
-    const task = pipeline!.tasks.get('constructor')!
-    expect(Object.keys(task.inputs)).toEqual(['__proto__', 'prototype'])
-    expect(Object.getPrototypeOf(task.inputs)).toBe(Object.prototype)
-    expect(pipeline!.order).toEqual(['constructor', 'prototype'])
+  test.each([
+    ['tasks.a.output.__proto__', '__proto__'],
+    ['tasks.a.output.constructor', 'constructor'],
+    ['tasks.a.output.rows.prototype', 'prototype'],
+    ['tasks.a.values.constructor', 'constructor'],
+    ['params.constructor', 'constructor'],
+  ])('a reference through %s is INVALID_REFERENCE at the expression (issue 15)', async (expression, segment) => {
+    const text = `${HEAD}tasks:\n  a: { handler: ./h.ts }\n  b: { handler: ./h.ts, inputs: { x: "n \${{ ${expression} }}" } }\n`
+    const { diagnostics } = await check(text)
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'INVALID_REFERENCE',
+        pointer: '/tasks/b/inputs/x',
+        line: 6,
+        column: 41,
+        message: `'${expression}' goes through '${segment}', which every JavaScript object already has, so a reference cannot use it; rename the field.`,
+      }),
+    ])
   })
 
   test('JSON specs with __proto__ keys pollute nothing either', async () => {
     const text = JSON.stringify({ apiVersion: 'weir/v1', kind: 'Pipeline', name: 'j', tasks: { a: { handler: './h.ts' } } }).replace('"tasks"', '"__proto__": { "polluted": true }, "tasks"')
     const { diagnostics } = await check(text)
     afterEach()
-    expect(diagnostics).toMatchObject([{ code: 'UNKNOWN_KEY', pointer: '/__proto__' }])
+    expect(diagnostics).toMatchObject([{ code: 'RESERVED_KEY', pointer: '/__proto__' }])
+  })
+
+  test('constructor and prototype stay ordinary names where they are data: schema properties and param defaults', async () => {
+    const text = `${HEAD}params:
+  p: { type: object, properties: { constructor: { type: string } }, default: { constructor: x, prototype: y } }
+tasks:
+  a: { handler: ./h.ts, output: { type: object, properties: { prototype: { type: string } } }, inputs: { p: "\${{ params.p }}" } }
+`
+    const { diagnostics, pipeline } = await check(text)
+    afterEach()
+    expect(diagnostics).toEqual([])
+    expect(pipeline).toBeDefined()
   })
 })
 

@@ -102,10 +102,13 @@ const CASES: readonly Case[] = [
   { file: 'missing-top-level.yaml', want: [{ code: 'MISSING_FIELD', line: 1, column: 1, pointer: '' }] },
   { file: 'multiple-documents.yaml', want: [{ code: 'MULTIPLE_DOCUMENTS', line: 7, column: 1, pointer: '' }] },
   { file: 'output-path-on-table.yaml', want: [{ code: 'OUTPUT_PATH_ON_TABLE', line: 10, column: 21, pointer: '/tasks/b/inputs/ids' }] },
+  // issue 15: names every JavaScript object has built in are refused where weir builds objects from them
   { file: 'proto-keys.yaml', want: [
-      { code: 'INVALID_NAME', line: 5, column: 3, pointer: '/params/__proto__' },
-      { code: 'INVALID_NAME', line: 13, column: 26, pointer: '/tasks/prototype/needs/1' },
-      { code: 'UNKNOWN_TASK', line: 13, column: 26, pointer: '/tasks/prototype/needs/1' },
+      { code: 'RESERVED_KEY', line: 5, column: 3, pointer: '/params/__proto__' },
+      { code: 'RESERVED_KEY', line: 7, column: 3, pointer: '/tasks/constructor' },
+      { code: 'RESERVED_KEY', line: 11, column: 3, pointer: '/tasks/prototype' },
+      { code: 'INVALID_REFERENCE', line: 17, column: 13, pointer: '/tasks/load/inputs/rows' },
+      { code: 'RESERVED_KEY', line: 18, column: 24, pointer: '/tasks/load/inputs/cfg/nested/__proto__' },
     ] },
   { file: 'reference-twice.yaml', want: [
       { code: 'UNKNOWN_TASK', line: 7, column: 19, endColumn: 41, pointer: '/tasks/a/inputs/x' },
