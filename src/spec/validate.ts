@@ -9,7 +9,7 @@ import type { Diagnostic, Finding } from './diagnostics.ts'
 import { hasErrors, sortDiagnostics } from './diagnostics.ts'
 import type { Pipeline } from './model.ts'
 import type { ParseFailure, ParsedSpec } from './parse.ts'
-import { checkSpecBytes } from './spec-bytes.ts'
+import { checkSpecBytes, decodeSpecBytes } from './spec-bytes.ts'
 import type { LineIndex } from './line-index.ts'
 import { checkShape } from './schema-check.ts'
 import { describeJsonValue } from './schema-problem.ts'
@@ -146,8 +146,9 @@ export async function validateSpecFile(path: string, options: Omit<ValidateOptio
   }
   const refused = checkSpecBytes(bytes)
   if (refused) return { diagnostics: [{ severity: 'error', code: refused.code, message: refused.message, pointer: '', line: 1, column: 1 }] }
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes)
-  return validateSpec(text, { ...options, path })
+  const decoded = decodeSpecBytes(bytes)
+  if (!decoded.ok) return { diagnostics: [{ severity: 'error', code: decoded.code, message: decoded.message, pointer: '', line: decoded.line, column: decoded.column }] }
+  return validateSpec(decoded.text, { ...options, path })
 }
 
 /** Why a document is no pipeline at all (empty, a list, a scalar), or undefined for a mapping. */

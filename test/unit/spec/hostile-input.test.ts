@@ -241,6 +241,38 @@ describe('files that are not specs', () => {
     expect((await validateSpecFile(path)).diagnostics).toMatchObject([{ code: 'NOT_TEXT', line: 1, column: 1 }])
   })
 
+  test.each([
+    ['a Latin-1 byte', [0x63, 0x61, 0x66, 0xe9], 4, 17, 'byte 0xE9'],
+    ['a stray continuation byte after valid multi-byte characters', [...Buffer.from('é€ '), 0x80], 4, 17, 'byte 0x80'],
+    ['an overlong encoding of /', [0xc0, 0xaf], 4, 14, 'byte 0xC0'],
+    ['an encoded surrogate', [0xed, 0xa0, 0x80], 4, 14, 'byte 0xED'],
+    ['a sequence cut off at the end of the file', [0x6f, 0x6b, 0xe2, 0x82], 4, 16, 'byte 0xE2'],
+  ])('invalid UTF-8 (%s) is INVALID_ENCODING at the first bad byte, never replaced (issue 15)', async (_what, bad, line, column, byte) => {
+    const path = join(dir, 'latin1.yaml')
+    const tail = bad.at(-1) === 0x82 ? [] : [...Buffer.from('\ntasks: { a: { handler: ./h.ts } }\n')]
+    await writeFile(path, Buffer.from([...Buffer.from(HEAD + 'description: '), ...bad, ...tail]))
+    const { diagnostics, pipeline } = await validateSpecFile(path, { checkHandlers: false })
+    expect(pipeline).toBeUndefined()
+    expect(diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'INVALID_ENCODING',
+        pointer: '',
+        line,
+        column,
+        message: `The file is not valid UTF-8: ${byte} at line ${line}, column ${column} is not part of a valid character (is the file Latin-1 or Windows-1252?); save it as UTF-8.`,
+      },
+    ])
+  })
+
+  test('a UTF-8 byte order mark and multi-byte characters are fine', async () => {
+    const path = join(dir, 'bom.yaml')
+    await writeFile(path, Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from(HEAD + 'description: café € 😀\ntasks: { a: { handler: ./h.ts } }\n')]))
+    const { diagnostics, pipeline } = await validateSpecFile(path, { checkHandlers: false })
+    expect(diagnostics).toEqual([])
+    expect(pipeline!.description).toBe('café € 😀')
+  })
+
   test('a missing file or a folder is FILE_UNREADABLE', async () => {
     expect((await validateSpecFile(join(dir, 'missing.yaml'))).diagnostics).toMatchObject([{ code: 'FILE_UNREADABLE' }])
     await mkdir(join(dir, 'folder.yaml'))

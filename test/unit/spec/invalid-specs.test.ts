@@ -66,6 +66,8 @@ const CASES: readonly Case[] = [
     ] },
   { file: 'json-syntax.json', want: [{ code: 'YAML_SYNTAX', line: 5, column: 3, pointer: '' }] },
   { file: 'json-unknown-task.json', want: [{ code: 'UNKNOWN_TASK', line: 9, column: 30, pointer: '/tasks/summarize/inputs/orders' }] },
+  // issue 15: a Latin-1 'é' was silently replaced by U+FFFD and reached handlers as 'caf�'
+  { file: 'latin1-encoding.yaml', want: [{ code: 'INVALID_ENCODING', line: 4, column: 17, pointer: '' }] },
   { file: 'many-problems.yaml', want: [
       { code: 'INVALID_ENUM', line: 2, column: 7, pointer: '/kind' },
       { code: 'WRONG_TYPE', line: 3, column: 7, pointer: '/name' },
