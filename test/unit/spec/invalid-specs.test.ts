@@ -131,6 +131,8 @@ const CASES: readonly Case[] = [
       { code: 'TARGET_CONFIG', line: 10, column: 16, pointer: '/targets/argo/namespace' },
     ] },
   { file: 'target-unknown.yaml', want: [{ code: 'UNKNOWN_TARGET', line: 8, column: 3, pointer: '/targets/argoo' }] },
+  // issue 15: was "'tasks' is ? characters long" at the first task
+  { file: 'task-id-too-long.yaml', want: [{ code: 'INVALID_NAME', line: 7, column: 3, pointer: '/tasks/extract_orders_from_the_warehouse_and_normalise_every_currency_column' }] },
   { file: 'top-level-list.yaml', want: [{ code: 'NOT_A_PIPELINE', line: 1, column: 1, pointer: '' }] },
   { file: 'unknown-io-defaults.yaml', want: [{ code: 'UNKNOWN_IO', line: 5, column: 7, pointer: '/defaults/io' }] },
   { file: 'unknown-io.yaml', want: [{ code: 'UNKNOWN_IO', line: 9, column: 9, pointer: '/tasks/a/io' }] },
