@@ -3,13 +3,13 @@
  * Order: bytes → YAML → shape (JSON Schema) → meaning (rules). Rules run even when the shape has
  * errors, so one pass reports every problem.
  */
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Diagnostic, Finding } from './diagnostics.ts'
 import { hasErrors, sortDiagnostics } from './diagnostics.ts'
 import type { Pipeline } from './model.ts'
 import type { ParseFailure, ParsedSpec } from './parse.ts'
 import { checkSpecBytes, decodeSpecBytes } from './spec-bytes.ts'
+import { readSpecBytes } from './read-spec-file.ts'
 import type { LineIndex } from './line-index.ts'
 import { checkShape } from './schema-check.ts'
 import { describeJsonValue } from './schema-problem.ts'
@@ -137,13 +137,9 @@ function keepOnePerReservedKey(findings: Finding[]): Finding[] {
 
 /** Reads and validates one spec file. */
 export async function validateSpecFile(path: string, options: Omit<ValidateOptions, 'path'> = {}): Promise<ValidateResult> {
-  let bytes: Uint8Array
-  try {
-    bytes = await readFile(path)
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message
-    return { diagnostics: [{ severity: 'error', code: 'FILE_UNREADABLE', message: `Cannot read '${path}': ${reason}; check the path.`, pointer: '', line: 1, column: 1 }] }
-  }
+  const read = await readSpecBytes(path)
+  if (!read.ok) return { diagnostics: [{ severity: 'error', code: read.code, message: read.message, pointer: '', line: 1, column: 1 }] }
+  const bytes = read.bytes
   const refused = checkSpecBytes(bytes)
   if (refused) return { diagnostics: [{ severity: 'error', code: refused.code, message: refused.message, pointer: '', line: 1, column: 1 }] }
   const decoded = decodeSpecBytes(bytes)

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import { parseCommandArgs, choice } from '../args.ts'
 import { EXIT } from '../errors.ts'
 import { findSpecFiles } from '../find-specs.ts'
@@ -7,6 +6,7 @@ import type { FileReport } from '../format-diagnostics.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import { validateFiles } from '../validate-files.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
+import { readSpecText } from '../../spec/read-spec-file.ts'
 
 const USAGE = `Usage: weir spec validate PATH… [--format text|json|github] [--strict] [--typecheck] [--target NAME]
 
@@ -41,7 +41,7 @@ export async function specValidate(args: string[]): Promise<number> {
   let reports: FileReport[] = await Promise.all(
     files.map(async (path, i) => {
       const diagnostics = results[i]!
-      const text = format === 'text' && diagnostics.length > 0 ? await readFile(path, 'utf8').catch(() => undefined) : undefined
+      const text = format === 'text' && diagnostics.length > 0 ? await readSpecText(path) : undefined
       return { path, diagnostics, ...(text !== undefined && { text }) }
     }),
   )

@@ -1,9 +1,13 @@
 /** Hostile and odd input: nothing crashes, nothing is polluted, every problem is a diagnostic. */
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, rm, symlink, truncate, writeFile, mkdir } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import type { Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { validateSpec, validateSpecFile } from '../../../src/spec/validate.ts'
+import { readSpecText } from '../../../src/spec/read-spec-file.ts'
 import { MAX_NESTING, MAX_SPEC_BYTES } from '../../../src/spec/parse.ts'
 import { testCatalog } from './support.ts'
 
@@ -11,10 +15,12 @@ const HEAD = 'apiVersion: weir/v1\nkind: Pipeline\nname: hostile\n'
 const check = (text: string) => validateSpec(text, { path: '/nowhere/spec.yaml', plugins: testCatalog, checkHandlers: false })
 
 let dir: string
+const sockets: Server[] = []
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'weir-hostile-'))
 })
 afterAll(async () => {
+  for (const server of sockets) server.close()
   await rm(dir, { recursive: true, force: true })
 })
 
@@ -273,10 +279,55 @@ describe('files that are not specs', () => {
     expect(pipeline!.description).toBe('café € 😀')
   })
 
+  test.each([
+    ['a character device (/dev/zero, which never ends)', async () => '/dev/zero', 'a character device'],
+    ['a FIFO with no writer (reading would wait forever)', async () => {
+      const path = join(dir, 'fifo.yaml')
+      execFileSync('mkfifo', [path])
+      return path
+    }, 'a FIFO'],
+    ['a socket', async () => {
+      const path = join(dir, 'socket.yaml')
+      const server = createServer()
+      await new Promise<void>((resolve) => server.listen(path, resolve))
+      sockets.push(server)
+      return path
+    }, 'a socket'],
+    ['a symlink to /dev/zero', async () => {
+      const path = join(dir, 'zero-link.yaml')
+      await symlink('/dev/zero', path)
+      return path
+    }, 'a character device'],
+  ])('%s is refused before reading: FILE_UNREADABLE (issue 15)', { timeout: 10_000 }, async (_what, make, kind) => {
+    const path = await make()
+    const { diagnostics } = await validateSpecFile(path)
+    expect(diagnostics).toEqual([
+      { severity: 'error', code: 'FILE_UNREADABLE', pointer: '', line: 1, column: 1, message: `Cannot read '${path}': it is ${kind}, not a regular file; point weir at a spec file.` },
+    ])
+    expect(await readSpecText(path)).toBeUndefined()
+  })
+
+  test('a file over the limit is refused by its size before it is read, and the text for display is bounded too', async () => {
+    const path = join(dir, 'sparse.yaml')
+    await writeFile(path, '')
+    await truncate(path, 64 * 1024 * 1024 * 1024) // 64 GB, sparse: reading it would take minutes and all memory
+    const { diagnostics } = await validateSpecFile(path)
+    expect(diagnostics).toMatchObject([{ code: 'FILE_TOO_LARGE', message: `The file is ${64 * 1024 * 1024 * 1024} bytes; specs are limited to ${MAX_SPEC_BYTES} bytes, so split it into several pipelines.` }])
+    expect(await readSpecText(path)).toBeUndefined()
+  })
+
+  test('a regular file whose size the system does not know (/proc) is read up to the limit', async () => {
+    const { diagnostics } = await validateSpecFile('/proc/self/status')
+    expect(diagnostics.length).toBeGreaterThan(0)
+    expect(diagnostics[0]!.code).not.toBe('FILE_UNREADABLE')
+  })
+
   test('a missing file or a folder is FILE_UNREADABLE', async () => {
     expect((await validateSpecFile(join(dir, 'missing.yaml'))).diagnostics).toMatchObject([{ code: 'FILE_UNREADABLE' }])
     await mkdir(join(dir, 'folder.yaml'))
-    expect((await validateSpecFile(join(dir, 'folder.yaml'))).diagnostics).toMatchObject([{ code: 'FILE_UNREADABLE' }])
+    expect((await validateSpecFile(join(dir, 'folder.yaml'))).diagnostics).toMatchObject([
+      { code: 'FILE_UNREADABLE', message: `Cannot read '${join(dir, 'folder.yaml')}': it is a folder, not a regular file; point weir at a spec file.` },
+    ])
   })
 
   test.each([
