@@ -1,6 +1,6 @@
 import { relative } from 'node:path'
 import type { Rule } from './types.ts'
-import { readModuleExports } from '../module-exports.ts'
+import { loadModuleLexer, readModuleExports } from '../module-exports.ts'
 import { resolveHandler } from '../resolve-handler.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { toPointer } from '../pointer.ts'
@@ -9,8 +9,9 @@ import { isRealPathInside } from '../inside-folder.ts'
 const HANDLER_FORM = /^[^#\s][^#]*(#[A-Za-z_$][A-Za-z0-9_$]*)?$/
 
 /** Each `handler:` names an existing module inside the project that has the named export. */
-export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, report }) => {
-  if (!checkHandlers) return
+export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandlers, report }) => {
+  if (!checkHandlers || view.tasks.size === 0) return
+  await loadModuleLexer()
   for (const [id, task] of view.tasks) {
     // A handler that does not have the `path#export` form is reported by the shape check.
     if (typeof task.handler !== 'string' || !HANDLER_FORM.test(task.handler)) continue
@@ -30,6 +31,17 @@ export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, r
       exports = readModuleExports(resolved.file)
     } catch (error) {
       report({ code: 'HANDLER_NOT_FOUND', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' cannot be read: ${error instanceof Error ? error.message : String(error)}.` })
+      continue
+    }
+    if (exports.syntaxError) {
+      const { file, line, column, reason } = exports.syntaxError
+      report({ code: 'HANDLER_SYNTAX_ERROR', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' does not parse: ${relative(process.cwd(), file)}:${line}:${column}: ${reason}; fix the module.` })
+      continue
+    }
+    const notFunction = exports.notFunctions.get(resolved.exportName)
+    if (notFunction) {
+      const where = `${relative(process.cwd(), notFunction.file)}:${notFunction.line}:${notFunction.column}`
+      report({ code: 'HANDLER_NOT_A_FUNCTION', pointer, message: `Export '${resolved.exportName}' of module '${resolved.modulePath}' is ${notFunction.kind} (${where}), not a function; point task '${id}' at an exported function.` })
       continue
     }
     if (!exports.names.has(resolved.exportName) && exports.typeNames.has(resolved.exportName)) {

@@ -42,8 +42,16 @@ const CASES: readonly Case[] = [
     ] },
   { file: 'handler-export-in-string.yaml', want: [{ code: 'HANDLER_EXPORT_MISSING', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'handler-export-missing.yaml', want: [{ code: 'HANDLER_EXPORT_MISSING', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
+  // issue 15: both passed validate and failed only at run time
+  { file: 'handler-not-a-function.yaml', want: [
+      { code: 'HANDLER_NOT_A_FUNCTION', line: 6, column: 14, pointer: '/tasks/a/handler' },
+      { code: 'HANDLER_NOT_A_FUNCTION', line: 8, column: 14, pointer: '/tasks/b/handler' },
+      { code: 'HANDLER_NOT_A_FUNCTION', line: 10, column: 14, pointer: '/tasks/c/handler' },
+      { code: 'HANDLER_NOT_A_FUNCTION', line: 12, column: 14, pointer: '/tasks/d/handler' },
+    ] },
   { file: 'handler-not-found.yaml', want: [{ code: 'HANDLER_NOT_FOUND', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'handler-outside-project.yaml', want: [{ code: 'HANDLER_OUTSIDE_PROJECT', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
+  { file: 'handler-syntax-error.yaml', want: [{ code: 'HANDLER_SYNTAX_ERROR', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'handler-type-only-export.yaml', want: [{ code: 'HANDLER_EXPORT_MISSING', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'invalid-output-schema.yaml', want: [{ code: 'INVALID_SCHEMA', line: 7, column: 39, pointer: '/tasks/a/output/required' }] },
   { file: 'invalid-param-name.yaml', want: [{ code: 'INVALID_NAME', line: 5, column: 3, pointer: '/params/Threshold' }] },
