@@ -1,10 +1,12 @@
-import { relative } from 'node:path'
+import { realpathSync } from 'node:fs'
+import { dirname, relative } from 'node:path'
 import type { Rule } from './types.ts'
 import { loadModuleLexer, readModuleExports } from '../module-exports.ts'
 import { resolveHandler } from '../resolve-handler.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { toPointer } from '../pointer.ts'
-import { isRealPathInside } from '../inside-folder.ts'
+import { isInside, isRealPathInside } from '../inside-folder.ts'
+import { findProjectRoot, projectMarker } from '../project-root.ts'
 
 const HANDLER_FORM = /^[^#\s][^#]*(#[A-Za-z_$][A-Za-z0-9_$]*)?$/
 
@@ -23,7 +25,7 @@ export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandl
       continue
     }
     if (!inside) {
-      report({ code: 'HANDLER_OUTSIDE_PROJECT', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' resolves outside the project folder '${projectRoot}'; keep handlers inside the project.` })
+      report({ code: 'HANDLER_OUTSIDE_PROJECT', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' is outside the project folder '${projectRoot}'${explainProjectRoot(projectRoot, sourcePath, resolved.file)}.` })
       continue
     }
     let exports
@@ -53,4 +55,30 @@ export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandl
       report({ code: 'HANDLER_EXPORT_MISSING', pointer, message: `Module '${resolved.modulePath}' has no export '${resolved.exportName}' for task '${id}'${suggestFix(resolved.exportName, names, 'its exports', 'it exports nothing; add `export async function ' + (resolved.exportName === 'default' ? 'handler' : resolved.exportName) + '(inputs, ctx) { … }`')}` })
     }
   }
+}
+
+/**
+ * Why the project folder is where it is and what to do, for HANDLER_OUTSIDE_PROJECT. Without a
+ * package.json (or .git) above the spec the project folder is the spec's own folder, which a
+ * newcomer with `pipelines/` and `handlers/` side by side does not expect.
+ */
+function explainProjectRoot(projectRoot: string, sourcePath: string, handlerFile: string): string {
+  if (projectRoot !== findProjectRoot(sourcePath)) return '; move the handler into that folder'
+  const marker = projectMarker(projectRoot)
+  if (marker) return ` (the nearest folder above the spec with a ${marker}); move the handler into that folder`
+  const both = commonFolder(dirname(sourcePath), handlerFile)
+  return `: the project folder is the nearest folder above the spec with a package.json, and none was found, so it is the spec's own folder; add a package.json to '${both}' (npm init -y there) or move the handler into '${projectRoot}'`
+}
+
+/** The deepest folder that holds both the folder and the file (followed through symlinks). */
+function commonFolder(folder: string, file: string): string {
+  let real = file
+  try {
+    real = realpathSync(file)
+  } catch {
+    // judge the path as written
+  }
+  let dir = folder
+  while (!isInside(dir, real) && dirname(dir) !== dir) dir = dirname(dir)
+  return dir
 }
