@@ -14,14 +14,21 @@ export const MAX_NESTING = 128
  */
 export function inspectData(data: unknown): 'ok' | 'too-deep' | 'shared' {
   const seen = new Set<object>()
-  const stack: { value: unknown; depth: number }[] = [{ value: data, depth: 1 }]
-  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-    const { value, depth } = top
+  // Two parallel stacks rather than one of small objects: this runs over every spec's data.
+  const values: unknown[] = [data]
+  const depths: number[] = [1]
+  while (values.length > 0) {
+    const value = values.pop()
+    const depth = depths.pop()!
     if (value === null || typeof value !== 'object') continue
     if (depth > MAX_NESTING) return 'too-deep'
     if (seen.has(value)) return 'shared'
     seen.add(value)
-    for (const item of Array.isArray(value) ? value : Object.values(value)) stack.push({ value: item, depth: depth + 1 })
+    for (const item of Array.isArray(value) ? value : Object.values(value)) {
+      if (item === null || typeof item !== 'object') continue
+      values.push(item)
+      depths.push(depth + 1)
+    }
   }
   return 'ok'
 }

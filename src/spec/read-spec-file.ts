@@ -3,7 +3,7 @@
  * would wait forever for a writer, `/dev/zero` never ends), and never more than `MAX_SPEC_BYTES`
  * plus one byte, whatever the file's size claims to be (`/proc` files say 0; files grow).
  */
-import { constants, open, stat } from 'node:fs/promises'
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import type { Stats } from 'node:fs'
 import type { DiagnosticCode } from './diagnostics.ts'
 import { MAX_SPEC_BYTES } from './spec-bytes.ts'
@@ -15,20 +15,24 @@ export type ReadSpecResult =
 /** The first read's size when the file's size is unknown (0, as `/proc` reports). */
 const FIRST_CHUNK = 64 * 1024
 
-/** Reads a spec file's bytes, refusing what is not a regular file or is larger than a spec may be. */
+/**
+ * Reads a spec file's bytes, refusing what is not a regular file or is larger than a spec may be.
+ * The reads are synchronous: a spec is small, and the thread pool of asynchronous reads costs more
+ * than the read itself (several times more on a busy machine, for a folder of specs).
+ */
 export async function readSpecBytes(path: string): Promise<ReadSpecResult> {
-  let handle
+  let fd: number
   try {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer; the kind is checked next.
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (error) {
     // Some kinds cannot even be opened (a socket: ENXIO); say what the path is when that is why.
-    const info = await stat(path).catch(() => undefined)
+    const info = statOf(path)
     if (info && !info.isFile()) return notRegular(path, info)
     return refuse('FILE_UNREADABLE', `Cannot read '${path}': ${describeOpenError(error as NodeJS.ErrnoException)}.`)
   }
   try {
-    const info = await handle.stat()
+    const info = fstatSync(fd)
     if (!info.isFile()) return notRegular(path, info)
     if (info.size > MAX_SPEC_BYTES) return tooLarge(`${info.size} bytes`)
     let buffer = Buffer.allocUnsafe(info.size > 0 ? info.size + 1 : FIRST_CHUNK)
@@ -40,7 +44,7 @@ export async function readSpecBytes(path: string): Promise<ReadSpecResult> {
         buffer.copy(grown, 0, 0, length)
         buffer = grown
       }
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length)
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, length)
       if (bytesRead === 0) break
       length += bytesRead
     }
@@ -48,7 +52,7 @@ export async function readSpecBytes(path: string): Promise<ReadSpecResult> {
   } catch (error) {
     return refuse('FILE_UNREADABLE', `Cannot read '${path}': ${(error as Error).message}; check the file.`)
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
 }
 
@@ -60,6 +64,14 @@ export async function readSpecText(path: string): Promise<string | undefined> {
 
 function refuse(code: DiagnosticCode, message: string): ReadSpecResult {
   return { ok: false, code, message }
+}
+
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path)
+  } catch {
+    return undefined
+  }
 }
 
 function notRegular(path: string, info: Stats): ReadSpecResult {

@@ -38,9 +38,18 @@ export const reservedKeys: Rule = ({ view, report }) => {
     if (isObject(task.output)) names(task.output.columns, ['tasks', id, 'output', 'columns'], `a column name of task '${id}'`)
   }
   // Anywhere else, only `__proto__`: the parsers give it special treatment, and no spec needs it.
-  walkKeys(data, [], (key, path) => {
-    if (key === '__proto__') flag(key, path, 'a key in a spec')
-  })
+  // A quick look first: almost no spec has one, and this runs over every spec.
+  if (hasProtoKey(data))
+    walkKeys(data, [], (key, path) => {
+      if (key === '__proto__') flag(key, path, 'a key in a spec')
+    })
+}
+
+function hasProtoKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return true
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (typeof item === 'object' && hasProtoKey(item)) return true
+  return false
 }
 
 /**
