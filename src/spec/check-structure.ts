@@ -12,6 +12,8 @@ export interface StructureProblem {
   readonly code: 'RECURSIVE_ALIAS' | 'NESTING_TOO_DEEP'
   readonly message: string
   readonly offset: number
+  /** Where the offending alias ends, for carets under exactly it. */
+  readonly end?: number
 }
 
 interface Frame {
@@ -41,6 +43,7 @@ export function checkStructure(doc: Document.Parsed): StructureProblem | undefin
         return {
           code: 'RECURSIVE_ALIAS',
           offset: node.range?.[0] ?? 0,
+          ...(node.range && { end: node.range[1] }),
           message: `Alias '*${node.source}' sits inside the value its anchor '&${node.source}' names, so that value would contain itself without end; write the value out instead of the alias.`,
         }
       const height = heights.get(target) ?? 0
@@ -48,6 +51,7 @@ export function checkStructure(doc: Document.Parsed): StructureProblem | undefin
         return {
           code: 'NESTING_TOO_DEEP',
           offset: node.range?.[0] ?? 0,
+          ...(node.range && { end: node.range[1] }),
           message: `Alias '*${node.source}' expands to collections nested more than ${MAX_NESTING} levels deep; write the value out with less nesting.`,
         }
       heights.set(node, height)

@@ -30,6 +30,8 @@ export interface ParseFailure {
   readonly code: DiagnosticCode
   readonly message: string
   readonly offset: number
+  /** Where the offending text ends, when known (carets then cover exactly it). */
+  readonly end?: number
   /** JSON pointer of the offending node, when known. */
   readonly pointer?: string
 }

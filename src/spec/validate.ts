@@ -176,7 +176,16 @@ function parseFailures(failures: readonly ParseFailure[], text: string, lineCoun
   return sortDiagnostics(
     failures.map((f) => {
       const pos = lineCounter.linePos(Math.min(f.offset, text.length))
-      return { severity: 'error', code: f.code, message: f.message, pointer: f.pointer ?? '', line: pos.line, column: pos.col }
+      const end = f.end === undefined ? undefined : lineCounter.linePos(Math.min(f.end, text.length))
+      return {
+        severity: 'error',
+        code: f.code,
+        message: f.message,
+        pointer: f.pointer ?? '',
+        line: pos.line,
+        column: pos.col,
+        ...(end && { endLine: end.line, endColumn: end.col }),
+      }
     }),
   )
 }

@@ -126,7 +126,7 @@ const CASES: readonly Case[] = [
     ] },
   // issue 15: a recursive alias made the data infinite and crashed every command with a stack overflow
   { file: 'recursive-alias-mapping.yaml', want: [{ code: 'RECURSIVE_ALIAS', line: 8, column: 13, pointer: '' }] },
-  { file: 'recursive-alias.yaml', want: [{ code: 'RECURSIVE_ALIAS', line: 5, column: 16, pointer: '' }] },
+  { file: 'recursive-alias.yaml', want: [{ code: 'RECURSIVE_ALIAS', line: 5, column: 16, endLine: 5, endColumn: 18, pointer: '' }] },
   { file: 'retries-out-of-range.yaml', want: [{ code: 'INVALID_VALUE', line: 7, column: 14, pointer: '/tasks/a/retries' }] },
   { file: 'schedule-param-wrong-type.yaml', want: [{ code: 'INVALID_VALUE', line: 13, column: 16, pointer: '/schedule/params/threshold' }] },
   { file: 'schedule-unknown-param.yaml', want: [{ code: 'UNKNOWN_PARAM', line: 12, column: 13, pointer: '/schedule/params/treshold' }] },
