@@ -2,10 +2,10 @@
  * Showing diagnostics on stderr for commands other than `spec validate` (which owns stdout), and
  * loading a spec that must be valid before a command can go on.
  */
-import { readFile } from 'node:fs/promises'
 import type { Diagnostic } from '../spec/diagnostics.ts'
 import type { Pipeline } from '../spec/model.ts'
 import { validateSpecFile } from '../spec/validate.ts'
+import { readSpecText } from '../spec/read-spec-file.ts'
 import type { ValidateOptions } from '../spec/validate.ts'
 import { builtinCatalog } from '../plugins/catalog.ts'
 import { createPalette, shouldColor } from './colors.ts'
@@ -16,7 +16,7 @@ import type { FileReport } from './format-diagnostics.ts'
 
 /** A report with the file's text attached, so the text format can show the source line. */
 export async function fileReport(path: string, diagnostics: readonly Diagnostic[]): Promise<FileReport> {
-  const text = await readFile(path, 'utf8').catch(() => undefined)
+  const text = await readSpecText(path)
   return { path, diagnostics, ...(text !== undefined && { text }) }
 }
 

@@ -1,6 +1,12 @@
 /**
  * Turns a task's input bindings into the values its handler receives: upstream outputs (read through
  * the upstream task's IoManager), task values, params, run fields and literals.
+ *
+ * Nothing here may hand a handler something shared beyond its own task (issue 15): reference paths
+ * and lookups follow own properties only, so `constructor` or `__proto__` never reach `Object` or
+ * `Object.prototype` (even in data a handler produced); keys are defined, never assigned, so a key
+ * named `__proto__` stays a key; and literals and params are copied, so a handler that changes what
+ * it got changes nothing another task or a retry sees.
  */
 import type { InputBinding, Reference, RunField } from '../spec/model.ts'
 import { WeirError } from './errors.ts'
@@ -28,14 +34,14 @@ export async function resolveInputs(
     return read
   }
   const resolved: Record<string, unknown> = {}
-  for (const [name, binding] of Object.entries(inputs)) resolved[name] = await resolveBinding(binding, sources, output)
+  for (const [name, binding] of Object.entries(inputs)) defineOwn(resolved, name, await resolveBinding(binding, sources, output))
   return resolved
 }
 
 async function resolveBinding(binding: InputBinding, sources: InputSources, output: (taskId: string) => Promise<unknown>): Promise<unknown> {
   switch (binding.kind) {
     case 'literal':
-      return binding.value
+      return copyData(binding.value)
     case 'ref':
       return resolveRef(binding.ref, sources, output)
     case 'template': {
@@ -45,7 +51,7 @@ async function resolveBinding(binding: InputBinding, sources: InputSources, outp
     }
     case 'object': {
       const out: Record<string, unknown> = {}
-      for (const [key, value] of Object.entries(binding.entries)) out[key] = await resolveBinding(value, sources, output)
+      for (const [key, value] of Object.entries(binding.entries)) defineOwn(out, key, await resolveBinding(value, sources, output))
       return out
     }
     case 'array': {
@@ -64,17 +70,32 @@ async function resolveRef(ref: Reference, sources: InputSources, output: (taskId
         if (value === null || typeof value !== 'object') {
           throw new WeirError('INPUT_UNAVAILABLE', `The output of task '${ref.taskId}' has no field '${ref.path.join('.')}' (stopped at '${key}').`)
         }
-        value = (value as Record<string, unknown>)[key]
+        value = ownField(value, key)
       }
       return value
     }
     case 'value':
-      return sources.values[ref.taskId]?.[ref.name]
+      return ownField(ownField(sources.values, ref.taskId), ref.name)
     case 'param':
-      return sources.params[ref.name]
+      return copyData(ownField(sources.params, ref.name))
     case 'run':
-      return sources.run[ref.field]
+      return ownField(sources.run, ref.field)
   }
+}
+
+/** `value[key]` when it is the value's own property; undefined otherwise (never the prototype chain). */
+function ownField(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined
+}
+
+/** Sets a key as an own property: assigning `__proto__` would set the object's prototype instead. */
+function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true })
+}
+
+/** A handler's own copy of spec data or a param (plain JSON-like data; own `__proto__` keys stay keys). */
+function copyData(value: unknown): unknown {
+  return value !== null && typeof value === 'object' ? structuredClone(value) : value
 }
 
 function stringify(value: unknown): string {

@@ -138,6 +138,17 @@ function describeError(
       return { code: 'INVALID_VALUE', pointer, message: `${capitalize(describeValue(pointer))} must not be an empty list.` }
     case 'maxLength': {
       const limit = (error.params as { limit: number }).limit
+      const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName
+      // A name that is too long (`propertyNames: { maxLength }`): point at that key, not its mapping.
+      if (propertyName !== undefined) {
+        const container = pointerSegments(pointer).at(-1) ?? 'document'
+        return {
+          code: 'INVALID_NAME',
+          pointer: toPointer([...pointerSegments(pointer), propertyName]),
+          atKey: true,
+          message: `${container === 'tasks' ? 'Task id' : `Name under '${container}'`} '${shorten(propertyName)}' is ${[...propertyName].length} characters long; shorten it to at most ${limit}${container === 'tasks' ? ' (task ids become job and pod names)' : ''}.`,
+        }
+      }
       const value = valueAt(data, pointer)
       return { code: 'INVALID_VALUE', pointer, message: `${capitalize(describeValue(pointer))} is ${typeof value === 'string' ? [...value].length : '?'} characters long; shorten it to at most ${limit}.` }
     }

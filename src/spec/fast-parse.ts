@@ -7,6 +7,7 @@
  * checks that both paths agree.
  */
 import { load } from 'js-yaml'
+import { inspectData } from './nesting.ts'
 
 /** `1e309`: `yaml` reads it as the number Infinity, js-yaml as a string; only numbers this large differ. */
 const HUGE_EXPONENT = /\d[eE][-+]?\d{3}/
@@ -26,17 +27,9 @@ export function parseFast(text: string): { readonly data: unknown } | undefined 
     return undefined // syntax errors, duplicate keys, unknown tags, several documents: the careful path explains them
   }
   // js-yaml shares one object for every alias of a collection; walking such data could take
-  // exponential time (an alias bomb), and `yaml` limits aliases, so these documents go the careful way.
+  // exponential time (an alias bomb), and `yaml` limits aliases, so these documents go the careful way,
+  // as do documents nested too deeply (the careful path says where).
   // Only a mapping can be a clean pipeline; anything else needs the careful path's explanation.
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined
-  return hasSharedCollections(data, new Set()) ? undefined : { data }
+  return inspectData(data) === 'ok' ? { data } : undefined
 }
-
-function hasSharedCollections(value: unknown, seen: Set<object>): boolean {
-  if (value === null || typeof value !== 'object') return false
-  if (seen.has(value)) return true
-  seen.add(value)
-  for (const item of Array.isArray(value) ? value : Object.values(value)) if (hasSharedCollections(item, seen)) return true
-  return false
-}
-

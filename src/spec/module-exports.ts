@@ -4,6 +4,12 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+import { createLineIndex } from './line-index.ts'
+import { findSyntaxError } from './module-syntax.ts'
+import type { ModuleSyntaxError } from './module-syntax.ts'
+
+export { loadModuleLexer } from './module-syntax.ts'
+export type { ModuleSyntaxError } from './module-syntax.ts'
 
 /** Extensions tried, in order, for a module path written without one. */
 export const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs'] as const
@@ -45,6 +51,21 @@ export interface ModuleExports {
   readonly typeNames: ReadonlySet<string>
   /** True when an `export * from` could not be followed (a package), so absence proves nothing. */
   readonly open: boolean
+  /** Where the module (or one it re-exports with `export *`) stops parsing; see `loadModuleLexer`. */
+  readonly syntaxError?: ModuleSyntaxError
+  /** Exports that are evidently not functions (`export const x = 5`), with what they are and where. */
+  readonly notFunctions: ReadonlyMap<string, NotAFunction>
+}
+
+/** An export whose value is written as a literal: a number, a string, an object, … */
+export interface NotAFunction {
+  /** What the value is, for messages: 'a number', 'an object'. */
+  readonly kind: string
+  /** The module that declares it (a module re-exported with `export *`, or the module itself). */
+  readonly file: string
+  /** 1-based position of the export's name (of `default` for a default export) in that module. */
+  readonly line: number
+  readonly column: number
 }
 
 const cache = new Map<string, ModuleExports>()
@@ -68,10 +89,14 @@ export function clearModuleCache(): void {
 function scanModuleExports(file: string, seen: Set<string>): ModuleExports {
   const names = new Set<string>()
   const typeNames = new Set<string>()
+  const notFunctions = new Map<string, NotAFunction>()
   let open = false
-  if (seen.has(file) || seen.size > 20) return { names, typeNames, open }
+  if (seen.has(file) || seen.size > 20) return { names, typeNames, open, notFunctions }
   seen.add(file)
-  const code = stripCommentsAndStrings(readFileSync(file, 'utf8'))
+  const source = readFileSync(file, 'utf8')
+  let syntaxError = findSyntaxError(file, source)
+  const code = stripCommentsAndStrings(source)
+  findNotFunctions(file, code, notFunctions)
   for (const m of code.matchAll(/\bexport\s+(?:declare\s+)?(?:async\s+)?(?:function\s*\*?|const|let|var|class|abstract\s+class)\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]!)
   for (const m of code.matchAll(/\bexport\s+default\b/g)) if (m) names.add('default')
   for (const m of code.matchAll(/\bexport\s+(?:declare\s+)?(?:type|interface)\s+([A-Za-z_$][\w$]*)/g)) typeNames.add(m[1]!)
@@ -97,16 +122,51 @@ function scanModuleExports(file: string, seen: Set<string>): ModuleExports {
     const inner = scanModuleExports(next, seen)
     for (const n of inner.names) if (n !== 'default') names.add(n)
     for (const n of inner.typeNames) typeNames.add(n)
+    for (const [n, what] of inner.notFunctions) if (n !== 'default' && !notFunctions.has(n)) notFunctions.set(n, what)
     open ||= inner.open
+    syntaxError ??= inner.syntaxError
   }
   // CommonJS modules: `module.exports`/`exports.x` cannot be listed reliably, so trust them.
   if (/\bmodule\.exports\b|\bexports\.[A-Za-z_$]/.test(code)) open = true
-  return { names, typeNames, open }
+  return { names, typeNames, open, notFunctions, ...(syntaxError && { syntaxError }) }
+}
+
+/**
+ * `export const x = <literal>` and `export default <literal>`: values that are evidently no function.
+ * Only `const` (a `let` may be reassigned) and only values whose first token says what they are;
+ * anything computed (`makeHandler()`, `new X()`, `(5)`) may be a function and is left alone.
+ */
+function findNotFunctions(file: string, code: string, found: Map<string, NotAFunction>): void {
+  const lines = createLineIndex(code)
+  const add = (name: string, nameAt: number, valueAt: number) => {
+    const kind = describeLiteral(code, valueAt)
+    if (kind === undefined || found.has(name)) return
+    const { line, col } = lines.linePos(nameAt)
+    found.set(name, { kind, file, line, column: col })
+  }
+  // The type annotation ends at the first `=` that is not part of `=>`.
+  for (const m of code.matchAll(/\bexport\s+const\s+([A-Za-z_$][\w$]*)\s*(?::[^=;]*?)?=(?!>)\s*/dg)) add(m[1]!, m.indices![1]![0], m.index + m[0].length)
+  for (const m of code.matchAll(/\bexport\s+(default)\s+/dg)) add('default', m.indices![1]![0], m.index + m[0].length)
+}
+
+/** What a value written at `at` is, when its first token says so: 'a number', 'an object', … */
+function describeLiteral(code: string, at: number): string | undefined {
+  const c = code[at]
+  if (c === '"' || c === "'" || c === '`') return 'a string'
+  if (c === '{') return 'an object'
+  if (c === '[') return 'an array'
+  if (c === '/') return 'a regular expression' // comments are blanked already
+  if (/^[-+]?\.?\d/.test(code.slice(at, at + 3))) return 'a number'
+  const word = /^[A-Za-z_$][\w$]*/.exec(code.slice(at, at + 12))?.[0]
+  if (word === 'true' || word === 'false') return 'a boolean'
+  if (word === 'null') return 'null'
+  return undefined
 }
 
 /**
  * Blanks out comments and the insides of string literals (keeping import specifiers, whose quotes
- * stay), so that `export` inside a string or comment is not mistaken for a declaration.
+ * stay), so that `export` inside a string or comment is not mistaken for a declaration. Every
+ * character keeps its offset (newlines stay), so positions found in the result are the source's.
  */
 export function stripCommentsAndStrings(code: string): string {
   let out = ''
@@ -115,11 +175,14 @@ export function stripCommentsAndStrings(code: string): string {
     const c = code[i]!
     const next = code[i + 1]
     if (c === '/' && next === '/') {
+      const start = i
       while (i < code.length && code[i] !== '\n') i++
+      out += ' '.repeat(i - start)
     } else if (c === '/' && next === '*') {
-      const end = code.indexOf('*/', i + 2)
-      i = end === -1 ? code.length : end + 2
-      out += ' '
+      const found = code.indexOf('*/', i + 2)
+      const end = found === -1 ? code.length : found + 2
+      out += blank(code.slice(i, end))
+      i = end
     } else if (c === '"' || c === "'" || c === '`') {
       let j = i + 1
       while (j < code.length && code[j] !== c) {
@@ -127,15 +190,21 @@ export function stripCommentsAndStrings(code: string): string {
         else if (c !== '`' && code[j] === '\n') break
         j++
       }
-      const body = code.slice(i + 1, j)
+      const body = code.slice(i + 1, Math.min(j, code.length))
+      const closed = j < code.length && code[j] === c
       // Keep specifiers after `from` readable; blank everything else.
       const keep = /\bfrom\s*$/.test(out)
-      out += c + (keep ? body : body.replace(/[^\n]/g, ' ')) + c
-      i = j + 1
+      out += c + (keep ? body : blank(body)) + (closed ? c : '')
+      i = closed ? j + 1 : Math.min(j, code.length)
     } else {
       out += c
       i++
     }
   }
   return out
+}
+
+/** Spaces for every character but newlines. */
+function blank(text: string): string {
+  return text.replace(/[^\n]/g, ' ')
 }

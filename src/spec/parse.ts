@@ -2,15 +2,17 @@
  * Reads a spec file (YAML or JSON) into plain data while keeping the source nodes, so that any
  * JSON pointer can later be turned into a line and column.
  */
-import { parseDocument, isMap, isSeq, isScalar, isPair, isNode, visit } from 'yaml'
-import type { Document, Node as YamlNode } from 'yaml'
+import { Composer, Parser, YAMLParseError, isMap, isSeq, isScalar, isPair, isNode, visit } from 'yaml'
+import type { CST, Document, DocumentOptions, ParseOptions, SchemaOptions, Node as YamlNode } from 'yaml'
 import type { DiagnosticCode, Finding } from './diagnostics.ts'
 import { createLineIndex } from './line-index.ts'
+import { checkStructure, findTooDeepToken, TOO_DEEP_MESSAGE } from './check-structure.ts'
 import { pointerSegments, toPointer } from './pointer.ts'
 
 // Kept here too for callers that imported them from this module before they moved.
 export { pointerSegments, toPointer } from './pointer.ts'
 export { checkSpecBytes, MAX_SPEC_BYTES } from './spec-bytes.ts'
+export { MAX_NESTING } from './nesting.ts'
 import type { LineIndex } from './line-index.ts'
 
 /** Aliases resolved per document; stops "billion laughs" expansions long before they cost anything. */
@@ -28,6 +30,8 @@ export interface ParseFailure {
   readonly code: DiagnosticCode
   readonly message: string
   readonly offset: number
+  /** Where the offending text ends, when known (carets then cover exactly it). */
+  readonly end?: number
   /** JSON pointer of the offending node, when known. */
   readonly pointer?: string
 }
@@ -77,14 +81,20 @@ export function parseSpecText(text: string): ParseResult {
   // logLevel 'error': yaml would otherwise print warnings (e.g. about collection keys) to stderr.
   // uniqueKeys off: yaml's own check compares every key with every other (quadratic, minutes for a
   // mapping of 50,000 keys); findDuplicateKeys does it with a set, and knows each key's pointer.
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' })
+  // The syntax tree is checked for depth before it is composed (composing recurses).
+  const tokens = [...new Parser().parse(text)]
+  const tooDeep = findTooDeepToken(tokens)
+  if (tooDeep !== undefined) return { ok: false, failures: [{ code: 'NESTING_TOO_DEEP', message: TOO_DEEP_MESSAGE, offset: tooDeep }], text, lineCounter }
+  const doc = composeDocument(tokens, text.length, { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' })
   const failures: ParseFailure[] = doc.errors.map((err) => ({
-    code: err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : err.code === 'MULTIPLE_DOCS' ? 'MULTIPLE_DOCUMENTS' : 'YAML_SYNTAX',
+    code: yamlErrorCode(err.code, err.message),
     message: describeYamlError(err.code, err.message, text, err.pos[0]),
     offset: err.pos[0],
   }))
   findDuplicateKeys(doc.contents, [], failures)
   if (failures.length > 0) return { ok: false, failures, text, lineCounter }
+  const structure = checkStructure(doc)
+  if (structure) return { ok: false, failures: [structure], text, lineCounter }
   let data: unknown
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
@@ -109,13 +119,33 @@ export function parseSpecText(text: string): ParseResult {
   return { ok: true, spec: { text, doc, lineCounter, data } }
 }
 
+/** yaml's `parseDocument`, from tokens already parsed: the first document, and an error at a second one. */
+function composeDocument(tokens: readonly CST.Token[], length: number, options: ParseOptions & DocumentOptions & SchemaOptions): Document.Parsed {
+  let doc: Document.Parsed | undefined
+  for (const next of new Composer(options).compose(tokens, true, length)) {
+    if (!doc) doc = next
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'))
+      break
+    }
+  }
+  return doc!
+}
+
+function yamlErrorCode(code: string, message: string): DiagnosticCode {
+  if (code === 'DUPLICATE_KEY') return 'DUPLICATE_KEY'
+  if (code === 'MULTIPLE_DOCS') return 'MULTIPLE_DOCUMENTS'
+  // yaml's composer recurses and reports its own stack overflow as an error: the document is too deep.
+  return /Maximum call stack/i.test(message) ? 'NESTING_TOO_DEEP' : 'YAML_SYNTAX'
+}
+
 function describeYamlError(code: string, message: string, text: string, offset: number): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '')
   if (code === 'DUPLICATE_KEY') {
     const key = keyAt(text, offset)
     return `Key ${key === undefined ? '' : `'${key}' `}appears twice in the same mapping; remove or rename one of them.`
   }
-  if (/Maximum call stack/i.test(first)) return 'The document is nested too deeply to read; a pipeline spec needs only a few levels of nesting.'
+  if (/Maximum call stack/i.test(first)) return TOO_DEEP_MESSAGE
   if (code === 'MULTIPLE_DOCS') return 'The file holds more than one YAML document (a second one starts here); weir reads one pipeline per file, so split it into several files.'
   if (code === 'TAB_AS_INDENT') return `${first}; indent YAML with spaces, not tabs.`
   return `${first}.`

@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
+/** What makes a folder a project folder, nearest first. */
+const MARKERS = ['package.json', '.git'] as const
+
 /**
  * The project a spec belongs to: the nearest folder at or above the spec that holds a package.json
  * (or a .git); handler modules must resolve inside it. Falls back to the spec's own folder.
@@ -11,7 +14,7 @@ export function findProjectRoot(specPath: string): string {
   if (known !== undefined) return known
   let root = start
   for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) {
+    if (projectMarker(dir) !== undefined) {
       root = dir
       break
     }
@@ -23,3 +26,8 @@ export function findProjectRoot(specPath: string): string {
 
 /** Spec folder → project root; a folder of 200 specs walks up once. */
 const roots = new Map<string, string>()
+
+/** The file that makes `dir` a project folder (`package.json` or `.git`), if any. */
+export function projectMarker(dir: string): (typeof MARKERS)[number] | undefined {
+  return MARKERS.find((marker) => existsSync(join(dir, marker)))
+}

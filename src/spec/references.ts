@@ -5,6 +5,7 @@
 import { RUN_FIELDS } from './model.ts'
 import type { Reference, RunField } from './model.ts'
 import { listChoices } from './did-you-mean.ts'
+import { isReservedKey } from './reserved-keys.ts'
 
 /** One `${{ … }}` occurrence inside a string, with its character span in that string. */
 export interface ExpressionMatch {
@@ -58,6 +59,9 @@ function parseExpressionOnce(expression: string): ParsedExpression {
     return fail(
       `'${shorten(expression)}' is not a reference; references are dotted names such as 'tasks.extract.output', 'params.threshold' or 'run.id'.`,
     )
+  const reserved = parts.find(isReservedKey)
+  if (reserved !== undefined)
+    return fail(`'${shorten(expression)}' goes through '${reserved}', which every JavaScript object already has, so a reference cannot use it; rename the field.`)
   const [namespace, ...rest] = parts as [string, ...string[]]
   switch (namespace) {
     case 'tasks':

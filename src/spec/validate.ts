@@ -3,13 +3,13 @@
  * Order: bytes → YAML → shape (JSON Schema) → meaning (rules). Rules run even when the shape has
  * errors, so one pass reports every problem.
  */
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Diagnostic, Finding } from './diagnostics.ts'
 import { hasErrors, sortDiagnostics } from './diagnostics.ts'
 import type { Pipeline } from './model.ts'
 import type { ParseFailure, ParsedSpec } from './parse.ts'
-import { checkSpecBytes } from './spec-bytes.ts'
+import { checkSpecBytes, decodeSpecBytes } from './spec-bytes.ts'
+import { readSpecBytes } from './read-spec-file.ts'
 import type { LineIndex } from './line-index.ts'
 import { checkShape } from './check-shape.ts'
 import { describeJsonValue } from './schema-problem.ts'
@@ -27,6 +27,7 @@ import { targets } from './rules/targets.ts'
 import { paramSchemas } from './rules/param-schemas.ts'
 import { toleratedFailureInputs, unusedParams } from './rules/warnings.ts'
 import { commandTemplates } from './rules/command-templates.ts'
+import { reservedKeys } from './rules/reserved-keys.ts'
 import { normalizeSpec } from './normalize.ts'
 import { findProjectRoot } from './project-root.ts'
 import type { PipelineSpec } from './spec-types.ts'
@@ -35,6 +36,7 @@ export type { PluginCatalog } from './rules/types.ts'
 
 /** Every meaning check, in the order their findings are most useful. */
 export const RULES: readonly Rule[] = [
+  reservedKeys,
   referenceSyntax,
   unknownRefs,
   cycles,
@@ -111,22 +113,38 @@ async function checkData(data: unknown, context: Omit<RuleContext, 'view' | 'rep
   const findings: Finding[] = checkShape(data)
   const view = collectSpecView(data)
   for (const rule of RULES) await rule({ ...context, view, report: (finding) => findings.push(finding) })
-  return findings
+  return keepOnePerReservedKey(findings)
+}
+
+/**
+ * A reserved key (`__proto__`, `constructor`, `prototype`) gets one diagnostic, the first reported for
+ * it: whatever else is wrong at or under it (its pattern, an unused param, a nested reserved key)
+ * follows from the name and is left out until it is renamed.
+ */
+function keepOnePerReservedKey(findings: Finding[]): Finding[] {
+  const reserved = findings.filter((f) => f.code === 'RESERVED_KEY').map((f) => f.pointer)
+  if (reserved.length === 0) return findings
+  const isUnder = (pointer: string) => reserved.some((r) => pointer.startsWith(`${r}/`))
+  const flagged = new Set<string>()
+  return findings.filter((f) => {
+    if (isUnder(f.pointer)) return false
+    if (f.code !== 'RESERVED_KEY') return !reserved.includes(f.pointer)
+    if (flagged.has(f.pointer)) return false
+    flagged.add(f.pointer)
+    return true
+  })
 }
 
 /** Reads and validates one spec file. */
 export async function validateSpecFile(path: string, options: Omit<ValidateOptions, 'path'> = {}): Promise<ValidateResult> {
-  let bytes: Uint8Array
-  try {
-    bytes = await readFile(path)
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message
-    return { diagnostics: [{ severity: 'error', code: 'FILE_UNREADABLE', message: `Cannot read '${path}': ${reason}; check the path.`, pointer: '', line: 1, column: 1 }] }
-  }
+  const read = await readSpecBytes(path)
+  if (!read.ok) return { diagnostics: [{ severity: 'error', code: read.code, message: read.message, pointer: '', line: 1, column: 1 }] }
+  const bytes = read.bytes
   const refused = checkSpecBytes(bytes)
   if (refused) return { diagnostics: [{ severity: 'error', code: refused.code, message: refused.message, pointer: '', line: 1, column: 1 }] }
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes)
-  return validateSpec(text, { ...options, path })
+  const decoded = decodeSpecBytes(bytes)
+  if (!decoded.ok) return { diagnostics: [{ severity: 'error', code: decoded.code, message: decoded.message, pointer: '', line: decoded.line, column: decoded.column }] }
+  return validateSpec(decoded.text, { ...options, path })
 }
 
 /** Why a document is no pipeline at all (empty, a list, a scalar), or undefined for a mapping. */
@@ -158,7 +176,16 @@ function parseFailures(failures: readonly ParseFailure[], text: string, lineCoun
   return sortDiagnostics(
     failures.map((f) => {
       const pos = lineCounter.linePos(Math.min(f.offset, text.length))
-      return { severity: 'error', code: f.code, message: f.message, pointer: f.pointer ?? '', line: pos.line, column: pos.col }
+      const end = f.end === undefined ? undefined : lineCounter.linePos(Math.min(f.end, text.length))
+      return {
+        severity: 'error',
+        code: f.code,
+        message: f.message,
+        pointer: f.pointer ?? '',
+        line: pos.line,
+        column: pos.col,
+        ...(end && { endLine: end.line, endColumn: end.col }),
+      }
     }),
   )
 }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import { parseCommandArgs, choice } from '../args.ts'
 import { formatHelp, printHelp } from '../help/format-help.ts'
 import { SPEC_VALIDATE_HELP } from '../help/spec-validate.ts'
@@ -9,6 +8,7 @@ import type { FileReport } from '../format-diagnostics.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import { validateFiles } from '../validate-files.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
+import { readSpecText } from '../../spec/read-spec-file.ts'
 
 export async function specValidate(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('spec validate', args, {
@@ -30,7 +30,7 @@ export async function specValidate(args: string[]): Promise<number> {
   let reports: FileReport[] = await Promise.all(
     files.map(async (path, i) => {
       const diagnostics = results[i]!
-      const text = format === 'text' && diagnostics.length > 0 ? await readFile(path, 'utf8').catch(() => undefined) : undefined
+      const text = format === 'text' && diagnostics.length > 0 ? await readSpecText(path) : undefined
       return { path, diagnostics, ...(text !== undefined && { text }) }
     }),
   )

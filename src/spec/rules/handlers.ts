@@ -1,16 +1,19 @@
-import { relative } from 'node:path'
+import { realpathSync } from 'node:fs'
+import { dirname, relative } from 'node:path'
 import type { Rule } from './types.ts'
-import { readModuleExports } from '../module-exports.ts'
+import { loadModuleLexer, readModuleExports } from '../module-exports.ts'
 import { resolveHandler } from '../resolve-handler.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { toPointer } from '../pointer.ts'
-import { isRealPathInside } from '../inside-folder.ts'
+import { isInside, isRealPathInside } from '../inside-folder.ts'
+import { findProjectRoot, projectMarker } from '../project-root.ts'
 
 const HANDLER_FORM = /^[^#\s][^#]*(#[A-Za-z_$][A-Za-z0-9_$]*)?$/
 
 /** Each `handler:` names an existing module inside the project that has the named export. */
-export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, report }) => {
-  if (!checkHandlers) return
+export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandlers, report }) => {
+  if (!checkHandlers || view.tasks.size === 0) return
+  await loadModuleLexer()
   for (const [id, task] of view.tasks) {
     // A handler that does not have the `path#export` form is reported by the shape check.
     if (typeof task.handler !== 'string' || !HANDLER_FORM.test(task.handler)) continue
@@ -22,7 +25,7 @@ export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, r
       continue
     }
     if (!inside) {
-      report({ code: 'HANDLER_OUTSIDE_PROJECT', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' resolves outside the project folder '${projectRoot}'; keep handlers inside the project.` })
+      report({ code: 'HANDLER_OUTSIDE_PROJECT', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' is outside the project folder '${projectRoot}'${explainProjectRoot(projectRoot, sourcePath, resolved.file)}.` })
       continue
     }
     let exports
@@ -30,6 +33,17 @@ export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, r
       exports = readModuleExports(resolved.file)
     } catch (error) {
       report({ code: 'HANDLER_NOT_FOUND', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' cannot be read: ${error instanceof Error ? error.message : String(error)}.` })
+      continue
+    }
+    if (exports.syntaxError) {
+      const { file, line, column, reason } = exports.syntaxError
+      report({ code: 'HANDLER_SYNTAX_ERROR', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' does not parse: ${relative(process.cwd(), file)}:${line}:${column}: ${reason}; fix the module.` })
+      continue
+    }
+    const notFunction = exports.notFunctions.get(resolved.exportName)
+    if (notFunction) {
+      const where = `${relative(process.cwd(), notFunction.file)}:${notFunction.line}:${notFunction.column}`
+      report({ code: 'HANDLER_NOT_A_FUNCTION', pointer, message: `Export '${resolved.exportName}' of module '${resolved.modulePath}' is ${notFunction.kind} (${where}), not a function; point task '${id}' at an exported function.` })
       continue
     }
     if (!exports.names.has(resolved.exportName) && exports.typeNames.has(resolved.exportName)) {
@@ -41,4 +55,30 @@ export const handlers: Rule = ({ view, sourcePath, projectRoot, checkHandlers, r
       report({ code: 'HANDLER_EXPORT_MISSING', pointer, message: `Module '${resolved.modulePath}' has no export '${resolved.exportName}' for task '${id}'${suggestFix(resolved.exportName, names, 'its exports', 'it exports nothing; add `export async function ' + (resolved.exportName === 'default' ? 'handler' : resolved.exportName) + '(inputs, ctx) { … }`')}` })
     }
   }
+}
+
+/**
+ * Why the project folder is where it is and what to do, for HANDLER_OUTSIDE_PROJECT. Without a
+ * package.json (or .git) above the spec the project folder is the spec's own folder, which a
+ * newcomer with `pipelines/` and `handlers/` side by side does not expect.
+ */
+function explainProjectRoot(projectRoot: string, sourcePath: string, handlerFile: string): string {
+  if (projectRoot !== findProjectRoot(sourcePath)) return '; move the handler into that folder'
+  const marker = projectMarker(projectRoot)
+  if (marker) return ` (the nearest folder above the spec with a ${marker}); move the handler into that folder`
+  const both = commonFolder(dirname(sourcePath), handlerFile)
+  return `: the project folder is the nearest folder above the spec with a package.json, and none was found, so it is the spec's own folder; add a package.json to '${both}' (npm init -y there) or move the handler into '${projectRoot}'`
+}
+
+/** The deepest folder that holds both the folder and the file (followed through symlinks). */
+function commonFolder(folder: string, file: string): string {
+  let real = file
+  try {
+    real = realpathSync(file)
+  } catch {
+    // judge the path as written
+  }
+  let dir = folder
+  while (!isInside(dir, real) && dirname(dir) !== dir) dir = dirname(dir)
+  return dir
 }

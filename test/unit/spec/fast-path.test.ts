@@ -39,6 +39,9 @@ describe('validateSpec with and without the fast path', () => {
     ['a spec with an error', `${HEAD}tasks:\n  a: { handler: ./h.ts, trigger: never }\n`],
     ['a spec whose inputs are a string holding a reference (fuzz finding)', `${HEAD}tasks:\n  a: { handler: ./h.ts }\n  b: { handler: ./h.ts, inputs: "\${{ tasks.x.output }}" }\n`],
     ['a description that overflows as a number (fuzz finding)', `${HEAD}description: 1e309\ntasks:\n  a: { handler: ./h.ts }\n`],
+    ['an input nested just under the nesting limit', `${HEAD}tasks:\n  a: { handler: ./h.ts, inputs: { x: ${'['.repeat(124)}${']'.repeat(124)} } }\n`],
+    ['an input nested just over the nesting limit', `${HEAD}tasks:\n  a: { handler: ./h.ts, inputs: { x: ${'['.repeat(125)}${']'.repeat(125)} } }\n`],
+    ['a recursive alias (issue 15)', `${HEAD}params: { p: &a [*a] }\ntasks:\n  a: { handler: ./h.ts }\n`],
   ])('%s gets the same result both ways', async (_what, text) => {
     const options = { path: '/nowhere/spec.yaml', plugins: testCatalog, checkHandlers: false }
     const fast = await validateSpec(text, options)

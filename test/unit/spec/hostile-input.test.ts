@@ -1,20 +1,26 @@
 /** Hostile and odd input: nothing crashes, nothing is polluted, every problem is a diagnostic. */
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, rm, symlink, truncate, writeFile, mkdir } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import type { Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { validateSpec, validateSpecFile } from '../../../src/spec/validate.ts'
-import { MAX_SPEC_BYTES } from '../../../src/spec/parse.ts'
+import { readSpecText } from '../../../src/spec/read-spec-file.ts'
+import { MAX_NESTING, MAX_SPEC_BYTES } from '../../../src/spec/parse.ts'
 import { testCatalog } from './support.ts'
 
 const HEAD = 'apiVersion: weir/v1\nkind: Pipeline\nname: hostile\n'
 const check = (text: string) => validateSpec(text, { path: '/nowhere/spec.yaml', plugins: testCatalog, checkHandlers: false })
 
 let dir: string
+const sockets: Server[] = []
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'weir-hostile-'))
 })
 afterAll(async () => {
+  for (const server of sockets) server.close()
   await rm(dir, { recursive: true, force: true })
 })
 
@@ -36,6 +42,66 @@ describe('YAML alias bombs', () => {
   })
 })
 
+describe('recursive aliases and deep nesting (issue 15)', () => {
+  const codesAt = async (text: string) => {
+    const fast = await check(text)
+    const careful = await validateSpec(text, { path: '/nowhere/spec.yaml', plugins: testCatalog, checkHandlers: false, fastPath: false })
+    expect(fast.diagnostics).toEqual(careful.diagnostics)
+    return fast.diagnostics.map((d) => ({ code: d.code, line: d.line, column: d.column, message: d.message }))
+  }
+
+  test('an alias inside its own anchor (through a list) is RECURSIVE_ALIAS at the alias, not a stack overflow', async () => {
+    const found = await codesAt(`${HEAD}params: { counter: &a [*a] }\ntasks: { t: { handler: ./h.ts } }\n`)
+    expect(found).toEqual([
+      {
+        code: 'RECURSIVE_ALIAS',
+        line: 4,
+        column: 24,
+        message: "Alias '*a' sits inside the value its anchor '&a' names, so that value would contain itself without end; write the value out instead of the alias.",
+      },
+    ])
+  })
+
+  test('cycles through mappings and through several anchors are found too', async () => {
+    expect(await codesAt(`${HEAD}params:\n  p: &m { type: object, properties: { self: *m } }\ntasks: { t: { handler: ./h.ts } }\n`)).toMatchObject([{ code: 'RECURSIVE_ALIAS', line: 5, column: 45 }])
+    expect(await codesAt(`${HEAD}x: &outer { a: &inner [ { b: *outer } ] }\ntasks: { t: { handler: ./h.ts } }\n`)).toMatchObject([{ code: 'RECURSIVE_ALIAS', line: 4, column: 30 }])
+    expect(await codesAt(`${HEAD}x: &outer { a: &inner [ { b: *inner } ] }\ntasks: { t: { handler: ./h.ts } }\n`)).toMatchObject([{ code: 'RECURSIVE_ALIAS', line: 4, column: 30 }])
+    // An alias to an anchor that is not around it is an ordinary repeat.
+    expect(await codesAt(`${HEAD}x: &a { k: 1 }\ny: { a: *a, b: [*a] }\ntasks: { t: { handler: ./h.ts } }\n`)).toMatchObject([{ code: 'UNKNOWN_KEY' }, { code: 'UNKNOWN_KEY' }])
+  })
+
+  test('a 100,000-deep [[[[ document is one NESTING_TOO_DEEP diagnostic', { timeout: 120_000 }, async () => {
+    const found = await codesAt(HEAD + 'x: ' + '['.repeat(100_000) + ']'.repeat(100_000) + '\n')
+    expect(found.length).toBeGreaterThanOrEqual(1)
+    expect(new Set(found.map((d) => d.code))).toEqual(new Set(['NESTING_TOO_DEEP']))
+    expect(found[0]!.line).toBe(4)
+  })
+
+  test(`nesting deeper than ${MAX_NESTING} levels is refused at the first node too deep, whatever the stack size`, async () => {
+    const depth = MAX_NESTING // the top-level mapping is one level, so this list is one too many
+    const text = `${HEAD}tasks:\n  a:\n    handler: ./h.ts\n    inputs: { x: ${'['.repeat(depth)}1${']'.repeat(depth)} }\n`
+    expect(await codesAt(text)).toEqual([
+      {
+        code: 'NESTING_TOO_DEEP',
+        line: 7,
+        column: 18 + MAX_NESTING - 4,
+        message: `Collections are nested more than ${MAX_NESTING} levels deep here; a pipeline spec needs only a few levels of nesting, so flatten this value.`,
+      },
+    ])
+    // One level less is fine.
+    const fine = `${HEAD}tasks:\n  a:\n    handler: ./h.ts\n    inputs: { x: ${'['.repeat(depth - 4)}1${']'.repeat(depth - 4)} }\n`
+    expect(await codesAt(fine)).toEqual([])
+  })
+
+  test('aliases that stack nesting on nesting are measured by what they expand to', async () => {
+    let text = HEAD + 'x0: &a0 [[[[[[[[[[1]]]]]]]]]]\n'
+    for (let i = 1; i < 15; i++) text += `x${i}: &a${i} [[[[[[[[[[*a${i - 1}]]]]]]]]]]\n`
+    const found = await codesAt(text + 'tasks: { t: { handler: ./h.ts } }\n')
+    expect(found[0]).toMatchObject({ code: 'NESTING_TOO_DEEP', line: 16, column: 21 })
+    expect(found[0]!.message).toBe(`Alias '*a11' expands to collections nested more than ${MAX_NESTING} levels deep; write the value out with less nesting.`)
+  })
+})
+
 describe('prototype pollution', () => {
   const pollutedBefore = Object.getOwnPropertyNames(Object.prototype).sort()
   const afterEach = () => {
@@ -43,7 +109,7 @@ describe('prototype pollution', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(pollutedBefore)
   }
 
-  test('__proto__, constructor and prototype as task ids, param names and input names pollute nothing', async () => {
+  test('__proto__, constructor and prototype as task ids, param names and input names are RESERVED_KEY, one per outermost key (issue 15)', async () => {
     const text = `${HEAD}params:
   __proto__: { type: object, default: { polluted: true } }
   constructor: { type: string, default: x }
@@ -66,41 +132,72 @@ tasks:
 `
     const { diagnostics } = await check(text)
     afterEach()
-    // Underscore-led names are not valid param or task ids; the rest is fine.
-    expect(diagnostics.map((d) => [d.code, d.pointer])).toEqual([
-      ['INVALID_NAME', '/params/__proto__'],
-      ['UNUSED_PARAM', '/params/__proto__'],
-      ['INVALID_NAME', '/tasks/__proto__'],
+    expect(diagnostics.map((d) => [d.code, d.pointer, d.line, d.column])).toEqual([
+      ['RESERVED_KEY', '/params/__proto__', 5, 3],
+      ['RESERVED_KEY', '/params/constructor', 6, 3],
+      ['RESERVED_KEY', '/types/__proto__', 8, 3],
+      ['RESERVED_KEY', '/tasks/constructor', 10, 3],
+      ['RESERVED_KEY', '/tasks/prototype', 18, 3],
+      ['RESERVED_KEY', '/tasks/__proto__', 21, 3],
+    ])
+    expect(diagnostics[3]!.message).toBe("'constructor' cannot be a task id, because every JavaScript object already has a 'constructor'; rename it.")
+  })
+
+  test.each([
+    ['an input name', 'inputs: { __proto__: { polluted: 1 } }', '/tasks/a/inputs/__proto__', 35, "'__proto__' cannot be an input name of task 'a', because every JavaScript object already has a '__proto__'; rename it."],
+    ['an input named constructor', 'inputs: { constructor: 1 }', '/tasks/a/inputs/constructor', 35, "'constructor' cannot be an input name of task 'a', because every JavaScript object already has a 'constructor'; rename it."],
+    ['a key inside an input value', 'inputs: { x: [ { prototype: 1 } ] }', '/tasks/a/inputs/x/0/prototype', 42, "'prototype' cannot be a key inside input 'x' of task 'a', because every JavaScript object already has a 'prototype'; rename it."],
+    ['a value name', 'values: { constructor: { type: integer } }', '/tasks/a/values/constructor', 35, "'constructor' cannot be a value name of task 'a', because every JavaScript object already has a 'constructor'; rename it."],
+    ['a column name', 'output: { type: table, columns: { prototype: int64 } }', '/tasks/a/output/columns/prototype', 59, "'prototype' cannot be a column name of task 'a', because every JavaScript object already has a 'prototype'; rename it."],
+    ['an io config key', 'io: lake\nio_decl', '/io/lake/constructor', 21, "'constructor' cannot be a key of io 'lake', because every JavaScript object already has a 'constructor'; rename it."],
+  ])('%s that JavaScript objects have built in is RESERVED_KEY at the key (issue 15)', async (_what, taskLine, pointer, column, message) => {
+    const io = taskLine.endsWith('io_decl') ? 'io:\n  lake: { type: fs, constructor: 1 }\n' : ''
+    const line = taskLine.replace('\nio_decl', '')
+    const text = `${HEAD}${io}tasks:\n  b: { handler: ./h.ts }\n  a: { handler: ./h.ts, ${line} }\n`
+    const { diagnostics } = await check(text)
+    afterEach()
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([
+      expect.objectContaining({ code: 'RESERVED_KEY', pointer, line: io ? 5 : 6, column, message }),
     ])
   })
 
-  test('a valid spec keeps an input named __proto__ as an input of the resolved task', async () => {
-    const text = `${HEAD}params:
-  constructor: { type: object, default: { polluted: true } }
-tasks:
-  constructor:
-    handler: ./h.ts
-    inputs:
-      __proto__: { polluted: true }
-      prototype: \${{ params.constructor }}
-  prototype:
-    handler: ./h.ts
-    inputs: { up: "\${{ tasks.constructor.output }}" }
-`
-    const { diagnostics, pipeline } = await check(text)
-    afterEach()
-    expect(diagnostics).toEqual([])
-    const task = pipeline!.tasks.get('constructor')!
-    expect(Object.keys(task.inputs)).toEqual(['__proto__', 'prototype'])
-    expect(Object.getPrototypeOf(task.inputs)).toBe(Object.prototype)
-    expect(pipeline!.order).toEqual(['constructor', 'prototype'])
+  test.each([
+    ['tasks.a.output.__proto__', '__proto__'],
+    ['tasks.a.output.constructor', 'constructor'],
+    ['tasks.a.output.rows.prototype', 'prototype'],
+    ['tasks.a.values.constructor', 'constructor'],
+    ['params.constructor', 'constructor'],
+  ])('a reference through %s is INVALID_REFERENCE at the expression (issue 15)', async (expression, segment) => {
+    const text = `${HEAD}tasks:\n  a: { handler: ./h.ts }\n  b: { handler: ./h.ts, inputs: { x: "n \${{ ${expression} }}" } }\n`
+    const { diagnostics } = await check(text)
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'INVALID_REFERENCE',
+        pointer: '/tasks/b/inputs/x',
+        line: 6,
+        column: 41,
+        message: `'${expression}' goes through '${segment}', which every JavaScript object already has, so a reference cannot use it; rename the field.`,
+      }),
+    ])
   })
 
   test('JSON specs with __proto__ keys pollute nothing either', async () => {
     const text = JSON.stringify({ apiVersion: 'weir/v1', kind: 'Pipeline', name: 'j', tasks: { a: { handler: './h.ts' } } }).replace('"tasks"', '"__proto__": { "polluted": true }, "tasks"')
     const { diagnostics } = await check(text)
     afterEach()
-    expect(diagnostics).toMatchObject([{ code: 'UNKNOWN_KEY', pointer: '/__proto__' }])
+    expect(diagnostics).toMatchObject([{ code: 'RESERVED_KEY', pointer: '/__proto__' }])
+  })
+
+  test('constructor and prototype stay ordinary names where they are data: schema properties and param defaults', async () => {
+    const text = `${HEAD}params:
+  p: { type: object, properties: { constructor: { type: string } }, default: { constructor: x, prototype: y } }
+tasks:
+  a: { handler: ./h.ts, output: { type: object, properties: { prototype: { type: string } } }, inputs: { p: "\${{ params.p }}" } }
+`
+    const { diagnostics, pipeline } = await check(text)
+    afterEach()
+    expect(diagnostics).toEqual([])
+    expect(pipeline).toBeDefined()
   })
 })
 
@@ -150,10 +247,87 @@ describe('files that are not specs', () => {
     expect((await validateSpecFile(path)).diagnostics).toMatchObject([{ code: 'NOT_TEXT', line: 1, column: 1 }])
   })
 
+  test.each([
+    ['a Latin-1 byte', [0x63, 0x61, 0x66, 0xe9], 4, 17, 'byte 0xE9'],
+    ['a stray continuation byte after valid multi-byte characters', [...Buffer.from('é€ '), 0x80], 4, 17, 'byte 0x80'],
+    ['an overlong encoding of /', [0xc0, 0xaf], 4, 14, 'byte 0xC0'],
+    ['an encoded surrogate', [0xed, 0xa0, 0x80], 4, 14, 'byte 0xED'],
+    ['a sequence cut off at the end of the file', [0x6f, 0x6b, 0xe2, 0x82], 4, 16, 'byte 0xE2'],
+  ])('invalid UTF-8 (%s) is INVALID_ENCODING at the first bad byte, never replaced (issue 15)', async (_what, bad, line, column, byte) => {
+    const path = join(dir, 'latin1.yaml')
+    const tail = bad.at(-1) === 0x82 ? [] : [...Buffer.from('\ntasks: { a: { handler: ./h.ts } }\n')]
+    await writeFile(path, Buffer.from([...Buffer.from(HEAD + 'description: '), ...bad, ...tail]))
+    const { diagnostics, pipeline } = await validateSpecFile(path, { checkHandlers: false })
+    expect(pipeline).toBeUndefined()
+    expect(diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'INVALID_ENCODING',
+        pointer: '',
+        line,
+        column,
+        message: `The file is not valid UTF-8: ${byte} at line ${line}, column ${column} is not part of a valid character (is the file Latin-1 or Windows-1252?); save it as UTF-8.`,
+      },
+    ])
+  })
+
+  test('a UTF-8 byte order mark and multi-byte characters are fine', async () => {
+    const path = join(dir, 'bom.yaml')
+    await writeFile(path, Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from(HEAD + 'description: café € 😀\ntasks: { a: { handler: ./h.ts } }\n')]))
+    const { diagnostics, pipeline } = await validateSpecFile(path, { checkHandlers: false })
+    expect(diagnostics).toEqual([])
+    expect(pipeline!.description).toBe('café € 😀')
+  })
+
+  test.each([
+    ['a character device (/dev/zero, which never ends)', async () => '/dev/zero', 'a character device'],
+    ['a FIFO with no writer (reading would wait forever)', async () => {
+      const path = join(dir, 'fifo.yaml')
+      execFileSync('mkfifo', [path])
+      return path
+    }, 'a FIFO'],
+    ['a socket', async () => {
+      const path = join(dir, 'socket.yaml')
+      const server = createServer()
+      await new Promise<void>((resolve) => server.listen(path, resolve))
+      sockets.push(server)
+      return path
+    }, 'a socket'],
+    ['a symlink to /dev/zero', async () => {
+      const path = join(dir, 'zero-link.yaml')
+      await symlink('/dev/zero', path)
+      return path
+    }, 'a character device'],
+  ])('%s is refused before reading: FILE_UNREADABLE (issue 15)', { timeout: 10_000 }, async (_what, make, kind) => {
+    const path = await make()
+    const { diagnostics } = await validateSpecFile(path)
+    expect(diagnostics).toEqual([
+      { severity: 'error', code: 'FILE_UNREADABLE', pointer: '', line: 1, column: 1, message: `Cannot read '${path}': it is ${kind}, not a regular file; point weir at a spec file.` },
+    ])
+    expect(await readSpecText(path)).toBeUndefined()
+  })
+
+  test('a file over the limit is refused by its size before it is read, and the text for display is bounded too', async () => {
+    const path = join(dir, 'sparse.yaml')
+    await writeFile(path, '')
+    await truncate(path, 64 * 1024 * 1024 * 1024) // 64 GB, sparse: reading it would take minutes and all memory
+    const { diagnostics } = await validateSpecFile(path)
+    expect(diagnostics).toMatchObject([{ code: 'FILE_TOO_LARGE', message: `The file is ${64 * 1024 * 1024 * 1024} bytes; specs are limited to ${MAX_SPEC_BYTES} bytes, so split it into several pipelines.` }])
+    expect(await readSpecText(path)).toBeUndefined()
+  })
+
+  test('a regular file whose size the system does not know (/proc) is read up to the limit', async () => {
+    const { diagnostics } = await validateSpecFile('/proc/self/status')
+    expect(diagnostics.length).toBeGreaterThan(0)
+    expect(diagnostics[0]!.code).not.toBe('FILE_UNREADABLE')
+  })
+
   test('a missing file or a folder is FILE_UNREADABLE', async () => {
     expect((await validateSpecFile(join(dir, 'missing.yaml'))).diagnostics).toMatchObject([{ code: 'FILE_UNREADABLE' }])
     await mkdir(join(dir, 'folder.yaml'))
-    expect((await validateSpecFile(join(dir, 'folder.yaml'))).diagnostics).toMatchObject([{ code: 'FILE_UNREADABLE' }])
+    expect((await validateSpecFile(join(dir, 'folder.yaml'))).diagnostics).toMatchObject([
+      { code: 'FILE_UNREADABLE', message: `Cannot read '${join(dir, 'folder.yaml')}': it is a folder, not a regular file; point weir at a spec file.` },
+    ])
   })
 
   test.each([
@@ -163,7 +337,7 @@ describe('files that are not specs', () => {
     ['a top-level scalar', 'just text\n', 'NOT_A_PIPELINE'],
     ['a number', '42\n', 'NOT_A_PIPELINE'],
     ['two documents', HEAD + '---\n' + HEAD, 'MULTIPLE_DOCUMENTS'],
-    ['deep flow nesting', HEAD + 'x: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n', 'YAML_SYNTAX'],
+    ['deep flow nesting', HEAD + 'x: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n', 'NESTING_TOO_DEEP'],
     ['an unterminated string', HEAD + 'description: "open\n', 'YAML_SYNTAX'],
     ['a tab indent', HEAD + 'tasks:\n\ta: 1\n', 'YAML_SYNTAX'],
   ])('%s is one clear diagnostic', async (_name, text, code) => {

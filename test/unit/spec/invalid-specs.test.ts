@@ -42,8 +42,16 @@ const CASES: readonly Case[] = [
     ] },
   { file: 'handler-export-in-string.yaml', want: [{ code: 'HANDLER_EXPORT_MISSING', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'handler-export-missing.yaml', want: [{ code: 'HANDLER_EXPORT_MISSING', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
+  // issue 15: both passed validate and failed only at run time
+  { file: 'handler-not-a-function.yaml', want: [
+      { code: 'HANDLER_NOT_A_FUNCTION', line: 6, column: 14, pointer: '/tasks/a/handler' },
+      { code: 'HANDLER_NOT_A_FUNCTION', line: 8, column: 14, pointer: '/tasks/b/handler' },
+      { code: 'HANDLER_NOT_A_FUNCTION', line: 10, column: 14, pointer: '/tasks/c/handler' },
+      { code: 'HANDLER_NOT_A_FUNCTION', line: 12, column: 14, pointer: '/tasks/d/handler' },
+    ] },
   { file: 'handler-not-found.yaml', want: [{ code: 'HANDLER_NOT_FOUND', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'handler-outside-project.yaml', want: [{ code: 'HANDLER_OUTSIDE_PROJECT', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
+  { file: 'handler-syntax-error.yaml', want: [{ code: 'HANDLER_SYNTAX_ERROR', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'handler-type-only-export.yaml', want: [{ code: 'HANDLER_EXPORT_MISSING', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'invalid-output-schema.yaml', want: [{ code: 'INVALID_SCHEMA', line: 7, column: 39, pointer: '/tasks/a/output/required' }] },
   { file: 'invalid-param-name.yaml', want: [{ code: 'INVALID_NAME', line: 5, column: 3, pointer: '/params/Threshold' }] },
@@ -66,6 +74,8 @@ const CASES: readonly Case[] = [
     ] },
   { file: 'json-syntax.json', want: [{ code: 'YAML_SYNTAX', line: 5, column: 3, pointer: '' }] },
   { file: 'json-unknown-task.json', want: [{ code: 'UNKNOWN_TASK', line: 9, column: 30, pointer: '/tasks/summarize/inputs/orders' }] },
+  // issue 15: a Latin-1 'é' was silently replaced by U+FFFD and reached handlers as 'caf�'
+  { file: 'latin1-encoding.yaml', want: [{ code: 'INVALID_ENCODING', line: 4, column: 17, pointer: '' }] },
   { file: 'many-problems.yaml', want: [
       { code: 'INVALID_ENUM', line: 2, column: 7, pointer: '/kind' },
       { code: 'WRONG_TYPE', line: 3, column: 7, pointer: '/name' },
@@ -102,15 +112,21 @@ const CASES: readonly Case[] = [
   { file: 'missing-top-level.yaml', want: [{ code: 'MISSING_FIELD', line: 1, column: 1, pointer: '' }] },
   { file: 'multiple-documents.yaml', want: [{ code: 'MULTIPLE_DOCUMENTS', line: 7, column: 1, pointer: '' }] },
   { file: 'output-path-on-table.yaml', want: [{ code: 'OUTPUT_PATH_ON_TABLE', line: 10, column: 21, pointer: '/tasks/b/inputs/ids' }] },
+  // issue 15: names every JavaScript object has built in are refused where weir builds objects from them
   { file: 'proto-keys.yaml', want: [
-      { code: 'INVALID_NAME', line: 5, column: 3, pointer: '/params/__proto__' },
-      { code: 'INVALID_NAME', line: 13, column: 26, pointer: '/tasks/prototype/needs/1' },
-      { code: 'UNKNOWN_TASK', line: 13, column: 26, pointer: '/tasks/prototype/needs/1' },
+      { code: 'RESERVED_KEY', line: 5, column: 3, pointer: '/params/__proto__' },
+      { code: 'RESERVED_KEY', line: 7, column: 3, pointer: '/tasks/constructor' },
+      { code: 'RESERVED_KEY', line: 11, column: 3, pointer: '/tasks/prototype' },
+      { code: 'INVALID_REFERENCE', line: 17, column: 13, pointer: '/tasks/load/inputs/rows' },
+      { code: 'RESERVED_KEY', line: 18, column: 24, pointer: '/tasks/load/inputs/cfg/nested/__proto__' },
     ] },
   { file: 'reference-twice.yaml', want: [
       { code: 'UNKNOWN_TASK', line: 7, column: 19, endColumn: 41, pointer: '/tasks/a/inputs/x' },
       { code: 'UNKNOWN_TASK', line: 7, column: 46, endColumn: 68, pointer: '/tasks/a/inputs/x' },
     ] },
+  // issue 15: a recursive alias made the data infinite and crashed every command with a stack overflow
+  { file: 'recursive-alias-mapping.yaml', want: [{ code: 'RECURSIVE_ALIAS', line: 8, column: 13, pointer: '' }] },
+  { file: 'recursive-alias.yaml', want: [{ code: 'RECURSIVE_ALIAS', line: 5, column: 16, endLine: 5, endColumn: 18, pointer: '' }] },
   { file: 'retries-out-of-range.yaml', want: [{ code: 'INVALID_VALUE', line: 7, column: 14, pointer: '/tasks/a/retries' }] },
   { file: 'schedule-param-wrong-type.yaml', want: [{ code: 'INVALID_VALUE', line: 13, column: 16, pointer: '/schedule/params/threshold' }] },
   { file: 'schedule-unknown-param.yaml', want: [{ code: 'UNKNOWN_PARAM', line: 12, column: 13, pointer: '/schedule/params/treshold' }] },
@@ -123,6 +139,8 @@ const CASES: readonly Case[] = [
       { code: 'TARGET_CONFIG', line: 10, column: 16, pointer: '/targets/argo/namespace' },
     ] },
   { file: 'target-unknown.yaml', want: [{ code: 'UNKNOWN_TARGET', line: 8, column: 3, pointer: '/targets/argoo' }] },
+  // issue 15: was "'tasks' is ? characters long" at the first task
+  { file: 'task-id-too-long.yaml', want: [{ code: 'INVALID_NAME', line: 7, column: 3, pointer: '/tasks/extract_orders_from_the_warehouse_and_normalise_every_currency_column' }] },
   { file: 'top-level-list.yaml', want: [{ code: 'NOT_A_PIPELINE', line: 1, column: 1, pointer: '' }] },
   { file: 'unknown-io-defaults.yaml', want: [{ code: 'UNKNOWN_IO', line: 5, column: 7, pointer: '/defaults/io' }] },
   { file: 'unknown-io.yaml', want: [{ code: 'UNKNOWN_IO', line: 9, column: 9, pointer: '/tasks/a/io' }] },

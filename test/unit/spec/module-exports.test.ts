@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { readModuleExports, resolveModuleFile, stripCommentsAndStrings } from '../../../src/spec/module-exports.ts'
+import { loadModuleLexer, readModuleExports, resolveModuleFile, stripCommentsAndStrings } from '../../../src/spec/module-exports.ts'
 
 let dir: string
 const write = async (name: string, code: string): Promise<string> => {
@@ -18,6 +18,7 @@ const exportsOf = async (code: string) => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'weir-exports-'))
+  await loadModuleLexer()
 })
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
@@ -77,6 +78,102 @@ describe('readModuleExports', () => {
   })
 })
 
+describe('syntax errors found without running the module (issue 15)', () => {
+  const syntaxOf = async (code: string, ext = 'ts') => readModuleExports(await write(`s${Math.random().toString(36).slice(2)}.${ext}`, code)).syntaxError
+
+  test.each([
+    ['an unterminated string', "export function run() {\n  return 'abc\n}\n", 2, 14, 'a string or regular expression is not closed on this line'],
+    ['an unterminated template', 'export function run() {\n  return `abc\n}\n', 4, 1, 'the file ends before a bracket, string or template opened earlier is closed'],
+    ['an unclosed brace', 'export async function run(inputs) {\n  return inputs\n', 3, 1, 'the file ends before a bracket, string or template opened earlier is closed'],
+    ['an unclosed parenthesis', 'export async function run(inputs {\n  return inputs\n}\n', 4, 1, 'the file ends before a bracket, string or template opened earlier is closed'],
+    ['a brace too many', 'export function run() {\n  return 1\n}}\n', 3, 2, "'}' has no matching opening bracket (check the brackets before it)"],
+    ['a parenthesis too many', 'export function run() {\n  return 1)\n}\n', 3, 1, "'}' has no matching opening bracket (check the brackets before it)"],
+  ])('%s is reported with its line, column and reason', async (_what, code, line, column, reason) => {
+    expect(await syntaxOf(code)).toEqual({ file: expect.stringMatching(/\.ts$/), line, column, reason })
+  })
+
+  test.each([
+    ['types, generics and arrow generics', `export async function run<T extends { a: number }>(inputs: Array<T>, ctx: Ctx<T>): Promise<Map<string, T[]>> { const half = inputs.length / 2; return new Map<string, T[]>() }\nexport const id = <T,>(x: T): T => x\ntype Ctx<T> = { values: T }\n`],
+    ['decorators and parameter properties', `function dec(..._a: unknown[]) {}\n@dec\nexport class Svc { constructor(private readonly n: number, public m = 2) {}\n  @dec run(@dec x: number) { return x / this.n } }\nexport function run() { return new Svc(1) }\n`],
+    ['enums, const enums and namespaces', `export enum Color { Red = 1, Green = 2 }\nexport const enum E { A }\nexport namespace NS { export const x = 1 }\nexport function run(c: Color) { return c === Color.Red ? /re/.test('a') : 1 / 2 }\n`],
+    ['satisfies, as, non-null and angle-bracket assertions', `export const cfg = { a: 1 } satisfies Record<string, number>\nexport function run(x?: { a: number[] }, y?: unknown) { return x!.a[0]! / (<number>y) }\nexport const f = ((x: number) => x / 2) as (x: number) => number\n`],
+    ['overloads, declare, abstract classes and accessors', `export function run(x: string): string\nexport function run(x: number): number\nexport function run(x: any) { return x }\nexport declare const d: number\nexport abstract class B { abstract m(): void; accessor y = 1; #p = 2; static {} }\n`],
+    ['conditional and mapped types, type guards, import =', `import fs = require('fs')\ntype M<T> = { readonly [K in keyof T]-?: T[K] extends string ? 'a' : 'b' }\nexport function isS(x: unknown): x is string { return typeof x === 'string' }\nexport function run() { return fs }\n`],
+    ['a hashbang, regular expressions and templates', "#!/usr/bin/env node\nexport function run(s: string) { if (s) /x/.test(s); return `a ${s.replace(/a\\/b/g, '')} ${`nested ${1 / 2}`}` }\n"],
+  ])('valid TypeScript is never reported: %s', async (_what, code) => {
+    expect(await syntaxOf(code)).toBeUndefined()
+  })
+
+  test('JSX modules are not checked (the lexer does not read JSX text)', async () => {
+    expect(await syntaxOf(`export function Card() { return <p>Don't panic {"}"}</p> }\nexport function run() {}\n`, 'tsx')).toBeUndefined()
+  })
+
+  test('a syntax error in a module re-exported with export * is the handler module\'s error too', async () => {
+    await write('broken-inner.ts', "export function inner() {\n  return 'x\n}\n")
+    const found = await syntaxOf('export * from "./broken-inner.ts"\nexport function run() {}\n')
+    expect(found).toMatchObject({ file: join(dir, 'broken-inner.ts'), line: 2, column: 12 })
+  })
+})
+
+describe('exports that are evidently not functions (issue 15)', () => {
+  const notFunctionsOf = async (code: string) =>
+    Object.fromEntries([...readModuleExports(await write(`n${Math.random().toString(36).slice(2)}.ts`, code)).notFunctions].map(([name, { file: _file, ...where }]) => [name, where]))
+
+  test('numbers, strings, templates, objects, arrays, booleans, null and regular expressions are reported with where they are', async () => {
+    const code = [
+      'export const n = 5',
+      'export const negative: number = -1.5',
+      'export const s = "str"',
+      "export const t = `tmpl ${1}`",
+      'export const o = { run() {} }',
+      'export const a = [() => 1]',
+      'export const b = true',
+      'export const z = null',
+      'export const r = /x/g',
+      'export default 42',
+    ].join('\n')
+    expect(await notFunctionsOf(code)).toEqual({
+      n: { kind: 'a number', line: 1, column: 14 },
+      negative: { kind: 'a number', line: 2, column: 14 },
+      s: { kind: 'a string', line: 3, column: 14 },
+      t: { kind: 'a string', line: 4, column: 14 },
+      o: { kind: 'an object', line: 5, column: 14 },
+      a: { kind: 'an array', line: 6, column: 14 },
+      b: { kind: 'a boolean', line: 7, column: 14 },
+      z: { kind: 'null', line: 8, column: 14 },
+      r: { kind: 'a regular expression', line: 9, column: 14 },
+      default: { kind: 'a number', line: 10, column: 8 },
+    })
+  })
+
+  test('functions, classes and anything not evident are not reported', async () => {
+    const code = [
+      'export class C {}',
+      'export default class {}',
+      'export function f() {}',
+      'export const arrow = () => 1',
+      'export const typed: (x: number) => number = (x) => x',
+      'export const generic = <T,>(x: T) => x',
+      'export const made = makeHandler()',
+      'export const built = new Builder()',
+      'export const wrapped = (5)',
+      'export let later = 5',
+      'export var old = "x"',
+      'const local = 5',
+      'export { local }',
+      '// export const commented = 5',
+      'const text = "export const inString = 5"',
+    ].join('\n')
+    expect(await notFunctionsOf(code)).toEqual({})
+  })
+})
+
+test('an export re-exported with export * is reported in the module that declares it', async () => {
+  await write('values-inner.ts', '\n\nexport const limit = 10\n')
+  const { notFunctions } = readModuleExports(await write('values-outer.ts', 'export * from "./values-inner.ts"\n'))
+  expect(notFunctions.get('limit')).toEqual({ kind: 'a number', file: join(dir, 'values-inner.ts'), line: 3, column: 14 })
+})
+
 describe('resolveModuleFile', () => {
   test('tries extensions, maps .js to .ts as TypeScript does, and finds index files', async () => {
     const ts = await write('resolve-me.ts', '')
@@ -88,8 +185,11 @@ describe('resolveModuleFile', () => {
 })
 
 describe('stripCommentsAndStrings', () => {
-  test('keeps the text length-stable enough to find declarations and keeps import specifiers', () => {
-    const out = stripCommentsAndStrings('export * from "./x.ts" // note\nconst s = "secret"\n')
+  test('keeps every character in place (so offsets are the source\'s) and keeps import specifiers', () => {
+    const source = 'export * from "./x.ts" // note\nconst s = "secret" /* block\ncomment */ + 1\n'
+    const out = stripCommentsAndStrings(source)
+    expect(out.length).toBe(source.length)
+    expect(out.split('\n').map((l) => l.length)).toEqual(source.split('\n').map((l) => l.length))
     expect(out).toContain('"./x.ts"')
     expect(out).not.toContain('secret')
     expect(out).not.toContain('note')
