@@ -10,7 +10,7 @@ import { renderRemoteCommand } from '../remote-command.ts'
 import type { RemoteLayout } from '../remote-command.ts'
 import { ARGO_DEFAULTS } from './config.ts'
 import type { ArgoConfig } from './config.ts'
-import { toDnsLabel, toUniqueDnsLabels } from './names.ts'
+import { toDagTaskNames, toObjectName } from './names.ts'
 
 export const API_VERSION = 'argoproj.io/v1alpha1'
 /** `weir execute` exit codes no retry can fix: 2 usage / invalid spec, 3 non-recoverable. */
@@ -44,7 +44,7 @@ export function argoLayout(config: ArgoConfig): RemoteLayout {
 }
 
 export function buildArgoObjects(pipeline: Pipeline, config: ArgoConfig): ArgoObjects {
-  const name = toDnsLabel(pipeline.name)
+  const name = toObjectName(pipeline.name)
   const metadata = {
     name,
     ...(config.namespace !== undefined && { namespace: config.namespace }),
@@ -78,7 +78,7 @@ export function buildArgoObjects(pipeline: Pipeline, config: ArgoConfig): ArgoOb
 }
 
 function workflowSpec(pipeline: Pipeline, config: ArgoConfig, params: Record<string, string | undefined>): Obj {
-  const names = toUniqueDnsLabels(pipeline.order)
+  const names = toDagTaskNames(pipeline.order)
   const layout = argoLayout(config)
   const groups = new Map<string, { template: Obj; ids: string[] }>()
   for (const id of pipeline.order) {

@@ -10,6 +10,7 @@ import type { RemoteLayout } from '../remote-command.ts'
 import { DATABRICKS_DEFAULTS } from './config.ts'
 import type { DatabricksConfig } from './config.ts'
 import { TargetError } from '../target-error.ts'
+import { toTaskKey } from './task-keys.ts'
 
 /** The key of the shared compute (environment or job cluster) every task uses. */
 const COMPUTE_KEY = 'weir'
@@ -60,10 +61,10 @@ export function databricksLayout(config: DatabricksConfig): RemoteLayout {
 function jobTask(pipeline: Pipeline, task: Task, config: DatabricksConfig, layout: RemoteLayout, launcherPath: string, classic: boolean): Record<string, unknown> {
   const { retry } = task
   return {
-    task_key: task.id,
+    task_key: toTaskKey(task.id),
     ...(task.description !== undefined && { description: task.description }),
     ...(task.upstream.length > 0 && {
-      depends_on: task.upstream.map((u) => ({ task_key: u })),
+      depends_on: task.upstream.map((u) => ({ task_key: toTaskKey(u) })),
       run_if: TRIGGER_RULE_TABLE[task.trigger].databricksRunIf,
     }),
     ...(retry.maxRetries > 0 && {
