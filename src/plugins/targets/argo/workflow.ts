@@ -11,6 +11,7 @@ import type { RemoteLayout } from '../remote-command.ts'
 import { ARGO_DEFAULTS } from './config.ts'
 import type { ArgoConfig } from './config.ts'
 import { toDagTaskNames, toObjectName } from './names.ts'
+import { toParamText } from '../param-hazards.ts'
 
 export const API_VERSION = 'argoproj.io/v1alpha1'
 /** `weir execute` exit codes no retry can fix: 2 usage / invalid spec, 3 non-recoverable. */
@@ -184,15 +185,11 @@ function exclusionNames(pipeline: Pipeline, id: string, names: ReadonlyMap<strin
 
 /** Param defaults as workflow parameter values (strings; JSON for non-strings); undefined: none. */
 function defaultParams(pipeline: Pipeline): Record<string, string | undefined> {
-  return Object.fromEntries(Object.values(pipeline.params).map((p) => [p.name, p.hasDefault ? toParamString(p.default) : undefined]))
+  return Object.fromEntries(Object.values(pipeline.params).map((p) => [p.name, p.hasDefault ? toParamText(p.default) : undefined]))
 }
 
 function stringify(values: Readonly<Record<string, unknown>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toParamString(v)]))
-}
-
-function toParamString(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value)
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toParamText(v)]))
 }
 
 function withoutName<T extends { name: string }>(metadata: T): Omit<T, 'name'> {
