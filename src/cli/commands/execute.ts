@@ -55,7 +55,9 @@ export async function execute(args: string[]): Promise<number> {
   const attempt = values.attempt === undefined ? undefined : Number(values.attempt)
   if (attempt !== undefined && (!Number.isInteger(attempt) || attempt < 1)) throw new CliError(`execute: --attempt must be a whole number from 1, not '${values.attempt}'.`)
 
-  const { pipeline, diagnostics } = await validateSpecFile(spec, { plugins: builtinCatalog() })
+  // Handlers are checked when the task loads its own (load-handler.ts, at that moment, with an
+  // error.json): a handler of another task does not stop this one, and both executors agree (#15).
+  const { pipeline, diagnostics } = await validateSpecFile(spec, { plugins: builtinCatalog(), checkHandlers: false })
   if (!pipeline || hasErrors(diagnostics)) {
     const first = diagnostics.find((d) => d.severity === 'error')
     throw new CliError(`execute: ${spec}${first ? `:${first.line}:${first.column}: ${first.code}: ${first.message}` : ' is invalid'} (run 'weir spec validate ${spec}').`)
