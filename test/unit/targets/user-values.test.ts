@@ -91,15 +91,15 @@ describe('generated files keep user values as written', () => {
 })
 
 describe('validate --target says where an engine would still substitute a value', () => {
-  const check = async (target: TargetPlugin<never>) =>
-    (await checkTargets(pipeline, [target], target.name)).filter((d) => d.pointer.includes('params/')).map((d) => `${d.severity} ${d.pointer} ${d.line}:${d.column}`)
+  const check = async (target: TargetPlugin<never>, name: string) =>
+    (await checkTargets(pipeline, [target], name)).filter((d) => d.pointer.includes('params/')).map((d) => `${d.severity} ${d.pointer} ${d.line}:${d.column}`)
 
   test("Argo: '{{', '$(' and '$$' in a parameter value are errors (Argo and Kubernetes substitute them, with no escape)", async () => {
-    expect(await check(argoTarget as TargetPlugin<never>)).toEqual(['error /params/tricky/default 6:36', 'error /params/object/default 7:36', 'error /schedule/params/plain 14:20'])
+    expect(await check(argoTarget as TargetPlugin<never>, 'argo')).toEqual(['error /params/tricky/default 6:36', 'error /params/object/default 7:36', 'error /schedule/params/plain 14:20'])
   })
 
   test("Databricks: '{{' and bundle '${…}' references are warnings (the API JSON keeps them; the engine or the bundle may not)", async () => {
-    expect(await check(databricksTarget as TargetPlugin<never>)).toEqual(['warning /params/tricky/default 6:36', 'warning /params/object/default 7:36', 'warning /schedule/params/plain 14:20'])
+    expect(await check(databricksTarget as TargetPlugin<never>, 'databricks')).toEqual(['warning /params/tricky/default 6:36', 'warning /params/object/default 7:36', 'warning /schedule/params/plain 14:20'])
   })
 
   test('the messages name the param and what would happen, and never echo the value', () => {
