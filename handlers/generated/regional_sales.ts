@@ -198,8 +198,25 @@ export interface TaskContext<T extends keyof TaskValues> {
 
 /**
  * What the handler of a `table` task returns: an Arrow table whose rows have (at least) these
- * columns with these value types. weir checks the exact Arrow types when it stores the table.
+ * columns with these value types, or an array of row objects, which weir turns into an Arrow
+ * table of exactly these columns. weir checks the exact Arrow types when it stores the table.
  */
 export type TableResult<C extends arrow.TypeMap> =
   | arrow.Table<C>
-  | (arrow.Table & { get(index: number): { [K in keyof C]: C[K]["TValue"] } | null });
+  | (arrow.Table & { get(index: number): { [K in keyof C]: C[K]["TValue"] } | null })
+  | readonly TableRow<C>[];
+
+/**
+ * One row object of a table with columns `C`: a plain object with only declared columns; a
+ * missing property, `null` or `undefined` is a null cell.
+ */
+export type TableRow<C extends arrow.TypeMap> = {
+  [K in keyof C]?: TableCell<C[K]> | null | undefined;
+};
+
+/** What a row object's cell may hold for a column of Arrow type `T`. */
+export type TableCell<T extends arrow.DataType> = T extends arrow.Date_ | arrow.Timestamp
+  ? Date | string | number
+  : T["TValue"] extends bigint
+    ? bigint | number
+    : T["TValue"];

@@ -60,12 +60,33 @@ export type AtStep<T, K extends string> = unknown extends T
  * \`TableResult<C>\`: what a table task's handler returns. Arrow's \`Table<T>\` is invariant in \`T\`,
  * so an exact type would refuse \`tableFromArrays\` (it dictionary-encodes strings); this checks
  * column names and value types, and weir checks the exact Arrow types when it stores the table.
+ * Row objects are typed as src/plugins/io/table/rows-to-table.ts converts them (one table, kept in
+ * step by test/fixtures/codegen/cases/table-rows.ts): null or a missing property is a null cell,
+ * 64-bit integers take a number or a BigInt, dates and timestamps a Date, an ISO string or epoch
+ * milliseconds, binary a Uint8Array; an undeclared property is refused.
  */
 export const TABLE_TYPES = `/**
  * What the handler of a \`table\` task returns: an Arrow table whose rows have (at least) these
- * columns with these value types. weir checks the exact Arrow types when it stores the table.
+ * columns with these value types, or an array of row objects, which weir turns into an Arrow
+ * table of exactly these columns. weir checks the exact Arrow types when it stores the table.
  */
 export type TableResult<C extends arrow.TypeMap> =
   | arrow.Table<C>
-  | (arrow.Table & { get(index: number): { [K in keyof C]: C[K]["TValue"] } | null });
+  | (arrow.Table & { get(index: number): { [K in keyof C]: C[K]["TValue"] } | null })
+  | readonly TableRow<C>[];
+
+/**
+ * One row object of a table with columns \`C\`: a plain object with only declared columns; a
+ * missing property, \`null\` or \`undefined\` is a null cell.
+ */
+export type TableRow<C extends arrow.TypeMap> = {
+  [K in keyof C]?: TableCell<C[K]> | null | undefined;
+};
+
+/** What a row object's cell may hold for a column of Arrow type \`T\`. */
+export type TableCell<T extends arrow.DataType> = T extends arrow.Date_ | arrow.Timestamp
+  ? Date | string | number
+  : T["TValue"] extends bigint
+    ? bigint | number
+    : T["TValue"];
 `

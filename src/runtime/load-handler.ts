@@ -1,10 +1,27 @@
 /**
  * Loads handler modules at run time, TypeScript included, with no build step for the user.
  * jiti is imported on first use (it costs ~0.3 s), and each module is loaded once per process.
+ *
+ * Every load checks where the handler is now, so the in-process executor refuses what a fresh
+ * `weir execute` process would (#15: an earlier task may re-point a handler's symlink during the
+ * run). Checking only modules not imported yet would keep code from outside the project out of
+ * the process, but the run would go on calling a module whose link now points elsewhere, which a
+ * subprocess refuses; a link re-pointed to another file inside the project would keep running the
+ * old one. The executors must agree, so:
+ * - each load stats the handler's path (one system call, links followed): while it is the same
+ *   file (device and inode) as at the last check, the real path found then still holds;
+ * - otherwise the real path is read again, and compared with the project's; the comparison is
+ *   cached by the two real paths (recomputing `path.relative` on every attempt cost ~9% at 100k
+ *   tasks, and a full realpath is several system calls);
+ * - modules are cached and imported by that checked real path, so a swap between the check and
+ *   the import cannot slip another file in, and a re-pointed link loads its new target.
+ * The one difference left: a hard link of the same file, outside the project, is accepted; it is
+ * the very file that was checked.
  */
+import { realpathSync, statSync } from 'node:fs'
 import type { HandlerRef } from '../spec/model.ts'
 import { WeirError } from './errors.ts'
-import { isRealPathInside } from '../spec/inside-folder.ts'
+import { isInside } from '../spec/inside-folder.ts'
 
 /** A handler: any exported function `(inputs, ctx) => output | Promise<output>`. */
 export type HandlerFunction = (inputs: Record<string, unknown>, ctx: unknown) => unknown
@@ -12,7 +29,14 @@ export type HandlerFunction = (inputs: Record<string, unknown>, ctx: unknown) =>
 type ModuleImporter = (path: string) => Promise<unknown>
 
 let importer: Promise<ModuleImporter> | undefined
+/** Module promises by real path. */
 const modules = new Map<string, Promise<unknown>>()
+/** `<real project root>\0<real module path>` → inside; both parts are real paths, so this never goes stale. */
+const insideByRealPaths = new Map<string, boolean>()
+/** Project folder → its real path (the folder of the spec itself is not re-pointed by a task). */
+const realRoots = new Map<string, string>()
+/** Module path → the file it led to at the last check, found inside `root`. */
+const checked = new Map<string, { readonly root: string; readonly real: string; readonly dev: number; readonly ino: number }>()
 
 async function loadImporter(): Promise<ModuleImporter> {
   importer ??= import('jiti').then(({ createJiti }) => {
@@ -27,14 +51,13 @@ async function loadImporter(): Promise<ModuleImporter> {
  * (a spec must not make weir run code from elsewhere on the machine).
  */
 export async function loadHandler(ref: HandlerRef, projectRoot: string): Promise<HandlerFunction> {
-  if (!isRealPathInside(projectRoot, ref.modulePath))
-    throw new WeirError('HANDLER_OUTSIDE_PROJECT', `Handler '${ref.written}' resolves to '${ref.modulePath}', outside the project '${projectRoot}'; move the module into the project.`)
-  let loading = modules.get(ref.modulePath)
+  const real = checkedRealPath(ref, projectRoot)
+  let loading = modules.get(real)
   if (!loading) {
-    loading = loadImporter().then((load) => load(ref.modulePath))
-    modules.set(ref.modulePath, loading)
+    loading = loadImporter().then((load) => load(real))
+    modules.set(real, loading)
     // A failed import is not cached: the next attempt may find the file fixed.
-    loading.catch(() => modules.delete(ref.modulePath))
+    loading.catch(() => modules.delete(real))
   }
   let mod: unknown
   try {
@@ -52,4 +75,35 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string): Promise
     )
   }
   return fn as HandlerFunction
+}
+
+/** The real path of the handler's module, checked to be inside the project; throws HANDLER_OUTSIDE_PROJECT. */
+function checkedRealPath(ref: HandlerRef, projectRoot: string): string {
+  const now = statSync(ref.modulePath, { throwIfNoEntry: false })
+  const last = checked.get(ref.modulePath)
+  if (now && last && now.ino === last.ino && now.dev === last.dev && last.root === projectRoot) return last.real
+  checked.delete(ref.modulePath)
+  const real = realPathOf(ref.modulePath)
+  if (!isRealPathInside(projectRoot, real))
+    throw new WeirError('HANDLER_OUTSIDE_PROJECT', `Handler '${ref.written}' resolves to '${real}', outside the project '${projectRoot}'; move the module into the project.`)
+  if (now) checked.set(ref.modulePath, { root: projectRoot, real, dev: now.dev, ino: now.ino })
+  return real
+}
+
+/** The file a path names now, links followed; a missing file is judged (and then fails to load) as written. */
+function realPathOf(path: string): string {
+  try {
+    return realpathSync.native(path)
+  } catch {
+    return path
+  }
+}
+
+function isRealPathInside(projectRoot: string, realPath: string): boolean {
+  let root = realRoots.get(projectRoot)
+  if (root === undefined) realRoots.set(projectRoot, (root = realPathOf(projectRoot)))
+  const key = `${root}\0${realPath}`
+  let inside = insideByRealPaths.get(key)
+  if (inside === undefined) insideByRealPaths.set(key, (inside = isInside(root, realPath)))
+  return inside
 }

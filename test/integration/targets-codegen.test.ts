@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -51,6 +51,26 @@ describe('weir codegen for remote targets', () => {
     expect(r.stderr).toContain(":8:9: error TARGET_UNSUPPORTED: Cron '0 0 1 * 1' restricts both day-of-month and day-of-week")
     expect(r.stderr).toContain('nothing was generated')
     await expect(readdir(out)).rejects.toThrow()
+  })
+
+  test('a param default is data: jobs/<pipeline>.json keeps ${workspace.file_path} in it, and validate says what the engines would do (#15)', async () => {
+    const project = join(dir, 'values-project')
+    await mkdir(project, { recursive: true })
+    await writeFile(join(project, 'package.json'), '{ "name": "values", "type": "module" }\n')
+    await writeFile(join(project, 'handlers.ts'), 'export const ok = () => 1\n')
+    const spec = join(project, 'values.yaml')
+    const value = '${workspace.file_path}/data {{task_key}}'
+    await writeFile(spec, `apiVersion: weir/v1\nkind: Pipeline\nname: values\nparams:\n  path: { type: string, default: "${value}" }\ntasks:\n  a:\n    handler: ./handlers.ts#ok\ntargets:\n  databricks: { workspace_path: /Workspace/Shared/values }\n  argo: { image: x }\n`)
+    const out = join(dir, 'values')
+    const r = weir(['codegen', spec, '--target', 'databricks', '--out', out])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain(":5:34: warning TARGET_UNSUPPORTED: The default of param 'path' contains '{{' and a bundle reference '${…}'")
+    const job = JSON.parse(await readFile(join(out, 'jobs/values.json'), 'utf8')) as { parameters: { default: string }[]; tasks: { spark_python_task: { parameters: string[] } }[] }
+    expect(job.parameters[0]!.default).toBe(value)
+    expect(job.tasks[0]!.spark_python_task.parameters).toContain('/Workspace/Shared/values/values.yaml')
+    const argo = weir(['spec', 'validate', spec, '--target', 'argo'])
+    expect(argo.code).toBe(1)
+    expect(argo.stdout + argo.stderr).toContain(":5:34: error TARGET_UNSUPPORTED: The default of param 'path' contains '{{'")
   })
 
   test('spec validate --target reports the same problems with positions, as JSON too', () => {

@@ -71,14 +71,17 @@ export function renderCommand(template: readonly string[], values: CommandValues
 function renderArgument(arg: string, index: number, values: CommandValues, engine: ((p: string) => string | undefined) | undefined): string {
   const tokens = scanTemplate(arg)
   if (tokens.length === 0) return arg.replaceAll('\\{{', '{{')
+  // Engine values (a param's value, a run id) are data: they go into the context and are never
+  // spliced into the template source, where '\\{{' or '{{{' in a value would become Handlebars.
+  const engineValues: Record<string, string> = {}
   let source = ''
   let at = 0
   for (const token of tokens) {
-    source += arg.slice(at, token.start) + sourceOf(arg, token, index, values, engine)
+    source += arg.slice(at, token.start) + sourceOf(arg, token, index, values, engine, engineValues)
     at = token.end
   }
   source += arg.slice(at)
-  const context = { ...values, cli: '', inputs: values.inputs ?? '', outputPrefix: values.outputPrefix ?? '', attempt: values.attempt ?? '' }
+  const context = { ...values, cli: '', inputs: values.inputs ?? '', outputPrefix: values.outputPrefix ?? '', attempt: values.attempt ?? '', [ENGINE_VALUES]: engineValues }
   try {
     return loadHandlebars().compile(source, { noEscape: true, strict: true, knownHelpersOnly: true, knownHelpers: { if: true, unless: true } })(context)
   } catch (error) {
@@ -86,8 +89,18 @@ function renderArgument(arg: string, index: number, values: CommandValues, engin
   }
 }
 
-/** What a token becomes in the Handlebars source: itself, an escaped literal, or an engine value. */
-function sourceOf(arg: string, token: TemplateToken, index: number, values: CommandValues, engine: ((p: string) => string | undefined) | undefined): string {
+/** Context key of the engine values; not a template variable, so no template can name it. */
+const ENGINE_VALUES = 'weirEngineValues'
+
+/** What a token becomes in the Handlebars source: itself, an escaped literal, or a lookup of an engine value. */
+function sourceOf(
+  arg: string,
+  token: TemplateToken,
+  index: number,
+  values: CommandValues,
+  engine: ((p: string) => string | undefined) | undefined,
+  engineValues: Record<string, string>,
+): string {
   const text = arg.slice(token.start, token.end)
   switch (token.kind) {
     case 'variable':
@@ -103,14 +116,11 @@ function sourceOf(arg: string, token: TemplateToken, index: number, values: Comm
       if (engine === undefined) return `\\${text}`
       const value = engine(token.text.trim())
       if (value === undefined) throw new CommandTemplateError(`Command argument ${index} '${arg}' uses '${text}', which has no local value; only the engine can fill it in.`)
-      return escapeLiteral(value)
+      const key = `v${Object.keys(engineValues).length}`
+      engineValues[key] = value
+      return `{{${ENGINE_VALUES}.${key}}}`
     }
     case 'unknown':
       throw new CommandTemplateError(`Command argument ${index}: ${token.message}`)
   }
-}
-
-/** Makes a value a literal in Handlebars source (a value may itself contain `{{`). */
-function escapeLiteral(value: string): string {
-  return value.replaceAll('{{', '\\{{')
 }

@@ -65,6 +65,7 @@ describe('generated types compiled by tsc', () => {
     'table-missing-column.ts',
     'values-from-unknown-task.ts',
     'possibly-missing-input.ts',
+    'table-rows.ts',
   ])('%s fails exactly where marked', async (name) => {
     const file = cases.find((c) => c.endsWith(`/${name}`))!
     const want = await expectedErrors(file)

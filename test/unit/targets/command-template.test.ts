@@ -41,6 +41,14 @@ describe('renderCommand', () => {
     expect(() => renderCommand(['{{job.trigger.type}}'], values, local)).toThrow(/has no local value/)
   })
 
+  test('a local engine value is data: backslashes, braces and helpers reach the argument as they are (#15)', () => {
+    const tricky = ['a\\{{task}}', 'a\\\\{{task}}', '{{{task}}}', '{{#if task}}x{{/if}}', 'ends with \\', '}} {{', '${workspace.file_path} $(x) `y`']
+    for (const value of tricky) {
+      const local = (p: string) => (p === 'workflow.parameters.note' ? value : undefined)
+      expect(renderCommand(['--param', 'note={{workflow.parameters.note}}', '{{workflow.parameters.note}}'], values, local)).toEqual(['--param', `note=${value}`, value])
+    }
+  })
+
   test("refuses '{{cli}}' inside other text (it is several arguments)", () => {
     expect(() => renderCommand(['x{{cli}}'], values)).toThrow(/must be an argument on its own/)
   })

@@ -3,6 +3,9 @@ import type { Pipeline, Task } from '../../../spec/model.ts'
 import type { TargetFinding } from '../../types.ts'
 import { DATABRICKS_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
 import type { ArgoConfig } from './config.ts'
+import { checkEngineNames } from '../name-collisions.ts'
+import { ARGO_VALUE_HAZARDS, checkParamValues } from '../param-hazards.ts'
+import { EXPR_KEYWORDS, MAX_OBJECT_NAME_LENGTH, MAX_TASK_NAME_LENGTH, toDagTaskName, toObjectName } from './names.ts'
 
 /** The Workflow CRD allows at most 200 DAG tasks (and 200 templates). */
 export const ARGO_MAX_TASKS = 200
@@ -22,9 +25,24 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
   }
   if (pipeline.tasks.size > ARGO_MAX_TASKS)
     error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks; an Argo DAG holds at most ${ARGO_MAX_TASKS}, so split it.`)
+  const objectName = toObjectName(pipeline.name)
+  if (objectName.length > MAX_OBJECT_NAME_LENGTH)
+    error('/name', `Pipeline name '${pipeline.name}' becomes the Argo object name '${objectName}', which is ${objectName.length} characters long (Kubernetes takes at most ${MAX_OBJECT_NAME_LENGTH}); shorten the name or drop its double or trailing underscores.`)
+  findings.push(...checkEngineNames(pipeline, { what: 'Argo DAG task name', nameOf: toDagTaskName, refuse: refuseDagTaskName }))
+  findings.push(...checkParamValues(pipeline, ARGO_VALUE_HAZARDS, 'error', 'Argo'))
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, "Argo's retryStrategy cannot express"))
   findings.push(...checkForeignPlaceholders(pipeline, 'Argo', config.command, DATABRICKS_ONLY), ...checkDaylightSaving(pipeline, 'Argo'), ...checkCatchup(pipeline, 'Argo'), ...checkOutputsReachable(pipeline, 'argo', config.storage !== undefined))
   return findings
+}
+
+const DAG_TASK_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/
+
+/** What Argo would refuse, or misread in `depends` (see names.ts). */
+function refuseDagTaskName(name: string): string | undefined {
+  if (!DAG_TASK_NAME.test(name)) return "Argo cannot use (a DAG task name takes lowercase letters, digits and '-', starting with a letter)"
+  if (name.length > MAX_TASK_NAME_LENGTH) return `is ${name.length} characters long (Argo takes at most ${MAX_TASK_NAME_LENGTH} here)`
+  if (EXPR_KEYWORDS.has(name.replaceAll('-', '_'))) return "Argo's depends expressions read as a keyword"
+  return undefined
 }
 
 function lostRetryFeatures(task: Task): string | undefined {

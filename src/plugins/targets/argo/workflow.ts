@@ -10,7 +10,8 @@ import { renderRemoteCommand } from '../remote-command.ts'
 import type { RemoteLayout } from '../remote-command.ts'
 import { ARGO_DEFAULTS } from './config.ts'
 import type { ArgoConfig } from './config.ts'
-import { toDnsLabel, toUniqueDnsLabels } from './names.ts'
+import { toDagTaskNames, toObjectName } from './names.ts'
+import { toParamText } from '../param-hazards.ts'
 
 export const API_VERSION = 'argoproj.io/v1alpha1'
 /** `weir execute` exit codes no retry can fix: 2 usage / invalid spec, 3 non-recoverable. */
@@ -44,7 +45,7 @@ export function argoLayout(config: ArgoConfig): RemoteLayout {
 }
 
 export function buildArgoObjects(pipeline: Pipeline, config: ArgoConfig): ArgoObjects {
-  const name = toDnsLabel(pipeline.name)
+  const name = toObjectName(pipeline.name)
   const metadata = {
     name,
     ...(config.namespace !== undefined && { namespace: config.namespace }),
@@ -78,7 +79,7 @@ export function buildArgoObjects(pipeline: Pipeline, config: ArgoConfig): ArgoOb
 }
 
 function workflowSpec(pipeline: Pipeline, config: ArgoConfig, params: Record<string, string | undefined>): Obj {
-  const names = toUniqueDnsLabels(pipeline.order)
+  const names = toDagTaskNames(pipeline.order)
   const layout = argoLayout(config)
   const groups = new Map<string, { template: Obj; ids: string[] }>()
   for (const id of pipeline.order) {
@@ -184,15 +185,11 @@ function exclusionNames(pipeline: Pipeline, id: string, names: ReadonlyMap<strin
 
 /** Param defaults as workflow parameter values (strings; JSON for non-strings); undefined: none. */
 function defaultParams(pipeline: Pipeline): Record<string, string | undefined> {
-  return Object.fromEntries(Object.values(pipeline.params).map((p) => [p.name, p.hasDefault ? toParamString(p.default) : undefined]))
+  return Object.fromEntries(Object.values(pipeline.params).map((p) => [p.name, p.hasDefault ? toParamText(p.default) : undefined]))
 }
 
 function stringify(values: Readonly<Record<string, unknown>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toParamString(v)]))
-}
-
-function toParamString(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value)
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toParamText(v)]))
 }
 
 function withoutName<T extends { name: string }>(metadata: T): Omit<T, 'name'> {

@@ -4,6 +4,9 @@ import type { TargetFinding } from '../../types.ts'
 import { cronToQuartz } from '../cron-to-quartz.ts'
 import { ARGO_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
 import type { DatabricksConfig } from './config.ts'
+import { checkEngineNames } from '../name-collisions.ts'
+import { DATABRICKS_VALUE_HAZARDS, checkParamValues } from '../param-hazards.ts'
+import { refuseTaskKey, toTaskKey } from './task-keys.ts'
 
 /** Jobs API limit on tasks per job (write endpoints). */
 export const DATABRICKS_MAX_TASKS = 1000
@@ -20,6 +23,8 @@ export function checkDatabricks(pipeline: Pipeline, config: DatabricksConfig): T
   }
   if (pipeline.tasks.size > DATABRICKS_MAX_TASKS)
     error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks; a Databricks job holds at most ${DATABRICKS_MAX_TASKS}, so split it.`)
+  findings.push(...checkEngineNames(pipeline, { what: 'Databricks task_key', nameOf: toTaskKey, refuse: refuseTaskKey }))
+  findings.push(...checkParamValues(pipeline, DATABRICKS_VALUE_HAZARDS, 'warning', 'Databricks'))
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, 'Databricks cannot express: it retries after a fixed min_retry_interval_millis (the first retry delay)'))
   findings.push(...checkForeignPlaceholders(pipeline, 'Databricks', config.command, ARGO_ONLY), ...checkDaylightSaving(pipeline, 'Databricks'), ...checkCatchup(pipeline, 'Databricks'), ...checkOutputsReachable(pipeline, 'databricks', config.storage !== undefined))
   return findings

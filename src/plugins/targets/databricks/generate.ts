@@ -23,7 +23,7 @@ export function generateDatabricks(pipeline: Pipeline, config: DatabricksConfig)
   // Bundle paths are relative to the YAML file that holds them; the launcher sits at the bundle root.
   const bundleJob = buildJob(pipeline, config, `../${LAUNCHER_FILE}`)
   const workspace = (config.workspace_path ?? `/Workspace/Shared/weir/${pipeline.name}`).replace(/\/+$/, '')
-  const apiJob = replaceStrings(buildJob(pipeline, config, `${workspace}/${LAUNCHER_FILE}`), '${workspace.file_path}', workspace)
+  const apiJob = buildJob(pipeline, config, `${workspace}/${LAUNCHER_FILE}`, workspace)
   const bundle = {
     bundle: { name: config.bundle ?? pipeline.name },
     include: ['resources/*.yml'],
@@ -40,9 +40,4 @@ export function generateDatabricks(pipeline: Pipeline, config: DatabricksConfig)
 
 function toYaml(value: unknown): string {
   return stringify(value, { lineWidth: 0 })
-}
-
-/** Replaces a substring in every string of a JSON value. */
-function replaceStrings<T>(value: T, search: string, replacement: string): T {
-  return JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'string' ? v.replaceAll(search, replacement) : v)) as T
 }

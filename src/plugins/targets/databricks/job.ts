@@ -10,6 +10,8 @@ import type { RemoteLayout } from '../remote-command.ts'
 import { DATABRICKS_DEFAULTS } from './config.ts'
 import type { DatabricksConfig } from './config.ts'
 import { TargetError } from '../target-error.ts'
+import { toTaskKey } from './task-keys.ts'
+import { toParamText } from '../param-hazards.ts'
 
 /** The key of the shared compute (environment or job cluster) every task uses. */
 const COMPUTE_KEY = 'weir'
@@ -23,11 +25,16 @@ export function usesJobCluster(config: DatabricksConfig): boolean {
   return config.spark_version !== undefined || config.node_type_id !== undefined
 }
 
+/** The bundle variable `project_path` defaults to; the Jobs API JSON has no bundle to resolve it. */
+export const WORKSPACE_FILE_PATH = '${workspace.file_path}'
+
 /**
  * Builds the job. `launcherPath` is where the launcher is: bundle-relative (`../weir_launcher.py`)
- * in a bundle, a workspace path in the API JSON.
+ * in a bundle, a workspace path in the API JSON. `workspacePath`, for the API JSON, replaces
+ * `${workspace.file_path}` in the commands (weir's own template text and the target config's paths)
+ * and nowhere else: param defaults, descriptions and tags are the user's data and stay as written.
  */
-export function buildJob(pipeline: Pipeline, config: DatabricksConfig, launcherPath: string): JobSettings {
+export function buildJob(pipeline: Pipeline, config: DatabricksConfig, launcherPath: string, workspacePath?: string): JobSettings {
   const layout = databricksLayout(config)
   const classic = usesJobCluster(config)
   const job: Record<string, unknown> = {
@@ -38,7 +45,7 @@ export function buildJob(pipeline: Pipeline, config: DatabricksConfig, launcherP
     ...(Object.keys(pipeline.params).length > 0 && { parameters: jobParameters(pipeline) }),
     ...(pipeline.schedule && { schedule: schedule(pipeline) }),
     ...(classic ? { job_clusters: [jobCluster(config)] } : { environments: [environment(config)] }),
-    tasks: pipeline.order.map((id) => jobTask(pipeline, pipeline.tasks.get(id)!, config, layout, launcherPath, classic)),
+    tasks: pipeline.order.map((id) => jobTask(pipeline, pipeline.tasks.get(id)!, config, layout, launcherPath, classic, workspacePath)),
   }
   return job
 }
@@ -57,13 +64,14 @@ export function databricksLayout(config: DatabricksConfig): RemoteLayout {
   }
 }
 
-function jobTask(pipeline: Pipeline, task: Task, config: DatabricksConfig, layout: RemoteLayout, launcherPath: string, classic: boolean): Record<string, unknown> {
+function jobTask(pipeline: Pipeline, task: Task, config: DatabricksConfig, layout: RemoteLayout, launcherPath: string, classic: boolean, workspacePath: string | undefined): Record<string, unknown> {
   const { retry } = task
+  const command = renderRemoteCommand(pipeline, task, layout)
   return {
-    task_key: task.id,
+    task_key: toTaskKey(task.id),
     ...(task.description !== undefined && { description: task.description }),
     ...(task.upstream.length > 0 && {
-      depends_on: task.upstream.map((u) => ({ task_key: u })),
+      depends_on: task.upstream.map((u) => ({ task_key: toTaskKey(u) })),
       run_if: TRIGGER_RULE_TABLE[task.trigger].databricksRunIf,
     }),
     ...(retry.maxRetries > 0 && {
@@ -75,7 +83,10 @@ function jobTask(pipeline: Pipeline, task: Task, config: DatabricksConfig, layou
     ...(classic
       ? { job_cluster_key: COMPUTE_KEY, libraries: pipLibraries(config).map((p) => ({ pypi: { package: p } })) }
       : { environment_key: COMPUTE_KEY }),
-    spark_python_task: { python_file: launcherPath, parameters: renderRemoteCommand(pipeline, task, layout) },
+    spark_python_task: {
+      python_file: launcherPath,
+      parameters: workspacePath === undefined ? command : command.map((arg) => arg.replaceAll(WORKSPACE_FILE_PATH, workspacePath)),
+    },
   }
 }
 
@@ -101,7 +112,7 @@ function jobParameters(pipeline: Pipeline): { name: string; default: string }[] 
   return Object.values(pipeline.params).map((p) => {
     const value = p.name in scheduled ? scheduled[p.name] : p.hasDefault ? p.default : undefined
     // A required param without a default: Databricks needs some default; empty means "not given".
-    return { name: p.name, default: value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value) }
+    return { name: p.name, default: value === undefined ? '' : toParamText(value) }
   })
 }
 
