@@ -21,6 +21,7 @@ import type { TaskLifecycleStatus } from '../spec/task-status.ts'
 import { createRunId } from './run-id.ts'
 import { formatIso } from './format-iso.ts'
 import { createExecutorHost } from './executor-host.ts'
+import { createIoRegistry } from '../plugins/registry.ts'
 
 /** Most tasks running at once when the caller does not say. */
 export const DEFAULT_CONCURRENCY = 4
@@ -29,6 +30,8 @@ export const DEFAULT_CANCEL_GRACE_MS = 5000
 
 /** Runs a pipeline to completion; rejects only for problems found before the run starts (params, resume). */
 export async function runPipeline(pipeline: Pipeline, options: RunOptions = {}): Promise<RunResult> {
+  // A plugin type given twice is refused before anything is recorded, not at the first attempt.
+  if (options.ioPlugins) createIoRegistry(options.ioPlugins)
   const stateDir = resolve(options.stateDir ?? '.weir')
   const runId = options.runId ?? createRunId()
   const plan = options.resumeFrom !== undefined ? await lockAndPlanResume(pipeline, stateDir, options.resumeFrom, runId) : undefined

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { gcsEmulatorMissing, startGcsEmulator, type GcsEmulator } from '../services/gcs/emulator.ts'
+import { describeIfAvailable } from '../support/services.ts'
 
 const WEIR = fileURLToPath(new URL('../../bin/weir.js', import.meta.url))
 const PRELOAD = fileURLToPath(new URL('../support/record-connections.cjs', import.meta.url))
@@ -148,11 +149,7 @@ describe('gcs with the metadata server opted in', () => {
   })
 })
 
-const missing = gcsEmulatorMissing()
-if (missing && process.env.CI === 'true') throw new Error(`CI=true and ${missing}`)
-if (missing) console.warn(`gcs credential tests against the emulator skipped: ${missing}`)
-
-describe.skipIf(missing !== undefined)('gcs against an emulator needs no credentials', () => {
+describeIfAvailable(gcsEmulatorMissing())('gcs against an emulator needs no credentials', () => {
   let emulator: GcsEmulator
   beforeAll(async () => {
     emulator = await startGcsEmulator()

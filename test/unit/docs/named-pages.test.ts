@@ -43,7 +43,8 @@ describe('docs pages named outside the docs', () => {
 
   test("a page that names one of weir's source files says it is weir's source", () => {
     const unmarked: string[] = []
-    for (const page of readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))) {
+    // architecture.md is the contributors' map of the source: every path on it is weir's source.
+    for (const page of readdirSync('docs').filter((f) => f.endsWith('.md') && f !== 'architecture.md').map((f) => join('docs', f))) {
       const lines = readFileSync(page, 'utf8').split('\n')
       lines.forEach((line, i) => {
         const named = [...line.matchAll(/`(src\/[\w./-]+\.ts)`/g)].map((m) => m[1]!).filter((path) => existsSync(path))

@@ -67,7 +67,7 @@ describe('the run store', () => {
     expect(await loadRun(stateDir, 'orphaned')).toMatchObject({ status: 'interrupted', tasks: { a: { status: 'interrupted' } } })
   })
 
-  test.skipIf(!existsSync('/proc/self/stat'))('a recorded task process whose pid now belongs to another process counts as gone (issue 15)', async () => {
+  test.skipIf(!existsSync('/proc/self/stat'))('a recorded task process whose pid now belongs to another process counts as gone, issue 15 (skipped: where there is no /proc)', async () => {
     const stateDir = await tempDir()
     const dir = runDir(stateDir, 'reused')
     await mkdir(join(dir, 'processes'), { recursive: true })
