@@ -18,6 +18,7 @@ import { lockAndPlanResume } from './plan-resume-from-store.ts'
 import { openRun } from './run-store/open-run.ts'
 import type { RunSummary, StoredTaskStatus } from './run-store/records.ts'
 import { createRunId } from './run-id.ts'
+import { cleanResumedRun } from './clean-resumed-run.ts'
 import { formatIso } from './format-iso.ts'
 
 /** Most tasks running at once when the caller does not say. */
@@ -55,6 +56,7 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
   })
   const log = writer.logs.logger('_weir', 0)
   const env: PluginEnv = { cwd: process.cwd(), stateDir, log }
+  if (plan) for (const file of await cleanResumedRun(pipeline, plan.plan.resumedFrom, env)) log.info(`removed '${file.path}' (${file.bytes} bytes), left by a process of run '${plan.plan.resumedFrom}' that died while writing it`)
   const executor = options.executor ?? (await createDefaultExecutor(options.ioPlugins, env))
   const emit = options.onEvent && safeListener(options.onEvent, log)
   emit?.({ type: 'run:start', runId, pipeline: pipeline.name, at: startedAt, tasks: pipeline.order })
