@@ -19,6 +19,7 @@ import { openRun } from './run-store/open-run.ts'
 import type { RunSummary } from './run-store/records.ts'
 import type { TaskLifecycleStatus } from '../spec/task-status.ts'
 import { createRunId } from './run-id.ts'
+import { cleanResumedRun } from './clean-resumed-run.ts'
 import { formatIso } from './format-iso.ts'
 import { createExecutorHost } from './executor-host.ts'
 import { createIoRegistry } from '../plugins/registry.ts'
@@ -60,6 +61,7 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
   })
   const log = writer.logs.logger('_weir', 0)
   const env: PluginEnv = { cwd: process.cwd(), stateDir, log }
+  if (plan) for (const file of await cleanResumedRun(pipeline, plan.plan.resumedFrom, options.ioPlugins ?? [], env)) log.info(`removed '${file.path}' (${file.bytes} bytes), left by a process of run '${plan.plan.resumedFrom}' that died while writing it`)
   const { executor, owned } = createRunExecutor(options.executor, { ...env, host: createExecutorHost(options.ioPlugins ?? [], env) })
   const emit = options.onEvent && safeListener(options.onEvent, log)
   emit?.({ type: 'run:start', runId, pipeline: pipeline.name, at: startedAt, tasks: pipeline.order })

@@ -46,6 +46,7 @@ function startUntil(args: string[], pattern: RegExp): Promise<{ child: ChildProc
 
 const HANDLERS = `
 import { appendFileSync, existsSync } from 'node:fs'
+import { Readable } from 'node:stream'
 export const produce = () => ({ n: 21, at: Date.now() })
 export const double = (inputs) => inputs.x.n * 2
 export const fail = () => { throw new Error('this task always fails') }
@@ -69,6 +70,12 @@ export async function gated(inputs) {
   if (inputs.fail) throw new Error('failing on purpose')
   while (!existsSync(inputs.gate)) await new Promise((resolve) => setTimeout(resolve, 20))
   return 'through'
+}
+// Returns a stream that sends one chunk and then nothing: its output stays half written.
+export function stream(inputs) {
+  if (!inputs.hang) return Buffer.from('whole')
+  let sent = false
+  return new Readable({ read() { if (!sent) { sent = true; this.push(Buffer.alloc(65536, 120)) } } })
 }
 export function killer(inputs) {
   appendFileSync(inputs.trace, 'killer\\n')
@@ -140,6 +147,10 @@ beforeAll(async () => {
       `  first:\n${traced('first')}  gated:\n    handler: ./handlers/h.ts#gated\n    needs: [first]\n    inputs: { fail: "\${{ params.fail }}", gate: "\${{ params.gate }}", trace: "\${{ params.trace }}" }\n`,
       'params:\n  fail: { type: boolean, default: false }\n  gate: { type: string }\n  trace: { type: string }\n',
     ),
+  )
+  await writeFile(
+    join(project, 'stream.yaml'),
+    spec('stream', `  writer:\n    handler: ./handlers/h.ts#stream\n    inputs: { hang: "\${{ params.hang }}" }\n`, 'params:\n  hang: { type: boolean, default: true }\n'),
   )
   await writeFile(join(project, 'params.yaml'), spec('params', `  produce:\n    handler: ./handlers/h.ts#produce\n`, 'params:\n  n: { type: integer, minimum: 1, default: 1 }\n  mode: { enum: [fast, full], default: fast }\n  required_one: { type: string }\n'))
 })
@@ -310,6 +321,41 @@ describe('resuming one run twice at once (issue 15)', () => {
     }
     expect(await resumes[1 - first]!.exited).toBe(0)
     expect((await readFile(trace, 'utf8')).split('\n').filter(Boolean)).toEqual(['first', 'gated', 'gated'])
+  }, 120_000)
+})
+
+describe('temp files left by kill -9 during an output write (issue 15)', () => {
+  test("'weir runs gc' removes the half-written output of the killed run and keeps a live writer's; the run then resumes", async () => {
+    const { child, exited } = await startUntil(['run', 'stream.yaml', '--state-dir', 'state-stream'], /▶ writer started/)
+    // Kill once the output's temp file holds the first chunk: the write can never finish.
+    const taskDir = async () => {
+      const runs = await readdir(join(project, 'state-stream', 'data', 'stream')).catch(() => [] as string[])
+      return runs[0] === undefined ? undefined : join(project, 'state-stream', 'data', 'stream', runs[0], 'writer')
+    }
+    let leftover = ''
+    await waitFor(async () => {
+      const dir = await taskDir()
+      const name = dir && (await readdir(dir).catch(() => [] as string[])).find((n) => n.endsWith('.tmp'))
+      if (!dir || !name || (await stat(join(dir, name))).size !== 65536) return false
+      leftover = join(dir, name)
+      return true
+    }, 'the first chunk of the output in its temp file')
+    child.kill('SIGKILL')
+    expect(await exited).toBe(null)
+    // The same file as a live process (this one) would be writing it now: it must survive.
+    const live = leftover.replace(`.${child.pid}.`, `.${process.pid}.`)
+    await writeFile(live, 'being written')
+
+    const gc = weir(['runs', 'gc', '--json', '--state-dir', 'state-stream'])
+    expect(gc.code, gc.stderr).toBe(0)
+    expect(JSON.parse(gc.stdout)).toEqual({ removed: [{ path: leftover, bytes: 65536 }] })
+    expect(await exists(leftover)).toBe(false)
+    expect(await exists(live)).toBe(true)
+    expect(weir(['runs', 'gc', '--state-dir', 'state-stream']).stdout).toBe("Nothing to remove in 'state-stream': no temp files of dead writers.\n")
+
+    const [killed] = JSON.parse(weir(['runs', '--json', '--state-dir', 'state-stream']).stdout) as { runId: string }[]
+    const resumed = weir(['run', 'stream.yaml', '--state-dir', 'state-stream', '--resume', killed!.runId, '--param', 'hang=false', '--json'])
+    expect(resumed.code, resumed.stderr).toBe(0)
   }, 120_000)
 })
 

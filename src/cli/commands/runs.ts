@@ -1,9 +1,9 @@
 /**
  * `weir runs` lists the run store; `weir runs show RUN_ID` shows one run: every task, its attempts,
- * errors and the tail of its log.
+ * errors and the tail of its log; `weir runs gc` removes what killed processes left behind.
  */
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
 import { printHelp } from '../help/format-help.ts'
 import { RUNS_HELP } from '../help/runs.ts'
@@ -34,11 +34,39 @@ export async function runs(args: string[]): Promise<number> {
     else process.stdout.write(await formatRun(run, positiveInt('lines', values.lines, 20), palette))
     return EXIT.ok
   }
-  if (positionals.length > 0) throw new CliError(`runs: unexpected '${positionals[0]}'; use 'weir runs' or 'weir runs show RUN_ID'.`)
+  if (positionals[0] === 'gc') {
+    if (positionals.length !== 1) throw new CliError(`runs gc: unexpected '${positionals[1]}'; it cleans the whole state dir (--state-dir).`)
+    return collectGarbage(stateDir, values.json === true)
+  }
+  if (positionals.length > 0) throw new CliError(`runs: unexpected '${positionals[0]}'; use 'weir runs', 'weir runs show RUN_ID' or 'weir runs gc'.`)
   const list = await store.listRuns(stateDir, { ...(values.pipeline !== undefined && { pipeline: values.pipeline }), limit: positiveInt('limit', values.limit, 50) })
   if (values.json) process.stdout.write(JSON.stringify(list.map((r) => ({ runId: r.runId, pipeline: r.pipeline, status: r.status, trigger: r.trigger, startedAt: r.startedAt }))) + '\n')
   else process.stdout.write(formatList(list, stateDir, palette))
   return EXIT.ok
+}
+
+async function collectGarbage(stateDir: string, json: boolean): Promise<number> {
+  const { collectGarbage } = await import('../../runtime/run-store/collect-garbage.ts')
+  const { removed } = await collectGarbage(stateDir)
+  if (json) {
+    process.stdout.write(JSON.stringify({ removed }) + '\n')
+    return EXIT.ok
+  }
+  const lines = removed.map((f) => `removed ${relative(process.cwd(), f.path) || f.path} (${formatBytes(f.bytes)})\n`)
+  const total = removed.reduce((sum, f) => sum + f.bytes, 0)
+  lines.push(
+    removed.length === 0
+      ? `Nothing to remove in '${stateDir}': no temp files of dead writers.\n`
+      : `Removed ${removed.length} temp file${removed.length === 1 ? '' : 's'} of dead writers (${formatBytes(total)}) from '${stateDir}'.\n`,
+  )
+  process.stdout.write(lines.join(''))
+  return EXIT.ok
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {

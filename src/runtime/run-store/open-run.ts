@@ -12,6 +12,7 @@ import type { BatchedAppender } from './batched-appender.ts'
 import { createTaskLogs } from './task-logs.ts'
 import type { TaskLogs } from './task-logs.ts'
 import { runDir } from './read-runs.ts'
+import { tempPathFor } from './temp-files.ts'
 
 export type RunHeader = Omit<Extract<JournalRecord, { e: 'run' }>, 'e' | 'v' | 'pid' | 'host'>
 
@@ -64,7 +65,7 @@ export async function openRun(stateDir: string, header: RunHeader): Promise<RunW
 
 /** Write to a temporary file, then rename: readers see the old file or the new one, never half. */
 async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`
+  const tmp = tempPathFor(path)
   await writeFile(tmp, text)
   await rename(tmp, path)
 }

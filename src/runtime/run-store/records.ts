@@ -6,6 +6,8 @@
  * journal.jsonl   every state change, appended in batches (group commit)
  * summary.json    written once the run finished (atomic rename); makes `weir runs` cheap
  * logs/<task>.log what each task's handler logged, every attempt
+ * processes/<pid> task processes working for the run while they live (run-processes.ts)
+ * resume-<n>.lock held by the process resuming this run, while it runs (resume-lock.ts)
  * ```
  */
 import type { ErrorInfo, StoredRef } from '../../plugins/types.ts'

@@ -10,10 +10,10 @@
  * appeared meanwhile (a contender that stalled between reading and creating) and backs off if one did.
  */
 import { link, readFile, readdir, unlink, writeFile } from 'node:fs/promises'
-import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { WeirError } from '../errors.ts'
+import { tempPathFor } from './temp-files.ts'
 
 /** Who holds a resume lock. */
 export interface ResumeLockHolder {
@@ -88,8 +88,7 @@ async function readHolder(path: string): Promise<ResumeLockHolder | undefined> {
 /** Creates the lock file of `generation` with its content in one step; false if it exists already. */
 async function createLock(dir: string, generation: number, holder: ResumeLockHolder): Promise<boolean> {
   const path = join(dir, lockName(generation))
-  // The writer's pid leads the name, so `weir runs gc` can tell a dead writer's leftover.
-  const tmp = `${path}.${process.pid}-${randomUUID()}.tmp`
+  const tmp = tempPathFor(path)
   await writeFile(tmp, JSON.stringify(holder))
   try {
     await link(tmp, path)

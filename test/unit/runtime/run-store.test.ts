@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest'
-import { appendFile, readFile, readdir, writeFile, mkdir } from 'node:fs/promises'
+import { appendFile, readFile, readdir, writeFile, mkdir, utimes } from 'node:fs/promises'
 import { existsSync, readFileSync } from 'node:fs'
+import { removeLeftOverTempFiles, tempPathFor } from '../../../src/runtime/run-store/temp-files.ts'
 import { recordRunProcess } from '../../../src/runtime/run-store/run-processes.ts'
 import { processStartTime } from '../../../src/runtime/run-store/process-alive.ts'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { hostname } from 'node:os'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
 import { listRuns, loadRun, runDir } from '../../../src/runtime/run-store/read-runs.ts'
@@ -169,6 +170,59 @@ describe('durability of a success (issue 15)', () => {
     const executor = scriptedExecutor({ b: () => ((seen = statusesOnDisk(stateDir, 'u-2')), ok()) })
     await runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir, runId: 'u-2', resumeFrom: 'u-1' })
     expect(seen).toMatchObject({ a: 'succeeded' })
+  })
+})
+
+describe('temp files of writers that died (issue 15)', () => {
+  /** A temp file name for `target` as if process `pid` on machine `hostTag` (default this one) wrote it. */
+  const tempName = (target: string, pid: number, hostTag?: string) => {
+    const mine = basename(tempPathFor(join('/x', target)))
+    const [, name, , ownTag, rest] = /^(\..+)\.(\d+)\.([0-9a-f]{8})\.(.+)$/.exec(mine)!
+    return `${name}.${pid}.${hostTag ?? ownTag}.${rest}`
+  }
+  const otherHost = (name: string) => tempName('output.json', DEAD_PID, /\.([0-9a-f]{8})\./.exec(name)![1] === '00000000' ? '11111111' : '00000000')
+
+  test('removes the temp files of dead writers, anywhere below a folder, and nothing else', async () => {
+    const root = await tempDir()
+    const deep = join(root, 'data', 'p', 'run-1', 'a')
+    await mkdir(deep, { recursive: true })
+    const files = {
+      dead: join(deep, tempName('output.json', DEAD_PID)),
+      live: join(deep, tempName('output.json', process.pid)),
+      elsewhere: join(deep, otherHost(tempName('output.json', DEAD_PID))),
+      oldUnnamed: join(deep, '.output.bin.0b0d8d6e-6c36-4a52-9d9e-2f7a8f6a7b1c.tmp'),
+      newUnnamed: join(deep, '.output.bin.1b0d8d6e-6c36-4a52-9d9e-2f7a8f6a7b1c.tmp'),
+      deadState: join(root, `schedule-state.json.${DEAD_PID}.tmp`),
+      liveState: join(root, `schedule-state.json.${process.pid}.tmp`),
+      output: join(deep, 'output.json'),
+      userTmp: join(deep, 'notes.tmp'),
+    }
+    for (const path of Object.values(files)) await writeFile(path, 'x'.repeat(10))
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000)
+    await utimes(files.oldUnnamed, twoHoursAgo, twoHoursAgo)
+    const removed = await removeLeftOverTempFiles(root)
+    expect(removed.map((f) => f.path).sort()).toEqual([files.dead, files.oldUnnamed, files.deadState].sort())
+    expect(removed.every((f) => f.bytes === 10)).toBe(true)
+    const left = [...(await readdir(deep)), ...(await readdir(root))]
+    for (const kept of [files.live, files.elsewhere, files.newUnnamed, files.liveState, files.output, files.userTmp]) expect(left).toContain(basename(kept))
+  })
+
+  test('a resume removes what dead writers of the resumed run left in its output folders, and keeps a live writer\'s file', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('leftovers', { a: '', b: 'needs: [a]' }))
+    await runPipeline(pipeline, { executor: scriptedExecutor({ b: () => fail() }), stateDir, runId: 'killed' })
+    const folder = join(stateDir, 'data', 'leftovers', 'killed', 'b')
+    await mkdir(folder, { recursive: true })
+    const dead = join(folder, tempName('output.json', DEAD_PID))
+    const live = join(folder, tempName('output.json', process.pid))
+    await writeFile(dead, 'half an output')
+    await writeFile(live, 'being written')
+    await writeFile(join(runDir(stateDir, 'killed'), tempName('summary.json', DEAD_PID)), '{')
+    const resumed = await runPipeline(pipeline, { executor: scriptedExecutor(), stateDir, runId: 'resumed', resumeFrom: 'killed' })
+    expect(resumed.status).toBe('succeeded')
+    expect(await readdir(folder)).toEqual([basename(live)])
+    expect((await readdir(runDir(stateDir, 'killed'))).filter((n) => n.endsWith('.tmp'))).toEqual([])
+    expect(await readFile(join(runDir(stateDir, 'resumed'), 'logs', '_weir.log'), 'utf8')).toContain(`removed '${dead}' (14 bytes), left by a process of run 'killed' that died while writing it`)
   })
 })
 

@@ -1,17 +1,18 @@
 /**
  * The local-disk byte store behind the `fs` IoManager. Writes go to a temp file in the target
- * folder, are fsynced and renamed over the target, so a reader sees the old file or the whole new
- * one; the folder is fsynced too so the rename survives a crash.
+ * folder (named after the writing process: run-store/temp-files.ts), are fsynced and renamed over
+ * the target, so a reader sees the old file or the whole new one; the folder is fsynced too so the
+ * rename survives a crash.
  */
-import { randomUUID } from 'node:crypto'
 import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { addAbortSignal, type Readable } from 'node:stream'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { OutputKey } from '../../types.ts'
 import type { ByteBody, ByteStore, PutOptions } from '../byte-store.ts'
 import { IoError } from '../io-error.ts'
 import { keyFolder } from '../output-location.ts'
+import { tempPathFor } from '../../../runtime/run-store/temp-files.ts'
 
 export interface FsByteStoreOptions {
   /** Absolute folder that key-derived outputs live under. */
@@ -63,7 +64,8 @@ function uriToPath(uri: string): string {
 
 async function writeAtomically(file: string, body: ByteBody, options: PutOptions): Promise<{ sizeBytes: number }> {
   const dir = dirname(file)
-  const temp = join(dir, `.${basename(file)}.${randomUUID()}.tmp`)
+  // Named after this process, so a resume or `weir runs gc` can remove it if we die mid-write.
+  const temp = tempPathFor(file)
   try {
     await mkdir(dir, { recursive: true })
     const handle = await open(temp, 'wx')

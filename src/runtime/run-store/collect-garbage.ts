@@ -1,0 +1,27 @@
+/**
+ * `weir runs gc`: removes what processes that died (kill -9, a crash) left in a state dir: the temp
+ * files of writes they never finished (outputs of the fs IoManager, run summaries), and the records
+ * of task processes that are gone. Nothing a live process still uses is touched.
+ */
+import { readdir } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { runDir, runsDir } from './read-runs.ts'
+import { forgetDeadRunProcesses } from './run-processes.ts'
+import { removeLeftOverTempFiles } from './temp-files.ts'
+import type { RemovedTempFile } from './temp-files.ts'
+
+export interface GarbageCollected {
+  /** Temp files of dead writers, removed. */
+  readonly removed: readonly RemovedTempFile[]
+  /** Records of dead task processes, removed. */
+  readonly forgottenProcesses: number
+}
+
+/** Collects the garbage of every run in `stateDir` (and of its outputs under it). */
+export async function collectGarbage(stateDir: string): Promise<GarbageCollected> {
+  const root = resolve(stateDir)
+  const removed = await removeLeftOverTempFiles(root)
+  let forgottenProcesses = 0
+  for (const runId of await readdir(runsDir(root)).catch(() => [] as string[])) forgottenProcesses += await forgetDeadRunProcesses(runDir(root, runId))
+  return { removed, forgottenProcesses }
+}
