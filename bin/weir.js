@@ -11,10 +11,10 @@ const built = existsSync(new URL('../dist/cli/main.js', import.meta.url))
 const buildScript = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url))
 
 if (!built && existsSync(buildScript)) {
-  process.stderr.write('weir: building the CLI (first run in this clone; `npm run build` rebuilds it) …\n')
+  process.stderr.write('weir: building the CLI (first run in this clone; `npm run build` rebuilds it, with type declarations) …\n')
   // The build's output goes to stderr, so that stdout holds only what the command prints.
   const { spawnSync } = await import('node:child_process')
-  const ran = spawnSync(process.execPath, [buildScript], { cwd: root, stdio: ['ignore', 2, 2] })
+  const ran = spawnSync(process.execPath, [buildScript, '--no-types'], { cwd: root, stdio: ['ignore', 2, 2] })
   if (ran.status !== 0) {
     process.stderr.write('weir: the build failed; run `npm install` (with dev dependencies), then `npm run build`.\n')
     process.exit(2)

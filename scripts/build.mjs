@@ -76,6 +76,9 @@ copyFileSync(join(mermaidDir, 'dist/mermaid.min.js'), 'dist/assets/mermaid.min.j
 copyFileSync(join(mermaidDir, 'LICENSE'), 'dist/assets/mermaid.LICENSE')
 
 // Declarations for `import type { … } from 'weir-pipelines'` (the public API and the plugin API).
+// --no-types skips them: bin/weir.js builds a fresh clone's CLI that way, since tsc takes most of
+// the build's time and running the CLI needs no declarations.
+if (process.argv.includes('--no-types')) process.exit(0)
 const { execFileSync } = await import('node:child_process')
 const tsc = require.resolve('typescript/bin/tsc')
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' })
