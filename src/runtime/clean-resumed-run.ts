@@ -11,8 +11,8 @@ import type { IoPlugin, PluginEnv } from '../plugins/types.ts'
 import type { Pipeline } from '../spec/model.ts'
 import { runDir } from './run-store/read-runs.ts'
 import { forgetDeadRunProcesses } from './run-store/run-processes.ts'
-import { removeLeftOverTempFiles } from './run-store/temp-files.ts'
-import type { RemovedTempFile } from './run-store/temp-files.ts'
+import { removeLeftOverTempFiles } from '../plugins/io/temp-files.ts'
+import type { RemovedTempFile } from '../plugins/io/temp-files.ts'
 
 /** Removes the resumed run's left-over temp files; returns them. Never throws: tidying is best effort. */
 export async function cleanResumedRun(pipeline: Pipeline, resumedRunId: string, ioPlugins: readonly IoPlugin<never>[], env: PluginEnv): Promise<RemovedTempFile[]> {

@@ -7,8 +7,8 @@ import { readdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { runDir, runsDir } from './read-runs.ts'
 import { forgetDeadRunProcesses } from './run-processes.ts'
-import { removeLeftOverTempFiles } from './temp-files.ts'
-import type { RemovedTempFile } from './temp-files.ts'
+import { removeLeftOverTempFiles } from '../../plugins/io/temp-files.ts'
+import type { RemovedTempFile } from '../../plugins/io/temp-files.ts'
 
 export interface GarbageCollected {
   /** Temp files of dead writers, removed. */

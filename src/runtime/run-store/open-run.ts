@@ -12,7 +12,7 @@ import type { BatchedAppender } from './batched-appender.ts'
 import { createTaskLogs } from './task-logs.ts'
 import type { TaskLogs } from './task-logs.ts'
 import { runDir } from './read-runs.ts'
-import { tempPathFor } from './temp-files.ts'
+import { tempPathFor } from '../../plugins/io/temp-files.ts'
 
 export type RunHeader = Omit<Extract<JournalRecord, { e: 'run' }>, 'e' | 'v' | 'pid' | 'host'>
 

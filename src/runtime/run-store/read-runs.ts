@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import type { RunRecord, RunSummary } from './records.ts'
 import type { TaskLifecycleStatus } from '../../spec/task-status.ts'
 import { parseJournal, replayJournal } from './replay.ts'
-import { isProcessAlive } from './process-alive.ts'
+import { isProcessAlive } from '../../plugins/io/process-alive.ts'
 import { liveRunProcesses } from './run-processes.ts'
 
 export { isProcessAlive }

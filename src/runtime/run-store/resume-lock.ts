@@ -13,7 +13,7 @@ import { link, readFile, readdir, unlink, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { WeirError } from '../errors.ts'
-import { tempPathFor } from './temp-files.ts'
+import { tempPathFor } from '../../plugins/io/temp-files.ts'
 
 /** Who holds a resume lock. */
 export interface ResumeLockHolder {

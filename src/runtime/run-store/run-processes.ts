@@ -8,7 +8,7 @@ import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { readFile, readdir, unlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { isProcessAlive, processStartTime } from './process-alive.ts'
+import { isProcessAlive, processStartTime } from '../../plugins/io/process-alive.ts'
 
 interface RunProcessRecord {
   readonly host: string

@@ -11,11 +11,20 @@ function layerOf(path: string): string {
 }
 
 /**
- * Plugin files the runtime and codegen may import: the interfaces, the registry, and the pure helper
- * that joins URIs under an output prefix (the execute protocol's documents sit beside the outputs).
+ * Plugin files the runtime and codegen may import: the interfaces, the registry, and small shared
+ * helpers: joining URIs under an output prefix (the execute protocol's documents sit beside the
+ * outputs) and the temp-file naming that lets a resume clean up after a kill -9.
  * No concrete plugin: the CLI and the public API pass the built-ins in.
  */
-const PLUGIN_INTERFACES = new Set(['src/plugins/types.ts', 'src/plugins/registry.ts', 'src/plugins/io/output-location.ts'])
+const PLUGIN_INTERFACES = new Set([
+  'src/plugins/types.ts',
+  'src/plugins/registry.ts',
+  'src/plugins/io/output-location.ts',
+  // How a writer names its temp files, and whether that writer still lives: the fs IoManager writes
+  // them, the run store writes its own, and a resume or `weir runs gc` removes those of dead writers.
+  'src/plugins/io/temp-files.ts',
+  'src/plugins/io/process-alive.ts',
+])
 
 /** Files outside src/ that src/ may import: the spec's JSON Schema (the contract). */
 const OUTSIDE_ALLOWED = /^schema\/[^/]+\.json$/

@@ -1,9 +1,10 @@
+import { builtinIo } from '../../../src/plugins/builtins.ts'
 import { describe, expect, test } from 'vitest'
 import { appendFile, readFile, readdir, writeFile, mkdir, utimes } from 'node:fs/promises'
 import { existsSync, readFileSync } from 'node:fs'
-import { removeLeftOverTempFiles, tempPathFor } from '../../../src/runtime/run-store/temp-files.ts'
+import { removeLeftOverTempFiles, tempPathFor } from '../../../src/plugins/io/temp-files.ts'
 import { recordRunProcess } from '../../../src/runtime/run-store/run-processes.ts'
-import { processStartTime } from '../../../src/runtime/run-store/process-alive.ts'
+import { processStartTime } from '../../../src/plugins/io/process-alive.ts'
 import { basename, join } from 'node:path'
 import { hostname } from 'node:os'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
@@ -218,7 +219,7 @@ describe('temp files of writers that died (issue 15)', () => {
     await writeFile(dead, 'half an output')
     await writeFile(live, 'being written')
     await writeFile(join(runDir(stateDir, 'killed'), tempName('summary.json', DEAD_PID)), '{')
-    const resumed = await runPipeline(pipeline, { executor: scriptedExecutor(), stateDir, runId: 'resumed', resumeFrom: 'killed' })
+    const resumed = await runPipeline(pipeline, { executor: scriptedExecutor(), ioPlugins: builtinIo, stateDir, runId: 'resumed', resumeFrom: 'killed' })
     expect(resumed.status).toBe('succeeded')
     expect(await readdir(folder)).toEqual([basename(live)])
     expect((await readdir(runDir(stateDir, 'killed'))).filter((n) => n.endsWith('.tmp'))).toEqual([])

@@ -12,7 +12,7 @@ import type { OutputKey } from '../../types.ts'
 import type { ByteBody, ByteStore, PutOptions } from '../byte-store.ts'
 import { IoError } from '../io-error.ts'
 import { keyFolder } from '../output-location.ts'
-import { tempPathFor } from '../../../runtime/run-store/temp-files.ts'
+import { tempPathFor } from '../temp-files.ts'
 
 export interface FsByteStoreOptions {
   /** Absolute folder that key-derived outputs live under. */
