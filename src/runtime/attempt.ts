@@ -24,6 +24,7 @@ import { findProjectRoot } from '../spec/project-root.ts'
 import type { IoManagerLookup } from './io-managers.ts'
 import { loadHandler } from './load-handler.ts'
 import { resolveInputs } from './resolve-inputs.ts'
+import { frozenParams } from './frozen-params.ts'
 import { compileCheck } from './compile-check.ts'
 import type { SchemaCheck } from './compile-check.ts'
 import { createTaskValues } from './task-values.ts'
@@ -68,7 +69,7 @@ export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps)
     const ctx: HandlerContext = {
       runId: request.runId,
       attempt: request.attempt,
-      params: request.params,
+      params: frozenParams(request.params),
       values: createTaskValues(task, valueChecks, request.upstreamValues, values),
       log: request.log,
       signal: request.signal,

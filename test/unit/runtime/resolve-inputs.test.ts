@@ -140,3 +140,29 @@ tasks:
     }
   })
 })
+
+describe('ctx.params', () => {
+  test('is read-only: a handler that changes it fails, and later tasks see the params as given', async () => {
+    const dir = await tempDir('weir-params-')
+    await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+    await writeFile(
+      join(dir, 'h.ts'),
+      `export function change(_inputs, ctx) { ctx.params.cfg.a = 2; return 1 }
+export function read(_inputs, ctx) { return ctx.params.cfg }
+`,
+    )
+    const yaml = `apiVersion: weir/v1
+kind: Pipeline
+name: frozen_params
+params: { cfg: { type: object, default: { a: 1 } } }
+tasks:
+  change: { handler: ./h.ts#change, retries: 0 }
+  read: { handler: ./h.ts#read, needs: [change], trigger: all_done }
+`
+    const pipeline = await pipelineFromYaml(yaml, dir)
+    const io = mapIo()
+    const result = await runPipeline({ ...pipeline, sourcePath: join(dir, 'pipeline.yaml') }, { ioPlugins: [io], stateDir: join(dir, 'state'), runId: 'r' })
+    expect(result.tasks.change).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('read only') } })
+    expect(io.store.get('test://r/read')).toEqual({ a: 1 })
+  })
+})
