@@ -73,7 +73,15 @@ export interface RunOptions {
 
 /** Events, named `noun:verb`. */
 export type RunEvent =
-  | { readonly type: 'run:start'; readonly runId: string; readonly pipeline: string; readonly at: number; readonly tasks: readonly string[] }
+  | {
+      readonly type: 'run:start'
+      readonly runId: string
+      readonly pipeline: string
+      readonly at: number
+      readonly tasks: readonly string[]
+      /** A resume: the run it resumes, and whether the spec changed since (reused outputs came from the old version). */
+      readonly resume?: { readonly from: string; readonly specChanged: boolean }
+    }
   | { readonly type: 'task:start'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly at: number }
   | { readonly type: 'task:retry'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly delayMs: number; readonly error: ErrorInfo; readonly at: number }
   | { readonly type: 'task:succeed'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly output?: StoredRef; readonly at: number }

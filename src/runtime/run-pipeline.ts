@@ -64,7 +64,7 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
   if (plan) for (const file of await cleanResumedRun(pipeline, plan.plan.resumedFrom, options.ioPlugins ?? [], env)) log.info(`removed '${file.path}' (${file.bytes} bytes), left by a process of run '${plan.plan.resumedFrom}' that died while writing it`)
   const { executor, owned } = createRunExecutor(options.executor, { ...env, host: createExecutorHost(options.ioPlugins ?? [], env) })
   const emit = options.onEvent && safeListener(options.onEvent, log)
-  emit?.({ type: 'run:start', runId, pipeline: pipeline.name, at: startedAt, tasks: pipeline.order })
+  emit?.({ type: 'run:start', runId, pipeline: pipeline.name, at: startedAt, tasks: pipeline.order, ...(plan && { resume: { from: plan.plan.resumedFrom, specChanged: plan.plan.specChanged } }) })
   let outcome
   try {
     outcome = await runLoop({

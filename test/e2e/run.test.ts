@@ -218,6 +218,18 @@ describe('weir run', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
   })
 
+  test('a resume of a run whose spec changed since says so once, from the run itself', async () => {
+    const failed = JSON.parse(weir(['run', 'failing.yaml', '--state-dir', 'state-changed', '--json']).stdout) as { runId: string }
+    const original = await readFile(join(project, 'failing.yaml'), 'utf8')
+    await writeFile(join(project, 'changed.yaml'), original.replace('retries: { max: 1, delay: 10ms }', 'retries: { max: 0 }'))
+    const same = weir(['run', 'failing.yaml', '--state-dir', 'state-changed', '--resume', failed.runId, '--json'])
+    expect(same.stderr).not.toContain('changed since run')
+    const again = JSON.parse(weir(['run', 'failing.yaml', '--state-dir', 'state-changed', '--json']).stdout) as { runId: string }
+    const changed = weir(['run', 'changed.yaml', '--state-dir', 'state-changed', '--resume', again.runId, '--json'])
+    expect(changed.stderr.match(/changed since run/g)).toHaveLength(1)
+    expect(changed.stderr).toContain(`weir: note: changed.yaml changed since run ${again.runId}; the reused outputs were made by the old version.`)
+  })
+
   test('usage errors exit 2', () => {
     expect(weir(['run']).code).toBe(2)
     expect(weir(['run', 'basic.yaml', '--concurrency', '0']).stderr).toContain('--concurrency must be a whole number of 1 or more')

@@ -55,10 +55,6 @@ export async function run(args: string[]): Promise<number> {
     return EXIT.ok
   }
 
-  if (resume !== undefined) {
-    const { plan } = await userErrors(() => runtime.planResumeFromStore(pipeline, stateDir, resume))
-    if (plan.specChanged) process.stderr.write(`weir: note: ${specPath} changed since run ${plan.resumedFrom}; the reused outputs were made by the old version.\n`)
-  }
   const executor = executorName === undefined ? undefined : await findExecutor(executorName)
   const { runPipeline } = await import('../../run-with-builtins.ts')
   const controller = new AbortController()
@@ -82,7 +78,12 @@ export async function run(args: string[]): Promise<number> {
         signal: controller.signal,
         ...(resume !== undefined && { resumeFrom: resume }),
         ...(executor && { executor }),
-        ...(display && { onEvent: (e: RunEvent) => display.onEvent(e) }),
+        // The resume's plan arrives with run:start: the store is read once, by the run itself.
+        onEvent: (e: RunEvent) => {
+          if (e.type === 'run:start' && e.resume?.specChanged)
+            process.stderr.write(`weir: note: ${specPath} changed since run ${e.resume.from}; the reused outputs were made by the old version.\n`)
+          display?.onEvent(e)
+        },
       }),
     )
   } finally {
