@@ -17,6 +17,9 @@ import type { ReusedTask } from './plan-resume.ts'
 import { createScheduler, STATE } from './scheduler.ts'
 import type { StateCode } from './scheduler.ts'
 import { retryDelayMs, shouldRetry } from './retry.ts'
+import { createRetrySleeps } from './retry-sleep.ts'
+import { createStartPacer } from './start-pacer.ts'
+import { upstreamOutputsOf, upstreamValuesOf } from './upstream-of.ts'
 import { toErrorInfo } from './errors.ts'
 import { armAttemptTimeout } from './attempt-timeout.ts'
 
@@ -55,10 +58,8 @@ export interface RunLoopResult {
   readonly tasks: readonly TaskOutcome[]
 }
 
-/** Task starts between two turns of the event loop, at most (see `yieldToLoop`). */
+/** Task starts between two turns of the event loop, at most (see start-pacer.ts). */
 const YIELD_EVERY = 256
-
-const NOTHING: Readonly<Record<string, never>> = Object.freeze({})
 
 function hasKeys(o: object): boolean {
   for (const _ in o) return true
@@ -78,7 +79,8 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
   const taskById: (Task | undefined)[] = new Array(n)
   const runController = new AbortController()
   const active = new Set<ActiveAttempt>()
-  const sleepers = new Set<(woke: boolean) => void>()
+  const retrySleeps = createRetrySleeps()
+  const pacer = createStartPacer(YIELD_EVERY)
   let cancelling = false
   let anyFailed = false
   let graceTimer: ReturnType<typeof setTimeout> | undefined
@@ -121,29 +123,13 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
       cancelling = true
       scheduler.stop('cancel')
       runController.abort()
-      for (const wake of sleepers) wake(false)
+      retrySleeps.wakeAll()
       if (active.size > 0) graceTimer = setTimeout(() => [...active].forEach((a) => a.giveUp()), input.cancelGraceMs)
     }
 
-    // Tasks that finish without real I/O (no-ops, cached work) chain through microtasks only, and a
-    // long burst of them would starve the event loop: no journal writes, no Ctrl-C. Every
-    // YIELD_EVERY starts, new starts wait for one turn of the loop.
-    let pause: Promise<void> | undefined
-    let startsSinceYield = 0
-    function yieldToLoop(): Promise<void> {
-      pause ??= new Promise<void>((resolve) =>
-        setImmediate(() => {
-          pause = undefined
-          resolve()
-        }),
-      )
-      return pause
-    }
-
     async function runTask(i: number): Promise<void> {
-      if (pause !== undefined || ++startsSinceYield >= YIELD_EVERY) {
-        startsSinceYield = 0
-        await yieldToLoop()
+      if (pacer.mustWait()) {
+        await pacer.nextTurn()
         if (cancelling) {
           markCancelled(i, undefined)
           return scheduler.complete(i, 'cancelled')
@@ -172,16 +158,16 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
           return completeWhenDurable(i)
         }
         if (outcome.status === 'cancelled' || cancelling) {
-          if (outcome.error) writeErrorToLog(id, attempt, outcome.error)
+          if (outcome.error) logAttemptError(writer, id, attempt, outcome.error)
           markCancelled(i, attempt)
           return scheduler.complete(i, 'cancelled')
         }
-        writeErrorToLog(id, attempt, outcome.error)
+        logAttemptError(writer, id, attempt, outcome.error)
         if (shouldRetry(outcome.error, attempt, task.retry)) {
           const delayMs = retryDelayMs(task.retry, attempt, input.random)
           writer.record({ e: 'retry', task: id, attempt, delayMs, error: outcome.error, at })
           emit?.({ type: 'task:retry', runId, taskId: id, attempt, delayMs, error: outcome.error, at })
-          if (await sleep(delayMs)) continue
+          if (await retrySleeps.sleep(delayMs)) continue
           markCancelled(i, attempt)
           return scheduler.complete(i, 'cancelled')
         }
@@ -234,8 +220,8 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
         runId,
         attempt,
         params: input.params,
-        upstreamOutputs: collectOutputs(i),
-        upstreamValues: collectValues(i),
+        upstreamOutputs: upstreamOutputsOf(graph, tasks, i),
+        upstreamValues: upstreamValuesOf(graph, tasks, i),
         signal: controller?.signal ?? runController.signal,
         log: writer.logs.logger(task.id, attempt),
         run: input.run,
@@ -262,60 +248,34 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
       })
     }
 
-    // Both allocate only when an upstream task has something to pass (most no-op or side-effect tasks do not).
-    function collectOutputs(i: number): Readonly<Record<string, StoredRef>> {
-      let out: Record<string, StoredRef> | undefined
-      for (let k = graph.upStart[i]!; k < graph.upStart[i + 1]!; k++) {
-        const u = graph.upIndex[k]!
-        const ref = tasks[u]!.output
-        if (ref) (out ??= {})[graph.ids[u]!] = ref
-      }
-      return out ?? NOTHING
-    }
-
-    function collectValues(i: number): Readonly<Record<string, Readonly<Record<string, unknown>>>> {
-      let out: Record<string, Readonly<Record<string, unknown>>> | undefined
-      for (let k = graph.upStart[i]!; k < graph.upStart[i + 1]!; k++) {
-        const u = graph.upIndex[k]!
-        const values = tasks[u]!.values
-        if (values) (out ??= {})[graph.ids[u]!] = values
-      }
-      return out ?? NOTHING
-    }
-
-    /** Waits out a retry delay; resolves false when the run is cancelled meanwhile. */
-    function sleep(ms: number): Promise<boolean> {
-      return new Promise((resolve) => {
-        const wake = (woke: boolean): void => {
-          sleepers.delete(wake)
-          clearTimeout(timer)
-          resolve(woke)
-        }
-        const timer = setTimeout(() => wake(true), ms)
-        sleepers.add(wake)
-      })
-    }
-
-    function writeErrorToLog(taskId: string, attempt: number, error: ErrorInfo): void {
-      const log = writer.logs.logger(taskId, attempt)
-      log.error(`${error.code}: ${error.message}`)
-      if (error.stack && error.origin === 'user') log.error(error.stack)
-    }
-
-    const finished = new Map<number, StateCode>()
-    for (const [id, reused] of input.reuse) {
-      const i = graph.indexOf.get(id)
-      if (i === undefined) continue
-      const at = Date.now()
-      finished.set(i, STATE.succeeded)
-      Object.assign(tasks[i]!, { status: 'succeeded', reusedFrom: reused.fromRunId, ...(reused.output && { output: reused.output }), values: reused.values })
-      writer.record({ e: 'reuse', task: id, from: reused.fromRunId, ...(reused.output && { output: reused.output }), values: reused.values, at })
-      emit?.({ type: 'task:reuse', runId, taskId: id, fromRunId: reused.fromRunId, ...(reused.output && { output: reused.output }), at })
-    }
+    const finished = recordReusedTasks(input, tasks)
     // Reused successes are durable before the first task starts, as every success is (see runTask).
     writer.commit()
     input.signal?.addEventListener('abort', cancel, { once: true })
     scheduler.begin(finished)
     if (input.signal?.aborted) cancel()
   })
+}
+
+/** Marks the tasks a resume reuses as succeeded (journal and events); returns them for the scheduler. */
+function recordReusedTasks(input: RunLoopInput, tasks: TaskOutcome[]): Map<number, StateCode> {
+  const { graph, writer, emit, runId } = input
+  const finished = new Map<number, StateCode>()
+  for (const [id, reused] of input.reuse) {
+    const i = graph.indexOf.get(id)
+    if (i === undefined) continue
+    const at = Date.now()
+    finished.set(i, STATE.succeeded)
+    Object.assign(tasks[i]!, { status: 'succeeded', reusedFrom: reused.fromRunId, ...(reused.output && { output: reused.output }), values: reused.values })
+    writer.record({ e: 'reuse', task: id, from: reused.fromRunId, ...(reused.output && { output: reused.output }), values: reused.values, at })
+    emit?.({ type: 'task:reuse', runId, taskId: id, fromRunId: reused.fromRunId, ...(reused.output && { output: reused.output }), at })
+  }
+  return finished
+}
+
+/** A failed attempt's error goes to the task's log, with the stack when the handler threw it. */
+function logAttemptError(writer: RunWriter, taskId: string, attempt: number, error: ErrorInfo): void {
+  const log = writer.logs.logger(taskId, attempt)
+  log.error(`${error.code}: ${error.message}`)
+  if (error.stack && error.origin === 'user') log.error(error.stack)
 }
