@@ -8,11 +8,12 @@
  * grace period after a cancel, is recorded as failed or cancelled on time while the stray promise
  * is left to settle on its own.
  */
-import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor, StoredRef } from '../plugins/types.ts'
+import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor } from '../plugins/types.ts'
 import type { Pipeline, Task } from '../spec/model.ts'
-import type { RunEvent, RunStatus, SkipReason, TaskStatus } from './api.ts'
+import type { RunEvent, RunStatus, TaskStatus } from './api.ts'
 import type { TaskGraph } from './task-graph.ts'
 import type { RunWriter } from './run-store/open-run.ts'
+import type { TaskProgress } from './run-store/records.ts'
 import type { ReusedTask } from './plan-resume.ts'
 import { createScheduler, STATE } from './scheduler.ts'
 import type { StateCode } from './scheduler.ts'
@@ -40,17 +41,10 @@ export interface RunLoopInput {
   readonly emit: ((event: RunEvent) => void) | undefined
 }
 
-/** What the loop knows of one task at the end. */
-export interface TaskOutcome {
+/** What the loop knows of one task: the store's `TaskProgress`, with a count of attempts. */
+export interface TaskOutcome extends TaskProgress {
   status?: TaskStatus
   attempts: number
-  output?: StoredRef
-  values?: Readonly<Record<string, unknown>>
-  error?: ErrorInfo
-  skipReason?: SkipReason
-  reusedFrom?: string
-  startedAt?: number
-  finishedAt?: number
 }
 
 export interface RunLoopResult {

@@ -54,10 +54,8 @@ export interface AttemptRecord {
   retryDelayMs?: number
 }
 
-export interface TaskRecord {
-  readonly id: string
-  status: TaskLifecycleStatus
-  readonly attempts: AttemptRecord[]
+/** How far a task got: the fields the run loop keeps live and the store replays, in one shape. */
+export interface TaskProgress {
   output?: StoredRef
   values?: Readonly<Record<string, unknown>>
   error?: ErrorInfo
@@ -66,6 +64,13 @@ export interface TaskRecord {
   reusedFrom?: string
   startedAt?: number
   finishedAt?: number
+}
+
+/** A task as the store replays it: its progress plus every attempt. */
+export interface TaskRecord extends TaskProgress {
+  readonly id: string
+  status: TaskLifecycleStatus
+  readonly attempts: AttemptRecord[]
 }
 
 /** One run, replayed from its journal. Times are epoch milliseconds except where named ISO. */
