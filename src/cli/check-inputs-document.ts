@@ -1,10 +1,11 @@
 /**
- * `weir execute --inputs`: checks the inputs.json before the task runs, so a wrong file is a usage
- * error that says what was expected (with its size or the parse position at most), never an
- * internal error that repeats its contents.
+ * `weir execute --inputs`: reads and checks the inputs.json before the task runs, and the task uses
+ * that one read. A wrong file is a usage error that says what was expected (with its size or the
+ * parse position at most), never an internal error that repeats its contents.
  */
 import { open, stat } from 'node:fs/promises'
 import type { Pipeline } from '../spec/model.ts'
+import type { InputsDocument } from '../runtime/execute/contract.ts'
 import type { Location } from './execute-args.ts'
 import { CliError } from './errors.ts'
 import { locateJsonError } from './locate-json-error.ts'
@@ -17,12 +18,13 @@ const EXPECTED = `expected an inputs.json: {"outputs": {"<task>": {"uri", "forma
 const FORMATS = new Set(['json', 'bytes', 'parquet'])
 const TASK_ID = /^[a-z][a-z0-9_]{0,62}$/
 
-/** Throws a usage error when `--inputs` is not a readable, well-formed inputs.json. */
-export async function checkInputsDocument(shown: string, location: Location, pipeline: Pipeline, cwd: string): Promise<void> {
+/** Reads `--inputs` once; throws a usage error when it is not a readable, well-formed inputs.json. */
+export async function readInputsDocument(shown: string, location: Location, pipeline: Pipeline, cwd: string): Promise<InputsDocument> {
   const flag = `--inputs ${quoteValue(shown)}`
   const parsed = location.kind === 'local' ? parseText(flag, await readLocal(flag, location.path)) : await readRemote(flag, location.uri, pipeline, cwd)
   const problem = findShapeProblem(parsed)
   if (problem !== undefined) throw new CliError(`execute: ${flag} is not an inputs.json: ${problem}.`)
+  return parsed as InputsDocument
 }
 
 async function readLocal(flag: string, path: string): Promise<string> {

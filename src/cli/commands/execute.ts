@@ -14,7 +14,7 @@ import { builtinCatalog } from '../../plugins/catalog.ts'
 import { builtinIo } from '../../plugins/builtins.ts'
 import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV } from '../../runtime/execute/contract.ts'
 import { checkFolder, checkRunId, parseAttempt, parseInputsLocation, parseLocation, parseScheduledAt, parseTrigger } from '../execute-args.ts'
-import { checkInputsDocument } from '../check-inputs-document.ts'
+import { readInputsDocument } from '../check-inputs-document.ts'
 import { checkSpecFile } from '../check-spec-file.ts'
 import { quoteValue } from '../quote-value.ts'
 import { suggestFix } from '../../spec/did-you-mean.ts'
@@ -58,7 +58,7 @@ export async function execute(args: string[]): Promise<number> {
   }
   if (!pipeline.tasks.has(taskId))
     throw new CliError(`execute: Pipeline '${pipeline.name}' has no task ${quoteValue(taskId)}${suggestFix(taskId, pipeline.tasks.keys(), 'its tasks', 'it has no tasks')}`)
-  if (inputs) await checkInputsDocument(values.inputs!, inputs, pipeline, cwd)
+  const inputsDocument = inputs && (await readInputsDocument(values.inputs!, inputs, pipeline, cwd))
   const runtime = await import('../../runtime/index.ts')
   const { createStderrLogger, executeTask, ExecuteUsageError } = await import('../../runtime/execute/execute-task.ts')
   // Job parameters are strings, and an engine passes an unset one as empty: that means "not given",
@@ -84,7 +84,7 @@ export async function execute(args: string[]): Promise<number> {
       taskId,
       runId,
       params,
-      ...(values.inputs !== undefined && { inputs: values.inputs }),
+      ...(inputsDocument && { inputs: inputsDocument }),
       ...(values['output-prefix'] !== undefined && { outputPrefix: values['output-prefix'] }),
       ...(attempt !== undefined && { attempt }),
       env: { cwd, stateDir, log: createStderrLogger(taskId) },

@@ -24,8 +24,8 @@ export interface ExecuteTaskOptions {
   readonly runId: string
   /** Typed and complete (defaults filled in, checked). */
   readonly params: Readonly<Record<string, unknown>>
-  /** URI or path of an inputs.json (`InputsDocument`). */
-  readonly inputs?: string
+  /** URI or path of an inputs.json, or the document itself when the caller has read (and checked) it. */
+  readonly inputs?: string | InputsDocument
   /** URI or path under which the output and documents go. */
   readonly outputPrefix?: string
   /** 1-based; when absent, one more than the attempt of an `error.json` already at the prefix. */
@@ -75,7 +75,12 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     return { exitCode: EXECUTE_EXIT.nonRecoverable, message }
   }
 
-  const upstream = options.inputs !== undefined ? await readInputsDocument(options.inputs, pipeline, env) : await readUpstreamDocuments(pipeline, task, options.runId, explicit, env)
+  const upstream =
+    typeof options.inputs === 'object'
+      ? { outputs: options.inputs.outputs ?? {}, values: options.inputs.values ?? {} }
+      : options.inputs !== undefined
+        ? await readInputsDocument(options.inputs, pipeline, env)
+        : await readUpstreamDocuments(pipeline, task, options.runId, explicit, env)
   const controller = new AbortController()
   const abort = (): void => controller.abort(options.signal.reason)
   options.signal.addEventListener('abort', abort, { once: true })
