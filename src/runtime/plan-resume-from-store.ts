@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import type { Pipeline } from '../spec/model.ts'
 import { planResume } from './plan-resume.ts'
 import type { ResumePlan } from './plan-resume.ts'
@@ -37,11 +38,12 @@ export async function lockAndPlanResume(
   runId: string,
   resumingRunId: string,
 ): Promise<{ plan: ResumePlan; params: Record<string, unknown>; lock: ResumeLock }> {
-  // Unknown runs, other pipelines and live runs are refused before any lock is taken.
-  await planResumeFromStore(pipeline, stateDir, runId)
+  // An unknown run has no folder to lock: the planner refuses it (RUN_NOT_FOUND).
+  if (!isRunId(runId) || !existsSync(runDir(stateDir, runId))) await planResumeFromStore(pipeline, stateDir, runId)
   const lock = await lockResume(runDir(stateDir, runId), resumingRunId, runId, (holder) => isResumeAlive(stateDir, holder))
   try {
-    // Planned again under the lock: a resume that ended meanwhile changed what is left to do.
+    // Read and planned once, under the lock, so a resume that ended meanwhile is seen; other
+    // pipelines' runs and live runs are refused here, and the lock is released.
     return { ...(await planResumeFromStore(pipeline, stateDir, runId)), lock }
   } catch (error) {
     await lock.release()
