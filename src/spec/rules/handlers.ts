@@ -67,7 +67,10 @@ function explainProjectRoot(projectRoot: string, sourcePath: string, handlerFile
   const marker = projectMarker(projectRoot)
   if (marker) return ` (the nearest folder above the spec with a ${marker}); move the handler into that folder`
   const both = commonFolder(dirname(sourcePath), handlerFile)
-  return `: the project folder is the nearest folder above the spec with a package.json, and none was found, so it is the spec's own folder; add a package.json to '${both}' (npm init -y there) or move the handler into '${projectRoot}'`
+  const why = `: the project folder is the nearest folder above the spec with a package.json, and none was found, so it is the spec's own folder`
+  // A project at the file system's root is no fix (a handler path that climbs out to /etc).
+  if (dirname(both) === both) return `${why}; move the handler into '${projectRoot}'`
+  return `${why}; add a package.json to '${both}' (npm init -y there) or move the handler into '${projectRoot}'`
 }
 
 /** The deepest folder that holds both the folder and the file (followed through symlinks). */

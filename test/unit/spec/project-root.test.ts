@@ -41,6 +41,16 @@ describe('HANDLER_OUTSIDE_PROJECT', () => {
     ])
   })
 
+  test('a handler path that climbs to the file system root is not answered with a package.json at /', async () => {
+    const root = await project('climbing', [])
+    const climb = `${'../'.repeat(join(root, 'pipelines').split('/').length - 1)}etc/passwd`
+    await writeFile(join(root, 'pipelines', 'climb.yaml'), SPEC.replace('../handlers/h.ts#run', `${climb}#x`))
+    const { diagnostics } = await validateSpecFile(join(root, 'pipelines', 'climb.yaml'))
+    const outside = diagnostics.find((d) => d.code === 'HANDLER_OUTSIDE_PROJECT')
+    expect(outside?.message).toMatch(/and none was found, so it is the spec's own folder; move the handler into '[^']+'\.$/)
+    expect(outside?.message).not.toContain('npm init')
+  })
+
   test('with a package.json next to the spec: names it as what makes the project folder', async () => {
     const root = await project('nested', ['pipelines/package.json'])
     const { diagnostics } = await validateSpecFile(join(root, 'pipelines', 'spec.yaml'))
