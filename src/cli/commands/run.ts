@@ -68,6 +68,9 @@ export async function run(args: string[]): Promise<number> {
       : createPlainDisplay(process.stdout, board, palette)
   const started = Date.now()
   let result: RunResult
+  // A handler awaiting something that holds no handle (a stream that never ends) would let Node
+  // exit 0 with the run unfinished: hold one until the run ends, as weir execute does.
+  const keepAlive = setInterval(() => {}, 2 ** 30)
   try {
     result = await userErrors(() =>
       runPipeline(pipeline, {
@@ -87,6 +90,7 @@ export async function run(args: string[]): Promise<number> {
       }),
     )
   } finally {
+    clearInterval(keepAlive)
     display?.stop()
   }
   const signal = stopSignals()
