@@ -8,7 +8,7 @@
 // standalone TypeScript formatter (instead of 24 MB). The licences of everything bundled are
 // written to dist/THIRD-PARTY-LICENSES.md. No source maps (they would double the package);
 // WEIR_SOURCEMAP=1 writes linked ones for debugging.
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { build } from 'esbuild'
@@ -45,10 +45,29 @@ const result = await build({
   logLevel: 'warning',
 })
 
+// weir ui's page (src/ui/app): preact and dagre bundled for the browser into dist/ui/, with the
+// layout in a Web Worker of its own. Everything the page loads is in these files (no CDN).
+const uiBuild = await build({
+  entryPoints: { app: 'src/ui/app/main.tsx', 'layout-worker': 'src/ui/app/layout-worker.ts', app_css: 'src/ui/app/styles.css' },
+  outdir: 'dist/ui',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  minify: true,
+  metafile: true,
+  legalComments: 'none',
+  entryNames: '[name]',
+  logLevel: 'warning',
+})
+renameSync('dist/ui/app_css.css', 'dist/ui/app.css')
+
 const undeclared = undeclaredExternals(result.metafile, JSON.parse(readFileSync('package.json', 'utf8')).dependencies)
 if (undeclared.length > 0) throw new Error(`dist/ loads ${undeclared.join(', ')} from node_modules, but package.json does not list them under dependencies: users would not have them`)
 
-writeFileSync('dist/THIRD-PARTY-LICENSES.md', thirdPartyLicenses(Object.keys(result.metafile.inputs)))
+writeFileSync('dist/THIRD-PARTY-LICENSES.md', thirdPartyLicenses([...Object.keys(result.metafile.inputs), ...Object.keys(uiBuild.metafile.inputs)]))
 
 /** The licence texts of the packages whose code esbuild put into dist/. */
 function thirdPartyLicenses(inputs) {

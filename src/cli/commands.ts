@@ -17,6 +17,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'execute', summary: 'run one attempt of one task (what remote engines run)', load: async () => (await import('./commands/execute.ts')).execute },
   { name: 'schedule', summary: 'run the schedules of specs, or preview their fire times', load: async () => (await import('./commands/schedule.ts')).schedule },
   { name: 'graph', summary: 'draw the task graph (Mermaid or HTML), coloured by a run', load: async () => (await import('./commands/graph.ts')).graph },
+  { name: 'ui', summary: 'serve a local web UI over the runs and specs (live run pages)', load: async () => (await import('./commands/ui.ts')).ui },
   { name: 'init', summary: 'scaffold a new project', load: async () => (await import('./commands/init.ts')).init },
 ]
 

@@ -30,6 +30,7 @@ export async function run(args: string[]): Promise<number> {
     resume: { type: 'string' },
     'dry-run': { type: 'boolean' },
     'fail-fast': { type: 'boolean' },
+    'params-stdin': { type: 'boolean' },
     json: { type: 'boolean' },
     'state-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -45,7 +46,8 @@ export async function run(args: string[]): Promise<number> {
   const pipeline = await loadValidPipeline('run', specPath)
   const resume = values.resume === undefined ? undefined : await resolveRunId('run', values.resume, pipeline.name, stateDir, { shownStateDir: stateDir, purpose: ' to resume', runCommand: `weir run ${specPath}` })
   const runtime = await import('../../runtime/index.ts')
-  const params = await userErrors(async () => runtime.parseParamArgs(pipeline, values.param ?? []))
+  const argParams = await userErrors(async () => runtime.parseParamArgs(pipeline, values.param ?? []))
+  const params = values['params-stdin'] ? { ...argParams, ...(await (await import('../read-params-stdin.ts')).readParamsStdin()) } : argParams
   const palette = createPalette(!values.json && shouldColor(process.stdout))
 
   if (values['dry-run']) {

@@ -11,6 +11,7 @@ export const RUN_HELP: CommandHelp = {
     ['--resume RUN_ID', "re-run what did not succeed in RUN_ID and everything downstream, reusing the stored outputs of the tasks that succeeded; 'latest' is the newest run of this pipeline"],
     ['--dry-run', 'print what would run (and what a resume would reuse), then exit'],
     ['--fail-fast', 'stop starting tasks after the first task fails'],
+    ['--params-stdin', 'also read param values from stdin, as one JSON object ({"name": value}); keeps secret values off the command line'],
     ['--json', 'print one JSON object: {"runId","pipeline","status","tasks"}'],
     ['--state-dir DIR', 'run store and local outputs (default: .weir)'],
   ],

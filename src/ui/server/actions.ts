@@ -1,0 +1,61 @@
+/**
+ * The page's actions: start a run (params checked here first, so the form can show the param at
+ * fault), resume one, cancel one. Cancel signals the `weir run` process that owns the run with
+ * SIGINT, exactly as Ctrl-C does (graceful: running tasks are aborted and given their grace period),
+ * and only on the host that owns it: a pid means nothing on another machine.
+ */
+import { hostname } from 'node:os'
+import type { RunRecord } from '../../runtime/run-store/records.ts'
+import { resolveParams } from '../../runtime/params.ts'
+import type { UiStarted } from '../api-types.ts'
+import type { UiContext } from './context.ts'
+import { HttpProblem } from './http-io.ts'
+import { launchRun } from './launch-run.ts'
+
+function paramsOf(body: Record<string, unknown>): Record<string, unknown> {
+  const params = body.params ?? {}
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new HttpProblem(400, "'params' must be an object of param values.")
+  return params as Record<string, unknown>
+}
+
+/** POST /api/runs `{pipeline, params}`. */
+export async function startRun(ctx: UiContext, body: Record<string, unknown>): Promise<UiStarted> {
+  if (typeof body.pipeline !== 'string') throw new HttpProblem(400, "Name the pipeline to run ('pipeline').")
+  const pipeline = await ctx.specs.find(body.pipeline)
+  if (!pipeline) throw new HttpProblem(404, `No valid spec of pipeline '${body.pipeline}' under the folders weir ui reads.`)
+  const params = paramsOf(body)
+  try {
+    await resolveParams(pipeline, params)
+  } catch (error) {
+    const message = (error as Error).message
+    const param = /^(?:Param|--param) '([^']+)'/.exec(message)?.[1] ?? /has no param '([^']+)'/.exec(message)?.[1]
+    throw new HttpProblem(400, message, param)
+  }
+  return launched(await launchRun({ weirCommand: ctx.weirCommand, cwd: ctx.cwd, stateDir: ctx.stateDir, specPath: pipeline.sourcePath, params }))
+}
+
+/** POST /api/runs/:id/resume `{params}` (the secrets the run did not record). */
+export async function resumeRun(ctx: UiContext, run: RunRecord, body: Record<string, unknown>): Promise<UiStarted> {
+  if (run.status === 'running') throw new HttpProblem(409, `Run ${run.runId} is still running; cancel it or wait for it to end.`)
+  if (run.status === 'succeeded') throw new HttpProblem(409, `Run ${run.runId} succeeded; there is nothing to resume.`)
+  const pipeline = await ctx.specs.find(run.pipeline)
+  if (!pipeline) throw new HttpProblem(404, `No valid spec of pipeline '${run.pipeline}' under the folders weir ui reads; a resume needs it.`)
+  return launched(await launchRun({ weirCommand: ctx.weirCommand, cwd: ctx.cwd, stateDir: ctx.stateDir, specPath: pipeline.sourcePath, params: paramsOf(body), resumeFrom: run.runId }))
+}
+
+/** POST /api/runs/:id/cancel. */
+export function cancelRun(run: RunRecord): { readonly signalled: number } {
+  if (run.status !== 'running') throw new HttpProblem(409, `Run ${run.runId} is not running (it is ${run.status}).`)
+  if (run.host !== hostname()) throw new HttpProblem(409, `Run ${run.runId} belongs to a process on host '${run.host}', not this one ('${hostname()}'); cancel it there.`)
+  try {
+    process.kill(run.pid, 'SIGINT')
+  } catch (error) {
+    throw new HttpProblem(409, `Could not signal process ${run.pid} of run ${run.runId}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`)
+  }
+  return { signalled: run.pid }
+}
+
+function launched(result: Awaited<ReturnType<typeof launchRun>>): UiStarted {
+  if ('error' in result) throw new HttpProblem(400, result.error)
+  return { runId: result.runId }
+}

@@ -1,0 +1,98 @@
+/**
+ * Starts an ordinary `weir run` for the page: a detached child process (argv array, no shell), its
+ * output in `<stateDir>/ui/launches/<time>-<pid>.log` (mode 0600), and the param values written to
+ * its stdin as JSON (`--params-stdin`), never on its command line, where any user of the machine
+ * could read them (`ps`). It answers with the new run's id once the run's journal appears (the
+ * header names the child's pid), or with the child's own error line when it exits first (an invalid
+ * param, a run that cannot be resumed).
+ */
+import { spawn } from 'node:child_process'
+import { closeSync, openSync } from 'node:fs'
+import { mkdir, open, readFile, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { runsDir } from '../../runtime/run-store/read-runs.ts'
+
+export interface LaunchRequest {
+  /** How to start weir: `[node, path/to/bin/weir.js]`. */
+  readonly weirCommand: readonly string[]
+  readonly cwd: string
+  readonly stateDir: string
+  readonly specPath: string
+  readonly params: Readonly<Record<string, unknown>>
+  readonly resumeFrom?: string
+}
+
+export type LaunchResult = { readonly runId: string; readonly pid: number } | { readonly error: string }
+
+const WAIT_MS = 30_000
+const POLL_MS = 100
+
+/** Starts the run and waits until it is in the store (or the process failed). */
+export async function launchRun(request: LaunchRequest): Promise<LaunchResult> {
+  const before = new Set(await readdir(runsDir(request.stateDir)).catch(() => [] as string[]))
+  const logDir = join(request.stateDir, 'ui', 'launches')
+  await mkdir(logDir, { recursive: true })
+  const logPath = join(logDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.log`)
+  const logFd = openSync(logPath, 'a', 0o600)
+  const [command, ...prefix] = request.weirCommand
+  const args = [...prefix, 'run', request.specPath, '--state-dir', request.stateDir, '--params-stdin', ...(request.resumeFrom !== undefined ? ['--resume', request.resumeFrom] : [])]
+  let exited: number | null | undefined
+  const child = spawn(command!, args, { cwd: request.cwd, detached: true, stdio: ['pipe', logFd, logFd], env: { ...process.env, NO_COLOR: '1' } })
+  closeSync(logFd)
+  const spawnError = new Promise<string>((resolve) => child.once('error', (e) => resolve(e.message)))
+  child.once('exit', (code) => (exited = code))
+  child.stdin?.on('error', () => {})
+  child.stdin?.end(JSON.stringify(request.params))
+  child.unref()
+  const deadline = Date.now() + WAIT_MS
+  let failed: string | undefined
+  void spawnError.then((m) => (failed = m))
+  while (Date.now() < deadline) {
+    if (failed !== undefined) return { error: `Could not start weir: ${failed}` }
+    const found = child.pid === undefined ? undefined : await findRunOf(request.stateDir, before, child.pid)
+    if (found) return { runId: found, pid: child.pid! }
+    if (exited !== undefined) return { error: await lastError(logPath, exited) }
+    await new Promise((r) => setTimeout(r, POLL_MS))
+  }
+  return { error: `weir run (pid ${child.pid}) started but no run appeared in the store within ${WAIT_MS / 1000}s; see ${logPath}.` }
+}
+
+async function findRunOf(stateDir: string, before: ReadonlySet<string>, pid: number): Promise<string | undefined> {
+  const names = await readdir(runsDir(stateDir)).catch(() => [] as string[])
+  for (const name of names) {
+    if (before.has(name)) continue
+    const header = await readFirstLine(join(runsDir(stateDir), name, 'journal.jsonl'))
+    try {
+      if (header !== undefined && (JSON.parse(header) as { pid?: unknown }).pid === pid) return name
+    } catch {
+      // Half written: next poll.
+    }
+  }
+  return undefined
+}
+
+async function readFirstLine(path: string): Promise<string | undefined> {
+  try {
+    const handle = await open(path, 'r')
+    try {
+      const buffer = Buffer.alloc(64 * 1024)
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+      const text = buffer.subarray(0, bytesRead).toString('utf8')
+      const nl = text.indexOf('\n')
+      return nl >= 0 ? text.slice(0, nl) : undefined
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    return undefined
+  }
+}
+
+/** The child's `weir: …` error line, without the prefix, or a generic line naming the log. */
+async function lastError(logPath: string, code: number | null): Promise<string> {
+  const text = await readFile(logPath, 'utf8').catch(() => '')
+  const lines = text.split('\n').filter((l) => l.startsWith('weir: '))
+  const line = lines.at(-1)
+  if (line !== undefined) return line.replace(/^weir: (run: )?/, '')
+  return `weir run exited with code ${code ?? 'unknown'} before the run started; see ${logPath}.`
+}
