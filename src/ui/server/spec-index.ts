@@ -62,7 +62,7 @@ export function createSpecIndex(options: SpecIndexOptions): SpecIndex {
   }
 
   async function refresh(): Promise<readonly SpecEntry[]> {
-    const files = [...new Set((await options.findSpecFiles(options.paths)).map((f) => resolve(options.cwd, f)))]
+    const files = [...new Set((await options.findSpecFiles(options.paths.map((p) => resolve(options.cwd, p)))).map((f) => resolve(options.cwd, f)))]
     const entries = await Promise.all(files.map(load))
     last = { at: Date.now(), entries }
     return entries

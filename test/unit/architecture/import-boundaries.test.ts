@@ -38,7 +38,12 @@ const RULES: Readonly<Record<string, (to: string) => boolean>> = {
   runtime: (to) => ['spec', 'runtime'].includes(layerOf(to)) || PLUGIN_INTERFACES.has(to),
   codegen: (to) => ['spec', 'codegen'].includes(layerOf(to)) || PLUGIN_INTERFACES.has(to),
   'init-template': (to) => ['spec', 'init-template'].includes(layerOf(to)),
+  // weir ui's server and page: over the runtime's run store, the spec model and the plugins.
+  ui: (to) => ['spec', 'runtime', 'plugins', 'ui'].includes(layerOf(to)),
 }
+
+/** The only file outside src/ui/ that may import it: the lazily loaded `weir ui` command. */
+const UI_ENTRY = 'src/cli/commands/ui.ts'
 
 const edges = collectImports(process.cwd())
 const breaksRule = (e: ImportEdge): boolean => {
@@ -54,6 +59,12 @@ describe('import boundaries of src/', () => {
     expect(edges).toContainEqual(expect.objectContaining({ from: 'src/spec/validate.ts', to: 'src/spec/check-shape.ts' }))
     // Dynamic `import()` and `typeof import()` count too.
     expect(edges).toContainEqual(expect.objectContaining({ from: 'src/plugins/io/gcs/index.ts', to: 'src/plugins/io/gcs/create-gcs-io.ts' }))
+  })
+
+  test('nothing but the weir ui command imports src/ui/ (other commands never load the server)', () => {
+    const intruders = edges.filter((e) => layerOf(e.to) === 'ui' && layerOf(e.from) !== 'ui' && e.from !== UI_ENTRY).map(describeEdge)
+    expect(intruders).toEqual([])
+    expect(edges).toContainEqual(expect.objectContaining({ from: UI_ENTRY, to: 'src/ui/server/start-server.ts' }))
   })
 
   test('no file imports across a boundary (plugins never import the runtime or the CLI)', () => {
