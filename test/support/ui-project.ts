@@ -61,7 +61,8 @@ tasks:
     inputs: { x: "\${{ tasks.nope.output }}" }
 `
 
-const HANDLERS = `import { tableFromArrays } from 'apache-arrow'
+const HANDLERS = `import { existsSync } from 'node:fs'
+import { tableFromArrays } from 'apache-arrow'
 export async function extract(inputs: { delay: number; token: string }, ctx: any) {
   ctx.log.info('extracting', { delay: inputs.delay })
   const end = Date.now() + inputs.delay
@@ -79,7 +80,8 @@ export async function table() {
 }
 export async function transform(inputs: { data: { rows: number[] }; fail: boolean }, ctx: any) {
   ctx.log.info('transforming')
-  if (inputs.fail) throw new Error('transform exploded on purpose')
+  // The file lets a test make a run fail, then fix the cause and resume it.
+  if (inputs.fail || existsSync('FAIL_TRANSFORM')) throw new Error('transform exploded on purpose')
   return { total: inputs.data.rows.reduce((a, b) => a + b, 0) }
 }
 export async function load(inputs: { data: unknown }, ctx: any) {
