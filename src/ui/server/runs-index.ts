@@ -29,6 +29,9 @@ export function createRunsIndex(stateDir: string): RunsIndex {
   const finished = new Map<string, RunSummary>()
   const unfinished = new Map<string, { key: string; summary: RunSummary }>()
   let pending: Promise<readonly RunSummary[]> | undefined
+  // The sorted list, rebuilt only when a run came, went, or one without a summary was replayed.
+  let sorted: RunSummary[] = []
+  let dirty = true
 
   async function readOne(runId: string): Promise<RunSummary | undefined> {
     const dir = join(runsDir(stateDir), runId)
@@ -36,6 +39,7 @@ export function createRunsIndex(stateDir: string): RunsIndex {
       const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary
       finished.set(runId, summary)
       unfinished.delete(runId)
+      dirty = true
       return summary
     } catch {
       // No summary yet: running, or its process died.
@@ -54,6 +58,7 @@ export function createRunsIndex(stateDir: string): RunsIndex {
     if (!run) return undefined
     const summary = summarizeRun(run)
     unfinished.set(runId, { key, summary })
+    dirty = true
     return summary
   }
 
@@ -62,17 +67,21 @@ export function createRunsIndex(stateDir: string): RunsIndex {
     try {
       names = await readdir(runsDir(stateDir))
     } catch {
-      return []
+      return (sorted = [])
     }
-    const present = new Set(names)
-    for (const id of finished.keys()) if (!present.has(id)) finished.delete(id)
-    for (const id of unfinished.keys()) if (!present.has(id)) unfinished.delete(id)
+    if (names.length !== finished.size + unfinished.size) {
+      const present = new Set(names)
+      for (const id of finished.keys()) if (!present.has(id) && finished.delete(id)) dirty = true
+      for (const id of unfinished.keys()) if (!present.has(id) && unfinished.delete(id)) dirty = true
+    }
     const todo = names.filter((n) => isRunId(n) && !finished.has(n))
     // Bounded parallelism: 10,000 first reads at once would run out of file handles.
     for (let i = 0; i < todo.length; i += 256) await Promise.all(todo.slice(i, i + 256).map(readOne))
+    if (!dirty) return sorted
     const list = [...finished.values(), ...[...unfinished.values()].map((u) => u.summary)]
     list.sort(newestFirst)
-    return list
+    dirty = false
+    return (sorted = list)
   }
 
   async function all(): Promise<readonly RunSummary[]> {
