@@ -7,7 +7,7 @@ export const UI_HELP: CommandHelp = {
     'Serves a local web UI over the run store and the specs under PATH (default: the current folder): pipelines with their validation state and next fires, the run history, and live run pages with the task graph, a timeline, logs and outputs; start, resume and cancel runs. Runs until Ctrl-C.',
   options: [
     ['--port N', 'port to listen on (default: a free port, printed)'],
-    ['--open', 'open the page in the default browser'],
+    ['--open', 'open the page in your browser'],
     ['--state-dir DIR', 'where the run store is (default: .weir)'],
     ['--host ADDR', 'interface to bind (default: 127.0.0.1); any other address gets an access token, printed in the URL, that every request must carry'],
   ],
