@@ -4,7 +4,7 @@
  * the same wherever it is shown, because its state is only ever changed here.
  */
 import type { TaskEvent } from '../api.ts'
-import type { TaskRecord } from './records.ts'
+import type { AttemptRecord, TaskRecord } from './records.ts'
 
 export function newTaskRecord(id: string): TaskRecord {
   return { id, status: 'pending', attempts: [] }
@@ -19,22 +19,16 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
       t.attempts.push({ attempt: e.attempt, status: 'running', startedAt: e.at })
       return
     case 'task:retry': {
-      const a = t.attempts.at(-1)
+      const a = endAttempt(t, 'failed', e.at)
       if (a) {
-        a.status = 'failed'
-        a.finishedAt = e.at
         a.error = e.error
         a.retryDelayMs = e.delayMs
       }
       return
     }
     case 'task:succeed': {
-      const a = t.attempts.at(-1)
-      if (a) {
-        a.status = 'succeeded'
-        a.finishedAt = e.at
-        if (e.output) a.output = e.output
-      }
+      const a = endAttempt(t, 'succeeded', e.at)
+      if (a && e.output) a.output = e.output
       t.status = 'succeeded'
       t.finishedAt = e.at
       if (e.output) t.output = e.output
@@ -42,12 +36,8 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
       return
     }
     case 'task:fail': {
-      const a = t.attempts.at(-1)
-      if (a) {
-        a.status = 'failed'
-        a.finishedAt = e.at
-        a.error = e.error
-      }
+      const a = endAttempt(t, 'failed', e.at)
+      if (a) a.error = e.error
       t.status = 'failed'
       t.finishedAt = e.at
       t.error = e.error
@@ -59,11 +49,7 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
       t.finishedAt = e.at
       return
     case 'task:cancel': {
-      const a = t.attempts.at(-1)
-      if (a && a.status === 'running') {
-        a.status = 'cancelled'
-        a.finishedAt = e.at
-      }
+      if (t.attempts.at(-1)?.status === 'running') endAttempt(t, 'cancelled', e.at)
       t.status = 'cancelled'
       t.finishedAt = e.at
       return
@@ -75,6 +61,16 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
       if (e.values) t.values = e.values
       return
   }
+}
+
+/** Ends the task's latest attempt; returns it (none when the journal lost its start). */
+function endAttempt(t: TaskRecord, status: AttemptRecord['status'], at: number): AttemptRecord | undefined {
+  const a = t.attempts.at(-1)
+  if (a) {
+    a.status = status
+    a.finishedAt = at
+  }
+  return a
 }
 
 /** What a task's state becomes when the process running it died: running parts are `interrupted`. */
