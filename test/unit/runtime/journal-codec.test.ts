@@ -6,8 +6,8 @@ import { applyTaskEvent, newTaskRecord } from '../../../src/runtime/run-store/ap
 import { createTaskBoard } from '../../../src/cli/display/task-board.ts'
 
 const header: JournalHeader = { runId: 'r1', pipeline: 'p', specHash: 'h', sourcePath: '/p.yaml', params: { n: 1 }, trigger: 'manual', tasks: ['a', 'b "quoted"\n'], at: 1000, pid: 42, host: 'box' }
-const error = { code: 'HANDLER_ERROR', message: 'boom "x"\nline two', origin: 'user' as const, retryable: true }
-const output = { uri: 'file:///o.json', format: 'json', io: 'fs' }
+const error = { code: 'HANDLER_ERROR', message: 'boom "x"\nline two', origin: 'user' as const, recoverable: true }
+const output = { uri: 'file:///o.json', format: 'json' as const, io: 'fs' }
 
 /** Every kind of task event, with the optional fields both present and absent. */
 const events: TaskEvent[] = [
