@@ -46,7 +46,7 @@ export function PipelinesPage() {
                 ))}
               </td>
               <td>{p.lastRun ? <a href={runHref(p.lastRun.runId)}><StatusBadge status={p.lastRun.status} /> {formatTime(p.lastRun.startedAt)}</a> : <span class="muted">never run</span>}</td>
-              <td class="small">
+              <td class="small fires">
                 {p.schedule ? (
                   <>
                     <div class="mono">{p.schedule.cron} ({p.schedule.timezone}){p.schedule.paused ? ' paused' : ''}</div>
