@@ -16,22 +16,27 @@ afterAll(async () => {
 test('serves the page and the API on 127.0.0.1 until Ctrl-C, then exits 0', async () => {
   const child = spawn(process.execPath, [WEIR_BIN, 'ui', 'pipelines'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
-  const url = await new Promise<string>((done, fail) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString()
-      const m = /weir ui: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)
-      if (m) done(m[1]!)
+  try {
+    const url = await new Promise<string>((done, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /weir ui: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)
+        if (m) done(m[1]!)
+      })
+      child.once('exit', (code) => fail(new Error(`weir ui exited with ${code}: ${out}`)))
     })
-    child.once('exit', (code) => fail(new Error(`weir ui exited with ${code}: ${out}`)))
-  })
-  const page = await fetch(url)
-  expect(page.status).toBe(200)
-  expect(await page.text()).toContain('/assets/app.js')
-  const pipelines = (await (await fetch(new URL('/api/pipelines', url))).json()) as { name?: string }[]
-  expect(pipelines.map((p) => p.name ?? '(invalid)').sort()).toEqual(['(invalid)', 'demo', 'nightly'])
-  const exited = new Promise<number | null>((done) => child.once('exit', done))
-  child.kill('SIGINT')
-  expect(await exited).toBe(0)
+    const page = await fetch(url)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('/assets/app.js')
+    const pipelines = (await (await fetch(new URL('/api/pipelines', url))).json()) as { name?: string }[]
+    expect(pipelines.map((p) => p.name ?? '(invalid)').sort()).toEqual(['(invalid)', 'demo', 'nightly'])
+    const exited = new Promise<number | null>((done) => child.once('exit', done))
+    child.kill('SIGINT')
+    expect(await exited).toBe(0)
+  } finally {
+    // A failed assertion above must not leave the server running.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  }
 })
 
 test.each([
