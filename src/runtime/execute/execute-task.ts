@@ -61,6 +61,10 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
   })
   const task = pipeline.tasks.get(options.taskId)
   if (!task) throw new ExecuteUsageError(`Pipeline '${pipeline.name}' has no task '${options.taskId}'; its tasks are ${[...pipeline.tasks.keys()].map((t) => `'${t}'`).join(', ')}.`)
+  // Items and fan-in are not in the remote protocol yet (docs/fan-out.md): refuse rather than run once.
+  const mapped = task.foreach !== undefined ? task.id : task.upstream.find((u) => pipeline.tasks.get(u)?.foreach !== undefined)
+  if (mapped !== undefined)
+    throw new ExecuteUsageError(`Task '${task.id}' ${mapped === task.id ? 'is mapped over a list' : `reads mapped task '${mapped}'`}, and this version of weir execute cannot run mapped tasks or their fan-in yet (see docs/fan-out.md).`)
   const type = pipeline.io[task.io]?.type
   if (!options.ioPlugins.some((p) => p.type === type && p.remote))
     throw new ExecuteUsageError(`Task '${task.id}' keeps its output in IoManager '${task.io}' (type '${type}'), which another process cannot read; use ${remoteIoTypes(env)} to run it with weir execute.`)
