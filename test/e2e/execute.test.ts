@@ -130,7 +130,7 @@ describe('weir execute', () => {
 
   test('a mapped task, and a task that reads one, are refused (exit 2) rather than run once without an item (issue 11)', async () => {
     await freshDir()
-    const mapped = resolve('test/fixtures/targets/mapped_execute.yaml')
+    const mapped = resolve('test/fixtures/targets/mapped/mapped_execute.yaml')
     const run = (task: string) => spawnSync(process.execPath, [BIN, 'execute', '--spec', mapped, '--task', task, '--run-id', 'r9'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 })
     expect(run('make')).toMatchObject({ status: 2, stderr: expect.stringContaining("Task 'make' is mapped over a list") })
     expect(run('use')).toMatchObject({ status: 2, stderr: expect.stringContaining("Task 'use' reads mapped task 'make'") })
