@@ -18,6 +18,7 @@ import { runTaskAttempt } from '../attempt.ts'
 import { createIoManagers } from '../io-managers.ts'
 import { watchParentPipe } from './parent-pipe.ts'
 import { checkItemUsage, itemPrefix, readItem } from './item.ts'
+import { WeirError } from '../../spec/weir-error.ts'
 
 export interface ExecuteTaskOptions {
   readonly pipeline: Pipeline
@@ -49,8 +50,11 @@ export interface ExecuteTaskResult {
 }
 
 /** Usage problems found before anything runs (exit 2). */
-export class ExecuteUsageError extends Error {
-  readonly code = 'EXECUTE_USAGE'
+export class ExecuteUsageError extends WeirError {
+  constructor(message: string) {
+    super('EXECUTE_USAGE', message)
+    this.name = 'ExecuteUsageError'
+  }
 }
 
 /** Runs one attempt of one task and records it under the output prefix; see the module comment. */
