@@ -19,7 +19,7 @@ beforeAll(async () => {
   project = await copyFixtureProject('shop')
   const out = join(project.dir, 'generated')
   await mkdir(out, { recursive: true })
-  const specs = [join(project.dir, 'pipelines/shop.yaml'), join(project.dir, 'pipelines/fanout.yaml'), join(CODEGEN_FIXTURES, 'edge/pipelines/edge.yaml'), ...(await exampleSpecs())]
+  const specs = [join(project.dir, 'pipelines/shop.yaml'), join(project.dir, 'maps/fanout.yaml'), join(CODEGEN_FIXTURES, 'edge/pipelines/edge.yaml'), ...(await exampleSpecs())]
   for (const spec of specs) {
     const file = await generateTypes(await loadPipeline(spec))
     await writeFile(join(out, file.path), file.contents)
