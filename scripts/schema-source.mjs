@@ -86,6 +86,28 @@ const command = {
   examples: [['node', '{{cli}}', 'execute', '--spec', '{{spec}}', '--task', '{{task}}', '--run-id', '{{runId}}']],
 }
 
+
+const FOREACH_LIST = 'The list a mapped task runs over: `${{ tasks.<id>.output }}` (an array output, or a mapped task\'s output for an item-wise chain), `${{ tasks.<id>.values.<name> }}`, `${{ params.<name> }}`, or a literal list.'
+
+const foreach = {
+  title: 'ForeachSpec',
+  description: 'Maps the task over a list known at run time: the handler runs once per item, with `${{ item }}`, `${{ item.<field> }}` and `${{ item_index }}` in its inputs. Downstream tasks read the list of the items\' outputs in item order. See docs/fan-out.md.',
+  anyOf: [
+    { type: 'string', description: FOREACH_LIST },
+    { type: 'array', description: FOREACH_LIST },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['items'],
+      properties: {
+        items: { type: ['string', 'array'], description: FOREACH_LIST, examples: ['${{ tasks.list_regions.output }}', '${{ params.regions }}', ['EU', 'US', 'APAC']] },
+        concurrency: { type: 'integer', minimum: 1, maximum: 10000, description: 'Most items of this task that run at the same time, on top of the run\'s `--concurrency` (Databricks `for_each_task.concurrency`, at most 100 there; Argo `parallelism`).', examples: [8] },
+      },
+    },
+  ],
+  examples: ['${{ tasks.list_regions.output }}', { items: '${{ tasks.list_regions.output }}', concurrency: 8 }],
+}
+
 const task = {
   title: 'TaskSpec',
   type: 'object',
@@ -102,12 +124,13 @@ const task = {
     description: { type: 'string', description: 'What the task does; shown in graphs and generated jobs.', examples: ['Load yesterday\'s orders.'] },
     inputs: {
       type: 'object',
-      description: 'Named arguments of the handler. A value that is exactly one `${{ … }}` passes the referenced value with its type (`tasks.<id>.output`, `tasks.<id>.values.<name>`, `params.<name>`, `run.id`); other values are literals.',
+      description: 'Named arguments of the handler. A value that is exactly one `${{ … }}` passes the referenced value with its type (`tasks.<id>.output`, `tasks.<id>.values.<name>`, `params.<name>`, `run.id`, and in a mapped task `item`, `item.<field>`, `item_index`); other values are literals.',
       propertyNames: { pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
       additionalProperties: true,
       default: {},
       examples: [{ orders: '${{ tasks.extract.output }}', threshold: '${{ params.threshold }}' }],
     },
+    foreach,
     needs: {
       type: 'array',
       description: 'Tasks that must finish first, without passing data (ordering-only edges).',

@@ -52,6 +52,14 @@ export async function checkFolder(flag: string, shown: string, path: string): Pr
   if (info && !info.isDirectory()) throw new CliError(`execute: --${flag} ${quoteValue(shown)} is a file; expected a folder (it is created when missing).`)
 }
 
+/** `--item-index`: the 0-based index of the one item of a mapped task to run. */
+export function parseItemIndex(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const index = Number(value)
+  if (!Number.isSafeInteger(index) || index < 0 || value.trim() === '') throw new CliError(`execute: --item-index must be a whole number from 0, not ${quoteValue(value)}.`)
+  return index
+}
+
 /** `--attempt`: a whole number from 1. */
 export function parseAttempt(value: string | undefined): number | undefined {
   if (value === undefined) return undefined

@@ -9,8 +9,8 @@ import type { GeneratedFile } from '../plugins/types.ts'
 import { allocateTypeNames } from './type-names.ts'
 import type { TaskTypeNames, TypeNames } from './type-names.ts'
 import { declareSchema, formatTypeScript, jsDoc, prepareSchema } from './schema-to-ts.ts'
-import { bindingType, propertyName, usesOutputPaths } from './input-types.ts'
-import { CONTEXT_TYPES, PATH_TYPES, TABLE_TYPES } from './support-types.ts'
+import { bindingType, hasMappedTasks, propertyName, usesOutputPaths } from './input-types.ts'
+import { CONTEXT_TYPES, MAP_TYPES, PATH_TYPES, TABLE_TYPES } from './support-types.ts'
 
 /** Options of `generateTypes`. */
 export interface GenerateTypesOptions {
@@ -56,6 +56,7 @@ export async function generateTypes(pipeline: Pipeline, options: GenerateTypesOp
   sections.push(declareTaskValues(tasks, names), declareHandlers(tasks, names, tasks[0]!))
   sections.push(`// Support types\n\n${CONTEXT_TYPES}`)
   if (usesOutputPaths(pipeline)) sections.push(PATH_TYPES)
+  if (hasMappedTasks(pipeline)) sections.push(MAP_TYPES)
   if (hasTables) sections.push(TABLE_TYPES)
   return { path: `${pipeline.name}.ts`, contents: await formatTypeScript(sections.map((s) => s.trimEnd()).join('\n\n') + '\n') }
 }
@@ -104,7 +105,11 @@ async function declareTask(pipeline: Pipeline, task: Task, names: TypeNames): Pr
 }
 
 function declareInputs(pipeline: Pipeline, task: Task, own: TaskTypeNames, names: TypeNames): string {
-  const doc = jsDoc(`Inputs of task \`${task.id}\`: the handler's first argument.`)
+  const doc = jsDoc(
+    task.foreach === undefined
+      ? `Inputs of task \`${task.id}\`: the handler's first argument.`
+      : `Inputs of one item of mapped task \`${task.id}\`: the handler's first argument, once per item of its foreach list.`,
+  )
   const entries = Object.entries(task.inputs)
   if (entries.length === 0) return `${doc}export type ${own.inputs} = {};\n`
   const lines = entries.map(([name, binding]) => `  ${propertyName(name)}: ${bindingType(binding, pipeline, task, names)};`)

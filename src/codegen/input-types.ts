@@ -57,19 +57,45 @@ function referenceType(ref: Reference, pipeline: Pipeline, task: Task, names: Ty
     case 'output': {
       const output = names.tasks.get(ref.taskId)?.output
       if (output === undefined) return 'unknown'
+      const lacks = mayLackOutputOf(pipeline, task, ref.taskId)
+      // Fan-in: a mapped upstream's output is the list of its item outputs, in item order; after a
+      // tolerated failure, the items that failed have none.
+      if (pipeline.tasks.get(ref.taskId)?.foreach !== undefined) return lacks ? `(${output} | undefined)[] | undefined` : `${output}[]`
       const type = ref.path.length === 0 ? output : `At<${output}, [${ref.path.map((p) => JSON.stringify(p)).join(', ')}]>`
-      return mayLackOutputOf(pipeline, task, ref.taskId) ? `${type} | undefined` : type
+      return lacks ? `${type} | undefined` : type
     }
     case 'value': {
       const values = names.tasks.get(ref.taskId)?.values
-      // A value the upstream did not set arrives as undefined.
-      return values === undefined ? 'unknown' : `${values}[${JSON.stringify(ref.name)}] | undefined`
+      if (values === undefined) return 'unknown'
+      // A value the upstream did not set arrives as undefined; a mapped upstream's values arrive as a list.
+      const one = `${values}[${JSON.stringify(ref.name)}] | undefined`
+      return pipeline.tasks.get(ref.taskId)?.foreach !== undefined ? `(${one})[]` : one
     }
     case 'param':
       return `Params[${JSON.stringify(ref.name)}]`
     case 'run':
       return RUN_FIELD_TYPES[ref.field]
+    case 'item': {
+      const item = itemType(pipeline, task, names)
+      return ref.path.length === 0 ? item : `At<${item}, [${ref.path.map((p) => JSON.stringify(p)).join(', ')}]>`
+    }
+    case 'item_index':
+      return 'number'
   }
+}
+
+/**
+ * The type of one item of a mapped task: the element type of its foreach list (`ItemOf<…>`), which
+ * comes from the list's declared schema (`items`). Outside a mapped task: unknown (validation refuses it).
+ */
+export function itemType(pipeline: Pipeline, task: Task, names: TypeNames): string {
+  const source = task.foreach?.source
+  if (source === undefined) return 'unknown'
+  if (source.kind === 'literal') {
+    const list = literalType(source.value)
+    return list === 'unknown[]' ? 'never' : `ItemOf<${list}>`
+  }
+  return `ItemOf<${referenceType(source.ref, pipeline, task, names)}>`
 }
 
 /** Literals are typed by their JSON kind (`10` → number), as a handler would declare them. */
@@ -96,12 +122,12 @@ export function literalType(value: unknown): string {
   }
 }
 
-/** Whether any input of the pipeline reads a path inside an output (the file then needs `At`). */
+/** Whether any input of the pipeline reads a path inside an output or an item (the file then needs `At`). */
 export function usesOutputPaths(pipeline: Pipeline): boolean {
   const visit = (b: InputBinding): boolean => {
     switch (b.kind) {
       case 'ref':
-        return b.ref.kind === 'output' && b.ref.path.length > 0
+        return (b.ref.kind === 'output' || b.ref.kind === 'item') && b.ref.path.length > 0
       case 'template':
       case 'literal':
         return false
@@ -112,4 +138,9 @@ export function usesOutputPaths(pipeline: Pipeline): boolean {
     }
   }
   return [...pipeline.tasks.values()].some((t) => Object.values(t.inputs).some(visit))
+}
+
+/** Whether the pipeline has a mapped task (the file then needs `ItemOf`). */
+export function hasMappedTasks(pipeline: Pipeline): boolean {
+  return [...pipeline.tasks.values()].some((t) => t.foreach !== undefined)
 }

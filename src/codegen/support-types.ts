@@ -56,6 +56,11 @@ export type AtStep<T, K extends string> = unknown extends T
       : undefined;
 `
 
+/** \`ItemOf<L>\`: the type of one item of a foreach list (docs/fan-out.md). */
+export const MAP_TYPES = `/** The type of one item of a mapped task's foreach list \`L\`: \`\${{ item }}\`. */
+export type ItemOf<L> = L extends readonly (infer I)[] ? I : unknown;
+`
+
 /**
  * \`TableResult<C>\`: what a table task's handler returns. Arrow's \`Table<T>\` is invariant in \`T\`,
  * so an exact type would refuse \`tableFromArrays\` (it dictionary-encodes strings); this checks

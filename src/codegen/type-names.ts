@@ -5,7 +5,7 @@
 import type { Pipeline } from '../spec/model.ts'
 
 /** Names declared by the support block of every generated file (see support-types.ts). */
-export const SUPPORT_TYPE_NAMES = ['Logger', 'TaskContext', 'At', 'AtStep', 'TableResult', 'TableRow', 'TableCell', 'Params', 'TaskValues', 'Handlers'] as const
+export const SUPPORT_TYPE_NAMES = ['Logger', 'TaskContext', 'At', 'AtStep', 'ItemOf', 'TableResult', 'TableRow', 'TableCell', 'Params', 'TaskValues', 'Handlers'] as const
 
 /** The type names of one task. `columns` is set for `table` outputs only. */
 export interface TaskTypeNames {

@@ -163,6 +163,8 @@ export interface AttemptRequest {
   readonly log: Logger
   /** Extra fields of the `run` namespace (`run.trigger`, `run.scheduled_at`). */
   readonly run: { readonly trigger: string; readonly scheduledAt?: string }
+  /** For one item of a mapped task (`foreach:`): the item and its 0-based index (docs/fan-out.md). */
+  readonly item?: { readonly value: unknown; readonly index: number }
 }
 
 /** A structured error: what the run store records and `weir execute` writes as error.json. */

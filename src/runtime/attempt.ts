@@ -109,6 +109,7 @@ async function readInputs(request: AttemptRequest, deps: AttemptDeps): Promise<R
     values: request.upstreamValues,
     params: request.params,
     run: { id: request.runId, pipeline: pipeline.name, trigger: request.run.trigger, scheduled_at: request.run.scheduledAt ?? null },
+    ...(request.item !== undefined && { item: request.item }),
   })
 }
 

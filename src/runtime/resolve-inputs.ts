@@ -17,6 +17,8 @@ export interface InputSources {
   readonly values: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   readonly params: Readonly<Record<string, unknown>>
   readonly run: Readonly<Record<RunField, unknown>>
+  /** The current item of a mapped task (`${{ item }}`, `${{ item_index }}`); absent for other tasks. */
+  readonly item?: { readonly value: unknown; readonly index: number }
 }
 
 /** Resolves every input of a task. Outputs of the same upstream task are read once. */
@@ -80,7 +82,21 @@ async function resolveRef(ref: Reference, sources: InputSources, output: (taskId
       return copyData(ownField(sources.params, ref.name))
     case 'run':
       return ownField(sources.run, ref.field)
+    case 'item': {
+      const item = currentItem(sources)
+      let value = item.value
+      for (const key of ref.path) value = ownField(value, key)
+      return copyData(value)
+    }
+    case 'item_index':
+      return currentItem(sources).index
   }
+}
+
+/** The item of a mapped task; validation refuses item references elsewhere, so this guards the runtime's own wiring. */
+function currentItem(sources: InputSources): { readonly value: unknown; readonly index: number } {
+  if (sources.item === undefined) throw new WeirError('INTERNAL', 'An input refers to the current item, but the task is not being run for an item of its foreach list.')
+  return sources.item
 }
 
 /** `value[key]` when it is the value's own property; undefined otherwise (never the prototype chain). */

@@ -22,6 +22,7 @@ import { cleanResumedRun } from './clean-resumed-run.ts'
 import { formatIso } from './format-iso.ts'
 import { createExecutorHost } from './executor-host.ts'
 import { createIoRegistry } from '../plugins/registry.ts'
+import { refuseMappedTasks } from './map/refuse-mapped.ts'
 
 /** Most tasks running at once when the caller does not say. */
 export const DEFAULT_CONCURRENCY = 4
@@ -30,6 +31,7 @@ export const DEFAULT_CANCEL_GRACE_MS = 5000
 
 /** Runs a pipeline to completion; rejects only for problems found before the run starts (params, resume). */
 export async function runPipeline(pipeline: Pipeline, options: RunOptions = {}): Promise<RunResult> {
+  refuseMappedTasks(pipeline)
   // A plugin type given twice is refused before anything is recorded, not at the first attempt.
   if (options.ioPlugins) createIoRegistry(options.ioPlugins)
   const stateDir = resolve(options.stateDir ?? '.weir')

@@ -227,7 +227,7 @@ function describeAnyOf(
       pointer,
       message: `${capitalize(describeValue(pointer))} is ${quote(value)}, which is not a duration; write a number with a unit: '250ms', '30s', '10m', '2h' or '1d'.`,
     }
-  // retries: a count or a policy object. An object gets its own branch's precise errors.
+  // retries and foreach: a scalar or list, or an object. An object gets its own branch's precise errors.
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const branchIndex = branches.findIndex((b) => b.type === 'object')
     const inner = all.filter(
@@ -236,6 +236,12 @@ function describeAnyOf(
     const described = describeShapeErrors(inner, data, new Set([...outerAnyOf, anyOfPath]))
     if (described.length > 0) return described
   }
+  if (pointer.endsWith('/foreach'))
+    return {
+      code: 'WRONG_TYPE',
+      pointer,
+      message: `${capitalize(describeValue(pointer))} must be a reference to a list ('\${{ tasks.<id>.output }}'), a YAML list, or '{ items: …, concurrency: 4 }', not ${describeJsonValue(value)}.`,
+    }
   return {
     code: typeof value === 'number' ? 'INVALID_VALUE' : 'WRONG_TYPE',
     pointer,

@@ -8,11 +8,13 @@ import { toPointer } from './pointer.ts'
 
 export type RawObject = Record<string, unknown>
 
-/** A reference found in a task's inputs. */
+/** A reference found in a task's inputs or its `foreach`. */
 export interface RefOccurrence {
   readonly taskId: string
-  /** The input (top-level key of `inputs`) the reference sits in. */
+  /** The input (top-level key of `inputs`) the reference sits in; `foreach` for the list of a mapped task. */
   readonly input: string
+  /** Where the reference sits: an input, or the `foreach` list. */
+  readonly site: 'input' | 'foreach'
   readonly pointer: string
   readonly ref: Reference
   /** Span of the `${{ … }}` within the string value. */
@@ -33,6 +35,18 @@ export interface NeedOccurrence {
   readonly needed: string
 }
 
+/** The `foreach` of a task, as written (see docs/fan-out.md). */
+export interface ForeachOccurrence {
+  readonly taskId: string
+  /** Pointer of the list: `/tasks/<id>/foreach` or `/tasks/<id>/foreach/items`. */
+  readonly pointer: string
+  /** The list: one reference (also in `refs`), a literal array, or anything else (not a list). */
+  readonly list:
+    | { readonly kind: 'ref'; readonly occurrence: RefOccurrence }
+    | { readonly kind: 'literal'; readonly value: readonly unknown[] }
+    | { readonly kind: 'other'; readonly value: unknown }
+}
+
 export interface SpecView {
   readonly data: RawObject
   readonly tasks: ReadonlyMap<string, RawObject>
@@ -40,6 +54,8 @@ export interface SpecView {
   readonly refs: readonly RefOccurrence[]
   readonly badExpressions: readonly BadExpression[]
   readonly needs: readonly NeedOccurrence[]
+  /** Tasks with a `foreach`, by task id. */
+  readonly foreach: ReadonlyMap<string, ForeachOccurrence>
 }
 
 export function isObject(value: unknown): value is RawObject {
@@ -58,6 +74,7 @@ export function collectSpecView(data: unknown): SpecView {
   const refs: RefOccurrence[] = []
   const badExpressions: BadExpression[] = []
   const needs: NeedOccurrence[] = []
+  const foreach = new Map<string, ForeachOccurrence>()
   for (const [taskId, task] of tasks) {
     // Inputs that are not a mapping are a shape error; references inside them belong to no input.
     if (isObject(task.inputs)) walkStrings(task.inputs, ['tasks', taskId, 'inputs'], (text, path) => {
@@ -71,15 +88,45 @@ export function collectSpecView(data: unknown): SpecView {
         }
         const parsed = parseExpression(match.expression)
         if (!parsed.ok) badExpressions.push({ pointer, span, message: parsed.message })
-        else refs.push({ taskId, input: String(path[3]), pointer, ref: parsed.ref, span, whole: match.start === 0 && match.end === text.length })
+        else refs.push({ taskId, input: String(path[3]), site: 'input', pointer, ref: parsed.ref, span, whole: match.start === 0 && match.end === text.length })
       }
     })
+    if (task.foreach !== undefined) {
+      const occurrence = collectForeach(taskId, task.foreach, refs, badExpressions)
+      if (occurrence) foreach.set(taskId, occurrence)
+    }
     if (Array.isArray(task.needs))
       task.needs.forEach((needed, index) => {
         if (typeof needed === 'string') needs.push({ taskId, pointer: toPointer(['tasks', taskId, 'needs', index]), needed })
       })
   }
-  return { data: root, tasks, params: new Set(Object.keys(isObject(root.params) ? root.params : {})), refs, badExpressions, needs }
+  return { data: root, tasks, params: new Set(Object.keys(isObject(root.params) ? root.params : {})), refs, badExpressions, needs, foreach }
+}
+
+/** The list of a `foreach` (short or object form); its reference also goes into `refs`. */
+function collectForeach(taskId: string, written: unknown, refs: RefOccurrence[], badExpressions: BadExpression[]): ForeachOccurrence | undefined {
+  const objectForm = isObject(written)
+  if (objectForm && !('items' in written)) return undefined // a shape error (missing 'items')
+  const value = objectForm ? written.items : written
+  const pointer = toPointer(objectForm ? ['tasks', taskId, 'foreach', 'items'] : ['tasks', taskId, 'foreach'])
+  if (Array.isArray(value)) return { taskId, pointer, list: { kind: 'literal', value } }
+  if (typeof value !== 'string') return undefined // a shape error (WRONG_TYPE)
+  if (!value.includes('${{')) return { taskId, pointer, list: { kind: 'other', value } }
+  const matches = findExpressions(value)
+  const first = matches[0]!
+  const span = { start: first.start, end: first.end === -1 ? value.length : first.end }
+  if (first.end === -1) {
+    badExpressions.push({ pointer, span, message: `'${value.slice(first.start, first.start + 60)}' opens '\${{' without a closing '}}'; close the expression.` })
+    return undefined
+  }
+  const parsed = parseExpression(first.expression)
+  if (!parsed.ok) {
+    badExpressions.push({ pointer, span, message: parsed.message })
+    return undefined
+  }
+  const occurrence: RefOccurrence = { taskId, input: 'foreach', site: 'foreach', pointer, ref: parsed.ref, span, whole: matches.length === 1 && value.trim() === value.slice(first.start, first.end) }
+  refs.push(occurrence)
+  return { taskId, pointer, list: { kind: 'ref', occurrence } }
 }
 
 /**

@@ -49,6 +49,13 @@ export const DIAGNOSTIC_CODES = [
   'HANDLER_SYNTAX_ERROR',
   'HANDLER_NOT_A_FUNCTION',
   'OUTPUT_PATH_ON_TABLE',
+  // mapped tasks (`foreach`, docs/fan-out.md)
+  'FOREACH_NOT_ARRAY',
+  'ITEM_OUTSIDE_MAP',
+  'ITEM_FIELD_UNKNOWN',
+  'MAP_OUTPUT_PATH',
+  // `weir run` of a mapped task, until local runs of maps are wired in
+  'MAP_NOT_SUPPORTED',
   'UNKNOWN_TEMPLATE_VARIABLE',
   // types (`spec validate --typecheck`)
   'HANDLER_TYPE_ERROR',

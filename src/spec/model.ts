@@ -77,6 +77,10 @@ export type Reference =
   | { readonly kind: 'value'; readonly taskId: string; readonly name: string }
   | { readonly kind: 'param'; readonly name: string }
   | { readonly kind: 'run'; readonly field: RunField }
+  /** The current item of a mapped task (`${{ item }}`, `${{ item.field }}`); see docs/fan-out.md. */
+  | { readonly kind: 'item'; readonly path: readonly string[] }
+  /** The 0-based position of the current item of a mapped task (`${{ item_index }}`). */
+  | { readonly kind: 'item_index' }
 
 /** Fields of the `run` namespace, available to inputs and command templates. */
 export const RUN_FIELDS = ['id', 'pipeline', 'scheduled_at', 'trigger'] as const
@@ -114,6 +118,23 @@ export interface HandlerRef {
   readonly exportName: string
 }
 
+/**
+ * What a mapped task is mapped over (`foreach:`): a reference to an upstream output, an upstream
+ * value or a param, or a literal list. See docs/fan-out.md.
+ */
+export type MapSource =
+  | { readonly kind: 'ref'; readonly ref: Extract<Reference, { kind: 'output' | 'value' | 'param' }> }
+  | { readonly kind: 'literal'; readonly value: readonly unknown[] }
+
+/** The `foreach:` of a mapped task: one run (an item) per element of the list. */
+export interface MapDecl {
+  readonly source: MapSource
+  /** Most items of this task running at once; undefined: bounded by the run's concurrency only. */
+  readonly concurrency?: number
+  /** JSON pointer of the list (`/tasks/<id>/foreach` or `/tasks/<id>/foreach/items`). */
+  readonly pointer: string
+}
+
 export interface Task {
   readonly id: string
   readonly description?: string
@@ -131,6 +152,8 @@ export interface Task {
   /** Name of the IoManager (a key of `Pipeline.io`). */
   readonly io: string
   readonly trigger: TriggerRule
+  /** Present when the task is mapped over a list (`foreach:`): it runs once per item. */
+  readonly foreach?: MapDecl
   /** Command-line template override for remote execution (Handlebars), if the task sets one. */
   readonly command?: readonly string[]
   /** JSON pointer of the task in the spec, e.g. `/tasks/extract`. */

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import type {
-  ColumnType, Edge, InputBinding, IoDecl, JsonSchema, OutputDecl, ParamDecl, Pipeline, RetryPolicy, Schedule, Task, TriggerRule,
+  ColumnType, Edge, InputBinding, IoDecl, JsonSchema, MapDecl, OutputDecl, ParamDecl, Pipeline, RetryPolicy, Schedule, Task, TriggerRule,
 } from './model.ts'
 import type { PipelineSpec, TaskSpec, RetriesSpec } from './spec-types.ts'
 import { findExpressions, parseExpression } from './references.ts'
@@ -48,6 +48,7 @@ function normalizeTask(id: string, t: TaskSpec, spec: PipelineSpec, sourcePath: 
   const inputs: Record<string, InputBinding> = Object.fromEntries(
     Object.entries(t.inputs ?? {}).map(([name, value]) => [name, bindInput(value, ['tasks', id, 'inputs', name], id, edges)]),
   )
+  const foreach = normalizeForeach(id, t.foreach, edges)
   ;(t.needs ?? []).forEach((from, i) => edges.push({ from, to: id, kind: 'needs', pointer: toPointer(['tasks', id, 'needs', i]) }))
   const timeout = t.timeout ?? defaults.timeout
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout)
@@ -64,9 +65,28 @@ function normalizeTask(id: string, t: TaskSpec, spec: PipelineSpec, sourcePath: 
     ...(timeoutMs !== undefined && timeoutMs > 0 && { timeoutMs }),
     io: t.io ?? defaults.io ?? 'default',
     trigger: (t.trigger ?? defaults.trigger ?? 'all_success') as TriggerRule,
+    ...(foreach && { foreach }),
     ...(t.command && { command: t.command }),
     pointer: toPointer(['tasks', id]),
   }
+}
+
+/** The `foreach` of a mapped task; a reference to an upstream task becomes an edge, as an input's does. */
+function normalizeForeach(taskId: string, written: TaskSpec['foreach'], edges: Edge[]): MapDecl | undefined {
+  if (written === undefined) return undefined
+  const objectForm = written !== null && typeof written === 'object' && !Array.isArray(written)
+  const list = objectForm ? (written as { items: unknown }).items : written
+  const pointer = toPointer(objectForm ? ['tasks', taskId, 'foreach', 'items'] : ['tasks', taskId, 'foreach'])
+  const concurrency = objectForm ? (written as { concurrency?: number }).concurrency : undefined
+  const withConcurrency = concurrency === undefined ? {} : { concurrency }
+  if (Array.isArray(list)) return { source: { kind: 'literal', value: list }, pointer, ...withConcurrency }
+  const match = findExpressions(String(list))[0]
+  const parsed = match && parseExpression(match.expression)
+  if (!parsed || !parsed.ok || (parsed.ref.kind !== 'output' && parsed.ref.kind !== 'value' && parsed.ref.kind !== 'param'))
+    throw new Error(`unreachable: invalid foreach passed validation at ${pointer}`)
+  const ref = parsed.ref
+  if (ref.kind !== 'param') edges.push({ from: ref.taskId, to: taskId, kind: ref.kind === 'output' ? 'data' : 'value', pointer })
+  return { source: { kind: 'ref', ref }, pointer, ...withConcurrency }
 }
 
 /** Turns an input value into a binding; each task reference also becomes an edge. */

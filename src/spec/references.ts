@@ -73,8 +73,13 @@ function parseExpressionOnce(expression: string): ParsedExpression {
       if (rest.length !== 1 || !(RUN_FIELDS as readonly string[]).includes(rest[0]!))
         return fail(`'${shorten(expression)}' is not a run field; use ${listChoices(RUN_FIELDS.map((f) => `run.${f}`))}.`)
       return { ok: true, ref: { kind: 'run', field: rest[0] as RunField } }
+    case 'item':
+      return { ok: true, ref: { kind: 'item', path: rest } }
+    case 'item_index':
+      if (rest.length !== 0) return fail(`'${shorten(expression)}' reads a field of 'item_index', which is a number; write 'item_index'.`)
+      return { ok: true, ref: { kind: 'item_index' } }
     default:
-      return fail(`'${shorten(namespace)}' is not a reference namespace in '${shorten(expression)}'; use 'tasks', 'params' or 'run'.`)
+      return fail(`'${shorten(namespace)}' is not a reference namespace in '${shorten(expression)}'; use 'tasks', 'params', 'run', 'item' or 'item_index'.`)
   }
 }
 
@@ -110,5 +115,9 @@ export function formatReference(ref: Reference): string {
       return `params.${ref.name}`
     case 'run':
       return `run.${ref.field}`
+    case 'item':
+      return ['item', ...ref.path].join('.')
+    case 'item_index':
+      return 'item_index'
   }
 }

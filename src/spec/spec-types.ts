@@ -54,6 +54,22 @@ export type DurationSpec2 = string | number
  */
 export type TriggerRuleSpec = 'all_success' | 'all_done' | 'all_failed' | 'one_success' | 'one_failed' | 'none_failed'
 /**
+ * Maps the task over a list known at run time: the handler runs once per item, with `${{ item }}`, `${{ item.<field> }}` and `${{ item_index }}` in its inputs. Downstream tasks read the list of the items' outputs in item order. See docs/fan-out.md.
+ */
+export type ForeachSpec =
+  | string
+  | unknown[]
+  | {
+      /**
+       * The list a mapped task runs over: `${{ tasks.<id>.output }}` (an array output, or a mapped task's output for an item-wise chain), `${{ tasks.<id>.values.<name> }}`, `${{ params.<name> }}`, or a literal list.
+       */
+      items: string | unknown[]
+      /**
+       * Most items of this task that run at the same time, on top of the run's `--concurrency` (Databricks `for_each_task.concurrency`, at most 100 there; Argo `parallelism`).
+       */
+      concurrency?: number
+    }
+/**
  * A JSON Schema (draft 2020-12). Reuse shared types with `{ $ref: "#/types/<Name>" }`.
  */
 export type JsonSchemaSpec2 = {} | boolean
@@ -210,11 +226,12 @@ export interface TaskSpec {
    */
   description?: string
   /**
-   * Named arguments of the handler. A value that is exactly one `${{ … }}` passes the referenced value with its type (`tasks.<id>.output`, `tasks.<id>.values.<name>`, `params.<name>`, `run.id`); other values are literals.
+   * Named arguments of the handler. A value that is exactly one `${{ … }}` passes the referenced value with its type (`tasks.<id>.output`, `tasks.<id>.values.<name>`, `params.<name>`, `run.id`, and in a mapped task `item`, `item.<field>`, `item_index`); other values are literals.
    */
   inputs?: {
     [k: string]: unknown
   }
+  foreach?: ForeachSpec
   /**
    * Tasks that must finish first, without passing data (ordering-only edges).
    */

@@ -19,6 +19,7 @@ import type { PluginCatalog, Rule, RuleContext } from './rules/types.ts'
 import { referenceSyntax } from './rules/reference-syntax.ts'
 import { unknownRefs } from './rules/unknown-refs.ts'
 import { cycles } from './rules/cycles.ts'
+import { foreachRule } from './rules/foreach.ts'
 import { ioNames } from './rules/io-names.ts'
 import { typeRefs } from './rules/type-refs.ts'
 import { scheduleRule } from './rules/schedule.ts'
@@ -39,6 +40,7 @@ export const RULES: readonly Rule[] = [
   reservedKeys,
   referenceSyntax,
   unknownRefs,
+  foreachRule,
   cycles,
   ioNames,
   typeRefs,

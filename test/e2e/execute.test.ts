@@ -127,4 +127,32 @@ describe('weir execute', () => {
     expect(execute(['--task', 'nope', '--run-id', 'r8'])).toMatchObject({ code: 2, stderr: expect.stringContaining("has no task 'nope'") })
     expect(execute(['--task', 'use', '--run-id', 'r8', '--param', 'n=x'])).toMatchObject({ code: 2, stderr: expect.stringContaining("Param 'n' must be an integer") })
   })
+
+  test('--item-index runs one item of a mapped task: the list from the upstream output or a param, the output under items/N (issue 11)', async () => {
+    await freshDir()
+    const mapped = resolve('test/fixtures/targets/mapped/mapped_execute.yaml')
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'execute', '--spec', mapped, '--run-id', 'r9', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 })
+    const dir = (task: string) => join(cwd, '.weir', 'data', 'mapped_execute', 'r9', task)
+    expect(run('--task', 'make')).toMatchObject({ status: 0 })
+    expect(run('--task', 'per_row', '--item-index', '1')).toMatchObject({ status: 0 })
+    const outputs = await json(join(dir('per_row'), 'items', '1', 'outputs.json'))
+    const stored = JSON.parse(await readFile(new URL((outputs.output as { uri: string }).uri), 'utf8'))
+    expect(stored).toEqual({ rows: 2, count: 2, n: 2 }) // item 1 of make's [1, 2] is 2
+    expect(run('--task', 'per_day', '--item-index', '2')).toMatchObject({ status: 0 })
+    const day = await json(join(dir('per_day'), 'items', '2', 'outputs.json'))
+    expect(JSON.parse(await readFile(new URL((day.output as { uri: string }).uri), 'utf8'))).toEqual({ rows: 0, count: 2, n: 30 })
+    // Past the end: the attempt fails with a non-recoverable error.json in that item's place.
+    expect(run('--task', 'per_day', '--item-index', '3')).toMatchObject({ status: 3, stderr: expect.stringContaining('has 3 items in this run, so --item-index 3 names none') })
+    expect(await json(join(dir('per_day'), 'items', '3', 'error.json'))).toMatchObject({ code: 'MAP_ITEMS_INVALID', recoverable: false })
+  })
+
+  test('usage of --item-index: required for a mapped task, refused elsewhere, a whole number; fan-in is refused (exit 2)', async () => {
+    await freshDir()
+    const mapped = resolve('test/fixtures/targets/mapped/mapped_execute.yaml')
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'execute', '--spec', mapped, '--run-id', 'r9', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 })
+    expect(run('--task', 'per_day')).toMatchObject({ status: 2, stderr: expect.stringContaining('pass --item-index N') })
+    expect(run('--task', 'make', '--item-index', '0')).toMatchObject({ status: 2, stderr: expect.stringContaining('takes no --item-index') })
+    expect(run('--task', 'per_day', '--item-index=-1')).toMatchObject({ status: 2, stderr: expect.stringContaining('--item-index must be a whole number from 0') })
+    expect(run('--task', 'fan_in')).toMatchObject({ status: 2, stderr: expect.stringContaining("reads mapped task 'per_row'") })
+  })
 })

@@ -204,6 +204,14 @@ describe('weir run', () => {
     expect(r.stderr).toMatch(/\^+/)
   })
 
+  test('a mapped task (foreach) is refused with a diagnostic at its foreach and exit 2, and nothing is recorded (issue 11)', async () => {
+    await writeFile(join(project, 'mapped.yaml'), spec('mapped', `  a:\n    handler: ./handlers/h.ts#produce\n    foreach: [1, 2]\n`))
+    const r = weir(['run', 'mapped.yaml', '--state-dir', 'mapped-state'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^mapped\.yaml:\d+:\d+: error MAP_NOT_SUPPORTED: Task 'a' is mapped over a list/m)
+    await expect(stat(join(project, 'mapped-state'))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
   test.each([
     { args: ['--param', 'n=abc', '--param', 'required_one=x'], message: "Param 'n' must be an integer, not 'abc'" },
     { args: ['--param', 'n=0', '--param', 'required_one=x'], message: "Param 'n' is invalid: value must be >= 1" },

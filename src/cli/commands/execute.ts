@@ -13,7 +13,7 @@ import { hasErrors } from '../../spec/diagnostics.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 import { builtinIo } from '../../plugins/builtins.ts'
 import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV } from '../../runtime/execute/contract.ts'
-import { checkFolder, checkRunId, parseAttempt, parseInputsLocation, parseLocation, parseScheduledAt, parseTrigger } from '../execute-args.ts'
+import { checkFolder, checkRunId, parseAttempt, parseItemIndex, parseInputsLocation, parseLocation, parseScheduledAt, parseTrigger } from '../execute-args.ts'
 import { readInputsDocument } from '../check-inputs-document.ts'
 import { checkSpecFile } from '../check-spec-file.ts'
 import { quoteValue } from '../quote-value.ts'
@@ -28,6 +28,7 @@ export async function execute(args: string[]): Promise<number> {
     'output-prefix': { type: 'string' },
     param: { type: 'string', multiple: true },
     attempt: { type: 'string' },
+    'item-index': { type: 'string' },
     trigger: { type: 'string' },
     'scheduled-at': { type: 'string' },
     'state-dir': { type: 'string' },
@@ -39,6 +40,7 @@ export async function execute(args: string[]): Promise<number> {
   const taskId = required(values.task, 'task')
   const runId = checkRunId(required(values['run-id'], 'run-id'))
   const attempt = parseAttempt(values.attempt)
+  const itemIndex = parseItemIndex(values['item-index'])
   const scheduledAt = parseScheduledAt(values['scheduled-at'])
   const trigger = parseTrigger(values.trigger)
   const cwd = process.cwd()
@@ -87,6 +89,7 @@ export async function execute(args: string[]): Promise<number> {
       ...(inputsDocument && { inputs: inputsDocument }),
       ...(values['output-prefix'] !== undefined && { outputPrefix: values['output-prefix'] }),
       ...(attempt !== undefined && { attempt }),
+      ...(itemIndex !== undefined && { itemIndex }),
       env: { cwd, stateDir, log: createStderrLogger(taskId) },
       ioPlugins: builtinIo,
       signal: controller.signal,

@@ -10,6 +10,7 @@ import { printHelp } from '../help/format-help.ts'
 import { RUN_HELP } from '../help/run.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
+import { refuseMappedRun } from '../refuse-mapped-run.ts'
 import { resolveRunId } from '../resolve-run-id.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import type { ExecutorPlugin } from '../../plugins/types.ts'
@@ -44,6 +45,7 @@ export async function run(args: string[]): Promise<number> {
   const concurrency = parseConcurrency(values.concurrency)
   const stateDir = values['state-dir'] ?? '.weir'
   const pipeline = await loadValidPipeline('run', specPath)
+  await refuseMappedRun('run', specPath, pipeline)
   const resume = values.resume === undefined ? undefined : await resolveRunId('run', values.resume, pipeline.name, stateDir, { shownStateDir: stateDir, purpose: ' to resume', runCommand: `weir run ${specPath}` })
   const runtime = await import('../../runtime/index.ts')
   const argParams = await userErrors(async () => runtime.parseParamArgs(pipeline, values.param ?? []))

@@ -13,6 +13,7 @@ export const EXECUTE_HELP: CommandHelp = {
     ['--output-prefix URI', "the folder for the output, outputs.json, values.json and error.json (a path, file:// or gs:// URI) (default: the folder the task's IoManager uses for this run)"],
     ['--param NAME=VALUE', "a param (repeatable); an empty VALUE counts as not given (engines pass unset job parameters as empty), unless WEIR_PARAMS_RESOLVED=1 (set by 'weir run --executor subprocess'): then it is the empty string"],
     ['--attempt N', "1-based attempt number (default: one more than a previous error.json's)"],
+    ['--item-index N', 'for a mapped task (foreach): run its item N (0-based); output under <prefix>/items/N'],
     ['--trigger NAME', 'run.trigger seen by inputs (default: manual)'],
     ['--scheduled-at ISO', 'run.scheduled_at seen by inputs, an ISO 8601 date-time; empty counts as not given'],
     ['--state-dir DIR', 'local state for the fs IoManager (default: $WEIR_STATE_DIR or .weir)'],

@@ -5,7 +5,7 @@
  */
 import type { Pipeline, Task } from '../../spec/model.ts'
 import { escapeHtml, jsonForScript, scriptForInline } from './escape.ts'
-import { describeState, mermaidNodeId, renderMermaid, STATE_STYLES } from './render-mermaid.ts'
+import { describeMap, describeState, mermaidNodeId, renderMermaid, STATE_STYLES } from './render-mermaid.ts'
 import type { GraphRun, NodeState } from './run-view.ts'
 import { nodeStateOf } from './run-view.ts'
 import { formatDuration } from '../../spec/duration.ts'
@@ -80,7 +80,10 @@ function taskTable(pipeline: Pipeline, run: GraphRun | undefined): string {
 }
 
 function taskRow(task: Task, run: GraphRun | undefined): string {
-  const description = task.description ? `<div class="task-description">${escapeHtml(task.description)}</div>` : ''
+  const mapped = describeMap(task)
+  const description =
+    (task.description ? `<div class="task-description">${escapeHtml(task.description)}</div>` : '') +
+    (mapped === undefined ? '' : `<div class="task-description"><i>${escapeHtml(mapped)}</i></div>`)
   const cells = [
     `<td><code>${escapeHtml(task.id)}</code>${description}</td>`,
     `<td><code>${escapeHtml(task.handler.written)}</code></td>`,

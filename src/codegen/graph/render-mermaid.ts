@@ -3,12 +3,14 @@
  *
  * Drawing conventions (docs/graph.md):
  * - one node per task, labelled with its id, its handler and, when not `all_success`, its trigger;
+ *   a mapped task (`foreach:`) is one node, marked with what it is mapped over;
  * - a solid arrow for a data dependency (`${{ tasks.x.output }}`), labelled with the task values it
  *   also reads (`${{ tasks.x.values.y }}`); a dotted arrow for an ordering-only `needs` edge;
  * - with a run, every node gets a class named after its status and a line with attempts and time.
  */
 import type { Edge, InputBinding, Pipeline, Task } from '../../spec/model.ts'
 import { escapeMermaidText } from './escape.ts'
+import { formatReference } from '../../spec/references.ts'
 import { formatDuration } from '../../spec/duration.ts'
 import type { GraphRun, GraphTaskState, NodeState } from './run-view.ts'
 import { nodeStateOf } from './run-view.ts'
@@ -54,8 +56,18 @@ export function renderMermaid(pipeline: Pipeline, options: MermaidOptions = {}):
 function nodeLabel(task: Task, run: GraphRun | undefined): string {
   const parts = [`<b>${escapeMermaidText(task.id)}</b>`, escapeMermaidText(task.handler.written)]
   if (task.trigger !== 'all_success') parts.push(`<i>trigger: ${escapeMermaidText(task.trigger)}</i>`)
+  const mapped = describeMap(task)
+  if (mapped !== undefined) parts.push(`<i>${escapeMermaidText(mapped)}</i>`)
   if (run) parts.push(escapeMermaidText(describeState(run.tasks[task.id])))
   return parts.join('<br/>')
+}
+
+/** `mapped over tasks.list.output (4 at a time)` for a task with `foreach:` (docs/fan-out.md); undefined otherwise. */
+export function describeMap(task: Task): string | undefined {
+  const foreach = task.foreach
+  if (foreach === undefined) return undefined
+  const source = foreach.source.kind === 'ref' ? formatReference(foreach.source.ref) : `a list of ${foreach.source.value.length}`
+  return `mapped over ${source}${foreach.concurrency === undefined ? '' : ` (${foreach.concurrency} at a time)`}`
 }
 
 /** One line about a task's outcome: `failed · 3 attempts · 1.2s`. */

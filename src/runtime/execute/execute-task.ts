@@ -17,6 +17,7 @@ import { withAttemptTimeout } from '../attempt-timeout.ts'
 import { runTaskAttempt } from '../attempt.ts'
 import { createIoManagers } from '../io-managers.ts'
 import { watchParentPipe } from './parent-pipe.ts'
+import { checkItemUsage, itemPrefix, readItem } from './item.ts'
 import { WeirError } from '../../spec/weir-error.ts'
 
 export interface ExecuteTaskOptions {
@@ -37,6 +38,8 @@ export interface ExecuteTaskOptions {
   /** Aborts the attempt (SIGTERM/SIGINT). */
   readonly signal: AbortSignal
   readonly run?: AttemptRequest['run']
+  /** For a mapped task: the 0-based index of the one item to run (`--item-index`). */
+  readonly itemIndex?: number
 }
 
 export interface ExecuteTaskResult {
@@ -65,11 +68,18 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
   })
   const task = pipeline.tasks.get(options.taskId)
   if (!task) throw new ExecuteUsageError(`Pipeline '${pipeline.name}' has no task '${options.taskId}'; its tasks are ${[...pipeline.tasks.keys()].map((t) => `'${t}'`).join(', ')}.`)
+  try {
+    checkItemUsage(pipeline, task, options.itemIndex)
+  } catch (error) {
+    throw new ExecuteUsageError((error as Error).message)
+  }
   const type = pipeline.io[task.io]?.type
   if (!options.ioPlugins.some((p) => p.type === type && p.remote))
     throw new ExecuteUsageError(`Task '${task.id}' keeps its output in IoManager '${task.io}' (type '${type}'), which another process cannot read; use ${remoteIoTypes(env)} to run it with weir execute.`)
   const explicit = options.outputPrefix === undefined ? undefined : normalizePrefix(options.outputPrefix, env.cwd)
-  const prefix = explicit ?? defaultOutputPrefix(pipeline, task, options.runId, env)!
+  const taskPrefix = explicit ?? defaultOutputPrefix(pipeline, task, options.runId, env)!
+  // Each item of a mapped task keeps its output and documents in its own place, never one document for the map.
+  const prefix = options.itemIndex === undefined ? taskPrefix : itemPrefix(taskPrefix, options.itemIndex)
   const docs = await openDocuments(prefix, pipeline, env)
 
   const previous = await docs.read<ErrorDocument>(ERROR_DOCUMENT)
@@ -88,7 +98,7 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
   const controller = new AbortController()
   const abort = (): void => controller.abort(options.signal.reason)
   options.signal.addEventListener('abort', abort, { once: true })
-  const request: AttemptRequest = {
+  let request: AttemptRequest = {
     pipeline,
     task,
     runId: options.runId,
@@ -99,6 +109,11 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     signal: controller.signal,
     log: env.log,
     run: options.run ?? { trigger: 'manual' },
+  }
+  if (options.itemIndex !== undefined) {
+    const item = await readItem(request, options.itemIndex, env)
+    if (!item.ok) return await record({ status: 'failed', error: item.error, values: {} }, docs, request, options.signal)
+    request = { ...request, item: item.item }
   }
   try {
     const outcome = await runWithTimeout(request, task, controller, prefix, env)

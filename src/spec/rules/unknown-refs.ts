@@ -7,8 +7,7 @@ import { isObject } from '../collect.ts'
 export const unknownRefs: Rule = ({ view, report }) => {
   const taskIds = [...view.tasks.keys()]
   for (const occ of view.refs) {
-    const input = occ.input
-    const where = `input '${input}' of task '${occ.taskId}'`
+    const where = occ.site === 'foreach' ? `the foreach of task '${occ.taskId}'` : `input '${occ.input}' of task '${occ.taskId}'`
     const { ref } = occ
     if (ref.kind === 'param') {
       if (!view.params.has(ref.name))
@@ -16,7 +15,7 @@ export const unknownRefs: Rule = ({ view, report }) => {
           message: `${capitalize(where)} refers to unknown param '${ref.name}'${suggestFix(ref.name, view.params, 'declared params', "declare it under 'params:'")}` })
       continue
     }
-    if (ref.kind === 'run') continue
+    if (ref.kind === 'run' || ref.kind === 'item' || ref.kind === 'item_index') continue // item refs: rules/foreach.ts
     if (ref.taskId === occ.taskId) {
       report({ code: 'SELF_DEPENDENCY', pointer: occ.pointer, span: occ.span,
         message: `${capitalize(where)} refers to its own task in '${formatReference(ref)}'; a task cannot read its own output or values.` })

@@ -19,7 +19,7 @@ beforeAll(async () => {
   project = await copyFixtureProject('shop')
   const out = join(project.dir, 'generated')
   await mkdir(out, { recursive: true })
-  const specs = [join(project.dir, 'pipelines/shop.yaml'), join(CODEGEN_FIXTURES, 'edge/pipelines/edge.yaml'), ...(await exampleSpecs())]
+  const specs = [join(project.dir, 'pipelines/shop.yaml'), join(project.dir, 'maps/fanout.yaml'), join(CODEGEN_FIXTURES, 'edge/pipelines/edge.yaml'), ...(await exampleSpecs())]
   for (const spec of specs) {
     const file = await generateTypes(await loadPipeline(spec))
     await writeFile(join(out, file.path), file.contents)
@@ -27,7 +27,7 @@ beforeAll(async () => {
   }
   await cp(join(CODEGEN_FIXTURES, 'cases'), join(project.dir, 'cases'), { recursive: true })
   for (const name of (await readdir(join(project.dir, 'cases'))).sort()) cases.push(join(project.dir, 'cases', name))
-  found = compile([...generated, join(project.dir, 'handlers/typed.ts'), join(project.dir, 'handlers/plain.ts'), ...cases])
+  found = compile([...generated, join(project.dir, 'handlers/typed.ts'), join(project.dir, 'handlers/plain.ts'), join(project.dir, 'handlers/fanout.ts'), ...cases])
 })
 
 afterAll(async () => {
@@ -66,6 +66,8 @@ describe('generated types compiled by tsc', () => {
     'values-from-unknown-task.ts',
     'possibly-missing-input.ts',
     'table-rows.ts',
+    'wrong-item-type.ts',
+    'wrong-fan-in-type.ts',
   ])('%s fails exactly where marked', async (name) => {
     const file = cases.find((c) => c.endsWith(`/${name}`))!
     const want = await expectedErrors(file)

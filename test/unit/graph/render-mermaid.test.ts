@@ -32,6 +32,28 @@ describe('renderMermaid', () => {
     expect(lines.filter((l) => l.includes('-->') || l.includes('-.->'))).toHaveLength(5)
   })
 
+  test('draws a mapped task as one node marked with what it is mapped over (issue 11)', async () => {
+    const p = await pipelineFrom(`apiVersion: weir/v1
+kind: Pipeline
+name: mapped
+params:
+  days: { type: array, default: [] }
+tasks:
+  list: { handler: ./h.ts#list, output: { type: array } }
+  per: { handler: ./h.ts#per, foreach: { items: "\${{ tasks.list.output }}", concurrency: 4 } }
+  daily: { handler: ./h.ts#per, foreach: "\${{ params.days }}" }
+  fixed: { handler: ./h.ts#per, foreach: [a, b, c] }
+  sum: { handler: ./h.ts#sum, inputs: { all: "\${{ tasks.per.output }}" } }
+`)
+    const text = renderMermaid(p)
+    expect(text.match(/^ {2}t_\w+\["/gm)).toHaveLength(5)
+    expect(text).toMatch(/t_per\[".*<i>mapped over tasks.list.output \(4 at a time\)<\/i>"\]/)
+    expect(text).toMatch(/t_daily\[".*<i>mapped over params.days<\/i>"\]/)
+    expect(text).toMatch(/t_fixed\[".*<i>mapped over a list of 3<\/i>"\]/)
+    expect(text).not.toMatch(/t_sum\[".*mapped/)
+    expect(text.split('\n').map((l) => l.trim())).toContain('t_list --> t_per')
+  })
+
   test('labels trigger rules other than all_success', async () => {
     const text = renderMermaid(await dailySales())
     expect(text).toMatch(/t_alert\[".*<i>trigger: one_failed<\/i>"\]/)

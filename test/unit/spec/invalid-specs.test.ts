@@ -35,6 +35,33 @@ const CASES: readonly Case[] = [
   { file: 'duplicate-key.yaml', want: [{ code: 'DUPLICATE_KEY', line: 7, column: 3, pointer: '/tasks/a' }] },
   { file: 'empty-tasks.yaml', want: [{ code: 'MISSING_FIELD', line: 4, column: 1, pointer: '/tasks' }] },
   { file: 'empty.yaml', want: [{ code: 'NOT_A_PIPELINE', line: 1, column: 1, pointer: '' }] },
+  // issue 11: mapped tasks (foreach)
+  { file: 'foreach-bad-concurrency.yaml', want: [
+      { code: 'INVALID_VALUE', line: 7, column: 44, pointer: '/tasks/m/foreach/concurrency' },
+      { code: 'UNKNOWN_KEY', line: 10, column: 31, pointer: '/tasks/n/foreach/concurency' },
+      { code: 'MISSING_FIELD', line: 13, column: 5, pointer: '/tasks/o/foreach' },
+    ] },
+  { file: 'foreach-not-array.yaml', want: [
+      { code: 'FOREACH_NOT_ARRAY', line: 15, column: 14, pointer: '/tasks/by_param/foreach' },
+      { code: 'FOREACH_NOT_ARRAY', line: 18, column: 24, pointer: '/tasks/by_output/foreach/items' },
+      { code: 'FOREACH_NOT_ARRAY', line: 21, column: 14, pointer: '/tasks/by_table/foreach' },
+      { code: 'FOREACH_NOT_ARRAY', line: 24, column: 23, pointer: '/tasks/by_text/foreach' },
+      { code: 'WRONG_TYPE', line: 27, column: 14, pointer: '/tasks/by_scalar/foreach' },
+      { code: 'FOREACH_NOT_ARRAY', line: 30, column: 14, pointer: '/tasks/by_run/foreach' },
+    ] },
+  { file: 'item-outside-map.yaml', want: [
+      { code: 'ITEM_OUTSIDE_MAP', line: 7, column: 24, pointer: '/tasks/a/inputs/region' },
+      { code: 'ITEM_OUTSIDE_MAP', line: 7, column: 43, pointer: '/tasks/a/inputs/at' },
+      { code: 'ITEM_OUTSIDE_MAP', line: 10, column: 14, pointer: '/tasks/b/foreach' },
+    ] },
+  { file: 'item-field-unknown.yaml', want: [
+      { code: 'ITEM_FIELD_UNKNOWN', line: 18, column: 48, pointer: '/tasks/per_region/inputs/name' },
+      { code: 'ITEM_FIELD_UNKNOWN', line: 22, column: 23, pointer: '/tasks/per_name/inputs/first' },
+    ] },
+  { file: 'map-output-path.yaml', want: [
+      { code: 'MAP_OUTPUT_PATH', line: 11, column: 24, pointer: '/tasks/fan_in/inputs/totals' },
+      { code: 'MAP_OUTPUT_PATH', line: 14, column: 14, pointer: '/tasks/chain/foreach' },
+    ] },
   { file: 'handler-bad-form.yaml', want: [{ code: 'INVALID_VALUE', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'handler-export-in-comment.yaml', want: [
       { code: 'HANDLER_EXPORT_MISSING', line: 6, column: 14, pointer: '/tasks/a/handler' },

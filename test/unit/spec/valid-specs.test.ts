@@ -37,6 +37,22 @@ describe('valid fixtures', () => {
     expect(p.schedule).toEqual({ cron: '0 3 * * *', timezone: 'Europe/Berlin', overlap: 'skip', catchup: 'latest', catchupLimit: 100, params: { threshold: 0.8 }, paused: false })
     expect(p.params.threshold).toMatchObject({ hasDefault: true, default: 0.5 })
   })
+
+  test('mapped.yaml resolves foreach lists, item references and their edges (issue 11)', async () => {
+    const { pipeline } = await validateSpecFile(fixture('valid', 'mapped.yaml'), { plugins: testCatalog, projectRoot: FIXTURES })
+    const p = pipeline!
+    const perRegion = p.tasks.get('per_region')!
+    expect(perRegion.foreach).toEqual({ source: { kind: 'ref', ref: { kind: 'output', taskId: 'list', path: [] } }, concurrency: 4, pointer: '/tasks/per_region/foreach/items' })
+    expect(perRegion.edges).toContainEqual({ from: 'list', to: 'per_region', kind: 'data', pointer: '/tasks/per_region/foreach/items' })
+    expect(perRegion.inputs.code).toEqual({ kind: 'ref', ref: { kind: 'item', path: ['code'] } })
+    expect(perRegion.inputs.at).toEqual({ kind: 'ref', ref: { kind: 'item_index' } })
+    expect(perRegion.inputs.label).toEqual({ kind: 'template', parts: ['region ', { kind: 'item', path: ['code'] }] })
+    expect(p.tasks.get('chained')!.upstream).toEqual(['per_region'])
+    expect(p.tasks.get('per_day')!.foreach).toEqual({ source: { kind: 'ref', ref: { kind: 'param', name: 'days' } }, pointer: '/tasks/per_day/foreach' })
+    expect(p.tasks.get('literal')!.foreach).toEqual({ source: { kind: 'literal', value: ['EU', 'US'] }, pointer: '/tasks/literal/foreach' })
+    expect(p.tasks.get('combine')!.foreach).toBeUndefined()
+    expect(p.order.indexOf('list')).toBeLessThan(p.order.indexOf('per_region'))
+  })
 })
 
 describe('the examples in pipelines/', () => {

@@ -95,3 +95,13 @@ describe("another engine's placeholders in a command template", () => {
     expect(summary(argoTarget.check!(p, { image: 'x', command: ['{{cli}}', '{{job.run_id}}'] }))).toEqual(['error /targets/argo/command/1'])
   })
 })
+
+describe('mapped tasks (issue 11: not generated yet)', () => {
+  test('each target refuses a mapped task with an error at its foreach, and generate throws instead of emitting it as an ordinary task', async () => {
+    const p = await pipelineFromYaml(specText('p', { a: 'output: { type: array }', m: 'foreach: { items: "${{ tasks.a.output }}", concurrency: 2 }\ninputs: { x: "${{ item }}" }' }))
+    expect(databricksTarget.check!(p, {})).toContainEqual(expect.objectContaining({ severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: '/tasks/m/foreach/items', message: expect.stringContaining("Task 'm' is mapped") }))
+    expect(argoTarget.check!(p, { image: 'x' })).toContainEqual(expect.objectContaining({ severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: '/tasks/m/foreach/items' }))
+    expect(() => databricksTarget.generate(p, {})).toThrow(TargetError)
+    expect(() => argoTarget.generate(p, { image: 'x' })).toThrow(TargetError)
+  })
+})

@@ -1,6 +1,7 @@
 /** What Argo Workflows cannot express for a pipeline (see docs/remote.md, "What cannot be expressed"). */
 import type { Pipeline, Task } from '../../../spec/model.ts'
 import type { TargetFinding } from '../../types.ts'
+import { checkMappedTasks } from '../mapped-tasks.ts'
 import { DATABRICKS_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
 import type { ArgoConfig } from './config.ts'
 import { checkEngineNames } from '../name-collisions.ts'
@@ -32,6 +33,7 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
   findings.push(...checkParamValues(pipeline, ARGO_VALUE_HAZARDS, 'error', 'Argo'))
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, "Argo's retryStrategy cannot express"))
   findings.push(...checkForeignPlaceholders(pipeline, 'Argo', config.command, DATABRICKS_ONLY), ...checkDaylightSaving(pipeline, 'Argo'), ...checkCatchup(pipeline, 'Argo'), ...checkOutputsReachable(pipeline, 'argo', config.storage !== undefined))
+  findings.push(...checkMappedTasks(pipeline, 'Argo'))
   return findings
 }
 

@@ -1,6 +1,7 @@
 /** What a Databricks job cannot express for a pipeline (see docs/remote.md, "What cannot be expressed"). */
 import type { Pipeline, Task } from '../../../spec/model.ts'
 import type { TargetFinding } from '../../types.ts'
+import { checkMappedTasks } from '../mapped-tasks.ts'
 import { cronToQuartz } from '../cron-to-quartz.ts'
 import { ARGO_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
 import type { DatabricksConfig } from './config.ts'
@@ -27,6 +28,7 @@ export function checkDatabricks(pipeline: Pipeline, config: DatabricksConfig): T
   findings.push(...checkParamValues(pipeline, DATABRICKS_VALUE_HAZARDS, 'warning', 'Databricks'))
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, 'Databricks cannot express: it retries after a fixed min_retry_interval_millis (the first retry delay)'))
   findings.push(...checkForeignPlaceholders(pipeline, 'Databricks', config.command, ARGO_ONLY), ...checkDaylightSaving(pipeline, 'Databricks'), ...checkCatchup(pipeline, 'Databricks'), ...checkOutputsReachable(pipeline, 'databricks', config.storage !== undefined))
+  findings.push(...checkMappedTasks(pipeline, 'Databricks'))
   return findings
 }
 
