@@ -210,7 +210,7 @@ try {
     console.log(`  validate of a 1-task spec <= 1.5x node: ${v1 <= 1.5 ? 'met' : 'MISSED'} (${v1.toFixed(2)}x)`)
 
     const profDir = join(project, 'prof')
-    for (const [label, args] of [
+    for (const [, args] of [
       [`run ${last}`, ['run', `pipelines/layered_${last}.yaml`, '--concurrency', '8', '--state-dir', freshState()]],
       [`validate ${last}`, ['spec', 'validate', `pipelines/layered_${last}.yaml`]],
     ] as const) {
