@@ -12,6 +12,7 @@
 // execute <= 1.3x node, the subprocess executor's per-task cost <= 1.3x a bare spawn, validate of one
 // small spec <= 1.5x node. BENCH_RUNS (default 7), BENCH_PARTS=run,subprocess,execute narrow it.
 import { spawn, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -29,9 +30,10 @@ if (!existsSync(join(root, 'dist/cli/main.js'))) {
 
 const project = mkdtempSync(join(tmpdir(), 'weir-bench-cli-'))
 const rssFile = join(project, 'rss.txt')
-// Preloaded into every measured process: its peak RSS (KB), written on exit.
+// Preloaded into every measured process and the weir processes it starts (NODE_OPTIONS): on exit, each
+// writes its peak RSS (KB) and the CPU time it used (µs, user + system).
 const rssProbe = join(project, 'rss-probe.mjs')
-writeFileSync(rssProbe, `import { appendFileSync } from 'node:fs'\nprocess.on('exit', () => appendFileSync(${JSON.stringify(rssFile)}, process.resourceUsage().maxRSS + '\\n'))\n`)
+writeFileSync(rssProbe, `import { appendFileSync } from 'node:fs'\nprocess.on('exit', () => { const u = process.resourceUsage(); appendFileSync(${JSON.stringify(rssFile)}, u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime) + '\\n') })\n`)
 
 /** A layered DAG of n no-op tasks (width ~sqrt(n), 1-3 upstream each in the layer before), as YAML. */
 function layeredSpec(name: string, n: number, io = ''): string {
@@ -77,7 +79,11 @@ writeFileSync(join(project, 'pipelines/chain_20.yaml'), chainSpec(20))
 writeFileSync(join(project, 'pipelines/one.yaml'), layeredSpec('one', 1))
 
 interface Sample {
+  /** Wall time. */
   ms: number
+  /** CPU time (user + system) of the process and of the Node processes it started: the fair number on a busy machine. */
+  cpuMs: number
+  /** The largest peak RSS of those processes. */
   rssKb: number
 }
 
@@ -85,11 +91,11 @@ interface Sample {
 function time(args: readonly string[], env: Record<string, string> = {}): Sample {
   rmSync(rssFile, { force: true })
   const start = performance.now()
-  const result = spawnSync(process.execPath, ['--import', rssProbe, ...args], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, env: { ...process.env, ...env } })
+  const result = spawnSync(process.execPath, args, { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, env: { ...process.env, NODE_OPTIONS: `--import ${rssProbe}`, ...env } })
   const ms = performance.now() - start
   if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}:\n${String(result.stdout).slice(-2000)}${String(result.stderr).slice(-2000)}`)
-  const rss = existsSync(rssFile) ? Math.max(...readFileSync(rssFile, 'utf8').trim().split('\n').map(Number)) : 0
-  return { ms, rssKb: rss }
+  const lines = existsSync(rssFile) ? readFileSync(rssFile, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number)) : []
+  return { ms, rssKb: Math.max(0, ...lines.map((l) => l[0]!)), cpuMs: lines.reduce((sum, l) => sum + l[1]!, 0) / 1000 }
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
@@ -99,7 +105,7 @@ function interleave(cases: readonly { name: string; run: () => Sample }[]): Map<
   const samples = new Map(cases.map((c) => [c.name, [] as Sample[]]))
   for (const c of cases) c.run() // warm the file system cache
   for (let r = 0; r < RUNS; r++) for (const c of cases) samples.get(c.name)!.push(c.run())
-  return new Map([...samples].map(([name, s]) => [name, { ms: median(s.map((x) => x.ms)), rssKb: median(s.map((x) => x.rssKb)) }]))
+  return new Map([...samples].map(([name, s]) => [name, { ms: median(s.map((x) => x.ms)), cpuMs: median(s.map((x) => x.cpuMs)), rssKb: median(s.map((x) => x.rssKb)) }]))
 }
 
 const node = (): Sample => time(['-e', '0'])
@@ -191,23 +197,24 @@ try {
     }
     const m = interleave(cases)
     const node0 = m.get('node -e 0')!.ms
-    console.log(`  ${'command'.padEnd(16)} ${'wall ms'.padStart(8)}  ${'x node'.padStart(6)}  ${'peak RSS MB'.padStart(11)}  ${'slope from 1 task'.padStart(18)}`)
+    const cpu0 = m.get('node -e 0')!.cpuMs
+    console.log(`  ${'command'.padEnd(16)} ${'wall ms'.padStart(8)} ${'x node'.padStart(6)}  ${'CPU ms'.padStart(7)} ${'x node'.padStart(6)}  ${'peak RSS MB'.padStart(11)}  slope from 1 task: wall, CPU, RSS`)
+    const slope = (kind: string, n: number, key: 'ms' | 'cpuMs'): number => ((m.get(`${kind} ${n}`)![key] - m.get(`${kind} 1`)![key]) * 1000) / (n - 1)
     for (const kind of ['run', 'validate']) {
       const one = m.get(`${kind} 1`)!
       for (const n of SIZES) {
         const s = m.get(`${kind} ${n}`)!
-        const slope = n === 1 ? '' : `${(((s.ms - one.ms) * 1000) / (n - 1)).toFixed(1)} µs/task`
-        const rssPerTask = n === 1 ? '' : `  ${(((s.rssKb - one.rssKb) * 1024) / n / 1024).toFixed(2)} KB/task`
-        console.log(`  ${`${kind} ${n}`.padEnd(16)} ${s.ms.toFixed(0).padStart(8)}  ${(s.ms / node0).toFixed(2).padStart(6)}  ${(s.rssKb / 1024).toFixed(0).padStart(11)}  ${slope.padStart(18)}${rssPerTask}`)
+        const slopes = n === 1 ? '' : `${slope(kind, n, 'ms').toFixed(1)} µs/task, ${slope(kind, n, 'cpuMs').toFixed(1)} µs/task, ${(((s.rssKb - one.rssKb) * 1024) / n / 1024).toFixed(2)} KB/task`
+        console.log(`  ${`${kind} ${n}`.padEnd(16)} ${s.ms.toFixed(0).padStart(8)} ${(s.ms / node0).toFixed(2).padStart(6)}  ${s.cpuMs.toFixed(0).padStart(7)} ${(s.cpuMs / cpu0).toFixed(2).padStart(6)}  ${(s.rssKb / 1024).toFixed(0).padStart(11)}  ${slopes}`)
       }
     }
     const last = SIZES.at(-1)!
-    const runSlope = ((m.get(`run ${last}`)!.ms - m.get('run 1')!.ms) * 1000) / (last - 1)
-    const validateSlope = ((m.get(`validate ${last}`)!.ms - m.get('validate 1')!.ms) * 1000) / (last - 1)
+    const runSlope = slope('run', last, 'ms')
+    const validateSlope = slope('validate', last, 'ms')
     const rssPerTask = ((m.get(`run ${last}`)!.rssKb - m.get('run 1')!.rssKb) * 1024) / last
-    console.log(`  goals at ${last}: run <= 15 µs/task ${runSlope <= 15 ? 'met' : 'MISSED'} (${runSlope.toFixed(1)}); validate <= 8 µs/task ${validateSlope <= 8 ? 'met' : 'MISSED'} (${validateSlope.toFixed(1)}); peak RSS <= 2 KB/task ${rssPerTask <= 2048 ? 'met' : 'MISSED'} (${(rssPerTask / 1024).toFixed(2)} KB)`)
+    console.log(`  goals at ${last} (wall): run <= 15 µs/task ${runSlope <= 15 ? 'met' : 'MISSED'} (${runSlope.toFixed(1)}); validate <= 8 µs/task ${validateSlope <= 8 ? 'met' : 'MISSED'} (${validateSlope.toFixed(1)}); peak RSS <= 2 KB/task ${rssPerTask <= 2048 ? 'met' : 'MISSED'} (${(rssPerTask / 1024).toFixed(2)} KB)`)
     const v1 = m.get('validate 1')!.ms / node0
-    console.log(`  validate of a 1-task spec <= 1.5x node: ${v1 <= 1.5 ? 'met' : 'MISSED'} (${v1.toFixed(2)}x)`)
+    console.log(`  validate of a 1-task spec <= 1.5x node: ${v1 <= 1.5 ? 'met' : 'MISSED'} (wall ${v1.toFixed(2)}x, CPU ${(m.get('validate 1')!.cpuMs / cpu0).toFixed(2)}x)`)
 
     const profDir = join(project, 'prof')
     for (const [, args] of [
@@ -233,19 +240,23 @@ try {
       ['chain of 20', 'pipelines/chain_20.yaml', 20, 1, true],
     ]
     for (const [label, spec, n, concurrency, chain] of runs) {
-      const weirMs: number[] = []
-      const oneMs: number[] = []
+      const weirRuns: Sample[] = []
+      const oneRuns: Sample[] = []
       const bareMs: number[] = []
+      const bareCpuMs: number[] = []
       for (let r = 0; r < Math.max(3, Math.ceil(RUNS / 2)); r++) {
         const state = freshState()
-        weirMs.push(time([cli, 'run', spec, '--executor', 'subprocess', '--concurrency', String(concurrency), '--state-dir', state]).ms)
-        oneMs.push(time([cli, 'run', 'pipelines/one.yaml', '--executor', 'subprocess', '--state-dir', state]).ms)
+        weirRuns.push(time([cli, 'run', spec, '--executor', 'subprocess', '--concurrency', String(concurrency), '--state-dir', state]))
+        oneRuns.push(time([cli, 'run', 'pipelines/one.yaml', '--executor', 'subprocess', '--state-dir', state]))
         bareMs.push(await bareSpawns(n, concurrency, chain))
+        bareCpuMs.push(time(['-e', '0']).cpuMs * n)
       }
       // The run's own fixed cost (start, validate, one task) is taken off by the 1-task run.
-      const perTask = (median(weirMs) - median(oneMs)) / (n - 1)
+      const perTask = (median(weirRuns.map((s) => s.ms)) - median(oneRuns.map((s) => s.ms))) / (n - 1)
+      const cpuPerTask = (median(weirRuns.map((s) => s.cpuMs)) - median(oneRuns.map((s) => s.cpuMs))) / (n - 1)
       const perSpawn = median(bareMs) / n
-      console.log(`  ${label.padEnd(14)} concurrency ${concurrency}: weir ${perTask.toFixed(1)} ms/task, node -e 0 ${perSpawn.toFixed(1)} ms/spawn: ${(perTask / perSpawn).toFixed(2)}x (goal <= 1.3x)`)
+      const cpuPerSpawn = median(bareCpuMs) / n
+      console.log(`  ${label.padEnd(14)} concurrency ${concurrency}: wall: weir ${perTask.toFixed(1)} ms/task, node -e 0 ${perSpawn.toFixed(1)} ms/spawn: ${(perTask / perSpawn).toFixed(2)}x; CPU: ${cpuPerTask.toFixed(1)} vs ${cpuPerSpawn.toFixed(1)} ms: ${(cpuPerTask / cpuPerSpawn).toFixed(2)}x (goal <= 1.3x)`)
     }
   }
 
@@ -255,14 +266,17 @@ try {
     const m = interleave([
       { name: 'node -e 0', run: node },
       { name: 'weir execute (no-op task)', run: () => time(executeArgs()) },
+      // As the subprocess executor starts it: with the hash of the spec the run validated.
+      { name: 'weir execute (from weir run)', run: () => time(executeArgs(), { WEIR_SPEC_SHA256: createHash('sha256').update(readFileSync(join(project, 'pipelines/one.yaml'))).digest('hex') }) },
       { name: 'weir execute --help', run: weir('execute', '--help') },
       { name: 'weir spec validate (1 task)', run: weir('spec', 'validate', 'pipelines/one.yaml') },
       { name: 'weir --version', run: weir('--version') },
     ])
     const node0 = m.get('node -e 0')!.ms
-    for (const [name, s] of m) console.log(`  ${name.padEnd(30)} ${s.ms.toFixed(0).padStart(5)} ms  ${(s.ms / node0).toFixed(2)}x node  ${(s.rssKb / 1024).toFixed(0)} MB`)
+    const cpu0 = m.get('node -e 0')!.cpuMs
+    for (const [name, s] of m) console.log(`  ${name.padEnd(30)} wall ${s.ms.toFixed(0).padStart(5)} ms ${(s.ms / node0).toFixed(2)}x node   CPU ${s.cpuMs.toFixed(0).padStart(4)} ms ${(s.cpuMs / cpu0).toFixed(2)}x node   ${(s.rssKb / 1024).toFixed(0)} MB`)
     const ratio = m.get('weir execute (no-op task)')!.ms / node0
-    console.log(`  goal: execute <= 1.3x node: ${ratio <= 1.3 ? 'met' : 'MISSED'} (${ratio.toFixed(2)}x)`)
+    console.log(`  goal: execute <= 1.3x node: ${ratio <= 1.3 ? 'met' : 'MISSED'} (wall ${ratio.toFixed(2)}x, CPU ${(m.get('weir execute (no-op task)')!.cpuMs / cpu0).toFixed(2)}x)`)
   }
   void bare
 } finally {

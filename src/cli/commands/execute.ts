@@ -48,13 +48,13 @@ export async function execute(args: string[]): Promise<number> {
   await checkFolder('state-dir', stateDir, resolve(cwd, stateDir))
 
   await checkSpecFile('execute', spec, '--spec')
-  const pipeline = await loadPipeline(spec)
+  const deps = await import('../execute-deps.ts')
+  const pipeline = await loadPipeline(spec, deps.loadValidatedSpecFile)
   if (!pipeline.tasks.has(taskId))
     throw new CliError(`execute: Pipeline '${pipeline.name}' has no task ${quoteValue(taskId)}${suggestFix(taskId, pipeline.tasks.keys(), 'its tasks', 'it has no tasks')}`)
   const inputsDocument = inputs && (await readInputsDocument(values.inputs!, inputs, pipeline, cwd))
-  const runtime = await import('../../runtime/params.ts')
-  const { createStderrLogger, executeTask, ExecuteUsageError } = await import('../../runtime/execute/execute-task.ts')
-  const { builtinIo } = await import('../../plugins/builtins.ts')
+  const { createStderrLogger, executeTask, ExecuteUsageError, builtinIo } = deps
+  const runtime = deps
   // Job parameters are strings, and an engine passes an unset one as empty: that means "not given",
   // unless the subprocess executor says the values are a run's resolved params. Not inherited by handlers' children.
   const emptyIsUnset = process.env[PARAMS_RESOLVED_ENV] !== '1'
@@ -127,12 +127,11 @@ const FS_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EIS
  * Handlers are checked when the task loads its own (load-handler.ts, at that moment, with an
  * error.json): a handler of another task does not stop this one, and both executors agree (#15).
  */
-async function loadPipeline(spec: string): Promise<Pipeline> {
+async function loadPipeline(spec: string, loadValidatedSpecFile: typeof import('../../spec/validated-spec.ts').loadValidatedSpecFile): Promise<Pipeline> {
   const validatedHash = process.env[SPEC_HASH_ENV]
   // Not inherited by the handler's own child processes.
   delete process.env[SPEC_HASH_ENV]
   if (validatedHash) {
-    const { loadValidatedSpecFile } = await import('../../spec/validated-spec.ts')
     const pipeline = await loadValidatedSpecFile(spec, validatedHash)
     if (pipeline) return pipeline
   }
