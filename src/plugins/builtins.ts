@@ -5,12 +5,13 @@
  * registry.ts (`builtinCatalog`, `createIoManagers`), which refuse a type given twice.
  */
 import type { ExecutorPlugin, TargetPlugin } from './types.ts'
+import { builtinIo } from './builtin-io.ts'
 import { databricksTarget } from './targets/databricks/index.ts'
 import { argoTarget } from './targets/argo/index.ts'
 import { inprocessExecutor } from './executors/inprocess/index.ts'
 import { subprocessExecutor } from './executors/subprocess/index.ts'
 
-export { builtinIo } from './builtin-io.ts'
+export { builtinIo }
 
 export const builtinTargets: readonly TargetPlugin<never>[] = [databricksTarget, argoTarget] as readonly TargetPlugin<never>[]
 
