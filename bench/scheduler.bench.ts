@@ -1,26 +1,28 @@
-// `npm run bench scheduler`: the runtime's own cost per task, with no-op tasks so that only
-// scheduling, state changes, events and the run store's journal are measured (run history ON).
-// Side by side, in the same process and on the same DAGs: p-graph (a published DAG promise runner)
-// and a minimal Kahn's-algorithm executor (the floor: counters and a queue, nothing else).
-// Goals (issue 3): < 20 µs/task at every size, 100k ≤ 12× the cost of 10k, < 1 KB of memory per task.
-import { mkdtemp, rm } from 'node:fs/promises'
+// `npm run bench scheduler`: the cost per task of running a pipeline in process, no-op tasks, side by
+// side with its peers on the same DAGs, each contender in its own Node process (so peak RSS is its own):
+// - weir: the public `runPipeline`, the default executor (each attempt in this process), a real handler
+//   module on disk (a plain .mjs file, loaded and checked as a user's is), a fresh Pipeline object per
+//   rep (the graph index is built in the timed part, as in `weir run`), run history ON (journal,
+//   summary, task logs), and the same with run history OFF (`history: false`);
+// - p-graph (a published DAG promise runner), a p-limit-style loop (one promise per task awaiting its
+//   upstream, a limiter in front of the work), and a bare Kahn's-algorithm loop (the floor).
+// Reported per task: wall µs (the headline: what a user waits), CPU µs (user+sys), and peak RSS growth
+// over the process before the measured runs, in KB/task. BENCH_SIZES=1000,10000 BENCH_SHAPES=chain narrow it.
+// Goals (issue 16): weir ≤ p-graph wall µs/task at every size (goal ≤ 5 µs), a fixed cost per run ≤ 1 ms.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { PGraph } from 'p-graph'
 import type { Pipeline, Task } from '../src/spec/model.ts'
 import { DEFAULT_RETRY } from '../src/spec/normalize.ts'
-import type { AttemptOutcome, Executor } from '../src/plugins/types.ts'
-import { runPipeline } from '../src/runtime/run-pipeline.ts'
+import { runPipeline } from '../src/run-with-builtins.ts'
 
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
-
-const SIZES = [1_000, 10_000, 100_000]
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number)
 const CONCURRENCY = 64
-const SAMPLE_EVERY = 4096
-const TASKS_PER_MEASURE = 200_000
+const TASKS_PER_MEASURE = Number(process.env.BENCH_TASKS ?? 200_000)
+const CONTENDERS = ['weir', 'weir (no history)', 'p-graph', 'p-limit loop', "Kahn's loop"] as const
+type Contender = (typeof CONTENDERS)[number]
 
 type Edges = [from: number, to: number][]
 
@@ -41,7 +43,7 @@ const SHAPES: Record<string, (n: number) => Edges> = {
     for (let i = 1; i < n - 1; i++) edges.push([0, i], [i, n - 1])
     return edges
   },
-  'layered random': (n) => {
+  layered: (n) => {
     const random = seeded(42)
     const width = Math.max(10, Math.round(Math.sqrt(n)))
     const edges: Edges = []
@@ -57,8 +59,10 @@ const SHAPES: Record<string, (n: number) => Edges> = {
     return edges
   },
 }
+const shapeNames = (process.env.BENCH_SHAPES?.split(',') ?? Object.keys(SHAPES)).filter((s) => s in SHAPES)
 
-function toPipeline(n: number, edges: Edges): Pipeline {
+/** A Pipeline as `validateSpec` makes it (topological order, downstream map), built fresh for each rep. */
+function toPipeline(n: number, edges: Edges, project: string): Pipeline {
   const ids = Array.from({ length: n }, (_, i) => `t${i}`)
   const upstream: string[][] = ids.map(() => [])
   const downstream = new Map<string, string[]>(ids.map((id) => [id, []]))
@@ -66,7 +70,7 @@ function toPipeline(n: number, edges: Edges): Pipeline {
     upstream[to]!.push(ids[from]!)
     downstream.get(ids[from]!)!.push(ids[to]!)
   }
-  const handler = { written: './noop.ts', modulePath: '/noop.ts', exportName: 'default' }
+  const handler = { written: '../handlers/noop.mjs', modulePath: join(project, 'handlers/noop.mjs'), exportName: 'noop' }
   const tasks = new Map<string, Task>()
   for (let i = 0; i < n; i++)
     tasks.set(ids[i]!, {
@@ -75,177 +79,165 @@ function toPipeline(n: number, edges: Edges): Pipeline {
     })
   // Edges always point from a lower to a higher index, so index order is topological.
   return {
-    apiVersion: 'weir/v1', name: 'bench', sourcePath: '/bench.yaml', specHash: '0', params: {}, types: {},
+    apiVersion: 'weir/v1', name: 'bench', sourcePath: join(project, 'pipelines/bench.yaml'), specHash: '0', params: {}, types: {},
     io: { default: { name: 'default', type: 'memory', config: {} } }, tasks, order: ids, downstream, targets: {},
   }
 }
 
-interface Measure {
-  /** Wall-clock time per task. */
-  usPerTask: number
-  /** CPU time (user + system) per task: what to compare on a busy machine. */
-  cpuUsPerTask: number
-  /** Peak heap growth during the run (includes garbage not yet collected). */
-  bytesPerTask: number
-  /** Heap still held after the run, with its result alive, after a full GC. */
-  retainedBytesPerTask: number
+/** The project folder of the handler module: a package.json and handlers/noop.mjs. */
+function makeProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-bench-scheduler-'))
+  mkdirSync(join(dir, 'handlers'))
+  mkdirSync(join(dir, 'pipelines'))
+  writeFileSync(join(dir, 'package.json'), '{ "name": "bench", "type": "module" }\n')
+  writeFileSync(join(dir, 'handlers/noop.mjs'), 'export function noop() {}\n')
+  return dir
 }
 
-let peak = 0
-/** The last result, held here so the optimiser cannot drop it before we weigh it. */
-const held: unknown[] = []
-const sample = (): void => {
-  const used = process.memoryUsage().heapUsed
-  if (used > peak) peak = used
-}
+/** One timed rep: builds what the contender needs (untimed), returns the ns its run took. */
+type Rep = () => Promise<{ ns: number; cpuUs: number }>
 
-/**
- * Time: back-to-back runs until TASKS_PER_MEASURE tasks have run (100 runs of 1,000 tasks, 3 of
- * 100,000), averaged, so per-run noise on this shared machine evens out and the fixed cost of a run
- * (run folder, journal header, summary) is counted at its real share. Memory: one more run, from a
- * collected heap, sampling the peak; then what is still held with the result alive after a full GC.
- */
-async function measure(n: number, fn: () => Promise<unknown>): Promise<Measure> {
-  const repeats = Math.max(3, Math.ceil(TASKS_PER_MEASURE / n))
-  gc()
-  const cpu = process.cpuUsage()
-  const start = process.hrtime.bigint()
-  for (let r = 0; r < repeats; r++) await fn()
-  const ns = Number(process.hrtime.bigint() - start)
-  const used = process.cpuUsage(cpu)
-  await collect()
-  const base = process.memoryUsage().heapUsed
-  peak = base
-  held.push(await fn())
-  sample()
-  await collect()
-  const retained = process.memoryUsage().heapUsed - base
-  held.length = 0
-  const tasks = n * repeats
-  return {
-    usPerTask: ns / 1000 / tasks,
-    cpuUsPerTask: (used.user + used.system) / tasks,
-    bytesPerTask: Math.max(0, peak - base) / n,
-    retainedBytesPerTask: Math.max(0, retained) / n,
+function contenderRep(contender: Contender, n: number, edges: Edges, project: string, stateDir: string): Rep {
+  const time = async (run: () => Promise<unknown>): Promise<{ ns: number; cpuUs: number }> => {
+    const cpu = process.cpuUsage()
+    const start = process.hrtime.bigint()
+    await run()
+    const ns = Number(process.hrtime.bigint() - start)
+    const used = process.cpuUsage(cpu)
+    return { ns, cpuUs: used.user + used.system }
   }
-}
-
-/** Full collections until the heap stops shrinking (finalizers of file handles free more on a second pass). */
-async function collect(): Promise<void> {
-  let before = Infinity
-  for (let i = 0; i < 5; i++) {
-    gc()
-    await new Promise((r) => setTimeout(r, 20))
-    const now = process.memoryUsage().heapUsed
-    if (now >= before - 64 * 1024) return
-    before = now
-  }
-}
-
-const SUCCEEDED: AttemptOutcome = { status: 'succeeded', values: {} }
-
-async function benchWeir(pipeline: Pipeline, stateDir: string): Promise<Measure> {
-  let count = 0
-  const executor: Executor = {
-    runAttempt: () => {
-      if (++count % SAMPLE_EVERY === 0) sample()
-      return Promise.resolve(SUCCEEDED)
-    },
-  }
-  return measure(pipeline.order.length, async () => {
-    const result = await runPipeline(pipeline, { executor, stateDir, concurrency: CONCURRENCY, onEvent: () => {} })
-    if (result.status !== 'succeeded') throw new Error(`weir run ${result.status}`)
-    return result
-  })
-}
-
-async function benchPGraph(n: number, edges: Edges): Promise<Measure> {
   const ids = Array.from({ length: n }, (_, i) => `t${i}`)
-  let count = 0
-  return measure(n, async () => {
-    const nodes = new Map(ids.map((id) => [id, {}]))
-    const deps: [string, string][] = edges.map(([a, b]) => [ids[a]!, ids[b]!])
-    await new PGraph(nodes, deps).run({
-      concurrency: CONCURRENCY,
-      run: () => {
-        if (++count % SAMPLE_EVERY === 0) sample()
-        return Promise.resolve()
-      },
-    })
-  })
+  switch (contender) {
+    case 'weir':
+    case 'weir (no history)': {
+      const history = contender === 'weir'
+      return async () => {
+        const pipeline = toPipeline(n, edges, project)
+        return time(async () => {
+          const result = await runPipeline(pipeline, { stateDir, concurrency: CONCURRENCY, onEvent: () => {}, ...(!history && { history: false }) })
+          if (result.status !== 'succeeded') throw new Error(`weir run ${result.status}: ${JSON.stringify(Object.values(result.tasks).find((t) => t.error))}`)
+        })
+      }
+    }
+    case 'p-graph':
+      return () =>
+        time(async () => {
+          const nodes = new Map(ids.map((id) => [id, {}]))
+          const deps: [string, string][] = edges.map(([a, b]) => [ids[a]!, ids[b]!])
+          await new PGraph(nodes, deps).run({ concurrency: CONCURRENCY, run: () => Promise.resolve() })
+        })
+    case 'p-limit loop':
+      return () => time(() => pLimitLoop(n, edges))
+    case "Kahn's loop":
+      return () => time(() => kahn(n, edges))
+  }
+}
+
+/** p-limit's shape: every task a promise that awaits its upstream, then a slot of the limiter. */
+function pLimitLoop(n: number, edges: Edges): Promise<unknown> {
+  const upstream: number[][] = Array.from({ length: n }, () => [])
+  for (const [a, b] of edges) upstream[b]!.push(a)
+  let active = 0
+  const waiting: (() => void)[] = []
+  const limit = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= CONCURRENCY) await new Promise<void>((r) => waiting.push(r))
+    active++
+    try {
+      return await fn()
+    } finally {
+      active--
+      waiting.shift()?.()
+    }
+  }
+  const done: Promise<void>[] = new Array(n)
+  for (let i = 0; i < n; i++) done[i] = Promise.all(upstream[i]!.map((u) => done[u]!)).then(() => limit(() => Promise.resolve()))
+  return Promise.all(done)
 }
 
 /** The floor: Kahn's algorithm with a concurrency limit, no statuses, no events, no history. */
-async function benchKahn(n: number, edges: Edges): Promise<Measure> {
-  let count = 0
-  return measure(n, () => {
-    const indegree = new Int32Array(n)
-    const down: number[][] = Array.from({ length: n }, () => [])
-    for (const [a, b] of edges) {
-      indegree[b]!++
-      down[a]!.push(b)
-    }
-    const queue: number[] = []
-    for (let i = 0; i < n; i++) if (indegree[i] === 0) queue.push(i)
-    let head = 0
-    let running = 0
-    let done = 0
-    return new Promise<void>((resolve) => {
-      const pump = (): void => {
-        while (running < CONCURRENCY && head < queue.length) {
-          const i = queue[head++]!
-          running++
-          if (++count % SAMPLE_EVERY === 0) sample()
-          void Promise.resolve().then(() => {
-            running--
-            done++
-            for (const d of down[i]!) if (--indegree[d]! === 0) queue.push(d)
-            if (done === n) resolve()
-            else pump()
-          })
-        }
+function kahn(n: number, edges: Edges): Promise<void> {
+  const indegree = new Int32Array(n)
+  const down: number[][] = Array.from({ length: n }, () => [])
+  for (const [a, b] of edges) {
+    indegree[b]!++
+    down[a]!.push(b)
+  }
+  const queue: number[] = []
+  for (let i = 0; i < n; i++) if (indegree[i] === 0) queue.push(i)
+  let head = 0
+  let running = 0
+  let done = 0
+  return new Promise<void>((resolve) => {
+    const pump = (): void => {
+      while (running < CONCURRENCY && head < queue.length) {
+        const i = queue[head++]!
+        running++
+        void Promise.resolve().then(() => {
+          running--
+          done++
+          for (const d of down[i]!) if (--indegree[d]! === 0) queue.push(d)
+          if (done === n) resolve()
+          else pump()
+        })
       }
-      pump()
-    })
+    }
+    pump()
   })
 }
 
-const fmt = (m: Measure): string =>
-  `${m.usPerTask.toFixed(1).padStart(6)} ${m.cpuUsPerTask.toFixed(1).padStart(6)} ${(m.bytesPerTask / 1024).toFixed(2).padStart(5)} ${(m.retainedBytesPerTask / 1024).toFixed(2).padStart(5)}`
+interface Measure {
+  wallUs: number
+  cpuUs: number
+  rssKb: number
+}
 
-const stateRoot = await mkdtemp(join(tmpdir(), 'weir-bench-scheduler-'))
-try {
-  console.log(`no-op tasks, concurrency ${CONCURRENCY}, weir with run history on (journal + events + result; the graph index is cached per pipeline object, as in a schedule daemon)`)
-  console.log('per task: wall µs, CPU µs (user+sys; the fair number on a busy machine), peak heap growth KB (garbage included),')
-  console.log(`heap KB still held with the result alive after a full GC. Times: mean over ≥ ${TASKS_PER_MEASURE / 1000}k tasks of back-to-back runs\n`)
-  const cols = '  wall    cpu  peak  held'
-  console.log(`${''.padEnd(24)}   ${'weir'.padEnd(26)}   ${'p-graph'.padEnd(26)}   ${"Kahn's"}`)
-  console.log(`${'shape'.padEnd(16)} ${'tasks'.padStart(7)}   ${cols.padEnd(26)}   ${cols.padEnd(26)}   ${cols}`)
-  const weirAt = new Map<string, number>()
-  let failed = false
-  for (const [shape, makeEdges] of Object.entries(SHAPES)) {
-    for (const n of SIZES) {
-      const edges = makeEdges(n)
-      const pipeline = toPipeline(n, edges)
-      // Warm up (JIT) every contender on this shape first: we measure steady-state overhead, not compile time.
-      if (n === SIZES[0])
-        for (let w = 0; w < 2; w++) {
-          await benchWeir(toPipeline(10_000, makeEdges(10_000)), join(stateRoot, `warm-${shape.replace(/\W/g, '')}-${w}`))
-          await benchPGraph(10_000, makeEdges(10_000))
-          await benchKahn(10_000, makeEdges(10_000))
-        }
-      const weir = await benchWeir(pipeline, join(stateRoot, `${shape.replace(/\W/g, '')}-${n}`))
-      const pgraph = await benchPGraph(n, edges)
-      const kahn = await benchKahn(n, edges)
-      weirAt.set(`${shape}/${n}`, weir.cpuUsPerTask * n)
-      console.log(`${shape.padEnd(16)} ${String(n).padStart(7)}   ${fmt(weir).padEnd(26)}   ${fmt(pgraph).padEnd(26)}   ${fmt(kahn)}`)
-      if (weir.cpuUsPerTask >= 20 || weir.retainedBytesPerTask >= 1024) failed = true
+/** Child process: warm up on small runs, then back-to-back reps until TASKS_PER_MEASURE tasks have run. */
+async function measureChild(shape: string, n: number, contender: Contender): Promise<Measure> {
+  const project = makeProject()
+  try {
+    const stateDir = join(project, '.weir')
+    const warmN = Math.min(n, 1000)
+    const warm = contenderRep(contender, warmN, SHAPES[shape]!(warmN), project, stateDir)
+    for (let w = 0; w < 20; w++) await warm()
+    const edges = SHAPES[shape]!(n)
+    const rep = contenderRep(contender, n, edges, project, stateDir)
+    const repeats = Math.max(3, Math.ceil(TASKS_PER_MEASURE / n))
+    const rssBefore = process.resourceUsage().maxRSS
+    let ns = 0
+    let cpuUs = 0
+    for (let r = 0; r < repeats; r++) {
+      const m = await rep()
+      ns += m.ns
+      cpuUs += m.cpuUs
     }
-    const ratio = weirAt.get(`${shape}/100000`)! / weirAt.get(`${shape}/10000`)!
-    console.log(`${''.padEnd(16)} weir 100k/10k total CPU cost: ${ratio.toFixed(1)}× (goal ≤ 12×)`)
-    if (ratio > 12) failed = true
+    const tasks = n * repeats
+    return { wallUs: ns / 1000 / tasks, cpuUs: cpuUs / tasks, rssKb: Math.max(0, process.resourceUsage().maxRSS - rssBefore) / n }
+  } finally {
+    rmSync(project, { recursive: true, force: true })
   }
-  console.log(failed ? '\nGOAL MISSED (see above)' : '\nall goals met: < 20 µs CPU/task, < 1 KB/task, 100k ≤ 12× 10k')
-} finally {
-  await rm(stateRoot, { recursive: true, force: true })
+}
+
+if (process.argv[2] === '--child') {
+  const [shape, n, contender] = process.argv.slice(3)
+  process.stdout.write(JSON.stringify(await measureChild(shape!, Number(n), contender as Contender)))
+} else {
+  const fmt = (m: Measure | undefined): string => (m ? `${m.wallUs.toFixed(1).padStart(6)} ${m.cpuUs.toFixed(1).padStart(6)} ${m.rssKb.toFixed(2).padStart(5)}` : '     (failed)      ')
+  console.log(`no-op tasks, concurrency ${CONCURRENCY}, Node ${process.version}; each cell: wall µs/task, CPU µs/task, peak RSS growth KB/task`)
+  console.log(`(mean over >= ${TASKS_PER_MEASURE / 1000}k tasks of back-to-back runs, each contender warmed up in its own process)\n`)
+  console.log(`${'shape'.padEnd(15)} ${'tasks'.padStart(7)}   ${CONTENDERS.map((c) => c.padEnd(20)).join('  ')}`)
+  let missed = false
+  for (const shape of shapeNames) {
+    for (const n of SIZES) {
+      const row: (Measure | undefined)[] = []
+      for (const contender of CONTENDERS) {
+        const child = spawnSync(process.execPath, ['--import', 'jiti/register', '--max-old-space-size=4096', 'bench/scheduler.bench.ts', '--child', shape, String(n), contender], { encoding: 'utf8', maxBuffer: 1 << 24 })
+        if (child.status !== 0) process.stderr.write(`${contender} ${shape} ${n}: exited ${child.status}\n${child.stderr}\n`)
+        row.push(child.status === 0 ? (JSON.parse(child.stdout) as Measure) : undefined)
+      }
+      console.log(`${shape.padEnd(15)} ${String(n).padStart(7)}   ${row.map(fmt).join('  ')}`)
+      const [weir, , pgraph] = row
+      if (!weir || !pgraph || weir.wallUs > pgraph.wallUs) missed = true
+    }
+  }
+  console.log(missed ? '\ngoal MISSED: weir (history on) above p-graph wall µs/task somewhere above' : '\ngoal met: weir (history on) at or below p-graph wall µs/task everywhere')
 }

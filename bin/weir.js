@@ -21,8 +21,18 @@ if (!built && existsSync(buildScript)) {
   }
 }
 
-import('../dist/cli/main.js').catch((error) => {
-  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli/main.js')) {
+// `weir execute` and `weir spec validate` have entries of their own, one file each (scripts/build.mjs):
+// they start faster. Options they leave to the main entry, and anything unusual, go there.
+const [command, sub] = process.argv.slice(2)
+const entry =
+  command === 'execute'
+    ? 'execute'
+    : command === 'spec' && sub === 'validate' && !process.argv.some((a) => a.startsWith('--typecheck') || a.startsWith('--target'))
+      ? 'validate'
+      : 'main'
+
+import(`../dist/cli/${entry}.js`).catch((error) => {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(`dist/cli/${entry}.js`)) {
     process.stderr.write('weir: this installation has no dist/ folder; reinstall weir-pipelines (in a clone: npm run build).\n')
     process.exit(2)
   }

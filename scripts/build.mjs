@@ -64,6 +64,42 @@ const uiBuild = await build({
 })
 renameSync('dist/ui/app_css.css', 'dist/ui/app.css')
 
+// The commands started most often, and whose start-up is most of their time, get an entry each,
+// built on its own: everything the command always needs goes into its one file, and only what it
+// loads lazily (the careful YAML parser for a spec with problems, croner for a schedule, Ajv's
+// runtime, an IoManager's implementation…) into chunks of its own, so that `weir execute` (every
+// remote task, every `--executor subprocess` attempt) and `weir spec validate` load a handful of
+// modules instead of a few dozen chunks shared with every other command. bin/weir.js picks them; the
+// main entry runs the same commands the same way. `spec validate --typecheck` and `--target` are
+// left to the main entry (bin/weir.js sends them there), so their code is not built in twice.
+const leftToMainEntry = {
+  name: 'left-to-main-entry',
+  setup(build) {
+    build.onResolve({ filter: /(?:codegen\/typecheck|cli\/target-reports)\.ts$/ }, () => ({ path: 'left-to-main-entry', namespace: 'left-to-main-entry' }))
+    build.onLoad({ filter: /.*/, namespace: 'left-to-main-entry' }, () => ({ contents: "throw new Error('this option is handled by the main entry (dist/cli/main.js), not by this dedicated one')", loader: 'js' }))
+  },
+}
+for (const [name, source] of [['execute', 'src/cli/execute-main.ts'], ['validate', 'src/cli/validate-main.ts']]) {
+  const dedicated = await build({
+    entryPoints: { [`cli/${name}`]: source },
+    outdir: 'dist',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: EXTERNAL,
+    plugins: [prettierStandalone, leftToMainEntry],
+    metafile: true,
+    sourcemap: process.env.WEIR_SOURCEMAP === '1' ? 'linked' : false,
+    chunkNames: `chunks/${name}/[name]-[hash]`,
+    banner: { js: "import { createRequire as __weirCreateRequire } from 'node:module'; const require = __weirCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  })
+  for (const [key, value] of Object.entries(dedicated.metafile.inputs)) result.metafile.inputs[key] ??= value
+  Object.assign(result.metafile.outputs, dedicated.metafile.outputs)
+}
+
 const undeclared = undeclaredExternals(result.metafile, JSON.parse(readFileSync('package.json', 'utf8')).dependencies)
 if (undeclared.length > 0) throw new Error(`dist/ loads ${undeclared.join(', ')} from node_modules, but package.json does not list them under dependencies: users would not have them`)
 

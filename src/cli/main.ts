@@ -2,7 +2,8 @@
  * The `weir` command line: find the command, run it, map the result to an exit code.
  * Commands are imported lazily so `weir spec validate` never pays for the runtime or cloud SDKs.
  */
-import { CliError, EXIT } from './errors.ts'
+import { EXIT } from './errors.ts'
+import { runCli } from './run-cli.ts'
 import { COMMANDS, formatMainHelp } from './commands.ts'
 import { findPackage } from './package-root.ts'
 import { findCommand } from './find-command.ts'
@@ -46,20 +47,4 @@ async function showGroup(group: string, exitCode: number): Promise<number> {
   return exitCode
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (error: unknown) => {
-    const debug = process.argv.includes('--debug')
-    if (error instanceof CliError) {
-      process.stderr.write(`weir: ${error.message}\n`)
-      process.exitCode = error.exitCode
-      return
-    }
-    const err = error instanceof Error ? error : new Error(String(error))
-    process.stderr.write(`weir: internal error: ${err.message}\nThis is a bug in weir; please report it${debug ? '' : ' (run again with --debug to see the stack)'}.\n`)
-    if (debug && err.stack) process.stderr.write(`${err.stack}\n`)
-    process.exitCode = 70
-  },
-)
+runCli(() => main(process.argv.slice(2)))

@@ -4,16 +4,14 @@
  * a third-party package exports them, and register the same way: through the registries of
  * registry.ts (`builtinCatalog`, `createIoManagers`), which refuse a type given twice.
  */
-import type { ExecutorPlugin, IoPlugin, TargetPlugin } from './types.ts'
-import { fsIo } from './io/fs/index.ts'
-import { memoryIo } from './io/memory/index.ts'
-import { gcsIo } from './io/gcs/index.ts'
+import type { ExecutorPlugin, TargetPlugin } from './types.ts'
+import { builtinIo } from './builtin-io.ts'
 import { databricksTarget } from './targets/databricks/index.ts'
 import { argoTarget } from './targets/argo/index.ts'
 import { inprocessExecutor } from './executors/inprocess/index.ts'
 import { subprocessExecutor } from './executors/subprocess/index.ts'
 
-export const builtinIo = [fsIo, memoryIo, gcsIo] as const satisfies readonly IoPlugin<never>[]
+export { builtinIo }
 
 export const builtinTargets: readonly TargetPlugin<never>[] = [databricksTarget, argoTarget] as readonly TargetPlugin<never>[]
 

@@ -69,6 +69,12 @@ export interface RunOptions {
   readonly cancelGraceMs?: number
   /** Source of randomness for retry jitter, [0, 1). @internal tests inject it. @default Math.random */
   readonly random?: () => number
+  /**
+   * `false`: keep no record of the run in the run store (no journal, summary or task logs; `ctx.log`
+   * lines are dropped), so it is neither listed by `weir runs` nor resumable. @internal embedding
+   * and the bench. @default true
+   */
+  readonly history?: boolean
 }
 
 /** Events, named `noun:verb`. */

@@ -1,6 +1,10 @@
 /**
  * Loads handler modules at run time, TypeScript included, with no build step for the user.
- * jiti is imported on first use (it costs ~0.3 s), and each module is loaded once per process.
+ * Plain JavaScript (`.js`, `.mjs`, `.cjs`) is imported by Node itself; jiti, which compiles
+ * TypeScript, is imported on first use (it costs ~0.3 s of start-up, which every `weir execute` of a
+ * JavaScript handler used to pay) for TypeScript modules, and for a JavaScript module Node cannot
+ * load itself (one that imports a .ts file, or a path without its extension). Each module is loaded
+ * once per process.
  *
  * Every load checks where the handler is now, so the in-process executor refuses what a fresh
  * `weir execute` process would (#15: an earlier task may re-point a handler's symlink during the
@@ -19,6 +23,7 @@
  * the very file that was checked.
  */
 import { realpathSync, statSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 import type { HandlerRef } from '../spec/model.ts'
 import { WeirError } from './errors.ts'
 import { isInside } from '../spec/inside-folder.ts'
@@ -31,6 +36,8 @@ type ModuleImporter = (path: string) => Promise<unknown>
 let importer: Promise<ModuleImporter> | undefined
 /** Module promises by real path. */
 const modules = new Map<string, Promise<unknown>>()
+/** Real path → how many native imports of it failed: Node keeps a failed module, so a retry asks for a new URL. */
+const failedImports = new Map<string, number>()
 /** `<real project root>\0<real module path>` → inside; both parts are real paths, so this never goes stale. */
 const insideByRealPaths = new Map<string, boolean>()
 /** Project folder → its real path (the folder of the spec itself is not re-pointed by a task). */
@@ -54,7 +61,7 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string): Promise
   const real = checkedRealPath(ref, projectRoot)
   let loading = modules.get(real)
   if (!loading) {
-    loading = loadImporter().then((load) => load(real))
+    loading = importModule(real)
     modules.set(real, loading)
     // A failed import is not cached: the next attempt may find the file fixed.
     loading.catch(() => modules.delete(real))
@@ -75,6 +82,25 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string): Promise
     )
   }
   return fn as HandlerFunction
+}
+
+/** TypeScript sources, which only jiti can load. */
+const TYPESCRIPT = /\.(?:[cm]?ts|tsx)$/i
+/** Node could not resolve or read what the module imports, but jiti may (a .ts import, a path without extension). */
+const JITI_MAY_LOAD = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT', 'ERR_REQUIRE_ESM'])
+
+/** Imports a module by its real path: JavaScript natively, TypeScript (or JavaScript Node refuses) with jiti. */
+async function importModule(real: string): Promise<unknown> {
+  if (TYPESCRIPT.test(real)) return (await loadImporter())(real)
+  const failures = failedImports.get(real) ?? 0
+  const url = pathToFileURL(real).href
+  try {
+    return await import(failures === 0 ? url : `${url}?retry=${failures}`)
+  } catch (error) {
+    failedImports.set(real, failures + 1)
+    if (!JITI_MAY_LOAD.has((error as { code?: unknown } | null)?.code as string)) throw error
+    return (await loadImporter())(real)
+  }
 }
 
 /** The real path of the handler's module, checked to be inside the project; throws HANDLER_OUTSIDE_PROJECT. */

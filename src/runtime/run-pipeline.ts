@@ -15,6 +15,8 @@ import { runLoop } from './run-loop.ts'
 import { redactParams, resolveParams } from './params.ts'
 import { lockAndPlanResume } from './plan-resume-from-store.ts'
 import { openRun } from './run-store/open-run.ts'
+import { createNoHistoryWriter } from './run-store/no-history.ts'
+import { runDir } from './run-store/read-runs.ts'
 import type { RunSummary, TaskRecord } from './run-store/records.ts'
 import type { TaskLifecycleStatus } from '../spec/task-status.ts'
 import { createRunId } from './run-id.ts'
@@ -48,7 +50,7 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
   const params = await resolveParams(pipeline, { ...plan?.params, ...options.params })
   const trigger = options.trigger ?? (plan ? 'resume' : 'manual')
   const startedAt = Date.now()
-  const writer = await openRun(stateDir, {
+  const header = {
     runId,
     pipeline: pipeline.name,
     specHash: pipeline.specHash,
@@ -59,7 +61,8 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
     ...(plan && { resumedFrom: plan.plan.resumedFrom }),
     tasks: pipeline.order,
     at: startedAt,
-  })
+  }
+  const writer = options.history === false ? createNoHistoryWriter(runDir(stateDir, runId)) : await openRun(stateDir, header)
   const log = writer.logs.logger('_weir', 0)
   const env: PluginEnv = { cwd: process.cwd(), stateDir, log }
   if (plan) for (const file of await cleanResumedRun(pipeline, plan.plan.resumedFrom, options.ioPlugins ?? [], env)) log.info(`removed '${file.path}' (${file.bytes} bytes), left by a process of run '${plan.plan.resumedFrom}' that died while writing it`)

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import type {
-  ColumnType, Edge, InputBinding, IoDecl, JsonSchema, MapDecl, OutputDecl, ParamDecl, Pipeline, RetryPolicy, Schedule, Task, TriggerRule,
+  ColumnType, Edge, HandlerRef, InputBinding, IoDecl, JsonSchema, MapDecl, OutputDecl, ParamDecl, Pipeline, RetryPolicy, Schedule, Task, TriggerRule,
 } from './model.ts'
 import type { PipelineSpec, TaskSpec, RetriesSpec } from './spec-types.ts'
 import { findExpressions, parseExpression } from './references.ts'
@@ -20,7 +20,9 @@ export const DEFAULT_RETRY: RetryPolicy = {
 export function normalizeSpec(spec: PipelineSpec, sourcePath: string, sourceText: string): Pipeline {
   const io = normalizeIo(spec)
   const tasks = new Map<string, Task>()
-  for (const [id, taskSpec] of Object.entries(spec.tasks)) tasks.set(id, normalizeTask(id, taskSpec, spec, sourcePath))
+  // One HandlerRef per handler as written: thousands of tasks naming one module share it (time and memory).
+  const handlers = new Map<string, HandlerRef>()
+  for (const [id, taskSpec] of Object.entries(spec.tasks)) tasks.set(id, normalizeTask(id, taskSpec, spec, sourcePath, handlers))
   const { order, downstream } = topologicalOrder(tasks)
   return {
     apiVersion: spec.apiVersion,
@@ -40,27 +42,30 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, sourceText
   }
 }
 
-function normalizeTask(id: string, t: TaskSpec, spec: PipelineSpec, sourcePath: string): Task {
+function normalizeTask(id: string, t: TaskSpec, spec: PipelineSpec, sourcePath: string, handlers: Map<string, HandlerRef>): Task {
   const defaults = spec.defaults ?? {}
-  const resolved = resolveHandler(t.handler, sourcePath)
+  let handler = handlers.get(t.handler)
+  if (handler === undefined) {
+    const resolved = resolveHandler(t.handler, sourcePath)
+    handlers.set(t.handler, (handler = { written: t.handler, modulePath: resolved.file ?? resolved.absolute, exportName: resolved.exportName }))
+  }
   const edges: Edge[] = []
   // fromEntries defines own properties: an input named `__proto__` stays an input.
-  const inputs: Record<string, InputBinding> = Object.fromEntries(
-    Object.entries(t.inputs ?? {}).map(([name, value]) => [name, bindInput(value, ['tasks', id, 'inputs', name], id, edges)]),
-  )
+  const inputs: Record<string, InputBinding> =
+    t.inputs === undefined ? NO_INPUTS : Object.fromEntries(Object.entries(t.inputs).map(([name, value]) => [name, bindInput(value, ['tasks', id, 'inputs', name], id, edges)]))
   const foreach = normalizeForeach(id, t.foreach, edges)
-  ;(t.needs ?? []).forEach((from, i) => edges.push({ from, to: id, kind: 'needs', pointer: toPointer(['tasks', id, 'needs', i]) }))
+  if (t.needs !== undefined) for (let i = 0; i < t.needs.length; i++) edges.push({ from: t.needs[i]!, to: id, kind: 'needs', pointer: toPointer(['tasks', id, 'needs', i]) })
   const timeout = t.timeout ?? defaults.timeout
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout)
   return {
     id,
     ...(t.description !== undefined && { description: t.description }),
-    handler: { written: t.handler, modulePath: resolved.file ?? resolved.absolute, exportName: resolved.exportName },
+    handler,
     inputs,
-    upstream: [...new Set(edges.map((e) => e.from))],
+    upstream: edges.length === 0 ? NO_UPSTREAM : [...new Set(edges.map((e) => e.from))],
     edges,
-    output: normalizeOutput(t.output),
-    values: Object.fromEntries(Object.entries(t.values ?? {}).map(([k, v]) => [k, rewriteTypeRefs(v as JsonSchema)])),
+    output: t.output === undefined ? ANY_OUTPUT : normalizeOutput(t.output),
+    values: t.values === undefined ? NO_VALUES : Object.fromEntries(Object.entries(t.values).map(([k, v]) => [k, rewriteTypeRefs(v as JsonSchema)])),
     retry: normalizeRetry(t.retries ?? defaults.retries),
     ...(timeoutMs !== undefined && timeoutMs > 0 && { timeoutMs }),
     io: t.io ?? defaults.io ?? 'default',
@@ -88,6 +93,12 @@ function normalizeForeach(taskId: string, written: TaskSpec['foreach'], edges: E
   if (ref.kind !== 'param') edges.push({ from: ref.taskId, to: taskId, kind: ref.kind === 'output' ? 'data' : 'value', pointer })
   return { source: { kind: 'ref', ref }, pointer, ...withConcurrency }
 }
+
+// Shared by every task that has none (a Pipeline is never changed after it is made).
+const NO_INPUTS: Record<string, InputBinding> = Object.freeze({}) as Record<string, InputBinding>
+const NO_VALUES: Record<string, JsonSchema> = Object.freeze({}) as Record<string, JsonSchema>
+const NO_UPSTREAM: readonly string[] = Object.freeze([])
+const ANY_OUTPUT: OutputDecl = Object.freeze({ kind: 'any' })
 
 /** Turns an input value into a binding; each task reference also becomes an edge. */
 function bindInput(value: unknown, path: (string | number)[], taskId: string, edges: Edge[]): InputBinding {
@@ -180,29 +191,26 @@ function normalizeSchedule(s: NonNullable<PipelineSpec['schedule']>): Schedule {
   }
 }
 
-/** Kahn's algorithm; ties broken by declaration order so the order is stable across runs. */
+/** Kahn's algorithm; ties broken by declaration order so the order is stable across runs. Works on indices: no map update per edge. */
 function topologicalOrder(tasks: ReadonlyMap<string, Task>): { order: string[]; downstream: Map<string, string[]> } {
+  const ids = [...tasks.keys()]
+  const indexOf = new Map<string, number>()
+  for (let i = 0; i < ids.length; i++) indexOf.set(ids[i]!, i)
   const downstream = new Map<string, string[]>()
-  const indegree = new Map<string, number>()
-  for (const id of tasks.keys()) {
-    downstream.set(id, [])
-    indegree.set(id, 0)
+  const down: string[][] = new Array(ids.length)
+  for (let i = 0; i < ids.length; i++) downstream.set(ids[i]!, (down[i] = []))
+  const indegree = new Int32Array(ids.length)
+  let i = 0
+  for (const task of tasks.values()) {
+    for (const up of task.upstream) down[indexOf.get(up)!]!.push(task.id)
+    indegree[i++] = task.upstream.length
   }
-  for (const task of tasks.values())
-    for (const up of task.upstream) {
-      downstream.get(up)!.push(task.id)
-      indegree.set(task.id, indegree.get(task.id)! + 1)
-    }
-  const ready = [...tasks.keys()].filter((id) => indegree.get(id) === 0)
   const order: string[] = []
-  for (let i = 0; i < ready.length; i++) {
-    const id = ready[i]!
-    order.push(id)
-    for (const next of downstream.get(id)!) {
-      const left = indegree.get(next)! - 1
-      indegree.set(next, left)
-      if (left === 0) ready.push(next)
+  for (let k = 0; k < ids.length; k++) if (indegree[k] === 0) order.push(ids[k]!)
+  for (let head = 0; head < order.length; head++)
+    for (const next of down[indexOf.get(order[head]!)!]!) {
+      const n = indexOf.get(next)!
+      if (--indegree[n]! === 0) order.push(next)
     }
-  }
   return { order, downstream }
 }

@@ -8,16 +8,15 @@ import { parseCommandArgs } from '../args.ts'
 import { printHelp } from '../help/format-help.ts'
 import { EXECUTE_HELP } from '../help/execute.ts'
 import { CliError } from '../errors.ts'
-import { validateSpecFile } from '../../spec/validate.ts'
-import { hasErrors } from '../../spec/diagnostics.ts'
-import { builtinCatalog } from '../../plugins/catalog.ts'
-import { builtinIo } from '../../plugins/builtins.ts'
-import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV } from '../../runtime/execute/contract.ts'
+import type { Pipeline } from '../../spec/model.ts'
+import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV, SPEC_HASH_ENV } from '../../runtime/execute/contract.ts'
 import { checkFolder, checkRunId, parseAttempt, parseItemIndex, parseInputsLocation, parseLocation, parseScheduledAt, parseTrigger } from '../execute-args.ts'
 import { readInputsDocument } from '../check-inputs-document.ts'
 import { checkSpecFile } from '../check-spec-file.ts'
 import { quoteValue } from '../quote-value.ts'
 import { suggestFix } from '../../spec/did-you-mean.ts'
+// Everything else (the spec's validation, the runtime, the IoManagers) is imported once the
+// arguments are known to be good: `execute --help` and a usage error cost a bare start.
 
 export async function execute(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('execute', args, {
@@ -51,18 +50,13 @@ export async function execute(args: string[]): Promise<number> {
   await checkFolder('state-dir', stateDir, resolve(cwd, stateDir))
 
   await checkSpecFile('execute', spec, '--spec')
-  // Handlers are checked when the task loads its own (load-handler.ts, at that moment, with an
-  // error.json): a handler of another task does not stop this one, and both executors agree (#15).
-  const { pipeline, diagnostics } = await validateSpecFile(spec, { plugins: builtinCatalog(), checkHandlers: false })
-  if (!pipeline || hasErrors(diagnostics)) {
-    const first = diagnostics.find((d) => d.severity === 'error')
-    throw new CliError(`execute: ${spec}${first ? `:${first.line}:${first.column}: ${first.code}: ${first.message}` : ' is invalid'} (run 'weir spec validate ${spec}').`)
-  }
+  const deps = await import('../execute-deps.ts')
+  const pipeline = await loadPipeline(spec, deps.loadValidatedSpecFile)
   if (!pipeline.tasks.has(taskId))
     throw new CliError(`execute: Pipeline '${pipeline.name}' has no task ${quoteValue(taskId)}${suggestFix(taskId, pipeline.tasks.keys(), 'its tasks', 'it has no tasks')}`)
   const inputsDocument = inputs && (await readInputsDocument(values.inputs!, inputs, pipeline, cwd))
-  const runtime = await import('../../runtime/index.ts')
-  const { createStderrLogger, executeTask, ExecuteUsageError } = await import('../../runtime/execute/execute-task.ts')
+  const { createStderrLogger, executeTask, ExecuteUsageError, builtinIo } = deps
+  const runtime = deps
   // Job parameters are strings, and an engine passes an unset one as empty: that means "not given",
   // unless the subprocess executor says the values are a run's resolved params. Not inherited by handlers' children.
   const emptyIsUnset = process.env[PARAMS_RESOLVED_ENV] !== '1'
@@ -128,6 +122,30 @@ function asSystemError(error: unknown): unknown {
 }
 
 const FS_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EISDIR', 'EEXIST', 'EDQUOT'])
+
+/**
+ * The spec's Pipeline. A run that starts this process (the subprocess executor) passes the sha256 of
+ * the spec text it validated: while the file holds that text it is only parsed, not checked again.
+ * Otherwise (an engine's task, or a spec changed since the run started) it is validated in full.
+ * Handlers are checked when the task loads its own (load-handler.ts, at that moment, with an
+ * error.json): a handler of another task does not stop this one, and both executors agree (#15).
+ */
+async function loadPipeline(spec: string, loadValidatedSpecFile: typeof import('../../spec/validated-spec.ts').loadValidatedSpecFile): Promise<Pipeline> {
+  const validatedHash = process.env[SPEC_HASH_ENV]
+  // Not inherited by the handler's own child processes.
+  delete process.env[SPEC_HASH_ENV]
+  if (validatedHash) {
+    const pipeline = await loadValidatedSpecFile(spec, validatedHash)
+    if (pipeline) return pipeline
+  }
+  const [{ validateSpecFile }, { hasErrors }, { builtinCatalog }] = await Promise.all([import('../../spec/validate.ts'), import('../../spec/diagnostics.ts'), import('../../plugins/catalog.ts')])
+  const { pipeline, diagnostics } = await validateSpecFile(spec, { plugins: builtinCatalog(), checkHandlers: false })
+  if (!pipeline || hasErrors(diagnostics)) {
+    const first = diagnostics.find((d) => d.severity === 'error')
+    throw new CliError(`execute: ${spec}${first ? `:${first.line}:${first.column}: ${first.code}: ${first.message}` : ' is invalid'} (run 'weir spec validate ${spec}').`)
+  }
+  return pipeline
+}
 
 function required(value: string | undefined, name: string): string {
   if (value === undefined || value === '') throw new CliError(`execute: --${name} is required; run 'weir execute --help' for usage.`)

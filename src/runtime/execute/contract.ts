@@ -33,6 +33,12 @@ export const EXECUTE_EXIT = {
  */
 export const PARAMS_RESOLVED_ENV = 'WEIR_PARAMS_RESOLVED'
 
+/**
+ * Set by the subprocess executor to the sha256 (hex) of the spec text the run validated: while the
+ * spec file still holds that text, `weir execute` parses it without checking it again.
+ */
+export const SPEC_HASH_ENV = 'WEIR_SPEC_SHA256'
+
 export const OUTPUTS_DOCUMENT = 'outputs.json'
 export const VALUES_DOCUMENT = 'values.json'
 export const ERROR_DOCUMENT = 'error.json'

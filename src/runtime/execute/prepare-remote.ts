@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { AttemptOutcome, AttemptRequest, ErrorInfo, PluginEnv, ProcessExit, RemotePreparation } from '../../plugins/types.ts'
-import { ERROR_DOCUMENT, OUTPUTS_DOCUMENT, PARAMS_RESOLVED_ENV } from './contract.ts'
+import { ERROR_DOCUMENT, OUTPUTS_DOCUMENT, PARAMS_RESOLVED_ENV, SPEC_HASH_ENV } from './contract.ts'
 import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
 import { PARENT_PIPE_ENV, PARENT_PIPE_FD } from './parent-pipe.ts'
@@ -28,7 +28,7 @@ export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginE
     attempt: {
       inputs,
       outputPrefix: prefix,
-      env: { WEIR_STATE_DIR: stateDir, [PARAMS_RESOLVED_ENV]: '1', [PARENT_PIPE_ENV]: String(PARENT_PIPE_FD) },
+      env: { WEIR_STATE_DIR: stateDir, [PARAMS_RESOLVED_ENV]: '1', [SPEC_HASH_ENV]: request.pipeline.specHash, [PARENT_PIPE_ENV]: String(PARENT_PIPE_FD) },
       parentPipeFd: PARENT_PIPE_FD,
       trackProcess: (pid) => recordRunProcess(runDir(stateDir, request.runId), pid),
       readOutcome: (exit) => readOutcome(request, prefix, exit, env),

@@ -14,12 +14,16 @@ const HANDLER_FORM = /^[^#\s][^#]*(#[A-Za-z_$][A-Za-z0-9_$]*)?$/
 export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandlers, report }) => {
   if (!checkHandlers || view.tasks.size === 0) return
   await loadModuleLexer()
+  // What the disk says of each handler as written, found once: thousands of tasks may name one.
+  const facts = new Map<string, HandlerFacts>()
   for (const [id, task] of view.tasks) {
     // A handler that does not have the `path#export` form is reported by the shape check.
     if (typeof task.handler !== 'string' || !HANDLER_FORM.test(task.handler)) continue
+    let fact = facts.get(task.handler)
+    if (fact === undefined) facts.set(task.handler, (fact = findFacts(task.handler, sourcePath, projectRoot)))
+    if (fact.ok) continue
+    const { resolved, inside } = fact
     const pointer = toPointer(['tasks', id, 'handler'])
-    const resolved = resolveHandler(task.handler, sourcePath)
-    const inside = resolved.file !== undefined && isRealPathInside(projectRoot, resolved.file)
     if (!resolved.file) {
       report({ code: 'HANDLER_NOT_FOUND', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' does not exist (looked for '${relative(projectRoot, resolved.absolute) || '.'}' with .ts/.js extensions); paths are relative to the spec file.` })
       continue
@@ -28,13 +32,11 @@ export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandl
       report({ code: 'HANDLER_OUTSIDE_PROJECT', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' is outside the project folder '${projectRoot}'${explainProjectRoot(projectRoot, sourcePath, resolved.file)}.` })
       continue
     }
-    let exports
-    try {
-      exports = readModuleExports(resolved.file)
-    } catch (error) {
-      report({ code: 'HANDLER_NOT_FOUND', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' cannot be read: ${error instanceof Error ? error.message : String(error)}.` })
+    if (fact.readError !== undefined) {
+      report({ code: 'HANDLER_NOT_FOUND', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' cannot be read: ${fact.readError}.` })
       continue
     }
+    const exports = fact.exports!
     if (exports.syntaxError) {
       const { file, line, column, reason } = exports.syntaxError
       report({ code: 'HANDLER_SYNTAX_ERROR', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' does not parse: ${relative(process.cwd(), file)}:${line}:${column}: ${reason}; fix the module.` })
@@ -55,6 +57,31 @@ export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandl
       report({ code: 'HANDLER_EXPORT_MISSING', pointer, message: `Module '${resolved.modulePath}' has no export '${resolved.exportName}' for task '${id}'${suggestFix(resolved.exportName, names, 'its exports', 'it exports nothing; add `export async function ' + (resolved.exportName === 'default' ? 'handler' : resolved.exportName) + '(inputs, ctx) { … }`')}` })
     }
   }
+}
+
+interface HandlerFacts {
+  readonly resolved: ReturnType<typeof resolveHandler>
+  readonly inside: boolean
+  readonly exports?: ReturnType<typeof readModuleExports>
+  readonly readError?: string
+  /** Nothing to report for any task naming this handler. */
+  readonly ok: boolean
+}
+
+/** Where a handler leads and what its module exports; `ok` when no task naming it has anything to report. */
+function findFacts(handler: string, sourcePath: string, projectRoot: string): HandlerFacts {
+  const resolved = resolveHandler(handler, sourcePath)
+  const inside = resolved.file !== undefined && isRealPathInside(projectRoot, resolved.file)
+  if (!resolved.file || !inside) return { resolved, inside, ok: false }
+  let exports
+  try {
+    exports = readModuleExports(resolved.file)
+  } catch (error) {
+    return { resolved, inside, readError: error instanceof Error ? error.message : String(error), ok: false }
+  }
+  const name = resolved.exportName
+  const ok = !exports.syntaxError && !exports.notFunctions.get(name) && !(!exports.names.has(name) && exports.typeNames.has(name)) && (exports.open || exports.names.has(name))
+  return { resolved, inside, exports, ok }
 }
 
 /**

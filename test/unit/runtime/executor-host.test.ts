@@ -86,7 +86,7 @@ describe('prepareRemote (the parent side of weir execute)', () => {
     expect(JSON.parse(await readFile(fileURLToPath(inputs), 'utf8'))).toEqual({ outputs: upstreamOutputs, values: { a: { k: 1 } } })
     expect(outputPrefix).toBe(`file://${join(dir, 'state-remote', 'data', 'remote', 'r1', 'b')}`)
     // The child learns where state lives, that its empty params are real, and which fd is the parent's pipe.
-    expect(childEnv).toEqual({ WEIR_STATE_DIR: join(dir, 'state-remote'), WEIR_PARAMS_RESOLVED: '1', WEIR_PARENT_PIPE_FD: String(parentPipeFd) })
+    expect(childEnv).toEqual({ WEIR_STATE_DIR: join(dir, 'state-remote'), WEIR_PARAMS_RESOLVED: '1', WEIR_SPEC_SHA256: pipeline.specHash, WEIR_PARENT_PIPE_FD: String(parentPipeFd) })
     expect(parentPipeFd).toBeGreaterThanOrEqual(3)
   })
 

@@ -58,3 +58,34 @@ describe('loadHandler and symlinks', () => {
     expect((await loadHandler(ref('back.ts'), project))({}, {})).toBe('two')
   })
 })
+
+describe('loadHandler and plain JavaScript', () => {
+  const jsRef = (file: string, exportName = 'which'): HandlerRef => ({ written: `./handlers/${file}#${exportName}`, modulePath: join(project, 'handlers', file), exportName })
+
+  test('.js and .mjs modules load (natively: test/e2e/handler-loading.test.ts)', async () => {
+    await writeFile(join(project, 'handlers', 'native.mjs'), "export const which = () => 'mjs'\n")
+    await writeFile(join(project, 'handlers', 'native.js'), "export const which = () => 'js'\n")
+    expect((await loadHandler(jsRef('native.mjs'), project))({}, {})).toBe('mjs')
+    expect((await loadHandler(jsRef('native.js'), project))({}, {})).toBe('js')
+  })
+
+  test('a .js module that imports a TypeScript file still loads (through jiti)', async () => {
+    await writeFile(join(project, 'handlers', 'helper.ts'), "export const helper = (n: number): string => `helped ${n}`\n")
+    await writeFile(join(project, 'handlers', 'uses-ts.js'), "import { helper } from './helper.ts'\nexport const which = () => helper(1)\n")
+    expect((await loadHandler(jsRef('uses-ts.js'), project))({}, {})).toBe('helped 1')
+  })
+
+  test('a .js module that failed to load is read again on the next load', async () => {
+    const file = join(project, 'handlers', 'fixed-later.js')
+    await writeFile(file, 'export const which = () => (\n')
+    await expect(loadHandler(jsRef('fixed-later.js'), project)).rejects.toMatchObject({ code: 'HANDLER_NOT_FOUND' })
+    await writeFile(file, "export const which = () => 'fixed'\n")
+    expect((await loadHandler(jsRef('fixed-later.js'), project))({}, {})).toBe('fixed')
+  })
+
+  test('a CommonJS module exports its functions by name', async () => {
+    await mkdir(join(project, 'handlers', 'cjs'), { recursive: true })
+    await writeFile(join(project, 'handlers', 'cjs', 'steps.cjs'), "exports.which = () => 'cjs'\n")
+    expect((await loadHandler(jsRef('cjs/steps.cjs'), project))({}, {})).toBe('cjs')
+  })
+})

@@ -1,0 +1,10 @@
+/**
+ * The dedicated entry of `weir execute` (bin/weir.js picks it when the first word is `execute`):
+ * bundled into one file, so that the command every remote task and every `--executor subprocess`
+ * attempt runs loads one module instead of a few dozen chunks. It behaves exactly as `weir execute`
+ * through the main entry.
+ */
+import { runCli } from './run-cli.ts'
+import { execute } from './commands/execute.ts'
+
+runCli(() => execute(process.argv.slice(3).filter((a) => a !== '--debug')))
