@@ -49,7 +49,7 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
       t.finishedAt = e.at
       return
     case 'task:cancel': {
-      if (t.attempts.at(-1)?.status === 'running') endAttempt(t, 'cancelled', e.at)
+      if (t.attempts[t.attempts.length - 1]?.status === 'running') endAttempt(t, 'cancelled', e.at)
       t.status = 'cancelled'
       t.finishedAt = e.at
       return
@@ -65,7 +65,7 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
 
 /** Ends the task's latest attempt; returns it (none when the journal lost its start). */
 function endAttempt(t: TaskRecord, status: AttemptRecord['status'], at: number): AttemptRecord | undefined {
-  const a = t.attempts.at(-1)
+  const a = t.attempts[t.attempts.length - 1]
   if (a) {
     a.status = status
     a.finishedAt = at
