@@ -236,6 +236,13 @@ function describeAnyOf(
     const described = describeShapeErrors(inner, data, new Set([...outerAnyOf, anyOfPath]))
     if (described.length > 0) return described
   }
+  // cache: a switch or a settings object.
+  if (branches.some((b) => b.type === 'boolean'))
+    return {
+      code: 'WRONG_TYPE',
+      pointer,
+      message: `${capitalize(describeValue(pointer))} must be true, false or settings such as '{ version: "2", ttl: 7d }', not ${describeJsonValue(value)}.`,
+    }
   return {
     code: typeof value === 'number' ? 'INVALID_VALUE' : 'WRONG_TYPE',
     pointer,
