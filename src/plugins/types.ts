@@ -235,7 +235,13 @@ export interface ErrorInfo {
 }
 
 export type AttemptOutcome =
-  | { readonly status: 'succeeded'; readonly output?: StoredRef; readonly values: Readonly<Record<string, unknown>> }
+  | {
+      readonly status: 'succeeded'
+      readonly output?: StoredRef
+      readonly values: Readonly<Record<string, unknown>>
+      /** A cache hit: the handler did not run; output and values are those of this earlier run (docs/caching.md). */
+      readonly cachedFrom?: { readonly runId: string; readonly key: string }
+    }
   | { readonly status: 'failed'; readonly error: ErrorInfo; readonly values: Readonly<Record<string, unknown>> }
   | { readonly status: 'cancelled'; readonly error?: ErrorInfo }
 
