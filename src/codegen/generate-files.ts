@@ -6,6 +6,7 @@ import { isAbsolute } from 'node:path'
 import type { Pipeline } from '../spec/model.ts'
 import type { GeneratedFile, TargetPlugin } from '../plugins/types.ts'
 import { generateTypes } from './generate-types.ts'
+import { WeirError } from '../spec/weir-error.ts'
 
 /** The `--target` value that means "handler types"; every other name is a target plugin's. */
 export const TYPES_TARGET = 'types'
@@ -13,12 +14,11 @@ export const TYPES_TARGET = 'types'
 export const ALL_TARGETS = 'all'
 
 /** A problem the user can fix (a target that is not available or not configured). */
-export class CodegenError extends Error {
-  readonly code: 'TARGET_UNAVAILABLE' | 'TARGET_NOT_CONFIGURED' | 'UNSAFE_OUTPUT_PATH'
+export class CodegenError extends WeirError {
+  declare readonly code: 'TARGET_UNAVAILABLE' | 'TARGET_NOT_CONFIGURED' | 'UNSAFE_OUTPUT_PATH'
   constructor(code: CodegenError['code'], message: string) {
-    super(message)
+    super(code, message)
     this.name = 'CodegenError'
-    this.code = code
   }
 }
 

@@ -84,13 +84,17 @@ export type RunEvent =
     }
   | { readonly type: 'task:start'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly at: number }
   | { readonly type: 'task:retry'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly delayMs: number; readonly error: ErrorInfo; readonly at: number }
-  | { readonly type: 'task:succeed'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly output?: StoredRef; readonly at: number }
+  | { readonly type: 'task:succeed'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number }
   | { readonly type: 'task:fail'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly error: ErrorInfo; readonly at: number }
   | { readonly type: 'task:skip'; readonly runId: string; readonly taskId: string; readonly reason: SkipReason; readonly at: number }
-  | { readonly type: 'task:cancel'; readonly runId: string; readonly taskId: string; readonly at: number }
+  /** `attempt` is the attempt that was stopped, when one was running or waiting to retry. */
+  | { readonly type: 'task:cancel'; readonly runId: string; readonly taskId: string; readonly attempt?: number; readonly at: number }
   /** A resumed run reuses the stored output of a task that succeeded in the run it resumes. */
-  | { readonly type: 'task:reuse'; readonly runId: string; readonly taskId: string; readonly fromRunId: string; readonly output?: StoredRef; readonly at: number }
+  | { readonly type: 'task:reuse'; readonly runId: string; readonly taskId: string; readonly fromRunId: string; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number }
   | { readonly type: 'run:finish'; readonly runId: string; readonly result: RunResult; readonly at: number }
+
+/** The events that change one task's state (see run-store/apply-task-event.ts). */
+export type TaskEvent = Extract<RunEvent, { readonly taskId: string }>
 
 /** Runs a pipeline to completion. Implemented in run-pipeline.ts. */
 export type RunPipeline = (pipeline: Pipeline, options?: RunOptions) => Promise<RunResult>

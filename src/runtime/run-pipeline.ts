@@ -9,14 +9,13 @@
 import { resolve } from 'node:path'
 import type { Pipeline } from '../spec/model.ts'
 import type { Executor, ExecutorEnv, Logger, PluginEnv } from '../plugins/types.ts'
-import type { RunOptions, RunResult, TaskResult } from './api.ts'
+import type { RunOptions, RunResult, TaskResult, TaskStatus } from './api.ts'
 import { indexPipeline } from './task-graph.ts'
 import { runLoop } from './run-loop.ts'
-import type { TaskOutcome } from './run-loop.ts'
 import { redactParams, resolveParams } from './params.ts'
 import { lockAndPlanResume } from './plan-resume-from-store.ts'
 import { openRun } from './run-store/open-run.ts'
-import type { RunSummary } from './run-store/records.ts'
+import type { RunSummary, TaskRecord } from './run-store/records.ts'
 import type { TaskLifecycleStatus } from '../spec/task-status.ts'
 import { createRunId } from './run-id.ts'
 import { cleanResumedRun } from './clean-resumed-run.ts'
@@ -101,7 +100,7 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
     specHash: pipeline.specHash,
     taskCounts: countStatuses(outcome.tasks),
   }
-  await writer.finish({ e: 'finish', status: outcome.status, at: finishedAt }, summary)
+  await writer.finish(outcome.status, finishedAt, summary)
   emit?.({ type: 'run:finish', runId, result, at: finishedAt })
   return result
 }
@@ -128,12 +127,12 @@ function safeListener<E>(listener: (event: E) => void, log: Logger): (event: E) 
   }
 }
 
-function toTaskResults(order: readonly string[], tasks: readonly TaskOutcome[]): Record<string, TaskResult> {
+function toTaskResults(order: readonly string[], tasks: readonly TaskRecord[]): Record<string, TaskResult> {
   // Plain assignments, not spreads: this runs once per task and shows in the 100k-task benchmark.
   const out: Record<string, TaskResult> = {}
   for (let i = 0; i < order.length; i++) {
     const t = tasks[i]!
-    const r: { -readonly [K in keyof TaskResult]: TaskResult[K] } = { status: t.status ?? 'cancelled', attempts: t.attempts }
+    const r: { -readonly [K in keyof TaskResult]: TaskResult[K] } = { status: finalStatus(t), attempts: t.attempts.length }
     if (t.output) r.output = t.output.uri
     if (t.error) r.error = t.error
     if (t.skipReason) r.skipReason = t.skipReason
@@ -146,10 +145,15 @@ function toTaskResults(order: readonly string[], tasks: readonly TaskOutcome[]):
   return out
 }
 
-function countStatuses(tasks: readonly TaskOutcome[]): Partial<Record<TaskLifecycleStatus, number>> {
+/** A task the loop left unfinished (a bug) is reported cancelled, as the scheduler would have. */
+function finalStatus(t: TaskRecord): TaskStatus {
+  return t.status === 'pending' || t.status === 'running' || t.status === 'interrupted' ? 'cancelled' : t.status
+}
+
+function countStatuses(tasks: readonly TaskRecord[]): Partial<Record<TaskLifecycleStatus, number>> {
   const counts: Partial<Record<TaskLifecycleStatus, number>> = {}
   for (const t of tasks) {
-    const s = t.status ?? 'cancelled'
+    const s = finalStatus(t)
     counts[s] = (counts[s] ?? 0) + 1
   }
   return counts

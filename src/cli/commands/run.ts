@@ -143,9 +143,10 @@ async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
 
 /** The built-in executor plugin named by `--executor`; the run creates it (with its host) and closes it. */
 async function findExecutor(name: string): Promise<ExecutorPlugin<never>> {
-  const { builtinExecutors } = await import('../../plugins/builtins.ts')
-  const plugin = builtinExecutors.find((p) => p.type === name)
-  if (!plugin) throw new CliError(`run: --executor ${name} is not available in this build yet; use --executor inprocess.`)
+  const [{ builtinExecutors }, { createExecutorRegistry }] = await Promise.all([import('../../plugins/builtins.ts'), import('../../plugins/registry.ts')])
+  const executors = createExecutorRegistry(builtinExecutors)
+  const plugin = executors.get(name)
+  if (!plugin) throw new CliError(`run: --executor ${name} is not an executor; use one of ${executors.types().join(', ')}.`)
   return plugin
 }
 

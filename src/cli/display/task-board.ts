@@ -3,11 +3,19 @@
  * view, the plain lines and the final summary.
  */
 import type { RunEvent } from '../../runtime/api.ts'
+import type { TaskRecord } from '../../runtime/run-store/records.ts'
+import { applyTaskEvent, newTaskRecord } from '../../runtime/run-store/apply-task-event.ts'
 
 export type BoardStatus = 'pending' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'reused'
 
+/**
+ * A task as the terminal shows it: its state (the same `TaskRecord` the run store replays, changed
+ * by the same `applyTaskEvent`), plus what only a display needs, derived from it.
+ */
 export interface BoardTask {
   readonly id: string
+  readonly record: TaskRecord
+  /** The record's status, with `retrying` (waiting between attempts) and `reused` told apart. */
   status: BoardStatus
   attempt: number
   /** When the current attempt (or retry wait) began; epoch ms. */
@@ -28,36 +36,37 @@ export function createTaskBoard(): TaskBoard {
   const tasks = new Map<string, BoardTask>()
   const get = (id: string, at: number): BoardTask => {
     let t = tasks.get(id)
-    if (!t) tasks.set(id, (t = { id, status: 'pending', attempt: 0, since: at }))
+    if (!t) tasks.set(id, (t = { id, record: newTaskRecord(id), status: 'pending', attempt: 0, since: at }))
     return t
   }
   return {
     tasks,
     apply(e) {
-      switch (e.type) {
-        case 'run:start':
-          for (const id of e.tasks) get(id, e.at)
-          return undefined
-        case 'run:finish':
-          return undefined
-        case 'task:start': {
-          const t = get(e.taskId, e.at)
-          Object.assign(t, { status: 'running', attempt: e.attempt, since: e.at, startedAt: t.startedAt ?? e.at })
-          return t
-        }
-        case 'task:retry':
-          return Object.assign(get(e.taskId, e.at), { status: 'retrying', since: e.at, note: `${e.error.message} (retry in ${e.delayMs}ms)` })
-        case 'task:succeed':
-          return Object.assign(get(e.taskId, e.at), { status: 'succeeded', finishedAt: e.at, note: undefined })
-        case 'task:fail':
-          return Object.assign(get(e.taskId, e.at), { status: 'failed', finishedAt: e.at, note: e.error.message })
-        case 'task:skip':
-          return Object.assign(get(e.taskId, e.at), { status: 'skipped', finishedAt: e.at, note: e.reason })
-        case 'task:cancel':
-          return Object.assign(get(e.taskId, e.at), { status: 'cancelled', finishedAt: e.at })
-        case 'task:reuse':
-          return Object.assign(get(e.taskId, e.at), { status: 'reused', finishedAt: e.at, note: `from run ${e.fromRunId}` })
+      if (e.type === 'run:start') {
+        for (const id of e.tasks) get(id, e.at)
+        return undefined
       }
+      if (e.type === 'run:finish') return undefined
+      const t = get(e.taskId, e.at)
+      applyTaskEvent(t.record, e)
+      const r = t.record
+      const last = r.attempts.at(-1)
+      t.status = r.status === 'running' ? (last?.status === 'failed' ? 'retrying' : 'running') : r.status === 'succeeded' && r.reusedFrom !== undefined ? 'reused' : r.status === 'interrupted' ? 'cancelled' : r.status
+      t.attempt = r.attempts.length
+      t.startedAt = r.startedAt
+      t.finishedAt = r.finishedAt
+      if (e.type === 'task:start' || e.type === 'task:retry') t.since = e.at
+      t.note =
+        e.type === 'task:retry'
+          ? `${e.error.message} (retry in ${e.delayMs}ms)`
+          : e.type === 'task:fail'
+            ? e.error.message
+            : e.type === 'task:skip'
+              ? e.reason
+              : e.type === 'task:reuse'
+                ? `from run ${e.fromRunId}`
+                : undefined
+      return t
     },
     counts() {
       const c: Record<BoardStatus, number> = { pending: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, reused: 0 }

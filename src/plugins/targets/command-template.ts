@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module'
 import { scanTemplate } from '../../spec/rules/command-templates.ts'
 import type { TemplateToken } from '../../spec/rules/command-templates.ts'
+import { WeirError } from '../../spec/weir-error.ts'
 
 /** The values of the documented template variables for one task. */
 export interface CommandValues {
@@ -31,10 +32,9 @@ export interface CommandValues {
 }
 
 /** An error in a template: which argument, and why. */
-export class CommandTemplateError extends Error {
-  readonly code = 'COMMAND_TEMPLATE'
+export class CommandTemplateError extends WeirError {
   constructor(message: string) {
-    super(message)
+    super('COMMAND_TEMPLATE', message)
     this.name = 'CommandTemplateError'
   }
 }

@@ -17,6 +17,7 @@ import { withAttemptTimeout } from '../attempt-timeout.ts'
 import { runTaskAttempt } from '../attempt.ts'
 import { createIoManagers } from '../io-managers.ts'
 import { watchParentPipe } from './parent-pipe.ts'
+import { WeirError } from '../../spec/weir-error.ts'
 
 export interface ExecuteTaskOptions {
   readonly pipeline: Pipeline
@@ -46,8 +47,11 @@ export interface ExecuteTaskResult {
 }
 
 /** Usage problems found before anything runs (exit 2). */
-export class ExecuteUsageError extends Error {
-  readonly code = 'EXECUTE_USAGE'
+export class ExecuteUsageError extends WeirError {
+  constructor(message: string) {
+    super('EXECUTE_USAGE', message)
+    this.name = 'ExecuteUsageError'
+  }
 }
 
 /** Runs one attempt of one task and records it under the output prefix; see the module comment. */

@@ -5,8 +5,10 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import type { JournalRecord, RunSummary } from './records.ts'
-import { JOURNAL_VERSION } from './records.ts'
+import type { RunSummary } from './records.ts'
+import type { TaskEvent } from '../api.ts'
+import { encodeFinish, encodeHeader, encodeTaskEvent } from './journal-codec.ts'
+import type { FinalRunStatus, JournalHeader } from './journal-codec.ts'
 import { openAppender } from './batched-appender.ts'
 import type { BatchedAppender } from './batched-appender.ts'
 import { createTaskLogs } from './task-logs.ts'
@@ -14,20 +16,21 @@ import type { TaskLogs } from './task-logs.ts'
 import { runDir } from './read-runs.ts'
 import { tempPathFor } from '../../plugins/io/temp-files.ts'
 
-export type RunHeader = Omit<Extract<JournalRecord, { e: 'run' }>, 'e' | 'v' | 'pid' | 'host'>
+/** The journal header of a run, less what `openRun` fills in itself (this process and host). */
+export type RunHeader = Omit<JournalHeader, 'pid' | 'host'>
 
 export interface RunWriter {
   readonly dir: string
   readonly logs: TaskLogs
-  /** Queues one journal record (written with the next group commit). */
-  record(record: JournalRecord): void
+  /** Queues one task event for the journal (written with the next group commit). */
+  record(event: TaskEvent): void
   /**
    * Writes every record queued so far to the journal file now, where it survives the process being
    * killed (not fsynced: a machine crash may still lose the last batch).
    */
   commit(): void
-  /** Writes the `finish` record, flushes and syncs everything, then writes summary.json. */
-  finish(record: Extract<JournalRecord, { e: 'finish' }>, summary: RunSummary): Promise<void>
+  /** Writes the `finish` record, flushes everything, then writes summary.json. */
+  finish(status: FinalRunStatus, at: number, summary: RunSummary): Promise<void>
   /** The first error writing the journal, if any (the run goes on; its history may be incomplete). */
   readonly writeError: Error | undefined
 }
@@ -41,16 +44,16 @@ export async function openRun(stateDir: string, header: RunHeader): Promise<RunW
     writeError ??= error
   })
   const logs = createTaskLogs(join(dir, 'logs'))
-  journal.append(JSON.stringify({ e: 'run', v: JOURNAL_VERSION, ...header, pid: process.pid, host: hostname() }))
+  journal.append(encodeHeader({ ...header, pid: process.pid, host: hostname() }))
   // The header goes to disk at once, so a run killed in its first millisecond still lists.
   journal.commit()
   return {
     dir,
     logs,
-    record: (record) => journal.append(JSON.stringify(record)),
+    record: (event) => journal.append(encodeTaskEvent(event)),
     commit: () => journal.commit(),
-    async finish(record, summary) {
-      journal.append(JSON.stringify(record))
+    async finish(status, at, summary) {
+      journal.append(encodeFinish(status, at))
       await logs.flush()
       // No fsync: appended lines survive the process dying (kill -9) once written; a machine crash
       // may lose the last batch, which leaves the run `interrupted`, never corrupt.

@@ -1,6 +1,6 @@
 /**
- * The run store's shapes: journal records (one JSON object per line of `journal.jsonl`, append-only)
- * and the run record replayed from them. A run lives in `<stateDir>/runs/<runId>/`:
+ * The run store's shapes: a task's state, the run record replayed from the journal, and the summary.
+ * The journal's line format is journal-codec.ts. A run lives in `<stateDir>/runs/<runId>/`:
  *
  * ```
  * journal.jsonl   every state change, appended in batches (group commit)
@@ -17,31 +17,20 @@ import type { TaskLifecycleStatus } from '../../spec/task-status.ts'
 /** Bumped when the journal format changes incompatibly. */
 export const JOURNAL_VERSION = 1
 
-export type JournalRecord =
-  | {
-      readonly e: 'run'
-      readonly v: number
-      readonly runId: string
-      readonly pipeline: string
-      readonly specHash: string
-      readonly sourcePath: string
-      readonly params: Readonly<Record<string, unknown>>
-      readonly trigger: RunTrigger
-      readonly scheduledAt?: string
-      readonly resumedFrom?: string
-      readonly tasks: readonly string[]
-      readonly at: number
-      readonly pid: number
-      readonly host: string
-    }
-  | { readonly e: 'reuse'; readonly task: string; readonly from: string; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number }
-  | { readonly e: 'start'; readonly task: string; readonly attempt: number; readonly at: number }
-  | { readonly e: 'retry'; readonly task: string; readonly attempt: number; readonly delayMs: number; readonly error: ErrorInfo; readonly at: number }
-  | { readonly e: 'succeed'; readonly task: string; readonly attempt: number; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number }
-  | { readonly e: 'fail'; readonly task: string; readonly attempt: number; readonly error: ErrorInfo; readonly at: number }
-  | { readonly e: 'skip'; readonly task: string; readonly reason: SkipReason; readonly at: number }
-  | { readonly e: 'cancel'; readonly task: string; readonly attempt?: number; readonly at: number }
-  | { readonly e: 'finish'; readonly status: Exclude<RunStatus, 'running' | 'interrupted'>; readonly at: number }
+/** What identifies a run and how it was started: the journal's header, and the head of a `RunRecord`. */
+export interface RunIdentity {
+  readonly runId: string
+  readonly pipeline: string
+  readonly specHash: string
+  readonly sourcePath: string
+  readonly params: Readonly<Record<string, unknown>>
+  readonly trigger: RunTrigger
+  readonly scheduledAt?: string
+  readonly resumedFrom?: string
+  /** The process running the run, and its host. */
+  readonly pid: number
+  readonly host: string
+}
 
 export interface AttemptRecord {
   readonly attempt: number
@@ -54,8 +43,15 @@ export interface AttemptRecord {
   retryDelayMs?: number
 }
 
-/** How far a task got: the fields the run loop keeps live and the store replays, in one shape. */
-export interface TaskProgress {
+/**
+ * The one shape of a task's state: the run loop keeps it live, the store replays it from the journal,
+ * the terminal display and the graph read it. It changes only through `applyTaskEvent`
+ * (apply-task-event.ts), from the run's events.
+ */
+export interface TaskRecord {
+  readonly id: string
+  status: TaskLifecycleStatus
+  readonly attempts: AttemptRecord[]
   output?: StoredRef
   values?: Readonly<Record<string, unknown>>
   error?: ErrorInfo
@@ -66,31 +62,14 @@ export interface TaskProgress {
   finishedAt?: number
 }
 
-/** A task as the store replays it: its progress plus every attempt. */
-export interface TaskRecord extends TaskProgress {
-  readonly id: string
-  status: TaskLifecycleStatus
-  readonly attempts: AttemptRecord[]
-}
-
 /** One run, replayed from its journal. Times are epoch milliseconds except where named ISO. */
-export interface RunRecord {
-  readonly runId: string
-  readonly pipeline: string
-  readonly specHash: string
-  readonly sourcePath: string
-  readonly params: Readonly<Record<string, unknown>>
-  readonly trigger: RunTrigger
-  readonly scheduledAt?: string
-  readonly resumedFrom?: string
+export interface RunRecord extends RunIdentity {
   status: RunStatus
   readonly startedAt: number
   finishedAt?: number
   /** Task ids in the order of the pipeline. */
   readonly taskOrder: readonly string[]
   readonly tasks: Record<string, TaskRecord>
-  readonly pid: number
-  readonly host: string
   /** Task processes (of the subprocess executor) still working for the run, when it is running. */
   readonly taskProcesses?: readonly number[]
   /** Folder of the run in the store. */

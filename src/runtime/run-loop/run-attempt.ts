@@ -1,0 +1,57 @@
+/**
+ * One attempt of one task through the executor, with its timeout. Timeouts and cancellation never
+ * wait on a handler: an attempt that outlives its timeout, or its grace period after a cancel, is
+ * settled on time while the stray promise is left to settle on its own.
+ */
+import type { AttemptOutcome, AttemptRequest } from '../../plugins/types.ts'
+import type { Task } from '../../spec/model.ts'
+import type { ActiveAttempt, LoopState } from './loop-state.ts'
+import { upstreamOutputsOf, upstreamValuesOf } from '../upstream-of.ts'
+import { toErrorInfo } from '../errors.ts'
+import { armAttemptTimeout } from '../attempt-timeout.ts'
+
+export function runAttempt(loop: LoopState, i: number, task: Task, attempt: number): Promise<AttemptOutcome> {
+  const { input, runController } = loop
+  // A task with a timeout gets its own signal (the timeout aborts it), which follows the run's.
+  let controller: AbortController | undefined
+  let unlink: (() => void) | undefined
+  if (task.timeoutMs !== undefined) {
+    const own = new AbortController()
+    controller = own
+    const forward = (): void => own.abort(runController.signal.reason)
+    runController.signal.addEventListener('abort', forward, { once: true })
+    unlink = () => runController.signal.removeEventListener('abort', forward)
+  }
+  const request: AttemptRequest = {
+    pipeline: input.pipeline,
+    task,
+    runId: input.runId,
+    attempt,
+    params: input.params,
+    upstreamOutputs: upstreamOutputsOf(input.graph, loop.tasks, i),
+    upstreamValues: upstreamValuesOf(input.graph, loop.tasks, i),
+    signal: controller?.signal ?? runController.signal,
+    log: input.writer.logs.logger(task.id, attempt),
+    run: input.run,
+  }
+  return new Promise<AttemptOutcome>((resolve) => {
+    let settled = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const entry: ActiveAttempt = { giveUp: () => settle({ status: 'cancelled' }) }
+    const settle = (outcome: AttemptOutcome): void => {
+      if (settled) return
+      settled = true
+      loop.active.delete(entry)
+      if (timer) clearTimeout(timer)
+      unlink?.()
+      resolve(outcome)
+    }
+    loop.active.add(entry)
+    if (controller) timer = armAttemptTimeout(task, attempt, controller, settle)
+    try {
+      input.executor.runAttempt(request).then(settle, (e: unknown) => settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} }))
+    } catch (e) {
+      settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} })
+    }
+  })
+}

@@ -1,0 +1,80 @@
+/**
+ * The one reducer of a task's state. The run loop applies each event as it happens, replay applies
+ * the same events decoded from the journal, and the terminal display folds them too: a task reads
+ * the same wherever it is shown, because its state is only ever changed here.
+ */
+import type { TaskEvent } from '../api.ts'
+import type { AttemptRecord, TaskRecord } from './records.ts'
+
+export function newTaskRecord(id: string): TaskRecord {
+  return { id, status: 'pending', attempts: [] }
+}
+
+/** Applies one event to the task it names. Plain assignments: this runs per event in the hot loop. */
+export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
+  switch (e.type) {
+    case 'task:start':
+      t.status = 'running'
+      t.startedAt ??= e.at
+      t.attempts.push({ attempt: e.attempt, status: 'running', startedAt: e.at })
+      return
+    case 'task:retry': {
+      const a = endAttempt(t, 'failed', e.at)
+      if (a) {
+        a.error = e.error
+        a.retryDelayMs = e.delayMs
+      }
+      return
+    }
+    case 'task:succeed': {
+      const a = endAttempt(t, 'succeeded', e.at)
+      if (a && e.output) a.output = e.output
+      t.status = 'succeeded'
+      t.finishedAt = e.at
+      if (e.output) t.output = e.output
+      if (e.values) t.values = e.values
+      return
+    }
+    case 'task:fail': {
+      const a = endAttempt(t, 'failed', e.at)
+      if (a) a.error = e.error
+      t.status = 'failed'
+      t.finishedAt = e.at
+      t.error = e.error
+      return
+    }
+    case 'task:skip':
+      t.status = 'skipped'
+      t.skipReason = e.reason
+      t.finishedAt = e.at
+      return
+    case 'task:cancel': {
+      if (t.attempts.at(-1)?.status === 'running') endAttempt(t, 'cancelled', e.at)
+      t.status = 'cancelled'
+      t.finishedAt = e.at
+      return
+    }
+    case 'task:reuse':
+      t.status = 'succeeded'
+      t.reusedFrom = e.fromRunId
+      if (e.output) t.output = e.output
+      if (e.values) t.values = e.values
+      return
+  }
+}
+
+/** Ends the task's latest attempt; returns it (none when the journal lost its start). */
+function endAttempt(t: TaskRecord, status: AttemptRecord['status'], at: number): AttemptRecord | undefined {
+  const a = t.attempts.at(-1)
+  if (a) {
+    a.status = status
+    a.finishedAt = at
+  }
+  return a
+}
+
+/** What a task's state becomes when the process running it died: running parts are `interrupted`. */
+export function interruptTask(t: TaskRecord): void {
+  if (t.status === 'running') t.status = 'interrupted'
+  for (const a of t.attempts) if (a.status === 'running') a.status = 'interrupted'
+}
