@@ -11,6 +11,8 @@ export const RUN_HELP: CommandHelp = {
     ['--resume RUN_ID', "re-run what did not succeed in RUN_ID and everything downstream, reusing the stored outputs of the tasks that succeeded; 'latest' is the newest run of this pipeline"],
     ['--dry-run', 'print what would run (and what a resume would reuse), then exit'],
     ['--fail-fast', 'stop starting tasks after the first task fails'],
+    ['--no-cache', 'run every task; look nothing up in the cache and store nothing (docs/caching.md)'],
+    ['--refresh TASK', 'run this cached task again and replace its cache entry; the others may hit (repeat for several)'],
     ['--json', 'print one JSON object: {"runId","pipeline","status","tasks"}'],
     ['--state-dir DIR', 'run store and local outputs (default: .weir)'],
   ],

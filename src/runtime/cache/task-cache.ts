@@ -24,6 +24,24 @@ export interface CacheSettings {
   readonly refresh?: ReadonlySet<string>
 }
 
+/** `weir execute` learns the run's settings from its parent through these variables. */
+const DISABLED_ENV = 'WEIR_CACHE_DISABLED'
+const REFRESH_ENV = 'WEIR_CACHE_REFRESH'
+
+/** The environment of a `weir execute` process that carries `settings`. */
+export function cacheSettingsToEnv(settings: CacheSettings): Record<string, string> {
+  return {
+    ...(settings.disabled && { [DISABLED_ENV]: '1' }),
+    ...(settings.refresh && settings.refresh.size > 0 && { [REFRESH_ENV]: [...settings.refresh].join(',') }),
+  }
+}
+
+/** The settings a `weir execute` process was started with (none: the cache is on, nothing refreshed). */
+export function cacheSettingsFromEnv(env: NodeJS.ProcessEnv): CacheSettings {
+  const refresh = (env[REFRESH_ENV] ?? '').split(',').filter(Boolean)
+  return { ...(env[DISABLED_ENV] === '1' && { disabled: true }), ...(refresh.length > 0 && { refresh: new Set(refresh) }) }
+}
+
 /** Where a hit's output came from: the run that computed it, and the key. */
 export interface CachedFrom {
   readonly runId: string
