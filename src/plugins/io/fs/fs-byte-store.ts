@@ -4,7 +4,7 @@
  * the target, so a reader sees the old file or the whole new one; the folder is fsynced too so the
  * rename survives a crash.
  */
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { addAbortSignal, type Readable } from 'node:stream'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -70,20 +70,15 @@ async function createExclusively(file: string, body: Uint8Array, options: PutOpt
   const temp = tempPathFor(file)
   try {
     await mkdir(dir, { recursive: true })
-    const handle = await open(temp, 'wx')
-    try {
-      await handle.writeFile(body, { signal: options.signal })
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
+    // No fsync: what this creates (cache entries) may be lost or left damaged by a machine crash,
+    // and a lost or damaged entry is read as a miss and replaced, so syncing would only cost time.
+    await writeFile(temp, body, { flag: 'wx', signal: options.signal })
     try {
       await link(temp, file)
     } catch (error) {
       if ((error as { code?: string }).code === 'EEXIST') return false
       throw error
     }
-    await syncFolder(dir)
     return true
   } catch (cause) {
     if (options.signal.aborted) throw cause
