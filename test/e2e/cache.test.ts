@@ -4,6 +4,8 @@
  * again), with the in-process and the subprocess executor; --no-cache and --refresh.
  */
 import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -91,4 +93,22 @@ test('--no-cache runs everything; --refresh re-runs one task, and its unchanged 
   const r = spawnSync(process.execPath, [BIN, 'run', 'p.yaml', '--refresh', 'nope'], { cwd: dir, encoding: 'utf8' })
   expect(r.status).toBe(2)
   expect(r.stderr).toContain("--refresh names task 'nope'")
+}, 120_000)
+
+test('weir cache list shows the entries; clear removes entries of one task but keeps every output', async () => {
+  const dir = await project()
+  const first = run(dir)
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, 'cache', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const listed = JSON.parse(cli('list', '--json').stdout) as { task: string; runId: string; output?: string }[]
+  expect(listed.map((e) => e.task).sort()).toEqual(['extract', 'publish', 'summarize'])
+  expect(listed.every((e) => e.runId === first.runId)).toBe(true)
+  expect(JSON.parse(cli('list', 'p.yaml', '--task', 'extract', '--json').stdout)).toHaveLength(1)
+  expect(JSON.parse(cli('list', '--older-than', '1d', '--json').stdout)).toEqual([])
+  expect(JSON.parse(cli('clear', '--pipeline', 'demo', '--task', 'summarize', '--json').stdout)).toEqual({ removed: 1 })
+  const output = first.tasks.summarize!.output!
+  expect(existsSync(fileURLToPath(output))).toBe(true)
+  expect(cached(run(dir))).toEqual(['extract', 'publish'])
+  const bad = cli('list', '--older-than', 'forever')
+  expect(bad.status).toBe(2)
+  expect(bad.stderr).toContain("--older-than must be a duration")
 }, 120_000)
