@@ -1,7 +1,7 @@
 /**
  * The `code` part of a cache key: a hash over a handler module and every local module it imports,
  * transitively. Imports are read with es-module-lexer (static `import`/`export … from` and
- * `import('…')` with a literal path); a specifier is followed when it is relative (`./x`, `../x`),
+ * dynamic imports with a literal path); a specifier is followed when it is relative (`./x`, `../x`),
  * an absolute path or a `file:` URL, and not inside a `node_modules` folder. Bare specifiers
  * (packages, `node:` builtins, `#` subpath imports, tsconfig `paths` aliases) are not followed:
  * docs/caching.md says so.
