@@ -108,6 +108,24 @@ const foreach = {
   examples: ['${{ tasks.list_regions.output }}', { items: '${{ tasks.list_regions.output }}', concurrency: 8 }],
 }
 
+const cacheObject = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Caching settings; see docs/caching.md.',
+  properties: {
+    version: { type: 'string', maxLength: 128, description: 'Part of the cache key: change it to invalidate every cached result of the task (for example after changing something the key does not cover, such as a package).', default: '', examples: ['2'] },
+    ttl: { ...duration, description: 'How long a cached result may be reused; older entries are a miss and are replaced. Not part of the key. ' + duration.description, examples: ['7d', '12h'] },
+  },
+}
+
+const cache = {
+  title: 'CacheSpec',
+  description: 'Reuse the stored output of an earlier run when the task\'s code, inputs (by content), params, schemas and cache version are unchanged: `true`, `false`, or `{ version, ttl }`. Only successes are cached. See docs/caching.md.',
+  default: false,
+  examples: [true, { version: '2', ttl: '7d' }],
+  anyOf: [{ type: 'boolean' }, cacheObject],
+}
+
 const task = {
   title: 'TaskSpec',
   type: 'object',
@@ -158,6 +176,7 @@ const task = {
     timeout: { ...duration, description: 'Per-attempt time limit (overrides `defaults.timeout`). The attempt fails when it passes, even if the handler ignores its abort signal. ' + duration.description },
     io: { type: 'string', pattern: NAME, description: 'Name of the IoManager (under `io:`) that stores this task\'s output.', default: 'default', examples: ['lake'] },
     trigger: triggerRule,
+    cache: { ...cache, description: 'Overrides `defaults.cache` (an object\'s fields one by one). ' + cache.description },
     command: { ...command, description: 'Overrides the pipeline\'s remote command line for this task. ' + command.description },
   },
 }
@@ -246,6 +265,7 @@ export const pipelineSchema = {
         timeout: { ...duration, description: 'Per-attempt time limit for every task. ' + duration.description },
         io: { type: 'string', pattern: NAME, description: 'IoManager for tasks that set none.', default: 'default', examples: ['lake'] },
         trigger: triggerRule,
+        cache: { ...cache, description: 'Caching for every task that sets no `cache` of its own. ' + cache.description },
       },
     },
     tasks: {

@@ -13,6 +13,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'spec validate', summary: 'check spec files or folders', load: async () => (await import('./commands/spec-validate.ts')).specValidate },
   { name: 'run', summary: 'run a pipeline on this machine (or resume a run)', load: async () => (await import('./commands/run.ts')).run },
   { name: 'runs', summary: 'list runs, or show one (weir runs show RUN_ID)', load: async () => (await import('./commands/runs.ts')).runs },
+  { name: 'cache', summary: 'list or clear cache entries (weir cache list|clear)', load: async () => (await import('./commands/cache.ts')).cache },
   { name: 'codegen', summary: 'generate handler types or Databricks/Argo job definitions', load: async () => (await import('./commands/codegen.ts')).codegen },
   { name: 'execute', summary: 'run one attempt of one task (what remote engines run)', load: async () => (await import('./commands/execute.ts')).execute },
   { name: 'schedule', summary: 'run the schedules of specs, or preview their fire times', load: async () => (await import('./commands/schedule.ts')).schedule },

@@ -41,6 +41,12 @@ export interface StoredRef {
    * streams the object instead of a `Buffer` holding it whole.
    */
   readonly stream?: boolean
+  /**
+   * `sha256:<hex>` of the stored bytes, computed while writing them (streams included). Cache keys
+   * use it to know an output by its content without reading it (docs/caching.md); a ref without it
+   * (an older weir, a plugin that does not compute one) is hashed by reading it back.
+   */
+  readonly contentHash?: string
 }
 
 export interface IoContext {
@@ -62,6 +68,57 @@ export interface IoManager {
   read(ref: StoredRef, ctx: IoContext): Promise<unknown>
   /** Whether the object a ref points at exists (e.g. before resuming a run). Optional. */
   exists?(ref: StoredRef, ctx: Pick<IoContext, 'signal'>): Promise<boolean>
+  /**
+   * The cache index kept beside this IoManager's outputs (docs/caching.md). Optional: tasks on an
+   * IoManager without one always run. Built-ins on a byte store with `create`, `list` and `remove` have one.
+   */
+  readonly cache?: CacheIndex
+}
+
+/** Where one cache entry lives: per pipeline and task, by key. */
+export interface CacheAddress {
+  readonly pipeline: string
+  readonly task: string
+  /** SHA-256 (hex) of the key's components. */
+  readonly key: string
+}
+
+/** One cached result: JSON, stored by the task's IoManager beside its outputs. Holds hashes, never param values. */
+export interface CacheEntry extends CacheAddress {
+  /** The cache format version that made the key. */
+  readonly format: number
+  /** SHA-256 (hex) of each part of the key (`code`, `inputs`, `params`, …), for `--explain-cache`. */
+  readonly components: Readonly<Record<string, string>>
+  /** The run whose attempt computed the result. */
+  readonly runId: string
+  /** ISO 8601 time the entry was made (the `ttl` counts from it). */
+  readonly createdAt: string
+  /** The stored output that is reused; absent when the task returned nothing. */
+  readonly output?: StoredRef
+  /** The task values that are reused. */
+  readonly values: Readonly<Record<string, unknown>>
+}
+
+/**
+ * An IoManager's cache index. Entries are written whole and atomically: a reader never sees part
+ * of one, and of two writers that `create` one address, exactly one entry is stored and both are
+ * told which.
+ * @example
+ * const hit = await io.cache?.read({ pipeline: 'p', task: 'extract', key }, signal)
+ * const standing = await io.cache?.write(entry, 'create', signal)   // ours, or the one already there
+ */
+export interface CacheIndex {
+  /** The entry at an address, or undefined when there is none (a damaged entry counts as none). */
+  read(address: CacheAddress, signal: AbortSignal): Promise<CacheEntry | undefined>
+  /**
+   * Stores an entry: `create` only if the address holds none (resolves with the entry that stands,
+   * ours or the earlier one), `replace` over whatever is there.
+   */
+  write(entry: CacheEntry, mode: 'create' | 'replace', signal: AbortSignal): Promise<CacheEntry>
+  /** The entries of every pipeline, or of one pipeline (and task). */
+  list(filter: { readonly pipeline?: string; readonly task?: string }, signal: AbortSignal): Promise<CacheEntry[]>
+  /** Removes an entry, and with `output: true` the output it points to; missing ones are fine. */
+  remove(entry: CacheEntry, options: { readonly output: boolean }, signal: AbortSignal): Promise<void>
 }
 
 /** What plugins may know about where they run. */
@@ -180,7 +237,13 @@ export interface ErrorInfo {
 }
 
 export type AttemptOutcome =
-  | { readonly status: 'succeeded'; readonly output?: StoredRef; readonly values: Readonly<Record<string, unknown>> }
+  | {
+      readonly status: 'succeeded'
+      readonly output?: StoredRef
+      readonly values: Readonly<Record<string, unknown>>
+      /** A cache hit: the handler did not run; output and values are those of this earlier run (docs/caching.md). */
+      readonly cachedFrom?: { readonly runId: string; readonly key: string }
+    }
   | { readonly status: 'failed'; readonly error: ErrorInfo; readonly values: Readonly<Record<string, unknown>> }
   | { readonly status: 'cancelled'; readonly error?: ErrorInfo }
 

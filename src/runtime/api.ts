@@ -13,8 +13,16 @@ export type { SkipReason, TaskStatus } from '../spec/task-status.ts'
 export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'running'
 export type RunTrigger = 'manual' | 'schedule' | 'resume'
 
+/** A cache hit (docs/caching.md): the run whose output was reused, and the key. */
+export interface CachedFrom {
+  readonly runId: string
+  readonly key: string
+}
+
 export interface TaskResult {
   readonly status: TaskStatus
+  /** A cache hit: the task succeeded without running; its output and values come from this run. */
+  readonly cachedFrom?: CachedFrom
   readonly attempts: number
   /** URI of the stored output (`file://…`, `gs://…`). */
   readonly output?: string
@@ -57,6 +65,8 @@ export interface RunOptions {
   readonly scheduledAt?: string
   /** Re-run the failed, skipped, cancelled and interrupted tasks of this run (and their downstream). */
   readonly resumeFrom?: string
+  /** How the run uses the cache (docs/caching.md): `disabled` (`--no-cache`), `refresh` (`--refresh TASK`). @default cache on, nothing refreshed */
+  readonly cache?: { readonly disabled?: boolean; readonly refresh?: readonly string[] }
   /** Stop starting new tasks after the first failure. @default false */
   readonly failFast?: boolean
   /** Cancels the run: running attempts are aborted and recorded `cancelled`. */
@@ -90,7 +100,7 @@ export type RunEvent =
     }
   | { readonly type: 'task:start'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly at: number }
   | { readonly type: 'task:retry'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly delayMs: number; readonly error: ErrorInfo; readonly at: number }
-  | { readonly type: 'task:succeed'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number }
+  | { readonly type: 'task:succeed'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number; readonly cachedFrom?: CachedFrom }
   | { readonly type: 'task:fail'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly error: ErrorInfo; readonly at: number }
   | { readonly type: 'task:skip'; readonly runId: string; readonly taskId: string; readonly reason: SkipReason; readonly at: number }
   /** `attempt` is the attempt that was stopped, when one was running or waiting to retry. */

@@ -30,6 +30,7 @@ import type { SchemaCheck } from './compile-check.ts'
 import { createTaskValues } from './task-values.ts'
 import type { TaskValues } from './task-values.ts'
 import { toErrorInfo, WeirError } from './errors.ts'
+import type { TaskCache } from './cache/task-cache.ts'
 
 /** What an attempt needs besides the request. */
 export interface AttemptDeps {
@@ -39,6 +40,8 @@ export interface AttemptDeps {
   readonly projectRoot?: string
   /** Where to write the output instead of the IoManager's own layout (`weir execute --output-prefix`). */
   readonly outputPrefix?: string
+  /** The run's cache (docs/caching.md); without it every task runs. */
+  readonly cache?: TaskCache
 }
 
 /** The context a handler receives as its second argument. */
@@ -61,6 +64,11 @@ export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps)
   const values: Record<string, unknown> = {}
   let stage: Stage = 'inputs'
   try {
+    const cached = deps.cache ? await deps.cache.check(request) : undefined
+    if (cached?.kind === 'hit') {
+      const { output, values: cachedValues } = cached.entry
+      return { status: 'succeeded', ...(output && { output }), values: cachedValues, cachedFrom: cached.from }
+    }
     const inputs = await readInputs(request, deps)
     const valueChecks = await compileValueChecks(pipeline, task)
     const handler = await loadHandler(task.handler, deps.projectRoot ?? projectRootOf(pipeline.sourcePath))
@@ -80,6 +88,7 @@ export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps)
     await checkOutput(pipeline, task, result)
     stage = 'store'
     const output = await storeOutput(request, deps, result)
+    if (cached?.kind === 'miss') await deps.cache!.fill(request, cached, { ...(output && { output }), values })
     return { status: 'succeeded', ...(output && { output }), values }
   } catch (error) {
     if (request.signal.aborted && stage === 'handler') return { status: 'cancelled', error: describeFailure(error, stage) }

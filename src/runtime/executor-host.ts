@@ -7,22 +7,28 @@
 import type { ExecutorHost, IoPlugin, PluginEnv } from '../plugins/types.ts'
 import type { Pipeline } from '../spec/model.ts'
 import type { IoManagerLookup } from './io-managers.ts'
+import type { CacheSettings, TaskCache } from './cache/task-cache.ts'
+import { findProjectRoot } from '../spec/project-root.ts'
 
 /** Creates the host of one run, given the IoManager plugins its tasks read and write with. */
-export function createExecutorHost(ioPlugins: readonly IoPlugin<never>[], env: PluginEnv): ExecutorHost {
+export function createExecutorHost(ioPlugins: readonly IoPlugin<never>[], env: PluginEnv, cache: CacheSettings = {}): ExecutorHost {
   const lookups = new WeakMap<Pipeline, IoManagerLookup>()
-  let attempt: Promise<[typeof import('./attempt.ts'), typeof import('./io-managers.ts')]> | undefined
+  const caches = new WeakMap<Pipeline, TaskCache>()
+  let attempt: Promise<[typeof import('./attempt.ts'), typeof import('./io-managers.ts'), typeof import('./cache/task-cache.ts')]> | undefined
   let remote: Promise<typeof import('./execute/prepare-remote.ts')> | undefined
   return {
     async runInProcess(request) {
-      const [{ runTaskAttempt }, { createIoManagers }] = await (attempt ??= Promise.all([import('./attempt.ts'), import('./io-managers.ts')]))
+      const [{ runTaskAttempt }, { createIoManagers }, { createTaskCache }] = await (attempt ??= Promise.all([import('./attempt.ts'), import('./io-managers.ts'), import('./cache/task-cache.ts')]))
       let ioManager = lookups.get(request.pipeline)
       if (!ioManager) lookups.set(request.pipeline, (ioManager = createIoManagers(request.pipeline, ioPlugins, env)))
-      return runTaskAttempt(request, { ioManager })
+      // One cache per pipeline per run: each handler module is hashed once.
+      let taskCache = caches.get(request.pipeline)
+      if (!taskCache) caches.set(request.pipeline, (taskCache = createTaskCache({ ioManager, projectRoot: findProjectRoot(request.pipeline.sourcePath), settings: cache })))
+      return runTaskAttempt(request, { ioManager, cache: taskCache })
     },
     async prepareRemote(request) {
       const { prepareRemoteAttempt } = await (remote ??= import('./execute/prepare-remote.ts'))
-      return prepareRemoteAttempt(request, { ...env, ioPlugins })
+      return prepareRemoteAttempt(request, { ...env, ioPlugins, cache })
     },
   }
 }

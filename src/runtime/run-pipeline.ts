@@ -23,6 +23,7 @@ import { createRunId } from './run-id.ts'
 import { cleanResumedRun } from './clean-resumed-run.ts'
 import { formatIso } from './format-iso.ts'
 import { createExecutorHost } from './executor-host.ts'
+import type { CacheSettings } from './cache/task-cache.ts'
 import { createIoRegistry } from '../plugins/registry.ts'
 import { refuseMappedTasks } from './map/refuse-mapped.ts'
 
@@ -66,7 +67,7 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
   const log = writer.logs.logger('_weir', 0)
   const env: PluginEnv = { cwd: process.cwd(), stateDir, log }
   if (plan) for (const file of await cleanResumedRun(pipeline, plan.plan.resumedFrom, options.ioPlugins ?? [], env)) log.info(`removed '${file.path}' (${file.bytes} bytes), left by a process of run '${plan.plan.resumedFrom}' that died while writing it`)
-  const { executor, owned } = createRunExecutor(options.executor, { ...env, host: createExecutorHost(options.ioPlugins ?? [], env) })
+  const { executor, owned } = createRunExecutor(options.executor, { ...env, host: createExecutorHost(options.ioPlugins ?? [], env, cacheSettingsOf(options.cache)) })
   const emit = options.onEvent && safeListener(options.onEvent, log)
   emit?.({ type: 'run:start', runId, pipeline: pipeline.name, at: startedAt, tasks: pipeline.order, ...(plan && { resume: { from: plan.plan.resumedFrom, specChanged: plan.plan.specChanged } }) })
   let outcome
@@ -139,6 +140,7 @@ function toTaskResults(order: readonly string[], tasks: readonly TaskRecord[]): 
     const t = tasks[i]!
     const r: { -readonly [K in keyof TaskResult]: TaskResult[K] } = { status: finalStatus(t), attempts: t.attempts.length }
     if (t.output) r.output = t.output.uri
+    if (t.cachedFrom) r.cachedFrom = t.cachedFrom
     if (t.error) r.error = t.error
     if (t.skipReason) r.skipReason = t.skipReason
     if (t.values && Object.keys(t.values).length > 0) r.values = t.values
@@ -162,4 +164,8 @@ function countStatuses(tasks: readonly TaskRecord[]): Partial<Record<TaskLifecyc
     counts[s] = (counts[s] ?? 0) + 1
   }
   return counts
+}
+
+function cacheSettingsOf(cache: RunOptions['cache']): CacheSettings {
+  return { ...(cache?.disabled && { disabled: true }), ...(cache?.refresh && cache.refresh.length > 0 && { refresh: new Set(cache.refresh) }) }
 }

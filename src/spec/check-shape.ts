@@ -242,6 +242,13 @@ function describeAnyOf(
       pointer,
       message: `${capitalize(describeValue(pointer))} must be a reference to a list ('\${{ tasks.<id>.output }}'), a YAML list, or '{ items: …, concurrency: 4 }', not ${describeJsonValue(value)}.`,
     }
+  // cache: a switch or a settings object.
+  if (branches.some((b) => b.type === 'boolean'))
+    return {
+      code: 'WRONG_TYPE',
+      pointer,
+      message: `${capitalize(describeValue(pointer))} must be true, false or settings such as '{ version: "2", ttl: 7d }', not ${describeJsonValue(value)}.`,
+    }
   return {
     code: typeof value === 'number' ? 'INVALID_VALUE' : 'WRONG_TYPE',
     pointer,

@@ -135,6 +135,14 @@ export interface MapDecl {
   readonly pointer: string
 }
 
+/** A task's caching settings (docs/caching.md); absent when the task is not cached. */
+export interface CachePolicy {
+  /** Part of the cache key; `''` when the spec gives none. */
+  readonly version: string
+  /** Entries older than this are a miss; undefined means they never expire. Not part of the key. */
+  readonly ttlMs?: number
+}
+
 export interface Task {
   readonly id: string
   readonly description?: string
@@ -154,6 +162,8 @@ export interface Task {
   readonly trigger: TriggerRule
   /** Present when the task is mapped over a list (`foreach:`): it runs once per item. */
   readonly foreach?: MapDecl
+  /** Caching (`cache:` on the task, else `defaults.cache`); undefined when the task always runs. */
+  readonly cache?: CachePolicy
   /** Command-line template override for remote execution (Handlebars), if the task sets one. */
   readonly command?: readonly string[]
   /** JSON pointer of the task in the spec, e.g. `/tasks/extract`. */

@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto'
 import type {
-  ColumnType, Edge, HandlerRef, InputBinding, IoDecl, JsonSchema, MapDecl, OutputDecl, ParamDecl, Pipeline, RetryPolicy, Schedule, Task, TriggerRule,
+  CachePolicy, ColumnType, Edge, HandlerRef, InputBinding, IoDecl, JsonSchema, MapDecl, OutputDecl, ParamDecl, Pipeline, RetryPolicy, Schedule, Task, TriggerRule,
 } from './model.ts'
-import type { PipelineSpec, TaskSpec, RetriesSpec } from './spec-types.ts'
+import type { CacheSpec, PipelineSpec, TaskSpec, RetriesSpec } from './spec-types.ts'
 import { findExpressions, parseExpression } from './references.ts'
 import { parseDuration } from './duration.ts'
 import { resolveHandler } from './resolve-handler.ts'
@@ -71,6 +71,7 @@ function normalizeTask(id: string, t: TaskSpec, spec: PipelineSpec, sourcePath: 
     io: t.io ?? defaults.io ?? 'default',
     trigger: (t.trigger ?? defaults.trigger ?? 'all_success') as TriggerRule,
     ...(foreach && { foreach }),
+    ...cacheOf(t.cache, defaults.cache),
     ...(t.command && { command: t.command }),
     pointer: toPointer(['tasks', id]),
   }
@@ -132,6 +133,16 @@ function bindInput(value: unknown, path: (string | number)[], taskId: string, ed
     return Object.values(entries).every((b) => b.kind === 'literal') ? { kind: 'literal', value } : { kind: 'object', entries }
   }
   return { kind: 'literal', value }
+}
+
+/** A task's `cache:` over `defaults.cache`: `false` turns it off, an object's fields override one by one. */
+function cacheOf(own: CacheSpec | undefined, inherited: CacheSpec | undefined): { cache?: CachePolicy } {
+  const setting = own ?? inherited
+  if (setting === undefined || setting === false) return {}
+  const base = typeof inherited === 'object' ? inherited : {}
+  const fields = { ...base, ...(typeof own === 'object' ? own : {}) }
+  const ttlMs = fields.ttl === undefined ? undefined : parseDuration(fields.ttl)
+  return { cache: { version: fields.version ?? '', ...(ttlMs !== undefined && { ttlMs }) } }
 }
 
 function normalizeOutput(output: TaskSpec['output']): OutputDecl {

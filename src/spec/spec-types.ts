@@ -54,6 +54,22 @@ export type DurationSpec2 = string | number
  */
 export type TriggerRuleSpec = 'all_success' | 'all_done' | 'all_failed' | 'one_success' | 'one_failed' | 'none_failed'
 /**
+ * Caching for every task that sets no `cache` of its own. Reuse the stored output of an earlier run when the task's code, inputs (by content), params, schemas and cache version are unchanged: `true`, `false`, or `{ version, ttl }`. Only successes are cached. See docs/caching.md.
+ */
+export type CacheSpec =
+  | boolean
+  | {
+      /**
+       * Part of the cache key: change it to invalidate every cached result of the task (for example after changing something the key does not cover, such as a package).
+       */
+      version?: string
+      ttl?: DurationSpec3
+    }
+/**
+ * How long a cached result may be reused; older entries are a miss and are replaced. Not part of the key. A duration: a number with a unit, `ms`, `s`, `m`, `h` or `d` (`250ms`, `30s`, `10m`, `2h`, `1d`). A bare number means seconds.
+ */
+export type DurationSpec3 = string | number
+/**
  * Maps the task over a list known at run time: the handler runs once per item, with `${{ item }}`, `${{ item.<field> }}` and `${{ item_index }}` in its inputs. Downstream tasks read the list of the items' outputs in item order. See docs/fan-out.md.
  */
 export type ForeachSpec =
@@ -83,7 +99,7 @@ export type RetriesSpec1 =
        * Retries after the first attempt.
        */
       max: number
-      delay?: DurationSpec3
+      delay?: DurationSpec4
       /**
        * `exponential` multiplies the delay by `factor` after each retry; `fixed` keeps it.
        */
@@ -92,7 +108,7 @@ export type RetriesSpec1 =
        * Growth factor of exponential backoff.
        */
       factor?: number
-      maxDelay?: DurationSpec4
+      maxDelay?: DurationSpec5
       /**
        * `full` draws each delay uniformly between 0 and the computed delay (spreads retries of many tasks); `none` waits exactly the computed delay.
        */
@@ -105,19 +121,35 @@ export type RetriesSpec1 =
 /**
  * Delay before the first retry. A duration: a number with a unit, `ms`, `s`, `m`, `h` or `d` (`250ms`, `30s`, `10m`, `2h`, `1d`). A bare number means seconds.
  */
-export type DurationSpec3 = string | number
+export type DurationSpec4 = string | number
 /**
  * Upper bound of any single delay. A duration: a number with a unit, `ms`, `s`, `m`, `h` or `d` (`250ms`, `30s`, `10m`, `2h`, `1d`). A bare number means seconds.
  */
-export type DurationSpec4 = string | number
+export type DurationSpec5 = string | number
 /**
  * Per-attempt time limit (overrides `defaults.timeout`). The attempt fails when it passes, even if the handler ignores its abort signal. A duration: a number with a unit, `ms`, `s`, `m`, `h` or `d` (`250ms`, `30s`, `10m`, `2h`, `1d`). A bare number means seconds.
  */
-export type DurationSpec5 = string | number
+export type DurationSpec6 = string | number
 /**
  * When the task runs, judged once all its upstream tasks are finished. See docs/trigger-rules.md for the truth table; the same rule maps to Databricks `run_if` and Argo `depends`.
  */
 export type TriggerRuleSpec1 = 'all_success' | 'all_done' | 'all_failed' | 'one_success' | 'one_failed' | 'none_failed'
+/**
+ * Overrides `defaults.cache` (an object's fields one by one). Reuse the stored output of an earlier run when the task's code, inputs (by content), params, schemas and cache version are unchanged: `true`, `false`, or `{ version, ttl }`. Only successes are cached. See docs/caching.md.
+ */
+export type CacheSpec1 =
+  | boolean
+  | {
+      /**
+       * Part of the cache key: change it to invalidate every cached result of the task (for example after changing something the key does not cover, such as a package).
+       */
+      version?: string
+      ttl?: DurationSpec7
+    }
+/**
+ * How long a cached result may be reused; older entries are a miss and are replaced. Not part of the key. A duration: a number with a unit, `ms`, `s`, `m`, `h` or `d` (`250ms`, `30s`, `10m`, `2h`, `1d`). A bare number means seconds.
+ */
+export type DurationSpec7 = string | number
 /**
  * Overrides the pipeline's remote command line for this task. The command line (argv) a remote engine runs for a task, as Handlebars templates, one per argument. Variables: `{{cli}}`, `{{pipeline}}`, `{{task}}`, `{{spec}}`, `{{runId}}`, `{{inputs}}`, `{{outputPrefix}}`, `{{attempt}}`, `{{params.<name>}}` (see docs/remote.md). Engine placeholders such as `{{job.run_id}}` or `{{workflow.uid}}` pass through. Never a shell string.
  *
@@ -212,6 +244,7 @@ export interface DefaultsSpec {
    */
   io?: string
   trigger?: TriggerRuleSpec
+  cache?: CacheSpec
 }
 /**
  * One step of the pipeline: a TypeScript handler called with its inputs and a context.
@@ -249,12 +282,13 @@ export interface TaskSpec {
     [k: string]: JsonSchemaSpec2
   }
   retries?: RetriesSpec1
-  timeout?: DurationSpec5
+  timeout?: DurationSpec6
   /**
    * Name of the IoManager (under `io:`) that stores this task's output.
    */
   io?: string
   trigger?: TriggerRuleSpec1
+  cache?: CacheSpec1
   command?: CommandSpec
 }
 /**

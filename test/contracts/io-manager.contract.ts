@@ -3,7 +3,7 @@
  * bytes, streams and tables; atomicity; concurrent writers; missing objects; URI schemes; key checks.
  * Each `*.test.ts` beside this file runs it against one IoManager.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { PassThrough, Readable } from 'node:stream'
 import { tableFromArrays, type Table } from 'apache-arrow'
 import { describe, expect, test } from 'vitest'
@@ -138,6 +138,29 @@ export function ioManagerContract(make: () => Promise<ContractSubject>, options:
 
     it('refuses a non-table value for a table output', async ({ io }) => {
       await expect(io.write(keyFor(), 'not a table', ctxFor(salesDecl))).rejects.toMatchObject({ code: 'IO_UNSUPPORTED_VALUE' })
+    })
+  })
+
+  describe('content hashes (issue 12: cache keys know outputs by content)', () => {
+    it('records the sha256 of the stored bytes: equal content, equal hash, whatever the run', async ({ io }) => {
+      const data = randomBytes(200_000)
+      const fromBuffer = await io.write(keyFor(), data, ctxFor())
+      const fromStream = await io.write(keyFor(), byteStream(data), ctxFor())
+      const expected = `sha256:${createHash('sha256').update(data).digest('hex')}`
+      expect(fromBuffer.contentHash).toBe(expected)
+      expect(fromStream.contentHash).toBe(expected)
+      const json = await io.write(keyFor(), { a: 1, b: [2] }, ctxFor())
+      expect(json.contentHash).toBe(`sha256:${createHash('sha256').update('{"a":1,"b":[2]}').digest('hex')}`)
+      expect((await io.write(keyFor(), { a: 1, b: [2] }, ctxFor())).contentHash).toBe(json.contentHash)
+      expect((await io.write(keyFor(), { a: 1, b: [3] }, ctxFor())).contentHash).not.toBe(json.contentHash)
+    })
+
+    it('writes the same table as the same bytes, so an unchanged table keeps its hash', async ({ io }) => {
+      const first = await io.write(keyFor(), salesTable(1000), ctxFor(salesDecl))
+      const second = await io.write(keyFor(), salesTable(1000), ctxFor(salesDecl))
+      expect(first.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/)
+      expect(second.contentHash).toBe(first.contentHash)
+      expect((await io.write(keyFor(), salesTable(999), ctxFor(salesDecl))).contentHash).not.toBe(first.contentHash)
     })
   })
 

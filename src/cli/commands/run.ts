@@ -32,6 +32,8 @@ export async function run(args: string[]): Promise<number> {
     'dry-run': { type: 'boolean' },
     'fail-fast': { type: 'boolean' },
     'params-stdin': { type: 'boolean' },
+    'no-cache': { type: 'boolean' },
+    refresh: { type: 'string', multiple: true },
     json: { type: 'boolean' },
     'state-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -46,6 +48,9 @@ export async function run(args: string[]): Promise<number> {
   const stateDir = values['state-dir'] ?? '.weir'
   const pipeline = await loadValidPipeline('run', specPath)
   await refuseMappedRun('run', specPath, pipeline)
+  const refresh = values.refresh ?? []
+  for (const id of refresh)
+    if (!pipeline.tasks.has(id)) throw new CliError(`run: --refresh names task '${id}', which pipeline '${pipeline.name}' does not have; tasks: ${[...pipeline.tasks.keys()].join(', ')}.`)
   const resume = values.resume === undefined ? undefined : await resolveRunId('run', values.resume, pipeline.name, stateDir, { shownStateDir: stateDir, purpose: ' to resume', runCommand: `weir run ${specPath}` })
   const runtime = await import('../../runtime/index.ts')
   const argParams = await userErrors(async () => runtime.parseParamArgs(pipeline, values.param ?? []))
@@ -82,6 +87,7 @@ export async function run(args: string[]): Promise<number> {
         concurrency,
         stateDir,
         failFast: values['fail-fast'] === true,
+        cache: { disabled: values['no-cache'] === true, refresh },
         signal: controller.signal,
         ...(resume !== undefined && { resumeFrom: resume }),
         ...(executor && { executor }),
@@ -119,6 +125,7 @@ export function toJson(result: RunResult): object {
       status: t.status,
       attempts: t.attempts,
       ...(t.output !== undefined && { output: t.output }),
+      ...(t.cachedFrom && { cached: true, cachedFrom: t.cachedFrom }),
       ...(t.error && { error: { code: t.error.code, message: t.error.message, origin: t.error.origin } }),
     }
   return { runId: result.runId, pipeline: result.pipeline, status: result.status, tasks }

@@ -115,7 +115,7 @@ async function formatRun(run: RunRecord, logLines: number, p: Palette): Promise<
 
 async function formatTask(t: TaskRecord, run: RunRecord, logLines: number, p: Palette): Promise<string[]> {
   const took = t.startedAt !== undefined && t.finishedAt !== undefined ? ` in ${formatDuration(t.finishedAt - t.startedAt)}` : ''
-  const extra = t.reusedFrom ? ` (reused from run ${t.reusedFrom})` : t.skipReason ? ` (${t.skipReason.replace('_', ' ')})` : ''
+  const extra = t.reusedFrom ? ` (reused from run ${t.reusedFrom})` : t.cachedFrom ? ` (cached from run ${t.cachedFrom.runId})` : t.skipReason ? ` (${t.skipReason.replace('_', ' ')})` : ''
   const lines = [`${p.bold(t.id)}: ${statusColor(t.status, p)}${took}${extra}`]
   if (t.output) lines.push(`  output  ${t.output.uri}`)
   if (t.values && Object.keys(t.values).length > 0) lines.push(`  values  ${JSON.stringify(t.values)}`)

@@ -58,7 +58,7 @@ export function createLiveDisplay(out: NodeJS.WriteStream, board: TaskBoard, p: 
       case 'retrying':
         return `${p.yellow('retrying')} ${p.dim(t.note ?? '')}`
       case 'succeeded':
-        return `${p.green('succeeded')} ${p.dim(span(t))}`
+        return t.note ? `${p.green('cached')} ${p.dim(t.note)}` : `${p.green('succeeded')} ${p.dim(span(t))}`
       case 'reused':
         return `${p.green('reused')} ${p.dim(t.note ?? '')}`
       case 'failed':

@@ -65,7 +65,9 @@ export function createTaskBoard(): TaskBoard {
               ? e.reason
               : e.type === 'task:reuse'
                 ? `from run ${e.fromRunId}`
-                : undefined
+                : e.type === 'task:succeed' && e.cachedFrom
+                  ? `cached from run ${e.cachedFrom.runId}`
+                  : undefined
       return t
     },
     counts() {

@@ -12,6 +12,8 @@ export const RUN_HELP: CommandHelp = {
     ['--dry-run', 'print what would run (and what a resume would reuse), then exit'],
     ['--fail-fast', 'stop starting tasks after the first task fails'],
     ['--params-stdin', 'also read param values from stdin, as one JSON object ({"name": value}); keeps secret values off the command line'],
+    ['--no-cache', 'run every task; look nothing up in the cache and store nothing (docs/caching.md)'],
+    ['--refresh TASK', 'run this cached task again and replace its cache entry; the others may hit (repeat for several)'],
     ['--json', 'print one JSON object: {"runId","pipeline","status","tasks"}'],
     ['--state-dir DIR', 'run store and local outputs (default: .weir)'],
   ],

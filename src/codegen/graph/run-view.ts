@@ -14,6 +14,8 @@ export interface GraphTaskState {
   readonly error?: { readonly code?: string; readonly message: string }
   /** The run whose output a resumed run reused instead of running the task again. */
   readonly reusedFrom?: string
+  /** A cache hit: the run whose output was reused (docs/caching.md). */
+  readonly cachedFrom?: string
 }
 
 /** A run, reduced to what the graph shows. Tasks absent from `tasks` are drawn as "not run". */
@@ -95,6 +97,7 @@ export interface StoredRunLike {
         readonly skipReason?: SkipReason
         readonly error?: { readonly code?: string; readonly message: string }
         readonly reusedFrom?: string
+        readonly cachedFrom?: { readonly runId: string }
       }
     >
   >
@@ -112,6 +115,7 @@ export function fromStoredRun(record: StoredRunLike): GraphRun {
       ...(task.skipReason !== undefined && { skipReason: task.skipReason }),
       ...(task.error !== undefined && { error: { ...(task.error.code !== undefined && { code: task.error.code }), message: task.error.message } }),
       ...(task.reusedFrom !== undefined && { reusedFrom: task.reusedFrom }),
+      ...(task.cachedFrom !== undefined && { cachedFrom: task.cachedFrom.runId }),
     }
   }
   return { runId: record.runId, status: record.status, startedAt: new Date(record.startedAt).toISOString(), tasks }

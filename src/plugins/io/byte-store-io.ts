@@ -4,6 +4,8 @@
  */
 import type { IoContext, IoManager, OutputKey, StoredRef } from '../types.ts'
 import type { ByteStore } from './byte-store.ts'
+import { hashBytes, hashWhileStreaming } from './content-hash.ts'
+import { createByteStoreCache } from './byte-store-cache.ts'
 import { classifyValue, type ArrowTableLike } from './classify-value.ts'
 import { IoError } from './io-error.ts'
 import { joinUri, outputFileName } from './output-location.ts'
@@ -17,10 +19,12 @@ export interface ByteStoreIoOptions {
 /** Builds the IoManager of plugin `type` over a byte store. */
 export function createByteStoreIo(type: string, store: ByteStore, options: ByteStoreIoOptions = {}): IoManager {
   const compression = options.compression ?? 'zstd'
-  const refOf = (uri: string, format: StoredRef['format'], sizeBytes: number, stream?: boolean): StoredRef =>
-    stream ? { uri, format, io: type, sizeBytes, stream } : { uri, format, io: type, sizeBytes }
+  const refOf = (uri: string, format: StoredRef['format'], sizeBytes: number, contentHash: string, stream?: boolean): StoredRef =>
+    stream ? { uri, format, io: type, sizeBytes, stream, contentHash } : { uri, format, io: type, sizeBytes, contentHash }
 
+  const cache = createByteStoreCache(type, store)
   return {
+    ...(cache && { cache }),
     async write(key: OutputKey, value: unknown, ctx: IoContext): Promise<StoredRef> {
       const classified = classifyValue(value, ctx.output)
       const folder = store.folderOf(key)
@@ -30,18 +34,20 @@ export function createByteStoreIo(type: string, store: ByteStore, options: ByteS
       switch (classified.kind) {
         case 'json': {
           const uri = uriFor('json')
-          const { sizeBytes } = await put(uri, Buffer.from(JSON.stringify(classified.value), 'utf8'), 'application/json')
-          return refOf(uri, 'json', sizeBytes)
+          const bytes = Buffer.from(JSON.stringify(classified.value), 'utf8')
+          const { sizeBytes } = await put(uri, bytes, 'application/json')
+          return refOf(uri, 'json', sizeBytes, hashBytes(bytes))
         }
         case 'bytes': {
           const uri = uriFor('bytes')
           const { sizeBytes } = await put(uri, classified.value, 'application/octet-stream')
-          return refOf(uri, 'bytes', sizeBytes)
+          return refOf(uri, 'bytes', sizeBytes, hashBytes(classified.value))
         }
         case 'stream': {
           const uri = uriFor('bytes')
-          const { sizeBytes } = await put(uri, classified.value, 'application/octet-stream')
-          return refOf(uri, 'bytes', sizeBytes, true)
+          const hashing = hashWhileStreaming(classified.value)
+          const { sizeBytes } = await put(uri, hashing.stream, 'application/octet-stream')
+          return refOf(uri, 'bytes', sizeBytes, hashing.digest(), true)
         }
         case 'rows':
         case 'table': {
@@ -53,7 +59,7 @@ export function createByteStoreIo(type: string, store: ByteStore, options: ByteS
           const bytes = await encodeTable(table as ArrowTableLike, ctx.output, compression)
           const uri = uriFor('parquet')
           const { sizeBytes } = await put(uri, bytes, 'application/vnd.apache.parquet')
-          return refOf(uri, 'parquet', sizeBytes)
+          return refOf(uri, 'parquet', sizeBytes, hashBytes(bytes))
         }
       }
     },

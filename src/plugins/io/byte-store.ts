@@ -32,4 +32,14 @@ export interface ByteStore {
   readAll(uri: string, signal: AbortSignal): Promise<Buffer>
   /** Whether an object exists at `uri`. */
   exists(uri: string, signal: AbortSignal): Promise<boolean>
+  /**
+   * Stores `body` at `uri` only if no object is there, atomically (of concurrent creators exactly
+   * one succeeds); resolves true when this call created it. Needed, with `list` and `remove`, for a
+   * cache index.
+   */
+  create?(uri: string, body: Uint8Array, options: PutOptions): Promise<boolean>
+  /** URIs of every object under the folder `uri`, at any depth. */
+  list?(uri: string, signal: AbortSignal): Promise<string[]>
+  /** Removes the object at `uri`; a missing one is fine. */
+  remove?(uri: string, signal: AbortSignal): Promise<void>
 }

@@ -54,6 +54,8 @@ export interface OutputsDocument {
   readonly output?: StoredRef
   readonly values: Readonly<Record<string, unknown>>
   readonly attempt: number
+  /** A cache hit: the run whose output was reused, and the key (docs/caching.md). */
+  readonly cachedFrom?: { readonly runId: string; readonly key: string }
 }
 
 /** `error.json`: why an attempt failed. */

@@ -15,6 +15,8 @@ import { defaultOutputPrefix, normalizePrefix, remoteIoTypes, upstreamPrefix } f
 import type { ProtocolEnv } from './output-prefix.ts'
 import { withAttemptTimeout } from '../attempt-timeout.ts'
 import { runTaskAttempt } from '../attempt.ts'
+import { cacheSettingsFromEnv, createTaskCache } from '../cache/task-cache.ts'
+import { findProjectRoot } from '../../spec/project-root.ts'
 import { createIoManagers } from '../io-managers.ts'
 import { watchParentPipe } from './parent-pipe.ts'
 import { checkItemUsage, itemPrefix, readItem } from './item.ts'
@@ -126,12 +128,13 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
 /** Runs the attempt; gives up on time even if the handler ignores its signal. */
 function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv & ProtocolEnv): Promise<AttemptOutcome> {
   const ioManager = createIoManagers(request.pipeline, env.ioPlugins, env)
-  return withAttemptTimeout(runTaskAttempt(request, { ioManager, outputPrefix: prefix }), task, request.attempt, controller)
+  const cache = createTaskCache({ ioManager, projectRoot: findProjectRoot(request.pipeline.sourcePath), settings: cacheSettingsFromEnv(process.env) })
+  return withAttemptTimeout(runTaskAttempt(request, { ioManager, outputPrefix: prefix, cache }), task, request.attempt, controller)
 }
 
 async function record(outcome: AttemptOutcome, docs: DocumentStore, request: AttemptRequest, signal: AbortSignal): Promise<ExecuteTaskResult> {
   if (outcome.status === 'succeeded') {
-    const outputs: OutputsDocument = { ...(outcome.output && { output: outcome.output }), values: outcome.values, attempt: request.attempt }
+    const outputs: OutputsDocument = { ...(outcome.output && { output: outcome.output }), values: outcome.values, attempt: request.attempt, ...(outcome.cachedFrom && { cachedFrom: outcome.cachedFrom }) }
     await docs.write(VALUES_DOCUMENT, outcome.values)
     await docs.write(OUTPUTS_DOCUMENT, outputs)
     return { exitCode: EXECUTE_EXIT.ok, outcome }

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { AttemptOutcome, AttemptRequest, ErrorInfo, PluginEnv, ProcessExit, RemotePreparation } from '../../plugins/types.ts'
 import { ERROR_DOCUMENT, OUTPUTS_DOCUMENT, PARAMS_RESOLVED_ENV, SPEC_HASH_ENV } from './contract.ts'
+import { cacheSettingsToEnv, type CacheSettings } from '../cache/task-cache.ts'
 import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
 import { PARENT_PIPE_ENV, PARENT_PIPE_FD } from './parent-pipe.ts'
@@ -17,7 +18,7 @@ import { defaultOutputPrefix, remoteIoTypes } from './output-prefix.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
 
 /** Prepares one attempt for a `weir execute` process (`ExecutorHost.prepareRemote`). */
-export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginEnv & ProtocolEnv): Promise<RemotePreparation> {
+export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginEnv & ProtocolEnv & { readonly cache?: CacheSettings }): Promise<RemotePreparation> {
   const prefix = defaultOutputPrefix(request.pipeline, request.task, request.runId, env)
   if (prefix === undefined)
     return refuse(`Task '${request.task.id}' uses IoManager '${request.task.io}', whose outputs another process cannot read; use ${remoteIoTypes(env)} with --executor subprocess.`, 'SUBPROCESS_UNSUPPORTED_IO')
@@ -28,7 +29,7 @@ export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginE
     attempt: {
       inputs,
       outputPrefix: prefix,
-      env: { WEIR_STATE_DIR: stateDir, [PARAMS_RESOLVED_ENV]: '1', [SPEC_HASH_ENV]: request.pipeline.specHash, [PARENT_PIPE_ENV]: String(PARENT_PIPE_FD) },
+      env: { WEIR_STATE_DIR: stateDir, [PARAMS_RESOLVED_ENV]: '1', [SPEC_HASH_ENV]: request.pipeline.specHash, [PARENT_PIPE_ENV]: String(PARENT_PIPE_FD), ...cacheSettingsToEnv(env.cache ?? {}) },
       parentPipeFd: PARENT_PIPE_FD,
       trackProcess: (pid) => recordRunProcess(runDir(stateDir, request.runId), pid),
       readOutcome: (exit) => readOutcome(request, prefix, exit, env),
@@ -58,7 +59,8 @@ async function readOutcome(request: AttemptRequest, prefix: string, exit: Proces
   }
   if (exit.code === 0) {
     const outputs = await docs.read<OutputsDocument>(OUTPUTS_DOCUMENT)
-    if (outputs && outputs.attempt === request.attempt) return { status: 'succeeded', ...(outputs.output && { output: outputs.output }), values: outputs.values }
+    if (outputs && outputs.attempt === request.attempt)
+      return { status: 'succeeded', ...(outputs.output && { output: outputs.output }), values: outputs.values, ...(outputs.cachedFrom && { cachedFrom: outputs.cachedFrom }) }
     return failed(`weir execute exited 0 but wrote no ${OUTPUTS_DOCUMENT} for attempt ${request.attempt} under '${prefix}'; does the command template run 'weir execute'?`, 'SUBPROCESS_NO_RESULT')
   }
   const error = await docs.read<ErrorDocument>(ERROR_DOCUMENT)

@@ -31,6 +31,7 @@ export async function runTask(loop: LoopState, i: number): Promise<void> {
       const event: Mutable<SucceedEvent> = { type: 'task:succeed', runId, taskId, attempt, at }
       if (outcome.output) event.output = outcome.output
       if (hasKeys(outcome.values)) event.values = outcome.values
+      if (outcome.cachedFrom) event.cachedFrom = outcome.cachedFrom
       // Told to the listener once durable, not now.
       changeTask(loop, i, event, false)
       return loop.completeWhenDurable(i, event)

@@ -33,6 +33,7 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
       t.finishedAt = e.at
       if (e.output) t.output = e.output
       if (e.values) t.values = e.values
+      if (e.cachedFrom) t.cachedFrom = e.cachedFrom
       return
     }
     case 'task:fail': {

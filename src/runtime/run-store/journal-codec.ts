@@ -49,9 +49,9 @@ export function encodeTaskEvent(e: TaskEvent): string {
     case 'task:start':
       return `{"e":"start","task":${task},"attempt":${e.attempt},"at":${e.at}}`
     case 'task:succeed':
-      return e.output === undefined && e.values === undefined
+      return e.output === undefined && e.values === undefined && e.cachedFrom === undefined
         ? `{"e":"succeed","task":${task},"attempt":${e.attempt},"at":${e.at}}`
-        : `{"e":"succeed","task":${task},"attempt":${e.attempt},"at":${e.at}${optional('output', e.output)}${optional('values', e.values)}}`
+        : `{"e":"succeed","task":${task},"attempt":${e.attempt},"at":${e.at}${optional('output', e.output)}${optional('values', e.values)}${optional('cached', e.cachedFrom)}}`
     case 'task:retry':
       return `{"e":"retry","task":${task},"attempt":${e.attempt},"delayMs":${e.delayMs},"error":${JSON.stringify(e.error)},"at":${e.at}}`
     case 'task:fail':
@@ -109,7 +109,7 @@ type Line =
   | { readonly e: 'finish'; readonly status: FinalRunStatus; readonly at: number }
   | { readonly e: 'start'; readonly task: string; readonly attempt: number; readonly at: number }
   | { readonly e: 'retry'; readonly task: string; readonly attempt: number; readonly delayMs: number; readonly error: ErrorInfo; readonly at: number }
-  | { readonly e: 'succeed'; readonly task: string; readonly attempt: number; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number }
+  | { readonly e: 'succeed'; readonly task: string; readonly attempt: number; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number; readonly cached?: { readonly runId: string; readonly key: string } }
   | { readonly e: 'fail'; readonly task: string; readonly attempt: number; readonly error: ErrorInfo; readonly at: number }
   | { readonly e: 'skip'; readonly task: string; readonly reason: SkipReason; readonly at: number }
   | { readonly e: 'cancel'; readonly task: string; readonly attempt?: number; readonly at: number }
@@ -124,7 +124,7 @@ function toTaskEvent(r: Exclude<Line, { e: 'run' } | { e: 'finish' }>, runId: st
     case 'retry':
       return { type: 'task:retry', runId, taskId, attempt: r.attempt, delayMs: r.delayMs, error: r.error, at: r.at }
     case 'succeed':
-      return { type: 'task:succeed', runId, taskId, attempt: r.attempt, at: r.at, ...(r.output && { output: r.output }), ...(r.values && { values: r.values }) }
+      return { type: 'task:succeed', runId, taskId, attempt: r.attempt, at: r.at, ...(r.output && { output: r.output }), ...(r.values && { values: r.values }), ...(r.cached && { cachedFrom: r.cached }) }
     case 'fail':
       return { type: 'task:fail', runId, taskId, attempt: r.attempt, error: r.error, at: r.at }
     case 'skip':

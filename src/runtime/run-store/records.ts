@@ -58,6 +58,8 @@ export interface TaskRecord {
   skipReason?: SkipReason
   /** Set when a resumed run reused this task's output from an earlier run. */
   reusedFrom?: string
+  /** Set when the task was a cache hit: the run whose output it reused, and the key. */
+  cachedFrom?: { readonly runId: string; readonly key: string }
   startedAt?: number
   finishedAt?: number
 }

@@ -21,7 +21,7 @@ describe('fs IoManager', () => {
     const io = fsIo.create({}, { cwd: dir, stateDir: '.weir', log })
     const ref = await io.write(key, { total: 1 }, ctx)
     const file = join(dir, '.weir/data/daily_sales/20261122-030812-a1b2c3/summarize/output.json')
-    expect(ref).toEqual({ uri: pathToFileURL(file).href, format: 'json', io: 'fs', sizeBytes: 11 })
+    expect(ref).toEqual({ uri: pathToFileURL(file).href, format: 'json', io: 'fs', sizeBytes: 11, contentHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) })
     expect(readFileSync(file, 'utf8')).toBe('{"total":1}')
   })
 

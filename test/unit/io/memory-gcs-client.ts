@@ -78,6 +78,12 @@ export function createMemoryGcsClient(): MemoryGcsClient {
       }
       return Readable.from([data])
     },
+    async list(bucket: string, prefix: string) {
+      return [...objects.keys()].filter((k) => k.startsWith(keyOf(bucket, prefix))).map((k) => k.slice(bucket.length + 1))
+    },
+    async delete(bucket: string, name: string) {
+      objects.delete(keyOf(bucket, name))
+    },
   }
   return client
 }

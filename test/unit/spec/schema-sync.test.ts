@@ -33,7 +33,7 @@ describe('generated schema files', () => {
 /** Properties whose absence simply means "none", so a default would say nothing. */
 const NO_DEFAULT = new Set([
   '/$schema', '/description', '/defaults/timeout', '/tasks/*/description', '/tasks/*/output', '/tasks/*/output/description',
-  '/tasks/*/timeout', '/tasks/*/command', '/schedule', '/command', '/tasks/*/foreach', '/tasks/*/foreach/concurrency',
+  '/tasks/*/timeout', '/tasks/*/command', '/schedule', '/command', '/tasks/*/foreach', '/tasks/*/foreach/concurrency', '/defaults/cache/ttl', '/tasks/*/cache/ttl',
 ])
 /** Closed choices (enum, const, boolean) document themselves; `$schema` and examples-free keys are listed. */
 const isSelfDescribing = (node: Record<string, unknown>): boolean => 'enum' in node || 'const' in node || node.type === 'boolean'

@@ -4,7 +4,7 @@
  * the target, so a reader sees the old file or the whole new one; the folder is fsynced too so the
  * rename survives a crash.
  */
-import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { addAbortSignal, type Readable } from 'node:stream'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -43,6 +43,48 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
     async exists(uri: string): Promise<boolean> {
       return stat(uriToPath(uri)).then((s) => s.isFile(), () => false)
     },
+    async create(uri: string, body: Uint8Array, putOptions: PutOptions): Promise<boolean> {
+      return createExclusively(uriToPath(uri), body, putOptions)
+    },
+    async list(uri: string): Promise<string[]> {
+      const folder = uriToPath(uri)
+      const found = await readdir(folder, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
+        if ((error as { code?: string }).code === 'ENOENT') return []
+        throw new IoError('IO_READ_FAILED', `Could not list '${uri}': ${(error as Error).message}`, { cause: error })
+      })
+      // Temp files of writers in progress start with a dot.
+      return found.filter((d) => d.isFile() && !d.name.startsWith('.')).map((d) => pathToFileURL(join(d.parentPath, d.name)).href)
+    },
+    async remove(uri: string): Promise<void> {
+      await rm(uriToPath(uri), { force: true })
+    },
+  }
+}
+
+/**
+ * Writes a whole temp file, then hard-links it to `file`: the link fails if `file` exists, so of
+ * concurrent creators exactly one wins, and a reader sees no file or the complete one.
+ */
+async function createExclusively(file: string, body: Uint8Array, options: PutOptions): Promise<boolean> {
+  const dir = dirname(file)
+  const temp = tempPathFor(file)
+  try {
+    await mkdir(dir, { recursive: true })
+    // No fsync: what this creates (cache entries) may be lost or left damaged by a machine crash,
+    // and a lost or damaged entry is read as a miss and replaced, so syncing would only cost time.
+    await writeFile(temp, body, { flag: 'wx', signal: options.signal })
+    try {
+      await link(temp, file)
+    } catch (error) {
+      if ((error as { code?: string }).code === 'EEXIST') return false
+      throw error
+    }
+    return true
+  } catch (cause) {
+    if (options.signal.aborted) throw cause
+    throw new IoError('IO_WRITE_FAILED', `Could not write '${file}': ${(cause as Error).message}`, { cause })
+  } finally {
+    await rm(temp, { force: true })
   }
 }
 

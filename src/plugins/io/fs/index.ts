@@ -26,6 +26,6 @@ export const fsIo: IoPlugin<FsIoConfig> = {
   },
   remote: fsRemote,
   create(config, env) {
-    return createLazyIo(async () => (await import('./create-fs-io.ts')).createFsIo(config, env))
+    return createLazyIo(async () => (await import('./create-fs-io.ts')).createFsIo(config, env), { cache: true })
   },
 }

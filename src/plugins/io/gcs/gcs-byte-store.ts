@@ -107,6 +107,36 @@ export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptio
       const { bucket, name } = parseGsUri(uri)
       return (await retry(signal, () => client.stat(bucket, name, signal))) !== undefined
     },
+
+    async create(uri: string, body: Uint8Array, put: PutOptions): Promise<boolean> {
+      const { bucket, name } = parseGsUri(uri)
+      try {
+        // A stat first spares the upload when an entry stands (the common case of a second writer).
+        if ((await retry(put.signal, () => client.stat(bucket, name, put.signal))) !== undefined) return false
+        // `ifGenerationMatch: 0`: only if no live object. A retry after a lost answer to our own
+        // successful upload sees 412 too; the caller then reads back what stands, which is ours.
+        await retry(put.signal, () => client.put(bucket, name, body, { contentType: put.contentType, ifGenerationMatch: '0', resumable: false, signal: put.signal }))
+        return true
+      } catch (cause) {
+        if (statusOf(cause) === 412) return false
+        if (put.signal.aborted || isCredentialsError(cause)) throw cause
+        throw new IoError('IO_WRITE_FAILED', `Could not write '${uri}': ${(cause as Error).message}`, { cause })
+      }
+    },
+
+    async list(uri: string, signal: AbortSignal): Promise<string[]> {
+      const { bucket, name } = parseGsUri(uri)
+      const prefix = name === '' || name.endsWith('/') ? name : `${name}/`
+      const names = await retry(signal, () => client.list(bucket, prefix, signal)).catch((e: unknown) => {
+        throw isCredentialsError(e) ? e : new IoError('IO_READ_FAILED', `Could not list '${uri}': ${(e as Error).message}`, { cause: e })
+      })
+      return names.map((n) => formatGsUri({ bucket, name: n }))
+    },
+
+    async remove(uri: string, signal: AbortSignal): Promise<void> {
+      const { bucket, name } = parseGsUri(uri)
+      await retry(signal, () => client.delete(bucket, name, signal))
+    },
   }
 }
 

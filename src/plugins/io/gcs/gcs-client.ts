@@ -36,6 +36,10 @@ export interface GcsClient {
   stat(bucket: string, name: string, signal: AbortSignal): Promise<GcsObjectStat | undefined>
   /** Streams one generation of an object; the stream errors if the checksum does not match. */
   get(bucket: string, name: string, generation: string, signal: AbortSignal): Readable
+  /** Names of the live objects whose name starts with `prefix` (every page). */
+  list(bucket: string, prefix: string, signal: AbortSignal): Promise<string[]>
+  /** Deletes the live object; a missing one is fine. */
+  delete(bucket: string, name: string, signal: AbortSignal): Promise<void>
 }
 
 /** HTTP status of a client error, if it has one. */

@@ -64,6 +64,6 @@ export const gcsIo: IoPlugin<GcsIoConfig> = {
   },
   remote: gcsRemote,
   create(config) {
-    return createLazyIo(async () => (await import('./create-gcs-io.ts')).createGcsIo(config))
+    return createLazyIo(async () => (await import('./create-gcs-io.ts')).createGcsIo(config), { cache: true })
   },
 }

@@ -96,5 +96,22 @@ export function createStorageGcsClient(options: StorageGcsClientOptions): GcsCli
       // No credentials check here: a read always follows a stat, which has authenticated.
       return addAbortSignal(signal, file.createReadStream({ validation: 'crc32c' }))
     },
+
+    async list(bucket, prefix, signal) {
+      signal.throwIfAborted()
+      await authenticate()
+      const [files] = await storage.bucket(bucket).getFiles({ prefix, autoPaginate: true }).catch((error: unknown) => {
+        throw explain(error)
+      })
+      return files.map((f) => f.name)
+    },
+
+    async delete(bucket, name, signal) {
+      signal.throwIfAborted()
+      await authenticate()
+      await storage.bucket(bucket).file(name).delete({ ignoreNotFound: true }).catch((error: unknown) => {
+        throw explain(error)
+      })
+    },
   }
 }

@@ -21,6 +21,6 @@ export const memoryIo: IoPlugin<MemoryIoConfig> = {
     },
   },
   create(config) {
-    return createLazyIo(async () => (await import('./create-memory-io.ts')).createMemoryIo(config ?? {}))
+    return createLazyIo(async () => (await import('./create-memory-io.ts')).createMemoryIo(config ?? {}), { cache: true })
   },
 }

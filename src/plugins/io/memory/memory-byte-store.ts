@@ -44,6 +44,19 @@ export function createMemoryByteStore(): ByteStore {
     async exists(uri: string) {
       return objects.has(uri)
     },
+    async create(uri: string, body: Uint8Array, options: PutOptions) {
+      options.signal.throwIfAborted()
+      if (objects.has(uri)) return false
+      objects.set(uri, Buffer.from(body))
+      return true
+    },
+    async list(uri: string) {
+      const folder = uri.endsWith('/') ? uri : `${uri}/`
+      return [...objects.keys()].filter((key) => key.startsWith(folder))
+    },
+    async remove(uri: string) {
+      objects.delete(uri)
+    },
   }
 }
 

@@ -1,0 +1,18 @@
+import type { CommandHelp } from './format-help.ts'
+
+/** `weir cache --help`. */
+export const CACHE_HELP: CommandHelp = {
+  usage: ['cache list [SPEC] [--pipeline NAME] [--task ID] [--older-than DURATION] [--json] [--state-dir DIR]', 'cache clear [SPEC] [--pipeline NAME] [--task ID] [--older-than DURATION] [--json] [--state-dir DIR]'],
+  description:
+    "Lists or removes cache entries. With SPEC: the entries of that pipeline in every IoManager it declares (gcs included); without: those under the state dir's fs outputs. 'clear' removes entries only: the outputs they point to stay, so no recorded run loses its output; the next run of those tasks recomputes them.",
+  options: [
+    ['--pipeline NAME', 'only entries of this pipeline (without SPEC)'],
+    ['--task ID', 'only entries of this task'],
+    ['--older-than DURATION', "only entries made longer ago than this ('30d', '12h')"],
+    ['--json', 'list: [{"pipeline","task","key","runId","createdAt","output"?}]; clear: {"removed":N}'],
+    ['--state-dir DIR', 'where the run store and fs outputs are (default: .weir)'],
+  ],
+  examples: ['cache list', 'cache list pipelines/orders.yaml --task extract', 'cache clear --older-than 30d'],
+  exit: '0, or 2 for a usage error or an invalid spec.',
+  docs: ['caching.md', 'cli.md'],
+}

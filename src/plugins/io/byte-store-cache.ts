@@ -1,0 +1,120 @@
+/**
+ * The cache index of an IoManager built on a byte store (docs/caching.md): one JSON document per
+ * entry at `<root>/_cache/<pipeline>/<task>/<key>.json`, beside the outputs. `_cache` cannot be a
+ * pipeline name (those start with a letter), so entries never mix with a run's outputs.
+ */
+import type { CacheAddress, CacheEntry, CacheIndex, StoredRef } from '../types.ts'
+import type { ByteStore } from './byte-store.ts'
+import { checkSegment, joinUri } from './output-location.ts'
+
+/** The folder segment under an IoManager's root that holds the cache index. */
+export const CACHE_FOLDER = '_cache'
+const KEY = /^[0-9a-f]{64}$/
+const JSON_TYPE = 'application/json'
+
+/** The cache index over `store`, or undefined when the store cannot create, list and remove objects. */
+export function createByteStoreCache(type: string, store: ByteStore): CacheIndex | undefined {
+  const { create, list, remove } = store
+  if (!create || !list || !remove) return undefined
+  // The key folder machinery checks each segment: `<root>/_cache/<pipeline>/<task>`.
+  const taskFolder = (pipeline: string, task: string) => store.folderOf({ pipeline: CACHE_FOLDER, runId: pipeline, taskId: task })
+  const uriOf = (address: CacheAddress) => {
+    if (!KEY.test(address.key)) throw new Error(`'${address.key}' is not a cache key (64 hex digits)`)
+    return joinUri(taskFolder(address.pipeline, address.task), `${address.key}.json`)
+  }
+  const readAt = async (uri: string, signal: AbortSignal, expected?: CacheAddress): Promise<CacheEntry | undefined> => {
+    let bytes: Buffer
+    try {
+      bytes = await store.readAll(uri, signal)
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'OUTPUT_NOT_FOUND') return undefined
+      throw error
+    }
+    return parseEntry(bytes, type, store.scheme, expected)
+  }
+
+  return {
+    read: (address, signal) => readAt(uriOf(address), signal, address),
+
+    async write(entry, mode, signal) {
+      const uri = uriOf(entry)
+      const body = Buffer.from(JSON.stringify(entry), 'utf8')
+      if (mode === 'replace') {
+        await store.put(uri, body, { signal, contentType: JSON_TYPE })
+        return entry
+      }
+      if (await create.call(store, uri, body, { signal, contentType: JSON_TYPE })) return entry
+      const standing = await readAt(uri, signal, entry)
+      if (standing) return standing
+      // What stands is damaged (or vanished between the two calls): ours replaces it whole.
+      await store.put(uri, body, { signal, contentType: JSON_TYPE })
+      return entry
+    },
+
+    async list(filter, signal) {
+      const folder =
+        filter.pipeline === undefined
+          ? rootOf(taskFolder('p', 't'))
+          : filter.task === undefined
+            ? parentOf(taskFolder(filter.pipeline, 't'))
+            : taskFolder(filter.pipeline, filter.task)
+      const entries: CacheEntry[] = []
+      for (const uri of await list.call(store, folder, signal)) {
+        if (!/\/[0-9a-f]{64}\.json$/.test(uri)) continue
+        const entry = await readAt(uri, signal)
+        if (entry && (filter.pipeline === undefined || entry.pipeline === filter.pipeline) && (filter.task === undefined || entry.task === filter.task))
+          entries.push(entry)
+      }
+      return entries
+    },
+
+    async remove(entry, options, signal) {
+      await remove.call(store, uriOf(entry), signal)
+      if (options.output && entry.output && entry.output.uri.startsWith(`${store.scheme}//`)) await remove.call(store, entry.output.uri, signal)
+    },
+  }
+}
+
+/** `<root>/_cache/p/t` → `<root>/_cache`. */
+function rootOf(taskFolderUri: string): string {
+  return parentOf(parentOf(taskFolderUri))
+}
+
+function parentOf(uri: string): string {
+  return uri.replace(/\/+$/, '').replace(/\/[^/]*$/, '')
+}
+
+/**
+ * An entry read from the store, or undefined when it is damaged or not what the address says: a
+ * shared bucket is data, so an entry must name its own address and point at an output of this
+ * IoManager type before it is trusted.
+ */
+function parseEntry(bytes: Buffer, type: string, scheme: string, expected?: CacheAddress): CacheEntry | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(bytes.toString('utf8'))
+  } catch {
+    return undefined
+  }
+  if (value === null || typeof value !== 'object') return undefined
+  const e = value as Partial<CacheEntry>
+  const text = (v: unknown): v is string => typeof v === 'string'
+  if (!text(e.pipeline) || !text(e.task) || !text(e.key) || !KEY.test(e.key) || !text(e.runId) || !text(e.createdAt)) return undefined
+  if (typeof e.format !== 'number' || e.components === null || typeof e.components !== 'object') return undefined
+  if (e.values === null || typeof e.values !== 'object' || Array.isArray(e.values)) return undefined
+  if (expected && (e.pipeline !== expected.pipeline || e.task !== expected.task || e.key !== expected.key)) return undefined
+  if (e.output !== undefined && !isOwnRef(e.output, type, scheme)) return undefined
+  try {
+    checkSegment('pipeline', e.pipeline)
+    checkSegment('task id', e.task)
+  } catch {
+    return undefined
+  }
+  return e as CacheEntry
+}
+
+function isOwnRef(ref: unknown, type: string, scheme: string): ref is StoredRef {
+  if (ref === null || typeof ref !== 'object') return false
+  const r = ref as Partial<StoredRef>
+  return typeof r.uri === 'string' && r.uri.startsWith(`${scheme}//`) && r.io === type && (r.format === 'json' || r.format === 'bytes' || r.format === 'parquet')
+}

@@ -1,0 +1,140 @@
+/**
+ * The cache key of one task in one run (docs/caching.md): components hashed one by one, then the
+ * key over them, so an entry can keep its components and `--explain-cache` can say which changed.
+ * Nothing here reads an output: upstream outputs enter by the content hash their ref carries.
+ */
+import type { InputBinding, Pipeline, Reference, RunField, Task } from '../../spec/model.ts'
+import { hasSecret } from '../redact-secrets.ts'
+import { canonicalJson, hashCanonical, sha256Hex } from './canonical-json.ts'
+
+/** Bumped whenever the way keys are made changes, so old entries stop matching. */
+export const CACHE_FORMAT_VERSION = 1
+
+/** The parts of a key, in the order `--explain-cache` reports them. */
+export const CACHE_COMPONENTS = ['code', 'export', 'inputs', 'params', 'values', 'schemas', 'version', 'format'] as const
+export type CacheComponent = (typeof CACHE_COMPONENTS)[number]
+/** Each component's SHA-256 (hex). Hashes only: no param value, secret or not, is ever kept. */
+export type CacheComponents = Readonly<Record<CacheComponent, string>>
+
+export interface CacheKey {
+  /** SHA-256 (hex) over the components. */
+  readonly key: string
+  readonly components: CacheComponents
+}
+
+/** What a key is made from. */
+export interface CacheKeySources {
+  readonly pipeline: Pipeline
+  readonly task: Task
+  readonly params: Readonly<Record<string, unknown>>
+  readonly upstreamValues: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  readonly run: Readonly<Record<RunField, unknown>>
+  /** The task's `code` hash (see code-hash.ts). */
+  readonly codeHash: string
+  /**
+   * The content hash of an upstream task's stored output: `null` when it stored none, undefined
+   * when it cannot be hashed (then the task has no key and always runs).
+   */
+  outputHash(taskId: string): Promise<string | null | undefined>
+}
+
+/** The task's key, or undefined when an input cannot be hashed by content. */
+export async function computeCacheKey(sources: CacheKeySources): Promise<CacheKey | undefined> {
+  const { pipeline, task } = sources
+  const inputs = await describeInputs(task.inputs, sources)
+  if (inputs === undefined) return undefined
+  const components: CacheComponents = {
+    code: sources.codeHash,
+    export: sha256Hex(task.handler.exportName),
+    inputs: hashCanonical(inputs),
+    params: hashCanonical(describeParams(pipeline, sources.params)),
+    values: hashCanonical(sources.upstreamValues),
+    schemas: sha256Hex(`${canonicalJson({ output: task.output, values: task.values })}\n${typesHashOf(pipeline)}`),
+    version: sha256Hex(task.cache?.version ?? ''),
+    format: sha256Hex(String(CACHE_FORMAT_VERSION)),
+  }
+  return { key: hashCanonical(components), components }
+}
+
+/** The components whose hashes differ between two keys, in report order. */
+export function changedComponents(before: CacheComponents, after: CacheComponents): CacheComponent[] {
+  return CACHE_COMPONENTS.filter((c) => before[c] !== after[c])
+}
+
+const typesHashes = new WeakMap<Pipeline, string>()
+const secretParams = new WeakMap<Pipeline, ReadonlySet<string>>()
+
+function typesHashOf(pipeline: Pipeline): string {
+  let hash = typesHashes.get(pipeline)
+  if (hash === undefined) typesHashes.set(pipeline, (hash = hashCanonical(pipeline.types)))
+  return hash
+}
+
+/** Params with a secret anywhere in their schema enter only as a hash of their value. */
+function describeParams(pipeline: Pipeline, params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  let secrets = secretParams.get(pipeline)
+  if (!secrets) {
+    secrets = new Set(Object.values(pipeline.params).filter((p) => p.secret || hasSecret(p.schema, pipeline.types)).map((p) => p.name))
+    secretParams.set(pipeline, secrets)
+  }
+  const described: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(params)) described[name] = secrets.has(name) ? { secret: hashCanonical(value) } : value
+  return described
+}
+
+type Described = unknown
+
+/** The inputs as tagged data: outputs by content hash and path, params by name (their values are in `params`). */
+async function describeInputs(inputs: Readonly<Record<string, InputBinding>>, sources: CacheKeySources): Promise<Described | undefined> {
+  const out: Record<string, Described> = {}
+  for (const [name, binding] of Object.entries(inputs)) {
+    const described = await describeBinding(binding, sources)
+    if (described === undefined) return undefined
+    out[name] = described
+  }
+  return out
+}
+
+async function describeBinding(binding: InputBinding, sources: CacheKeySources): Promise<Described | undefined> {
+  switch (binding.kind) {
+    case 'literal':
+      return ['literal', binding.value === undefined ? null : binding.value]
+    case 'ref':
+      return describeRef(binding.ref, sources)
+    case 'template':
+    case 'array': {
+      const parts = binding.kind === 'template' ? binding.parts : binding.items
+      const out: Described[] = [binding.kind]
+      for (const part of parts) {
+        const described = typeof part === 'string' ? part : await (binding.kind === 'template' ? describeRef(part as Reference, sources) : describeBinding(part as InputBinding, sources))
+        if (described === undefined) return undefined
+        out.push(described)
+      }
+      return out
+    }
+    case 'object': {
+      const entries: Record<string, Described> = {}
+      for (const [key, value] of Object.entries(binding.entries)) {
+        const described = await describeBinding(value, sources)
+        if (described === undefined) return undefined
+        entries[key] = described
+      }
+      return ['object', entries]
+    }
+  }
+}
+
+async function describeRef(ref: Reference, sources: CacheKeySources): Promise<Described | undefined> {
+  switch (ref.kind) {
+    case 'output': {
+      const hash = await sources.outputHash(ref.taskId)
+      return hash === undefined ? undefined : ['output', hash, ref.path]
+    }
+    case 'value':
+      return ['value', sources.upstreamValues[ref.taskId]?.[ref.name]]
+    case 'param':
+      return ['param', ref.name]
+    case 'run':
+      return ['run', ref.field, sources.run[ref.field]]
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The cache check of one attempt (docs/caching.md): the key is made before the handler runs, the
+ * task's IoManager's cache index is asked for it, and after a success the result is stored under
+ * it. One `TaskCache` per run (or per `weir execute` process) shares the code hasher, so each
+ * handler module is read and hashed once.
+ *
+ * Nothing here fails a task: a cache that cannot be read is a miss, one that cannot be written is
+ * logged, and the task's own result stands either way.
+ */
+import { createHash } from 'node:crypto'
+import { Readable } from 'node:stream'
+import type { AttemptRequest, CacheEntry, CacheIndex, StoredRef } from '../../plugins/types.ts'
+import type { Pipeline } from '../../spec/model.ts'
+import type { IoManagerLookup } from '../io-managers.ts'
+import { CACHE_FORMAT_VERSION, computeCacheKey, type CacheKey } from './cache-key.ts'
+import { sha256Hex } from './canonical-json.ts'
+import { createCodeHasher, type CodeHasher } from './code-hash.ts'
+
+/** How a run uses the cache. */
+export interface CacheSettings {
+  /** `weir run --no-cache`: no task is looked up or stored. @default false */
+  readonly disabled?: boolean
+  /** `weir run --refresh TASK`: these tasks run and replace their entry; the rest may hit. */
+  readonly refresh?: ReadonlySet<string>
+}
+
+/** `weir execute` learns the run's settings from its parent through these variables. */
+const DISABLED_ENV = 'WEIR_CACHE_DISABLED'
+const REFRESH_ENV = 'WEIR_CACHE_REFRESH'
+
+/** The environment of a `weir execute` process that carries `settings`. */
+export function cacheSettingsToEnv(settings: CacheSettings): Record<string, string> {
+  return {
+    ...(settings.disabled && { [DISABLED_ENV]: '1' }),
+    ...(settings.refresh && settings.refresh.size > 0 && { [REFRESH_ENV]: [...settings.refresh].join(',') }),
+  }
+}
+
+/** The settings a `weir execute` process was started with (none: the cache is on, nothing refreshed). */
+export function cacheSettingsFromEnv(env: NodeJS.ProcessEnv): CacheSettings {
+  const refresh = (env[REFRESH_ENV] ?? '').split(',').filter(Boolean)
+  return { ...(env[DISABLED_ENV] === '1' && { disabled: true }), ...(refresh.length > 0 && { refresh: new Set(refresh) }) }
+}
+
+/** Where a hit's output came from: the run that computed it, and the key. */
+export interface CachedFrom {
+  readonly runId: string
+  readonly key: string
+}
+
+/** What the attempt does about the cache. */
+export type CacheDecision =
+  /** The task is not cached (no `cache:`, `--no-cache`, an IoManager without an index, an input that cannot be hashed). */
+  | { readonly kind: 'off' }
+  | { readonly kind: 'hit'; readonly entry: CacheEntry; readonly from: CachedFrom }
+  /** Run the handler, then `fill` with this key; `replace` when a stale entry or `--refresh` is in the way. */
+  | { readonly kind: 'miss'; readonly key: CacheKey; readonly index: CacheIndex; readonly replace: boolean }
+
+export interface TaskCache {
+  /** Looks the attempt's task up; never throws. */
+  check(request: AttemptRequest): Promise<CacheDecision>
+  /** Stores a success under the key of a miss; never throws. */
+  fill(request: AttemptRequest, miss: Extract<CacheDecision, { kind: 'miss' }>, result: { readonly output?: StoredRef; readonly values: Readonly<Record<string, unknown>> }): Promise<void>
+}
+
+export interface TaskCacheDeps {
+  readonly ioManager: IoManagerLookup
+  /** Handler paths in the key are relative to this folder. */
+  readonly projectRoot: string
+  readonly settings?: CacheSettings
+  /** @default Date.now */
+  readonly now?: () => number
+}
+
+/** Creates the cache of one run. */
+export function createTaskCache(deps: TaskCacheDeps): TaskCache {
+  const hasher: CodeHasher = createCodeHasher(deps.projectRoot)
+  const now = deps.now ?? Date.now
+  const settings = deps.settings ?? {}
+  return {
+    async check(request) {
+      const { task, pipeline } = request
+      if (!task.cache || settings.disabled) return { kind: 'off' }
+      try {
+        const index = deps.ioManager(task.io).cache
+        if (!index) return { kind: 'off' }
+        const key = await keyOf(request, deps.ioManager, hasher)
+        if (!key) return { kind: 'off' }
+        if (settings.refresh?.has(task.id)) return { kind: 'miss', key, index, replace: true }
+        const entry = await index.read({ pipeline: pipeline.name, task: task.id, key: key.key }, request.signal)
+        if (!entry) return { kind: 'miss', key, index, replace: false }
+        if (await isUsable(entry, request, deps.ioManager, now())) return { kind: 'hit', entry, from: { runId: entry.runId, key: key.key } }
+        return { kind: 'miss', key, index, replace: true }
+      } catch (error) {
+        request.log.warn(`cache lookup failed, running the task: ${(error as Error).message}`)
+        return { kind: 'off' }
+      }
+    },
+
+    async fill(request, miss, result) {
+      const { task, pipeline } = request
+      const entry: CacheEntry = {
+        format: CACHE_FORMAT_VERSION,
+        pipeline: pipeline.name,
+        task: task.id,
+        key: miss.key.key,
+        components: miss.key.components,
+        runId: request.runId,
+        createdAt: new Date(now()).toISOString(),
+        ...(result.output && { output: result.output }),
+        values: result.values,
+      }
+      try {
+        await miss.index.write(entry, miss.replace ? 'replace' : 'create', request.signal)
+      } catch (error) {
+        request.log.warn(`could not store the result in the cache: ${(error as Error).message}`)
+      }
+    },
+  }
+}
+
+/** An entry is reused only while it is younger than the task's ttl and its output still exists. */
+async function isUsable(entry: CacheEntry, request: AttemptRequest, ioManager: IoManagerLookup, nowMs: number): Promise<boolean> {
+  const ttlMs = request.task.cache?.ttlMs
+  if (ttlMs !== undefined) {
+    const created = Date.parse(entry.createdAt)
+    if (!Number.isFinite(created) || created + ttlMs <= nowMs) return false
+  }
+  if (!entry.output) return true
+  const io = ioManager(request.task.io)
+  return io.exists ? io.exists(entry.output, { signal: request.signal }) : true
+}
+
+/** The attempt's key; upstream outputs by the content hash in their ref, or hashed on read. */
+export async function keyOf(request: AttemptRequest, ioManager: IoManagerLookup, hasher: CodeHasher): Promise<CacheKey | undefined> {
+  const { pipeline, task } = request
+  return computeCacheKey({
+    pipeline,
+    task,
+    params: request.params,
+    upstreamValues: request.upstreamValues,
+    run: { id: request.runId, pipeline: pipeline.name, trigger: request.run.trigger, scheduled_at: request.run.scheduledAt ?? null },
+    codeHash: await hasher.hashModule(task.handler.modulePath),
+    outputHash: (taskId) => outputHashOf(request.upstreamOutputs[taskId], taskId, pipeline, ioManager, request.signal),
+  })
+}
+
+/** `null` for no output; the ref's hash; else the output read back and hashed (undefined for a table). */
+async function outputHashOf(ref: StoredRef | undefined, taskId: string, pipeline: Pipeline, ioManager: IoManagerLookup, signal: AbortSignal): Promise<string | null | undefined> {
+  if (!ref) return null
+  if (ref.contentHash) return ref.contentHash
+  const upstream = pipeline.tasks.get(taskId)
+  if (!upstream || ref.format === 'parquet') return undefined
+  const silent = { debug() {}, info() {}, warn() {}, error() {} }
+  const value = await ioManager(upstream.io).read(ref, { signal, log: silent, output: upstream.output })
+  if (value instanceof Readable) {
+    const hash = createHash('sha256')
+    for await (const chunk of value) hash.update(chunk as Uint8Array)
+    return `sha256:${hash.digest('hex')}`
+  }
+  if (value instanceof Uint8Array) return `sha256:${sha256Hex(value)}`
+  // JSON read back and written again gives the bytes weir wrote (key order is kept).
+  return `sha256:${sha256Hex(JSON.stringify(value) ?? '')}`
+}

@@ -1,0 +1,114 @@
+/**
+ * Caching end to end (issue 12): the built CLI runs an example twice (every cache-enabled task is
+ * cached the second time), then a handler module is edited (only its tasks and their dependents run
+ * again), with the in-process and the subprocess executor; --no-cache and --refresh.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+
+const BIN = resolve('bin/weir.js')
+const dirs: string[] = []
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true })
+})
+
+async function project(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'weir-cache-e2e-'))
+  dirs.push(dir)
+  await mkdir(join(dir, 'handlers'))
+  await writeFile(join(dir, 'package.json'), '{"name":"cache-e2e","type":"module"}')
+  await writeFile(join(dir, 'handlers', 'lib.ts'), 'export const double = (n: number) => n * 2\n')
+  await writeFile(join(dir, 'handlers', 'extract.ts'), 'export const extract = () => ({ rows: [1, 2, 3] })\n')
+  await writeFile(
+    join(dir, 'handlers', 'report.ts'),
+    "import { double } from './lib.ts'\nexport const summarize = (i: { orders: { rows: number[] } }) => ({ total: double(i.orders.rows.reduce((a, b) => a + b, 0)) })\nexport const publish = (i: { s: unknown }) => ({ published: i.s })\n",
+  )
+  await writeFile(
+    join(dir, 'p.yaml'),
+    `apiVersion: weir/v1
+kind: Pipeline
+name: demo
+defaults:
+  cache: true
+tasks:
+  extract:
+    handler: ./handlers/extract.ts#extract
+  summarize:
+    handler: ./handlers/report.ts#summarize
+    inputs: { orders: "\${{ tasks.extract.output }}" }
+  publish:
+    handler: ./handlers/report.ts#publish
+    inputs: { s: "\${{ tasks.summarize.output }}" }
+  notify:
+    handler: ./handlers/extract.ts#extract
+    needs: [publish]
+    cache: false
+`,
+  )
+  return dir
+}
+
+interface Json {
+  status: string
+  runId: string
+  tasks: Record<string, { status: string; cached?: boolean; cachedFrom?: { runId: string }; output?: string }>
+}
+
+function run(dir: string, ...args: string[]): Json {
+  const r = spawnSync(process.execPath, [BIN, 'run', 'p.yaml', '--json', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 })
+  expect(r.status, r.stderr).toBe(0)
+  return JSON.parse(r.stdout) as Json
+}
+const cached = (result: Json) => Object.entries(result.tasks).filter(([, t]) => t.cached).map(([id]) => id).sort()
+
+describe.each([[[]], [['--executor', 'subprocess']]])('weir run %j with cache: true', (executor: string[]) => {
+  test('a second run hits every cache-enabled task; editing a helper re-runs only the tasks of its module and their dependents', async () => {
+    const dir = await project()
+    const first = run(dir, ...executor)
+    expect(cached(first)).toEqual([])
+    const second = run(dir, ...executor)
+    expect(cached(second)).toEqual(['extract', 'publish', 'summarize'])
+    expect(second.tasks.summarize!.cachedFrom!.runId).toBe(first.runId)
+    expect(second.tasks.summarize!.output).toBe(first.tasks.summarize!.output)
+    expect(second.tasks.notify!.status).toBe('succeeded')
+
+    await writeFile(join(dir, 'handlers', 'lib.ts'), 'export const double = (n: number) => n * 3\n')
+    const third = run(dir, ...executor)
+    expect(cached(third)).toEqual(['extract'])
+    expect(cached(run(dir, ...executor))).toEqual(['extract', 'publish', 'summarize'])
+  }, 180_000)
+})
+
+test('--no-cache runs everything; --refresh re-runs one task, and its unchanged output lets the rest hit (early cutoff)', async () => {
+  const dir = await project()
+  run(dir)
+  expect(cached(run(dir, '--no-cache'))).toEqual([])
+  const refreshed = run(dir, '--refresh', 'extract')
+  expect(cached(refreshed)).toEqual(['publish', 'summarize'])
+  const r = spawnSync(process.execPath, [BIN, 'run', 'p.yaml', '--refresh', 'nope'], { cwd: dir, encoding: 'utf8' })
+  expect(r.status).toBe(2)
+  expect(r.stderr).toContain("--refresh names task 'nope'")
+}, 120_000)
+
+test('weir cache list shows the entries; clear removes entries of one task but keeps every output', async () => {
+  const dir = await project()
+  const first = run(dir)
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, 'cache', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const listed = JSON.parse(cli('list', '--json').stdout) as { task: string; runId: string; output?: string }[]
+  expect(listed.map((e) => e.task).sort()).toEqual(['extract', 'publish', 'summarize'])
+  expect(listed.every((e) => e.runId === first.runId)).toBe(true)
+  expect(JSON.parse(cli('list', 'p.yaml', '--task', 'extract', '--json').stdout)).toHaveLength(1)
+  expect(JSON.parse(cli('list', '--older-than', '1d', '--json').stdout)).toEqual([])
+  expect(JSON.parse(cli('clear', '--pipeline', 'demo', '--task', 'summarize', '--json').stdout)).toEqual({ removed: 1 })
+  const output = first.tasks.summarize!.output!
+  expect(existsSync(fileURLToPath(output))).toBe(true)
+  expect(cached(run(dir))).toEqual(['extract', 'publish'])
+  const bad = cli('list', '--older-than', 'forever')
+  expect(bad.status).toBe(2)
+  expect(bad.stderr).toContain("--older-than must be a duration")
+}, 120_000)

@@ -1,0 +1,143 @@
+// The cache key (issue 12): each component changes it, nothing else does.
+import { describe, expect, test } from 'vitest'
+import type { Pipeline } from '../../../../src/spec/model.ts'
+import { validateSpec } from '../../../../src/spec/validate.ts'
+import { computeCacheKey, changedComponents, type CacheKeySources } from '../../../../src/runtime/cache/cache-key.ts'
+
+const SPEC = `
+apiVersion: weir/v1
+kind: Pipeline
+name: sales
+params:
+  threshold: { type: number, default: 0.5 }
+  token: { type: string, writeOnly: true }
+types:
+  Summary: { type: object, properties: { total: { type: number } } }
+defaults:
+  cache: { version: "1" }
+tasks:
+  extract:
+    handler: ./h.ts#extract
+    values: { rows: { type: integer } }
+  summarize:
+    handler: ./h.ts#summarize
+    inputs:
+      orders: \${{ tasks.extract.output }}
+      country: \${{ tasks.extract.output.meta.country }}
+      rows: \${{ tasks.extract.values.rows }}
+      threshold: \${{ params.threshold }}
+      label: "sales over \${{ params.threshold }}"
+      fixed: { a: 1, b: [1, 2] }
+    output: { $ref: "#/types/Summary" }
+    values: { count: { type: integer } }
+`
+
+async function pipelineOf(text: string, path = '/project/pipelines/sales.yaml'): Promise<Pipeline> {
+  const result = await validateSpec(text, { path, checkHandlers: false, projectRoot: '/project' })
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+  return result.pipeline!
+}
+
+const HASH_A = `sha256:${'a'.repeat(64)}`
+const HASH_B = `sha256:${'b'.repeat(64)}`
+
+async function sourcesFor(pipeline: Pipeline, over: Partial<CacheKeySources> = {}): Promise<CacheKeySources> {
+  return {
+    pipeline,
+    task: pipeline.tasks.get('summarize')!,
+    params: { threshold: 0.5, token: 's3cret-value' },
+    upstreamValues: { extract: { rows: 3 } },
+    run: { id: '20261204-120000-aaaaaa', pipeline: 'sales', trigger: 'manual', scheduled_at: null },
+    codeHash: 'c'.repeat(64),
+    outputHash: async () => HASH_A,
+    ...over,
+  }
+}
+
+const keyOf = async (sources: CacheKeySources) => (await computeCacheKey(sources))!
+
+describe('cache key', () => {
+  test('is a stable sha256 of its components', async () => {
+    const pipeline = await pipelineOf(SPEC)
+    const a = await keyOf(await sourcesFor(pipeline))
+    const b = await keyOf(await sourcesFor(await pipelineOf(SPEC)))
+    expect(a.key).toMatch(/^[0-9a-f]{64}$/)
+    expect(b).toEqual(a)
+    expect(Object.keys(a.components).sort()).toEqual(['code', 'export', 'format', 'inputs', 'params', 'schemas', 'values', 'version'])
+  })
+
+  const change = async (edit: (spec: string) => string, over: Partial<CacheKeySources> = {}) => {
+    const base = await keyOf(await sourcesFor(await pipelineOf(SPEC)))
+    const changed = await keyOf(await sourcesFor(await pipelineOf(edit(SPEC)), over))
+    return { changed: changed.key !== base.key, parts: changedComponents(base.components, changed.components) }
+  }
+  const same = (spec: string) => spec
+
+  test.each([
+    ['the handler code', same, { codeHash: 'd'.repeat(64) }, 'code'],
+    ['the export name', (s: string) => s.replace('./h.ts#summarize', './h.ts#summarize2'), {}, 'export'],
+    ['a literal input', (s: string) => s.replace('b: [1, 2]', 'b: [1, 3]'), {}, 'inputs'],
+    ['the content of an upstream output', same, { outputHash: async () => HASH_B }, 'inputs'],
+    ['a field path into an upstream output', (s: string) => s.replace('output.meta.country', 'output.meta.region'), {}, 'inputs'],
+    ['a template input', (s: string) => s.replace('sales over', 'sales above'), {}, 'inputs'],
+    ['a param value', same, { params: { threshold: 0.7, token: 's3cret-value' } }, 'params'],
+    ['a secret param value', same, { params: { threshold: 0.5, token: 'other-secret' } }, 'params'],
+    ['an upstream task value', same, { upstreamValues: { extract: { rows: 4 } } }, 'inputs'],
+    ['the output schema', (s: string) => s.replace('output: { $ref: "#/types/Summary" }', 'output: { type: object }'), {}, 'schemas'],
+    ['a values schema', (s: string) => s.replace('count: { type: integer }', 'count: { type: number }'), {}, 'schemas'],
+    ['a shared type', (s: string) => s.replace('total: { type: number }', 'total: { type: integer }'), {}, 'schemas'],
+    ['the cache version', (s: string) => s.replace('version: "1"', 'version: "2"'), {}, 'version'],
+  ])('changes with %s', async (_what, edit, over, part) => {
+    const { changed, parts } = await change(edit, over as Partial<CacheKeySources>)
+    expect(changed).toBe(true)
+    expect(parts).toContain(part)
+  })
+
+  test.each([
+    ['the run id, trigger and scheduled time', same, { run: { id: '20991231-235959-ffffff', pipeline: 'sales', trigger: 'schedule', scheduled_at: '2099-12-31T23:59:00Z' } }],
+    ['the order of YAML keys', (s: string) => s.replace('      threshold: ${{ params.threshold }}\n      label: "sales over ${{ params.threshold }}"', '      label: "sales over ${{ params.threshold }}"\n      threshold: ${{ params.threshold }}').replace('fixed: { a: 1, b: [1, 2] }', 'fixed: { b: [1, 2], a: 1 }'), {}],
+    ['comments and formatting in the spec', (s: string) => s.replace('tasks:\n', '# the tasks\ntasks:   # all of them\n').replace('fixed: { a: 1, b: [1, 2] }', 'fixed:\n        a: 1\n        b:\n          - 1\n          - 2'), {}],
+    ['the ttl', (s: string) => s.replace('version: "1"', 'version: "1", ttl: 7d'), {}],
+    ['the task description, retries, timeout and trigger', (s: string) => s.replace('    handler: ./h.ts#summarize', '    handler: ./h.ts#summarize\n    description: Sums up.\n    retries: 3\n    timeout: 1m\n    trigger: all_done'), {}],
+    ['the outputs of upstream tasks that are read by their content only (other run, other URI)', same, { outputHash: async () => HASH_A }],
+  ])('does not change with %s', async (_what, edit, over) => {
+    expect((await change(edit, over as Partial<CacheKeySources>)).changed).toBe(false)
+  })
+
+  test('does not change with the path of the spec file', async () => {
+    const a = await keyOf(await sourcesFor(await pipelineOf(SPEC, '/project/pipelines/sales.yaml')))
+    const b = await keyOf(await sourcesFor(await pipelineOf(SPEC, '/project/pipelines/renamed.yaml')))
+    expect(b.key).toBe(a.key)
+  })
+
+  test('early cutoff: an upstream that re-ran and wrote identical bytes leaves the key unchanged', async () => {
+    const pipeline = await pipelineOf(SPEC)
+    const refs = {
+      run1: { uri: 'file:///p/.weir/data/sales/run1/extract/output.json', contentHash: HASH_A },
+      run2: { uri: 'file:///p/.weir/data/sales/run2/extract/output.json', contentHash: HASH_A },
+    }
+    const k1 = await keyOf(await sourcesFor(pipeline, { outputHash: async () => refs.run1.contentHash }))
+    const k2 = await keyOf(await sourcesFor(pipeline, { outputHash: async () => refs.run2.contentHash }))
+    expect(k2.key).toBe(k1.key)
+  })
+
+  test('an upstream output that cannot be hashed leaves the task without a key; one that stored nothing is a value', async () => {
+    const pipeline = await pipelineOf(SPEC)
+    expect(await computeCacheKey(await sourcesFor(pipeline, { outputHash: async () => undefined }))).toBeUndefined()
+    const none = await keyOf(await sourcesFor(pipeline, { outputHash: async () => null }))
+    expect(none.key).not.toBe((await keyOf(await sourcesFor(pipeline))).key)
+  })
+
+  test('a secret param never appears in the components, only inside a hash', async () => {
+    const { components } = await keyOf(await sourcesFor(await pipelineOf(SPEC)))
+    expect(JSON.stringify(components)).not.toContain('s3cret')
+    for (const hash of Object.values(components)) expect(hash).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  test('a task reading run.id gets a new key every run (so it never hits, as it should not)', async () => {
+    const pipeline = await pipelineOf(SPEC.replace('fixed: { a: 1, b: [1, 2] }', 'fixed: ${{ run.id }}'))
+    const a = await keyOf(await sourcesFor(pipeline))
+    const b = await keyOf(await sourcesFor(pipeline, { run: { id: 'other', pipeline: 'sales', trigger: 'manual', scheduled_at: null } }))
+    expect(b.key).not.toBe(a.key)
+  })
+})

@@ -1,0 +1,115 @@
+// The `code` part of the cache key: a handler module and its local imports, transitively (issue 12).
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterEach, describe, expect, test } from 'vitest'
+import { createCodeHasher } from '../../../../src/runtime/cache/code-hash.ts'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+/** A project folder with these files; returns its path. */
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'weir-code-hash-'))
+  dirs.push(root)
+  write(root, files)
+  return root
+}
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true })
+    writeFileSync(join(root, path), text)
+  }
+}
+
+const FILES = {
+  'package.json': '{"type":"module"}',
+  'handlers/sales.ts': [
+    "import { total } from '../lib/total.js'",
+    "import type { Row } from '../lib/types.ts'",
+    "import { tableFromArrays } from 'apache-arrow'",
+    "export { helper } from './helper'",
+    'export async function extract(rows: Row[]) { const lazy = await import("../lib/lazy.ts"); return total(rows) + lazy.n + String(tableFromArrays) }',
+  ].join('\n'),
+  'handlers/helper.ts': 'export const helper = 1',
+  'lib/total.ts': "import { add } from './math/index.ts'\nexport const total = (rows: unknown[]) => add(rows.length, 0)",
+  'lib/math/index.ts': 'export const add = (a: number, b: number) => a + b',
+  'lib/types.ts': 'export type Row = { n: number }',
+  'lib/lazy.ts': 'export const n = 1',
+  'lib/unrelated.ts': 'export const x = 1',
+  'node_modules/apache-arrow/index.js': 'export const tableFromArrays = 1',
+}
+
+const hashOf = (root: string) => createCodeHasher(root).hashModule(join(root, 'handlers/sales.ts'))
+
+describe('code hash', () => {
+  test('is the same for the same files, and the same after the project moves', async () => {
+    const a = project(FILES)
+    const b = project(FILES)
+    expect(await hashOf(a)).toMatch(/^[0-9a-f]{64}$/)
+    expect(await hashOf(a)).toBe(await hashOf(b))
+  })
+
+  test.each([
+    ['the handler module', 'handlers/sales.ts'],
+    ['a helper it imports (written with a .js extension)', 'lib/total.ts'],
+    ['a module imported transitively (a folder index)', 'lib/math/index.ts'],
+    ['a module it re-exports from (no extension)', 'handlers/helper.ts'],
+    ['a module it imports dynamically with a literal path', 'lib/lazy.ts'],
+  ])('changes when %s is edited', async (_what, file) => {
+    const root = project(FILES)
+    const before = await hashOf(root)
+    write(root, { [file]: `${FILES[file as keyof typeof FILES]}\n// edited` })
+    expect(await hashOf(root)).not.toBe(before)
+  })
+
+  test.each([
+    ['an unrelated file', 'lib/unrelated.ts'],
+    ['a module imported only with `import type`', 'lib/types.ts'],
+    ['a package in node_modules', 'node_modules/apache-arrow/index.js'],
+    ['the spec or package.json', 'package.json'],
+  ])('does not change when %s is edited', async (_what, file) => {
+    const root = project(FILES)
+    const before = await hashOf(root)
+    write(root, { [file]: `${FILES[file as keyof typeof FILES]}\n// edited` })
+    expect(await hashOf(root)).toBe(before)
+  })
+
+  test('an import that resolves to nothing counts, so creating the file changes the hash', async () => {
+    const root = project({ ...FILES, 'handlers/helper.ts': "import './missing.ts'\nexport const helper = 1" })
+    const before = await hashOf(root)
+    write(root, { 'handlers/missing.ts': 'export {}' })
+    expect(await hashOf(root)).not.toBe(before)
+  })
+
+  test('reads each module once per hasher: shared helpers are hashed once per run, not once per task', async () => {
+    const root = project({ ...FILES, 'handlers/other.ts': "import { total } from '../lib/total.ts'\nexport const other = total" })
+    const hasher = createCodeHasher(root)
+    const first = await hasher.hashModule(join(root, 'handlers/sales.ts'))
+    // Edits after the first look are not seen by the same hasher (one run sees one version of the code).
+    write(root, { 'lib/total.ts': 'export const total = 2' })
+    expect(await hasher.hashModule(join(root, 'handlers/sales.ts'))).toBe(first)
+    const other = await hasher.hashModule(join(root, 'handlers/other.ts'))
+    const fresh = project({ ...FILES, 'handlers/other.ts': "import { total } from '../lib/total.ts'\nexport const other = total" })
+    expect(other).toBe(await createCodeHasher(fresh).hashModule(join(fresh, 'handlers/other.ts')))
+  })
+
+  test('follows imports in modules the lexer cannot read (JSX) with a plain scan', async () => {
+    const root = project({ ...FILES, 'handlers/view.tsx': "import { total } from '../lib/total.ts'\nexport const view = () => <div>{total([])}</div>" })
+    const hash = () => createCodeHasher(root).hashModule(join(root, 'handlers/view.tsx'))
+    const before = await hash()
+    write(root, { 'lib/total.ts': 'export const total = () => 3' })
+    expect(await hash()).not.toBe(before)
+  })
+
+  test('a handler file copied elsewhere with its imports keeps its hash (paths are relative to the project)', async () => {
+    const a = project(FILES)
+    const b = mkdtempSync(join(tmpdir(), 'weir-code-hash-moved-'))
+    dirs.push(b)
+    cpSync(a, join(b, 'deep', 'project'), { recursive: true })
+    expect(await hashOf(join(b, 'deep', 'project'))).toBe(await hashOf(a))
+  })
+})
