@@ -98,6 +98,8 @@ export interface UiTask {
   readonly error?: UiError
   readonly skipReason?: string
   readonly reusedFrom?: string
+  /** The run whose cached output this task reused (docs/caching.md). */
+  readonly cachedFrom?: string
   readonly values?: Readonly<Record<string, unknown>>
   readonly output?: { readonly uri: string; readonly format: string; readonly io: string; readonly sizeBytes?: number }
 }

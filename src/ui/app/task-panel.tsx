@@ -96,7 +96,7 @@ export function TaskPanel({ run, task, onClose }: { run: UiRun; task: UiTask; on
       <p class="small muted">{statusLine(task)}</p>
       <h3>Attempts</h3>
       {task.attempts.length === 0 ? (
-        <p class="muted small">{task.reusedFrom ? `Reused from run ${task.reusedFrom}: nothing ran.` : 'None.'}</p>
+        <p class="muted small">{task.reusedFrom ? `Reused from run ${task.reusedFrom}: nothing ran.` : task.cachedFrom ? `Cached: the output of run ${task.cachedFrom} was reused; the handler did not run.` : 'None.'}</p>
       ) : (
         <ol class="attempts">
           {task.attempts.map((a) => (

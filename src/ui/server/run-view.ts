@@ -43,6 +43,7 @@ function toUiTask(t: TaskRecord): UiTask {
     ...(t.error && { error: t.error }),
     ...(t.skipReason !== undefined && { skipReason: t.skipReason }),
     ...(t.reusedFrom !== undefined && { reusedFrom: t.reusedFrom }),
+    ...(t.cachedFrom !== undefined && { cachedFrom: t.cachedFrom.runId }),
     ...(t.values && { values: t.values }),
     ...(t.output && { output: { uri: t.output.uri, format: t.output.format, io: t.output.io, ...(t.output.sizeBytes !== undefined && { sizeBytes: t.output.sizeBytes }) } }),
   }
