@@ -4,8 +4,11 @@
  * dedicated entries of `weir execute` and `weir spec validate` (see bin/weir.js).
  */
 import { CliError } from './errors.ts'
+import { ignoreClosedOutput } from './ignore-closed-output.ts'
 
 export function runCli(command: () => Promise<number>): void {
+  ignoreClosedOutput(process.stdout)
+  ignoreClosedOutput(process.stderr)
   command().then(
     (code) => {
       process.exitCode = code
