@@ -16,6 +16,7 @@ const events: TaskEvent[] = [
   { type: 'task:start', runId: 'r1', taskId: 'a', attempt: 2, at: 1003 },
   { type: 'task:succeed', runId: 'r1', taskId: 'a', attempt: 2, at: 1004, output, values: { rows: 3, note: 'ünï' } },
   { type: 'task:succeed', runId: 'r1', taskId: 'b "quoted"\n', attempt: 1, at: 1005 },
+  { type: 'task:succeed', runId: 'r1', taskId: 'k', attempt: 1, at: 1005, output, cachedFrom: { runId: 'r0', key: 'f'.repeat(64) } },
   { type: 'task:fail', runId: 'r1', taskId: 'c', attempt: 3, error, at: 1006 },
   { type: 'task:skip', runId: 'r1', taskId: 'd', reason: 'upstream_failed', at: 1007 },
   { type: 'task:cancel', runId: 'r1', taskId: 'e', attempt: 2, at: 1008 },
