@@ -54,7 +54,7 @@ export function createLiveDisplay(out: NodeJS.WriteStream, board: TaskBoard, p: 
       case 'pending':
         return p.dim('pending')
       case 'running':
-        return `${p.cyan('running')} ${formatDuration(now - t.since)}${t.attempt > 1 ? p.dim(` (attempt ${t.attempt})`) : ''}`
+        return `${p.cyan('running')} ${formatDuration(now - t.since)}${t.record.attempts.length > 1 ? p.dim(` (attempt ${t.record.attempts.length})`) : ''}`
       case 'retrying':
         return `${p.yellow('retrying')} ${p.dim(t.note ?? '')}`
       case 'succeeded':
@@ -85,7 +85,8 @@ export function createLiveDisplay(out: NodeJS.WriteStream, board: TaskBoard, p: 
 }
 
 function span(t: BoardTask): string {
-  return t.startedAt !== undefined && t.finishedAt !== undefined ? formatDuration(t.finishedAt - t.startedAt) : ''
+  const { startedAt, finishedAt } = t.record
+  return startedAt !== undefined && finishedAt !== undefined ? formatDuration(finishedAt - startedAt) : ''
 }
 
 /** Cuts a line to the terminal width, counting visible characters only (ANSI codes are free). */

@@ -20,9 +20,9 @@ export function describeEvent(event: RunEvent, board: TaskBoard, p: Palette): st
     case 'task:retry':
       return `${mark} ${event.taskId} attempt ${event.attempt} failed: ${event.error.message}; retrying in ${formatDuration(event.delayMs)}`
     case 'task:succeed':
-      return event.cachedFrom ? `${mark} ${event.taskId} cached (from run ${event.cachedFrom.runId})` : `${mark} ${event.taskId} succeeded${elapsed(task)}`
+      return event.cachedFrom ? `${mark} ${event.taskId} cached (from run ${event.cachedFrom.runId})` : `${mark} ${event.taskId} succeeded${elapsed(task?.record)}`
     case 'task:fail':
-      return `${mark} ${event.taskId} ${p.red('failed')}${elapsed(task)}${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}: ${event.error.message}`
+      return `${mark} ${event.taskId} ${p.red('failed')}${elapsed(task?.record)}${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}: ${event.error.message}`
     case 'task:skip':
       return `${mark} ${event.taskId} skipped (${event.reason.replace('_', ' ')})`
     case 'task:cancel':

@@ -17,11 +17,8 @@ export interface BoardTask {
   readonly record: TaskRecord
   /** The record's status, with `retrying` (waiting between attempts) and `reused` told apart. */
   status: BoardStatus
-  attempt: number
   /** When the current attempt (or retry wait) began; epoch ms. */
   since: number
-  startedAt?: number
-  finishedAt?: number
   note?: string
 }
 
@@ -36,7 +33,7 @@ export function createTaskBoard(): TaskBoard {
   const tasks = new Map<string, BoardTask>()
   const get = (id: string, at: number): BoardTask => {
     let t = tasks.get(id)
-    if (!t) tasks.set(id, (t = { id, record: newTaskRecord(id), status: 'pending', attempt: 0, since: at }))
+    if (!t) tasks.set(id, (t = { id, record: newTaskRecord(id), status: 'pending', since: at }))
     return t
   }
   return {
@@ -52,9 +49,6 @@ export function createTaskBoard(): TaskBoard {
       const r = t.record
       const last = r.attempts.at(-1)
       t.status = r.status === 'running' ? (last?.status === 'failed' ? 'retrying' : 'running') : r.status === 'succeeded' && r.reusedFrom !== undefined ? 'reused' : r.status === 'interrupted' ? 'cancelled' : r.status
-      t.attempt = r.attempts.length
-      t.startedAt = r.startedAt
-      t.finishedAt = r.finishedAt
       if (e.type === 'task:start' || e.type === 'task:retry') t.since = e.at
       t.note =
         e.type === 'task:retry'

@@ -73,7 +73,11 @@ describe('one reducer for a task state, wherever it is read', () => {
   test('the board shows a task waiting between attempts as retrying', () => {
     const board = createTaskBoard()
     board.apply(events[0]!)
-    expect(board.apply(events[1]!)).toMatchObject({ status: 'retrying', attempt: 1, note: 'boom "x"\nline two (retry in 250ms)' })
-    expect(board.apply(events[2]!)).toMatchObject({ status: 'running', attempt: 2, since: 1003 })
+    const retrying = board.apply(events[1]!)!
+    expect(retrying).toMatchObject({ status: 'retrying', note: 'boom "x"\nline two (retry in 250ms)' })
+    expect(retrying.record.attempts).toHaveLength(1)
+    const running = board.apply(events[2]!)!
+    expect(running).toMatchObject({ status: 'running', since: 1003 })
+    expect(running.record.attempts).toHaveLength(2)
   })
 })
