@@ -22,7 +22,7 @@ import type { AttemptOutcome, AttemptRequest, ErrorInfo, IoContext, StoredRef } 
 import type { Pipeline, Task } from '../spec/model.ts'
 import { findProjectRoot } from '../spec/project-root.ts'
 import type { IoManagerLookup } from './io-managers.ts'
-import { loadHandler } from './load-handler.ts'
+import { loadedHandler, loadHandler, noteHandlerActivity } from './load-handler.ts'
 import { resolveInputs } from './resolve-inputs.ts'
 import { frozenParams } from './frozen-params.ts'
 import { compileCheck } from './compile-check.ts'
@@ -64,14 +64,21 @@ export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps)
   const values: Record<string, unknown> = {}
   let stage: Stage = 'inputs'
   try {
-    const cached = deps.cache ? await deps.cache.check(request) : undefined
+    // Every await is a promise and a turn of the microtask queue, per attempt: a step with nothing
+    // to do for this task (no cache, inputs, values, output schema or output) is skipped, not awaited.
+    const cached = deps.cache && task.cache ? await deps.cache.check(request) : undefined
     if (cached?.kind === 'hit') {
       const { output, values: cachedValues } = cached.entry
       return { status: 'succeeded', ...(output && { output }), values: cachedValues, cachedFrom: cached.from }
     }
-    const inputs = await readInputs(request, deps)
-    const valueChecks = await compileValueChecks(pipeline, task)
-    const handler = await loadHandler(task.handler, deps.projectRoot ?? projectRootOf(pipeline.sourcePath))
+    const inputs = hasKeys(task.inputs) ? await readInputs(request, deps) : {}
+    const valueChecks = hasKeys(task.values) ? await compileValueChecks(pipeline, task) : NO_VALUE_CHECKS
+    const projectRoot = deps.projectRoot ?? projectRootOf(pipeline.sourcePath)
+    const handler = loadedHandler(task.handler, projectRoot) ?? (await loadHandler(task.handler, projectRoot))
+    // The handler runs after a turn of the microtask queue, not within this call: tasks started
+    // together are all checked before any of their handlers runs, so they can share one check
+    // (see load-handler.ts).
+    await Promise.resolve()
     if (request.signal.aborted) return { status: 'cancelled' }
     stage = 'handler'
     const ctx: HandlerContext = {
@@ -82,18 +89,36 @@ export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps)
       log: request.log,
       signal: request.signal,
     }
-    const result = await handler(inputs, ctx)
+    let result: unknown
+    noteHandlerActivity()
+    try {
+      const returned = handler(inputs, ctx)
+      result = isThenable(returned) ? await returned : returned
+    } finally {
+      noteHandlerActivity()
+    }
     if (request.signal.aborted) return { status: 'cancelled' }
     stage = 'output'
-    await checkOutput(pipeline, task, result)
+    if (task.output.kind === 'json' || task.output.kind === 'table') await checkOutput(pipeline, task, result)
     stage = 'store'
-    const output = await storeOutput(request, deps, result)
+    const output = result === undefined ? undefined : await storeOutput(request, deps, result)
     if (cached?.kind === 'miss') await deps.cache!.fill(request, cached, { ...(output && { output }), values })
-    return { status: 'succeeded', ...(output && { output }), values }
+    return output ? { status: 'succeeded', output, values } : { status: 'succeeded', values }
   } catch (error) {
     if (request.signal.aborted && stage === 'handler') return { status: 'cancelled', error: describeFailure(error, stage) }
     return { status: 'failed', error: describeFailure(error, stage), values }
   }
+}
+
+const NO_VALUE_CHECKS: ReadonlyMap<string, SchemaCheck> = new Map()
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true
+  return false
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 const projectRoots = new Map<string, string>()

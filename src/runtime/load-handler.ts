@@ -12,8 +12,15 @@
  * the process, but the run would go on calling a module whose link now points elsewhere, which a
  * subprocess refuses; a link re-pointed to another file inside the project would keep running the
  * old one. The executors must agree, so:
- * - each load stats the handler's path (one system call, links followed): while it is the same
+ * - a load stats the handler's path (one system call, links followed): while it is the same
  *   file (device and inode) as at the last check, the real path found then still holds;
+ * - a check is reused without that stat only while nothing can have changed the path since: in the
+ *   same turn of the event loop, with no handler called or settled in this process since
+ *   (`noteHandlerActivity`). A task downstream of the one that re-pointed a link, a retry and a
+ *   later turn always stat again; what is saved is a stat per task when many start together (the
+ *   stat was ~35% of a no-op task's cost in process). The one case a fresh process could judge
+ *   differently: a handler still running re-points a link while tasks unrelated to it start in one
+ *   burst, an order between them that nothing fixes anyway;
  * - otherwise the real path is read again, and compared with the project's; the comparison is
  *   cached by the two real paths (recomputing `path.relative` on every attempt cost ~9% at 100k
  *   tasks, and a full realpath is several system calls);
@@ -36,6 +43,8 @@ type ModuleImporter = (path: string) => Promise<unknown>
 let importer: Promise<ModuleImporter> | undefined
 /** Module promises by real path. */
 const modules = new Map<string, Promise<unknown>>()
+/** Modules by real path, once imported: `loadedHandler` answers from here without a promise. */
+const loaded = new Map<string, unknown>()
 /** Real path → how many native imports of it failed: Node keeps a failed module, so a retry asks for a new URL. */
 const failedImports = new Map<string, number>()
 /** `<real project root>\0<real module path>` → inside; both parts are real paths, so this never goes stale. */
@@ -43,7 +52,31 @@ const insideByRealPaths = new Map<string, boolean>()
 /** Project folder → its real path (the folder of the spec itself is not re-pointed by a task). */
 const realRoots = new Map<string, string>()
 /** Module path → the file it led to at the last check, found inside `root`. */
-const checked = new Map<string, { readonly root: string; readonly real: string; readonly dev: number; readonly ino: number }>()
+const checked = new Map<string, { readonly root: string; readonly real: string; readonly dev: number; readonly ino: number; epoch: number; turn: number }>()
+/** Bumped each time a handler is called or settles in this process. */
+let handlerEpoch = 0
+/** Bumped at the end of each turn of the event loop in which a check was made. */
+let turn = 0
+let turnEnding = false
+
+/** Tells the loader that a handler was called or settled: user code may have re-pointed a link. */
+export function noteHandlerActivity(): void {
+  handlerEpoch++
+}
+
+/** The current turn of the event loop, as far as checks are concerned. */
+function currentTurn(): number {
+  if (!turnEnding) {
+    turnEnding = true
+    setImmediate(endTurn).unref()
+  }
+  return turn
+}
+
+function endTurn(): void {
+  turn++
+  turnEnding = false
+}
 
 async function loadImporter(): Promise<ModuleImporter> {
   importer ??= import('jiti').then(({ createJiti }) => {
@@ -69,6 +102,7 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string): Promise
   let mod: unknown
   try {
     mod = await loading
+    loaded.set(real, mod)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     throw new WeirError('HANDLER_NOT_FOUND', `Cannot load handler module '${ref.written}': ${message}`, { cause: error })
@@ -82,6 +116,17 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string): Promise
     )
   }
   return fn as HandlerFunction
+}
+
+/**
+ * The handler when its module is already imported, checked exactly as `loadHandler` checks it (the
+ * same stat, the same HANDLER_OUTSIDE_PROJECT), without a promise or a turn of the microtask queue;
+ * undefined when it must be loaded (or its export is missing): then call `loadHandler`.
+ */
+export function loadedHandler(ref: HandlerRef, projectRoot: string): HandlerFunction | undefined {
+  const mod = loaded.get(checkedRealPath(ref, projectRoot))
+  const fn = (mod as Record<string, unknown> | undefined)?.[ref.exportName]
+  return typeof fn === 'function' ? (fn as HandlerFunction) : undefined
 }
 
 /** TypeScript sources, which only jiti can load. */
@@ -105,14 +150,19 @@ async function importModule(real: string): Promise<unknown> {
 
 /** The real path of the handler's module, checked to be inside the project; throws HANDLER_OUTSIDE_PROJECT. */
 function checkedRealPath(ref: HandlerRef, projectRoot: string): string {
-  const now = statSync(ref.modulePath, { throwIfNoEntry: false })
   const last = checked.get(ref.modulePath)
-  if (now && last && now.ino === last.ino && now.dev === last.dev && last.root === projectRoot) return last.real
+  if (last && last.epoch === handlerEpoch && last.turn === turn && last.root === projectRoot) return last.real
+  const now = statSync(ref.modulePath, { throwIfNoEntry: false })
+  if (now && last && now.ino === last.ino && now.dev === last.dev && last.root === projectRoot) {
+    last.epoch = handlerEpoch
+    last.turn = currentTurn()
+    return last.real
+  }
   checked.delete(ref.modulePath)
   const real = realPathOf(ref.modulePath)
   if (!isRealPathInside(projectRoot, real))
     throw new WeirError('HANDLER_OUTSIDE_PROJECT', `Handler '${ref.written}' resolves to '${real}', outside the project '${projectRoot}'; move the module into the project.`)
-  if (now) checked.set(ref.modulePath, { root: projectRoot, real, dev: now.dev, ino: now.ino })
+  if (now) checked.set(ref.modulePath, { root: projectRoot, real, dev: now.dev, ino: now.ino, epoch: handlerEpoch, turn: currentTurn() })
   return real
 }
 

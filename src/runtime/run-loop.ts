@@ -16,6 +16,7 @@ import type { LoopState, RunLoopInput, RunLoopResult } from './run-loop/loop-sta
 import { changeTask } from './run-loop/loop-state.ts'
 import { failInternally, markCancelled, runTask } from './run-loop/run-task.ts'
 import { createDurableCommit } from './run-loop/durable-commit.ts'
+import { ActiveAttempts } from './run-loop/active-attempts.ts'
 
 export type { RunLoopInput, RunLoopResult } from './run-loop/loop-state.ts'
 
@@ -35,7 +36,7 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
       loop.scheduler.stop('cancel')
       loop.runController.abort()
       loop.retrySleeps.wakeAll()
-      if (loop.active.size > 0) graceTimer = setTimeout(() => [...loop.active].forEach((a) => a.giveUp()), input.cancelGraceMs)
+      if (loop.active.size > 0) graceTimer = setTimeout(() => loop.active.list().forEach((a) => a.giveUp()), input.cancelGraceMs)
     }
     // The hooks run only after `begin`, when `loop` exists.
     const scheduler = createScheduler(graph, Math.max(1, input.concurrency), {
@@ -54,7 +55,7 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
       taskById: new Array(graph.ids.length),
       scheduler,
       runController: new AbortController(),
-      active: new Set(),
+      active: new ActiveAttempts(graph.ids.length),
       retrySleeps: createRetrySleeps(),
       pacer: createStartPacer(YIELD_EVERY),
       cancelling: false,

@@ -63,8 +63,10 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
   let stopped = false
   let doneCalled = false
   // Tasks whose upstream tasks just all finished; drained iteratively (a 100k-task chain of skips
-  // must not recurse 100k deep).
+  // must not recurse 100k deep). Filled up to `toDecideCount` and reused: `length = 0` after each
+  // completion gave a small array's room back, and the next push allocated it again.
   const toDecide: number[] = []
+  let toDecideCount = 0
   const scratch: OutcomeCounts = { succeeded: 0, failed: 0, skipped: 0, excluded: 0, total: 0 }
 
   function finish(index: number, state: StateCode): void {
@@ -76,7 +78,7 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
       if (states[d] !== STATE.pending) continue
       const left = remaining[d]! - 1
       remaining[d] = left
-      if (left === 0) toDecide.push(d)
+      if (left === 0) toDecide[toDecideCount++] = d
     }
   }
 
@@ -110,8 +112,8 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
 
   function settle(): void {
     // FIFO, so tasks become ready in the order their upstream tasks finished (and declaration order).
-    for (let k = 0; k < toDecide.length; k++) decide(toDecide[k]!)
-    toDecide.length = 0
+    for (let k = 0; k < toDecideCount; k++) decide(toDecide[k]!)
+    toDecideCount = 0
     while (!stopped && running < concurrency && readyHead < ready.length) {
       const index = ready[readyHead++]!
       states[index] = STATE.running
@@ -139,7 +141,7 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
         let open = 0
         for (let k = graph.upStart[i]!; k < graph.upStart[i + 1]!; k++) if (!isFinished(states[graph.upIndex[k]!]!)) open++
         remaining[i] = open
-        if (open === 0) toDecide.push(i)
+        if (open === 0) toDecide[toDecideCount++] = i
       }
       settle()
     },
@@ -152,7 +154,7 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
     stop(mode) {
       if (stopped) return
       stopped = true
-      toDecide.length = 0
+      toDecideCount = 0
       for (let i = 0; i < n; i++) {
         const s = states[i]
         if (s !== STATE.pending && s !== STATE.ready) continue

@@ -8,18 +8,28 @@ import type { RunWriter } from '../run-store/open-run.ts'
 
 /** Returns `completeWhenDurable(i, success)`: `onDurable` runs for each once the journal file has it. */
 export function createDurableCommit(writer: RunWriter, onDurable: (i: number, success: TaskEvent) => void): (i: number, success: TaskEvent) => void {
-  let indexes: number[] = []
-  let events: TaskEvent[] = []
+  // The queue is two arrays filled up to `queued` and reused, never emptied: a chain of tasks commits
+  // once per task, and fresh arrays (or `length = 0`, which gives a small array's room back) cost an
+  // allocation and its growth per task. A slot keeps its last event until it is reused.
+  const indexes: number[] = []
+  const events: TaskEvent[] = []
+  let queued = 0
+  let told = 0
   const commit = (): void => {
-    const batch = indexes
-    const told = events
-    indexes = []
-    events = []
-    writer.commit()
-    for (let k = 0; k < batch.length; k++) onDurable(batch[k]!, told[k]!)
+    try {
+      // Successes queued while these are told (none today: a success always follows an await) are
+      // written by the next pass, before they are told.
+      while (told < queued) {
+        writer.commit()
+        for (const end = queued; told < end; told++) onDurable(indexes[told]!, events[told]!)
+      }
+    } finally {
+      queued = told = 0
+    }
   }
   return (i, success) => {
-    events.push(success)
-    if (indexes.push(i) === 1) queueMicrotask(commit)
+    indexes[queued] = i
+    events[queued] = success
+    if (queued++ === 0) queueMicrotask(commit)
   }
 }

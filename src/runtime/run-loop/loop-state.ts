@@ -13,6 +13,7 @@ import type { ReusedTask } from '../plan-resume.ts'
 import type { DagScheduler } from '../scheduler.ts'
 import type { RetrySleeps } from '../retry-sleep.ts'
 import type { StartPacer } from '../start-pacer.ts'
+import type { ActiveAttempts } from './active-attempts.ts'
 import { applyTaskEvent } from '../run-store/apply-task-event.ts'
 
 export interface RunLoopInput {
@@ -51,7 +52,7 @@ export interface LoopState {
   readonly scheduler: DagScheduler
   /** Aborted when the run is cancelled; every attempt's signal follows it. */
   readonly runController: AbortController
-  readonly active: Set<ActiveAttempt>
+  readonly active: ActiveAttempts
   readonly retrySleeps: RetrySleeps
   readonly pacer: StartPacer
   cancelling: boolean

@@ -41,12 +41,12 @@ export function runAttempt(loop: LoopState, i: number, task: Task, attempt: numb
     const settle = (outcome: AttemptOutcome): void => {
       if (settled) return
       settled = true
-      loop.active.delete(entry)
+      loop.active.delete(i, entry)
       if (timer) clearTimeout(timer)
       unlink?.()
       resolve(outcome)
     }
-    loop.active.add(entry)
+    loop.active.add(i, entry)
     if (controller) timer = armAttemptTimeout(task, attempt, controller, settle)
     try {
       input.executor.runAttempt(request).then(settle, (e: unknown) => settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} }))

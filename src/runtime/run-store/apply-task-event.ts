@@ -6,8 +6,17 @@
 import type { TaskEvent } from '../api.ts'
 import type { AttemptRecord, TaskRecord } from './records.ts'
 
+/**
+ * The attempts of a task that has not started: one frozen array shared by every new record (a run
+ * makes one record per task up front). The first start replaces it with a one-element array rather
+ * than pushing, which would grow a fresh array to 17 slots; 150 bytes a task in the 100k benchmarks.
+ */
+const NO_ATTEMPTS: AttemptRecord[] = Object.freeze([]) as unknown as AttemptRecord[]
+
 export function newTaskRecord(id: string): TaskRecord {
-  return { id, status: 'pending', attempts: [] }
+  // The times every task that runs gets are declared here (as undefined), so setting them later
+  // stores into the object instead of allocating an out-of-object property array for it.
+  return { id, status: 'pending', attempts: NO_ATTEMPTS, startedAt: undefined, finishedAt: undefined }
 }
 
 /** Applies one event to the task it names. Plain assignments: this runs per event in the hot loop. */
@@ -16,7 +25,8 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
     case 'task:start':
       t.status = 'running'
       t.startedAt ??= e.at
-      t.attempts.push({ attempt: e.attempt, status: 'running', startedAt: e.at })
+      // finishedAt declared up front, for the same reason as in newTaskRecord.
+      addAttempt(t, { attempt: e.attempt, status: 'running', startedAt: e.at, finishedAt: undefined })
       return
     case 'task:retry': {
       const a = endAttempt(t, 'failed', e.at)
@@ -62,6 +72,11 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
       if (e.values) t.values = e.values
       return
   }
+}
+
+function addAttempt(t: TaskRecord, a: AttemptRecord): void {
+  if (t.attempts.length === 0) (t as { attempts: AttemptRecord[] }).attempts = [a]
+  else t.attempts.push(a)
 }
 
 /** Ends the task's latest attempt; returns it (none when the journal lost its start). */

@@ -1,11 +1,13 @@
 /**
- * loadHandler checks the real path of a handler's module on every load (#15), as a fresh
- * `weir execute` process would: a symlink re-pointed during the run is seen at once.
+ * loadHandler checks the real path of a handler's module whenever it may have changed (#15), as a
+ * fresh `weir execute` process would: a symlink re-pointed by a handler that ran, or in an earlier
+ * turn of the event loop, is seen by the next load.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdir, rm, symlink, unlink, writeFile } from 'node:fs/promises'
+import { symlinkSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadHandler } from '../../../src/runtime/load-handler.ts'
+import { loadedHandler, loadHandler, noteHandlerActivity } from '../../../src/runtime/load-handler.ts'
 import type { HandlerRef } from '../../../src/spec/model.ts'
 import { tempDir } from './helpers.ts'
 
@@ -50,6 +52,29 @@ describe('loadHandler and symlinks', () => {
     expect((await loadHandler(ref('repointed.ts'), project))({}, {})).toBe('one')
     await pointLink(link, join(project, 'handlers', 'two.ts'))
     expect((await loadHandler(ref('repointed.ts'), project))({}, {})).toBe('two')
+  })
+
+  test('within one turn of the event loop, a link a handler re-pointed is seen by the next check (a task downstream of it)', async () => {
+    const link = join(project, 'handlers', 'same-turn.ts')
+    await pointLink(link, join(project, 'handlers', 'one.ts'))
+    expect((await loadHandler(ref('same-turn.ts'), project))({}, {})).toBe('one')
+    // All synchronous from here: no turn of the event loop passes. A handler runs and re-points the link.
+    expect(loadedHandler(ref('same-turn.ts'), project)?.({}, {})).toBe('one')
+    noteHandlerActivity()
+    unlinkSync(link)
+    symlinkSync(join(outside, 'evil.ts'), link)
+    noteHandlerActivity()
+    expect(() => loadedHandler(ref('same-turn.ts'), project)).toThrow(expect.objectContaining({ code: 'HANDLER_OUTSIDE_PROJECT' }))
+  })
+
+  test('a link re-pointed by another process is seen in the next turn of the event loop', async () => {
+    const link = join(project, 'handlers', 'next-turn.ts')
+    await pointLink(link, join(project, 'handlers', 'one.ts'))
+    expect((await loadHandler(ref('next-turn.ts'), project))({}, {})).toBe('one')
+    unlinkSync(link)
+    symlinkSync(join(outside, 'evil.ts'), link)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(() => loadedHandler(ref('next-turn.ts'), project)).toThrow(expect.objectContaining({ code: 'HANDLER_OUTSIDE_PROJECT' }))
   })
 
   test('a link that leads back inside the project is loaded', async () => {
