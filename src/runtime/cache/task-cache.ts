@@ -144,8 +144,10 @@ export async function whyUnusable(entry: CacheEntry, task: Task, ioManager: IoMa
   return !io.exists || (await io.exists(entry.output, { signal })) ? undefined : 'deleted'
 }
 
+export type KeyRequest = Pick<AttemptRequest, 'pipeline' | 'task' | 'params' | 'upstreamValues' | 'upstreamOutputs' | 'runId' | 'run' | 'signal'>
+
 /** The attempt's key; upstream outputs by the content hash in their ref, or hashed on read. */
-export async function keyOf(request: AttemptRequest, ioManager: IoManagerLookup, hasher: CodeHasher): Promise<CacheKey | undefined> {
+export async function keyOf(request: KeyRequest, ioManager: IoManagerLookup, hasher: CodeHasher): Promise<CacheKey | undefined> {
   const { pipeline, task } = request
   const [codeHash, codeFiles] = await Promise.all([hasher.hashModule(task.handler.modulePath), hasher.filesOf(task.handler.modulePath)])
   return computeCacheKey({
