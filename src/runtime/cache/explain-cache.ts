@@ -34,6 +34,8 @@ export type CacheVerdict =
     }
   /** Before a run (`--dry-run`): the key needs the output of upstream tasks that would run first. */
   | { readonly kind: 'unknown'; readonly reason: 'upstream'; readonly upstream: readonly string[] }
+  /** The index could not be read (a run would treat the task as not cached and run it). */
+  | { readonly kind: 'unknown'; readonly reason: 'error'; readonly message: string }
 
 /** One changed component of the key, with what changed inside it when the entries say. */
 export interface ComponentChange {

@@ -56,7 +56,8 @@ export async function predictCache(input: PredictInput): Promise<Map<string, Cac
         // As the run loop passes them: only tasks that set values.
         if (result && Object.keys(result.values).length > 0) upstreamValues[u] = result.values
       }
-      verdict = await cacheVerdict({ pipeline, task, params: input.params, runId: DRY_RUN_ID, run: { trigger: input.trigger ?? 'manual' }, upstreamOutputs, upstreamValues }, deps)
+      const request = { pipeline, task, params: input.params, runId: DRY_RUN_ID, run: { trigger: input.trigger ?? 'manual' }, upstreamOutputs, upstreamValues } as const
+      verdict = await cacheVerdict(request, deps).catch((error: unknown) => ({ kind: 'unknown', reason: 'error', message: (error as Error).message }) as const)
     }
     verdicts.set(id, verdict)
     if (verdict.kind === 'hit') known.set(id, { ...(verdict.entry.output && { output: verdict.entry.output }), values: verdict.entry.values })
