@@ -50,7 +50,7 @@ export interface VerdictRequest {
   readonly task: Task
   readonly params: Readonly<Record<string, unknown>>
   readonly runId: string
-  readonly run: { readonly trigger: 'manual' | 'schedule' | 'resume'; readonly scheduledAt?: string }
+  readonly run: { readonly trigger: string; readonly scheduledAt?: string }
   readonly upstreamOutputs: Readonly<Record<string, StoredRef>>
   readonly upstreamValues: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   /** Entries this run stored are set aside (explaining a run after it ended). */
