@@ -148,6 +148,16 @@ test('--dry-run says which tasks would hit and why the others would run; --expla
   expect(ran.stdout).toMatch(/ {2}inputs {3}input 's' changed \(reads the output of summarize\)/)
   expect(ran.stdout).toContain(`Cache of extract (cached in run`)
   expect(ran.stdout).toContain(`hit: the result of run ${first.runId} is reused`)
+  const ranId = /Run (\S+) succeeded/.exec(ran.stdout)![1]!
+  const later = cli('cache', 'explain', 'p.yaml', 'publish', '--run', 'latest')
+  expect(later.status, later.stderr).toBe(0)
+  expect(later.stdout).toContain(`Cache of publish (succeeded in run ${ranId})`)
+  expect(later.stdout).toMatch(/ {2}code {5}handlers\/lib\.ts changed/)
+  // Explained from the entry the run stored: editing the code afterwards does not change the answer.
+  await writeFile(join(dir, 'handlers', 'lib.ts'), 'export const double = (n: number) => n * 4\n')
+  expect(cli('cache', 'explain', 'p.yaml', 'publish', '--run', ranId).stdout).toBe(later.stdout)
+  expect(cli('cache', 'explain', 'p.yaml', 'summarize', '--run', secondId).stdout).toContain(`hit: the result of run ${first.runId} is reused`)
+  expect(cli('cache', 'explain', 'p.yaml', 'nope').status).toBe(2)
   const bad = cli('run', 'p.yaml', '--explain-cache', 'nope')
   expect(bad.status).toBe(2)
   expect(bad.stderr).toContain("--explain-cache names task 'nope'")
