@@ -75,8 +75,8 @@ export async function cacheVerdict(request: VerdictRequest, deps: VerdictDeps): 
   if (!index) return { kind: 'off', reason: 'no-index' }
   const key = await keyOf({ ...request, signal: deps.signal }, deps.ioManager, deps.hasher)
   if (!key) return { kind: 'off', reason: 'unhashable' }
-  const entries = await index.list({ pipeline: pipeline.name, task: task.id }, deps.signal)
-  const atKey = entries.find((e) => e.key === key.key)
+  // The entry at the key answers a hit without listing the task's entries (a dry run of a big pipeline).
+  const atKey = await index.read({ pipeline: pipeline.name, task: task.id, key: key.key }, deps.signal)
   const ours = atKey !== undefined && request.ignoreRunId !== undefined && atKey.runId === request.ignoreRunId
   if (atKey && ours && atKey.replaced) return { kind: 'miss', reason: atKey.replaced.reason, key, previous: atKey.replaced, changes: [] }
   if (atKey && !ours) {
@@ -84,6 +84,7 @@ export async function cacheVerdict(request: VerdictRequest, deps: VerdictDeps): 
     const unusable = await whyUnusable(atKey, task, deps.ioManager, (deps.now ?? Date.now)(), deps.signal)
     return unusable === undefined ? { kind: 'hit', entry: atKey } : { kind: 'miss', reason: unusable, key, previous: atKey, changes: [] }
   }
+  const entries = await index.list({ pipeline: pipeline.name, task: task.id }, deps.signal)
   const latest = entries
     .filter((e) => e.key !== key.key && (request.ignoreRunId === undefined || e.runId !== request.ignoreRunId))
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))[0]

@@ -31,6 +31,8 @@ export async function explainRecordedTask(
   const task = pipeline.tasks.get(taskId)
   if (!task) throw new Error(`pipeline '${pipeline.name}' has no task '${taskId}'`)
   const record = run.tasks[taskId]
+  // A hit is told by the run's record; the entry it names may have been replaced or cleared since,
+  // so the verdict carries what the record knows (the key and the run), not a stored entry.
   if (record?.cachedFrom) {
     const from = record.cachedFrom
     const entry = { pipeline: pipeline.name, task: taskId, key: from.key, runId: from.runId, createdAt: '', format: 0, components: {}, values: record.values ?? {}, ...(record.output && { output: record.output }) } satisfies CacheEntry
