@@ -89,6 +89,14 @@ export interface CacheEntry extends CacheAddress {
   readonly format: number
   /** SHA-256 (hex) of each part of the key (`code`, `inputs`, `params`, …), for `--explain-cache`. */
   readonly components: Readonly<Record<string, string>>
+  /**
+   * Finer hashes under some components (`code` by file, `inputs` by input, `params` by param,
+   * `values` by upstream task, `schemas` by schema), so `--explain-cache` can name what changed.
+   * Absent in entries of older weir versions.
+   */
+  readonly parts?: Readonly<Record<string, Readonly<Record<string, string>>>>
+  /** The entry this one replaced at the same key, and why the task ran although its key matched. */
+  readonly replaced?: { readonly runId: string; readonly createdAt: string; readonly reason: 'expired' | 'deleted' | 'refresh' }
   /** The run whose attempt computed the result. */
   readonly runId: string
   /** ISO 8601 time the entry was made (the `ttl` counts from it). */

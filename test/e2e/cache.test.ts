@@ -112,3 +112,53 @@ test('weir cache list shows the entries; clear removes entries of one task but k
   expect(bad.status).toBe(2)
   expect(bad.stderr).toContain("--older-than must be a duration")
 }, 120_000)
+
+test('--dry-run says which tasks would hit and why the others would run; --explain-cache names the changed file; the summary and runs show say cached', async () => {
+  const dir = await project()
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 })
+  const before = cli('run', 'p.yaml', '--dry-run')
+  expect(before.status, before.stderr).toBe(0)
+  expect(before.stdout).toMatch(/▶ extract\s+run \(cache: new\)/)
+  expect(before.stdout).toMatch(/▶ summarize\s+run \(cache: upstream\)/)
+  expect(before.stdout).toMatch(/▶ notify\s+run after publish\n/)
+  const first = run(dir)
+
+  const again = cli('run', 'p.yaml', '--dry-run', '--json')
+  const plan = JSON.parse(again.stdout) as { tasks: Record<string, { action: string; fromRunId?: string; cache?: string }> }
+  expect(plan.tasks.summarize).toMatchObject({ action: 'cached', cache: 'hit', fromRunId: first.runId })
+  expect(plan.tasks.notify).toEqual({ action: 'run' })
+
+  const second = cli('run', 'p.yaml')
+  expect(second.stdout).toMatch(new RegExp(`= summarize\\s+cached\\s+\\S+\\s+\\(from run ${first.runId}\\)`))
+  expect(second.stdout).toMatch(/: 3 cached, 1 succeeded\./)
+  const secondId = /Run (\S+) succeeded/.exec(second.stdout)![1]!
+  expect(cli('runs', 'show', secondId).stdout).toContain(`summarize: cached from run ${first.runId}`)
+
+  await writeFile(join(dir, 'handlers', 'lib.ts'), 'export const double = (n: number) => n * 3\n')
+  const predicted = cli('run', 'p.yaml', '--dry-run', '--explain-cache', 'summarize')
+  expect(predicted.stdout).toMatch(/= extract\s+cached/)
+  expect(predicted.stdout).toMatch(/▶ summarize\s+run \(cache: code\)/)
+  expect(predicted.stdout).toMatch(/▶ publish\s+run \(cache: upstream\)/)
+  expect(predicted.stdout).toContain(`Cache of summarize: miss (changed): the key differs from the task's latest entry, made by run ${first.runId}`)
+  expect(predicted.stdout).toMatch(/ {2}code {5}handlers\/lib\.ts changed/)
+
+  const ran = cli('run', 'p.yaml', '--explain-cache', 'publish', '--explain-cache', 'extract')
+  expect(ran.status, ran.stderr).toBe(0)
+  expect(ran.stdout).toContain('Cache of publish (succeeded in run')
+  expect(ran.stdout).toMatch(/ {2}inputs {3}input 's' changed \(reads the output of summarize\)/)
+  expect(ran.stdout).toContain(`Cache of extract (cached in run`)
+  expect(ran.stdout).toContain(`hit: the result of run ${first.runId} is reused`)
+  const ranId = /Run (\S+) succeeded/.exec(ran.stdout)![1]!
+  const later = cli('cache', 'explain', 'p.yaml', 'publish', '--run', 'latest')
+  expect(later.status, later.stderr).toBe(0)
+  expect(later.stdout).toContain(`Cache of publish (succeeded in run ${ranId})`)
+  expect(later.stdout).toMatch(/ {2}code {5}handlers\/lib\.ts changed/)
+  // Explained from the entry the run stored: editing the code afterwards does not change the answer.
+  await writeFile(join(dir, 'handlers', 'lib.ts'), 'export const double = (n: number) => n * 4\n')
+  expect(cli('cache', 'explain', 'p.yaml', 'publish', '--run', ranId).stdout).toBe(later.stdout)
+  expect(cli('cache', 'explain', 'p.yaml', 'summarize', '--run', secondId).stdout).toContain(`hit: the result of run ${first.runId} is reused`)
+  expect(cli('cache', 'explain', 'p.yaml', 'nope').status).toBe(2)
+  const bad = cli('run', 'p.yaml', '--explain-cache', 'nope')
+  expect(bad.status).toBe(2)
+  expect(bad.stderr).toContain("--explain-cache names task 'nope'")
+}, 180_000)

@@ -1,7 +1,7 @@
 /**
  * `weir cache list|clear`: the cache entries of a spec's IoManagers, or of the state dir's fs
  * outputs (docs/caching.md). `clear` removes entries only, never outputs: a recorded run keeps
- * every output it points to.
+ * every output it points to. `weir cache explain SPEC TASK`: why the task hit or ran in a recorded run.
  */
 import { join } from 'node:path'
 import type { CacheEntry, CacheIndex, PluginEnv } from '../../plugins/types.ts'
@@ -13,6 +13,8 @@ import { CliError } from '../errors.ts'
 import { CACHE_HELP } from '../help/cache.ts'
 import { printHelp } from '../help/format-help.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
+import { resolveRunId } from '../resolve-run-id.ts'
+import { createPalette, shouldColor } from '../colors.ts'
 
 export async function cache(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('cache', args, {
@@ -21,12 +23,15 @@ export async function cache(args: string[]): Promise<number> {
     'older-than': { type: 'string' },
     json: { type: 'boolean' },
     'state-dir': { type: 'string' },
+    run: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   })
   if (values.help) return printHelp(CACHE_HELP)
   const [action, specPath, ...rest] = positionals
+  if (action === 'explain') return explain(specPath, rest, values['run'] ?? 'latest', values['state-dir'] ?? '.weir')
+  if (values.run !== undefined) throw new CliError("cache: --run is an option of 'weir cache explain'.")
   if (action !== 'list' && action !== 'clear')
-    throw new CliError(`cache: say what to do: 'weir cache list' or 'weir cache clear'${action === undefined ? '' : `, not '${action}'`}.`)
+    throw new CliError(`cache: say what to do: 'weir cache list', 'weir cache clear' or 'weir cache explain'${action === undefined ? '' : `, not '${action}'`}.`)
   if (rest.length > 0) throw new CliError(`cache: takes at most one spec file, not ${rest.length + 1}.`)
   const olderThanMs = values['older-than'] === undefined ? undefined : parseDuration(values['older-than'])
   if (values['older-than'] !== undefined && olderThanMs === undefined)
@@ -69,6 +74,24 @@ export async function cache(args: string[]): Promise<number> {
   const head = ['PIPELINE', 'TASK', 'KEY', 'RUN', 'CREATED (UTC)', 'OUTPUT']
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
   for (const row of [head, ...lines]) process.stdout.write(`${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}\n`)
+  return 0
+}
+
+/** `weir cache explain SPEC TASK… [--run RUN_ID]`: why each task hit or ran in that run (the newest by default). */
+async function explain(specPath: string | undefined, taskIds: readonly string[], runArg: string, stateDir: string): Promise<number> {
+  if (specPath === undefined || taskIds.length === 0) throw new CliError("cache explain: pass the spec and a task, e.g. 'weir cache explain pipelines/orders.yaml summarize'.")
+  const pipeline = await loadValidPipeline('cache', specPath)
+  for (const id of taskIds)
+    if (!pipeline.tasks.has(id)) throw new CliError(`cache explain: pipeline '${pipeline.name}' has no task '${id}'; tasks: ${[...pipeline.tasks.keys()].join(', ')}.`)
+  const runId = await resolveRunId('cache explain', runArg, pipeline.name, stateDir, { shownStateDir: stateDir, runCommand: `weir run ${specPath}` })
+  const { loadRun, resolveParams } = await import('../../runtime/index.ts')
+  const record = await loadRun(stateDir, runId)
+  if (!record) throw new CliError(`cache explain: no run '${runId}' in '${stateDir}'; 'weir runs' lists the runs there.`)
+  if (record.pipeline !== pipeline.name) throw new CliError(`cache explain: run '${runId}' is a run of pipeline '${record.pipeline}', not '${pipeline.name}'.`)
+  // The run's own params (a secret is recorded redacted: explaining by entry does not need it).
+  const params = await resolveParams(pipeline, Object.fromEntries(Object.entries(record.params).filter(([name]) => Object.hasOwn(pipeline.params, name)))).catch(() => record.params)
+  const { explainRecordedRun } = await import('../cache-verdicts.ts')
+  process.stdout.write(await explainRecordedRun(pipeline, record, taskIds, params, stateDir, {}, createPalette(shouldColor(process.stdout))))
   return 0
 }
 

@@ -14,6 +14,9 @@ import { refuseMappedRun } from '../refuse-mapped-run.ts'
 import { resolveRunId } from '../resolve-run-id.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import type { ExecutorPlugin } from '../../plugins/types.ts'
+import type { Pipeline } from '../../spec/model.ts'
+import type { CacheSettings } from '../../runtime/cache/task-cache.ts'
+import type { Palette } from '../colors.ts'
 import type { RunEvent, RunResult } from '../../runtime/api.ts'
 import { createTaskBoard } from '../display/task-board.ts'
 import { createPlainDisplay } from '../display/plain-display.ts'
@@ -34,6 +37,7 @@ export async function run(args: string[]): Promise<number> {
     'params-stdin': { type: 'boolean' },
     'no-cache': { type: 'boolean' },
     refresh: { type: 'string', multiple: true },
+    'explain-cache': { type: 'string', multiple: true },
     json: { type: 'boolean' },
     'state-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -49,8 +53,11 @@ export async function run(args: string[]): Promise<number> {
   const pipeline = await loadValidPipeline('run', specPath)
   await refuseMappedRun('run', specPath, pipeline)
   const refresh = values.refresh ?? []
-  for (const id of refresh)
-    if (!pipeline.tasks.has(id)) throw new CliError(`run: --refresh names task '${id}', which pipeline '${pipeline.name}' does not have; tasks: ${[...pipeline.tasks.keys()].join(', ')}.`)
+  const explain = values['explain-cache'] ?? []
+  for (const [flag, ids] of [['--refresh', refresh], ['--explain-cache', explain]] as const)
+    for (const id of ids)
+      if (!pipeline.tasks.has(id)) throw new CliError(`run: ${flag} names task '${id}', which pipeline '${pipeline.name}' does not have; tasks: ${[...pipeline.tasks.keys()].join(', ')}.`)
+  const cacheSettings = { disabled: values['no-cache'] === true, refresh: new Set(refresh) }
   const resume = values.resume === undefined ? undefined : await resolveRunId('run', values.resume, pipeline.name, stateDir, { shownStateDir: stateDir, purpose: ' to resume', runCommand: `weir run ${specPath}` })
   const runtime = await import('../../runtime/index.ts')
   const argParams = await userErrors(async () => runtime.parseParamArgs(pipeline, values.param ?? []))
@@ -59,8 +66,21 @@ export async function run(args: string[]): Promise<number> {
 
   if (values['dry-run']) {
     const plan = resume === undefined ? undefined : await userErrors(() => runtime.planResumeFromStore(pipeline, stateDir, resume))
-    await userErrors(() => runtime.resolveParams(pipeline, { ...plan?.params, ...params }))
-    process.stdout.write(formatPlan(pipeline, plan?.plan, values.json === true, palette))
+    const resolved = await userErrors(() => runtime.resolveParams(pipeline, { ...plan?.params, ...params }))
+    const { predictVerdicts } = await import('../cache-verdicts.ts')
+    const verdicts = await predictVerdicts(pipeline, resolved, stateDir, cacheSettings, plan?.plan.reuse)
+    process.stdout.write(formatPlan(pipeline, plan?.plan, values.json === true, palette, verdicts))
+    if (explain.length > 0) {
+      const { formatVerdict } = await import('../display/cache-verdict.ts')
+      // stdout keeps the one JSON object of --json; the explanation is for a person.
+      const out = values.json ? process.stderr : process.stdout
+      out.write('\n')
+      for (const id of explain) {
+        const verdict = verdicts.get(id)
+        if (verdict) out.write(formatVerdict(pipeline.tasks.get(id)!, verdict, palette))
+        else out.write(`${palette.bold(`Cache of ${id}`)}: not judged: the resume reuses its output from run ${plan?.plan.reuse.get(id)?.fromRunId ?? '?'}\n`)
+      }
+    }
     return EXIT.ok
   }
 
@@ -87,7 +107,7 @@ export async function run(args: string[]): Promise<number> {
         concurrency,
         stateDir,
         failFast: values['fail-fast'] === true,
-        cache: { disabled: values['no-cache'] === true, refresh },
+        cache: { disabled: cacheSettings.disabled, refresh },
         signal: controller.signal,
         ...(resume !== undefined && { resumeFrom: resume }),
         ...(executor && { executor }),
@@ -110,11 +130,35 @@ export async function run(args: string[]): Promise<number> {
     const shownDir = relative(process.cwd(), logDir) || logDir
     process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: board.tasks.size <= 40 }, palette))
   }
+  if (explain.length > 0) await explainAfterRun(pipeline, result.runId, explain, params, stateDir, cacheSettings, values.json === true, palette)
   // A handler that ignored its signal may still hold the event loop; the run is over, so leave.
   setTimeout(() => process.exit(), 500).unref()
   if (result.status === 'succeeded') return EXIT.ok
   if (result.status === 'failed') return EXIT.failed
   return signal === 'SIGTERM' ? 143 : 130
+}
+
+/**
+ * `--explain-cache TASK` after the run: why each task hit or ran, from the run's record and the
+ * cache entries (to stderr with --json, whose stdout is one JSON object).
+ */
+async function explainAfterRun(
+  pipeline: Pipeline,
+  runId: string,
+  taskIds: readonly string[],
+  params: Readonly<Record<string, unknown>>,
+  stateDir: string,
+  settings: CacheSettings,
+  json: boolean,
+  palette: Palette,
+): Promise<void> {
+  const runtime = await import('../../runtime/index.ts')
+  const record = await runtime.loadRun(stateDir, runId)
+  if (!record) return
+  const resolved = await runtime.resolveParams(pipeline, { ...record.params, ...params }).catch(() => record.params)
+  const { explainRecordedRun } = await import('../cache-verdicts.ts')
+  const text = await explainRecordedRun(pipeline, record, taskIds, resolved, stateDir, settings, palette)
+  ;(json ? process.stderr : process.stdout).write(`\n${text}`)
 }
 
 /** `run --json`: exactly DESIGN.md's object. */

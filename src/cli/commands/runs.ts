@@ -115,8 +115,10 @@ async function formatRun(run: RunRecord, logLines: number, p: Palette): Promise<
 
 async function formatTask(t: TaskRecord, run: RunRecord, logLines: number, p: Palette): Promise<string[]> {
   const took = t.startedAt !== undefined && t.finishedAt !== undefined ? ` in ${formatDuration(t.finishedAt - t.startedAt)}` : ''
-  const extra = t.reusedFrom ? ` (reused from run ${t.reusedFrom})` : t.cachedFrom ? ` (cached from run ${t.cachedFrom.runId})` : t.skipReason ? ` (${t.skipReason.replace('_', ' ')})` : ''
-  const lines = [`${p.bold(t.id)}: ${statusColor(t.status, p)}${took}${extra}`]
+  const extra = t.reusedFrom ? ` (reused from run ${t.reusedFrom})` : t.skipReason ? ` (${t.skipReason.replace('_', ' ')})` : ''
+  // A cache hit is succeeded (trigger rules, counts), but what the user wants to know is that it did not run.
+  const status = t.status === 'succeeded' && t.cachedFrom ? `${p.green('cached')} from run ${t.cachedFrom.runId}` : statusColor(t.status, p)
+  const lines = [`${p.bold(t.id)}: ${status}${took}${extra}`]
   if (t.output) lines.push(`  output  ${t.output.uri}`)
   if (t.values && Object.keys(t.values).length > 0) lines.push(`  values  ${JSON.stringify(t.values)}`)
   for (const a of t.attempts) {

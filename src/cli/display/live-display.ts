@@ -10,7 +10,7 @@ import { markOf } from './symbols.ts'
 import type { BoardTask, TaskBoard } from './task-board.ts'
 
 const REDRAW_MS = 100
-const ORDER: Record<BoardTask['status'], number> = { running: 0, retrying: 1, failed: 2, cancelled: 3, succeeded: 4, reused: 5, skipped: 6, pending: 7 }
+const ORDER: Record<BoardTask['status'], number> = { running: 0, retrying: 1, failed: 2, cancelled: 3, succeeded: 4, cached: 5, reused: 6, skipped: 7, pending: 8 }
 
 export interface LiveDisplay {
   onEvent(event: RunEvent): void
@@ -44,7 +44,7 @@ export function createLiveDisplay(out: NodeJS.WriteStream, board: TaskBoard, p: 
     for (const t of shown) lines.push(`  ${markOf(t.status, p)} ${t.id.padEnd(24)} ${describe(t, now)}`)
     if (shown.length < tasks.length) lines.push(p.dim(`  … ${tasks.length - shown.length} more`))
     lines.push(
-      p.dim(`  ${c.succeeded + c.reused} done, ${c.running + c.retrying} running, ${c.pending} pending, ${c.failed} failed, ${c.skipped} skipped${c.cancelled ? `, ${c.cancelled} cancelled` : ''}`),
+      p.dim(`  ${c.succeeded + c.cached + c.reused} done, ${c.running + c.retrying} running, ${c.pending} pending, ${c.failed} failed, ${c.skipped} skipped${c.cancelled ? `, ${c.cancelled} cancelled` : ''}`),
     )
     return lines
   }
@@ -58,7 +58,9 @@ export function createLiveDisplay(out: NodeJS.WriteStream, board: TaskBoard, p: 
       case 'retrying':
         return `${p.yellow('retrying')} ${p.dim(t.note ?? '')}`
       case 'succeeded':
-        return t.note ? `${p.green('cached')} ${p.dim(t.note)}` : `${p.green('succeeded')} ${p.dim(span(t))}`
+        return `${p.green('succeeded')} ${p.dim(span(t))}`
+      case 'cached':
+        return `${p.green('cached')} ${p.dim(t.note ?? '')}`
       case 'reused':
         return `${p.green('reused')} ${p.dim(t.note ?? '')}`
       case 'failed':

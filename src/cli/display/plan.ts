@@ -1,16 +1,23 @@
 /**
  * `weir run --dry-run`: what would run, and on `--resume` what would be reused (with the stored
- * output it would reuse) and why the others run again.
+ * output it would reuse) and why the others run again; for cached tasks, whether they would hit
+ * the cache, and in one word why not (docs/caching.md).
  */
 import type { Pipeline } from '../../spec/model.ts'
 import type { ResumePlan } from '../../runtime/plan-resume.ts'
+import type { CacheVerdict } from '../../runtime/cache/explain-cache.ts'
+import { verdictWord } from '../../runtime/cache/explain-cache.ts'
 import type { Palette } from '../colors.ts'
 
-export function formatPlan(pipeline: Pipeline, plan: ResumePlan | undefined, json: boolean, p: Palette): string {
+export function formatPlan(pipeline: Pipeline, plan: ResumePlan | undefined, json: boolean, p: Palette, cache?: ReadonlyMap<string, CacheVerdict>): string {
   const tasks = pipeline.order.map((id) => {
     const reused = plan?.reuse.get(id)
     if (reused) return { id, action: 'reuse' as const, ...(reused.output && { output: reused.output.uri }), fromRunId: reused.fromRunId }
-    return { id, action: 'run' as const, ...(plan && { reason: plan.reasons.get(id) ?? '' }) }
+    const verdict = cache?.get(id)
+    if (verdict?.kind === 'hit') return { id, action: 'cached' as const, cache: 'hit', ...(verdict.entry.output && { output: verdict.entry.output.uri }), fromRunId: verdict.entry.runId }
+    // Tasks without caching (and every task under --no-cache) say nothing about the cache.
+    const word = verdict && !(verdict.kind === 'off' && (verdict.reason === 'uncached' || verdict.reason === 'no-cache')) ? verdictWord(verdict) : undefined
+    return { id, action: 'run' as const, ...(plan && { reason: plan.reasons.get(id) ?? '' }), ...(word !== undefined && { cache: word }) }
   })
   if (json)
     return JSON.stringify({
@@ -23,10 +30,17 @@ export function formatPlan(pipeline: Pipeline, plan: ResumePlan | undefined, jso
     const task = pipeline.tasks.get(t.id)!
     const after = task.upstream.length ? p.dim(` after ${task.upstream.join(', ')}${task.trigger === 'all_success' ? '' : ` (${task.trigger})`}`) : ''
     if (t.action === 'reuse') lines.push(`  ${p.green('=')} ${t.id.padEnd(24)} reuse ${p.dim(t.output ?? '(no output)')}`)
-    else lines.push(`  ${p.cyan('▶')} ${t.id.padEnd(24)} run${t.reason ? p.dim(` (${t.reason})`) : ''}${after}`)
+    else if (t.action === 'cached') lines.push(`  ${p.green('=')} ${t.id.padEnd(24)} cached ${p.dim(`(from run ${t.fromRunId})`)}`)
+    else {
+      const why = [t.reason, t.cache === undefined ? undefined : `cache: ${t.cache}`].filter(Boolean).join('; ')
+      lines.push(`  ${p.cyan('▶')} ${t.id.padEnd(24)} run${why ? p.dim(` (${why})`) : ''}${after}`)
+    }
   }
   if (plan?.specChanged) lines.push(p.yellow(`Note: the spec changed since run ${plan.resumedFrom}; reused outputs were made by the old version.`))
   const reuse = tasks.filter((t) => t.action === 'reuse').length
-  lines.push(`${tasks.length - reuse} to run${plan ? `, ${reuse} reused` : ''}.`)
+  const cached = tasks.filter((t) => t.action === 'cached').length
+  lines.push(`${tasks.length - reuse - cached} to run${plan ? `, ${reuse} reused` : ''}${cache ? `, ${cached} cached` : ''}.`)
+  if (tasks.some((t) => t.action === 'run' && t.cache === 'upstream'))
+    lines.push(p.dim("cache: upstream: the key needs the output of a task that would run first; it may still hit if that output comes out byte-identical."))
   return lines.join('\n') + '\n'
 }

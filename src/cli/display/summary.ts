@@ -1,6 +1,7 @@
 /**
  * The end of `weir run`: every task with its status, attempts and duration, the errors, where the
- * logs are, and how to resume a run that did not succeed.
+ * logs are, and how to resume a run that did not succeed. A cache hit shows as `cached` with the
+ * run its result came from (it is succeeded for everything else, trigger rules included).
  */
 import type { RunResult } from '../../runtime/api.ts'
 import { formatDuration } from '../../spec/duration.ts'
@@ -22,16 +23,16 @@ export function formatSummary(result: RunResult, ctx: SummaryContext, p: Palette
   const lines: string[] = ['']
   const entries = Object.entries(result.tasks)
   for (const [id, t] of entries) {
-    const status: BoardStatus = t.status === 'succeeded' && t.attempts === 0 ? 'reused' : t.status
-    if (!ctx.listAll && (status === 'succeeded' || status === 'reused')) continue
+    const status = shownStatus(t)
+    if (!ctx.listAll && (status === 'succeeded' || status === 'reused' || status === 'cached')) continue
     const took = t.durationMs !== undefined ? formatDuration(t.durationMs) : ''
     const attempts = t.attempts > 1 ? `${t.attempts} attempts` : ''
-    const why = t.skipReason ? `(${t.skipReason.replace('_', ' ')})` : ''
+    const why = t.skipReason ? `(${t.skipReason.replace('_', ' ')})` : t.cachedFrom ? `(from run ${t.cachedFrom.runId})` : ''
     lines.push(`  ${markOf(status, p)} ${id.padEnd(24)} ${status.padEnd(10)} ${took.padStart(7)} ${p.dim([attempts, why].filter(Boolean).join(' '))}`.trimEnd())
   }
   const failed = entries.filter(([, t]) => t.status === 'failed')
   for (const [id, t] of failed) lines.push('', `${p.red('✗')} ${p.bold(id)}: ${t.error?.code ?? 'ERROR'}: ${t.error?.message ?? 'failed'}`)
-  const counts = countBy(entries.map(([, t]) => t.status))
+  const counts = countBy(entries.map(([, t]) => shownStatus(t)))
   const verdict = result.status === 'succeeded' ? p.green('succeeded') : result.status === 'failed' ? p.red('failed') : p.yellow('cancelled')
   lines.push(
     '',
@@ -40,6 +41,13 @@ export function formatSummary(result: RunResult, ctx: SummaryContext, p: Palette
   )
   if (result.status !== 'succeeded') lines.push(`Resume: weir run ${ctx.specPath} --resume ${result.runId}`)
   return lines.join('\n') + '\n'
+}
+
+/** `reused` (by --resume: no attempt) and `cached` (a cache hit) are succeeded tasks, told apart. */
+function shownStatus(t: RunResult['tasks'][string]): BoardStatus {
+  if (t.status !== 'succeeded') return t.status
+  if (t.cachedFrom) return 'cached'
+  return t.attempts === 0 ? 'reused' : 'succeeded'
 }
 
 function countBy(items: readonly string[]): Record<string, number> {

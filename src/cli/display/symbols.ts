@@ -13,6 +13,7 @@ export function markOf(status: BoardStatus, p: Palette): string {
     case 'succeeded':
       return p.green('✓')
     case 'reused':
+    case 'cached':
       return p.green('=')
     case 'failed':
       return p.red('✗')

@@ -6,7 +6,8 @@ import type { RunEvent } from '../../runtime/api.ts'
 import type { TaskRecord } from '../../runtime/run-store/records.ts'
 import { applyTaskEvent, newTaskRecord } from '../../runtime/run-store/apply-task-event.ts'
 
-export type BoardStatus = 'pending' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'reused'
+/** `cached` is a succeeded task whose result came from the cache; trigger rules see it as succeeded. */
+export type BoardStatus = 'pending' | 'running' | 'retrying' | 'succeeded' | 'cached' | 'failed' | 'skipped' | 'cancelled' | 'reused'
 
 /**
  * A task as the terminal shows it: its state (the same `TaskRecord` the run store replays, changed
@@ -15,7 +16,7 @@ export type BoardStatus = 'pending' | 'running' | 'retrying' | 'succeeded' | 'fa
 export interface BoardTask {
   readonly id: string
   readonly record: TaskRecord
-  /** The record's status, with `retrying` (waiting between attempts) and `reused` told apart. */
+  /** The record's status, with `retrying` (waiting between attempts), `reused` and `cached` told apart. */
   status: BoardStatus
   /** When the current attempt (or retry wait) began; epoch ms. */
   since: number
@@ -48,7 +49,18 @@ export function createTaskBoard(): TaskBoard {
       applyTaskEvent(t.record, e)
       const r = t.record
       const last = r.attempts.at(-1)
-      t.status = r.status === 'running' ? (last?.status === 'failed' ? 'retrying' : 'running') : r.status === 'succeeded' && r.reusedFrom !== undefined ? 'reused' : r.status === 'interrupted' ? 'cancelled' : r.status
+      t.status =
+        r.status === 'running'
+          ? last?.status === 'failed'
+            ? 'retrying'
+            : 'running'
+          : r.status === 'succeeded' && r.reusedFrom !== undefined
+            ? 'reused'
+            : r.status === 'succeeded' && r.cachedFrom !== undefined
+              ? 'cached'
+              : r.status === 'interrupted'
+                ? 'cancelled'
+                : r.status
       if (e.type === 'task:start' || e.type === 'task:retry') t.since = e.at
       t.note =
         e.type === 'task:retry'
@@ -65,7 +77,7 @@ export function createTaskBoard(): TaskBoard {
       return t
     },
     counts() {
-      const c: Record<BoardStatus, number> = { pending: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, reused: 0 }
+      const c: Record<BoardStatus, number> = { pending: 0, running: 0, retrying: 0, succeeded: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0, reused: 0 }
       for (const t of tasks.values()) c[t.status]++
       return c
     },

@@ -10,7 +10,9 @@ import { checkSegment, joinUri } from './output-location.ts'
 /** The folder segment under an IoManager's root that holds the cache index. */
 export const CACHE_FOLDER = '_cache'
 const KEY = /^[0-9a-f]{64}$/
-const JSON_TYPE = 'application/json'
+// An entry need not survive a crash: a lost or damaged one reads as a miss, and the task's next
+// success stores it again. Stores may skip flushing it (the fs store does; it stays atomic).
+const PUT = { contentType: 'application/json', durable: false } as const
 
 /** The cache index over `store`, or undefined when the store cannot create, list and remove objects. */
 export function createByteStoreCache(type: string, store: ByteStore): CacheIndex | undefined {
@@ -23,14 +25,14 @@ export function createByteStoreCache(type: string, store: ByteStore): CacheIndex
     return joinUri(taskFolder(address.pipeline, address.task), `${address.key}.json`)
   }
   const readAt = async (uri: string, signal: AbortSignal, expected?: CacheAddress): Promise<CacheEntry | undefined> => {
-    let bytes: Buffer
+    let bytes: Buffer | undefined
     try {
-      bytes = await store.readAll(uri, signal)
+      bytes = store.readSmall ? await store.readSmall(uri, signal) : await store.readAll(uri, signal)
     } catch (error) {
       if ((error as { code?: unknown }).code === 'OUTPUT_NOT_FOUND') return undefined
       throw error
     }
-    return parseEntry(bytes, type, store.scheme, expected)
+    return bytes && parseEntry(bytes, type, store.scheme, expected)
   }
 
   return {
@@ -40,14 +42,14 @@ export function createByteStoreCache(type: string, store: ByteStore): CacheIndex
       const uri = uriOf(entry)
       const body = Buffer.from(JSON.stringify(entry), 'utf8')
       if (mode === 'replace') {
-        await store.put(uri, body, { signal, contentType: JSON_TYPE })
+        await store.put(uri, body, { ...PUT, signal })
         return entry
       }
-      if (await create.call(store, uri, body, { signal, contentType: JSON_TYPE })) return entry
+      if (await create.call(store, uri, body, { ...PUT, signal })) return entry
       const standing = await readAt(uri, signal, entry)
       if (standing) return standing
       // What stands is damaged (or vanished between the two calls): ours replaces it whole.
-      await store.put(uri, body, { signal, contentType: JSON_TYPE })
+      await store.put(uri, body, { ...PUT, signal })
       return entry
     },
 

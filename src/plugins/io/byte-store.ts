@@ -13,6 +13,12 @@ export interface PutOptions {
   readonly signal: AbortSignal
   /** Content type recorded where the backend keeps one. */
   readonly contentType: string
+  /**
+   * False when losing the object in a machine crash is harmless (a cache entry: a lost or damaged
+   * one reads as a miss), so a store may skip flushing it to stable storage. Atomicity is kept
+   * either way. @default true
+   */
+  readonly durable?: boolean
 }
 
 /**
@@ -30,6 +36,12 @@ export interface ByteStore {
   openRead(uri: string, signal: AbortSignal): Promise<Readable>
   /** Reads the whole object at `uri`; rejects with `OUTPUT_NOT_FOUND` when it does not exist. */
   readAll(uri: string, signal: AbortSignal): Promise<Buffer>
+  /**
+   * Reads a small object (a cache entry, a few KB) whole, or undefined when there is none. Optional:
+   * without it `readAll` is used. A local store may read it synchronously, which costs less than a
+   * round trip through Node's thread pool.
+   */
+  readSmall?(uri: string, signal: AbortSignal): Promise<Buffer | undefined>
   /** Whether an object exists at `uri`. */
   exists(uri: string, signal: AbortSignal): Promise<boolean>
   /**

@@ -16,10 +16,19 @@ export type CacheComponent = (typeof CACHE_COMPONENTS)[number]
 /** Each component's SHA-256 (hex). Hashes only: no param value, secret or not, is ever kept. */
 export type CacheComponents = Readonly<Record<CacheComponent, string>>
 
+/**
+ * Finer hashes under some components, for `--explain-cache` to say *what* changed: `code` by file
+ * (project-relative path), `inputs` by input name, `params` by param name, `values` by upstream
+ * task, `schemas` by `output`, `values` and `types`. Not part of the key: it is made from
+ * `components` alone.
+ */
+export type CacheParts = Readonly<Partial<Record<CacheComponent, Readonly<Record<string, string>>>>>
+
 export interface CacheKey {
   /** SHA-256 (hex) over the components. */
   readonly key: string
   readonly components: CacheComponents
+  readonly parts: CacheParts
 }
 
 /** What a key is made from. */
@@ -31,6 +40,8 @@ export interface CacheKeySources {
   readonly run: Readonly<Record<RunField, unknown>>
   /** The task's `code` hash (see code-hash.ts). */
   readonly codeHash: string
+  /** The files behind `codeHash` (path → hash), for the entry's `parts`. */
+  readonly codeFiles?: Readonly<Record<string, string>>
   /**
    * The content hash of an upstream task's stored output: `null` when it stored none, undefined
    * when it cannot be hashed (then the task has no key and always runs).
@@ -43,17 +54,40 @@ export async function computeCacheKey(sources: CacheKeySources): Promise<CacheKe
   const { pipeline, task } = sources
   const inputs = await describeInputs(task.inputs, sources)
   if (inputs === undefined) return undefined
+  const params = paramsOf(pipeline, sources.params)
+  const typesHash = typesHashOf(pipeline)
   const components: CacheComponents = {
     code: sources.codeHash,
     export: sha256Hex(task.handler.exportName),
     inputs: hashCanonical(inputs),
-    params: hashCanonical(describeParams(pipeline, sources.params)),
+    params: params.hash,
     values: hashCanonical(sources.upstreamValues),
-    schemas: sha256Hex(`${canonicalJson({ output: task.output, values: task.values })}\n${typesHashOf(pipeline)}`),
+    schemas: sha256Hex(`${canonicalJson({ output: task.output, values: task.values })}\n${typesHash}`),
     version: sha256Hex(task.cache?.version ?? ''),
     format: sha256Hex(String(CACHE_FORMAT_VERSION)),
   }
-  return { key: hashCanonical(components), components }
+  const parts: CacheParts = {
+    ...(sources.codeFiles && { code: sources.codeFiles }),
+    inputs: mapValues(inputs, hashCanonical),
+    params: params.parts,
+    values: mapValues(sources.upstreamValues, valuesHashOf),
+    schemas: { output: hashCanonical(task.output), values: hashCanonical(task.values), types: typesHash },
+  }
+  return { key: hashCanonical(components), components, parts }
+}
+
+function mapValues<T>(record: Readonly<Record<string, T>>, fn: (value: T) => string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(record)) out[name] = fn(value)
+  return out
+}
+
+/** An upstream task's values object is shared by every task downstream of it: hashed once. */
+const valuesHashes = new WeakMap<object, string>()
+function valuesHashOf(values: Readonly<Record<string, unknown>>): string {
+  let hash = valuesHashes.get(values)
+  if (hash === undefined) valuesHashes.set(values, (hash = hashCanonical(values)))
+  return hash
 }
 
 /** The components whose hashes differ between two keys, in report order. */
@@ -68,6 +102,25 @@ function typesHashOf(pipeline: Pipeline): string {
   let hash = typesHashes.get(pipeline)
   if (hash === undefined) typesHashes.set(pipeline, (hash = hashCanonical(pipeline.types)))
   return hash
+}
+
+interface ParamsHash {
+  readonly hash: string
+  readonly parts: Readonly<Record<string, string>>
+}
+
+/** A run passes one params object to every task: it is described and hashed once per run. */
+const paramsHashes = new WeakMap<Readonly<Record<string, unknown>>, WeakMap<Pipeline, ParamsHash>>()
+
+function paramsOf(pipeline: Pipeline, params: Readonly<Record<string, unknown>>): ParamsHash {
+  let byPipeline = paramsHashes.get(params)
+  if (!byPipeline) paramsHashes.set(params, (byPipeline = new WeakMap()))
+  let found = byPipeline.get(pipeline)
+  if (!found) {
+    const described = describeParams(pipeline, params)
+    byPipeline.set(pipeline, (found = { hash: hashCanonical(described), parts: mapValues(described, hashCanonical) }))
+  }
+  return found
 }
 
 /** Params with a secret anywhere in their schema enter only as a hash of their value. */
@@ -85,7 +138,7 @@ function describeParams(pipeline: Pipeline, params: Readonly<Record<string, unkn
 type Described = unknown
 
 /** The inputs as tagged data: outputs by content hash and path, params by name (their values are in `params`). */
-async function describeInputs(inputs: Readonly<Record<string, InputBinding>>, sources: CacheKeySources): Promise<Described | undefined> {
+async function describeInputs(inputs: Readonly<Record<string, InputBinding>>, sources: CacheKeySources): Promise<Record<string, Described> | undefined> {
   const out: Record<string, Described> = {}
   for (const [name, binding] of Object.entries(inputs)) {
     const described = await describeBinding(binding, sources)

@@ -19,6 +19,17 @@ import { sha256Hex } from './canonical-json.ts'
 export interface CodeHasher {
   /** The code hash of the module at `modulePath` and its local imports. */
   hashModule(modulePath: string): Promise<string>
+  /**
+   * The files behind that hash: project-relative path → SHA-256 of its bytes (`missing` when it
+   * cannot be read; an import that resolves to no file is `<importer> → <specifier>`: `unresolved`).
+   * Kept in cache entries so `--explain-cache` can name the file that changed.
+   */
+  filesOf(modulePath: string): Promise<Readonly<Record<string, string>>>
+}
+
+interface Closure {
+  readonly hash: string
+  readonly files: Readonly<Record<string, string>>
 }
 
 interface ModuleFacts {
@@ -36,29 +47,37 @@ const JS_TO_TS: Readonly<Record<string, readonly string[]>> = { '.js': ['.ts', '
 /** Creates a hasher; paths in the hash are relative to `projectRoot`, so moving the project keeps keys. */
 export function createCodeHasher(projectRoot: string): CodeHasher {
   const facts = new Map<string, Promise<ModuleFacts>>()
-  const closures = new Map<string, Promise<string>>()
+  const closures = new Map<string, Promise<Closure>>()
   const factsOf = (path: string): Promise<ModuleFacts> => {
     let found = facts.get(path)
     if (!found) facts.set(path, (found = readFacts(path)))
     return found
   }
-  const hashClosure = async (entry: string): Promise<string> => {
+  const hashClosure = async (entry: string): Promise<Closure> => {
     const seen = new Set<string>([entry])
     const lines: string[] = []
+    const files: Record<string, string> = {}
     for (const path of seen) {
       const { hash, imports, unresolved } = await factsOf(path)
-      lines.push(`${toPortable(relative(projectRoot, path))}\u0000${hash}`)
-      for (const specifier of unresolved) lines.push(`${toPortable(relative(projectRoot, path))}\u0000unresolved\u0000${specifier}`)
+      const name = toPortable(relative(projectRoot, path))
+      lines.push(`${name}\u0000${hash}`)
+      files[name] = hash
+      for (const specifier of unresolved) {
+        lines.push(`${name}\u0000unresolved\u0000${specifier}`)
+        files[`${name} → ${specifier}`] = 'unresolved'
+      }
       for (const next of imports) seen.add(next)
     }
-    return sha256Hex(lines.sort().join('\n'))
+    return { hash: sha256Hex(lines.sort().join('\n')), files }
+  }
+  const closureOf = (modulePath: string): Promise<Closure> => {
+    let closure = closures.get(modulePath)
+    if (!closure) closures.set(modulePath, (closure = hashClosure(modulePath)))
+    return closure
   }
   return {
-    hashModule(modulePath) {
-      let hash = closures.get(modulePath)
-      if (!hash) closures.set(modulePath, (hash = hashClosure(modulePath)))
-      return hash
-    },
+    hashModule: async (modulePath) => (await closureOf(modulePath)).hash,
+    filesOf: async (modulePath) => (await closureOf(modulePath)).files,
   }
 }
 

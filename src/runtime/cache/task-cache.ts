@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { AttemptRequest, CacheEntry, CacheIndex, StoredRef } from '../../plugins/types.ts'
-import type { Pipeline } from '../../spec/model.ts'
+import type { Pipeline, Task } from '../../spec/model.ts'
 import type { IoManagerLookup } from '../io-managers.ts'
 import { CACHE_FORMAT_VERSION, computeCacheKey, type CacheKey } from './cache-key.ts'
 import { sha256Hex } from './canonical-json.ts'
@@ -53,8 +53,18 @@ export type CacheDecision =
   /** The task is not cached (no `cache:`, `--no-cache`, an IoManager without an index, an input that cannot be hashed). */
   | { readonly kind: 'off' }
   | { readonly kind: 'hit'; readonly entry: CacheEntry; readonly from: CachedFrom }
-  /** Run the handler, then `fill` with this key; `replace` when a stale entry or `--refresh` is in the way. */
-  | { readonly kind: 'miss'; readonly key: CacheKey; readonly index: CacheIndex; readonly replace: boolean }
+  /**
+   * Run the handler, then `fill` with this key; `replace` when a stale entry or `--refresh` is in
+   * the way, and `stale` is that entry and why it was not used.
+   */
+  | { readonly kind: 'miss'; readonly key: CacheKey; readonly index: CacheIndex; readonly replace: boolean; readonly stale?: StaleEntry }
+
+/** An entry at the task's key that was not reused. */
+export interface StaleEntry {
+  readonly entry: CacheEntry
+  /** `expired`: older than the task's ttl; `deleted`: its output is gone; `refresh`: `--refresh TASK`. */
+  readonly reason: 'expired' | 'deleted' | 'refresh'
+}
 
 export interface TaskCache {
   /** Looks the attempt's task up; never throws. */
@@ -86,11 +96,12 @@ export function createTaskCache(deps: TaskCacheDeps): TaskCache {
         if (!index) return { kind: 'off' }
         const key = await keyOf(request, deps.ioManager, hasher)
         if (!key) return { kind: 'off' }
-        if (settings.refresh?.has(task.id)) return { kind: 'miss', key, index, replace: true }
         const entry = await index.read({ pipeline: pipeline.name, task: task.id, key: key.key }, request.signal)
+        if (settings.refresh?.has(task.id)) return { kind: 'miss', key, index, replace: true, ...(entry && { stale: { entry, reason: 'refresh' } }) }
         if (!entry) return { kind: 'miss', key, index, replace: false }
-        if (await isUsable(entry, request, deps.ioManager, now())) return { kind: 'hit', entry, from: { runId: entry.runId, key: key.key } }
-        return { kind: 'miss', key, index, replace: true }
+        const unusable = await whyUnusable(entry, request.task, deps.ioManager, now(), request.signal)
+        if (unusable === undefined) return { kind: 'hit', entry, from: { runId: entry.runId, key: key.key } }
+        return { kind: 'miss', key, index, replace: true, stale: { entry, reason: unusable } }
       } catch (error) {
         request.log.warn(`cache lookup failed, running the task: ${(error as Error).message}`)
         return { kind: 'off' }
@@ -105,6 +116,8 @@ export function createTaskCache(deps: TaskCacheDeps): TaskCache {
         task: task.id,
         key: miss.key.key,
         components: miss.key.components,
+        parts: miss.key.parts,
+        ...(miss.stale && { replaced: { runId: miss.stale.entry.runId, createdAt: miss.stale.entry.createdAt, reason: miss.stale.reason } }),
         runId: request.runId,
         createdAt: new Date(now()).toISOString(),
         ...(result.output && { output: result.output }),
@@ -119,28 +132,32 @@ export function createTaskCache(deps: TaskCacheDeps): TaskCache {
   }
 }
 
-/** An entry is reused only while it is younger than the task's ttl and its output still exists. */
-async function isUsable(entry: CacheEntry, request: AttemptRequest, ioManager: IoManagerLookup, nowMs: number): Promise<boolean> {
-  const ttlMs = request.task.cache?.ttlMs
+/** An entry is reused only while it is younger than the task's ttl and its output still exists; undefined when usable. */
+export async function whyUnusable(entry: CacheEntry, task: Task, ioManager: IoManagerLookup, nowMs: number, signal: AbortSignal): Promise<'expired' | 'deleted' | undefined> {
+  const ttlMs = task.cache?.ttlMs
   if (ttlMs !== undefined) {
     const created = Date.parse(entry.createdAt)
-    if (!Number.isFinite(created) || created + ttlMs <= nowMs) return false
+    if (!Number.isFinite(created) || created + ttlMs <= nowMs) return 'expired'
   }
-  if (!entry.output) return true
-  const io = ioManager(request.task.io)
-  return io.exists ? io.exists(entry.output, { signal: request.signal }) : true
+  if (!entry.output) return undefined
+  const io = ioManager(task.io)
+  return !io.exists || (await io.exists(entry.output, { signal })) ? undefined : 'deleted'
 }
 
+export type KeyRequest = Pick<AttemptRequest, 'pipeline' | 'task' | 'params' | 'upstreamValues' | 'upstreamOutputs' | 'runId' | 'run' | 'signal'>
+
 /** The attempt's key; upstream outputs by the content hash in their ref, or hashed on read. */
-export async function keyOf(request: AttemptRequest, ioManager: IoManagerLookup, hasher: CodeHasher): Promise<CacheKey | undefined> {
+export async function keyOf(request: KeyRequest, ioManager: IoManagerLookup, hasher: CodeHasher): Promise<CacheKey | undefined> {
   const { pipeline, task } = request
+  const [codeHash, codeFiles] = await Promise.all([hasher.hashModule(task.handler.modulePath), hasher.filesOf(task.handler.modulePath)])
   return computeCacheKey({
     pipeline,
     task,
     params: request.params,
     upstreamValues: request.upstreamValues,
     run: { id: request.runId, pipeline: pipeline.name, trigger: request.run.trigger, scheduled_at: request.run.scheduledAt ?? null },
-    codeHash: await hasher.hashModule(task.handler.modulePath),
+    codeHash,
+    codeFiles,
     outputHash: (taskId) => outputHashOf(request.upstreamOutputs[taskId], taskId, pipeline, ioManager, request.signal),
   })
 }
