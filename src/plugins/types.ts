@@ -25,6 +25,11 @@ export interface OutputKey {
    * `weir execute --output-prefix` does; when absent the IoManager derives it from the key.
    */
   readonly prefix?: string
+  /**
+   * Item `item` of a mapped task (docs/fan-out.md): its output lives in its own folder,
+   * `<task>/items/<item>` below the task's, the layout `weir execute --item-index` uses too.
+   */
+  readonly item?: number
 }
 
 /** Where a stored output lives and how to read it back. JSON-serialisable: the run store keeps it. */
@@ -222,6 +227,11 @@ export interface AttemptRequest {
   readonly run: { readonly trigger: string; readonly scheduledAt?: string }
   /** For one item of a mapped task (`foreach:`): the item and its 0-based index (docs/fan-out.md). */
   readonly item?: { readonly value: unknown; readonly index: number }
+  /**
+   * Fan-in (docs/fan-out.md): the stored outputs of each mapped upstream task's items, in item order
+   * (undefined for an item that stored none). Absent when no upstream task is mapped.
+   */
+  readonly upstreamItemOutputs?: Readonly<Record<string, readonly (StoredRef | undefined)[]>>
 }
 
 /** A structured error: what the run store records and `weir execute` writes as error.json. */

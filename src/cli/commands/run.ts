@@ -10,7 +10,6 @@ import { printHelp } from '../help/format-help.ts'
 import { RUN_HELP } from '../help/run.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
-import { refuseMappedRun } from '../refuse-mapped-run.ts'
 import { resolveRunId } from '../resolve-run-id.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import type { ExecutorPlugin } from '../../plugins/types.ts'
@@ -47,7 +46,6 @@ export async function run(args: string[]): Promise<number> {
   const concurrency = parseConcurrency(values.concurrency)
   const stateDir = values['state-dir'] ?? '.weir'
   const pipeline = await loadValidPipeline('run', specPath)
-  await refuseMappedRun('run', specPath, pipeline)
   const refresh = values.refresh ?? []
   for (const id of refresh)
     if (!pipeline.tasks.has(id)) throw new CliError(`run: --refresh names task '${id}', which pipeline '${pipeline.name}' does not have; tasks: ${[...pipeline.tasks.keys()].join(', ')}.`)

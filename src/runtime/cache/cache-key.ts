@@ -36,6 +36,8 @@ export interface CacheKeySources {
    * when it cannot be hashed (then the task has no key and always runs).
    */
   outputHash(taskId: string): Promise<string | null | undefined>
+  /** One item of a mapped task: the key includes its value and index, so each item has its own entry. */
+  readonly item?: { readonly value: unknown; readonly index: number }
 }
 
 /** The task's key, or undefined when an input cannot be hashed by content. */
@@ -46,7 +48,8 @@ export async function computeCacheKey(sources: CacheKeySources): Promise<CacheKe
   const components: CacheComponents = {
     code: sources.codeHash,
     export: sha256Hex(task.handler.exportName),
-    inputs: hashCanonical(inputs),
+    // An item's value and index enter with the inputs; a task without foreach keeps its keys.
+    inputs: hashCanonical(sources.item === undefined ? inputs : { inputs, item: [sources.item.index, sources.item.value === undefined ? null : sources.item.value] }),
     params: hashCanonical(describeParams(pipeline, sources.params)),
     values: hashCanonical(sources.upstreamValues),
     schemas: sha256Hex(`${canonicalJson({ output: task.output, values: task.values })}\n${typesHashOf(pipeline)}`),
@@ -136,5 +139,10 @@ async function describeRef(ref: Reference, sources: CacheKeySources): Promise<De
       return ['param', ref.name]
     case 'run':
       return ['run', ref.field, sources.run[ref.field]]
+    // The item itself is part of every item's key (see computeCacheKey); only where it goes matters here.
+    case 'item':
+      return ['item', ref.path]
+    case 'item_index':
+      return ['item_index']
   }
 }
