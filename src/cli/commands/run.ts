@@ -14,6 +14,7 @@ import { resolveRunId } from '../resolve-run-id.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import type { ExecutorPlugin } from '../../plugins/types.ts'
 import type { RunEvent, RunResult } from '../../runtime/api.ts'
+import { failedItemLines } from '../display/map-items.ts'
 import { createTaskBoard } from '../display/task-board.ts'
 import { createPlainDisplay } from '../display/plain-display.ts'
 import { createLiveDisplay } from '../display/live-display.ts'
@@ -106,7 +107,7 @@ export async function run(args: string[]): Promise<number> {
   else {
     const logDir = join(runtime.runDir(stateDir, result.runId), 'logs')
     const shownDir = relative(process.cwd(), logDir) || logDir
-    process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: board.tasks.size <= 40 }, palette))
+    process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: board.tasks.size <= 40, failedItems: (id) => failedItemLines(board.tasks.get(id)?.record.items) }, palette))
   }
   // A handler that ignored its signal may still hold the event loop; the run is over, so leave.
   setTimeout(() => process.exit(), 500).unref()
@@ -125,6 +126,7 @@ export function toJson(result: RunResult): object {
       ...(t.output !== undefined && { output: t.output }),
       ...(t.cachedFrom && { cached: true, cachedFrom: t.cachedFrom }),
       ...(t.error && { error: { code: t.error.code, message: t.error.message, origin: t.error.origin } }),
+      ...(t.items && { items: t.items }),
     }
   return { runId: result.runId, pipeline: result.pipeline, status: result.status, tasks }
 }
