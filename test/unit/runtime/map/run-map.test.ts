@@ -184,6 +184,34 @@ describe('fan-in and map → map, with real handlers and storage', () => {
   })
 })
 
+describe('cache of a mapped task', () => {
+  test('each item has its own key (value and index): a second run hits every item, a changed item misses only itself', async () => {
+    const { runPipeline: runWithBuiltins } = await import('../../../../src/run-with-builtins.ts')
+    const stateDir = await tempDir()
+    const yaml = (list: string) => specText('cached', { m: `foreach: ${list}\ncache: true\ninputs: { region: "\${{ item }}", position: "\${{ item_index }}" }\nvalues: { len: { type: integer } }` })
+    const run = async (list: string) => {
+      const events: RunEvent[] = []
+      const result = await runWithBuiltins(await load(yaml(list)), { stateDir, onEvent: (e) => events.push(e) })
+      const cached = events.flatMap((e) => (e.type === 'item:succeed' && e.cachedFrom ? [e.index] : []))
+      return { result, cached }
+    }
+    const cwd = process.cwd()
+    process.chdir(dir)
+    try {
+      expect((await run('[EU, US, APAC]')).cached).toEqual([])
+      const second = await run('[EU, US, APAC]')
+      expect(second.cached.sort()).toEqual([0, 1, 2])
+      expect(second.result.tasks.m).toMatchObject({ status: 'succeeded', values: { len: [2, 2, 4] }, items: { succeeded: 3 } })
+      // Item 1 changed: only it misses.
+      expect((await run('[EU, UK, APAC]')).cached.sort()).toEqual([0, 2])
+      // Same values at other indexes are other items.
+      expect((await run('[US, EU, APAC]')).cached.sort()).toEqual([2])
+    } finally {
+      process.chdir(cwd)
+    }
+  })
+})
+
 describe('the journal codec', () => {
   test('round-trips every item event and the map event', () => {
     const base = { runId: 'r', taskId: 'm', at: 5 }
