@@ -29,9 +29,9 @@ export function describeEvent(event: RunEvent, board: TaskBoard, p: Palette): st
       return `${mark} ${event.taskId} ▸ ${event.count.toLocaleString('en-US')} item${event.count === 1 ? '' : 's'}`
     // One line per item would drown a 10,000-item map: only what needs attention is printed.
     case 'item:retry':
-      return `${mark} ${event.taskId} item ${event.index} attempt ${event.attempt} failed: ${event.error.message}; retrying in ${formatDuration(event.delayMs)}`
+      return `${markOf('retrying', p)} ${event.taskId} item ${event.index} attempt ${event.attempt} failed: ${event.error.message}; retrying in ${formatDuration(event.delayMs)}`
     case 'item:fail':
-      return `${mark} ${event.taskId} item ${event.index} ${p.red('failed')}${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}: ${event.error.message}`
+      return `${markOf('failed', p)} ${event.taskId} item ${event.index} ${p.red('failed')}${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}: ${event.error.message}`
     case 'item:start':
     case 'item:succeed':
     case 'item:cancel':
