@@ -5,9 +5,9 @@
 // - map:   one task mapped over a literal list of 10,000 items.
 // Reported: wall and CPU µs per task / per item (median of the reps), the ratio (goal: an item
 // within 1.5× of a task), and the memory a finished run's record holds per task / per item (the
-// run replayed from its journal with `loadRun`, heap measured after a forced GC).
+// run replayed from its journal, as `weir runs show` and a resume do, heap measured after a forced GC).
 // BENCH_N=… changes the size, BENCH_REPS=… the reps.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
@@ -15,7 +15,7 @@ import { runInNewContext } from 'node:vm'
 import type { Pipeline, Task } from '../src/spec/model.ts'
 import { DEFAULT_RETRY } from '../src/spec/normalize.ts'
 import { runPipeline } from '../src/run-with-builtins.ts'
-import { loadRun } from '../src/runtime/run-store/read-runs.ts'
+import { parseJournal, replayJournal } from '../src/runtime/run-store/replay.ts'
 
 const N = Number(process.env.BENCH_N ?? 10_000)
 const REPS = Number(process.env.BENCH_REPS ?? 7)
@@ -105,14 +105,18 @@ async function main(): Promise<void> {
     for (const [name, make] of Object.entries(shapes)) {
       const runId = `20260101-000000-${name === 'map' ? 'aaaaaa' : 'bbbbbb'}`
       await timeRun(make(project), stateDir, true, runId)
+      const text = readFileSync(join(stateDir, 'runs', runId, 'journal.jsonl'), 'utf8')
       await settle()
       const before = process.memoryUsage().heapUsed
       const held = []
-      for (let k = 0; k < COPIES; k++) held.push(await loadRun(stateDir, runId))
+      for (let k = 0; k < COPIES; k++) held.push(replayJournal(parseJournal(text), '', () => false))
       await settle()
       const after = process.memoryUsage().heapUsed
       if (held.some((record) => !record)) throw new Error('run not found')
+      if (process.env.BENCH_DEBUG) console.log(text.length, before, after, Object.values(held[0]!.tasks).length, Object.values(held[0]!.tasks)[0]?.items?.length)
       console.log(`held by a replayed run record: ${((after - before) / (N * COPIES)).toFixed(0)} bytes per ${name === 'map' ? 'item' : 'task'}`)
+      // The async function's frame would keep this iteration's records alive into the next measure.
+      held.length = 0
     }
   } finally {
     rmSync(project, { recursive: true, force: true })
