@@ -86,6 +86,16 @@ describe('a mapped task in a run', () => {
     expect(result.tasks.consumer).toMatchObject({ status: 'skipped', skipReason: 'upstream_failed' })
   })
 
+  test('the timeout applies per item: an item that runs past it fails (TASK_TIMEOUT), the others are unaffected', async () => {
+    const pipeline = await load(specText('timeout', { m: 'foreach: [0, 1, 2]\ntimeout: 50ms\ninputs: { n: "${{ item }}" }' }))
+    const executor = scriptedExecutor({ m: (r) => (itemOf(r) === 1 ? new Promise(() => {}) : ok()) })
+    const stateDir = await tempDir()
+    const result = await runPipeline(pipeline, { executor, stateDir, runId: 'timeout-run' })
+    expect(result.tasks.m).toMatchObject({ status: 'failed', items: { succeeded: 2, failed: 1 }, error: { message: expect.stringContaining('item 1:') } })
+    const run = await loadRun(stateDir, 'timeout-run')
+    expect(run!.tasks.m!.items!.map((item) => [item.status, item.error?.code])).toEqual([['succeeded', undefined], ['failed', 'TASK_TIMEOUT'], ['succeeded', undefined]])
+  })
+
   test('items take slots of --concurrency and of foreach.concurrency: never more at once than either', async () => {
     for (const [concurrency, own, expected] of [[8, 3, 3], [2, 10, 2], [5, undefined, 5]] as const) {
       const pipeline = await load(specText('limit', { m: `foreach: { items: "\${{ params.xs }}"${own === undefined ? '' : `, concurrency: ${own}`} }\ninputs: { n: "\${{ item }}" }` }, 'params:\n  xs: { type: array }\n'))
