@@ -226,7 +226,15 @@ export interface AttemptRequest {
   /** Extra fields of the `run` namespace (`run.trigger`, `run.scheduled_at`). */
   readonly run: { readonly trigger: string; readonly scheduledAt?: string }
   /** For one item of a mapped task (`foreach:`): the item and its 0-based index (docs/fan-out.md). */
-  readonly item?: { readonly value: unknown; readonly index: number }
+  readonly item?: {
+    readonly value: unknown
+    readonly index: number
+    /**
+     * What stands for the item in a cache key when its value is another mapped task's stored
+     * output (map → map): that output's content hash, not the value read back. @default the value
+     */
+    readonly cacheKey?: string | null
+  }
   /**
    * Fan-in (docs/fan-out.md): the stored outputs of each mapped upstream task's items, in item order
    * (undefined for an item that stored none). Absent when no upstream task is mapped.

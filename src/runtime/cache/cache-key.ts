@@ -37,7 +37,7 @@ export interface CacheKeySources {
    */
   outputHash(taskId: string): Promise<string | null | undefined>
   /** One item of a mapped task: the key includes its value and index, so each item has its own entry. */
-  readonly item?: { readonly value: unknown; readonly index: number }
+  readonly item?: { readonly value: unknown; readonly index: number; readonly cacheKey?: string | null }
 }
 
 /** The task's key, or undefined when an input cannot be hashed by content. */
@@ -49,7 +49,7 @@ export async function computeCacheKey(sources: CacheKeySources): Promise<CacheKe
     code: sources.codeHash,
     export: sha256Hex(task.handler.exportName),
     // An item's value and index enter with the inputs; a task without foreach keeps its keys.
-    inputs: hashCanonical(sources.item === undefined ? inputs : { inputs, item: [sources.item.index, sources.item.value === undefined ? null : sources.item.value] }),
+    inputs: hashCanonical(sources.item === undefined ? inputs : { inputs, item: [sources.item.index, itemIdentity(sources.item)] }),
     params: hashCanonical(describeParams(pipeline, sources.params)),
     values: hashCanonical(sources.upstreamValues),
     schemas: sha256Hex(`${canonicalJson({ output: task.output, values: task.values })}\n${typesHashOf(pipeline)}`),
@@ -57,6 +57,12 @@ export async function computeCacheKey(sources: CacheKeySources): Promise<CacheKe
     format: sha256Hex(String(CACHE_FORMAT_VERSION)),
   }
   return { key: hashCanonical(components), components }
+}
+
+/** An item by its value, or by the content hash of the stored output it was read from (map → map). */
+function itemIdentity(item: NonNullable<CacheKeySources['item']>): unknown {
+  if (item.cacheKey !== undefined) return ['stored', item.cacheKey]
+  return item.value === undefined ? null : item.value
 }
 
 /** The components whose hashes differ between two keys, in report order. */

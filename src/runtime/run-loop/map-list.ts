@@ -17,6 +17,8 @@ export interface MapList {
   readonly hash: string
   /** The value of item `index`. */
   item(index: number, signal: AbortSignal): Promise<unknown>
+  /** What stands for item `index` in its cache key, when not its value (map → map: the stored output's hash). */
+  cacheKeyOf?(index: number): string | null
 }
 
 export async function readMapList(loop: LoopState, task: Task): Promise<MapList> {
@@ -33,6 +35,11 @@ export async function readMapList(loop: LoopState, task: Task): Promise<MapList>
       item: async (index, signal) => {
         const ref = refs[index]
         return ref ? readOutput(loop, ref, producer, signal) : undefined
+      },
+      // A stored output without a content hash is known by its URI: it then never matches another run's.
+      cacheKeyOf: (index) => {
+        const ref = refs[index]
+        return ref ? (ref.contentHash ?? ref.uri) : null
       },
     }
   }

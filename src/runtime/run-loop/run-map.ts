@@ -120,7 +120,8 @@ async function runItem(loop: LoopState, i: number, task: Task, index: number, li
     let item: AttemptRequest['item']
     let outcome
     try {
-      item = { value: await list.item(index, loop.runController.signal), index }
+      const value = await list.item(index, loop.runController.signal)
+      item = list.cacheKeyOf ? { value, index, cacheKey: list.cacheKeyOf(index) } : { value, index }
     } catch (error) {
       outcome = { status: 'failed' as const, error: toErrorInfo(error, 'system', 'IO_ERROR'), values: {} }
     }

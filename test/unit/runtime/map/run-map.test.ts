@@ -222,6 +222,34 @@ describe('cache of a mapped task', () => {
   })
 })
 
+describe('cache of a map over a map', () => {
+  test("an item is keyed by the content hash of the upstream item's stored output, not the value read back", async () => {
+    const { runPipeline: runWithBuiltins } = await import('../../../../src/run-with-builtins.ts')
+    const stateDir = await tempDir()
+    const pipeline = await load(
+      specText('chained', {
+        m: 'foreach: [EU, US]\ninputs: { region: "${{ item }}", position: "${{ item_index }}" }\nvalues: { len: { type: integer } }',
+        again: 'foreach: ${{ tasks.m.output }}\ncache: true\ninputs: { row: "${{ item }}", i: "${{ item_index }}" }',
+      }),
+    )
+    const cachedItems = async () => {
+      const events: RunEvent[] = []
+      const result = await runWithBuiltins(pipeline, { stateDir, onEvent: (e) => events.push(e) })
+      expect(result.status).toBe('succeeded')
+      return events.flatMap((e) => (e.type === 'item:succeed' && e.taskId === 'again' && e.cachedFrom ? [e.index] : [])).sort()
+    }
+    const cwd = process.cwd()
+    process.chdir(dir)
+    try {
+      expect(await cachedItems()).toEqual([])
+      // m runs again (it is not cached) and stores the same outputs under new URIs: again hits.
+      expect(await cachedItems()).toEqual([0, 1])
+    } finally {
+      process.chdir(cwd)
+    }
+  })
+})
+
 describe('the journal codec', () => {
   test('round-trips every item event and the map event', () => {
     const base = { runId: 'r', taskId: 'm', at: 5 }
