@@ -70,9 +70,12 @@ export function planResume(pipeline: Pipeline, previous: RunRecord): ResumePlan 
     }
     reuse.set(id, { ...(before.output && { output: before.output }), values: before.values ?? {}, fromRunId })
   }
+  // Items are reused only when the mapped task itself did not succeed: downstream of a task that
+  // runs again, its shared inputs may change even if its list does not, so every item runs.
   const reuseItems = new Map<string, ReusedItems>()
   for (const id of rerun) {
     const before = previous.tasks[id]
+    if (pipeline.tasks.get(id)!.upstream.some((u) => rerun.has(u))) continue
     if (before?.items && before.itemsHash !== undefined) {
       const items = new Map<number, ReusedTask>()
       before.items.forEach((item, index) => {

@@ -298,4 +298,17 @@ describe('resume of a mapped task', () => {
     const run = await loadRun(stateDir, 'third')
     expect(run!.tasks.m!.items!.map((i) => i.reusedFrom)).toEqual(['first', 'second', 'first', 'second'])
   })
+
+  test('downstream of a task that runs again, every item runs again (its shared inputs may have changed)', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await load(specText('resume_up', { src: '', m: 'foreach: [0, 1, 2]\nneeds: [src]\ntrigger: all_done\ninputs: { n: "${{ item }}" }' }))
+    let broken = true
+    const executor = scriptedExecutor({ src: () => (broken ? fail() : ok()), m: (r) => (broken && itemOf(r) === 1 ? fail() : ok()) })
+    const first = await runPipeline(pipeline, { executor, stateDir, runId: 'up-first' })
+    expect(first.tasks.m).toMatchObject({ status: 'failed', items: { succeeded: 2, failed: 1 } })
+    broken = false
+    executor.calls.length = 0
+    await runPipeline(pipeline, { executor, stateDir, runId: 'up-second', resumeFrom: 'up-first' })
+    expect(executor.calls.filter((c) => c.task.id === 'm').map((c) => c.item!.index)).toEqual([0, 1, 2])
+  })
 })
