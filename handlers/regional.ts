@@ -1,4 +1,4 @@
-// Handlers for pipelines/regional_sales.yaml: a fan-out over regions and a fan-in, typed with the
+// Handlers for pipelines/regional_sales.yaml: a map over regions and its fan-in, typed with the
 // generated handler types (`weir codegen pipelines --out handlers/generated`; see docs/handlers.md).
 import { tableFromArrays } from 'apache-arrow'
 import type { Handlers, RegionTotal } from './generated/regional_sales.ts'
@@ -15,12 +15,14 @@ export const loadOrders: Handlers['load_orders'] = async (_inputs, ctx) => {
   })
 }
 
+/** The regions the orders have, in order of first appearance: the list `total_region` is mapped over. */
+export const listRegions: Handlers['list_regions'] = async (inputs) => [...new Set([...inputs.orders.getChild('region')!].map(String))]
+
 /**
- * Receives the table read back from Parquet, and totals one region. Three tasks (total_eu,
- * total_us, total_apac) share this handler; their types are the same, and `--typecheck` checks it
- * against each of them.
+ * One item of the map `total_region`: receives the table read back from Parquet (shared by every
+ * item) and its item, one region, and totals that region.
  */
-export const totalForRegion: Handlers['total_eu'] = async (inputs) => {
+export const totalForRegion: Handlers['total_region'] = async (inputs) => {
   const regions = [...inputs.orders.getChild('region')!]
   const amounts = inputs.orders.getChild('amount')!.toArray()
   let total = 0

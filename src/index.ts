@@ -12,7 +12,7 @@ export { TRIGGER_RULES } from './spec/model.ts'
 
 /** Running pipelines (see docs/running.md). */
 export { runPipeline } from './run-with-builtins.ts'
-export type { RunOptions, RunResult, RunEvent, TaskResult, TaskStatus, RunStatus, RunTrigger, SkipReason } from './runtime/api.ts'
+export type { RunOptions, RunResult, RunEvent, TaskResult, TaskStatus, RunStatus, RunTrigger, SkipReason, ItemCounts } from './runtime/api.ts'
 /** Thrown by a handler to fail its task without retries; recognised by `code === 'NON_RETRYABLE'`. */
 export { NonRetryableError } from './runtime/errors.ts'
 /** weir's error base class: a `code`, a message and the `cause` passed on. Check `err.code`, not `instanceof`. */

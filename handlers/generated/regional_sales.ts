@@ -36,56 +36,39 @@ export type LoadOrdersOutput = arrow.Table<LoadOrdersColumns>;
 /** Values task `load_orders` may set with `ctx.values.set(name, value)`. */
 export type LoadOrdersValues = {};
 
-// Task `total_eu`: ../handlers/regional.ts#totalForRegion
+// Task `list_regions`: ../handlers/regional.ts#listRegions
 
-/** Inputs of task `total_eu`: the handler's first argument. */
-export type TotalEuInputs = {
+/** Inputs of task `list_regions`: the handler's first argument. */
+export type ListRegionsInputs = {
   orders: LoadOrdersOutput;
-  region: string;
+};
+
+/** Output of task `list_regions`. */
+export type ListRegionsOutput = string[];
+
+/** Values task `list_regions` may set with `ctx.values.set(name, value)`. */
+export type ListRegionsValues = {};
+
+// Task `total_region`: ../handlers/regional.ts#totalForRegion
+
+/** Inputs of one item of mapped task `total_region`: the handler's first argument, once per item of its foreach list. */
+export type TotalRegionInputs = {
+  orders: LoadOrdersOutput;
+  region: ItemOf<ListRegionsOutput>;
   min_amount: Params["min_amount"];
 };
 
-/** Output of task `total_eu`. */
-export type TotalEuOutput = RegionTotal;
+/** Output of task `total_region`. */
+export type TotalRegionOutput = RegionTotal;
 
-/** Values task `total_eu` may set with `ctx.values.set(name, value)`. */
-export type TotalEuValues = {};
-
-// Task `total_us`: ../handlers/regional.ts#totalForRegion
-
-/** Inputs of task `total_us`: the handler's first argument. */
-export type TotalUsInputs = {
-  orders: LoadOrdersOutput;
-  region: string;
-  min_amount: Params["min_amount"];
-};
-
-/** Output of task `total_us`. */
-export type TotalUsOutput = RegionTotal;
-
-/** Values task `total_us` may set with `ctx.values.set(name, value)`. */
-export type TotalUsValues = {};
-
-// Task `total_apac`: ../handlers/regional.ts#totalForRegion
-
-/** Inputs of task `total_apac`: the handler's first argument. */
-export type TotalApacInputs = {
-  orders: LoadOrdersOutput;
-  region: string;
-  min_amount: Params["min_amount"];
-};
-
-/** Output of task `total_apac`. */
-export type TotalApacOutput = RegionTotal;
-
-/** Values task `total_apac` may set with `ctx.values.set(name, value)`. */
-export type TotalApacValues = {};
+/** Values task `total_region` may set with `ctx.values.set(name, value)`. */
+export type TotalRegionValues = {};
 
 // Task `combine`: ../handlers/regional.ts#combine
 
 /** Inputs of task `combine`: the handler's first argument. */
 export type CombineInputs = {
-  totals: [TotalEuOutput, TotalUsOutput, TotalApacOutput];
+  totals: TotalRegionOutput[];
   label: string;
 };
 
@@ -118,9 +101,8 @@ export type AnnounceValues = {};
 /** The values each task declares, by task id: what `ctx.values.get(task, name)` reads. */
 export interface TaskValues {
   load_orders: LoadOrdersValues;
-  total_eu: TotalEuValues;
-  total_us: TotalUsValues;
-  total_apac: TotalApacValues;
+  list_regions: ListRegionsValues;
+  total_region: TotalRegionValues;
   combine: CombineValues;
   announce: AnnounceValues;
 }
@@ -136,21 +118,16 @@ export interface Handlers {
     inputs: LoadOrdersInputs,
     ctx: TaskContext<"load_orders">,
   ) => TableResult<LoadOrdersColumns> | Promise<TableResult<LoadOrdersColumns>>;
-  /** Task `total_eu` (../handlers/regional.ts#totalForRegion). */
-  total_eu: (
-    inputs: TotalEuInputs,
-    ctx: TaskContext<"total_eu">,
-  ) => TotalEuOutput | Promise<TotalEuOutput>;
-  /** Task `total_us` (../handlers/regional.ts#totalForRegion). */
-  total_us: (
-    inputs: TotalUsInputs,
-    ctx: TaskContext<"total_us">,
-  ) => TotalUsOutput | Promise<TotalUsOutput>;
-  /** Task `total_apac` (../handlers/regional.ts#totalForRegion). */
-  total_apac: (
-    inputs: TotalApacInputs,
-    ctx: TaskContext<"total_apac">,
-  ) => TotalApacOutput | Promise<TotalApacOutput>;
+  /** Task `list_regions` (../handlers/regional.ts#listRegions). */
+  list_regions: (
+    inputs: ListRegionsInputs,
+    ctx: TaskContext<"list_regions">,
+  ) => ListRegionsOutput | Promise<ListRegionsOutput>;
+  /** Task `total_region` (../handlers/regional.ts#totalForRegion). */
+  total_region: (
+    inputs: TotalRegionInputs,
+    ctx: TaskContext<"total_region">,
+  ) => TotalRegionOutput | Promise<TotalRegionOutput>;
   /** Task `combine` (../handlers/regional.ts#combine). */
   combine: (
     inputs: CombineInputs,
@@ -195,6 +172,9 @@ export interface TaskContext<T extends keyof TaskValues> {
     ): TaskValues[U][K] | undefined;
   };
 }
+
+/** The type of one item of a mapped task's foreach list `L`: `${{ item }}`. */
+export type ItemOf<L> = L extends readonly (infer I)[] ? I : unknown;
 
 /**
  * What the handler of a `table` task returns: an Arrow table whose rows have (at least) these

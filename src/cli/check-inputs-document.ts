@@ -83,14 +83,21 @@ async function readRemote(flag: string, uri: string, pipeline: Pipeline, cwd: st
 /** What is wrong with the document's shape, or undefined. */
 export function findShapeProblem(doc: unknown): string | undefined {
   if (!isRecord(doc)) return `expected a JSON object {"outputs": …, "values": …}, not ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc}`}`
-  const { outputs, values } = doc
+  const { outputs, values, itemOutputs } = doc
   if (outputs !== undefined && !isRecord(outputs)) return 'outputs must be an object of task id → stored output'
   for (const [task, ref] of Object.entries(outputs ?? {}))
-    if (!isRecord(ref) || typeof ref.uri !== 'string' || typeof ref.format !== 'string' || !FORMATS.has(ref.format) || typeof ref.io !== 'string')
-      return `${entry('outputs', task)} must be a stored output {"uri": "file://…", "format": "json" | "bytes" | "parquet", "io": "<type>"}`
+    if (!isStoredRef(ref)) return `${entry('outputs', task)} must be a stored output {"uri": "file://…", "format": "json" | "bytes" | "parquet", "io": "<type>"}`
   if (values !== undefined && !isRecord(values)) return 'values must be an object of task id → task values'
   for (const [task, taskValues] of Object.entries(values ?? {})) if (!isRecord(taskValues)) return `${entry('values', task)} must be an object of value name → value`
+  // Fan-in (docs/fan-out.md): a mapped task's item outputs, in item order.
+  if (itemOutputs !== undefined && !isRecord(itemOutputs)) return 'itemOutputs must be an object of task id → list of stored outputs'
+  for (const [task, refs] of Object.entries(itemOutputs ?? {}))
+    if (!Array.isArray(refs) || !refs.every((ref) => ref === null || isStoredRef(ref))) return `${entry('itemOutputs', task)} must be a list of stored outputs (null for an item without one)`
   return undefined
+}
+
+function isStoredRef(ref: unknown): boolean {
+  return isRecord(ref) && typeof ref.uri === 'string' && typeof ref.format === 'string' && FORMATS.has(ref.format) && typeof ref.io === 'string'
 }
 
 /** Names an entry by its key only when the key is a task id: other keys are the file's contents. */

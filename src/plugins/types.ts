@@ -25,6 +25,11 @@ export interface OutputKey {
    * `weir execute --output-prefix` does; when absent the IoManager derives it from the key.
    */
   readonly prefix?: string
+  /**
+   * Item `item` of a mapped task (docs/fan-out.md): its output lives in its own folder,
+   * `<task>/items/<item>` below the task's, the layout `weir execute --item-index` uses too.
+   */
+  readonly item?: number
 }
 
 /** Where a stored output lives and how to read it back. JSON-serialisable: the run store keeps it. */
@@ -229,7 +234,20 @@ export interface AttemptRequest {
   /** Extra fields of the `run` namespace (`run.trigger`, `run.scheduled_at`). */
   readonly run: { readonly trigger: string; readonly scheduledAt?: string }
   /** For one item of a mapped task (`foreach:`): the item and its 0-based index (docs/fan-out.md). */
-  readonly item?: { readonly value: unknown; readonly index: number }
+  readonly item?: {
+    readonly value: unknown
+    readonly index: number
+    /**
+     * What stands for the item in a cache key when its value is another mapped task's stored
+     * output (map → map): that output's content hash, not the value read back. @default the value
+     */
+    readonly cacheKey?: string | null
+  }
+  /**
+   * Fan-in (docs/fan-out.md): the stored outputs of each mapped upstream task's items, in item order
+   * (undefined for an item that stored none). Absent when no upstream task is mapped.
+   */
+  readonly upstreamItemOutputs?: Readonly<Record<string, readonly (StoredRef | undefined)[]>>
 }
 
 /** A structured error: what the run store records and `weir execute` writes as error.json. */

@@ -6,8 +6,10 @@
 import type { Pipeline } from '../spec/model.ts'
 import type { ErrorInfo, Executor, ExecutorPlugin, IoPlugin, StoredRef } from '../plugins/types.ts'
 import type { SkipReason, TaskStatus } from '../spec/task-status.ts'
+import type { ItemCounts } from './map/derive-status.ts'
 
 export type { SkipReason, TaskStatus } from '../spec/task-status.ts'
+export type { ItemCounts } from './map/derive-status.ts'
 
 /** Final status of a run; `interrupted` is what the run store shows for a run whose process died. */
 export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'running'
@@ -32,6 +34,8 @@ export interface TaskResult {
   readonly startedAt?: string
   readonly finishedAt?: string
   readonly durationMs?: number
+  /** A mapped task: its items by status (docs/fan-out.md). `output` is then absent: each item has its own. */
+  readonly items?: ItemCounts
 }
 
 /** `run --json` prints exactly `{ runId, pipeline, status, tasks }` of this. */
@@ -107,10 +111,26 @@ export type RunEvent =
   | { readonly type: 'task:cancel'; readonly runId: string; readonly taskId: string; readonly attempt?: number; readonly at: number }
   /** A resumed run reuses the stored output of a task that succeeded in the run it resumes. */
   | { readonly type: 'task:reuse'; readonly runId: string; readonly taskId: string; readonly fromRunId: string; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number }
+  /**
+   * A mapped task read its list (docs/fan-out.md): `count` items will run; `hash` identifies the
+   * list, so a resume reuses items only of the same list.
+   */
+  | { readonly type: 'task:map'; readonly runId: string; readonly taskId: string; readonly count: number; readonly hash: string; readonly at: number }
+  /** Item `index` of a mapped task: the same lifecycle as a task's, per item (retries and timeout apply per item). */
+  | { readonly type: 'item:start'; readonly runId: string; readonly taskId: string; readonly index: number; readonly attempt: number; readonly at: number }
+  | { readonly type: 'item:retry'; readonly runId: string; readonly taskId: string; readonly index: number; readonly attempt: number; readonly delayMs: number; readonly error: ErrorInfo; readonly at: number }
+  | { readonly type: 'item:succeed'; readonly runId: string; readonly taskId: string; readonly index: number; readonly attempt: number; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number; readonly cachedFrom?: CachedFrom }
+  | { readonly type: 'item:fail'; readonly runId: string; readonly taskId: string; readonly index: number; readonly attempt: number; readonly error: ErrorInfo; readonly at: number }
+  | { readonly type: 'item:cancel'; readonly runId: string; readonly taskId: string; readonly index: number; readonly attempt?: number; readonly at: number }
+  /** A resumed run reuses the stored output of an item that succeeded in the run it resumes. */
+  | { readonly type: 'item:reuse'; readonly runId: string; readonly taskId: string; readonly index: number; readonly fromRunId: string; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number }
   | { readonly type: 'run:finish'; readonly runId: string; readonly result: RunResult; readonly at: number }
 
-/** The events that change one task's state (see run-store/apply-task-event.ts). */
+/** The events that change one task's state (see run-store/apply-task-event.ts), items' events included. */
 export type TaskEvent = Extract<RunEvent, { readonly taskId: string }>
+
+/** The events of one item of a mapped task. */
+export type ItemEvent = Extract<RunEvent, { readonly index: number }>
 
 /** Runs a pipeline to completion. Implemented in run-pipeline.ts. */
 export type RunPipeline = (pipeline: Pipeline, options?: RunOptions) => Promise<RunResult>

@@ -31,6 +31,7 @@ import { createTaskValues } from './task-values.ts'
 import type { TaskValues } from './task-values.ts'
 import { toErrorInfo, WeirError } from './errors.ts'
 import type { TaskCache } from './cache/task-cache.ts'
+import { collectItemOutputs } from './map/fan-in.ts'
 
 /** What an attempt needs besides the request. */
 export interface AttemptDeps {
@@ -134,11 +135,15 @@ async function readInputs(request: AttemptRequest, deps: AttemptDeps): Promise<R
   const { pipeline } = request
   return resolveInputs(request.task.inputs, {
     readOutput: async (taskId) => {
+      const itemRefs = request.upstreamItemOutputs?.[taskId]
       const ref = request.upstreamOutputs[taskId]
-      if (!ref) return undefined
+      if (!ref && !itemRefs) return undefined
       const upstream = pipeline.tasks.get(taskId)
       if (!upstream) throw new WeirError('INPUT_UNAVAILABLE', `Task '${request.task.id}' refers to unknown task '${taskId}'.`)
-      return deps.ioManager(upstream.io).read(ref, ioContext(request, upstream))
+      const io = deps.ioManager(upstream.io)
+      // Fan-in: a mapped upstream task's output is the list of its items' outputs, read one by one.
+      if (itemRefs) return collectItemOutputs(itemRefs.length, (k) => io.read(itemRefs[k]!, ioContext(request, upstream)), (k) => itemRefs[k] !== undefined)
+      return io.read(ref!, ioContext(request, upstream))
     },
     values: request.upstreamValues,
     params: request.params,
@@ -166,7 +171,13 @@ async function checkOutput(pipeline: Pipeline, task: Task, result: unknown): Pro
 async function storeOutput(request: AttemptRequest, deps: AttemptDeps, result: unknown): Promise<StoredRef | undefined> {
   if (result === undefined) return undefined
   const { task, pipeline } = request
-  const key = { pipeline: pipeline.name, runId: request.runId, taskId: task.id, ...(deps.outputPrefix !== undefined && { prefix: deps.outputPrefix }) }
+  // An item's output goes to its own folder (`<task>/items/<index>`); a prefix (weir execute) already names it.
+  const key = {
+    pipeline: pipeline.name,
+    runId: request.runId,
+    taskId: task.id,
+    ...(deps.outputPrefix !== undefined ? { prefix: deps.outputPrefix } : request.item !== undefined && { item: request.item.index }),
+  }
   return deps.ioManager(task.io).write(key, result, ioContext(request, task))
 }
 

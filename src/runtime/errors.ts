@@ -26,7 +26,6 @@ export type RuntimeErrorCode =
   | 'PARAM_INVALID'
   | 'RUN_NOT_FOUND'
   | 'RESUME_MISMATCH'
-  | 'MAP_NOT_SUPPORTED'
 
 /**
  * Thrown by a handler to fail its task at once, without the retries its policy allows

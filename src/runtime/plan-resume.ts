@@ -13,11 +13,22 @@ export interface ReusedTask {
   readonly values: Readonly<Record<string, unknown>>
   /** The run whose attempt produced the output (an earlier resume may have reused it too). */
   readonly fromRunId: string
+  /** A mapped task: its list's hash and its items, each reused as it was (docs/fan-out.md). */
+  readonly map?: { readonly hash: string; readonly items: readonly ReusedTask[] }
+}
+
+/** A mapped task that runs again in a resume: which of its items succeeded before, for the same list. */
+export interface ReusedItems {
+  /** The hash of the list they belong to (`task:map`); items are reused only when the list is the same. */
+  readonly hash: string
+  readonly items: ReadonlyMap<number, ReusedTask>
 }
 
 export interface ResumePlan {
   readonly resumedFrom: string
   readonly reuse: ReadonlyMap<string, ReusedTask>
+  /** Mapped tasks to run again whose earlier items partly succeeded: only the others run again. */
+  readonly reuseItems: ReadonlyMap<string, ReusedItems>
   /** Task ids to run again, in topological order. */
   readonly rerun: readonly string[]
   /** Why each re-run task runs again: its earlier status, or `downstream` of one that does. */
@@ -51,9 +62,29 @@ export function planResume(pipeline: Pipeline, previous: RunRecord): ResumePlan 
   for (const id of pipeline.order) {
     if (rerun.has(id)) continue
     const before = previous.tasks[id]!
-    reuse.set(id, { ...(before.output && { output: before.output }), values: before.values ?? {}, fromRunId: before.reusedFrom ?? previous.runId })
+    const fromRunId = before.reusedFrom ?? previous.runId
+    if (before.items) {
+      const items = before.items.map((item): ReusedTask => ({ ...(item.output && { output: item.output }), values: item.values ?? {}, fromRunId: item.reusedFrom ?? previous.runId }))
+      reuse.set(id, { values: {}, fromRunId, map: { hash: before.itemsHash ?? '', items } })
+      continue
+    }
+    reuse.set(id, { ...(before.output && { output: before.output }), values: before.values ?? {}, fromRunId })
   }
-  return { resumedFrom: previous.runId, reuse, rerun: pipeline.order.filter((id) => rerun.has(id)), reasons, specChanged: previous.specHash !== pipeline.specHash }
+  // Items are reused only when the mapped task itself did not succeed: downstream of a task that
+  // runs again, its shared inputs may change even if its list does not, so every item runs.
+  const reuseItems = new Map<string, ReusedItems>()
+  for (const id of rerun) {
+    const before = previous.tasks[id]
+    if (pipeline.tasks.get(id)!.upstream.some((u) => rerun.has(u))) continue
+    if (before?.items && before.itemsHash !== undefined) {
+      const items = new Map<number, ReusedTask>()
+      before.items.forEach((item, index) => {
+        if (item.status === 'succeeded') items.set(index, { ...(item.output && { output: item.output }), values: item.values ?? {}, fromRunId: item.reusedFrom ?? previous.runId })
+      })
+      if (items.size > 0) reuseItems.set(id, { hash: before.itemsHash, items })
+    }
+  }
+  return { resumedFrom: previous.runId, reuse, reuseItems, rerun: pipeline.order.filter((id) => rerun.has(id)), reasons, specChanged: previous.specHash !== pipeline.specHash }
 }
 
 /** The processes that keep a run running: its own, or the task processes that outlived it. */

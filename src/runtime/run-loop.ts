@@ -17,6 +17,8 @@ import { changeTask } from './run-loop/loop-state.ts'
 import { failInternally, markCancelled, runTask } from './run-loop/run-task.ts'
 import { createDurableCommit } from './run-loop/durable-commit.ts'
 import { ActiveAttempts } from './run-loop/active-attempts.ts'
+import type { MapsState } from './run-loop/loop-state.ts'
+import type { TaskEvent } from './api.ts'
 
 export type { RunLoopInput, RunLoopResult } from './run-loop/loop-state.ts'
 
@@ -59,7 +61,9 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
       retrySleeps: createRetrySleeps(),
       pacer: createStartPacer(YIELD_EVERY),
       cancelling: false,
+      failFastStopped: false,
       anyFailed: false,
+      maps: createMapsState(input),
       completeWhenDurable: createDurableCommit(writer, (i, success) => {
         try {
           input.emit?.(success)
@@ -87,7 +91,33 @@ function recordReusedTasks(loop: LoopState): Map<number, StateCode> {
     const i = graph.indexOf.get(taskId)
     if (i === undefined) continue
     finished.set(i, STATE.succeeded)
+    // A mapped task keeps its items (each one's output), which its downstream tasks read.
+    if (reused.map) {
+      const at = Date.now()
+      changeTask(loop, i, { type: 'task:map', runId, taskId, count: reused.map.items.length, hash: reused.map.hash, at })
+      reused.map.items.forEach((item, index) => changeTask(loop, i, { type: 'item:reuse', runId, taskId, index, fromRunId: item.fromRunId, ...(item.output && { output: item.output }), values: item.values, at }))
+      changeTask(loop, i, { type: 'task:reuse', runId, taskId, fromRunId: reused.fromRunId, values: {}, at })
+      continue
+    }
     changeTask(loop, i, { type: 'task:reuse', runId, taskId, fromRunId: reused.fromRunId, ...(reused.output && { output: reused.output }), values: reused.values, at: Date.now() })
   }
   return finished
+}
+
+/** What mapped tasks need in this run, or undefined (and nothing to pay) when the pipeline has none. */
+function createMapsState(input: RunLoopInput): MapsState | undefined {
+  const { graph, pipeline } = input
+  const mapped = new Uint8Array(graph.ids.length)
+  let any = false
+  for (let i = 0; i < graph.ids.length; i++)
+    if (pipeline.tasks.get(graph.ids[i]!)?.foreach !== undefined) {
+      mapped[i] = 1
+      any = true
+    }
+  if (!any) return undefined
+  const readsMap = new Uint8Array(graph.ids.length)
+  for (let i = 0; i < graph.ids.length; i++)
+    for (let k = graph.upStart[i]!; k < graph.upStart[i + 1]!; k++) if (mapped[graph.upIndex[k]!] === 1) readsMap[i] = 1
+  const tell = createDurableCommit(input.writer, (_i, success) => input.emit?.(success))
+  return { readsMap, tellWhenDurable: (success: TaskEvent) => tell(0, success) }
 }

@@ -25,7 +25,8 @@ import { formatIso } from './format-iso.ts'
 import { createExecutorHost } from './executor-host.ts'
 import type { CacheSettings } from './cache/task-cache.ts'
 import { createIoRegistry } from '../plugins/registry.ts'
-import { refuseMappedTasks } from './map/refuse-mapped.ts'
+import { createIoManagers } from './io-managers.ts'
+import { countItemRecords } from './map/derive-status.ts'
 
 /** Most tasks running at once when the caller does not say. */
 export const DEFAULT_CONCURRENCY = 4
@@ -34,7 +35,6 @@ export const DEFAULT_CANCEL_GRACE_MS = 5000
 
 /** Runs a pipeline to completion; rejects only for problems found before the run starts (params, resume). */
 export async function runPipeline(pipeline: Pipeline, options: RunOptions = {}): Promise<RunResult> {
-  refuseMappedTasks(pipeline)
   // A plugin type given twice is refused before anything is recorded, not at the first attempt.
   if (options.ioPlugins) createIoRegistry(options.ioPlugins)
   const stateDir = resolve(options.stateDir ?? '.weir')
@@ -85,6 +85,8 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
       cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
       random: options.random ?? Math.random,
       reuse: plan?.plan.reuse ?? new Map(),
+      ...(plan && { reuseItems: plan.plan.reuseItems }),
+      readOutput: storedOutputReader(pipeline, options.ioPlugins ?? [], env),
       writer,
       emit,
     })
@@ -147,6 +149,7 @@ function toTaskResults(order: readonly string[], tasks: readonly TaskRecord[]): 
     if (t.startedAt !== undefined) r.startedAt = formatIso(t.startedAt)
     if (t.finishedAt !== undefined) r.finishedAt = formatIso(t.finishedAt)
     if (t.startedAt !== undefined && t.finishedAt !== undefined) r.durationMs = t.finishedAt - t.startedAt
+    if (t.items) r.items = countItemRecords(t.items)
     out[order[i]!] = r
   }
   return out
@@ -164,6 +167,18 @@ function countStatuses(tasks: readonly TaskRecord[]): Partial<Record<TaskLifecyc
     counts[s] = (counts[s] ?? 0) + 1
   }
   return counts
+}
+
+/**
+ * How the run loop reads a stored output itself (a mapped task's list, an item of a map → map):
+ * through the producer's IoManager, created on first use (a run without mapped tasks creates none).
+ */
+function storedOutputReader(pipeline: Pipeline, ioPlugins: NonNullable<RunOptions['ioPlugins']>, env: PluginEnv): NonNullable<Parameters<typeof runLoop>[0]['readOutput']> {
+  let lookup: ReturnType<typeof createIoManagers> | undefined
+  return (ref, producer, signal) => {
+    lookup ??= createIoManagers(pipeline, ioPlugins, env)
+    return lookup(producer.io).read(ref, { signal, log: env.log, output: producer.output })
+  }
 }
 
 function cacheSettingsOf(cache: RunOptions['cache']): CacheSettings {

@@ -46,6 +46,15 @@ export interface DagScheduler {
   /** Finishes every task not yet started: as `cancelled`, or as skipped with reason `fail_fast`. */
   stop(mode: 'cancel' | 'fail_fast'): void
   state(index: number): StateCode
+  /**
+   * A running mapped task wants one more slot of the run's concurrency for an item (its own slot
+   * runs the first). `grant` is called once a slot is free and no ready task is waiting for it; it
+   * returns false when the slot is no longer wanted, and the slot stays free.
+   */
+  requestSlot(grant: () => boolean): void
+  /** A slot taken with `requestSlot` is free again. */
+  releaseSlot(): void
+  /** Slots in use: running tasks plus the extra slots of their items. */
   readonly running: number
 }
 
@@ -67,6 +76,8 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
   // completion gave a small array's room back, and the next push allocated it again.
   const toDecide: number[] = []
   let toDecideCount = 0
+  // Mapped tasks waiting for a slot for one more item (requestSlot), FIFO.
+  const slotRequests: (() => boolean)[] = []
   const scratch: OutcomeCounts = { succeeded: 0, failed: 0, skipped: 0, excluded: 0, total: 0 }
 
   function finish(index: number, state: StateCode): void {
@@ -120,6 +131,11 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
       running++
       hooks.start(index)
     }
+    // Items get the slots no ready task wants: a task waiting to start may unblock more work.
+    while (slotRequests.length > 0 && running < concurrency) {
+      running++
+      if (!slotRequests.shift()!()) running--
+    }
     if (readyHead > 1024 && readyHead * 2 > ready.length) {
       ready.splice(0, readyHead)
       readyHead = 0
@@ -166,6 +182,14 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
       settle()
     },
     state: (index) => states[index] as StateCode,
+    requestSlot(grant) {
+      slotRequests.push(grant)
+      settle()
+    },
+    releaseSlot() {
+      running--
+      settle()
+    },
     get running() {
       return running
     },

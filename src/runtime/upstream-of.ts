@@ -10,6 +10,8 @@ import type { TaskGraph } from './task-graph.ts'
 export interface UpstreamState {
   output?: StoredRef
   values?: Readonly<Record<string, unknown>>
+  /** A mapped task's items (records.ts): each one's output. */
+  items?: readonly { readonly output?: StoredRef }[]
 }
 
 const NOTHING: Readonly<Record<string, never>> = Object.freeze({})
@@ -34,4 +36,15 @@ export function upstreamValuesOf(graph: TaskGraph, tasks: readonly UpstreamState
     if (values) (out ??= {})[graph.ids[u]!] = values
   }
   return out ?? NOTHING
+}
+
+/** Fan-in (docs/fan-out.md): for each mapped upstream task of task `i`, its items' stored outputs in item order. */
+export function upstreamItemOutputsOf(graph: TaskGraph, tasks: readonly UpstreamState[], i: number): Readonly<Record<string, readonly (StoredRef | undefined)[]>> {
+  const out: Record<string, (StoredRef | undefined)[]> = {}
+  for (let k = graph.upStart[i]!; k < graph.upStart[i + 1]!; k++) {
+    const u = graph.upIndex[k]!
+    const items = tasks[u]!.items
+    if (items) out[graph.ids[u]!] = items.map((item) => item.output)
+  }
+  return out
 }

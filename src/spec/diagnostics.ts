@@ -54,8 +54,6 @@ export const DIAGNOSTIC_CODES = [
   'ITEM_OUTSIDE_MAP',
   'ITEM_FIELD_UNKNOWN',
   'MAP_OUTPUT_PATH',
-  // `weir run` of a mapped task, until local runs of maps are wired in
-  'MAP_NOT_SUPPORTED',
   'UNKNOWN_TEMPLATE_VARIABLE',
   // types (`spec validate --typecheck`)
   'HANDLER_TYPE_ERROR',

@@ -204,12 +204,11 @@ describe('weir run', () => {
     expect(r.stderr).toMatch(/\^+/)
   })
 
-  test('a mapped task (foreach) is refused with a diagnostic at its foreach and exit 2, and nothing is recorded (issue 11)', async () => {
+  test('a mapped task (foreach) runs once per item, and --json gives its item counts (issue 11)', async () => {
     await writeFile(join(project, 'mapped.yaml'), spec('mapped', `  a:\n    handler: ./handlers/h.ts#produce\n    foreach: [1, 2]\n`))
-    const r = weir(['run', 'mapped.yaml', '--state-dir', 'mapped-state'])
-    expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^mapped\.yaml:\d+:\d+: error MAP_NOT_SUPPORTED: Task 'a' is mapped over a list/m)
-    await expect(stat(join(project, 'mapped-state'))).rejects.toMatchObject({ code: 'ENOENT' })
+    const r = weir(['run', 'mapped.yaml', '--state-dir', 'mapped-state', '--json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'succeeded', tasks: { a: { status: 'succeeded', attempts: 1, items: { total: 2, succeeded: 2, failed: 0 } } } })
   })
 
   test.each([

@@ -10,7 +10,6 @@ import { printHelp } from '../help/format-help.ts'
 import { RUN_HELP } from '../help/run.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
-import { refuseMappedRun } from '../refuse-mapped-run.ts'
 import { resolveRunId } from '../resolve-run-id.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import type { ExecutorPlugin } from '../../plugins/types.ts'
@@ -18,6 +17,7 @@ import type { Pipeline } from '../../spec/model.ts'
 import type { CacheSettings } from '../../runtime/cache/task-cache.ts'
 import type { Palette } from '../colors.ts'
 import type { RunEvent, RunResult } from '../../runtime/api.ts'
+import { failedItemLines } from '../display/map-items.ts'
 import { createTaskBoard } from '../display/task-board.ts'
 import { createPlainDisplay } from '../display/plain-display.ts'
 import { createLiveDisplay } from '../display/live-display.ts'
@@ -51,7 +51,6 @@ export async function run(args: string[]): Promise<number> {
   const concurrency = parseConcurrency(values.concurrency)
   const stateDir = values['state-dir'] ?? '.weir'
   const pipeline = await loadValidPipeline('run', specPath)
-  await refuseMappedRun('run', specPath, pipeline)
   const refresh = values.refresh ?? []
   const explain = values['explain-cache'] ?? []
   for (const [flag, ids] of [['--refresh', refresh], ['--explain-cache', explain]] as const)
@@ -128,7 +127,7 @@ export async function run(args: string[]): Promise<number> {
   else {
     const logDir = join(runtime.runDir(stateDir, result.runId), 'logs')
     const shownDir = relative(process.cwd(), logDir) || logDir
-    process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: board.tasks.size <= 40 }, palette))
+    process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: board.tasks.size <= 40, failedItems: (id) => failedItemLines(board.tasks.get(id)?.record.items) }, palette))
   }
   if (explain.length > 0) await explainAfterRun(pipeline, result.runId, explain, params, stateDir, cacheSettings, values.json === true, palette)
   // A handler that ignored its signal may still hold the event loop; the run is over, so leave.
@@ -171,6 +170,7 @@ export function toJson(result: RunResult): object {
       ...(t.output !== undefined && { output: t.output }),
       ...(t.cachedFrom && { cached: true, cachedFrom: t.cachedFrom }),
       ...(t.error && { error: { code: t.error.code, message: t.error.message, origin: t.error.origin } }),
+      ...(t.items && { items: t.items }),
     }
   return { runId: result.runId, pipeline: result.pipeline, status: result.status, tasks }
 }

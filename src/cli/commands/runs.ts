@@ -12,6 +12,7 @@ import { createPalette, shouldColor } from '../colors.ts'
 import type { Palette } from '../colors.ts'
 import { formatDuration } from '../../spec/duration.ts'
 import type { RunRecord, RunSummary, TaskRecord } from '../../runtime/run-store/records.ts'
+import { failedItemLines, itemCountsOf } from '../display/map-items.ts'
 
 export async function runs(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('runs', args, {
@@ -121,6 +122,10 @@ async function formatTask(t: TaskRecord, run: RunRecord, logLines: number, p: Pa
   const lines = [`${p.bold(t.id)}: ${status}${took}${extra}`]
   if (t.output) lines.push(`  output  ${t.output.uri}`)
   if (t.values && Object.keys(t.values).length > 0) lines.push(`  values  ${JSON.stringify(t.values)}`)
+  if (t.items) {
+    lines.push(`  items   ${itemCountsOf(t.items)}`)
+    for (const line of failedItemLines(t.items, 20)) lines.push(`    ${line}`)
+  }
   for (const a of t.attempts) {
     const span = a.finishedAt !== undefined ? formatDuration(a.finishedAt - a.startedAt) : ''
     const err = a.error ? `: ${a.error.code} (${a.error.origin}): ${a.error.message}` : ''

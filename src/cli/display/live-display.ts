@@ -8,6 +8,7 @@ import { formatDuration } from '../../spec/duration.ts'
 import type { Palette } from '../colors.ts'
 import { markOf } from './symbols.ts'
 import type { BoardTask, TaskBoard } from './task-board.ts'
+import { failedItemLines, itemCountsOf } from './map-items.ts'
 
 const REDRAW_MS = 100
 const ORDER: Record<BoardTask['status'], number> = { running: 0, retrying: 1, failed: 2, cancelled: 3, succeeded: 4, cached: 5, reused: 6, skipped: 7, pending: 8 }
@@ -41,7 +42,11 @@ export function createLiveDisplay(out: NodeJS.WriteStream, board: TaskBoard, p: 
     const shown = tasks.length <= maxRows ? tasks : [...tasks].sort((a, b) => ORDER[a.status] - ORDER[b.status] || b.since - a.since).slice(0, maxRows)
     const c = board.counts()
     const lines = [p.bold(title)]
-    for (const t of shown) lines.push(`  ${markOf(t.status, p)} ${t.id.padEnd(24)} ${describe(t, now)}`)
+    for (const t of shown) {
+      const items = t.record.items
+      lines.push(`  ${markOf(t.status, p)} ${t.id.padEnd(24)} ${describe(t, now)}${items ? ` ${itemCountsOf(items)}` : ''}`)
+      if (items) for (const line of failedItemLines(items, 3)) lines.push(p.dim(`      ${line}`))
+    }
     if (shown.length < tasks.length) lines.push(p.dim(`  … ${tasks.length - shown.length} more`))
     lines.push(
       p.dim(`  ${c.succeeded + c.cached + c.reused} done, ${c.running + c.retrying} running, ${c.pending} pending, ${c.failed} failed, ${c.skipped} skipped${c.cancelled ? `, ${c.cancelled} cancelled` : ''}`),

@@ -8,6 +8,7 @@ import { formatDuration } from '../../spec/duration.ts'
 import type { Palette } from '../colors.ts'
 import { markOf } from './symbols.ts'
 import type { BoardStatus } from './task-board.ts'
+import { formatItemCounts } from '../../runtime/map/derive-status.ts'
 
 export interface SummaryContext {
   readonly specPath: string
@@ -17,6 +18,8 @@ export interface SummaryContext {
   readonly durationMs: number
   /** Show every task (small runs) or only the ones that did not succeed. */
   readonly listAll: boolean
+  /** A mapped task's failed items, one line each (map-items.ts). */
+  readonly failedItems?: (taskId: string) => readonly string[]
 }
 
 export function formatSummary(result: RunResult, ctx: SummaryContext, p: Palette): string {
@@ -28,10 +31,14 @@ export function formatSummary(result: RunResult, ctx: SummaryContext, p: Palette
     const took = t.durationMs !== undefined ? formatDuration(t.durationMs) : ''
     const attempts = t.attempts > 1 ? `${t.attempts} attempts` : ''
     const why = t.skipReason ? `(${t.skipReason.replace('_', ' ')})` : t.cachedFrom ? `(from run ${t.cachedFrom.runId})` : ''
-    lines.push(`  ${markOf(status, p)} ${id.padEnd(24)} ${status.padEnd(10)} ${took.padStart(7)} ${p.dim([attempts, why].filter(Boolean).join(' '))}`.trimEnd())
+    const items = t.items ? `▸ ${formatItemCounts(t.items)}` : ''
+    lines.push(`  ${markOf(status, p)} ${id.padEnd(24)} ${status.padEnd(10)} ${took.padStart(7)} ${p.dim([attempts, why, items].filter(Boolean).join(' '))}`.trimEnd())
   }
   const failed = entries.filter(([, t]) => t.status === 'failed')
-  for (const [id, t] of failed) lines.push('', `${p.red('✗')} ${p.bold(id)}: ${t.error?.code ?? 'ERROR'}: ${t.error?.message ?? 'failed'}`)
+  for (const [id, t] of failed) {
+    lines.push('', `${p.red('✗')} ${p.bold(id)}: ${t.error?.code ?? 'ERROR'}: ${t.error?.message ?? 'failed'}`)
+    for (const line of ctx.failedItems?.(id) ?? []) lines.push(`    ${line}`)
+  }
   const counts = countBy(entries.map(([, t]) => shownStatus(t)))
   const verdict = result.status === 'succeeded' ? p.green('succeeded') : result.status === 'failed' ? p.red('failed') : p.yellow('cancelled')
   lines.push(

@@ -62,6 +62,8 @@ export function createTaskBoard(): TaskBoard {
                 ? 'cancelled'
                 : r.status
       if (e.type === 'task:start' || e.type === 'task:retry') t.since = e.at
+      // A mapped task's item events change its counts (shown from the record), not its note.
+      if (e.type === 'task:map' || e.type.startsWith('item:')) return t
       t.note =
         e.type === 'task:retry'
           ? `${e.error.message} (retry in ${e.delayMs}ms)`

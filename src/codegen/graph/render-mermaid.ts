@@ -77,6 +77,7 @@ export function describeState(state: GraphTaskState | undefined): string {
   const parts = [head]
   if (state.attempts > 0) parts.push(`${state.attempts} attempt${state.attempts === 1 ? '' : 's'}`)
   if (state.durationMs !== undefined) parts.push(formatDuration(state.durationMs))
+  if (state.items !== undefined) parts.push(state.items)
   if (state.reusedFrom !== undefined) parts.push(`reused from ${state.reusedFrom}`)
   if (state.cachedFrom !== undefined) parts.push(`cached from ${state.cachedFrom}`)
   return parts.join(' \u00b7 ')

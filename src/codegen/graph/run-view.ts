@@ -16,6 +16,8 @@ export interface GraphTaskState {
   readonly reusedFrom?: string
   /** A cache hit: the run whose output was reused (docs/caching.md). */
   readonly cachedFrom?: string
+  /** A mapped task: its items by outcome, `3/4 items succeeded, 1 failed` (docs/fan-out.md). */
+  readonly items?: string
 }
 
 /** A run, reduced to what the graph shows. Tasks absent from `tasks` are drawn as "not run". */
@@ -98,6 +100,7 @@ export interface StoredRunLike {
         readonly error?: { readonly code?: string; readonly message: string }
         readonly reusedFrom?: string
         readonly cachedFrom?: { readonly runId: string }
+        readonly items?: readonly { readonly status: string }[]
       }
     >
   >
@@ -116,7 +119,18 @@ export function fromStoredRun(record: StoredRunLike): GraphRun {
       ...(task.error !== undefined && { error: { ...(task.error.code !== undefined && { code: task.error.code }), message: task.error.message } }),
       ...(task.reusedFrom !== undefined && { reusedFrom: task.reusedFrom }),
       ...(task.cachedFrom !== undefined && { cachedFrom: task.cachedFrom.runId }),
+      ...(task.items !== undefined && { items: describeItems(task.items) }),
     }
   }
   return { runId: record.runId, status: record.status, startedAt: new Date(record.startedAt).toISOString(), tasks }
+}
+
+/** `3/4 items succeeded, 1 failed`: a mapped task's items by status. */
+function describeItems(items: readonly { readonly status: string }[]): string {
+  const counts = new Map<string, number>()
+  for (const item of items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1)
+  const n = (x: number): string => x.toLocaleString('en-US')
+  const parts = [`${n(counts.get('succeeded') ?? 0)}/${n(items.length)} items succeeded`]
+  for (const status of ['failed', 'cancelled', 'running', 'interrupted']) if (counts.get(status)) parts.push(`${n(counts.get(status)!)} ${status}`)
+  return parts.join(', ')
 }

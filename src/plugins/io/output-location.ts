@@ -20,7 +20,8 @@ export function checkSegment(field: string, value: string): string {
 
 /** The relative folder of a key's output: `<pipeline>/<run>/<task>` (segments checked). */
 export function keyFolder(key: OutputKey): string {
-  return [checkSegment('pipeline', key.pipeline), checkSegment('run id', key.runId), checkSegment('task id', key.taskId)].join('/')
+  const folder = [checkSegment('pipeline', key.pipeline), checkSegment('run id', key.runId), checkSegment('task id', key.taskId)].join('/')
+  return key.item === undefined ? folder : `${folder}/items/${checkItemIndex(key.item)}`
 }
 
 /** The file name of an output in its folder, by format. */
@@ -38,4 +39,10 @@ export function outputFileName(format: StoredRef['format']): string {
 /** Joins a folder URI and a name with exactly one slash. */
 export function joinUri(folder: string, name: string): string {
   return folder.endsWith('/') ? `${folder}${name}` : `${folder}/${name}`
+}
+
+/** An item index is a folder name: a non-negative integer, nothing else. */
+function checkItemIndex(index: number): number {
+  if (!Number.isSafeInteger(index) || index < 0) throw new IoError('IO_INVALID_KEY', `An item index must be a non-negative integer, not ${String(index)}.`)
+  return index
 }

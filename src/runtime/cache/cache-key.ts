@@ -47,6 +47,8 @@ export interface CacheKeySources {
    * when it cannot be hashed (then the task has no key and always runs).
    */
   outputHash(taskId: string): Promise<string | null | undefined>
+  /** One item of a mapped task: the key includes its value and index, so each item has its own entry. */
+  readonly item?: { readonly value: unknown; readonly index: number; readonly cacheKey?: string | null }
 }
 
 /** The task's key, or undefined when an input cannot be hashed by content. */
@@ -59,7 +61,8 @@ export async function computeCacheKey(sources: CacheKeySources): Promise<CacheKe
   const components: CacheComponents = {
     code: sources.codeHash,
     export: sha256Hex(task.handler.exportName),
-    inputs: hashCanonical(inputs),
+    // An item's value and index enter with the inputs; a task without foreach keeps its keys.
+    inputs: hashCanonical(sources.item === undefined ? inputs : { inputs, item: [sources.item.index, itemIdentity(sources.item)] }),
     params: params.hash,
     values: hashCanonical(sources.upstreamValues),
     schemas: sha256Hex(`${canonicalJson({ output: task.output, values: task.values })}\n${typesHash}`),
@@ -88,6 +91,12 @@ function valuesHashOf(values: Readonly<Record<string, unknown>>): string {
   let hash = valuesHashes.get(values)
   if (hash === undefined) valuesHashes.set(values, (hash = hashCanonical(values)))
   return hash
+}
+
+/** An item by its value, or by the content hash of the stored output it was read from (map → map). */
+function itemIdentity(item: NonNullable<CacheKeySources['item']>): unknown {
+  if (item.cacheKey !== undefined) return ['stored', item.cacheKey]
+  return item.value === undefined ? null : item.value
 }
 
 /** The components whose hashes differ between two keys, in report order. */
@@ -189,5 +198,10 @@ async function describeRef(ref: Reference, sources: CacheKeySources): Promise<De
       return ['param', ref.name]
     case 'run':
       return ['run', ref.field, sources.run[ref.field]]
+    // The item itself is part of every item's key (see computeCacheKey); only where it goes matters here.
+    case 'item':
+      return ['item', ref.path]
+    case 'item_index':
+      return ['item_index']
   }
 }

@@ -144,7 +144,7 @@ export async function whyUnusable(entry: CacheEntry, task: Task, ioManager: IoMa
   return !io.exists || (await io.exists(entry.output, { signal })) ? undefined : 'deleted'
 }
 
-export type KeyRequest = Pick<AttemptRequest, 'pipeline' | 'task' | 'params' | 'upstreamValues' | 'upstreamOutputs' | 'runId' | 'run' | 'signal'>
+export type KeyRequest = Pick<AttemptRequest, 'pipeline' | 'task' | 'params' | 'upstreamValues' | 'upstreamOutputs' | 'runId' | 'run' | 'signal'> & Partial<Pick<AttemptRequest, 'upstreamItemOutputs' | 'item'>>
 
 /** The attempt's key; upstream outputs by the content hash in their ref, or hashed on read. */
 export async function keyOf(request: KeyRequest, ioManager: IoManagerLookup, hasher: CodeHasher): Promise<CacheKey | undefined> {
@@ -158,8 +158,23 @@ export async function keyOf(request: KeyRequest, ioManager: IoManagerLookup, has
     run: { id: request.runId, pipeline: pipeline.name, trigger: request.run.trigger, scheduled_at: request.run.scheduledAt ?? null },
     codeHash,
     codeFiles,
-    outputHash: (taskId) => outputHashOf(request.upstreamOutputs[taskId], taskId, pipeline, ioManager, request.signal),
+    outputHash: (taskId) => {
+      const itemRefs = request.upstreamItemOutputs?.[taskId]
+      return itemRefs ? itemOutputsHashOf(itemRefs, taskId, pipeline, ioManager, request.signal) : outputHashOf(request.upstreamOutputs[taskId], taskId, pipeline, ioManager, request.signal)
+    },
+    ...(request.item !== undefined && { item: request.item }),
   })
+}
+
+/** A mapped upstream task's output (fan-in) by the hashes of its items' outputs, in item order. */
+async function itemOutputsHashOf(refs: readonly (StoredRef | undefined)[], taskId: string, pipeline: Pipeline, ioManager: IoManagerLookup, signal: AbortSignal): Promise<string | undefined> {
+  const hashes: (string | null)[] = []
+  for (const ref of refs) {
+    const hash = await outputHashOf(ref, taskId, pipeline, ioManager, signal)
+    if (hash === undefined) return undefined
+    hashes.push(hash)
+  }
+  return `sha256:${sha256Hex(JSON.stringify(hashes))}`
 }
 
 /** `null` for no output; the ref's hash; else the output read back and hashed (undefined for a table). */

@@ -47,6 +47,8 @@ export const ERROR_DOCUMENT = 'error.json'
 export interface InputsDocument {
   readonly outputs: Readonly<Record<string, StoredRef>>
   readonly values: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  /** Fan-in (docs/fan-out.md): each mapped upstream task's item outputs in item order, `null` for an item without one. */
+  readonly itemOutputs?: Readonly<Record<string, readonly (StoredRef | null)[]>>
 }
 
 /** `outputs.json`: what a succeeded task produced. */

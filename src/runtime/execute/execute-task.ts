@@ -19,7 +19,7 @@ import { cacheSettingsFromEnv, createTaskCache } from '../cache/task-cache.ts'
 import { findProjectRoot } from '../../spec/project-root.ts'
 import { createIoManagers } from '../io-managers.ts'
 import { watchParentPipe } from './parent-pipe.ts'
-import { checkItemUsage, itemPrefix, readItem } from './item.ts'
+import { checkFanIn, checkItemUsage, itemPrefix, readItem } from './item.ts'
 import { WeirError } from '../../spec/weir-error.ts'
 
 export interface ExecuteTaskOptions {
@@ -91,12 +91,17 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     return { exitCode: EXECUTE_EXIT.nonRecoverable, message }
   }
 
-  const upstream =
+  const upstream: InputsDocument =
     typeof options.inputs === 'object'
-      ? { outputs: options.inputs.outputs ?? {}, values: options.inputs.values ?? {} }
+      ? { outputs: options.inputs.outputs ?? {}, values: options.inputs.values ?? {}, ...(options.inputs.itemOutputs && { itemOutputs: options.inputs.itemOutputs }) }
       : options.inputs !== undefined
         ? await readInputsDocument(options.inputs, pipeline, env)
         : await readUpstreamDocuments(pipeline, task, options.runId, explicit, env)
+  try {
+    checkFanIn(pipeline, task, upstream.itemOutputs)
+  } catch (error) {
+    throw new ExecuteUsageError((error as Error).message)
+  }
   const controller = new AbortController()
   const abort = (): void => controller.abort(options.signal.reason)
   options.signal.addEventListener('abort', abort, { once: true })
@@ -108,6 +113,7 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     params: options.params,
     upstreamOutputs: upstream.outputs,
     upstreamValues: upstream.values,
+    ...(upstream.itemOutputs && { upstreamItemOutputs: Object.fromEntries(Object.entries(upstream.itemOutputs).map(([id, refs]) => [id, refs.map((ref) => ref ?? undefined)])) }),
     signal: controller.signal,
     log: env.log,
     run: options.run ?? { trigger: 'manual' },
@@ -156,7 +162,7 @@ async function readInputsDocument(location: string, pipeline: Pipeline, env: Plu
   const docs = await openDocuments(uri.slice(0, slash), pipeline, env)
   const doc = await docs.read<InputsDocument>(uri.slice(slash + 1))
   if (!doc) throw new ExecuteUsageError(`--inputs '${location}' does not exist; pass the inputs.json written for this attempt.`)
-  return { outputs: doc.outputs ?? {}, values: doc.values ?? {} }
+  return { outputs: doc.outputs ?? {}, values: doc.values ?? {}, ...(doc.itemOutputs && { itemOutputs: doc.itemOutputs }) }
 }
 
 /** Each upstream task's `outputs.json`; an upstream that did not succeed has none and is left out. */

@@ -12,7 +12,7 @@ import { toErrorInfo } from '../errors.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
 
 /**
- * A mapped task needs `--item-index`, another task refuses it (the caller reports these as usage errors). Map → map chains and fan-in read
+ * A mapped task needs `--item-index`, another task refuses it (the caller reports these as usage errors). Map → map chains read
  * item outputs that the remote protocol does not yet lay out, so they are refused too.
  */
 export function checkItemUsage(pipeline: Pipeline, task: Task, itemIndex: number | undefined): void {
@@ -20,9 +20,20 @@ export function checkItemUsage(pipeline: Pipeline, task: Task, itemIndex: number
     throw new Error(`Task '${task.id}' is not mapped (it has no 'foreach'), so it takes no --item-index; leave it out.`)
   if (task.foreach !== undefined && itemIndex === undefined)
     throw new Error(`Task '${task.id}' is mapped over a list; pass --item-index N to run its item N (0-based).`)
-  const mappedUpstream = task.upstream.find((u) => pipeline.tasks.get(u)?.foreach !== undefined)
+  const mappedUpstream = task.foreach === undefined ? undefined : task.upstream.find((u) => pipeline.tasks.get(u)?.foreach !== undefined)
   if (mappedUpstream !== undefined)
-    throw new Error(`Task '${task.id}' reads mapped task '${mappedUpstream}', and this version of weir execute cannot collect item outputs (fan-in, map → map) yet (see docs/fan-out.md).`)
+    throw new Error(`Task '${task.id}' is mapped and reads mapped task '${mappedUpstream}', and this version of weir execute cannot run map → map items yet (see docs/fan-out.md).`)
+}
+
+/**
+ * Fan-in under `weir execute`: a task reading a mapped task gets the items' outputs from the
+ * inputs.json its parent wrote (`itemOutputs`, which `weir run --executor subprocess` writes); without
+ * it the item outputs cannot be found, and the task is refused (a usage error).
+ */
+export function checkFanIn(pipeline: Pipeline, task: Task, itemOutputs: Readonly<Record<string, unknown>> | undefined): void {
+  const missing = task.upstream.find((u) => pipeline.tasks.get(u)?.foreach !== undefined && !(itemOutputs && Object.hasOwn(itemOutputs, u)))
+  if (missing !== undefined)
+    throw new Error(`Task '${task.id}' reads mapped task '${missing}', whose item outputs are not in --inputs; this version of weir execute collects them only from an inputs.json that lists them (as weir run --executor subprocess writes).`)
 }
 
 /** Where item N of a task keeps its output and documents: below the task's own prefix. */

@@ -5,8 +5,8 @@
  * was cancelled before every item ended. Items never end `skipped`: the map is judged as a whole.
  */
 
-/** How one item ended; `pending`/`running` while it has not. */
-export type ItemStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+/** How one item ended; `pending`/`running` while it has not; `interrupted` when the run's process died while it ran. */
+export type ItemStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted'
 
 /** Counts of a map's items by status, for the display, `--json` and `weir runs show`. */
 export interface ItemCounts {
@@ -16,11 +16,19 @@ export interface ItemCounts {
   readonly cancelled: number
   readonly running: number
   readonly pending: number
+  readonly interrupted: number
 }
 
 export function countItems(statuses: readonly ItemStatus[]): ItemCounts {
-  const counts = { total: statuses.length, succeeded: 0, failed: 0, cancelled: 0, running: 0, pending: 0 }
+  const counts = { total: statuses.length, succeeded: 0, failed: 0, cancelled: 0, running: 0, pending: 0, interrupted: 0 }
   for (const s of statuses) counts[s]++
+  return counts
+}
+
+/** The counts of a task's item records (records.ts), without building the list of statuses. */
+export function countItemRecords(items: readonly { readonly status: ItemStatus }[]): ItemCounts {
+  const counts = { total: items.length, succeeded: 0, failed: 0, cancelled: 0, running: 0, pending: 0, interrupted: 0 }
+  for (const item of items) counts[item.status]++
   return counts
 }
 
@@ -30,7 +38,7 @@ export function countItems(statuses: readonly ItemStatus[]): ItemCounts {
  */
 export function deriveMapStatus(statuses: readonly ItemStatus[]): 'succeeded' | 'failed' | 'cancelled' | undefined {
   const c = countItems(statuses)
-  if (c.pending > 0 || c.running > 0) return undefined
+  if (c.pending > 0 || c.running > 0 || c.interrupted > 0) return undefined
   if (c.failed > 0) return 'failed'
   if (c.cancelled > 0) return 'cancelled'
   return 'succeeded'
@@ -43,5 +51,6 @@ export function formatItemCounts(c: ItemCounts): string {
   if (c.failed > 0) parts.push(`${n(c.failed)} failed`)
   if (c.cancelled > 0) parts.push(`${n(c.cancelled)} cancelled`)
   if (c.running > 0) parts.push(`${n(c.running)} running`)
+  if (c.interrupted > 0) parts.push(`${n(c.interrupted)} interrupted`)
   return parts.join(', ')
 }

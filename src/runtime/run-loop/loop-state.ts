@@ -3,13 +3,13 @@
  * run-wide cancellation. Each step (run-task.ts, run-attempt.ts, durable-commit.ts) is a function
  * of this state, so the state machine reads as named steps rather than one closure.
  */
-import type { AttemptRequest, Executor } from '../../plugins/types.ts'
+import type { AttemptRequest, Executor, StoredRef } from '../../plugins/types.ts'
 import type { Pipeline, Task } from '../../spec/model.ts'
 import type { RunEvent, RunStatus, TaskEvent } from '../api.ts'
 import type { TaskGraph } from '../task-graph.ts'
 import type { RunWriter } from '../run-store/open-run.ts'
 import type { TaskRecord } from '../run-store/records.ts'
-import type { ReusedTask } from '../plan-resume.ts'
+import type { ReusedItems, ReusedTask } from '../plan-resume.ts'
 import type { DagScheduler } from '../scheduler.ts'
 import type { RetrySleeps } from '../retry-sleep.ts'
 import type { StartPacer } from '../start-pacer.ts'
@@ -29,6 +29,10 @@ export interface RunLoopInput {
   readonly cancelGraceMs: number
   readonly random: () => number
   readonly reuse: ReadonlyMap<string, ReusedTask>
+  /** Mapped tasks a resume runs again: the items of the resumed run that succeeded (docs/fan-out.md). */
+  readonly reuseItems?: ReadonlyMap<string, ReusedItems>
+  /** Reads an upstream task's stored output, for a mapped task's list; required when the pipeline has mapped tasks. */
+  readonly readOutput?: (ref: StoredRef, producer: Task, signal: AbortSignal) => Promise<unknown>
   readonly writer: RunWriter
   readonly emit: ((event: RunEvent) => void) | undefined
 }
@@ -56,9 +60,20 @@ export interface LoopState {
   readonly retrySleeps: RetrySleeps
   readonly pacer: StartPacer
   cancelling: boolean
+  /** Set when fail_fast stopped the run: mapped tasks start no more items. */
+  failFastStopped: boolean
   anyFailed: boolean
+  /** What running mapped tasks needs; undefined when the pipeline has none, so other runs pay nothing. */
+  readonly maps: MapsState | undefined
   /** Queues task `i`'s success to be told and completed once it is in the journal file (durable-commit.ts). */
   completeWhenDurable(i: number, success: TaskEvent): void
+}
+
+export interface MapsState {
+  /** 1 at `i` when task `i` has a mapped upstream task (its attempts get `upstreamItemOutputs`). */
+  readonly readsMap: Uint8Array
+  /** Tells the listener of an item's success once it is in the journal file, as for tasks. */
+  tellWhenDurable(success: TaskEvent): void
 }
 
 /**
@@ -69,4 +84,10 @@ export function changeTask(loop: LoopState, i: number, event: TaskEvent, tell = 
   applyTaskEvent(loop.tasks[i]!, event)
   loop.input.writer.record(event)
   if (tell) loop.input.emit?.(event)
+}
+
+/** fail_fast: no new task, and no new item of any mapped task, starts; running ones finish. */
+export function stopForFailFast(loop: LoopState): void {
+  loop.failFastStopped = true
+  loop.scheduler.stop('fail_fast')
 }

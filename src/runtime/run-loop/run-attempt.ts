@@ -6,11 +6,13 @@
 import type { AttemptOutcome, AttemptRequest } from '../../plugins/types.ts'
 import type { Task } from '../../spec/model.ts'
 import type { ActiveAttempt, LoopState } from './loop-state.ts'
-import { upstreamOutputsOf, upstreamValuesOf } from '../upstream-of.ts'
+import { upstreamItemOutputsOf, upstreamOutputsOf, upstreamValuesOf } from '../upstream-of.ts'
+import { itemLogger } from '../map/item-logger.ts'
 import { toErrorInfo } from '../errors.ts'
 import { armAttemptTimeout } from '../attempt-timeout.ts'
 
-export function runAttempt(loop: LoopState, i: number, task: Task, attempt: number): Promise<AttemptOutcome> {
+/** One attempt of task `i`; for a mapped task, of one of its items (`item`, with its own log lines). */
+export function runAttempt(loop: LoopState, i: number, task: Task, attempt: number, item?: AttemptRequest['item']): Promise<AttemptOutcome> {
   const { input, runController } = loop
   // A task with a timeout gets its own signal (the timeout aborts it), which follows the run's.
   let controller: AbortController | undefined
@@ -22,7 +24,7 @@ export function runAttempt(loop: LoopState, i: number, task: Task, attempt: numb
     runController.signal.addEventListener('abort', forward, { once: true })
     unlink = () => runController.signal.removeEventListener('abort', forward)
   }
-  const request: AttemptRequest = {
+  const request: Mutable<AttemptRequest> = {
     pipeline: input.pipeline,
     task,
     runId: input.runId,
@@ -33,6 +35,14 @@ export function runAttempt(loop: LoopState, i: number, task: Task, attempt: numb
     signal: controller?.signal ?? runController.signal,
     log: input.writer.logs.logger(task.id, attempt),
     run: input.run,
+  }
+  // Only pipelines with a mapped task pay for these (loop.maps is undefined otherwise).
+  if (loop.maps !== undefined) {
+    if (item !== undefined) {
+      request.item = item
+      request.log = itemLogger(request.log, item.index)
+    }
+    if (loop.maps.readsMap[i] === 1) request.upstreamItemOutputs = upstreamItemOutputsOf(input.graph, loop.tasks, i)
   }
   return new Promise<AttemptOutcome>((resolve) => {
     let settled = false
@@ -55,3 +65,5 @@ export function runAttempt(loop: LoopState, i: number, task: Task, attempt: numb
     }
   })
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }

@@ -7,7 +7,8 @@ import type { ErrorInfo } from '../../plugins/types.ts'
 import type { TaskEvent } from '../api.ts'
 import type { RunWriter } from '../run-store/open-run.ts'
 import type { LoopState } from './loop-state.ts'
-import { changeTask } from './loop-state.ts'
+import { changeTask, stopForFailFast } from './loop-state.ts'
+import { runMap } from './run-map.ts'
 import { runAttempt } from './run-attempt.ts'
 import { retryDelayMs, shouldRetry } from '../retry.ts'
 import { toErrorInfo } from '../errors.ts'
@@ -22,6 +23,7 @@ export async function runTask(loop: LoopState, i: number): Promise<void> {
   const { runId, graph, writer } = input
   const taskId = graph.ids[i]!
   const task = (loop.taskById[i] ??= input.pipeline.tasks.get(taskId)!)
+  if (task.foreach !== undefined) return runMap(loop, i, task)
   for (let attempt = 1; ; attempt++) {
     changeTask(loop, i, { type: 'task:start', runId, taskId, attempt, at: Date.now() })
     const outcome = await runAttempt(loop, i, task, attempt)
@@ -49,7 +51,7 @@ export async function runTask(loop: LoopState, i: number): Promise<void> {
     }
     loop.anyFailed = true
     changeTask(loop, i, { type: 'task:fail', runId, taskId, attempt, error: outcome.error, at })
-    if (input.failFast) scheduler.stop('fail_fast')
+    if (input.failFast) stopForFailFast(loop)
     return scheduler.complete(i, 'failed')
   }
 }

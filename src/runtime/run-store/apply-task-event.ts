@@ -4,7 +4,7 @@
  * the same wherever it is shown, because its state is only ever changed here.
  */
 import type { TaskEvent } from '../api.ts'
-import type { AttemptRecord, TaskRecord } from './records.ts'
+import type { AttemptRecord, ItemRecord, TaskRecord } from './records.ts'
 
 /**
  * The attempts of a task that has not started: one frozen array shared by every new record (a run
@@ -44,6 +44,7 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
       if (e.output) t.output = e.output
       if (e.values) t.values = e.values
       if (e.cachedFrom) t.cachedFrom = e.cachedFrom
+      if (t.items) endMap(t, e.at)
       return
     }
     case 'task:fail': {
@@ -52,6 +53,7 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
       t.status = 'failed'
       t.finishedAt = e.at
       t.error = e.error
+      if (t.items) endMap(t, e.at)
       return
     }
     case 'task:skip':
@@ -63,6 +65,7 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
       if (t.attempts[t.attempts.length - 1]?.status === 'running') endAttempt(t, 'cancelled', e.at)
       t.status = 'cancelled'
       t.finishedAt = e.at
+      if (t.items) endMap(t, e.at)
       return
     }
     case 'task:reuse':
@@ -70,6 +73,55 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
       t.reusedFrom = e.fromRunId
       if (e.output) t.output = e.output
       if (e.values) t.values = e.values
+      if (t.items) endMap(t, e.at)
+      return
+    case 'task:map': {
+      const items: ItemRecord[] = new Array(e.count)
+      for (let k = 0; k < e.count; k++) items[k] = { status: 'pending', attempts: 0 }
+      t.items = items
+      t.itemsHash = e.hash
+      return
+    }
+    default:
+      return applyItemEvent(t, e)
+  }
+}
+
+/** The events of one item of a mapped task; an index outside the list (a corrupt line) is ignored. */
+function applyItemEvent(t: TaskRecord, e: Extract<TaskEvent, { type: `item:${string}` }>): void {
+  const item = t.items?.[e.index]
+  if (!item) return
+  switch (e.type) {
+    case 'item:start':
+      item.status = 'running'
+      item.attempts = e.attempt
+      item.startedAt ??= e.at
+      return
+    case 'item:retry':
+      item.error = e.error
+      return
+    case 'item:succeed':
+      item.status = 'succeeded'
+      item.finishedAt = e.at
+      item.error = undefined
+      if (e.output) item.output = e.output
+      if (e.values) item.values = e.values
+      if (e.cachedFrom) item.cachedFrom = e.cachedFrom
+      return
+    case 'item:fail':
+      item.status = 'failed'
+      item.finishedAt = e.at
+      item.error = e.error
+      return
+    case 'item:cancel':
+      item.status = 'cancelled'
+      item.finishedAt = e.at
+      return
+    case 'item:reuse':
+      item.status = 'succeeded'
+      item.reusedFrom = e.fromRunId
+      if (e.output) item.output = e.output
+      if (e.values) item.values = e.values
       return
   }
 }
@@ -77,6 +129,34 @@ export function applyTaskEvent(t: TaskRecord, e: TaskEvent): void {
 function addAttempt(t: TaskRecord, a: AttemptRecord): void {
   if (t.attempts.length === 0) (t as { attempts: AttemptRecord[] }).attempts = [a]
   else t.attempts.push(a)
+}
+
+/**
+ * A mapped task ended: items that never finished (not started when the run was cancelled or
+ * stopped by fail_fast) are cancelled, and the task's values become the fan-in lists, one entry per
+ * item in item order (undefined for an item that did not set the value).
+ */
+function endMap(t: TaskRecord, at: number): void {
+  const items = t.items!
+  let names: Set<string> | undefined
+  for (const item of items) {
+    if (item.status === 'pending' || item.status === 'running') {
+      item.status = 'cancelled'
+      item.finishedAt = at
+    }
+    if (item.values) for (const name in item.values) (names ??= new Set()).add(name)
+  }
+  if (!names) return
+  const values: Record<string, unknown[]> = {}
+  for (const name of names) {
+    const list: unknown[] = new Array(items.length)
+    for (let k = 0; k < items.length; k++) {
+      const v = items[k]!.values
+      list[k] = v !== undefined && Object.hasOwn(v, name) ? v[name] : undefined
+    }
+    Object.defineProperty(values, name, { value: list, enumerable: true, writable: true, configurable: true })
+  }
+  t.values = values
 }
 
 /** Ends the task's latest attempt; returns it (none when the journal lost its start). */
@@ -93,4 +173,5 @@ function endAttempt(t: TaskRecord, status: AttemptRecord['status'], at: number):
 export function interruptTask(t: TaskRecord): void {
   if (t.status === 'running') t.status = 'interrupted'
   for (const a of t.attempts) if (a.status === 'running') a.status = 'interrupted'
+  if (t.items) for (const item of t.items) if (item.status === 'running') item.status = 'interrupted'
 }

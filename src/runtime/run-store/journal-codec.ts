@@ -10,6 +10,14 @@
  * {"e":"succeed","task":"a","attempt":1,"at":…,"output":{…},"values":{…}}
  * {"e":"finish","status":"succeeded","at":…}
  * ```
+ *
+ * A mapped task's items (docs/fan-out.md) are lines of their own, `i` being the item's index:
+ *
+ * ```
+ * {"e":"map","task":"m","count":3,"hash":"…","at":…}
+ * {"e":"istart","task":"m","i":0,"attempt":1,"at":…}
+ * {"e":"isucceed","task":"m","i":0,"attempt":1,"at":…,"output":{…}}
+ * ```
  */
 import type { ErrorInfo, StoredRef } from '../../plugins/types.ts'
 import type { RunStatus, SkipReason, TaskEvent } from '../api.ts'
@@ -62,6 +70,39 @@ export function encodeTaskEvent(e: TaskEvent): string {
       return `{"e":"cancel","task":${task}${e.attempt !== undefined ? `,"attempt":${e.attempt}` : ''},"at":${e.at}}`
     case 'task:reuse':
       return `{"e":"reuse","task":${task},"from":${JSON.stringify(e.fromRunId)}${optional('output', e.output)}${optional('values', e.values)},"at":${e.at}}`
+    case 'task:map':
+      return `{"e":"map","task":${task},"count":${e.count},"hash":${JSON.stringify(e.hash)},"at":${e.at}}`
+    case 'item:start':
+      return `{"e":"istart","task":${task},"i":${e.index},"attempt":${e.attempt},"at":${e.at}}`
+    case 'item:succeed':
+      return `{"e":"isucceed","task":${task},"i":${e.index},"attempt":${e.attempt},"at":${e.at}${optional('output', e.output)}${optional('values', e.values)}${optional('cached', e.cachedFrom)}}`
+    case 'item:retry':
+      return `{"e":"iretry","task":${task},"i":${e.index},"attempt":${e.attempt},"delayMs":${e.delayMs},"error":${JSON.stringify(e.error)},"at":${e.at}}`
+    case 'item:fail':
+      return `{"e":"ifail","task":${task},"i":${e.index},"attempt":${e.attempt},"error":${JSON.stringify(e.error)},"at":${e.at}}`
+    case 'item:cancel':
+      return `{"e":"icancel","task":${task},"i":${e.index}${e.attempt !== undefined ? `,"attempt":${e.attempt}` : ''},"at":${e.at}}`
+    case 'item:reuse':
+      return `{"e":"ireuse","task":${task},"i":${e.index},"from":${JSON.stringify(e.fromRunId)}${optional('output', e.output)}${optional('values', e.values)},"at":${e.at}}`
+  }
+}
+
+type ItemLine = Extract<Line, { readonly i: number }>
+
+function toItemEvent(r: ItemLine, runId: string, taskId: string, index: number): TaskEvent {
+  switch (r.e) {
+    case 'istart':
+      return { type: 'item:start', runId, taskId, index, attempt: r.attempt, at: r.at }
+    case 'iretry':
+      return { type: 'item:retry', runId, taskId, index, attempt: r.attempt, delayMs: r.delayMs, error: r.error, at: r.at }
+    case 'isucceed':
+      return { type: 'item:succeed', runId, taskId, index, attempt: r.attempt, at: r.at, ...(r.output && { output: r.output }), ...(r.values && { values: r.values }), ...(r.cached && { cachedFrom: r.cached }) }
+    case 'ifail':
+      return { type: 'item:fail', runId, taskId, index, attempt: r.attempt, error: r.error, at: r.at }
+    case 'icancel':
+      return { type: 'item:cancel', runId, taskId, index, at: r.at, ...(r.attempt !== undefined && { attempt: r.attempt }) }
+    case 'ireuse':
+      return { type: 'item:reuse', runId, taskId, index, fromRunId: r.from, at: r.at, ...(r.output && { output: r.output }), ...(r.values && { values: r.values }) }
   }
 }
 
@@ -114,6 +155,13 @@ type Line =
   | { readonly e: 'skip'; readonly task: string; readonly reason: SkipReason; readonly at: number }
   | { readonly e: 'cancel'; readonly task: string; readonly attempt?: number; readonly at: number }
   | { readonly e: 'reuse'; readonly task: string; readonly from: string; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number }
+  | { readonly e: 'map'; readonly task: string; readonly count: number; readonly hash: string; readonly at: number }
+  | { readonly e: 'istart'; readonly task: string; readonly i: number; readonly attempt: number; readonly at: number }
+  | { readonly e: 'iretry'; readonly task: string; readonly i: number; readonly attempt: number; readonly delayMs: number; readonly error: ErrorInfo; readonly at: number }
+  | { readonly e: 'isucceed'; readonly task: string; readonly i: number; readonly attempt: number; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number; readonly cached?: { readonly runId: string; readonly key: string } }
+  | { readonly e: 'ifail'; readonly task: string; readonly i: number; readonly attempt: number; readonly error: ErrorInfo; readonly at: number }
+  | { readonly e: 'icancel'; readonly task: string; readonly i: number; readonly attempt?: number; readonly at: number }
+  | { readonly e: 'ireuse'; readonly task: string; readonly i: number; readonly from: string; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number }
 
 function toTaskEvent(r: Exclude<Line, { e: 'run' } | { e: 'finish' }>, runId: string): TaskEvent | undefined {
   if (typeof r.task !== 'string') return undefined
@@ -133,6 +181,15 @@ function toTaskEvent(r: Exclude<Line, { e: 'run' } | { e: 'finish' }>, runId: st
       return { type: 'task:cancel', runId, taskId, at: r.at, ...(r.attempt !== undefined && { attempt: r.attempt }) }
     case 'reuse':
       return { type: 'task:reuse', runId, taskId, fromRunId: r.from, at: r.at, ...(r.output && { output: r.output }), ...(r.values && { values: r.values }) }
+    case 'map':
+      return Number.isInteger(r.count) && r.count >= 0 ? { type: 'task:map', runId, taskId, count: r.count, hash: r.hash, at: r.at } : undefined
+    case 'istart':
+    case 'iretry':
+    case 'isucceed':
+    case 'ifail':
+    case 'icancel':
+    case 'ireuse':
+      return Number.isInteger(r.i) && r.i >= 0 ? toItemEvent(r, runId, taskId, r.i) : undefined
     default:
       return undefined
   }

@@ -13,6 +13,7 @@
 import type { ErrorInfo, StoredRef } from '../../plugins/types.ts'
 import type { RunStatus, RunTrigger, SkipReason } from '../api.ts'
 import type { TaskLifecycleStatus } from '../../spec/task-status.ts'
+import type { ItemStatus } from '../map/derive-status.ts'
 
 /** Bumped when the journal format changes incompatibly. */
 export const JOURNAL_VERSION = 1
@@ -62,6 +63,32 @@ export interface TaskRecord {
   cachedFrom?: { readonly runId: string; readonly key: string }
   startedAt?: number
   finishedAt?: number
+  /**
+   * A mapped task's items, in item order, once its list was read (`task:map`); absent for other
+   * tasks. The task's own `values` are then the fan-in lists (each name → one value per item).
+   */
+  items?: ItemRecord[]
+  /** The hash of a mapped task's list (`task:map`): a resume reuses items only of the same list. */
+  itemsHash?: string
+}
+
+/**
+ * One item of a mapped task. Kept small (a 10,000-item map holds 10,000 of these): the attempt
+ * count and the last error, not an array of attempts.
+ */
+export interface ItemRecord {
+  status: ItemStatus
+  /** Attempts started so far. */
+  attempts: number
+  output?: StoredRef
+  values?: Readonly<Record<string, unknown>>
+  /** The error of the last failed attempt. */
+  error?: ErrorInfo
+  startedAt?: number
+  finishedAt?: number
+  /** Set when a resumed run reused this item's output from an earlier run. */
+  reusedFrom?: string
+  cachedFrom?: { readonly runId: string; readonly key: string }
 }
 
 /** One run, replayed from its journal. Times are epoch milliseconds except where named ISO. */

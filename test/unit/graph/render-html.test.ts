@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { renderGraphHtml } from '../../../src/codegen/graph/render-html.ts'
 import { renderMermaid } from '../../../src/codegen/graph/render-mermaid.ts'
 import { fromStoredRun, toGraphRun } from '../../../src/codegen/graph/run-view.ts'
+import { describeState } from '../../../src/codegen/graph/render-mermaid.ts'
 import { HOSTILE_SPEC, pipelineFrom } from './pipeline-from.ts'
 
 const FAKE_MERMAID = 'window.mermaid={/* stand-in: the browser test inlines the real bundle */};var s="</script>"'
@@ -110,5 +111,16 @@ describe('fromStoredRun', () => {
         c: { status: 'running', attempts: 1 },
       },
     })
+  })
+
+  test('a mapped task carries its item counts, which the node label shows', () => {
+    const run = fromStoredRun({
+      runId: 'r3',
+      status: 'failed',
+      startedAt: 0,
+      tasks: { m: { status: 'failed', attempts: [{}], items: [{ status: 'succeeded' }, { status: 'failed' }, { status: 'succeeded' }, { status: 'cancelled' }] } },
+    })
+    expect(run.tasks.m).toEqual({ status: 'failed', attempts: 1, items: '2/4 items succeeded, 1 failed, 1 cancelled' })
+    expect(describeState(run.tasks.m)).toContain('2/4 items succeeded, 1 failed, 1 cancelled')
   })
 })

@@ -53,7 +53,7 @@ export function mapIo(type = 'fs'): IoPlugin<never> & { store: Map<string, unkno
   const reads: string[] = []
   const manager: IoManager = {
     async write(key, value) {
-      const uri = `test://${key.runId}/${key.taskId}`
+      const uri = `test://${key.runId}/${key.taskId}${key.item === undefined ? '' : `/items/${key.item}`}`
       store.set(uri, structuredClone(value))
       return { uri, format: 'json', io: type } satisfies StoredRef
     },

@@ -43,6 +43,8 @@ export function createSubprocessRunner(config: SubprocessExecutorConfig, env: Ex
       } catch (error) {
         return failed((error as Error).message, 'COMMAND_TEMPLATE', false)
       }
+      // One item of a mapped task (docs/fan-out.md): the process is given its index, never the item.
+      if (request.item !== undefined && !argv.includes('--item-index')) argv.push('--item-index', String(request.item.index))
       const exit = await runProcess(argv, request, { cwd: env.cwd, remote, killGraceMs: config.killGraceMs ?? 5000, children })
       if (request.signal.aborted) return { status: 'cancelled' }
       if (exit.spawnError) return failed(`Could not start '${exit.spawnError.message}'; check the command template and the 'cli' option.`, 'SUBPROCESS_SPAWN', false)

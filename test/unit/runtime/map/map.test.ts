@@ -1,7 +1,6 @@
 /**
  * The runtime pieces of mapped tasks (issue 11, docs/fan-out.md): the foreach list, item inputs,
- * the derived status of a map (Databricks for_each semantics), fan-in, and the refusal of a local
- * run until the run loop runs items.
+ * the derived status of a map (Databricks for_each semantics) and fan-in. Running maps: run-map.test.ts.
  */
 import { describe, expect, test } from 'vitest'
 import { resolveMapItems, MAX_MAP_ITEMS } from '../../../../src/runtime/map/items.ts'
@@ -9,9 +8,7 @@ import { countItems, deriveMapStatus, formatItemCounts } from '../../../../src/r
 import type { ItemStatus } from '../../../../src/runtime/map/derive-status.ts'
 import { collectItemOutputs, collectItemValues } from '../../../../src/runtime/map/fan-in.ts'
 import { resolveInputs } from '../../../../src/runtime/resolve-inputs.ts'
-import { runPipeline } from '../../../../src/runtime/run-pipeline.ts'
 import type { MapDecl } from '../../../../src/spec/model.ts'
-import { pipelineFromYaml, specText, tempDir } from '../helpers.ts'
 
 const sources = (output: unknown, params: Record<string, unknown> = {}) => ({ readOutput: async () => output, values: { scan: { files: ['a', 'b'] } }, params })
 const decl = (source: MapDecl['source']): MapDecl => ({ source, pointer: '/tasks/m/foreach' })
@@ -91,13 +88,5 @@ describe('fan-in', () => {
 
   test('values as one list per name', () => {
     expect(collectItemValues([{ n: 1 }, undefined, { n: 3, other: 0 }], ['n'])).toEqual({ n: [1, undefined, 3] })
-  })
-})
-
-describe('a local run of a mapped task', () => {
-  test('is refused before anything is recorded (MAP_NOT_SUPPORTED), instead of running the handler once', async () => {
-    const dir = await tempDir()
-    const pipeline = await pipelineFromYaml(specText('mapped', { m: 'foreach: [1, 2]\ninputs: { n: "${{ item }}" }' }), dir)
-    await expect(runPipeline(pipeline, { stateDir: dir })).rejects.toMatchObject({ code: 'MAP_NOT_SUPPORTED', message: expect.stringContaining("Task 'm' is mapped") })
   })
 })

@@ -1,0 +1,75 @@
+/**
+ * A mapped task's list as the run loop reads it, once, when the task starts (docs/fan-out.md):
+ * how many items, a hash that identifies the list (a resume reuses items only of the same list),
+ * and each item on demand. Over a mapped upstream task's output (map → map), item i is that
+ * task's stored output of item i, read by its own ref when item i runs: the list of outputs is
+ * never held in memory at once.
+ */
+import { createHash } from 'node:crypto'
+import type { StoredRef } from '../../plugins/types.ts'
+import type { Task } from '../../spec/model.ts'
+import type { LoopState } from './loop-state.ts'
+import { resolveMapItems } from '../map/items.ts'
+import { WeirError } from '../errors.ts'
+
+export interface MapList {
+  readonly count: number
+  readonly hash: string
+  /** The value of item `index`. */
+  item(index: number, signal: AbortSignal): Promise<unknown>
+  /** What stands for item `index` in its cache key, when not its value (map → map: the stored output's hash). */
+  cacheKeyOf?(index: number): string | null
+}
+
+export async function readMapList(loop: LoopState, task: Task): Promise<MapList> {
+  const { input } = loop
+  const { pipeline, graph } = input
+  const source = task.foreach!.source
+  const recordOf = (taskId: string) => loop.tasks[graph.indexOf.get(taskId)!]!
+  if (source.kind === 'ref' && source.ref.kind === 'output' && source.ref.path.length === 0 && pipeline.tasks.get(source.ref.taskId)?.foreach !== undefined) {
+    const producer = pipeline.tasks.get(source.ref.taskId)!
+    const refs: readonly (StoredRef | undefined)[] = (recordOf(producer.id).items ?? []).map((item) => item.output)
+    return {
+      count: refs.length,
+      hash: hashOf(refs.map((ref) => (ref ? (ref.contentHash ?? ref.uri) : null))),
+      item: async (index, signal) => {
+        const ref = refs[index]
+        return ref ? readOutput(loop, ref, producer, signal) : undefined
+      },
+      // A stored output without a content hash is known by its URI: it then never matches another run's.
+      cacheKeyOf: (index) => {
+        const ref = refs[index]
+        return ref ? (ref.contentHash ?? ref.uri) : null
+      },
+    }
+  }
+  const items = await resolveMapItems(task.id, task.foreach!, {
+    readOutput: async (taskId) => {
+      const ref = recordOf(taskId).output
+      return ref ? readOutput(loop, ref, pipeline.tasks.get(taskId)!, loop.runController.signal) : undefined
+    },
+    values: valuesOfUpstream(loop, task),
+    params: input.params,
+  })
+  return { count: items.length, hash: hashOf(items), item: async (index) => items[index] }
+}
+
+function readOutput(loop: LoopState, ref: StoredRef, producer: Task, signal: AbortSignal): Promise<unknown> {
+  const read = loop.input.readOutput
+  if (!read) throw new WeirError('INTERNAL', 'The run loop was given no way to read stored outputs, which a mapped task needs for its list.')
+  return read(ref, producer, signal)
+}
+
+function valuesOfUpstream(loop: LoopState, task: Task): Record<string, Readonly<Record<string, unknown>>> {
+  const values: Record<string, Readonly<Record<string, unknown>>> = {}
+  for (const id of task.upstream) {
+    const own = loop.tasks[loop.input.graph.indexOf.get(id)!]?.values
+    if (own) values[id] = own
+  }
+  return values
+}
+
+/** SHA-256 of the list's JSON (undefined items as null). */
+function hashOf(list: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(list, (_k, v: unknown) => (v === undefined ? null : v)) ?? 'null').digest('hex')
+}

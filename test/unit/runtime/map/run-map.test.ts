@@ -1,0 +1,314 @@
+/**
+ * Running mapped tasks in a local run (issue 11, docs/fan-out.md): each item its own attempts, the
+ * task's status derived from its items, item concurrency, cancel, fail_fast, fan-in, map → map,
+ * the journal and its replay, and resume of the failed items only.
+ */
+import { beforeAll, describe, expect, test } from 'vitest'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { runPipeline } from '../../../../src/runtime/run-pipeline.ts'
+import { loadRun, runDir } from '../../../../src/runtime/run-store/read-runs.ts'
+import { decodeJournal, encodeTaskEvent } from '../../../../src/runtime/run-store/journal-codec.ts'
+import type { AttemptOutcome, AttemptRequest } from '../../../../src/plugins/types.ts'
+import type { RunEvent, TaskEvent } from '../../../../src/runtime/api.ts'
+import type { Pipeline } from '../../../../src/spec/model.ts'
+import { fail, mapIo, ok, pipelineFromYaml, scriptedExecutor, specText, tempDir } from '../helpers.ts'
+
+let dir: string
+
+beforeAll(async () => {
+  dir = await tempDir('weir-map-run-')
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await writeFile(
+    join(dir, 'h.ts'),
+    [
+      'export const list = () => ["EU", "US", "APAC"]',
+      'export const m = (inputs, ctx) => { ctx.values.set("len", inputs.region.length); return { region: inputs.region, at: inputs.position } }',
+      'export const combine = (inputs) => ({ totals: inputs.totals, lens: inputs.lens })',
+      'export const again = (inputs) => `${inputs.row.region}#${inputs.i}`',
+      'export const fanin = (inputs) => inputs.all',
+      'export const obj = () => ({ n: 1 })',
+    ].join('\n'),
+  )
+})
+
+async function load(yaml: string): Promise<Pipeline> {
+  return { ...(await pipelineFromYaml(yaml, dir)), sourcePath: join(dir, 'pipeline.yaml') }
+}
+
+const itemOf = (r: AttemptRequest) => r.item!.value as number
+
+describe('a mapped task in a run', () => {
+  test('runs each item once with its value and index, and succeeds when every item succeeded', async () => {
+    const pipeline = await load(specText('items', { m: 'foreach: [10, 20, 30]\ninputs: { n: "${{ item }}", i: "${{ item_index }}" }' }))
+    const executor = scriptedExecutor()
+    const events: RunEvent[] = []
+    const result = await runPipeline(pipeline, { executor, stateDir: await tempDir(), onEvent: (e) => events.push(e) })
+    expect(result.status).toBe('succeeded')
+    expect(executor.calls.map((c) => c.item)).toEqual([{ value: 10, index: 0 }, { value: 20, index: 1 }, { value: 30, index: 2 }])
+    expect(result.tasks.m).toMatchObject({ status: 'succeeded', attempts: 1, items: { total: 3, succeeded: 3, failed: 0 } })
+    expect(events.filter((e) => e.type === 'task:map')).toMatchObject([{ taskId: 'm', count: 3 }])
+    expect(events.filter((e) => e.type === 'item:succeed').map((e) => (e as { index: number }).index).sort()).toEqual([0, 1, 2])
+    // The map's own success is told after every item's.
+    const order = events.map((e) => e.type)
+    expect(order.lastIndexOf('item:succeed')).toBeLessThan(order.indexOf('task:succeed'))
+  })
+
+  test('an empty list is a success with zero items, and downstream tasks run', async () => {
+    const pipeline = await load(specText('empty', { m: 'foreach: []\ninputs: { n: "${{ item }}" }', after: 'needs: [m]' }))
+    const executor = scriptedExecutor()
+    const result = await runPipeline(pipeline, { executor, stateDir: await tempDir() })
+    expect(result.status).toBe('succeeded')
+    expect(result.tasks.m).toMatchObject({ status: 'succeeded', items: { total: 0, succeeded: 0 } })
+    expect(result.tasks.after!.status).toBe('succeeded')
+    expect(executor.calls.map((c) => c.task.id)).toEqual(['after'])
+  })
+
+  test('a list that is not a list fails the task as a user error, without retries or items', async () => {
+    const pipeline = await load(specText('notalist', { obj: '', m: 'foreach: ${{ tasks.obj.output }}\nretries: 3\ninputs: { n: "${{ item }}" }' }))
+    const events: RunEvent[] = []
+    const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: await tempDir(), onEvent: (e) => events.push(e) })
+    expect(result.tasks.m).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'MAP_ITEMS_INVALID', origin: 'user', recoverable: false, message: expect.stringContaining('not a list') } })
+    expect(result.tasks.m!.items).toBeUndefined()
+    expect(events.some((e) => e.type.startsWith('item:'))).toBe(false)
+  })
+
+  test('a failing item is retried on its own; when it fails after its last retry the others still run to the end and the task fails', async () => {
+    const pipeline = await load(specText('retry', { m: 'foreach: [0, 1, 2, 3]\nretries: { max: 2, delay: 0ms }\ninputs: { n: "${{ item }}" }', cleanup: 'needs: [m]\ntrigger: all_done', consumer: 'needs: [m]' }))
+    const executor = scriptedExecutor({ m: (r) => (itemOf(r) === 1 ? fail(`item ${itemOf(r)} broke`) : itemOf(r) === 2 && r.attempt === 1 ? fail('flaky') : ok()) })
+    const result = await runPipeline(pipeline, { executor, stateDir: await tempDir(), random: () => 0 })
+    expect(result.status).toBe('failed')
+    expect(result.tasks.m).toMatchObject({ status: 'failed', items: { total: 4, succeeded: 3, failed: 1 }, error: { code: 'MAP_ITEMS_FAILED', message: expect.stringContaining('1 of 4 items failed; item 1: item 1 broke') } })
+    const attemptsOf = (n: number) => executor.calls.filter((c) => c.task.id === 'm' && c.item!.index === n).map((c) => c.attempt)
+    expect([attemptsOf(0), attemptsOf(1), attemptsOf(2), attemptsOf(3)]).toEqual([[1], [1, 2, 3], [1, 2], [1]])
+    // Downstream trigger rules see one failed task.
+    expect(result.tasks.cleanup!.status).toBe('succeeded')
+    expect(result.tasks.consumer).toMatchObject({ status: 'skipped', skipReason: 'upstream_failed' })
+  })
+
+  test('the timeout applies per item: an item that runs past it fails (TASK_TIMEOUT), the others are unaffected', async () => {
+    const pipeline = await load(specText('timeout', { m: 'foreach: [0, 1, 2]\ntimeout: 50ms\ninputs: { n: "${{ item }}" }' }))
+    const executor = scriptedExecutor({ m: (r) => (itemOf(r) === 1 ? new Promise(() => {}) : ok()) })
+    const stateDir = await tempDir()
+    const result = await runPipeline(pipeline, { executor, stateDir, runId: 'timeout-run' })
+    expect(result.tasks.m).toMatchObject({ status: 'failed', items: { succeeded: 2, failed: 1 }, error: { message: expect.stringContaining('item 1:') } })
+    const run = await loadRun(stateDir, 'timeout-run')
+    expect(run!.tasks.m!.items!.map((item) => [item.status, item.error?.code])).toEqual([['succeeded', undefined], ['failed', 'TASK_TIMEOUT'], ['succeeded', undefined]])
+  })
+
+  test('items take slots of --concurrency and of foreach.concurrency: never more at once than either', async () => {
+    for (const [concurrency, own, expected] of [[8, 3, 3], [2, 10, 2], [5, undefined, 5]] as const) {
+      const pipeline = await load(specText('limit', { m: `foreach: { items: "\${{ params.xs }}"${own === undefined ? '' : `, concurrency: ${own}`} }\ninputs: { n: "\${{ item }}" }` }, 'params:\n  xs: { type: array }\n'))
+      let running = 0
+      let most = 0
+      const executor = scriptedExecutor({
+        m: async () => {
+          most = Math.max(most, ++running)
+          await new Promise((r) => setImmediate(r))
+          running--
+          return ok()
+        },
+      })
+      const result = await runPipeline(pipeline, { executor, stateDir: await tempDir(), concurrency, params: { xs: Array.from({ length: 40 }, (_, k) => k) } })
+      expect(result.tasks.m!.items).toMatchObject({ total: 40, succeeded: 40 })
+      expect(most).toBe(expected)
+    }
+  })
+
+  test('items share --concurrency with other tasks', async () => {
+    const pipeline = await load(specText('shared', { m: 'foreach: ${{ params.xs }}\ninputs: { n: "${{ item }}" }', other: '', third: '' }, 'params:\n  xs: { type: array }\n'))
+    let running = 0
+    let most = 0
+    const slow = async (): Promise<AttemptOutcome> => {
+      most = Math.max(most, ++running)
+      await new Promise((r) => setTimeout(r, 1))
+      running--
+      return ok()
+    }
+    const executor = scriptedExecutor({ m: slow, other: slow, third: slow })
+    const result = await runPipeline(pipeline, { executor, stateDir: await tempDir(), concurrency: 3, params: { xs: Array.from({ length: 20 }, (_, k) => k) } })
+    expect(result.status).toBe('succeeded')
+    expect(most).toBe(3)
+  })
+
+  test('a cancelled run cancels the items that have not finished, and the task is cancelled', async () => {
+    const pipeline = await load(specText('cancel', { m: 'foreach: { items: "${{ params.xs }}", concurrency: 2 }\ninputs: { n: "${{ item }}" }' }, 'params:\n  xs: { type: array }\n'))
+    const controller = new AbortController()
+    let started = 0
+    const executor = scriptedExecutor({
+      m: (r) =>
+        new Promise((resolve) => {
+          r.signal.addEventListener('abort', () => resolve({ status: 'cancelled' }), { once: true })
+          if (itemOf(r) === 0) resolve(ok())
+          if (++started === 3) controller.abort()
+        }),
+    })
+    const result = await runPipeline(pipeline, { executor, stateDir: await tempDir(), signal: controller.signal, params: { xs: Array.from({ length: 10 }, (_, k) => k) } })
+    expect(result.status).toBe('cancelled')
+    expect(result.tasks.m).toMatchObject({ status: 'cancelled', items: { total: 10, succeeded: 1, cancelled: 9 } })
+    expect(started).toBe(3)
+  })
+
+  test('fail_fast: a failed item stops new items (they are cancelled) and new tasks; the task fails', async () => {
+    const pipeline = await load(specText('ff', { m: 'foreach: { items: "${{ params.xs }}", concurrency: 1 }\ninputs: { n: "${{ item }}" }', after: 'needs: [m]\ntrigger: all_done' }, 'params:\n  xs: { type: array }\n'))
+    const executor = scriptedExecutor({ m: (r) => (itemOf(r) === 2 ? fail() : ok()) })
+    const result = await runPipeline(pipeline, { executor, stateDir: await tempDir(), failFast: true, params: { xs: [0, 1, 2, 3, 4] } })
+    expect(result.tasks.m).toMatchObject({ status: 'failed', items: { total: 5, succeeded: 2, failed: 1, cancelled: 2 } })
+    expect(result.tasks.after).toMatchObject({ status: 'skipped', skipReason: 'fail_fast' })
+  })
+})
+
+describe('fan-in and map → map, with real handlers and storage', () => {
+  const yaml = specText('fanin', {
+    list: 'output: { type: array, items: { type: string } }',
+    m: 'foreach: ${{ tasks.list.output }}\ninputs: { region: "${{ item }}", position: "${{ item_index }}" }\nvalues: { len: { type: integer } }',
+    combine: 'inputs: { totals: "${{ tasks.m.output }}", lens: "${{ tasks.m.values.len }}" }',
+    again: 'foreach: ${{ tasks.m.output }}\ninputs: { row: "${{ item }}", i: "${{ item_index }}" }',
+    fanin: 'inputs: { all: "${{ tasks.again.output }}" }',
+  })
+
+  test('a downstream task gets the items’ outputs and values as lists in item order; a map over a map gets item i’s output as its item i; each item stored under its own key', async () => {
+    const io = mapIo()
+    const pipeline = await load(yaml)
+    const result = await runPipeline(pipeline, { ioPlugins: [io], stateDir: await tempDir(), runId: 'run-1' })
+    expect(result.status).toBe('succeeded')
+    const stored = (task: string) => io.store.get(`test://run-1/${task}`)
+    expect(stored('combine')).toEqual({ totals: [{ region: 'EU', at: 0 }, { region: 'US', at: 1 }, { region: 'APAC', at: 2 }], lens: [2, 2, 4] })
+    expect(stored('fanin')).toEqual(['EU#0', 'US#1', 'APAC#2'])
+    expect([...io.store.keys()].filter((k) => k.includes('/m/')).sort()).toEqual(['test://run-1/m/items/0', 'test://run-1/m/items/1', 'test://run-1/m/items/2'])
+    expect(result.tasks.m!.values).toEqual({ len: [2, 2, 4] })
+  })
+
+  test('the journal replays to the same records, items included', async () => {
+    const io = mapIo()
+    const stateDir = await tempDir()
+    const pipeline = await load(yaml)
+    const result = await runPipeline(pipeline, { ioPlugins: [io], stateDir, runId: 'run-2' })
+    const run = await loadRun(stateDir, 'run-2')
+    expect(run!.tasks.m!.items!.map((i) => [i.status, i.attempts, i.output?.uri])).toEqual([0, 1, 2].map((k) => ['succeeded', 1, `test://run-2/m/items/${k}`]))
+    expect(run!.tasks.m!.values).toEqual(result.tasks.m!.values)
+    expect(run!.tasks.again!.items).toHaveLength(3)
+    const journal = await readFile(join(runDir(stateDir, 'run-2'), 'journal.jsonl'), 'utf8')
+    expect(journal).toMatch(/\{"e":"map","task":"m","count":3,"hash":"[0-9a-f]{64}","at":\d+\}/)
+    expect(journal).toMatch(/\{"e":"istart","task":"m","i":0,"attempt":1,"at":\d+\}/)
+  })
+})
+
+describe('cache of a mapped task', () => {
+  test('each item has its own key (value and index): a second run hits every item, a changed item misses only itself', async () => {
+    const { runPipeline: runWithBuiltins } = await import('../../../../src/run-with-builtins.ts')
+    const stateDir = await tempDir()
+    const yaml = (list: string) => specText('cached', { m: `foreach: ${list}\ncache: true\ninputs: { region: "\${{ item }}", position: "\${{ item_index }}" }\nvalues: { len: { type: integer } }` })
+    const run = async (list: string) => {
+      const events: RunEvent[] = []
+      const result = await runWithBuiltins(await load(yaml(list)), { stateDir, onEvent: (e) => events.push(e) })
+      const cached = events.flatMap((e) => (e.type === 'item:succeed' && e.cachedFrom ? [e.index] : []))
+      return { result, cached }
+    }
+    const cwd = process.cwd()
+    process.chdir(dir)
+    try {
+      expect((await run('[EU, US, APAC]')).cached).toEqual([])
+      const second = await run('[EU, US, APAC]')
+      expect(second.cached.sort()).toEqual([0, 1, 2])
+      expect(second.result.tasks.m).toMatchObject({ status: 'succeeded', values: { len: [2, 2, 4] }, items: { succeeded: 3 } })
+      // Item 1 changed: only it misses.
+      expect((await run('[EU, UK, APAC]')).cached.sort()).toEqual([0, 2])
+      // Same values at other indexes are other items.
+      expect((await run('[US, EU, APAC]')).cached.sort()).toEqual([2])
+    } finally {
+      process.chdir(cwd)
+    }
+  })
+})
+
+describe('cache of a map over a map', () => {
+  test("an item is keyed by the content hash of the upstream item's stored output, not the value read back", async () => {
+    const { runPipeline: runWithBuiltins } = await import('../../../../src/run-with-builtins.ts')
+    const stateDir = await tempDir()
+    const pipeline = await load(
+      specText('chained', {
+        m: 'foreach: [EU, US]\ninputs: { region: "${{ item }}", position: "${{ item_index }}" }\nvalues: { len: { type: integer } }',
+        again: 'foreach: ${{ tasks.m.output }}\ncache: true\ninputs: { row: "${{ item }}", i: "${{ item_index }}" }',
+      }),
+    )
+    const cachedItems = async () => {
+      const events: RunEvent[] = []
+      const result = await runWithBuiltins(pipeline, { stateDir, onEvent: (e) => events.push(e) })
+      expect(result.status).toBe('succeeded')
+      return events.flatMap((e) => (e.type === 'item:succeed' && e.taskId === 'again' && e.cachedFrom ? [e.index] : [])).sort()
+    }
+    const cwd = process.cwd()
+    process.chdir(dir)
+    try {
+      expect(await cachedItems()).toEqual([])
+      // m runs again (it is not cached) and stores the same outputs under new URIs: again hits.
+      expect(await cachedItems()).toEqual([0, 1])
+    } finally {
+      process.chdir(cwd)
+    }
+  })
+})
+
+describe('the journal codec', () => {
+  test('round-trips every item event and the map event', () => {
+    const base = { runId: 'r', taskId: 'm', at: 5 }
+    const error = { code: 'HANDLER_ERROR', message: 'x', origin: 'user' as const, recoverable: true }
+    const output = { uri: 'file:///o', format: 'json' as const, io: 'fs' }
+    const events: TaskEvent[] = [
+      { ...base, type: 'task:map', count: 2, hash: 'abc' },
+      { ...base, type: 'item:start', index: 1, attempt: 2 },
+      { ...base, type: 'item:retry', index: 1, attempt: 2, delayMs: 10, error },
+      { ...base, type: 'item:succeed', index: 1, attempt: 3, output, values: { v: 1 }, cachedFrom: { runId: 'old', key: 'k' } },
+      { ...base, type: 'item:succeed', index: 0, attempt: 1 },
+      { ...base, type: 'item:fail', index: 0, attempt: 1, error },
+      { ...base, type: 'item:cancel', index: 0, attempt: 1 },
+      { ...base, type: 'item:cancel', index: 0 },
+      { ...base, type: 'item:reuse', index: 1, fromRunId: 'old', output, values: {} },
+    ]
+    const text = `{"e":"run","v":1,"runId":"r","tasks":["m"]}\n${events.map(encodeTaskEvent).join('\n')}\n{"e":"istart","task":"m","i":-1,"attempt":1,"at":1}\n`
+    const decoded = decodeJournal(text).filter((e) => e.kind === 'task').map((e) => (e as { event: TaskEvent }).event)
+    expect(decoded).toEqual(events)
+  })
+})
+
+describe('resume of a mapped task', () => {
+  test('re-runs only the failed items and reuses the stored outputs of those that succeeded; a downstream fan-in sees every item', async () => {
+    const io = mapIo()
+    const stateDir = await tempDir()
+    const pipeline = await load(specText('resume', { m: 'foreach: [0, 1, 2, 3]\ninputs: { n: "${{ item }}" }', all: 'inputs: { xs: "${{ tasks.m.output }}" }' }))
+    let broken = true
+    const executor = scriptedExecutor({
+      m: (r) => (broken && itemOf(r) % 2 === 1 ? fail() : { status: 'succeeded', output: { uri: `mem://${r.runId}/${itemOf(r)}`, format: 'json', io: 'fs' }, values: {} }),
+      all: (r) => ({ status: 'succeeded', values: { refs: r.upstreamItemOutputs!.m!.map((ref) => ref!.uri) } }),
+    })
+    const first = await runPipeline(pipeline, { executor, ioPlugins: [io], stateDir, runId: 'first' })
+    expect(first.tasks.m).toMatchObject({ status: 'failed', items: { succeeded: 2, failed: 2 } })
+    broken = false
+    executor.calls.length = 0
+    const second = await runPipeline(pipeline, { executor, ioPlugins: [io], stateDir, runId: 'second', resumeFrom: 'first' })
+    expect(second.status).toBe('succeeded')
+    expect(executor.calls.filter((c) => c.task.id === 'm').map((c) => c.item!.index)).toEqual([1, 3])
+    expect(second.tasks.all!.values).toEqual({ refs: ['mem://first/0', 'mem://second/1', 'mem://first/2', 'mem://second/3'] })
+    // A resume of the resume reuses the whole map, items and all.
+    executor.calls.length = 0
+    const third = await runPipeline(pipeline, { executor, ioPlugins: [io], stateDir, runId: 'third', resumeFrom: 'second' })
+    expect(third.status).toBe('succeeded')
+    expect(executor.calls).toEqual([])
+    const run = await loadRun(stateDir, 'third')
+    expect(run!.tasks.m!.items!.map((i) => i.reusedFrom)).toEqual(['first', 'second', 'first', 'second'])
+  })
+
+  test('downstream of a task that runs again, every item runs again (its shared inputs may have changed)', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await load(specText('resume_up', { src: '', m: 'foreach: [0, 1, 2]\nneeds: [src]\ntrigger: all_done\ninputs: { n: "${{ item }}" }' }))
+    let broken = true
+    const executor = scriptedExecutor({ src: () => (broken ? fail() : ok()), m: (r) => (broken && itemOf(r) === 1 ? fail() : ok()) })
+    const first = await runPipeline(pipeline, { executor, stateDir, runId: 'up-first' })
+    expect(first.tasks.m).toMatchObject({ status: 'failed', items: { succeeded: 2, failed: 1 } })
+    broken = false
+    executor.calls.length = 0
+    await runPipeline(pipeline, { executor, stateDir, runId: 'up-second', resumeFrom: 'up-first' })
+    expect(executor.calls.filter((c) => c.task.id === 'm').map((c) => c.item!.index)).toEqual([0, 1, 2])
+  })
+})
