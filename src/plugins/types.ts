@@ -222,6 +222,11 @@ export interface AttemptRequest {
   readonly run: { readonly trigger: string; readonly scheduledAt?: string }
   /** For one item of a mapped task (`foreach:`): the item and its 0-based index (docs/fan-out.md). */
   readonly item?: { readonly value: unknown; readonly index: number }
+  /**
+   * Fan-in: the stored item outputs of each mapped upstream task, in item order (`undefined` for an
+   * item without an output). A reference to such an upstream's output reads this list, item by item.
+   */
+  readonly upstreamItemOutputs?: Readonly<Record<string, readonly (StoredRef | undefined)[]>>
 }
 
 /** A structured error: what the run store records and `weir execute` writes as error.json. */

@@ -31,6 +31,7 @@ import { createTaskValues } from './task-values.ts'
 import type { TaskValues } from './task-values.ts'
 import { toErrorInfo, WeirError } from './errors.ts'
 import type { TaskCache } from './cache/task-cache.ts'
+import { collectItemOutputs } from './map/fan-in.ts'
 
 /** What an attempt needs besides the request. */
 export interface AttemptDeps {
@@ -109,9 +110,12 @@ async function readInputs(request: AttemptRequest, deps: AttemptDeps): Promise<R
   const { pipeline } = request
   return resolveInputs(request.task.inputs, {
     readOutput: async (taskId) => {
+      const upstream = pipeline.tasks.get(taskId)
+      const itemRefs = request.upstreamItemOutputs?.[taskId]
+      // Fan-in (docs/fan-out.md): a mapped upstream's output is the list of its items' outputs, in item order.
+      if (itemRefs && upstream) return collectItemOutputs(itemRefs.length, (i) => deps.ioManager(upstream.io).read(itemRefs[i]!, ioContext(request, upstream)), (i) => itemRefs[i] !== undefined)
       const ref = request.upstreamOutputs[taskId]
       if (!ref) return undefined
-      const upstream = pipeline.tasks.get(taskId)
       if (!upstream) throw new WeirError('INPUT_UNAVAILABLE', `Task '${request.task.id}' refers to unknown task '${taskId}'.`)
       return deps.ioManager(upstream.io).read(ref, ioContext(request, upstream))
     },

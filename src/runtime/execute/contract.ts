@@ -42,11 +42,36 @@ export const SPEC_HASH_ENV = 'WEIR_SPEC_SHA256'
 export const OUTPUTS_DOCUMENT = 'outputs.json'
 export const VALUES_DOCUMENT = 'values.json'
 export const ERROR_DOCUMENT = 'error.json'
+/** `items.json` at a mapped task's prefix: what `weir execute --list-items` found (docs/fan-out.md). */
+export const ITEMS_DOCUMENT = 'items.json'
+
+/**
+ * Where `weir execute --list-items` writes the engine's index list, as `<dir>/indexes.json` (a JSON
+ * array). The Databricks items notebook sets it, then makes each file there a task value; the Argo
+ * items template sets it and reads the file as its output parameter.
+ */
+export const TASK_VALUE_DIR_ENV = 'WEIR_TASK_VALUE_DIR'
+/** The name of the index list, as a task value (Databricks) and an output parameter (Argo). */
+export const INDEXES_VALUE = 'indexes'
+/**
+ * The one index the list task emits when the list cannot be used (not an array, too long, missing):
+ * the map then runs one iteration, `--item-index -1`, which fails with the list's error. So the
+ * mapped task fails as itself on the engine, as it does locally, rather than looking skipped.
+ */
+export const LIST_FAILED_INDEX = -1
+
+/** `items.json`: the list of a mapped task as `--list-items` resolved it, or why it could not. */
+export type ItemsDocument =
+  /** `items` is absent when each item is read from a mapped upstream's own item output (map → map). */
+  | { readonly count: number; readonly items?: readonly unknown[]; readonly error?: undefined }
+  | { readonly error: ErrorInfo; readonly count?: undefined }
 
 /** `--inputs`: where the upstream outputs and values are (task id → …). */
 export interface InputsDocument {
   readonly outputs: Readonly<Record<string, StoredRef>>
   readonly values: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  /** Mapped upstream tasks: each item's stored output in item order, `null` for none (fan-in, map → map). */
+  readonly itemOutputs?: Readonly<Record<string, readonly (StoredRef | null)[]>>
 }
 
 /** `outputs.json`: what a succeeded task produced. */

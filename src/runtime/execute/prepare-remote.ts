@@ -42,7 +42,8 @@ async function writeInputs(request: AttemptRequest, stateDir: string): Promise<s
   const folder = join(stateDir, 'execute', request.runId, request.task.id)
   await mkdir(folder, { recursive: true })
   const file = join(folder, `inputs-${request.attempt}.json`)
-  const doc: InputsDocument = { outputs: request.upstreamOutputs, values: request.upstreamValues }
+  const itemOutputs = request.upstreamItemOutputs && Object.fromEntries(Object.entries(request.upstreamItemOutputs).map(([id, refs]) => [id, refs.map((r) => r ?? null)]))
+  const doc: InputsDocument = { outputs: request.upstreamOutputs, values: request.upstreamValues, ...(itemOutputs && { itemOutputs }) }
   await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`)
   return pathToFileURL(file).href
 }
