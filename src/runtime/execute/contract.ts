@@ -45,20 +45,7 @@ export const ERROR_DOCUMENT = 'error.json'
 /** `items.json` at a mapped task's prefix: what `weir execute --list-items` found (docs/fan-out.md). */
 export const ITEMS_DOCUMENT = 'items.json'
 
-/**
- * Where `weir execute --list-items` writes the engine's index list, as `<dir>/indexes.json` (a JSON
- * array). The Databricks items notebook sets it, then makes each file there a task value; the Argo
- * items template sets it and reads the file as its output parameter.
- */
-export const TASK_VALUE_DIR_ENV = 'WEIR_TASK_VALUE_DIR'
-/** The name of the index list, as a task value (Databricks) and an output parameter (Argo). */
-export const INDEXES_VALUE = 'indexes'
-/**
- * The one index the list task emits when the list cannot be used (not an array, too long, missing):
- * the map then runs one iteration, `--item-index -1`, which fails with the list's error. So the
- * mapped task fails as itself on the engine, as it does locally, rather than looking skipped.
- */
-export const LIST_FAILED_INDEX = -1
+export { INDEXES_VALUE, LIST_FAILED_INDEX, TASK_VALUE_DIR_ENV } from '../../spec/map-protocol.ts'
 
 /** `items.json`: the list of a mapped task as `--list-items` resolved it, or why it could not. */
 export type ItemsDocument =
