@@ -10,7 +10,7 @@ import { collectItemValues } from '../map/fan-in.ts'
 import { ITEMS_DOCUMENT, OUTPUTS_DOCUMENT } from './contract.ts'
 import type { ItemsDocument, OutputsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
-import { itemPrefix } from './item.ts'
+import { itemFolder } from './item.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
 
 /** Item documents read at once: enough to hide a store's latency, few enough for any store. */
@@ -28,12 +28,14 @@ export interface MappedUpstream {
  * not run, or its list failed).
  */
 export async function readMappedUpstream(prefix: string, upstream: Task, pipeline: Pipeline, env: PluginEnv & ProtocolEnv): Promise<MappedUpstream | undefined> {
-  const listed = await (await openDocuments(prefix, pipeline, env)).read<ItemsDocument>(ITEMS_DOCUMENT)
+  // One store for the whole map: opening one per item costs more than the reads themselves.
+  const store = await openDocuments(prefix, pipeline, env)
+  const listed = await store.read<ItemsDocument>(ITEMS_DOCUMENT)
   if (listed?.count === undefined) return undefined
   const docs = new Array<OutputsDocument | undefined>(listed.count)
   let next = 0
   const worker = async (): Promise<void> => {
-    for (let i = next++; i < listed.count; i = next++) docs[i] = await (await openDocuments(itemPrefix(prefix, i), pipeline, env)).read<OutputsDocument>(OUTPUTS_DOCUMENT)
+    for (let i = next++; i < listed.count; i = next++) docs[i] = await store.read<OutputsDocument>(`${itemFolder(i)}/${OUTPUTS_DOCUMENT}`)
   }
   await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, listed.count) }, worker))
   return {

@@ -31,7 +31,12 @@ export function checkItemUsage(task: Task, mode: ItemMode): void {
 
 /** Where item N of a task keeps its output and documents: below the task's own prefix. */
 export function itemPrefix(taskPrefix: string, index: number): string {
-  return `${taskPrefix}/items/${index}`
+  return `${taskPrefix}/${itemFolder(index)}`
+}
+
+/** The folder of item N, relative to the task's prefix. */
+export function itemFolder(index: number): string {
+  return `items/${index}`
 }
 
 /** The mapped upstream whose item outputs this mapped task runs along (map → map), if any. */
