@@ -200,6 +200,22 @@ describe('weir execute', () => {
     })
   })
 
+  test('--inputs carries item outputs for a fan-in (itemOutputs, null for an item without one), as the subprocess executor writes them (issue 11)', async () => {
+    await freshDir()
+    const mapped = resolve('test/fixtures/targets/mapped/mapped_execute.yaml')
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'execute', '--spec', mapped, '--run-id', 'm3', '--param', 'bad=20', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 })
+    const dir = (task: string) => join(cwd, '.weir', 'data', 'mapped_execute', 'm3', task)
+    expect(run('--task', 'doubled', '--list-items')).toMatchObject({ status: 0 })
+    for (const i of [0, 2]) expect(run('--task', 'doubled', `--item-index=${i}`)).toMatchObject({ status: 0 })
+    const item = async (i: number) => (await json(join(dir('doubled'), 'items', String(i), 'outputs.json'))).output
+    const inputs = join(cwd, 'inputs.json')
+    await writeFile(inputs, JSON.stringify({ outputs: {}, values: { doubled: { seen: [10, null, 30] } }, itemOutputs: { doubled: [await item(0), null, await item(2)] } }))
+    const prefix = join(cwd, 'elsewhere', 'fan_in')
+    expect(run('--task', 'fan_in', '--inputs', inputs, '--output-prefix', prefix)).toMatchObject({ status: 0 })
+    const outputs = await json(join(prefix, 'outputs.json'))
+    expect(JSON.parse(await readFile(new URL((outputs.output as { uri: string }).uri), 'utf8'))).toEqual({ doubled: [20, null, 60], seen: [10, null, 30] })
+  })
+
   test('a list the engine cannot carry fails the map as itself: [-1] as the index list, and item -1 fails with the list error (issue 11)', async () => {
     await freshDir()
     const mapped = resolve('test/fixtures/targets/mapped/mapped_execute.yaml')
