@@ -223,8 +223,8 @@ export interface AttemptRequest {
   /** For one item of a mapped task (`foreach:`): the item and its 0-based index (docs/fan-out.md). */
   readonly item?: { readonly value: unknown; readonly index: number }
   /**
-   * Fan-in: the stored item outputs of each mapped upstream task, in item order (`undefined` for an
-   * item without an output). A reference to such an upstream's output reads this list, item by item.
+   * Fan-in (docs/fan-out.md): the stored outputs of each mapped upstream task's items, in item order
+   * (undefined for an item that stored none). Absent when no upstream task is mapped.
    */
   readonly upstreamItemOutputs?: Readonly<Record<string, readonly (StoredRef | undefined)[]>>
 }

@@ -110,14 +110,15 @@ async function readInputs(request: AttemptRequest, deps: AttemptDeps): Promise<R
   const { pipeline } = request
   return resolveInputs(request.task.inputs, {
     readOutput: async (taskId) => {
-      const upstream = pipeline.tasks.get(taskId)
       const itemRefs = request.upstreamItemOutputs?.[taskId]
-      // Fan-in (docs/fan-out.md): a mapped upstream's output is the list of its items' outputs, in item order.
-      if (itemRefs && upstream) return collectItemOutputs(itemRefs.length, (i) => deps.ioManager(upstream.io).read(itemRefs[i]!, ioContext(request, upstream)), (i) => itemRefs[i] !== undefined)
       const ref = request.upstreamOutputs[taskId]
-      if (!ref) return undefined
+      if (!ref && !itemRefs) return undefined
+      const upstream = pipeline.tasks.get(taskId)
       if (!upstream) throw new WeirError('INPUT_UNAVAILABLE', `Task '${request.task.id}' refers to unknown task '${taskId}'.`)
-      return deps.ioManager(upstream.io).read(ref, ioContext(request, upstream))
+      const io = deps.ioManager(upstream.io)
+      // Fan-in: a mapped upstream task's output is the list of its items' outputs, read one by one.
+      if (itemRefs) return collectItemOutputs(itemRefs.length, (k) => io.read(itemRefs[k]!, ioContext(request, upstream)), (k) => itemRefs[k] !== undefined)
+      return io.read(ref!, ioContext(request, upstream))
     },
     values: request.upstreamValues,
     params: request.params,
