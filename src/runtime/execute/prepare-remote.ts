@@ -15,20 +15,24 @@ import { PARENT_PIPE_ENV, PARENT_PIPE_FD } from './parent-pipe.ts'
 import { recordRunProcess } from '../run-store/run-processes.ts'
 import { runDir } from '../run-store/read-runs.ts'
 import { defaultOutputPrefix, remoteIoTypes } from './output-prefix.ts'
+import { itemPrefix } from './item.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
 
 /** Prepares one attempt for a `weir execute` process (`ExecutorHost.prepareRemote`). */
 export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginEnv & ProtocolEnv & { readonly cache?: CacheSettings }): Promise<RemotePreparation> {
-  const prefix = defaultOutputPrefix(request.pipeline, request.task, request.runId, env)
-  if (prefix === undefined)
+  const taskPrefix = defaultOutputPrefix(request.pipeline, request.task, request.runId, env)
+  if (taskPrefix === undefined)
     return refuse(`Task '${request.task.id}' uses IoManager '${request.task.io}', whose outputs another process cannot read; use ${remoteIoTypes(env)} with --executor subprocess.`, 'SUBPROCESS_UNSUPPORTED_IO')
   const stateDir = resolve(env.cwd, env.stateDir)
   const inputs = await writeInputs(request, stateDir)
+  // An item of a mapped task: the process is told the task's prefix and `--item-index`, and
+  // writes its documents under the item's own prefix (item.ts), where they are read back.
+  const prefix = request.item === undefined ? taskPrefix : itemPrefix(taskPrefix, request.item.index)
   return {
     ok: true,
     attempt: {
       inputs,
-      outputPrefix: prefix,
+      outputPrefix: taskPrefix,
       env: { WEIR_STATE_DIR: stateDir, [PARAMS_RESOLVED_ENV]: '1', [SPEC_HASH_ENV]: request.pipeline.specHash, [PARENT_PIPE_ENV]: String(PARENT_PIPE_FD), ...cacheSettingsToEnv(env.cache ?? {}) },
       parentPipeFd: PARENT_PIPE_FD,
       trackProcess: (pid) => recordRunProcess(runDir(stateDir, request.runId), pid),
@@ -41,7 +45,7 @@ export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginE
 async function writeInputs(request: AttemptRequest, stateDir: string): Promise<string> {
   const folder = join(stateDir, 'execute', request.runId, request.task.id)
   await mkdir(folder, { recursive: true })
-  const file = join(folder, `inputs-${request.attempt}.json`)
+  const file = join(folder, request.item === undefined ? `inputs-${request.attempt}.json` : `inputs-${request.item.index}-${request.attempt}.json`)
   const itemOutputs = request.upstreamItemOutputs && Object.fromEntries(Object.entries(request.upstreamItemOutputs).map(([id, refs]) => [id, refs.map((r) => r ?? null)]))
   const doc: InputsDocument = { outputs: request.upstreamOutputs, values: request.upstreamValues, ...(itemOutputs && { itemOutputs }) }
   await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`)
