@@ -56,8 +56,18 @@ export async function checkFolder(flag: string, shown: string, path: string): Pr
 export function parseItemIndex(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const index = Number(value)
-  if (!Number.isSafeInteger(index) || index < 0 || value.trim() === '') throw new CliError(`execute: --item-index must be a whole number from 0, not ${quoteValue(value)}.`)
+  // -1 is the one iteration a map runs when its list failed (LIST_FAILED_INDEX): it reports that failure.
+  if (!Number.isSafeInteger(index) || index < -1 || value.trim() === '') throw new CliError(`execute: --item-index must be a whole number from 0 (or -1, which reports a failed list), not ${quoteValue(value)}.`)
   return index
+}
+
+/** `--max-items`: a whole number from 1, only with `--list-items`. */
+export function parseMaxItems(value: string | undefined, listItems: boolean): number | undefined {
+  if (value === undefined) return undefined
+  if (!listItems) throw new CliError('execute: --max-items goes with --list-items; leave it out.')
+  const max = Number(value)
+  if (!Number.isSafeInteger(max) || max < 1 || value.trim() === '') throw new CliError(`execute: --max-items must be a whole number from 1, not ${quoteValue(value)}.`)
+  return max
 }
 
 /** `--attempt`: a whole number from 1. */

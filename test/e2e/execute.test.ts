@@ -146,13 +146,89 @@ describe('weir execute', () => {
     expect(await json(join(dir('per_day'), 'items', '3', 'error.json'))).toMatchObject({ code: 'MAP_ITEMS_INVALID', recoverable: false })
   })
 
-  test('usage of --item-index: required for a mapped task, refused elsewhere, a whole number; fan-in is refused (exit 2)', async () => {
+  test('usage of --item-index and --list-items: one of them for a mapped task, neither elsewhere, whole numbers (exit 2)', async () => {
     await freshDir()
     const mapped = resolve('test/fixtures/targets/mapped/mapped_execute.yaml')
     const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'execute', '--spec', mapped, '--run-id', 'r9', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 })
     expect(run('--task', 'per_day')).toMatchObject({ status: 2, stderr: expect.stringContaining('pass --item-index N') })
     expect(run('--task', 'make', '--item-index', '0')).toMatchObject({ status: 2, stderr: expect.stringContaining('takes no --item-index') })
-    expect(run('--task', 'per_day', '--item-index=-1')).toMatchObject({ status: 2, stderr: expect.stringContaining('--item-index must be a whole number from 0') })
-    expect(run('--task', 'fan_in')).toMatchObject({ status: 2, stderr: expect.stringContaining("reads mapped task 'per_row'") })
+    expect(run('--task', 'make', '--list-items')).toMatchObject({ status: 2, stderr: expect.stringContaining('takes no --list-items') })
+    expect(run('--task', 'per_day', '--item-index=-2')).toMatchObject({ status: 2, stderr: expect.stringContaining('--item-index must be a whole number from 0') })
+    expect(run('--task', 'per_day', '--list-items', '--item-index', '0')).toMatchObject({ status: 2, stderr: expect.stringContaining('pass one of them') })
+    expect(run('--task', 'per_day', '--max-items', '3')).toMatchObject({ status: 2, stderr: expect.stringContaining('--max-items goes with --list-items') })
+    expect(run('--task', 'per_day', '--list-items', '--max-items', '0')).toMatchObject({ status: 2, stderr: expect.stringContaining('--max-items must be a whole number from 1') })
+    // -1 reports a failed list; without one it fails the attempt rather than running anything.
+    expect(run('--task', 'per_day', '--item-index=-1')).toMatchObject({ status: 3, stderr: expect.stringContaining('has no failed list') })
+  })
+
+  test('the engines\' protocol end to end: --list-items, every item, map → map, fan-in of outputs and values with a failed item (issue 11)', async () => {
+    await freshDir()
+    const mapped = resolve('test/fixtures/targets/mapped/mapped_execute.yaml')
+    const values = join(cwd, 'values')
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, 'execute', '--spec', mapped, '--run-id', 'm1', '--param', 'bad=20', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', WEIR_TASK_VALUE_DIR: values }, timeout: 60_000 })
+    const dir = (task: string) => join(cwd, '.weir', 'data', 'mapped_execute', 'm1', task)
+    const stored = async (doc: Record<string, unknown>) => JSON.parse(await readFile(new URL((doc.output as { uri: string }).uri), 'utf8')) as unknown
+    const indexes = async () => JSON.parse(await readFile(join(values, 'indexes.json'), 'utf8')) as number[]
+
+    expect(run('--task', 'make')).toMatchObject({ status: 0 })
+    // The list step keeps the list under the task's prefix and hands the engine indexes only.
+    expect(run('--task', 'per_row', '--list-items')).toMatchObject({ status: 0 })
+    expect(await indexes()).toEqual([0, 1])
+    expect(await json(join(dir('per_row'), 'items.json'))).toEqual({ count: 2, items: [1, 2] })
+    for (const i of await indexes()) expect(run('--task', 'per_row', '--item-index', String(i))).toMatchObject({ status: 0 })
+
+    // Map → map: the list step keeps only the count; item i reads item i of per_row by its URI.
+    expect(run('--task', 'along', '--list-items')).toMatchObject({ status: 0 })
+    expect(await json(join(dir('along'), 'items.json'))).toEqual({ count: 2 })
+    expect(run('--task', 'along', '--item-index', '1')).toMatchObject({ status: 0 })
+    expect(await stored(await json(join(dir('along'), 'items', '1', 'outputs.json')))).toEqual({ row: { rows: 2, count: 2, n: 2 }, at: 1 })
+
+    // A map with one failing item: the others still succeed, each with its own documents.
+    expect(run('--task', 'doubled', '--list-items')).toMatchObject({ status: 0 })
+    expect(await indexes()).toEqual([0, 1, 2])
+    expect(run('--task', 'doubled', '--item-index', '0')).toMatchObject({ status: 0 })
+    expect(run('--task', 'doubled', '--item-index', '1')).toMatchObject({ status: 1, stderr: expect.stringContaining('item 20 is bad') })
+    expect(run('--task', 'doubled', '--item-index', '2')).toMatchObject({ status: 0 })
+
+    // Fan-in: lists in item order, read from each item's outputs.json; the failed item is null in its place.
+    expect(run('--task', 'fan_in')).toMatchObject({ status: 0 })
+    expect(await stored(await json(join(dir('fan_in'), 'outputs.json')))).toEqual({
+      rows: [{ rows: 2, count: 2, n: 1 }, { rows: 2, count: 2, n: 2 }],
+      doubled: [20, null, 60],
+      seen: [10, null, 30],
+    })
+  })
+
+  test('--inputs carries item outputs for a fan-in (itemOutputs, null for an item without one), as the subprocess executor writes them (issue 11)', async () => {
+    await freshDir()
+    const mapped = resolve('test/fixtures/targets/mapped/mapped_execute.yaml')
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'execute', '--spec', mapped, '--run-id', 'm3', '--param', 'bad=20', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 })
+    const dir = (task: string) => join(cwd, '.weir', 'data', 'mapped_execute', 'm3', task)
+    expect(run('--task', 'doubled', '--list-items')).toMatchObject({ status: 0 })
+    for (const i of [0, 2]) expect(run('--task', 'doubled', `--item-index=${i}`)).toMatchObject({ status: 0 })
+    const item = async (i: number) => (await json(join(dir('doubled'), 'items', String(i), 'outputs.json'))).output
+    const inputs = join(cwd, 'inputs.json')
+    await writeFile(inputs, JSON.stringify({ outputs: {}, values: { doubled: { seen: [10, null, 30] } }, itemOutputs: { doubled: [await item(0), null, await item(2)] } }))
+    const prefix = join(cwd, 'elsewhere', 'fan_in')
+    expect(run('--task', 'fan_in', '--inputs', inputs, '--output-prefix', prefix)).toMatchObject({ status: 0 })
+    const outputs = await json(join(prefix, 'outputs.json'))
+    expect(JSON.parse(await readFile(new URL((outputs.output as { uri: string }).uri), 'utf8'))).toEqual({ doubled: [20, null, 60], seen: [10, null, 30] })
+  })
+
+  test('a list the engine cannot carry fails the map as itself: [-1] as the index list, and item -1 fails with the list error (issue 11)', async () => {
+    await freshDir()
+    const mapped = resolve('test/fixtures/targets/mapped/mapped_execute.yaml')
+    const values = join(cwd, 'values')
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, 'execute', '--spec', mapped, '--run-id', 'm2', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', WEIR_TASK_VALUE_DIR: values }, timeout: 60_000 })
+    const dir = join(cwd, '.weir', 'data', 'mapped_execute', 'm2', 'per_day')
+    expect(run('--task', 'per_day', '--list-items', '--max-items', '2')).toMatchObject({ status: 0, stderr: expect.stringContaining('the map will fail') })
+    expect(JSON.parse(await readFile(join(values, 'indexes.json'), 'utf8'))).toEqual([-1])
+    expect(await json(join(dir, 'items.json'))).toMatchObject({ error: { code: 'MAP_ITEMS_INVALID', message: expect.stringContaining('at most 2') } })
+    expect(run('--task', 'per_day', '--item-index=-1')).toMatchObject({ status: 3, stderr: expect.stringContaining('at most 2') })
+    expect(await json(join(dir, 'items', '-1', 'error.json'))).toMatchObject({ code: 'MAP_ITEMS_INVALID', recoverable: false })
+    // Every other item fails the same way: the list this run stored is the one that counts.
+    expect(run('--task', 'per_day', '--item-index', '0')).toMatchObject({ status: 3 })
   })
 })

@@ -9,8 +9,8 @@ import { printHelp } from '../help/format-help.ts'
 import { EXECUTE_HELP } from '../help/execute.ts'
 import { CliError } from '../errors.ts'
 import type { Pipeline } from '../../spec/model.ts'
-import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV, SPEC_HASH_ENV } from '../../runtime/execute/contract.ts'
-import { checkFolder, checkRunId, parseAttempt, parseItemIndex, parseInputsLocation, parseLocation, parseScheduledAt, parseTrigger } from '../execute-args.ts'
+import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV, SPEC_HASH_ENV, TASK_VALUE_DIR_ENV } from '../../runtime/execute/contract.ts'
+import { checkFolder, checkRunId, parseAttempt, parseItemIndex, parseInputsLocation, parseLocation, parseMaxItems, parseScheduledAt, parseTrigger } from '../execute-args.ts'
 import { readInputsDocument } from '../check-inputs-document.ts'
 import { checkSpecFile } from '../check-spec-file.ts'
 import { quoteValue } from '../quote-value.ts'
@@ -28,6 +28,8 @@ export async function execute(args: string[]): Promise<number> {
     param: { type: 'string', multiple: true },
     attempt: { type: 'string' },
     'item-index': { type: 'string' },
+    'list-items': { type: 'boolean' },
+    'max-items': { type: 'string' },
     trigger: { type: 'string' },
     'scheduled-at': { type: 'string' },
     'state-dir': { type: 'string' },
@@ -40,6 +42,7 @@ export async function execute(args: string[]): Promise<number> {
   const runId = checkRunId(required(values['run-id'], 'run-id'))
   const attempt = parseAttempt(values.attempt)
   const itemIndex = parseItemIndex(values['item-index'])
+  const maxItems = parseMaxItems(values['max-items'], values['list-items'] === true)
   const scheduledAt = parseScheduledAt(values['scheduled-at'])
   const trigger = parseTrigger(values.trigger)
   const cwd = process.cwd()
@@ -84,6 +87,7 @@ export async function execute(args: string[]): Promise<number> {
       ...(values['output-prefix'] !== undefined && { outputPrefix: values['output-prefix'] }),
       ...(attempt !== undefined && { attempt }),
       ...(itemIndex !== undefined && { itemIndex }),
+      ...(values['list-items'] && { listItems: listItemsOptions(maxItems) }),
       env: { cwd, stateDir, log: createStderrLogger(taskId) },
       ioPlugins: builtinIo,
       signal: controller.signal,
@@ -145,6 +149,12 @@ async function loadPipeline(spec: string, loadValidatedSpecFile: typeof import('
     throw new CliError(`execute: ${spec}${first ? `:${first.line}:${first.column}: ${first.code}: ${first.message}` : ' is invalid'} (run 'weir spec validate ${spec}').`)
   }
   return pipeline
+}
+
+/** `--list-items`: the engine's bound on the index list, and where the engine picks it up (set by the generated task). */
+function listItemsOptions(maxItems: number | undefined): { maxItems?: number; taskValueDir?: string } {
+  const dir = process.env[TASK_VALUE_DIR_ENV]
+  return { ...(maxItems !== undefined && { maxItems }), ...(dir !== undefined && dir !== '' && { taskValueDir: resolve(dir) }) }
 }
 
 function required(value: string | undefined, name: string): string {

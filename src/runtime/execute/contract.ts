@@ -42,12 +42,22 @@ export const SPEC_HASH_ENV = 'WEIR_SPEC_SHA256'
 export const OUTPUTS_DOCUMENT = 'outputs.json'
 export const VALUES_DOCUMENT = 'values.json'
 export const ERROR_DOCUMENT = 'error.json'
+/** `items.json` at a mapped task's prefix: what `weir execute --list-items` found (docs/fan-out.md). */
+export const ITEMS_DOCUMENT = 'items.json'
+
+export { INDEXES_VALUE, LIST_FAILED_INDEX, TASK_VALUE_DIR_ENV } from '../../spec/map-protocol.ts'
+
+/** `items.json`: the list of a mapped task as `--list-items` resolved it, or why it could not. */
+export type ItemsDocument =
+  /** `items` is absent when each item is read from a mapped upstream's own item output (map → map). */
+  | { readonly count: number; readonly items?: readonly unknown[]; readonly error?: undefined }
+  | { readonly error: ErrorInfo; readonly count?: undefined }
 
 /** `--inputs`: where the upstream outputs and values are (task id → …). */
 export interface InputsDocument {
   readonly outputs: Readonly<Record<string, StoredRef>>
   readonly values: Readonly<Record<string, Readonly<Record<string, unknown>>>>
-  /** Fan-in (docs/fan-out.md): each mapped upstream task's item outputs in item order, `null` for an item without one. */
+  /** Mapped upstream tasks: each item's stored output in item order, `null` for none (fan-in, map → map). */
   readonly itemOutputs?: Readonly<Record<string, readonly (StoredRef | null)[]>>
 }
 

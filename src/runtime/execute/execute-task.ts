@@ -19,7 +19,11 @@ import { cacheSettingsFromEnv, createTaskCache } from '../cache/task-cache.ts'
 import { findProjectRoot } from '../../spec/project-root.ts'
 import { createIoManagers } from '../io-managers.ts'
 import { watchParentPipe } from './parent-pipe.ts'
-import { checkFanIn, checkItemUsage, itemPrefix, readItem } from './item.ts'
+import { checkItemUsage, itemPrefix, readItem } from './item.ts'
+import type { ItemMode } from './item.ts'
+import { readMappedUpstream } from './item-documents.ts'
+import { listItems } from './list-items.ts'
+import type { ListItemsOptions } from './list-items.ts'
 import { WeirError } from '../../spec/weir-error.ts'
 
 export interface ExecuteTaskOptions {
@@ -42,6 +46,8 @@ export interface ExecuteTaskOptions {
   readonly run?: AttemptRequest['run']
   /** For a mapped task: the 0-based index of the one item to run (`--item-index`). */
   readonly itemIndex?: number
+  /** For a mapped task: list its items instead of running one (`--list-items`, see list-items.ts). */
+  readonly listItems?: ListItemsOptions
 }
 
 export interface ExecuteTaskResult {
@@ -70,8 +76,10 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
   })
   const task = pipeline.tasks.get(options.taskId)
   if (!task) throw new ExecuteUsageError(`Pipeline '${pipeline.name}' has no task '${options.taskId}'; its tasks are ${[...pipeline.tasks.keys()].map((t) => `'${t}'`).join(', ')}.`)
+  const mode: ItemMode = options.listItems ? { kind: 'list' } : options.itemIndex !== undefined ? { kind: 'item', index: options.itemIndex } : { kind: 'task' }
   try {
-    checkItemUsage(pipeline, task, options.itemIndex)
+    if (options.listItems && options.itemIndex !== undefined) throw new Error('--list-items and --item-index are two different steps of a mapped task; pass one of them.')
+    checkItemUsage(task, mode)
   } catch (error) {
     throw new ExecuteUsageError((error as Error).message)
   }
@@ -80,8 +88,10 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     throw new ExecuteUsageError(`Task '${task.id}' keeps its output in IoManager '${task.io}' (type '${type}'), which another process cannot read; use ${remoteIoTypes(env)} to run it with weir execute.`)
   const explicit = options.outputPrefix === undefined ? undefined : normalizePrefix(options.outputPrefix, env.cwd)
   const taskPrefix = explicit ?? defaultOutputPrefix(pipeline, task, options.runId, env)!
+  const upstream = await readUpstream(options, task, explicit, env)
+  if (mode.kind === 'list') return listItems({ pipeline, task, runId: options.runId, params: options.params, upstream, taskPrefix, signal: options.signal, env, run: options.run ?? { trigger: 'manual' }, ...options.listItems })
   // Each item of a mapped task keeps its output and documents in its own place, never one document for the map.
-  const prefix = options.itemIndex === undefined ? taskPrefix : itemPrefix(taskPrefix, options.itemIndex)
+  const prefix = mode.kind === 'item' ? itemPrefix(taskPrefix, mode.index) : taskPrefix
   const docs = await openDocuments(prefix, pipeline, env)
 
   const previous = await docs.read<ErrorDocument>(ERROR_DOCUMENT)
@@ -91,17 +101,6 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     return { exitCode: EXECUTE_EXIT.nonRecoverable, message }
   }
 
-  const upstream: InputsDocument =
-    typeof options.inputs === 'object'
-      ? { outputs: options.inputs.outputs ?? {}, values: options.inputs.values ?? {}, ...(options.inputs.itemOutputs && { itemOutputs: options.inputs.itemOutputs }) }
-      : options.inputs !== undefined
-        ? await readInputsDocument(options.inputs, pipeline, env)
-        : await readUpstreamDocuments(pipeline, task, options.runId, explicit, env)
-  try {
-    checkFanIn(pipeline, task, upstream.itemOutputs)
-  } catch (error) {
-    throw new ExecuteUsageError((error as Error).message)
-  }
   const controller = new AbortController()
   const abort = (): void => controller.abort(options.signal.reason)
   options.signal.addEventListener('abort', abort, { once: true })
@@ -117,9 +116,10 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     signal: controller.signal,
     log: env.log,
     run: options.run ?? { trigger: 'manual' },
+    ...(upstream.itemOutputs && { upstreamItemOutputs: upstream.itemOutputs }),
   }
-  if (options.itemIndex !== undefined) {
-    const item = await readItem(request, options.itemIndex, env)
+  if (mode.kind === 'item') {
+    const item = await readItem(request, mode.index, taskPrefix, env)
     if (!item.ok) return await record({ status: 'failed', error: item.error, values: {} }, docs, request, options.signal)
     request = { ...request, item: item.item }
   }
@@ -134,8 +134,10 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
 /** Runs the attempt; gives up on time even if the handler ignores its signal. */
 function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv & ProtocolEnv): Promise<AttemptOutcome> {
   const ioManager = createIoManagers(request.pipeline, env.ioPlugins, env)
-  const cache = createTaskCache({ ioManager, projectRoot: findProjectRoot(request.pipeline.sourcePath), settings: cacheSettingsFromEnv(process.env) })
-  return withAttemptTimeout(runTaskAttempt(request, { ioManager, outputPrefix: prefix, cache }), task, request.attempt, controller)
+  // The cache key knows neither the item nor a fan-in's item outputs yet: items and fan-in are not cached.
+  const mapRelated = request.item !== undefined || request.upstreamItemOutputs !== undefined
+  const cache = mapRelated ? undefined : createTaskCache({ ioManager, projectRoot: findProjectRoot(request.pipeline.sourcePath), settings: cacheSettingsFromEnv(process.env) })
+  return withAttemptTimeout(runTaskAttempt(request, { ioManager, outputPrefix: prefix, ...(cache && { cache }) }), task, request.attempt, controller)
 }
 
 async function record(outcome: AttemptOutcome, docs: DocumentStore, request: AttemptRequest, signal: AbortSignal): Promise<ExecuteTaskResult> {
@@ -156,23 +158,56 @@ async function record(outcome: AttemptOutcome, docs: DocumentStore, request: Att
   return { exitCode, outcome, message: `${error.code}: ${error.message}` }
 }
 
-async function readInputsDocument(location: string, pipeline: Pipeline, env: PluginEnv & ProtocolEnv): Promise<InputsDocument> {
+/** What the task reads of its upstream tasks: outputs, values, and the item outputs of mapped ones (fan-in). */
+export interface UpstreamDocuments {
+  readonly outputs: Readonly<Record<string, StoredRef>>
+  readonly values: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  readonly itemOutputs?: Readonly<Record<string, readonly (StoredRef | undefined)[]>>
+}
+
+async function readUpstream(options: ExecuteTaskOptions, task: Task, explicit: string | undefined, env: PluginEnv & ProtocolEnv): Promise<UpstreamDocuments> {
+  if (typeof options.inputs === 'object') return fromInputsDocument(options.inputs)
+  if (options.inputs !== undefined) return readInputsDocument(options.inputs, options.pipeline, env)
+  return readUpstreamDocuments(options.pipeline, task, options.runId, explicit, env)
+}
+
+/** An inputs.json as the attempt reads it (`null` item outputs, which JSON needs, become undefined). */
+function fromInputsDocument(doc: InputsDocument): UpstreamDocuments {
+  const itemOutputs = doc.itemOutputs && Object.fromEntries(Object.entries(doc.itemOutputs).map(([id, refs]) => [id, refs.map((r) => r ?? undefined)]))
+  return { outputs: doc.outputs ?? {}, values: doc.values ?? {}, ...(itemOutputs && { itemOutputs }) }
+}
+
+async function readInputsDocument(location: string, pipeline: Pipeline, env: PluginEnv & ProtocolEnv): Promise<UpstreamDocuments> {
   const uri = normalizePrefix(location, env.cwd)
   const slash = uri.lastIndexOf('/')
   const docs = await openDocuments(uri.slice(0, slash), pipeline, env)
   const doc = await docs.read<InputsDocument>(uri.slice(slash + 1))
   if (!doc) throw new ExecuteUsageError(`--inputs '${location}' does not exist; pass the inputs.json written for this attempt.`)
-  return { outputs: doc.outputs ?? {}, values: doc.values ?? {}, ...(doc.itemOutputs && { itemOutputs: doc.itemOutputs }) }
+  return fromInputsDocument(doc)
 }
 
-/** Each upstream task's `outputs.json`; an upstream that did not succeed has none and is left out. */
-async function readUpstreamDocuments(pipeline: Pipeline, task: Task, runId: string, explicit: string | undefined, env: PluginEnv & ProtocolEnv): Promise<InputsDocument> {
+/**
+ * Each upstream task's `outputs.json`; an upstream that did not succeed has none and is left out.
+ * A mapped upstream has one per item (`items/N/outputs.json`), read into lists (fan-in).
+ */
+async function readUpstreamDocuments(pipeline: Pipeline, task: Task, runId: string, explicit: string | undefined, env: PluginEnv & ProtocolEnv): Promise<UpstreamDocuments> {
   const outputs: Record<string, StoredRef> = {}
   const values: Record<string, Readonly<Record<string, unknown>>> = {}
+  const itemOutputs: Record<string, readonly (StoredRef | undefined)[]> = {}
   for (const id of task.upstream) {
     const upstream = pipeline.tasks.get(id)!
     const prefix = upstreamPrefix(pipeline, task, upstream, runId, explicit, env)
     if (prefix === undefined) continue
+    if (upstream.foreach !== undefined) {
+      const mapped = await readMappedUpstream(prefix, upstream, pipeline, env)
+      if (!mapped) {
+        env.log.warn(`No items of mapped upstream task '${id}' at '${prefix}': it did not run in run '${runId}', or its list failed; its inputs are undefined.`)
+        continue
+      }
+      itemOutputs[id] = mapped.outputs
+      values[id] = mapped.values
+      continue
+    }
     const doc = await (await openDocuments(prefix, pipeline, env)).read<OutputsDocument>(OUTPUTS_DOCUMENT)
     if (!doc) {
       // Expected when the upstream task failed or was skipped; otherwise its prefix is elsewhere.
@@ -182,7 +217,7 @@ async function readUpstreamDocuments(pipeline: Pipeline, task: Task, runId: stri
     if (doc.output) outputs[id] = doc.output
     values[id] = doc.values
   }
-  return { outputs, values }
+  return { outputs, values, ...(Object.keys(itemOutputs).length > 0 && { itemOutputs }) }
 }
 
 /** A logger that writes one line per message to stderr (engines capture it as the task log). */

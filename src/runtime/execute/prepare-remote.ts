@@ -46,14 +46,10 @@ async function writeInputs(request: AttemptRequest, stateDir: string): Promise<s
   const folder = join(stateDir, 'execute', request.runId, request.task.id)
   await mkdir(folder, { recursive: true })
   const file = join(folder, request.item === undefined ? `inputs-${request.attempt}.json` : `inputs-${request.item.index}-${request.attempt}.json`)
-  const doc: InputsDocument = { outputs: request.upstreamOutputs, values: request.upstreamValues, ...(request.upstreamItemOutputs && { itemOutputs: itemOutputsDocument(request.upstreamItemOutputs) }) }
+  const itemOutputs = request.upstreamItemOutputs && Object.fromEntries(Object.entries(request.upstreamItemOutputs).map(([id, refs]) => [id, refs.map((r) => r ?? null)]))
+  const doc: InputsDocument = { outputs: request.upstreamOutputs, values: request.upstreamValues, ...(itemOutputs && { itemOutputs }) }
   await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`)
   return pathToFileURL(file).href
-}
-
-/** JSON has no undefined: an item without an output is `null` in inputs.json. */
-function itemOutputsDocument(itemOutputs: NonNullable<AttemptRequest['upstreamItemOutputs']>): NonNullable<InputsDocument['itemOutputs']> {
-  return Object.fromEntries(Object.entries(itemOutputs).map(([id, refs]) => [id, refs.map((ref) => ref ?? null)]))
 }
 
 /** The attempt's outcome from the documents `weir execute` wrote (or from its exit, if it wrote none). */

@@ -4,10 +4,17 @@
  * failed, and the downstream task's trigger rule tolerates that) is `undefined` in its place.
  */
 
-/** The list of item outputs, read one item at a time through `readItem` (by the item's own stored ref). */
+/** Item outputs read at once: enough to hide a store's latency, few enough to hold little memory. */
+const PARALLEL_READS = 32
+
+/** The list of item outputs in item order, each read through `readItem` (by the item's own stored ref), a few at a time. */
 export async function collectItemOutputs(count: number, readItem: (index: number) => Promise<unknown>, hasOutput: (index: number) => boolean): Promise<unknown[]> {
-  const out: unknown[] = new Array(count)
-  for (let i = 0; i < count; i++) out[i] = hasOutput(i) ? await readItem(i) : undefined
+  const out: unknown[] = new Array(count).fill(undefined)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < count; i = next++) if (hasOutput(i)) out[i] = await readItem(i)
+  }
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, count) }, worker))
   return out
 }
 

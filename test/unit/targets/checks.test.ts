@@ -96,12 +96,43 @@ describe("another engine's placeholders in a command template", () => {
   })
 })
 
-describe('mapped tasks (issue 11: not generated yet)', () => {
-  test('each target refuses a mapped task with an error at its foreach, and generate throws instead of emitting it as an ordinary task', async () => {
-    const p = await pipelineFromYaml(specText('p', { a: 'output: { type: array }', m: 'foreach: { items: "${{ tasks.a.output }}", concurrency: 2 }\ninputs: { x: "${{ item }}" }' }))
-    expect(databricksTarget.check!(p, {})).toContainEqual(expect.objectContaining({ severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: '/tasks/m/foreach/items', message: expect.stringContaining("Task 'm' is mapped") }))
-    expect(argoTarget.check!(p, { image: 'x' })).toContainEqual(expect.objectContaining({ severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: '/tasks/m/foreach/items' }))
-    expect(() => databricksTarget.generate(p, {})).toThrow(TargetError)
-    expect(() => argoTarget.generate(p, { image: 'x' })).toThrow(TargetError)
+describe('mapped tasks (issue 11): generated, within the limits of each engine', () => {
+  const mapped = (foreach: string) => specText('p', { a: 'output: { type: array }', m: `foreach: ${foreach}\ninputs: { x: "\${{ item }}" }` })
+
+  test('a map within the limits raises nothing about it on either engine, and both generate it', async () => {
+    const p = await pipelineFromYaml(mapped('{ items: "${{ tasks.a.output }}", concurrency: 100 }'))
+    expect(databricksTarget.check!(p, {}).filter((f) => f.pointer.includes('foreach'))).toEqual([])
+    expect(argoTarget.check!(p, { image: 'x' }).filter((f) => f.pointer.includes('foreach'))).toEqual([])
+    expect(databricksTarget.generate(p, {}).map((f) => f.path)).toContain('weir_list_items.py')
+    expect(argoTarget.generate(p, { image: 'x' })).toHaveLength(1)
+  })
+
+  test('Databricks: concurrency above 100 is an error at the concurrency; Argo has no such cap', async () => {
+    const p = await pipelineFromYaml(mapped('{ items: "${{ tasks.a.output }}", concurrency: 101 }'))
+    expect(databricksTarget.check!(p, {})).toContainEqual(expect.objectContaining({ severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: '/tasks/m/foreach/concurrency', message: expect.stringContaining('at most 100 iterations') }))
+    expect(argoTarget.check!(p, { image: 'x' }).filter((f) => f.pointer.includes('foreach'))).toEqual([])
+  })
+
+  test('Databricks: a literal list of more than 10,000 items is an error at the foreach (the index list would pass 48 KiB)', async () => {
+    const items = (n: number) => `[${Array.from({ length: n }, (_, i) => i).join(', ')}]`
+    const over = await pipelineFromYaml(mapped(items(10_001)))
+    expect(databricksTarget.check!(over, {})).toContainEqual(expect.objectContaining({ severity: 'error', pointer: '/tasks/m/foreach', message: expect.stringContaining('10,001 items, but a map on Databricks has at most 10,000') }))
+    const at = await pipelineFromYaml(mapped(items(10_000)))
+    expect(databricksTarget.check!(at, {}).filter((f) => f.pointer.includes('foreach'))).toEqual([])
+  })
+
+  test('the index list of the largest map fits a Databricks task value', async () => {
+    const { DATABRICKS_MAX_ITEMS, TASK_VALUE_MAX_BYTES } = await import('../../../src/plugins/targets/databricks/map-limits.ts')
+    const indexes = `[${Array.from({ length: DATABRICKS_MAX_ITEMS }, (_, i) => i).join(',')}]`
+    expect(Buffer.byteLength(indexes)).toBe(48_891)
+    expect(Buffer.byteLength(indexes)).toBeLessThanOrEqual(TASK_VALUE_MAX_BYTES)
+    expect(Buffer.byteLength(`[${Array.from({ length: 2 * DATABRICKS_MAX_ITEMS }, (_, i) => i).join(',')}]`)).toBeGreaterThan(TASK_VALUE_MAX_BYTES)
+  })
+
+  test("a list step counts against the engines' task limits", async () => {
+    const tasks = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`t${i}`, '']))
+    const maps = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`m${i}`, 'foreach: [1]\ninputs: { x: "${{ item }}" }']))
+    const p = await pipelineFromYaml(specText('p', { ...tasks, ...maps }))
+    expect(argoTarget.check!(p, { image: 'x' })).toContainEqual(expect.objectContaining({ pointer: '/tasks', message: expect.stringContaining('(302 in the DAG: a mapped task adds its list step)') }))
   })
 })

@@ -7,9 +7,16 @@
  *   tasks finish; unmet ALL_SUCCESS / AT_LEAST_ONE_SUCCESS / NONE_FAILED → "Upstream failed", unmet
  *   AT_LEAST_ONE_FAILED / ALL_FAILED → "Excluded" (skipped, treated as successful); all
  *   dependencies excluded → excluded; NONE_FAILED also needs one dependency that was executed.
+ * - Databricks `for_each_task` (docs.databricks.com/jobs/for-each): runs its nested task once per
+ *   element of `inputs`; every iteration runs (with its own retries) and the task fails when one
+ *   failed, succeeds otherwise, an empty array included.
+ * - Argo `withParam` in a DAG (fields.md, dag.go): one child per element of the JSON list; a value
+ *   that is not a JSON list is an error of the task; an empty list marks the task Skipped ("Skipped,
+ *   empty params", argoproj/argo-workflows#2284, #6912). A DAG template node succeeds when none of its
+ *   tasks failed (Skipped ones included) and fails when one did; `failFast: false` runs the rest.
  */
 
-export type ArgoPhase = 'Succeeded' | 'Failed' | 'Omitted'
+export type ArgoPhase = 'Succeeded' | 'Failed' | 'Errored' | 'Skipped' | 'Omitted'
 
 /** Evaluates an Argo `depends` expression against finished task phases. */
 export function evaluateDepends(expression: string, phases: ReadonlyMap<string, ArgoPhase>): boolean {
@@ -64,8 +71,17 @@ export interface ArgoDagTask {
   readonly depends?: string
 }
 
+/**
+ * How a task that calls a DAG template with a `withParam` task (weir's map) runs: `list` is the
+ * `withParam` value as Argo resolved it (a string: it must parse as a JSON list), `childFails`
+ * whether the child for one element exits non-zero. Undefined for an ordinary task.
+ */
+export interface ArgoMapHooks<T> {
+  mapOf(task: T): { list: string; childFails: (item: unknown) => boolean } | undefined
+}
+
 /** Runs a DAG the way Argo does; `fails` says whether a task's container exits non-zero when run. */
-export function simulateArgo<T extends ArgoDagTask>(tasks: readonly T[], fails: (task: T) => boolean): Map<string, ArgoPhase> {
+export function simulateArgo<T extends ArgoDagTask>(tasks: readonly T[], fails: (task: T) => boolean, maps?: ArgoMapHooks<T>): Map<string, ArgoPhase> {
   const phases = new Map<string, ArgoPhase>()
   const pending = [...tasks]
   while (pending.length > 0) {
@@ -73,9 +89,24 @@ export function simulateArgo<T extends ArgoDagTask>(tasks: readonly T[], fails: 
     if (index === -1) throw new Error('the DAG is stuck: a depends expression names a task that never finishes')
     const [task] = pending.splice(index, 1) as [T]
     const runs = task.depends === undefined || evaluateDepends(task.depends, phases)
-    phases.set(task.name, runs ? (fails(task) ? 'Failed' : 'Succeeded') : 'Omitted')
+    const map = runs ? maps?.mapOf(task) : undefined
+    phases.set(task.name, !runs ? 'Omitted' : map ? runMap(map) : fails(task) ? 'Failed' : 'Succeeded')
   }
   return phases
+}
+
+/** The phase of the DAG template node of a map: Errored for a list that does not parse, else by its children. */
+function runMap(map: { list: string; childFails: (item: unknown) => boolean }): ArgoPhase {
+  let items: unknown
+  try {
+    items = JSON.parse(map.list)
+  } catch {
+    return 'Errored'
+  }
+  if (!Array.isArray(items)) return 'Errored'
+  // Empty: the inner task is Skipped, which fails nothing, so the DAG node Succeeded. Otherwise every child runs.
+  const failed = items.map((item) => map.childFails(item)).filter(Boolean).length
+  return failed > 0 ? 'Failed' : 'Succeeded'
 }
 
 export type DatabricksState = 'SUCCESS' | 'FAILED' | 'UPSTREAM_FAILED' | 'EXCLUDED'
@@ -84,10 +115,20 @@ export interface DatabricksTask {
   readonly task_key: string
   readonly depends_on?: readonly { readonly task_key: string }[]
   readonly run_if?: string
+  readonly for_each_task?: { readonly inputs: string; readonly task: { readonly task_key: string } }
+}
+
+/**
+ * How a `for_each_task` runs: `inputs` is its array as Databricks resolved the reference, and
+ * `iterationFails` whether the nested task fails (after its retries) for one element.
+ */
+export interface ForEachHooks<T> {
+  inputs(task: T): readonly unknown[]
+  iterationFails(task: T, input: unknown): boolean
 }
 
 /** Runs a job the way Databricks documents `run_if`; `fails` says whether a task that runs fails. */
-export function simulateDatabricks<T extends DatabricksTask>(tasks: readonly T[], fails: (task: T) => boolean): Map<string, DatabricksState> {
+export function simulateDatabricks<T extends DatabricksTask>(tasks: readonly T[], fails: (task: T) => boolean, forEach?: ForEachHooks<T>): Map<string, DatabricksState> {
   const states = new Map<string, DatabricksState>()
   const pending = [...tasks]
   while (pending.length > 0) {
@@ -95,9 +136,15 @@ export function simulateDatabricks<T extends DatabricksTask>(tasks: readonly T[]
     if (index === -1) throw new Error('the job is stuck')
     const [task] = pending.splice(index, 1) as [T]
     const deps = (task.depends_on ?? []).map((d) => states.get(d.task_key)!)
-    states.set(task.task_key, decideDatabricks(task, deps, fails))
+    states.set(task.task_key, decideDatabricks(task, deps, task.for_each_task ? (t) => runForEach(t, forEach) : fails))
   }
   return states
+}
+
+/** A `for_each_task` fails when an iteration failed; every iteration runs; an empty array succeeds. */
+function runForEach<T extends DatabricksTask>(task: T, hooks: ForEachHooks<T> | undefined): boolean {
+  if (!hooks) throw new Error(`task '${task.task_key}' is a for_each_task: pass ForEachHooks`)
+  return hooks.inputs(task).map((input) => hooks.iterationFails(task, input)).some(Boolean)
 }
 
 function decideDatabricks<T extends DatabricksTask>(task: T, deps: readonly DatabricksState[], fails: (task: T) => boolean): DatabricksState {

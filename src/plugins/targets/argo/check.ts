@@ -1,7 +1,7 @@
 /** What Argo Workflows cannot express for a pipeline (see docs/remote.md, "What cannot be expressed"). */
 import type { Pipeline, Task } from '../../../spec/model.ts'
 import type { TargetFinding } from '../../types.ts'
-import { checkMappedTasks } from '../mapped-tasks.ts'
+import { checkMappedTasks, countMappedTasks } from '../mapped-tasks.ts'
 import { DATABRICKS_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
 import type { ArgoConfig } from './config.ts'
 import { checkEngineNames } from '../name-collisions.ts'
@@ -24,8 +24,10 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
     if (s.overlap === 'queue')
       warn('/schedule/overlap', "'overlap: queue' cannot be expressed on Argo, which can only drop (Forbid) or allow an overlapping fire; it becomes 'Forbid', so an overlapping fire is skipped.")
   }
-  if (pipeline.tasks.size > ARGO_MAX_TASKS)
-    error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks; an Argo DAG holds at most ${ARGO_MAX_TASKS}, so split it.`)
+  // Each mapped task is two DAG tasks: its list step and its map.
+  const dagTasks = pipeline.tasks.size + countMappedTasks(pipeline)
+  if (dagTasks > ARGO_MAX_TASKS)
+    error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks${dagTasks > pipeline.tasks.size ? ` (${dagTasks} in the DAG: a mapped task adds its list step)` : ''}; an Argo DAG holds at most ${ARGO_MAX_TASKS}, so split it.`)
   const objectName = toObjectName(pipeline.name)
   if (objectName.length > MAX_OBJECT_NAME_LENGTH)
     error('/name', `Pipeline name '${pipeline.name}' becomes the Argo object name '${objectName}', which is ${objectName.length} characters long (Kubernetes takes at most ${MAX_OBJECT_NAME_LENGTH}); shorten the name or drop its double or trailing underscores.`)
@@ -33,7 +35,8 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
   findings.push(...checkParamValues(pipeline, ARGO_VALUE_HAZARDS, 'error', 'Argo'))
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, "Argo's retryStrategy cannot express"))
   findings.push(...checkForeignPlaceholders(pipeline, 'Argo', config.command, DATABRICKS_ONLY), ...checkDaylightSaving(pipeline, 'Argo'), ...checkCatchup(pipeline, 'Argo'), ...checkOutputsReachable(pipeline, 'argo', config.storage !== undefined))
-  findings.push(...checkMappedTasks(pipeline, 'Argo'))
+  // Argo has no cap of its own on a map's parallelism or items (the index list is an output parameter in the workflow's status).
+  findings.push(...checkMappedTasks(pipeline, { engine: 'Argo' }))
   return findings
 }
 

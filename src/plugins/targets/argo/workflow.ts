@@ -12,6 +12,8 @@ import { ARGO_DEFAULTS } from './config.ts'
 import type { ArgoConfig } from './config.ts'
 import { toDagTaskNames, toObjectName } from './names.ts'
 import { toParamText } from '../param-hazards.ts'
+import { mappedTask } from './map-templates.ts'
+import type { ContainerExtras } from './map-templates.ts'
 
 export const API_VERSION = 'argoproj.io/v1alpha1'
 /** `weir execute` exit codes no retry can fix: 2 usage / invalid spec, 3 non-recoverable. */
@@ -82,7 +84,9 @@ function workflowSpec(pipeline: Pipeline, config: ArgoConfig, params: Record<str
   const names = toDagTaskNames(pipeline.order)
   const layout = argoLayout(config)
   const groups = new Map<string, { template: Obj; ids: string[] }>()
+  const mapped = pipeline.order.filter((id) => pipeline.tasks.get(id)!.foreach !== undefined)
   for (const id of pipeline.order) {
+    if (pipeline.tasks.get(id)!.foreach !== undefined) continue
     const template = containerTemplate(pipeline, pipeline.tasks.get(id)!, config, layout)
     const key = JSON.stringify(template)
     const group = groups.get(key)
@@ -98,14 +102,15 @@ function workflowSpec(pipeline: Pipeline, config: ArgoConfig, params: Record<str
     for (const id of ids) templateOf.set(id, name)
     templates.push({ name, ...template })
   }
-  const dagTasks = pipeline.order.map((id) => {
+  const dependsOf = (task: Task) =>
+    task.upstream.length > 0 ? { depends: TRIGGER_RULE_TABLE[task.trigger].argoDepends(task.upstream.map((u) => upstreamOf(pipeline, u, names))) } : {}
+  const maps = new Map(mapped.map((id) => [id, mappedTask(pipeline.tasks.get(id)!, names.get(id)!, dependsOf(pipeline.tasks.get(id)!), (extra) => containerTemplate(pipeline, pipeline.tasks.get(id)!, config, layout, extra))]))
+  for (const m of maps.values()) templates.push(...m.templates)
+  const dagTasks = pipeline.order.flatMap((id) => {
     const task = pipeline.tasks.get(id)!
-    return {
-      name: names.get(id)!,
-      template: templateOf.get(id)!,
-      arguments: { parameters: [{ name: 'task', value: id }] },
-      ...(task.upstream.length > 0 && { depends: TRIGGER_RULE_TABLE[task.trigger].argoDepends(task.upstream.map((u) => upstreamOf(pipeline, u, names))) }),
-    }
+    const map = maps.get(id)
+    if (map) return map.dagTasks
+    return [{ name: names.get(id)!, template: templateOf.get(id)!, arguments: { parameters: [{ name: 'task', value: id }] }, ...dependsOf(task) }]
   })
   return {
     entrypoint: 'main',
@@ -122,19 +127,22 @@ function workflowSpec(pipeline: Pipeline, config: ArgoConfig, params: Record<str
   }
 }
 
-/** The container template of a task (without its name, so equal ones can be shared). */
-function containerTemplate(pipeline: Pipeline, task: Task, config: ArgoConfig, layout: RemoteLayout): Obj {
+/** The container template of a task (without its name, so equal ones can be shared); `extra` for a map's steps. */
+function containerTemplate(pipeline: Pipeline, task: Task, config: ArgoConfig, layout: RemoteLayout, extra: ContainerExtras = {}): Obj {
   const retryStrategy = retryStrategyOf(task.retry)
+  const timeout = extra.withTimeout ?? true
   return {
-    inputs: { parameters: [{ name: 'task' }] },
+    inputs: { parameters: [{ name: 'task' }, ...(extra.inputs ?? []).map((name) => ({ name }))] },
+    ...(extra.outputs && { outputs: extra.outputs }),
     ...(retryStrategy && { retryStrategy }),
-    ...(task.timeoutMs !== undefined && { activeDeadlineSeconds: String(Math.ceil(task.timeoutMs / 1000) + DEADLINE_GRACE_SECONDS) }),
+    ...(timeout && task.timeoutMs !== undefined && { activeDeadlineSeconds: String(Math.ceil(task.timeoutMs / 1000) + DEADLINE_GRACE_SECONDS) }),
     ...(config.nodeSelector !== undefined && { nodeSelector: config.nodeSelector }),
     container: {
       image: config.image,
       ...(config.imagePullPolicy !== undefined && { imagePullPolicy: config.imagePullPolicy }),
-      command: renderRemoteCommand(pipeline, task, layout),
+      command: [...renderRemoteCommand(pipeline, task, layout), ...(extra.args ?? [])],
       workingDir: layout.projectPath,
+      ...(extra.env && { env: extra.env }),
       ...(config.resources !== undefined && { resources: config.resources }),
     },
   }

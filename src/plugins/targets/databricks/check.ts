@@ -1,7 +1,8 @@
 /** What a Databricks job cannot express for a pipeline (see docs/remote.md, "What cannot be expressed"). */
 import type { Pipeline, Task } from '../../../spec/model.ts'
 import type { TargetFinding } from '../../types.ts'
-import { checkMappedTasks } from '../mapped-tasks.ts'
+import { checkMappedTasks, countMappedTasks } from '../mapped-tasks.ts'
+import { DATABRICKS_MAX_ITEMS, MAX_FOR_EACH_CONCURRENCY } from './map-limits.ts'
 import { cronToQuartz } from '../cron-to-quartz.ts'
 import { ARGO_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
 import type { DatabricksConfig } from './config.ts'
@@ -22,13 +23,15 @@ export function checkDatabricks(pipeline: Pipeline, config: DatabricksConfig): T
     if (Object.keys(pipeline.schedule.params).length > 0)
       warn('/schedule/params', 'Databricks jobs have one set of parameter defaults, so the schedule params become the defaults of manual runs too.')
   }
-  if (pipeline.tasks.size > DATABRICKS_MAX_TASKS)
-    error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks; a Databricks job holds at most ${DATABRICKS_MAX_TASKS}, so split it.`)
+  // Each mapped task is two tasks of the job: its list step and its for_each_task.
+  const jobTasks = pipeline.tasks.size + countMappedTasks(pipeline)
+  if (jobTasks > DATABRICKS_MAX_TASKS)
+    error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks${jobTasks > pipeline.tasks.size ? ` (${jobTasks} in the job: a mapped task adds its list step)` : ''}; a Databricks job holds at most ${DATABRICKS_MAX_TASKS}, so split it.`)
   findings.push(...checkEngineNames(pipeline, { what: 'Databricks task_key', nameOf: toTaskKey, refuse: refuseTaskKey }))
   findings.push(...checkParamValues(pipeline, DATABRICKS_VALUE_HAZARDS, 'warning', 'Databricks'))
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, 'Databricks cannot express: it retries after a fixed min_retry_interval_millis (the first retry delay)'))
   findings.push(...checkForeignPlaceholders(pipeline, 'Databricks', config.command, ARGO_ONLY), ...checkDaylightSaving(pipeline, 'Databricks'), ...checkCatchup(pipeline, 'Databricks'), ...checkOutputsReachable(pipeline, 'databricks', config.storage !== undefined))
-  findings.push(...checkMappedTasks(pipeline, 'Databricks'))
+  findings.push(...checkMappedTasks(pipeline, { engine: 'Databricks', maxConcurrency: MAX_FOR_EACH_CONCURRENCY, maxItems: DATABRICKS_MAX_ITEMS, itemsReason: 'its index list travels as a task value of at most 48 KiB' }))
   return findings
 }
 

@@ -3,7 +3,6 @@
  * `resources.jobs.<key>` in a bundle). One task per weir task, run through the Python launcher.
  */
 import type { Pipeline, Task } from '../../../spec/model.ts'
-import { TRIGGER_RULE_TABLE } from '../../../spec/trigger-rules.ts'
 import { cronToQuartz } from '../cron-to-quartz.ts'
 import { renderRemoteCommand } from '../remote-command.ts'
 import type { RemoteLayout } from '../remote-command.ts'
@@ -12,9 +11,11 @@ import type { DatabricksConfig } from './config.ts'
 import { TargetError } from '../target-error.ts'
 import { toTaskKey } from './task-keys.ts'
 import { toParamText } from '../param-hazards.ts'
+import { mappedJobTasks } from './map-tasks.ts'
+import { ITEMS_NOTEBOOK_FILE, ITEMS_NOTEBOOK_NAME } from './items-notebook.ts'
+import { COMPUTE_KEY, dependencies, launcherTask, pipLibraries, retriesAndTimeout } from './task-parts.ts'
+import type { TaskPlacement } from './task-parts.ts'
 
-/** The key of the shared compute (environment or job cluster) every task uses. */
-const COMPUTE_KEY = 'weir'
 /** Jobs API limit on `max_concurrent_runs`; `overlap: allow` means "as many as Databricks allows". */
 const MAX_CONCURRENT_RUNS = 1000
 
@@ -25,8 +26,7 @@ export function usesJobCluster(config: DatabricksConfig): boolean {
   return config.spark_version !== undefined || config.node_type_id !== undefined
 }
 
-/** The bundle variable `project_path` defaults to; the Jobs API JSON has no bundle to resolve it. */
-export const WORKSPACE_FILE_PATH = '${workspace.file_path}'
+export { WORKSPACE_FILE_PATH } from './task-parts.ts'
 
 /**
  * Builds the job. `launcherPath` is where the launcher is: bundle-relative (`../weir_launcher.py`)
@@ -37,6 +37,8 @@ export const WORKSPACE_FILE_PATH = '${workspace.file_path}'
 export function buildJob(pipeline: Pipeline, config: DatabricksConfig, launcherPath: string, workspacePath?: string): JobSettings {
   const layout = databricksLayout(config)
   const classic = usesJobCluster(config)
+  // Next to the launcher; a workspace notebook has no extension.
+  const itemsNotebookPath = workspacePath === undefined ? launcherPath.replace(/[^/]*$/, ITEMS_NOTEBOOK_FILE) : `${workspacePath}/${ITEMS_NOTEBOOK_NAME}`
   const job: Record<string, unknown> = {
     name: pipeline.name,
     ...(pipeline.description !== undefined && { description: pipeline.description }),
@@ -45,7 +47,11 @@ export function buildJob(pipeline: Pipeline, config: DatabricksConfig, launcherP
     ...(Object.keys(pipeline.params).length > 0 && { parameters: jobParameters(pipeline) }),
     ...(pipeline.schedule && { schedule: schedule(pipeline) }),
     ...(classic ? { job_clusters: [jobCluster(config)] } : { environments: [environment(config)] }),
-    tasks: pipeline.order.map((id) => jobTask(pipeline, pipeline.tasks.get(id)!, config, layout, launcherPath, classic, workspacePath)),
+    tasks: pipeline.order.flatMap((id) => {
+      const task = pipeline.tasks.get(id)!
+      const where = { config, layout, launcherPath, classic, workspacePath, itemsNotebookPath }
+      return task.foreach === undefined ? [jobTask(pipeline, task, where)] : mappedJobTasks(pipeline, task, where)
+    }),
   }
   return job
 }
@@ -64,29 +70,13 @@ export function databricksLayout(config: DatabricksConfig): RemoteLayout {
   }
 }
 
-function jobTask(pipeline: Pipeline, task: Task, config: DatabricksConfig, layout: RemoteLayout, launcherPath: string, classic: boolean, workspacePath: string | undefined): Record<string, unknown> {
-  const { retry } = task
-  const command = renderRemoteCommand(pipeline, task, layout)
+function jobTask(pipeline: Pipeline, task: Task, where: TaskPlacement): Record<string, unknown> {
   return {
     task_key: toTaskKey(task.id),
     ...(task.description !== undefined && { description: task.description }),
-    ...(task.upstream.length > 0 && {
-      depends_on: task.upstream.map((u) => ({ task_key: toTaskKey(u) })),
-      run_if: TRIGGER_RULE_TABLE[task.trigger].databricksRunIf,
-    }),
-    ...(retry.maxRetries > 0 && {
-      max_retries: retry.maxRetries,
-      min_retry_interval_millis: retry.delayMs,
-      retry_on_timeout: retry.retryOnTimeout,
-    }),
-    ...(task.timeoutMs !== undefined && { timeout_seconds: Math.ceil(task.timeoutMs / 1000) }),
-    ...(classic
-      ? { job_cluster_key: COMPUTE_KEY, libraries: pipLibraries(config).map((p) => ({ pypi: { package: p } })) }
-      : { environment_key: COMPUTE_KEY }),
-    spark_python_task: {
-      python_file: launcherPath,
-      parameters: workspacePath === undefined ? command : command.map((arg) => arg.replaceAll(WORKSPACE_FILE_PATH, workspacePath)),
-    },
+    ...dependencies(task),
+    ...retriesAndTimeout(task),
+    ...launcherTask(renderRemoteCommand(pipeline, task, where.layout), where),
   }
 }
 
@@ -123,9 +113,6 @@ function schedule(pipeline: Pipeline): Record<string, unknown> {
   return { quartz_cron_expression: quartz.quartz, timezone_id: s.timezone, pause_status: s.paused ? 'PAUSED' : 'UNPAUSED' }
 }
 
-function pipLibraries(config: DatabricksConfig): string[] {
-  return [config.node_package ?? DATABRICKS_DEFAULTS.node_package, ...(config.dependencies ?? [])]
-}
 
 function environment(config: DatabricksConfig): Record<string, unknown> {
   return {
