@@ -149,6 +149,22 @@ describe('a mapped task in a run', () => {
     expect(started).toBe(3)
   })
 
+  test('items that ignore the cancel are given up after the grace period, every one of them', async () => {
+    const pipeline = await load(specText('stuck', { m: 'foreach: { items: "${{ params.xs }}", concurrency: 3 }\ninputs: { n: "${{ item }}" }' }, 'params:\n  xs: { type: array }\n'))
+    const controller = new AbortController()
+    let started = 0
+    const executor = scriptedExecutor({
+      // Never settles: only the run loop's grace period can end these attempts.
+      m: () => new Promise<AttemptOutcome>(() => {
+        if (++started === 3) setTimeout(() => controller.abort(), 0)
+      }),
+    })
+    const result = await runPipeline(pipeline, { executor, stateDir: await tempDir(), signal: controller.signal, cancelGraceMs: 10, params: { xs: [1, 2, 3, 4, 5] } })
+    expect(result.status).toBe('cancelled')
+    expect(result.tasks.m).toMatchObject({ status: 'cancelled', items: { total: 5, succeeded: 0, cancelled: 5 } })
+    expect(started).toBe(3)
+  })
+
   test('fail_fast: a failed item stops new items (they are cancelled) and new tasks; the task fails', async () => {
     const pipeline = await load(specText('ff', { m: 'foreach: { items: "${{ params.xs }}", concurrency: 1 }\ninputs: { n: "${{ item }}" }', after: 'needs: [m]\ntrigger: all_done' }, 'params:\n  xs: { type: array }\n'))
     const executor = scriptedExecutor({ m: (r) => (itemOf(r) === 2 ? fail() : ok()) })
