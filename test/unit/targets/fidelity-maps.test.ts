@@ -3,18 +3,18 @@
  * with a map, a map → map chain and the downstream handlers `all_success`, `all_done` and
  * `one_failed`, run them with each engine's documented semantics (engine-semantics.ts: a
  * `for_each_task` over the list step's task value, a `withParam` over its output parameter), and
- * check every weir task ends as a local run ends it: all items succeed, one item fails, an empty
+ * check every weir task ends as a local run (runPipeline) of the same spec ends it: all items succeed, one item fails, an empty
  * list, a list that cannot be used, and a failed upstream of the map.
  */
 import { describe, expect, test } from 'vitest'
 import { parse } from 'yaml'
-import { pipelineFromYaml } from '../runtime/helpers.ts'
+import { mapIo, pipelineFromYaml, tempDir } from '../runtime/helpers.ts'
 import { argoTarget } from '../../../src/plugins/targets/argo/index.ts'
 import { databricksTarget } from '../../../src/plugins/targets/databricks/index.ts'
-import { TRIGGER_RULE_TABLE } from '../../../src/spec/trigger-rules.ts'
-import type { OutcomeCounts } from '../../../src/spec/trigger-rules.ts'
-import { deriveMapStatus } from '../../../src/runtime/map/derive-status.ts'
-import type { ItemStatus } from '../../../src/runtime/map/derive-status.ts'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
+import { MAX_MAP_ITEMS } from '../../../src/runtime/map/items.ts'
 import type { Pipeline } from '../../../src/spec/model.ts'
 import { simulateArgo, simulateDatabricks } from './engine-semantics.ts'
 import type { ArgoDagTask, DatabricksTask } from './engine-semantics.ts'
@@ -80,34 +80,34 @@ function itemFails(s: Scenario, mapId: string, index: number): boolean {
 }
 
 /**
- * TODO(issue 11, local maps): when `weir run` runs mapped tasks (the run-loop work on another
- * branch), replace this reference with a local run of SPEC whose handlers fail as the scenario says
- * (as fidelity.test.ts and test/integration/targets-commands.test.ts compare with `runPipeline`).
- * Until then the local side is the documented semantics (docs/fan-out.md, "Status of a mapped
- * task"): the trigger-rule table for every task, and `deriveMapStatus` for a mapped one.
+ * The local side: a real `weir run` (runPipeline, in process) of SPEC, with handlers that do what
+ * the scenario says: `list` returns the index list, a list longer than a map may have (a list that
+ * is not an array fails `list` itself, at its declared output schema), or throws; item i
+ * of `m` throws when the scenario fails it; every other handler succeeds.
  */
-function localOutcomes(pipeline: Pipeline, s: Scenario): Record<string, Outcome> {
-  const status = new Map<string, 'succeeded' | 'failed' | 'skipped' | 'excluded'>()
-  for (const id of pipeline.order) {
-    const task = pipeline.tasks.get(id)!
-    const counts: OutcomeCounts = { succeeded: 0, failed: 0, skipped: 0, excluded: 0, total: task.upstream.length }
-    for (const u of task.upstream) counts[status.get(u)!]++
-    const decision = task.upstream.length === 0 ? 'run' : TRIGGER_RULE_TABLE[task.trigger].evaluate(counts)
-    if (decision !== 'run') {
-      status.set(id, decision === 'skip' ? 'skipped' : 'excluded')
-      continue
-    }
-    if (task.foreach === undefined) {
-      status.set(id, id === 'list' && s.listFails ? 'failed' : 'succeeded')
-      continue
-    }
-    // A list that cannot be used fails the map (rule 2); otherwise its items decide (rules 3 and 4).
-    const items: ItemStatus[] = Array.from({ length: s.items }, (_, i) => (itemFails(s, id, i) ? 'failed' : 'succeeded'))
-    const derived = deriveMapStatus(items)
-    // Nothing is cancelled in these scenarios, so every map ends succeeded or failed.
-    status.set(id, s.listUnusable && id === 'm' ? 'failed' : derived === 'succeeded' ? 'succeeded' : 'failed')
-  }
-  return Object.fromEntries([...status].map(([id, st]) => [id, st === 'succeeded' || st === 'failed' ? st : 'did not run']))
+async function localOutcomes(s: Scenario): Promise<Record<string, Outcome>> {
+  const dir = await tempDir('weir-fidelity-maps-')
+  const list = s.listFails ? 'throw new Error("list failed")' : s.listUnusable ? `return Array.from({ length: ${MAX_MAP_ITEMS + 1} }, (_, i) => i)` : `return Array.from({ length: ${s.items} }, (_, i) => i)`
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await writeFile(
+    join(dir, 'h.ts'),
+    [
+      `export const list = () => { ${list} }`,
+      `export const m = (inputs) => { if (${JSON.stringify(s.failingItems ?? [])}.includes(inputs.x)) throw new Error('item failed'); return inputs.x }`,
+      'export const chained = (inputs) => inputs.y',
+      'export const after = () => null',
+      'export const cleanup = () => null',
+      'export const alert = () => null',
+    ].join('\n'),
+  )
+  const pipeline = { ...(await pipelineFromYaml(SPEC, dir)), sourcePath: join(dir, 'pipeline.yaml') }
+  const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, '.weir') })
+  return Object.fromEntries(
+    pipeline.order.map((id) => {
+      const status = result.tasks[id]!.status
+      return [id, status === 'succeeded' || status === 'failed' ? status : 'did not run']
+    }),
+  )
 }
 
 type DbxTask = DatabricksTask & { for_each_task?: { inputs: string; concurrency: number; task: { task_key: string } } }
@@ -188,19 +188,18 @@ function argoOutcomes(pipeline: Pipeline, s: Scenario, listStepCrashes = false):
 describe.each(SCENARIOS)('$name', (s) => {
   test('Databricks: for_each_task over the list step\'s task value gives the local outcome of every task', async () => {
     const pipeline = await pipelineFromYaml(SPEC)
-    expect(databricksOutcomes(pipeline, s)).toEqual(localOutcomes(pipeline, s))
+    expect(databricksOutcomes(pipeline, s)).toEqual(await localOutcomes(s))
   })
 
   test('Argo: withParam over the list step\'s output parameter gives the local outcome of every task', async () => {
     const pipeline = await pipelineFromYaml(SPEC)
-    expect(argoOutcomes(pipeline, s)).toEqual(localOutcomes(pipeline, s))
+    expect(argoOutcomes(pipeline, s)).toEqual(await localOutcomes(s))
   })
 })
 
 test('the scenarios cover what the issue asks: downstream all_done and one_failed run after a failed item, all_success does not', async () => {
-  const pipeline = await pipelineFromYaml(SPEC)
-  expect(localOutcomes(pipeline, SCENARIOS[1]!)).toEqual({ list: 'succeeded', m: 'failed', chained: 'did not run', after_m: 'did not run', cleanup: 'succeeded', alert: 'succeeded' })
-  expect(localOutcomes(pipeline, SCENARIOS[2]!)).toEqual({ list: 'succeeded', m: 'succeeded', chained: 'succeeded', after_m: 'succeeded', cleanup: 'succeeded', alert: 'did not run' })
+  expect(await localOutcomes(SCENARIOS[1]!)).toEqual({ list: 'succeeded', m: 'failed', chained: 'did not run', after_m: 'did not run', cleanup: 'succeeded', alert: 'succeeded' })
+  expect(await localOutcomes(SCENARIOS[2]!)).toEqual({ list: 'succeeded', m: 'succeeded', chained: 'succeeded', after_m: 'succeeded', cleanup: 'succeeded', alert: 'did not run' })
 })
 
 describe('a list step that itself fails (storage down through every retry), where the engines part', () => {
