@@ -100,6 +100,8 @@ export interface UiTask {
   readonly reusedFrom?: string
   /** The run whose cached output this task reused (docs/caching.md). */
   readonly cachedFrom?: string
+  /** A mapped task (docs/fan-out.md): its item counts (`3/10 succeeded, 1 failed`) and its first failed items. */
+  readonly items?: { readonly counts: string; readonly failed: readonly string[] }
   readonly values?: Readonly<Record<string, unknown>>
   readonly output?: { readonly uri: string; readonly format: string; readonly io: string; readonly sizeBytes?: number }
 }

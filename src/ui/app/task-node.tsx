@@ -9,6 +9,7 @@ import { NODE_HEIGHT, NODE_WIDTH } from './layout.ts'
 export function statusLine(task: UiTask): string {
   if (task.reusedFrom) return `reused from ${task.reusedFrom}`
   if (task.cachedFrom) return `cached from ${task.cachedFrom}`
+  if (task.items) return `▸ ${task.items.counts}`
   if (task.status === 'skipped') return `skipped${task.skipReason ? ` (${task.skipReason.replace('_', ' ')})` : ''}`
   const attempts = task.attempts.length
   const took = task.startedAt !== undefined && task.finishedAt !== undefined ? ` · ${formatDuration(task.finishedAt - task.startedAt)}` : ''

@@ -94,6 +94,13 @@ export function TaskPanel({ run, task, onClose }: { run: UiRun; task: UiTask; on
         <button class="close" onClick={onClose} title="close">×</button>
       </div>
       <p class="small muted">{statusLine(task)}</p>
+      {task.items && task.items.failed.length > 0 && (
+        <ul class="failed-items small">
+          {task.items.failed.map((line) => (
+            <li class="mono">{line}</li>
+          ))}
+        </ul>
+      )}
       <h3>Attempts</h3>
       {task.attempts.length === 0 ? (
         <p class="muted small">{task.reusedFrom ? `Reused from run ${task.reusedFrom}: nothing ran.` : task.cachedFrom ? `Cached: the output of run ${task.cachedFrom} was reused; the handler did not run.` : 'None.'}</p>

@@ -9,6 +9,8 @@ import type { RunRecord, TaskRecord } from '../../runtime/run-store/records.ts'
 import { isSecretParam, redactParams, REDACTED } from '../../runtime/params.ts'
 import type { UiEdge, UiGraph, UiParam, UiRun, UiTask } from '../api-types.ts'
 import { toUiParam } from './params-view.ts'
+import { countItemRecords, formatItemCounts } from '../../runtime/map/derive-status.ts'
+import { failedItemLines } from '../../runtime/map/failed-items.ts'
 
 /** The graph of a pipeline: its tasks in order, one edge per upstream pair (data wins over needs). */
 export function graphOf(pipeline: Pipeline): UiGraph {
@@ -44,6 +46,8 @@ function toUiTask(t: TaskRecord): UiTask {
     ...(t.skipReason !== undefined && { skipReason: t.skipReason }),
     ...(t.reusedFrom !== undefined && { reusedFrom: t.reusedFrom }),
     ...(t.cachedFrom !== undefined && { cachedFrom: t.cachedFrom.runId }),
+    // Counts, not the items: a 10,000-item map stays a small response.
+    ...(t.items && { items: { counts: formatItemCounts(countItemRecords(t.items)), failed: failedItemLines(t.items) } }),
     ...(t.values && { values: t.values }),
     ...(t.output && { output: { uri: t.output.uri, format: t.output.format, io: t.output.io, ...(t.output.sizeBytes !== undefined && { sizeBytes: t.output.sizeBytes }) } }),
   }

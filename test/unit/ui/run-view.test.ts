@@ -21,4 +21,12 @@ describe('the run page view of a task', () => {
     const b = ui.tasks.find((t) => t.id === 'b')!
     expect(b.cachedFrom).toBeUndefined()
   })
+
+  test('a mapped task shows its item counts and its failed items, never the items themselves', () => {
+    const item = (status: 'succeeded' | 'failed') => ({ status, attempts: 1, ...(status === 'failed' && { error: { code: 'HANDLER_ERROR', message: 'boom', origin: 'user' as const, recoverable: false } }), values: { secretish: 'x'.repeat(40) } })
+    const mapped: RunRecord = { ...run, taskOrder: ['m'], tasks: { m: { id: 'm', status: 'failed', attempts: [], items: [item('succeeded'), item('failed'), item('succeeded')] } } }
+    const m = toUiRun(mapped, undefined).tasks.find((t) => t.id === 'm')!
+    expect(m.items).toEqual({ counts: '2/3 succeeded, 1 failed', failed: ['item 1: HANDLER_ERROR: boom'] })
+    expect(JSON.stringify(m)).not.toContain('x'.repeat(40))
+  })
 })
