@@ -25,6 +25,7 @@ import { LAUNCHER_FILE } from '../../src/plugins/targets/databricks/launcher.ts'
 import { ITEMS_NOTEBOOK_FILE } from '../../src/plugins/targets/databricks/items-notebook.ts'
 import type { Pipeline } from '../../src/spec/model.ts'
 import { describeIfAvailable, pythonMissing } from '../support/services.ts'
+import { NOTEBOOK_HARNESS } from '../support/notebook-harness.ts'
 
 const REPO = resolve('.')
 const CLI = join(REPO, 'bin', 'weir.js')
@@ -45,28 +46,6 @@ function runCommand(argv: readonly string[], cwd: string, env: Record<string, st
   const r = spawnSync(argv[0]!, argv.slice(1), { cwd, encoding: 'utf8', env: { ...process.env, WEIR_NODE: process.execPath, WEIR_STATE_DIR: join(cwd, '.weir'), NO_COLOR: '1', ...env }, timeout: 60_000 })
   return r.status !== 0
 }
-
-/** Runs a notebook with a stand-in dbutils: its widgets are the parameters; returns the task values it set, or undefined when it failed. */
-const NOTEBOOK_HARNESS = `import json, sys
-class Widgets:
-    def __init__(self, params): self.params = params
-    def get(self, name):
-        if name in self.params: return self.params[name]
-        raise Exception("InputWidgetNotDefined: " + name)
-class TaskValues:
-    def __init__(self): self.values = {}
-    def set(self, key, value): self.values[key] = value
-class Jobs:
-    def __init__(self): self.taskValues = TaskValues()
-class DbUtils:
-    def __init__(self, params): self.widgets = Widgets(params); self.jobs = Jobs()
-dbutils = DbUtils(json.loads(sys.argv[2]))
-try:
-    exec(compile(open(sys.argv[1]).read(), "notebook", "exec"), {"dbutils": dbutils, "__name__": "__main__"})
-    print(json.dumps({"ok": True, "values": dbutils.jobs.taskValues.values}))
-except Exception as error:
-    print(json.dumps({"ok": False, "error": str(error)}))
-`
 
 type Outcome = 'succeeded' | 'failed' | 'did not run'
 

@@ -11,39 +11,18 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { ITEMS_NOTEBOOK_SOURCE, argParameter } from '../../../src/plugins/targets/databricks/items-notebook.ts'
 import { describeIfAvailable, pythonMissing } from '../../support/services.ts'
+import { NOTEBOOK_HARNESS } from '../../support/notebook-harness.ts'
 
 let dir: string
 let notebook: string
 let harness: string
-
-/** Runs the notebook source with a fake dbutils, printing `{ok, values}` or `{ok: false, error}`. */
-const HARNESS = `import json, sys
-class Widgets:
-    def __init__(self, params): self.params = params
-    def get(self, name):
-        if name in self.params: return self.params[name]
-        raise Exception("InputWidgetNotDefined: " + name)
-class TaskValues:
-    def __init__(self): self.values = {}
-    def set(self, key, value): self.values[key] = value
-class Jobs:
-    def __init__(self): self.taskValues = TaskValues()
-class DbUtils:
-    def __init__(self, params): self.widgets = Widgets(params); self.jobs = Jobs()
-dbutils = DbUtils(json.loads(sys.argv[2]))
-try:
-    exec(compile(open(sys.argv[1]).read(), "weir_list_items", "exec"), {"dbutils": dbutils, "__name__": "__main__"})
-    print(json.dumps({"ok": True, "values": dbutils.jobs.taskValues.values}))
-except Exception as error:
-    print(json.dumps({"ok": False, "error": str(error)}))
-`
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'weir-items-notebook-'))
   notebook = join(dir, 'weir_list_items.py')
   harness = join(dir, 'harness.py')
   await writeFile(notebook, ITEMS_NOTEBOOK_SOURCE)
-  await writeFile(harness, HARNESS)
+  await writeFile(harness, NOTEBOOK_HARNESS)
 })
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })
