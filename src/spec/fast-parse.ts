@@ -18,11 +18,11 @@ const HUGE_EXPONENT = /\d[eE][-+]?\d{3}/
 const TAG = /(?:^|[\s[{,])!/
 
 /** The spec's data when the fast path applies and the text parses; undefined otherwise. */
-export function parseFast(text: string): { readonly data: unknown } | undefined {
+export function parseFast(text: string): { readonly data: unknown; readonly mayHoldProtoKey: boolean } | undefined {
   if (text.includes('__proto__')) return undefined
   // Plain block YAML first: read in one pass, with yaml's own scalar rules, into data that shares nothing and nests little.
   const block = readBlockYaml(text)
-  if (block !== undefined) return { data: block }
+  if (block !== undefined) return { data: block, mayHoldProtoKey: false }
   if (HUGE_EXPONENT.test(text) || TAG.test(text)) return undefined
   let data: unknown
   try {
@@ -37,5 +37,6 @@ export function parseFast(text: string): { readonly data: unknown } | undefined 
   // as do documents nested too deeply (the careful path says where).
   // Only a mapping can be a clean pipeline; anything else needs the careful path's explanation.
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined
-  return inspectData(data) === 'ok' ? { data } : undefined
+  // (js-yaml reads escapes: a key may be `__proto__` without the text saying so.)
+  return inspectData(data) === 'ok' ? { data, mayHoldProtoKey: true } : undefined
 }

@@ -54,7 +54,9 @@ function normalizeTask(id: string, t: TaskSpec, spec: PipelineSpec, sourcePath: 
   const inputs: Record<string, InputBinding> =
     t.inputs === undefined ? NO_INPUTS : Object.fromEntries(Object.entries(t.inputs).map(([name, value]) => [name, bindInput(value, ['tasks', id, 'inputs', name], id, edges)]))
   const foreach = normalizeForeach(id, t.foreach, edges)
-  if (t.needs !== undefined) for (let i = 0; i < t.needs.length; i++) edges.push({ from: t.needs[i]!, to: id, kind: 'needs', pointer: toPointer(['tasks', id, 'needs', i]) })
+  // A task id is `[a-z][a-z0-9_]*` (checked): nothing in it to escape.
+  const pointer = `/tasks/${id}`
+  if (t.needs !== undefined) for (let i = 0; i < t.needs.length; i++) edges.push({ from: t.needs[i]!, to: id, kind: 'needs', pointer: `${pointer}/needs/${i}` })
   const timeout = t.timeout ?? defaults.timeout
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout)
   return {
@@ -73,7 +75,7 @@ function normalizeTask(id: string, t: TaskSpec, spec: PipelineSpec, sourcePath: 
     ...(foreach && { foreach }),
     ...cacheOf(t.cache, defaults.cache),
     ...(t.command && { command: t.command }),
-    pointer: toPointer(['tasks', id]),
+    pointer,
   }
 }
 

@@ -1,11 +1,13 @@
 import type { Rule } from './types.ts'
 import type { SpecView } from '../collect.ts'
 
+/** An edge: the upstream task and the reference or `needs` entry that makes it (its pointer is made only for a report). */
 interface EdgeRef {
   readonly to: string
-  readonly pointer: string
-  readonly span?: { start: number; end: number }
+  readonly source: { readonly pointer: string; readonly span?: { start: number; end: number } }
 }
+
+const NO_EDGES: readonly EdgeRef[] = []
 
 /**
  * Dependency cycles through data references and `needs`, each reported once with its path. The
@@ -23,7 +25,7 @@ export const cycles: Rule = ({ view, report }) => {
     state.set(root, 'visiting')
     while (path.length > 0) {
       const id = path[path.length - 1]!
-      const edges = graph.get(id) ?? []
+      const edges = graph.get(id) ?? NO_EDGES
       const i = next[next.length - 1]!
       if (i >= edges.length) {
         state.set(id, 'done')
@@ -39,7 +41,7 @@ export const cycles: Rule = ({ view, report }) => {
         const key = cycle.slice(0, -1).sort().join(',')
         if (!reported.has(key)) {
           reported.add(key)
-          report({ code: 'DEPENDENCY_CYCLE', pointer: edge.pointer, span: edge.span, message: describeCycle(cycle) })
+          report({ code: 'DEPENDENCY_CYCLE', pointer: edge.source.pointer, span: edge.source.span, message: describeCycle(cycle) })
         }
       } else if (seen === undefined) {
         state.set(edge.to, 'visiting')
@@ -61,12 +63,12 @@ function dependencyGraph(view: SpecView): Map<string, EdgeRef[]> {
   const graph = new Map<string, EdgeRef[]>()
   const add = (from: string, edge: EdgeRef): void => {
     if (from === edge.to || !view.tasks.has(edge.to)) return // reported by unknown-refs
-    const list = graph.get(from) ?? []
-    list.push(edge)
-    graph.set(from, list)
+    const list = graph.get(from)
+    if (list === undefined) graph.set(from, [edge])
+    else list.push(edge)
   }
   for (const occ of view.refs)
-    if (occ.ref.kind === 'output' || occ.ref.kind === 'value') add(occ.taskId, { to: occ.ref.taskId, pointer: occ.pointer, span: occ.span })
-  for (const need of view.needs) add(need.taskId, { to: need.needed, pointer: need.pointer })
+    if (occ.ref.kind === 'output' || occ.ref.kind === 'value') add(occ.taskId, { to: occ.ref.taskId, source: occ })
+  for (const need of view.needs) add(need.taskId, { to: need.needed, source: need })
   return graph
 }
