@@ -38,6 +38,10 @@ const MAX_KEY_LENGTH = 1000
 /** Collections nested deeper than this step aside, well before the general limit (which the careful path explains). */
 const MAX_DEPTH = MAX_NESTING - 8
 
+/** Placeholders for the collection a flow reader does not make (never written to). */
+const NO_ITEMS: unknown[] = []
+const NO_DATA: Record<string, unknown> = {}
+
 const SPACE = 32
 const HASH = 35
 const DASH = 45
@@ -61,10 +65,15 @@ function stepAside(): never {
 /** A plain scalar's value under the core schema. */
 export function resolvePlainScalar(s: string): unknown {
   const c = s.charCodeAt(0)
-  // Most scalars start with a letter that no null, bool or number starts with: they are strings.
-  if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && c !== 110 && c !== 78 && c !== 116 && c !== 84 && c !== 102 && c !== 70) return s
-  if (NULL.test(s)) return null
-  if (BOOL.test(s)) return c === 116 || c === 84
+  // By the first character, only the patterns that can match are tried: a null starts with `~`, `n`
+  // or `N`, a bool with `t T f F`, a number with a digit, `+`, `-` or `.`; anything else is a string.
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+    if (c === 110 || c === 78) return NULL.test(s) ? null : s
+    if (c === 116 || c === 84 || c === 102 || c === 70) return BOOL.test(s) ? c === 116 || c === 84 : s
+    return s
+  }
+  if (c === 126 /* ~ */) return s.length === 1 ? null : s
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return s
   if (INT_OCT.test(s)) return parseInt(s.substring(2), 8)
   if (INT.test(s)) return parseInt(s, 10)
   if (INT_HEX.test(s)) return parseInt(s.substring(2), 16)
@@ -87,6 +96,8 @@ class BlockReader {
   private end = 0
   private column = 0
   private done = false
+  /** Where the last quoted scalar or flow collection read ended. */
+  private after = 0
 
   constructor(text: string) {
     this.text = text
@@ -215,13 +226,13 @@ class BlockReader {
     const text = this.text
     const c = text.charCodeAt(at)
     if (c === 34 /* " */ || c === 39 /* ' */) {
-      const [value, after] = this.quoted(at, this.end)
-      this.expectLineEnd(after)
+      const value = this.quoted(at, this.end)
+      this.expectLineEnd(this.after)
       return value
     }
     if (c === 91 /* [ */ || c === 123 /* { */) {
-      const [value, after] = this.flow(at, depth + 1)
-      this.expectLineEnd(after)
+      const value = this.flow(at, depth + 1)
+      this.expectLineEnd(this.after)
       return value
     }
     // Indicators that cannot start a plain scalar, or start something this reader leaves to the others.
@@ -238,8 +249,8 @@ class BlockReader {
     return resolvePlainScalar(plain)
   }
 
-  /** A quoted scalar that closes before `limit`: its value and the position after the closing quote. */
-  private quoted(at: number, limit: number): [string, number] {
+  /** A quoted scalar that closes before `limit`: its value (`after` is set to the position after the closing quote). */
+  private quoted(at: number, limit: number): string {
     const text = this.text
     const quote = text[at]!
     if (quote === '"') {
@@ -247,7 +258,8 @@ class BlockReader {
       if (close === -1 || close >= limit) stepAside()
       const value = text.slice(at + 1, close)
       if (value.includes('\\')) stepAside() // escapes: for the general parsers
-      return [value, close + 1]
+      this.after = close + 1
+      return value
     }
     let value = ''
     let from = at + 1
@@ -259,7 +271,8 @@ class BlockReader {
         from = close + 2
         continue
       }
-      return [value + text.slice(from, close), close + 1]
+      this.after = close + 1
+      return value + text.slice(from, close)
     }
   }
 
@@ -274,19 +287,23 @@ class BlockReader {
   /**
    * A flow collection on one line (`[a, 'b', 3]`, `{ type: number, enum: [x, y] }`, nested): scalars
    * plain (letters, digits, `_ . $ / + -` and inner spaces) or quoted, mapping keys as in block
-   * mappings with `: `, no trailing comma, no empty entry. Returns the value and the position after it.
+   * mappings with `: `, no trailing comma, no empty entry. Returns the value; `after` is set to the position after it.
    */
-  private flow(at: number, depth: number): [unknown, number] {
+  private flow(at: number, depth: number): unknown {
     if (depth > MAX_DEPTH) stepAside()
     const text = this.text
     const end = this.end
     const isMapping = text.charCodeAt(at) === 123 /* { */
     const close = isMapping ? 125 /* } */ : 93 /* ] */
-    const items: unknown[] = []
-    const data: Record<string, unknown> = {}
+    // One of the two is made: a list's items or a mapping's data.
+    const items: unknown[] = isMapping ? NO_ITEMS : []
+    const data: Record<string, unknown> = isMapping ? {} : NO_DATA
     let i = at + 1
     while (i < end && text.charCodeAt(i) === SPACE) i++
-    if (i < end && text.charCodeAt(i) === close) return [isMapping ? data : items, i + 1]
+    if (i < end && text.charCodeAt(i) === close) {
+      this.after = i + 1
+      return isMapping ? data : items
+    }
     for (;;) {
       let key: string | undefined
       if (isMapping) {
@@ -299,9 +316,13 @@ class BlockReader {
       if (i >= end) stepAside()
       const c = text.charCodeAt(i)
       let value: unknown
-      if (c === 34 || c === 39) [value, i] = this.quoted(i, end)
-      else if (c === 91 || c === 123) [value, i] = this.flow(i, depth + 1)
-      else {
+      if (c === 34 || c === 39) {
+        value = this.quoted(i, end)
+        i = this.after
+      } else if (c === 91 || c === 123) {
+        value = this.flow(i, depth + 1)
+        i = this.after
+      } else {
         let j = i
         while (j < end) {
           const d = text.charCodeAt(j)
@@ -320,7 +341,10 @@ class BlockReader {
       while (i < end && text.charCodeAt(i) === SPACE) i++
       if (i >= end) stepAside()
       const d = text.charCodeAt(i++)
-      if (d === close) return [isMapping ? data : items, i]
+      if (d === close) {
+        this.after = i
+        return isMapping ? data : items
+      }
       if (d !== 44) stepAside()
       while (i < end && text.charCodeAt(i) === SPACE) i++
     }
