@@ -148,6 +148,15 @@ describe('readBlockYaml', () => {
     expect(read).toBeGreaterThan(files.length / 3)
   })
 
+  test("agrees with yaml on every YAML file of the repository's fixtures and example pipelines", () => {
+    const roots = [resolve(FIXTURES, '..'), resolve(import.meta.dirname, '../../../pipelines')]
+    let read = 0
+    for (const root of roots)
+      for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f)))
+        if (expectAgreement(readFileSync(resolve(root, file), 'utf8'))) read++
+    expect(read).toBeGreaterThan(20)
+  })
+
   test('agrees with yaml on thousands of generated documents', () => {
     let seed = 20261205
     const rng = (): number => {
