@@ -21,12 +21,16 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7)
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'run,subprocess,execute').split(','))
 const SIZES = [1, 5_000, 20_000]
 // BENCH_ROOT: another build of weir (e.g. a copy of the tree before a change) to measure instead of this one.
+// BENCH_BASE: a second build to measure beside it in part 1, interleaved run by run (an A/B on a busy
+// machine: both see the same load), e.g. a copy of main's bin/, dist/ and package.json.
 const root = resolve(process.env.BENCH_ROOT ?? resolve(import.meta.dirname, '..'))
 const cli = join(root, 'bin/weir.js')
-if (!existsSync(join(root, 'dist/cli/main.js'))) {
-  console.error('dist/ is missing: run `npm run build` first.')
-  process.exit(2)
-}
+const baseRoot = process.env.BENCH_BASE ? resolve(process.env.BENCH_BASE) : undefined
+for (const r of [root, ...(baseRoot ? [baseRoot] : [])])
+  if (!existsSync(join(r, 'dist/cli/main.js'))) {
+    console.error(`${r}: dist/ is missing: run \`npm run build\` first.`)
+    process.exit(2)
+  }
 
 const project = mkdtempSync(join(tmpdir(), 'weir-bench-cli-'))
 const rssFile = join(project, 'rss.txt')
@@ -110,18 +114,24 @@ function interleave(cases: readonly { name: string; run: () => Sample }[]): Map<
 
 const node = (): Sample => time(['-e', '0'])
 const weir = (...args: string[]): (() => Sample) => () => time([cli, ...args])
+/** The builds part 1 measures: this one, and BENCH_BASE's as `base`. */
+const builds: { label: string; cli: string }[] = [{ label: '', cli }, ...(baseRoot ? [{ label: 'base ', cli: join(baseRoot, 'bin/weir.js') }] : [])]
 let stateN = 0
 const freshState = (): string => `.weir-${stateN++}`
 
-/** Categories of CPU profile samples, by the nearest enclosing function that names one. */
+/**
+ * Categories of CPU profile samples, by the nearest enclosing function that names one. Code after an
+ * `await` runs from the microtask queue, outside its caller's frame: the rules and the run loop's
+ * steps are named themselves, or their samples would count as "other".
+ */
 const CATEGORIES: [category: string, functions: readonly string[]][] = [
   ['display', ['describeEvent', 'onEvent', 'formatSummary']],
-  ['run store (journal, logs, summary)', ['openRun', 'record', 'commit', 'finish', 'writePending', 'flushQueued']],
-  ['YAML parse', ['parseFast', 'parseSpecText']],
+  ['run store (journal, logs, summary)', ['openRun', 'record', 'commit', 'finish', 'writePending', 'flushQueued', 'writeQueued']],
+  ['YAML parse', ['parseFast', 'parseSpecText', 'readBlockYaml']],
   ['validate: schema', ['checkShape']],
-  ['validate: rules', ['checkData']],
+  ['validate: rules', ['checkData', 'collectSpecView', 'reservedKeys', 'referenceSyntax', 'unknownRefs', 'foreachRule', 'cycles', 'ioNames', 'typeRefs', 'scheduleRule', 'handlers', 'paramSchemas', 'targets', 'commandTemplates', 'unusedParams', 'toleratedFailureInputs']],
   ['spec -> pipeline (normalize)', ['normalizeSpec']],
-  ['runtime (loop, scheduler, attempts)', ['runPipeline', 'runLoop', 'runTaskAttempt']],
+  ['runtime (loop, scheduler, attempts)', ['runPipeline', 'runLoop', 'runTaskAttempt', 'runTask', 'runPlanned', 'runAttempt', 'runInProcess', 'changeTask', 'settle']],
 ]
 
 interface ProfileNode {
@@ -191,30 +201,34 @@ try {
   if (PARTS.has('run')) {
     console.log(`\n## weir run / weir spec validate, layered DAG of no-op tasks (plain .js handler), --concurrency 8, journal on, plain display`)
     const cases = [{ name: 'node -e 0', run: node }]
-    for (const n of SIZES) {
-      cases.push({ name: `run ${n}`, run: () => weir('run', `pipelines/layered_${n}.yaml`, '--concurrency', '8', '--state-dir', freshState())() })
-      cases.push({ name: `validate ${n}`, run: weir('spec', 'validate', `pipelines/layered_${n}.yaml`) })
-    }
+    for (const n of SIZES)
+      for (const b of builds) {
+        cases.push({ name: `${b.label}run ${n}`, run: () => time([b.cli, 'run', `pipelines/layered_${n}.yaml`, '--concurrency', '8', '--state-dir', freshState()]) })
+        cases.push({ name: `${b.label}validate ${n}`, run: () => time([b.cli, 'spec', 'validate', `pipelines/layered_${n}.yaml`]) })
+      }
     const m = interleave(cases)
     const node0 = m.get('node -e 0')!.ms
     const cpu0 = m.get('node -e 0')!.cpuMs
-    console.log(`  ${'command'.padEnd(16)} ${'wall ms'.padStart(8)} ${'x node'.padStart(6)}  ${'CPU ms'.padStart(7)} ${'x node'.padStart(6)}  ${'peak RSS MB'.padStart(11)}  slope from 1 task: wall, CPU, RSS`)
-    const slope = (kind: string, n: number, key: 'ms' | 'cpuMs'): number => ((m.get(`${kind} ${n}`)![key] - m.get(`${kind} 1`)![key]) * 1000) / (n - 1)
-    for (const kind of ['run', 'validate']) {
-      const one = m.get(`${kind} 1`)!
-      for (const n of SIZES) {
-        const s = m.get(`${kind} ${n}`)!
-        const slopes = n === 1 ? '' : `${slope(kind, n, 'ms').toFixed(1)} µs/task, ${slope(kind, n, 'cpuMs').toFixed(1)} µs/task, ${(((s.rssKb - one.rssKb) * 1024) / n / 1024).toFixed(2)} KB/task`
-        console.log(`  ${`${kind} ${n}`.padEnd(16)} ${s.ms.toFixed(0).padStart(8)} ${(s.ms / node0).toFixed(2).padStart(6)}  ${s.cpuMs.toFixed(0).padStart(7)} ${(s.cpuMs / cpu0).toFixed(2).padStart(6)}  ${(s.rssKb / 1024).toFixed(0).padStart(11)}  ${slopes}`)
-      }
-    }
     const last = SIZES.at(-1)!
-    const runSlope = slope('run', last, 'ms')
-    const validateSlope = slope('validate', last, 'ms')
-    const rssPerTask = ((m.get(`run ${last}`)!.rssKb - m.get('run 1')!.rssKb) * 1024) / last
-    console.log(`  goals at ${last} (wall): run <= 15 µs/task ${runSlope <= 15 ? 'met' : 'MISSED'} (${runSlope.toFixed(1)}); validate <= 8 µs/task ${validateSlope <= 8 ? 'met' : 'MISSED'} (${validateSlope.toFixed(1)}); peak RSS <= 2 KB/task ${rssPerTask <= 2048 ? 'met' : 'MISSED'} (${(rssPerTask / 1024).toFixed(2)} KB)`)
-    const v1 = m.get('validate 1')!.ms / node0
-    console.log(`  validate of a 1-task spec <= 1.5x node: ${v1 <= 1.5 ? 'met' : 'MISSED'} (wall ${v1.toFixed(2)}x, CPU ${(m.get('validate 1')!.cpuMs / cpu0).toFixed(2)}x)`)
+    for (const { label } of builds) {
+      if (builds.length > 1) console.log(`  ${label === '' ? `this build (${root})` : `base (${baseRoot})`}:`)
+      console.log(`  ${'command'.padEnd(21)} ${'wall ms'.padStart(8)} ${'x node'.padStart(6)}  ${'CPU ms'.padStart(7)} ${'x node'.padStart(6)}  ${'peak RSS MB'.padStart(11)}  slope from 1 task: wall, CPU, RSS`)
+      const slope = (kind: string, n: number, key: 'ms' | 'cpuMs'): number => ((m.get(`${label}${kind} ${n}`)![key] - m.get(`${label}${kind} 1`)![key]) * 1000) / (n - 1)
+      for (const kind of ['run', 'validate']) {
+        const one = m.get(`${label}${kind} 1`)!
+        for (const n of SIZES) {
+          const s = m.get(`${label}${kind} ${n}`)!
+          const slopes = n === 1 ? '' : `${slope(kind, n, 'ms').toFixed(1)} µs/task, ${slope(kind, n, 'cpuMs').toFixed(1)} µs/task, ${(((s.rssKb - one.rssKb) * 1024) / n / 1024).toFixed(2)} KB/task`
+          console.log(`  ${`${label}${kind} ${n}`.padEnd(21)} ${s.ms.toFixed(0).padStart(8)} ${(s.ms / node0).toFixed(2).padStart(6)}  ${s.cpuMs.toFixed(0).padStart(7)} ${(s.cpuMs / cpu0).toFixed(2).padStart(6)}  ${(s.rssKb / 1024).toFixed(0).padStart(11)}  ${slopes}`)
+        }
+      }
+      const runSlope = slope('run', last, 'ms')
+      const validateSlope = slope('validate', last, 'ms')
+      const rssPerTask = ((m.get(`${label}run ${last}`)!.rssKb - m.get(`${label}run 1`)!.rssKb) * 1024) / last
+      console.log(`  goals at ${last} (wall): run <= 15 µs/task ${runSlope <= 15 ? 'met' : 'MISSED'} (${runSlope.toFixed(1)}; CPU ${slope('run', last, 'cpuMs').toFixed(1)}); validate <= 8 µs/task ${validateSlope <= 8 ? 'met' : 'MISSED'} (${validateSlope.toFixed(1)}; CPU ${slope('validate', last, 'cpuMs').toFixed(1)}); peak RSS <= 2 KB/task ${rssPerTask <= 2048 ? 'met' : 'MISSED'} (${(rssPerTask / 1024).toFixed(2)} KB)`)
+      const v1 = m.get(`${label}validate 1`)!.ms / node0
+      console.log(`  validate of a 1-task spec <= 1.5x node: ${v1 <= 1.5 ? 'met' : 'MISSED'} (wall ${v1.toFixed(2)}x, CPU ${(m.get(`${label}validate 1`)!.cpuMs / cpu0).toFixed(2)}x)`)
+    }
 
     const profDir = join(project, 'prof')
     for (const [, args] of [

@@ -41,10 +41,23 @@ export async function generateSchemaArtifacts() {
   })
   return {
     'schema/pipeline.schema.json': JSON.stringify(pipelineSchema, null, 2) + '\n',
-    'src/spec/generated/validate-pipeline.cjs': HEADER + standaloneCode(shapeAjv, validateShape),
-    'src/spec/generated/validate-json-schema.cjs': HEADER + standaloneCode(metaAjv, validateMeta),
+    'src/spec/generated/validate-pipeline.cjs': HEADER + withDictionaryIndices(standaloneCode(shapeAjv, validateShape)),
+    'src/spec/generated/validate-json-schema.cjs': HEADER + withDictionaryIndices(standaloneCode(metaAjv, validateMeta)),
     'src/spec/spec-types.ts': types,
   }
+}
+
+/**
+ * Ajv checks `uniqueItems` of strings by making each item a key of a fresh `{}`. Every new key of
+ * an object literal is a new hidden class in V8, and a spec's `needs` name thousands of different
+ * tasks: that one check was 60% of the shape check of a 20,000-task spec, and tens of MB. An object
+ * without a prototype is a plain dictionary from the start (and an item named `__proto__` or
+ * `constructor` is just a key there).
+ */
+function withDictionaryIndices(code) {
+  const pattern = /const (indices\d+) = \{\};/g
+  if (!pattern.test(code)) throw new Error('build-schema: Ajv no longer writes `const indicesN = {};` for uniqueItems; update withDictionaryIndices')
+  return code.replace(pattern, 'const $1 = Object.create(null);')
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

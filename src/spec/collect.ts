@@ -31,8 +31,26 @@ export interface BadExpression {
 
 export interface NeedOccurrence {
   readonly taskId: string
+  /** Built when a rule reports it: a spec has tens of thousands of `needs` entries and almost never a problem with one. */
   readonly pointer: string
   readonly needed: string
+}
+
+/** A `needs` entry; its pointer is made on demand. */
+class Need implements NeedOccurrence {
+  readonly taskId: string
+  readonly needed: string
+  private readonly index: number
+
+  constructor(taskId: string, index: number, needed: string) {
+    this.taskId = taskId
+    this.index = index
+    this.needed = needed
+  }
+
+  get pointer(): string {
+    return toPointer(['tasks', this.taskId, 'needs', this.index])
+  }
 }
 
 /** The `foreach` of a task, as written (see docs/fan-out.md). */
@@ -56,21 +74,33 @@ export interface SpecView {
   readonly needs: readonly NeedOccurrence[]
   /** Tasks with a `foreach`, by task id. */
   readonly foreach: ReadonlyMap<string, ForeachOccurrence>
+  /**
+   * False when the reader guarantees that no mapping holds a `__proto__` key (the block reader only
+   * takes plain keys, and steps aside for any text with `__proto__`): the rule that looks for one
+   * can skip its walk over the whole document.
+   */
+  readonly mayHoldProtoKey: boolean
 }
 
 export function isObject(value: unknown): value is RawObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
+const NO_ENTRIES: readonly [string, unknown][] = Object.freeze([])
+
 /** Own entries of a mapping, or none when the value is not one. */
-export function entriesOf(value: unknown): [string, unknown][] {
-  return isObject(value) ? Object.entries(value) : []
+export function entriesOf(value: unknown): readonly [string, unknown][] {
+  return isObject(value) ? Object.entries(value) : NO_ENTRIES
 }
 
-export function collectSpecView(data: unknown): SpecView {
+export function collectSpecView(data: unknown, mayHoldProtoKey = true): SpecView {
   const root = isObject(data) ? data : {}
   const tasks = new Map<string, RawObject>()
-  for (const [id, task] of entriesOf(root.tasks)) if (isObject(task)) tasks.set(id, task)
+  if (isObject(root.tasks))
+    for (const id of Object.keys(root.tasks)) {
+      const task = root.tasks[id]
+      if (isObject(task)) tasks.set(id, task)
+    }
   const refs: RefOccurrence[] = []
   const badExpressions: BadExpression[] = []
   const needs: NeedOccurrence[] = []
@@ -96,11 +126,12 @@ export function collectSpecView(data: unknown): SpecView {
       if (occurrence) foreach.set(taskId, occurrence)
     }
     if (Array.isArray(task.needs))
-      task.needs.forEach((needed, index) => {
-        if (typeof needed === 'string') needs.push({ taskId, pointer: toPointer(['tasks', taskId, 'needs', index]), needed })
-      })
+      for (let index = 0; index < task.needs.length; index++) {
+        const needed: unknown = task.needs[index]
+        if (typeof needed === 'string') needs.push(new Need(taskId, index, needed))
+      }
   }
-  return { data: root, tasks, params: new Set(Object.keys(isObject(root.params) ? root.params : {})), refs, badExpressions, needs, foreach }
+  return { data: root, tasks, params: new Set(Object.keys(isObject(root.params) ? root.params : {})), refs, badExpressions, needs, foreach, mayHoldProtoKey }
 }
 
 /** The list of a `foreach` (short or object form); its reference also goes into `refs`. */

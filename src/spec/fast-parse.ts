@@ -1,6 +1,7 @@
 /**
  * The fast path of validation. Most specs are valid, and a valid spec needs no source positions,
- * so it is read with js-yaml (several times faster than building yaml's position-keeping document).
+ * so it is read with the block reader (block-yaml.ts: plain block YAML, the way specs are written) or,
+ * when that steps aside, with js-yaml (several times faster than building yaml's position-keeping document).
  * Only a clean verdict is ever taken from this path: when anything is reported, the spec is parsed
  * again with `yaml` and every diagnostic comes from there. Documents whose reading could differ
  * between the two parsers (aliased collections, tags, `__proto__` keys, floats that overflow) skip the fast path; a fuzz test
@@ -8,6 +9,7 @@
  */
 import { load } from 'js-yaml'
 import { inspectData } from './nesting.ts'
+import { readBlockYaml } from './block-yaml.ts'
 
 /** `1e309`: `yaml` reads it as the number Infinity, js-yaml as a string; only numbers this large differ. */
 const HUGE_EXPONENT = /\d[eE][-+]?\d{3}/
@@ -16,8 +18,12 @@ const HUGE_EXPONENT = /\d[eE][-+]?\d{3}/
 const TAG = /(?:^|[\s[{,])!/
 
 /** The spec's data when the fast path applies and the text parses; undefined otherwise. */
-export function parseFast(text: string): { readonly data: unknown } | undefined {
-  if (text.includes('__proto__') || HUGE_EXPONENT.test(text) || TAG.test(text)) return undefined
+export function parseFast(text: string): { readonly data: unknown; readonly mayHoldProtoKey: boolean } | undefined {
+  if (text.includes('__proto__')) return undefined
+  // Plain block YAML first: read in one pass, with yaml's own scalar rules, into data that shares nothing and nests little.
+  const block = readBlockYaml(text)
+  if (block !== undefined) return { data: block, mayHoldProtoKey: false }
+  if (HUGE_EXPONENT.test(text) || TAG.test(text)) return undefined
   let data: unknown
   try {
     // js-yaml 5 reads YAML 1.2 with the core schema by default, as `yaml` does. (js-yaml 4 is faster
@@ -31,5 +37,6 @@ export function parseFast(text: string): { readonly data: unknown } | undefined 
   // as do documents nested too deeply (the careful path says where).
   // Only a mapping can be a clean pipeline; anything else needs the careful path's explanation.
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined
-  return inspectData(data) === 'ok' ? { data } : undefined
+  // (js-yaml reads escapes: a key may be `__proto__` without the text saying so.)
+  return inspectData(data) === 'ok' ? { data, mayHoldProtoKey: true } : undefined
 }

@@ -22,7 +22,8 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, sourceText
   const tasks = new Map<string, Task>()
   // One HandlerRef per handler as written: thousands of tasks naming one module share it (time and memory).
   const handlers = new Map<string, HandlerRef>()
-  for (const [id, taskSpec] of Object.entries(spec.tasks)) tasks.set(id, normalizeTask(id, taskSpec, spec, sourcePath, handlers))
+  const defaults = spec.defaults ?? {}
+  for (const id of Object.keys(spec.tasks)) tasks.set(id, normalizeTask(id, spec.tasks[id]!, defaults, sourcePath, handlers))
   const { order, downstream } = topologicalOrder(tasks)
   return {
     apiVersion: spec.apiVersion,
@@ -42,8 +43,7 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, sourceText
   }
 }
 
-function normalizeTask(id: string, t: TaskSpec, spec: PipelineSpec, sourcePath: string, handlers: Map<string, HandlerRef>): Task {
-  const defaults = spec.defaults ?? {}
+function normalizeTask(id: string, t: TaskSpec, defaults: NonNullable<PipelineSpec['defaults']>, sourcePath: string, handlers: Map<string, HandlerRef>): Task {
   let handler = handlers.get(t.handler)
   if (handler === undefined) {
     const resolved = resolveHandler(t.handler, sourcePath)
@@ -54,27 +54,41 @@ function normalizeTask(id: string, t: TaskSpec, spec: PipelineSpec, sourcePath: 
   const inputs: Record<string, InputBinding> =
     t.inputs === undefined ? NO_INPUTS : Object.fromEntries(Object.entries(t.inputs).map(([name, value]) => [name, bindInput(value, ['tasks', id, 'inputs', name], id, edges)]))
   const foreach = normalizeForeach(id, t.foreach, edges)
-  if (t.needs !== undefined) for (let i = 0; i < t.needs.length; i++) edges.push({ from: t.needs[i]!, to: id, kind: 'needs', pointer: toPointer(['tasks', id, 'needs', i]) })
+  // A task id is `[a-z][a-z0-9_]*` (checked): nothing in it to escape.
+  const pointer = `/tasks/${id}`
+  if (t.needs !== undefined) for (let i = 0; i < t.needs.length; i++) edges.push({ from: t.needs[i]!, to: id, kind: 'needs', pointer: `${pointer}/needs/${i}` })
   const timeout = t.timeout ?? defaults.timeout
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout)
-  return {
-    id,
-    ...(t.description !== undefined && { description: t.description }),
-    handler,
-    inputs,
-    upstream: edges.length === 0 ? NO_UPSTREAM : [...new Set(edges.map((e) => e.from))],
-    edges,
-    output: t.output === undefined ? ANY_OUTPUT : normalizeOutput(t.output),
-    values: t.values === undefined ? NO_VALUES : Object.fromEntries(Object.entries(t.values).map(([k, v]) => [k, rewriteTypeRefs(v as JsonSchema)])),
-    retry: normalizeRetry(t.retries ?? defaults.retries),
-    ...(timeoutMs !== undefined && timeoutMs > 0 && { timeoutMs }),
-    io: t.io ?? defaults.io ?? 'default',
-    trigger: (t.trigger ?? defaults.trigger ?? 'all_success') as TriggerRule,
-    ...(foreach && { foreach }),
-    ...cacheOf(t.cache, defaults.cache),
-    ...(t.command && { command: t.command }),
-    pointer: toPointer(['tasks', id]),
-  }
+  const cache = cacheOf(t.cache, defaults.cache)
+  // Built field by field, optional fields only when present, in the model's order (the order
+  // JSON.stringify shows): object spreads cost a copy each, and this runs for every task.
+  const task: { -readonly [K in keyof Task]?: Task[K] } = { id }
+  if (t.description !== undefined) task.description = t.description
+  task.handler = handler
+  task.inputs = inputs
+  task.upstream = distinctUpstream(edges)
+  task.edges = edges
+  task.output = t.output === undefined ? ANY_OUTPUT : normalizeOutput(t.output)
+  task.values = t.values === undefined ? NO_VALUES : Object.fromEntries(Object.entries(t.values).map(([k, v]) => [k, rewriteTypeRefs(v as JsonSchema)]))
+  task.retry = normalizeRetry(t.retries ?? defaults.retries)
+  if (timeoutMs !== undefined && timeoutMs > 0) task.timeoutMs = timeoutMs
+  task.io = t.io ?? defaults.io ?? 'default'
+  task.trigger = (t.trigger ?? defaults.trigger ?? 'all_success') as TriggerRule
+  if (foreach) task.foreach = foreach
+  if (cache) task.cache = cache
+  if (t.command) task.command = t.command
+  task.pointer = pointer
+  return task as Task
+}
+
+/** The distinct upstream ids of a task's edges, in first-mention order. */
+function distinctUpstream(edges: readonly Edge[]): readonly string[] {
+  if (edges.length === 0) return NO_UPSTREAM
+  if (edges.length === 1) return [edges[0]!.from]
+  const ids: string[] = []
+  // A task has a handful of edges: a linear scan beats a Set.
+  for (const edge of edges) if (!ids.includes(edge.from)) ids.push(edge.from)
+  return ids
 }
 
 /** The `foreach` of a mapped task; a reference to an upstream task becomes an edge, as an input's does. */
@@ -136,13 +150,13 @@ function bindInput(value: unknown, path: (string | number)[], taskId: string, ed
 }
 
 /** A task's `cache:` over `defaults.cache`: `false` turns it off, an object's fields override one by one. */
-function cacheOf(own: CacheSpec | undefined, inherited: CacheSpec | undefined): { cache?: CachePolicy } {
+function cacheOf(own: CacheSpec | undefined, inherited: CacheSpec | undefined): CachePolicy | undefined {
   const setting = own ?? inherited
-  if (setting === undefined || setting === false) return {}
+  if (setting === undefined || setting === false) return undefined
   const base = typeof inherited === 'object' ? inherited : {}
   const fields = { ...base, ...(typeof own === 'object' ? own : {}) }
   const ttlMs = fields.ttl === undefined ? undefined : parseDuration(fields.ttl)
-  return { cache: { version: fields.version ?? '', ...(ttlMs !== undefined && { ttlMs }) } }
+  return { version: fields.version ?? '', ...(ttlMs !== undefined && { ttlMs }) }
 }
 
 function normalizeOutput(output: TaskSpec['output']): OutputDecl {

@@ -1,4 +1,5 @@
 /** Checks on a spec file's bytes, before any parser sees them, and their decoding into text. */
+import { Buffer, isAscii } from 'node:buffer'
 import type { DiagnosticCode } from './diagnostics.ts'
 
 /** Larger files are refused: a pipeline spec is hand-written text. */
@@ -28,6 +29,8 @@ export type DecodedSpec =
  * by U+FFFD (which would reach handlers as 'caf\uFFFD'). A leading byte order mark is dropped.
  */
 export function decodeSpecBytes(bytes: Uint8Array): DecodedSpec {
+  // Most specs are ASCII: then every byte is its character (and there is no byte order mark), a copy.
+  if (isAscii(bytes)) return { ok: true, text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') }
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) }
   } catch {

@@ -24,9 +24,14 @@ export interface SummaryContext {
 
 export function formatSummary(result: RunResult, ctx: SummaryContext, p: Palette): string {
   const lines: string[] = ['']
-  const entries = Object.entries(result.tasks)
-  for (const [id, t] of entries) {
+  // One pass over the tasks (a run may have tens of thousands): the lines, the counts, the failures.
+  const counts: Record<string, number> = {}
+  const failed: string[] = []
+  for (const id of Object.keys(result.tasks)) {
+    const t = result.tasks[id]!
     const status = shownStatus(t)
+    counts[status] = (counts[status] ?? 0) + 1
+    if (t.status === 'failed') failed.push(id)
     if (!ctx.listAll && (status === 'succeeded' || status === 'reused' || status === 'cached')) continue
     const took = t.durationMs !== undefined ? formatDuration(t.durationMs) : ''
     const attempts = t.attempts > 1 ? `${t.attempts} attempts` : ''
@@ -34,12 +39,11 @@ export function formatSummary(result: RunResult, ctx: SummaryContext, p: Palette
     const items = t.items ? `▸ ${formatItemCounts(t.items)}` : ''
     lines.push(`  ${markOf(status, p)} ${id.padEnd(24)} ${status.padEnd(10)} ${took.padStart(7)} ${p.dim([attempts, why, items].filter(Boolean).join(' '))}`.trimEnd())
   }
-  const failed = entries.filter(([, t]) => t.status === 'failed')
-  for (const [id, t] of failed) {
+  for (const id of failed) {
+    const t = result.tasks[id]!
     lines.push('', `${p.red('✗')} ${p.bold(id)}: ${t.error?.code ?? 'ERROR'}: ${t.error?.message ?? 'failed'}`)
     for (const line of ctx.failedItems?.(id) ?? []) lines.push(`    ${line}`)
   }
-  const counts = countBy(entries.map(([, t]) => shownStatus(t)))
   const verdict = result.status === 'succeeded' ? p.green('succeeded') : result.status === 'failed' ? p.red('failed') : p.yellow('cancelled')
   lines.push(
     '',
@@ -55,10 +59,4 @@ function shownStatus(t: RunResult['tasks'][string]): BoardStatus {
   if (t.status !== 'succeeded') return t.status
   if (t.cachedFrom) return 'cached'
   return t.attempts === 0 ? 'reused' : 'succeeded'
-}
-
-function countBy(items: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {}
-  for (const s of items) out[s] = (out[s] ?? 0) + 1
-  return out
 }

@@ -7,7 +7,6 @@
  * src/plugins/targets/command-template.ts uses the same classification, so what validates renders.
  */
 import type { Rule } from './types.ts'
-import { isObject } from '../collect.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { toPointer } from '../pointer.ts'
 
@@ -106,7 +105,7 @@ export const commandTemplates: Rule = ({ view, report }) => {
     })
   }
   check(view.data.command, ['command'])
-  for (const [id, task] of view.tasks) if (isObject(task)) check(task.command, ['tasks', id, 'command'])
+  for (const [id, task] of view.tasks) if (task.command !== undefined) check(task.command, ['tasks', id, 'command'])
 }
 
 function endWithPeriod(message: string): string {

@@ -1,11 +1,13 @@
 import type { Rule } from './types.ts'
 import type { SpecView } from '../collect.ts'
 
+/** An edge: the upstream task and the reference or `needs` entry that makes it (its pointer is made only for a report). */
 interface EdgeRef {
   readonly to: string
-  readonly pointer: string
-  readonly span?: { start: number; end: number }
+  readonly source: { readonly pointer: string; readonly span?: { start: number; end: number } }
 }
+
+const NO_EDGES: readonly EdgeRef[] = []
 
 /**
  * Dependency cycles through data references and `needs`, each reported once with its path. The
@@ -13,6 +15,9 @@ interface EdgeRef {
  * call stack.
  */
 export const cycles: Rule = ({ view, report }) => {
+  // Nearly every spec has no cycle: a cheap count over task numbers says so, and only a spec
+  // that has one pays for the search that finds and describes each cycle.
+  if (isAcyclic(view)) return
   const graph = dependencyGraph(view)
   const state = new Map<string, 'visiting' | 'done'>()
   const reported = new Set<string>()
@@ -23,7 +28,7 @@ export const cycles: Rule = ({ view, report }) => {
     state.set(root, 'visiting')
     while (path.length > 0) {
       const id = path[path.length - 1]!
-      const edges = graph.get(id) ?? []
+      const edges = graph.get(id) ?? NO_EDGES
       const i = next[next.length - 1]!
       if (i >= edges.length) {
         state.set(id, 'done')
@@ -39,7 +44,7 @@ export const cycles: Rule = ({ view, report }) => {
         const key = cycle.slice(0, -1).sort().join(',')
         if (!reported.has(key)) {
           reported.add(key)
-          report({ code: 'DEPENDENCY_CYCLE', pointer: edge.pointer, span: edge.span, message: describeCycle(cycle) })
+          report({ code: 'DEPENDENCY_CYCLE', pointer: edge.source.pointer, span: edge.source.span, message: describeCycle(cycle) })
         }
       } else if (seen === undefined) {
         state.set(edge.to, 'visiting')
@@ -48,6 +53,46 @@ export const cycles: Rule = ({ view, report }) => {
       }
     }
   }
+}
+
+/**
+ * Whether the dependency edges (the same ones `dependencyGraph` keeps) form no cycle: Kahn's
+ * algorithm over task numbers, with the edges in flat arrays.
+ */
+function isAcyclic(view: SpecView): boolean {
+  const number = new Map<string, number>()
+  for (const id of view.tasks.keys()) number.set(id, number.size)
+  const count = number.size
+  const from: number[] = []
+  const to: number[] = []
+  const add = (downstream: string, upstream: string): void => {
+    const up = number.get(upstream)
+    if (up === undefined || downstream === upstream) return // unknown or self: reported by unknown-refs
+    from.push(up)
+    to.push(number.get(downstream)!)
+  }
+  for (const occ of view.refs) if ((occ.ref.kind === 'output' || occ.ref.kind === 'value') && view.tasks.has(occ.taskId)) add(occ.taskId, occ.ref.taskId)
+  for (const need of view.needs) add(need.taskId, need.needed)
+  // Edges grouped by upstream task (counting sort), and each task's count of unfinished upstream edges.
+  const start = new Int32Array(count + 1)
+  const waiting = new Int32Array(count)
+  for (let e = 0; e < from.length; e++) {
+    start[from[e]! + 1]!++
+    waiting[to[e]!]!++
+  }
+  for (let i = 0; i < count; i++) start[i + 1]! += start[i]!
+  const fill = start.slice(0, count)
+  const targets = new Int32Array(from.length)
+  for (let e = 0; e < from.length; e++) targets[fill[from[e]!]!++] = to[e]!
+  const ready: number[] = []
+  for (let i = 0; i < count; i++) if (waiting[i] === 0) ready.push(i)
+  let done = 0
+  while (ready.length > 0) {
+    const i = ready.pop()!
+    done++
+    for (let k = start[i]!; k < start[i + 1]!; k++) if (--waiting[targets[k]!]! === 0) ready.push(targets[k]!)
+  }
+  return done === count
 }
 
 /** `a → b → c → a`, shortened in the middle when the cycle is long. */
@@ -61,12 +106,12 @@ function dependencyGraph(view: SpecView): Map<string, EdgeRef[]> {
   const graph = new Map<string, EdgeRef[]>()
   const add = (from: string, edge: EdgeRef): void => {
     if (from === edge.to || !view.tasks.has(edge.to)) return // reported by unknown-refs
-    const list = graph.get(from) ?? []
-    list.push(edge)
-    graph.set(from, list)
+    const list = graph.get(from)
+    if (list === undefined) graph.set(from, [edge])
+    else list.push(edge)
   }
   for (const occ of view.refs)
-    if (occ.ref.kind === 'output' || occ.ref.kind === 'value') add(occ.taskId, { to: occ.ref.taskId, pointer: occ.pointer, span: occ.span })
-  for (const need of view.needs) add(need.taskId, { to: need.needed, pointer: need.pointer })
+    if (occ.ref.kind === 'output' || occ.ref.kind === 'value') add(occ.taskId, { to: occ.ref.taskId, source: occ })
+  for (const need of view.needs) add(need.taskId, { to: need.needed, source: need })
   return graph
 }

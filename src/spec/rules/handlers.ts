@@ -18,9 +18,12 @@ export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandl
   const facts = new Map<string, HandlerFacts>()
   for (const [id, task] of view.tasks) {
     // A handler that does not have the `path#export` form is reported by the shape check.
-    if (typeof task.handler !== 'string' || !HANDLER_FORM.test(task.handler)) continue
+    if (typeof task.handler !== 'string') continue
     let fact = facts.get(task.handler)
-    if (fact === undefined) facts.set(task.handler, (fact = findFacts(task.handler, sourcePath, projectRoot)))
+    if (fact === undefined) {
+      if (!HANDLER_FORM.test(task.handler)) continue
+      facts.set(task.handler, (fact = findFacts(task.handler, sourcePath, projectRoot)))
+    }
     if (fact.ok) continue
     const { resolved, inside } = fact
     const pointer = toPointer(['tasks', id, 'handler'])

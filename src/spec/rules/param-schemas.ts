@@ -25,7 +25,7 @@ export const paramSchemas: Rule = async ({ view, report }) => {
   }
   for (const [id, task] of view.tasks) {
     if (isObject(task.output) && task.output.type !== 'table') await check(task.output, ['tasks', id, 'output'], `the output schema of task '${id}'`)
-    for (const [name, schema] of entriesOf(task.values)) await check(schema, ['tasks', id, 'values', name], `the schema of value '${name}' of task '${id}'`)
+    if (task.values !== undefined) for (const [name, schema] of entriesOf(task.values)) await check(schema, ['tasks', id, 'values', name], `the schema of value '${name}' of task '${id}'`)
   }
 }
 

@@ -19,7 +19,7 @@ export const reservedKeys: Rule = ({ view, report }) => {
       message: `'${key}' cannot be ${what}, because every JavaScript object already has a '${key}'; rename it.`,
     })
   const names = (value: unknown, path: Path, what: string) => {
-    for (const [key] of entriesOf(value)) if (isReservedKey(key)) flag(key, path, what)
+    if (isObject(value)) for (const key of Object.keys(value)) if (isReservedKey(key)) flag(key, path, what)
   }
   const { data } = view
   names(data.params, ['params'], 'a param name')
@@ -27,19 +27,21 @@ export const reservedKeys: Rule = ({ view, report }) => {
   names(data.io, ['io'], 'an io name')
   for (const [name, config] of entriesOf(data.io)) names(config, ['io', name], `a key of io '${name}'`)
   names(data.tasks, ['tasks'], 'a task id')
-  for (const [id, task] of entriesOf(data.tasks)) {
-    if (!isObject(task)) continue
-    names(task.inputs, ['tasks', id, 'inputs'], `an input name of task '${id}'`)
-    for (const [input, value] of entriesOf(task.inputs))
-      walkKeys(value, ['tasks', id, 'inputs', input], (key, path) => {
-        if (isReservedKey(key)) flag(key, path, `a key inside input '${input}' of task '${id}'`)
-      })
-    names(task.values, ['tasks', id, 'values'], `a value name of task '${id}'`)
+  // Only what a task has is looked at (and its paths and messages made): specs have thousands of tasks.
+  for (const [id, task] of view.tasks) {
+    if (task.inputs !== undefined) {
+      names(task.inputs, ['tasks', id, 'inputs'], `an input name of task '${id}'`)
+      for (const [input, value] of entriesOf(task.inputs))
+        walkKeys(value, ['tasks', id, 'inputs', input], (key, path) => {
+          if (isReservedKey(key)) flag(key, path, `a key inside input '${input}' of task '${id}'`)
+        })
+    }
+    if (task.values !== undefined) names(task.values, ['tasks', id, 'values'], `a value name of task '${id}'`)
     if (isObject(task.output)) names(task.output.columns, ['tasks', id, 'output', 'columns'], `a column name of task '${id}'`)
   }
   // Anywhere else, only `__proto__`: the parsers give it special treatment, and no spec needs it.
   // A quick look first: almost no spec has one, and this runs over every spec.
-  if (hasProtoKey(data))
+  if (view.mayHoldProtoKey && hasProtoKey(data))
     walkKeys(data, [], (key, path) => {
       if (key === '__proto__') flag(key, path, 'a key in a spec')
     })

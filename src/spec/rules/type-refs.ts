@@ -30,7 +30,7 @@ export const typeRefs: Rule = ({ view, report }) => {
   visit(view.data.params, ['params'])
   visit(view.data.types, ['types'])
   for (const [id, task] of view.tasks) {
-    visit(task.output, ['tasks', id, 'output'])
-    visit(task.values, ['tasks', id, 'values'])
+    if (task.output !== undefined) visit(task.output, ['tasks', id, 'output'])
+    if (task.values !== undefined) visit(task.values, ['tasks', id, 'values'])
   }
 }

@@ -1,0 +1,66 @@
+/**
+ * The plain display (logs, CI) gathers its lines and writes them once per turn of the event loop,
+ * not once per line (issue 16), yet a log gets every state change, in order, and nothing is lost
+ * when the process exits before the next turn: by `process.exit` or by an uncaught error.
+ */
+import { spawnSync } from 'node:child_process'
+import { resolve } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { createPlainDisplay } from '../../../src/cli/display/plain-display.ts'
+import { createTaskBoard } from '../../../src/cli/display/task-board.ts'
+import { createPalette } from '../../../src/cli/colors.ts'
+import type { RunEvent } from '../../../src/runtime/api.ts'
+
+const TASKS = 2_000
+
+// Also the source of the child processes' events (written into their script).
+function events(): RunEvent[] {
+  const ids = Array.from({ length: TASKS }, (_, i) => `t${i}`)
+  return [
+    { type: 'run:start', runId: 'r', pipeline: 'p', at: 0, tasks: ids },
+    ...ids.flatMap((taskId): RunEvent[] => [
+      { type: 'task:start', runId: 'r', taskId, attempt: 1, at: 1 },
+      { type: 'task:succeed', runId: 'r', taskId, attempt: 1, at: 3 },
+    ]),
+  ]
+}
+
+function expectedLines(): string[] {
+  return ['run r of p: 2000 tasks', ...Array.from({ length: TASKS }, (_, i) => [`▶ t${i} started`, `✓ t${i} succeeded in 2ms`]).flat()]
+}
+
+describe('the plain display', () => {
+  test('writes every line in order, in a few writes rather than one per line', async () => {
+    const writes: string[] = []
+    const out = { write: (text: string) => writes.push(text) } as unknown as NodeJS.WritableStream
+    const display = createPlainDisplay(out, createTaskBoard(), createPalette(false))
+    for (const e of events()) display.onEvent(e)
+    expect(writes.length).toBeLessThanOrEqual(1) // held until the event loop turns (or 64 KB are held)
+    await new Promise((r) => setImmediate(r))
+    display.stop()
+    expect(writes.join('').split('\n').slice(0, -1)).toEqual(expectedLines())
+    expect(writes.length).toBeLessThan(10)
+  })
+
+  // A process that exits (or dies of an uncaught error) in the same turn as its last events.
+  const script = (ending: string) => `
+    // (jiti hands a TypeScript module to import() as its default export)
+    const load = async (file) => { const m = await import(${JSON.stringify(resolve(import.meta.dirname, '../../../src/cli'))} + file); return m.default ?? m }
+    const { createPlainDisplay } = await load('/display/plain-display.ts')
+    const { createTaskBoard } = await load('/display/task-board.ts')
+    const { createPalette } = await load('/colors.ts')
+    const display = createPlainDisplay(process.stdout, createTaskBoard(), createPalette(false))
+    const TASKS = ${TASKS}
+    ${events.toString().replace(/: RunEvent\[\]/g, '')}
+    for (const e of events()) display.onEvent(e)
+    ${ending}
+  `
+  test.each([
+    ['process.exit', 'process.exit(3)', 3],
+    ['an uncaught error', "throw new Error('boom')", 1],
+  ])('loses nothing when the process ends by %s', (_how, ending, code) => {
+    const ran = spawnSync(process.execPath, ['--import', 'jiti/register', '--input-type=module', '-e', script(ending)], { encoding: 'utf8', cwd: resolve(import.meta.dirname, '../../..') })
+    expect(ran.status).toBe(code)
+    expect(ran.stdout.split('\n').slice(0, -1)).toEqual(expectedLines())
+  })
+})
