@@ -35,7 +35,8 @@ export const PARAMS_RESOLVED_ENV = 'WEIR_PARAMS_RESOLVED'
 
 /**
  * Set by the subprocess executor to the sha256 (hex) of the spec text the run validated: while the
- * spec file still holds that text, `weir execute` parses it without checking it again.
+ * spec file still holds that text, `weir execute` parses it without checking it again; a spec whose
+ * text changed since is refused (exit 2), since the run planned its tasks from the text it validated.
  */
 export const SPEC_HASH_ENV = 'WEIR_SPEC_SHA256'
 
