@@ -9,7 +9,7 @@ import { printHelp } from '../help/format-help.ts'
 import { EXECUTE_HELP } from '../help/execute.ts'
 import { CliError } from '../errors.ts'
 import type { Pipeline } from '../../spec/model.ts'
-import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV, SPEC_HASH_ENV, TASK_VALUE_DIR_ENV } from '../../runtime/execute/contract.ts'
+import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV, SPEC_HASH_ENV, SPEC_PLAN_ENV, TASK_VALUE_DIR_ENV } from '../../runtime/execute/contract.ts'
 import { checkFolder, checkRunId, parseAttempt, parseItemIndex, parseInputsLocation, parseLocation, parseMaxItems, parseScheduledAt, parseTrigger } from '../execute-args.ts'
 import { readInputsDocument } from '../check-inputs-document.ts'
 import { checkSpecFile } from '../check-spec-file.ts'
@@ -129,8 +129,8 @@ const FS_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EIS
 
 /**
  * The spec's Pipeline. A run that starts this process (the subprocess executor) passes the sha256 of
- * the spec text it validated: while the file holds that text it is only parsed, not checked again.
- * A spec changed since the run started is refused: the run planned its tasks, their inputs and their
+ * the spec text it validated: while the file holds that text it is only parsed, not checked again,
+ * and with the run's spec plan (WEIR_SPEC_PLAN, spec/spec-plan.ts) not even parsed. A spec changed since the run started is refused: the run planned its tasks, their inputs and their
  * order from the text it validated, and a task of another spec could read or write what that run
  * does not expect (a new run, or `--resume`, validates the new text). Without the variable (an
  * engine's task) the spec is validated in full. Handlers are checked when the task loads its own
@@ -139,10 +139,12 @@ const FS_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EIS
  */
 async function loadPipeline(spec: string, loadValidatedSpecFile: typeof import('../../spec/validated-spec.ts').loadValidatedSpecFile): Promise<Pipeline> {
   const validatedHash = process.env[SPEC_HASH_ENV]
+  const planPath = process.env[SPEC_PLAN_ENV] || undefined
   // Not inherited by the handler's own child processes.
   delete process.env[SPEC_HASH_ENV]
+  delete process.env[SPEC_PLAN_ENV]
   if (validatedHash) {
-    const found = await loadValidatedSpecFile(spec, validatedHash)
+    const found = await loadValidatedSpecFile(spec, validatedHash, planPath)
     if (found?.pipeline) return found.pipeline
     if (found?.changed) throw specChanged(spec, validatedHash, found.hash)
   }
