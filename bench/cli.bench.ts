@@ -276,12 +276,20 @@ try {
 
   if (PARTS.has('execute')) {
     console.log(`\n## one \`weir execute\` of a no-op task vs \`node -e 0\``)
+    const oneHash = createHash('sha256').update(readFileSync(join(project, 'pipelines/one.yaml'))).digest('hex')
+    // The plan a `weir run --executor subprocess` of one.yaml wrote, if this build writes plans.
+    const planRun = freshState()
+    time([cli, 'run', 'pipelines/one.yaml', '--executor', 'subprocess', '--state-dir', planRun])
+    const planFolder = join(project, planRun, 'execute')
+    const onePlan = readdirSync(planFolder, { recursive: true, encoding: 'utf8' }).filter((f) => /spec-plan-[0-9a-f]+\.json$/.test(f)).map((f) => join(planFolder, f))[0]
+    console.log(`  (the run's spec plan: ${onePlan ? 'written, passed as WEIR_SPEC_PLAN' : 'none in this build'})`)
     const executeArgs = (): string[] => [cli, 'execute', '--spec', 'pipelines/one.yaml', '--task', 't0', '--run-id', `bench-${stateN++}`, '--state-dir', '.weir-execute']
     const m = interleave([
       { name: 'node -e 0', run: node },
       { name: 'weir execute (no-op task)', run: () => time(executeArgs()) },
-      // As the subprocess executor starts it: with the hash of the spec the run validated.
-      { name: 'weir execute (from weir run)', run: () => time(executeArgs(), { WEIR_SPEC_SHA256: createHash('sha256').update(readFileSync(join(project, 'pipelines/one.yaml'))).digest('hex') }) },
+      // As the subprocess executor starts it: with the hash of the spec the run validated, and the
+      // run's spec plan (its data as JSON) when this build writes one (WEIR_SPEC_PLAN).
+      { name: 'weir execute (from weir run)', run: () => time(executeArgs(), { WEIR_SPEC_SHA256: oneHash, ...(onePlan && { WEIR_SPEC_PLAN: onePlan }) }) },
       { name: 'weir execute --help', run: weir('execute', '--help') },
       { name: 'weir spec validate (1 task)', run: weir('spec', 'validate', 'pipelines/one.yaml') },
       { name: 'weir --version', run: weir('--version') },

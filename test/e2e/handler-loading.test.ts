@@ -2,11 +2,13 @@
  * How `weir run` and `weir execute` load handlers and the spec (issue 16): plain JavaScript handlers
  * are imported by Node itself (jiti, which compiles TypeScript, turns ES modules into functions where
  * `require` is defined); a `weir execute` told the sha256 of the spec text its run validated
- * (WEIR_SPEC_SHA256) still validates a spec file that changed since.
+ * (WEIR_SPEC_SHA256) refuses a spec file that changed since, and a run whose spec changes mid-run
+ * fails the tasks that start after the change.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -67,19 +69,60 @@ describe('weir execute with the hash of the spec its run validated', () => {
     expect(r.code, r.stderr).toBe(0)
   })
 
-  test('validates a spec that changed since the run started, and refuses it when it is now invalid', async () => {
-    const changed = SPEC.replace('needs: [mjs, js]', 'needs: [mjs, nowhere]')
-    await writeFile(join(root, 'changed.yaml'), changed)
-    const r = weir(['execute', '--spec', 'changed.yaml', '--task', 'mjs', '--run-id', 'changed'], { WEIR_SPEC_SHA256: sha256(SPEC) })
-    expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/changed\.yaml:\d+:\d+: \w+: .*nowhere/)
-    expect(r.stderr).not.toMatch(/\n\s+at /)
+  test('refuses a spec that changed since the run started, valid or not, and runs nothing', async () => {
+    const valid = SPEC.replace('needs: [mjs, js]', 'needs: [mjs]')
+    const invalid = SPEC.replace('needs: [mjs, js]', 'needs: [mjs, nowhere]')
+    for (const [name, text] of [['changed.yaml', valid], ['changed-invalid.yaml', invalid]] as const) {
+      await writeFile(join(root, name), text)
+      const r = weir(['execute', '--spec', name, '--task', 'mjs', '--run-id', `changed-${name}`, '--state-dir', '.weir-changed'], { WEIR_SPEC_SHA256: sha256(SPEC) })
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toContain(`execute: ${name} changed since the run started (its sha256 is ${sha256(text).slice(0, 12)}…, the run validated ${sha256(SPEC).slice(0, 12)}…); the task is not run.`)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+    }
+    expect(existsSync(join(root, '.weir-changed', 'data'))).toBe(false)
   })
 
   test('a hash that matches no text is no way around the validation', async () => {
     await writeFile(join(root, 'invalid.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: bad\ntasks:\n  a: { handler: ./handlers/native.mjs#check, needs: [a] }\n')
     const r = weir(['execute', '--spec', 'invalid.yaml', '--task', 'a', '--run-id', 'forged'], { WEIR_SPEC_SHA256: 'f'.repeat(64) })
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/invalid\.yaml:5:\d+/)
+    expect(r.stderr).toMatch(/invalid\.yaml changed since the run started/)
+  })
+
+  test('a spec only the careful parser reads is validated in full, and runs when its text is the one the run validated', async () => {
+    // A tag keeps the fast parser away (fast-parse.ts): the hash is checked on the text all the same.
+    const tagged = SPEC.replace('name: loading', 'name: !!str loading')
+    await writeFile(join(root, 'tagged.yaml'), tagged)
+    expect(weir(['execute', '--spec', 'tagged.yaml', '--task', 'mjs', '--run-id', 'tagged'], { WEIR_SPEC_SHA256: sha256(tagged) }).code).toBe(0)
+    const r = weir(['execute', '--spec', 'tagged.yaml', '--task', 'mjs', '--run-id', 'tagged-stale'], { WEIR_SPEC_SHA256: sha256(SPEC) })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/tagged\.yaml changed since the run started/)
+  })
+})
+
+describe('a spec changed during weir run --executor subprocess', () => {
+  test('the tasks that start after the change fail with the reason; those before it succeeded', async () => {
+    const spec = `apiVersion: weir/v1
+kind: Pipeline
+name: edited
+tasks:
+  edit:
+    handler: ./handlers/edit.mjs#edit
+  after:
+    handler: ./handlers/native.mjs#check
+    needs: [edit]
+    retries: 2
+`
+    // The first task rewrites the spec (a comment more: the same pipeline, another text).
+    await writeFile(join(root, 'handlers', 'edit.mjs'), `import { appendFileSync } from 'node:fs'\nexport function edit() { appendFileSync('edited.yaml', '# edited\\n') }\n`)
+    await writeFile(join(root, 'edited.yaml'), spec)
+    const r = weir(['run', 'edited.yaml', '--executor', 'subprocess', '--json', '--state-dir', '.weir-edited'])
+    expect(r.code).toBe(1)
+    const result = JSON.parse(r.stdout) as { tasks: Record<string, { status: string; attempts?: number; error?: { message: string } }> }
+    expect(result.tasks.edit!.status).toBe('succeeded')
+    expect(result.tasks.after!.status).toBe('failed')
+    expect(result.tasks.after!.error!.message).toMatch(/edited\.yaml changed since the run started/)
+    // Exit 2: no retry can help, so none is tried.
+    expect(result.tasks.after!.attempts).toBe(1)
   })
 })

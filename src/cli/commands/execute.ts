@@ -9,7 +9,7 @@ import { printHelp } from '../help/format-help.ts'
 import { EXECUTE_HELP } from '../help/execute.ts'
 import { CliError } from '../errors.ts'
 import type { Pipeline } from '../../spec/model.ts'
-import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV, SPEC_HASH_ENV, TASK_VALUE_DIR_ENV } from '../../runtime/execute/contract.ts'
+import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV, SPEC_HASH_ENV, SPEC_PLAN_ENV, TASK_VALUE_DIR_ENV } from '../../runtime/execute/contract.ts'
 import { checkFolder, checkRunId, parseAttempt, parseItemIndex, parseInputsLocation, parseLocation, parseMaxItems, parseScheduledAt, parseTrigger } from '../execute-args.ts'
 import { readInputsDocument } from '../check-inputs-document.ts'
 import { checkSpecFile } from '../check-spec-file.ts'
@@ -129,18 +129,24 @@ const FS_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EIS
 
 /**
  * The spec's Pipeline. A run that starts this process (the subprocess executor) passes the sha256 of
- * the spec text it validated: while the file holds that text it is only parsed, not checked again.
- * Otherwise (an engine's task, or a spec changed since the run started) it is validated in full.
- * Handlers are checked when the task loads its own (load-handler.ts, at that moment, with an
- * error.json): a handler of another task does not stop this one, and both executors agree (#15).
+ * the spec text it validated: while the file holds that text it is only parsed, not checked again,
+ * and with the run's spec plan (WEIR_SPEC_PLAN, spec/spec-plan.ts) not even parsed. A spec changed since the run started is refused: the run planned its tasks, their inputs and their
+ * order from the text it validated, and a task of another spec could read or write what that run
+ * does not expect (a new run, or `--resume`, validates the new text). Without the variable (an
+ * engine's task) the spec is validated in full. Handlers are checked when the task loads its own
+ * (load-handler.ts, at that moment, with an error.json): a handler of another task does not stop
+ * this one, and both executors agree (#15).
  */
 async function loadPipeline(spec: string, loadValidatedSpecFile: typeof import('../../spec/validated-spec.ts').loadValidatedSpecFile): Promise<Pipeline> {
   const validatedHash = process.env[SPEC_HASH_ENV]
+  const planPath = process.env[SPEC_PLAN_ENV] || undefined
   // Not inherited by the handler's own child processes.
   delete process.env[SPEC_HASH_ENV]
+  delete process.env[SPEC_PLAN_ENV]
   if (validatedHash) {
-    const pipeline = await loadValidatedSpecFile(spec, validatedHash)
-    if (pipeline) return pipeline
+    const found = await loadValidatedSpecFile(spec, validatedHash, planPath)
+    if (found?.pipeline) return found.pipeline
+    if (found?.changed) throw specChanged(spec, validatedHash, found.hash)
   }
   const [{ validateSpecFile }, { hasErrors }, { builtinCatalog }] = await Promise.all([import('../../spec/validate.ts'), import('../../spec/diagnostics.ts'), import('../../plugins/catalog.ts')])
   const { pipeline, diagnostics } = await validateSpecFile(spec, { plugins: builtinCatalog(), checkHandlers: false })
@@ -148,7 +154,16 @@ async function loadPipeline(spec: string, loadValidatedSpecFile: typeof import('
     const first = diagnostics.find((d) => d.severity === 'error')
     throw new CliError(`execute: ${spec}${first ? `:${first.line}:${first.column}: ${first.code}: ${first.message}` : ' is invalid'} (run 'weir spec validate ${spec}').`)
   }
+  // The file was read again: it may have changed since the check of its hash.
+  if (validatedHash && pipeline.specHash !== validatedHash) throw specChanged(spec, validatedHash, pipeline.specHash)
   return pipeline
+}
+
+/** The refusal of a spec whose text is not the one its run validated (exit 2: no retry can help). */
+function specChanged(spec: string, validated: string, now: string): CliError {
+  return new CliError(
+    `execute: ${spec} changed since the run started (its sha256 is ${now.slice(0, 12)}…, the run validated ${validated.slice(0, 12)}…); the task is not run. Start a new run, or resume this one, to run the spec as it is now.`,
+  )
 }
 
 /** `--list-items`: the engine's bound on the index list, and where the engine picks it up (set by the generated task). */

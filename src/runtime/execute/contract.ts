@@ -35,9 +35,17 @@ export const PARAMS_RESOLVED_ENV = 'WEIR_PARAMS_RESOLVED'
 
 /**
  * Set by the subprocess executor to the sha256 (hex) of the spec text the run validated: while the
- * spec file still holds that text, `weir execute` parses it without checking it again.
+ * spec file still holds that text, `weir execute` parses it without checking it again; a spec whose
+ * text changed since is refused (exit 2), since the run planned its tasks from the text it validated.
  */
 export const SPEC_HASH_ENV = 'WEIR_SPEC_SHA256'
+
+/**
+ * Set by the subprocess executor, beside `WEIR_SPEC_SHA256`, to the path of the run's spec plan: the
+ * validated spec's data as JSON (`{specSha256, data}`, spec/spec-plan.ts), which `weir execute` reads
+ * instead of parsing the YAML while the spec file's hash is the plan's. Ignored without the hash.
+ */
+export const SPEC_PLAN_ENV = 'WEIR_SPEC_PLAN'
 
 export const OUTPUTS_DOCUMENT = 'outputs.json'
 export const VALUES_DOCUMENT = 'values.json'

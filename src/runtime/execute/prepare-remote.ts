@@ -7,7 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { AttemptOutcome, AttemptRequest, ErrorInfo, PluginEnv, ProcessExit, RemotePreparation } from '../../plugins/types.ts'
-import { ERROR_DOCUMENT, OUTPUTS_DOCUMENT, PARAMS_RESOLVED_ENV, SPEC_HASH_ENV } from './contract.ts'
+import { ERROR_DOCUMENT, OUTPUTS_DOCUMENT, PARAMS_RESOLVED_ENV, SPEC_HASH_ENV, SPEC_PLAN_ENV } from './contract.ts'
+import { specPlanFile } from './spec-plan-file.ts'
 import { cacheSettingsToEnv, type CacheSettings } from '../cache/task-cache.ts'
 import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
@@ -24,7 +25,7 @@ export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginE
   if (taskPrefix === undefined)
     return refuse(`Task '${request.task.id}' uses IoManager '${request.task.io}', whose outputs another process cannot read; use ${remoteIoTypes(env)} with --executor subprocess.`, 'SUBPROCESS_UNSUPPORTED_IO')
   const stateDir = resolve(env.cwd, env.stateDir)
-  const inputs = await writeInputs(request, stateDir)
+  const [inputs, plan] = await Promise.all([writeInputs(request, stateDir), specPlanFile(request.pipeline, stateDir, request.runId)])
   // An item of a mapped task: the process is told the task's prefix and `--item-index`, and
   // writes its documents under the item's own prefix (item.ts), where they are read back.
   const prefix = request.item === undefined ? taskPrefix : itemPrefix(taskPrefix, request.item.index)
@@ -33,7 +34,7 @@ export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginE
     attempt: {
       inputs,
       outputPrefix: taskPrefix,
-      env: { WEIR_STATE_DIR: stateDir, [PARAMS_RESOLVED_ENV]: '1', [SPEC_HASH_ENV]: request.pipeline.specHash, [PARENT_PIPE_ENV]: String(PARENT_PIPE_FD), ...cacheSettingsToEnv(env.cache ?? {}) },
+      env: { WEIR_STATE_DIR: stateDir, [PARAMS_RESOLVED_ENV]: '1', [SPEC_HASH_ENV]: request.pipeline.specHash, ...(plan !== undefined && { [SPEC_PLAN_ENV]: plan }), [PARENT_PIPE_ENV]: String(PARENT_PIPE_FD), ...cacheSettingsToEnv(env.cache ?? {}) },
       parentPipeFd: PARENT_PIPE_FD,
       trackProcess: (pid) => recordRunProcess(runDir(stateDir, request.runId), pid),
       readOutcome: (exit) => readOutcome(request, prefix, exit, env),

@@ -58,6 +58,18 @@ describe('renderCommand', () => {
     expect(() => renderCommand(['{{params.nope}}'], values)).toThrow(/does not declare/)
   })
 
+  test('the same template rendered again gets the new values, never the first ones (compiled templates are reused)', () => {
+    const template = ['--task', '{{task}}', '{{#if attempt}}--attempt{{/if}}', '{{attempt}}', '--param', 'note={{params.note}}', '{{workflow.uid}}']
+    const first = renderCommand(template, { ...values, attempt: '1' }, () => 'run-a')
+    const second = renderCommand(template, { ...values, task: 'load', params: { ...values.params, note: 'other' } }, () => 'run-b')
+    expect(first).toEqual(['--task', 'extract', '--attempt', '1', '--param', 'note=a b; rm -rf / $(x) `y` {{z}}', 'run-a'])
+    expect(second).toEqual(['--task', 'load', '--param', 'note=other', 'run-b'])
+  })
+
+  test('a template that cannot be rendered fails every time, not only the first', () => {
+    for (let i = 0; i < 2; i++) expect(() => renderCommand(['{{#if task}}x'], values)).toThrow(/cannot be rendered/)
+  })
+
   test('a literal {{ can be written as \\{{', () => {
     expect(renderCommand(['\\{{not a var}}'], values)).toEqual(['{{not a var}}'])
   })

@@ -1,0 +1,47 @@
+/**
+ * A spec plan: the data of a spec text a run validated, as JSON, beside the sha256 of that text. The
+ * subprocess executor writes one per run (runtime/execute/spec-plan-file.ts) and names it in
+ * `WEIR_SPEC_PLAN`, so that each `weir execute` it starts reads the spec's data with JSON.parse
+ * instead of loading a YAML parser (about a tenth of a bare Node start, in every task process).
+ * The plan is only a way to skip parsing: the spec file itself is read and hashed each time, and
+ * a plan whose hash is not the file's is ignored.
+ */
+import type { PipelineSpec } from './spec-types.ts'
+
+/** The JSON document of a plan. */
+export interface SpecPlanDocument {
+  /** sha256 (hex) of the spec text `data` was parsed from. */
+  readonly specSha256: string
+  readonly data: PipelineSpec
+}
+
+/** The plan's JSON text, or undefined when JSON cannot carry the data exactly (`.inf`, `.nan`, `-0`). */
+export function specPlanText(specSha256: string, data: unknown): string | undefined {
+  if (!exactInJson(data, 0)) return undefined
+  return JSON.stringify({ specSha256, data } satisfies { specSha256: string; data: unknown })
+}
+
+/** The spec data of a plan's text when it was parsed from the text with sha256 `specSha256`; undefined otherwise. */
+export function specPlanData(text: string, specSha256: string): PipelineSpec | undefined {
+  try {
+    const plan = JSON.parse(text) as Partial<SpecPlanDocument> | null
+    return plan?.specSha256 === specSha256 && plan.data !== null && typeof plan.data === 'object' ? plan.data : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether JSON.stringify then JSON.parse gives back a value equal to `value` (parsed YAML: no cycles). */
+function exactInJson(value: unknown, depth: number): boolean {
+  if (depth > 256) return false
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0)
+  if (Array.isArray(value)) return value.every((v) => exactInJson(v, depth + 1))
+  if (typeof value !== 'object') return false
+  const proto = Object.getPrototypeOf(value) as unknown
+  if (proto !== Object.prototype && proto !== null) return false
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' || !exactInJson((value as Record<string, unknown>)[key], depth + 1)) return false
+  }
+  return true
+}
