@@ -1,7 +1,14 @@
 /**
  * The cache index of an IoManager built on a byte store (docs/caching.md): one JSON document per
- * entry at `<root>/_cache/<pipeline>/<task>/<key>.json`, beside the outputs. `_cache` cannot be a
- * pipeline name (those start with a letter), so entries never mix with a run's outputs.
+ * entry at `<root>/_cache/<pipeline>/<k>/<task>.<key>.json`, beside the outputs, where `<k>` is the
+ * key's first hex digit. `_cache` cannot be a pipeline name (those start with a letter), so entries
+ * never mix with a run's outputs.
+ *
+ * Why 16 shared folders per pipeline rather than a folder per task: on `fs` a new folder costs
+ * about as much as the entry itself, and a pipeline's first run would make one per task (1,000 for
+ * a 1,000-task pipeline, `npm run bench cache`); with 16 shared folders only the first entries of a
+ * pipeline make one. Entries of weir before this layout (`<pipeline>/<task>/<key>.json`) are still
+ * listed and removed by `weir cache`, but no longer read: those tasks miss once and are stored anew.
  */
 import type { CacheAddress, CacheEntry, CacheIndex, StoredRef } from '../types.ts'
 import type { ByteStore } from './byte-store.ts'
@@ -10,6 +17,9 @@ import { checkSegment, joinUri } from './output-location.ts'
 /** The folder segment under an IoManager's root that holds the cache index. */
 export const CACHE_FOLDER = '_cache'
 const KEY = /^[0-9a-f]{64}$/
+/** `…/<pipeline>/<k>/<task>.<key>.json`, and the layout before it, `…/<pipeline>/<task>/<key>.json`. */
+const ENTRY_NAME = /\/([^/]+)\/([^/]+)\.([0-9a-f]{64})\.json$/
+const OLD_ENTRY_NAME = /\/([^/]+)\/([0-9a-f]{64})\.json$/
 // An entry need not survive a crash: a lost or damaged one reads as a miss, and the task's next
 // success stores it again. Stores may skip flushing it (the fs store does; it stays atomic).
 const PUT = { contentType: 'application/json', durable: false } as const
@@ -18,12 +28,15 @@ const PUT = { contentType: 'application/json', durable: false } as const
 export function createByteStoreCache(type: string, store: ByteStore): CacheIndex | undefined {
   const { create, list, remove } = store
   if (!create || !list || !remove) return undefined
-  // The key folder machinery checks each segment: `<root>/_cache/<pipeline>/<task>`.
-  const taskFolder = (pipeline: string, task: string) => store.folderOf({ pipeline: CACHE_FOLDER, runId: pipeline, taskId: task })
+  // The key folder machinery checks each segment: `<root>/_cache/<pipeline>/<k>`.
+  const shardFolder = (pipeline: string, shard: string) => store.folderOf({ pipeline: CACHE_FOLDER, runId: pipeline, taskId: shard })
+  const pipelineFolder = (pipeline: string) => parentOf(shardFolder(pipeline, '0'))
   const uriOf = (address: CacheAddress) => {
     if (!KEY.test(address.key)) throw new Error(`'${address.key}' is not a cache key (64 hex digits)`)
-    return joinUri(taskFolder(address.pipeline, address.task), `${address.key}.json`)
+    return joinUri(shardFolder(address.pipeline, address.key[0]!), `${checkSegment('task id', address.task)}.${address.key}.json`)
   }
+  /** Where `weir cache list` found each entry (an entry of the old layout is removed from there). */
+  const foundAt = new WeakMap<CacheEntry, string>()
   const readAt = async (uri: string, signal: AbortSignal, expected?: CacheAddress): Promise<CacheEntry | undefined> => {
     let bytes: Buffer | undefined
     try {
@@ -54,32 +67,28 @@ export function createByteStoreCache(type: string, store: ByteStore): CacheIndex
     },
 
     async list(filter, signal) {
-      const folder =
-        filter.pipeline === undefined
-          ? rootOf(taskFolder('p', 't'))
-          : filter.task === undefined
-            ? parentOf(taskFolder(filter.pipeline, 't'))
-            : taskFolder(filter.pipeline, filter.task)
+      const folder = filter.pipeline === undefined ? parentOf(pipelineFolder('p')) : pipelineFolder(filter.pipeline)
       const entries: CacheEntry[] = []
       for (const uri of await list.call(store, folder, signal)) {
-        if (!/\/[0-9a-f]{64}\.json$/.test(uri)) continue
+        // The name says the task: entries of other tasks are not read.
+        const name = ENTRY_NAME.exec(uri) ?? OLD_ENTRY_NAME.exec(uri)
+        if (!name) continue
+        const task = name.length === 4 ? name[2] : name[1]
+        if (filter.task !== undefined && task !== filter.task) continue
         const entry = await readAt(uri, signal)
-        if (entry && (filter.pipeline === undefined || entry.pipeline === filter.pipeline) && (filter.task === undefined || entry.task === filter.task))
+        if (entry && (filter.pipeline === undefined || entry.pipeline === filter.pipeline) && (filter.task === undefined || entry.task === filter.task)) {
+          foundAt.set(entry, uri)
           entries.push(entry)
+        }
       }
       return entries
     },
 
     async remove(entry, options, signal) {
-      await remove.call(store, uriOf(entry), signal)
+      await remove.call(store, foundAt.get(entry) ?? uriOf(entry), signal)
       if (options.output && entry.output && entry.output.uri.startsWith(`${store.scheme}//`)) await remove.call(store, entry.output.uri, signal)
     },
   }
-}
-
-/** `<root>/_cache/p/t` → `<root>/_cache`. */
-function rootOf(taskFolderUri: string): string {
-  return parentOf(parentOf(taskFolderUri))
 }
 
 function parentOf(uri: string): string {

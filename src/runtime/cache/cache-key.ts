@@ -54,7 +54,9 @@ export interface CacheKeySources {
 /** The task's key, or undefined when an input cannot be hashed by content. */
 export async function computeCacheKey(sources: CacheKeySources): Promise<CacheKey | undefined> {
   const { pipeline, task } = sources
-  const inputs = await describeInputs(task.inputs, sources)
+  const upstreamValues = keyValuesOf(sources.upstreamValues)
+  const keySources = upstreamValues === sources.upstreamValues ? sources : { ...sources, upstreamValues }
+  const inputs = await describeInputs(task.inputs, keySources)
   if (inputs === undefined) return undefined
   const params = paramsOf(pipeline, sources.params)
   const typesHash = typesHashOf(pipeline)
@@ -64,7 +66,7 @@ export async function computeCacheKey(sources: CacheKeySources): Promise<CacheKe
     // An item's value and index enter with the inputs; a task without foreach keeps its keys.
     inputs: hashCanonical(sources.item === undefined ? inputs : { inputs, item: [sources.item.index, itemIdentity(sources.item)] }),
     params: params.hash,
-    values: hashCanonical(sources.upstreamValues),
+    values: hashCanonical(upstreamValues),
     schemas: sha256Hex(`${canonicalJson({ output: task.output, values: task.values })}\n${typesHash}`),
     version: sha256Hex(task.cache?.version ?? ''),
     format: sha256Hex(String(CACHE_FORMAT_VERSION)),
@@ -73,7 +75,7 @@ export async function computeCacheKey(sources: CacheKeySources): Promise<CacheKe
     ...(sources.codeFiles && { code: sources.codeFiles }),
     inputs: mapValues(inputs, hashCanonical),
     params: params.parts,
-    values: mapValues(sources.upstreamValues, valuesHashOf),
+    values: mapValues(upstreamValues, valuesHashOf),
     schemas: { output: hashCanonical(task.output), values: hashCanonical(task.values), types: typesHash },
   }
   return { key: hashCanonical(components), components, parts }
@@ -83,6 +85,52 @@ function mapValues<T>(record: Readonly<Record<string, T>>, fn: (value: T) => str
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(record)) out[name] = fn(value)
   return out
+}
+
+/**
+ * Upstream task values as the key sees them, the same wherever the task runs: as JSON (a fan-in
+ * list holds `undefined` for an item that set no value in `weir run`, `null` once the list went
+ * through an inputs.json), and without upstream tasks that set none (`weir execute` reads `{}`
+ * from their outputs.json where `weir run` has nothing). Returns `values` itself when nothing differs.
+ */
+function keyValuesOf(values: Readonly<Record<string, Readonly<Record<string, unknown>>>>): Readonly<Record<string, Readonly<Record<string, unknown>>>> {
+  let out: Record<string, Readonly<Record<string, unknown>>> | undefined
+  let changed = false
+  for (const id in values) {
+    const own = values[id]!
+    const json = hasAnyKey(own) ? asJson(own) : undefined
+    if (json !== own) changed = true
+    if (json !== undefined) (out ??= {})[id] = json
+  }
+  return changed ? (out ?? {}) : values
+}
+
+function hasAnyKey(o: object): boolean {
+  for (const _ in o) return true
+  return false
+}
+
+/** One values object read back from its JSON text, made once per object (a run shares it among downstream tasks). */
+const jsonOfValues = new WeakMap<object, Readonly<Record<string, unknown>>>()
+function asJson(values: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  let json = jsonOfValues.get(values)
+  if (json === undefined) {
+    try {
+      json = needsJson(values) ? (JSON.parse(JSON.stringify(values)) as Record<string, unknown>) : values
+    } catch {
+      json = values
+    }
+    jsonOfValues.set(values, json)
+  }
+  return json
+}
+
+/** Whether an array somewhere in `value` holds `undefined` (the only thing canonical JSON keeps apart from JSON). */
+function needsJson(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (Array.isArray(value)) return value.some((v) => v === undefined || needsJson(v))
+  for (const key in value) if (needsJson((value as Record<string, unknown>)[key])) return true
+  return false
 }
 
 /** An upstream task's values object is shared by every task downstream of it: hashed once. */

@@ -15,11 +15,13 @@ import { defaultOutputPrefix, normalizePrefix, remoteIoTypes, upstreamPrefix } f
 import type { ProtocolEnv } from './output-prefix.ts'
 import { withAttemptTimeout } from '../attempt-timeout.ts'
 import { runTaskAttempt } from '../attempt.ts'
+import type { AttemptDeps } from '../attempt.ts'
 import { cacheSettingsFromEnv, createTaskCache } from '../cache/task-cache.ts'
+import type { TaskCache } from '../cache/task-cache.ts'
 import { findProjectRoot } from '../../spec/project-root.ts'
 import { createIoManagers } from '../io-managers.ts'
 import { watchParentPipe } from './parent-pipe.ts'
-import { checkItemUsage, itemPrefix, readItem } from './item.ts'
+import { checkItemUsage, itemPrefix, listError, readItem } from './item.ts'
 import type { ItemMode } from './item.ts'
 import { readMappedUpstream } from './item-documents.ts'
 import { listItems } from './list-items.ts'
@@ -118,26 +120,53 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     run: options.run ?? { trigger: 'manual' },
     ...(upstream.itemOutputs && { upstreamItemOutputs: upstream.itemOutputs }),
   }
+  let loadItem: (() => Promise<unknown>) | undefined
   if (mode.kind === 'item') {
     const item = await readItem(request, mode.index, taskPrefix, env)
     if (!item.ok) return await record({ status: 'failed', error: item.error, values: {} }, docs, request, options.signal)
     request = { ...request, item: item.item }
+    loadItem = item.load
   }
   try {
-    const outcome = await runWithTimeout(request, task, controller, prefix, env)
+    const outcome = await runWithTimeout(request, task, controller, prefix, env, loadItem)
     return await record(outcome, docs, request, options.signal)
   } finally {
     options.signal.removeEventListener('abort', abort)
   }
 }
 
-/** Runs the attempt; gives up on time even if the handler ignores its signal. */
-function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv & ProtocolEnv): Promise<AttemptOutcome> {
+/**
+ * Runs the attempt; gives up on time even if the handler ignores its signal. Items and fan-in tasks
+ * are cached as in `weir run` (docs/caching.md): an item's key has its value and index (map → map:
+ * the upstream item's content hash), a fan-in's the content hashes of the items' outputs.
+ */
+function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv & ProtocolEnv, loadItem?: () => Promise<unknown>): Promise<AttemptOutcome> {
   const ioManager = createIoManagers(request.pipeline, env.ioPlugins, env)
-  // The cache key knows neither the item nor a fan-in's item outputs yet: items and fan-in are not cached.
-  const mapRelated = request.item !== undefined || request.upstreamItemOutputs !== undefined
-  const cache = mapRelated ? undefined : createTaskCache({ ioManager, projectRoot: findProjectRoot(request.pipeline.sourcePath), settings: cacheSettingsFromEnv(process.env) })
-  return withAttemptTimeout(runTaskAttempt(request, { ioManager, outputPrefix: prefix, ...(cache && { cache }) }), task, request.attempt, controller)
+  const cache = task.cache ? createTaskCache({ ioManager, projectRoot: findProjectRoot(request.pipeline.sourcePath), settings: cacheSettingsFromEnv(process.env) }) : undefined
+  const deps = { ioManager, outputPrefix: prefix }
+  const running = loadItem ? runLoadingItem(request, deps, cache, loadItem) : runTaskAttempt(request, { ...deps, ...(cache && { cache }) })
+  return withAttemptTimeout(running, task, request.attempt, controller)
+}
+
+/**
+ * An item of a map → map: the cache is asked first (its key needs the upstream item's content hash,
+ * not its value), and the item's value is read only when the handler is to run.
+ */
+async function runLoadingItem(request: AttemptRequest, deps: AttemptDeps, cache: TaskCache | undefined, loadItem: () => Promise<unknown>): Promise<AttemptOutcome> {
+  const decision = cache ? await cache.check(request) : undefined
+  if (decision?.kind === 'hit') {
+    const { output, values } = decision.entry
+    return { status: 'succeeded', ...(output && { output }), values, cachedFrom: decision.from }
+  }
+  let value: unknown
+  try {
+    value = await loadItem()
+  } catch (error) {
+    return { status: 'failed', error: listError(error), values: {} }
+  }
+  // The decision is not made twice: the attempt gets it as it stands, and stores the result under its key.
+  const decided: TaskCache | undefined = decision?.kind === 'miss' ? { check: async () => decision, fill: (r, miss, result) => cache!.fill(r, miss, result) } : undefined
+  return runTaskAttempt({ ...request, item: { ...request.item!, value } }, { ...deps, ...(decided && { cache: decided }) })
 }
 
 async function record(outcome: AttemptOutcome, docs: DocumentStore, request: AttemptRequest, signal: AbortSignal): Promise<ExecuteTaskResult> {

@@ -19,7 +19,7 @@ const PARALLEL_READS = 32
 export interface MappedUpstream {
   /** Each item's stored output; undefined where the item has none (it failed, or returned nothing). */
   readonly outputs: (StoredRef | undefined)[]
-  /** `{ value name: [item 0's value, item 1's value, …] }` for the upstream's declared values. */
+  /** `{ value name: [item 0's value, item 1's value, …] }` for each value some item set. */
   readonly values: Record<string, unknown[]>
 }
 
@@ -27,7 +27,7 @@ export interface MappedUpstream {
  * The items of a mapped upstream task under its prefix, or undefined when it listed none (it did
  * not run, or its list failed).
  */
-export async function readMappedUpstream(prefix: string, upstream: Task, pipeline: Pipeline, env: PluginEnv & ProtocolEnv): Promise<MappedUpstream | undefined> {
+export async function readMappedUpstream(prefix: string, _upstream: Task, pipeline: Pipeline, env: PluginEnv & ProtocolEnv): Promise<MappedUpstream | undefined> {
   // One store for the whole map: opening one per item costs more than the reads themselves.
   const store = await openDocuments(prefix, pipeline, env)
   const listed = await store.read<ItemsDocument>(ITEMS_DOCUMENT)
@@ -38,8 +38,17 @@ export async function readMappedUpstream(prefix: string, upstream: Task, pipelin
     for (let i = next++; i < listed.count; i = next++) docs[i] = await store.read<OutputsDocument>(`${itemFolder(i)}/${OUTPUTS_DOCUMENT}`)
   }
   await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, listed.count) }, worker))
+  const itemValues = docs.map((d) => d?.values)
   return {
     outputs: docs.map((d) => d?.output),
-    values: collectItemValues(docs.map((d) => d?.values), Object.keys(upstream.values)),
+    // The names some item set, as `weir run` collects them (run-store/apply-task-event.ts): a value
+    // no item set is absent there too, and a fan-in's cache key is the same either way.
+    values: collectItemValues(itemValues, namesSet(itemValues)),
   }
+}
+
+function namesSet(itemValues: readonly (Readonly<Record<string, unknown>> | undefined)[]): string[] {
+  const names = new Set<string>()
+  for (const values of itemValues) if (values) for (const name in values) names.add(name)
+  return [...names]
 }

@@ -7,7 +7,7 @@
  * Map → map: a task mapped over a mapped upstream's output reads item N of that upstream's stored
  * item outputs, one item at a time, never the whole list.
  */
-import type { AttemptRequest, ErrorInfo, PluginEnv } from '../../plugins/types.ts'
+import type { AttemptRequest, ErrorInfo, PluginEnv, StoredRef } from '../../plugins/types.ts'
 import type { Pipeline, Task } from '../../spec/model.ts'
 import { createIoManagers } from '../io-managers.ts'
 import { resolveMapItems } from '../map/items.ts'
@@ -46,7 +46,21 @@ export function itemWiseUpstream(pipeline: Pipeline, task: Task): string | undef
   return pipeline.tasks.get(source.ref.taskId)?.foreach !== undefined ? source.ref.taskId : undefined
 }
 
-type ItemResult = { ok: true; item: { value: unknown; index: number } } | { ok: false; error: ErrorInfo }
+/**
+ * The item, or the error that fails this attempt. Map → map: `item.value` is left undefined and
+ * `load` reads it, so that a cache hit (whose key needs only `item.cacheKey`) reads nothing of it.
+ */
+type ItemResult = { ok: true; item: NonNullable<AttemptRequest['item']>; load?: () => Promise<unknown> } | { ok: false; error: ErrorInfo }
+
+/**
+ * What stands for item `index` of a map → map in its cache key: the content hash of the upstream
+ * item's stored output (its URI when it has none, so it never matches another run's), `null` for an
+ * item without one. The run loop uses the same rule (run-loop/map-list.ts), so a key made here
+ * equals the one `weir run` makes in process.
+ */
+export function storedItemCacheKey(ref: StoredRef | undefined): string | null {
+  return ref ? (ref.contentHash ?? ref.uri) : null
+}
 
 /** The item at `index` of the task's list, or the error that fails this attempt (no retry helps for list errors). */
 export async function readItem(request: AttemptRequest, index: number, taskPrefix: string, env: PluginEnv & ProtocolEnv): Promise<ItemResult> {
@@ -64,8 +78,8 @@ export async function readItem(request: AttemptRequest, index: number, taskPrefi
       checkIndex(task, index, refs.length)
       const ref = refs[index]
       const upstream = pipeline.tasks.get(along)!
-      const value = ref === undefined ? undefined : await ioManager(upstream.io).read(ref, { signal: request.signal, log: request.log, output: upstream.output })
-      return { ok: true, item: { value, index } }
+      const load = async (): Promise<unknown> => (ref === undefined ? undefined : ioManager(upstream.io).read(ref, { signal: request.signal, log: request.log, output: upstream.output }))
+      return { ok: true, item: { value: undefined, index, cacheKey: storedItemCacheKey(ref) }, load }
     }
     if (stored?.items !== undefined) {
       checkIndex(task, index, stored.items.length)

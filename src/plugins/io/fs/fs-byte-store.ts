@@ -13,7 +13,7 @@
  */
 import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { addAbortSignal, type Readable } from 'node:stream'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { OutputKey } from '../../types.ts'
@@ -91,12 +91,15 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
  */
 function createExclusively(file: string, body: Uint8Array, options: PutOptions): boolean {
   options.signal.throwIfAborted()
-  const temp = tempPathFor(file)
+  // The temp file is made in the folder above the entry's, which holds a few folders only: of the
+  // three changes to folders (temp made, link, temp removed), only the link is made in the
+  // entry's folder, which may hold thousands of entries.
+  const temp = tempPathFor(join(dirname(dirname(file)), basename(file)))
   try {
     try {
       writeFileSync(temp, body, { flag: 'wx' })
     } catch (error) {
-      // The task's folder is made on its first entry only: one failed call instead of a mkdir per entry.
+      // Folders are made by the first entry only: one failed call instead of a mkdir per entry.
       if ((error as { code?: string }).code !== 'ENOENT') throw error
       mkdirSync(dirname(file), { recursive: true })
       writeFileSync(temp, body, { flag: 'wx' })
@@ -104,8 +107,11 @@ function createExclusively(file: string, body: Uint8Array, options: PutOptions):
     try {
       linkSync(temp, file)
     } catch (error) {
-      if ((error as { code?: string }).code === 'EEXIST') return false
-      throw error
+      const code = (error as { code?: string }).code
+      if (code === 'EEXIST') return false
+      if (code !== 'ENOENT') throw error
+      mkdirSync(dirname(file), { recursive: true })
+      linkSync(temp, file)
     }
     return true
   } catch (cause) {

@@ -134,6 +134,30 @@ describe('cache key', () => {
     for (const hash of Object.values(components)) expect(hash).toMatch(/^[0-9a-f]{64}$/)
   })
 
+  test('upstream values are keyed as JSON: an upstream that set none, and undefined or null in a fan-in list, give one key in weir run and weir execute', async () => {
+    const pipeline = await pipelineOf(SPEC)
+    // weir run has nothing for an upstream task that set no values; weir execute reads {} from its outputs.json.
+    const none = await keyOf(await sourcesFor(pipeline, { upstreamValues: { extract: { rows: 3 } } }))
+    expect((await keyOf(await sourcesFor(pipeline, { upstreamValues: { extract: { rows: 3 }, other: {} } }))).key).toBe(none.key)
+    // A fan-in list holds undefined in process for an item that set no value, null once written to an inputs.json.
+    const inProcess = await keyOf(await sourcesFor(pipeline, { upstreamValues: { extract: { rows: 3 }, m: { seen: [1, undefined, 3] } } }))
+    const throughJson = await keyOf(await sourcesFor(pipeline, { upstreamValues: { extract: { rows: 3 }, m: { seen: [1, null, 3] } } }))
+    expect(throughJson.key).toBe(inProcess.key)
+    expect(throughJson.parts.values).toEqual(inProcess.parts.values)
+    expect((await keyOf(await sourcesFor(pipeline, { upstreamValues: { extract: { rows: 3 }, m: { seen: [1, 2, 3] } } }))).key).not.toBe(inProcess.key)
+  })
+
+  test('an item is keyed by its value and index, or by the stored output it was read from (map → map)', async () => {
+    const pipeline = await pipelineOf(SPEC)
+    const item = async (value: unknown, index: number, cacheKey?: string | null) => (await keyOf(await sourcesFor(pipeline, { item: { value, index, ...(cacheKey !== undefined && { cacheKey }) } }))).key
+    expect(await item('EU', 0)).toBe(await item('EU', 0))
+    expect(await item('EU', 1)).not.toBe(await item('EU', 0))
+    expect(await item('US', 0)).not.toBe(await item('EU', 0))
+    // weir execute leaves a map → map item's value unread until the handler runs: only the hash counts.
+    expect(await item(undefined, 0, HASH_A)).toBe(await item({ read: 'back' }, 0, HASH_A))
+    expect(await item(undefined, 0, HASH_B)).not.toBe(await item(undefined, 0, HASH_A))
+  })
+
   test('a task reading run.id gets a new key every run (so it never hits, as it should not)', async () => {
     const pipeline = await pipelineOf(SPEC.replace('fixed: { a: 1, b: [1, 2] }', 'fixed: ${{ run.id }}'))
     const a = await keyOf(await sourcesFor(pipeline))
