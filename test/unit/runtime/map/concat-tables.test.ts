@@ -1,0 +1,120 @@
+/**
+ * A concatenated fan-in (`concat:`, docs/fan-out.md#one-table-concat): the items' tables as one
+ * table, rows in item order, without copying the items' data, with a clear error when the items
+ * disagree on their columns, and an empty table with the declared columns for an empty map.
+ */
+import { describe, expect, test } from 'vitest'
+import { Dictionary, Int32, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow'
+import { concatItemTables } from '../../../../src/runtime/map/concat-tables.ts'
+import { rowsToTable } from '../../../../src/plugins/io/table/rows-to-table.ts'
+import type { StoredRef } from '../../../../src/plugins/types.ts'
+import type { ColumnType } from '../../../../src/spec/model.ts'
+
+const columns: Record<string, ColumnType> = { id: 'int64', name: 'string' }
+const refOf = (i: number): StoredRef => ({ uri: `test://m/items/${i}`, format: 'parquet', io: 'test' })
+const indexOf = (ref: StoredRef) => Number(ref.uri.split('/').at(-1))
+
+/** Item i holds `sizes[i]` rows: ids i*100, i*100+1, …, names `i:k`. */
+function items(sizes: readonly number[]): Table[] {
+  return sizes.map((n, i) => rowsToTable(Array.from({ length: n }, (_, k) => ({ id: i * 100 + k, name: `${i}:${k}` })), columns))
+}
+
+function concat(tables: readonly (unknown | undefined)[], more: { columns?: Record<string, ColumnType>; read?: (ref: StoredRef) => Promise<unknown> } = {}) {
+  return concatItemTables({
+    taskId: 'm',
+    columns: more.columns ?? columns,
+    refs: tables.map((t, i) => (t === undefined ? undefined : refOf(i))),
+    read: more.read ?? (async (ref) => tables[indexOf(ref)]),
+  })
+}
+
+/** A table with plain (not dictionary) strings, as built by hand. */
+const utf8 = (values: string[]) => vectorFromArray(values, new Utf8())
+const int64 = (values: number[]) => vectorFromArray(values.map(BigInt), new Int64())
+
+const rows = (t: Table) => t.toArray().map((r) => ({ id: Number(r.id), name: r.name as string }))
+
+describe('concatenating the items of a mapped table task', () => {
+  test('rows come in item order, each item in its own order; items without an output add none', async () => {
+    const tables = items([2, 0, 3, 1])
+    const result = await concat([tables[0], tables[1], undefined, tables[2], tables[3]])
+    expect(result.numRows).toBe(6)
+    expect(rows(result).map((r) => r.name)).toEqual(['0:0', '0:1', '2:0', '2:1', '2:2', '3:0'])
+    expect(result.schema.fields.map((f) => [f.name, String(f.type)])).toEqual([['id', 'Int64'], ['name', 'Utf8']])
+  })
+
+  test("the items' column data is shared, not copied", async () => {
+    const tables = items([3, 2])
+    const result = await concat(tables)
+    expect(result.batches).toHaveLength(2)
+    expect(result.batches[0]!.data.children[0]).toBe(tables[0]!.batches[0]!.data.children[0])
+    expect(result.batches[1]!.data.children[1]).toBe(tables[1]!.batches[0]!.data.children[1])
+  })
+
+  test('columns come in the declared order, whatever order an item stored them in', async () => {
+    const swapped = new Table({ name: utf8(['x']), id: int64([7]) })
+    const result = await concat([items([1])[0], swapped])
+    expect(result.schema.fields.map((f) => f.name)).toEqual(['id', 'name'])
+    expect(rows(result)).toEqual([{ id: 0, name: '0:0' }, { id: 7, name: 'x' }])
+  })
+
+  test('an empty map, or one whose items stored nothing, gives no rows and the declared columns', async () => {
+    const all: Record<string, ColumnType> = { b: 'bool', i: 'int16', u: 'uint64', f: 'float32', s: 'string', bin: 'binary', d: 'date', t: 'timestamp' }
+    for (const list of [[], [undefined, undefined]]) {
+      const result = await concat(list, { columns: all })
+      expect(result.numRows).toBe(0)
+      expect(result.schema.fields.map((f) => [f.name, String(f.type)])).toEqual([
+        ['b', 'Bool'], ['i', 'Int16'], ['u', 'Uint64'], ['f', 'Float32'], ['s', 'Utf8'], ['bin', 'Binary'], ['d', 'Date64<MILLISECOND>'], ['t', 'Timestamp<MILLISECOND>'],
+      ])
+    }
+  })
+
+  test('dictionary-encoded columns concatenate when their index and value types agree', async () => {
+    const dict = (values: string[]) => new Table({ id: vectorFromArray(values.map((_, k) => BigInt(k))), name: vectorFromArray(values, new Dictionary(new Utf8(), new Int32())) })
+    const result = await concat([dict(['a', 'b']), dict(['c'])])
+    expect(rows(result).map((r) => r.name)).toEqual(['a', 'b', 'c'])
+  })
+
+  test('items that store another type for a column fail with CONCAT_SCHEMA_MISMATCH naming the item and the column', async () => {
+    const narrow = new Table({ id: vectorFromArray([1], new Int32()), name: utf8(['x']) })
+    await expect(concat([...items([1, 1]), narrow])).rejects.toMatchObject({
+      code: 'CONCAT_SCHEMA_MISMATCH',
+      message: "Item 2 of task 'm' has column 'id' as Int32, item 0 as Int64; the items of a concatenated table must store the same column types (build every item's table the same way).",
+    })
+    const dictionary = new Table({ id: vectorFromArray([1n]), name: vectorFromArray(['x'], new Dictionary(new Utf8(), new Int32())) })
+    await expect(concat([undefined, ...items([1]), dictionary])).rejects.toMatchObject({ code: 'CONCAT_SCHEMA_MISMATCH', message: expect.stringContaining("Item 2 of task 'm' has column 'name' as Dictionary<Int32, Utf8>, item 1 as Utf8") })
+  })
+
+  test('an item with a missing or undeclared column, or not a table at all, is named too', async () => {
+    await expect(concat([new Table({ id: int64([1]) })])).rejects.toMatchObject({ code: 'CONCAT_SCHEMA_MISMATCH', message: expect.stringContaining("Item 0 of task 'm' has no column 'name'") })
+    await expect(concat([...items([1]), new Table({ id: int64([1]), name: utf8(['x']), extra: int64([1]) })])).rejects.toMatchObject({
+      code: 'CONCAT_SCHEMA_MISMATCH', message: expect.stringContaining("Item 1 of task 'm' has an undeclared column 'extra'"),
+    })
+    await expect(concat([...items([1]), { not: 'a table' }])).rejects.toMatchObject({ code: 'CONCAT_SCHEMA_MISMATCH', message: expect.stringContaining("Item 1 of task 'm' was not stored as a table (it is an object)") })
+  })
+
+  test('items are read in order, only a few ahead: never every item at once', async () => {
+    const tables = items(new Array(40).fill(1))
+    let reading = 0
+    let most = 0
+    const read = async (ref: StoredRef) => {
+      most = Math.max(most, ++reading)
+      await new Promise((r) => setImmediate(r))
+      reading--
+      return tables[indexOf(ref)]
+    }
+    const result = await concat(tables, { read })
+    expect(result.numRows).toBe(40)
+    expect(most).toBeGreaterThan(1)
+    expect(most).toBeLessThanOrEqual(5)
+  })
+
+  test('a read that fails fails the concatenation with its own error', async () => {
+    const tables = items([1, 1, 1])
+    const read = async (ref: StoredRef) => {
+      if (indexOf(ref) === 2) throw Object.assign(new Error('gone'), { code: 'OUTPUT_NOT_FOUND' })
+      return tables[indexOf(ref)]
+    }
+    await expect(concat(tables, { read })).rejects.toMatchObject({ code: 'OUTPUT_NOT_FOUND' })
+  })
+})
