@@ -9,6 +9,14 @@ import { concatItemTables } from '../../../../src/runtime/map/concat-tables.ts'
 import { rowsToTable } from '../../../../src/plugins/io/table/rows-to-table.ts'
 import type { StoredRef } from '../../../../src/plugins/types.ts'
 import type { ColumnType } from '../../../../src/spec/model.ts'
+import { resolveInputs } from '../../../../src/runtime/resolve-inputs.ts'
+import { computeCacheKey } from '../../../../src/runtime/cache/cache-key.ts'
+import { runPipeline } from '../../../../src/runtime/run-pipeline.ts'
+import { builtinIo } from '../../../../src/plugins/builtin-io.ts'
+import { pipelineFromYaml, tempDir } from '../helpers.ts'
+import { readFile, symlink, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 const columns: Record<string, ColumnType> = { id: 'int64', name: 'string' }
 const refOf = (i: number): StoredRef => ({ uri: `test://m/items/${i}`, format: 'parquet', io: 'test' })
@@ -116,5 +124,92 @@ describe('concatenating the items of a mapped table task', () => {
       return tables[indexOf(ref)]
     }
     await expect(concat(tables, { read })).rejects.toMatchObject({ code: 'OUTPUT_NOT_FOUND' })
+  })
+})
+
+describe('concat: from the spec to the handler', () => {
+  const yaml = (head = '') => `apiVersion: weir/v1
+kind: Pipeline
+name: concat_wiring
+${head}params:
+  days: { type: array, items: { type: string }, default: [a, b, c] }
+tasks:
+  day:
+    handler: ./h.ts#day
+    foreach: \${{ params.days }}
+    inputs: { at: "\${{ item_index }}" }
+    retries: { max: 2, delay: 1ms }
+    output: { type: table, columns: { id: int64, name: string } }
+  report:
+    handler: ./h.ts#report
+    inputs: { rows: "\${{ tasks.day.output }}", tables: "\${{ tasks.day.output }}" }
+    concat: [rows]
+    retries: { max: 2, delay: 1ms }
+`
+
+  test('the named input becomes a concatenated binding; the same upstream without concat stays a list', async () => {
+    const pipeline = await pipelineFromYaml(yaml())
+    const inputs = pipeline.tasks.get('report')!.inputs
+    expect(inputs.rows).toEqual({ kind: 'ref', ref: { kind: 'output', taskId: 'day', path: [] }, concat: true })
+    expect(inputs.tables).toEqual({ kind: 'ref', ref: { kind: 'output', taskId: 'day', path: [] } })
+    // Both forms of the same upstream are asked for, each once.
+    const asked: string[] = []
+    const resolved = await resolveInputs(inputs, {
+      readOutput: async (taskId, concat) => {
+        asked.push(`${taskId}${concat ? ' concat' : ''}`)
+        return concat ? 'one table' : ['t0', 't1']
+      },
+      values: {}, params: {}, run: { id: 'r', pipeline: 'p', trigger: 'manual', scheduled_at: null },
+    })
+    expect(resolved).toEqual({ rows: 'one table', tables: ['t0', 't1'] })
+    expect(asked.sort()).toEqual(['day', 'day concat'])
+  })
+
+  test("the cache key tells the concatenated input from the list, so one form's entry never serves the other", async () => {
+    const keyOf = async (text: string) => {
+      const pipeline = await pipelineFromYaml(text)
+      const key = await computeCacheKey({
+        pipeline, task: pipeline.tasks.get('report')!, params: {}, upstreamValues: {}, run: { id: 'r', pipeline: 'p', trigger: 'manual', scheduled_at: null },
+        codeHash: 'c', outputHash: async () => 'h',
+      })
+      return key!.components.inputs
+    }
+    const withConcat = await keyOf(yaml())
+    const without = await keyOf(yaml().replace('    concat: [rows]\n', ''))
+    expect(withConcat).not.toBe(without)
+  })
+
+  test('in a run, items that stored different column types fail the fan-in task with CONCAT_SCHEMA_MISMATCH: a user error, not retried', async () => {
+    const dir = await tempDir('weir-concat-run-')
+    await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+    // The handlers import weir's own apache-arrow, as a project's handlers do.
+    await symlink(resolve('node_modules'), join(dir, 'node_modules'))
+    // Both tables match the declared `name: string`, but item 2 stores it dictionary-encoded.
+    await writeFile(join(dir, 'h.ts'), [
+      "import { Dictionary, Int32, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow'",
+      'export const day = (inputs) => new Table({ id: vectorFromArray([BigInt(inputs.at)], new Int64()), name: vectorFromArray([String(inputs.at)], inputs.at === 2 ? new Dictionary(new Utf8(), new Int32()) : new Utf8()) })',
+      'export const report = (inputs) => inputs.rows.numRows',
+    ].join('\n'))
+    const text = yaml(`io:\n  default: { type: fs, root: ${JSON.stringify(join(dir, 'data'))} }\n`)
+    const pipeline = { ...(await pipelineFromYaml(text, dir)), sourcePath: join(dir, 'pipeline.yaml') }
+    const result = await runPipeline(pipeline, { ioPlugins: builtinIo, stateDir: join(dir, 'state'), runId: 'mismatch' })
+    expect(result.tasks.day!.status).toBe('succeeded')
+    expect(result.tasks.report).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'CONCAT_SCHEMA_MISMATCH', origin: 'user', recoverable: false } })
+    expect(result.tasks.report!.error!.message).toContain("Item 2 of task 'day' has column 'name' as Dictionary<Int32, Utf8>, item 0 as Utf8")
+  })
+
+  test('in a run, the handler gets one table of every item in item order', async () => {
+    const dir = await tempDir('weir-concat-run-')
+    await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+    await writeFile(join(dir, 'h.ts'), [
+      'export const day = (inputs) => Array.from({ length: inputs.at + 1 }, (_, k) => ({ id: inputs.at * 10 + k, name: `${inputs.at}.${k}` }))',
+      'export const report = (inputs) => ({ names: inputs.rows.toArray().map((r) => r.name), lists: inputs.tables.map((t) => t.numRows) })',
+    ].join('\n'))
+    const text = yaml(`io:\n  default: { type: fs, root: ${JSON.stringify(join(dir, 'data'))} }\n`)
+    const pipeline = { ...(await pipelineFromYaml(text, dir)), sourcePath: join(dir, 'pipeline.yaml') }
+    const result = await runPipeline(pipeline, { ioPlugins: builtinIo, stateDir: join(dir, 'state'), runId: 'ok' })
+    expect(result.status).toBe('succeeded')
+    const stored = JSON.parse(await readFile(fileURLToPath(result.tasks.report!.output!), 'utf8')) as unknown
+    expect(stored).toEqual({ names: ['0.0', '1.0', '1.1', '2.0', '2.1', '2.2'], lists: [1, 2, 3] })
   })
 })
