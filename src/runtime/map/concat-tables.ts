@@ -7,10 +7,12 @@
  * of tables plus their concatenation, and never every item's Parquet file at once. Loaded only by a
  * task that has a `concat` input (apache-arrow is slow to import).
  */
-import { DataType, Field, makeData, RecordBatch, Schema, Struct, Table, util } from 'apache-arrow'
+import {
+  Binary, Bool, DataType, DateMillisecond, Field, Float32, Float64, Int8, Int16, Int32, Int64, makeData, RecordBatch, Schema, Struct, Table,
+  TimestampMillisecond, Uint8, Uint16, Uint32, Uint64, Utf8, util,
+} from 'apache-arrow'
 import type { StoredRef } from '../../plugins/types.ts'
 import type { ColumnType } from '../../spec/model.ts'
-import { rowsToTable } from '../../plugins/io/table/rows-to-table.ts'
 import { WeirError } from '../errors.ts'
 
 /** Items read ahead of the one being appended: hides a store's latency, holds a few files at most. */
@@ -39,8 +41,31 @@ export async function concatItemTables(request: ConcatRequest): Promise<Table> {
     else checkSameTypes(shape.schema, shape.from, table, index, taskId)
     for (const batch of table.batches) if (batch.numRows > 0) batches.push(inOrder(batch, shape.schema))
   }
-  if (shape === undefined) return rowsToTable([], columns)
+  if (shape === undefined) return new Table(new Schema(names.map((name) => new Field(name, EMPTY_TYPES[columns[name]!](), true))))
   return new Table(shape.schema, batches)
+}
+
+/**
+ * Column types of the table of an empty map: those a handler's rows are stored with
+ * (plugins/io/table/rows-to-table.ts; a test checks the two agree), so the empty table looks like
+ * one a task returning rows would give.
+ */
+const EMPTY_TYPES: Readonly<Record<ColumnType, () => DataType>> = {
+  bool: () => new Bool(),
+  int8: () => new Int8(),
+  int16: () => new Int16(),
+  int32: () => new Int32(),
+  int64: () => new Int64(),
+  uint8: () => new Uint8(),
+  uint16: () => new Uint16(),
+  uint32: () => new Uint32(),
+  uint64: () => new Uint64(),
+  float32: () => new Float32(),
+  float64: () => new Float64(),
+  string: () => new Utf8(),
+  binary: () => new Binary(),
+  date: () => new DateMillisecond(),
+  timestamp: () => new TimestampMillisecond(),
 }
 
 /** The items with an output, in item order, each read while up to READ_AHEAD later ones are on their way. */

@@ -8,7 +8,7 @@ import { Dictionary, Int32, Int64, Table, Utf8, vectorFromArray } from 'apache-a
 import { concatItemTables } from '../../../../src/runtime/map/concat-tables.ts'
 import { rowsToTable } from '../../../../src/plugins/io/table/rows-to-table.ts'
 import type { StoredRef } from '../../../../src/plugins/types.ts'
-import type { ColumnType } from '../../../../src/spec/model.ts'
+import { COLUMN_TYPES, type ColumnType } from '../../../../src/spec/model.ts'
 import { resolveInputs } from '../../../../src/runtime/resolve-inputs.ts'
 import { computeCacheKey } from '../../../../src/runtime/cache/cache-key.ts'
 import { runPipeline } from '../../../../src/runtime/run-pipeline.ts'
@@ -68,9 +68,15 @@ describe('concatenating the items of a mapped table task', () => {
 
   test('an empty map, or one whose items stored nothing, gives no rows and the declared columns', async () => {
     const all: Record<string, ColumnType> = { b: 'bool', i: 'int16', u: 'uint64', f: 'float32', s: 'string', bin: 'binary', d: 'date', t: 'timestamp' }
+    const every = Object.fromEntries(COLUMN_TYPES.map((type) => [`c_${type}`, type]))
+    const typesOf = (t: Table) => t.schema.fields.map((f) => [f.name, String(f.type)])
+    expect(typesOf(await concat([], { columns: every }))).toEqual(typesOf(rowsToTable([], every)))
+    const fromRows = typesOf(rowsToTable([], all))
     for (const list of [[], [undefined, undefined]]) {
       const result = await concat(list, { columns: all })
       expect(result.numRows).toBe(0)
+      // As a task returning rows stores them.
+      expect(result.schema.fields.map((f) => [f.name, String(f.type)])).toEqual(fromRows)
       expect(result.schema.fields.map((f) => [f.name, String(f.type)])).toEqual([
         ['b', 'Bool'], ['i', 'Int16'], ['u', 'Uint64'], ['f', 'Float32'], ['s', 'Utf8'], ['bin', 'Binary'], ['d', 'Date64<MILLISECOND>'], ['t', 'Timestamp<MILLISECOND>'],
       ])
