@@ -148,6 +148,14 @@ const task = {
       default: {},
       examples: [{ orders: '${{ tasks.extract.output }}', threshold: '${{ params.threshold }}' }],
     },
+    concat: {
+      type: 'array',
+      description: 'Inputs of this task (names from `inputs`) that receive a fan-in of a mapped task\'s table output as ONE Arrow table: the items\' rows one after the other, in item order, instead of a list of tables. Each must be exactly `${{ tasks.<id>.output }}` of a mapped task whose output is `type: table`. An empty map gives an empty table with the declared columns. See docs/fan-out.md.',
+      items: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
+      uniqueItems: true,
+      default: [],
+      examples: [['days']],
+    },
     foreach,
     needs: {
       type: 'array',

@@ -40,7 +40,7 @@ export function bindingType(binding: InputBinding, pipeline: Pipeline, task: Tas
     case 'literal':
       return literalType(binding.value)
     case 'ref':
-      return referenceType(binding.ref, pipeline, task, names)
+      return referenceType(binding.ref, pipeline, task, names, binding.concat === true)
     case 'template':
       return 'string'
     case 'object': {
@@ -52,7 +52,8 @@ export function bindingType(binding: InputBinding, pipeline: Pipeline, task: Tas
   }
 }
 
-function referenceType(ref: Reference, pipeline: Pipeline, task: Task, names: TypeNames): string {
+/** `concat`: the input is named in the task's `concat:` (one table instead of the list of item tables). */
+function referenceType(ref: Reference, pipeline: Pipeline, task: Task, names: TypeNames, concat = false): string {
   switch (ref.kind) {
     case 'output': {
       const output = names.tasks.get(ref.taskId)?.output
@@ -60,7 +61,11 @@ function referenceType(ref: Reference, pipeline: Pipeline, task: Task, names: Ty
       const lacks = mayLackOutputOf(pipeline, task, ref.taskId)
       // Fan-in: a mapped upstream's output is the list of its item outputs, in item order; after a
       // tolerated failure, the items that failed have none.
-      if (pipeline.tasks.get(ref.taskId)?.foreach !== undefined) return lacks ? `(${output} | undefined)[] | undefined` : `${output}[]`
+      if (pipeline.tasks.get(ref.taskId)?.foreach !== undefined) {
+        // `concat:`: one table of every item's rows (failed items add none); absent only when the whole map is.
+        if (concat) return lacks ? `${output} | undefined` : output
+        return lacks ? `(${output} | undefined)[] | undefined` : `${output}[]`
+      }
       const type = ref.path.length === 0 ? output : `At<${output}, [${ref.path.map((p) => JSON.stringify(p)).join(', ')}]>`
       return lacks ? `${type} | undefined` : type
     }

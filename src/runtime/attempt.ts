@@ -134,13 +134,18 @@ function projectRootOf(sourcePath: string): string {
 async function readInputs(request: AttemptRequest, deps: AttemptDeps): Promise<Record<string, unknown>> {
   const { pipeline } = request
   return resolveInputs(request.task.inputs, {
-    readOutput: async (taskId) => {
+    readOutput: async (taskId, concat) => {
       const itemRefs = request.upstreamItemOutputs?.[taskId]
       const ref = request.upstreamOutputs[taskId]
       if (!ref && !itemRefs) return undefined
       const upstream = pipeline.tasks.get(taskId)
       if (!upstream) throw new WeirError('INPUT_UNAVAILABLE', `Task '${request.task.id}' refers to unknown task '${taskId}'.`)
       const io = deps.ioManager(upstream.io)
+      // `concat:` (validated: a mapped upstream with a table output): the items' tables as one table.
+      if (concat && itemRefs && upstream.output.kind === 'table') {
+        const { concatItemTables } = await import('./map/concat-tables.ts')
+        return concatItemTables({ taskId, columns: upstream.output.columns, refs: itemRefs, read: (r) => io.read(r, ioContext(request, upstream)) })
+      }
       // Fan-in: a mapped upstream task's output is the list of its items' outputs, read one by one.
       if (itemRefs) return collectItemOutputs(itemRefs.length, (k) => io.read(itemRefs[k]!, ioContext(request, upstream)), (k) => itemRefs[k] !== undefined)
       return io.read(ref!, ioContext(request, upstream))
@@ -192,6 +197,8 @@ function describeFailure(error: unknown, stage: Stage): ErrorInfo {
     case 'inputs':
       if (code === 'HANDLER_NOT_FOUND' || code === 'HANDLER_OUTSIDE_PROJECT') return toErrorInfo(error, 'user', 'HANDLER_NOT_FOUND', false)
       if (code === 'INPUT_UNAVAILABLE') return toErrorInfo(error, 'user', 'INPUT_UNAVAILABLE', false)
+      // Items of a concatenated fan-in that disagree on their columns stay so on every try.
+      if (code === 'CONCAT_SCHEMA_MISMATCH') return toErrorInfo(error, 'user', 'CONCAT_SCHEMA_MISMATCH', false)
       return toErrorInfo(error, 'system', 'IO_ERROR', !UNRECOVERABLE_STORE_ERRORS.has(code as string))
     case 'handler':
       // A value refused by ctx.values.set fails the same way on every try.

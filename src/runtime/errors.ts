@@ -18,6 +18,7 @@ export type RuntimeErrorCode =
   | 'VALUE_UNDECLARED'
   | 'VALUE_TOO_LARGE'
   | 'INPUT_UNAVAILABLE'
+  | 'CONCAT_SCHEMA_MISMATCH'
   | 'IO_ERROR'
   | 'IO_UNKNOWN_TYPE'
   | 'TASK_TIMEOUT'

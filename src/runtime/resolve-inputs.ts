@@ -11,9 +11,12 @@
 import type { InputBinding, Reference, RunField } from '../spec/model.ts'
 import { WeirError } from './errors.ts'
 
-/** Where references get their values. `readOutput` is called at most once per upstream task. */
+/**
+ * Where references get their values. `readOutput` is called at most once per upstream task and
+ * form: `concat` asks for a mapped task's table items as one table (`concat:`, docs/fan-out.md).
+ */
 export interface InputSources {
-  readOutput(taskId: string): Promise<unknown>
+  readOutput(taskId: string, concat?: boolean): Promise<unknown>
   readonly values: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   readonly params: Readonly<Record<string, unknown>>
   readonly run: Readonly<Record<RunField, unknown>>
@@ -27,11 +30,12 @@ export async function resolveInputs(
   sources: InputSources,
 ): Promise<Record<string, unknown>> {
   const outputs = new Map<string, Promise<unknown>>()
-  const output = (taskId: string): Promise<unknown> => {
-    let read = outputs.get(taskId)
+  const output = (taskId: string, concat = false): Promise<unknown> => {
+    const key = concat ? `${taskId} concat` : taskId
+    let read = outputs.get(key)
     if (!read) {
-      read = sources.readOutput(taskId)
-      outputs.set(taskId, read)
+      read = concat ? sources.readOutput(taskId, true) : sources.readOutput(taskId)
+      outputs.set(key, read)
     }
     return read
   }
@@ -40,11 +44,15 @@ export async function resolveInputs(
   return resolved
 }
 
-async function resolveBinding(binding: InputBinding, sources: InputSources, output: (taskId: string) => Promise<unknown>): Promise<unknown> {
+type ReadOutput = (taskId: string, concat?: boolean) => Promise<unknown>
+
+async function resolveBinding(binding: InputBinding, sources: InputSources, output: ReadOutput): Promise<unknown> {
   switch (binding.kind) {
     case 'literal':
       return copyData(binding.value)
     case 'ref':
+      // A concatenated fan-in is a whole task output (validation checks it): the table itself.
+      if (binding.concat && binding.ref.kind === 'output') return output(binding.ref.taskId, true)
       return resolveRef(binding.ref, sources, output)
     case 'template': {
       let text = ''
@@ -64,7 +72,7 @@ async function resolveBinding(binding: InputBinding, sources: InputSources, outp
   }
 }
 
-async function resolveRef(ref: Reference, sources: InputSources, output: (taskId: string) => Promise<unknown>): Promise<unknown> {
+async function resolveRef(ref: Reference, sources: InputSources, output: ReadOutput): Promise<unknown> {
   switch (ref.kind) {
     case 'output': {
       let value = await output(ref.taskId)

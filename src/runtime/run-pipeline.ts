@@ -15,6 +15,7 @@ import { runLoop } from './run-loop.ts'
 import { redactParams, resolveParams } from './params.ts'
 import { lockAndPlanResume } from './plan-resume-from-store.ts'
 import { openRun } from './run-store/open-run.ts'
+import { listHashKey } from './run-store/list-hash-key.ts'
 import { createNoHistoryWriter } from './run-store/no-history.ts'
 import { runDir } from './run-store/read-runs.ts'
 import type { RunSummary, TaskRecord } from './run-store/records.ts'
@@ -87,6 +88,8 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
       reuse: plan?.plan.reuse ?? new Map(),
       ...(plan && { reuseItems: plan.plan.reuseItems }),
       readOutput: storedOutputReader(pipeline, options.ioPlugins ?? [], env),
+      // A run that keeps no history is never resumed: its secret lists need no lasting key.
+      ...(options.history !== false && { listHashKey: () => listHashKey(stateDir) }),
       writer,
       emit,
     })

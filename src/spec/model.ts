@@ -92,7 +92,11 @@ export type RunField = (typeof RUN_FIELDS)[number]
  */
 export type InputBinding =
   | { readonly kind: 'literal'; readonly value: unknown }
-  | { readonly kind: 'ref'; readonly ref: Reference }
+  /**
+   * `concat: true`: the input is named in the task's `concat:`, so the fan-in of the mapped task's
+   * table output arrives as one table (the items' rows in item order), not a list (docs/fan-out.md).
+   */
+  | { readonly kind: 'ref'; readonly ref: Reference; readonly concat?: true }
   | { readonly kind: 'template'; readonly parts: readonly (string | Reference)[] }
   | { readonly kind: 'object'; readonly entries: Readonly<Record<string, InputBinding>> }
   | { readonly kind: 'array'; readonly items: readonly InputBinding[] }

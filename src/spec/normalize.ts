@@ -53,6 +53,8 @@ function normalizeTask(id: string, t: TaskSpec, defaults: NonNullable<PipelineSp
   // fromEntries defines own properties: an input named `__proto__` stays an input.
   const inputs: Record<string, InputBinding> =
     t.inputs === undefined ? NO_INPUTS : Object.fromEntries(Object.entries(t.inputs).map(([name, value]) => [name, bindInput(value, ['tasks', id, 'inputs', name], id, edges)]))
+  // `concat:` names inputs that validation checked are a whole `${{ tasks.<mapped>.output }}`.
+  if (t.concat !== undefined) for (const name of t.concat) inputs[name] = { ...(inputs[name] as Extract<InputBinding, { kind: 'ref' }>), concat: true }
   const foreach = normalizeForeach(id, t.foreach, edges)
   // A task id is `[a-z][a-z0-9_]*` (checked): nothing in it to escape.
   const pointer = `/tasks/${id}`

@@ -264,6 +264,10 @@ export interface TaskSpec {
   inputs?: {
     [k: string]: unknown
   }
+  /**
+   * Inputs of this task (names from `inputs`) that receive a fan-in of a mapped task's table output as ONE Arrow table: the items' rows one after the other, in item order, instead of a list of tables. Each must be exactly `${{ tasks.<id>.output }}` of a mapped task whose output is `type: table`. An empty map gives an empty table with the declared columns. See docs/fan-out.md.
+   */
+  concat?: string[]
   foreach?: ForeachSpec
   /**
    * Tasks that must finish first, without passing data (ordering-only edges).

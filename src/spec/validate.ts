@@ -20,6 +20,7 @@ import { referenceSyntax } from './rules/reference-syntax.ts'
 import { unknownRefs } from './rules/unknown-refs.ts'
 import { cycles } from './rules/cycles.ts'
 import { foreachRule } from './rules/foreach.ts'
+import { concatRule } from './rules/concat.ts'
 import { ioNames } from './rules/io-names.ts'
 import { typeRefs } from './rules/type-refs.ts'
 import { scheduleRule } from './rules/schedule.ts'
@@ -41,6 +42,7 @@ export const RULES: readonly Rule[] = [
   referenceSyntax,
   unknownRefs,
   foreachRule,
+  concatRule,
   cycles,
   ioNames,
   typeRefs,

@@ -209,8 +209,11 @@ async function describeBinding(binding: InputBinding, sources: CacheKeySources):
   switch (binding.kind) {
     case 'literal':
       return ['literal', binding.value === undefined ? null : binding.value]
-    case 'ref':
-      return describeRef(binding.ref, sources)
+    case 'ref': {
+      const described = await describeRef(binding.ref, sources)
+      // One concatenated table is another input than the list of tables (`concat:`, docs/fan-out.md).
+      return binding.concat && described !== undefined ? ['concat', described] : described
+    }
     case 'template':
     case 'array': {
       const parts = binding.kind === 'template' ? binding.parts : binding.items

@@ -5,12 +5,13 @@
  * task's stored output of item i, read by its own ref when item i runs: the list of outputs is
  * never held in memory at once.
  */
-import { createHash } from 'node:crypto'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import type { StoredRef } from '../../plugins/types.ts'
 import type { Task } from '../../spec/model.ts'
 import type { LoopState } from './loop-state.ts'
 import { resolveMapItems } from '../map/items.ts'
 import { WeirError } from '../errors.ts'
+import { isSecretParam } from '../params.ts'
 
 export interface MapList {
   readonly count: number
@@ -51,7 +52,27 @@ export async function readMapList(loop: LoopState, task: Task): Promise<MapList>
     values: valuesOfUpstream(loop, task),
     params: input.params,
   })
-  return { count: items.length, hash: hashOf(items), item: async (index) => items[index] }
+  const hash = listOfSecret(loop, task) ? await keyedHashOf(loop, items) : hashOf(items)
+  return { count: items.length, hash, item: async (index) => items[index] }
+}
+
+/** Whether the list is a param that holds a secret (`writeOnly` anywhere in its schema). */
+function listOfSecret(loop: LoopState, task: Task): boolean {
+  const source = task.foreach!.source
+  if (source.kind !== 'ref' || source.ref.kind !== 'param') return false
+  const { pipeline } = loop.input
+  const decl = Object.hasOwn(pipeline.params, source.ref.name) ? pipeline.params[source.ref.name] : undefined
+  return decl !== undefined && isSecretParam(pipeline, decl)
+}
+
+/**
+ * A secret list is journaled as an HMAC under the state dir's own key, never as a plain hash, which
+ * would let anyone reading the journal confirm a guess (run-store/list-hash-key.ts). Without a key
+ * (a run that keeps no history), a random one: the hash then matches no other run's.
+ */
+async function keyedHashOf(loop: LoopState, list: readonly unknown[]): Promise<string> {
+  const key = loop.input.listHashKey ? await loop.input.listHashKey() : randomBytes(32)
+  return `hmac-sha256:${createHmac('sha256', key).update(listJson(list)).digest('hex')}`
 }
 
 function readOutput(loop: LoopState, ref: StoredRef, producer: Task, signal: AbortSignal): Promise<unknown> {
@@ -71,5 +92,9 @@ function valuesOfUpstream(loop: LoopState, task: Task): Record<string, Readonly<
 
 /** SHA-256 of the list's JSON (undefined items as null). */
 function hashOf(list: readonly unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(list, (_k, v: unknown) => (v === undefined ? null : v)) ?? 'null').digest('hex')
+  return createHash('sha256').update(listJson(list)).digest('hex')
+}
+
+function listJson(list: readonly unknown[]): string {
+  return JSON.stringify(list, (_k, v: unknown) => (v === undefined ? null : v)) ?? 'null'
 }

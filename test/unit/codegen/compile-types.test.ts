@@ -68,6 +68,7 @@ describe('generated types compiled by tsc', () => {
     'table-rows.ts',
     'wrong-item-type.ts',
     'wrong-fan-in-type.ts',
+    'wrong-concat-type.ts',
   ])('%s fails exactly where marked', async (name) => {
     const file = cases.find((c) => c.endsWith(`/${name}`))!
     const want = await expectedErrors(file)

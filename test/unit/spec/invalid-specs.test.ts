@@ -65,6 +65,17 @@ const CASES: readonly Case[] = [
       { code: 'MAP_OUTPUT_PATH', line: 11, column: 24, pointer: '/tasks/fan_in/inputs/totals' },
       { code: 'MAP_OUTPUT_PATH', line: 14, column: 14, pointer: '/tasks/chain/foreach' },
     ] },
+  // issue 11: `concat:` (one table from a mapped table task)
+  { file: 'concat-misused.yaml', want: [
+      { code: 'CONCAT_NOT_MAPPED', line: 27, column: 20, pointer: '/tasks/report/concat/1' },
+      { code: 'CONCAT_NOT_TABLE', line: 27, column: 28, pointer: '/tasks/report/concat/2' },
+      { code: 'CONCAT_NOT_FAN_IN', line: 27, column: 34, pointer: '/tasks/report/concat/3' },
+      { code: 'CONCAT_NOT_FAN_IN', line: 27, column: 40, pointer: '/tasks/report/concat/4' },
+      { code: 'CONCAT_NOT_FAN_IN', line: 27, column: 47, pointer: '/tasks/report/concat/5' },
+      { code: 'CONCAT_UNKNOWN_INPUT', line: 27, column: 55, pointer: '/tasks/report/concat/6' },
+      { code: 'INVALID_VALUE', line: 31, column: 14, pointer: '/tasks/dup/concat/0' },
+      { code: 'CONCAT_NOT_FAN_IN', line: 36, column: 14, pointer: '/tasks/per_item/concat/0' },
+    ] },
   { file: 'handler-bad-form.yaml', want: [{ code: 'INVALID_VALUE', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'handler-export-in-comment.yaml', want: [
       { code: 'HANDLER_EXPORT_MISSING', line: 6, column: 14, pointer: '/tasks/a/handler' },
