@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { RunSummary } from './records.ts'
 import type { TaskEvent } from '../api.ts'
 import { encodeFinish, encodeHeader, encodeTaskEvent } from './journal-codec.ts'
+import { maxTaskEventBytes, writeTaskEventBytes } from './journal-bytes.ts'
 import type { FinalRunStatus, JournalHeader } from './journal-codec.ts'
 import { openAppender } from './batched-appender.ts'
 import type { BatchedAppender } from './batched-appender.ts'
@@ -54,7 +55,10 @@ export async function openRun(stateDir: string, header: RunHeader): Promise<RunW
   return {
     dir,
     logs,
-    record: (event) => journal.append(encodeTaskEvent(event)),
+    record(event) {
+      // A task's start and plain success go into the journal's bytes directly (journal-bytes.ts).
+      if (!journal.appendBytes(maxTaskEventBytes(event.taskId.length), writeTaskEventBytes, event)) journal.append(encodeTaskEvent(event))
+    },
     commit: () => journal.commit(),
     async finish(status, at, summary) {
       journal.append(encodeFinish(status, at))
