@@ -8,9 +8,12 @@
 //   upstream, a limiter in front of the work), and a bare Kahn's-algorithm loop (the floor).
 // Reported per task: wall µs (the headline: what a user waits), CPU µs (user+sys), and peak RSS growth
 // over the process before the measured runs, in KB/task. BENCH_SIZES=1000,10000 BENCH_SHAPES=chain narrow it.
+// Then the fixed cost per run: the median wall µs of a one-task run, for weir with and without
+// history, p-graph, and the file floor (what a run with history must do on this disk at least:
+// create the run's folder, its journal and its summary, which is three file creations).
 // Goals (issue 16): weir ≤ p-graph wall µs/task at every size (goal ≤ 5 µs), a fixed cost per run ≤ 1 ms.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGraph } from 'p-graph'
@@ -217,7 +220,45 @@ async function measureChild(shape: string, n: number, contender: Contender): Pro
   }
 }
 
-if (process.argv[2] === '--child') {
+const FIXED_CONTENDERS = ['weir', 'weir (no history)', 'p-graph', 'file floor'] as const
+type FixedContender = (typeof FIXED_CONTENDERS)[number]
+
+/** Child process: the median wall µs of a one-task run, after a warm-up. */
+async function measureFixedChild(contender: FixedContender): Promise<{ medianUs: number }> {
+  const project = makeProject()
+  try {
+    const stateDir = join(project, '.weir')
+    let runs = 0
+    const rep: Rep =
+      contender === 'file floor'
+        ? async () => {
+            const start = process.hrtime.bigint()
+            const dir = join(stateDir, 'runs', `floor-${runs++}`)
+            mkdirSync(dir, { recursive: true })
+            const fd = openSync(join(dir, 'journal.jsonl'), 'a')
+            writeSync(fd, '{"e":"run"}\n')
+            writeSync(fd, '{"e":"start"}\n{"e":"succeed"}\n')
+            writeSync(fd, '{"e":"finish"}\n')
+            closeSync(fd)
+            writeFileSync(join(dir, '.summary.json.tmp'), '{}')
+            renameSync(join(dir, '.summary.json.tmp'), join(dir, 'summary.json'))
+            return { ns: Number(process.hrtime.bigint() - start), cpuUs: 0 }
+          }
+        : contenderRep(contender, 1, [], project, stateDir)
+    for (let w = 0; w < 50; w++) await rep()
+    const times: number[] = []
+    for (let r = 0; r < FIXED_REPS; r++) times.push((await rep()).ns)
+    times.sort((a, b) => a - b)
+    return { medianUs: times[times.length >> 1]! / 1000 }
+  } finally {
+    rmSync(project, { recursive: true, force: true })
+  }
+}
+const FIXED_REPS = Number(process.env.BENCH_FIXED_REPS ?? 500)
+
+if (process.argv[2] === '--fixed') {
+  process.stdout.write(JSON.stringify(await measureFixedChild(process.argv[3] as FixedContender)))
+} else if (process.argv[2] === '--child') {
   const [shape, n, contender] = process.argv.slice(3)
   process.stdout.write(JSON.stringify(await measureChild(shape!, Number(n), contender as Contender)))
 } else {
@@ -238,6 +279,12 @@ if (process.argv[2] === '--child') {
       const [weir, , pgraph] = row
       if (!weir || !pgraph || weir.wallUs > pgraph.wallUs) missed = true
     }
+  }
+  console.log(`\nfixed cost per run (median wall µs of ${FIXED_REPS} one-task runs):`)
+  for (const contender of FIXED_CONTENDERS) {
+    const child = spawnSync(process.execPath, ['--import', 'jiti/register', 'bench/scheduler.bench.ts', '--fixed', contender], { encoding: 'utf8' })
+    if (child.status !== 0) process.stderr.write(`${contender} fixed: exited ${child.status}\n${child.stderr}\n`)
+    console.log(`  ${contender.padEnd(20)} ${child.status === 0 ? (JSON.parse(child.stdout) as { medianUs: number }).medianUs.toFixed(0).padStart(6) : '(failed)'} µs`)
   }
   console.log(missed ? '\ngoal MISSED: weir (history on) above p-graph wall µs/task somewhere above' : '\ngoal met: weir (history on) at or below p-graph wall µs/task everywhere')
 }

@@ -11,28 +11,60 @@ import type { CacheSettings, TaskCache } from './cache/task-cache.ts'
 import type { AttemptDeps } from './attempt.ts'
 import { findProjectRoot } from '../spec/project-root.ts'
 
+type AttemptModules = [typeof import('./attempt.ts'), typeof import('./io-managers.ts'), typeof import('./cache/task-cache.ts')]
+
+// The attempt modules are imported once per process, not once per run: a dynamic import is a
+// resolve and at least one turn of the event loop even for a module already loaded, and it was a
+// good part of a short run's fixed cost. Once imported, they are read without an await.
+let importing: Promise<AttemptModules> | undefined
+let imported: AttemptModules | undefined
+
+function attemptModules(): Promise<AttemptModules> {
+  importing ??= Promise.all([import('./attempt.ts'), import('./io-managers.ts'), import('./cache/task-cache.ts')]).then((modules) => (imported = modules))
+  return importing
+}
+
 /** Creates the host of one run, given the IoManager plugins its tasks read and write with. */
 export function createExecutorHost(ioPlugins: readonly IoPlugin<never>[], env: PluginEnv, cache: CacheSettings = {}): ExecutorHost {
   const lookups = new WeakMap<Pipeline, IoManagerLookup>()
   const caches = new WeakMap<Pipeline, TaskCache>()
-  type Modules = [typeof import('./attempt.ts'), typeof import('./io-managers.ts'), typeof import('./cache/task-cache.ts')]
-  let attempt: Promise<Modules> | undefined
-  // Once imported, the modules and the last pipeline's deps are read without an await or a lookup:
-  // this runs once per attempt.
-  let modules: Modules | undefined
+  // The last pipeline's deps are read without a lookup: this runs once per attempt.
   let last: { readonly pipeline: Pipeline; readonly deps: AttemptDeps } | undefined
   let remote: Promise<typeof import('./execute/prepare-remote.ts')> | undefined
+
+  function depsOf(pipeline: Pipeline, [, { createIoManagers }, { createTaskCache }]: AttemptModules): AttemptDeps {
+    let ioManager = lookups.get(pipeline)
+    if (!ioManager) lookups.set(pipeline, (ioManager = createIoManagers(pipeline, ioPlugins, env)))
+    // One cache per pipeline per run: each handler module is hashed once. Created at the first
+    // task that asks the cache (finding the project root walks the file system): a run without
+    // cached tasks never pays for it.
+    let taskCache = caches.get(pipeline)
+    if (!taskCache) {
+      let real: TaskCache | undefined
+      const made = (): TaskCache => (real ??= createTaskCache({ ioManager, projectRoot: findProjectRoot(pipeline.sourcePath), settings: cache }))
+      caches.set(pipeline, (taskCache = { check: (request) => made().check(request), fill: (request, miss, result) => made().fill(request, miss, result) }))
+    }
+    last = { pipeline, deps: { ioManager, cache: taskCache } }
+    return last.deps
+  }
+
+  async function runLater(request: Parameters<ExecutorHost['runInProcess']>[0]): ReturnType<ExecutorHost['runInProcess']> {
+    const modules = await attemptModules()
+    return modules[0].runTaskAttempt(request, depsOf(request.pipeline, modules))
+  }
+
   return {
-    async runInProcess(request) {
-      const [{ runTaskAttempt }, { createIoManagers }, { createTaskCache }] = (modules ??= await (attempt ??= Promise.all([import('./attempt.ts'), import('./io-managers.ts'), import('./cache/task-cache.ts')])))
-      if (last?.pipeline === request.pipeline) return runTaskAttempt(request, last.deps)
-      let ioManager = lookups.get(request.pipeline)
-      if (!ioManager) lookups.set(request.pipeline, (ioManager = createIoManagers(request.pipeline, ioPlugins, env)))
-      // One cache per pipeline per run: each handler module is hashed once.
-      let taskCache = caches.get(request.pipeline)
-      if (!taskCache) caches.set(request.pipeline, (taskCache = createTaskCache({ ioManager, projectRoot: findProjectRoot(request.pipeline.sourcePath), settings: cache })))
-      last = { pipeline: request.pipeline, deps: { ioManager, cache: taskCache } }
-      return runTaskAttempt(request, last.deps)
+    // Not async: once the modules are in, the attempt's own promise is returned as is (an async
+    // wrapper cost a promise and a turn of the microtask queue per attempt).
+    runInProcess(request) {
+      if (imported === undefined) return runLater(request)
+      let deps = last?.pipeline === request.pipeline ? last.deps : undefined
+      try {
+        deps ??= depsOf(request.pipeline, imported)
+      } catch (error) {
+        return Promise.reject(error as Error)
+      }
+      return imported[0].runTaskAttempt(request, deps)
     },
     async prepareRemote(request) {
       const { prepareRemoteAttempt } = await (remote ??= import('./execute/prepare-remote.ts'))
@@ -40,4 +72,3 @@ export function createExecutorHost(ioPlugins: readonly IoPlugin<never>[], env: P
     },
   }
 }
-

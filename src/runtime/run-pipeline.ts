@@ -148,7 +148,7 @@ function toTaskResults(order: readonly string[], tasks: readonly TaskRecord[]): 
     if (t.cachedFrom) r.cachedFrom = t.cachedFrom
     if (t.error) r.error = t.error
     if (t.skipReason) r.skipReason = t.skipReason
-    if (t.values && Object.keys(t.values).length > 0) r.values = t.values
+    if (t.values && hasKeys(t.values)) r.values = t.values
     if (t.startedAt !== undefined) r.startedAt = formatIso(t.startedAt)
     if (t.finishedAt !== undefined) r.finishedAt = formatIso(t.finishedAt)
     if (t.startedAt !== undefined && t.finishedAt !== undefined) r.durationMs = t.finishedAt - t.startedAt
@@ -156,6 +156,11 @@ function toTaskResults(order: readonly string[], tasks: readonly TaskRecord[]): 
     out[order[i]!] = r
   }
   return out
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true
+  return false
 }
 
 /** A task the loop left unfinished (a bug) is reported cancelled, as the scheduler would have. */

@@ -44,26 +44,52 @@ export function runAttempt(loop: LoopState, i: number, task: Task, attempt: numb
     }
     if (loop.maps.readsMap[i] === 1) request.upstreamItemOutputs = upstreamItemOutputsOf(input.graph, loop.tasks, i)
   }
+  const running = new RunningAttempt(loop, i, unlink)
   return new Promise<AttemptOutcome>((resolve) => {
-    let settled = false
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const entry: ActiveAttempt = { giveUp: () => settle({ status: 'cancelled' }) }
-    const settle = (outcome: AttemptOutcome): void => {
-      if (settled) return
-      settled = true
-      loop.active.delete(i, entry)
-      if (timer) clearTimeout(timer)
-      unlink?.()
-      resolve(outcome)
-    }
-    loop.active.add(i, entry)
-    if (controller) timer = armAttemptTimeout(task, attempt, controller, settle)
+    running.resolve = resolve
+    loop.active.add(i, running)
+    if (controller) running.timer = armAttemptTimeout(task, attempt, controller, (outcome) => running.settle(outcome))
     try {
-      input.executor.runAttempt(request).then(settle, (e: unknown) => settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} }))
+      input.executor.runAttempt(request).then(
+        (outcome) => running.settle(outcome),
+        (e: unknown) => running.settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} }),
+      )
     } catch (e) {
-      settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} })
+      running.settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} })
     }
   })
+}
+
+/**
+ * An attempt in flight, settled once: by its executor, its timeout, or a cancel giving up on it.
+ * One object with methods rather than an entry and closures for each (this runs per attempt).
+ */
+class RunningAttempt implements ActiveAttempt {
+  resolve: ((outcome: AttemptOutcome) => void) | undefined
+  timer: ReturnType<typeof setTimeout> | undefined
+  #settled = false
+  readonly #loop: LoopState
+  readonly #i: number
+  readonly #unlink: (() => void) | undefined
+
+  constructor(loop: LoopState, i: number, unlink: (() => void) | undefined) {
+    this.#loop = loop
+    this.#i = i
+    this.#unlink = unlink
+  }
+
+  giveUp(): void {
+    this.settle({ status: 'cancelled' })
+  }
+
+  settle(outcome: AttemptOutcome): void {
+    if (this.#settled) return
+    this.#settled = true
+    this.#loop.active.delete(this.#i, this)
+    if (this.timer) clearTimeout(this.timer)
+    this.#unlink?.()
+    this.resolve!(outcome)
+  }
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }

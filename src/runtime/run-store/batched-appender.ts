@@ -11,44 +11,53 @@
  *
  * Lines are whole or absent after a crash except possibly the last one, which a reader must
  * tolerate (see replay.ts).
+ *
+ * The queue is one byte buffer, reused from batch to batch: a line is encoded into it when
+ * appended (or written there directly, `appendBytes`), and a batch is one `writeSync` of its bytes.
  */
-import { open } from 'node:fs/promises'
-import type { FileHandle } from 'node:fs/promises'
-import { writeSync } from 'node:fs'
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs'
 
 const FLUSH_BYTES = 1 << 20
 
 export interface BatchedAppender {
   /** Queues one line (without its newline). */
   append(line: string): void
+  /**
+   * Queues one line written by `write(buf, pos, arg)` straight into the queue's bytes (at most
+   * `maxBytes` of them, without the newline); `write` returns the line's end, or -1 to write
+   * nothing (the caller then appends the line as a string). Returns whether a line was queued.
+   */
+  appendBytes<A>(maxBytes: number, write: (buf: Uint8Array, pos: number, arg: A) => number, arg: A): boolean
   /** Writes everything queued so far to the file now; once it returns, a kill -9 cannot lose it. */
   commit(): void
   /** Flushes, optionally fsyncs, and closes the file. */
-  close(sync?: boolean): Promise<void>
+  close(sync?: boolean): void
 }
 
-/** Opens `path` for appending (created if missing). Write errors are reported once to `onError`. */
-export async function openAppender(path: string, onError: (error: Error) => void): Promise<BatchedAppender> {
-  const file = await open(path, 'a')
-  return createAppender(file, onError)
+/**
+ * Opens `path` for appending (created if missing). Write errors are reported once to `onError`.
+ * Opening and closing are synchronous too: they are one system call each, while an async open or
+ * close waits for a thread of the pool and a turn of the event loop, which was most of the fixed
+ * cost of a short run.
+ */
+export function openAppender(path: string, onError: (error: Error) => void): BatchedAppender {
+  return createAppender(openSync(path, 'a'), onError)
 }
 
-function createAppender(file: FileHandle, onError: (error: Error) => void): BatchedAppender {
-  let queued: string[] = []
-  let queuedBytes = 0
+function createAppender(fd: number, onError: (error: Error) => void): BatchedAppender {
+  let buf = Buffer.allocUnsafe(64 * 1024)
+  let used = 0
   let scheduled = false
   let failed = false
 
   function writeQueued(): void {
-    if (queued.length === 0) return
-    const text = queued.join('\n') + '\n'
-    queued = []
-    queuedBytes = 0
+    if (used === 0) return
+    const length = used
+    used = 0
     if (failed) return
     try {
-      const written = writeSync(file.fd, text)
       // A short write (a full disk, a signal) would leave a torn line: write the rest or fail trying.
-      if (written < Buffer.byteLength(text)) writeRest(file.fd, Buffer.from(text), written)
+      for (let done = 0; done < length; ) done += writeSync(fd, buf, done, length - done)
     } catch (error) {
       failed = true
       onError(error as Error)
@@ -60,25 +69,48 @@ function createAppender(file: FileHandle, onError: (error: Error) => void): Batc
     writeQueued()
   }
 
+  /** Room for `bytes` more bytes in the queue (a line larger than the buffer grows it). */
+  function reserve(bytes: number): void {
+    if (used + bytes <= buf.length) return
+    const grown = Buffer.allocUnsafe(Math.max(buf.length * 2, used + bytes))
+    buf.copy(grown, 0, 0, used)
+    buf = grown
+  }
+
+  function queued(): void {
+    buf[used++] = 0x0a
+    if (used >= FLUSH_BYTES) writeQueued()
+    else if (!scheduled) {
+      scheduled = true
+      setImmediate(writeScheduled)
+    }
+  }
+
   return {
     append(line) {
-      queued.push(line)
-      queuedBytes += line.length
-      if (queuedBytes >= FLUSH_BYTES) writeQueued()
-      else if (!scheduled) {
-        scheduled = true
-        setImmediate(writeScheduled)
-      }
+      // At most 3 bytes of UTF-8 per UTF-16 unit, and the newline.
+      reserve(line.length * 3 + 1)
+      used += buf.write(line, used, 'utf8')
+      queued()
+    },
+    appendBytes(maxBytes, write, arg) {
+      reserve(maxBytes + 1)
+      const end = write(buf, used, arg)
+      if (end < 0) return false
+      used = end
+      queued()
+      return true
     },
     commit: writeQueued,
-    async close(sync = false) {
+    close(sync = false) {
       writeQueued()
-      if (sync && !failed) await file.sync().catch(() => undefined)
-      await file.close()
+      if (sync && !failed)
+        try {
+          fsyncSync(fd)
+        } catch {
+          // The lines are written; a failed fsync only weakens the guarantee against a machine crash.
+        }
+      closeSync(fd)
     },
   }
-}
-
-function writeRest(fd: number, bytes: Buffer, offset: number): void {
-  while (offset < bytes.length) offset += writeSync(fd, bytes, offset)
 }

@@ -54,16 +54,55 @@ export function createTaskLogs(logDir: string, echo?: (taskId: string, level: Le
   }
 
   return {
-    logger(taskId, attempt) {
-      return {
-        debug: (m, f) => write(taskId, attempt, 'debug', m, f),
-        info: (m, f) => write(taskId, attempt, 'info', m, f),
-        warn: (m, f) => write(taskId, attempt, 'warn', m, f),
-        error: (m, f) => write(taskId, attempt, 'error', m, f),
-      }
-    },
+    logger: (taskId, attempt) => new AttemptLogger(write, taskId, attempt),
     pathOf: (taskId) => join(logDir, `${taskId}.log`),
     flush: () => writePending(),
+  }
+}
+
+type Write = (taskId: string, attempt: number, level: Level, message: string, fields?: Record<string, unknown>) => void
+
+/**
+ * The logger of one attempt. Every attempt gets one and most never log, so it is one small object:
+ * its methods are made on first use (four closures were five objects per attempt). They are getters
+ * returning functions bound to the attempt, so `const { info } = ctx.log` works as before.
+ */
+class AttemptLogger implements Logger {
+  #methods: Logger | undefined
+  readonly #write: Write
+  readonly #taskId: string
+  readonly #attempt: number
+
+  constructor(write: Write, taskId: string, attempt: number) {
+    this.#write = write
+    this.#taskId = taskId
+    this.#attempt = attempt
+  }
+
+  #made(): Logger {
+    if (this.#methods) return this.#methods
+    const write = this.#write
+    const taskId = this.#taskId
+    const attempt = this.#attempt
+    return (this.#methods = {
+      debug: (m, f) => write(taskId, attempt, 'debug', m, f),
+      info: (m, f) => write(taskId, attempt, 'info', m, f),
+      warn: (m, f) => write(taskId, attempt, 'warn', m, f),
+      error: (m, f) => write(taskId, attempt, 'error', m, f),
+    })
+  }
+
+  get debug(): Logger['debug'] {
+    return this.#made().debug
+  }
+  get info(): Logger['info'] {
+    return this.#made().info
+  }
+  get warn(): Logger['warn'] {
+    return this.#made().warn
+  }
+  get error(): Logger['error'] {
+    return this.#made().error
   }
 }
 

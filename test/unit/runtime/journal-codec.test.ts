@@ -4,6 +4,7 @@ import { decodeJournal, encodeFinish, encodeHeader, encodeTaskEvent } from '../.
 import type { JournalHeader } from '../../../src/runtime/run-store/journal-codec.ts'
 import { applyTaskEvent, newTaskRecord } from '../../../src/runtime/run-store/apply-task-event.ts'
 import { createTaskBoard } from '../../../src/cli/display/task-board.ts'
+import { maxTaskEventBytes, writeTaskEventBytes } from '../../../src/runtime/run-store/journal-bytes.ts'
 
 const header: JournalHeader = { runId: 'r1', pipeline: 'p', specHash: 'h', sourcePath: '/p.yaml', params: { n: 1 }, trigger: 'manual', tasks: ['a', 'b "quoted"\n'], at: 1000, pid: 42, host: 'box' }
 const error = { code: 'HANDLER_ERROR', message: 'boom "x"\nline two', origin: 'user' as const, recoverable: true }
@@ -79,5 +80,38 @@ describe('one reducer for a task state, wherever it is read', () => {
     const running = board.apply(events[2]!)!
     expect(running).toMatchObject({ status: 'running', since: 1003 })
     expect(running.record.attempts).toHaveLength(2)
+  })
+})
+
+describe('the journal bytes of a start and a plain success (journal-bytes.ts)', () => {
+  const bytesOf = (event: TaskEvent): string | undefined => {
+    const buf = new Uint8Array(maxTaskEventBytes(event.taskId.length))
+    const end = writeTaskEventBytes(buf, 0, event)
+    return end < 0 ? undefined : Buffer.from(buf.subarray(0, end)).toString('utf8')
+  }
+
+  test('are exactly the line encodeTaskEvent writes, and every other event is left to it', () => {
+    const more: TaskEvent[] = [
+      { type: 'task:start', runId: 'r1', taskId: 'extract_orders-2.v1', attempt: 12, at: 1_733_300_000_123 },
+      { type: 'task:start', runId: 'r1', taskId: 'z', attempt: 0, at: 0 },
+      { type: 'task:succeed', runId: 'r1', taskId: 'x', attempt: 9, at: Number.MAX_SAFE_INTEGER },
+      { type: 'task:start', runId: 'r1', taskId: 'odd', attempt: 1, at: 1.5 },
+      { type: 'task:start', runId: 'r1', taskId: 'neg', attempt: 1, at: -7 },
+      { type: 'task:start', runId: 'r1', taskId: 'big', attempt: 1, at: 1e21 },
+    ]
+    let direct = 0
+    for (const event of [...events, ...more]) {
+      const bytes = bytesOf(event)
+      const plain = event.type === 'task:start' || (event.type === 'task:succeed' && !event.output && !event.values && !event.cachedFrom)
+      if (bytes !== undefined) direct++
+      if (plain && /^[\x20-\x7e]*$/.test(event.taskId) && !/["\\]/.test(event.taskId)) expect(bytes).toBe(encodeTaskEvent(event))
+      else expect(bytes).toBeUndefined()
+    }
+    expect(direct).toBe(8)
+  })
+
+  test('leave ids JSON must escape, and ids beyond ASCII, to the string path', () => {
+    for (const taskId of ['b "quoted"', 'back\\slash', 'new\nline', 'tab\t', 'ünï', '\u2028', 'emoji😀'])
+      expect(bytesOf({ type: 'task:start', runId: 'r', taskId, attempt: 1, at: 1 })).toBeUndefined()
   })
 })
