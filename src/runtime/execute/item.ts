@@ -7,10 +7,11 @@
  * Map → map: a task mapped over a mapped upstream's output reads item N of that upstream's stored
  * item outputs, one item at a time, never the whole list.
  */
-import type { AttemptRequest, ErrorInfo, PluginEnv, StoredRef } from '../../plugins/types.ts'
+import type { AttemptRequest, ErrorInfo, PluginEnv } from '../../plugins/types.ts'
 import type { Pipeline, Task } from '../../spec/model.ts'
 import { createIoManagers } from '../io-managers.ts'
 import { resolveMapItems } from '../map/items.ts'
+import { storedItemKey } from '../map/stored-item-key.ts'
 import { WeirError } from '../../spec/weir-error.ts'
 import { toErrorInfo } from '../errors.ts'
 import { ITEMS_DOCUMENT, LIST_FAILED_INDEX } from './contract.ts'
@@ -52,16 +53,6 @@ export function itemWiseUpstream(pipeline: Pipeline, task: Task): string | undef
  */
 type ItemResult = { ok: true; item: NonNullable<AttemptRequest['item']>; load?: () => Promise<unknown> } | { ok: false; error: ErrorInfo }
 
-/**
- * What stands for item `index` of a map → map in its cache key: the content hash of the upstream
- * item's stored output (its URI when it has none, so it never matches another run's), `null` for an
- * item without one. The run loop uses the same rule (run-loop/map-list.ts), so a key made here
- * equals the one `weir run` makes in process.
- */
-export function storedItemCacheKey(ref: StoredRef | undefined): string | null {
-  return ref ? (ref.contentHash ?? ref.uri) : null
-}
-
 /** The item at `index` of the task's list, or the error that fails this attempt (no retry helps for list errors). */
 export async function readItem(request: AttemptRequest, index: number, taskPrefix: string, env: PluginEnv & ProtocolEnv): Promise<ItemResult> {
   const { pipeline, task } = request
@@ -79,7 +70,7 @@ export async function readItem(request: AttemptRequest, index: number, taskPrefi
       const ref = refs[index]
       const upstream = pipeline.tasks.get(along)!
       const load = async (): Promise<unknown> => (ref === undefined ? undefined : ioManager(upstream.io).read(ref, { signal: request.signal, log: request.log, output: upstream.output }))
-      return { ok: true, item: { value: undefined, index, cacheKey: storedItemCacheKey(ref) }, load }
+      return { ok: true, item: { value: undefined, index, cacheKey: storedItemKey(ref) }, load }
     }
     if (stored?.items !== undefined) {
       checkIndex(task, index, stored.items.length)

@@ -10,6 +10,7 @@ import type { StoredRef } from '../../plugins/types.ts'
 import type { Task } from '../../spec/model.ts'
 import type { LoopState } from './loop-state.ts'
 import { resolveMapItems } from '../map/items.ts'
+import { storedItemKey } from '../map/stored-item-key.ts'
 import { WeirError } from '../errors.ts'
 import { isSecretParam } from '../params.ts'
 
@@ -32,16 +33,12 @@ export async function readMapList(loop: LoopState, task: Task): Promise<MapList>
     const refs: readonly (StoredRef | undefined)[] = (recordOf(producer.id).items ?? []).map((item) => item.output)
     return {
       count: refs.length,
-      hash: hashOf(refs.map((ref) => (ref ? (ref.contentHash ?? ref.uri) : null))),
+      hash: hashOf(refs.map(storedItemKey)),
       item: async (index, signal) => {
         const ref = refs[index]
         return ref ? readOutput(loop, ref, producer, signal) : undefined
       },
-      // A stored output without a content hash is known by its URI: it then never matches another run's.
-      cacheKeyOf: (index) => {
-        const ref = refs[index]
-        return ref ? (ref.contentHash ?? ref.uri) : null
-      },
+      cacheKeyOf: (index) => storedItemKey(refs[index]),
     }
   }
   const items = await resolveMapItems(task.id, task.foreach!, {
