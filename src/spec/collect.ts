@@ -75,6 +75,12 @@ export interface SpecView {
   /** Tasks with a `foreach`, by task id. */
   readonly foreach: ReadonlyMap<string, ForeachOccurrence>
   /**
+   * The tasks (in order, as `[id, task]`) that have any of `inputs`, `output`, `values`, `io`,
+   * `command` or `concat`: the rules that check those fields look only at these, instead of each
+   * walking every task (most tasks of a large spec have a handler and `needs`, and nothing else).
+   */
+  readonly detailedTasks: readonly (readonly [string, RawObject])[]
+  /**
    * False when the reader guarantees that no mapping holds a `__proto__` key (the block reader only
    * takes plain keys, and steps aside for any text with `__proto__`): the rule that looks for one
    * can skip its walk over the whole document.
@@ -105,7 +111,10 @@ export function collectSpecView(data: unknown, mayHoldProtoKey = true): SpecView
   const badExpressions: BadExpression[] = []
   const needs: NeedOccurrence[] = []
   const foreach = new Map<string, ForeachOccurrence>()
+  const detailedTasks: [string, RawObject][] = []
   for (const [taskId, task] of tasks) {
+    if (task.inputs !== undefined || task.output !== undefined || task.values !== undefined || task.io !== undefined || task.command !== undefined || task.concat !== undefined)
+      detailedTasks.push([taskId, task])
     // Inputs that are not a mapping are a shape error; references inside them belong to no input.
     if (isObject(task.inputs)) walkStrings(task.inputs, ['tasks', taskId, 'inputs'], (text, path) => {
       if (!text.includes('${{')) return
@@ -131,7 +140,7 @@ export function collectSpecView(data: unknown, mayHoldProtoKey = true): SpecView
         if (typeof needed === 'string') needs.push(new Need(taskId, index, needed))
       }
   }
-  return { data: root, tasks, params: new Set(Object.keys(isObject(root.params) ? root.params : {})), refs, badExpressions, needs, foreach, mayHoldProtoKey }
+  return { data: root, tasks, params: new Set(Object.keys(isObject(root.params) ? root.params : {})), refs, badExpressions, needs, foreach, detailedTasks, mayHoldProtoKey }
 }
 
 /** The list of a `foreach` (short or object form); its reference also goes into `refs`. */

@@ -105,7 +105,7 @@ export const commandTemplates: Rule = ({ view, report }) => {
     })
   }
   check(view.data.command, ['command'])
-  for (const [id, task] of view.tasks) if (task.command !== undefined) check(task.command, ['tasks', id, 'command'])
+  for (const [id, task] of view.detailedTasks) if (task.command !== undefined) check(task.command, ['tasks', id, 'command'])
 }
 
 function endWithPeriod(message: string): string {

@@ -11,7 +11,7 @@ import { toPointer } from '../pointer.ts'
  * hand the handler the items' rows as one table. Anything else is refused where `concat` names it.
  */
 export const concatRule: Rule = ({ view, report }) => {
-  for (const [taskId, task] of view.tasks) {
+  for (const [taskId, task] of view.detailedTasks) {
     if (!Array.isArray(task.concat)) continue // absent, or a shape error
     const inputs = isObject(task.inputs) ? task.inputs : {}
     task.concat.forEach((name, k) => {

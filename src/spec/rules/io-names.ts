@@ -17,7 +17,7 @@ export const ioNames: Rule = async ({ view, plugins, report }) => {
       report({ code: 'UNKNOWN_IO', pointer, message: `${owner} names IoManager '${name}', which is not declared under 'io:'${suggestFix(name, declared, 'declared IoManagers', "declare it under 'io:'")}` })
   }
   if (isObject(view.data.defaults)) checkName(view.data.defaults.io, '/defaults/io', "'defaults.io'")
-  for (const [id, task] of view.tasks) if (task.io !== undefined) checkName(task.io, toPointer(['tasks', id, 'io']), `Task '${id}'`)
+  for (const [id, task] of view.detailedTasks) if (task.io !== undefined) checkName(task.io, toPointer(['tasks', id, 'io']), `Task '${id}'`)
 
   for (const [name, decl] of entriesOf(view.data.io)) {
     if (!isObject(decl) || typeof decl.type !== 'string') continue

@@ -23,7 +23,7 @@ export const paramSchemas: Rule = async ({ view, report }) => {
     for (const problem of await checkAgainstSchema(value, withTypeDefs(rest, types)))
       report({ code: 'INVALID_DEFAULT', pointer: toPointer(['params', name, 'default']) + problem.pointer, message: problemSentence(`the default of param '${name}'`, problem) })
   }
-  for (const [id, task] of view.tasks) {
+  for (const [id, task] of view.detailedTasks) {
     if (isObject(task.output) && task.output.type !== 'table') await check(task.output, ['tasks', id, 'output'], `the output schema of task '${id}'`)
     if (task.values !== undefined) for (const [name, schema] of entriesOf(task.values)) await check(schema, ['tasks', id, 'values', name], `the schema of value '${name}' of task '${id}'`)
   }

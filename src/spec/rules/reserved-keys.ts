@@ -28,7 +28,7 @@ export const reservedKeys: Rule = ({ view, report }) => {
   for (const [name, config] of entriesOf(data.io)) names(config, ['io', name], `a key of io '${name}'`)
   names(data.tasks, ['tasks'], 'a task id')
   // Only what a task has is looked at (and its paths and messages made): specs have thousands of tasks.
-  for (const [id, task] of view.tasks) {
+  for (const [id, task] of view.detailedTasks) {
     if (task.inputs !== undefined) {
       names(task.inputs, ['tasks', id, 'inputs'], `an input name of task '${id}'`)
       for (const [input, value] of entriesOf(task.inputs))

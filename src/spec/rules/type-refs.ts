@@ -29,7 +29,7 @@ export const typeRefs: Rule = ({ view, report }) => {
   }
   visit(view.data.params, ['params'])
   visit(view.data.types, ['types'])
-  for (const [id, task] of view.tasks) {
+  for (const [id, task] of view.detailedTasks) {
     if (task.output !== undefined) visit(task.output, ['tasks', id, 'output'])
     if (task.values !== undefined) visit(task.values, ['tasks', id, 'values'])
   }

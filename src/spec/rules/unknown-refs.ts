@@ -5,7 +5,6 @@ import { isObject } from '../collect.ts'
 
 /** References and `needs` entries that name tasks, params or values that do not exist. */
 export const unknownRefs: Rule = ({ view, report }) => {
-  const taskIds = [...view.tasks.keys()]
   for (const occ of view.refs) {
     const where = occ.site === 'foreach' ? `the foreach of task '${occ.taskId}'` : `input '${occ.input}' of task '${occ.taskId}'`
     const { ref } = occ
@@ -24,7 +23,7 @@ export const unknownRefs: Rule = ({ view, report }) => {
     const upstream = view.tasks.get(ref.taskId)
     if (!upstream) {
       report({ code: 'UNKNOWN_TASK', pointer: occ.pointer, span: occ.span,
-        message: `${capitalize(where)} refers to unknown task '${ref.taskId}'${suggestFix(ref.taskId, taskIds, 'known tasks', 'declare it under tasks:')}` })
+        message: `${capitalize(where)} refers to unknown task '${ref.taskId}'${suggestFix(ref.taskId, [...view.tasks.keys()], 'known tasks', 'declare it under tasks:')}` })
       continue
     }
     if (ref.kind === 'value') {
@@ -42,7 +41,7 @@ export const unknownRefs: Rule = ({ view, report }) => {
       report({ code: 'SELF_DEPENDENCY', pointer: need.pointer, message: `Task '${need.taskId}' lists itself in 'needs'; remove it.` })
     else if (!view.tasks.has(need.needed))
       report({ code: 'UNKNOWN_TASK', pointer: need.pointer,
-        message: `Task '${need.taskId}' needs unknown task '${need.needed}'${suggestFix(need.needed, taskIds, 'known tasks', 'declare it under tasks:')}` })
+        message: `Task '${need.taskId}' needs unknown task '${need.needed}'${suggestFix(need.needed, [...view.tasks.keys()], 'known tasks', 'declare it under tasks:')}` })
   }
 }
 

@@ -15,7 +15,7 @@ export const unusedParams: Rule = ({ view, report }) => {
     })
   scanTemplates(view.data.command)
   scanTemplates(view.data.targets)
-  for (const task of view.tasks.values()) if (task.command !== undefined) scanTemplates(task.command)
+  for (const [, task] of view.detailedTasks) if (task.command !== undefined) scanTemplates(task.command)
   for (const [name] of entriesOf(view.data.params))
     if (!used.has(name))
       report({ severity: 'warning', code: 'UNUSED_PARAM', pointer: toPointer(['params', name]), atKey: true,
