@@ -67,8 +67,12 @@ export function resolvePlainScalar(s: string): unknown {
   const c = s.charCodeAt(0)
   // By the first character, only the patterns that can match are tried: a null starts with `~`, `n`
   // or `N`, a bool with `t T f F`, a number with a digit, `+`, `-` or `.`; anything else is a string.
+  // A word-like null or bool is 4 or 5 characters long: most names (task ids like `t12`, keys like
+  // `needs`) are not, and skip the pattern.
   if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
-    if (c === 110 || c === 78) return NULL.test(s) ? null : s
+    const length = s.length
+    if (length !== 4 && length !== 5) return s
+    if (c === 110 || c === 78) return length === 4 && NULL.test(s) ? null : s
     if (c === 116 || c === 84 || c === 102 || c === 70) return BOOL.test(s) ? c === 116 || c === 84 : s
     return s
   }
