@@ -102,17 +102,17 @@ export function entriesOf(value: unknown): readonly [string, unknown][] {
 export function collectSpecView(data: unknown, mayHoldProtoKey = true): SpecView {
   const root = isObject(data) ? data : {}
   const tasks = new Map<string, RawObject>()
-  if (isObject(root.tasks))
-    for (const id of Object.keys(root.tasks)) {
-      const task = root.tasks[id]
-      if (isObject(task)) tasks.set(id, task)
-    }
   const refs: RefOccurrence[] = []
   const badExpressions: BadExpression[] = []
   const needs: NeedOccurrence[] = []
   const foreach = new Map<string, ForeachOccurrence>()
   const detailedTasks: [string, RawObject][] = []
-  for (const [taskId, task] of tasks) {
+  // One pass over the tasks: each is kept and looked into at once.
+  const written = isObject(root.tasks) ? root.tasks : {}
+  for (const taskId of Object.keys(written)) {
+    const task = written[taskId]
+    if (!isObject(task)) continue
+    tasks.set(taskId, task)
     if (task.inputs !== undefined || task.output !== undefined || task.values !== undefined || task.io !== undefined || task.command !== undefined || task.concat !== undefined)
       detailedTasks.push([taskId, task])
     // Inputs that are not a mapping are a shape error; references inside them belong to no input.

@@ -16,15 +16,21 @@ export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandl
   await loadModuleLexer()
   // What the disk says of each handler as written, found once: thousands of tasks may name one.
   const facts = new Map<string, HandlerFacts>()
+  // Tasks next to each other mostly name the same handler: comparing with the last good one is cheaper than a lookup.
+  let lastGood: string | undefined
   for (const [id, task] of view.tasks) {
     // A handler that does not have the `path#export` form is reported by the shape check.
     if (typeof task.handler !== 'string') continue
+    if (task.handler === lastGood) continue
     let fact = facts.get(task.handler)
     if (fact === undefined) {
       if (!HANDLER_FORM.test(task.handler)) continue
       facts.set(task.handler, (fact = findFacts(task.handler, sourcePath, projectRoot)))
     }
-    if (fact.ok) continue
+    if (fact.ok) {
+      lastGood = task.handler
+      continue
+    }
     const { resolved, inside } = fact
     const pointer = toPointer(['tasks', id, 'handler'])
     if (!resolved.file) {
