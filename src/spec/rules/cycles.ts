@@ -63,27 +63,37 @@ function isAcyclic(view: SpecView): boolean {
   const number = new Map<string, number>()
   for (const id of view.tasks.keys()) number.set(id, number.size)
   const count = number.size
-  const from: number[] = []
-  const to: number[] = []
-  const add = (downstream: string, upstream: string): void => {
-    const up = number.get(upstream)
-    if (up === undefined || downstream === upstream) return // unknown or self: reported by unknown-refs
-    from.push(up)
-    to.push(number.get(downstream)!)
+  // At most one edge per reference and per `needs` entry: typed arrays of that size, no growing.
+  const from = new Int32Array(view.refs.length + view.needs.length)
+  const to = new Int32Array(from.length)
+  let edges = 0
+  for (const occ of view.refs) {
+    if (occ.ref.kind !== 'output' && occ.ref.kind !== 'value') continue
+    const down = number.get(occ.taskId)
+    const up = number.get(occ.ref.taskId)
+    // Unknown or self: reported by unknown-refs.
+    if (down === undefined || up === undefined || down === up) continue
+    from[edges] = up
+    to[edges++] = down
   }
-  for (const occ of view.refs) if ((occ.ref.kind === 'output' || occ.ref.kind === 'value') && view.tasks.has(occ.taskId)) add(occ.taskId, occ.ref.taskId)
-  for (const need of view.needs) add(need.taskId, need.needed)
+  for (const need of view.needs) {
+    const up = number.get(need.needed)
+    const down = number.get(need.taskId)!
+    if (up === undefined || down === up) continue
+    from[edges] = up
+    to[edges++] = down
+  }
   // Edges grouped by upstream task (counting sort), and each task's count of unfinished upstream edges.
   const start = new Int32Array(count + 1)
   const waiting = new Int32Array(count)
-  for (let e = 0; e < from.length; e++) {
+  for (let e = 0; e < edges; e++) {
     start[from[e]! + 1]!++
     waiting[to[e]!]!++
   }
   for (let i = 0; i < count; i++) start[i + 1]! += start[i]!
   const fill = start.slice(0, count)
-  const targets = new Int32Array(from.length)
-  for (let e = 0; e < from.length; e++) targets[fill[from[e]!]!++] = to[e]!
+  const targets = new Int32Array(edges)
+  for (let e = 0; e < edges; e++) targets[fill[from[e]!]!++] = to[e]!
   const ready: number[] = []
   for (let i = 0; i < count; i++) if (waiting[i] === 0) ready.push(i)
   let done = 0
