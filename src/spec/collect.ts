@@ -68,6 +68,8 @@ export interface ForeachOccurrence {
 export interface SpecView {
   readonly data: RawObject
   readonly tasks: ReadonlyMap<string, RawObject>
+  /** Every key under `tasks:` as written, whatever its value (`tasks` holds only the mappings). */
+  readonly taskIds: readonly string[]
   readonly params: ReadonlySet<string>
   readonly refs: readonly RefOccurrence[]
   readonly badExpressions: readonly BadExpression[]
@@ -109,7 +111,8 @@ export function collectSpecView(data: unknown, mayHoldProtoKey = true): SpecView
   const detailedTasks: [string, RawObject][] = []
   // One pass over the tasks: each is kept and looked into at once.
   const written = isObject(root.tasks) ? root.tasks : {}
-  for (const taskId of Object.keys(written)) {
+  const taskIds = Object.keys(written)
+  for (const taskId of taskIds) {
     const task = written[taskId]
     if (!isObject(task)) continue
     tasks.set(taskId, task)
@@ -140,7 +143,7 @@ export function collectSpecView(data: unknown, mayHoldProtoKey = true): SpecView
         if (typeof needed === 'string') needs.push(new Need(taskId, index, needed))
       }
   }
-  return { data: root, tasks, params: new Set(Object.keys(isObject(root.params) ? root.params : {})), refs, badExpressions, needs, foreach, detailedTasks, mayHoldProtoKey }
+  return { data: root, tasks, taskIds, params: new Set(Object.keys(isObject(root.params) ? root.params : {})), refs, badExpressions, needs, foreach, detailedTasks, mayHoldProtoKey }
 }
 
 /** The list of a `foreach` (short or object form); its reference also goes into `refs`. */

@@ -26,7 +26,8 @@ export const reservedKeys: Rule = ({ view, report }) => {
   names(data.types, ['types'], 'a type name')
   names(data.io, ['io'], 'an io name')
   for (const [name, config] of entriesOf(data.io)) names(config, ['io', name], `a key of io '${name}'`)
-  names(data.tasks, ['tasks'], 'a task id')
+  // (The view has the task ids already: a spec may have tens of thousands.)
+  for (const id of view.taskIds) if (isReservedKey(id)) flag(id, ['tasks'], 'a task id')
   // Only what a task has is looked at (and its paths and messages made): specs have thousands of tasks.
   for (const [id, task] of view.detailedTasks) {
     if (task.inputs !== undefined) {

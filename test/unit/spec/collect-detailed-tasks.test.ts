@@ -24,5 +24,6 @@ describe('collectSpecView detailedTasks', () => {
     expect(view.detailedTasks.map(([id]) => id)).toEqual(['withInputs', 'withOutput', 'withValues', 'withIo', 'withCommand', 'withConcat', 'nullInputs'])
     for (const [id, task] of view.detailedTasks) expect(task).toBe(tasks[id])
     expect([...view.tasks.keys()]).toEqual(Object.keys(tasks).filter((id) => id !== 'notATask'))
+    expect(view.taskIds).toEqual(Object.keys(tasks))
   })
 })
