@@ -87,11 +87,13 @@ export async function run(args: string[]): Promise<number> {
   const { runPipeline } = await import('../../run-with-builtins.ts')
   const controller = new AbortController()
   const stopSignals = handleSignals(controller)
-  const board = createTaskBoard()
+  const live = !values.json && process.stdout.isTTY && !process.env.CI
+  // The plain display shows each change once: its board need not keep every finished task.
+  const board = createTaskBoard({ forgetFinished: !live })
   const title = `${pipeline.name} (${relative(process.cwd(), pipeline.sourcePath) || specPath})`
   const display = values.json
     ? undefined
-    : process.stdout.isTTY && !process.env.CI
+    : live
       ? createLiveDisplay(process.stdout, board, palette, title)
       : createPlainDisplay(process.stdout, board, palette)
   const started = Date.now()
@@ -127,7 +129,7 @@ export async function run(args: string[]): Promise<number> {
   else {
     const logDir = join(runtime.runDir(stateDir, result.runId), 'logs')
     const shownDir = relative(process.cwd(), logDir) || logDir
-    process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: board.tasks.size <= 40, failedItems: (id) => failedItemLines(board.tasks.get(id)?.record.items) }, palette))
+    process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: taskCountAtMost(result.tasks, 40), failedItems: (id) => failedItemLines(board.tasks.get(id)?.record.items) }, palette))
   }
   if (explain.length > 0) await explainAfterRun(pipeline, result.runId, explain, params, stateDir, cacheSettings, values.json === true, palette)
   // A handler that ignored its signal may still hold the event loop; the run is over, so leave.
@@ -224,4 +226,11 @@ function handleSignals(controller: AbortController): () => NodeJS.Signals | unde
     process.off('SIGTERM', onSignal)
     return seen
   }
+}
+
+/** Whether `tasks` has at most `limit` entries, without listing the keys of a large run. */
+function taskCountAtMost(tasks: object, limit: number): boolean {
+  let n = 0
+  for (const _ in tasks) if (++n > limit) return false
+  return true
 }

@@ -80,6 +80,7 @@ export function createPlainDisplay(out: NodeJS.WritableStream, board: TaskBoard,
     onEvent(event) {
       board.apply(event)
       const line = describeEvent(event, board, p)
+      board.shown(event)
       if (line === undefined) return
       held += `${line}\n`
       if (held.length >= FLUSH_BYTES) flush()

@@ -24,13 +24,27 @@ export interface BoardTask {
 }
 
 export interface TaskBoard {
+  /** Every task of the run; with `forgetFinished`, only those running or mapped (see createTaskBoard). */
   readonly tasks: Map<string, BoardTask>
   /** Applies one event; returns the task it changed, if any. */
   apply(event: RunEvent): BoardTask | undefined
   counts(): Record<BoardStatus, number>
+  /** Called once `event` has been shown: a board that forgets finished tasks drops its task if this was its last event. */
+  shown(event: RunEvent): void
 }
 
-export function createTaskBoard(): TaskBoard {
+/** What a task's last event may be: after it, the task changes no more. */
+const FINAL_EVENTS: ReadonlySet<RunEvent['type']> = new Set(['task:succeed', 'task:fail', 'task:skip', 'task:cancel', 'task:reuse'])
+
+/**
+ * `forgetFinished`: for a display that shows each change once (plain-display.ts) and never the whole board.
+ * Tasks are added when their first event arrives rather than all at `run:start`, and a task that is
+ * not mapped is dropped once its final event has been described (`forget`), so the board holds the
+ * running tasks, not a second copy of every task's record (~350 bytes a task at 20,000 tasks).
+ * Mapped tasks stay: the summary lists their failed items. `counts()` then counts only what is held.
+ */
+export function createTaskBoard(options: { forgetFinished?: boolean } = {}): TaskBoard {
+  const forgetFinished = options.forgetFinished === true
   const tasks = new Map<string, BoardTask>()
   const get = (id: string, at: number): BoardTask => {
     let t = tasks.get(id)
@@ -41,7 +55,7 @@ export function createTaskBoard(): TaskBoard {
     tasks,
     apply(e) {
       if (e.type === 'run:start') {
-        for (const id of e.tasks) get(id, e.at)
+        if (!forgetFinished) for (const id of e.tasks) get(id, e.at)
         return undefined
       }
       if (e.type === 'run:finish') return undefined
@@ -77,6 +91,10 @@ export function createTaskBoard(): TaskBoard {
                   ? `cached from run ${e.cachedFrom.runId}`
                   : undefined
       return t
+    },
+    shown(e) {
+      if (!forgetFinished || !FINAL_EVENTS.has(e.type) || !('taskId' in e)) return
+      if (tasks.get(e.taskId)?.record.items === undefined) tasks.delete(e.taskId)
     },
     counts() {
       const c: Record<BoardStatus, number> = { pending: 0, running: 0, retrying: 0, succeeded: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0, reused: 0 }
