@@ -78,12 +78,20 @@ export function resolvePlainScalar(s: string): unknown {
   }
   if (c === 126 /* ~ */) return s.length === 1 ? null : s
   if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return s
+  // After a leading `.`, a number has a digit (`.5`, `.5e3`) and the others `inf` or `nan`: a path such
+  // as a handler's `../handlers/x.ts#y` is a string without trying the patterns.
+  if (c === 46 && !isDigitOrInfNan(s.charCodeAt(1))) return s
   if (INT_OCT.test(s)) return parseInt(s.substring(2), 8)
   if (INT.test(s)) return parseInt(s, 10)
   if (INT_HEX.test(s)) return parseInt(s.substring(2), 16)
   if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
   if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s)
   return s
+}
+
+/** A digit, or the first letter of `inf`/`nan` in any case yaml accepts (`.inf .Inf .INF .nan .NaN .NAN`). */
+function isDigitOrInfNan(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 105 || c === 73 || c === 110 || c === 78
 }
 
 /**
@@ -347,7 +355,8 @@ class BlockReader {
       const d = text.charCodeAt(i++)
       if (d === close) {
         this.after = i
-        return isMapping ? data : items
+        // A list grown by push keeps room for 17 items; a spec's `needs: [a, b]` lists stay in memory to the end.
+        return isMapping ? data : items.slice()
       }
       if (d !== 44) stepAside()
       while (i < end && text.charCodeAt(i) === SPACE) i++

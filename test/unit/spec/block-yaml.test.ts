@@ -28,6 +28,20 @@ function expectAgreement(text: string): boolean {
 }
 
 describe('readBlockYaml', () => {
+  test('scalars starting with a dot: numbers, infinities and NaNs as yaml reads them, paths as strings', () => {
+    const values = ['.5', '.5e3', '.inf', '.Inf', '.INF', '.nan', '.NaN', '.NAN', '.', '..', '.x', '.i', '.n', '.infinity', '.nano', '../handlers/a.ts#b', './a.js', '.e5', '-.5', '+.inf']
+    // (A flow list takes no `#`: the block reader leaves such lists to the others.)
+    const text = `a:\n${values.map((v, i) => `  k${i}: ${v}\n${v.includes('#') ? '' : `  l${i}: [${v}, ${v}]\n`}`).join('')}`
+    expect(expectAgreement(text)).toBe(true)
+    const read = readBlockYaml(text) as { a: Record<string, unknown> }
+    expect(read.a.k0).toBe(0.5)
+    expect(read.a.k2).toBe(Number.POSITIVE_INFINITY)
+    expect(read.a.k5).toBeNaN()
+    expect(read.a.k15).toBe('../handlers/a.ts#b')
+    expect(read.a.l16).toEqual(['./a.js', './a.js'])
+    expect(read.a.l0).toEqual([0.5, 0.5])
+  })
+
   test('reads block specs the way yaml does', () => {
     const text = [
       'apiVersion: weir/v1',
