@@ -76,9 +76,15 @@ function isAcyclic(view: SpecView): boolean {
     from[edges] = up
     to[edges++] = down
   }
+  // A task's `needs` entries come one after the other: its number is looked up once, not per entry.
+  let lastTask: string | undefined
+  let down = -1
   for (const need of view.needs) {
     const up = number.get(need.needed)
-    const down = number.get(need.taskId)!
+    if (need.taskId !== lastTask) {
+      lastTask = need.taskId
+      down = number.get(lastTask)!
+    }
     if (up === undefined || down === up) continue
     from[edges] = up
     to[edges++] = down
