@@ -24,7 +24,8 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, sourceText
   const handlers = new Map<string, HandlerRef>()
   const defaults = spec.defaults ?? {}
   for (const id of Object.keys(spec.tasks)) tasks.set(id, normalizeTask(id, spec.tasks[id]!, defaults, sourcePath, handlers))
-  const { order, downstream } = topologicalOrder(tasks)
+  const order = topologicalOrder(tasks)
+  let downstream: Map<string, string[]> | undefined
   return {
     apiVersion: spec.apiVersion,
     name: spec.name,
@@ -36,7 +37,11 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, sourceText
     io,
     tasks,
     order,
-    downstream,
+    // Made on first use: nothing in weir reads it (the runtime indexes the tasks itself), and a map
+    // of one array per task is a few hundred bytes a task that a run of 20,000 tasks would carry.
+    get downstream() {
+      return (downstream ??= downstreamOf(tasks))
+    },
     ...(spec.schedule && { schedule: normalizeSchedule(spec.schedule) }),
     targets: (spec.targets ?? {}) as Pipeline['targets'],
     ...(spec.command && { command: spec.command }),
@@ -49,33 +54,60 @@ function normalizeTask(id: string, t: TaskSpec, defaults: NonNullable<PipelineSp
     const resolved = resolveHandler(t.handler, sourcePath)
     handlers.set(t.handler, (handler = { written: t.handler, modulePath: resolved.file ?? resolved.absolute, exportName: resolved.exportName }))
   }
-  const edges: Edge[] = []
-  // fromEntries defines own properties: an input named `__proto__` stays an input.
-  const inputs: Record<string, InputBinding> =
-    t.inputs === undefined ? NO_INPUTS : Object.fromEntries(Object.entries(t.inputs).map(([name, value]) => [name, bindInput(value, ['tasks', id, 'inputs', name], id, edges)]))
-  // `concat:` names inputs that validation checked are a whole `${{ tasks.<mapped>.output }}`.
-  if (t.concat !== undefined) for (const name of t.concat) inputs[name] = { ...(inputs[name] as Extract<InputBinding, { kind: 'ref' }>), concat: true }
-  const foreach = normalizeForeach(id, t.foreach, edges)
   // A task id is `[a-z][a-z0-9_]*` (checked): nothing in it to escape.
   const pointer = `/tasks/${id}`
-  if (t.needs !== undefined) for (let i = 0; i < t.needs.length; i++) edges.push({ from: t.needs[i]!, to: id, kind: 'needs', pointer: `${pointer}/needs/${i}` })
+  const needs = t.needs
+  let edges: Edge[]
+  let upstream: readonly string[]
+  let inputs = NO_INPUTS
+  let foreach: MapDecl | undefined
+  if (t.inputs === undefined && t.foreach === undefined) {
+    // Only ordering edges (most tasks of a large spec): every array made at its final size, and the
+    // upstream ids are the needs themselves (the schema makes them unique).
+    if (needs === undefined || needs.length === 0) {
+      edges = []
+      upstream = NO_UPSTREAM
+    } else {
+      const at = `${pointer}/needs/`
+      edges = needs.map((from, i) => ({ from, to: id, kind: 'needs', pointer: at + i }))
+      upstream = needs.slice()
+    }
+  } else {
+    edges = []
+    // fromEntries defines own properties: an input named `__proto__` stays an input.
+    if (t.inputs !== undefined) inputs = Object.fromEntries(Object.entries(t.inputs).map(([name, value]) => [name, bindInput(value, ['tasks', id, 'inputs', name], id, edges)]))
+    // `concat:` names inputs that validation checked are a whole `${{ tasks.<mapped>.output }}`.
+    if (t.concat !== undefined) for (const name of t.concat) inputs[name] = { ...(inputs[name] as Extract<InputBinding, { kind: 'ref' }>), concat: true }
+    foreach = normalizeForeach(id, t.foreach, edges)
+    if (needs !== undefined) for (let i = 0; i < needs.length; i++) edges.push({ from: needs[i]!, to: id, kind: 'needs', pointer: `${pointer}/needs/${i}` })
+    upstream = distinctUpstream(edges)
+  }
   const timeout = t.timeout ?? defaults.timeout
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout)
   const cache = cacheOf(t.cache, defaults.cache)
-  // Built field by field, optional fields only when present, in the model's order (the order
-  // JSON.stringify shows): object spreads cost a copy each, and this runs for every task.
+  const output = t.output === undefined ? ANY_OUTPUT : normalizeOutput(t.output)
+  const values = t.values === undefined ? NO_VALUES : Object.fromEntries(Object.entries(t.values).map(([k, v]) => [k, rewriteTypeRefs(v as JsonSchema)]))
+  const retry = normalizeRetry(t.retries ?? defaults.retries)
+  const io = t.io ?? defaults.io ?? 'default'
+  const trigger = (t.trigger ?? defaults.trigger ?? 'all_success') as TriggerRule
+  const hasTimeout = timeoutMs !== undefined && timeoutMs > 0
+  // The usual task in one object literal, its fields inside the object; a task with an optional
+  // field is built field by field. Either way the fields are in the model's order (the order
+  // JSON.stringify shows) and an optional field is there only when it has a value.
+  if (t.description === undefined && !hasTimeout && foreach === undefined && cache === undefined && !t.command)
+    return { id, handler, inputs, upstream, edges, output, values, retry, io, trigger, pointer }
   const task: { -readonly [K in keyof Task]?: Task[K] } = { id }
   if (t.description !== undefined) task.description = t.description
   task.handler = handler
   task.inputs = inputs
-  task.upstream = distinctUpstream(edges)
+  task.upstream = upstream
   task.edges = edges
-  task.output = t.output === undefined ? ANY_OUTPUT : normalizeOutput(t.output)
-  task.values = t.values === undefined ? NO_VALUES : Object.fromEntries(Object.entries(t.values).map(([k, v]) => [k, rewriteTypeRefs(v as JsonSchema)]))
-  task.retry = normalizeRetry(t.retries ?? defaults.retries)
-  if (timeoutMs !== undefined && timeoutMs > 0) task.timeoutMs = timeoutMs
-  task.io = t.io ?? defaults.io ?? 'default'
-  task.trigger = (t.trigger ?? defaults.trigger ?? 'all_success') as TriggerRule
+  task.output = output
+  task.values = values
+  task.retry = retry
+  if (hasTimeout) task.timeoutMs = timeoutMs
+  task.io = io
+  task.trigger = trigger
   if (foreach) task.foreach = foreach
   if (cache) task.cache = cache
   if (t.command) task.command = t.command
@@ -218,26 +250,49 @@ function normalizeSchedule(s: NonNullable<PipelineSpec['schedule']>): Schedule {
   }
 }
 
-/** Kahn's algorithm; ties broken by declaration order so the order is stable across runs. Works on indices: no map update per edge. */
-function topologicalOrder(tasks: ReadonlyMap<string, Task>): { order: string[]; downstream: Map<string, string[]> } {
+/**
+ * Kahn's algorithm over task numbers (declaration order), ties broken by declaration order so the
+ * order is stable across runs. The edges are kept in compressed rows (typed arrays sized up front):
+ * no array per task.
+ */
+function topologicalOrder(tasks: ReadonlyMap<string, Task>): string[] {
   const ids = [...tasks.keys()]
+  const n = ids.length
   const indexOf = new Map<string, number>()
-  for (let i = 0; i < ids.length; i++) indexOf.set(ids[i]!, i)
-  const downstream = new Map<string, string[]>()
-  const down: string[][] = new Array(ids.length)
-  for (let i = 0; i < ids.length; i++) downstream.set(ids[i]!, (down[i] = []))
-  const indegree = new Int32Array(ids.length)
+  for (let i = 0; i < n; i++) indexOf.set(ids[i]!, i)
+  let edgeCount = 0
+  for (const task of tasks.values()) edgeCount += task.upstream.length
+  const upIndex = new Int32Array(edgeCount)
+  const indegree = new Int32Array(n)
+  const downStart = new Int32Array(n + 1)
+  let e = 0
   let i = 0
   for (const task of tasks.values()) {
-    for (const up of task.upstream) down[indexOf.get(up)!]!.push(task.id)
+    for (const up of task.upstream) downStart[(upIndex[e++] = indexOf.get(up)!) + 1]!++
     indegree[i++] = task.upstream.length
   }
-  const order: string[] = []
-  for (let k = 0; k < ids.length; k++) if (indegree[k] === 0) order.push(ids[k]!)
-  for (let head = 0; head < order.length; head++)
-    for (const next of down[indexOf.get(order[head]!)!]!) {
-      const n = indexOf.get(next)!
-      if (--indegree[n]! === 0) order.push(next)
-    }
-  return { order, downstream }
+  for (let k = 0; k < n; k++) downStart[k + 1]! += downStart[k]!
+  // Each task's downstream tasks in declaration order, as the queue must take them.
+  const fill = downStart.slice(0, n)
+  const downIndex = new Int32Array(edgeCount)
+  e = 0
+  for (let k = 0; k < n; k++) for (const end = e + indegree[k]!; e < end; e++) downIndex[fill[upIndex[e]!]!++] = k
+  const queue = new Int32Array(n)
+  let tail = 0
+  for (let k = 0; k < n; k++) if (indegree[k] === 0) queue[tail++] = k
+  for (let head = 0; head < tail; head++) {
+    const k = queue[head]!
+    for (let d = downStart[k]!; d < downStart[k + 1]!; d++) if (--indegree[downIndex[d]!]! === 0) queue[tail++] = downIndex[d]!
+  }
+  const order: string[] = new Array(tail)
+  for (let k = 0; k < tail; k++) order[k] = ids[queue[k]!]!
+  return order
+}
+
+/** Task id → ids of the tasks that depend on it, each list in declaration order. */
+function downstreamOf(tasks: ReadonlyMap<string, Task>): Map<string, string[]> {
+  const downstream = new Map<string, string[]>()
+  for (const id of tasks.keys()) downstream.set(id, [])
+  for (const task of tasks.values()) for (const up of task.upstream) downstream.get(up)!.push(task.id)
+  return downstream
 }
