@@ -12,6 +12,8 @@ import { parseDuration } from './duration.ts'
 import { resolveHandler } from './resolve-handler.ts'
 import { rewriteTypeRefs } from './rules/param-schemas.ts'
 import { toPointer } from './pointer.ts'
+import { rememberTaskNumbers } from './task-numbers.ts'
+import type { TaskNumbers } from './task-numbers.ts'
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maxRetries: 0, delayMs: 1000, backoff: 'exponential', factor: 2, maxDelayMs: 300_000, jitter: 'full', retryOnTimeout: true,
@@ -24,9 +26,9 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, sourceText
   const handlers = new Map<string, HandlerRef>()
   const defaults = spec.defaults ?? {}
   for (const id of Object.keys(spec.tasks)) tasks.set(id, normalizeTask(id, spec.tasks[id]!, defaults, sourcePath, handlers))
-  const order = topologicalOrder(tasks)
+  const { order, numbers } = topologicalOrder(tasks)
   let downstream: Map<string, string[]> | undefined
-  return {
+  const pipeline: Pipeline = {
     apiVersion: spec.apiVersion,
     name: spec.name,
     ...(spec.description !== undefined && { description: spec.description }),
@@ -46,6 +48,8 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, sourceText
     targets: (spec.targets ?? {}) as Pipeline['targets'],
     ...(spec.command && { command: spec.command }),
   }
+  if (numbers) rememberTaskNumbers(pipeline, numbers)
+  return pipeline
 }
 
 function normalizeTask(id: string, t: TaskSpec, defaults: NonNullable<PipelineSpec['defaults']>, sourcePath: string, handlers: Map<string, HandlerRef>): Task {
@@ -253,30 +257,29 @@ function normalizeSchedule(s: NonNullable<PipelineSpec['schedule']>): Schedule {
 /**
  * Kahn's algorithm over task numbers (declaration order), ties broken by declaration order so the
  * order is stable across runs. The edges are kept in compressed rows (typed arrays sized up front):
- * no array per task.
+ * no array per task. Also returns the tasks' positions in the order and their upstream positions
+ * (task-numbers.ts), which the runtime's task graph would otherwise look up again.
  */
-function topologicalOrder(tasks: ReadonlyMap<string, Task>): string[] {
+function topologicalOrder(tasks: ReadonlyMap<string, Task>): { order: string[]; numbers?: TaskNumbers } {
   const ids = [...tasks.keys()]
   const n = ids.length
   const indexOf = new Map<string, number>()
   for (let i = 0; i < n; i++) indexOf.set(ids[i]!, i)
-  let edgeCount = 0
-  for (const task of tasks.values()) edgeCount += task.upstream.length
+  const upStart = new Int32Array(n + 1)
+  let i = 0
+  for (const task of tasks.values()) upStart[i + 1] = upStart[i++]! + task.upstream.length
+  const edgeCount = upStart[n]!
   const upIndex = new Int32Array(edgeCount)
-  const indegree = new Int32Array(n)
   const downStart = new Int32Array(n + 1)
   let e = 0
-  let i = 0
-  for (const task of tasks.values()) {
-    for (const up of task.upstream) downStart[(upIndex[e++] = indexOf.get(up)!) + 1]!++
-    indegree[i++] = task.upstream.length
-  }
+  for (const task of tasks.values()) for (const up of task.upstream) downStart[(upIndex[e++] = indexOf.get(up)!) + 1]!++
   for (let k = 0; k < n; k++) downStart[k + 1]! += downStart[k]!
   // Each task's downstream tasks in declaration order, as the queue must take them.
   const fill = downStart.slice(0, n)
   const downIndex = new Int32Array(edgeCount)
-  e = 0
-  for (let k = 0; k < n; k++) for (const end = e + indegree[k]!; e < end; e++) downIndex[fill[upIndex[e]!]!++] = k
+  for (let k = 0; k < n; k++) for (let u = upStart[k]!; u < upStart[k + 1]!; u++) downIndex[fill[upIndex[u]!]!++] = k
+  const indegree = new Int32Array(n)
+  for (let k = 0; k < n; k++) indegree[k] = upStart[k + 1]! - upStart[k]!
   const queue = new Int32Array(n)
   let tail = 0
   for (let k = 0; k < n; k++) if (indegree[k] === 0) queue[tail++] = k
@@ -285,8 +288,22 @@ function topologicalOrder(tasks: ReadonlyMap<string, Task>): string[] {
     for (let d = downStart[k]!; d < downStart[k + 1]!; d++) if (--indegree[downIndex[d]!]! === 0) queue[tail++] = downIndex[d]!
   }
   const order: string[] = new Array(tail)
-  for (let k = 0; k < tail; k++) order[k] = ids[queue[k]!]!
-  return order
+  for (let p = 0; p < tail; p++) order[p] = ids[queue[p]!]!
+  // A cycle leaves tasks out of the order (validation reports it before a spec gets here).
+  if (tail < n) return { order }
+  const position = new Int32Array(n)
+  for (let p = 0; p < n; p++) position[queue[p]!] = p
+  for (let k = 0; k < n; k++) indexOf.set(ids[k]!, position[k]!)
+  const upStartByPosition = new Int32Array(n + 1)
+  const upIndexByPosition = new Int32Array(edgeCount)
+  e = 0
+  for (let p = 0; p < n; p++) {
+    const k = queue[p]!
+    upStartByPosition[p] = e
+    for (let u = upStart[k]!; u < upStart[k + 1]!; u++) upIndexByPosition[e++] = position[upIndex[u]!]!
+  }
+  upStartByPosition[n] = e
+  return { order, numbers: { indexOf, upStart: upStartByPosition, upIndex: upIndexByPosition } }
 }
 
 /** Task id → ids of the tasks that depend on it, each list in declaration order. */
