@@ -73,11 +73,7 @@ function buildIndex(pipeline: Pipeline): TaskGraph {
   const ids = pipeline.order
   const n = ids.length
   const numbers = taskNumbersOf(pipeline)
-  if (numbers) {
-    const rules: TriggerRule[] = new Array(n)
-    for (const task of pipeline.tasks.values()) rules[numbers.indexOf.get(task.id)!] = task.trigger
-    return { ids, indexOf: numbers.indexOf, upStart: numbers.upStart, upIndex: numbers.upIndex, ...downstreamRows(n, numbers.upStart, numbers.upIndex), rules }
-  }
+  if (numbers) return { ids, indexOf: numbers.indexOf, upStart: numbers.upStart, upIndex: numbers.upIndex, ...downstreamRows(n, numbers.upStart, numbers.upIndex), rules: numbers.triggers }
   const indexOf = new Map<string, number>()
   for (let i = 0; i < n; i++) indexOf.set(ids[i]!, i)
   const tasks: Task[] = new Array(n)

@@ -301,14 +301,16 @@ function topologicalOrder(ids: readonly string[], tasks: readonly Task[]): { ord
   for (let k = 0; k < n; k++) indexOf.set(ids[k]!, position[k]!)
   const upStartByPosition = new Int32Array(n + 1)
   const upIndexByPosition = new Int32Array(edgeCount)
+  const triggers: TriggerRule[] = new Array(n)
   e = 0
   for (let p = 0; p < n; p++) {
     const k = queue[p]!
+    triggers[p] = tasks[k]!.trigger
     upStartByPosition[p] = e
     for (let u = upStart[k]!; u < upStart[k + 1]!; u++) upIndexByPosition[e++] = position[upIndex[u]!]!
   }
   upStartByPosition[n] = e
-  return { order, numbers: { indexOf, upStart: upStartByPosition, upIndex: upIndexByPosition } }
+  return { order, numbers: { indexOf, upStart: upStartByPosition, upIndex: upIndexByPosition, triggers } }
 }
 
 /** Task id → ids of the tasks that depend on it, each list in declaration order. */

@@ -6,7 +6,7 @@
  * made some other way (an API caller's own object, a copy) has none, and the graph is built from
  * its tasks.
  */
-import type { Pipeline } from './model.ts'
+import type { Pipeline, TriggerRule } from './model.ts'
 
 export interface TaskNumbers {
   /** Task id → position in `pipeline.order`. */
@@ -14,6 +14,8 @@ export interface TaskNumbers {
   /** Upstream positions of the task at position p: `upIndex[upStart[p] .. upStart[p + 1])`, in its `upstream` order. */
   readonly upStart: Int32Array
   readonly upIndex: Int32Array
+  /** The trigger rule of the task at each position. */
+  readonly triggers: readonly TriggerRule[]
 }
 
 // Keyed by the Pipeline object normalize returned: a Pipeline is never changed after it is made.
