@@ -21,12 +21,12 @@ if (!built && existsSync(buildScript)) {
   }
 }
 
-// `weir execute` and `weir spec validate` have entries of their own, one file each (scripts/build.mjs):
+// `weir execute`, `weir run` and `weir spec validate` have entries of their own, one file each (scripts/build.mjs):
 // they start faster. Options they leave to the main entry, and anything unusual, go there.
 const [command, sub] = process.argv.slice(2)
 const entry =
-  command === 'execute'
-    ? 'execute'
+  command === 'execute' || command === 'run'
+    ? command
     : command === 'spec' && sub === 'validate' && !process.argv.some((a) => a.startsWith('--typecheck') || a.startsWith('--target'))
       ? 'validate'
       : 'main'

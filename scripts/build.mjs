@@ -69,7 +69,8 @@ renameSync('dist/ui/app_css.css', 'dist/ui/app.css')
 // loads lazily (the careful YAML parser for a spec with problems, croner for a schedule, Ajv's
 // runtime, an IoManager's implementation…) into chunks of its own, so that `weir execute` (every
 // remote task, every `--executor subprocess` attempt) and `weir spec validate` load a handful of
-// modules instead of a few dozen chunks shared with every other command. bin/weir.js picks them; the
+// modules instead of a few dozen chunks shared with every other command, and `weir run` the chunks
+// of what it uses. bin/weir.js picks them; the
 // main entry runs the same commands the same way. `spec validate --typecheck` and `--target` are
 // left to the main entry (bin/weir.js sends them there), so their code is not built in twice.
 const leftToMainEntry = {
@@ -79,7 +80,7 @@ const leftToMainEntry = {
     build.onLoad({ filter: /.*/, namespace: 'left-to-main-entry' }, () => ({ contents: "throw new Error('this option is handled by the main entry (dist/cli/main.js), not by this dedicated one')", loader: 'js' }))
   },
 }
-for (const [name, source] of [['execute', 'src/cli/execute-main.ts'], ['validate', 'src/cli/validate-main.ts']]) {
+for (const [name, source] of [['execute', 'src/cli/execute-main.ts'], ['validate', 'src/cli/validate-main.ts'], ['run', 'src/cli/run-main.ts']]) {
   const dedicated = await build({
     entryPoints: { [`cli/${name}`]: source },
     outdir: 'dist',

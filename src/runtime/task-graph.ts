@@ -5,6 +5,7 @@
  * task and edge instead of two JS arrays per task: it matters at 100,000 tasks.
  */
 import type { Pipeline, Task, TriggerRule } from '../spec/model.ts'
+import { taskNumbersOf } from '../spec/task-numbers.ts'
 
 export interface TaskGraph {
   /** Task ids in topological order; a task's index is its position here. */
@@ -35,18 +36,19 @@ export function createTaskGraph(
   }
   upStart[n] = edges
   const upIndex = new Int32Array(edges)
-  const downCount = new Int32Array(n + 1)
-  for (let i = 0, e = 0; i < n; i++)
-    for (const u of upstream[i]!) {
-      upIndex[e++] = u
-      downCount[u]!++
-    }
+  for (let i = 0, e = 0; i < n; i++) for (const u of upstream[i]!) upIndex[e++] = u
+  return { ids, indexOf, upStart, upIndex, ...downstreamRows(n, upStart, upIndex), rules }
+}
+
+/** The downstream rows of upstream rows: task i's downstream tasks in index order. */
+function downstreamRows(n: number, upStart: Int32Array, upIndex: Int32Array): { downStart: Int32Array; downIndex: Int32Array } {
   const downStart = new Int32Array(n + 1)
-  for (let i = 0; i < n; i++) downStart[i + 1] = downStart[i]! + downCount[i]!
+  for (let e = 0; e < upIndex.length; e++) downStart[upIndex[e]! + 1]!++
+  for (let i = 0; i < n; i++) downStart[i + 1]! += downStart[i]!
   const fill = downStart.slice(0, n)
-  const downIndex = new Int32Array(edges)
+  const downIndex = new Int32Array(upIndex.length)
   for (let i = 0; i < n; i++) for (let e = upStart[i]!; e < upStart[i + 1]!; e++) downIndex[fill[upIndex[e]!]!++] = i
-  return { ids, indexOf, upStart, upIndex, downStart, downIndex, rules }
+  return { downStart, downIndex }
 }
 
 const indexed = new WeakMap<Pipeline, TaskGraph>()
@@ -70,6 +72,8 @@ export function indexPipeline(pipeline: Pipeline): TaskGraph {
 function buildIndex(pipeline: Pipeline): TaskGraph {
   const ids = pipeline.order
   const n = ids.length
+  const numbers = taskNumbersOf(pipeline)
+  if (numbers) return { ids, indexOf: numbers.indexOf, upStart: numbers.upStart, upIndex: numbers.upIndex, ...downstreamRows(n, numbers.upStart, numbers.upIndex), rules: numbers.triggers }
   const indexOf = new Map<string, number>()
   for (let i = 0; i < n; i++) indexOf.set(ids[i]!, i)
   const tasks: Task[] = new Array(n)
@@ -85,16 +89,6 @@ function buildIndex(pipeline: Pipeline): TaskGraph {
   }
   upStart[n] = edges
   const upIndex = new Int32Array(edges)
-  const downStart = new Int32Array(n + 1)
-  for (let i = 0, e = 0; i < n; i++)
-    for (const id of tasks[i]!.upstream) {
-      const u = indexOf.get(id)!
-      upIndex[e++] = u
-      downStart[u + 1]!++
-    }
-  for (let i = 0; i < n; i++) downStart[i + 1]! += downStart[i]!
-  const fill = downStart.slice(0, n)
-  const downIndex = new Int32Array(edges)
-  for (let i = 0; i < n; i++) for (let e = upStart[i]!; e < upStart[i + 1]!; e++) downIndex[fill[upIndex[e]!]!++] = i
-  return { ids, indexOf, upStart, upIndex, downStart, downIndex, rules }
+  for (let i = 0, e = 0; i < n; i++) for (const id of tasks[i]!.upstream) upIndex[e++] = indexOf.get(id)!
+  return { ids, indexOf, upStart, upIndex, ...downstreamRows(n, upStart, upIndex), rules }
 }

@@ -12,6 +12,8 @@ import { parseDuration } from './duration.ts'
 import { resolveHandler } from './resolve-handler.ts'
 import { rewriteTypeRefs } from './rules/param-schemas.ts'
 import { toPointer } from './pointer.ts'
+import { rememberTaskNumbers } from './task-numbers.ts'
+import type { TaskNumbers } from './task-numbers.ts'
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maxRetries: 0, delayMs: 1000, backoff: 'exponential', factor: 2, maxDelayMs: 300_000, jitter: 'full', retryOnTimeout: true,
@@ -23,9 +25,12 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, sourceText
   // One HandlerRef per handler as written: thousands of tasks naming one module share it (time and memory).
   const handlers = new Map<string, HandlerRef>()
   const defaults = spec.defaults ?? {}
-  for (const id of Object.keys(spec.tasks)) tasks.set(id, normalizeTask(id, spec.tasks[id]!, defaults, sourcePath, handlers))
-  const { order, downstream } = topologicalOrder(tasks)
-  return {
+  const ids = Object.keys(spec.tasks)
+  const list: Task[] = new Array(ids.length)
+  for (let i = 0; i < ids.length; i++) tasks.set(ids[i]!, (list[i] = normalizeTask(ids[i]!, spec.tasks[ids[i]!]!, defaults, sourcePath, handlers)))
+  const { order, numbers } = topologicalOrder(ids, list)
+  let downstream: Map<string, string[]> | undefined
+  const pipeline: Pipeline = {
     apiVersion: spec.apiVersion,
     name: spec.name,
     ...(spec.description !== undefined && { description: spec.description }),
@@ -36,11 +41,17 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, sourceText
     io,
     tasks,
     order,
-    downstream,
+    // Made on first use: nothing in weir reads it (the runtime indexes the tasks itself), and a map
+    // of one array per task is a few hundred bytes a task that a run of 20,000 tasks would carry.
+    get downstream() {
+      return (downstream ??= downstreamOf(tasks))
+    },
     ...(spec.schedule && { schedule: normalizeSchedule(spec.schedule) }),
     targets: (spec.targets ?? {}) as Pipeline['targets'],
     ...(spec.command && { command: spec.command }),
   }
+  if (numbers) rememberTaskNumbers(pipeline, numbers)
+  return pipeline
 }
 
 function normalizeTask(id: string, t: TaskSpec, defaults: NonNullable<PipelineSpec['defaults']>, sourcePath: string, handlers: Map<string, HandlerRef>): Task {
@@ -49,33 +60,60 @@ function normalizeTask(id: string, t: TaskSpec, defaults: NonNullable<PipelineSp
     const resolved = resolveHandler(t.handler, sourcePath)
     handlers.set(t.handler, (handler = { written: t.handler, modulePath: resolved.file ?? resolved.absolute, exportName: resolved.exportName }))
   }
-  const edges: Edge[] = []
-  // fromEntries defines own properties: an input named `__proto__` stays an input.
-  const inputs: Record<string, InputBinding> =
-    t.inputs === undefined ? NO_INPUTS : Object.fromEntries(Object.entries(t.inputs).map(([name, value]) => [name, bindInput(value, ['tasks', id, 'inputs', name], id, edges)]))
-  // `concat:` names inputs that validation checked are a whole `${{ tasks.<mapped>.output }}`.
-  if (t.concat !== undefined) for (const name of t.concat) inputs[name] = { ...(inputs[name] as Extract<InputBinding, { kind: 'ref' }>), concat: true }
-  const foreach = normalizeForeach(id, t.foreach, edges)
   // A task id is `[a-z][a-z0-9_]*` (checked): nothing in it to escape.
   const pointer = `/tasks/${id}`
-  if (t.needs !== undefined) for (let i = 0; i < t.needs.length; i++) edges.push({ from: t.needs[i]!, to: id, kind: 'needs', pointer: `${pointer}/needs/${i}` })
+  const needs = t.needs
+  let edges: Edge[]
+  let upstream: readonly string[]
+  let inputs = NO_INPUTS
+  let foreach: MapDecl | undefined
+  if (t.inputs === undefined && t.foreach === undefined) {
+    // Only ordering edges (most tasks of a large spec): every array made at its final size, and the
+    // upstream ids are the needs themselves (the schema makes them unique).
+    if (needs === undefined || needs.length === 0) {
+      edges = []
+      upstream = NO_UPSTREAM
+    } else {
+      const at = `${pointer}/needs/`
+      edges = needs.map((from, i) => ({ from, to: id, kind: 'needs', pointer: at + i }))
+      upstream = needs.slice()
+    }
+  } else {
+    edges = []
+    // fromEntries defines own properties: an input named `__proto__` stays an input.
+    if (t.inputs !== undefined) inputs = Object.fromEntries(Object.entries(t.inputs).map(([name, value]) => [name, bindInput(value, ['tasks', id, 'inputs', name], id, edges)]))
+    // `concat:` names inputs that validation checked are a whole `${{ tasks.<mapped>.output }}`.
+    if (t.concat !== undefined) for (const name of t.concat) inputs[name] = { ...(inputs[name] as Extract<InputBinding, { kind: 'ref' }>), concat: true }
+    foreach = normalizeForeach(id, t.foreach, edges)
+    if (needs !== undefined) for (let i = 0; i < needs.length; i++) edges.push({ from: needs[i]!, to: id, kind: 'needs', pointer: `${pointer}/needs/${i}` })
+    upstream = distinctUpstream(edges)
+  }
   const timeout = t.timeout ?? defaults.timeout
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout)
   const cache = cacheOf(t.cache, defaults.cache)
-  // Built field by field, optional fields only when present, in the model's order (the order
-  // JSON.stringify shows): object spreads cost a copy each, and this runs for every task.
+  const output = t.output === undefined ? ANY_OUTPUT : normalizeOutput(t.output)
+  const values = t.values === undefined ? NO_VALUES : Object.fromEntries(Object.entries(t.values).map(([k, v]) => [k, rewriteTypeRefs(v as JsonSchema)]))
+  const retry = normalizeRetry(t.retries ?? defaults.retries)
+  const io = t.io ?? defaults.io ?? 'default'
+  const trigger = (t.trigger ?? defaults.trigger ?? 'all_success') as TriggerRule
+  const hasTimeout = timeoutMs !== undefined && timeoutMs > 0
+  // The usual task in one object literal, its fields inside the object; a task with an optional
+  // field is built field by field. Either way the fields are in the model's order (the order
+  // JSON.stringify shows) and an optional field is there only when it has a value.
+  if (t.description === undefined && !hasTimeout && foreach === undefined && cache === undefined && !t.command)
+    return { id, handler, inputs, upstream, edges, output, values, retry, io, trigger, pointer }
   const task: { -readonly [K in keyof Task]?: Task[K] } = { id }
   if (t.description !== undefined) task.description = t.description
   task.handler = handler
   task.inputs = inputs
-  task.upstream = distinctUpstream(edges)
+  task.upstream = upstream
   task.edges = edges
-  task.output = t.output === undefined ? ANY_OUTPUT : normalizeOutput(t.output)
-  task.values = t.values === undefined ? NO_VALUES : Object.fromEntries(Object.entries(t.values).map(([k, v]) => [k, rewriteTypeRefs(v as JsonSchema)]))
-  task.retry = normalizeRetry(t.retries ?? defaults.retries)
-  if (timeoutMs !== undefined && timeoutMs > 0) task.timeoutMs = timeoutMs
-  task.io = t.io ?? defaults.io ?? 'default'
-  task.trigger = (t.trigger ?? defaults.trigger ?? 'all_success') as TriggerRule
+  task.output = output
+  task.values = values
+  task.retry = retry
+  if (hasTimeout) task.timeoutMs = timeoutMs
+  task.io = io
+  task.trigger = trigger
   if (foreach) task.foreach = foreach
   if (cache) task.cache = cache
   if (t.command) task.command = t.command
@@ -218,26 +256,67 @@ function normalizeSchedule(s: NonNullable<PipelineSpec['schedule']>): Schedule {
   }
 }
 
-/** Kahn's algorithm; ties broken by declaration order so the order is stable across runs. Works on indices: no map update per edge. */
-function topologicalOrder(tasks: ReadonlyMap<string, Task>): { order: string[]; downstream: Map<string, string[]> } {
-  const ids = [...tasks.keys()]
+/**
+ * Kahn's algorithm over task numbers (declaration order), ties broken by declaration order so the
+ * order is stable across runs. The edges are kept in compressed rows (typed arrays sized up front):
+ * no array per task. Also returns the tasks' positions in the order and their upstream positions
+ * (task-numbers.ts), which the runtime's task graph would otherwise look up again.
+ */
+function topologicalOrder(ids: readonly string[], tasks: readonly Task[]): { order: string[]; numbers?: TaskNumbers } {
+  // Indexed loops only: this runs once per process, mostly before the code is optimized, where a
+  // for-of over a map or an array (an iterator object and a call per step) cost several times more.
+  const n = ids.length
   const indexOf = new Map<string, number>()
-  for (let i = 0; i < ids.length; i++) indexOf.set(ids[i]!, i)
-  const downstream = new Map<string, string[]>()
-  const down: string[][] = new Array(ids.length)
-  for (let i = 0; i < ids.length; i++) downstream.set(ids[i]!, (down[i] = []))
-  const indegree = new Int32Array(ids.length)
-  let i = 0
-  for (const task of tasks.values()) {
-    for (const up of task.upstream) down[indexOf.get(up)!]!.push(task.id)
-    indegree[i++] = task.upstream.length
+  for (let i = 0; i < n; i++) indexOf.set(ids[i]!, i)
+  const upStart = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) upStart[i + 1] = upStart[i]! + tasks[i]!.upstream.length
+  const edgeCount = upStart[n]!
+  const upIndex = new Int32Array(edgeCount)
+  const downStart = new Int32Array(n + 1)
+  let e = 0
+  for (let i = 0; i < n; i++) {
+    const upstream = tasks[i]!.upstream
+    for (let u = 0; u < upstream.length; u++) downStart[(upIndex[e++] = indexOf.get(upstream[u]!)!) + 1]!++
   }
-  const order: string[] = []
-  for (let k = 0; k < ids.length; k++) if (indegree[k] === 0) order.push(ids[k]!)
-  for (let head = 0; head < order.length; head++)
-    for (const next of down[indexOf.get(order[head]!)!]!) {
-      const n = indexOf.get(next)!
-      if (--indegree[n]! === 0) order.push(next)
-    }
-  return { order, downstream }
+  for (let k = 0; k < n; k++) downStart[k + 1]! += downStart[k]!
+  // Each task's downstream tasks in declaration order, as the queue must take them.
+  const fill = downStart.slice(0, n)
+  const downIndex = new Int32Array(edgeCount)
+  for (let k = 0; k < n; k++) for (let u = upStart[k]!; u < upStart[k + 1]!; u++) downIndex[fill[upIndex[u]!]!++] = k
+  const indegree = new Int32Array(n)
+  for (let k = 0; k < n; k++) indegree[k] = upStart[k + 1]! - upStart[k]!
+  const queue = new Int32Array(n)
+  let tail = 0
+  for (let k = 0; k < n; k++) if (indegree[k] === 0) queue[tail++] = k
+  for (let head = 0; head < tail; head++) {
+    const k = queue[head]!
+    for (let d = downStart[k]!; d < downStart[k + 1]!; d++) if (--indegree[downIndex[d]!]! === 0) queue[tail++] = downIndex[d]!
+  }
+  const order: string[] = new Array(tail)
+  for (let p = 0; p < tail; p++) order[p] = ids[queue[p]!]!
+  // A cycle leaves tasks out of the order (validation reports it before a spec gets here).
+  if (tail < n) return { order }
+  const position = new Int32Array(n)
+  for (let p = 0; p < n; p++) position[queue[p]!] = p
+  for (let k = 0; k < n; k++) indexOf.set(ids[k]!, position[k]!)
+  const upStartByPosition = new Int32Array(n + 1)
+  const upIndexByPosition = new Int32Array(edgeCount)
+  const triggers: TriggerRule[] = new Array(n)
+  e = 0
+  for (let p = 0; p < n; p++) {
+    const k = queue[p]!
+    triggers[p] = tasks[k]!.trigger
+    upStartByPosition[p] = e
+    for (let u = upStart[k]!; u < upStart[k + 1]!; u++) upIndexByPosition[e++] = position[upIndex[u]!]!
+  }
+  upStartByPosition[n] = e
+  return { order, numbers: { indexOf, upStart: upStartByPosition, upIndex: upIndexByPosition, triggers } }
+}
+
+/** Task id → ids of the tasks that depend on it, each list in declaration order. */
+function downstreamOf(tasks: ReadonlyMap<string, Task>): Map<string, string[]> {
+  const downstream = new Map<string, string[]>()
+  for (const id of tasks.keys()) downstream.set(id, [])
+  for (const task of tasks.values()) for (const up of task.upstream) downstream.get(up)!.push(task.id)
+  return downstream
 }

@@ -27,7 +27,10 @@ export function formatSummary(result: RunResult, ctx: SummaryContext, p: Palette
   // One pass over the tasks (a run may have tens of thousands): the lines, the counts, the failures.
   const counts: Record<string, number> = {}
   const failed: string[] = []
-  for (const id of Object.keys(result.tasks)) {
+  // An indexed loop: this runs once, unoptimized, where a for-of allocates a result per step.
+  const ids = Object.keys(result.tasks)
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!
     const t = result.tasks[id]!
     const status = shownStatus(t)
     counts[status] = (counts[status] ?? 0) + 1
