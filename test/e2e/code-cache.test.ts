@@ -72,7 +72,7 @@ describe('the code caches of the dedicated entries', () => {
     ['missing', (path: string) => rmSync(path)],
     ['damaged (one byte flipped)', (path: string) => {
       const bytes = readFileSync(path)
-      bytes[bytes.length >> 1] ^= 0xff
+      bytes.writeUInt8(bytes.readUInt8(bytes.length >> 1) ^ 0xff, bytes.length >> 1)
       writeFileSync(path, bytes)
     }],
     ['truncated', (path: string) => writeFileSync(path, readFileSync(path).subarray(0, 1000))],

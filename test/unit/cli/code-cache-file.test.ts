@@ -42,7 +42,7 @@ describe('code cache file', () => {
     writeCodeCache(path, v8Data)
     const whole = readFileSync(path)
     const damaged = Buffer.from(whole)
-    damaged[damaged.length - 10] ^= 0xff
+    damaged.writeUInt8(damaged.readUInt8(damaged.length - 10) ^ 0xff, damaged.length - 10)
     for (const bytes of [damaged, whole.subarray(0, whole.length - 1), whole.subarray(0, 30), Buffer.alloc(0), Buffer.concat([Buffer.from('another format\n'), whole])]) {
       writeFileSync(path, bytes)
       expect(readCodeCache(path)).toBeUndefined()
