@@ -8,7 +8,7 @@
 //   <name>-esm/                the few modules that must stay ES modules (ESM_LEAVES)
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { build } from 'esbuild'
@@ -32,12 +32,19 @@ const leafName = (path) => path.replace(/^.*\//, '').replace(/\.ts$/, '')
  */
 export async function buildCachedEntry({ name, source, external, plugins, banner }) {
   const leaves = new Set()
+  // Real paths: esbuild resolves symbolic links (a clone whose src/ is a link, as in pack-init.test.ts).
+  const leafPaths = new Map(ESM_LEAVES.map((l) => [realpathSync(l), l]))
   const esmLeaves = {
     name: 'esm-leaves',
     setup(build) {
       build.onResolve({ filter: /\.ts$/ }, (args) => {
-        const path = resolve(args.resolveDir, args.path)
-        const leaf = ESM_LEAVES.find((l) => resolve(l) === path)
+        let path
+        try {
+          path = realpathSync(resolve(args.resolveDir, args.path))
+        } catch {
+          return undefined
+        }
+        const leaf = leafPaths.get(path)
         if (!leaf) return undefined
         if (args.kind !== 'dynamic-import') return { errors: [{ text: `${leaf} must be imported with import() (it stays an ES module: scripts/build-cached-entry.mjs), not by ${args.importer}` }] }
         leaves.add(leaf)
