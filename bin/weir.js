@@ -4,6 +4,7 @@
 // script builds it, because a `prepare` would also run, and fail, in `npm install --omit=dev`), so
 // there the first `weir` builds it, with the dev dependencies `npm install` put in place.
 import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -21,20 +22,27 @@ if (!built && existsSync(buildScript)) {
   }
 }
 
-// `weir execute`, `weir run` and `weir spec validate` have entries of their own, one file each (scripts/build.mjs):
-// they start faster. Options they leave to the main entry, and anything unusual, go there.
+// `weir execute` and `weir spec validate` have entries of their own (scripts/build.mjs): CommonJS
+// files that start faster; `weir run` has an ES module entry of its own. Options they leave to the
+// main entry, and anything unusual, go there.
 const [command, sub] = process.argv.slice(2)
-const entry =
-  command === 'execute' || command === 'run'
-    ? command
+const dedicated =
+  command === 'execute'
+    ? 'execute'
     : command === 'spec' && sub === 'validate' && !process.argv.some((a) => a.startsWith('--typecheck') || a.startsWith('--target'))
       ? 'validate'
-      : 'main'
+      : undefined
 
-import(`../dist/cli/${entry}.js`).catch((error) => {
-  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(`dist/cli/${entry}.js`)) {
-    process.stderr.write('weir: this installation has no dist/ folder; reinstall weir-pipelines (in a clone: npm run build).\n')
-    process.exit(2)
-  }
-  throw error
-})
+const entry = dedicated ? `../dist/cli/${dedicated}.cjs` : command === 'run' ? '../dist/cli/run.js' : '../dist/cli/main.js'
+/** True when `error` says the entry itself is missing (not a module it loads). */
+const isMissingEntry = (error) =>
+  (error?.code === 'ERR_MODULE_NOT_FOUND' || error?.code === 'MODULE_NOT_FOUND') && String(error.message).includes(entry.slice(3))
+
+try {
+  if (dedicated) createRequire(import.meta.url)(entry)
+  else await import(entry)
+} catch (error) {
+  if (!isMissingEntry(error)) throw error
+  process.stderr.write('weir: this installation has no dist/ folder; reinstall weir-pipelines (in a clone: npm run build).\n')
+  process.exit(2)
+}

@@ -13,8 +13,11 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { EXTERNAL, undeclaredExternals } from './build-options.mjs'
+import { buildCachedEntry, warmCodeCaches } from './build-cached-entry.mjs'
 
 const require = createRequire(import.meta.url)
+// Bundled CommonJS code (the standalone Ajv validator) calls require(); ESM has none.
+const ESM_BANNER = "import { createRequire as __weirCreateRequire } from 'node:module'; const require = __weirCreateRequire(import.meta.url);"
 
 // Chunk names carry a content hash: without a clean folder, stale chunks would pile up and ship.
 rmSync('dist', { recursive: true, force: true })
@@ -40,8 +43,7 @@ const result = await build({
   metafile: true,
   sourcemap: process.env.WEIR_SOURCEMAP === '1' ? 'linked' : false,
   chunkNames: 'chunks/[name]-[hash]',
-  // Bundled CommonJS code (the standalone Ajv validator) calls require(); ESM has none.
-  banner: { js: "import { createRequire as __weirCreateRequire } from 'node:module'; const require = __weirCreateRequire(import.meta.url);" },
+  banner: { js: ESM_BANNER },
   logLevel: 'warning',
 })
 
@@ -64,15 +66,15 @@ const uiBuild = await build({
 })
 renameSync('dist/ui/app_css.css', 'dist/ui/app.css')
 
-// The commands started most often, and whose start-up is most of their time, get an entry each,
-// built on its own: everything the command always needs goes into its one file, and only what it
-// loads lazily (the careful YAML parser for a spec with problems, croner for a schedule, Ajv's
-// runtime, an IoManager's implementation…) into chunks of its own, so that `weir execute` (every
-// remote task, every `--executor subprocess` attempt) and `weir spec validate` load a handful of
-// modules instead of a few dozen chunks shared with every other command, and `weir run` the chunks
-// of what it uses. bin/weir.js picks them; the
-// main entry runs the same commands the same way. `spec validate --typecheck` and `--target` are
-// left to the main entry (bin/weir.js sends them there), so their code is not built in twice.
+// The commands started most often, and whose start-up is most of their time, get an entry each:
+// `weir execute` (every remote task, every `--executor subprocess` attempt) and `weir spec validate`.
+// Each is one CommonJS bundle run with a V8 code cache (scripts/build-cached-entry.mjs says how),
+// since compiling their code was most of their start. `weir run` gets an ES module entry of its own,
+// with chunks of its own: what it always needs in its one file, what it loads lazily (Ajv's runtime,
+// an IoManager's implementation, croner…) in chunks, instead of a few dozen chunks shared with every
+// other command. bin/weir.js picks them; the main entry runs the same commands the same way.
+// `spec validate --typecheck` and `--target` are left to the main entry (bin/weir.js sends them
+// there), so their code is not built in twice.
 const leftToMainEntry = {
   name: 'left-to-main-entry',
   setup(build) {
@@ -80,9 +82,16 @@ const leftToMainEntry = {
     build.onLoad({ filter: /.*/, namespace: 'left-to-main-entry' }, () => ({ contents: "throw new Error('this option is handled by the main entry (dist/cli/main.js), not by this dedicated one')", loader: 'js' }))
   },
 }
-for (const [name, source] of [['execute', 'src/cli/execute-main.ts'], ['validate', 'src/cli/validate-main.ts'], ['run', 'src/cli/run-main.ts']]) {
-  const dedicated = await build({
-    entryPoints: { [`cli/${name}`]: source },
+for (const [name, source] of [['execute', 'src/cli/execute-main.ts'], ['validate', 'src/cli/validate-main.ts']]) {
+  const metafiles = await buildCachedEntry({ name, source, external: EXTERNAL, plugins: [prettierStandalone, leftToMainEntry], banner: ESM_BANNER })
+  for (const metafile of metafiles) {
+    for (const [key, value] of Object.entries(metafile.inputs)) result.metafile.inputs[key] ??= value
+    Object.assign(result.metafile.outputs, metafile.outputs)
+  }
+}
+{
+  const runEntry = await build({
+    entryPoints: { 'cli/run': 'src/cli/run-main.ts' },
     outdir: 'dist',
     bundle: true,
     splitting: true,
@@ -93,12 +102,12 @@ for (const [name, source] of [['execute', 'src/cli/execute-main.ts'], ['validate
     plugins: [prettierStandalone, leftToMainEntry],
     metafile: true,
     sourcemap: process.env.WEIR_SOURCEMAP === '1' ? 'linked' : false,
-    chunkNames: `chunks/${name}/[name]-[hash]`,
-    banner: { js: "import { createRequire as __weirCreateRequire } from 'node:module'; const require = __weirCreateRequire(import.meta.url);" },
+    chunkNames: 'chunks/run/[name]-[hash]',
+    banner: { js: ESM_BANNER },
     logLevel: 'warning',
   })
-  for (const [key, value] of Object.entries(dedicated.metafile.inputs)) result.metafile.inputs[key] ??= value
-  Object.assign(result.metafile.outputs, dedicated.metafile.outputs)
+  for (const [key, value] of Object.entries(runEntry.metafile.inputs)) result.metafile.inputs[key] ??= value
+  Object.assign(result.metafile.outputs, runEntry.metafile.outputs)
 }
 
 const undeclared = undeclaredExternals(result.metafile, JSON.parse(readFileSync('package.json', 'utf8')).dependencies)
@@ -130,6 +139,9 @@ mkdirSync('dist/assets', { recursive: true })
 const mermaidDir = dirname(dirname(require.resolve('mermaid/dist/mermaid.min.js')))
 copyFileSync(join(mermaidDir, 'dist/mermaid.min.js'), 'dist/assets/mermaid.min.js')
 copyFileSync(join(mermaidDir, 'LICENSE'), 'dist/assets/mermaid.LICENSE')
+
+// Last, once dist/ is whole: each dedicated entry runs once, which leaves its code cache.
+warmCodeCaches()
 
 // Declarations for `import type { … } from 'weir-pipelines'` (the public API and the plugin API).
 // --no-types skips them: bin/weir.js builds a fresh clone's CLI that way, since tsc takes most of

@@ -2,7 +2,8 @@
  * Validates many spec files, in parallel threads when it pays: parsing dominates the cost of a big
  * folder, and each thread parses its share. A thread costs tens of milliseconds to start, so small
  * runs, single-core machines and unbundled runs (tests load .ts sources, which a bare worker cannot)
- * stay on the main thread. Results come back in the order of the files.
+ * stay on the main thread. A thread starts the module this code was bundled into (dist/cli/main.js's
+ * chunk, or the dedicated entry dist/cli/validate.cjs, whose `import.meta.url` is that entry's). Results come back in the order of the files.
  */
 import { availableParallelism } from 'node:os'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
@@ -23,7 +24,7 @@ interface Job {
 /** Diagnostics of each file, in order. */
 export async function validateFiles(files: readonly string[], catalog: PluginCatalog): Promise<Diagnostic[][]> {
   const threads = Math.min(MAX_THREADS, availableParallelism(), Math.floor(files.length / (MIN_FILES_FOR_THREADS / 2)))
-  if (threads < 2 || files.length < MIN_FILES_FOR_THREADS || !import.meta.url.endsWith('.js')) return validateHere(files, catalog)
+  if (threads < 2 || files.length < MIN_FILES_FOR_THREADS || !/\.c?js$/.test(import.meta.url)) return validateHere(files, catalog)
   // Interleaved shares balance big and small specs; the main thread takes share 0 itself.
   const shares = Array.from({ length: threads }, (_, t) => files.filter((_, i) => i % threads === t))
   const results = await Promise.all(shares.map((share, t) => (t === 0 ? validateHere(share, catalog) : validateInThread(share, catalog))))

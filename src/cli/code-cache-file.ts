@@ -1,0 +1,72 @@
+/**
+ * A V8 code cache kept beside a bundle of dist/cli/ (see run-cached-bundle.ts): the code V8 compiled
+ * while a process ran the bundle, so that the next process skips that compilation.
+ *
+ * A cache must never change what weir does, only how fast it starts:
+ * - the file carries a SHA-1 of its data: a damaged or truncated file is ignored, never given to V8;
+ * - V8 itself rejects data of another V8 version or other V8 flags, or for a source of another
+ *   length (it checks no more of the source: the bundle's name carries a hash of its content, so
+ *   a cache only ever sits beside the bundle it was made from);
+ * - it is written to a temporary file and renamed, so that a reader sees a whole file or none, and
+ *   only where the bundle is (never a shared folder such as /tmp, where anyone could plant one).
+ */
+import { createHash } from 'node:crypto'
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+
+const MAGIC = Buffer.from('weir code cache 1\n', 'latin1')
+const DIGEST_BYTES = 20
+const HEADER_BYTES = MAGIC.length + DIGEST_BYTES
+
+/**
+ * Where the cache of `bundleFile` is kept. The Node version and architecture are in the name: one
+ * install used by several Node versions keeps a cache for each instead of replacing one another's.
+ */
+export function codeCachePath(bundleFile: string): string {
+  return `${bundleFile}.${process.version}-${process.arch}.v8-cache`
+}
+
+/** The cache's data, or undefined when there is none or it is damaged. */
+export function readCodeCache(path: string): Buffer | undefined {
+  let file: Buffer
+  try {
+    file = readFileSync(path)
+  } catch {
+    return undefined
+  }
+  if (file.length <= HEADER_BYTES || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined
+  const data = file.subarray(HEADER_BYTES)
+  return digest(data).equals(file.subarray(MAGIC.length, HEADER_BYTES)) ? data : undefined
+}
+
+/**
+ * Writes the cache made by `createData`, atomically. Best effort: where the file cannot be written
+ * (a read-only install, a full disk) there is no cache, and `createData` is not even called, since
+ * serialising costs a few milliseconds.
+ */
+export function writeCodeCache(path: string, createData: () => Buffer): void {
+  // Another process may write the same cache at the same moment: each has its own temporary file.
+  const temp = `${path}.${process.pid}.tmp`
+  let fd: number
+  try {
+    fd = openSync(temp, 'wx')
+  } catch {
+    return
+  }
+  try {
+    const data = createData()
+    writeFileSync(fd, Buffer.concat([MAGIC, digest(data), data]))
+    closeSync(fd)
+    renameSync(temp, path)
+  } catch {
+    try {
+      closeSync(fd)
+    } catch {
+      // already closed
+    }
+    rmSync(temp, { force: true })
+  }
+}
+
+function digest(data: Uint8Array): Buffer {
+  return createHash('sha1').update(data).digest()
+}

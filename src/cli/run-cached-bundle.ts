@@ -1,0 +1,51 @@
+/**
+ * Starts a dedicated entry (`weir execute`, `weir spec validate`) from its one-file CommonJS bundle,
+ * compiled with the V8 code cache kept beside it (code-cache-file.ts). Those commands start far
+ * more often than they work (every remote task, every `--executor subprocess` attempt, every editor
+ * check), and most of their start was compiling JavaScript. Node 20 keeps no code cache for ES
+ * modules, hence CommonJS (scripts/build-cached-entry.mjs builds the bundles).
+ *
+ * The bundle runs inside a function of this module's making: CommonJS's five parameters, plus
+ * `__weirImport` and `__weirEntryUrl`, which the build put in place of the bundle's `import()` and
+ * `import.meta.url`. Node 20 cannot serve `import()` from a script compiled with a code cache ("A
+ * dynamic import callback was not specified"), so every dynamic import (a handler's module, jiti,
+ * Ajv) is made here, in a module Node compiled itself; relative specifiers resolve from the entry's
+ * folder.
+ */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { Script } from 'node:vm'
+import { codeCachePath, readCodeCache, writeCodeCache } from './code-cache-file.ts'
+
+/** The head of the function the bundle runs in; the build's `__weirImport` and `__weirEntryUrl` are its last two parameters. */
+const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname, __weirImport, __weirEntryUrl) {'
+
+type BundleFunction = (this: unknown, ...args: unknown[]) => void
+
+/**
+ * Runs `bundleFile` as the entry `entryFile` (dist/cli/execute.cjs or validate.cjs). Without a
+ * usable cache (none yet, another Node version, other V8 flags), it compiles from source and, as the
+ * process exits, leaves a cache for the next one.
+ */
+export function runCachedBundle(entryFile: string, bundleFile: string): void {
+  const cacheFile = codeCachePath(bundleFile)
+  const cachedData = readCodeCache(cacheFile)
+  const script = new Script(`${WRAPPER_HEAD}${readFileSync(bundleFile, 'utf8')}\n})`, { filename: bundleFile, ...(cachedData && { cachedData }) })
+  const require = createRequire(bundleFile)
+  // At exit the cache also holds the functions compiled lazily while the command ran. A validation
+  // thread (validate-files.ts) runs this entry too; the main thread writes for it.
+  if (!cachedData || script.cachedDataRejected === true)
+    process.once('exit', () => {
+      if ((require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) writeCodeCache(cacheFile, () => script.createCachedData())
+    })
+  const module = { exports: {} }
+  const run = script.runInThisContext() as BundleFunction
+  run.call(module.exports, module.exports, require, module, bundleFile, dirname(bundleFile), importModule, pathToFileURL(entryFile).href)
+}
+
+/** The bundle's `import()`: resolved as if written in the entry file. */
+function importModule(specifier: string): Promise<unknown> {
+  return import(specifier)
+}

@@ -1,0 +1,111 @@
+/**
+ * The V8 code caches of `weir execute` and `weir spec validate` (dist/cli/*.v8-cache, see
+ * src/cli/run-cached-bundle.ts) change how fast they start, never what they do: with no cache, a
+ * damaged one, one V8 refuses or one made from another bundle, the commands give the same results,
+ * and leave a whole cache for the next process. Each test works on its own copy of the built CLI
+ * (bin/, dist/cli/, package.json; node_modules linked).
+ */
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { readCodeCache } from '../../src/cli/code-cache-file.ts'
+
+let root: string
+let n = 0
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'weir-code-cache-'))
+})
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+/** A copy of the built CLI and a one-task project beside it. */
+function install(): { cli: string; dist: string; project: string } {
+  const dir = join(root, `install-${++n}`)
+  for (const part of ['bin', 'dist/cli', 'package.json']) cpSync(resolve(part), join(dir, part), { recursive: true })
+  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'))
+  const project = join(dir, 'project')
+  mkdirSync(join(project, 'handlers'), { recursive: true })
+  writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n')
+  writeFileSync(join(project, 'handlers/count.js'), 'export async function count(_inputs, ctx) { ctx.values.set("n", 3); return [1, 2, 3] }\n')
+  writeFileSync(join(project, 'p.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: p\ntasks:\n  count:\n    handler: ./handlers/count.js#count\n    values: { n: { type: integer } }\n')
+  return { cli: join(dir, 'bin/weir.js'), dist: join(dir, 'dist/cli'), project }
+}
+
+const caches = (dist: string, entry: string): string[] => readdirSync(dist).filter((f) => f.startsWith(`${entry}.bundle-`) && f.endsWith('.v8-cache'))
+const cacheOf = (dist: string, entry: string): string => {
+  const [file] = caches(dist, entry)
+  if (!file) throw new Error(`no ${entry} cache in ${dist}`)
+  return join(dist, file)
+}
+
+function weir(cli: string, cwd: string, args: string[]) {
+  const { NODE_OPTIONS: _, ...env } = process.env
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+const execute = (cli: string, project: string, runId: string) => weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', runId])
+const values = (project: string, runId: string): unknown => JSON.parse(readFileSync(join(project, '.weir/data/p', runId, 'count/values.json'), 'utf8'))
+
+/** A cache file with a right checksum over data V8 must refuse. */
+function checksummedGarbage(path: string): void {
+  const data = Buffer.from('not V8 code cache data, but long enough to look like some '.repeat(40))
+  writeFileSync(path, Buffer.concat([Buffer.from('weir code cache 1\n', 'latin1'), createHash('sha1').update(data).digest(), data]))
+}
+
+describe('the code caches of the dedicated entries', () => {
+  test('the build leaves a cache for each entry, and a run with it gives the results', () => {
+    const { cli, dist, project } = install()
+    expect(caches(dist, 'execute')).toHaveLength(1)
+    expect(caches(dist, 'validate')).toHaveLength(1)
+    expect(execute(cli, project, 'r1')).toMatchObject({ code: 0, stderr: '' })
+    expect(values(project, 'r1')).toEqual({ n: 3 })
+    expect(weir(cli, project, ['spec', 'validate', 'p.yaml'])).toMatchObject({ code: 0, stdout: 'No problems (1 file checked).\n' })
+  })
+
+  test.each([
+    ['missing', (path: string) => rmSync(path)],
+    ['damaged (one byte flipped)', (path: string) => {
+      const bytes = readFileSync(path)
+      bytes.writeUInt8(bytes.readUInt8(bytes.length >> 1) ^ 0xff, bytes.length >> 1)
+      writeFileSync(path, bytes)
+    }],
+    ['truncated', (path: string) => writeFileSync(path, readFileSync(path).subarray(0, 1000))],
+    ['refused by V8 (a right checksum over other data)', checksummedGarbage],
+  ])('a cache that is %s changes nothing, and is replaced by a whole one', (_, spoil) => {
+    const { cli, dist, project } = install()
+    for (const entry of ['execute', 'validate']) spoil(cacheOf(dist, entry))
+    const ran = execute(cli, project, 'r1')
+    expect(ran).toMatchObject({ code: 0, stderr: '' })
+    expect(values(project, 'r1')).toEqual({ n: 3 })
+    expect(weir(cli, project, ['spec', 'validate', 'p.yaml'])).toMatchObject({ code: 0, stdout: 'No problems (1 file checked).\n', stderr: '' })
+    for (const entry of ['execute', 'validate']) expect(readCodeCache(cacheOf(dist, entry)), entry).toBeDefined()
+    expect(readdirSync(dist).filter((f) => f.endsWith('.tmp'))).toEqual([])
+    // And the rewritten cache serves the next process.
+    expect(execute(cli, project, 'r2')).toMatchObject({ code: 0, stderr: '' })
+    expect(values(project, 'r2')).toEqual({ n: 3 })
+  })
+
+  test("another bundle's cache (whole, but made from other code) is refused: the command runs its own code", () => {
+    const { cli, dist, project } = install()
+    const executeCache = cacheOf(dist, 'execute')
+    cpSync(cacheOf(dist, 'validate'), executeCache)
+    expect(execute(cli, project, 'r1')).toMatchObject({ code: 0, stderr: '' })
+    expect(values(project, 'r1')).toEqual({ n: 3 })
+    expect(readFileSync(executeCache)).not.toEqual(readFileSync(cacheOf(dist, 'validate')))
+  })
+
+  test('errors read the same with and without a cache', () => {
+    const { cli, dist, project } = install()
+    const bad = ['execute', '--spec', 'p.yaml', '--task', 'nope', '--run-id', 'r1']
+    const withCache = weir(cli, project, bad)
+    expect(withCache.code).toBe(2)
+    rmSync(cacheOf(dist, 'execute'))
+    expect(weir(cli, project, bad)).toEqual(withCache)
+  })
+})
