@@ -56,3 +56,15 @@ test.each([
   expect(r.stderr).toContain(`weir: run: the process is exiting before run ${listed!.runId} finished`)
   expect(r.stderr).toContain(`weir run pipelines/${name}.yaml --resume ${listed!.runId}`)
 })
+
+test('weir execute: a handler calling process.exit(0) exits 1, so an engine never counts the task as succeeded', () => {
+  const r = weir(['execute', '--spec', 'pipelines/quit.yaml', '--task', 'first', '--run-id', 'r1'])
+  expect(r.code).toBe(1)
+  expect(r.stderr).toContain("weir: execute: task 'first': the process is exiting before the attempt finished (a handler called process.exit(0)); exiting 1, the task did not succeed\n")
+})
+
+test('weir run --executor subprocess: the task fails and the run says so (exit 1)', () => {
+  const r = weir(['run', 'pipelines/quit.yaml', '--executor', 'subprocess', '--json'])
+  expect(r.code).toBe(1)
+  expect(JSON.parse(r.stdout)).toMatchObject({ status: 'failed', tasks: { first: { status: 'failed' }, second: { status: 'skipped' } } })
+})
