@@ -1,13 +1,16 @@
 /** Names a new project gets from its folder: a pipeline name and an npm package name. */
 
-/** A pipeline name (`^[a-z][a-z0-9_]*$`) from any folder name; `my_pipeline` when nothing is left. */
+/** The spec's limit on a pipeline name's length. */
+const MAX_PIPELINE_NAME = 63
+
+/** A pipeline name (`^[a-z][a-z0-9_]*$`, at most 63 characters) from any folder name; `my_pipeline` when nothing is left. */
 export function toPipelineName(folder: string): string {
   const name = folder
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^[^a-z]+/, '')
+    .slice(0, MAX_PIPELINE_NAME)
     .replace(/_+$/, '')
-    .slice(0, 64)
   return name === '' ? 'my_pipeline' : name
 }
 
@@ -24,5 +27,5 @@ export function toPackageName(folder: string): string {
 
 /** Whether `name` may be used as a pipeline name. */
 export function isPipelineName(name: string): boolean {
-  return /^[a-z][a-z0-9_]*$/.test(name)
+  return name.length <= MAX_PIPELINE_NAME && /^[a-z][a-z0-9_]*$/.test(name)
 }

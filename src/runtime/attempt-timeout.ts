@@ -6,6 +6,7 @@
 import type { AttemptOutcome, ErrorInfo } from '../plugins/types.ts'
 import type { Task } from '../spec/model.ts'
 import { formatDuration } from '../spec/duration.ts'
+import { setLongTimeout } from './long-timeout.ts'
 
 /** The error of an attempt that ran out of time; final (not recoverable) when the policy does not retry timeouts. */
 export function timeoutError(task: Task, attempt: number, timeoutMs: number): ErrorInfo {
@@ -27,7 +28,7 @@ export function timeoutError(task: Task, attempt: number, timeoutMs: number): Er
 export function armAttemptTimeout(task: Task, attempt: number, controller: AbortController, expire: (outcome: AttemptOutcome) => void): ReturnType<typeof setTimeout> | undefined {
   const ms = task.timeoutMs
   if (ms === undefined) return undefined
-  return setTimeout(() => {
+  return setLongTimeout(() => {
     const error = timeoutError(task, attempt, ms)
     controller.abort(Object.assign(new Error(error.message), { code: error.code }))
     expire({ status: 'failed', error, values: {} })

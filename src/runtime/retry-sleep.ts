@@ -1,3 +1,5 @@
+import { setLongTimeout } from './long-timeout.ts'
+
 /** Retry delays that a cancelled run cuts short: every sleeper wakes (with `false`) at once. */
 export interface RetrySleeps {
   /** Waits `ms`; resolves true when the time passed, false when `wakeAll` cut it short. */
@@ -15,7 +17,7 @@ export function createRetrySleeps(): RetrySleeps {
           clearTimeout(timer)
           resolve(woke)
         }
-        const timer = setTimeout(() => wake(true), ms)
+        const timer = setLongTimeout(() => wake(true), ms)
         sleepers.add(wake)
       })
     },

@@ -43,6 +43,8 @@ test.each([
   [['ui', '--port', '99999'], /--port must be a port number from 0 to 65535, not '99999'/],
   [['ui', 'no-such-folder'], /'no-such-folder' does not exist/],
   [['ui', '--host', '203.0.113.9'], /cannot bind '203\.0\.113\.9'/],
+  // Node would bind every interface for an empty host, and print the URL 'http://:PORT/'.
+  [['ui', '--host', ''], /--host needs an address/],
 ])('weir %j is a usage error', (args, message) => {
   const r = spawnSync(process.execPath, [WEIR_BIN, ...args], { cwd: project.dir, encoding: 'utf8' })
   expect(r.status).toBe(2)

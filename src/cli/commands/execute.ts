@@ -15,6 +15,7 @@ import { readInputsDocument } from '../check-inputs-document.ts'
 import { checkSpecFile } from '../check-spec-file.ts'
 import { quoteValue } from '../quote-value.ts'
 import { suggestFix } from '../../spec/did-you-mean.ts'
+import { guardEarlyExit } from '../guard-unfinished-exit.ts'
 // Everything else (the spec's validation, the runtime, the IoManagers) is imported once the
 // arguments are known to be good: `execute --help` and a usage error cost a bare start.
 
@@ -77,6 +78,11 @@ export async function execute(args: string[]): Promise<number> {
   process.once('SIGINT', onSignal)
   // A handler awaiting something that holds no handle would let Node exit 0 mid-attempt: hold one.
   const keepAlive = setInterval(() => {}, 2 ** 30)
+  // A handler that ends the process (process.exit(0)) must not look like a success to the engine.
+  const finished = guardEarlyExit(
+    // No full stop: the subprocess executor quotes this line inside its own sentence.
+    (code) => `weir: execute: task '${taskId}': the process is exiting before the attempt finished${code === 0 ? ' (a handler called process.exit(0)); exiting 1, the task did not succeed' : ''}\n`,
+  )
   try {
     const result = await executeTask({
       pipeline,
@@ -101,6 +107,7 @@ export async function execute(args: string[]): Promise<number> {
     if (error instanceof ExecuteUsageError) throw new CliError(`execute: ${error.message}`)
     throw asSystemError(error)
   } finally {
+    finished()
     clearInterval(keepAlive)
     process.off('SIGTERM', onSignal)
     process.off('SIGINT', onSignal)

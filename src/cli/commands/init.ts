@@ -23,7 +23,7 @@ export async function init(args: string[]): Promise<number> {
   const dir = resolve(dirArg)
   const pipelineName = values.name ?? toPipelineName(basename(dir))
   if (!isPipelineName(pipelineName))
-    throw new CliError(`init: --name '${pipelineName}' is not a pipeline name; use lower case letters, digits and _, starting with a letter (e.g. 'daily_sales').`)
+    throw new CliError(`init: --name '${pipelineName}' is not a pipeline name; use lower case letters, digits and _, starting with a letter, at most 63 characters (e.g. 'daily_sales').`)
   const files = scaffoldFiles({ pipelineName, packageName: toPackageName(basename(dir)), weirVersion: weirVersion() })
   // The generated types go right after the handlers that import them (the order of the listing).
   files.splice(2, 0, await generatedTypes(files, pipelineName, dir))

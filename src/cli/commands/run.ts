@@ -23,6 +23,7 @@ import { createPlainDisplay } from '../display/plain-display.ts'
 import { createLiveDisplay } from '../display/live-display.ts'
 import { formatSummary } from '../display/summary.ts'
 import { formatPlan } from '../display/plan.ts'
+import { guardUnfinishedExit } from '../guard-unfinished-exit.ts'
 
 const EXECUTORS = ['inprocess', 'subprocess'] as const
 
@@ -101,6 +102,7 @@ export async function run(args: string[]): Promise<number> {
   // A handler awaiting something that holds no handle (a stream that never ends) would let Node
   // exit 0 with the run unfinished: hold one until the run ends, as weir execute does.
   const keepAlive = setInterval(() => {}, 2 ** 30)
+  const exitGuard = guardUnfinishedExit(specPath)
   try {
     result = await userErrors(() =>
       runPipeline(pipeline, {
@@ -114,6 +116,7 @@ export async function run(args: string[]): Promise<number> {
         ...(executor && { executor }),
         // The resume's plan arrives with run:start: the store is read once, by the run itself.
         onEvent: (e: RunEvent) => {
+          if (e.type === 'run:start') exitGuard.started(e.runId)
           if (e.type === 'run:start' && e.resume?.specChanged)
             process.stderr.write(`weir: note: ${specPath} changed since run ${e.resume.from}; the reused outputs were made by the old version.\n`)
           display?.onEvent(e)
@@ -121,6 +124,7 @@ export async function run(args: string[]): Promise<number> {
       }),
     )
   } finally {
+    exitGuard.finished()
     clearInterval(keepAlive)
     display?.stop()
   }

@@ -28,6 +28,8 @@ export async function ui(args: string[]): Promise<number> {
   await findSpecFiles(paths, 'ui')
   const { startUiServer, isLoopback } = await import('../../ui/server/start-server.ts')
   const host = values.host ?? '127.0.0.1'
+  // Node binds every interface for an empty host; say so rather than print 'http://:PORT/'.
+  if (host.trim() === '') throw new CliError("ui: --host needs an address, e.g. '--host 0.0.0.0' for every interface; leave it out for 127.0.0.1.")
   const root = findPackage().root
   let server
   try {

@@ -16,6 +16,7 @@ import { createTaskLogs } from './task-logs.ts'
 import type { TaskLogs } from './task-logs.ts'
 import { runDir } from './read-runs.ts'
 import { tempPathFor } from '../../plugins/io/temp-files.ts'
+import { processStartTime } from '../../plugins/io/process-alive.ts'
 
 /** The journal header of a run, less what `openRun` fills in itself (this process and host). */
 export type RunHeader = Omit<JournalHeader, 'pid' | 'host'>
@@ -49,7 +50,8 @@ export async function openRun(stateDir: string, header: RunHeader): Promise<RunW
     writeError ??= error
   })
   const logs = createTaskLogs(join(dir, 'logs'))
-  journal.append(encodeHeader({ ...header, pid: process.pid, host: hostname() }))
+  const pidStartTime = processStartTime(process.pid)
+  journal.append(encodeHeader({ ...header, pid: process.pid, host: hostname(), ...(pidStartTime !== undefined && { pidStartTime }) }))
   // The header goes to disk at once, so a run killed in its first millisecond still lists.
   journal.commit()
   return {

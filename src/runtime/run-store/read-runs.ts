@@ -34,7 +34,7 @@ export async function loadRun(stateDir: string, runId: string): Promise<RunRecor
   }
   // Its task processes keep a run alive after its own process died: they still work for it.
   const taskProcesses = await liveRunProcesses(dir)
-  const run = replayJournal(parseJournal(text), dir, (pid, host) => isProcessAlive(pid, host) || taskProcesses.length > 0)
+  const run = replayJournal(parseJournal(text), dir, (pid, host, startTime) => isProcessAlive(pid, host, startTime) || taskProcesses.length > 0)
   return run && taskProcesses.length > 0 && run.status === 'running' ? { ...run, taskProcesses } : run
 }
 

@@ -31,6 +31,8 @@ export interface RunIdentity {
   /** The process running the run, and its host. */
   readonly pid: number
   readonly host: string
+  /** When that process started (Linux /proc), so a pid a newer process took over does not keep a killed run 'running'. */
+  readonly pidStartTime?: string
 }
 
 export interface AttemptRecord {

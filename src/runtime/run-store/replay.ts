@@ -15,7 +15,7 @@ export function parseJournal(text: string): JournalEntry[] {
 }
 
 /** Replays entries into a run. Returns undefined when the header (first entry) is missing. */
-export function replayJournal(entries: readonly JournalEntry[], dir: string, isAlive: (pid: number, host: string) => boolean): RunRecord | undefined {
+export function replayJournal(entries: readonly JournalEntry[], dir: string, isAlive: (pid: number, host: string, startTime?: string) => boolean): RunRecord | undefined {
   const first = entries[0]
   if (first?.kind !== 'header') return undefined
   const { tasks: taskOrder, at, ...identity } = first.header
@@ -30,7 +30,7 @@ export function replayJournal(entries: readonly JournalEntry[], dir: string, isA
       run.finishedAt = entry.at
     }
   }
-  if (run.status === 'running' && !isAlive(run.pid, run.host)) {
+  if (run.status === 'running' && !isAlive(run.pid, run.host, run.pidStartTime)) {
     run.status = 'interrupted'
     for (const t of Object.values(tasks)) interruptTask(t)
   }

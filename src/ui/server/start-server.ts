@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { isIPv4 } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
@@ -50,8 +51,8 @@ export interface UiServer {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
 
-/** Whether a host binds only this machine's loopback interface. */
-export const isLoopback = (host: string): boolean => LOOPBACK.has(host) || host.startsWith('127.')
+/** Whether a host binds only this machine's loopback interface (a name like '127.x.example' resolves to anything: not one). */
+export const isLoopback = (host: string): boolean => LOOPBACK.has(host) || (isIPv4(host) && host.startsWith('127.'))
 
 /** Starts the server; resolves once it listens. */
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {

@@ -91,9 +91,17 @@ describe('project names', () => {
     ['___', 'my_pipeline', 'my-pipelines'],
     ['ünïcode', 'n_code', 'n-code'],
     ['.hidden', 'hidden', 'hidden'],
+    // Pipeline names are at most 63 characters, and do not end in '_' where the cut falls.
+    ['x'.repeat(80), 'x'.repeat(63), 'x'.repeat(80)],
+    [`${'a'.repeat(62)}-tail`, 'a'.repeat(62), `${'a'.repeat(62)}-tail`],
   ])('folder %j → pipeline %j, package %j', (folder, pipeline, pkg) => {
     expect(toPipelineName(folder)).toBe(pipeline)
     expect(isPipelineName(toPipelineName(folder))).toBe(true)
     expect(toPackageName(folder)).toBe(pkg)
+  })
+
+  test('a pipeline name longer than 63 characters is not one', () => {
+    expect(isPipelineName('a'.repeat(63))).toBe(true)
+    expect(isPipelineName('a'.repeat(64))).toBe(false)
   })
 })

@@ -81,6 +81,26 @@ describe('the run store', () => {
     expect(await loadRun(stateDir, 'reused')).toMatchObject({ status: 'running', taskProcesses: [process.ppid] })
   })
 
+  test.skipIf(!existsSync('/proc/self/stat'))("a run whose pid now belongs to another process counts as interrupted (a container restart reuses pids; the UI's cancel would signal that process) (skipped: where there is no /proc)", async () => {
+    const stateDir = await tempDir()
+    const dir = runDir(stateDir, 'pid-reused')
+    await mkdir(dir, { recursive: true })
+    // The parent of this process lives; recorded with another start time, its pid was taken over.
+    const withStart = (startTime: string | undefined) => JSON.stringify({ ...JSON.parse(header('pid-reused', process.ppid)), pidStartTime: startTime })
+    await writeFile(join(dir, 'journal.jsonl'), `${withStart('1')}\n`)
+    expect(await loadRun(stateDir, 'pid-reused')).toMatchObject({ status: 'interrupted' })
+    await writeFile(join(dir, 'journal.jsonl'), `${withStart(processStartTime(process.ppid))}\n`)
+    expect(await loadRun(stateDir, 'pid-reused')).toMatchObject({ status: 'running' })
+  })
+
+  test.skipIf(!existsSync('/proc/self/stat'))('the journal records when the run process started (skipped: where there is no /proc)', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('p', { a: '' }))
+    const result = await runPipeline(pipeline, { stateDir, executor: scriptedExecutor() })
+    const first = JSON.parse(readFileSync(join(runDir(stateDir, result.runId), 'journal.jsonl'), 'utf8').split('\n')[0]!)
+    expect(first).toMatchObject({ e: 'run', pid: process.pid, pidStartTime: processStartTime(process.pid) })
+  })
+
   test('a run whose process lives shows running', async () => {
     const run = replayJournal(parseJournal(`${header('live', process.pid)}\n`), '/d', () => true)
     expect(run?.status).toBe('running')

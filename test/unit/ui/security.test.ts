@@ -46,6 +46,8 @@ describe('weir ui request checks', () => {
   test('loopback addresses, path segments and containment', () => {
     expect(['127.0.0.1', 'localhost', '::1', '127.0.0.2'].every(isLoopback)).toBe(true)
     expect(['0.0.0.0', '192.168.1.2', '::'].some(isLoopback)).toBe(false)
+    // A host name is resolved when the server binds it: '127.x.example' may name any address, so only an IPv4 literal 127.* counts.
+    expect(['127.evil.example', '127.0.0.1.nip.io', '127.'].some(isLoopback)).toBe(false)
     expect(pathSegments('/api/runs/..%2F..%2Fetc/tasks')).toEqual(['api', 'runs', '../../etc', 'tasks'])
     expect(() => pathSegments('/api/runs/%E0%A4%A')).toThrow(/percent-encoding/)
     expect(isInside('/a/store/runs/x', '/a/store')).toBe(true)

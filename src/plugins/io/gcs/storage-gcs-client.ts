@@ -32,14 +32,18 @@ export interface StorageGcsClientOptions {
 
 /** A GcsClient over @google-cloud/storage, with the credentials weir resolved. */
 export function createStorageGcsClient(options: StorageGcsClientOptions): GcsClient {
-  const storage = new Storage({
+  const settings = {
     projectId: options.projectId,
     // A key file is read directly: the library's credential search (which ends at the metadata server) never runs.
     ...(options.credentials.kind === 'file' && { keyFilename: options.credentials.path }),
     ...(options.endpoint === undefined ? {} : { apiEndpoint: options.endpoint }),
-    // Retries conditionally idempotent calls; our uploads carry generation preconditions.
-    retryOptions: { autoRetry: true, maxRetries: 3 },
-  })
+  }
+  // For resumable uploads and reads: retries conditionally idempotent calls (our uploads carry
+  // generation preconditions) and resumes an upload from the last chunk the server confirmed.
+  const storage = new Storage({ ...settings, retryOptions: { autoRetry: true, maxRetries: 3 } })
+  // For the calls the byte store retries itself (metadata, in-memory uploads): a second layer of
+  // retries under it, with seconds of backoff, made an unreachable endpoint cost minutes per write.
+  const once = new Storage({ ...settings, retryOptions: { autoRetry: false } })
   const statOf = (metadata: FileMetadata): GcsObjectStat => ({ generation: String(metadata.generation), size: Number(metadata.size) })
   // The metadata server (opted in) had no service account either: the same clear error, never retried.
   const explain = (error: unknown): unknown => (NO_CREDENTIALS.test((error as Error | null)?.message ?? '') ? noCredentials(options.bucket, error) : error)
@@ -62,7 +66,7 @@ export function createStorageGcsClient(options: StorageGcsClientOptions): GcsCli
     async put(bucket, name, body, put) {
       put.signal.throwIfAborted()
       await authenticate()
-      const file = storage.bucket(bucket).file(name)
+      const file = (put.resumable ? storage : once).bucket(bucket).file(name)
       const writeOptions: CreateWriteStreamOptions = {
         resumable: put.resumable,
         ...(put.resumable && options.uploadChunkBytes !== undefined && { chunkSize: options.uploadChunkBytes }),
@@ -83,7 +87,7 @@ export function createStorageGcsClient(options: StorageGcsClientOptions): GcsCli
     async stat(bucket, name) {
       await authenticate()
       try {
-        const [metadata] = await storage.bucket(bucket).file(name).getMetadata()
+        const [metadata] = await once.bucket(bucket).file(name).getMetadata()
         return statOf(metadata)
       } catch (error) {
         if (statusOf(error) === 404) return undefined
@@ -100,7 +104,7 @@ export function createStorageGcsClient(options: StorageGcsClientOptions): GcsCli
     async list(bucket, prefix, signal) {
       signal.throwIfAborted()
       await authenticate()
-      const [files] = await storage.bucket(bucket).getFiles({ prefix, autoPaginate: true }).catch((error: unknown) => {
+      const [files] = await once.bucket(bucket).getFiles({ prefix, autoPaginate: true }).catch((error: unknown) => {
         throw explain(error)
       })
       return files.map((f) => f.name)
@@ -109,7 +113,7 @@ export function createStorageGcsClient(options: StorageGcsClientOptions): GcsCli
     async delete(bucket, name, signal) {
       signal.throwIfAborted()
       await authenticate()
-      await storage.bucket(bucket).file(name).delete({ ignoreNotFound: true }).catch((error: unknown) => {
+      await once.bucket(bucket).file(name).delete({ ignoreNotFound: true }).catch((error: unknown) => {
         throw explain(error)
       })
     },

@@ -1,0 +1,70 @@
+/**
+ * A handler that ends the process (`process.exit(0)` in a library, a floating rejection) while
+ * `weir run` runs it in process: the run is left unfinished (interrupted in the run store), so weir
+ * must not exit 0 as if it had succeeded, and must say what happened and how to resume.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const BIN = resolve('bin/weir.js')
+let project: string
+
+function weir(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+const spec = (name: string, handler: string) => `apiVersion: weir/v1
+kind: Pipeline
+name: ${name}
+tasks:
+  first: { handler: ../handlers/h.js#${handler} }
+  second: { handler: ../handlers/h.js#ok, needs: [first] }
+`
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), 'weir-e2e-early-exit-'))
+  await mkdir(join(project, 'pipelines'))
+  await mkdir(join(project, 'handlers'))
+  await writeFile(join(project, 'package.json'), '{"type":"module"}')
+  await writeFile(
+    join(project, 'handlers', 'h.js'),
+    `export const quit = () => process.exit(0)
+export const float = async () => { Promise.reject(new Error('nobody caught this')); await new Promise((r) => setTimeout(r, 200)) }
+export const ok = () => 1
+`,
+  )
+  await writeFile(join(project, 'pipelines', 'quit.yaml'), spec('quit', 'quit'))
+  await writeFile(join(project, 'pipelines', 'float.yaml'), spec('float', 'float'))
+})
+afterAll(async () => {
+  await rm(project, { recursive: true, force: true })
+})
+
+test.each([
+  ['process.exit(0) in a handler', 'quit', []],
+  ['process.exit(0) in a handler, with --json', 'quit', ['--json']],
+  ['a rejection nobody handles', 'float', []],
+])('%s: exit 1, the run named as unfinished with the command to resume it', (_what, name, extra) => {
+  const r = weir(['run', `pipelines/${name}.yaml`, ...extra])
+  expect(r.code).toBe(1)
+  const [listed] = JSON.parse(weir(['runs', '--json', '--pipeline', name]).stdout) as { runId: string; status: string }[]
+  expect(listed!.status).toBe('interrupted')
+  expect(r.stderr).toContain(`weir: run: the process is exiting before run ${listed!.runId} finished`)
+  expect(r.stderr).toContain(`weir run pipelines/${name}.yaml --resume ${listed!.runId}`)
+})
+
+test('weir execute: a handler calling process.exit(0) exits 1, so an engine never counts the task as succeeded', () => {
+  const r = weir(['execute', '--spec', 'pipelines/quit.yaml', '--task', 'first', '--run-id', 'r1'])
+  expect(r.code).toBe(1)
+  expect(r.stderr).toContain("weir: execute: task 'first': the process is exiting before the attempt finished (a handler called process.exit(0)); exiting 1, the task did not succeed\n")
+})
+
+test('weir run --executor subprocess: the task fails and the run says so (exit 1)', () => {
+  const r = weir(['run', 'pipelines/quit.yaml', '--executor', 'subprocess', '--json'])
+  expect(r.code).toBe(1)
+  expect(JSON.parse(r.stdout)).toMatchObject({ status: 'failed', tasks: { first: { status: 'failed' }, second: { status: 'skipped' } } })
+})
