@@ -66,4 +66,21 @@ describe('weir runs', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toContain("no run 'nope'")
   })
+
+  // Last in the file: it adds a run of a second pipeline to the store.
+  test("show latest is the newest run, or the newest of --pipeline's; none is a usage error", async () => {
+    await writeFile(join(project, 'q.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: other\ntasks:\n  hello:\n    handler: ./handlers/h.ts#hello\n')
+    expect(weir(['run', 'q.yaml']).code).toBe(0)
+    const newest = JSON.parse(weir(['runs', 'show', 'latest', '--json']).stdout) as { pipeline: string; status: string }
+    expect(newest).toMatchObject({ pipeline: 'other', status: 'succeeded' })
+    const history = weir(['runs', 'show', 'latest', '--pipeline', 'history'])
+    expect(history.code).toBe(0)
+    expect(history.stdout).toMatch(/of history: failed/)
+    const none = weir(['runs', 'show', 'latest', '--pipeline', 'absent'])
+    expect(none.code).toBe(2)
+    expect(none.stderr).toContain("no runs of pipeline 'absent'")
+    const empty = weir(['runs', 'show', 'latest', '--state-dir', 'no-store-here'])
+    expect(empty.code).toBe(2)
+    expect(empty.stderr).toContain("no runs in 'no-store-here'")
+  })
 })

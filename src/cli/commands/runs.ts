@@ -29,8 +29,9 @@ export async function runs(args: string[]): Promise<number> {
   const palette = createPalette(!values.json && shouldColor(process.stdout))
   if (positionals[0] === 'show') {
     if (positionals.length !== 2) throw new CliError("runs show: expected one RUN_ID; 'weir runs' lists them.")
-    const run = await store.loadRun(stateDir, positionals[1]!)
-    if (!run) throw new CliError(`runs show: no run '${positionals[1]}' in '${stateDir}'; 'weir runs' lists the runs there.`)
+    const runId = positionals[1] === 'latest' ? await newestRunId(store, stateDir, values.pipeline) : positionals[1]!
+    const run = await store.loadRun(stateDir, runId)
+    if (!run) throw new CliError(`runs show: no run '${runId}' in '${stateDir}'; 'weir runs' lists the runs there.`)
     if (values.json) process.stdout.write(JSON.stringify(run) + '\n')
     else process.stdout.write(await formatRun(run, positiveInt('lines', values.lines, 20), palette))
     return EXIT.ok
@@ -62,6 +63,13 @@ async function collectGarbage(stateDir: string, json: boolean): Promise<number> 
   )
   process.stdout.write(lines.join(''))
   return EXIT.ok
+}
+
+/** `runs show latest`: the newest run in the store (of `pipeline` when given), as `weir runs` lists it first. */
+async function newestRunId(store: typeof import('../../runtime/index.ts'), stateDir: string, pipeline: string | undefined): Promise<string> {
+  const [newest] = await store.listRuns(stateDir, { pipeline, limit: 1 })
+  if (!newest) throw new CliError(`runs show: no runs${pipeline === undefined ? '' : ` of pipeline '${pipeline}'`} in '${stateDir}' yet; start one with 'weir run SPEC' or pass --state-dir.`)
+  return newest.runId
 }
 
 function formatBytes(bytes: number): string {
