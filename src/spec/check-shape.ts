@@ -64,6 +64,14 @@ function describeError(
     case 'additionalProperties': {
       const extra = String((error.params as { additionalProperty: string }).additionalProperty)
       const known = Object.keys((schemaAt(parentSchemaPath(error.schemaPath))?.properties as SchemaNode) ?? {})
+      // A YAML merge key is no typo: weir reads YAML 1.2, where '<<' is an ordinary key.
+      if (extra === '<<')
+        return {
+          code: 'UNKNOWN_KEY',
+          pointer: toPointer([...pointerSegments(pointer), extra]),
+          atKey: true,
+          message: `YAML merge keys ('<<') are not supported ${where}; write the keys out, or put settings shared by tasks in 'defaults'.`,
+        }
       const suggestion = didYouMean(extra, known)
       return {
         code: 'UNKNOWN_KEY',

@@ -357,6 +357,13 @@ describe('files that are not specs', () => {
     expect(diagnostics[0]!.message).toContain('one pipeline per file')
   })
 
+  test("a YAML merge key ('<<') is named as one at its line:col, not as a typo of another key", async () => {
+    const { diagnostics } = await check(`${HEAD}tasks:\n  a:\n    handler: ./h.ts\n  b:\n    <<: { retries: 2 }\n    handler: ./h.ts\n`)
+    expect(diagnostics).toMatchObject([{ code: 'UNKNOWN_KEY', line: 8, column: 5 }])
+    expect(diagnostics[0]!.message).toContain("YAML merge keys ('<<') are not supported")
+    expect(diagnostics[0]!.message).not.toContain('did you mean')
+  })
+
   test('very long user values are shortened in messages', async () => {
     const { diagnostics } = await check(`${HEAD}tasks:\n  a:\n    handler: ./h.ts\n    inputs: { x: "\${{ ${'tasks.'.repeat(500)}x }}" }\n`)
     expect(diagnostics).toMatchObject([{ code: 'INVALID_REFERENCE' }])
