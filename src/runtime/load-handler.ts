@@ -34,6 +34,7 @@ import { pathToFileURL } from 'node:url'
 import type { HandlerRef } from '../spec/model.ts'
 import { WeirError } from './errors.ts'
 import { isInside } from '../spec/inside-folder.ts'
+import { moduleErrorLocation } from './module-error-location.ts'
 
 /** A handler: any exported function `(inputs, ctx) => output | Promise<output>`. */
 export type HandlerFunction = (inputs: Record<string, unknown>, ctx: unknown) => unknown
@@ -105,7 +106,8 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string): Promise
     loaded.set(real, mod)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    throw new WeirError('HANDLER_NOT_FOUND', `Cannot load handler module '${ref.written}': ${message}`, { cause: error })
+    const location = moduleErrorLocation(error, real, projectRoot)
+    throw new WeirError('HANDLER_NOT_FOUND', `Cannot load handler module '${ref.written}': ${message}${location ? ` (at ${location})` : ''}`, { cause: error })
   }
   const fn = (mod as Record<string, unknown> | null)?.[ref.exportName]
   if (typeof fn !== 'function') {

@@ -108,6 +108,24 @@ describe('loadHandler and plain JavaScript', () => {
     expect((await loadHandler(jsRef('fixed-later.js'), project))({}, {})).toBe('fixed')
   })
 
+  test('a module that throws while loading is named with the line and column of the throw, JS and TS alike', async () => {
+    await writeFile(join(project, 'handlers', 'throws.js'), "const x = 1\nif (x) throw new Error('config missing')\nexport const which = () => x\n")
+    await expect(loadHandler(jsRef('throws.js'), project)).rejects.toMatchObject({
+      code: 'HANDLER_NOT_FOUND',
+      message: "Cannot load handler module './handlers/throws.js#which': config missing (at handlers/throws.js:2:14)",
+    })
+    await writeFile(join(project, 'handlers', 'throws.ts'), "const x: number = 1\nif (x) throw new Error('config missing')\nexport const which = (): number => x\n")
+    const failure = await loadHandler(jsRef('throws.ts'), project).catch((error: Error) => error)
+    expect((failure as Error).message).toMatch(/^Cannot load handler module '\.\/handlers\/throws\.ts#which': config missing \(at handlers\/throws\.ts:2:\d+\)$/)
+  })
+
+  test('an error thrown by a module the handler module imports names no line of the handler module', async () => {
+    await writeFile(join(project, 'handlers', 'dep-throws.js'), "throw new Error('from the dependency')\n")
+    await writeFile(join(project, 'handlers', 'imports-bad.js'), "import './dep-throws.js'\nexport const which = () => 1\n")
+    const indirect = await loadHandler(jsRef('imports-bad.js'), project).catch((error: Error) => error)
+    expect((indirect as Error).message).toBe("Cannot load handler module './handlers/imports-bad.js#which': from the dependency")
+  })
+
   test('a CommonJS module exports its functions by name', async () => {
     await mkdir(join(project, 'handlers', 'cjs'), { recursive: true })
     await writeFile(join(project, 'handlers', 'cjs', 'steps.cjs'), "exports.which = () => 'cjs'\n")
