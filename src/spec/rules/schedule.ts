@@ -1,7 +1,7 @@
 import type { JsonSchema } from '../model.ts'
 import type { Rule } from './types.ts'
 import { entriesOf, isObject } from '../collect.ts'
-import { suggestFix } from '../did-you-mean.ts'
+import { closest, suggestFix } from '../did-you-mean.ts'
 import { checkAgainstSchema } from '../json-schema.ts'
 import { problemSentence } from '../schema-problem.ts'
 import { toPointer } from '../pointer.ts'
@@ -13,8 +13,11 @@ export const scheduleRule: Rule = async ({ view, report }) => {
   const schedule = view.data.schedule
   if (!isObject(schedule)) return
   if (typeof schedule.timezone === 'string' && !isKnownTimezone(schedule.timezone)) {
+    // With no close name, the first dozen zones alphabetically (all Africa/…) would help nobody: a few
+    // well-known names show the form instead.
+    const close = closest(schedule.timezone, Intl.supportedValuesOf('timeZone').concat('UTC'))
     report({ code: 'UNKNOWN_TIMEZONE', pointer: '/schedule/timezone',
-      message: `'${schedule.timezone}' is not an IANA timezone${suggestFix(schedule.timezone, Intl.supportedValuesOf('timeZone').concat('UTC'), 'examples', "use a name such as 'Europe/Berlin' or 'UTC'")}` })
+      message: `'${schedule.timezone}' is not an IANA timezone${close ? `; did you mean '${close}'?` : "; use a tz database name such as 'UTC', 'Europe/Berlin', 'America/New_York' or 'Asia/Tokyo'."}` })
   }
   if (typeof schedule.cron === 'string') {
     const problem = await checkCron(schedule.cron)

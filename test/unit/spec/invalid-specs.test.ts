@@ -192,6 +192,7 @@ const CASES: readonly Case[] = [
   { file: 'unknown-task-needs.yaml', want: [{ code: 'UNKNOWN_TASK', line: 9, column: 22, pointer: '/tasks/summarize/needs/1' }] },
   { file: 'unknown-task-ref.yaml', want: [{ code: 'UNKNOWN_TASK', line: 10, column: 15, pointer: '/tasks/summarize/inputs/orders' }] },
   { file: 'unknown-timezone.yaml', want: [{ code: 'UNKNOWN_TIMEZONE', line: 9, column: 13, pointer: '/schedule/timezone' }] },
+  { file: 'unknown-timezone-far.yaml', want: [{ code: 'UNKNOWN_TIMEZONE', line: 9, column: 13, pointer: '/schedule/timezone' }] },
   { file: 'unknown-top-key.yaml', want: [{ code: 'UNKNOWN_KEY', line: 4, column: 1, pointer: '/descripton' }] },
   { file: 'unknown-type-ref.yaml', want: [{ code: 'UNKNOWN_TYPE', line: 9, column: 21, pointer: '/tasks/a/output/$ref' }] },
   { file: 'unknown-value.yaml', want: [{ code: 'UNKNOWN_VALUE', line: 10, column: 22, pointer: '/tasks/b/inputs/rows' }] },
