@@ -5,7 +5,7 @@
  * task and edge instead of two JS arrays per task: it matters at 100,000 tasks.
  */
 import type { Pipeline, Task, TriggerRule } from '../spec/model.ts'
-import { taskNumbersOf } from '../spec/task-numbers.ts'
+import { downstreamRows, taskNumbersOf } from '../spec/task-numbers.ts'
 
 export interface TaskGraph {
   /** Task ids in topological order; a task's index is its position here. */
@@ -38,17 +38,6 @@ export function createTaskGraph(
   const upIndex = new Int32Array(edges)
   for (let i = 0, e = 0; i < n; i++) for (const u of upstream[i]!) upIndex[e++] = u
   return { ids, indexOf, upStart, upIndex, ...downstreamRows(n, upStart, upIndex), rules }
-}
-
-/** The downstream rows of upstream rows: task i's downstream tasks in index order. */
-function downstreamRows(n: number, upStart: Int32Array, upIndex: Int32Array): { downStart: Int32Array; downIndex: Int32Array } {
-  const downStart = new Int32Array(n + 1)
-  for (let e = 0; e < upIndex.length; e++) downStart[upIndex[e]! + 1]!++
-  for (let i = 0; i < n; i++) downStart[i + 1]! += downStart[i]!
-  const fill = downStart.slice(0, n)
-  const downIndex = new Int32Array(upIndex.length)
-  for (let i = 0; i < n; i++) for (let e = upStart[i]!; e < upStart[i + 1]!; e++) downIndex[fill[upIndex[e]!]!++] = i
-  return { downStart, downIndex }
 }
 
 const indexed = new WeakMap<Pipeline, TaskGraph>()

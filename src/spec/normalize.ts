@@ -12,7 +12,7 @@ import { parseDuration } from './duration.ts'
 import { resolveHandler } from './resolve-handler.ts'
 import { rewriteTypeRefs } from './rules/param-schemas.ts'
 import { toPointer } from './pointer.ts'
-import { rememberTaskNumbers } from './task-numbers.ts'
+import { downstreamRows, rememberTaskNumbers } from './task-numbers.ts'
 import type { TaskNumbers } from './task-numbers.ts'
 
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -272,17 +272,13 @@ function topologicalOrder(ids: readonly string[], tasks: readonly Task[]): { ord
   for (let i = 0; i < n; i++) upStart[i + 1] = upStart[i]! + tasks[i]!.upstream.length
   const edgeCount = upStart[n]!
   const upIndex = new Int32Array(edgeCount)
-  const downStart = new Int32Array(n + 1)
   let e = 0
   for (let i = 0; i < n; i++) {
     const upstream = tasks[i]!.upstream
-    for (let u = 0; u < upstream.length; u++) downStart[(upIndex[e++] = indexOf.get(upstream[u]!)!) + 1]!++
+    for (let u = 0; u < upstream.length; u++) upIndex[e++] = indexOf.get(upstream[u]!)!
   }
-  for (let k = 0; k < n; k++) downStart[k + 1]! += downStart[k]!
   // Each task's downstream tasks in declaration order, as the queue must take them.
-  const fill = downStart.slice(0, n)
-  const downIndex = new Int32Array(edgeCount)
-  for (let k = 0; k < n; k++) for (let u = upStart[k]!; u < upStart[k + 1]!; u++) downIndex[fill[upIndex[u]!]!++] = k
+  const { downStart, downIndex } = downstreamRows(n, upStart, upIndex)
   const indegree = new Int32Array(n)
   for (let k = 0; k < n; k++) indegree[k] = upStart[k + 1]! - upStart[k]!
   const queue = new Int32Array(n)

@@ -29,3 +29,18 @@ export function rememberTaskNumbers(pipeline: Pipeline, taskNumbers: TaskNumbers
 export function taskNumbersOf(pipeline: Pipeline): TaskNumbers | undefined {
   return numbers.get(pipeline)
 }
+
+/**
+ * The downstream rows of upstream rows in compressed form (task i's upstream tasks are
+ * `upIndex[upStart[i] .. upStart[i + 1])`): task i's downstream tasks in index order. Normalize's
+ * ordering and the runtime's task graph both need them.
+ */
+export function downstreamRows(n: number, upStart: Int32Array, upIndex: Int32Array): { downStart: Int32Array; downIndex: Int32Array } {
+  const downStart = new Int32Array(n + 1)
+  for (let e = 0; e < upIndex.length; e++) downStart[upIndex[e]! + 1]!++
+  for (let i = 0; i < n; i++) downStart[i + 1]! += downStart[i]!
+  const fill = downStart.slice(0, n)
+  const downIndex = new Int32Array(upIndex.length)
+  for (let i = 0; i < n; i++) for (let e = upStart[i]!; e < upStart[i + 1]!; e++) downIndex[fill[upIndex[e]!]!++] = i
+  return { downStart, downIndex }
+}
