@@ -3,7 +3,7 @@
  * Ctrl-C or SIGTERM cancels gracefully (running tasks are aborted and given a grace period);
  * a second Ctrl-C exits at once.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parseCommandArgs, choice } from '../args.ts'
 import { printHelp } from '../help/format-help.ts'
@@ -24,6 +24,7 @@ import { createLiveDisplay } from '../display/live-display.ts'
 import { formatSummary } from '../display/summary.ts'
 import { formatPlan } from '../display/plan.ts'
 import { guardUnfinishedExit } from '../guard-unfinished-exit.ts'
+import { fitYoungGeneration } from '../young-generation.ts'
 
 const EXECUTORS = ['inprocess', 'subprocess'] as const
 
@@ -51,6 +52,8 @@ export async function run(args: string[]): Promise<number> {
   const executorName = values.executor === undefined ? undefined : choice('run', 'executor', values.executor, EXECUTORS, 'inprocess')
   const concurrency = parseConcurrency(values.concurrency)
   const stateDir = values['state-dir'] ?? '.weir'
+  // Before anything reads the spec: a large one keeps V8's young generation small (young-generation.ts).
+  fitYoungGeneration(statSync(specPath, { throwIfNoEntry: false })?.size ?? 0)
   const pipeline = await loadValidPipeline('run', specPath)
   const refresh = values.refresh ?? []
   const explain = values['explain-cache'] ?? []
