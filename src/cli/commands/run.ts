@@ -136,7 +136,7 @@ export async function run(args: string[]): Promise<number> {
   else {
     const logDir = join(runtime.runDir(stateDir, result.runId), 'logs')
     const shownDir = relative(process.cwd(), logDir) || logDir
-    process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: taskCountAtMost(result.tasks, 40), failedItems: (id) => failedItemLines(board.tasks.get(id)?.record.items) }, palette))
+    process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: pipeline.tasks.size <= 40, failedItems: (id) => failedItemLines(board.tasks.get(id)?.record.items) }, palette))
   }
   if (explain.length > 0) await explainAfterRun(pipeline, result.runId, explain, params, stateDir, cacheSettings, values.json === true, palette)
   // A handler that ignored its signal may still hold the event loop; the run is over, so leave.
@@ -233,11 +233,4 @@ function handleSignals(controller: AbortController): () => NodeJS.Signals | unde
     process.off('SIGTERM', onSignal)
     return seen
   }
-}
-
-/** Whether `tasks` has at most `limit` entries, without listing the keys of a large run. */
-function taskCountAtMost(tasks: object, limit: number): boolean {
-  let n = 0
-  for (const _ in tasks) if (++n > limit) return false
-  return true
 }
