@@ -22,17 +22,18 @@ if (!built && existsSync(buildScript)) {
   }
 }
 
-// `weir execute`, `weir spec validate` and `weir run` have entries of their own (scripts/build.mjs):
-// CommonJS files that start faster. Options they leave to the main entry, and anything unusual, go there.
+// `weir execute` and `weir spec validate` have entries of their own (scripts/build.mjs): CommonJS
+// files that start faster; `weir run` has an ES module entry of its own. Options they leave to the
+// main entry, and anything unusual, go there.
 const [command, sub] = process.argv.slice(2)
 const dedicated =
-  command === 'execute' || command === 'run'
-    ? command
+  command === 'execute'
+    ? 'execute'
     : command === 'spec' && sub === 'validate' && !process.argv.some((a) => a.startsWith('--typecheck') || a.startsWith('--target'))
       ? 'validate'
       : undefined
 
-const entry = dedicated ? `../dist/cli/${dedicated}.cjs` : '../dist/cli/main.js'
+const entry = dedicated ? `../dist/cli/${dedicated}.cjs` : command === 'run' ? '../dist/cli/run.js' : '../dist/cli/main.js'
 /** True when `error` says the entry itself is missing (not a module it loads). */
 const isMissingEntry = (error) =>
   (error?.code === 'ERR_MODULE_NOT_FOUND' || error?.code === 'MODULE_NOT_FOUND') && String(error.message).includes(entry.slice(3))

@@ -1,4 +1,4 @@
-// Builds a dedicated entry (`weir execute`, `weir spec validate`, `weir run`) as one CommonJS bundle that
+// Builds a dedicated entry (`weir execute`, `weir spec validate`) as one CommonJS bundle that
 // src/cli/run-cached-bundle.ts runs with a V8 code cache, and warms that cache. In dist/cli/:
 //   <name>.cjs                 the entry bin/weir.js loads: run-cached-bundle.ts, told which bundle to run
 //   <name>.bundle-<hash>.cjs   the command's code, every module it may load in one file; the content
@@ -146,7 +146,6 @@ export function warmCodeCaches() {
     for (const [name, args] of [
       ['execute', ['execute', '--spec', 'warm.yaml', '--task', 't0', '--run-id', 'warm', '--state-dir', '.weir']],
       ['validate', ['spec', 'validate', 'warm.yaml']],
-      ['run', ['run', 'warm.yaml', '--state-dir', '.weir']],
     ]) {
       const ran = spawnSync(process.execPath, [resolve(`dist/cli/${name}.cjs`), ...args], { cwd: project, env, encoding: 'utf8' })
       if (ran.status !== 0) throw new Error(`dist/cli/${name}.cjs failed its warm-up run (exit ${ran.status}):\n${ran.stdout}${ran.stderr}`)

@@ -67,11 +67,12 @@ const uiBuild = await build({
 renameSync('dist/ui/app_css.css', 'dist/ui/app.css')
 
 // The commands started most often, and whose start-up is most of their time, get an entry each:
-// `weir execute` (every remote task, every `--executor subprocess` attempt), `weir spec validate`
-// and `weir run`. Each is one CommonJS bundle run with a V8 code cache (scripts/build-cached-entry.mjs
-// says how), since compiling their code was most of their start (for `weir run` of a small spec, an
-// ES module entry with chunks of its own spent ~20% of its time compiling and resolving ~40 files).
-// bin/weir.js picks them; the main entry runs the same commands the same way.
+// `weir execute` (every remote task, every `--executor subprocess` attempt) and `weir spec validate`.
+// Each is one CommonJS bundle run with a V8 code cache (scripts/build-cached-entry.mjs says how),
+// since compiling their code was most of their start. `weir run` gets an ES module entry of its own,
+// with chunks of its own: what it always needs in its one file, what it loads lazily (Ajv's runtime,
+// an IoManager's implementation, croner…) in chunks, instead of a few dozen chunks shared with every
+// other command. bin/weir.js picks them; the main entry runs the same commands the same way.
 // `spec validate --typecheck` and `--target` are left to the main entry (bin/weir.js sends them
 // there), so their code is not built in twice.
 const leftToMainEntry = {
@@ -81,12 +82,51 @@ const leftToMainEntry = {
     build.onLoad({ filter: /.*/, namespace: 'left-to-main-entry' }, () => ({ contents: "throw new Error('this option is handled by the main entry (dist/cli/main.js), not by this dedicated one')", loader: 'js' }))
   },
 }
-for (const [name, source] of [['execute', 'src/cli/execute-main.ts'], ['validate', 'src/cli/validate-main.ts'], ['run', 'src/cli/run-main.ts']]) {
+for (const [name, source] of [['execute', 'src/cli/execute-main.ts'], ['validate', 'src/cli/validate-main.ts']]) {
   const metafiles = await buildCachedEntry({ name, source, external: EXTERNAL, plugins: [prettierStandalone, leftToMainEntry], banner: ESM_BANNER })
   for (const metafile of metafiles) {
     for (const [key, value] of Object.entries(metafile.inputs)) result.metafile.inputs[key] ??= value
     Object.assign(result.metafile.outputs, metafile.outputs)
   }
+}
+{
+  const runEntry = await build({
+    entryPoints: { 'cli/run': 'src/cli/run-main.ts' },
+    outdir: 'dist',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: EXTERNAL,
+    plugins: [prettierStandalone, leftToMainEntry],
+    metafile: true,
+    sourcemap: process.env.WEIR_SOURCEMAP === '1' ? 'linked' : false,
+    chunkNames: 'chunks/run/[name]-[hash]',
+    banner: { js: ESM_BANNER },
+    logLevel: 'warning',
+  })
+  for (const [key, value] of Object.entries(runEntry.metafile.inputs)) result.metafile.inputs[key] ??= value
+  Object.assign(result.metafile.outputs, runEntry.metafile.outputs)
+  // A run generates no job: the target plugins' generators must not be in what every run loads
+  // (the entry and the chunks it imports statically). A static import of plugins/builtins.ts would put them there.
+  const loaded = staticallyLoaded(runEntry.metafile, 'dist/cli/run.js')
+  const generators = Object.keys(runEntry.metafile.inputs).filter((input) => /plugins\/targets\/[^/]+\/generate\.ts$/.test(input) && loaded.has(input))
+  if (generators.length > 0) throw new Error(`weir run's entry loads ${generators.join(', ')} at start; import the target plugins lazily (see src/plugins/catalog.ts)`)
+}
+
+/** The source files in `entry` and in every chunk it imports statically, transitively (esbuild's metafile). */
+function staticallyLoaded(metafile, entry) {
+  const inputs = new Set()
+  const seen = new Set()
+  const visit = (output) => {
+    if (seen.has(output) || !metafile.outputs[output]) return
+    seen.add(output)
+    for (const input of Object.keys(metafile.outputs[output].inputs)) inputs.add(input)
+    for (const imported of metafile.outputs[output].imports) if (imported.kind === 'import-statement') visit(imported.path)
+  }
+  visit(entry)
+  return inputs
 }
 
 const undeclared = undeclaredExternals(result.metafile, JSON.parse(readFileSync('package.json', 'utf8')).dependencies)

@@ -1,5 +1,5 @@
 /**
- * The V8 code caches of `weir execute`, `weir spec validate` and `weir run` (dist/cli/*.v8-cache, see
+ * The V8 code caches of `weir execute` and `weir spec validate` (dist/cli/*.v8-cache, see
  * src/cli/run-cached-bundle.ts) change how fast they start, never what they do: with no cache, a
  * damaged one, one V8 refuses or one made from another bundle, the commands give the same results,
  * and leave a whole cache for the next process. Each test works on its own copy of the built CLI
@@ -50,12 +50,6 @@ function weir(cli: string, cwd: string, args: string[]) {
 }
 
 const execute = (cli: string, project: string, runId: string) => weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', runId])
-/** `weir run p.yaml --json`: the run's status and its task's values. */
-const run = (cli: string, project: string) => {
-  const ran = weir(cli, project, ['run', 'p.yaml', '--json'])
-  const result = ran.code === 0 ? (JSON.parse(ran.stdout) as { status: string; tasks: { count: { status: string } } }) : undefined
-  return { code: ran.code, stderr: ran.stderr, status: result?.status, task: result?.tasks.count.status }
-}
 const values = (project: string, runId: string): unknown => JSON.parse(readFileSync(join(project, '.weir/data/p', runId, 'count/values.json'), 'utf8'))
 
 /** A cache file with a right checksum over data V8 must refuse. */
@@ -69,8 +63,6 @@ describe('the code caches of the dedicated entries', () => {
     const { cli, dist, project } = install()
     expect(caches(dist, 'execute')).toHaveLength(1)
     expect(caches(dist, 'validate')).toHaveLength(1)
-    expect(caches(dist, 'run')).toHaveLength(1)
-    expect(run(cli, project)).toEqual({ code: 0, stderr: '', status: 'succeeded', task: 'succeeded' })
     expect(execute(cli, project, 'r1')).toMatchObject({ code: 0, stderr: '' })
     expect(values(project, 'r1')).toEqual({ n: 3 })
     expect(weir(cli, project, ['spec', 'validate', 'p.yaml'])).toMatchObject({ code: 0, stdout: 'No problems (1 file checked).\n' })
@@ -87,13 +79,12 @@ describe('the code caches of the dedicated entries', () => {
     ['refused by V8 (a right checksum over other data)', checksummedGarbage],
   ])('a cache that is %s changes nothing, and is replaced by a whole one', (_, spoil) => {
     const { cli, dist, project } = install()
-    for (const entry of ['execute', 'validate', 'run']) spoil(cacheOf(dist, entry))
-    expect(run(cli, project)).toEqual({ code: 0, stderr: '', status: 'succeeded', task: 'succeeded' })
+    for (const entry of ['execute', 'validate']) spoil(cacheOf(dist, entry))
     const ran = execute(cli, project, 'r1')
     expect(ran).toMatchObject({ code: 0, stderr: '' })
     expect(values(project, 'r1')).toEqual({ n: 3 })
     expect(weir(cli, project, ['spec', 'validate', 'p.yaml'])).toMatchObject({ code: 0, stdout: 'No problems (1 file checked).\n', stderr: '' })
-    for (const entry of ['execute', 'validate', 'run']) expect(readCodeCache(cacheOf(dist, entry)), entry).toBeDefined()
+    for (const entry of ['execute', 'validate']) expect(readCodeCache(cacheOf(dist, entry)), entry).toBeDefined()
     expect(readdirSync(dist).filter((f) => f.endsWith('.tmp'))).toEqual([])
     // And the rewritten cache serves the next process.
     expect(execute(cli, project, 'r2')).toMatchObject({ code: 0, stderr: '' })
