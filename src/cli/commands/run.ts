@@ -53,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
   const concurrency = parseConcurrency(values.concurrency)
   const stateDir = values['state-dir'] ?? '.weir'
   // Before anything reads the spec: a large one keeps V8's young generation small (young-generation.ts).
-  fitYoungGeneration(statSync(specPath, { throwIfNoEntry: false })?.size ?? 0)
+  fitYoungGeneration(sizeOf(specPath))
   const pipeline = await loadValidPipeline('run', specPath)
   const refresh = values.refresh ?? []
   const explain = values['explain-cache'] ?? []
@@ -212,6 +212,15 @@ async function findExecutor(name: string): Promise<ExecutorPlugin<never>> {
   const plugin = executors.get(name)
   if (!plugin) throw new CliError(`run: --executor ${name} is not an executor; use one of ${executors.types().join(', ')}.`)
   return plugin
+}
+
+/** A file's size, or 0 when it cannot be told: checkSpecFile then words what is wrong with the path. */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size
+  } catch {
+    return 0
+  }
 }
 
 /** First SIGINT/SIGTERM cancels the run; a second one exits at once. Returns a function that unhooks and reports the signal seen. */
