@@ -108,6 +108,25 @@ for (const [name, source] of [['execute', 'src/cli/execute-main.ts'], ['validate
   })
   for (const [key, value] of Object.entries(runEntry.metafile.inputs)) result.metafile.inputs[key] ??= value
   Object.assign(result.metafile.outputs, runEntry.metafile.outputs)
+  // A run generates no job: the target plugins' generators must not be in what every run loads
+  // (the entry and the chunks it imports statically). A static import of plugins/builtins.ts would put them there.
+  const loaded = staticallyLoaded(runEntry.metafile, 'dist/cli/run.js')
+  const generators = Object.keys(runEntry.metafile.inputs).filter((input) => /plugins\/targets\/[^/]+\/generate\.ts$/.test(input) && loaded.has(input))
+  if (generators.length > 0) throw new Error(`weir run's entry loads ${generators.join(', ')} at start; import the target plugins lazily (see src/plugins/catalog.ts)`)
+}
+
+/** The source files in `entry` and in every chunk it imports statically, transitively (esbuild's metafile). */
+function staticallyLoaded(metafile, entry) {
+  const inputs = new Set()
+  const seen = new Set()
+  const visit = (output) => {
+    if (seen.has(output) || !metafile.outputs[output]) return
+    seen.add(output)
+    for (const input of Object.keys(metafile.outputs[output].inputs)) inputs.add(input)
+    for (const imported of metafile.outputs[output].imports) if (imported.kind === 'import-statement') visit(imported.path)
+  }
+  visit(entry)
+  return inputs
 }
 
 const undeclared = undeclaredExternals(result.metafile, JSON.parse(readFileSync('package.json', 'utf8')).dependencies)

@@ -6,7 +6,8 @@
 import type { Pipeline } from './spec/model.ts'
 import type { RunOptions, RunResult } from './runtime/api.ts'
 import { runPipeline as runWithPlugins } from './runtime/run-pipeline.ts'
-import { builtinIo } from './plugins/builtins.ts'
+// builtin-io.ts, not builtins.ts: a run needs the IoManagers, not the target generators builtins.ts also lists.
+import { builtinIo } from './plugins/builtin-io.ts'
 
 /**
  * Runs a pipeline to completion (options and events: `RunOptions`, `RunEvent`), with the built-in

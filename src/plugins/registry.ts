@@ -59,8 +59,8 @@ export class PluginRegistry<P extends { readonly type: string }> {
 
 /** A registry of IoManager plugins. */
 export const createIoRegistry = (plugins: Iterable<IoPlugin<never>> = []): PluginRegistry<IoPlugin<never>> => new PluginRegistry('IoManager', plugins)
-/** A registry of target plugins. */
-export const createTargetRegistry = (plugins: Iterable<TargetPlugin<never>> = []): PluginRegistry<TargetPlugin<never>> => new PluginRegistry('Target', plugins)
+/** A registry of target plugins (or of their type and config schema alone, as validation needs them: catalog.ts). */
+export const createTargetRegistry = <P extends Pick<TargetPlugin<never>, 'type'> = TargetPlugin<never>>(plugins: Iterable<P> = []): PluginRegistry<P> => new PluginRegistry<P>('Target', plugins)
 /** A registry of executor plugins. */
 export const createExecutorRegistry = (plugins: Iterable<ExecutorPlugin<never>> = []): PluginRegistry<ExecutorPlugin<never>> =>
   new PluginRegistry('Executor', plugins)

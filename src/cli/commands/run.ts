@@ -3,7 +3,7 @@
  * Ctrl-C or SIGTERM cancels gracefully (running tasks are aborted and given a grace period);
  * a second Ctrl-C exits at once.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parseCommandArgs, choice } from '../args.ts'
 import { printHelp } from '../help/format-help.ts'
@@ -24,6 +24,7 @@ import { createLiveDisplay } from '../display/live-display.ts'
 import { formatSummary } from '../display/summary.ts'
 import { formatPlan } from '../display/plan.ts'
 import { guardUnfinishedExit } from '../guard-unfinished-exit.ts'
+import { fitYoungGeneration } from '../young-generation.ts'
 
 const EXECUTORS = ['inprocess', 'subprocess'] as const
 
@@ -51,6 +52,8 @@ export async function run(args: string[]): Promise<number> {
   const executorName = values.executor === undefined ? undefined : choice('run', 'executor', values.executor, EXECUTORS, 'inprocess')
   const concurrency = parseConcurrency(values.concurrency)
   const stateDir = values['state-dir'] ?? '.weir'
+  // Before anything reads the spec: a large one keeps V8's young generation small (young-generation.ts).
+  fitYoungGeneration(sizeOf(specPath))
   const pipeline = await loadValidPipeline('run', specPath)
   const refresh = values.refresh ?? []
   const explain = values['explain-cache'] ?? []
@@ -133,7 +136,7 @@ export async function run(args: string[]): Promise<number> {
   else {
     const logDir = join(runtime.runDir(stateDir, result.runId), 'logs')
     const shownDir = relative(process.cwd(), logDir) || logDir
-    process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: taskCountAtMost(result.tasks, 40), failedItems: (id) => failedItemLines(board.tasks.get(id)?.record.items) }, palette))
+    process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: pipeline.tasks.size <= 40, failedItems: (id) => failedItemLines(board.tasks.get(id)?.record.items) }, palette))
   }
   if (explain.length > 0) await explainAfterRun(pipeline, result.runId, explain, params, stateDir, cacheSettings, values.json === true, palette)
   // A handler that ignored its signal may still hold the event loop; the run is over, so leave.
@@ -211,6 +214,15 @@ async function findExecutor(name: string): Promise<ExecutorPlugin<never>> {
   return plugin
 }
 
+/** A file's size, or 0 when it cannot be told: checkSpecFile then words what is wrong with the path. */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size
+  } catch {
+    return 0
+  }
+}
+
 /** First SIGINT/SIGTERM cancels the run; a second one exits at once. Returns a function that unhooks and reports the signal seen. */
 function handleSignals(controller: AbortController): () => NodeJS.Signals | undefined {
   let seen: NodeJS.Signals | undefined
@@ -230,11 +242,4 @@ function handleSignals(controller: AbortController): () => NodeJS.Signals | unde
     process.off('SIGTERM', onSignal)
     return seen
   }
-}
-
-/** Whether `tasks` has at most `limit` entries, without listing the keys of a large run. */
-function taskCountAtMost(tasks: object, limit: number): boolean {
-  let n = 0
-  for (const _ in tasks) if (++n > limit) return false
-  return true
 }

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest'
 import { join } from 'node:path'
 import { builtinIo, builtinTargets } from '../../../src/plugins/builtins.ts'
-import { catalogOf } from '../../../src/plugins/catalog.ts'
+import { builtinCatalog, catalogOf } from '../../../src/plugins/catalog.ts'
 import { createIoRegistry, createTargetRegistry, PluginRegistry } from '../../../src/plugins/registry.ts'
 import type { IoPlugin, TargetPlugin } from '../../../src/plugins/types.ts'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
@@ -68,5 +68,10 @@ describe('PluginRegistry', () => {
 
   test('the built-ins register without a clash', () => {
     expect(createTargetRegistry(builtinTargets).types()).toEqual(['databricks', 'argo'])
+  })
+
+  test('builtinCatalog, which lists the targets by their schemas alone, is the catalog of the built-in plugins', () => {
+    expect(builtinCatalog()).toEqual(catalogOf(builtinIo, builtinTargets))
+    for (const target of builtinTargets) expect(builtinCatalog().targets.get(target.type)).toBe(target.configSchema)
   })
 })
