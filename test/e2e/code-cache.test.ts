@@ -111,6 +111,17 @@ describe('the code caches of the dedicated entries', () => {
     expect(changed.stderr).toContain('the run validated ffffffffffff\u2026)')
   })
 
+  test('execute --help does not load the bundle of the execute entry: the main entry prints it', () => {
+    const { cli, dist, project } = install()
+    cpSync(resolve('dist'), join(dist, '..'), { recursive: true })
+    for (const f of readdirSync(dist).filter((f) => f.startsWith('execute.bundle-'))) rmSync(join(dist, f))
+    for (const flag of ['--help', '-h']) {
+      const r = weir(cli, project, ['execute', flag])
+      expect(r).toMatchObject({ code: 0, stderr: '' })
+      expect(r.stdout).toMatch(/^Usage: weir execute /)
+    }
+  })
+
   test('errors read the same with and without a cache', () => {
     const { cli, dist, project } = install()
     const bad = ['execute', '--spec', 'p.yaml', '--task', 'nope', '--run-id', 'r1']
