@@ -24,10 +24,11 @@ if (!built && existsSync(buildScript)) {
 
 // `weir execute` and `weir spec validate` have entries of their own (scripts/build.mjs): CommonJS
 // files that start faster; `weir run` has an ES module entry of its own. Options they leave to the
-// main entry, and anything unusual, go there.
+// main entry, and anything unusual, go there. So does `execute --help`: the dedicated entry would
+// load the whole runtime to print a page of text, which the main entry prints from one small chunk.
 const [command, sub] = process.argv.slice(2)
 const dedicated =
-  command === 'execute'
+  command === 'execute' && !process.argv.some((a) => a === '--help' || a === '-h')
     ? 'execute'
     : command === 'spec' && sub === 'validate' && !process.argv.some((a) => a.startsWith('--typecheck') || a.startsWith('--target'))
       ? 'validate'

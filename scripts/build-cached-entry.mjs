@@ -70,7 +70,7 @@ export async function buildCachedEntry({ name, source, external, plugins, banner
     for (const { path } of imports)
       if (ESM_ONLY_PACKAGES.some((p) => path === p || path.startsWith(`${p}/`))) throw new Error(`${output} loads ${path} as CommonJS; add the module that imports it to ESM_LEAVES in scripts/build-cached-entry.mjs`)
 
-  const code = await routeDynamicImports(bundled.outputFiles[0].text)
+  const code = asciiOnly(await routeDynamicImports(bundled.outputFiles[0].text))
   const bundleFile = `${name}.bundle-${createHash('sha256').update(code).digest('hex').slice(0, 12)}.cjs`
   mkdirSync('dist/cli', { recursive: true })
   writeFileSync(join('dist/cli', bundleFile), code)
@@ -128,6 +128,24 @@ async function routeDynamicImports(code) {
   const left = lexModule(routed)[0].filter((i) => i.type === 'dynamic' || i.type === 'import-meta')
   if (left.length > 0) throw new Error(`the bundle still has ${routed.slice(left[0].importStart, left[0].importEnd)}`)
   return routed
+}
+
+/**
+ * The bundle in ASCII only, which run-cached-bundle.ts reads as Latin-1: a one-byte string made by a
+ * copy, where UTF-8 decoding costs more than the rest of reading the file, and where a single
+ * non-ASCII character (one '…' in a comment) would make V8 keep and parse all of it as a two-byte
+ * string. esbuild already escapes strings, templates, regular expressions and names (its default
+ * charset); what it leaves is in comments, where an escape means nothing. A non-ASCII character after
+ * a backslash would be in code that the escape would change: the build fails instead.
+ */
+function asciiOnly(code) {
+  const escaped = code.replace(/(\\?)([^\x00-\x7f])/g, (all, backslash, char) => {
+    if (backslash) throw new Error(`the bundle has an escaped non-ASCII character (${JSON.stringify(all)}); it must be ASCII only (scripts/build-cached-entry.mjs)`)
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+  })
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(escaped)) throw new Error('the bundle is not ASCII only (scripts/build-cached-entry.mjs)')
+  return escaped
 }
 
 /**

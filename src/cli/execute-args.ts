@@ -2,7 +2,8 @@
  * The argument checks of `weir execute`, done before anything runs: a bad argument is a usage error
  * (exit 2: no retry can help) that names its flag, never a system error (exit 4) found halfway.
  */
-import { stat } from 'node:fs/promises'
+import { statSync } from 'node:fs'
+import type { Stats } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { checkSegment } from '../plugins/io/output-location.ts'
@@ -46,10 +47,18 @@ export function parseInputsLocation(value: string, cwd: string): Location {
   return parseLocation('inputs', value, cwd)
 }
 
-/** A folder flag (`--output-prefix`, `--state-dir`) may be missing (it is created) but not a file. */
+/**
+ * A folder flag (`--output-prefix`, `--state-dir`) may be missing (it is created) but not a file.
+ * Synchronous: nothing else runs yet, and a worker thread's round trip costs more than the stat.
+ */
 export async function checkFolder(flag: string, shown: string, path: string): Promise<void> {
-  const info = await stat(path).catch(() => undefined)
-  if (info && !info.isDirectory()) throw new CliError(`execute: --${flag} ${quoteValue(shown)} is a file; expected a folder (it is created when missing).`)
+  let info: Stats
+  try {
+    info = statSync(path)
+  } catch {
+    return // missing (it is created), or not ours to judge here: the write says what is wrong
+  }
+  if (!info.isDirectory()) throw new CliError(`execute: --${flag} ${quoteValue(shown)} is a file; expected a folder (it is created when missing).`)
 }
 
 /** `--item-index`: the 0-based index of the one item of a mapped task to run. */

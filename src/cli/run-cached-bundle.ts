@@ -32,7 +32,8 @@ type BundleFunction = (this: unknown, ...args: unknown[]) => void
 export function runCachedBundle(entryFile: string, bundleFile: string): void {
   const cacheFile = codeCachePath(bundleFile)
   const cachedData = readCodeCache(cacheFile)
-  const script = new Script(`${WRAPPER_HEAD}${readFileSync(bundleFile, 'utf8')}\n})`, { filename: bundleFile, ...(cachedData && { cachedData }) })
+  // ASCII only (the build makes sure), so Latin-1 reads it exactly, without decoding UTF-8.
+  const script = new Script(`${WRAPPER_HEAD}${readFileSync(bundleFile, 'latin1')}\n})`, { filename: bundleFile, ...(cachedData && { cachedData }) })
   const require = createRequire(bundleFile)
   // At exit the cache also holds the functions compiled lazily while the command ran. A validation
   // thread (validate-files.ts) runs this entry too; the main thread writes for it.

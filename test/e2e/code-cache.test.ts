@@ -43,9 +43,9 @@ const cacheOf = (dist: string, entry: string): string => {
   return join(dist, file)
 }
 
-function weir(cli: string, cwd: string, args: string[]) {
+function weir(cli: string, cwd: string, args: string[], extraEnv: Record<string, string> = {}) {
   const { NODE_OPTIONS: _, ...env } = process.env
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env, timeout: 60_000 })
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...env, ...extraEnv }, timeout: 60_000 })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -98,6 +98,28 @@ describe('the code caches of the dedicated entries', () => {
     expect(execute(cli, project, 'r1')).toMatchObject({ code: 0, stderr: '' })
     expect(values(project, 'r1')).toEqual({ n: 3 })
     expect(readFileSync(executeCache)).not.toEqual(readFileSync(cacheOf(dist, 'validate')))
+  })
+
+  test('the bundles are ASCII only (read as Latin-1), and text that is not ASCII still reads as written', () => {
+    const { cli, dist, project } = install()
+    const bundles = readdirSync(dist).filter((f) => /^(execute|validate)\.bundle-[0-9a-f]+\.cjs$/.test(f))
+    expect(bundles).toHaveLength(2)
+    for (const bundle of bundles) expect(readFileSync(join(dist, bundle)).every((byte) => byte < 0x80), bundle).toBe(true)
+    // The refusal of a changed spec ends its hashes with '…' (U+2026), written as an escape in the bundle.
+    const changed = weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', 'r1'], { WEIR_SPEC_SHA256: 'f'.repeat(64) })
+    expect(changed.code).toBe(2)
+    expect(changed.stderr).toContain('the run validated ffffffffffff\u2026)')
+  })
+
+  test('execute --help does not load the bundle of the execute entry: the main entry prints it', () => {
+    const { cli, dist, project } = install()
+    cpSync(resolve('dist'), join(dist, '..'), { recursive: true })
+    for (const f of readdirSync(dist).filter((f) => f.startsWith('execute.bundle-'))) rmSync(join(dist, f))
+    for (const flag of ['--help', '-h']) {
+      const r = weir(cli, project, ['execute', flag])
+      expect(r).toMatchObject({ code: 0, stderr: '' })
+      expect(r.stdout).toMatch(/^Usage: weir execute /)
+    }
   })
 
   test('errors read the same with and without a cache', () => {

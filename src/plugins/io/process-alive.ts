@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 
 /**
@@ -24,6 +25,15 @@ export function processStartTime(pid: number): string | undefined {
   return readProcStat(pid)?.startTime
 }
 
+/**
+ * `processStartTime` without blocking: reading /proc/<pid>/stat of a process that has just been
+ * started can wait for it to finish starting (milliseconds, tens under load).
+ */
+export async function readProcessStartTime(pid: number): Promise<string | undefined> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined)
+  return text === undefined ? undefined : parseProcStat(text)?.startTime
+}
+
 /** State and start time (clock ticks since boot) from /proc/<pid>/stat, on Linux. */
 function readProcStat(pid: number): { state: string; startTime: string } | undefined {
   let text: string
@@ -32,6 +42,10 @@ function readProcStat(pid: number): { state: string; startTime: string } | undef
   } catch {
     return undefined
   }
+  return parseProcStat(text)
+}
+
+function parseProcStat(text: string): { state: string; startTime: string } | undefined {
   // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
   const state = fields[0]

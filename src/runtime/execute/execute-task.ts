@@ -16,7 +16,6 @@ import type { ProtocolEnv } from './output-prefix.ts'
 import { withAttemptTimeout } from '../attempt-timeout.ts'
 import { runTaskAttempt } from '../attempt.ts'
 import type { AttemptDeps } from '../attempt.ts'
-import { cacheSettingsFromEnv, createTaskCache } from '../cache/task-cache.ts'
 import type { TaskCache } from '../cache/task-cache.ts'
 import { findProjectRoot } from '../../spec/project-root.ts'
 import { createIoManagers } from '../io-managers.ts'
@@ -140,12 +139,18 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
  * are cached as in `weir run` (docs/caching.md): an item's key has its value and index (map → map:
  * the upstream item's content hash), a fan-in's the content hashes of the items' outputs.
  */
-function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv & ProtocolEnv, loadItem?: () => Promise<unknown>): Promise<AttemptOutcome> {
+async function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv & ProtocolEnv, loadItem?: () => Promise<unknown>): Promise<AttemptOutcome> {
   const ioManager = createIoManagers(request.pipeline, env.ioPlugins, env)
-  const cache = task.cache ? createTaskCache({ ioManager, projectRoot: findProjectRoot(request.pipeline.sourcePath), settings: cacheSettingsFromEnv(process.env) }) : undefined
+  const cache = task.cache ? await openTaskCache(request, ioManager) : undefined
   const deps = { ioManager, outputPrefix: prefix }
   const running = loadItem ? runLoadingItem(request, deps, cache, loadItem) : runTaskAttempt(request, { ...deps, ...(cache && { cache }) })
   return withAttemptTimeout(running, task, request.attempt, controller)
+}
+
+/** The task's cache; its module (and node:stream, which that loads) is loaded only for a task that has one. */
+async function openTaskCache(request: AttemptRequest, ioManager: AttemptDeps['ioManager']): Promise<TaskCache> {
+  const { createTaskCache, cacheSettingsFromEnv } = await import('../cache/task-cache.ts')
+  return createTaskCache({ ioManager, projectRoot: findProjectRoot(request.pipeline.sourcePath), settings: cacheSettingsFromEnv(process.env) })
 }
 
 /**

@@ -6,7 +6,8 @@
  * to signal it.) A child busy in synchronous code notices only when it yields; until then the run
  * store still counts it as working for the run (run-store/run-processes.ts), so a resume waits.
  */
-import { Socket } from 'node:net'
+import { createRequire } from 'node:module'
+import type { Socket } from 'node:net'
 
 /** The environment variable that tells `weir execute` which fd is its parent's pipe. */
 export const PARENT_PIPE_ENV = 'WEIR_PARENT_PIPE_FD'
@@ -24,7 +25,9 @@ export function watchParentPipe(onParentGone: () => void): void {
   if (!Number.isInteger(fd) || fd < 3) return
   let pipe: Socket
   try {
-    pipe = new Socket({ fd, readable: true, writable: false })
+    // node:net (and the streams it loads) only here: an engine's task, with no pipe, never needs it.
+    const { Socket: PipeSocket } = createRequire(import.meta.url)('node:net') as typeof import('node:net')
+    pipe = new PipeSocket({ fd, readable: true, writable: false })
   } catch {
     return // Not a pipe after all (a wrapper closed it): nothing to watch.
   }

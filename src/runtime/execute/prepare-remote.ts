@@ -3,7 +3,7 @@
  * subprocess executor): before an attempt, write its inputs.json and work out its output prefix;
  * after it, read how it ended from the documents it wrote under that prefix, or from its exit.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { AttemptOutcome, AttemptRequest, ErrorInfo, PluginEnv, ProcessExit, RemotePreparation } from '../../plugins/types.ts'
@@ -42,14 +42,18 @@ export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginE
   }
 }
 
-/** inputs.json for the attempt, under the state dir; returns its file:// URI. */
+/**
+ * inputs.json for the attempt, under the state dir; returns its file:// URI. Written synchronously:
+ * a small local file, on the path from one task to the next, where each of the four operations
+ * would otherwise wait for a worker thread (milliseconds each on a busy machine).
+ */
 async function writeInputs(request: AttemptRequest, stateDir: string): Promise<string> {
   const folder = join(stateDir, 'execute', request.runId, request.task.id)
-  await mkdir(folder, { recursive: true })
+  mkdirSync(folder, { recursive: true })
   const file = join(folder, request.item === undefined ? `inputs-${request.attempt}.json` : `inputs-${request.item.index}-${request.attempt}.json`)
   const itemOutputs = request.upstreamItemOutputs && Object.fromEntries(Object.entries(request.upstreamItemOutputs).map(([id, refs]) => [id, refs.map((r) => r ?? null)]))
   const doc: InputsDocument = { outputs: request.upstreamOutputs, values: request.upstreamValues, ...(itemOutputs && { itemOutputs }) }
-  await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`)
+  writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`)
   return pathToFileURL(file).href
 }
 

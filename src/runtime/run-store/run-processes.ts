@@ -8,7 +8,7 @@ import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { readFile, readdir, unlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { isProcessAlive, processStartTime } from '../../plugins/io/process-alive.ts'
+import { isProcessAlive, readProcessStartTime } from '../../plugins/io/process-alive.ts'
 
 interface RunProcessRecord {
   readonly host: string
@@ -20,19 +20,35 @@ const processesDir = (runDir: string): string => join(runDir, 'processes')
 /**
  * Records process `pid` as working for the run in `runDir`; returns the function that forgets it.
  * Synchronous, so no turn of the event loop passes between starting a process and recording it.
+ * Its start time (what tells it from a later process with its pid) is added once read: reading it
+ * at once held up the run for each process it started (/proc/<pid>/stat of a process still
+ * starting waits for it). Until then the record counts the pid as this process, as a record of a
+ * system without /proc does.
  */
 export function recordRunProcess(runDir: string, pid: number): () => void {
   const dir = processesDir(runDir)
   const file = join(dir, String(pid))
-  const startTime = processStartTime(pid)
-  const record: RunProcessRecord = { host: hostname(), ...(startTime !== undefined && { startTime }) }
+  const host = hostname()
+  let forgotten = false
+  const write = (record: RunProcessRecord): void => {
+    try {
+      writeFileSync(file, JSON.stringify(record))
+    } catch {
+      // Best effort: a run store that cannot be written is reported by the journal already.
+    }
+  }
   try {
     mkdirSync(dir, { recursive: true })
-    writeFileSync(file, JSON.stringify(record))
   } catch {
-    // Best effort: a run store that cannot be written is reported by the journal already.
+    // As for the write.
   }
+  write({ host })
+  void readProcessStartTime(pid).then((startTime) => {
+    // A process forgotten meanwhile has ended: its record must not come back.
+    if (!forgotten && startTime !== undefined) write({ host, startTime })
+  })
   return () => {
+    forgotten = true
     try {
       unlinkSync(file)
     } catch {

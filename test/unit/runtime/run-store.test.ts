@@ -1,10 +1,10 @@
 import { builtinIo } from '../../../src/plugins/builtins.ts'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { appendFile, readFile, readdir, writeFile, mkdir, utimes } from 'node:fs/promises'
 import { existsSync, readFileSync } from 'node:fs'
 import { removeLeftOverTempFiles, tempPathFor } from '../../../src/plugins/io/temp-files.ts'
 import { recordRunProcess } from '../../../src/runtime/run-store/run-processes.ts'
-import { processStartTime } from '../../../src/plugins/io/process-alive.ts'
+import { processStartTime, readProcessStartTime } from '../../../src/plugins/io/process-alive.ts'
 import { basename, join } from 'node:path'
 import { hostname } from 'node:os'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
@@ -79,6 +79,22 @@ describe('the run store', () => {
     expect(await loadRun(stateDir, 'reused')).toMatchObject({ status: 'interrupted' })
     await writeFile(join(dir, 'processes', String(process.ppid)), JSON.stringify({ host: hostname(), startTime: processStartTime(process.ppid) }))
     expect(await loadRun(stateDir, 'reused')).toMatchObject({ status: 'running', taskProcesses: [process.ppid] })
+  })
+
+  test.skipIf(!existsSync('/proc/self/stat'))('a task process is recorded at once, its start time added once read, and a forgotten one is never written back (skipped: where there is no /proc)', async () => {
+    const dir = runDir(await tempDir(), 'recorded')
+    const file = join(dir, 'processes', String(process.ppid))
+    const forget = recordRunProcess(dir, process.ppid)
+    // Recorded before anything else runs; the start time is not waited for.
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ host: hostname() })
+    await vi.waitFor(() => expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ host: hostname(), startTime: processStartTime(process.ppid) }))
+    forget()
+    expect(existsSync(file)).toBe(false)
+    recordRunProcess(dir, process.ppid)()
+    // Its start time is read after it was forgotten: the record stays gone.
+    await readProcessStartTime(process.ppid)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(existsSync(file)).toBe(false)
   })
 
   test.skipIf(!existsSync('/proc/self/stat'))("a run whose pid now belongs to another process counts as interrupted (a container restart reuses pids; the UI's cancel would signal that process) (skipped: where there is no /proc)", async () => {
