@@ -18,6 +18,14 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
+// NODE_EXTRA_CA_CERTS makes every Node process read and parse a certificate bundle at start (~35 ms
+// for the 220 KB of Debian's, more than `node -e 0` itself). Some machines set it (these do); users'
+// machines and engine containers usually don't, and it would hide weir's own start-up behind a larger
+// `node -e 0`. So no measured process gets it: every ratio below is against a bare Node's start.
+if (process.env.NODE_EXTRA_CA_CERTS !== undefined) {
+  delete process.env.NODE_EXTRA_CA_CERTS
+  console.log('(NODE_EXTRA_CA_CERTS is unset for every measured process: ratios are against a bare node -e 0)')
+}
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'run,subprocess,execute').split(','))
 const SIZES = [1, 5_000, 20_000]
 // BENCH_ROOT: another build of weir (e.g. a copy of the tree before a change) to measure instead of this one.
