@@ -155,6 +155,8 @@ describe('unknown commands and flags, help for one command (issue 15)', () => {
     [['help', 'spec'], /^Usage: weir spec validate PATH…/m],
     [['spec', '--help'], /^Usage: weir spec validate PATH…/m],
     [['help'], /^weir: declarative pipelines/],
+    [['help', '--help'], /^weir: declarative pipelines/],
+    [['help', 'help'], /^weir: declarative pipelines/],
   ])('%j shows the help asked for', (args, help) => {
     const r = weir(args)
     expect(r.code, r.stderr).toBe(0)
