@@ -4,11 +4,12 @@
  * process starts and removed when it ends. A run whose own process died (kill -9) still counts as
  * running while one of them lives, so a resume cannot run its tasks beside them.
  */
-import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
+import { unlinkSync, writeFileSync } from 'node:fs'
 import { readFile, readdir, unlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { isProcessAlive, processStartTime } from '../../plugins/io/process-alive.ts'
+import { makeDirsSync } from '../../plugins/io/make-dirs.ts'
 
 interface RunProcessRecord {
   readonly host: string
@@ -27,7 +28,7 @@ export function recordRunProcess(runDir: string, pid: number): () => void {
   const startTime = processStartTime(pid)
   const record: RunProcessRecord = { host: hostname(), ...(startTime !== undefined && { startTime }) }
   try {
-    mkdirSync(dir, { recursive: true })
+    makeDirsSync(dir)
     writeFileSync(file, JSON.stringify(record))
   } catch {
     // Best effort: a run store that cannot be written is reported by the journal already.
