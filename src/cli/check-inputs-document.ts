@@ -8,7 +8,7 @@ import type { Pipeline } from '../spec/model.ts'
 import type { InputsDocument } from '../runtime/execute/contract.ts'
 import type { Location } from './execute-args.ts'
 import { CliError } from './errors.ts'
-import { locateJsonError } from './locate-json-error.ts'
+import { locateJsonError } from '../spec/locate-json-error.ts'
 import { quoteValue } from './quote-value.ts'
 
 /** An inputs.json lists references and small task values; anything bigger is not one. */

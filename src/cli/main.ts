@@ -28,7 +28,8 @@ async function main(argv: string[]): Promise<number> {
 
 /** `weir help [COMMAND]`: the general help, or the help of one command or group. */
 async function showHelp(words: readonly string[]): Promise<number> {
-  if (words.length === 0) {
+  // `weir help --help` and `weir help help` ask about help itself: the general help answers both.
+  if (words.length === 0 || words[0] === '--help' || words[0] === '-h' || words[0] === 'help') {
     process.stdout.write(formatMainHelp())
     return EXIT.ok
   }

@@ -20,10 +20,32 @@ export function runCli(command: () => Promise<number>): void {
         process.exitCode = error.exitCode
         return
       }
+      const refused = fileSystemRefusal(error)
+      if (refused !== undefined) {
+        process.stderr.write(`weir: ${refused}\n`)
+        process.exitCode = 1
+        return
+      }
       const err = error instanceof Error ? error : new Error(String(error))
       process.stderr.write(`weir: internal error: ${err.message}\nThis is a bug in weir; please report it${debug ? '' : ' (run again with --debug to see the stack)'}.\n`)
       if (debug && err.stack) process.stderr.write(`${err.stack}\n`)
       process.exitCode = 70
     },
   )
+}
+
+/** Codes that say the machine refused a file operation, whatever the call: not a bug in weir. */
+const REFUSED = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR'])
+
+/**
+ * A folder weir was told to use (`--state-dir`, `--out`, `init DIR`) that cannot be made: a file in
+ * the way, no permission, a dangling link, a place like /proc. One line naming the path, exit 1,
+ * instead of "internal error" (exit 70), which means a bug in weir.
+ */
+function fileSystemRefusal(error: unknown): string | undefined {
+  const e = error as { code?: unknown; syscall?: unknown; path?: unknown; message?: unknown } | null
+  if (typeof e?.code !== 'string' || typeof e.syscall !== 'string' || typeof e.path !== 'string') return undefined
+  const mkdirFailed = e.syscall === 'mkdir' && (e.code === 'ENOENT' || e.code === 'EEXIST')
+  if (!REFUSED.has(e.code) && !mkdirFailed) return undefined
+  return `cannot ${e.syscall} '${e.path}' (${String(e.message)}); check that folder, or choose another with --state-dir or --out.`
 }

@@ -7,6 +7,13 @@ import type { Pipeline } from '../spec/model.ts'
 /** Names declared by the support block of every generated file (see support-types.ts). */
 export const SUPPORT_TYPE_NAMES = ['Logger', 'TaskContext', 'At', 'AtStep', 'ItemOf', 'TableResult', 'TableRow', 'TableCell', 'Params', 'TaskValues', 'Handlers'] as const
 
+/**
+ * Global types the generated code itself uses (`Promise<…>` in every handler type, `Record<…>` in
+ * `Logger`, `AbortSignal`, `Date` in `TableCell`): a `types:` entry with one of these names would
+ * shadow the global inside the file and break it (`Type 'Promise' is not generic`).
+ */
+export const GLOBAL_TYPE_NAMES = ['Promise', 'Record', 'AbortSignal', 'Date'] as const
+
 /** The type names of one task. `columns` is set for `table` outputs only. */
 export interface TaskTypeNames {
   readonly inputs: string
@@ -38,11 +45,11 @@ export function toTypeName(name: string): string {
 }
 
 /**
- * Allocates names: support types first, then task types (in declaration order), then shared types.
+ * Allocates names: support types and the globals the file uses first, then task types (in declaration order), then shared types.
  * A clash gets a suffix (`Type`, then a number), deterministically.
  */
 export function allocateTypeNames(pipeline: Pipeline): TypeNames {
-  const taken = new Set<string>(SUPPORT_TYPE_NAMES)
+  const taken = new Set<string>([...SUPPORT_TYPE_NAMES, ...GLOBAL_TYPE_NAMES])
   const claim = (wanted: string): string => {
     let name = wanted
     for (let n = 2; taken.has(name); n++) name = `${wanted}${n}`

@@ -15,6 +15,7 @@ import { checkShape } from './check-shape.ts'
 import { describeJsonValue } from './schema-problem.ts'
 import { collectSpecView, isObject } from './collect.ts'
 import { parseFast } from './fast-parse.ts'
+import { isJsonSpecPath, jsonSyntaxProblem } from './json-spec-syntax.ts'
 import type { PluginCatalog, Rule, RuleContext } from './rules/types.ts'
 import { referenceSyntax } from './rules/reference-syntax.ts'
 import { unknownRefs } from './rules/unknown-refs.ts'
@@ -148,6 +149,8 @@ export async function validateSpecFile(path: string, options: Omit<ValidateOptio
   if (refused) return { diagnostics: [{ severity: 'error', code: refused.code, message: refused.message, pointer: '', line: 1, column: 1 }] }
   const decoded = decodeSpecBytes(bytes)
   if (!decoded.ok) return { diagnostics: [{ severity: 'error', code: decoded.code, message: decoded.message, pointer: '', line: decoded.line, column: decoded.column }] }
+  const notJson = isJsonSpecPath(path) ? jsonSyntaxProblem(decoded.text) : undefined
+  if (notJson) return { diagnostics: [{ severity: 'error', code: 'YAML_SYNTAX', pointer: '', ...notJson }] }
   return validateSpec(decoded.text, { ...options, path })
 }
 

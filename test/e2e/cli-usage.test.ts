@@ -31,7 +31,7 @@ afterAll(async () => {
 })
 
 function weir(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 })
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000, killSignal: 'SIGKILL' })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -72,6 +72,32 @@ describe('weir execute: usage errors exit 2, name the flag and never echo a file
   test('an empty --scheduled-at (an engine without a schedule) counts as not given', () => {
     const r = weir(['execute', '--spec', EXECUTE_SPEC, '--task', 'make', '--run-id', 'r2', '--scheduled-at', ''])
     expect(r.code, r.stderr).toBe(0)
+  })
+})
+
+describe('a folder weir cannot make: one line naming it, exit 1, never a hang or an internal error', () => {
+  beforeAll(async () => {
+    await mkdir(join(dir, 'specs'), { recursive: true })
+    await writeFile(join(dir, 'specs', 'tick.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: tick\ntasks:\n  a:\n    handler: ./h.ts#a\nschedule:\n  cron: "0 3 * * *"\n')
+    await writeFile(join(dir, 'specs', 'h.ts'), 'export const a = async () => 1\n')
+    await writeFile(join(dir, 'a-file'), '')
+    await symlink(join(dir, 'unmounted'), join(dir, 'dangling'))
+  })
+
+  test.each([
+    [['run', 'specs/tick.yaml', '--state-dir', 'a-file'], 'a-file'],
+    [['run', 'specs/tick.yaml', '--state-dir', 'dangling/weir'], 'dangling'],
+    [['schedule', 'specs', '--state-dir', 'a-file'], 'a-file'],
+    [['init', 'a-file/project'], 'a-file'],
+    // Node's recursive mkdir spins forever here (the parent exists but cannot hold children).
+    ...(existsSync('/proc/self') ? [[['run', 'specs/tick.yaml', '--state-dir', '/proc/weir-state'], '/proc/weir-state']] : []),
+  ] as [string[], string][])('%j', (args, named) => {
+    const r = weir(args)
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stderr).toMatch(/^weir: (run: )?cannot (mkdir|write)/)
+    expect(r.stderr).toContain(named)
+    expect(r.stderr).not.toContain('internal error')
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
   })
 })
 
@@ -155,6 +181,8 @@ describe('unknown commands and flags, help for one command (issue 15)', () => {
     [['help', 'spec'], /^Usage: weir spec validate PATH…/m],
     [['spec', '--help'], /^Usage: weir spec validate PATH…/m],
     [['help'], /^weir: declarative pipelines/],
+    [['help', '--help'], /^weir: declarative pipelines/],
+    [['help', 'help'], /^weir: declarative pipelines/],
   ])('%j shows the help asked for', (args, help) => {
     const r = weir(args)
     expect(r.code, r.stderr).toBe(0)

@@ -88,6 +88,29 @@ describe('Parquet interoperability with DuckDB', () => {
     expect(row!.sx).toBeCloseTo(sx, 3)
   })
 
+  test('DuckDB reads the date and timestamp columns of rows a task returned as DATE and TIMESTAMP, nulls and empty tables included', async () => {
+    const io = fsIo.create({}, env)
+    const decl: OutputDecl = { kind: 'table', columns: { day: 'date', at: 'timestamp', note: 'string' } }
+    const rows = [
+      { day: '2028-02-29', at: '1969-12-31T23:59:59.999Z', note: 'ü 漢字' },
+      { day: null, at: null, note: null },
+      { day: new Date('1970-01-01T00:00:00Z'), at: Date.UTC(2027, 2, 28, 1, 30), note: '' },
+    ]
+    const ref = await io.write({ pipeline: 'interop', runId: 'dates', taskId: 't' }, rows, { ...ctx, output: decl })
+    const path = sql(fileURLToPath(ref.uri))
+    const types = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${path})`)).getRowObjectsJS().map((r) => [r.column_name, r.column_type])
+    expect(types).toEqual([['day', 'DATE'], ['at', 'TIMESTAMP'], ['note', 'VARCHAR']])
+    const read = await conn.runAndReadAll(`SELECT day::VARCHAR AS day, "at"::VARCHAR AS "at", note FROM read_parquet(${path})`)
+    expect(read.getRowObjectsJS()).toEqual([
+      { day: '2028-02-29', at: '1969-12-31 23:59:59.999', note: 'ü 漢字' },
+      { day: null, at: null, note: null },
+      { day: '1970-01-01', at: '2027-03-28 01:30:00', note: '' },
+    ])
+    const empty = await io.write({ pipeline: 'interop', runId: 'dates-empty', taskId: 't' }, [], { ...ctx, output: decl })
+    const emptyTypes = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sql(fileURLToPath(empty.uri))})`)).getRowObjectsJS()
+    expect(emptyTypes.map((r) => r.column_type)).toEqual(['DATE', 'TIMESTAMP', 'VARCHAR'])
+  })
+
   test('weir reads a table DuckDB wrote, with the declared column types', async () => {
     const path = join(dir, 'duckdb-written.parquet')
     await conn.run(

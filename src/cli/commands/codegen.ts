@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
 import { formatHelp, printHelp } from '../help/format-help.ts'
@@ -14,6 +14,7 @@ import { builtinCatalog } from '../../plugins/catalog.ts'
 import { builtinTargets } from '../../plugins/builtins.ts'
 import { describeChoices, generateFiles, ALL_TARGETS, TYPES_TARGET } from '../../codegen/generate-files.ts'
 import type { PlannedFile } from '../../codegen/generate-files.ts'
+import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 interface Output {
   readonly file: PlannedFile
@@ -141,7 +142,7 @@ async function writeOutputs(outputs: readonly Output[]): Promise<void> {
   for (const { file, shown, absolute } of outputs) {
     if ((await readFile(absolute, 'utf8').catch(() => undefined)) === file.contents) continue
     try {
-      await mkdir(dirname(absolute), { recursive: true })
+      await makeDirs(dirname(absolute))
       await writeFile(absolute, file.contents)
     } catch (error) {
       throw new CliError(`codegen: cannot write '${shown}': ${(error as Error).message}; check --out.`)

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { parseCommandArgs, choice } from '../args.ts'
 import { formatHelp, printHelp } from '../help/format-help.ts'
@@ -11,6 +11,7 @@ import type { Pipeline } from '../../spec/model.ts'
 import type { GraphRun } from '../../codegen/graph/run-view.ts'
 import { renderMermaid } from '../../codegen/graph/render-mermaid.ts'
 import { fromStoredRun } from '../../codegen/graph/run-view.ts'
+import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 export async function graph(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('graph', args, {
@@ -55,7 +56,7 @@ async function renderHtml(pipeline: Pipeline, specPath: string, direction: 'LR' 
 
 async function writeOut(path: string, text: string): Promise<void> {
   try {
-    await mkdir(dirname(resolve(path)), { recursive: true })
+    await makeDirs(dirname(resolve(path)))
     await writeFile(path, text)
   } catch (error) {
     throw new CliError(`graph: cannot write '${path}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; choose another --out path.`)

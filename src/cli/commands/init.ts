@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
 import { findPackage } from '../package-root.ts'
@@ -11,6 +11,7 @@ import type { ScaffoldFile } from '../../init-template/scaffold-files.ts'
 import { isPipelineName, toPackageName, toPipelineName } from '../../init-template/project-names.ts'
 import { validateSpec } from '../../spec/validate.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
+import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 export async function init(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('init', args, {
@@ -31,7 +32,7 @@ export async function init(args: string[]): Promise<number> {
   if (existing.length > 0)
     throw new CliError(`init: ${existing.length === 1 ? 'a file already exists' : `${existing.length} files already exist`} in '${dirArg}': ${existing.join(', ')}; nothing was written. Choose an empty folder (weir init my-pipelines).`)
   for (const file of files) {
-    await mkdir(dirname(join(dir, file.path)), { recursive: true })
+    await makeDirs(dirname(join(dir, file.path)))
     // 'wx' refuses to replace a file that appeared since the check above.
     await writeFile(join(dir, file.path), file.contents, { flag: 'wx' })
   }

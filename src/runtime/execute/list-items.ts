@@ -10,7 +10,7 @@
  * that fails with that error, so the mapped task fails as itself. Storage failures are thrown (the
  * engine retries the step).
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AttemptRequest, PluginEnv } from '../../plugins/types.ts'
 import type { Pipeline, Task } from '../../spec/model.ts'
@@ -20,6 +20,7 @@ import type { ItemsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
 import { itemWiseUpstream, listError, resolveItems } from './item.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
+import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 export interface ListItemsOptions {
   /** Most items the engine's index list can carry (`--max-items`); more fail the map. */
@@ -57,7 +58,7 @@ export async function listItems(request: ListItemsRequest): Promise<{ exitCode: 
   await (await openDocuments(request.taskPrefix, request.pipeline, request.env)).write(ITEMS_DOCUMENT, doc)
   const indexes = doc.count === undefined ? [LIST_FAILED_INDEX] : Array.from({ length: doc.count }, (_, i) => i)
   if (request.taskValueDir !== undefined) {
-    await mkdir(request.taskValueDir, { recursive: true })
+    await makeDirs(request.taskValueDir)
     // Compact on purpose: the engines bound this value (Databricks: 48 KiB, which holds 10,000 indexes).
     await writeFile(join(request.taskValueDir, `${INDEXES_VALUE}.json`), `[${indexes.join(',')}]`)
   }

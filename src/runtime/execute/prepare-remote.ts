@@ -3,7 +3,7 @@
  * subprocess executor): before an attempt, write its inputs.json and work out its output prefix;
  * after it, read how it ended from the documents it wrote under that prefix, or from its exit.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { AttemptOutcome, AttemptRequest, ErrorInfo, PluginEnv, ProcessExit, RemotePreparation } from '../../plugins/types.ts'
@@ -18,6 +18,7 @@ import { runDir } from '../run-store/read-runs.ts'
 import { defaultOutputPrefix, remoteIoTypes } from './output-prefix.ts'
 import { itemPrefix } from './item.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
+import { makeDirsSync } from '../../plugins/io/make-dirs.ts'
 
 /** Prepares one attempt for a `weir execute` process (`ExecutorHost.prepareRemote`). */
 export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginEnv & ProtocolEnv & { readonly cache?: CacheSettings }): Promise<RemotePreparation> {
@@ -49,7 +50,7 @@ export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginE
  */
 async function writeInputs(request: AttemptRequest, stateDir: string): Promise<string> {
   const folder = join(stateDir, 'execute', request.runId, request.task.id)
-  mkdirSync(folder, { recursive: true })
+  makeDirsSync(folder)
   const file = join(folder, request.item === undefined ? `inputs-${request.attempt}.json` : `inputs-${request.item.index}-${request.attempt}.json`)
   const itemOutputs = request.upstreamItemOutputs && Object.fromEntries(Object.entries(request.upstreamItemOutputs).map(([id, refs]) => [id, refs.map((r) => r ?? null)]))
   const doc: InputsDocument = { outputs: request.upstreamOutputs, values: request.upstreamValues, ...(itemOutputs && { itemOutputs }) }

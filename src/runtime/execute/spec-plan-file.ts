@@ -7,13 +7,14 @@
  * processes parse the spec themselves (and refuse a changed one), as they would without it.
  */
 import { createHash } from 'node:crypto'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Pipeline } from '../../spec/model.ts'
 import { readSpecBytes } from '../../spec/read-spec-file.ts'
 import { checkSpecBytes, decodeSpecBytes } from '../../spec/spec-bytes.ts'
 import { parseFast } from '../../spec/fast-parse.ts'
 import { specPlanText } from '../../spec/spec-plan.ts'
+import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 /** Plans being written or written, by state dir, run and spec hash: one file per run and spec text. */
 const plans = new Map<string, Promise<string | undefined>>()
@@ -37,7 +38,7 @@ async function writeSpecPlan(pipeline: Pipeline, folder: string): Promise<string
   const parsed = parseFast(decoded.text)
   const text = parsed && specPlanText(pipeline.specHash, parsed.data)
   if (text === undefined) return undefined
-  await mkdir(folder, { recursive: true })
+  await makeDirs(folder)
   const file = join(folder, `spec-plan-${pipeline.specHash.slice(0, 16)}.json`)
   // Written whole, then renamed into place: a task process never reads half a plan.
   const temp = `${file}.${process.pid}.tmp`

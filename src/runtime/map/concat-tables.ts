@@ -8,7 +8,7 @@
  * task that has a `concat` input (apache-arrow is slow to import).
  */
 import {
-  Binary, Bool, DataType, DateMillisecond, Field, Float32, Float64, Int8, Int16, Int32, Int64, makeData, RecordBatch, Schema, Struct, Table,
+  Binary, Bool, DataType, DateDay, Field, Float32, Float64, Int8, Int16, Int32, Int64, makeData, RecordBatch, Schema, Struct, Table,
   TimestampMillisecond, Uint8, Uint16, Uint32, Uint64, Utf8, util,
 } from 'apache-arrow'
 import type { StoredRef } from '../../plugins/types.ts'
@@ -64,7 +64,7 @@ const EMPTY_TYPES: Readonly<Record<ColumnType, () => DataType>> = {
   float64: () => new Float64(),
   string: () => new Utf8(),
   binary: () => new Binary(),
-  date: () => new DateMillisecond(),
+  date: () => new DateDay(),
   timestamp: () => new TimestampMillisecond(),
 }
 

@@ -7,8 +7,9 @@
  * so a resume from the same state dir gets the same hash for the same list and reuses its items.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { link, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 const KEY_BYTES = 32
 const keys = new Map<string, Promise<Buffer>>()
@@ -29,7 +30,7 @@ async function readOrMakeKey(stateDir: string): Promise<Buffer> {
   const path = join(folder, 'list-hash.key')
   const existing = await readKey(path)
   if (existing) return existing
-  await mkdir(folder, { recursive: true, mode: 0o700 })
+  await makeDirs(folder, 0o700)
   // Written whole beside the target, then linked into place: link fails if another process made
   // the key first, so no reader ever sees a partial key and every process ends up with the same one.
   const temp = join(folder, `.list-hash.key.${randomUUID()}.tmp`)

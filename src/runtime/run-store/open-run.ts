@@ -2,7 +2,7 @@
  * Writing one run into the store: the journal (group-committed), the task logs, and `summary.json`
  * when the run finishes.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { renameSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import type { RunSummary } from './records.ts'
@@ -17,6 +17,7 @@ import type { TaskLogs } from './task-logs.ts'
 import { runDir } from './read-runs.ts'
 import { tempPathFor } from '../../plugins/io/temp-files.ts'
 import { processStartTime } from '../../plugins/io/process-alive.ts'
+import { makeDirsSync } from '../../plugins/io/make-dirs.ts'
 
 /** The journal header of a run, less what `openRun` fills in itself (this process and host). */
 export type RunHeader = Omit<JournalHeader, 'pid' | 'host'>
@@ -44,7 +45,7 @@ export interface RunWriter {
  */
 export async function openRun(stateDir: string, header: RunHeader): Promise<RunWriter> {
   const dir = runDir(stateDir, header.runId)
-  mkdirSync(dir, { recursive: true })
+  makeDirsSync(dir)
   let writeError: Error | undefined
   const journal: BatchedAppender = openAppender(join(dir, 'journal.jsonl'), (error) => {
     writeError ??= error

@@ -4,11 +4,12 @@
  * process starts and removed when it ends. A run whose own process died (kill -9) still counts as
  * running while one of them lives, so a resume cannot run its tasks beside them.
  */
-import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
+import { unlinkSync, writeFileSync } from 'node:fs'
 import { readFile, readdir, unlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { isProcessAlive, readProcessStartTime } from '../../plugins/io/process-alive.ts'
+import { makeDirsSync } from '../../plugins/io/make-dirs.ts'
 
 interface RunProcessRecord {
   readonly host: string
@@ -38,7 +39,7 @@ export function recordRunProcess(runDir: string, pid: number): () => void {
     }
   }
   try {
-    mkdirSync(dir, { recursive: true })
+    makeDirsSync(dir)
   } catch {
     // As for the write.
   }

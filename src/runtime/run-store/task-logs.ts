@@ -2,9 +2,10 @@
  * Per-task log files: `logs/<task>.log`, one line per `ctx.log` call, every attempt, prefixed with
  * the time, attempt and level. Lines are batched like the journal; a task that logs nothing gets no file.
  */
-import { appendFile, mkdir } from 'node:fs/promises'
+import { appendFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../../plugins/types.ts'
+import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 export interface TaskLogs {
   /** A logger for one attempt of one task. */
@@ -30,7 +31,7 @@ export function createTaskLogs(logDir: string, echo?: (taskId: string, level: Le
     pending.clear()
     writing = writing.then(async () => {
       try {
-        if (!madeDir) await mkdir(logDir, { recursive: true })
+        if (!madeDir) await makeDirs(logDir)
         madeDir = true
         await Promise.all(batch.map(([taskId, lines]) => appendFile(join(logDir, `${taskId}.log`), lines.join('\n') + '\n')))
       } catch {

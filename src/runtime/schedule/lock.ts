@@ -3,11 +3,12 @@
  * second one is refused. The lock is a file holding the holder's pid and start time; a lock left by a
  * process that died (kill -9, power loss) is taken over.
  */
-import { mkdir, open, readFile, unlink } from 'node:fs/promises'
+import { open, readFile, unlink } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import { WeirError } from '../errors.ts'
+import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 /** What the lock file says about its holder. */
 export interface LockInfo {
@@ -44,7 +45,7 @@ export async function acquireSchedulerLock(path: string, options: AcquireOptions
   const processStart = readProcessStart(process.pid)
   const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: options.now.toISOString(), ...(processStart !== undefined && { processStart }) }
   const text = `${JSON.stringify(info)}\n`
-  await mkdir(dirname(path), { recursive: true })
+  await makeDirs(dirname(path))
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (await createExclusive(path, text)) return { path, info, release: () => releaseLock(path, text) }
     const existing = await readFile(path, 'utf8').catch(() => undefined)

@@ -2,9 +2,10 @@
  * The scheduler's persisted memory: per pipeline, how far its fires have been handled. It is what
  * lets a restarted scheduler catch up exactly the fires it missed, and never fire one twice.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises'
+import { open, readFile, rename } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { WeirError } from '../errors.ts'
+import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 /** What the scheduler remembers of one pipeline. */
 export interface PipelineState {
@@ -77,7 +78,7 @@ function parseState(text: string): Record<string, PipelineState> | undefined {
 
 /** Writes `text` to `path` so that readers see the old file or the new one, never a torn one. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
+  await makeDirs(dirname(path))
   const temporary = `${path}.${process.pid}.tmp`
   const handle = await open(temporary, 'w')
   try {

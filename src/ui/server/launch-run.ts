@@ -8,9 +8,10 @@
  */
 import { spawn } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
-import { mkdir, open, readFile, readdir } from 'node:fs/promises'
+import { open, readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runsDir } from '../../runtime/run-store/read-runs.ts'
+import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 export interface LaunchRequest {
   /** How to start weir: `[node, path/to/bin/weir.js]`. */
@@ -31,7 +32,7 @@ const POLL_MS = 100
 export async function launchRun(request: LaunchRequest): Promise<LaunchResult> {
   const before = new Set(await readdir(runsDir(request.stateDir)).catch(() => [] as string[]))
   const logDir = join(request.stateDir, 'ui', 'launches')
-  await mkdir(logDir, { recursive: true })
+  await makeDirs(logDir)
   const logPath = join(logDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.log`)
   const logFd = openSync(logPath, 'a', 0o600)
   const [command, ...prefix] = request.weirCommand

@@ -24,6 +24,8 @@ const PLUGIN_INTERFACES = new Set([
   // them, the run store writes its own, and a resume or `weir runs gc` removes those of dead writers.
   'src/plugins/io/temp-files.ts',
   'src/plugins/io/process-alive.ts',
+  // mkdir -p that ends (Node's recursive mkdir spins forever under /proc): every folder weir makes.
+  'src/plugins/io/make-dirs.ts',
 ])
 
 /** Files outside src/ that src/ may import: the spec's JSON Schema (the contract). */

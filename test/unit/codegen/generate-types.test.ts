@@ -63,6 +63,8 @@ describe('type names', () => {
     const names = allocateTypeNames(await loadPipeline(edgeSpec))
     expect(names.shared.get('Params')).toBe('ParamsType')
     expect(names.shared.get('tree_alias')).toBe('TreeAlias')
+    // Globals the generated code uses (Promise<…>, Record<…>, AbortSignal, Date) are never shadowed.
+    expect(['Promise', 'Record', 'Date', 'AbortSignal'].map((n) => names.shared.get(n))).toEqual(['PromiseType', 'RecordType', 'DateType', 'AbortSignalType'])
     expect(names.tasks.get('load_2')).toEqual({ inputs: 'Load2Inputs', output: 'Load2Output', values: 'Load2Values', columns: 'Load2Columns' })
     expect(names.tasks.get('load2')).toEqual({ inputs: 'Load2Inputs2', output: 'Load2Output2', values: 'Load2Values2' })
   })

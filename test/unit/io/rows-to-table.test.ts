@@ -24,7 +24,7 @@ test('stores an array of row objects as a table with the declared column types',
   const table = (await io.read(ref, ctx)) as Table
   expect(table.numRows).toBe(3)
   expect(table.schema.fields.map((f) => `${f.name}:${String(f.type)}`)).toEqual([
-    'order_id:Int64', 'amount:Float64', 'country:Utf8', 'paid:Bool', 'qty:Int16', 'day:Date64<MILLISECOND>', 'at:Timestamp<MILLISECOND>',
+    'order_id:Int64', 'amount:Float64', 'country:Utf8', 'paid:Bool', 'qty:Int16', 'day:Date32<DAY>', 'at:Timestamp<MILLISECOND>',
   ])
   expect(table.getChild('order_id')!.toArray()).toEqual(BigInt64Array.from([1n, 2n, 3n]))
   expect(table.getChild('country')!.get(1)).toBeNull()

@@ -11,8 +11,8 @@
  * (0.1–0.3 ms each on a busy machine), and a cache check would otherwise make five or six of those
  * per task (`npm run bench cache`).
  */
-import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
-import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
+import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { addAbortSignal, type Readable } from 'node:stream'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -21,6 +21,7 @@ import type { ByteBody, ByteStore, PutOptions } from '../byte-store.ts'
 import { IoError } from '../io-error.ts'
 import { keyFolder } from '../output-location.ts'
 import { tempPathFor } from '../temp-files.ts'
+import { makeDirs, makeDirsSync } from '../make-dirs.ts'
 
 export interface FsByteStoreOptions {
   /** Absolute folder that key-derived outputs live under. */
@@ -101,7 +102,7 @@ function createExclusively(file: string, body: Uint8Array, options: PutOptions):
     } catch (error) {
       // Folders are made by the first entry only: one failed call instead of a mkdir per entry.
       if ((error as { code?: string }).code !== 'ENOENT') throw error
-      mkdirSync(dirname(file), { recursive: true })
+      makeDirsSync(dirname(file))
       writeFileSync(temp, body, { flag: 'wx' })
     }
     try {
@@ -110,7 +111,7 @@ function createExclusively(file: string, body: Uint8Array, options: PutOptions):
       const code = (error as { code?: string }).code
       if (code === 'EEXIST') return false
       if (code !== 'ENOENT') throw error
-      mkdirSync(dirname(file), { recursive: true })
+      makeDirsSync(dirname(file))
       linkSync(temp, file)
     }
     return true
@@ -146,7 +147,7 @@ async function writeAtomically(file: string, body: ByteBody, options: PutOptions
   // Named after this process, so a resume or `weir runs gc` can remove it if we die mid-write.
   const temp = tempPathFor(file)
   try {
-    await mkdir(dir, { recursive: true })
+    await makeDirs(dir)
     const handle = await open(temp, 'wx')
     let sizeBytes: number
     try {

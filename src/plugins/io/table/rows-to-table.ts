@@ -4,7 +4,7 @@
  * Meant for small and medium tables; build Arrow directly for millions of rows.
  */
 import {
-  Binary, Bool, DateMillisecond, Float32, Float64, Int8, Int16, Int32, Int64, Table, TimestampMillisecond,
+  Binary, Bool, DateDay, Float32, Float64, Int8, Int16, Int32, Int64, Table, TimestampMillisecond,
   Uint8, Uint16, Uint32, Uint64, Utf8, vectorFromArray, type DataType, type Vector,
 } from 'apache-arrow'
 import type { ColumnType } from '../../../spec/model.ts'
@@ -24,7 +24,9 @@ const ARROW_TYPES: Record<ColumnType, () => DataType> = {
   float64: () => new Float64(),
   string: () => new Utf8(),
   binary: () => new Binary(),
-  date: () => new DateMillisecond(),
+  // Date32 (days), not Date64: Parquet's DATE is days, and arrow-rs writes a Date64 column as a bare
+  // INT64, which DuckDB and Spark read as a number of milliseconds instead of a date.
+  date: () => new DateDay(),
   timestamp: () => new TimestampMillisecond(),
 }
 

@@ -19,6 +19,16 @@ export type TreeAlias = Tree;
 
 export type Anything = unknown;
 
+export type PromiseType = string;
+
+export type RecordType = {
+  at?: DateType;
+};
+
+export type DateType = string;
+
+export type AbortSignalType = boolean;
+
 /** Params of pipeline `edge`, with defaults filled in (`ctx.params`). */
 export type Params = {};
 
@@ -68,6 +78,9 @@ export type Load2Output2 = {
     [k: string]: number | string | undefined;
   };
   title?: string;
+  promise?: PromiseType;
+  record?: RecordType;
+  signal?: AbortSignalType;
 };
 
 /** Values task `load2` may set with `ctx.values.set(name, value)`. */

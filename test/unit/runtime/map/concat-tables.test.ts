@@ -78,7 +78,7 @@ describe('concatenating the items of a mapped table task', () => {
       // As a task returning rows stores them.
       expect(result.schema.fields.map((f) => [f.name, String(f.type)])).toEqual(fromRows)
       expect(result.schema.fields.map((f) => [f.name, String(f.type)])).toEqual([
-        ['b', 'Bool'], ['i', 'Int16'], ['u', 'Uint64'], ['f', 'Float32'], ['s', 'Utf8'], ['bin', 'Binary'], ['d', 'Date64<MILLISECOND>'], ['t', 'Timestamp<MILLISECOND>'],
+        ['b', 'Bool'], ['i', 'Int16'], ['u', 'Uint64'], ['f', 'Float32'], ['s', 'Utf8'], ['bin', 'Binary'], ['d', 'Date32<DAY>'], ['t', 'Timestamp<MILLISECOND>'],
       ])
     }
   })

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { locateJsonError } from '../../../src/cli/locate-json-error.ts'
+import { locateJsonError } from '../../../src/spec/locate-json-error.ts'
 
 describe('locateJsonError', () => {
   test.each([
