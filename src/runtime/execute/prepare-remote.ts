@@ -80,7 +80,9 @@ async function readOutcome(request: AttemptRequest, prefix: string, exit: Proces
     return { status: 'failed', error: info, values: {} }
   }
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`
-  return failed(`weir execute ${how} without an ${ERROR_DOCUMENT}${exit.stderrTail.length > 0 ? `: ${exit.stderrTail.slice(-3).join(' | ')}` : ''}.`, 'SUBPROCESS_CRASHED', exit.code !== 2 && exit.code !== 3)
+  const said = exit.stderrTail.length > 0 ? `: ${exit.stderrTail.slice(-3).join(' | ')}` : ''
+  // What the process said often ends a sentence itself (a usage error does): no second full stop.
+  return failed(`weir execute ${how} without an ${ERROR_DOCUMENT}${said}${/[.!?]$/.test(said) ? '' : '.'}`, 'SUBPROCESS_CRASHED', exit.code !== 2 && exit.code !== 3)
 }
 
 function refuse(message: string, code: string): RemotePreparation {

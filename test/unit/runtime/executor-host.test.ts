@@ -97,6 +97,8 @@ describe('prepareRemote (the parent side of weir execute)', () => {
     if (!prepared.ok) throw new Error(prepared.outcome.status)
     const remote = prepared.attempt
     expect(await remote.readOutcome({ code: 1, signal: null, stderrTail: ['boom'] })).toMatchObject({ status: 'failed', error: { code: 'SUBPROCESS_CRASHED', message: 'weir execute exited with status 1 without an error.json: boom.', recoverable: true } })
+    // A usage error ends its own sentence: one full stop, not two.
+    expect(await remote.readOutcome({ code: 2, signal: null, stderrTail: ["execute: Unknown option '--x'; 'weir execute --help' lists the options."] })).toMatchObject({ status: 'failed', error: { code: 'SUBPROCESS_CRASHED', message: "weir execute exited with status 2 without an error.json: execute: Unknown option '--x'; 'weir execute --help' lists the options.", recoverable: false } })
     const output = { uri: `${remote.outputPrefix}/output.json`, format: 'json', io: 'fs' }
     await mkdir(fileURLToPath(remote.outputPrefix), { recursive: true })
     await writeFile(join(fileURLToPath(remote.outputPrefix), 'outputs.json'), JSON.stringify({ output, values: { n: 1 }, attempt: 1 }))
