@@ -9,36 +9,15 @@
  * re-typed param on resume, under-redacting leaks a secret.
  */
 import type { JsonSchema } from '../spec/model.ts'
+import { hasSecret, isSchemaObject, listOf, mapOf, resolveTypeRef, type SchemaObject, type SchemaTypes } from '../spec/secret-schema.ts'
+
+export { hasSecret, resolveTypeRef, type SchemaTypes } from '../spec/secret-schema.ts'
 
 /** What the run store and messages show instead of a secret value. */
 export const REDACTED = '[redacted]'
 
-/** The pipeline's `types:`, which `#/types/X` (written) and `#/$defs/X` (normalized) refer to. */
-export type SchemaTypes = Readonly<Record<string, JsonSchema>>
-
-type SchemaObject = { readonly [key: string]: unknown }
-
 /** Deeper values are redacted whole rather than walked (a recursive type must not overflow the stack). */
 const MAX_DEPTH = 200
-
-/** Keywords whose value is one subschema applying to the same value, or to its parts. */
-const ONE_SCHEMA = ['additionalProperties', 'unevaluatedProperties', 'items', 'additionalItems', 'unevaluatedItems', 'contains', 'if', 'then', 'else'] as const
-/** Keywords whose value is a list of subschemas. */
-const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'] as const
-/** Keywords whose value maps names to subschemas. */
-const SCHEMA_MAPS = ['properties', 'patternProperties', 'dependentSchemas'] as const
-
-/** Whether `schema` marks anything `writeOnly: true`, at any depth, following `$ref`s into `types`. */
-export function hasSecret(schema: JsonSchema, types: SchemaTypes, seen = new Set<object>()): boolean {
-  if (!isSchemaObject(schema) || seen.has(schema)) return false
-  seen.add(schema)
-  if (schema.writeOnly === true) return true
-  if (typeof schema.$ref === 'string') {
-    const target = resolveTypeRef(schema.$ref, types)
-    if (target === undefined || hasSecret(target, types, seen)) return true
-  }
-  return subschemasOf(schema).some((sub) => hasSecret(sub, types, seen))
-}
 
 /** `value` with every part that `schema` marks `writeOnly: true` replaced by REDACTED (a copy; `value` is not changed). */
 export function redactSecrets(schema: JsonSchema, value: unknown, types: SchemaTypes): unknown {
@@ -111,22 +90,6 @@ function applyEach(schemas: readonly (JsonSchema | undefined)[], value: unknown,
   return out
 }
 
-/** The shared type a `$ref` names: `#/types/X` as written, `#/$defs/X` once normalized (nothing else can). */
-export function resolveTypeRef(ref: string, types: SchemaTypes): JsonSchema | undefined {
-  const match = /^#\/(?:types|\$defs)\/([^/]+)$/.exec(ref)
-  if (!match) return undefined
-  const name = match[1]!.replace(/~1/g, '/').replace(/~0/g, '~')
-  return Object.hasOwn(types, name) ? types[name] : undefined
-}
-
-function subschemasOf(schema: SchemaObject): JsonSchema[] {
-  const out: JsonSchema[] = []
-  for (const key of ONE_SCHEMA) if (isSchemaObject(schema[key])) out.push(schema[key])
-  for (const key of SCHEMA_LISTS) out.push(...listOf(schema[key]))
-  for (const key of SCHEMA_MAPS) out.push(...Object.values(mapOf(schema[key])))
-  return out
-}
-
 /** False only when the schema's own `type` rules the value out (then none of its annotations apply). */
 function mayHaveType(schema: JsonSchema, value: unknown): boolean {
   if (!isSchemaObject(schema) || schema.type === undefined) return true
@@ -142,18 +105,6 @@ function toRegExp(pattern: string): RegExp | null {
   } catch {
     return null
   }
-}
-
-function listOf(value: unknown): JsonSchema[] {
-  return Array.isArray(value) ? value.filter((v): v is JsonSchema => isSchemaObject(v) || typeof v === 'boolean') : []
-}
-
-function mapOf(value: unknown): Readonly<Record<string, JsonSchema>> {
-  return isSchemaObject(value) ? (value as Readonly<Record<string, JsonSchema>>) : {}
-}
-
-function isSchemaObject(value: unknown): value is SchemaObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {

@@ -5,6 +5,7 @@
  * where, so a value a remote task would not receive as written is known before it runs.
  */
 import type { Pipeline } from '../../spec/model.ts'
+import { hasSecret } from '../../spec/secret-schema.ts'
 import type { TargetFinding } from '../types.ts'
 
 /** Text an engine substitutes inside a parameter value. */
@@ -51,6 +52,27 @@ export function checkParamValues(pipeline: Pipeline, hazards: readonly ValueHaza
     const message = `${where} contains ${tokens}, which ${engine} would change before a task gets the value and cannot escape (${effects}); change the value if the task must receive it as written.`
     return [{ severity, code: 'TARGET_UNSUPPORTED' as const, pointer, message }]
   })
+}
+
+/**
+ * One warning per secret value the target would write: a secret param's default, or the schedule's
+ * value of one. weir never records a secret (the run store redacts it), but a generated definition
+ * carries param values as plain text, readable by anyone who can read the file, the bundle or the
+ * job's settings. Never quotes the value.
+ */
+export function checkSecretValues(pipeline: Pipeline, engine: string, secretStore: string): TargetFinding[] {
+  const findings: TargetFinding[] = []
+  const advice = `remove it and keep the secret in ${secretStore}, read by the handler, or pass it at run time`
+  for (const p of Object.values(pipeline.params)) {
+    if (!p.secret && !hasSecret(p.schema, pipeline.types)) continue
+    if (p.hasDefault)
+      findings.push({ severity: 'warning', code: 'TARGET_UNSUPPORTED', pointer: `/params/${p.name}/default`,
+        message: `Param '${p.name}' holds a secret (writeOnly), and its default would be written as plain text into the ${engine} definition; ${advice}.` })
+    if (pipeline.schedule && Object.hasOwn(pipeline.schedule.params, p.name))
+      findings.push({ severity: 'warning', code: 'TARGET_UNSUPPORTED', pointer: `/schedule/params/${p.name}`,
+        message: `Param '${p.name}' holds a secret (writeOnly), and the schedule's value of it would be written as plain text into the ${engine} definition; ${advice}.` })
+  }
+  return findings
 }
 
 function listWords(words: readonly string[]): string {

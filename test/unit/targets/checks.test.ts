@@ -136,3 +136,22 @@ describe('mapped tasks (issue 11): generated, within the limits of each engine',
     expect(argoTarget.check!(p, { image: 'x' })).toContainEqual(expect.objectContaining({ pointer: '/tasks', message: expect.stringContaining('(302 in the DAG: a mapped task adds its list step)') }))
   })
 })
+
+describe('secret params (writeOnly) would be written as plain text into a definition', () => {
+  const params = `types:\n  Creds: { type: object, properties: { user: { type: string }, password: { type: string, writeOnly: true } } }\nparams:\n  token: { type: string, writeOnly: true, default: s3cr3t-default }\n  creds: { $ref: '#/types/Creds', default: { user: u, password: pw-default } }\n  region: { type: string, default: eu }\n`
+  const tasks = { a: 'inputs: { t: "${{ params.token }}", c: "${{ params.creds }}", r: "${{ params.region }}" }' }
+
+  test("a secret's default and the schedule's value of one are warnings on both engines, never quoting the value; other params are not", async () => {
+    const p = await pipelineFromYaml(specText('p', tasks, `${params}${schedule('0 3 * * *', '  params: { token: s3cr3t-scheduled }\n')}`))
+    for (const [target, config] of [[databricksTarget, {}], [argoTarget, { image: 'x' }]] as const) {
+      const secrets = target.check!(p, config as never).filter((f) => f.message.includes('holds a secret'))
+      expect(summary(secrets)).toEqual(['warning /params/token/default', 'warning /schedule/params/token', 'warning /params/creds/default'])
+      for (const f of secrets) expect(f.message).not.toMatch(/s3cr3t|pw-default/)
+    }
+  })
+
+  test('a secret without a default or a schedule value raises nothing', async () => {
+    const p = await pipelineFromYaml(specText('p', { a: 'inputs: { t: "${{ params.token }}" }' }, 'params:\n  token: { type: string, writeOnly: true }\n'))
+    expect(databricksTarget.check!(p, {}).filter((f) => f.message.includes('secret'))).toEqual([])
+  })
+})

@@ -7,7 +7,7 @@ import { cronToQuartz } from '../cron-to-quartz.ts'
 import { ARGO_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
 import type { DatabricksConfig } from './config.ts'
 import { checkEngineNames } from '../name-collisions.ts'
-import { DATABRICKS_VALUE_HAZARDS, checkParamValues } from '../param-hazards.ts'
+import { DATABRICKS_VALUE_HAZARDS, checkParamValues, checkSecretValues } from '../param-hazards.ts'
 import { refuseTaskKey, toTaskKey } from './task-keys.ts'
 
 /** Jobs API limit on tasks per job (write endpoints). */
@@ -29,6 +29,7 @@ export function checkDatabricks(pipeline: Pipeline, config: DatabricksConfig): T
     error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks${jobTasks > pipeline.tasks.size ? ` (${jobTasks} in the job: a mapped task adds its list step)` : ''}; a Databricks job holds at most ${DATABRICKS_MAX_TASKS}, so split it.`)
   findings.push(...checkEngineNames(pipeline, { what: 'Databricks task_key', nameOf: toTaskKey, refuse: refuseTaskKey }))
   findings.push(...checkParamValues(pipeline, DATABRICKS_VALUE_HAZARDS, 'warning', 'Databricks'))
+  findings.push(...checkSecretValues(pipeline, 'Databricks', 'a Databricks secret scope'))
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, 'Databricks cannot express: it retries after a fixed min_retry_interval_millis (the first retry delay)'))
   findings.push(...checkForeignPlaceholders(pipeline, 'Databricks', config.command, ARGO_ONLY), ...checkDaylightSaving(pipeline, 'Databricks'), ...checkCatchup(pipeline, 'Databricks'), ...checkOutputsReachable(pipeline, 'databricks', config.storage !== undefined))
   findings.push(...checkMappedTasks(pipeline, { engine: 'Databricks', maxConcurrency: MAX_FOR_EACH_CONCURRENCY, maxItems: DATABRICKS_MAX_ITEMS, itemsReason: 'its index list travels as a task value of at most 48 KiB' }))
