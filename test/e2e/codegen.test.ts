@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { execFile } from 'node:child_process'
-import { cp, mkdtemp, readFile, rm, symlink, writeFile, readdir } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -62,6 +62,17 @@ describe('weir codegen --target types', () => {
     const checked = await weir(['codegen', 'pipelines/shop.yaml', '--out', 'elsewhere', '--check'], dir)
     expect(checked).toMatchObject({ code: 1, stdout: expect.stringContaining('missing: elsewhere/shop.ts (types)') })
     expect(await readdir(dir)).not.toContain('elsewhere')
+  })
+
+  test('two specs of one pipeline name that would write one file: a usage error naming both spec files, nothing written', async () => {
+    const shop = await readFile(join(dir, 'pipelines/shop.yaml'), 'utf8')
+    await mkdir(join(dir, 'twins'))
+    await writeFile(join(dir, 'twins/a.yaml'), shop)
+    await writeFile(join(dir, 'twins/b.yaml'), shop)
+    const ran = await weir(['codegen', 'twins', '--target', 'types', '--out', 'out-twins'], dir)
+    expect(ran.code).toBe(2)
+    expect(ran.stderr).toContain("pipeline 'shop' (twins/a.yaml) and pipeline 'shop' (twins/b.yaml) both generate 'out-twins/shop.ts'")
+    expect(await readdir(dir)).not.toContain('out-twins')
   })
 
   test('an invalid spec prints its diagnostics and exits 2, generating nothing', async () => {

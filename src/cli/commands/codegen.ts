@@ -90,7 +90,7 @@ async function reportTargetProblems(pipelines: readonly Pipeline[], target: stri
 
 async function planOutputs(pipelines: readonly Pipeline[], target: string, outDir: string): Promise<Output[]> {
   const outputs: Output[] = []
-  const owners = new Map<string, string>()
+  const owners = new Map<string, Pipeline>()
   for (const pipeline of pipelines) {
     const specPath = relative(resolve(outDir), pipeline.sourcePath).split('\\').join('/')
     let files: PlannedFile[]
@@ -103,9 +103,10 @@ async function planOutputs(pipelines: readonly Pipeline[], target: string, outDi
     for (const file of files) {
       const absolute = resolve(outDir, file.path)
       const owner = owners.get(absolute)
+      // Two specs of one name collide most often: the names alone would read "'tg' and 'tg'".
       if (owner !== undefined)
-        throw new CliError(`codegen: pipelines '${owner}' and '${pipeline.name}' both generate '${join(outDir, file.path)}'; give them different names or generate them into different folders.`)
-      owners.set(absolute, pipeline.name)
+        throw new CliError(`codegen: pipeline '${owner.name}' (${relative('.', owner.sourcePath)}) and pipeline '${pipeline.name}' (${relative('.', pipeline.sourcePath)}) both generate '${join(outDir, file.path)}'; give them different names or generate them into different folders.`)
+      owners.set(absolute, pipeline)
       outputs.push({ file, shown: join(outDir, file.path), absolute })
     }
   }
