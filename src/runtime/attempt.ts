@@ -23,6 +23,7 @@ import type { Pipeline, Task } from '../spec/model.ts'
 import { findProjectRoot } from '../spec/project-root.ts'
 import type { IoManagerLookup } from './io-managers.ts'
 import { loadedHandler, loadHandler, noteHandlerActivity } from './load-handler.ts'
+import type { HandlerChecks } from './load-handler.ts'
 import { resolveInputs } from './resolve-inputs.ts'
 import { frozenParams } from './frozen-params.ts'
 import { compileCheck } from './compile-check.ts'
@@ -43,6 +44,8 @@ export interface AttemptDeps {
   readonly outputPrefix?: string
   /** The run's cache (docs/caching.md); without it every task runs. */
   readonly cache?: TaskCache
+  /** The run's handler checks (one per run): a link-free module is checked once per run, not per attempt (load-handler.ts). */
+  readonly handlerChecks?: HandlerChecks
 }
 
 /** The context a handler receives as its second argument. */
@@ -75,7 +78,7 @@ export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps)
     const inputs = hasKeys(task.inputs) ? await readInputs(request, deps) : {}
     const valueChecks = hasKeys(task.values) ? await compileValueChecks(pipeline, task) : NO_VALUE_CHECKS
     const projectRoot = deps.projectRoot ?? projectRootOf(pipeline.sourcePath)
-    const handler = loadedHandler(task.handler, projectRoot) ?? (await loadHandler(task.handler, projectRoot))
+    const handler = loadedHandler(task.handler, projectRoot, deps.handlerChecks) ?? (await loadHandler(task.handler, projectRoot, deps.handlerChecks))
     // The handler runs after a turn of the microtask queue, not within this call: tasks started
     // together are all checked before any of their handlers runs, so they can share one check
     // (see load-handler.ts).
