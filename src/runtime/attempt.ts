@@ -78,11 +78,12 @@ export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps)
     const inputs = hasKeys(task.inputs) ? await readInputs(request, deps) : {}
     const valueChecks = hasKeys(task.values) ? await compileValueChecks(pipeline, task) : NO_VALUE_CHECKS
     const projectRoot = deps.projectRoot ?? projectRootOf(pipeline.sourcePath)
+    const checkedInRun = deps.handlerChecks?.realOf(task.handler.modulePath, projectRoot) !== undefined
     const handler = loadedHandler(task.handler, projectRoot, deps.handlerChecks) ?? (await loadHandler(task.handler, projectRoot, deps.handlerChecks))
-    // The handler runs after a turn of the microtask queue, not within this call: tasks started
-    // together are all checked before any of their handlers runs, so they can share one check
-    // (see load-handler.ts).
-    await Promise.resolve()
+    // A handler whose check may be repeated runs after a turn of the microtask queue, not within
+    // this call: tasks started together are all checked before any of their handlers runs, so they
+    // can share one check (see load-handler.ts). One checked once for the run has nothing to share.
+    if (!checkedInRun) await Promise.resolve()
     if (request.signal.aborted) return { status: 'cancelled' }
     stage = 'handler'
     const ctx: HandlerContext = {

@@ -42,7 +42,7 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
     }
     // The hooks run only after `begin`, when `loop` exists.
     const scheduler = createScheduler(graph, Math.max(1, input.concurrency), {
-      start: (i) => void runTask(loop, i).catch((error: unknown) => failInternally(loop, i, error)),
+      start: (i) => void runTask(loop, i),
       skip: (i, reason) => changeTask(loop, i, { type: 'task:skip', runId: input.runId, taskId: graph.ids[i]!, reason, at: Date.now() }),
       cancel: (i) => markCancelled(loop, i, undefined),
       done() {

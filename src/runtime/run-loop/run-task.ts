@@ -14,45 +14,54 @@ import { retryDelayMs, shouldRetry } from '../retry.ts'
 import { toErrorInfo } from '../errors.ts'
 import { STATE } from '../scheduler.ts'
 
+/**
+ * Runs task `i` to its final status. Never rejects: a bug in weir fails the task (failInternally)
+ * in this function's own catch, not in a `.catch` of the caller's, which cost a promise and a
+ * closure per task.
+ */
 export async function runTask(loop: LoopState, i: number): Promise<void> {
-  const { input, scheduler } = loop
-  if (loop.pacer.mustWait()) {
-    await loop.pacer.nextTurn()
-    if (loop.cancelling) return cancelTask(loop, i, undefined)
-  }
-  const { runId, graph, writer } = input
-  const taskId = graph.ids[i]!
-  const task = (loop.taskById[i] ??= input.pipeline.tasks.get(taskId)!)
-  if (task.foreach !== undefined) return runMap(loop, i, task)
-  for (let attempt = 1; ; attempt++) {
-    changeTask(loop, i, { type: 'task:start', runId, taskId, attempt, at: Date.now() })
-    const outcome = await runAttempt(loop, i, task, attempt)
-    const at = Date.now()
-    if (outcome.status === 'succeeded') {
-      // The hot path of the benchmark: plain assignments, no spreads.
-      const event: Mutable<SucceedEvent> = { type: 'task:succeed', runId, taskId, attempt, at }
-      if (outcome.output) event.output = outcome.output
-      if (hasKeys(outcome.values)) event.values = outcome.values
-      if (outcome.cachedFrom) event.cachedFrom = outcome.cachedFrom
-      // Told to the listener once durable, not now.
-      changeTask(loop, i, event, false)
-      return loop.completeWhenDurable(i, event)
+  try {
+    const { input, scheduler } = loop
+    if (loop.pacer.mustWait()) {
+      await loop.pacer.nextTurn()
+      if (loop.cancelling) return cancelTask(loop, i, undefined)
     }
-    if (outcome.status === 'cancelled' || loop.cancelling) {
-      if (outcome.error) logAttemptError(writer, taskId, attempt, outcome.error)
-      return cancelTask(loop, i, attempt)
+    const { runId, graph, writer } = input
+    const taskId = graph.ids[i]!
+    const task = (loop.taskById[i] ??= input.pipeline.tasks.get(taskId)!)
+    if (task.foreach !== undefined) return await runMap(loop, i, task)
+    for (let attempt = 1; ; attempt++) {
+      changeTask(loop, i, { type: 'task:start', runId, taskId, attempt, at: Date.now() })
+      const outcome = await runAttempt(loop, i, task, attempt)
+      const at = Date.now()
+      if (outcome.status === 'succeeded') {
+        // The hot path of the benchmark: plain assignments, no spreads.
+        const event: Mutable<SucceedEvent> = { type: 'task:succeed', runId, taskId, attempt, at }
+        if (outcome.output) event.output = outcome.output
+        if (hasKeys(outcome.values)) event.values = outcome.values
+        if (outcome.cachedFrom) event.cachedFrom = outcome.cachedFrom
+        // Told to the listener once durable, not now.
+        changeTask(loop, i, event, false)
+        return loop.completeWhenDurable(i, event)
+      }
+      if (outcome.status === 'cancelled' || loop.cancelling) {
+        if (outcome.error) logAttemptError(writer, taskId, attempt, outcome.error)
+        return cancelTask(loop, i, attempt)
+      }
+      logAttemptError(writer, taskId, attempt, outcome.error)
+      if (shouldRetry(outcome.error, attempt, task.retry)) {
+        const delayMs = retryDelayMs(task.retry, attempt, input.random)
+        changeTask(loop, i, { type: 'task:retry', runId, taskId, attempt, delayMs, error: outcome.error, at })
+        if (await loop.retrySleeps.sleep(delayMs)) continue
+        return cancelTask(loop, i, attempt)
+      }
+      loop.anyFailed = true
+      changeTask(loop, i, { type: 'task:fail', runId, taskId, attempt, error: outcome.error, at })
+      if (input.failFast) stopForFailFast(loop)
+      return scheduler.complete(i, 'failed')
     }
-    logAttemptError(writer, taskId, attempt, outcome.error)
-    if (shouldRetry(outcome.error, attempt, task.retry)) {
-      const delayMs = retryDelayMs(task.retry, attempt, input.random)
-      changeTask(loop, i, { type: 'task:retry', runId, taskId, attempt, delayMs, error: outcome.error, at })
-      if (await loop.retrySleeps.sleep(delayMs)) continue
-      return cancelTask(loop, i, attempt)
-    }
-    loop.anyFailed = true
-    changeTask(loop, i, { type: 'task:fail', runId, taskId, attempt, error: outcome.error, at })
-    if (input.failFast) stopForFailFast(loop)
-    return scheduler.complete(i, 'failed')
+  } catch (error) {
+    failInternally(loop, i, error)
   }
 }
 

@@ -85,6 +85,19 @@ describe('retries in a run', () => {
     expect(result.tasks.b).toMatchObject({ status: 'skipped', skipReason: 'upstream_failed', attempts: 0 })
   })
 
+  test('a bug in weir while running a task (here, a throwing `random`) fails that task and says so; the run finishes', async () => {
+    const pipeline = await pipelineFromYaml(specText('internal', { a: 'retries: { max: 2, delay: 0ms }', b: 'needs: [a]', c: '' }))
+    const executor = scriptedExecutor({ a: () => fail('first try') })
+    const random = (): number => {
+      throw new Error('no randomness today')
+    }
+    const result = await runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir: await tempDir(), random })
+    expect(result.status).toBe('failed')
+    expect(result.tasks.a).toMatchObject({ status: 'failed', error: { code: 'INTERNAL', origin: 'system', message: 'internal error in weir (please report it): no randomness today' } })
+    expect(result.tasks.b).toMatchObject({ status: 'skipped', skipReason: 'upstream_failed' })
+    expect(result.tasks.c).toMatchObject({ status: 'succeeded' })
+  })
+
   test('a NonRetryableError fails at once despite retries', async () => {
     const pipeline = await pipelineFromYaml(specText('nonretry', { a: 'retries: 5' }))
     const executor = scriptedExecutor({ a: () => ({ status: 'failed', error: toErrorInfo(new NonRetryableError('no'), 'user', 'HANDLER_ERROR'), values: {} }) })
