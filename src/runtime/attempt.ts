@@ -23,6 +23,7 @@ import type { Pipeline, Task } from '../spec/model.ts'
 import { findProjectRoot } from '../spec/project-root.ts'
 import type { IoManagerLookup } from './io-managers.ts'
 import { loadedHandler, loadHandler, noteHandlerActivity } from './load-handler.ts'
+import type { HandlerChecks, HandlerFunction } from './load-handler.ts'
 import { resolveInputs } from './resolve-inputs.ts'
 import { frozenParams } from './frozen-params.ts'
 import { compileCheck } from './compile-check.ts'
@@ -43,6 +44,8 @@ export interface AttemptDeps {
   readonly outputPrefix?: string
   /** The run's cache (docs/caching.md); without it every task runs. */
   readonly cache?: TaskCache
+  /** The run's handler checks (one per run): a link-free module is checked once per run, not per attempt (load-handler.ts). */
+  readonly handlerChecks?: HandlerChecks
 }
 
 /** The context a handler receives as its second argument. */
@@ -60,10 +63,29 @@ export interface HandlerContext {
 type Stage = 'inputs' | 'handler' | 'output' | 'store'
 
 /** Runs one attempt; see the module comment. */
-export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps): Promise<AttemptOutcome> {
+export function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps): Promise<AttemptOutcome> {
+  const handler = readyHandler(request, deps)
+  return handler === undefined ? runTaskAttemptSteps(request, deps) : callHandler(request, deps, handler, {}, NO_VALUE_CHECKS, {}, undefined)
+}
+
+/**
+ * The handler of a task with nothing to do before calling it (no cache, inputs or values) whose
+ * module is imported and checked for this run; else undefined. Such an attempt is a plain call
+ * (`callHandler`), with no async frame: most of a no-op task's allocations were that frame.
+ */
+function readyHandler(request: AttemptRequest, deps: AttemptDeps): HandlerFunction | undefined {
+  const { task } = request
+  if (deps.handlerChecks === undefined || (deps.cache && task.cache) || hasKeys(task.inputs) || hasKeys(task.values)) return undefined
+  const projectRoot = deps.projectRoot ?? projectRootOf(request.pipeline.sourcePath)
+  if (deps.handlerChecks.realOf(task.handler.modulePath, projectRoot) === undefined) return undefined
+  return loadedHandler(task.handler, projectRoot, deps.handlerChecks)
+}
+
+/** Every step of an attempt, from the cache and the inputs to the handler (`callHandler`). */
+async function runTaskAttemptSteps(request: AttemptRequest, deps: AttemptDeps): Promise<AttemptOutcome> {
   const { task, pipeline } = request
   const values: Record<string, unknown> = {}
-  let stage: Stage = 'inputs'
+  let prepared: { cached: CacheCheck | undefined; inputs: Record<string, unknown>; valueChecks: ReadonlyMap<string, SchemaCheck>; handler: HandlerFunction }
   try {
     // Every await is a promise and a turn of the microtask queue, per attempt: a step with nothing
     // to do for this task (no cache, inputs, values, output schema or output) is skipped, not awaited.
@@ -75,29 +97,72 @@ export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps)
     const inputs = hasKeys(task.inputs) ? await readInputs(request, deps) : {}
     const valueChecks = hasKeys(task.values) ? await compileValueChecks(pipeline, task) : NO_VALUE_CHECKS
     const projectRoot = deps.projectRoot ?? projectRootOf(pipeline.sourcePath)
-    const handler = loadedHandler(task.handler, projectRoot) ?? (await loadHandler(task.handler, projectRoot))
-    // The handler runs after a turn of the microtask queue, not within this call: tasks started
-    // together are all checked before any of their handlers runs, so they can share one check
-    // (see load-handler.ts).
-    await Promise.resolve()
-    if (request.signal.aborted) return { status: 'cancelled' }
-    stage = 'handler'
-    const ctx: HandlerContext = {
-      runId: request.runId,
-      attempt: request.attempt,
-      params: frozenParams(request.params),
-      values: createTaskValues(task, valueChecks, request.upstreamValues, values),
-      log: request.log,
-      signal: request.signal,
-    }
-    let result: unknown
+    const checkedInRun = deps.handlerChecks?.realOf(task.handler.modulePath, projectRoot) !== undefined
+    const handler = loadedHandler(task.handler, projectRoot, deps.handlerChecks) ?? (await loadHandler(task.handler, projectRoot, deps.handlerChecks))
+    // A handler whose check may be repeated runs after a turn of the microtask queue, not within
+    // this call: tasks started together are all checked before any of their handlers runs, so they
+    // can share one check (see load-handler.ts). One checked once for the run has nothing to share.
+    if (!checkedInRun) await Promise.resolve()
+    prepared = { cached, inputs, valueChecks, handler }
+  } catch (error) {
+    return { status: 'failed', error: describeFailure(error, 'inputs'), values }
+  }
+  return await callHandler(request, deps, prepared.handler, prepared.inputs, prepared.valueChecks, values, prepared.cached)
+}
+
+type CacheCheck = Awaited<ReturnType<TaskCache['check']>>
+
+/**
+ * Calls the handler, then checks and stores its output (`finishAttempt`). A handler that returns
+ * nothing at once, with no output schema and no cache to fill, ends here without an await.
+ * Never rejects.
+ */
+function callHandler(
+  request: AttemptRequest,
+  deps: AttemptDeps,
+  handler: HandlerFunction,
+  inputs: Record<string, unknown>,
+  valueChecks: ReadonlyMap<string, SchemaCheck>,
+  values: Record<string, unknown>,
+  cached: CacheCheck | undefined,
+): Promise<AttemptOutcome> {
+  if (request.signal.aborted) return Promise.resolve({ status: 'cancelled' })
+  const { task } = request
+  const ctx: HandlerContext = {
+    runId: request.runId,
+    attempt: request.attempt,
+    params: frozenParams(request.params),
+    values: createTaskValues(task, valueChecks, request.upstreamValues, values),
+    log: request.log,
+    signal: request.signal,
+  }
+  let returned: unknown
+  noteHandlerActivity()
+  try {
+    returned = handler(inputs, ctx)
+  } catch (error) {
     noteHandlerActivity()
-    try {
-      const returned = handler(inputs, ctx)
-      result = isThenable(returned) ? await returned : returned
-    } finally {
-      noteHandlerActivity()
-    }
+    return Promise.resolve(failedAt('handler', request, error, values))
+  }
+  if (isThenable(returned)) return finishAttempt(request, deps, returned, values, cached)
+  noteHandlerActivity()
+  if (returned === undefined && cached === undefined && task.output.kind !== 'json' && task.output.kind !== 'table')
+    return Promise.resolve(request.signal.aborted ? { status: 'cancelled' } : { status: 'succeeded', values })
+  return finishAttempt(request, deps, returned, values, cached)
+}
+
+/** The rest of an attempt after its handler was called: its promise, if any, then the output. */
+async function finishAttempt(request: AttemptRequest, deps: AttemptDeps, returned: unknown, values: Record<string, unknown>, cached: CacheCheck | undefined): Promise<AttemptOutcome> {
+  const { task, pipeline } = request
+  let stage: Stage = 'handler'
+  try {
+    let result = returned
+    if (isThenable(returned))
+      try {
+        result = await returned
+      } finally {
+        noteHandlerActivity()
+      }
     if (request.signal.aborted) return { status: 'cancelled' }
     stage = 'output'
     if (task.output.kind === 'json' || task.output.kind === 'table') await checkOutput(pipeline, task, result)
@@ -106,9 +171,14 @@ export async function runTaskAttempt(request: AttemptRequest, deps: AttemptDeps)
     if (cached?.kind === 'miss') await deps.cache!.fill(request, cached, { ...(output && { output }), values })
     return output ? { status: 'succeeded', output, values } : { status: 'succeeded', values }
   } catch (error) {
-    if (request.signal.aborted && stage === 'handler') return { status: 'cancelled', error: describeFailure(error, stage) }
-    return { status: 'failed', error: describeFailure(error, stage), values }
+    return failedAt(stage, request, error, values)
   }
+}
+
+/** The outcome of an attempt that threw at `stage`; a handler's error after a cancel is the cancel's. */
+function failedAt(stage: Stage, request: AttemptRequest, error: unknown, values: Record<string, unknown>): AttemptOutcome {
+  if (request.signal.aborted && stage === 'handler') return { status: 'cancelled', error: describeFailure(error, stage) }
+  return { status: 'failed', error: describeFailure(error, stage), values }
 }
 
 const NO_VALUE_CHECKS: ReadonlyMap<string, SchemaCheck> = new Map()

@@ -2,16 +2,18 @@
  * The runtime's side of an attempt, handed to every executor as `ExecutorEnv.host` (one per run),
  * so executors never import the runtime: `runInProcess` is the shared attempt function with the
  * run's IoManagers bound (created once per pipeline); `prepareRemote` is the parent's side of the
- * `weir execute` protocol. Both load their implementation on first use.
+ * `weir execute` protocol. Both load their implementation on first use. A host is one run's, and
+ * so are its handler checks (load-handler.ts: a link-free module is checked once per run).
  */
 import type { ExecutorHost, IoPlugin, PluginEnv } from '../plugins/types.ts'
 import type { Pipeline } from '../spec/model.ts'
 import type { IoManagerLookup } from './io-managers.ts'
 import type { CacheSettings, TaskCache } from './cache/task-cache.ts'
 import type { AttemptDeps } from './attempt.ts'
+import type { HandlerChecks } from './load-handler.ts'
 import { findProjectRoot } from '../spec/project-root.ts'
 
-type AttemptModules = [typeof import('./attempt.ts'), typeof import('./io-managers.ts'), typeof import('./cache/task-cache.ts')]
+type AttemptModules = [typeof import('./attempt.ts'), typeof import('./io-managers.ts'), typeof import('./cache/task-cache.ts'), typeof import('./load-handler.ts')]
 
 // The attempt modules are imported once per process, not once per run: a dynamic import is a
 // resolve and at least one turn of the event loop even for a module already loaded, and it was a
@@ -20,7 +22,7 @@ let importing: Promise<AttemptModules> | undefined
 let imported: AttemptModules | undefined
 
 function attemptModules(): Promise<AttemptModules> {
-  importing ??= Promise.all([import('./attempt.ts'), import('./io-managers.ts'), import('./cache/task-cache.ts')]).then((modules) => (imported = modules))
+  importing ??= Promise.all([import('./attempt.ts'), import('./io-managers.ts'), import('./cache/task-cache.ts'), import('./load-handler.ts')]).then((modules) => (imported = modules))
   return importing
 }
 
@@ -32,7 +34,10 @@ export function createExecutorHost(ioPlugins: readonly IoPlugin<never>[], env: P
   let last: { readonly pipeline: Pipeline; readonly deps: AttemptDeps } | undefined
   let remote: Promise<typeof import('./execute/prepare-remote.ts')> | undefined
 
-  function depsOf(pipeline: Pipeline, [, { createIoManagers }, { createTaskCache }]: AttemptModules): AttemptDeps {
+  // The host is the run's, so its handler checks are too: made with the first deps, shared by all.
+  let handlerChecks: HandlerChecks | undefined
+
+  function depsOf(pipeline: Pipeline, [, { createIoManagers }, { createTaskCache }, { HandlerChecks }]: AttemptModules): AttemptDeps {
     let ioManager = lookups.get(pipeline)
     if (!ioManager) lookups.set(pipeline, (ioManager = createIoManagers(pipeline, ioPlugins, env)))
     // One cache per pipeline per run: each handler module is hashed once. Created at the first
@@ -44,7 +49,7 @@ export function createExecutorHost(ioPlugins: readonly IoPlugin<never>[], env: P
       const made = (): TaskCache => (real ??= createTaskCache({ ioManager, projectRoot: findProjectRoot(pipeline.sourcePath), settings: cache }))
       caches.set(pipeline, (taskCache = { check: (request) => made().check(request), fill: (request, miss, result) => made().fill(request, miss, result) }))
     }
-    last = { pipeline, deps: { ioManager, cache: taskCache } }
+    last = { pipeline, deps: { ioManager, cache: taskCache, handlerChecks: (handlerChecks ??= new HandlerChecks()) } }
     return last.deps
   }
 

@@ -28,8 +28,17 @@
  *   the import cannot slip another file in, and a re-pointed link loads its new target.
  * The one difference left: a hard link of the same file, outside the project, is accepted; it is
  * the very file that was checked.
+ *
+ * A run passes its own `HandlerChecks` (one per run, executor-host.ts), and then a module whose path
+ * inside the project goes through no symbolic link is checked once per run, not at every attempt
+ * (the stat, and the Stats object with its four Dates, were a third of a no-op task's cost in a
+ * chain). #15's protection holds: a task can only make such a path lead outside by replacing a file
+ * or folder of the project with a link, and the run then goes on calling the module it imported
+ * from inside the project; no code from outside is loaded. A path through a link inside the project
+ * (the case of #15: a task re-points the link) is checked at every attempt as above.
  */
 import { realpathSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { HandlerRef } from '../spec/model.ts'
 import { WeirError } from './errors.ts'
@@ -53,12 +62,30 @@ const insideByRealPaths = new Map<string, boolean>()
 /** Project folder → its real path (the folder of the spec itself is not re-pointed by a task). */
 const realRoots = new Map<string, string>()
 /** Module path → the file it led to at the last check, found inside `root`. */
-const checked = new Map<string, { readonly root: string; readonly real: string; readonly dev: number; readonly ino: number; epoch: number; turn: number }>()
+const checked = new Map<string, { readonly root: string; readonly real: string; readonly linkFree: boolean; readonly dev: number; readonly ino: number; epoch: number; turn: number }>()
 /** Bumped each time a handler is called or settles in this process. */
 let handlerEpoch = 0
 /** Bumped at the end of each turn of the event loop in which a check was made. */
 let turn = 0
 let turnEnding = false
+
+/**
+ * The handler checks of one run: module path → its real path, for modules whose path inside the
+ * project goes through no link, checked once in this run (see the module comment). One per run.
+ */
+export class HandlerChecks {
+  readonly #linkFree = new Map<string, { readonly root: string; readonly real: string }>()
+
+  /** The real path checked in this run, when the path is link-free and was checked against `root`. */
+  realOf(modulePath: string, root: string): string | undefined {
+    const known = this.#linkFree.get(modulePath)
+    return known !== undefined && known.root === root ? known.real : undefined
+  }
+
+  remember(modulePath: string, root: string, real: string): void {
+    this.#linkFree.set(modulePath, { root, real })
+  }
+}
 
 /** Tells the loader that a handler was called or settled: user code may have re-pointed a link. */
 export function noteHandlerActivity(): void {
@@ -91,8 +118,8 @@ async function loadImporter(): Promise<ModuleImporter> {
  * Imports the handler's module and returns the named export. Refuses modules outside `projectRoot`
  * (a spec must not make weir run code from elsewhere on the machine).
  */
-export async function loadHandler(ref: HandlerRef, projectRoot: string): Promise<HandlerFunction> {
-  const real = checkedRealPath(ref, projectRoot)
+export async function loadHandler(ref: HandlerRef, projectRoot: string, run?: HandlerChecks): Promise<HandlerFunction> {
+  const real = checkedRealPath(ref, projectRoot, run)
   let loading = modules.get(real)
   if (!loading) {
     loading = importModule(real)
@@ -125,8 +152,8 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string): Promise
  * same stat, the same HANDLER_OUTSIDE_PROJECT), without a promise or a turn of the microtask queue;
  * undefined when it must be loaded (or its export is missing): then call `loadHandler`.
  */
-export function loadedHandler(ref: HandlerRef, projectRoot: string): HandlerFunction | undefined {
-  const mod = loaded.get(checkedRealPath(ref, projectRoot))
+export function loadedHandler(ref: HandlerRef, projectRoot: string, run?: HandlerChecks): HandlerFunction | undefined {
+  const mod = loaded.get(checkedRealPath(ref, projectRoot, run))
   const fn = (mod as Record<string, unknown> | undefined)?.[ref.exportName]
   return typeof fn === 'function' ? (fn as HandlerFunction) : undefined
 }
@@ -151,21 +178,41 @@ async function importModule(real: string): Promise<unknown> {
 }
 
 /** The real path of the handler's module, checked to be inside the project; throws HANDLER_OUTSIDE_PROJECT. */
-function checkedRealPath(ref: HandlerRef, projectRoot: string): string {
+function checkedRealPath(ref: HandlerRef, projectRoot: string, run: HandlerChecks | undefined): string {
+  const inRun = run?.realOf(ref.modulePath, projectRoot)
+  if (inRun !== undefined) return inRun
   const last = checked.get(ref.modulePath)
-  if (last && last.epoch === handlerEpoch && last.turn === turn && last.root === projectRoot) return last.real
+  if (last && last.epoch === handlerEpoch && last.turn === turn && last.root === projectRoot) return remembered(run, ref, last)
   const now = statSync(ref.modulePath, { throwIfNoEntry: false })
   if (now && last && now.ino === last.ino && now.dev === last.dev && last.root === projectRoot) {
     last.epoch = handlerEpoch
     last.turn = currentTurn()
-    return last.real
+    return remembered(run, ref, last)
   }
   checked.delete(ref.modulePath)
   const real = realPathOf(ref.modulePath)
   if (!isRealPathInside(projectRoot, real))
     throw new WeirError('HANDLER_OUTSIDE_PROJECT', `Handler '${ref.written}' resolves to '${real}', outside the project '${projectRoot}'; move the module into the project.`)
-  if (now) checked.set(ref.modulePath, { root: projectRoot, real, dev: now.dev, ino: now.ino, epoch: handlerEpoch, turn: currentTurn() })
-  return real
+  if (!now) return real
+  const entry = { root: projectRoot, real, linkFree: isLinkFree(projectRoot, ref.modulePath, real), dev: now.dev, ino: now.ino, epoch: handlerEpoch, turn: currentTurn() }
+  checked.set(ref.modulePath, entry)
+  return remembered(run, ref, entry)
+}
+
+/** Keeps a link-free module's check for the rest of the run; returns its real path. */
+function remembered(run: HandlerChecks | undefined, ref: HandlerRef, check: { readonly root: string; readonly real: string; readonly linkFree: boolean }): string {
+  if (run !== undefined && check.linkFree) run.remember(ref.modulePath, check.root, check.real)
+  return check.real
+}
+
+/**
+ * Whether the module's path goes through no link inside the project: its real path is the project's
+ * real path followed by the same names. (Links above the project, such as macOS's /var → /private/var,
+ * do not count: a task does not re-point the folder the project is in, as `isRealPathInside` assumes.)
+ */
+function isLinkFree(projectRoot: string, modulePath: string, real: string): boolean {
+  const within = relative(projectRoot, modulePath)
+  return !within.startsWith('..') && real === join(realRootOf(projectRoot), within)
 }
 
 /** The file a path names now, links followed; a missing file is judged (and then fails to load) as written. */
@@ -177,9 +224,14 @@ function realPathOf(path: string): string {
   }
 }
 
-function isRealPathInside(projectRoot: string, realPath: string): boolean {
+function realRootOf(projectRoot: string): string {
   let root = realRoots.get(projectRoot)
   if (root === undefined) realRoots.set(projectRoot, (root = realPathOf(projectRoot)))
+  return root
+}
+
+function isRealPathInside(projectRoot: string, realPath: string): boolean {
+  const root = realRootOf(projectRoot)
   const key = `${root}\0${realPath}`
   let inside = insideByRealPaths.get(key)
   if (inside === undefined) insideByRealPaths.set(key, (inside = isInside(root, realPath)))

@@ -42,7 +42,7 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
     }
     // The hooks run only after `begin`, when `loop` exists.
     const scheduler = createScheduler(graph, Math.max(1, input.concurrency), {
-      start: (i) => void runTask(loop, i).catch((error: unknown) => failInternally(loop, i, error)),
+      start: (i) => void runTask(loop, i),
       skip: (i, reason) => changeTask(loop, i, { type: 'task:skip', runId: input.runId, taskId: graph.ids[i]!, reason, at: Date.now() }),
       cancel: (i) => markCancelled(loop, i, undefined),
       done() {
@@ -107,14 +107,16 @@ function recordReusedTasks(loop: LoopState): Map<number, StateCode> {
 /** What mapped tasks need in this run, or undefined (and nothing to pay) when the pipeline has none. */
 function createMapsState(input: RunLoopInput): MapsState | undefined {
   const { graph, pipeline } = input
-  const mapped = new Uint8Array(graph.ids.length)
+  // Most pipelines have no mapped task: a walk over the tasks says so without a lookup by id each.
   let any = false
-  for (let i = 0; i < graph.ids.length; i++)
-    if (pipeline.tasks.get(graph.ids[i]!)?.foreach !== undefined) {
-      mapped[i] = 1
+  for (const task of pipeline.tasks.values())
+    if (task.foreach !== undefined) {
       any = true
+      break
     }
   if (!any) return undefined
+  const mapped = new Uint8Array(graph.ids.length)
+  for (let i = 0; i < graph.ids.length; i++) if (pipeline.tasks.get(graph.ids[i]!)?.foreach !== undefined) mapped[i] = 1
   const readsMap = new Uint8Array(graph.ids.length)
   for (let i = 0; i < graph.ids.length; i++)
     for (let k = graph.upStart[i]!; k < graph.upStart[i + 1]!; k++) if (mapped[graph.upIndex[k]!] === 1) readsMap[i] = 1

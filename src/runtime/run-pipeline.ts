@@ -143,6 +143,17 @@ function toTaskResults(order: readonly string[], tasks: readonly TaskRecord[]): 
   const out: Record<string, TaskResult> = {}
   for (let i = 0; i < order.length; i++) {
     const t = tasks[i]!
+    // The usual task (it ran, and has no error, values, cache or items) in one literal: adding its
+    // times one by one to a two-field object gave each result a second allocation for them.
+    if (t.startedAt !== undefined && t.finishedAt !== undefined && !t.cachedFrom && !t.error && !t.skipReason && !t.values && !t.items) {
+      const status = finalStatus(t)
+      const attempts = t.attempts.length
+      const startedAt = formatIso(t.startedAt)
+      const finishedAt = formatIso(t.finishedAt)
+      const durationMs = t.finishedAt - t.startedAt
+      out[order[i]!] = t.output ? { status, attempts, output: t.output.uri, startedAt, finishedAt, durationMs } : { status, attempts, startedAt, finishedAt, durationMs }
+      continue
+    }
     const r: { -readonly [K in keyof TaskResult]: TaskResult[K] } = { status: finalStatus(t), attempts: t.attempts.length }
     if (t.output) r.output = t.output.uri
     if (t.cachedFrom) r.cachedFrom = t.cachedFrom

@@ -11,8 +11,24 @@ import { itemLogger } from '../map/item-logger.ts'
 import { toErrorInfo } from '../errors.ts'
 import { armAttemptTimeout } from '../attempt-timeout.ts'
 
+/**
+ * What runs when an attempt has ended, called once with its outcome. A plain function of the
+ * attempt rather than a closure or a promise: this is the end of every task's attempt (run-task.ts).
+ * It must not throw.
+ */
+export type AttemptEnded = (loop: LoopState, i: number, task: Task, attempt: number, outcome: AttemptOutcome) => void
+
 /** One attempt of task `i`; for a mapped task, of one of its items (`item`, with its own log lines). */
 export function runAttempt(loop: LoopState, i: number, task: Task, attempt: number, item?: AttemptRequest['item']): Promise<AttemptOutcome> {
+  return new Promise<AttemptOutcome>((resolve) => startAttempt(loop, i, task, attempt, item, (_loop, _i, _task, _attempt, outcome) => resolve(outcome)))
+}
+
+/**
+ * Starts one attempt; `ended` gets its outcome once, from the executor, the timeout, or a cancel
+ * giving up on it. (No promise of its own: a task's attempt ends by a call, not by resolving a
+ * promise that its task awaits, which cost a promise, its resolvers and an async frame per task.)
+ */
+export function startAttempt(loop: LoopState, i: number, task: Task, attempt: number, item: AttemptRequest['item'] | undefined, ended: AttemptEnded): void {
   const { input, runController } = loop
   // A task with a timeout gets its own signal (the timeout aborts it), which follows the run's.
   let controller: AbortController | undefined
@@ -44,20 +60,22 @@ export function runAttempt(loop: LoopState, i: number, task: Task, attempt: numb
     }
     if (loop.maps.readsMap[i] === 1) request.upstreamItemOutputs = upstreamItemOutputsOf(input.graph, loop.tasks, i)
   }
-  const running = new RunningAttempt(loop, i, unlink)
-  return new Promise<AttemptOutcome>((resolve) => {
-    running.resolve = resolve
-    loop.active.add(i, running)
-    if (controller) running.timer = armAttemptTimeout(task, attempt, controller, (outcome) => running.settle(outcome))
-    try {
-      input.executor.runAttempt(request).then(
-        (outcome) => running.settle(outcome),
-        (e: unknown) => running.settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} }),
-      )
-    } catch (e) {
-      running.settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} })
-    }
-  })
+  const running = new RunningAttempt(loop, i, task, attempt, unlink, ended)
+  loop.active.add(i, running)
+  if (controller) running.timer = armAttemptTimeout(task, attempt, controller, (outcome) => running.settle(outcome))
+  // An executor that throws at once fails the attempt later all the same: an attempt never ends
+  // within the call that started it, which is within the scheduler's own start of the task.
+  let pending: Promise<AttemptOutcome>
+  try {
+    // Promise.resolve returns a native promise as it is; anything else (a thenable) becomes one.
+    pending = Promise.resolve(input.executor.runAttempt(request))
+  } catch (e) {
+    pending = Promise.reject(e as Error)
+  }
+  pending.then(
+    (outcome) => running.settle(outcome),
+    (e: unknown) => running.settle({ status: 'failed', error: toErrorInfo(e, 'system', 'EXECUTOR_ERROR'), values: {} }),
+  )
 }
 
 /**
@@ -65,17 +83,22 @@ export function runAttempt(loop: LoopState, i: number, task: Task, attempt: numb
  * One object with methods rather than an entry and closures for each (this runs per attempt).
  */
 class RunningAttempt implements ActiveAttempt {
-  resolve: ((outcome: AttemptOutcome) => void) | undefined
   timer: ReturnType<typeof setTimeout> | undefined
   #settled = false
   readonly #loop: LoopState
   readonly #i: number
+  readonly #task: Task
+  readonly #attempt: number
   readonly #unlink: (() => void) | undefined
+  readonly #ended: AttemptEnded
 
-  constructor(loop: LoopState, i: number, unlink: (() => void) | undefined) {
+  constructor(loop: LoopState, i: number, task: Task, attempt: number, unlink: (() => void) | undefined, ended: AttemptEnded) {
     this.#loop = loop
     this.#i = i
+    this.#task = task
+    this.#attempt = attempt
     this.#unlink = unlink
+    this.#ended = ended
   }
 
   giveUp(): void {
@@ -88,7 +111,7 @@ class RunningAttempt implements ActiveAttempt {
     this.#loop.active.delete(this.#i, this)
     if (this.timer) clearTimeout(this.timer)
     this.#unlink?.()
-    this.resolve!(outcome)
+    this.#ended(this.#loop, this.#i, this.#task, this.#attempt, outcome)
   }
 }
 

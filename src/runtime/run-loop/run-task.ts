@@ -3,30 +3,56 @@
  * change goes through `changeTask` (state, journal, listener); a success completes only once it is
  * durable (durable-commit.ts).
  */
-import type { ErrorInfo } from '../../plugins/types.ts'
+import type { AttemptOutcome, ErrorInfo } from '../../plugins/types.ts'
+import type { Task } from '../../spec/model.ts'
 import type { TaskEvent } from '../api.ts'
 import type { RunWriter } from '../run-store/open-run.ts'
 import type { LoopState } from './loop-state.ts'
 import { changeTask, stopForFailFast } from './loop-state.ts'
 import { runMap } from './run-map.ts'
-import { runAttempt } from './run-attempt.ts'
+import { startAttempt } from './run-attempt.ts'
 import { retryDelayMs, shouldRetry } from '../retry.ts'
 import { toErrorInfo } from '../errors.ts'
 import { STATE } from '../scheduler.ts'
 
-export async function runTask(loop: LoopState, i: number): Promise<void> {
-  const { input, scheduler } = loop
+/**
+ * Runs task `i` to its final status: starts its first attempt, and each attempt's end
+ * (`attemptEnded`) retries, fails or completes it. No async frame per task, and nothing throws
+ * out of here: a bug in weir fails the task (failInternally).
+ */
+export function runTask(loop: LoopState, i: number): void {
   if (loop.pacer.mustWait()) {
-    await loop.pacer.nextTurn()
-    if (loop.cancelling) return cancelTask(loop, i, undefined)
+    void loop.pacer.nextTurn().then(() => (loop.cancelling ? guarded(loop, i, cancelBeforeStart) : startTask(loop, i)))
+    return
   }
-  const { runId, graph, writer } = input
-  const taskId = graph.ids[i]!
-  const task = (loop.taskById[i] ??= input.pipeline.tasks.get(taskId)!)
-  if (task.foreach !== undefined) return runMap(loop, i, task)
-  for (let attempt = 1; ; attempt++) {
-    changeTask(loop, i, { type: 'task:start', runId, taskId, attempt, at: Date.now() })
-    const outcome = await runAttempt(loop, i, task, attempt)
+  startTask(loop, i)
+}
+
+function startTask(loop: LoopState, i: number): void {
+  try {
+    const task = (loop.taskById[i] ??= loop.input.pipeline.tasks.get(loop.input.graph.ids[i]!)!)
+    if (task.foreach !== undefined) {
+      runMap(loop, i, task).catch((error: unknown) => failInternally(loop, i, error))
+      return
+    }
+    nextAttempt(loop, i, task, 1)
+  } catch (error) {
+    failInternally(loop, i, error)
+  }
+}
+
+function nextAttempt(loop: LoopState, i: number, task: Task, attempt: number): void {
+  const { runId, graph } = loop.input
+  changeTask(loop, i, { type: 'task:start', runId, taskId: graph.ids[i]!, attempt, at: Date.now() })
+  startAttempt(loop, i, task, attempt, undefined, attemptEnded)
+}
+
+/** An attempt of task `i` ended: the task succeeds, retries after its backoff, is cancelled, or fails. */
+function attemptEnded(loop: LoopState, i: number, task: Task, attempt: number, outcome: AttemptOutcome): void {
+  try {
+    const { input, scheduler } = loop
+    const { runId, graph, writer } = input
+    const taskId = graph.ids[i]!
     const at = Date.now()
     if (outcome.status === 'succeeded') {
       // The hot path of the benchmark: plain assignments, no spreads.
@@ -46,13 +72,28 @@ export async function runTask(loop: LoopState, i: number): Promise<void> {
     if (shouldRetry(outcome.error, attempt, task.retry)) {
       const delayMs = retryDelayMs(task.retry, attempt, input.random)
       changeTask(loop, i, { type: 'task:retry', runId, taskId, attempt, delayMs, error: outcome.error, at })
-      if (await loop.retrySleeps.sleep(delayMs)) continue
-      return cancelTask(loop, i, attempt)
+      void loop.retrySleeps.sleep(delayMs).then((slept) => guarded(loop, i, () => (slept ? nextAttempt(loop, i, task, attempt + 1) : cancelTask(loop, i, attempt))))
+      return
     }
     loop.anyFailed = true
     changeTask(loop, i, { type: 'task:fail', runId, taskId, attempt, error: outcome.error, at })
     if (input.failFast) stopForFailFast(loop)
-    return scheduler.complete(i, 'failed')
+    scheduler.complete(i, 'failed')
+  } catch (error) {
+    failInternally(loop, i, error)
+  }
+}
+
+function cancelBeforeStart(loop: LoopState, i: number): void {
+  cancelTask(loop, i, undefined)
+}
+
+/** Runs a step of task `i`; a bug in weir fails the task, as everywhere in this file. */
+function guarded(loop: LoopState, i: number, step: (loop: LoopState, i: number) => void): void {
+  try {
+    step(loop, i)
+  } catch (error) {
+    failInternally(loop, i, error)
   }
 }
 

@@ -51,8 +51,8 @@ export async function openRun(stateDir: string, header: RunHeader): Promise<RunW
     writeError ??= error
   })
   const logs = createTaskLogs(join(dir, 'logs'))
-  const pidStartTime = processStartTime(process.pid)
-  journal.append(encodeHeader({ ...header, pid: process.pid, host: hostname(), ...(pidStartTime !== undefined && { pidStartTime }) }))
+  const { pidStartTime, host } = (thisProcess ??= { pidStartTime: processStartTime(process.pid), host: hostname() })
+  journal.append(encodeHeader({ ...header, pid: process.pid, host, ...(pidStartTime !== undefined && { pidStartTime }) }))
   // The header goes to disk at once, so a run killed in its first millisecond still lists.
   journal.commit()
   return {
@@ -76,6 +76,12 @@ export async function openRun(stateDir: string, header: RunHeader): Promise<RunW
     },
   }
 }
+
+/**
+ * This process's start time and host, read once per process: they do not change while it lives, and
+ * reading them (/proc/<pid>/stat, uname) was five system calls of every run's fixed cost.
+ */
+let thisProcess: { readonly pidStartTime: string | undefined; readonly host: string } | undefined
 
 /** Write to a temporary file, then rename: readers see the old file or the new one, never half. */
 function writeAtomic(path: string, text: string): void {

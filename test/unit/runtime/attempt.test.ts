@@ -3,6 +3,8 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
 import { runTaskAttempt } from '../../../src/runtime/attempt.ts'
+import type { AttemptDeps } from '../../../src/runtime/attempt.ts'
+import { HandlerChecks } from '../../../src/runtime/load-handler.ts'
 import type { Pipeline } from '../../../src/spec/model.ts'
 import { mapIo, pipelineFromYaml, tempDir } from './helpers.ts'
 import { memoryIo } from '../../../src/plugins/io/memory/index.ts'
@@ -133,5 +135,39 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
       { ioManager: () => mapIo().create({} as never, {} as never), projectRoot: join(dir, 'elsewhere') },
     )
     expect(outcome).toMatchObject({ status: 'failed', error: { code: 'HANDLER_OUTSIDE_PROJECT', origin: 'user' } })
+  })
+
+  test("a task's later attempts in a run (its module checked for the run: a plain call, no async steps) end as the first one did", async () => {
+    await writeFile(
+      join(dir, 'handlers', 'ready.mjs'),
+      `export const nothing = () => undefined
+export const value = () => ({ n: 1 })
+export const later = async () => ({ n: 2 })
+export const throws = () => { throw new Error('sync boom') }
+export const rejects = async () => { throw new Error('async boom') }
+export const schema = () => ({ n: 'not a number' })
+`,
+    )
+    const pipeline = await load(
+      spec(
+        ['nothing', 'value', 'later', 'throws', 'rejects'].map((name) => `  ${name}:\n    handler: ./handlers/ready.mjs#${name}\n`).join('') +
+          `  schema:\n    handler: ./handlers/ready.mjs#schema\n    output: { type: object, properties: { n: { type: number } } }\n`,
+      ),
+    )
+    const io = memoryIo.create({} as never, {} as never)
+    const deps: AttemptDeps = { ioManager: () => io, projectRoot: dir, handlerChecks: new HandlerChecks() }
+    const attempt = (taskId: string, signal = new AbortController().signal) =>
+      runTaskAttempt({ pipeline, task: pipeline.tasks.get(taskId)!, runId: 'r', attempt: 1, params: {}, upstreamOutputs: {}, upstreamValues: {}, signal, log: console, run: { trigger: 'manual' } }, deps)
+    for (const round of ['first (module loaded and checked)', 'again (checked for the run)']) {
+      expect(await attempt('nothing'), round).toEqual({ status: 'succeeded', values: {} })
+      expect(await attempt('value'), round).toMatchObject({ status: 'succeeded', output: { uri: expect.stringContaining('value') } })
+      expect(await attempt('later'), round).toMatchObject({ status: 'succeeded', output: { uri: expect.stringContaining('later') } })
+      expect(await attempt('throws'), round).toMatchObject({ status: 'failed', error: { code: 'HANDLER_ERROR', origin: 'user', message: 'sync boom' } })
+      expect(await attempt('rejects'), round).toMatchObject({ status: 'failed', error: { code: 'HANDLER_ERROR', origin: 'user', message: 'async boom' } })
+      expect(await attempt('schema'), round).toMatchObject({ status: 'failed', error: { code: 'OUTPUT_INVALID' } })
+      const aborted = new AbortController()
+      aborted.abort()
+      expect(await attempt('value', aborted.signal), round).toEqual({ status: 'cancelled' })
+    }
   })
 })

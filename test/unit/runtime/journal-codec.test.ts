@@ -90,6 +90,14 @@ describe('the journal bytes of a start and a plain success (journal-bytes.ts)', 
     return end < 0 ? undefined : Buffer.from(buf.subarray(0, end)).toString('utf8')
   }
 
+  test('a time repeated, changed, and back (the last time is kept as digits) is written as encodeTaskEvent writes it', () => {
+    const times = [1_733_300_000_123, 1_733_300_000_123, 1_733_300_000_124, 999, 1_733_300_000_123, 1.5, 1_733_300_000_123, 0, 0]
+    for (const [k, at] of times.entries()) {
+      const event: TaskEvent = k % 2 === 0 ? { type: 'task:start', runId: 'r', taskId: `t${k}`, attempt: 1, at } : { type: 'task:succeed', runId: 'r', taskId: `t${k}`, attempt: 2, at }
+      expect(bytesOf(event)).toBe(encodeTaskEvent(event))
+    }
+  })
+
   test('are exactly the line encodeTaskEvent writes, and every other event is left to it', () => {
     const more: TaskEvent[] = [
       { type: 'task:start', runId: 'r1', taskId: 'extract_orders-2.v1', attempt: 12, at: 1_733_300_000_123 },

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdir, rm, symlink, unlink, writeFile } from 'node:fs/promises'
-import { symlinkSync, unlinkSync } from 'node:fs'
+import { renameSync, symlinkSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadedHandler, loadHandler, noteHandlerActivity } from '../../../src/runtime/load-handler.ts'
+import { HandlerChecks, loadedHandler, loadHandler, noteHandlerActivity } from '../../../src/runtime/load-handler.ts'
 import type { HandlerRef } from '../../../src/spec/model.ts'
 import { tempDir } from './helpers.ts'
 
@@ -81,6 +81,68 @@ describe('loadHandler and symlinks', () => {
     const link = join(project, 'handlers', 'back.ts')
     await pointLink(link, join(project, 'handlers', 'two.ts'))
     expect((await loadHandler(ref('back.ts'), project))({}, {})).toBe('two')
+  })
+})
+
+describe("loadHandler with a run's checks (once per run for a path without links)", () => {
+  test('a module whose path has no link is checked once per run: a file replaced by a link later in the run keeps the module imported from inside; the next run refuses it', async () => {
+    const file = join(project, 'handlers', 'plain-run.ts')
+    await writeFile(file, "export const which = () => 'plain'\n")
+    const run = new HandlerChecks()
+    expect((await loadHandler(ref('plain-run.ts'), project, run))({}, {})).toBe('plain')
+    // A handler of the run replaces the file with a link to a module outside the project.
+    noteHandlerActivity()
+    renameSync(file, `${file}.old`)
+    symlinkSync(join(outside, 'evil.ts'), file)
+    noteHandlerActivity()
+    await new Promise((resolve) => setImmediate(resolve))
+    // No code from outside: the run calls what it imported from inside the project.
+    expect(loadedHandler(ref('plain-run.ts'), project, run)?.({}, {})).toBe('plain')
+    // Without the run's checks (weir execute), and in the next run, the path is checked again.
+    expect(() => loadedHandler(ref('plain-run.ts'), project)).toThrow(expect.objectContaining({ code: 'HANDLER_OUTSIDE_PROJECT' }))
+    expect(() => loadedHandler(ref('plain-run.ts'), project, new HandlerChecks())).toThrow(expect.objectContaining({ code: 'HANDLER_OUTSIDE_PROJECT' }))
+  })
+
+  test('a link inside the project is still checked at every attempt: a handler re-pointing it is seen by the next task', async () => {
+    const link = join(project, 'handlers', 'run-link.ts')
+    await pointLink(link, join(project, 'handlers', 'one.ts'))
+    const run = new HandlerChecks()
+    expect((await loadHandler(ref('run-link.ts'), project, run))({}, {})).toBe('one')
+    noteHandlerActivity()
+    unlinkSync(link)
+    symlinkSync(join(outside, 'evil.ts'), link)
+    noteHandlerActivity()
+    expect(() => loadedHandler(ref('run-link.ts'), project, run)).toThrow(expect.objectContaining({ code: 'HANDLER_OUTSIDE_PROJECT' }))
+  })
+
+  test('a folder inside the project that is a link counts as a link on the way', async () => {
+    await mkdir(join(project, 'real-folder'), { recursive: true })
+    await writeFile(join(project, 'real-folder', 'step.ts'), "export const which = () => 'in folder'\n")
+    await symlink(join(project, 'real-folder'), join(project, 'handlers', 'linked-folder'))
+    const linkedRef: HandlerRef = { written: './handlers/linked-folder/step.ts#which', modulePath: join(project, 'handlers', 'linked-folder', 'step.ts'), exportName: 'which' }
+    const run = new HandlerChecks()
+    expect((await loadHandler(linkedRef, project, run))({}, {})).toBe('in folder')
+    noteHandlerActivity()
+    await pointLink(join(project, 'handlers', 'linked-folder'), outside)
+    await writeFile(join(outside, 'step.ts'), "export const which = () => 'evil folder'\n")
+    noteHandlerActivity()
+    expect(() => loadedHandler(linkedRef, project, run)).toThrow(expect.objectContaining({ code: 'HANDLER_OUTSIDE_PROJECT' }))
+  })
+
+  test('a link above the project (the folder the project is in) does not count: the module is checked once per run', async () => {
+    const alias = join(dir, 'alias-of-project')
+    await symlink(project, alias)
+    const file = join(project, 'handlers', 'via-alias.ts')
+    await writeFile(file, "export const which = () => 'via alias'\n")
+    const aliasRef: HandlerRef = { written: './handlers/via-alias.ts#which', modulePath: join(alias, 'handlers', 'via-alias.ts'), exportName: 'which' }
+    const run = new HandlerChecks()
+    expect((await loadHandler(aliasRef, alias, run))({}, {})).toBe('via alias')
+    noteHandlerActivity()
+    renameSync(file, `${file}.old`)
+    symlinkSync(join(outside, 'evil.ts'), file)
+    noteHandlerActivity()
+    expect(loadedHandler(aliasRef, alias, run)?.({}, {})).toBe('via alias')
+    expect(() => loadedHandler(aliasRef, alias, new HandlerChecks())).toThrow(expect.objectContaining({ code: 'HANDLER_OUTSIDE_PROJECT' }))
   })
 })
 

@@ -165,4 +165,17 @@ tasks:
     expect(result.tasks.change).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('read only') } })
     expect(io.store.get('test://r/read')).toEqual({ a: 1 })
   })
+
+  test('is read-only when the run has no params too (one shared empty view)', async () => {
+    const { frozenParams } = await import('../../../src/runtime/frozen-params.ts')
+    const view = frozenParams({})
+    expect(view).toEqual({})
+    expect(Object.isFrozen(view)).toBe(true)
+    expect(() => {
+      ;(view as Record<string, unknown>).added = 1
+    }).toThrow()
+    // An object with a prototype of its own is copied as before, not taken for "no params".
+    const odd = Object.create({ inherited: 1 }) as Record<string, unknown>
+    expect(frozenParams(odd)).not.toBe(view)
+  })
 })

@@ -85,6 +85,37 @@ describe('retries in a run', () => {
     expect(result.tasks.b).toMatchObject({ status: 'skipped', skipReason: 'upstream_failed', attempts: 0 })
   })
 
+  test('a bug in weir while running a task (here, a throwing `random`) fails that task and says so; the run finishes', async () => {
+    const pipeline = await pipelineFromYaml(specText('internal', { a: 'retries: { max: 2, delay: 0ms }', b: 'needs: [a]', c: '' }))
+    const executor = scriptedExecutor({ a: () => fail('first try') })
+    const random = (): number => {
+      throw new Error('no randomness today')
+    }
+    const result = await runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir: await tempDir(), random })
+    expect(result.status).toBe('failed')
+    expect(result.tasks.a).toMatchObject({ status: 'failed', error: { code: 'INTERNAL', origin: 'system', message: 'internal error in weir (please report it): no randomness today' } })
+    expect(result.tasks.b).toMatchObject({ status: 'skipped', skipReason: 'upstream_failed' })
+    expect(result.tasks.c).toMatchObject({ status: 'succeeded' })
+  })
+
+  test('an executor that throws at once, or rejects, fails the attempt (EXECUTOR_ERROR, retried as any error) and the run goes on', async () => {
+    const pipeline = await pipelineFromYaml(specText('throwing_executor', { a: 'retries: { max: 1, delay: 0ms }', b: '', c: 'needs: [b]' }))
+    const calls: string[] = []
+    const executor = {
+      runAttempt(request: { task: { id: string }; attempt: number }) {
+        calls.push(`${request.task.id}#${request.attempt}`)
+        if (request.task.id === 'a') throw new Error('executor broke')
+        if (request.task.id === 'b') return Promise.reject(new Error('executor rejected'))
+        return Promise.resolve(ok())
+      },
+    }
+    const result = await runPipeline(pipeline, { executor: executor as never, ioPlugins: [mapIo()], stateDir: await tempDir() })
+    expect(result.tasks.a).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'EXECUTOR_ERROR', origin: 'system', message: 'executor broke' } })
+    expect(result.tasks.b).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'EXECUTOR_ERROR', message: 'executor rejected' } })
+    expect(result.tasks.c).toMatchObject({ status: 'skipped' })
+    expect(calls.sort()).toEqual(['a#1', 'a#2', 'b#1'])
+  })
+
   test('a NonRetryableError fails at once despite retries', async () => {
     const pipeline = await pipelineFromYaml(specText('nonretry', { a: 'retries: 5' }))
     const executor = scriptedExecutor({ a: () => ({ status: 'failed', error: toErrorInfo(new NonRetryableError('no'), 'user', 'HANDLER_ERROR'), values: {} }) })
