@@ -41,8 +41,8 @@ export async function generateSchemaArtifacts() {
   })
   return {
     'schema/pipeline.schema.json': JSON.stringify(pipelineSchema, null, 2) + '\n',
-    'src/spec/generated/validate-pipeline.cjs': HEADER + withDictionaryIndices(standaloneCode(shapeAjv, validateShape)),
-    'src/spec/generated/validate-json-schema.cjs': HEADER + withDictionaryIndices(standaloneCode(metaAjv, validateMeta)),
+    'src/spec/generated/validate-pipeline.cjs': HEADER + withCheapUniqueItems(standaloneCode(shapeAjv, validateShape)),
+    'src/spec/generated/validate-json-schema.cjs': HEADER + withCheapUniqueItems(standaloneCode(metaAjv, validateMeta)),
     'src/spec/spec-types.ts': types,
   }
 }
@@ -50,15 +50,31 @@ export async function generateSchemaArtifacts() {
 /**
  * Ajv checks `uniqueItems` of strings by making each item a key of a fresh `{}`. Every new key of
  * an object literal is a new hidden class in V8, and a spec's `needs` name thousands of different
- * tasks: that one check was 60% of the shape check of a 20,000-task spec, and tens of MB. An object
- * without a prototype is a plain dictionary from the start (and an item named `__proto__` or
- * `constructor` is just a key there).
+ * tasks: that one check was 60% of the shape check of a 20,000-task spec, and tens of MB. Even a
+ * prototype-less dictionary is one object (a hash table of a few hundred bytes) per list, and a
+ * 20,000-task spec has 20,000 `needs` lists of one to three names. So a short list (the usual
+ * case) is compared item by item without any object, and only a long one gets the dictionary
+ * (without a prototype: an item named `__proto__` or `constructor` is just a key there). Both
+ * report the same pair as Ajv: going from the end, the first item `i` that equals a later item
+ * `j` (there is only one such `j`, or an earlier step would have stopped).
  */
-function withDictionaryIndices(code) {
-  const pattern = /const (indices\d+) = \{\};/g
-  if (!pattern.test(code)) throw new Error('build-schema: Ajv no longer writes `const indicesN = {};` for uniqueItems; update withDictionaryIndices')
-  return code.replace(pattern, 'const $1 = Object.create(null);')
+function withCheapUniqueItems(code) {
+  const pattern =
+    /let (i\d+) = (data\d+)\.length;let (j\d+);if\(\1 > 1\)\{const (indices\d+) = \{\};for\(;\1--;\)\{let (item\d+) = \2\[\1\];if\(typeof \5 !== "string"\)\{continue;\}if\(typeof \4\[\5\] == "number"\)\{\3 = \4\[\5\];(.*?)break;\}\4\[\5\] = \1;\}\}/g
+  if (!pattern.test(code)) throw new Error('build-schema: Ajv no longer writes its uniqueItems loop over strings as expected; update withCheapUniqueItems')
+  const rewritten = code.replace(
+    pattern,
+    (_, i, data, j, indices, item, report) =>
+      `let ${i} = ${data}.length;let ${j};if(${i} > 1){const ${indices} = ${i} > ${SHORT_LIST} ? Object.create(null) : undefined;` +
+      `for(;${i}--;){let ${item} = ${data}[${i}];if(typeof ${item} !== "string"){continue;}` +
+      `if((${j} = ${indices} === undefined ? laterIndexOf(${data}, ${item}, ${i}) : typeof ${indices}[${item}] == "number" ? ${indices}[${item}] : -1) !== -1){${report}break;}` +
+      `if(${indices} !== undefined){${indices}[${item}] = ${i};}}}`,
+  )
+  return `${rewritten}\nfunction laterIndexOf(items, item, i){for(let j = i + 1; j < items.length; j++){if(items[j] === item){return j;}}return -1;}\n`
 }
+
+/** Lists up to this long are checked for repeats without a dictionary (at most 28 comparisons). */
+const SHORT_LIST = 8
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = fileURLToPath(new URL('..', import.meta.url))
