@@ -2,6 +2,8 @@
 // - schema/pipeline.schema.json (the contract editors and users see),
 // - src/spec/generated/validate-pipeline.cjs (the standalone Ajv validator of that schema: compiling
 //   the schema at every CLI start costs hundreds of milliseconds, loading standalone code almost nothing),
+// - src/spec/generated/validate-pipeline-parts.cjs (the same schema in two parts, the pipeline without its
+//   tasks and one task, for a yes/no verdict; see splitTaskSchema),
 // - src/spec/generated/validate-json-schema.cjs (the JSON Schema 2020-12 meta-schema, standalone, so
 //   checking that params/outputs are valid schemas does not load Ajv),
 // - src/spec/spec-types.ts (the written form's TypeScript types; used inside src/spec/ only).
@@ -24,6 +26,12 @@ export async function generateSchemaArtifacts() {
   const shapeAjv = new Ajv2020({ allErrors: true, strict: true, code: { source: true, esm: false }, allowUnionTypes: true })
   const validateShape = shapeAjv.compile(pipelineSchema)
 
+  const partsAjv = new Ajv2020({ allErrors: false, strict: true, code: { source: true, esm: false }, allowUnionTypes: true })
+  const { frame, task } = splitTaskSchema(pipelineSchema)
+  // Descriptions and examples only make the generated file bigger (Ajv embeds the schema it compiled).
+  partsAjv.addSchema(withoutAnnotations(frame), 'frame')
+  partsAjv.addSchema(withoutAnnotations(task), 'task')
+
   const metaAjv = new Ajv2020({ allErrors: true, strict: false, code: { source: true, esm: false }, validateFormats: false })
   const validateMeta = metaAjv.getSchema('https://json-schema.org/draft/2020-12/schema')
 
@@ -42,9 +50,50 @@ export async function generateSchemaArtifacts() {
   return {
     'schema/pipeline.schema.json': JSON.stringify(pipelineSchema, null, 2) + '\n',
     'src/spec/generated/validate-pipeline.cjs': HEADER + withCheapUniqueItems(standaloneCode(shapeAjv, validateShape)),
+    'src/spec/generated/validate-pipeline-parts.cjs': HEADER + withCheapUniqueItems(standaloneCode(partsAjv, { frame: 'frame', task: 'task' })),
     'src/spec/generated/validate-json-schema.cjs': HEADER + withCheapUniqueItems(standaloneCode(metaAjv, validateMeta)),
     'src/spec/spec-types.ts': types,
   }
+}
+
+/**
+ * The pipeline schema as two schemas whose verdicts together are the whole schema's: `frame`, the
+ * pipeline with `tasks` only required to be a mapping, and `task`, one task. The caller checks the
+ * rest of what the schema says of `tasks` (at least one task, each name's pattern and length) and
+ * calls `task` once per task.
+ *
+ * Why: Ajv writes the whole schema as one function, which V8 never optimizes (its bytecode is
+ * over V8's size limit for optimization); run once over a 20,000-task mapping, every task is checked
+ * by unoptimized code, and each of Ajv's loops over the mapping (for its names, its size, its
+ * values) makes V8 sort the 20,000 keys of that dictionary-mode object again. One small function
+ * per task is optimized after a few hundred tasks, and the caller walks the task names it already
+ * has. The whole schema's own validator still writes every error: the parts only say yes or no
+ * (allErrors off, so they stop at the first problem).
+ */
+function splitTaskSchema(schema) {
+  const tasks = schema.properties.tasks
+  const expected = ['type', 'minProperties', 'description', 'examples', 'propertyNames', 'additionalProperties']
+  if (tasks.type !== 'object' || tasks.minProperties !== 1 || JSON.stringify(tasks.propertyNames) !== JSON.stringify({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 63 }) || Object.keys(tasks).some((k) => !expected.includes(k)))
+    throw new Error('build-schema: `tasks` changed; update splitTaskSchema and the task-name check in src/spec/check-shape.ts')
+  const { $id: _id, ...rest } = schema
+  const frame = { ...rest, properties: { ...schema.properties, tasks: { type: 'object' } } }
+  return { frame, task: tasks.additionalProperties }
+}
+
+const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$schema'])
+
+/** A schema without annotation keywords (a property that is named like one stays). */
+function withoutAnnotations(schema) {
+  if (Array.isArray(schema)) return schema.map(withoutAnnotations)
+  if (schema === null || typeof schema !== 'object') return schema
+  const out = {}
+  for (const [key, value] of Object.entries(schema)) {
+    if (ANNOTATIONS.has(key)) continue
+    if (key === 'properties') out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, withoutAnnotations(sub)]))
+    else if (key === 'enum' || key === 'const' || key === 'required') out[key] = value
+    else out[key] = withoutAnnotations(value)
+  }
+  return out
 }
 
 /**

@@ -101,7 +101,8 @@ export function entriesOf(value: unknown): readonly [string, unknown][] {
   return isObject(value) ? Object.entries(value) : NO_ENTRIES
 }
 
-export function collectSpecView(data: unknown, mayHoldProtoKey = true): SpecView {
+/** `knownTaskIds`: the keys of `data.tasks` in order, when the reader has them (see block-yaml.ts). */
+export function collectSpecView(data: unknown, mayHoldProtoKey = true, knownTaskIds?: readonly string[]): SpecView {
   const root = isObject(data) ? data : {}
   const tasks = new Map<string, RawObject>()
   const refs: RefOccurrence[] = []
@@ -111,8 +112,9 @@ export function collectSpecView(data: unknown, mayHoldProtoKey = true): SpecView
   const detailedTasks: [string, RawObject][] = []
   // One pass over the tasks: each is kept and looked into at once.
   const written = isObject(root.tasks) ? root.tasks : {}
-  const taskIds = Object.keys(written)
-  for (const taskId of taskIds) {
+  const taskIds = knownTaskIds ?? Object.keys(written)
+  for (let t = 0; t < taskIds.length; t++) {
+    const taskId = taskIds[t]!
     const task = written[taskId]
     if (!isObject(task)) continue
     tasks.set(taskId, task)
