@@ -362,7 +362,8 @@ class BlockReader {
         let k = j
         while (text.charCodeAt(k - 1) === SPACE) k--
         const plain = text.slice(i, k)
-        if (!FLOW_PLAIN.test(plain) || plain.endsWith(' ') || (plain.charCodeAt(0) === DASH && (plain.length === 1 || plain.charCodeAt(1) === SPACE))) stepAside()
+        // (It cannot end with a space: those were trimmed.)
+        if (!FLOW_PLAIN.test(plain) || (plain.charCodeAt(0) === DASH && (plain.length === 1 || plain.charCodeAt(1) === SPACE))) stepAside()
         value = resolvePlainScalar(plain)
         i = j
       }

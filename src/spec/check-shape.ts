@@ -3,7 +3,6 @@
  * Ajv's errors into findings a person can act on: one per problem, with the key or value to fix.
  */
 import type { ErrorObject } from 'ajv'
-import validatePipelineShape from './generated/validate-pipeline.cjs'
 import shapeParts from './generated/validate-pipeline-parts.cjs'
 import pipelineSchema from '../../schema/pipeline.schema.json' with { type: 'json' }
 import type { Finding } from './diagnostics.ts'
@@ -18,10 +17,19 @@ type SchemaNode = Record<string, unknown>
  * given, are the keys of `data.tasks` in order (the block reader knows them): listing the keys of
  * a mapping of thousands of tasks again costs V8 a sort.
  */
-export function checkShape(data: unknown, taskIds?: readonly string[]): Finding[] {
+export async function checkShape(data: unknown, taskIds?: readonly string[]): Promise<Finding[]> {
   if (hasValidShape(data, taskIds)) return []
+  // The whole schema's validator, which writes every error, is loaded only for a document with a
+  // problem: most runs and validations never need its code (100 KB).
+  const validatePipelineShape = await loadWholeSchemaValidator()
   validatePipelineShape(data)
   return describeShapeErrors(validatePipelineShape.errors ?? [], data)
+}
+
+type WholeSchemaValidator = typeof import('./generated/validate-pipeline.cjs')
+
+async function loadWholeSchemaValidator(): Promise<WholeSchemaValidator> {
+  return ((await import('./generated/validate-pipeline.cjs')) as { default: WholeSchemaValidator }).default
 }
 
 /** A task id, as the schema's `tasks.propertyNames` says: the pattern, and at most 63 characters. */

@@ -114,7 +114,7 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
 
 /** Shape and meaning checks of a document's data; findings carry pointers, not positions. */
 async function checkData(data: unknown, context: Omit<RuleContext, 'view' | 'report'>, mayHoldProtoKey = true, taskIds?: readonly string[]): Promise<Finding[]> {
-  const findings: Finding[] = checkShape(data, taskIds)
+  const findings: Finding[] = await checkShape(data, taskIds)
   const view = collectSpecView(data, mayHoldProtoKey, taskIds)
   for (const rule of RULES) await rule({ ...context, view, report: (finding) => findings.push(finding) })
   return keepOnePerReservedKey(findings)
