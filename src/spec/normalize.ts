@@ -70,14 +70,16 @@ function normalizeTask(id: string, t: TaskSpec, defaults: NonNullable<PipelineSp
   let foreach: MapDecl | undefined
   if (t.inputs === undefined && t.foreach === undefined) {
     // Only ordering edges (most tasks of a large spec): every array made at its final size, and the
-    // upstream ids are the needs themselves (the schema makes them unique).
+    // upstream ids are the needs list itself (the schema makes them unique). It is not copied: the
+    // data normalize gets is always weir's own, parsed for this, and dropped once the Pipeline is
+    // made (20,000 tasks, 20,000 arrays fewer).
     if (needs === undefined || needs.length === 0) {
       edges = []
       upstream = NO_UPSTREAM
     } else {
       const at = `${pointer}/needs/`
       edges = needs.map((from, i) => ({ from, to: id, kind: 'needs', pointer: at + i }))
-      upstream = needs.slice()
+      upstream = needs
     }
   } else {
     edges = []
