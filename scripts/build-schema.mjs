@@ -2,6 +2,8 @@
 // - schema/pipeline.schema.json (the contract editors and users see),
 // - src/spec/generated/validate-pipeline.cjs (the standalone Ajv validator of that schema: compiling
 //   the schema at every CLI start costs hundreds of milliseconds, loading standalone code almost nothing),
+// - src/spec/generated/validate-pipeline-parts.cjs (the same schema in two parts, the pipeline without its
+//   tasks and one task, for a yes/no verdict; see splitTaskSchema),
 // - src/spec/generated/validate-json-schema.cjs (the JSON Schema 2020-12 meta-schema, standalone, so
 //   checking that params/outputs are valid schemas does not load Ajv),
 // - src/spec/spec-types.ts (the written form's TypeScript types; used inside src/spec/ only).
@@ -24,6 +26,12 @@ export async function generateSchemaArtifacts() {
   const shapeAjv = new Ajv2020({ allErrors: true, strict: true, code: { source: true, esm: false }, allowUnionTypes: true })
   const validateShape = shapeAjv.compile(pipelineSchema)
 
+  const partsAjv = new Ajv2020({ allErrors: false, strict: true, code: { source: true, esm: false }, allowUnionTypes: true })
+  const { frame, task } = splitTaskSchema(pipelineSchema)
+  // Descriptions and examples only make the generated file bigger (Ajv embeds the schema it compiled).
+  partsAjv.addSchema(withoutAnnotations(frame), 'frame')
+  partsAjv.addSchema(withoutAnnotations(task), 'task')
+
   const metaAjv = new Ajv2020({ allErrors: true, strict: false, code: { source: true, esm: false }, validateFormats: false })
   const validateMeta = metaAjv.getSchema('https://json-schema.org/draft/2020-12/schema')
 
@@ -41,24 +49,81 @@ export async function generateSchemaArtifacts() {
   })
   return {
     'schema/pipeline.schema.json': JSON.stringify(pipelineSchema, null, 2) + '\n',
-    'src/spec/generated/validate-pipeline.cjs': HEADER + withDictionaryIndices(standaloneCode(shapeAjv, validateShape)),
-    'src/spec/generated/validate-json-schema.cjs': HEADER + withDictionaryIndices(standaloneCode(metaAjv, validateMeta)),
+    'src/spec/generated/validate-pipeline.cjs': HEADER + withCheapUniqueItems(standaloneCode(shapeAjv, validateShape)),
+    'src/spec/generated/validate-pipeline-parts.cjs': HEADER + withCheapUniqueItems(standaloneCode(partsAjv, { frame: 'frame', task: 'task' })),
+    'src/spec/generated/validate-json-schema.cjs': HEADER + withCheapUniqueItems(standaloneCode(metaAjv, validateMeta)),
     'src/spec/spec-types.ts': types,
   }
 }
 
 /**
+ * The pipeline schema as two schemas whose verdicts together are the whole schema's: `frame`, the
+ * pipeline with `tasks` only required to be a mapping, and `task`, one task. The caller checks the
+ * rest of what the schema says of `tasks` (at least one task, each name's pattern and length) and
+ * calls `task` once per task.
+ *
+ * Why: Ajv writes the whole schema as one function, which V8 never optimizes (its bytecode is
+ * over V8's size limit for optimization); run once over a 20,000-task mapping, every task is checked
+ * by unoptimized code, and each of Ajv's loops over the mapping (for its names, its size, its
+ * values) makes V8 sort the 20,000 keys of that dictionary-mode object again. One small function
+ * per task is optimized after a few hundred tasks, and the caller walks the task names it already
+ * has. The whole schema's own validator still writes every error: the parts only say yes or no
+ * (allErrors off, so they stop at the first problem).
+ */
+function splitTaskSchema(schema) {
+  const tasks = schema.properties.tasks
+  const expected = ['type', 'minProperties', 'description', 'examples', 'propertyNames', 'additionalProperties']
+  if (tasks.type !== 'object' || tasks.minProperties !== 1 || JSON.stringify(tasks.propertyNames) !== JSON.stringify({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 63 }) || Object.keys(tasks).some((k) => !expected.includes(k)))
+    throw new Error('build-schema: `tasks` changed; update splitTaskSchema and the task-name check in src/spec/check-shape.ts')
+  const { $id: _id, ...rest } = schema
+  const frame = { ...rest, properties: { ...schema.properties, tasks: { type: 'object' } } }
+  return { frame, task: tasks.additionalProperties }
+}
+
+const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$schema'])
+
+/** A schema without annotation keywords (a property that is named like one stays). */
+function withoutAnnotations(schema) {
+  if (Array.isArray(schema)) return schema.map(withoutAnnotations)
+  if (schema === null || typeof schema !== 'object') return schema
+  const out = {}
+  for (const [key, value] of Object.entries(schema)) {
+    if (ANNOTATIONS.has(key)) continue
+    if (key === 'properties') out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, withoutAnnotations(sub)]))
+    else if (key === 'enum' || key === 'const' || key === 'required') out[key] = value
+    else out[key] = withoutAnnotations(value)
+  }
+  return out
+}
+
+/**
  * Ajv checks `uniqueItems` of strings by making each item a key of a fresh `{}`. Every new key of
  * an object literal is a new hidden class in V8, and a spec's `needs` name thousands of different
- * tasks: that one check was 60% of the shape check of a 20,000-task spec, and tens of MB. An object
- * without a prototype is a plain dictionary from the start (and an item named `__proto__` or
- * `constructor` is just a key there).
+ * tasks: that one check was 60% of the shape check of a 20,000-task spec, and tens of MB. Even a
+ * prototype-less dictionary is one object (a hash table of a few hundred bytes) per list, and a
+ * 20,000-task spec has 20,000 `needs` lists of one to three names. So a short list (the usual
+ * case) is compared item by item without any object, and only a long one gets the dictionary
+ * (without a prototype: an item named `__proto__` or `constructor` is just a key there). Both
+ * report the same pair as Ajv: going from the end, the first item `i` that equals a later item
+ * `j` (there is only one such `j`, or an earlier step would have stopped).
  */
-function withDictionaryIndices(code) {
-  const pattern = /const (indices\d+) = \{\};/g
-  if (!pattern.test(code)) throw new Error('build-schema: Ajv no longer writes `const indicesN = {};` for uniqueItems; update withDictionaryIndices')
-  return code.replace(pattern, 'const $1 = Object.create(null);')
+function withCheapUniqueItems(code) {
+  const pattern =
+    /let (i\d+) = (data\d+)\.length;let (j\d+);if\(\1 > 1\)\{const (indices\d+) = \{\};for\(;\1--;\)\{let (item\d+) = \2\[\1\];if\(typeof \5 !== "string"\)\{continue;\}if\(typeof \4\[\5\] == "number"\)\{\3 = \4\[\5\];(.*?)break;\}\4\[\5\] = \1;\}\}/g
+  if (!pattern.test(code)) throw new Error('build-schema: Ajv no longer writes its uniqueItems loop over strings as expected; update withCheapUniqueItems')
+  const rewritten = code.replace(
+    pattern,
+    (_, i, data, j, indices, item, report) =>
+      `let ${i} = ${data}.length;let ${j};if(${i} > 1){const ${indices} = ${i} > ${SHORT_LIST} ? Object.create(null) : undefined;` +
+      `for(;${i}--;){let ${item} = ${data}[${i}];if(typeof ${item} !== "string"){continue;}` +
+      `if((${j} = ${indices} === undefined ? laterIndexOf(${data}, ${item}, ${i}) : typeof ${indices}[${item}] == "number" ? ${indices}[${item}] : -1) !== -1){${report}break;}` +
+      `if(${indices} !== undefined){${indices}[${item}] = ${i};}}}`,
+  )
+  return `${rewritten}\nfunction laterIndexOf(items, item, i){for(let j = i + 1; j < items.length; j++){if(items[j] === item){return j;}}return -1;}\n`
 }
+
+/** Lists up to this long are checked for repeats without a dictionary (at most 28 comparisons). */
+const SHORT_LIST = 8
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = fileURLToPath(new URL('..', import.meta.url))

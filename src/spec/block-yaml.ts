@@ -49,9 +49,20 @@ const COLON = 58
 
 /** The document's data when it is a mapping in the subset, undefined otherwise (then nothing is known about it). */
 export function readBlockYaml(text: string): Record<string, unknown> | undefined {
+  return readBlockSpec(text)?.data
+}
+
+/**
+ * As `readBlockYaml`, with the keys of the top-level `tasks` mapping in order when it is a block
+ * mapping: the checks walk those keys several times, and listing the keys of an object with
+ * thousands of them (a dictionary in V8) sorts them each time.
+ */
+export function readBlockSpec(text: string): { readonly data: Record<string, unknown>; readonly taskIds: readonly string[] | undefined } | undefined {
   if (OUTSIDE_SUBSET.test(text)) return undefined
   try {
-    return new BlockReader(text).document()
+    const reader = new BlockReader(text)
+    const data = reader.document()
+    return { data, taskIds: reader.taskIds }
   } catch (error) {
     if (error === STEP_ASIDE) return undefined
     throw error
@@ -110,6 +121,8 @@ class BlockReader {
   private done = false
   /** Where the last quoted scalar or flow collection read ended. */
   private after = 0
+  /** The keys of the top-level `tasks` mapping, in order, when it is a block mapping. */
+  taskIds: string[] | undefined
 
   constructor(text: string) {
     this.text = text
@@ -158,7 +171,8 @@ class BlockReader {
     return this.isListItem() ? this.list(this.column, depth) : this.mapping(this.column, depth)
   }
 
-  private mapping(column: number, depth: number): Record<string, unknown> {
+  /** A block mapping; `keys`, when given, receives its keys in order. */
+  private mapping(column: number, depth: number, keys?: string[]): Record<string, unknown> {
     const text = this.text
     const data: Record<string, unknown> = {}
     for (;;) {
@@ -166,6 +180,7 @@ class BlockReader {
       if (colon === -1) stepAside()
       const key = text.slice(this.start, colon)
       if (key === '__proto__' || Object.hasOwn(data, key)) stepAside() // a duplicate: the careful path reports it
+      if (keys !== undefined) keys.push(key)
       let at = colon + 1
       while (at < this.end && text.charCodeAt(at) === SPACE) at++
       let value: unknown
@@ -175,7 +190,10 @@ class BlockReader {
       } else {
         this.advance()
         if (this.done) value = null
-        else if (this.column > column) value = this.block(depth + 1)
+        else if (this.column > column) {
+          if (depth === 1 && key === 'tasks' && !this.isListItem()) value = this.mapping(this.column, depth + 1, (this.taskIds = []))
+          else value = this.block(depth + 1)
+        }
         // A list may sit at its key's own column.
         else if (this.column === column && this.isListItem()) value = this.list(column, depth + 1)
         else value = null
@@ -344,7 +362,8 @@ class BlockReader {
         let k = j
         while (text.charCodeAt(k - 1) === SPACE) k--
         const plain = text.slice(i, k)
-        if (!FLOW_PLAIN.test(plain) || plain.endsWith(' ') || (plain.charCodeAt(0) === DASH && (plain.length === 1 || plain.charCodeAt(1) === SPACE))) stepAside()
+        // (It cannot end with a space: those were trimmed.)
+        if (!FLOW_PLAIN.test(plain) || (plain.charCodeAt(0) === DASH && (plain.length === 1 || plain.charCodeAt(1) === SPACE))) stepAside()
         value = resolvePlainScalar(plain)
         i = j
       }

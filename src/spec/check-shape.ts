@@ -3,7 +3,7 @@
  * Ajv's errors into findings a person can act on: one per problem, with the key or value to fix.
  */
 import type { ErrorObject } from 'ajv'
-import validatePipelineShape from './generated/validate-pipeline.cjs'
+import shapeParts from './generated/validate-pipeline-parts.cjs'
 import pipelineSchema from '../../schema/pipeline.schema.json' with { type: 'json' }
 import type { Finding } from './diagnostics.ts'
 import { didYouMean, listChoices } from './did-you-mean.ts'
@@ -12,10 +12,47 @@ import { describeJsonValue, jsonTypeArticle } from './schema-problem.ts'
 
 type SchemaNode = Record<string, unknown>
 
-/** Validates the data's shape; returns findings (empty when the shape is right). */
-export function checkShape(data: unknown): Finding[] {
-  if (validatePipelineShape(data)) return []
+/**
+ * Validates the data's shape; returns findings (empty when the shape is right). `taskIds`, when
+ * given, are the keys of `data.tasks` in order (the block reader knows them): listing the keys of
+ * a mapping of thousands of tasks again costs V8 a sort.
+ */
+export async function checkShape(data: unknown, taskIds?: readonly string[]): Promise<Finding[]> {
+  if (hasValidShape(data, taskIds)) return []
+  // The whole schema's validator, which writes every error, is loaded only for a document with a
+  // problem: most runs and validations never need its code (100 KB).
+  const validatePipelineShape = await loadWholeSchemaValidator()
+  validatePipelineShape(data)
   return describeShapeErrors(validatePipelineShape.errors ?? [], data)
+}
+
+type WholeSchemaValidator = typeof import('./generated/validate-pipeline.cjs')
+
+async function loadWholeSchemaValidator(): Promise<WholeSchemaValidator> {
+  return ((await import('./generated/validate-pipeline.cjs')) as { default: WholeSchemaValidator }).default
+}
+
+/** A task id, as the schema's `tasks.propertyNames` says: the pattern, and at most 63 characters. */
+const TASK_ID = /^[a-z][a-z0-9_]*$/
+const MAX_TASK_ID_LENGTH = 63
+
+/**
+ * The whole schema's verdict, from its two parts (scripts/build-schema.mjs, splitTaskSchema): the
+ * pipeline without its tasks, then what the schema says of `tasks` (at least one, each id's form)
+ * and each task. Only a yes is used as is: a no is explained by the whole schema's validator.
+ */
+export function hasValidShape(data: unknown, taskIds?: readonly string[]): boolean {
+  if (!shapeParts.frame(data)) return false
+  // The frame checked that `tasks` is a mapping.
+  const tasks = (data as { tasks: Record<string, unknown> }).tasks
+  const ids = taskIds ?? Object.keys(tasks)
+  if (ids.length === 0) return false
+  const validTask = shapeParts.task
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!
+    if (id.length > MAX_TASK_ID_LENGTH || !TASK_ID.test(id) || !validTask(tasks[id])) return false
+  }
+  return true
 }
 
 /** Maps raw Ajv errors (allErrors mode) to findings, dropping the noise of combinators. */

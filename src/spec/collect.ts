@@ -29,28 +29,32 @@ export interface BadExpression {
   readonly span: { readonly start: number; readonly end: number }
 }
 
-export interface NeedOccurrence {
-  readonly taskId: string
-  /** Built when a rule reports it: a spec has tens of thousands of `needs` entries and almost never a problem with one. */
-  readonly pointer: string
-  readonly needed: string
+/**
+ * The `needs` lists of the tasks that have one, as written: `taskIds[i]`'s list is `lists[i]` (its
+ * entries unchecked). A spec has tens of thousands of `needs` entries and almost never a problem
+ * with one: they are walked where they sit (`forEachNeed`), with no object per entry, and an
+ * entry's pointer is made only for a report (`needPointer`).
+ */
+export interface NeedLists {
+  readonly taskIds: readonly string[]
+  readonly lists: readonly (readonly unknown[])[]
 }
 
-/** A `needs` entry; its pointer is made on demand. */
-class Need implements NeedOccurrence {
-  readonly taskId: string
-  readonly needed: string
-  private readonly index: number
-
-  constructor(taskId: string, index: number, needed: string) {
-    this.taskId = taskId
-    this.index = index
-    this.needed = needed
+/** Calls `visit` for each string entry of every `needs` list, in task order then list order. */
+export function forEachNeed(needs: NeedLists, visit: (taskId: string, needed: string, index: number) => void): void {
+  const { taskIds, lists } = needs
+  for (let t = 0; t < taskIds.length; t++) {
+    const list = lists[t]!
+    for (let index = 0; index < list.length; index++) {
+      const needed = list[index]
+      if (typeof needed === 'string') visit(taskIds[t]!, needed, index)
+    }
   }
+}
 
-  get pointer(): string {
-    return toPointer(['tasks', this.taskId, 'needs', this.index])
-  }
+/** The pointer of entry `index` of a task's `needs`. */
+export function needPointer(taskId: string, index: number): string {
+  return toPointer(['tasks', taskId, 'needs', index])
 }
 
 /** The `foreach` of a task, as written (see docs/fan-out.md). */
@@ -73,7 +77,7 @@ export interface SpecView {
   readonly params: ReadonlySet<string>
   readonly refs: readonly RefOccurrence[]
   readonly badExpressions: readonly BadExpression[]
-  readonly needs: readonly NeedOccurrence[]
+  readonly needs: NeedLists
   /** Tasks with a `foreach`, by task id. */
   readonly foreach: ReadonlyMap<string, ForeachOccurrence>
   /**
@@ -101,18 +105,21 @@ export function entriesOf(value: unknown): readonly [string, unknown][] {
   return isObject(value) ? Object.entries(value) : NO_ENTRIES
 }
 
-export function collectSpecView(data: unknown, mayHoldProtoKey = true): SpecView {
+/** `knownTaskIds`: the keys of `data.tasks` in order, when the reader has them (see block-yaml.ts). */
+export function collectSpecView(data: unknown, mayHoldProtoKey = true, knownTaskIds?: readonly string[]): SpecView {
   const root = isObject(data) ? data : {}
   const tasks = new Map<string, RawObject>()
   const refs: RefOccurrence[] = []
   const badExpressions: BadExpression[] = []
-  const needs: NeedOccurrence[] = []
+  const needTaskIds: string[] = []
+  const needLists: unknown[][] = []
   const foreach = new Map<string, ForeachOccurrence>()
   const detailedTasks: [string, RawObject][] = []
   // One pass over the tasks: each is kept and looked into at once.
   const written = isObject(root.tasks) ? root.tasks : {}
-  const taskIds = Object.keys(written)
-  for (const taskId of taskIds) {
+  const taskIds = knownTaskIds ?? Object.keys(written)
+  for (let t = 0; t < taskIds.length; t++) {
+    const taskId = taskIds[t]!
     const task = written[taskId]
     if (!isObject(task)) continue
     tasks.set(taskId, task)
@@ -137,12 +144,12 @@ export function collectSpecView(data: unknown, mayHoldProtoKey = true): SpecView
       const occurrence = collectForeach(taskId, task.foreach, refs, badExpressions)
       if (occurrence) foreach.set(taskId, occurrence)
     }
-    if (Array.isArray(task.needs))
-      for (let index = 0; index < task.needs.length; index++) {
-        const needed: unknown = task.needs[index]
-        if (typeof needed === 'string') needs.push(new Need(taskId, index, needed))
-      }
+    if (Array.isArray(task.needs) && task.needs.length > 0) {
+      needTaskIds.push(taskId)
+      needLists.push(task.needs)
+    }
   }
+  const needs: NeedLists = { taskIds: needTaskIds, lists: needLists }
   return { data: root, tasks, taskIds, params: new Set(Object.keys(isObject(root.params) ? root.params : {})), refs, badExpressions, needs, foreach, detailedTasks, mayHoldProtoKey }
 }
 

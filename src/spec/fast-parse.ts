@@ -9,7 +9,7 @@
  */
 import { load } from 'js-yaml'
 import { inspectData } from './nesting.ts'
-import { readBlockYaml } from './block-yaml.ts'
+import { readBlockSpec } from './block-yaml.ts'
 
 /** `1e309`: `yaml` reads it as the number Infinity, js-yaml as a string; only numbers this large differ. */
 const HUGE_EXPONENT = /\d[eE][-+]?\d{3}/
@@ -18,11 +18,11 @@ const HUGE_EXPONENT = /\d[eE][-+]?\d{3}/
 const TAG = /(?:^|[\s[{,])!/
 
 /** The spec's data when the fast path applies and the text parses; undefined otherwise. */
-export function parseFast(text: string): { readonly data: unknown; readonly mayHoldProtoKey: boolean } | undefined {
+export function parseFast(text: string): { readonly data: unknown; readonly mayHoldProtoKey: boolean; readonly taskIds?: readonly string[] } | undefined {
   if (text.includes('__proto__')) return undefined
   // Plain block YAML first: read in one pass, with yaml's own scalar rules, into data that shares nothing and nests little.
-  const block = readBlockYaml(text)
-  if (block !== undefined) return { data: block, mayHoldProtoKey: false }
+  const block = readBlockSpec(text)
+  if (block !== undefined) return { data: block.data, mayHoldProtoKey: false, taskIds: block.taskIds }
   if (HUGE_EXPONENT.test(text) || TAG.test(text)) return undefined
   let data: unknown
   try {

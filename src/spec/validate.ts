@@ -93,8 +93,8 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
   }
   if (options.fastPath !== false) {
     const fast = parseFast(text)
-    if (fast !== undefined && isObject(fast.data) && (await checkData(fast.data, context, fast.mayHoldProtoKey)).length === 0)
-      return options.resolve === false ? { diagnostics: [] } : { pipeline: normalizeSpec(fast.data as unknown as PipelineSpec, sourcePath, text), diagnostics: [] }
+    if (fast !== undefined && isObject(fast.data) && (await checkData(fast.data, context, fast.mayHoldProtoKey, fast.taskIds)).length === 0)
+      return options.resolve === false ? { diagnostics: [] } : { pipeline: normalizeSpec(fast.data as unknown as PipelineSpec, sourcePath, text, fast.taskIds), diagnostics: [] }
   }
   // The careful parser keeps every node's position; it is loaded only for specs with something to report.
   const { parseSpecText, rangeOfFinding } = await import('./parse.ts')
@@ -114,9 +114,9 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
 }
 
 /** Shape and meaning checks of a document's data; findings carry pointers, not positions. */
-async function checkData(data: unknown, context: Omit<RuleContext, 'view' | 'report'>, mayHoldProtoKey = true): Promise<Finding[]> {
-  const findings: Finding[] = checkShape(data)
-  const view = collectSpecView(data, mayHoldProtoKey)
+async function checkData(data: unknown, context: Omit<RuleContext, 'view' | 'report'>, mayHoldProtoKey = true, taskIds?: readonly string[]): Promise<Finding[]> {
+  const findings: Finding[] = await checkShape(data, taskIds)
+  const view = collectSpecView(data, mayHoldProtoKey, taskIds)
   for (const rule of RULES) await rule({ ...context, view, report: (finding) => findings.push(finding) })
   return keepOnePerReservedKey(findings)
 }

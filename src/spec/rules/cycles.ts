@@ -1,5 +1,6 @@
 import type { Rule } from './types.ts'
-import type { SpecView } from '../collect.ts'
+import type { NeedLists, SpecView } from '../collect.ts'
+import { forEachNeed, needPointer } from '../collect.ts'
 
 /** An edge: the upstream task and the reference or `needs` entry that makes it (its pointer is made only for a report). */
 interface EdgeRef {
@@ -57,17 +58,32 @@ export const cycles: Rule = ({ view, report }) => {
 
 /**
  * Whether the dependency edges (the same ones `dependencyGraph` keeps) form no cycle: Kahn's
- * algorithm over task numbers, with the edges in flat arrays.
+ * algorithm over task numbers, with the edges in flat arrays. Each loop is a function of its own:
+ * this runs once per process, and V8 optimizes a long loop while it runs (on-stack replacement),
+ * but code optimized for one loop of a function gives up when it reaches the next loop, which has
+ * not run yet; small functions are optimized one by one.
  */
 function isAcyclic(view: SpecView): boolean {
   const number = new Map<string, number>()
-  for (const id of view.tasks.keys()) number.set(id, number.size)
-  const count = number.size
+  view.tasks.forEach((_, id) => number.set(id, number.size))
   // At most one edge per reference and per `needs` entry: typed arrays of that size, no growing.
-  const from = new Int32Array(view.refs.length + view.needs.length)
+  const from = new Int32Array(view.refs.length + countEntries(view.needs.lists))
   const to = new Int32Array(from.length)
+  const edges = needEdges(view.needs, number, from, to, refEdges(view.refs, number, from, to))
+  return kahnCompletes(number.size, from, to, edges)
+}
+
+function countEntries(lists: readonly (readonly unknown[])[]): number {
+  let count = 0
+  for (let i = 0; i < lists.length; i++) count += lists[i]!.length
+  return count
+}
+
+/** The data edges of references (output and value), from upstream to downstream task number; returns the edge count. */
+function refEdges(refs: SpecView['refs'], number: ReadonlyMap<string, number>, from: Int32Array, to: Int32Array): number {
   let edges = 0
-  for (const occ of view.refs) {
+  for (let i = 0; i < refs.length; i++) {
+    const occ = refs[i]!
     if (occ.ref.kind !== 'output' && occ.ref.kind !== 'value') continue
     const down = number.get(occ.taskId)
     const up = number.get(occ.ref.taskId)
@@ -76,19 +92,29 @@ function isAcyclic(view: SpecView): boolean {
     from[edges] = up
     to[edges++] = down
   }
-  // A task's `needs` entries come one after the other: its number is looked up once, not per entry.
-  let lastTask: string | undefined
-  let down = -1
-  for (const need of view.needs) {
-    const up = number.get(need.needed)
-    if (need.taskId !== lastTask) {
-      lastTask = need.taskId
-      down = number.get(lastTask)!
+  return edges
+}
+
+/** The `needs` edges, added after the first `edges`; returns the new edge count. */
+function needEdges(needs: NeedLists, number: ReadonlyMap<string, number>, from: Int32Array, to: Int32Array, edges: number): number {
+  const { taskIds, lists } = needs
+  for (let t = 0; t < taskIds.length; t++) {
+    // Only tasks that are mappings have a `needs` list here: each has a number.
+    const down = number.get(taskIds[t]!)!
+    const list = lists[t]!
+    for (let i = 0; i < list.length; i++) {
+      const needed = list[i]
+      const up = typeof needed === 'string' ? number.get(needed) : undefined
+      if (up === undefined || down === up) continue
+      from[edges] = up
+      to[edges++] = down
     }
-    if (up === undefined || down === up) continue
-    from[edges] = up
-    to[edges++] = down
   }
+  return edges
+}
+
+/** Whether Kahn's algorithm over `count` tasks and these edges takes every task. */
+function kahnCompletes(count: number, from: Int32Array, to: Int32Array, edges: number): boolean {
   // Edges grouped by upstream task (counting sort), and each task's count of unfinished upstream edges.
   const start = new Int32Array(count + 1)
   const waiting = new Int32Array(count)
@@ -128,6 +154,6 @@ function dependencyGraph(view: SpecView): Map<string, EdgeRef[]> {
   }
   for (const occ of view.refs)
     if (occ.ref.kind === 'output' || occ.ref.kind === 'value') add(occ.taskId, { to: occ.ref.taskId, source: occ })
-  for (const need of view.needs) add(need.taskId, { to: need.needed, source: need })
+  forEachNeed(view.needs, (taskId, needed, index) => add(taskId, { to: needed, source: { pointer: needPointer(taskId, index) } }))
   return graph
 }

@@ -1,7 +1,7 @@
 import type { Rule } from './types.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { formatReference } from '../references.ts'
-import { isObject } from '../collect.ts'
+import { forEachNeed, isObject, needPointer } from '../collect.ts'
 
 /** References and `needs` entries that name tasks, params or values that do not exist. */
 export const unknownRefs: Rule = ({ view, report }) => {
@@ -36,13 +36,13 @@ export const unknownRefs: Rule = ({ view, report }) => {
         message: `${capitalize(where)} reads '${ref.path.join('.')}' inside the table output of task '${ref.taskId}'; pass the whole table with 'tasks.${ref.taskId}.output'.` })
     }
   }
-  for (const need of view.needs) {
-    if (need.needed === need.taskId)
-      report({ code: 'SELF_DEPENDENCY', pointer: need.pointer, message: `Task '${need.taskId}' lists itself in 'needs'; remove it.` })
-    else if (!view.tasks.has(need.needed))
-      report({ code: 'UNKNOWN_TASK', pointer: need.pointer,
-        message: `Task '${need.taskId}' needs unknown task '${need.needed}'${suggestFix(need.needed, [...view.tasks.keys()], 'known tasks', 'declare it under tasks:')}` })
-  }
+  forEachNeed(view.needs, (taskId, needed, index) => {
+    if (needed === taskId)
+      report({ code: 'SELF_DEPENDENCY', pointer: needPointer(taskId, index), message: `Task '${taskId}' lists itself in 'needs'; remove it.` })
+    else if (!view.tasks.has(needed))
+      report({ code: 'UNKNOWN_TASK', pointer: needPointer(taskId, index),
+        message: `Task '${taskId}' needs unknown task '${needed}'${suggestFix(needed, [...view.tasks.keys()], 'known tasks', 'declare it under tasks:')}` })
+  })
 }
 
 function capitalize(text: string): string {

@@ -18,6 +18,7 @@ describe('generated schema files', () => {
     expect(Object.keys(fresh).sort()).toEqual([
       'schema/pipeline.schema.json',
       'src/spec/generated/validate-json-schema.cjs',
+      'src/spec/generated/validate-pipeline-parts.cjs',
       'src/spec/generated/validate-pipeline.cjs',
       'src/spec/spec-types.ts',
     ])
