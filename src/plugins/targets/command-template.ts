@@ -9,8 +9,8 @@
  * - an argument that renders empty is dropped, so `{{#if inputs}}--inputs{{/if}}` works.
  */
 import { createRequire } from 'node:module'
-import { scanTemplate } from '../../spec/rules/command-templates.ts'
-import type { TemplateToken } from '../../spec/rules/command-templates.ts'
+import { scanTemplate, TEMPLATE_VARIABLES } from '../../spec/rules/command-templates.ts'
+import type { TemplateToken, TemplateVariable } from '../../spec/rules/command-templates.ts'
 import { WeirError } from '../../spec/weir-error.ts'
 
 /** The values of the documented template variables for one task. */
@@ -88,6 +88,8 @@ export function renderCommand(template: readonly string[], values: CommandValues
 function renderArgument(arg: string, index: number, values: CommandValues, engine: ((p: string) => string | undefined) | undefined): string {
   const tokens = scanTemplate(arg)
   if (tokens.length === 0) return arg.replaceAll('\\{{', '{{')
+  const direct = renderDirectly(arg, tokens, values)
+  if (direct !== undefined) return direct
   // Engine values (a param's value, a run id) are data: they go into the context and are never
   // spliced into the template source, where '\\{{' or '{{{' in a value would become Handlebars.
   const engineValues: Record<string, string> = {}
@@ -104,6 +106,47 @@ function renderArgument(arg: string, index: number, values: CommandValues, engin
   } catch (error) {
     throw new CommandTemplateError(`Command argument ${index} '${arg}' cannot be rendered: ${(error as Error).message.split('\n')[0]}.`)
   }
+}
+
+/** `{{#if <variable>}}<plain text>{{/if}}`, written exactly so: no whitespace control, nothing to escape. */
+const IF_VARIABLE_THEN_TEXT = /^\{\{#if ([A-Za-z]+)\}\}([^{}\\~]*)\{\{\/if\}\}$/
+
+/** Text between placeholders that Handlebars gives back as it is. */
+const PLAIN_TEXT = /^[^{}\\]*$/
+
+/**
+ * The value of an argument made of plain text and variables or params (`{{task}}`,
+ * `name={{params.name}}`), or of a plain text under `{{#if <variable>}}`: what weir's own command
+ * (remote-command.ts) is made of, so the subprocess executor renders it without loading
+ * Handlebars (the largest part of a 1-task run's fixed cost in its profile). The result is the one
+ * Handlebars gives (noEscape; every variable is a string, true when not empty); anything else
+ * (spaces or `~` in a placeholder, blocks, engine placeholders, escapes), `undefined`, goes to Handlebars.
+ */
+function renderDirectly(arg: string, tokens: readonly TemplateToken[], values: CommandValues): string | undefined {
+  const ifText = IF_VARIABLE_THEN_TEXT.exec(arg)
+  if (ifText !== null) {
+    const name = ifText[1] as TemplateVariable
+    if (name === 'cli' || !(TEMPLATE_VARIABLES as readonly string[]).includes(name)) return undefined
+    return variableValue(values, name) === '' ? '' : ifText[2]!
+  }
+  let rendered = ''
+  let at = 0
+  for (const token of tokens) {
+    const text = arg.slice(at, token.start)
+    if (!PLAIN_TEXT.test(text)) return undefined
+    const placeholder = arg.slice(token.start, token.end)
+    if (token.kind === 'variable' && token.name !== 'cli' && placeholder === `{{${token.name}}}`) rendered += text + variableValue(values, token.name)
+    // An undeclared param goes the long way, to its error there.
+    else if (token.kind === 'param' && placeholder === `{{params.${token.name}}}` && Object.hasOwn(values.params, token.name)) rendered += text + values.params[token.name]!
+    else return undefined
+    at = token.end
+  }
+  const rest = arg.slice(at)
+  return PLAIN_TEXT.test(rest) ? rendered + rest : undefined
+}
+
+function variableValue(values: CommandValues, name: Exclude<TemplateVariable, 'cli'>): string {
+  return values[name] ?? ''
 }
 
 /** Context key of the engine values; not a template variable, so no template can name it. */
