@@ -2,7 +2,7 @@
  * `weir spec validate --target NAME|all`: adds what the remote targets cannot express
  * (TARGET_UNSUPPORTED, with positions) to the reports of specs that are otherwise valid.
  */
-import { readFile } from 'node:fs/promises'
+import { readSpecText } from '../spec/read-spec-file.ts'
 import type { FileReport } from './format-diagnostics.ts'
 import { CliError } from './errors.ts'
 import { hasErrors, sortDiagnostics } from '../spec/diagnostics.ts'
@@ -22,7 +22,7 @@ export async function addTargetReports(reports: readonly FileReport[], target: s
       if (!pipeline) return report
       const extra = await checkTargets(pipeline, builtinTargets, target)
       if (extra.length === 0) return report
-      const text = report.text ?? (await readFile(report.path, 'utf8').catch(() => undefined))
+      const text = report.text ?? (await readSpecText(report.path))
       return { ...report, diagnostics: sortDiagnostics([...report.diagnostics, ...extra]), ...(text !== undefined && { text }) }
     }),
   )

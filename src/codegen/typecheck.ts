@@ -15,6 +15,7 @@ import { hasErrors, sortDiagnostics } from '../spec/diagnostics.ts'
 import type { Pipeline, Task } from '../spec/model.ts'
 import { parseSpecText, rangeOfFinding } from '../spec/parse.ts'
 import { findProjectRoot } from '../spec/project-root.ts'
+import { readSpecText } from '../spec/read-spec-file.ts'
 import { validateSpecFile } from '../spec/validate.ts'
 import type { PluginCatalog } from '../spec/validate.ts'
 import { generateTypes } from './generate-types.ts'
@@ -52,7 +53,7 @@ export async function typecheckReports(reports: readonly TypecheckFileReport[], 
       out.push(report)
       continue
     }
-    const text = report.text ?? (await readFile(report.path, 'utf8').catch(() => undefined))
+    const text = report.text ?? (await readSpecText(report.path))
     out.push({ path: report.path, diagnostics: sortDiagnostics([...report.diagnostics, ...added]), ...(text !== undefined && { text }) })
   }
   for (const [file, diagnostics] of [...found].sort(([a], [b]) => a.localeCompare(b))) {

@@ -106,6 +106,25 @@ describe('formats', () => {
     )
   })
 
+  test("a secret param's default is masked in the source lines shown under diagnostics (validation, --target, and weir run's refusal)", async () => {
+    await mkdir(join(dir, 'secret'), { recursive: true })
+    const spec = 'apiVersion: weir/v1\nkind: Pipeline\nname: sec\nparams:\n  token: { type: string, writeOnly: true, default: hunter2 }\ntasks:\n  a:\n    handler: ../handlers/sales.ts#extract\ntargets:\n  databricks: {}\n'
+    await writeFile(join(dir, 'secret/unused.yaml'), spec)
+    const unused = await weir(['secret/unused.yaml', '--target', 'databricks'])
+    expect(unused.stdout).toContain("warning UNUSED_PARAM: Param 'token'")
+    expect(unused.stdout).toContain("warning TARGET_UNSUPPORTED: Param 'token' holds a secret")
+    expect(unused.stdout).toContain('  token: { type: string, writeOnly: true, default: ******* }')
+    expect(unused.stdout).not.toContain('hunter2')
+    await writeFile(join(dir, 'secret/broken.yaml'), spec.replace('#extract', '#nope'))
+    const refused = await new Promise<Ran>((done) =>
+      execFile(process.execPath, [WEIR, 'run', 'secret/broken.yaml'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })),
+    )
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('HANDLER_EXPORT_MISSING')
+    expect(refused.stderr).toContain('default: ******* }')
+    expect(refused.stderr + refused.stdout).not.toContain('hunter2')
+  })
+
   test('text is coloured under FORCE_COLOR and plain under NO_COLOR', async () => {
     expect((await weir(['bad/unknown-task-ref.yaml'], { env: { FORCE_COLOR: '1' } })).stdout).toContain('\u001b[31m')
     expect((await weir(['bad/unknown-task-ref.yaml'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).not.toContain('\u001b[')

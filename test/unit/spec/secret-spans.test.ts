@@ -1,0 +1,56 @@
+/** Secret values are masked in the text shown under diagnostics, every line and column kept. */
+import { describe, expect, test } from 'vitest'
+import { maskSecretValues } from '../../../src/spec/secret-spans.ts'
+
+describe('maskSecretValues', () => {
+  test("a secret param's default (flow and block style) and the schedule's value of it are masked; other values are not", () => {
+    const text = [
+      'apiVersion: weir/v1',
+      'kind: Pipeline',
+      'name: p',
+      'params:',
+      '  token: { type: string, writeOnly: true, default: hunter2 }',
+      '  password:',
+      '    type: string',
+      '    writeOnly: true',
+      '    default: "s3cr3t"',
+      '  region: { type: string, default: eu-west }',
+      'schedule:',
+      '  cron: "0 3 * * *"',
+      '  params: { token: sched-secret, region: us }',
+      'tasks: {}',
+      '',
+    ].join('\n')
+    const masked = maskSecretValues(text)
+    expect(masked).not.toMatch(/hunter2|s3cr3t|sched-secret/)
+    expect(masked).toContain('default: *******')
+    expect(masked).toContain('default: ********') // the quotes too
+    expect(masked).toContain('eu-west')
+    expect(masked).toContain('region: us')
+    expect(masked.length).toBe(text.length)
+    expect(masked.split('\n').map((l) => l.length)).toEqual(text.split('\n').map((l) => l.length))
+  })
+
+  test('a default whose type has a secret part ($ref into types) is masked whole; a multi-line one keeps its line breaks', () => {
+    const text = 'types:\n  Creds: { type: object, properties: { password: { type: string, writeOnly: true } } }\nparams:\n  creds:\n    $ref: "#/types/Creds"\n    default:\n      user: u\n      password: pw\ntasks: {}\n'
+    const masked = maskSecretValues(text)
+    expect(masked).not.toMatch(/user: u|password: pw/)
+    expect(masked.split('\n').length).toBe(text.split('\n').length)
+    expect(masked.length).toBe(text.length)
+  })
+
+  test('JSON specs and CRLF line endings are masked alike', () => {
+    const json = '{\r\n  "params": {\r\n    "token": { "type": "string", "writeOnly": true, "default": "hunter2" }\r\n  },\r\n  "tasks": {}\r\n}\r\n'
+    const masked = maskSecretValues(json)
+    expect(masked).not.toContain('hunter2')
+    expect(masked).toContain('"default": *********')
+    expect(masked.split('\r\n').length).toBe(json.split('\r\n').length)
+  })
+
+  test('text without a secret, or that is not a spec, comes back unchanged', () => {
+    const plain = 'params:\n  region: { type: string, default: eu }\n'
+    expect(maskSecretValues(plain)).toBe(plain)
+    const broken = 'params: [writeOnly\n  : : {'
+    expect(maskSecretValues(broken)).toBe(broken)
+  })
+})
