@@ -8,22 +8,10 @@ import { resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { validateSpec } from '../../../src/spec/validate.ts'
 import { DIAGNOSTIC_CODES } from '../../../src/spec/diagnostics.ts'
-import { FIXTURES, testCatalog } from './support.ts'
+import { createRng, FIXTURES, testCatalog } from './support.ts'
 
 const SEED = Number(process.env.WEIR_FUZZ_SEED ?? 20261122)
 const ITERATIONS = Number(process.env.WEIR_FUZZ_ITERATIONS ?? 2000)
-
-/** mulberry32: tiny, fast and good enough to pick mutations. */
-function createRng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const NOISE = [':', ' ', '{', '}', '[', ']', '-', '#', '&', '*', '!', '"', "'", '$', '${{', '}}', '\t', '\n', '|', '>', '%', '@', '`', ',', '?', '__proto__', 'tasks', 'handler', '\u00e9', '\ud83d\ude00', '\u0000']
 const KEYS = ['tasks', 'needs', 'inputs', 'handler', 'trigger', 'retries', 'timeout', 'io', 'params', 'types', 'schedule', 'cron', 'targets', 'output', 'values', '__proto__', 'constructor', 'x', '$ref']

@@ -11,20 +11,9 @@ import { describe, expect, test } from 'vitest'
 import validatePipelineShape from '../../../src/spec/generated/validate-pipeline.cjs'
 import { checkShape, hasValidShape } from '../../../src/spec/check-shape.ts'
 import { readBlockSpec } from '../../../src/spec/block-yaml.ts'
-import { FIXTURES } from './support.ts'
+import { createRng, FIXTURES } from './support.ts'
 
 const ITERATIONS = 4000
-
-function createRng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const VALUES: unknown[] = [
   null, true, 0, -1, 3, 101, 1.5, '', 'x', 'Bad-Name', '10m', 'ten', '../h.ts#run', '#bad', 'all_done', 'sometimes', 'table',
