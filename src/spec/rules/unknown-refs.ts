@@ -2,6 +2,7 @@ import type { Rule } from './types.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { formatReference } from '../references.ts'
 import { forEachNeed, isObject, needPointer } from '../collect.ts'
+import type { SpecView } from '../collect.ts'
 
 /** References and `needs` entries that name tasks, params or values that do not exist. */
 export const unknownRefs: Rule = ({ view, report }) => {
@@ -23,7 +24,7 @@ export const unknownRefs: Rule = ({ view, report }) => {
     const upstream = view.tasks.get(ref.taskId)
     if (!upstream) {
       report({ code: 'UNKNOWN_TASK', pointer: occ.pointer, span: occ.span,
-        message: `${capitalize(where)} refers to unknown task '${ref.taskId}'${suggestFix(ref.taskId, [...view.tasks.keys()], 'known tasks', 'declare it under tasks:')}` })
+        message: `${capitalize(where)} refers to unknown task '${ref.taskId}'${suggestFix(ref.taskId, otherTasks(view, occ.taskId), 'other tasks', "declare it under 'tasks:'")}` })
       continue
     }
     if (ref.kind === 'value') {
@@ -41,10 +42,15 @@ export const unknownRefs: Rule = ({ view, report }) => {
       report({ code: 'SELF_DEPENDENCY', pointer: needPointer(taskId, index), message: `Task '${taskId}' lists itself in 'needs'; remove it.` })
     else if (!view.tasks.has(needed))
       report({ code: 'UNKNOWN_TASK', pointer: needPointer(taskId, index),
-        message: `Task '${taskId}' needs unknown task '${needed}'${suggestFix(needed, [...view.tasks.keys()], 'known tasks', 'declare it under tasks:')}` })
+        message: `Task '${taskId}' needs unknown task '${needed}'${suggestFix(needed, otherTasks(view, taskId), 'other tasks', "declare it under 'tasks:'")}` })
   })
 }
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/** The tasks a task could depend on, for a did-you-mean: never itself, which would be a cycle of one. */
+function otherTasks(view: SpecView, taskId: string): string[] {
+  return [...view.tasks.keys()].filter((id) => id !== taskId)
 }

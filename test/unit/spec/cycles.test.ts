@@ -26,3 +26,18 @@ describe('cycles', () => {
     expect(await codes(`  a: { handler: ./h.ts, needs: [b] }\n  b: { handler: ./h.ts, needs: [a] }\n  c: { handler: ./h.ts, needs: [d] }\n  d: { handler: ./h.ts, needs: [c] }\n`)).toEqual(['DEPENDENCY_CYCLE', 'DEPENDENCY_CYCLE'])
   })
 })
+
+describe('an unknown upstream task gets a did-you-mean, never the task itself (that would be a cycle of one)', () => {
+  test('in needs and in a reference', async () => {
+    const { diagnostics } = await check('  a:\n    handler: ./h.ts#a\n    needs: [b]\n    inputs: { x: "${{ tasks.b.output }}" }\n')
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['UNKNOWN_TASK', "Task 'a' needs unknown task 'b'; declare it under 'tasks:'."],
+      ['UNKNOWN_TASK', expect.stringMatching(/refers to unknown task 'b'; declare it under 'tasks:'\.$/)],
+    ])
+  })
+
+  test('another task close to the name is still suggested', async () => {
+    const { diagnostics } = await check('  a:\n    handler: ./h.ts#a\n    needs: [b]\n  bb:\n    handler: ./h.ts#a\n')
+    expect(diagnostics[0]!.message).toBe("Task 'a' needs unknown task 'b'; did you mean 'bb'?")
+  })
+})
