@@ -3,19 +3,22 @@
 // The published package ships dist/. A fresh clone of the repository has none (and no `prepare`
 // script builds it, because a `prepare` would also run, and fail, in `npm install --omit=dev`), so
 // there the first `weir` builds it, with the dev dependencies `npm install` put in place.
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
+//
+// This file is CommonJS (bin/package.json says so, and the name stays bin/weir.js because generated
+// remote jobs start it by that path). An ES module entry would start Node's ES module loader, about
+// 5 ms, before anything else: `weir spec validate` and `weir execute` run CommonJS bundles and never
+// need it for themselves (a handler written as an ES module still loads through it, when imported).
+'use strict'
+const { existsSync } = require('node:fs')
+const { join } = require('node:path')
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const built = existsSync(new URL('../dist/cli/main.js', import.meta.url))
-const buildScript = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url))
+const root = join(__dirname, '..')
+const buildScript = join(root, 'scripts/build.mjs')
 
-if (!built && existsSync(buildScript)) {
+if (!existsSync(join(root, 'dist/cli/main.js')) && existsSync(buildScript)) {
   process.stderr.write('weir: building the CLI (first run in this clone; `npm run build` rebuilds it, with type declarations) …\n')
   // The build's output goes to stderr, so that stdout holds only what the command prints.
-  const { spawnSync } = await import('node:child_process')
-  const ran = spawnSync(process.execPath, [buildScript, '--no-types'], { cwd: root, stdio: ['ignore', 2, 2] })
+  const ran = require('node:child_process').spawnSync(process.execPath, [buildScript, '--no-types'], { cwd: root, stdio: ['ignore', 2, 2] })
   if (ran.status !== 0) {
     process.stderr.write('weir: the build failed; run `npm install` (with dev dependencies), then `npm run build`.\n')
     process.exit(2)
@@ -39,11 +42,21 @@ const entry = dedicated ? `../dist/cli/${dedicated}.cjs` : command === 'run' ? '
 const isMissingEntry = (error) =>
   (error?.code === 'ERR_MODULE_NOT_FOUND' || error?.code === 'MODULE_NOT_FOUND') && String(error.message).includes(entry.slice(3))
 
-try {
-  if (dedicated) createRequire(import.meta.url)(entry)
-  else await import(entry)
-} catch (error) {
+function reportMissingEntry(error) {
   if (!isMissingEntry(error)) throw error
   process.stderr.write('weir: this installation has no dist/ folder; reinstall weir-pipelines (in a clone: npm run build).\n')
   process.exit(2)
+}
+
+if (dedicated) {
+  try {
+    require(entry)
+  } catch (error) {
+    reportMissingEntry(error)
+  }
+} else {
+  import(entry).catch((error) => {
+    // Rethrown outside the promise, so that a failure to start ends as it did from an ES module entry.
+    process.nextTick(() => reportMissingEntry(error))
+  })
 }

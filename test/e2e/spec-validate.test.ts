@@ -178,6 +178,24 @@ describe('start-up stays light', () => {
     expect(loaded.filter((p) => p.startsWith('ajv/') && !p.startsWith('ajv/dist/runtime/'))).toEqual([])
   })
 
+  // Node's ES module loader costs ~5 ms to start; the command and its bundle are CommonJS, and
+  // validation reads handler modules without importing them.
+  test('validating evaluates no ES module (bin/weir.js is CommonJS)', async () => {
+    const hook = join(dir, 'dump-internals.cjs')
+    await writeFile(hook, "process.on('exit', () => process.stderr.write('INTERNALS ' + JSON.stringify(process.moduleLoadList) + '\\n'))\n")
+    const internals = async (entry: string, args: string[]): Promise<string[]> => {
+      const ran = await new Promise<Ran>((done) =>
+        execFile(process.execPath, ['--require', hook, entry, ...args], { cwd: dir }, (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })),
+      )
+      expect(ran.code, ran.stderr).toBe(0)
+      return JSON.parse(/INTERNALS (.*)/.exec(ran.stderr)![1]!) as string[]
+    }
+    const esModuleJob = 'NativeModule internal/modules/esm/module_job'
+    expect(await internals(WEIR, ['spec', 'validate', 'specs/minimal.yaml'])).not.toContain(esModuleJob)
+    // The probe sees one when there is one: `weir --version` imports the ES module main entry.
+    expect(await internals(WEIR, ['--version'])).toContain(esModuleJob)
+  })
+
   test('a schema outside the simple subset does load it (the check above can see Ajv)', async () => {
     await writeFile(join(dir, 'anyof.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: anyof\nparams:\n  p: { anyOf: [{ type: string }, { type: number }], default: true }\ntasks:\n  a: { handler: ./handlers/sales.ts#extract, inputs: { p: "${{ params.p }}" } }\n')
     expect(await loadedPackages(['anyof.yaml'])).toContain('ajv/dist/2020.js')
