@@ -1,4 +1,6 @@
-import { readdir, stat, open } from 'node:fs/promises'
+// node:fs's callbacks, not node:fs/promises: loading that module costs `weir spec validate` of one
+// file about 7M instructions (2 ms) before it reads anything.
+import { close, open, read, readdir, stat, type Dirent, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { CliError } from './errors.ts'
 import { describeMissingPath } from './describe-missing-path.ts'
@@ -15,7 +17,7 @@ export async function findSpecFiles(paths: readonly string[], command: string): 
   for (const path of paths) {
     let info
     try {
-      info = await stat(path)
+      info = await new Promise<Stats>((done, fail) => stat(path, (error, stats) => (error ? fail(error) : done(stats))))
     } catch {
       throw new CliError(`${command}: ${await describeMissingPath(path, 'spec files or folders that contain them')}`)
     }
@@ -29,7 +31,7 @@ export async function findSpecFiles(paths: readonly string[], command: string): 
 
 /** The pipeline specs under a folder, recursively, in a stable order. */
 export async function findSpecsInFolder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true })
+  const entries = await new Promise<Dirent[]>((done, fail) => readdir(dir, { withFileTypes: true }, (error, list) => (error ? fail(error) : done(list))))
   entries.sort((a, b) => a.name.localeCompare(b.name))
   const files: string[] = []
   for (const entry of entries) {
@@ -42,13 +44,19 @@ export async function findSpecsInFolder(dir: string): Promise<string[]> {
 
 /** A cheap sniff of the first 4 KB: `kind: Pipeline` or `apiVersion: weir/…`, in YAML or JSON. */
 async function looksLikePipeline(path: string): Promise<boolean> {
-  const handle = await open(path, 'r')
-  try {
-    const buffer = Buffer.alloc(4096)
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
-    const head = buffer.subarray(0, bytesRead).toString('utf8')
-    return /["']?apiVersion["']?\s*:\s*["']?weir\//.test(head) || /["']?kind["']?\s*:\s*["']?Pipeline\b/.test(head)
-  } finally {
-    await handle.close()
-  }
+  const head = await readHead(path, 4096)
+  return /["']?apiVersion["']?\s*:\s*["']?weir\//.test(head) || /["']?kind["']?\s*:\s*["']?Pipeline\b/.test(head)
+}
+
+/** Up to the first `bytes` bytes of a file, as UTF-8. */
+function readHead(path: string, bytes: number): Promise<string> {
+  return new Promise((done, fail) =>
+    open(path, 'r', (openError, fd) => {
+      if (openError) return fail(openError)
+      const buffer = Buffer.alloc(bytes)
+      read(fd, buffer, 0, bytes, 0, (readError, bytesRead) =>
+        close(fd, () => (readError ? fail(readError) : done(buffer.subarray(0, bytesRead).toString('utf8')))),
+      )
+    }),
+  )
 }
