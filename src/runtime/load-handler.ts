@@ -44,13 +44,11 @@ import type { HandlerRef } from '../spec/model.ts'
 import { WeirError } from './errors.ts'
 import { isInside } from '../spec/inside-folder.ts'
 import { moduleErrorLocation } from './module-error-location.ts'
+import { typeScriptImporter } from './typescript-importer.ts'
 
 /** A handler: any exported function `(inputs, ctx) => output | Promise<output>`. */
 export type HandlerFunction = (inputs: Record<string, unknown>, ctx: unknown) => unknown
 
-type ModuleImporter = (path: string) => Promise<unknown>
-
-let importer: Promise<ModuleImporter> | undefined
 /** Module promises by real path. */
 const modules = new Map<string, Promise<unknown>>()
 /** Modules by real path, once imported: `loadedHandler` answers from here without a promise. */
@@ -106,14 +104,6 @@ function endTurn(): void {
   turnEnding = false
 }
 
-async function loadImporter(): Promise<ModuleImporter> {
-  importer ??= import('jiti').then(({ createJiti }) => {
-    const jiti = createJiti(import.meta.url, { interopDefault: false })
-    return (path: string) => jiti.import(path)
-  })
-  return importer
-}
-
 /**
  * Imports the handler's module and returns the named export. Refuses modules outside `projectRoot`
  * (a spec must not make weir run code from elsewhere on the machine).
@@ -122,7 +112,7 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string, run?: Ha
   const real = checkedRealPath(ref, projectRoot, run)
   let loading = modules.get(real)
   if (!loading) {
-    loading = importModule(real)
+    loading = importModule(real, projectRoot)
     modules.set(real, loading)
     // A failed import is not cached: the next attempt may find the file fixed.
     loading.catch(() => modules.delete(real))
@@ -164,8 +154,8 @@ const TYPESCRIPT = /\.(?:[cm]?ts|tsx)$/i
 const JITI_MAY_LOAD = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT', 'ERR_REQUIRE_ESM'])
 
 /** Imports a module by its real path: JavaScript natively, TypeScript (or JavaScript Node refuses) with jiti. */
-async function importModule(real: string): Promise<unknown> {
-  if (TYPESCRIPT.test(real)) return (await loadImporter())(real)
+async function importModule(real: string, projectRoot: string): Promise<unknown> {
+  if (TYPESCRIPT.test(real)) return (await typeScriptImporter(projectRoot))(real)
   const failures = failedImports.get(real) ?? 0
   const url = pathToFileURL(real).href
   try {
@@ -173,7 +163,7 @@ async function importModule(real: string): Promise<unknown> {
   } catch (error) {
     failedImports.set(real, failures + 1)
     if (!JITI_MAY_LOAD.has((error as { code?: unknown } | null)?.code as string)) throw error
-    return (await loadImporter())(real)
+    return (await typeScriptImporter(projectRoot))(real)
   }
 }
 
