@@ -5,6 +5,9 @@
  * through the main entry.
  */
 import { runCli } from './run-cli.ts'
+import { useJitiLoader } from '../runtime/typescript-importer.ts'
+import { loadCachedJiti } from './cached-jiti.ts'
 import { execute } from './commands/execute.ts'
 
+useJitiLoader(loadCachedJiti)
 runCli(() => execute(process.argv.slice(3).filter((a) => a !== '--debug')))

@@ -4,6 +4,9 @@
  * command (a run of one task: ~12% less CPU). It behaves exactly as `weir run` through the main entry.
  */
 import { runCli } from './run-cli.ts'
+import { useJitiLoader } from '../runtime/typescript-importer.ts'
+import { loadCachedJiti } from './cached-jiti.ts'
 import { run } from './commands/run.ts'
 
+useJitiLoader(loadCachedJiti)
 runCli(() => run(process.argv.slice(3).filter((a) => a !== '--debug')))

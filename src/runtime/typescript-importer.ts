@@ -20,6 +20,16 @@ import { fileURLToPath } from 'node:url'
 /** Imports one module by its real path. */
 export type ModuleImporter = (path: string) => Promise<unknown>
 
+type Jiti = typeof import('jiti')
+
+/** How jiti is loaded: the CLI sets a loader that compiles it with a code cache (src/cli/cached-jiti.ts). */
+let loadJiti: () => Promise<Jiti> = () => import('jiti')
+
+/** Sets how jiti is loaded, before the first TypeScript handler is. */
+export function useJitiLoader(load: () => Promise<Jiti>): void {
+  loadJiti = load
+}
+
 /** One importer per project folder (a process normally serves one). */
 const importers = new Map<string, Promise<ModuleImporter>>()
 
@@ -27,7 +37,7 @@ const importers = new Map<string, Promise<ModuleImporter>>()
 export function typeScriptImporter(projectRoot: string): Promise<ModuleImporter> {
   let importer = importers.get(projectRoot)
   if (!importer) {
-    importer = import('jiti').then(({ createJiti }) => {
+    importer = loadJiti().then(({ createJiti }) => {
       const jiti = createJiti(import.meta.url, { interopDefault: false, fsCache: compiledCacheFolder(projectRoot, fileURLToPath(import.meta.url)) })
       return (path: string) => jiti.import(path)
     })

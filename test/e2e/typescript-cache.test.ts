@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, symlinkSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createRequire } from 'node:module'
@@ -34,9 +34,9 @@ function project(name: string, withNodeModules: boolean): { dir: string; temp: s
   return { dir, temp }
 }
 
-function execute(dir: string, temp: string, runId: string) {
+function execute(dir: string, temp: string, runId: string, bin = BIN) {
   const { JITI_FS_CACHE: _, JITI_CACHE: __, ...env } = process.env
-  const r = spawnSync(process.execPath, [BIN, 'execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', runId], {
+  const r = spawnSync(process.execPath, [bin, 'execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', runId], {
     cwd: dir,
     encoding: 'utf8',
     env: { ...env, TMPDIR: temp },
@@ -83,6 +83,35 @@ describe('compiled TypeScript handlers are cached inside the project', () => {
         expect(ran.code, ran.stderr).toBe(0)
         expect(existsSync(mark)).toBe(false)
       })
+  })
+})
+
+describe('jiti itself is compiled with a code cache kept beside the built CLI', () => {
+  /** A copy of the built CLI, so that its caches are this test's own. */
+  function install(): { bin: string; dist: string } {
+    const dir = join(root, 'install')
+    for (const part of ['bin', 'dist/cli', 'package.json']) cpSync(resolve(part), join(dir, part), { recursive: true })
+    symlinkSync(resolve('node_modules'), join(dir, 'node_modules'))
+    for (const file of jitiCaches(join(dir, 'dist/cli'))) rmSync(join(dir, 'dist/cli', file))
+    return { bin: join(dir, 'bin/weir.js'), dist: join(dir, 'dist/cli') }
+  }
+  const jitiCaches = (dist: string): string[] => readdirSync(dist).filter((f) => f.startsWith('jiti-') && f.endsWith('.v8-cache'))
+
+  test('the first TypeScript handler leaves the cache; a damaged one is ignored and replaced', () => {
+    const { bin, dist } = install()
+    const { dir, temp } = project('code-cache', true)
+    expect(jitiCaches(dist)).toEqual([])
+    expect(execute(dir, temp, 'r1', bin).code).toBe(0)
+    const [cache] = jitiCaches(dist)
+    expect(cache).toBeDefined()
+    const made = readFileSync(join(dist, cache!))
+    // Garbage of the same length: the checksum refuses it, jiti compiles from source, the run is the same.
+    writeFileSync(join(dist, cache!), Buffer.alloc(made.length, 7))
+    const ran = execute(dir, temp, 'r2', bin)
+    expect(ran.code, ran.stderr).toBe(0)
+    expect(values(dir, 'r2')).toEqual({ n: 3 })
+    expect(readFileSync(join(dist, cache!)).equals(Buffer.alloc(made.length, 7))).toBe(false)
+    expect(jitiCaches(dist)).toEqual([cache])
   })
 })
 
