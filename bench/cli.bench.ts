@@ -12,6 +12,7 @@
 // execute <= 1.3x node, the subprocess executor's per-task cost <= 1.3x a bare spawn, validate of one
 // small spec <= 1.5x node. BENCH_RUNS (default 7), BENCH_PARTS=run,subprocess,execute narrow it.
 import { spawn, spawnSync } from 'node:child_process'
+import { pathToFileURL } from 'node:url'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -44,8 +45,10 @@ const project = mkdtempSync(join(tmpdir(), 'weir-bench-cli-'))
 const rssFile = join(project, 'rss.txt')
 // Preloaded into every measured process and the weir processes it starts (NODE_OPTIONS): on exit, each
 // writes its peak RSS (KB) and the CPU time it used (µs, user + system).
-const rssProbe = join(project, 'rss-probe.mjs')
-writeFileSync(rssProbe, `import { appendFileSync } from 'node:fs'\nprocess.on('exit', () => { const u = process.resourceUsage(); appendFileSync(${JSON.stringify(rssFile)}, u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime) + '\\n') })\n`)
+// A CommonJS preload (--require): an ES module one (--import) would start Node's ES module loader
+// (~5 ms) in every measured process, node -e 0 included, hiding what weir's own entries avoid.
+const rssProbe = join(project, 'rss-probe.cjs')
+writeFileSync(rssProbe, `const { appendFileSync } = require('node:fs')\nprocess.on('exit', () => { const u = process.resourceUsage(); appendFileSync(${JSON.stringify(rssFile)}, u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime) + '\\n') })\n`)
 
 /** A layered DAG of n no-op tasks (width ~sqrt(n), 1-3 upstream each in the layer before), as YAML. */
 function layeredSpec(name: string, n: number, io = ''): string {
@@ -89,6 +92,11 @@ for (const n of SIZES) writeFileSync(join(project, `pipelines/layered_${n}.yaml`
 writeFileSync(join(project, 'pipelines/fan_50.yaml'), fanOutSpec(50))
 writeFileSync(join(project, 'pipelines/chain_20.yaml'), chainSpec(20))
 writeFileSync(join(project, 'pipelines/one.yaml'), layeredSpec('one', 1))
+// The same task with a TypeScript handler (compiled by jiti; its compiled module is cached in the
+// project's node_modules/.cache/jiti, as in a real project).
+mkdirSync(join(project, 'node_modules'))
+writeFileSync(join(project, 'handlers/noop-ts.ts'), 'export function noop(): void {}\n')
+writeFileSync(join(project, 'pipelines/one_ts.yaml'), layeredSpec('one_ts', 1).replaceAll('noop.js#', 'noop-ts.ts#'))
 
 interface Sample {
   /** Wall time. */
@@ -103,7 +111,7 @@ interface Sample {
 function time(args: readonly string[], env: Record<string, string> = {}): Sample {
   rmSync(rssFile, { force: true })
   const start = performance.now()
-  const result = spawnSync(process.execPath, args, { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, env: { ...process.env, NODE_OPTIONS: `--import ${rssProbe}`, ...env } })
+  const result = spawnSync(process.execPath, args, { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, env: { ...process.env, NODE_OPTIONS: `--require ${rssProbe}`, ...env } })
   const ms = performance.now() - start
   if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}:\n${String(result.stdout).slice(-2000)}${String(result.stderr).slice(-2000)}`)
   const lines = existsSync(rssFile) ? readFileSync(rssFile, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number)) : []
@@ -298,6 +306,9 @@ try {
       // As the subprocess executor starts it: with the hash of the spec the run validated, and the
       // run's spec plan (its data as JSON) when this build writes one (WEIR_SPEC_PLAN).
       { name: 'weir execute (from weir run)', run: () => time(executeArgs(), { WEIR_SPEC_SHA256: oneHash, ...(onePlan && { WEIR_SPEC_PLAN: onePlan }) }) },
+      { name: 'weir execute (TypeScript)', run: () => time([cli, 'execute', '--spec', 'pipelines/one_ts.yaml', '--task', 't0', '--run-id', `bench-${stateN++}`, '--state-dir', '.weir-execute']) },
+      // The floor for a handler written as an ES module: Node's ES module loader starts for it.
+      { name: 'node, import(handler)', run: () => time(['-e', `import(${JSON.stringify(pathToFileURL(join(project, 'handlers/noop.js')).href)})`]) },
       { name: 'weir execute --help', run: weir('execute', '--help') },
       { name: 'weir spec validate (1 task)', run: weir('spec', 'validate', 'pipelines/one.yaml') },
       { name: 'weir --version', run: weir('--version') },
