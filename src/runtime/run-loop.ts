@@ -6,6 +6,7 @@
  * the task's record, the journal (batched) and the listener; a success is in the journal file before
  * any task downstream of it starts or the listener hears of it.
  */
+import { setMaxListeners } from 'node:events'
 import type { TaskRecord } from './run-store/records.ts'
 import { newTaskRecord } from './run-store/apply-task-event.ts'
 import { createScheduler, STATE } from './scheduler.ts'
@@ -51,12 +52,17 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
         resolveRun({ status: loop.cancelling ? 'cancelled' : loop.anyFailed ? 'failed' : 'succeeded', tasks })
       },
     })
+    const runController = new AbortController()
+    // Every running attempt listens to the run's signal (a timeout's own signal follows it, the
+    // subprocess executor kills on it, handlers pass it to fetch): one listener per attempt is no
+    // leak, and Node's default limit of ten printed a leak warning at --concurrency 11.
+    setMaxListeners(0, runController.signal)
     const loop: LoopState = {
       input,
       tasks,
       taskById: new Array(graph.ids.length),
       scheduler,
-      runController: new AbortController(),
+      runController,
       active: new ActiveAttempts(graph.ids.length),
       retrySleeps: createRetrySleeps(),
       pacer: createStartPacer(YIELD_EVERY),
