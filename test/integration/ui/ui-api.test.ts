@@ -162,6 +162,33 @@ describe('reading', () => {
   })
 })
 
+test('twelve live event streams at once print no listener-leak warning', async () => {
+  // Each stream listens to the server's closing signal; Node's default limit of ten printed
+  // "MaxListenersExceededWarning: Possible EventTarget memory leak" on weir ui's terminal when an
+  // eleventh tab watched a run.
+  const runId = '20270101-000000-e0e0e0'
+  await mkdir(join(project.stateDir, 'runs', runId))
+  // A run of another host stays 'running' here, so its streams stay open.
+  const header = { e: 'run', v: 1, runId, pipeline: 'demo', specHash: 'x', sourcePath: 'p', params: {}, trigger: 'manual', tasks: ['extract'], at: Date.now(), pid: 1, host: 'another-host' }
+  await writeFile(join(project.stateDir, 'runs', runId, 'journal.jsonl'), JSON.stringify(header) + '\n')
+  const warnings: string[] = []
+  const onWarning = (warning: Error): void => void warnings.push(warning.name)
+  process.on('warning', onWarning)
+  const leave = new AbortController()
+  try {
+    const streams = await Promise.all(Array.from({ length: 12 }, () => fetch(new URL(`/api/runs/${runId}/events`, server.url), { signal: leave.signal })))
+    // Each stream has sent the run, so each is open and listening.
+    for (const res of streams) expect(new TextDecoder().decode((await res.body!.getReader().read()).value)).toContain('retry:')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(warnings).not.toContain('MaxListenersExceededWarning')
+  } finally {
+    leave.abort()
+    process.off('warning', onWarning)
+    // The tests below count the runs in the store.
+    await rm(join(project.stateDir, 'runs', runId), { recursive: true })
+  }
+})
+
 describe('file endpoints never reach outside the store', () => {
   test.each([
     ['..', '/api/runs/../tasks/x/log'],
