@@ -14,6 +14,7 @@ import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor, ExecutorEnv, 
 import { renderCommand } from '../../targets/command-template.ts'
 import { commandTemplateOf } from '../../targets/remote-command.ts'
 import { localEngineValues } from './local-engine.ts'
+import { paramText } from '../../../spec/param-text.ts'
 import { findWeirCli } from './find-cli.ts'
 import type { SubprocessExecutorConfig } from './index.ts'
 
@@ -38,7 +39,8 @@ export function createSubprocessRunner(config: SubprocessExecutorConfig, env: Ex
           inputs: remote.inputs,
           outputPrefix: remote.outputPrefix,
           attempt: String(request.attempt),
-          params: Object.fromEntries(Object.entries(request.params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+          // As text that `weir execute --param` reads back as the same value (spec/param-text.ts).
+          params: Object.fromEntries(Object.entries(request.params).map(([k, v]) => [k, paramText(request.pipeline, k, v)])),
         }, localEngineValues(request))
       } catch (error) {
         return failed((error as Error).message, 'COMMAND_TEMPLATE', false)
