@@ -25,6 +25,7 @@ import { formatSummary } from '../display/summary.ts'
 import { formatPlan } from '../display/plan.ts'
 import { guardUnfinishedExit } from '../guard-unfinished-exit.ts'
 import { fitYoungGeneration } from '../young-generation.ts'
+import { divertStdoutToStderr } from '../divert-stdout.ts'
 
 const EXECUTORS = ['inprocess', 'subprocess'] as const
 
@@ -100,6 +101,8 @@ export async function run(args: string[]): Promise<number> {
     : live
       ? createLiveDisplay(process.stdout, board, palette, title)
       : createPlainDisplay(process.stdout, board, palette)
+  // Handlers in this process print to stderr: with --json, stdout holds the one object only.
+  const writeJson = values.json ? divertStdoutToStderr() : undefined
   const started = Date.now()
   let result: RunResult
   // A handler awaiting something that holds no handle (a stream that never ends) would let Node
@@ -132,7 +135,7 @@ export async function run(args: string[]): Promise<number> {
     display?.stop()
   }
   const signal = stopSignals()
-  if (values.json) process.stdout.write(JSON.stringify(toJson(result)) + '\n')
+  if (writeJson) writeJson(JSON.stringify(toJson(result)) + '\n')
   else {
     const logDir = join(runtime.runDir(stateDir, result.runId), 'logs')
     const shownDir = relative(process.cwd(), logDir) || logDir
