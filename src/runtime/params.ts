@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util'
 import type { ParamDecl, Pipeline } from '../spec/model.ts'
 import { suggestFix } from '../spec/did-you-mean.ts'
 import { declaredParamTypes } from '../spec/param-text.ts'
+import { findNonFinite } from '../spec/non-finite.ts'
 import { compileCheck } from './compile-check.ts'
 import { WeirError } from './errors.ts'
 import { hasSecret, redactSecrets } from './redact-secrets.ts'
@@ -58,7 +59,13 @@ export async function resolveParams(pipeline: Pipeline, given: Readonly<Record<s
     const value = given[decl.name]
     if (value instanceof UnrecordedSecret)
       throw new WeirError('PARAM_INVALID', `Param '${decl.name}' holds a secret, which run ${value.runId} did not record; pass it again with --param ${decl.name}=VALUE.`)
-    if (Object.hasOwn(given, decl.name)) params[decl.name] = value
+    if (Object.hasOwn(given, decl.name)) {
+      // JSON (the run store, `weir execute`) has no NaN or Infinity: a task elsewhere would get null.
+      const nonFinite = findNonFinite(value)
+      if (nonFinite !== undefined)
+        throw new WeirError('PARAM_INVALID', `Param '${decl.name}' holds a number that is not finite${nonFinite === '' ? '' : ` at '${nonFinite}'`}; param values travel as JSON, which has no such number.`)
+      params[decl.name] = value
+    }
     else if (decl.hasDefault) params[decl.name] = decl.default
     else throw new WeirError('PARAM_INVALID', `Param '${decl.name}' has no default; pass it with --param ${decl.name}=VALUE${secret ? ' (it is a secret, so runs do not record it and a resume needs it again)' : ''}.`)
     const problems = (await compileCheck(pipeline, decl.schema))(params[decl.name])
