@@ -86,6 +86,20 @@ test('a command template with engine placeholders runs locally with local values
   expect(JSON.parse(await readFile(fileURLToPath(use.output!), 'utf8'))).toEqual({ rows: 2, count: 2, n: 3 })
 })
 
+test('a param too long for a command line fails the task once, naming the param, not as a bare "spawn E2BIG" retried', async () => {
+  // Linux takes at most 128 KB per argument; the param reached weir execute as --param big=….
+  const dir = await mkdtemp(join(root, 'long-param-'))
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await writeFile(join(dir, 'h.ts'), 'export const use = (i) => i.big.length\n')
+  const spec = join(dir, 'long.yaml')
+  await writeFile(spec, `apiVersion: weir/v1\nkind: Pipeline\nname: long\nparams:\n  big: { type: string, default: ${'y'.repeat(140_000)} }\ntasks:\n  a: { handler: ./h.ts#use, inputs: { big: "\${{ params.big }}" }, retries: { max: 2, delay: 10ms } }\n`)
+  const { result } = await run(spec, 'subprocess')
+  const a = result.tasks.a as RunJson['tasks'][string] & { error: { message: string } }
+  expect(a).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'SUBPROCESS_SPAWN', origin: 'system' } })
+  expect(a.error.message).toContain("param 'big'")
+  expect(a.error.message).toContain('128 KB')
+})
+
 test('cancelling the run sends SIGTERM to the running weir execute, which records CANCELLED', async () => {
   const stateDir = await mkdtemp(join(root, 'cancel-'))
   const child = spawn(process.execPath, [BIN, 'run', resolve('test/fixtures/targets/slow.yaml'), '--executor', 'subprocess', '--state-dir', stateDir], { env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
