@@ -12,7 +12,7 @@ import { createPalette, shouldColor } from './colors.ts'
 import { CliError } from './errors.ts'
 import { checkSpecFile } from './check-spec-file.ts'
 import { formatText } from './format-diagnostics.ts'
-import { shellWord } from './resume-command.ts'
+import { shellWord } from './shell-word.ts'
 import type { FileReport } from './format-diagnostics.ts'
 
 /** A report with the file's text attached, so the text format can show the source line. */

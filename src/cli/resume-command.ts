@@ -4,15 +4,10 @@
  * each word quoted when a POSIX shell would split or expand it (a spec path with a space, or a
  * file named `$(…).yaml` that would run a command when pasted).
  */
+import { shellWord } from './shell-word.ts'
 
 /** `weir run SPEC --resume RUN_ID [--state-dir DIR]`, quoted for a shell. */
 export function resumeCommand(specPath: string, runId: string, stateDir?: string): string {
   const words = ['weir', 'run', specPath, '--resume', runId, ...(stateDir === undefined ? [] : ['--state-dir', stateDir])]
   return words.map(shellWord).join(' ')
-}
-
-/** A word as a POSIX shell reads it back: as it is when only safe characters, else in single quotes. */
-export function shellWord(word: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word
-  return `'${word.replace(/'/g, `'\\''`)}'`
 }

@@ -14,7 +14,7 @@ import { CACHE_HELP } from '../help/cache.ts'
 import { printHelp } from '../help/format-help.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
 import { resolveRunId } from '../resolve-run-id.ts'
-import { shellWord } from '../resume-command.ts'
+import { shellWord } from '../shell-word.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 
 export async function cache(args: string[]): Promise<number> {

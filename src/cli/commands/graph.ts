@@ -11,7 +11,7 @@ import type { Pipeline } from '../../spec/model.ts'
 import type { GraphRun } from '../../codegen/graph/run-view.ts'
 import { renderMermaid } from '../../codegen/graph/render-mermaid.ts'
 import { fromStoredRun } from '../../codegen/graph/run-view.ts'
-import { shellWord } from '../resume-command.ts'
+import { shellWord } from '../shell-word.ts'
 import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 export async function graph(args: string[]): Promise<number> {

@@ -25,7 +25,7 @@ import { formatSummary } from '../display/summary.ts'
 import { formatPlan } from '../display/plan.ts'
 import { guardUnfinishedExit } from '../guard-unfinished-exit.ts'
 import { fitYoungGeneration } from '../young-generation.ts'
-import { shellWord } from '../resume-command.ts'
+import { shellWord } from '../shell-word.ts'
 import { divertStdoutToStderr } from '../divert-stdout.ts'
 
 const EXECUTORS = ['inprocess', 'subprocess'] as const
