@@ -6,7 +6,6 @@
  * the task's record, the journal (batched) and the listener; a success is in the journal file before
  * any task downstream of it starts or the listener hears of it.
  */
-import { setMaxListeners } from 'node:events'
 import type { TaskRecord } from './run-store/records.ts'
 import { newTaskRecord } from './run-store/apply-task-event.ts'
 import { createScheduler, STATE } from './scheduler.ts'
@@ -17,6 +16,7 @@ import type { LoopState, RunLoopInput, RunLoopResult } from './run-loop/loop-sta
 import { changeTask } from './run-loop/loop-state.ts'
 import { failInternally, markCancelled, runTask } from './run-loop/run-task.ts'
 import { createDurableCommit } from './run-loop/durable-commit.ts'
+import { createAttemptController } from './attempt-controller.ts'
 import { ActiveAttempts } from './run-loop/active-attempts.ts'
 import type { MapsState } from './run-loop/loop-state.ts'
 import type { TaskEvent } from './api.ts'
@@ -52,11 +52,9 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
         resolveRun({ status: loop.cancelling ? 'cancelled' : loop.anyFailed ? 'failed' : 'succeeded', tasks })
       },
     })
-    const runController = new AbortController()
     // Every running attempt listens to the run's signal (a timeout's own signal follows it, the
-    // subprocess executor kills on it, handlers pass it to fetch): one listener per attempt is no
-    // leak, and Node's default limit of ten printed a leak warning at --concurrency 11.
-    setMaxListeners(0, runController.signal)
+    // subprocess executor kills on it, handlers pass it to fetch): see attempt-controller.ts.
+    const runController = createAttemptController()
     const loop: LoopState = {
       input,
       tasks,

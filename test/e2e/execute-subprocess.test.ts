@@ -100,6 +100,21 @@ test('a param too long for a command line fails the task once, naming the param,
   expect(a.error.message).toContain('128 KB')
 })
 
+test('a handler listening a dozen times to ctx.signal in weir execute leaves no listener-leak warning in its log', async () => {
+  const dir = await mkdtemp(join(root, 'listeners-'))
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await writeFile(join(dir, 'h.ts'), "export const many = (_i, ctx) => { for (let n = 0; n < 12; n++) ctx.signal.addEventListener('abort', () => {}); return 1 }\n")
+  await writeFile(join(dir, 'l.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: listeners\ntasks:\n  a: { handler: ./h.ts#many }\n  b: { handler: ./h.ts#many, timeout: 1m }\n')
+  const r = spawnSync(process.execPath, [BIN, 'run', 'l.yaml', '--executor', 'subprocess', '--state-dir', 'state'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000 })
+  expect(r.status, r.stderr).toBe(0)
+  const [runId] = await readdir(join(dir, 'state', 'runs'))
+  const logs = join(dir, 'state', 'runs', runId!, 'logs')
+  // No task logged anything, so there may be no logs folder at all.
+  const files = await readdir(logs).catch(() => [] as string[])
+  const text = (await Promise.all(files.map((f) => readFile(join(logs, f), 'utf8')))).join('')
+  expect(text).not.toContain('MaxListenersExceededWarning')
+})
+
 test('cancelling the run sends SIGTERM to the running weir execute, which records CANCELLED', async () => {
   const stateDir = await mkdtemp(join(root, 'cancel-'))
   const child = spawn(process.execPath, [BIN, 'run', resolve('test/fixtures/targets/slow.yaml'), '--executor', 'subprocess', '--state-dir', stateDir], { env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })

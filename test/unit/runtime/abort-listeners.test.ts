@@ -50,3 +50,21 @@ test('twelve attempts at once with a timeout (each one follows the run signal) p
   await runTwelveListening('timeout: 1m')
   expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning')
 })
+
+test("a handler with a timeout listening a dozen times to its own signal (Promise.all of fetches) prints no listener-leak warning", async () => {
+  const pipeline = await pipelineFromYaml(specText('own_signal', { t: 'timeout: 1m' }))
+  process.on('warning', onWarning)
+  const result = await runPipeline(pipeline, {
+    executor: scriptedExecutor({
+      t: (request) => {
+        for (let n = 0; n < 12; n++) request.signal.addEventListener('abort', () => undefined)
+        return { status: 'succeeded', values: {} }
+      },
+    }),
+    ioPlugins: [mapIo()],
+    stateDir: await tempDir(),
+  })
+  expect(result.status).toBe('succeeded')
+  await new Promise((resolve) => setImmediate(resolve))
+  expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning')
+})
