@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../spec/diagnostics.ts'
 import type { Palette } from './colors.ts'
+import { escapeControls } from './escape-controls.ts'
 
 export interface FileReport {
   /** The path as the user gave it (or as found under a folder they gave). */
@@ -19,7 +20,7 @@ export function formatText(reports: readonly FileReport[], palette: Palette): st
     const lines = report.text?.split(/\r?\n/)
     for (const d of report.diagnostics) {
       const label = d.severity === 'error' ? palette.red(palette.bold('error')) : palette.yellow(palette.bold('warning'))
-      out += `${palette.bold(`${report.path}:${d.line}:${d.column}`)}: ${label} ${palette.bold(d.code)}: ${d.message}\n`
+      out += `${palette.bold(`${escapeControls(report.path)}:${d.line}:${d.column}`)}: ${label} ${palette.bold(d.code)}: ${escapeControls(d.message)}\n`
       const source = lines?.[d.line - 1]
       if (source !== undefined && source.length <= 500) out += excerpt(source, d, palette)
     }
@@ -32,10 +33,13 @@ function excerpt(source: string, d: Diagnostic, palette: Palette): string {
   const pad = ' '.repeat(gutter.length)
   const start = d.column - 1
   const end = d.endLine === d.line && d.endColumn !== undefined && d.endColumn > d.column ? d.endColumn - 1 : source.length
-  const width = Math.max(1, Math.min(end, source.length) - start)
-  const caret = (d.severity === 'error' ? palette.red : palette.yellow)('^'.repeat(width))
-  const shown = source.replace(/\t/g, ' ')
-  return `${palette.dim(`${pad} |`)}\n${palette.dim(`${gutter} |`)} ${shown}\n${palette.dim(`${pad} |`)} ${' '.repeat(start)}${caret}\n`
+  // Control characters are shown escaped (escape-controls.ts), so the caret moves with them.
+  const show = (part: string): string => escapeControls(part.replace(/\t/g, ' '))
+  const before = show(source.slice(0, start)) + ' '.repeat(Math.max(0, start - source.length))
+  const inside = show(source.slice(start, Math.max(start, end)))
+  const caret = (d.severity === 'error' ? palette.red : palette.yellow)('^'.repeat(Math.max(1, inside.length)))
+  const shown = before + inside + show(source.slice(Math.max(start, end)))
+  return `${palette.dim(`${pad} |`)}\n${palette.dim(`${gutter} |`)} ${shown}\n${palette.dim(`${pad} |`)} ${' '.repeat(before.length)}${caret}\n`
 }
 
 export function summaryLine(reports: readonly FileReport[]): string {
@@ -77,10 +81,10 @@ export function formatGithub(reports: readonly FileReport[]): string {
   let out = ''
   for (const r of reports)
     for (const d of r.diagnostics) {
-      const props = [`file=${escapeProperty(r.path)}`, `line=${d.line}`, `col=${d.column}`]
+      const props = [`file=${escapeProperty(escapeControls(r.path, '\r\n'))}`, `line=${d.line}`, `col=${d.column}`]
       if (d.endLine !== undefined && d.endColumn !== undefined) props.push(`endLine=${d.endLine}`, `endColumn=${d.endColumn}`)
       props.push(`title=${escapeProperty(`weir ${d.code}`)}`)
-      out += `::${d.severity} ${props.join(',')}::${escapeData(d.message)}\n`
+      out += `::${d.severity} ${props.join(',')}::${escapeData(escapeControls(d.message, '\r\n'))}\n`
     }
   return out + summaryLine(reports) + '\n'
 }

@@ -5,6 +5,7 @@
  * and to an engine, and say nothing. While the work goes on, an exit says what was left unfinished
  * and is never 0.
  */
+import { resumeCommand } from './resume-command.ts'
 
 /** Until the returned function is called, an exit of the process writes `message(code)` to stderr and is never 0. */
 export function guardEarlyExit(message: (code: number) => string): () => void {
@@ -24,11 +25,11 @@ export interface UnfinishedExitGuard {
 }
 
 /** `weir run`'s guard: names the interrupted run and how to resume it. */
-export function guardUnfinishedExit(specPath: string): UnfinishedExitGuard {
+export function guardUnfinishedExit(specPath: string, stateDir?: string): UnfinishedExitGuard {
   let runId: string | undefined
   const finished = guardEarlyExit((code) => {
     const run = runId === undefined ? 'the run' : `run ${runId}`
-    const resume = runId === undefined ? '' : ` Resume: weir run ${specPath} --resume ${runId}`
+    const resume = runId === undefined ? '' : ` Resume: ${resumeCommand(specPath, runId, stateDir)}`
     const cause = code === 0 ? ' A handler ended the process (process.exit(0)); exiting 1, since the run did not succeed.' : ''
     return `weir: run: the process is exiting before ${run} finished; it is kept as interrupted.${cause}${resume}\n`
   })

@@ -1,3 +1,5 @@
+import { escapeControls } from './escape-controls.ts'
+
 /** The most characters of a user's value a message repeats. */
 const MAX_SHOWN = 80
 
@@ -6,7 +8,6 @@ const MAX_SHOWN = 80
  * escaped (a message stays one line) and cut after 80 characters.
  */
 export function quoteValue(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  const oneLine = value.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
+  const oneLine = escapeControls(value)
   return `'${oneLine.length > MAX_SHOWN ? `${oneLine.slice(0, MAX_SHOWN)}…` : oneLine}'`
 }

@@ -12,6 +12,7 @@ import { createPalette, shouldColor } from './colors.ts'
 import { CliError } from './errors.ts'
 import { checkSpecFile } from './check-spec-file.ts'
 import { formatText } from './format-diagnostics.ts'
+import { shellWord } from './shell-word.ts'
 import type { FileReport } from './format-diagnostics.ts'
 
 /** A report with the file's text attached, so the text format can show the source line. */
@@ -35,5 +36,5 @@ export async function loadValidPipeline(command: string, specPath: string, optio
   const { pipeline, diagnostics } = await validateSpecFile(specPath, { ...options, plugins: builtinCatalog() })
   if (pipeline) return pipeline
   printReports([await fileReport(specPath, diagnostics)])
-  throw new CliError(`${command}: '${specPath}' is not a valid spec; fix the errors above (weir spec validate ${specPath}).`)
+  throw new CliError(`${command}: '${specPath}' is not a valid spec; fix the errors above (weir spec validate ${shellWord(specPath)}).`)
 }

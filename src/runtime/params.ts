@@ -3,12 +3,13 @@
  * checked against its JSON Schema. `--param k=v` strings are typed by the param's schema first.
  */
 import { isDeepStrictEqual } from 'node:util'
-import type { JsonSchema, ParamDecl, Pipeline } from '../spec/model.ts'
+import type { ParamDecl, Pipeline } from '../spec/model.ts'
 import { suggestFix } from '../spec/did-you-mean.ts'
+import { declaredParamTypes } from '../spec/param-text.ts'
+import { findNonFinite } from '../spec/non-finite.ts'
 import { compileCheck } from './compile-check.ts'
 import { WeirError } from './errors.ts'
-import { hasSecret, redactSecrets, resolveTypeRef } from './redact-secrets.ts'
-import type { SchemaTypes } from './redact-secrets.ts'
+import { hasSecret, redactSecrets } from './redact-secrets.ts'
 
 export { REDACTED } from './redact-secrets.ts'
 
@@ -58,7 +59,13 @@ export async function resolveParams(pipeline: Pipeline, given: Readonly<Record<s
     const value = given[decl.name]
     if (value instanceof UnrecordedSecret)
       throw new WeirError('PARAM_INVALID', `Param '${decl.name}' holds a secret, which run ${value.runId} did not record; pass it again with --param ${decl.name}=VALUE.`)
-    if (Object.hasOwn(given, decl.name)) params[decl.name] = value
+    if (Object.hasOwn(given, decl.name)) {
+      // JSON (the run store, `weir execute`) has no NaN or Infinity: a task elsewhere would get null.
+      const nonFinite = findNonFinite(value)
+      if (nonFinite !== undefined)
+        throw new WeirError('PARAM_INVALID', `Param '${decl.name}' holds a number that is not finite${nonFinite === '' ? '' : ` at '${nonFinite}'`}; param values travel as JSON, which has no such number.`)
+      params[decl.name] = value
+    }
     else if (decl.hasDefault) params[decl.name] = decl.default
     else throw new WeirError('PARAM_INVALID', `Param '${decl.name}' has no default; pass it with --param ${decl.name}=VALUE${secret ? ' (it is a secret, so runs do not record it and a resume needs it again)' : ''}.`)
     const problems = (await compileCheck(pipeline, decl.schema))(params[decl.name])
@@ -95,25 +102,14 @@ export function parseParamArgs(pipeline: Pipeline, args: readonly string[], opti
     const decl = Object.hasOwn(pipeline.params, name) ? pipeline.params[name] : undefined
     if (!decl) throw new WeirError('PARAM_INVALID', `Pipeline '${pipeline.name}' has no param '${name}'${suggestFix(name, known, 'params', 'it declares no params')}`)
     if (raw === '' && options.emptyIsUnset) continue
-    out[name] = coerceParam(name, raw, declaredType(decl.schema, pipeline.types), isSecretParam(pipeline, decl))
+    out[name] = coerceParam(name, raw, declaredParamTypes(decl.schema, pipeline.types), isSecretParam(pipeline, decl))
   }
   return out
 }
 
-/** The schema's `type`, or that of the shared type its `$ref` names. */
-function declaredType(schema: JsonSchema, types: SchemaTypes): unknown {
-  for (let hops = 0; typeof schema === 'object' && hops < 10; hops++) {
-    if (schema.type !== undefined || typeof schema.$ref !== 'string') return schema.type
-    const target = resolveTypeRef(schema.$ref, types)
-    if (target === undefined) return undefined
-    schema = target
-  }
-  return undefined
-}
-
-function coerceParam(name: string, raw: string, types: unknown, secret: boolean): unknown {
+/** How `--param` text is typed; spec/param-text.ts writes text that reads back as the value it was. */
+function coerceParam(name: string, raw: string, list: readonly string[], secret: boolean): unknown {
   const shown = secret ? 'a secret value' : `'${raw}'`
-  const list = Array.isArray(types) ? (types as string[]) : typeof types === 'string' ? [types] : []
   if (list.length === 1 && list[0] === 'string') return raw
   if (list.length === 1 && (list[0] === 'number' || list[0] === 'integer')) {
     const value = Number(raw)

@@ -16,6 +16,7 @@ import type { LoopState, RunLoopInput, RunLoopResult } from './run-loop/loop-sta
 import { changeTask } from './run-loop/loop-state.ts'
 import { failInternally, markCancelled, runTask } from './run-loop/run-task.ts'
 import { createDurableCommit } from './run-loop/durable-commit.ts'
+import { createAttemptController } from './attempt-controller.ts'
 import { ActiveAttempts } from './run-loop/active-attempts.ts'
 import type { MapsState } from './run-loop/loop-state.ts'
 import type { TaskEvent } from './api.ts'
@@ -51,12 +52,15 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
         resolveRun({ status: loop.cancelling ? 'cancelled' : loop.anyFailed ? 'failed' : 'succeeded', tasks })
       },
     })
+    // Every running attempt listens to the run's signal (a timeout's own signal follows it, the
+    // subprocess executor kills on it, handlers pass it to fetch): see attempt-controller.ts.
+    const runController = createAttemptController()
     const loop: LoopState = {
       input,
       tasks,
       taskById: new Array(graph.ids.length),
       scheduler,
-      runController: new AbortController(),
+      runController,
       active: new ActiveAttempts(graph.ids.length),
       retrySleeps: createRetrySleeps(),
       pacer: createStartPacer(YIELD_EVERY),

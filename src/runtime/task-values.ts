@@ -6,6 +6,7 @@
 import type { Task } from '../spec/model.ts'
 import type { SchemaCheck } from './compile-check.ts'
 import { WeirError } from './errors.ts'
+import { findNonFinite } from '../spec/non-finite.ts'
 
 /** Largest serialised size of one task value (Databricks' limit). */
 export const MAX_VALUE_BYTES = 48 * 1024
@@ -32,6 +33,10 @@ export function createTaskValues(
           `Task '${task.id}' sets value '${name}', which it does not declare; add it under tasks.${task.id}.values${declared.length ? ` (declared: ${declared.join(', ')})` : ''}.`,
         )
       }
+      // JSON.stringify would store NaN and Infinity as null, without a word.
+      const nonFinite = findNonFinite(value)
+      if (nonFinite !== undefined)
+        throw new WeirError('VALUE_INVALID', `Task value '${name}' of task '${task.id}' holds a number that is not finite${nonFinite === '' ? '' : ` at '${nonFinite}'`}; values are JSON, which has no NaN or Infinity.`)
       const json = JSON.stringify(value)
       if (json === undefined) throw new WeirError('VALUE_INVALID', `Task value '${name}' of task '${task.id}' is not JSON-serialisable.`)
       const bytes = Buffer.byteLength(json)

@@ -86,6 +86,35 @@ test('a command template with engine placeholders runs locally with local values
   expect(JSON.parse(await readFile(fileURLToPath(use.output!), 'utf8'))).toEqual({ rows: 2, count: 2, n: 3 })
 })
 
+test('a param too long for a command line fails the task once, naming the param, not as a bare "spawn E2BIG" retried', async () => {
+  // Linux takes at most 128 KB per argument; the param reached weir execute as --param big=….
+  const dir = await mkdtemp(join(root, 'long-param-'))
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await writeFile(join(dir, 'h.ts'), 'export const use = (i) => i.big.length\n')
+  const spec = join(dir, 'long.yaml')
+  await writeFile(spec, `apiVersion: weir/v1\nkind: Pipeline\nname: long\nparams:\n  big: { type: string, default: ${'y'.repeat(140_000)} }\ntasks:\n  a: { handler: ./h.ts#use, inputs: { big: "\${{ params.big }}" }, retries: { max: 2, delay: 10ms } }\n`)
+  const { result } = await run(spec, 'subprocess')
+  const a = result.tasks.a as RunJson['tasks'][string] & { error: { message: string } }
+  expect(a).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'SUBPROCESS_SPAWN', origin: 'system' } })
+  expect(a.error.message).toContain("param 'big'")
+  expect(a.error.message).toContain('128 KB')
+})
+
+test('a handler listening a dozen times to ctx.signal in weir execute leaves no listener-leak warning in its log', async () => {
+  const dir = await mkdtemp(join(root, 'listeners-'))
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await writeFile(join(dir, 'h.ts'), "export const many = (_i, ctx) => { for (let n = 0; n < 12; n++) ctx.signal.addEventListener('abort', () => {}); return 1 }\n")
+  await writeFile(join(dir, 'l.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: listeners\ntasks:\n  a: { handler: ./h.ts#many }\n  b: { handler: ./h.ts#many, timeout: 1m }\n')
+  const r = spawnSync(process.execPath, [BIN, 'run', 'l.yaml', '--executor', 'subprocess', '--state-dir', 'state'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000 })
+  expect(r.status, r.stderr).toBe(0)
+  const [runId] = await readdir(join(dir, 'state', 'runs'))
+  const logs = join(dir, 'state', 'runs', runId!, 'logs')
+  // No task logged anything, so there may be no logs folder at all.
+  const files = await readdir(logs).catch(() => [] as string[])
+  const text = (await Promise.all(files.map((f) => readFile(join(logs, f), 'utf8')))).join('')
+  expect(text).not.toContain('MaxListenersExceededWarning')
+})
+
 test('cancelling the run sends SIGTERM to the running weir execute, which records CANCELLED', async () => {
   const stateDir = await mkdtemp(join(root, 'cancel-'))
   const child = spawn(process.execPath, [BIN, 'run', resolve('test/fixtures/targets/slow.yaml'), '--executor', 'subprocess', '--state-dir', stateDir], { env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -87,6 +87,15 @@ describe('weir init', () => {
     expect(pkg.dependencies).toEqual({ 'weir-pipelines': `^${version}` })
   })
 
+  test("the 'cd' it suggests can be pasted for a folder name a shell would split, or that starts with '-'", async () => {
+    const spaced = await weir(['init', 'My Project!'], dir)
+    expect(spaced.code, spaced.stderr).toBe(0)
+    expect(spaced.stdout).toContain("\n  cd 'My Project!'\n")
+    const dashed = await weir(['init', '--', '-dash'], dir)
+    expect(dashed.code, dashed.stderr).toBe(0)
+    expect(dashed.stdout).toContain('\n  cd ./-dash\n')
+  })
+
   test('refuses to overwrite an existing file, writes nothing, and exits 2', async () => {
     await writeFile(join(dir, 'package.json'), '{"name":"mine"}\n')
     const ran = await weir(['init'], dir)

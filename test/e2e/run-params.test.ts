@@ -24,6 +24,8 @@ beforeAll(async () => {
   )
 })
 
+const UNION_SPEC = `apiVersion: weir/v1\nkind: Pipeline\nname: unions\nparams:\n  u: { default: "true" }\n  n: { type: [string, number], default: "42" }\n  o: { type: [object, string] }\ntasks:\n  show:\n    handler: ./handlers/h.ts#show\n    inputs: { u: "\${{ params.u }}", n: "\${{ params.n }}", o: "\${{ params.o }}" }\n`
+
 afterAll(async () => {
   await rm(project, { recursive: true, force: true })
 })
@@ -58,5 +60,19 @@ describe.each(['inprocess', 'subprocess'])('an empty --param value with --execut
     expect(r.code, r.stderr).toBe(0)
     expect(JSON.stringify(r.got)).toContain('"r":""')
     expect(JSON.stringify(r.got)).toContain('"s":"the-default"')
+  })
+})
+
+describe.each(['inprocess', 'subprocess'])('a string that reads as JSON, of an untyped or union param, with --executor %s', (executor) => {
+  // The subprocess executor passed '42' on weir execute's command line as 42, which a union or
+  // untyped param reads as JSON: the handler got the number 42 where in process it got '42'.
+  test('reaches the handler as the same string', async () => {
+    await writeFile(join(project, 'u.yaml'), UNION_SPEC)
+    const r = weir(['run', 'u.yaml', '--executor', executor, '--json', '--state-dir', `.weir-u-${executor}`, '--param', 'o="{}"'])
+    expect(r.code, r.stderr).toBe(0)
+    const { tasks } = JSON.parse(r.stdout) as { tasks: { show: { output: string } } }
+    const { readFile } = await import('node:fs/promises')
+    const { fileURLToPath } = await import('node:url')
+    expect(JSON.parse(await readFile(fileURLToPath(tasks.show.output), 'utf8'))).toEqual({ got: { u: 'true', n: '42', o: '{}' } })
   })
 })

@@ -61,6 +61,11 @@ export async function slow(inputs, ctx) {
   return 'slept'
 }
 export const after = (inputs) => 'after ' + inputs.s
+export function chatty() {
+  console.log('a handler talking on stdout')
+  process.stdout.write('and writing to it\\n')
+  return 'talked'
+}
 export function traced(inputs) {
   appendFileSync(inputs.trace, inputs.name + '\\n')
   return inputs.name
@@ -152,6 +157,7 @@ beforeAll(async () => {
     join(project, 'stream.yaml'),
     spec('stream', `  writer:\n    handler: ./handlers/h.ts#stream\n    inputs: { hang: "\${{ params.hang }}" }\n`, 'params:\n  hang: { type: boolean, default: true }\n'),
   )
+  await writeFile(join(project, 'chatty.yaml'), spec('chatty', `  talk:\n    handler: ./handlers/h.ts#chatty\n`))
   await writeFile(join(project, 'params.yaml'), spec('params', `  produce:\n    handler: ./handlers/h.ts#produce\n`, 'params:\n  n: { type: integer, minimum: 1, default: 1 }\n  mode: { enum: [fast, full], default: fast }\n  required_one: { type: string }\n'))
 })
 
@@ -160,6 +166,13 @@ afterAll(async () => {
 })
 
 describe('weir run', () => {
+  test('--json keeps stdout to the one object when a handler prints in process (what it prints goes to stderr)', () => {
+    const r = weir(['run', 'chatty.yaml', '--json', '--state-dir', 'state-chatty'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ pipeline: 'chatty', status: 'succeeded' })
+    expect(r.stderr).toContain('a handler talking on stdout\nand writing to it\n')
+  })
+
   test('runs a pipeline and prints exactly the DESIGN.md object with --json', () => {
     const r = weir(['run', 'basic.yaml', '--json', '--state-dir', 'state'])
     expect(r.code).toBe(0)

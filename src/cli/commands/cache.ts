@@ -14,6 +14,7 @@ import { CACHE_HELP } from '../help/cache.ts'
 import { printHelp } from '../help/format-help.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
 import { resolveRunId } from '../resolve-run-id.ts'
+import { shellWord } from '../shell-word.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 
 export async function cache(args: string[]): Promise<number> {
@@ -83,7 +84,7 @@ async function explain(specPath: string | undefined, taskIds: readonly string[],
   const pipeline = await loadValidPipeline('cache', specPath)
   for (const id of taskIds)
     if (!pipeline.tasks.has(id)) throw new CliError(`cache explain: pipeline '${pipeline.name}' has no task '${id}'; tasks: ${[...pipeline.tasks.keys()].join(', ')}.`)
-  const runId = await resolveRunId('cache explain', runArg, pipeline.name, stateDir, { shownStateDir: stateDir, runCommand: `weir run ${specPath}` })
+  const runId = await resolveRunId('cache explain', runArg, pipeline.name, stateDir, { shownStateDir: stateDir, runCommand: `weir run ${shellWord(specPath)}` })
   const { loadRun, resolveParams } = await import('../../runtime/index.ts')
   const record = await loadRun(stateDir, runId)
   if (!record) throw new CliError(`cache explain: no run '${runId}' in '${stateDir}'; 'weir runs' lists the runs there.`)

@@ -11,6 +11,7 @@ import type { Pipeline } from '../../spec/model.ts'
 import type { GraphRun } from '../../codegen/graph/run-view.ts'
 import { renderMermaid } from '../../codegen/graph/render-mermaid.ts'
 import { fromStoredRun } from '../../codegen/graph/run-view.ts'
+import { shellWord } from '../shell-word.ts'
 import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 export async function graph(args: string[]): Promise<number> {
@@ -35,7 +36,7 @@ export async function graph(args: string[]): Promise<number> {
   // Drawing needs no handler code, so a missing or unfinished handler module does not block it.
   const pipeline = await loadValidPipeline('graph', specPath, { checkHandlers: false })
   const stateDir = values['state-dir'] ?? '.weir'
-  const runId = values.run === undefined ? undefined : await resolveRunId('graph', values.run, pipeline.name, resolve(stateDir), { shownStateDir: stateDir, runCommand: `weir run ${specPath}` })
+  const runId = values.run === undefined ? undefined : await resolveRunId('graph', values.run, pipeline.name, resolve(stateDir), { shownStateDir: stateDir, runCommand: `weir run ${shellWord(specPath)}` })
   const run = runId === undefined ? undefined : await loadGraphRun(resolve(stateDir), runId, pipeline.name)
   const text = format === 'mermaid' ? renderMermaid(pipeline, { direction, ...(run && { run }) }) : await renderHtml(pipeline, specPath, direction, run)
   if (values.out === undefined) {

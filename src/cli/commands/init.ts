@@ -11,6 +11,7 @@ import type { ScaffoldFile } from '../../init-template/scaffold-files.ts'
 import { isPipelineName, toPackageName, toPipelineName } from '../../init-template/project-names.ts'
 import { validateSpec } from '../../spec/validate.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
+import { shellWord } from '../shell-word.ts'
 import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
 export async function init(args: string[]): Promise<number> {
@@ -54,7 +55,8 @@ async function generatedTypes(files: readonly ScaffoldFile[], pipelineName: stri
 
 function nextSteps(dirArg: string, dir: string, pipelineName: string, files: readonly ScaffoldFile[]): string {
   const width = Math.max(...files.map((f) => f.path.length))
-  const cd = dir === process.cwd() ? '' : `  cd ${dirArg}\n`
+  // To paste: quoted for a shell, and a leading '-' not read as an option of cd.
+  const cd = dir === process.cwd() ? '' : `  cd ${shellWord(dirArg.startsWith('-') ? `./${dirArg}` : dirArg)}\n`
   return `Created pipeline '${pipelineName}' in ${dirArg === '.' ? 'this folder' : `'${dirArg}'`}:
 ${files.map((f) => `  ${f.path.padEnd(width)}  ${describe(f.path)}`).join('\n')}
 

@@ -25,6 +25,8 @@ import { formatSummary } from '../display/summary.ts'
 import { formatPlan } from '../display/plan.ts'
 import { guardUnfinishedExit } from '../guard-unfinished-exit.ts'
 import { fitYoungGeneration } from '../young-generation.ts'
+import { shellWord } from '../shell-word.ts'
+import { divertStdoutToStderr } from '../divert-stdout.ts'
 
 const EXECUTORS = ['inprocess', 'subprocess'] as const
 
@@ -61,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
     for (const id of ids)
       if (!pipeline.tasks.has(id)) throw new CliError(`run: ${flag} names task '${id}', which pipeline '${pipeline.name}' does not have; tasks: ${[...pipeline.tasks.keys()].join(', ')}.`)
   const cacheSettings = { disabled: values['no-cache'] === true, refresh: new Set(refresh) }
-  const resume = values.resume === undefined ? undefined : await resolveRunId('run', values.resume, pipeline.name, stateDir, { shownStateDir: stateDir, purpose: ' to resume', runCommand: `weir run ${specPath}` })
+  const resume = values.resume === undefined ? undefined : await resolveRunId('run', values.resume, pipeline.name, stateDir, { shownStateDir: stateDir, purpose: ' to resume', runCommand: `weir run ${shellWord(specPath)}` })
   const runtime = await import('../../runtime/index.ts')
   const argParams = await userErrors(async () => runtime.parseParamArgs(pipeline, values.param ?? []))
   const params = values['params-stdin'] ? { ...argParams, ...(await (await import('../read-params-stdin.ts')).readParamsStdin()) } : argParams
@@ -100,12 +102,14 @@ export async function run(args: string[]): Promise<number> {
     : live
       ? createLiveDisplay(process.stdout, board, palette, title)
       : createPlainDisplay(process.stdout, board, palette)
+  // Handlers in this process print to stderr: with --json, stdout holds the one object only.
+  const writeJson = values.json ? divertStdoutToStderr() : undefined
   const started = Date.now()
   let result: RunResult
   // A handler awaiting something that holds no handle (a stream that never ends) would let Node
   // exit 0 with the run unfinished: hold one until the run ends, as weir execute does.
   const keepAlive = setInterval(() => {}, 2 ** 30)
-  const exitGuard = guardUnfinishedExit(specPath)
+  const exitGuard = guardUnfinishedExit(specPath, values['state-dir'])
   try {
     result = await userErrors(() =>
       runPipeline(pipeline, {
@@ -132,11 +136,11 @@ export async function run(args: string[]): Promise<number> {
     display?.stop()
   }
   const signal = stopSignals()
-  if (values.json) process.stdout.write(JSON.stringify(toJson(result)) + '\n')
+  if (writeJson) writeJson(JSON.stringify(toJson(result)) + '\n')
   else {
     const logDir = join(runtime.runDir(stateDir, result.runId), 'logs')
     const shownDir = relative(process.cwd(), logDir) || logDir
-    process.stdout.write(formatSummary(result, { specPath, logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: pipeline.tasks.size <= 40, failedItems: (id) => failedItemLines(board.tasks.get(id)?.record.items) }, palette))
+    process.stdout.write(formatSummary(result, { specPath, ...(values['state-dir'] !== undefined && { stateDir: values['state-dir'] }), logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: pipeline.tasks.size <= 40, failedItems: (id) => failedItemLines(board.tasks.get(id)?.record.items) }, palette))
   }
   if (explain.length > 0) await explainAfterRun(pipeline, result.runId, explain, params, stateDir, cacheSettings, values.json === true, palette)
   // A handler that ignored its signal may still hold the event loop; the run is over, so leave.

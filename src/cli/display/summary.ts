@@ -8,10 +8,13 @@ import { formatDuration } from '../../spec/duration.ts'
 import type { Palette } from '../colors.ts'
 import { markOf } from './symbols.ts'
 import type { BoardStatus } from './task-board.ts'
+import { resumeCommand } from '../resume-command.ts'
 import { formatItemCounts } from '../../runtime/map/derive-status.ts'
 
 export interface SummaryContext {
   readonly specPath: string
+  /** `--state-dir` as the user gave it, when they did: the resume command needs it. */
+  readonly stateDir?: string
   readonly logDir: string
   /** Whether any task wrote a log line (the folder exists). */
   readonly hasLogs: boolean
@@ -53,7 +56,7 @@ export function formatSummary(result: RunResult, ctx: SummaryContext, p: Palette
     `${p.bold(`Run ${result.runId}`)} ${verdict} in ${formatDuration(ctx.durationMs)}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}.`,
     ctx.hasLogs ? `Logs: ${ctx.logDir}` : `Logs: none (no task logged; they would be in ${ctx.logDir})`,
   )
-  if (result.status !== 'succeeded') lines.push(`Resume: weir run ${ctx.specPath} --resume ${result.runId}`)
+  if (result.status !== 'succeeded') lines.push(`Resume: ${resumeCommand(ctx.specPath, result.runId, ctx.stateDir)}`)
   return lines.join('\n') + '\n'
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Pipeline } from '../../spec/model.ts'
 import { hasSecret } from '../../spec/secret-schema.ts'
+import { paramText } from '../../spec/param-text.ts'
 import type { TargetFinding } from '../types.ts'
 
 /** Text an engine substitutes inside a parameter value. */
@@ -28,15 +29,18 @@ interface WrittenValue {
 export function writtenParamValues(pipeline: Pipeline): WrittenValue[] {
   const values: WrittenValue[] = []
   for (const p of Object.values(pipeline.params))
-    if (p.hasDefault) values.push({ where: `The default of param '${p.name}'`, pointer: `/params/${p.name}/default`, text: toParamText(p.default) })
+    if (p.hasDefault) values.push({ where: `The default of param '${p.name}'`, pointer: `/params/${p.name}/default`, text: toParamText(pipeline, p.name, p.default) })
   for (const [name, value] of Object.entries(pipeline.schedule?.params ?? {}))
-    values.push({ where: `The schedule's value of param '${name}'`, pointer: `/schedule/params/${name}`, text: toParamText(value) })
+    values.push({ where: `The schedule's value of param '${name}'`, pointer: `/schedule/params/${name}`, text: toParamText(pipeline, name, value) })
   return values
 }
 
-/** A parameter value as the targets write it: strings as they are, anything else as JSON. */
-export function toParamText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value)
+/**
+ * A parameter value as the targets write it: strings as they are, anything else as JSON; a string
+ * that `weir execute` would read as JSON (`'42'` of an untyped or union param) as a JSON string.
+ */
+export function toParamText(pipeline: Pipeline, name: string, value: unknown): string {
+  return paramText(pipeline, name, value)
 }
 
 /**

@@ -25,6 +25,7 @@ import type { ItemMode } from './item.ts'
 import { readMappedUpstream } from './item-documents.ts'
 import { listItems } from './list-items.ts'
 import type { ListItemsOptions } from './list-items.ts'
+import { createAttemptController } from '../attempt-controller.ts'
 import { WeirError } from '../../spec/weir-error.ts'
 
 export interface ExecuteTaskOptions {
@@ -102,7 +103,7 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     return { exitCode: EXECUTE_EXIT.nonRecoverable, message }
   }
 
-  const controller = new AbortController()
+  const controller = createAttemptController()
   const abort = (): void => controller.abort(options.signal.reason)
   options.signal.addEventListener('abort', abort, { once: true })
   let request: AttemptRequest = {

@@ -10,6 +10,7 @@ import { upstreamItemOutputsOf, upstreamOutputsOf, upstreamValuesOf } from '../u
 import { itemLogger } from '../map/item-logger.ts'
 import { toErrorInfo } from '../errors.ts'
 import { armAttemptTimeout } from '../attempt-timeout.ts'
+import { createAttemptController } from '../attempt-controller.ts'
 
 /**
  * What runs when an attempt has ended, called once with its outcome. A plain function of the
@@ -34,7 +35,7 @@ export function startAttempt(loop: LoopState, i: number, task: Task, attempt: nu
   let controller: AbortController | undefined
   let unlink: (() => void) | undefined
   if (task.timeoutMs !== undefined) {
-    const own = new AbortController()
+    const own = createAttemptController()
     controller = own
     const forward = (): void => own.abort(runController.signal.reason)
     runController.signal.addEventListener('abort', forward, { once: true })

@@ -4,6 +4,7 @@ import { entriesOf, isObject } from '../collect.ts'
 import { checkAgainstSchema, checkSchemaDefinition } from '../json-schema.ts'
 import { problemSentence } from '../schema-problem.ts'
 import { toPointer } from '../pointer.ts'
+import { findNonFinite, nonFiniteMessage } from '../non-finite.ts'
 
 /** Params, types, outputs and values must be valid JSON Schemas, and param defaults must match them. */
 export const paramSchemas: Rule = async ({ view, report }) => {
@@ -20,6 +21,11 @@ export const paramSchemas: Rule = async ({ view, report }) => {
     if (!(await check(schema, ['params', name], `the schema of param '${name}'`)) || !isObject(schema) || !Object.hasOwn(schema, 'default')) continue
     if (hasUnresolvedRef(schema, types)) continue // reported by type-refs
     const { default: value, ...rest } = schema
+    const nonFinite = findNonFinite(value)
+    if (nonFinite !== undefined) {
+      report({ code: 'INVALID_DEFAULT', pointer: toPointer(['params', name, 'default']) + nonFinite, message: nonFiniteMessage(`the default of param '${name}'`, nonFinite) })
+      continue
+    }
     for (const problem of await checkAgainstSchema(value, withTypeDefs(rest, types)))
       report({ code: 'INVALID_DEFAULT', pointer: toPointer(['params', name, 'default']) + problem.pointer, message: problemSentence(`the default of param '${name}'`, problem) })
   }

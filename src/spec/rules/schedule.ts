@@ -4,6 +4,7 @@ import { entriesOf, isObject } from '../collect.ts'
 import { closest, suggestFix } from '../did-you-mean.ts'
 import { checkAgainstSchema } from '../json-schema.ts'
 import { problemSentence } from '../schema-problem.ts'
+import { findNonFinite, nonFiniteMessage } from '../non-finite.ts'
 import { toPointer } from '../pointer.ts'
 
 const NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'])
@@ -32,6 +33,11 @@ export const scheduleRule: Rule = async ({ view, report }) => {
       continue
     }
     if (typeof schema !== 'boolean' && !isObject(schema)) continue
+    const nonFinite = findNonFinite(value)
+    if (nonFinite !== undefined) {
+      report({ code: 'INVALID_VALUE', pointer: pointer + nonFinite, message: nonFiniteMessage(`schedule param '${name}'`, nonFinite) })
+      continue
+    }
     for (const problem of await checkAgainstSchema(value, schema as JsonSchema))
       report({ code: 'INVALID_VALUE', pointer: pointer + problem.pointer, atKey: problem.unknownKey !== undefined,
         message: problemSentence(`schedule param '${name}'`, problem) })

@@ -1,7 +1,9 @@
 /**
  * What every request to `weir ui` must pass. The server holds run-starting power over the user's
  * machine, so: the Host header must name this server (a DNS-rebinding page at evil.example resolving
- * to 127.0.0.1 sends `Host: evil.example`); a state-changing request must be JSON, come from this
+ * to 127.0.0.1 sends `Host: evil.example`), unless an access token is needed (bound beyond loopback:
+ * other machines reach it by names and addresses it cannot know, and a rebinding page has no token);
+ * a state-changing request must be JSON, come from this
  * origin (Origin / Sec-Fetch-Site) and carry the per-server token the page got in its HTML (another
  * origin cannot read that HTML); when bound to another interface, every request needs the access token.
  */
@@ -41,9 +43,10 @@ export function isSameSecret(given: string | undefined, expected: string): boole
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-/** Why the Host header is refused, or undefined when it names this server. */
+/** Why the Host header is refused, or undefined when it names this server (any name, when every request needs the access token). */
 export function checkHost(req: IncomingMessage, config: SecurityConfig): string | undefined {
   const host = req.headers.host?.toLowerCase()
+  if (host !== undefined && host !== '' && config.accessToken !== undefined) return undefined
   if (host === undefined || !config.allowedHosts.has(host)) return `Host '${host ?? ''}' is not this server; open the URL weir ui printed.`
   return undefined
 }
@@ -68,7 +71,8 @@ export function checkStateChange(req: IncomingMessage, config: SecurityConfig): 
     } catch {
       return 'Cross-site request refused (unreadable Origin).'
     }
-    if (!config.allowedHosts.has(originHost) || originHost !== req.headers.host?.toLowerCase()) return `Cross-site request refused (Origin ${origin}).`
+    const knownHost = config.accessToken !== undefined || config.allowedHosts.has(originHost)
+    if (!knownHost || originHost !== req.headers.host?.toLowerCase()) return `Cross-site request refused (Origin ${origin}).`
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
   if (type !== 'application/json') return 'State-changing requests must be sent as application/json.'

@@ -2,6 +2,7 @@
  * `weir ui`'s HTTP server: the page, its assets and the JSON API over the run store and the spec
  * folders. Loopback only unless told otherwise; then an access token guards every request.
  */
+import { setMaxListeners } from 'node:events'
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { isIPv4 } from 'node:net'
@@ -63,6 +64,9 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const cwd = resolve(options.cwd ?? process.cwd())
   const stateDir = resolve(cwd, options.stateDir ?? '.weir')
   const closing = new AbortController()
+  // Every open event stream listens to it (one per browser tab watching a run): no leak, and
+  // Node's default limit of ten printed a leak warning on this terminal at the eleventh.
+  setMaxListeners(0, closing.signal)
   const ctx: UiContext = {
     stateDir,
     cwd,

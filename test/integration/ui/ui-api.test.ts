@@ -81,6 +81,34 @@ describe('the page and its assets', () => {
     expect(status).toBe(421)
   })
 
+  test('bound to every interface with a token, it answers whatever name other machines reach it by (the token stops a rebinding page)', async () => {
+    // The documented `weir ui --host 0.0.0.0` answered 421 to every browser on another machine:
+    // they send the machine's address or name as Host, and only loopback names were allowed.
+    const token = 'a-long-enough-access-token'
+    const wide = await startUiServer({ paths: [], findSpecFiles: async () => [], plugins: builtinCatalog(), host: '0.0.0.0', port: 0, accessToken: token, assetsDir: 'dist/ui', weirCommand: [], cwd: project.dir })
+    try {
+      const { request } = await import('node:http')
+      const send = (path: string, headers: Record<string, string>, body?: string) =>
+        new Promise<number>((done, fail) => {
+          const req = request({ host: '127.0.0.1', port: wide.port, path, method: body === undefined ? 'GET' : 'POST', headers }, (res) => {
+            res.resume()
+            done(res.statusCode!)
+          })
+          req.on('error', fail)
+          req.end(body)
+        })
+      const host = `build-box.example:${wide.port}`
+      expect(await send(`/api/runs?token=${token}`, { host })).toBe(200)
+      expect(await send(`/api/runs?token=${token}`, { host: `192.0.2.7:${wide.port}` })).toBe(200)
+      expect(await send('/api/runs', { host })).toBe(401)
+      const post = { 'content-type': 'application/json', cookie: `weir_ui=${token}`, 'x-weir-token': wide.csrfToken }
+      expect(await send('/api/runs/20270101-000000-000000/cancel', { ...post, host, origin: `http://${host}` }, '{}')).toBe(404)
+      expect(await send('/api/runs/20270101-000000-000000/cancel', { ...post, host, origin: 'http://evil.example' }, '{}')).toBe(403)
+    } finally {
+      await wide.close()
+    }
+  })
+
   test('refuses to bind another interface without an access token', async () => {
     await expect(startUiServer({ paths: [], findSpecFiles: async () => [], plugins: builtinCatalog(), host: '0.0.0.0', assetsDir: 'dist/ui', weirCommand: [] })).rejects.toThrow(/access token/)
   })
@@ -160,6 +188,33 @@ describe('reading', () => {
     expect(text).toMatch(/^event: run$/m)
     expect(JSON.parse(/^data: (.*)$/m.exec(text)![1]!)).toMatchObject({ runId: okRun, status: 'succeeded' })
   })
+})
+
+test('twelve live event streams at once print no listener-leak warning', async () => {
+  // Each stream listens to the server's closing signal; Node's default limit of ten printed
+  // "MaxListenersExceededWarning: Possible EventTarget memory leak" on weir ui's terminal when an
+  // eleventh tab watched a run.
+  const runId = '20270101-000000-e0e0e0'
+  await mkdir(join(project.stateDir, 'runs', runId))
+  // A run of another host stays 'running' here, so its streams stay open.
+  const header = { e: 'run', v: 1, runId, pipeline: 'demo', specHash: 'x', sourcePath: 'p', params: {}, trigger: 'manual', tasks: ['extract'], at: Date.now(), pid: 1, host: 'another-host' }
+  await writeFile(join(project.stateDir, 'runs', runId, 'journal.jsonl'), JSON.stringify(header) + '\n')
+  const warnings: string[] = []
+  const onWarning = (warning: Error): void => void warnings.push(warning.name)
+  process.on('warning', onWarning)
+  const leave = new AbortController()
+  try {
+    const streams = await Promise.all(Array.from({ length: 12 }, () => fetch(new URL(`/api/runs/${runId}/events`, server.url), { signal: leave.signal })))
+    // Each stream has sent the run, so each is open and listening.
+    for (const res of streams) expect(new TextDecoder().decode((await res.body!.getReader().read()).value)).toContain('retry:')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(warnings).not.toContain('MaxListenersExceededWarning')
+  } finally {
+    leave.abort()
+    process.off('warning', onWarning)
+    // The tests below count the runs in the store.
+    await rm(join(project.stateDir, 'runs', runId), { recursive: true })
+  }
 })
 
 describe('file endpoints never reach outside the store', () => {

@@ -55,6 +55,31 @@ describe('text', () => {
   })
 })
 
+describe('control characters from a spec never reach the terminal as they are', () => {
+  // A spec can hold ESC, BEL, CR or NUL in a quoted string or a comment; written out raw they clear
+  // lines, hide text or set the window title, so a hostile spec could hide its own errors.
+  const hostile = 'tasks:  # \u001b[2K\u001b[1A\n  a: { handler: "h/\u001b]0;PWNED\u0007\u001b[8mx.ts\r\u202e#a" }\n'
+  const diagnostic: Diagnostic = { ...UNKNOWN_TASK, code: 'HANDLER_NOT_FOUND', message: "Handler module 'h/\u001b]0;PWNED\u0007\u001b[8mx.ts\r\u202e' does not exist.\nNo problems", line: 2, column: 17, endLine: 2, endColumn: 43 }
+  const report: FileReport = { path: 'hostile.yaml', diagnostics: [diagnostic, { ...UNUSED, line: 1, column: 11 }], text: hostile }
+
+  test('text: the message and the source line show them as escapes, the caret still under the node', () => {
+    const out = formatText([report], createPalette(false))
+    // eslint-disable-next-line no-control-regex
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/)
+    const lines = out.split('\n')
+    expect(lines[0]).toBe("hostile.yaml:2:17: error HANDLER_NOT_FOUND: Handler module 'h/\\u001b]0;PWNED\\u0007\\u001b[8mx.ts\\r\\u202e' does not exist.\\nNo problems")
+    expect(lines[2]).toBe('2 |   a: { handler: "h/\\u001b]0;PWNED\\u0007\\u001b[8mx.ts\\r\\u202e#a" }')
+    expect(lines[3]).toBe(`  | ${' '.repeat(16)}${'^'.repeat('"h/\\u001b]0;PWNED\\u0007\\u001b[8mx.ts\\r\\u202e#a"'.length)}`)
+    expect(lines[6]).toBe('1 | tasks:  # \\u001b[2K\\u001b[1A')
+    expect(lines[7]).toBe(`  | ${' '.repeat(10)}${'^'.repeat('\\u001b[2K\\u001b[1A'.length)}`)
+  })
+
+  test('github: ESC and BEL as escapes, CR and LF as the workflow-command encoding', () => {
+    const line = formatGithub([report]).split('\n')[0]!
+    expect(line).toContain("::Handler module 'h/\\u001b]0;PWNED\\u0007\\u001b[8mx.ts%0D\\u202e' does not exist.%0ANo problems")
+  })
+})
+
 describe('json', () => {
   test('exactly the shape DESIGN.md specifies', () => {
     const parsed = JSON.parse(formatJson(reports)) as unknown

@@ -45,3 +45,21 @@ describe('a cache hit at the end of weir run', () => {
     expect(describeEvent(event, board, p)).toBe('= extract cached (from run r1)')
   })
 })
+
+describe('the Resume command at the end of a run that did not succeed', () => {
+  const failed: RunResult = { runId: 'r3', pipeline: 'demo', status: 'failed', tasks: { a: { status: 'failed', attempts: 1, error: { code: 'HANDLER_ERROR', message: 'x', origin: 'user', recoverable: true } } } }
+  const resumeLine = (extra: object) => formatSummary(failed, { ...ctx, ...extra }, p).split('\n').find((l) => l.startsWith('Resume:'))
+
+  test('is as given for a plain path and the default state dir', () => {
+    expect(resumeLine({})).toBe('Resume: weir run p.yaml --resume r3')
+  })
+
+  test('carries --state-dir when the run used one, or the resume would look in .weir and find no run', () => {
+    expect(resumeLine({ stateDir: 'state/nightly' })).toBe('Resume: weir run p.yaml --resume r3 --state-dir state/nightly')
+  })
+
+  test('quotes words a shell would split or expand, so it can be pasted as it is', () => {
+    expect(resumeLine({ specPath: 'my specs/a b.yaml' })).toBe("Resume: weir run 'my specs/a b.yaml' --resume r3")
+    expect(resumeLine({ specPath: "x$(touch pwned)'s.yaml" })).toBe("Resume: weir run 'x$(touch pwned)'\\''s.yaml' --resume r3")
+  })
+})

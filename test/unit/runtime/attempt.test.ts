@@ -29,6 +29,7 @@ export const missingField = () => ({ count: 1 })
 export const bigValue = (_i, ctx) => { ctx.values.set('blob', 'x'.repeat(49 * 1024)) }
 export const undeclared = (_i, ctx) => { ctx.values.set('nope', 1) }
 export const wrongValue = (_i, ctx) => { ctx.values.set('n', 'seven') }
+export const nanValue = (_i, ctx) => { ctx.values.set('blob', { x: [NaN] }) }
 export const wrongColumns = () => [{ id: 1, extra: 'x' }]
 `
 
@@ -93,6 +94,8 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
     { handler: 'bigValue', code: 'VALUE_TOO_LARGE', message: /above the 48 KB limit; return large data as the task's output \(stored by its IoManager\)/ },
     { handler: 'undeclared', code: 'VALUE_UNDECLARED', message: /sets value 'nope', which it does not declare/ },
     { handler: 'wrongValue', code: 'VALUE_INVALID', message: /Task value 'n' of task 't' does not match its schema: value must be integer|must be integer/ },
+    // JSON has no NaN: the value was stored as null, silently, where an output with NaN fails.
+    { handler: 'nanValue', code: 'VALUE_INVALID', message: /Task value 'blob' of task 't' holds a number that is not finite at '\/x\/0'; values are JSON, which has no NaN or Infinity/ },
     { handler: 'noSuchExport', code: 'HANDLER_NOT_FOUND', message: /has no exported function 'noSuchExport'; it exports/ },
   ])('$handler fails the task with $code, without retries', async ({ handler, code, message }) => {
     const pipeline = await load(
@@ -100,7 +103,7 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
     handler: ./handlers/h.ts#${handler}
     retries: 3
     output: { $ref: "#/types/Summary" }
-    values: { blob: { type: string }, n: { type: integer } }
+    values: { blob: { type: [string, object] }, n: { type: integer } }
 `, 'types:\n  Summary: { type: object, properties: { total: { type: number }, count: { type: integer } }, required: [total, count] }\n'),
     )
     const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, 'state') })

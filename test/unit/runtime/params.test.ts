@@ -44,3 +44,13 @@ describe('an empty --param value (issue 15)', () => {
     expect(parseParamArgs(pipeline, ['s=', 'any=2'], { emptyIsUnset: true })).toEqual({ any: 2 })
   })
 })
+
+describe('numbers JSON cannot hold', () => {
+  // `--param u=1e400` parsed as JSON is Infinity: an in-process handler got it, a subprocess task
+  // or a resume null (the run store and `weir execute` carry params as JSON).
+  test.each([['u=1e400', ''], ['o={"a":[1,-1e999]}', " at '/a/1'"]])('--param %s is refused', async (arg, where) => {
+    const pipeline = await pipelineFromYaml(specText('finite', { use: '' }, 'params:\n  u: { default: 1 }\n  o: { type: object, default: {} }\n'))
+    const name = arg.slice(0, arg.indexOf('='))
+    await expect(resolveParams(pipeline, parseParamArgs(pipeline, [arg]))).rejects.toThrow(`Param '${name}' holds a number that is not finite${where}; param values travel as JSON, which has no such number.`)
+  })
+})

@@ -24,6 +24,12 @@ const CASES: readonly Case[] = [
   { file: 'bad-enum-no-match.yaml', want: [{ code: 'INVALID_ENUM', line: 9, column: 12, pointer: '/schedule/catchup' }] },
   { file: 'bad-enum-overlap.yaml', want: [{ code: 'INVALID_ENUM', line: 9, column: 12, pointer: '/schedule/overlap' }] },
   { file: 'bad-param-default.yaml', want: [{ code: 'INVALID_DEFAULT', line: 5, column: 39, pointer: '/params/threshold/default' }] },
+  // JSON has no NaN or Infinity: in process a handler got NaN, from the run store or a subprocess null.
+  { file: 'param-default-nan.yaml', want: [
+    { code: 'INVALID_DEFAULT', line: 5, column: 21, pointer: '/params/limit/default' },
+    { code: 'INVALID_DEFAULT', line: 6, column: 43, pointer: '/params/range/default/high' },
+    { code: 'INVALID_VALUE', line: 13, column: 20, pointer: '/schedule/params/limit' },
+  ] },
   { file: 'bad-trigger-defaults.yaml', want: [{ code: 'INVALID_TRIGGER', line: 5, column: 12, pointer: '/defaults/trigger' }] },
   { file: 'bad-trigger.yaml', want: [{ code: 'INVALID_TRIGGER', line: 10, column: 14, pointer: '/tasks/b/trigger' }] },
   { file: 'bad-type-ref-form.yaml', want: [{ code: 'UNKNOWN_TYPE', line: 8, column: 18, pointer: '/tasks/a/values/v/$ref' }] },

@@ -4,6 +4,7 @@
  * commands inside generated definitions). Unknown placeholders have no local value and are refused.
  */
 import type { AttemptRequest } from '../../types.ts'
+import { paramText } from '../../../spec/param-text.ts'
 
 /** Resolves `job.run_id`, `workflow.uid`, `inputs.parameters.task`, params and task values locally. */
 export function localEngineValues(request: Pick<AttemptRequest, 'pipeline' | 'task' | 'runId' | 'attempt' | 'params' | 'upstreamValues'>): (placeholder: string) => string | undefined {
@@ -25,7 +26,7 @@ export function localEngineValues(request: Pick<AttemptRequest, 'pipeline' | 'ta
         return String(request.attempt - 1)
     }
     const param = /^(?:job|workflow)\.parameters\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(p)
-    if (param && Object.hasOwn(request.params, param[1]!)) return text(request.params[param[1]!])
+    if (param && Object.hasOwn(request.params, param[1]!)) return paramText(request.pipeline, param[1]!, request.params[param[1]!])
     const value = /^tasks\.([A-Za-z_][A-Za-z0-9_]*)\.values\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(p)
     if (value) {
       const v = request.upstreamValues[value[1]!]?.[value[2]!]

@@ -14,7 +14,9 @@ import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor, ExecutorEnv, 
 import { renderCommand } from '../../targets/command-template.ts'
 import { commandTemplateOf } from '../../targets/remote-command.ts'
 import { localEngineValues } from './local-engine.ts'
+import { paramText } from '../../../spec/param-text.ts'
 import { findWeirCli } from './find-cli.ts'
+import { describeArgvTooLong } from './argv-too-long.ts'
 import type { SubprocessExecutorConfig } from './index.ts'
 
 const STDERR_TAIL_LINES = 20
@@ -38,15 +40,24 @@ export function createSubprocessRunner(config: SubprocessExecutorConfig, env: Ex
           inputs: remote.inputs,
           outputPrefix: remote.outputPrefix,
           attempt: String(request.attempt),
-          params: Object.fromEntries(Object.entries(request.params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+          // As text that `weir execute --param` reads back as the same value (spec/param-text.ts).
+          params: Object.fromEntries(Object.entries(request.params).map(([k, v]) => [k, paramText(request.pipeline, k, v)])),
         }, localEngineValues(request))
       } catch (error) {
         return failed((error as Error).message, 'COMMAND_TEMPLATE', false)
       }
       // One item of a mapped task (docs/fan-out.md): the process is given its index, never the item.
       if (request.item !== undefined && !argv.includes('--item-index')) argv.push('--item-index', String(request.item.index))
-      const exit = await runProcess(argv, request, { cwd: env.cwd, remote, killGraceMs: config.killGraceMs ?? 5000, children })
+      let exit: SpawnedExit
+      try {
+        exit = await runProcess(argv, request, { cwd: env.cwd, remote, killGraceMs: config.killGraceMs ?? 5000, children })
+      } catch (error) {
+        // spawn throws at once for an argv the system refuses; anything else is weir's own fault.
+        if ((error as NodeJS.ErrnoException).code !== 'E2BIG') throw error
+        exit = { code: null, signal: null, stderrTail: [], spawnError: error as Error }
+      }
       if (request.signal.aborted) return { status: 'cancelled' }
+      if ((exit.spawnError as NodeJS.ErrnoException | undefined)?.code === 'E2BIG') return failed(describeArgvTooLong(request.task.id, argv), 'SUBPROCESS_SPAWN', false)
       if (exit.spawnError) return failed(`Could not start '${exit.spawnError.message}'; check the command template and the 'cli' option.`, 'SUBPROCESS_SPAWN', false)
       return remote.readOutcome(exit)
     },

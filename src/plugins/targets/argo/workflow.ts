@@ -62,7 +62,7 @@ export function buildArgoObjects(pipeline: Pipeline, config: ArgoConfig): ArgoOb
       : { apiVersion: API_VERSION, kind: 'WorkflowTemplate', metadata, spec }
   const s = pipeline.schedule
   if (!s) return { workflowTemplate }
-  const scheduledParams = { ...defaultParams(pipeline), ...stringify(s.params) }
+  const scheduledParams = { ...defaultParams(pipeline), ...stringify(pipeline, s.params) }
   const cronWorkflow = {
     apiVersion: API_VERSION,
     kind: 'CronWorkflow',
@@ -193,11 +193,11 @@ function exclusionNames(pipeline: Pipeline, id: string, names: ReadonlyMap<strin
 
 /** Param defaults as workflow parameter values (strings; JSON for non-strings); undefined: none. */
 function defaultParams(pipeline: Pipeline): Record<string, string | undefined> {
-  return Object.fromEntries(Object.values(pipeline.params).map((p) => [p.name, p.hasDefault ? toParamText(p.default) : undefined]))
+  return Object.fromEntries(Object.values(pipeline.params).map((p) => [p.name, p.hasDefault ? toParamText(pipeline, p.name, p.default) : undefined]))
 }
 
-function stringify(values: Readonly<Record<string, unknown>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toParamText(v)]))
+function stringify(pipeline: Pipeline, values: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toParamText(pipeline, k, v)]))
 }
 
 function withoutName<T extends { name: string }>(metadata: T): Omit<T, 'name'> {

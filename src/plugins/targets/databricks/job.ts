@@ -102,7 +102,7 @@ function jobParameters(pipeline: Pipeline): { name: string; default: string }[] 
   return Object.values(pipeline.params).map((p) => {
     const value = p.name in scheduled ? scheduled[p.name] : p.hasDefault ? p.default : undefined
     // A required param without a default: Databricks needs some default; empty means "not given".
-    return { name: p.name, default: value === undefined ? '' : toParamText(value) }
+    return { name: p.name, default: value === undefined ? '' : toParamText(pipeline, p.name, value) }
   })
 }
 

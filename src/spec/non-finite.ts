@@ -1,0 +1,23 @@
+/**
+ * A param value travels as JSON (the run store, `weir execute --param`, a generated job's
+ * parameters), and JSON has no NaN or Infinity: YAML's `.nan` or `.inf` in a param's default or a
+ * schedule's param reached an in-process handler as such, but a resume or a subprocess got `null`.
+ */
+import { isObject } from './collect.ts'
+
+/** The JSON pointer (relative to `value`) of its first number that is not finite, or undefined. */
+export function findNonFinite(value: unknown, depth = 0): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : ''
+  if (depth > 200 || (!Array.isArray(value) && !isObject(value))) return undefined
+  for (const [key, item] of Object.entries(value)) {
+    const below = findNonFinite(item, depth + 1)
+    if (below !== undefined) return `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}${below}`
+  }
+  return undefined
+}
+
+/** The message for a value (`the default of param 'x'`) with a number that is not finite at `at`. */
+export function nonFiniteMessage(noun: string, at: string): string {
+  const where = at === '' ? `${noun[0]!.toUpperCase()}${noun.slice(1)} is not a finite number` : `${noun[0]!.toUpperCase()}${noun.slice(1)} has a number that is not finite at '${at}'`
+  return `${where}; param values travel as JSON, which has no such number, so write a finite number, null or a string.`
+}
