@@ -10,7 +10,7 @@ import type { CacheSpec, PipelineSpec, TaskSpec, RetriesSpec } from './spec-type
 import { findExpressions, parseExpression } from './references.ts'
 import { parseDuration } from './duration.ts'
 import { resolveHandler } from './resolve-handler.ts'
-import { rewriteTypeRefs } from './rules/param-schemas.ts'
+import { rewriteTypeRefs } from './rewrite-type-refs.ts'
 import { toPointer } from './pointer.ts'
 import { downstreamRows, rememberTaskNumbers } from './task-numbers.ts'
 import type { TaskNumbers } from './task-numbers.ts'
