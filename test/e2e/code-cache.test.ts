@@ -62,6 +62,8 @@ describe('the code caches of the dedicated entries', () => {
   test('the build leaves a cache for each entry, and a run with it gives the results', () => {
     const { cli, dist, project } = install()
     expect(caches(dist, 'execute')).toHaveLength(1)
+    // The plan bundle of `weir execute` (test/e2e/execute-plan-entry.test.ts), warmed by a subprocess run.
+    expect(caches(dist, 'execute-plan')).toHaveLength(1)
     expect(caches(dist, 'validate')).toHaveLength(1)
     expect(execute(cli, project, 'r1')).toMatchObject({ code: 0, stderr: '' })
     expect(values(project, 'r1')).toEqual({ n: 3 })
@@ -102,8 +104,8 @@ describe('the code caches of the dedicated entries', () => {
 
   test('the bundles are ASCII only (read as Latin-1), and text that is not ASCII still reads as written', () => {
     const { cli, dist, project } = install()
-    const bundles = readdirSync(dist).filter((f) => /^(execute|validate)\.bundle-[0-9a-f]+\.cjs$/.test(f))
-    expect(bundles).toHaveLength(2)
+    const bundles = readdirSync(dist).filter((f) => /^(execute|execute-plan|validate)\.bundle-[0-9a-f]+\.cjs$/.test(f))
+    expect(bundles).toHaveLength(3)
     for (const bundle of bundles) expect(readFileSync(join(dist, bundle)).every((byte) => byte < 0x80), bundle).toBe(true)
     // The refusal of a changed spec ends its hashes with '…' (U+2026), written as an escape in the bundle.
     const changed = weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', 'r1'], { WEIR_SPEC_SHA256: 'f'.repeat(64) })
