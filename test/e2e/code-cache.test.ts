@@ -7,11 +7,11 @@
  */
 import { spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readCodeCache } from '../../src/cli/code-cache-file.ts'
+import { codeCacheChecksum } from '../../src/cli/code-cache-checksum.ts'
 
 let root: string
 let n = 0
@@ -55,7 +55,7 @@ const values = (project: string, runId: string): unknown => JSON.parse(readFileS
 /** A cache file with a right checksum over data V8 must refuse. */
 function checksummedGarbage(path: string): void {
   const data = Buffer.from('not V8 code cache data, but long enough to look like some '.repeat(40))
-  writeFileSync(path, Buffer.concat([Buffer.from('weir code cache 1\n', 'latin1'), createHash('sha1').update(data).digest(), data]))
+  writeFileSync(path, Buffer.concat([Buffer.from('weir code cache 2\n', 'latin1'), codeCacheChecksum(data)!, data]))
 }
 
 describe('the code caches of the dedicated entries', () => {
