@@ -2,7 +2,6 @@
  * Turns a spec that passed every check into the resolved `Pipeline` model: defaults filled in,
  * durations in ms, retry policies expanded, references turned into bindings and edges.
  */
-import { createHash } from 'node:crypto'
 import type {
   CachePolicy, ColumnType, Edge, HandlerRef, InputBinding, IoDecl, JsonSchema, MapDecl, OutputDecl, ParamDecl, Pipeline, RetryPolicy, Schedule, Task, TriggerRule,
 } from './model.ts'
@@ -20,7 +19,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
 }
 
 /** `taskIds`: the keys of `spec.tasks` in order, when the reader has them (see block-yaml.ts). */
-export function normalizeSpec(spec: PipelineSpec, sourcePath: string, sourceText: string, taskIds?: readonly string[]): Pipeline {
+export function normalizeSpec(spec: PipelineSpec, sourcePath: string, specHash: string, taskIds?: readonly string[]): Pipeline {
   const io = normalizeIo(spec)
   const tasks = new Map<string, Task>()
   // One HandlerRef per handler as written: thousands of tasks naming one module share it (time and memory).
@@ -36,7 +35,7 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, sourceText
     name: spec.name,
     ...(spec.description !== undefined && { description: spec.description }),
     sourcePath,
-    specHash: createHash('sha256').update(sourceText).digest('hex'),
+    specHash,
     params: normalizeParams(spec),
     types: Object.fromEntries(Object.entries(spec.types ?? {}).map(([k, v]) => [k, rewriteTypeRefs(v as JsonSchema)])),
     io,

@@ -1,10 +1,11 @@
 /**
- * A spec file read through its run's spec plan (spec-plan.ts) only: no YAML parser, no validation.
- * This is all the plan entry of `weir execute` (cli/execute-plan-main.ts) can do, and what
- * validated-spec.ts does first when it has a plan. The file is still read and hashed: a spec whose
- * text changed since the run validated it is `changed`, never run from the old plan.
+ * A spec file read through its run's spec plan (spec-plan.ts) only: no YAML parser, no validation,
+ * and no node:crypto (loading it costs a task process more than the rest of this). This is all the
+ * plan entry of `weir execute` (cli/execute-plan-main.ts) can do. The file is still read, and the
+ * plan serves only while it holds exactly the plan's text, which the parent hashed and validated;
+ * a file with any other text is hashed, and is `changed` unless its hash is the run's (then the
+ * plan is not its plan, and the caller validates it).
  */
-import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { readSpecBytes } from './read-spec-file.ts'
@@ -21,32 +22,34 @@ export type ValidatedSpecFile =
   | { readonly changed: true; readonly hash: string; readonly pipeline?: undefined }
   | undefined
 
-/** The spec's text now, when its sha256 is `expectedHash`; `changed` when it is another; undefined when the file cannot be read as a spec. */
-export async function readSpecTextAgainst(path: string, expectedHash: string): Promise<{ readonly text: string; readonly changed?: undefined } | { readonly changed: true; readonly hash: string } | undefined> {
+/**
+ * The resolved Pipeline of the spec at `path`, from the plan at `planPath`, if the plan is the plan
+ * of the text with sha256 `expectedHash` and the file holds that text. Undefined when the plan
+ * cannot serve (missing, broken, of another text, data normalize refuses): the caller validates.
+ */
+export async function loadPlannedSpecFile(path: string, expectedHash: string, planPath: string): Promise<ValidatedSpecFile> {
+  const text = await readSpecFileText(path)
+  if (text === undefined) return undefined
+  const plan = specPlanData(await readFile(planPath, 'utf8').catch(() => ''), expectedHash)
+  if (plan?.specText === text) return pipelineOf(path, expectedHash, plan.data)
+  // Loaded only here: a spec changed since the run started, or a plan that is not the file's.
+  const hash = (await import('./spec-hash.ts')).specHashOf(text)
+  return hash === expectedHash ? undefined : { changed: true, hash }
+}
+
+/** A spec file's decoded text; undefined when it cannot be read or decoded as a spec (the validation says why). */
+export async function readSpecFileText(path: string): Promise<string | undefined> {
   const read = await readSpecBytes(path)
   if (!read.ok || checkSpecBytes(read.bytes)) return undefined
   const decoded = decodeSpecBytes(read.bytes)
-  if (!decoded.ok) return undefined
-  const hash = createHash('sha256').update(decoded.text).digest('hex')
-  return hash === expectedHash ? { text: decoded.text } : { changed: true, hash }
+  return decoded.ok ? decoded.text : undefined
 }
 
-/**
- * The resolved Pipeline of the spec at `path`, from the plan at `planPath`, if the file's text has
- * the sha256 `expectedHash` and the plan is the plan of that text. Undefined when the plan cannot
- * serve (missing, broken, of another text, data normalize refuses): the caller parses or validates.
- */
-export async function loadPlannedSpecFile(path: string, expectedHash: string, planPath: string): Promise<ValidatedSpecFile> {
-  const now = await readSpecTextAgainst(path, expectedHash)
-  if (now === undefined || now.changed) return now
-  return pipelineOf(path, now.text, specPlanData(await readFile(planPath, 'utf8').catch(() => ''), expectedHash))
-}
-
-/** The Pipeline of `data` (the plan of `text`, the file's text, or `text` parsed), or undefined when there is none or normalize refuses it. */
-export function pipelineOf(path: string, text: string, data: unknown): ValidatedSpecFile {
+/** The Pipeline of `data` (a spec's data, its text with sha256 `specHash`), or undefined when there is none or normalize refuses it. */
+export function pipelineOf(path: string, specHash: string, data: unknown): ValidatedSpecFile {
   if (data === undefined) return undefined
   try {
-    return { pipeline: normalizeSpec(data as PipelineSpec, resolve(path), text) }
+    return { pipeline: normalizeSpec(data as PipelineSpec, resolve(path), specHash) }
   } catch {
     return undefined // the full validation explains it
   }

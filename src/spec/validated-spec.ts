@@ -10,8 +10,9 @@
  * in full as it would without a hash.
  */
 import { readFile } from 'node:fs/promises'
-import { pipelineOf, readSpecTextAgainst } from './planned-spec.ts'
+import { pipelineOf, readSpecFileText } from './planned-spec.ts'
 import type { ValidatedSpecFile } from './planned-spec.ts'
+import { specHashOf } from './spec-hash.ts'
 import { specPlanData } from './spec-plan.ts'
 
 export type { ValidatedSpecFile } from './planned-spec.ts'
@@ -21,9 +22,11 @@ export type { ValidatedSpecFile } from './planned-spec.ts'
  * `planPath`: the run's spec plan, read instead of parsing the YAML when it is the plan of that text.
  */
 export async function loadValidatedSpecFile(path: string, expectedHash: string, planPath?: string): Promise<ValidatedSpecFile> {
-  const now = await readSpecTextAgainst(path, expectedHash)
-  if (now === undefined || now.changed) return now
-  const planned = planPath === undefined ? undefined : specPlanData(await readFile(planPath, 'utf8').catch(() => ''), expectedHash)
+  const text = await readSpecFileText(path)
+  if (text === undefined) return undefined
+  const hash = specHashOf(text)
+  if (hash !== expectedHash) return { changed: true, hash }
+  const plan = planPath === undefined ? undefined : specPlanData(await readFile(planPath, 'utf8').catch(() => ''), hash)
   // Loaded only without a plan: the YAML parser is most of what this module would cost to load.
-  return pipelineOf(path, now.text, planned ?? (await import('./fast-parse.ts')).parseFast(now.text)?.data)
+  return pipelineOf(path, hash, plan?.specText === text ? plan.data : (await import('./fast-parse.ts')).parseFast(text)?.data)
 }

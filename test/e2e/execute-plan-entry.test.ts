@@ -38,7 +38,7 @@ function install(): { cli: string; dist: string; project: string; plan: string }
   writeFileSync(join(project, 'handlers/greet.js'), 'export function greet(_inputs, ctx) { ctx.values.set("who", ctx.params.who) }\n')
   writeFileSync(join(project, 'p.yaml'), SPEC)
   const plan = join(project, 'plan.json')
-  writeFileSync(plan, specPlanText(sha256(SPEC), DATA)!)
+  writeFileSync(plan, specPlanText(sha256(SPEC), SPEC, DATA)!)
   return { cli: join(dir, 'bin/weir.js'), dist: join(dir, 'dist/cli'), project, plan }
 }
 
@@ -68,7 +68,7 @@ describe('the plan bundle of weir execute', () => {
 
   test('reads the data of the plan, not the YAML', () => {
     const { cli, project, plan } = install()
-    writeFileSync(plan, specPlanText(sha256(SPEC), { ...DATA, params: { who: { type: 'string', default: 'the plan' } } })!)
+    writeFileSync(plan, specPlanText(sha256(SPEC), SPEC, { ...DATA, params: { who: { type: 'string', default: 'the plan' } } })!)
     expect(execute(cli, project, 'r1', { WEIR_SPEC_SHA256: sha256(SPEC), WEIR_SPEC_PLAN: plan })).toMatchObject({ code: 0, stderr: '' })
     expect(values(project, 'r1')).toEqual({ who: 'the plan' })
   })
@@ -76,7 +76,7 @@ describe('the plan bundle of weir execute', () => {
   test.each([
     ['broken', (plan: string) => writeFileSync(plan, '{"specSha256":')],
     ['missing', (plan: string) => rmSync(plan)],
-    ['of another text', (plan: string) => writeFileSync(plan, specPlanText(sha256('other'), DATA)!)],
+    ['of another text', (plan: string) => writeFileSync(plan, specPlanText(sha256('other'), 'other', DATA)!)],
   ])('a plan that is %s hands the command over to the full bundle, with the environment it got', (_, spoil) => {
     const { cli, dist, project, plan } = install()
     spoil(plan)
