@@ -1,6 +1,7 @@
 // Builds a dedicated entry (`weir execute`, `weir spec validate`) as one CommonJS bundle that
 // src/cli/run-cached-bundle.ts runs with a V8 code cache, and warms that cache. In dist/cli/:
 //   <name>.cjs                 the entry bin/weir.js loads: run-cached-bundle.ts, told which bundle to run
+//                              (`weir execute`'s picks one of two: src/cli/start-execute.ts)
 //   <name>.bundle-<hash>.cjs   the command's code, every module it may load in one file; the content
 //                              hash in the name keeps a cache beside the bundle it was made from
 //   <name>.bundle-<hash>.cjs.<node version>-<arch>.v8-cache   written by the warm-up run, or by
@@ -31,6 +32,18 @@ const leafName = (path) => path.replace(/^.*\//, '').replace(/\.ts$/, '')
  * @param {{ name: string, source: string, external: string[], plugins: import('esbuild').Plugin[], banner: string }} options
  */
 export async function buildCachedEntry({ name, source, external, plugins, banner }) {
+  const { bundleFile, metafiles } = await buildCachedBundle({ name, source, external, plugins, banner })
+  const entry = await buildEntryFile(name, `import { runCachedBundle } from './run-cached-bundle.ts'\nrunCachedBundle(__filename, require('node:path').join(__dirname, ${JSON.stringify(bundleFile)}))\n`)
+  return [...metafiles, entry]
+}
+
+/**
+ * Builds dist/cli/<name>.bundle-<hash>.cjs from `source` (and its ESM leaves in <name>-esm/); returns
+ * the bundle's file name and the metafiles, the bundle's first.
+ * @param {{ name: string, source: string, external: string[], plugins: import('esbuild').Plugin[], banner: string }} options
+ * @returns {Promise<{ bundleFile: string, metafiles: import('esbuild').Metafile[] }>}
+ */
+export async function buildCachedBundle({ name, source, external, plugins, banner }) {
   const leaves = new Set()
   // Real paths: esbuild resolves symbolic links (a clone whose src/ is a link, as in pack-init.test.ts).
   const leafPaths = new Map(ESM_LEAVES.map((l) => [realpathSync(l), l]))
@@ -75,23 +88,7 @@ export async function buildCachedEntry({ name, source, external, plugins, banner
   mkdirSync('dist/cli', { recursive: true })
   writeFileSync(join('dist/cli', bundleFile), code)
 
-  const entry = await build({
-    stdin: {
-      contents: `import { runCachedBundle } from './run-cached-bundle.ts'\nrunCachedBundle(__filename, require('node:path').join(__dirname, ${JSON.stringify(bundleFile)}))\n`,
-      resolveDir: resolve('src/cli'),
-      sourcefile: `${name}-entry.ts`,
-      loader: 'ts',
-    },
-    outfile: `dist/cli/${name}.cjs`,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    metafile: true,
-    logLevel: 'warning',
-  })
-
-  const metafiles = [bundled.metafile, entry.metafile]
+  const metafiles = [bundled.metafile]
   if (leaves.size > 0) {
     const esm = await build({
       entryPoints: Object.fromEntries([...leaves].map((l) => [leafName(l), l])),
@@ -110,7 +107,25 @@ export async function buildCachedEntry({ name, source, external, plugins, banner
     })
     metafiles.push(esm.metafile)
   }
-  return metafiles
+  return { bundleFile, metafiles }
+}
+
+/**
+ * Builds dist/cli/<name>.cjs, the small entry bin/weir.js loads, from `contents` (TypeScript in
+ * src/cli/, which names the bundles it runs); returns its metafile.
+ */
+export async function buildEntryFile(name, contents) {
+  const entry = await build({
+    stdin: { contents, resolveDir: resolve('src/cli'), sourcefile: `${name}-entry.ts`, loader: 'ts' },
+    outfile: `dist/cli/${name}.cjs`,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    metafile: true,
+    logLevel: 'warning',
+  })
+  return entry.metafile
 }
 
 /**
@@ -161,13 +176,15 @@ export function warmCodeCaches() {
     writeFileSync(join(project, 'warm.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: warm\ntasks:\n  t0:\n    handler: ./handlers/noop.js#noop\n')
     // V8 flags (NODE_OPTIONS) would give a cache that a plain `node` rejects.
     const { NODE_OPTIONS: _, ...env } = process.env
-    for (const [name, args] of [
-      ['execute', ['execute', '--spec', 'warm.yaml', '--task', 't0', '--run-id', 'warm', '--state-dir', '.weir']],
-      ['validate', ['spec', 'validate', 'warm.yaml']],
+    for (const [name, entry, args] of [
+      ['execute', 'execute.cjs', ['execute', '--spec', 'warm.yaml', '--task', 't0', '--run-id', 'warm', '--state-dir', '.weir']],
+      // A subprocess run starts its task's `weir execute` with the run's spec plan: the plan bundle.
+      ['execute-plan', 'main.js', ['run', 'warm.yaml', '--executor', 'subprocess', '--state-dir', '.weir']],
+      ['validate', 'validate.cjs', ['spec', 'validate', 'warm.yaml']],
     ]) {
-      const ran = spawnSync(process.execPath, [resolve(`dist/cli/${name}.cjs`), ...args], { cwd: project, env, encoding: 'utf8' })
-      if (ran.status !== 0) throw new Error(`dist/cli/${name}.cjs failed its warm-up run (exit ${ran.status}):\n${ran.stdout}${ran.stderr}`)
-      if (!readdirSync('dist/cli').some((f) => f.startsWith(`${name}.bundle-`) && f.endsWith('.v8-cache'))) throw new Error(`dist/cli/${name}.cjs wrote no code cache`)
+      const ran = spawnSync(process.execPath, [resolve(`dist/cli/${entry}`), ...args], { cwd: project, env, encoding: 'utf8' })
+      if (ran.status !== 0) throw new Error(`dist/cli/${entry} failed its warm-up run (exit ${ran.status}):\n${ran.stdout}${ran.stderr}`)
+      if (!readdirSync('dist/cli').some((f) => f.startsWith(`${name}.bundle-`) && f.endsWith('.v8-cache'))) throw new Error(`the warm-up run of dist/cli/${entry} left no code cache for the ${name} bundle`)
     }
   } finally {
     rmSync(project, { recursive: true, force: true })

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { EXTERNAL, undeclaredExternals } from './build-options.mjs'
-import { buildCachedEntry, warmCodeCaches } from './build-cached-entry.mjs'
+import { buildCachedBundle, buildCachedEntry, buildEntryFile, warmCodeCaches } from './build-cached-entry.mjs'
 
 const require = createRequire(import.meta.url)
 // Bundled CommonJS code (the standalone Ajv validator) calls require(); ESM has none.
@@ -75,6 +75,11 @@ renameSync('dist/ui/app_css.css', 'dist/ui/app.css')
 // other command. bin/weir.js picks them; the main entry runs the same commands the same way.
 // `spec validate --typecheck` and `--target` are left to the main entry (bin/weir.js sends them
 // there), so their code is not built in twice.
+/**
+ * What the plan bundle of `weir execute` never needs: the YAML parsers, the spec's validation (the
+ * generated validators, the schema, the rules), the plugin catalog with the target generators.
+ */
+const NOT_IN_PLAN_BUNDLE = [/node_modules\/(yaml|js-yaml)\//, /^src\/spec\/(generated\/|rules\/index|validate\.ts$|parse\.ts$|fast-parse\.ts$|block-yaml\.ts$|check-shape\.ts$|check-structure\.ts$)/, /^schema\//, /^src\/plugins\/(targets\/|catalog\.ts$|builtins\.ts$)/]
 const leftToMainEntry = {
   name: 'left-to-main-entry',
   setup(build) {
@@ -82,12 +87,26 @@ const leftToMainEntry = {
     build.onLoad({ filter: /.*/, namespace: 'left-to-main-entry' }, () => ({ contents: "throw new Error('this option is handled by the main entry (dist/cli/main.js), not by this dedicated one')", loader: 'js' }))
   },
 }
-for (const [name, source] of [['execute', 'src/cli/execute-main.ts'], ['validate', 'src/cli/validate-main.ts']]) {
-  const metafiles = await buildCachedEntry({ name, source, external: EXTERNAL, plugins: [prettierStandalone, leftToMainEntry], banner: ESM_BANNER })
+const addMetafiles = (metafiles) => {
   for (const metafile of metafiles) {
     for (const [key, value] of Object.entries(metafile.inputs)) result.metafile.inputs[key] ??= value
     Object.assign(result.metafile.outputs, metafile.outputs)
   }
+}
+const cachedOptions = { external: EXTERNAL, plugins: [prettierStandalone, leftToMainEntry], banner: ESM_BANNER }
+addMetafiles(await buildCachedEntry({ name: 'validate', source: 'src/cli/validate-main.ts', ...cachedOptions }))
+// `weir execute` has two bundles, and its entry (src/cli/start-execute.ts) picks one: a process the
+// subprocess executor started with its run's spec plan reads the spec's data from the plan, so its
+// bundle leaves out what reads and checks YAML; everything else runs the full bundle.
+{
+  const full = await buildCachedBundle({ name: 'execute', source: 'src/cli/execute-main.ts', ...cachedOptions })
+  const plan = await buildCachedBundle({ name: 'execute-plan', source: 'src/cli/execute-plan-main.ts', ...cachedOptions })
+  // Every one of its bytes is read, and every function in it compiled into its code cache, at each
+  // start: the plan bundle must not grow back into the full one.
+  const needless = Object.keys(plan.metafiles[0].inputs).filter((input) => NOT_IN_PLAN_BUNDLE.some((pattern) => pattern.test(input)))
+  if (needless.length > 0) throw new Error(`the plan bundle of weir execute (src/cli/execute-plan-main.ts) includes ${needless.join(', ')}; it reads the spec plan and never validates: import that where only the full entry loads it`)
+  const entry = await buildEntryFile('execute', `import { startExecute } from './start-execute.ts'\nconst { join } = require('node:path')\nstartExecute(__filename, join(__dirname, ${JSON.stringify(full.bundleFile)}), join(__dirname, ${JSON.stringify(plan.bundleFile)}))\n`)
+  addMetafiles([...full.metafiles, ...plan.metafiles, entry])
 }
 {
   const runEntry = await build({

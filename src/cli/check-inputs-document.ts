@@ -64,7 +64,7 @@ function parseText(flag: string, text: string): unknown {
 
 /** A gs:// inputs.json, through the same document store `weir execute` reads it with. */
 async function readRemote(flag: string, uri: string, pipeline: Pipeline, cwd: string): Promise<unknown> {
-  const [{ openDocuments }, { builtinIo }] = await Promise.all([import('../runtime/execute/documents.ts'), import('../plugins/builtins.ts')])
+  const [{ openDocuments }, { builtinIo }] = await Promise.all([import('../runtime/execute/documents.ts'), import('../plugins/builtin-io.ts')])
   const slash = uri.lastIndexOf('/')
   const log = { debug() {}, info() {}, warn() {}, error() {} }
   const docs = await openDocuments(uri.slice(0, slash), pipeline, { cwd, stateDir: '.weir', log, ioPlugins: builtinIo })

@@ -3,19 +3,21 @@
  * while a process ran the bundle, so that the next process skips that compilation.
  *
  * A cache must never change what weir does, only how fast it starts:
- * - the file carries a SHA-1 of its data: a damaged or truncated file is ignored, never given to V8;
+ * - the file carries a checksum of its data (code-cache-checksum.ts): a damaged or truncated file
+ *   is ignored, never given to V8, which does not check it;
  * - V8 itself rejects data of another V8 version or other V8 flags, or for a source of another
  *   length (it checks no more of the source: the bundle's name carries a hash of its content, so
  *   a cache only ever sits beside the bundle it was made from);
  * - it is written to a temporary file and renamed, so that a reader sees a whole file or none, and
  *   only where the bundle is (never a shared folder such as /tmp, where anyone could plant one).
  */
-import { createHash } from 'node:crypto'
 import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { codeCacheChecksum } from './code-cache-checksum.ts'
 
-const MAGIC = Buffer.from('weir code cache 1\n', 'latin1')
-const DIGEST_BYTES = 20
-const HEADER_BYTES = MAGIC.length + DIGEST_BYTES
+// Version 1 carried a SHA-1: its files are another format, ignored and replaced.
+const MAGIC = Buffer.from('weir code cache 2\n', 'latin1')
+const CHECKSUM_BYTES = 8
+const HEADER_BYTES = MAGIC.length + CHECKSUM_BYTES
 
 /**
  * Where the cache of `bundleFile` is kept. The Node version and architecture are in the name: one
@@ -35,7 +37,7 @@ export function readCodeCache(path: string): Buffer | undefined {
   }
   if (file.length <= HEADER_BYTES || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined
   const data = file.subarray(HEADER_BYTES)
-  return digest(data).equals(file.subarray(MAGIC.length, HEADER_BYTES)) ? data : undefined
+  return codeCacheChecksum(data)?.equals(file.subarray(MAGIC.length, HEADER_BYTES)) ? data : undefined
 }
 
 /**
@@ -54,7 +56,9 @@ export function writeCodeCache(path: string, createData: () => Buffer): void {
   }
   try {
     const data = createData()
-    writeFileSync(fd, Buffer.concat([MAGIC, digest(data), data]))
+    const checksum = codeCacheChecksum(data)
+    if (!checksum) throw new Error('no checksum without WebAssembly')
+    writeFileSync(fd, Buffer.concat([MAGIC, checksum, data]))
     closeSync(fd)
     renameSync(temp, path)
   } catch {
@@ -65,8 +69,4 @@ export function writeCodeCache(path: string, createData: () => Buffer): void {
     }
     rmSync(temp, { force: true })
   }
-}
-
-function digest(data: Uint8Array): Buffer {
-  return createHash('sha1').update(data).digest()
 }

@@ -1,9 +1,7 @@
 /**
- * What `weir execute` needs once its arguments are checked, in one module so that it loads as one
- * chunk (see scripts/build.mjs): the spec read again for a run that validated it, params, the
- * attempt, the built-in IoManagers. A spec that must be validated in full loads validate.ts apart.
+ * What `weir execute` needs once its arguments are checked and its spec is read, in one module so
+ * that it loads as one chunk (see scripts/build.mjs): params, the attempt, the built-in IoManagers.
  */
-export { loadValidatedSpecFile } from '../spec/validated-spec.ts'
 export { parseParamArgs, resolveParams } from '../runtime/params.ts'
 export { createStderrLogger, executeTask, ExecuteUsageError } from '../runtime/execute/execute-task.ts'
 export { builtinIo } from '../plugins/builtin-io.ts'

@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../spec/diagnostics.ts'
 import type { Pipeline } from '../spec/model.ts'
 import { validateSpecFile } from '../spec/validate.ts'
-import { readSpecText } from '../spec/read-spec-file.ts'
+import { readSpecText } from '../spec/read-spec-text.ts'
 import type { ValidateOptions } from '../spec/validate.ts'
 import { builtinCatalog } from '../plugins/catalog.ts'
 import { createPalette, shouldColor } from './colors.ts'

@@ -27,9 +27,9 @@ type BundleFunction = (this: unknown, ...args: unknown[]) => void
 /**
  * Runs `bundleFile` as the entry `entryFile` (dist/cli/execute.cjs or validate.cjs). Without a
  * usable cache (none yet, another Node version, other V8 flags), it compiles from source and, as the
- * process exits, leaves a cache for the next one.
+ * process exits, leaves a cache for the next one. Returns what the bundle exports.
  */
-export function runCachedBundle(entryFile: string, bundleFile: string): void {
+export function runCachedBundle(entryFile: string, bundleFile: string): unknown {
   const cacheFile = codeCachePath(bundleFile)
   const cachedData = readCodeCache(cacheFile)
   // ASCII only (the build makes sure), so Latin-1 reads it exactly, without decoding UTF-8.
@@ -44,6 +44,7 @@ export function runCachedBundle(entryFile: string, bundleFile: string): void {
   const module = { exports: {} }
   const run = script.runInThisContext() as BundleFunction
   run.call(module.exports, module.exports, require, module, bundleFile, dirname(bundleFile), importModule, pathToFileURL(entryFile).href)
+  return module.exports
 }
 
 /** The bundle's `import()`: resolved as if written in the entry file. */

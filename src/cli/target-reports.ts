@@ -2,7 +2,7 @@
  * `weir spec validate --target NAME|all`: adds what the remote targets cannot express
  * (TARGET_UNSUPPORTED, with positions) to the reports of specs that are otherwise valid.
  */
-import { readSpecText } from '../spec/read-spec-file.ts'
+import { readSpecText } from '../spec/read-spec-text.ts'
 import type { FileReport } from './format-diagnostics.ts'
 import { CliError } from './errors.ts'
 import { hasErrors, sortDiagnostics } from '../spec/diagnostics.ts'

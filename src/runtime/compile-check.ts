@@ -4,7 +4,7 @@
  */
 import type { JsonSchema, Pipeline } from '../spec/model.ts'
 import { withPipelineTypes } from '../spec/model.ts'
-import { compileSchema } from '../spec/json-schema.ts'
+import { compileSchema } from '../spec/compile-schema.ts'
 import type { ValidateFunction } from 'ajv'
 
 /** A sync check: returns problems, each naming the field (`'total' must be number`). */

@@ -5,49 +5,17 @@
  * uses the precompiled 2020-12 meta-schema, values use the small checker in simple-schema.ts, and
  * Ajv is imported lazily only for schemas outside that subset.
  */
-import type { ErrorObject, ValidateFunction } from 'ajv'
+import type { ErrorObject } from 'ajv'
 import type { JsonSchema } from './model.ts'
 import type { SchemaProblem } from './schema-problem.ts'
 import { describeJsonValue, jsonTypeArticle } from './schema-problem.ts'
 import { checkSimpleSchema, isPlainValidSchema } from './simple-schema.ts'
 import { closest, listChoices, suggestFix } from './did-you-mean.ts'
 import { pointerSegments, toPointer } from './pointer.ts'
+import { compileSchema } from './compile-schema.ts'
 
 export type { SchemaProblem } from './schema-problem.ts'
-
-type Ajv2020 = import('ajv/dist/2020.js').default
-type AjvClass = new (options: import('ajv').Options) => Ajv2020
-
-let ajvInstance: Promise<Ajv2020> | undefined
-const compiled = new WeakMap<object, ValidateFunction | Error>()
-
-async function loadAjv(): Promise<Ajv2020> {
-  ajvInstance ??= import('ajv/dist/2020.js').then((mod) => {
-    // CommonJS interop: the class is `default` or `default.default` depending on the loader.
-    const exported = mod.default as unknown as { default?: AjvClass } & AjvClass
-    const Ajv: AjvClass = exported.default ?? exported
-    return new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, validateFormats: false })
-  })
-  return ajvInstance
-}
-
-/** Compiles a schema with Ajv; returns the compile error when the schema itself is invalid. */
-export async function compileSchema(schema: JsonSchema): Promise<ValidateFunction | Error> {
-  const key = typeof schema === 'boolean' ? (schema ? TRUE_KEY : FALSE_KEY) : schema
-  const cached = compiled.get(key)
-  if (cached) return cached
-  const ajv = await loadAjv()
-  let result: ValidateFunction | Error
-  try {
-    result = ajv.compile(typeof schema === 'boolean' ? (schema ? {} : { not: {} }) : { ...schema, $id: undefined })
-  } catch (error) {
-    result = error instanceof Error ? error : new Error(String(error))
-  }
-  compiled.set(key, result)
-  return result
-}
-const TRUE_KEY = {}
-const FALSE_KEY = {}
+export { compileSchema } from './compile-schema.ts'
 
 /**
  * Problems of a schema as a JSON Schema 2020-12 document (pointers relative to the schema), without

@@ -56,18 +56,6 @@ export async function readSpecBytes(path: string): Promise<ReadSpecResult> {
   }
 }
 
-/**
- * A spec file's text for showing source lines next to diagnostics, its secret values masked
- * (secret-spans.ts); undefined when it cannot be read safely.
- */
-export async function readSpecText(path: string): Promise<string | undefined> {
-  const read = await readSpecBytes(path)
-  if (!read.ok) return undefined
-  const text = new TextDecoder('utf-8').decode(read.bytes)
-  // Loaded only here: a spec with something to show, and a secret in it.
-  return text.includes('writeOnly') ? (await import('./secret-spans.ts')).maskSecretValues(text) : text
-}
-
 function refuse(code: DiagnosticCode, message: string): ReadSpecResult {
   return { ok: false, code, message }
 }

@@ -1,31 +1,35 @@
 /**
- * A spec plan: the data of a spec text a run validated, as JSON, beside the sha256 of that text. The
- * subprocess executor writes one per run (runtime/execute/spec-plan-file.ts) and names it in
+ * A spec plan: the data of a spec text a run validated, as JSON, beside that text and its sha256.
+ * The subprocess executor writes one per run (runtime/execute/spec-plan-file.ts) and names it in
  * `WEIR_SPEC_PLAN`, so that each `weir execute` it starts reads the spec's data with JSON.parse
  * instead of loading a YAML parser (about a tenth of a bare Node start, in every task process).
- * The plan is only a way to skip parsing: the spec file itself is read and hashed each time, and
- * a plan whose hash is not the file's is ignored.
+ * The plan is only a way to skip parsing: the spec file itself is read each time, and the plan
+ * serves only while the file holds exactly the plan's text. Comparing the text, rather than hashing
+ * it again, spares each task process node:crypto (planned-spec.ts).
  */
 import type { PipelineSpec } from './spec-types.ts'
 
 /** The JSON document of a plan. */
 export interface SpecPlanDocument {
-  /** sha256 (hex) of the spec text `data` was parsed from. */
+  /** sha256 (hex) of `specText`. */
   readonly specSha256: string
+  /** The spec text the run validated, decoded (no byte order mark). */
+  readonly specText: string
+  /** What `specText` parses to. */
   readonly data: PipelineSpec
 }
 
 /** The plan's JSON text, or undefined when JSON cannot carry the data exactly (`.inf`, `.nan`, `-0`). */
-export function specPlanText(specSha256: string, data: unknown): string | undefined {
+export function specPlanText(specSha256: string, specText: string, data: unknown): string | undefined {
   if (!exactInJson(data, 0)) return undefined
-  return JSON.stringify({ specSha256, data } satisfies { specSha256: string; data: unknown })
+  return JSON.stringify({ specSha256, specText, data } satisfies { specSha256: string; specText: string; data: unknown })
 }
 
-/** The spec data of a plan's text when it was parsed from the text with sha256 `specSha256`; undefined otherwise. */
-export function specPlanData(text: string, specSha256: string): PipelineSpec | undefined {
+/** The plan in `text` when it is the plan of the spec text with sha256 `specSha256`; undefined otherwise. */
+export function specPlanData(text: string, specSha256: string): SpecPlanDocument | undefined {
   try {
     const plan = JSON.parse(text) as Partial<SpecPlanDocument> | null
-    return plan?.specSha256 === specSha256 && plan.data !== null && typeof plan.data === 'object' ? plan.data : undefined
+    return plan?.specSha256 === specSha256 && typeof plan.specText === 'string' && plan.data !== null && typeof plan.data === 'object' ? (plan as SpecPlanDocument) : undefined
   } catch {
     return undefined
   }

@@ -7,11 +7,11 @@
  */
 import { spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readCodeCache } from '../../src/cli/code-cache-file.ts'
+import { codeCacheChecksum } from '../../src/cli/code-cache-checksum.ts'
 
 let root: string
 let n = 0
@@ -55,13 +55,15 @@ const values = (project: string, runId: string): unknown => JSON.parse(readFileS
 /** A cache file with a right checksum over data V8 must refuse. */
 function checksummedGarbage(path: string): void {
   const data = Buffer.from('not V8 code cache data, but long enough to look like some '.repeat(40))
-  writeFileSync(path, Buffer.concat([Buffer.from('weir code cache 1\n', 'latin1'), createHash('sha1').update(data).digest(), data]))
+  writeFileSync(path, Buffer.concat([Buffer.from('weir code cache 2\n', 'latin1'), codeCacheChecksum(data)!, data]))
 }
 
 describe('the code caches of the dedicated entries', () => {
   test('the build leaves a cache for each entry, and a run with it gives the results', () => {
     const { cli, dist, project } = install()
     expect(caches(dist, 'execute')).toHaveLength(1)
+    // The plan bundle of `weir execute` (test/e2e/execute-plan-entry.test.ts), warmed by a subprocess run.
+    expect(caches(dist, 'execute-plan')).toHaveLength(1)
     expect(caches(dist, 'validate')).toHaveLength(1)
     expect(execute(cli, project, 'r1')).toMatchObject({ code: 0, stderr: '' })
     expect(values(project, 'r1')).toEqual({ n: 3 })
@@ -102,8 +104,8 @@ describe('the code caches of the dedicated entries', () => {
 
   test('the bundles are ASCII only (read as Latin-1), and text that is not ASCII still reads as written', () => {
     const { cli, dist, project } = install()
-    const bundles = readdirSync(dist).filter((f) => /^(execute|validate)\.bundle-[0-9a-f]+\.cjs$/.test(f))
-    expect(bundles).toHaveLength(2)
+    const bundles = readdirSync(dist).filter((f) => /^(execute|execute-plan|validate)\.bundle-[0-9a-f]+\.cjs$/.test(f))
+    expect(bundles).toHaveLength(3)
     for (const bundle of bundles) expect(readFileSync(join(dist, bundle)).every((byte) => byte < 0x80), bundle).toBe(true)
     // The refusal of a changed spec ends its hashes with '…' (U+2026), written as an escape in the bundle.
     const changed = weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', 'r1'], { WEIR_SPEC_SHA256: 'f'.repeat(64) })

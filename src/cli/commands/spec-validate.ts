@@ -8,7 +8,7 @@ import type { FileReport } from '../format-diagnostics.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import { validateFiles } from '../validate-files.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
-import { readSpecText } from '../../spec/read-spec-file.ts'
+import { readSpecText } from '../../spec/read-spec-text.ts'
 
 export async function specValidate(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('spec validate', args, {

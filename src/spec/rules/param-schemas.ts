@@ -1,10 +1,10 @@
-import type { JsonSchema } from '../model.ts'
 import type { Rule } from './types.ts'
 import { entriesOf, isObject } from '../collect.ts'
 import { checkAgainstSchema, checkSchemaDefinition } from '../json-schema.ts'
 import { problemSentence } from '../schema-problem.ts'
 import { toPointer } from '../pointer.ts'
 import { findNonFinite, nonFiniteMessage } from '../non-finite.ts'
+import { withTypeDefs } from '../rewrite-type-refs.ts'
 
 /** Params, types, outputs and values must be valid JSON Schemas, and param defaults must match them. */
 export const paramSchemas: Rule = async ({ view, report }) => {
@@ -33,31 +33,6 @@ export const paramSchemas: Rule = async ({ view, report }) => {
     if (isObject(task.output) && task.output.type !== 'table') await check(task.output, ['tasks', id, 'output'], `the output schema of task '${id}'`)
     if (task.values !== undefined) for (const [name, schema] of entriesOf(task.values)) await check(schema, ['tasks', id, 'values', name], `the schema of value '${name}' of task '${id}'`)
   }
-}
-
-/** A schema with the pipeline's `types:` under `$defs` (and `#/types/X` rewritten), so its `$ref`s resolve. */
-export function withTypeDefs(schema: Record<string, unknown>, types: Record<string, unknown>): JsonSchema {
-  if (!hasRef(schema)) return schema as JsonSchema
-  return rewriteTypeRefs({ ...schema, $defs: types }) as JsonSchema
-}
-
-function hasRef(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(hasRef)
-  if (!isObject(node)) return false
-  return Object.entries(node).some(([key, value]) => key === '$ref' || hasRef(value))
-}
-
-/** `#/types/X` → `#/$defs/X`, so a schema with the pipeline's types under `$defs` resolves. */
-export function rewriteTypeRefs<T>(schema: T): T {
-  if (Array.isArray(schema)) return schema.map(rewriteTypeRefs) as T
-  if (!isObject(schema)) return schema
-  // fromEntries defines own properties, so a key named `__proto__` stays a key and sets no prototype.
-  return Object.fromEntries(
-    Object.entries(schema).map(([key, value]) => [
-      key,
-      key === '$ref' && typeof value === 'string' ? value.replace(/^#\/types\//, '#/$defs/') : rewriteTypeRefs(value),
-    ]),
-  ) as T
 }
 
 function hasUnresolvedRef(schema: unknown, types: object): boolean {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { validateSpec, validateSpecFile } from '../../../src/spec/validate.ts'
-import { readSpecText } from '../../../src/spec/read-spec-file.ts'
+import { readSpecText } from '../../../src/spec/read-spec-text.ts'
 import { MAX_NESTING, MAX_SPEC_BYTES } from '../../../src/spec/parse.ts'
 import { testCatalog } from './support.ts'
 
