@@ -11,8 +11,8 @@ import { parseDuration } from './duration.ts'
 import { resolveHandler } from './resolve-handler.ts'
 import { rewriteTypeRefs } from './rewrite-type-refs.ts'
 import { toPointer } from './pointer.ts'
-import { downstreamRows, rememberTaskNumbers } from './task-numbers.ts'
-import type { TaskNumbers } from './task-numbers.ts'
+import { rememberTaskNumbers } from './task-numbers.ts'
+import { topologicalOrder } from './topological-order.ts'
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maxRetries: 0, delayMs: 1000, backoff: 'exponential', factor: 2, maxDelayMs: 300_000, jitter: 'full', retryOnTimeout: true,
@@ -85,7 +85,9 @@ function normalizeTask(id: string, t: TaskSpec, defaults: NonNullable<PipelineSp
       upstream = NO_UPSTREAM
     } else {
       const at = `${pointer}/needs/`
-      edges = needs.map((from, i) => ({ from, to: id, kind: 'needs', pointer: at + i }))
+      // An indexed loop into an array of its final size: no callback per edge, no growing.
+      edges = new Array<Edge>(needs.length)
+      for (let i = 0; i < needs.length; i++) edges[i] = { from: needs[i]!, to: id, kind: 'needs', pointer: at + i }
       upstream = needs
     }
   } else {
@@ -264,59 +266,6 @@ function normalizeSchedule(s: NonNullable<PipelineSpec['schedule']>): Schedule {
     params: s.params ?? {},
     paused: s.paused ?? false,
   }
-}
-
-/**
- * Kahn's algorithm over task numbers (declaration order), ties broken by declaration order so the
- * order is stable across runs. The edges are kept in compressed rows (typed arrays sized up front):
- * no array per task. Also returns the tasks' positions in the order and their upstream positions
- * (task-numbers.ts), which the runtime's task graph would otherwise look up again.
- */
-function topologicalOrder(ids: readonly string[], tasks: readonly Task[]): { order: string[]; numbers?: TaskNumbers } {
-  // Indexed loops only: this runs once per process, mostly before the code is optimized, where a
-  // for-of over a map or an array (an iterator object and a call per step) cost several times more.
-  const n = ids.length
-  const indexOf = new Map<string, number>()
-  for (let i = 0; i < n; i++) indexOf.set(ids[i]!, i)
-  const upStart = new Int32Array(n + 1)
-  for (let i = 0; i < n; i++) upStart[i + 1] = upStart[i]! + tasks[i]!.upstream.length
-  const edgeCount = upStart[n]!
-  const upIndex = new Int32Array(edgeCount)
-  let e = 0
-  for (let i = 0; i < n; i++) {
-    const upstream = tasks[i]!.upstream
-    for (let u = 0; u < upstream.length; u++) upIndex[e++] = indexOf.get(upstream[u]!)!
-  }
-  // Each task's downstream tasks in declaration order, as the queue must take them.
-  const { downStart, downIndex } = downstreamRows(n, upStart, upIndex)
-  const indegree = new Int32Array(n)
-  for (let k = 0; k < n; k++) indegree[k] = upStart[k + 1]! - upStart[k]!
-  const queue = new Int32Array(n)
-  let tail = 0
-  for (let k = 0; k < n; k++) if (indegree[k] === 0) queue[tail++] = k
-  for (let head = 0; head < tail; head++) {
-    const k = queue[head]!
-    for (let d = downStart[k]!; d < downStart[k + 1]!; d++) if (--indegree[downIndex[d]!]! === 0) queue[tail++] = downIndex[d]!
-  }
-  const order: string[] = new Array(tail)
-  for (let p = 0; p < tail; p++) order[p] = ids[queue[p]!]!
-  // A cycle leaves tasks out of the order (validation reports it before a spec gets here).
-  if (tail < n) return { order }
-  const position = new Int32Array(n)
-  for (let p = 0; p < n; p++) position[queue[p]!] = p
-  for (let k = 0; k < n; k++) indexOf.set(ids[k]!, position[k]!)
-  const upStartByPosition = new Int32Array(n + 1)
-  const upIndexByPosition = new Int32Array(edgeCount)
-  const triggers: TriggerRule[] = new Array(n)
-  e = 0
-  for (let p = 0; p < n; p++) {
-    const k = queue[p]!
-    triggers[p] = tasks[k]!.trigger
-    upStartByPosition[p] = e
-    for (let u = upStart[k]!; u < upStart[k + 1]!; u++) upIndexByPosition[e++] = position[upIndex[u]!]!
-  }
-  upStartByPosition[n] = e
-  return { order, numbers: { indexOf, upStart: upStartByPosition, upIndex: upIndexByPosition, triggers } }
 }
 
 /** Task id → ids of the tasks that depend on it, each list in declaration order. */

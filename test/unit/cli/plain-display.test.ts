@@ -42,6 +42,54 @@ describe('the plain display', () => {
     expect(writes.length).toBeLessThan(10)
   })
 
+  // A board that forgets finished tasks (weir run's) lets the display write a task's first start and
+  // plain success without it; every other event hands the start over. The lines must be the ones a
+  // board holding every task gives, which never takes that path.
+  test('writes the same lines with a board that forgets finished tasks, for every kind of event', async () => {
+    const error = { code: 'HANDLER_ERROR', message: 'boom', origin: 'user', recoverable: true } as const
+    const r = 'r'
+    const mixed: RunEvent[] = [
+      { type: 'run:start', runId: r, pipeline: 'p', at: 0, tasks: ['plain', 'retried', 'failed', 'cached', 'mapped', 'skipped', 'cancelled', 'reused'] },
+      { type: 'task:start', runId: r, taskId: 'plain', attempt: 1, at: 1 },
+      { type: 'task:start', runId: r, taskId: 'retried', attempt: 1, at: 2 },
+      { type: 'task:start', runId: r, taskId: 'failed', attempt: 1, at: 2 },
+      { type: 'task:start', runId: r, taskId: 'cached', attempt: 1, at: 3 },
+      { type: 'task:start', runId: r, taskId: 'mapped', attempt: 1, at: 3 },
+      { type: 'task:start', runId: r, taskId: 'cancelled', attempt: 1, at: 4 },
+      { type: 'task:succeed', runId: r, taskId: 'plain', attempt: 1, at: 1500 },
+      { type: 'task:retry', runId: r, taskId: 'retried', attempt: 1, delayMs: 1000, error, at: 5 },
+      { type: 'task:fail', runId: r, taskId: 'failed', attempt: 1, error, at: 6 },
+      { type: 'task:succeed', runId: r, taskId: 'cached', attempt: 1, cachedFrom: { runId: 'old', key: 'k' }, at: 7 },
+      { type: 'task:map', runId: r, taskId: 'mapped', count: 2, hash: 'h', at: 8 },
+      { type: 'item:start', runId: r, taskId: 'mapped', index: 0, attempt: 1, at: 9 },
+      { type: 'item:start', runId: r, taskId: 'mapped', index: 1, attempt: 1, at: 9 },
+      { type: 'item:succeed', runId: r, taskId: 'mapped', index: 0, attempt: 1, at: 10 },
+      { type: 'item:fail', runId: r, taskId: 'mapped', index: 1, attempt: 1, error, at: 11 },
+      { type: 'task:fail', runId: r, taskId: 'mapped', attempt: 1, error, at: 12 },
+      { type: 'task:start', runId: r, taskId: 'retried', attempt: 2, at: 1005 },
+      { type: 'task:succeed', runId: r, taskId: 'retried', attempt: 2, at: 1010 },
+      { type: 'task:skip', runId: r, taskId: 'skipped', reason: 'upstream_failed', at: 13 },
+      { type: 'task:cancel', runId: r, taskId: 'cancelled', attempt: 1, at: 14 },
+      { type: 'task:reuse', runId: r, taskId: 'reused', fromRunId: 'old', at: 15 },
+    ]
+    const linesWith = async (board: ReturnType<typeof createTaskBoard>): Promise<string> => {
+      const writes: string[] = []
+      const display = createPlainDisplay({ write: (text: string) => writes.push(text) } as unknown as NodeJS.WritableStream, board, createPalette(false))
+      for (const e of mixed) display.onEvent(e)
+      display.stop()
+      return writes.join('')
+    }
+    const forgetting = createTaskBoard({ forgetFinished: true })
+    const shown = await linesWith(forgetting)
+    expect(shown).toBe(await linesWith(createTaskBoard()))
+    expect(shown).toContain('✓ plain succeeded in 1.4s\n')
+    expect(shown).toContain('✗ failed failed in 4ms: boom\n')
+    expect(shown).toContain('= cached cached (from run old)\n')
+    // The summary lists a mapped task's failed items from the board: it keeps that task.
+    expect([...forgetting.tasks.keys()]).toEqual(['mapped'])
+    expect(forgetting.tasks.get('mapped')!.record.items!.map((i) => i.status)).toEqual(['succeeded', 'failed'])
+  })
+
   // A process that exits (or dies of an uncaught error) in the same turn as its last events.
   const script = (ending: string) => `
     // (jiti hands a TypeScript module to import() as its default export)
