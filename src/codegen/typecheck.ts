@@ -169,19 +169,34 @@ function specCauses(problem: RawProblem, units: readonly CheckUnit[]): { unit: C
   for (const unit of units) {
     if (![...unit.pipeline.tasks.values()].some((t) => t.handler.modulePath === problem.file)) continue
     for (const [taskId, names] of unit.names.tasks) {
-      const aspect = mentionedAspect(text, names)
-      if (aspect) causes.push({ unit, task: unit.pipeline.tasks.get(taskId)!, aspect })
+      const task = unit.pipeline.tasks.get(taskId)!
+      const aspect = mentionedAspect(text, names, sharedOutputName(task, unit.names.shared))
+      if (aspect) causes.push({ unit, task, aspect })
     }
   }
   return causes
 }
 
-function mentionedAspect(text: string, names: TaskTypeNames): Aspect | undefined {
-  const mentions = (name: string | undefined): boolean => name !== undefined && new RegExp(`\\b${name}\\b`).test(text)
-  if (mentions(names.inputs)) return 'inputs'
-  if (mentions(names.output) || mentions(names.columns)) return 'output'
-  if (mentions(names.values)) return 'values'
-  return undefined
+/**
+ * The aspect whose type the message names last: a chain narrows as it goes, and its first lines
+ * print the whole handler type, whose parameter names the inputs even when the output is wrong.
+ */
+function mentionedAspect(text: string, names: TaskTypeNames, sharedOutput: string | undefined): Aspect | undefined {
+  const lastAt = (name: string | undefined): number => {
+    if (name === undefined) return -1
+    let at = -1
+    for (const match of text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))) at = match.index
+    return at
+  }
+  const found: [Aspect, number][] = [['inputs', lastAt(names.inputs)], ['output', Math.max(lastAt(names.output), lastAt(names.columns), lastAt(sharedOutput))], ['values', lastAt(names.values)]]
+  const [aspect, at] = found.reduce((best, next) => (next[1] > best[1] ? next : best))
+  return at < 0 ? undefined : aspect
+}
+
+/** The shared type an output `{ $ref: "#/types/X" }` is: the compiler names it, not the task's own alias. */
+function sharedOutputName(task: Task, shared: ReadonlyMap<string, string>): string | undefined {
+  const ref = task.output.kind === 'json' && typeof task.output.schema === 'object' ? (task.output.schema as { $ref?: unknown }).$ref : undefined
+  return typeof ref === 'string' ? shared.get(ref.replace(/^#\/(?:\$defs|types)\//, '')) : undefined
 }
 
 /** Where in the spec an aspect of a task is declared; the task itself when the spec leaves it out. */

@@ -122,8 +122,10 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string, run?: Ha
     mod = await loading
     loaded.set(real, mod)
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    const full = error instanceof Error ? error.message : String(error)
     const location = moduleErrorLocation(error, real, projectRoot)
+    // One line: a type stripper's ParseError adds a second with the absolute path and position.
+    const message = (location ? full.split('\n')[0]! : full).replace(/\s+/g, ' ').trim()
     throw new WeirError('HANDLER_NOT_FOUND', `Cannot load handler module '${ref.written}': ${message}${location ? ` (at ${location})` : ''}`, { cause: error })
   }
   const fn = (mod as Record<string, unknown> | null)?.[ref.exportName]

@@ -31,6 +31,7 @@ const CASES: Record<string, { typed?: string; plain?: string; staleTypes?: boole
     plain: 'export async function notify(inputs, ctx) { ctx.log.error(String(inputs)) }\nexport const audit = async (inputs) => inputs.anything.goes\n',
   },
   unknownInput: { typed: TYPED_OK.replace('inputs.orders.numRows', 'inputs.ordrs') },
+  wrongOutput: { typed: TYPED_OK.replace('return { total: 1, count: 1 }', "return { total: 'one', count: 1 }") },
   undeclaredValue: { typed: TYPED_OK.replace("ctx.values.set('row_count'", "ctx.values.set('rows'") },
   plainUnknownInput: {
     typed: TYPED_OK.replace(PUBLISH_TYPED, 'export async function publish(inputs: { label: string; lable: string }) {\n  return { url: inputs.lable }\n}'),
@@ -98,6 +99,14 @@ describe('typecheckPipelines', () => {
         code: 'HANDLER_TYPE_ERROR', pointer: '/tasks/summarize/inputs', line: 25, column: 7,
         message: expect.stringMatching(/^The handler of task 'summarize' does not type-check against what this spec declares \(.*handlers\/typed\.ts:6:38\): Property 'ordrs'/),
       }),
+    ])
+  })
+
+  test("a typed handler returning the wrong output is pointed at the task's output: in the YAML, not at its inputs", () => {
+    // The compiler prints the whole handler type, whose parameter names the inputs type too; the
+    // mismatch itself is in the output, named last.
+    expect(inCase('wrongOutput', 'pipelines/shop.yaml')).toEqual([
+      expect.objectContaining({ code: 'HANDLER_TYPE_ERROR', pointer: '/tasks/summarize/output', message: expect.stringContaining("Types of property 'total' are incompatible") }),
     ])
   })
 

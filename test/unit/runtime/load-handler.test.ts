@@ -181,6 +181,15 @@ describe('loadHandler and plain JavaScript', () => {
     expect((failure as Error).message).toMatch(/^Cannot load handler module '\.\/handlers\/throws\.ts#which': config missing \(at handlers\/throws\.ts:2:\d+\)$/)
   })
 
+  test('a TypeScript module that does not parse is one line naming the position once', async () => {
+    // The type stripper's message ends in a second line with the absolute path and position, which
+    // made the run's summary two lines and named the place twice.
+    await writeFile(join(project, 'handlers', 'no-parse.ts'), 'export const which = () => 1\nconst x = ;\n')
+    const failure = await loadHandler(jsRef('no-parse.ts'), project).catch((error: Error) => error)
+    expect((failure as Error).message).not.toContain('\n')
+    expect((failure as Error).message).toMatch(/^Cannot load handler module '\.\/handlers\/no-parse\.ts#which': .*Unexpected token \(at handlers\/no-parse\.ts:2:\d+\)$/)
+  })
+
   test('an error thrown by a module the handler module imports names no line of the handler module', async () => {
     await writeFile(join(project, 'handlers', 'dep-throws.js'), "throw new Error('from the dependency')\n")
     await writeFile(join(project, 'handlers', 'imports-bad.js'), "import './dep-throws.js'\nexport const which = () => 1\n")
