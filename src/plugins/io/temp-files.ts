@@ -10,15 +10,30 @@
  * `.<name>.<uuid>.tmp` of weir versions that did not name the writer, which counts as left over
  * once nobody has written to it for an hour.
  */
-import { createHash, randomUUID } from 'node:crypto'
 import type { Dirent } from 'node:fs'
 import { lstat, readdir, unlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { isProcessAlive } from './process-alive.ts'
+import { randomId } from './random-id.ts'
 
-/** This machine in a temp file's name: short, and the same in every process. */
-const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8)
+/**
+ * This machine in a temp file's name: short, and the same in every process. FNV-1a of the host
+ * name, not a sha256 (weir did that before): node:crypto costs a task process more than its writes.
+ */
+const HOST_TAG = fnv1a(hostname())
+
+function fnv1a(text: string): string {
+  let sum = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) sum = Math.imul(sum ^ text.charCodeAt(i), 0x01000193)
+  return (sum >>> 0).toString(16).padStart(8, '0')
+}
+
+/** The tags of this machine: its own and the one earlier weir versions gave it (the first 8 hex digits of the host name's sha256). */
+async function thisMachineTags(): Promise<readonly string[]> {
+  const { createHash } = await import('node:crypto')
+  return [HOST_TAG, createHash('sha256').update(hostname()).digest('hex').slice(0, 8)]
+}
 
 /** How long an unnamed writer's temp file must lie untouched before it counts as left over. */
 const UNNAMED_WRITER_IDLE_MS = 60 * 60 * 1000
@@ -29,13 +44,16 @@ const LOCAL_JSON = /^.+\.json\.(\d+)\.tmp$/
 
 /** The temp file for writing `file` atomically from this process. */
 export function tempPathFor(file: string): string {
-  return join(dirname(file), `.${basename(file)}.${process.pid}.${HOST_TAG}.${randomUUID()}.tmp`)
+  return join(dirname(file), `.${basename(file)}.${process.pid}.${HOST_TAG}.${randomId()}.tmp`)
 }
 
-/** Whether a file name is a temp file left by a dead writer; undefined when it is no temp file at all. */
-export function isLeftOver(name: string, modifiedAtMs: number, nowMs: number): boolean | undefined {
+/**
+ * Whether a file name is a temp file left by a dead writer; undefined when it is no temp file at all.
+ * `hostTags`: the tags that name this machine (a writer elsewhere cannot be checked).
+ */
+export function isLeftOver(name: string, modifiedAtMs: number, nowMs: number, hostTags: readonly string[] = [HOST_TAG]): boolean | undefined {
   const named = NAMED.exec(name)
-  if (named) return named[2] === HOST_TAG && !isProcessAlive(Number(named[1]), hostname())
+  if (named) return hostTags.includes(named[2]!) && !isProcessAlive(Number(named[1]), hostname())
   if (UNNAMED.test(name)) return nowMs - modifiedAtMs >= UNNAMED_WRITER_IDLE_MS
   const local = LOCAL_JSON.exec(name)
   if (local) return !isProcessAlive(Number(local[1]), hostname())
@@ -54,6 +72,7 @@ export interface RemovedTempFile {
  */
 export async function removeLeftOverTempFiles(folder: string): Promise<RemovedTempFile[]> {
   const removed: RemovedTempFile[] = []
+  const hostTags = await thisMachineTags()
   const pending = [folder]
   while (pending.length > 0) {
     const dir = pending.pop()!
@@ -68,7 +87,7 @@ export async function removeLeftOverTempFiles(folder: string): Promise<RemovedTe
       if (entry.isDirectory()) pending.push(path)
       else if (entry.isFile() && entry.name.endsWith('.tmp')) {
         const info = await lstat(path).catch(() => undefined)
-        if (!info || isLeftOver(entry.name, info.mtimeMs, Date.now()) !== true) continue
+        if (!info || isLeftOver(entry.name, info.mtimeMs, Date.now(), hostTags) !== true) continue
         if (await unlink(path).then(() => true, () => false)) removed.push({ path, bytes: info.size })
       }
     }

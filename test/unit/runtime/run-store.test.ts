@@ -7,6 +7,7 @@ import { recordRunProcess } from '../../../src/runtime/run-store/run-processes.t
 import { processStartTime, readProcessStartTime } from '../../../src/plugins/io/process-alive.ts'
 import { basename, join } from 'node:path'
 import { hostname } from 'node:os'
+import { createHash } from 'node:crypto'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
 import { listRuns, loadRun, runDir } from '../../../src/runtime/run-store/read-runs.ts'
 import { parseJournal, replayJournal } from '../../../src/runtime/run-store/replay.ts'
@@ -227,6 +228,8 @@ describe('temp files of writers that died (issue 15)', () => {
       dead: join(deep, tempName('output.json', DEAD_PID)),
       live: join(deep, tempName('output.json', process.pid)),
       elsewhere: join(deep, otherHost(tempName('output.json', DEAD_PID))),
+      // Named as weir versions before named this machine (8 hex digits of its name's sha256).
+      deadEarlierVersion: join(deep, tempName('output.bin', DEAD_PID, createHash('sha256').update(hostname()).digest('hex').slice(0, 8))),
       oldUnnamed: join(deep, '.output.bin.0b0d8d6e-6c36-4a52-9d9e-2f7a8f6a7b1c.tmp'),
       newUnnamed: join(deep, '.output.bin.1b0d8d6e-6c36-4a52-9d9e-2f7a8f6a7b1c.tmp'),
       deadState: join(root, `schedule-state.json.${DEAD_PID}.tmp`),
@@ -238,7 +241,7 @@ describe('temp files of writers that died (issue 15)', () => {
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000)
     await utimes(files.oldUnnamed, twoHoursAgo, twoHoursAgo)
     const removed = await removeLeftOverTempFiles(root)
-    expect(removed.map((f) => f.path).sort()).toEqual([files.dead, files.oldUnnamed, files.deadState].sort())
+    expect(removed.map((f) => f.path).sort()).toEqual([files.dead, files.deadEarlierVersion, files.oldUnnamed, files.deadState].sort())
     expect(removed.every((f) => f.bytes === 10)).toBe(true)
     const left = [...(await readdir(deep)), ...(await readdir(root))]
     for (const kept of [files.live, files.elsewhere, files.newUnnamed, files.liveState, files.output, files.userTmp]) expect(left).toContain(basename(kept))
