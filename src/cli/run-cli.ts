@@ -7,8 +7,8 @@ import { CliError } from './errors.ts'
 import { ignoreClosedOutput } from './ignore-closed-output.ts'
 
 export function runCli(command: () => Promise<number>): void {
-  ignoreClosedOutput(process.stdout)
-  ignoreClosedOutput(process.stderr)
+  ignoreClosedOutput('stdout')
+  ignoreClosedOutput('stderr')
   command().then(
     (code) => {
       process.exitCode = code
