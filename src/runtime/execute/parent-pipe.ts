@@ -15,14 +15,28 @@ export const PARENT_PIPE_ENV = 'WEIR_PARENT_PIPE_FD'
 export const PARENT_PIPE_FD = 3
 
 /**
- * In `weir execute`: calls `onParentGone` once the parent's end of the pipe closes. Does nothing
- * unless the subprocess executor started this process (the variable is set); the variable is
- * removed so that processes the handler starts do not watch an fd that means nothing to them.
+ * How long an attempt runs before it starts watching. Watching needs node:net and the streams it
+ * loads, which cost a task process more than a short task's whole run (17M instructions of 154M for
+ * a no-op task): a task that ends sooner never loads them. A parent that dies in the meantime is seen
+ * as soon as the watch starts (its end of the pipe is already closed).
+ */
+export const WATCH_AFTER_MS = 100
+
+/**
+ * In `weir execute`: calls `onParentGone` once the parent's end of the pipe closes (seen from
+ * WATCH_AFTER_MS on). Does nothing unless the subprocess executor started this process (the
+ * variable is set); the variable is removed so that processes the handler starts do not watch an
+ * fd that means nothing to them.
  */
 export function watchParentPipe(onParentGone: () => void): void {
   const fd = Number(process.env[PARENT_PIPE_ENV])
   delete process.env[PARENT_PIPE_ENV]
   if (!Number.isInteger(fd) || fd < 3) return
+  // Unreferenced: waiting to watch must not keep a finished attempt's process alive.
+  setTimeout(() => watchPipe(fd, onParentGone), WATCH_AFTER_MS).unref()
+}
+
+function watchPipe(fd: number, onParentGone: () => void): void {
   let pipe: Socket
   try {
     // node:net (and the streams it loads) only here: an engine's task, with no pipe, never needs it.
