@@ -7,7 +7,6 @@
  * between the two parsers (aliased collections, tags, `__proto__` keys, floats that overflow) skip the fast path; a fuzz test
  * checks that both paths agree.
  */
-import { load } from 'js-yaml'
 import { inspectData } from './nesting.ts'
 import { readBlockSpec } from './block-yaml.ts'
 
@@ -18,12 +17,14 @@ const HUGE_EXPONENT = /\d[eE][-+]?\d{3}/
 const TAG = /(?:^|[\s[{,])!/
 
 /** The spec's data when the fast path applies and the text parses; undefined otherwise. */
-export function parseFast(text: string): { readonly data: unknown; readonly mayHoldProtoKey: boolean; readonly taskIds?: readonly string[] } | undefined {
+export async function parseFast(text: string): Promise<{ readonly data: unknown; readonly mayHoldProtoKey: boolean; readonly taskIds?: readonly string[] } | undefined> {
   if (text.includes('__proto__')) return undefined
   // Plain block YAML first: read in one pass, with yaml's own scalar rules, into data that shares nothing and nests little.
   const block = readBlockSpec(text)
   if (block !== undefined) return { data: block.data, mayHoldProtoKey: false, taskIds: block.taskIds }
   if (HUGE_EXPONENT.test(text) || TAG.test(text)) return undefined
+  // Loaded only here: setting up js-yaml's schemas costs more than reading a small spec as a block.
+  const { load } = await import('js-yaml')
   let data: unknown
   try {
     // js-yaml 5 reads YAML 1.2 with the core schema by default, as `yaml` does. (js-yaml 4 is faster

@@ -18,8 +18,11 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxRetries: 0, delayMs: 1000, backoff: 'exponential', factor: 2, maxDelayMs: 300_000, jitter: 'full', retryOnTimeout: true,
 }
 
-/** `taskIds`: the keys of `spec.tasks` in order, when the reader has them (see block-yaml.ts). */
-export function normalizeSpec(spec: PipelineSpec, sourcePath: string, specHash: string, taskIds?: readonly string[]): Pipeline {
+/**
+ * `specHash`: the hash of the spec's text (spec-hash.ts), or how to make it on first use.
+ * `taskIds`: the keys of `spec.tasks` in order, when the reader has them (see block-yaml.ts).
+ */
+export function normalizeSpec(spec: PipelineSpec, sourcePath: string, specHash: string | (() => string), taskIds?: readonly string[]): Pipeline {
   const io = normalizeIo(spec)
   const tasks = new Map<string, Task>()
   // One HandlerRef per handler as written: thousands of tasks naming one module share it (time and memory).
@@ -30,12 +33,17 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, specHash: 
   for (let i = 0; i < ids.length; i++) tasks.set(ids[i]!, (list[i] = normalizeTask(ids[i]!, spec.tasks[ids[i]!]!, defaults, sourcePath, handlers)))
   const { order, numbers } = topologicalOrder(ids, list)
   let downstream: Map<string, string[]> | undefined
+  let hash = typeof specHash === 'string' ? specHash : undefined
   const pipeline: Pipeline = {
     apiVersion: spec.apiVersion,
     name: spec.name,
     ...(spec.description !== undefined && { description: spec.description }),
     sourcePath,
-    specHash,
+    // Made on first use when it can be: a run records it at once, but `weir execute` of an
+    // engine's task validates its spec and never asks (hashing loads node:crypto, and node:stream).
+    get specHash() {
+      return (hash ??= (specHash as () => string)())
+    },
     params: normalizeParams(spec),
     types: Object.fromEntries(Object.entries(spec.types ?? {}).map(([k, v]) => [k, rewriteTypeRefs(v as JsonSchema)])),
     io,

@@ -93,9 +93,9 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
     checkHandlers: options.checkHandlers ?? true,
   }
   if (options.fastPath !== false) {
-    const fast = parseFast(text)
+    const fast = await parseFast(text)
     if (fast !== undefined && isObject(fast.data) && (await checkData(fast.data, context, fast.mayHoldProtoKey, fast.taskIds)).length === 0)
-      return options.resolve === false ? { diagnostics: [] } : { pipeline: normalizeSpec(fast.data as unknown as PipelineSpec, sourcePath, specHashOf(text), fast.taskIds), diagnostics: [] }
+      return options.resolve === false ? { diagnostics: [] } : { pipeline: normalizeSpec(fast.data as unknown as PipelineSpec, sourcePath, () => specHashOf(text), fast.taskIds), diagnostics: [] }
   }
   // The careful parser keeps every node's position; it is loaded only for specs with something to report.
   const { parseSpecText, rangeOfFinding } = await import('./parse.ts')
@@ -111,7 +111,7 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
   const findings = await checkData(spec.data, context)
   const diagnostics = sortDiagnostics(findings.map((f) => toDiagnostic(spec, f, rangeOfFinding)))
   if (hasErrors(diagnostics) || options.resolve === false) return { diagnostics }
-  return { pipeline: normalizeSpec(spec.data as PipelineSpec, sourcePath, specHashOf(text)), diagnostics }
+  return { pipeline: normalizeSpec(spec.data as PipelineSpec, sourcePath, () => specHashOf(text)), diagnostics }
 }
 
 /** Shape and meaning checks of a document's data; findings carry pointers, not positions. */

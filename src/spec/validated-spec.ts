@@ -28,5 +28,5 @@ export async function loadValidatedSpecFile(path: string, expectedHash: string, 
   if (hash !== expectedHash) return { changed: true, hash }
   const plan = planPath === undefined ? undefined : specPlanData(await readFile(planPath, 'utf8').catch(() => ''), hash)
   // Loaded only without a plan: the YAML parser is most of what this module would cost to load.
-  return pipelineOf(path, hash, plan?.specText === text ? plan.data : (await import('./fast-parse.ts')).parseFast(text)?.data)
+  return pipelineOf(path, hash, plan?.specText === text ? plan.data : (await (await import('./fast-parse.ts')).parseFast(text))?.data)
 }

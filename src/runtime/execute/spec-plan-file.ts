@@ -35,7 +35,7 @@ async function writeSpecPlan(pipeline: Pipeline, folder: string): Promise<string
   if (!read.ok || checkSpecBytes(read.bytes)) return undefined
   const decoded = decodeSpecBytes(read.bytes)
   if (!decoded.ok || createHash('sha256').update(decoded.text).digest('hex') !== pipeline.specHash) return undefined
-  const parsed = parseFast(decoded.text)
+  const parsed = await parseFast(decoded.text)
   const text = parsed && specPlanText(pipeline.specHash, decoded.text, parsed.data)
   if (text === undefined) return undefined
   await makeDirs(folder)

@@ -3,7 +3,9 @@
  * the API: normalize builds tasks and the order in several ways (issue 16), each must give these.
  */
 import { describe, expect, test } from 'vitest'
+import { createHash } from 'node:crypto'
 import { normalizeSpec } from '../../../src/spec/normalize.ts'
+import { validateSpec } from '../../../src/spec/validate.ts'
 import type { PipelineSpec } from '../../../src/spec/spec-types.ts'
 
 const spec = (tasks: PipelineSpec['tasks'], extra: Partial<PipelineSpec> = {}): PipelineSpec => ({ apiVersion: 'weir/v1', kind: 'Pipeline', name: 'p', tasks, ...extra }) as PipelineSpec
@@ -90,5 +92,16 @@ describe('normalizeSpec', () => {
     expect(Object.keys(p.tasks.get('full')!)).toEqual(['id', 'description', 'handler', 'inputs', 'upstream', 'edges', 'output', 'values', 'retry', 'timeoutMs', 'io', 'trigger', 'foreach', 'cache', 'command', 'pointer'])
     expect(p.tasks.get('full')).toMatchObject({ timeoutMs: 5000, foreach: { source: { kind: 'literal', value: [1, 2] } }, cache: { version: '' }, trigger: 'all_done' })
     expect('timeoutMs' in p.tasks.get('zero')!).toBe(false)
+  })
+
+  test('makes the spec hash on first use, once, when given how to make it; validation gives the sha256 of the text', async () => {
+    let made = 0
+    const p = normalizeSpec(spec({ a: { handler: './h.ts#a' } }), '/project/pipelines/p.yaml', () => `hash ${++made}`)
+    expect(made).toBe(0)
+    expect([p.specHash, p.specHash]).toEqual(['hash 1', 'hash 1'])
+    expect(made).toBe(1)
+    const text = 'apiVersion: weir/v1\nkind: Pipeline\nname: p\ntasks:\n  a:\n    handler: ./h.ts#a\n'
+    const { pipeline } = await validateSpec(text, { path: '/project/pipelines/p.yaml', checkHandlers: false })
+    expect(pipeline?.specHash).toBe(createHash('sha256').update(text).digest('hex'))
   })
 })
