@@ -4,9 +4,10 @@
  * start-execute.ts). The parent validated the spec and wrote its data as JSON; this entry reads that
  * plan, and is bundled without what it never needs then (the YAML parsers, the schema validator, the
  * spec rules: scripts/build.mjs refuses a bundle that has them), so that it starts from a fraction
- * of the code. The spec file is still read and hashed: a spec changed since the run started is
- * refused, as by the full entry. When the plan cannot serve (missing, broken, a text only the full
- * parser reads), it hands the command over to the full entry, which does what it always did.
+ * of the code. The spec file is still read, and must hold exactly the plan's text: a spec changed
+ * since the run started is refused, as by the full entry (spec/planned-spec.ts). When the plan
+ * cannot serve (missing, broken, of another text), it hands the command over to the full entry,
+ * which does what it always did.
  */
 import { SPEC_HASH_ENV, SPEC_PLAN_ENV } from '../runtime/execute/contract.ts'
 import { loadPlannedSpecFile } from '../spec/planned-spec.ts'

@@ -49,6 +49,7 @@ function removeBundle(dist: string, name: string): void {
   for (const f of files) rmSync(join(dist, f))
 }
 
+/** `weir execute` through `cli`: bin/weir.js, or dist/cli/execute.cjs itself (it reads the arguments after the command). */
 function execute(cli: string, project: string, runId: string, env: Record<string, string>, args: string[] = []) {
   const { NODE_OPTIONS: _, WEIR_SPEC_SHA256: _h, WEIR_SPEC_PLAN: _p, WEIR_PARAMS_RESOLVED: _r, ...inherited } = process.env
   const r = spawnSync(process.execPath, [cli, 'execute', '--spec', 'p.yaml', '--task', 'greet', '--run-id', runId, ...args], { cwd: project, encoding: 'utf8', env: { ...inherited, ...env }, timeout: 60_000 })
@@ -96,5 +97,24 @@ describe('the plan bundle of weir execute', () => {
     expect(full.stderr).toContain(`p.yaml changed since the run started (its sha256 is ${sha256(`${SPEC}# edited\n`).slice(0, 12)}\u2026, the run validated ${sha256(SPEC).slice(0, 12)}\u2026)`)
     removeBundle(dist, 'execute')
     expect(execute(cli, project, 'r2', { WEIR_SPEC_SHA256: sha256(SPEC), WEIR_SPEC_PLAN: plan })).toEqual(full)
+  })
+
+  test('a no-op task loads neither node:crypto nor node:stream, from the plan or validating its spec (no hash to check)', () => {
+    const { dist, project, plan } = install()
+    // Each costs a task process more than the rest of a short attempt (the commits of issue 16 say how
+    // much). The entry itself, as bin/weir.js loads it: an ES module bin would load node:stream on its own.
+    const cli = join(dist, 'execute.cjs')
+    const probe = join(project, 'probe.cjs')
+    const loaded = join(project, 'loaded.txt')
+    writeFileSync(probe, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.filter((m) => /^NativeModule (crypto|stream)$/.test(m)).sort().join(',')))\n`)
+    const probed = { NODE_OPTIONS: `--require ${probe}` }
+    expect(execute(cli, project, 'r1', { ...probed, WEIR_SPEC_SHA256: sha256(SPEC), WEIR_SPEC_PLAN: plan })).toMatchObject({ code: 0, stderr: '' })
+    expect(readFileSync(loaded, 'utf8')).toBe('')
+    expect(execute(cli, project, 'r2', probed)).toMatchObject({ code: 0, stderr: '' })
+    expect(readFileSync(loaded, 'utf8')).toBe('')
+    // The probe sees them when they are loaded: a spec changed since the run started is hashed.
+    writeFileSync(join(project, 'p.yaml'), `${SPEC}# edited\n`)
+    expect(execute(cli, project, 'r3', { ...probed, WEIR_SPEC_SHA256: sha256(SPEC), WEIR_SPEC_PLAN: plan }).code).toBe(2)
+    expect(readFileSync(loaded, 'utf8')).toBe('NativeModule crypto,NativeModule stream')
   })
 })
