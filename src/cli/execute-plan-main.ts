@@ -14,12 +14,15 @@ import { loadPlannedSpecFile } from '../spec/planned-spec.ts'
 import type { Pipeline } from '../spec/model.ts'
 import { executeAttempt, specChanged } from './execute-attempt.ts'
 import { runCli } from './run-cli.ts'
+import { useJitiLoader } from '../runtime/typescript-importer.ts'
+import { loadCachedJiti } from './cached-jiti.ts'
 
 /** Thrown by the loader when the plan cannot serve: the full entry takes the command over. */
 class PlanNotUsable extends Error {}
 
 /** Runs `weir execute` from the plan; `handOver` starts the full entry, with the environment as this process got it. */
 export function main(handOver: () => void): void {
+  useJitiLoader(loadCachedJiti)
   runCli(() =>
     executeAttempt(
       process.argv.slice(3).filter((a) => a !== '--debug'),

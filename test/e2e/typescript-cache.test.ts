@@ -88,9 +88,10 @@ describe('compiled TypeScript handlers are cached inside the project', () => {
 
 describe('jiti itself is compiled with a code cache kept beside the built CLI', () => {
   /** A copy of the built CLI, so that its caches are this test's own. */
+  let installs = 0
   function install(): { bin: string; dist: string } {
-    const dir = join(root, 'install')
-    for (const part of ['bin', 'dist/cli', 'package.json']) cpSync(resolve(part), join(dir, part), { recursive: true })
+    const dir = join(root, `install-${++installs}`)
+    for (const part of ['bin', 'dist', 'package.json']) cpSync(resolve(part), join(dir, part), { recursive: true })
     symlinkSync(resolve('node_modules'), join(dir, 'node_modules'))
     for (const file of jitiCaches(join(dir, 'dist/cli'))) rmSync(join(dir, 'dist/cli', file))
     return { bin: join(dir, 'bin/weir.js'), dist: join(dir, 'dist/cli') }
@@ -112,6 +113,14 @@ describe('jiti itself is compiled with a code cache kept beside the built CLI', 
     expect(values(dir, 'r2')).toEqual({ n: 3 })
     expect(readFileSync(join(dist, cache!)).equals(Buffer.alloc(made.length, 7))).toBe(false)
     expect(jitiCaches(dist)).toEqual([cache])
+  })
+
+  test('so is a task process the subprocess executor starts (the plan entry of weir execute)', () => {
+    const { bin, dist } = install()
+    const { dir, temp } = project('code-cache-subprocess', true)
+    const r = spawnSync(process.execPath, [bin, 'run', 'p.yaml', '--executor', 'subprocess', '--state-dir', join(temp, 'state')], { cwd: dir, encoding: 'utf8', timeout: 60_000 })
+    expect(r.status, r.stderr).toBe(0)
+    expect(jitiCaches(dist)).toHaveLength(1)
   })
 })
 
