@@ -77,6 +77,8 @@ describe('exit codes', () => {
     [['--format', 'xml', 'specs'], /--format must be 'text', 'json' or 'github', not 'xml'/],
     [['--fromat', 'json', 'specs'], /Unknown option '--fromat'; did you mean '--format'\?/],
     [['no/such/path'], /'no\/such\/path' does not exist/],
+    // A folder that holds no spec (here: handler modules only): a CI step that checks nothing fails.
+    [['handlers'], /no pipeline specs in 'handlers': inside folders, a spec is a \.yaml, \.yml or \.json file/],
   ])('2 for usage errors: %j', async (args, message) => {
     const ran = await weir(args)
     expect(ran.code).toBe(2)

@@ -1,7 +1,7 @@
 import { parseCommandArgs, choice } from '../args.ts'
 import { formatHelp, printHelp } from '../help/format-help.ts'
 import { SPEC_VALIDATE_HELP } from '../help/spec-validate.ts'
-import { EXIT } from '../errors.ts'
+import { CliError, EXIT } from '../errors.ts'
 import { findSpecFiles } from '../find-specs.ts'
 import { formatGithub, formatJson, formatText } from '../format-diagnostics.ts'
 import type { FileReport } from '../format-diagnostics.ts'
@@ -25,6 +25,11 @@ export async function specValidate(args: string[]): Promise<number> {
     return EXIT.usage
   }
   const files = await findSpecFiles(positionals, 'spec validate')
+  // A CI step pointed at the wrong (or an emptied) folder must not pass for having checked nothing.
+  if (files.length === 0)
+    throw new CliError(
+      `spec validate: no pipeline specs in ${positionals.map((p) => `'${p}'`).join(', ')}: inside folders, a spec is a .yaml, .yml or .json file with 'kind: Pipeline' or 'apiVersion: weir/...' in its first 4 KB; name a file to check it whatever it holds.`,
+    )
   const catalog = builtinCatalog()
   const results = await validateFiles(files, catalog)
   let reports: FileReport[] = await Promise.all(
