@@ -7,6 +7,7 @@ import { formatGithub, formatJson, formatText } from '../format-diagnostics.ts'
 import type { FileReport } from '../format-diagnostics.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import { validateFiles } from '../validate-files.ts'
+import { stdoutIsFileOrPipe, writeOutput } from '../write-output.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 import { readSpecText } from '../../spec/read-spec-text.ts'
 
@@ -41,8 +42,8 @@ export async function specValidate(args: string[]): Promise<number> {
   )
   if (values.typecheck) reports = await (await import('../../codegen/typecheck.ts')).typecheckReports(reports, { plugins: catalog })
   if (values.target !== undefined) reports = await (await import('../target-reports.ts')).addTargetReports(reports, values.target, catalog)
-  const out = format === 'json' ? formatJson(reports) : format === 'github' ? formatGithub(reports) : formatText(reports, createPalette(shouldColor(process.stdout)))
-  process.stdout.write(out)
+  const out = format === 'json' ? formatJson(reports) : format === 'github' ? formatGithub(reports) : formatText(reports, createPalette(shouldColor(stdoutIsFileOrPipe() ? { isTTY: false } : process.stdout)))
+  writeOutput(out)
   const failed = reports.some((r) => r.diagnostics.some((d) => d.severity === 'error' || values.strict))
   return failed ? EXIT.failed : EXIT.ok
 }
