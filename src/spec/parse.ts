@@ -3,7 +3,7 @@
  * JSON pointer can later be turned into a line and column.
  */
 import { Composer, Parser, YAMLParseError, isMap, isSeq, isScalar, isPair, isNode, visit } from 'yaml'
-import type { CST, Document, DocumentOptions, ParseOptions, SchemaOptions, Node as YamlNode } from 'yaml'
+import type { CST, Document, DocumentOptions, Pair, ParseOptions, SchemaOptions, YAMLMap, Node as YamlNode } from 'yaml'
 import type { DiagnosticCode, Finding } from './diagnostics.ts'
 import { createLineIndex } from './line-index.ts'
 import { checkStructure, findTooDeepToken, TOO_DEEP_MESSAGE } from './check-structure.ts'
@@ -171,7 +171,7 @@ export function locateNode(doc: Document.Parsed, pointer: string): Located {
   let key: YamlNode | undefined
   for (const segment of pointerSegments(pointer)) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && keyText(p.key) === segment)
+      const pair = findPair(node as YAMLMap, segment)
       if (!pair) return { node: node as YamlNode, key, exact: false }
       key = isNode(pair.key) ? pair.key : undefined
       node = pair.value ?? pair.key
@@ -191,6 +191,28 @@ function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value)
   return undefined
 }
+
+/**
+ * The first pair of `map` whose key reads `key`. Small maps are searched; a big one (the `tasks:`
+ * of a generated spec) gets an index, built on first use and kept with the map, so that thousands
+ * of diagnostics in one file cost a lookup each rather than a scan of thousands of keys each.
+ */
+function findPair(map: YAMLMap, key: string): Pair | undefined {
+  const items = map.items as unknown[]
+  if (items.length <= 32) return items.find((p) => isPair(p) && keyText(p.key) === key) as Pair | undefined
+  let index = pairIndexes.get(map)
+  if (!index) {
+    index = new Map()
+    for (const item of items) {
+      if (!isPair(item)) continue
+      const text = keyText(item.key)
+      if (text !== undefined && !index.has(text)) index.set(text, item)
+    }
+    pairIndexes.set(map, index)
+  }
+  return index.get(key)
+}
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>()
 
 export interface SourceRange {
   readonly start: number

@@ -2,8 +2,8 @@
  * `weir spec validate` through the built CLI (dist/ must be built: `npm run build`): exit codes,
  * the three formats, colour rules, --strict, usage errors, and no stack traces for bad input.
  */
-import { execFile } from 'node:child_process'
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { execFile, spawn } from 'node:child_process'
+import { cp, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -223,6 +223,45 @@ describe('big folders', () => {
     expect(together.files.map((f) => f.path)).toEqual(files)
     for (let i = 0; i < 40; i++) expect({ ...together.files[i]!, path: '' }).toEqual({ ...alone[i % 4]!, path: '' })
     expect(together.files.filter((f) => !f.valid)).toHaveLength(10)
+  })
+})
+
+describe('output written straight to a file or a pipe', () => {
+  // A report far larger than a pipe's buffer (64 KB): 3,000 tasks, each needing a task that is not there.
+  const bigSpec = async (): Promise<string> => {
+    let text = 'apiVersion: weir/v1\nkind: Pipeline\nname: big_report\ntasks:\n'
+    for (let i = 0; i < 3000; i++) text += `  t${i}:\n    handler: ./handlers/sales.ts#extract\n    needs: [missing_${i}]\n`
+    await writeFile(join(dir, 'big-report.yaml'), text)
+    return 'big-report.yaml'
+  }
+
+  test('a report larger than the pipe buffer arrives whole through a pipe and into a file', async () => {
+    const file = await bigSpec()
+    const piped = await weir([file, '--format', 'json'])
+    expect(piped.code).toBe(1)
+    const report = JSON.parse(piped.stdout) as { files: { diagnostics: { code: string }[] }[] }
+    expect(report.files[0]!.diagnostics.filter((d) => d.code === 'UNKNOWN_TASK')).toHaveLength(3000)
+    expect(piped.stdout.length).toBeGreaterThan(256 * 1024)
+
+    const outFile = join(dir, 'report.json')
+    const out = await open(outFile, 'w')
+    const code = await new Promise<number | null>((done) =>
+      spawn(process.execPath, [WEIR, 'spec', 'validate', file, '--format', 'json'], { cwd: dir, stdio: ['ignore', out.fd, 'ignore'] }).on('close', done),
+    )
+    await out.close()
+    expect(code).toBe(1)
+    expect(await readFile(outFile, 'utf8')).toBe(piped.stdout)
+  })
+
+  test('a reader that goes away early (| head) gets no stack trace, and the exit code is kept', async () => {
+    const file = await bigSpec()
+    const child = spawn(process.execPath, [WEIR, 'spec', 'validate', file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.stdout.once('data', () => child.stdout.destroy())
+    const code = await new Promise<number | null>((done) => child.on('close', done))
+    expect(stderr).toBe('')
+    expect(code).toBe(1)
   })
 })
 
