@@ -1,6 +1,7 @@
 /**
  * Loads handler modules at run time, TypeScript included, with no build step for the user.
- * Plain JavaScript (`.js`, `.mjs`, `.cjs`) is imported by Node itself; jiti, which compiles
+ * Plain JavaScript (`.js`, `.mjs`, `.cjs`) is loaded by Node itself (required where it can be, see
+ * `importModule`); jiti, which compiles
  * TypeScript, is imported on first use (it costs ~0.3 s of start-up, which every `weir execute` of a
  * JavaScript handler used to pay) for TypeScript modules, and for a JavaScript module Node cannot
  * load itself (one that imports a .ts file, or a path without its extension). Each module is loaded
@@ -38,6 +39,7 @@
  * (the case of #15: a task re-points the link) is checked at every attempt as above.
  */
 import { realpathSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { HandlerRef } from '../spec/model.ts'
@@ -155,12 +157,27 @@ const TYPESCRIPT = /\.(?:[cm]?ts|tsx)$/i
 /** Node could not resolve or read what the module imports, but jiti may (a .ts import, a path without extension). */
 const JITI_MAY_LOAD = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT', 'ERR_REQUIRE_ESM'])
 
+/**
+ * JavaScript Node loads with `require` (ES modules too, since Node 20.19): starting Node's ES module
+ * loader for `import()` costs a `weir execute` process about a fifth of a bare Node's start. A module
+ * with top-level await cannot be required and is imported, as is any module after a failed load.
+ */
+const REQUIRABLE = /\.[cm]?js$/i
+const canRequireModules = (process.features as { require_module?: boolean }).require_module === true
+
 /** Imports a module by its real path: JavaScript natively, TypeScript (or JavaScript Node refuses) with jiti. */
 async function importModule(real: string, projectRoot: string): Promise<unknown> {
   if (TYPESCRIPT.test(real)) return (await typeScriptImporter(projectRoot))(real)
   const failures = failedImports.get(real) ?? 0
   const url = pathToFileURL(real).href
   try {
+    if (failures === 0 && canRequireModules && REQUIRABLE.test(real)) {
+      try {
+        return createRequire(real)(real)
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code !== 'ERR_REQUIRE_ASYNC_MODULE') throw error
+      }
+    }
     return await import(failures === 0 ? url : `${url}?retry=${failures}`)
   } catch (error) {
     failedImports.set(real, failures + 1)

@@ -61,6 +61,39 @@ describe('handlers in plain JavaScript', () => {
   })
 })
 
+describe('ES module handlers are required, not imported, where Node can', () => {
+  // Starting Node's import() machinery (resolve, load, fs/promises, readline) costs a weir execute
+  // process ~1.5 ms; Node 20.19 requires ES modules, unless they use top-level await.
+  const TLA = "const ready = await Promise.resolve('awaited')\nexport const check = () => ready\n"
+  const TLA_SPEC = 'apiVersion: weir/v1\nkind: Pipeline\nname: tla\ntasks:\n  awaits:\n    handler: ./handlers/tla.js#check\n  plain:\n    handler: ./handlers/native.js#check\n'
+
+  test.each(['inprocess', 'subprocess'])('a module with top-level await still loads, by import (%s executor)', async (executor) => {
+    await writeFile(join(root, 'handlers', 'tla.js'), TLA)
+    await writeFile(join(root, 'tla.yaml'), TLA_SPEC)
+    const r = weir(['run', 'tla.yaml', '--executor', executor, '--json', '--state-dir', `.weir-tla-${executor}`])
+    expect(r.code, r.stderr).toBe(0)
+    const result = JSON.parse(r.stdout) as { tasks: Record<string, { status: string; output?: unknown }> }
+    expect(result.tasks.awaits?.status).toBe('succeeded')
+    expect(result.tasks.plain?.status).toBe('succeeded')
+  })
+
+  test('weir execute of an ES module handler does not start the import() loader', async () => {
+    await writeFile(join(root, 'handlers', 'tla.js'), TLA)
+    await writeFile(join(root, 'tla.yaml'), TLA_SPEC)
+    const hook = join(root, 'dump-internals.cjs')
+    await writeFile(hook, "process.on('exit', () => require('node:fs').writeSync(2, 'INTERNALS ' + JSON.stringify(process.moduleLoadList) + '\\n'))\n")
+    const internals = (task: string): string[] => {
+      const r = spawnSync(process.execPath, ['--require', hook, BIN, 'execute', '--spec', 'tla.yaml', '--task', task, '--run-id', `r-${task}`, '--state-dir', '.weir-tla-execute'], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+      expect(r.status, r.stderr).toBe(0)
+      return JSON.parse(/INTERNALS (.*)/.exec(r.stderr)![1]!) as string[]
+    }
+    const resolver = 'NativeModule internal/modules/esm/resolve'
+    expect(internals('plain')).not.toContain(resolver)
+    // The probe sees it when it is there: a module with top-level await is imported.
+    expect(internals('awaits')).toContain(resolver)
+  })
+})
+
 describe('weir execute with the hash of the spec its run validated', () => {
   const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 
