@@ -5,8 +5,7 @@
  * parent exists, a second ENOENT is the answer. A `--state-dir` or `--out` in such a place is then an
  * error naming the path instead of a hang.
  */
-import { mkdirSync, statSync } from 'node:fs'
-import { mkdir, stat } from 'node:fs/promises'
+import { promises as fsp, mkdirSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 
 type FsError = Error & { code?: string }
@@ -14,12 +13,12 @@ type FsError = Error & { code?: string }
 /** Creates `dir` and its missing parents (`mode` for each one created), like `mkdir(dir, { recursive: true })`. */
 export async function makeDirs(dir: string, mode?: number): Promise<void> {
   const path = resolve(dir)
-  const first = await attempt(() => mkdir(path, { mode }))
+  const first = await attempt(() => fsp.mkdir(path, { mode }))
   if (first === undefined || (await isExistingDir(first, path))) return
   const parent = dirname(path)
   if (first.code !== 'ENOENT' || parent === path) throw first
   await makeDirs(parent, mode)
-  const again = await attempt(() => mkdir(path, { mode }))
+  const again = await attempt(() => fsp.mkdir(path, { mode }))
   if (again !== undefined && !(await isExistingDir(again, path))) throw again
 }
 
@@ -56,7 +55,7 @@ function attemptSync(fn: () => unknown): FsError | undefined {
 /** EEXIST for a folder (or a link to one) is success, as with `recursive: true`; for a file it stays an error. */
 async function isExistingDir(error: FsError, path: string): Promise<boolean> {
   if (error.code !== 'EEXIST') return false
-  return (await stat(path).catch(() => undefined))?.isDirectory() === true
+  return (await fsp.stat(path).catch(() => undefined))?.isDirectory() === true
 }
 
 function isExistingDirSync(error: FsError, path: string): boolean {

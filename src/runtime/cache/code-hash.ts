@@ -9,7 +9,7 @@
  * Each module is read and hashed once per hasher (one hasher per run, or per `weir execute`
  * process), however many tasks share it.
  */
-import { readFile, stat } from 'node:fs/promises'
+import { promises as fsp } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type * as EsModuleLexer from 'es-module-lexer'
@@ -84,7 +84,7 @@ export function createCodeHasher(projectRoot: string): CodeHasher {
 async function readFacts(path: string): Promise<ModuleFacts> {
   let code: Buffer
   try {
-    code = await readFile(path)
+    code = await fsp.readFile(path)
   } catch {
     return { hash: 'missing', imports: [], unresolved: [] }
   }
@@ -147,7 +147,7 @@ async function resolveFile(target: string): Promise<string | undefined> {
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false)
+  return fsp.stat(path).then((s) => s.isFile(), () => false)
 }
 
 function isInNodeModules(path: string): boolean {

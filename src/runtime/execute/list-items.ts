@@ -10,7 +10,7 @@
  * that fails with that error, so the mapped task fails as itself. Storage failures are thrown (the
  * engine retries the step).
  */
-import { writeFile } from 'node:fs/promises'
+import { promises as fsp } from 'node:fs'
 import { join } from 'node:path'
 import type { AttemptRequest, PluginEnv } from '../../plugins/types.ts'
 import type { Pipeline, Task } from '../../spec/model.ts'
@@ -60,7 +60,7 @@ export async function listItems(request: ListItemsRequest): Promise<{ exitCode: 
   if (request.taskValueDir !== undefined) {
     await makeDirs(request.taskValueDir)
     // Compact on purpose: the engines bound this value (Databricks: 48 KiB, which holds 10,000 indexes).
-    await writeFile(join(request.taskValueDir, `${INDEXES_VALUE}.json`), `[${indexes.join(',')}]`)
+    await fsp.writeFile(join(request.taskValueDir, `${INDEXES_VALUE}.json`), `[${indexes.join(',')}]`)
   }
   if (doc.error) return { exitCode: EXECUTE_EXIT.ok, message: `its list cannot be used, so the map will fail (${doc.error.code}: ${doc.error.message})` }
   request.env.log.info(`Listed ${doc.count} item${doc.count === 1 ? '' : 's'} of task '${request.task.id}'.`)

@@ -12,8 +12,8 @@
  * (0.1–0.3 ms each on a busy machine), and a cache check would otherwise make five or six of those
  * per task (`npm run bench cache`).
  */
-import { closeSync, fsync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
-import { open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
+import { promises as fsp, closeSync, fsync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -47,13 +47,13 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
     },
     async openRead(uri: string, signal: AbortSignal): Promise<Readable> {
       const file = uriToPath(uri)
-      const handle = await open(file, 'r').catch((error: unknown) => rethrowRead(error, uri))
+      const handle = await fsp.open(file, 'r').catch((error: unknown) => rethrowRead(error, uri))
       // node:stream only here: a task process that writes its JSON documents and reads nothing never loads it.
       const { addAbortSignal } = createRequire(import.meta.url)('node:stream') as typeof import('node:stream')
       return addAbortSignal(signal, handle.createReadStream())
     },
     async readAll(uri: string, signal: AbortSignal): Promise<Buffer> {
-      return readFile(uriToPath(uri), { signal }).catch((error: unknown) => rethrowRead(error, uri))
+      return fsp.readFile(uriToPath(uri), { signal }).catch((error: unknown) => rethrowRead(error, uri))
     },
     async readSmall(uri: string, signal: AbortSignal): Promise<Buffer | undefined> {
       signal.throwIfAborted()
@@ -77,7 +77,7 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
     },
     async list(uri: string): Promise<string[]> {
       const folder = uriToPath(uri)
-      const found = await readdir(folder, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
+      const found = await fsp.readdir(folder, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
         if ((error as { code?: string }).code === 'ENOENT') return []
         throw new IoError('IO_READ_FAILED', `Could not list '${uri}': ${(error as Error).message}`, { cause: error })
       })
@@ -85,7 +85,7 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
       return found.filter((d) => d.isFile() && !d.name.startsWith('.')).map((d) => pathToFileURL(join(d.parentPath, d.name)).href)
     },
     async remove(uri: string): Promise<void> {
-      await rm(uriToPath(uri), { force: true })
+      await fsp.rm(uriToPath(uri), { force: true })
     },
   }
 }
@@ -215,7 +215,7 @@ async function writeAtomically(file: string, body: ByteBody, options: PutOptions
   const temp = tempPathFor(file)
   try {
     await makeDirs(dir)
-    const handle = await open(temp, 'wx')
+    const handle = await fsp.open(temp, 'wx')
     let sizeBytes: number
     try {
       if (body instanceof Uint8Array) await handle.writeFile(body, { signal: options.signal })
@@ -225,11 +225,11 @@ async function writeAtomically(file: string, body: ByteBody, options: PutOptions
     } finally {
       await handle.close()
     }
-    await rename(temp, file)
+    await fsp.rename(temp, file)
     if (options.durable !== false) await syncFolder(dir)
     return { sizeBytes }
   } catch (cause) {
-    await rm(temp, { force: true })
+    await fsp.rm(temp, { force: true })
     if (options.signal.aborted) throw cause
     throw new IoError('IO_WRITE_FAILED', `Could not write '${file}': ${(cause as Error).message}`, { cause })
   }
@@ -250,7 +250,7 @@ async function copyStream(body: Readable, handle: FileHandle, signal: AbortSigna
 }
 
 async function syncFolder(dir: string): Promise<void> {
-  const handle = await open(dir, 'r')
+  const handle = await fsp.open(dir, 'r')
   try {
     await handle.sync()
   } finally {
