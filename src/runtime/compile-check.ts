@@ -1,11 +1,14 @@
 /**
- * Checks task outputs and task values against the schemas a task declares. Validators are compiled
- * once per schema (lazily: a pipeline without schemas never loads Ajv).
+ * Checks task outputs, task values and params against the schemas the spec declares. Plain schemas
+ * are checked by simple-check.ts; the rest by Ajv, compiled once per schema and loaded on first use
+ * (a pipeline whose schemas are all plain never loads it).
  */
 import type { JsonSchema, Pipeline } from '../spec/model.ts'
 import { withPipelineTypes } from '../spec/model.ts'
 import { compileSchema } from '../spec/compile-schema.ts'
-import type { ValidateFunction } from 'ajv'
+import type { ErrorObject } from 'ajv'
+import { isRuntimeSimple, simpleCheckErrors } from './simple-check.ts'
+import type { CheckError } from './simple-check.ts'
 
 /** A sync check: returns problems, each naming the field (`'total' must be number`). */
 export type SchemaCheck = (value: unknown) => string[]
@@ -17,25 +20,33 @@ export function compileCheck(pipeline: Pipeline, schema: JsonSchema): Promise<Sc
   const key = typeof schema === 'object' ? schema : { boolean: schema }
   let check = typeof schema === 'object' ? checks.get(key) : undefined
   if (!check) {
-    check = compileSchema(withPipelineTypes(pipeline, schema)).then((validate) => {
-      if (validate instanceof Error) return () => [`the declared schema is invalid: ${validate.message}`]
-      return (value: unknown) => describeErrors(validate, value)
-    })
+    const full = withPipelineTypes(pipeline, schema)
+    check = isRuntimeSimple(full)
+      ? Promise.resolve((value: unknown) => describe(simpleCheckErrors(value, full)))
+      : compileSchema(full).then((validate) => {
+          if (validate instanceof Error) return () => [`the declared schema is invalid: ${validate.message}`]
+          return (value: unknown) => (validate(value) ? [] : describe((validate.errors ?? []).map(fromAjv)))
+        })
     if (typeof schema === 'object') checks.set(key, check)
   }
   return check
 }
 
-function describeErrors(validate: ValidateFunction, value: unknown): string[] {
-  if (validate(value)) return []
-  return (validate.errors ?? [])
+function fromAjv(error: ErrorObject): CheckError {
+  const missing = error.keyword === 'required' ? String((error.params as { missingProperty: string }).missingProperty) : undefined
+  return { instancePath: error.instancePath, keyword: error.keyword, message: error.message ?? 'is invalid', ...(missing !== undefined && { missingProperty: missing }) }
+}
+
+/** At most five problems, each naming the field: `'total' must be number`, `'total' is required`. */
+function describe(errors: readonly CheckError[]): string[] {
+  return errors
     .filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf')
     .slice(0, 5)
     .map((e) => {
       let path = e.instancePath
-      if (e.keyword === 'required') path += `/${String((e.params as { missingProperty: string }).missingProperty)}`
+      if (e.keyword === 'required') path += `/${e.missingProperty}`
       const field = path ? `'${path.slice(1).replace(/\//g, '.')}' ` : ''
-      const message = e.keyword === 'required' ? 'is required' : (e.message ?? 'is invalid')
+      const message = e.keyword === 'required' ? 'is required' : e.message
       return `${field}${message}`
     })
 }

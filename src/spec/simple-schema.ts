@@ -31,6 +31,11 @@ export function checkSimpleSchema(value: unknown, schema: JsonSchema): SchemaPro
   return problems
 }
 
+/** Whether `schema` uses only the keywords this checker implements (and Ajv is not needed). */
+export function isSimpleSchema(schema: unknown): boolean {
+  return isSimple(schema)
+}
+
 function isSimple(schema: unknown): boolean {
   if (typeof schema === 'boolean') return true
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return false
