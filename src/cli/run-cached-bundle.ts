@@ -18,6 +18,7 @@ import { dirname } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Script } from 'node:vm'
 import { codeCachePath, readCodeCache, writeCodeCache } from './code-cache-file.ts'
+import { EXIT } from './errors.ts'
 
 /** The head of the function the bundle runs in; the build's `__weirImport` and `__weirEntryUrl` are its last two parameters. */
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname, __weirImport, __weirEntryUrl) {'
@@ -36,9 +37,12 @@ export function runCachedBundle(entryFile: string, bundleFile: string): unknown 
   const script = new Script(`${WRAPPER_HEAD}${readFileSync(bundleFile, 'latin1')}\n})`, { filename: bundleFile, ...(cachedData && { cachedData }) })
   const require = createRequire(bundleFile)
   // At exit the cache also holds the functions compiled lazily while the command ran. A validation
-  // thread (validate-files.ts) runs this entry too; the main thread writes for it.
+  // thread (validate-files.ts) runs this entry too; the main thread writes for it. Not after a usage
+  // error (exit 2): that process stopped at its arguments, and its cache, kept for good, would leave
+  // every later process to compile the rest of the command itself (~3 ms for each `weir execute`).
   if (!cachedData || script.cachedDataRejected === true)
-    process.once('exit', () => {
+    process.once('exit', (code) => {
+      if (code === EXIT.usage) return
       if ((require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) writeCodeCache(cacheFile, () => script.createCachedData())
     })
   const module = { exports: {} }

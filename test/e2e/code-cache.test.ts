@@ -124,6 +124,22 @@ describe('the code caches of the dedicated entries', () => {
     }
   })
 
+  test('a process stopped by a usage error leaves no cache (it would hold a fraction of the command); the next whole run does', () => {
+    const { cli, dist, project } = install()
+    rmSync(cacheOf(dist, 'execute'))
+    const usage = weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count'])
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toContain('--run-id is required')
+    expect(caches(dist, 'execute')).toEqual([])
+    expect(execute(cli, project, 'r1')).toMatchObject({ code: 0, stderr: '' })
+    expect(readCodeCache(cacheOf(dist, 'execute'))).toBeDefined()
+    // A task that fails (exit 1) ran the whole command: its process may leave the cache.
+    rmSync(cacheOf(dist, 'execute'))
+    writeFileSync(join(project, 'handlers/count.js'), 'export async function count() { throw new Error("no") }\n')
+    expect(execute(cli, project, 'r2').code).toBe(1)
+    expect(readCodeCache(cacheOf(dist, 'execute'))).toBeDefined()
+  })
+
   test('errors read the same with and without a cache', () => {
     const { cli, dist, project } = install()
     const bad = ['execute', '--spec', 'p.yaml', '--task', 'nope', '--run-id', 'r1']
