@@ -9,7 +9,6 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import type { Socket } from 'node:net'
-import { createInterface } from 'node:readline'
 import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor, ExecutorEnv, ProcessExit, RemoteAttempt } from '../../types.ts'
 import { renderCommand } from '../../targets/command-template.ts'
 import { commandTemplateOf } from '../../targets/remote-command.ts'
@@ -17,6 +16,7 @@ import { localEngineValues } from './local-engine.ts'
 import { paramText } from '../../../spec/param-text.ts'
 import { findWeirCli } from './find-cli.ts'
 import { describeArgvTooLong } from './argv-too-long.ts'
+import { readLines } from './read-lines.ts'
 import type { SubprocessExecutorConfig } from './index.ts'
 
 const STDERR_TAIL_LINES = 20
@@ -86,8 +86,8 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     parentPipe?.on('error', () => undefined)
     // Processes the handler started may hold the child's end open: do not wait for them.
     child.once('exit', () => parentPipe?.destroy())
-    createInterface({ input: child.stdout! }).on('line', (line) => request.log.info(line))
-    createInterface({ input: child.stderr! }).on('line', (line) => {
+    readLines(child.stdout!, (line) => request.log.info(line))
+    readLines(child.stderr!, (line) => {
       request.log.warn(line)
       tail.push(line)
       if (tail.length > STDERR_TAIL_LINES) tail.shift()
