@@ -4,8 +4,8 @@
  * process starts and removed when it ends. A run whose own process died (kill -9) still counts as
  * running while one of them lives, so a resume cannot run its tasks beside them.
  */
-import { unlinkSync, writeFileSync } from 'node:fs'
-import { readFile, readdir, unlink } from 'node:fs/promises'
+import { unlink, writeFileSync } from 'node:fs'
+import { readFile, readdir, unlink as unlinkFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { isProcessAlive, readProcessStartTime } from '../../plugins/io/process-alive.ts'
@@ -19,29 +19,32 @@ interface RunProcessRecord {
 const processesDir = (runDir: string): string => join(runDir, 'processes')
 
 /**
- * Records process `pid` as working for the run in `runDir`; returns the function that forgets it.
+ * Records process `pid` as working for the run in `runDir`; returns the function that forgets it
+ * (its promise settles once the record is gone).
  * Synchronous, so no turn of the event loop passes between starting a process and recording it.
  * Its start time (what tells it from a later process with its pid) is added once read: reading it
  * at once held up the run for each process it started (/proc/<pid>/stat of a process still
  * starting waits for it). Until then the record counts the pid as this process, as a record of a
  * system without /proc does.
  */
-export function recordRunProcess(runDir: string, pid: number): () => void {
+export function recordRunProcess(runDir: string, pid: number): () => Promise<void> {
   const dir = processesDir(runDir)
   const file = join(dir, String(pid))
   const host = hostname()
   let forgotten = false
   const write = (record: RunProcessRecord): void => {
     try {
-      writeFileSync(file, JSON.stringify(record))
+      try {
+        writeFileSync(file, JSON.stringify(record))
+      } catch (error) {
+        // The folder is made when the first write finds it missing: no mkdir call for every process.
+        if ((error as { code?: string }).code !== 'ENOENT') throw error
+        makeDirsSync(dir)
+        writeFileSync(file, JSON.stringify(record))
+      }
     } catch {
       // Best effort: a run store that cannot be written is reported by the journal already.
     }
-  }
-  try {
-    makeDirsSync(dir)
-  } catch {
-    // As for the write.
   }
   write({ host })
   void readProcessStartTime(pid).then((startTime) => {
@@ -50,11 +53,11 @@ export function recordRunProcess(runDir: string, pid: number): () => void {
   })
   return () => {
     forgotten = true
-    try {
-      unlinkSync(file)
-    } catch {
-      // Already gone.
-    }
+    // Asynchronous, and the executor does not wait for it: on a disk busy with the task processes'
+    // fsyncs an unlink can wait milliseconds for the file system's journal, which held up the next
+    // task. Until it is done the record names a process that has ended, which every reader counts as
+    // dead (`readRunProcesses`), as after a kill -9 of the run.
+    return new Promise<void>((done) => unlink(file, () => done()))
   }
 }
 
@@ -66,7 +69,7 @@ export async function liveRunProcesses(runDir: string): Promise<number[]> {
 /** Removes the records of dead processes (left by a kill -9 of the run); returns how many. */
 export async function forgetDeadRunProcesses(runDir: string): Promise<number> {
   const dead = (await readRunProcesses(runDir)).filter((p) => !p.alive)
-  await Promise.all(dead.map((p) => unlink(join(processesDir(runDir), String(p.pid))).catch(() => undefined)))
+  await Promise.all(dead.map((p) => unlinkFile(join(processesDir(runDir), String(p.pid))).catch(() => undefined)))
   return dead.length
 }
 

@@ -66,7 +66,7 @@ describe('the run store', () => {
     expect(run).toMatchObject({ status: 'running', taskProcesses: [process.pid], tasks: { a: { status: 'running' } } })
     const pipeline = await pipelineFromYaml(specText('p', { a: '', b: '' }))
     expect(() => planResume(pipeline, run)).toThrow(`Run 'orphaned' is still running (its process ${DEAD_PID} is gone but its task process ${process.pid} still runs); wait for it or stop it first.`)
-    forget()
+    await forget()
     expect(await loadRun(stateDir, 'orphaned')).toMatchObject({ status: 'interrupted', tasks: { a: { status: 'interrupted' } } })
   })
 
@@ -89,9 +89,9 @@ describe('the run store', () => {
     // Recorded before anything else runs; the start time is not waited for.
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ host: hostname() })
     await vi.waitFor(() => expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ host: hostname(), startTime: processStartTime(process.ppid) }))
-    forget()
+    await forget()
     expect(existsSync(file)).toBe(false)
-    recordRunProcess(dir, process.ppid)()
+    await recordRunProcess(dir, process.ppid)()
     // Its start time is read after it was forgotten: the record stays gone.
     await readProcessStartTime(process.ppid)
     await new Promise((resolve) => setTimeout(resolve, 100))
