@@ -21,6 +21,12 @@ export async function openDocuments(prefix: string, pipeline: Pipeline, env: Pro
   return {
     async read<T>(name: string): Promise<T | undefined> {
       const uri = joinUri(prefix, name)
+      // A local store reads a document in one synchronous call: the parent of a subprocess run reads
+      // one per task, and the check and read were five round trips through the thread pool.
+      if (store.readSmall) {
+        const bytes = await store.readSmall(uri, signal)
+        return bytes === undefined ? undefined : (JSON.parse(bytes.toString('utf8')) as T)
+      }
       if (!(await store.exists(uri, signal))) return undefined
       return JSON.parse((await store.readAll(uri, signal)).toString('utf8')) as T
     },
