@@ -25,19 +25,20 @@ if (!existsSync(join(root, 'dist/cli/main.js')) && existsSync(buildScript)) {
   }
 }
 
-// `weir execute` and `weir spec validate` have entries of their own (scripts/build.mjs): CommonJS
-// files that start faster; `weir run` has an ES module entry of its own. Options they leave to the
-// main entry, and anything unusual, go there. So does `execute --help`: the dedicated entry would
-// load the whole runtime to print a page of text, which the main entry prints from one small chunk.
+// `weir run`, `weir execute` and `weir spec validate` have entries of their own (scripts/build.mjs):
+// CommonJS files that start from a V8 code cache. Options they leave to the main entry, and anything
+// unusual, go there. So does `--help` of run and execute: the dedicated entry would load the whole
+// runtime to print a page of text, which the main entry prints from one small chunk.
 const [command, sub] = process.argv.slice(2)
+const help = process.argv.some((a) => a === '--help' || a === '-h')
 const dedicated =
-  command === 'execute' && !process.argv.some((a) => a === '--help' || a === '-h')
-    ? 'execute'
+  (command === 'execute' || command === 'run') && !help
+    ? command
     : command === 'spec' && sub === 'validate' && !process.argv.some((a) => a.startsWith('--typecheck') || a.startsWith('--target'))
       ? 'validate'
       : undefined
 
-const entry = dedicated ? `../dist/cli/${dedicated}.cjs` : command === 'run' ? '../dist/cli/run.js' : '../dist/cli/main.js'
+const entry = dedicated ? `../dist/cli/${dedicated}.cjs` : '../dist/cli/main.js'
 /** True when `error` says the entry itself is missing (not a module it loads). */
 const isMissingEntry = (error) =>
   (error?.code === 'ERR_MODULE_NOT_FOUND' || error?.code === 'MODULE_NOT_FOUND') && String(error.message).includes(entry.slice(3))

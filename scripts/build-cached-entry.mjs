@@ -1,4 +1,4 @@
-// Builds a dedicated entry (`weir execute`, `weir spec validate`) as one CommonJS bundle that
+// Builds a dedicated entry (`weir run`, `weir execute`, `weir spec validate`) as one CommonJS bundle that
 // src/cli/run-cached-bundle.ts runs with a V8 code cache, and warms that cache. In dist/cli/:
 //   <name>.cjs                 the entry bin/weir.js loads: run-cached-bundle.ts, told which bundle to run
 //                              (`weir execute`'s picks one of two: src/cli/start-execute.ts)
@@ -181,6 +181,7 @@ export function warmCodeCaches() {
       // A subprocess run starts its task's `weir execute` with the run's spec plan: the plan bundle.
       ['execute-plan', 'main.js', ['run', 'warm.yaml', '--executor', 'subprocess', '--state-dir', '.weir']],
       ['validate', 'validate.cjs', ['spec', 'validate', 'warm.yaml']],
+      ['run', 'run.cjs', ['run', 'warm.yaml', '--state-dir', '.weir']],
     ]) {
       const ran = spawnSync(process.execPath, [resolve(`dist/cli/${entry}`), ...args], { cwd: project, env, encoding: 'utf8' })
       if (ran.status !== 0) throw new Error(`dist/cli/${entry} failed its warm-up run (exit ${ran.status}):\n${ran.stdout}${ran.stderr}`)

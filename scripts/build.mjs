@@ -108,44 +108,24 @@ addMetafiles(await buildCachedEntry({ name: 'validate', source: 'src/cli/validat
   const entry = await buildEntryFile('execute', `import { startExecute } from './start-execute.ts'\nconst { join } = require('node:path')\nstartExecute(__filename, join(__dirname, ${JSON.stringify(full.bundleFile)}), join(__dirname, ${JSON.stringify(plan.bundleFile)}))\n`)
   addMetafiles([...full.metafiles, ...plan.metafiles, entry])
 }
+// `weir run` too: a run of a small spec spent most of its start loading ES module chunks, which
+// Node 20 compiles afresh in every process (it keeps no code cache for them).
 {
-  const runEntry = await build({
-    entryPoints: { 'cli/run': 'src/cli/run-main.ts' },
-    outdir: 'dist',
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: EXTERNAL,
-    plugins: [prettierStandalone, leftToMainEntry],
-    metafile: true,
-    sourcemap: process.env.WEIR_SOURCEMAP === '1' ? 'linked' : false,
-    chunkNames: 'chunks/run/[name]-[hash]',
-    banner: { js: ESM_BANNER },
-    logLevel: 'warning',
-  })
-  for (const [key, value] of Object.entries(runEntry.metafile.inputs)) result.metafile.inputs[key] ??= value
-  Object.assign(result.metafile.outputs, runEntry.metafile.outputs)
-  // A run generates no job: the target plugins' generators must not be in what every run loads
-  // (the entry and the chunks it imports statically). A static import of plugins/builtins.ts would put them there.
-  const loaded = staticallyLoaded(runEntry.metafile, 'dist/cli/run.js')
-  const generators = Object.keys(runEntry.metafile.inputs).filter((input) => /plugins\/targets\/[^/]+\/generate\.ts$/.test(input) && loaded.has(input))
-  if (generators.length > 0) throw new Error(`weir run's entry loads ${generators.join(', ')} at start; import the target plugins lazily (see src/plugins/catalog.ts)`)
-}
-
-/** The source files in `entry` and in every chunk it imports statically, transitively (esbuild's metafile). */
-function staticallyLoaded(metafile, entry) {
-  const inputs = new Set()
-  const seen = new Set()
-  const visit = (output) => {
-    if (seen.has(output) || !metafile.outputs[output]) return
-    seen.add(output)
-    for (const input of Object.keys(metafile.outputs[output].inputs)) inputs.add(input)
-    for (const imported of metafile.outputs[output].imports) if (imported.kind === 'import-statement') visit(imported.path)
+  const metafiles = await buildCachedEntry({ name: 'run', source: 'src/cli/run-main.ts', ...cachedOptions })
+  addMetafiles(metafiles)
+  // A run generates no job: the target plugins' generators must not run at its start. In the one
+  // file they are modules initialised on first use, as long as only an import() reaches them
+  // (src/plugins/catalog.ts): a static import from anything a run loads at start would run them.
+  const inputs = metafiles[0].inputs
+  const atStart = new Set()
+  const visit = (input) => {
+    if (atStart.has(input) || !inputs[input]) return
+    atStart.add(input)
+    for (const imported of inputs[input].imports) if (imported.kind === 'import-statement' || imported.kind === 'require-call') visit(imported.path)
   }
-  visit(entry)
-  return inputs
+  visit('src/cli/run-main.ts')
+  const eager = [...atStart].filter((input) => /plugins\/targets\/[^/]+\/generate\.ts$/.test(input))
+  if (eager.length > 0) throw new Error(`weir run's entry loads ${eager.join(', ')} at start; import the target plugins lazily (see src/plugins/catalog.ts)`)
 }
 
 const undeclared = undeclaredExternals(result.metafile, JSON.parse(readFileSync('package.json', 'utf8')).dependencies)

@@ -1,9 +1,10 @@
 /**
- * Starts a dedicated entry (`weir execute`, `weir spec validate`) from its one-file CommonJS bundle,
- * compiled with the V8 code cache kept beside it (code-cache-file.ts). Those commands start far
- * more often than they work (every remote task, every `--executor subprocess` attempt, every editor
- * check), and most of their start was compiling JavaScript. Node 20 keeps no code cache for ES
- * modules, hence CommonJS (scripts/build-cached-entry.mjs builds the bundles).
+ * Starts a dedicated entry (`weir run`, `weir execute`, `weir spec validate`) from its one-file
+ * CommonJS bundle, compiled with the V8 code cache kept beside it (code-cache-file.ts). Those
+ * commands start far more often than they work (every run from cron, every remote task, every
+ * `--executor subprocess` attempt, every editor check), and most of their start was compiling
+ * JavaScript. Node 20 keeps no code cache for ES modules, hence CommonJS
+ * (scripts/build-cached-entry.mjs builds the bundles).
  *
  * The bundle runs inside a function of this module's making: CommonJS's five parameters, plus
  * `__weirImport` and `__weirEntryUrl`, which the build put in place of the bundle's `import()` and

@@ -51,6 +51,13 @@ function weir(cli: string, cwd: string, args: string[], extraEnv: Record<string,
 
 const execute = (cli: string, project: string, runId: string) => weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', runId])
 const values = (project: string, runId: string): unknown => JSON.parse(readFileSync(join(project, '.weir/data/p', runId, 'count/values.json'), 'utf8'))
+/** `weir run` of p.yaml (its own state dir); what its --json report says of the task, and the task's stored output. */
+function runOnce(cli: string, project: string): { code: number | null; stderr: string; status?: unknown; output?: unknown } {
+  const r = weir(cli, project, ['run', 'p.yaml', '--state-dir', '.weir-run', '--json'])
+  if (r.code !== 0) return { code: r.code, stderr: r.stderr }
+  const report = JSON.parse(r.stdout) as { status: string; tasks: { count: { output: string } } }
+  return { code: r.code, stderr: r.stderr, status: report.status, output: JSON.parse(readFileSync(new URL(report.tasks.count.output), 'utf8')) }
+}
 
 /** A cache file with a right checksum over data V8 must refuse. */
 function checksummedGarbage(path: string): void {
@@ -65,9 +72,11 @@ describe('the code caches of the dedicated entries', () => {
     // The plan bundle of `weir execute` (test/e2e/execute-plan-entry.test.ts), warmed by a subprocess run.
     expect(caches(dist, 'execute-plan')).toHaveLength(1)
     expect(caches(dist, 'validate')).toHaveLength(1)
+    expect(caches(dist, 'run')).toHaveLength(1)
     expect(execute(cli, project, 'r1')).toMatchObject({ code: 0, stderr: '' })
     expect(values(project, 'r1')).toEqual({ n: 3 })
     expect(weir(cli, project, ['spec', 'validate', 'p.yaml'])).toMatchObject({ code: 0, stdout: 'No problems (1 file checked).\n' })
+    expect(runOnce(cli, project)).toEqual({ code: 0, stderr: '', status: 'succeeded', output: [1, 2, 3] })
   })
 
   test.each([
@@ -81,12 +90,13 @@ describe('the code caches of the dedicated entries', () => {
     ['refused by V8 (a right checksum over other data)', checksummedGarbage],
   ])('a cache that is %s changes nothing, and is replaced by a whole one', (_, spoil) => {
     const { cli, dist, project } = install()
-    for (const entry of ['execute', 'validate']) spoil(cacheOf(dist, entry))
+    for (const entry of ['execute', 'validate', 'run']) spoil(cacheOf(dist, entry))
     const ran = execute(cli, project, 'r1')
     expect(ran).toMatchObject({ code: 0, stderr: '' })
     expect(values(project, 'r1')).toEqual({ n: 3 })
     expect(weir(cli, project, ['spec', 'validate', 'p.yaml'])).toMatchObject({ code: 0, stdout: 'No problems (1 file checked).\n', stderr: '' })
-    for (const entry of ['execute', 'validate']) expect(readCodeCache(cacheOf(dist, entry)), entry).toBeDefined()
+    expect(runOnce(cli, project)).toEqual({ code: 0, stderr: '', status: 'succeeded', output: [1, 2, 3] })
+    for (const entry of ['execute', 'validate', 'run']) expect(readCodeCache(cacheOf(dist, entry)), entry).toBeDefined()
     expect(readdirSync(dist).filter((f) => f.endsWith('.tmp'))).toEqual([])
     // And the rewritten cache serves the next process.
     expect(execute(cli, project, 'r2')).toMatchObject({ code: 0, stderr: '' })
@@ -104,8 +114,8 @@ describe('the code caches of the dedicated entries', () => {
 
   test('the bundles are ASCII only (read as Latin-1), and text that is not ASCII still reads as written', () => {
     const { cli, dist, project } = install()
-    const bundles = readdirSync(dist).filter((f) => /^(execute|execute-plan|validate)\.bundle-[0-9a-f]+\.cjs$/.test(f))
-    expect(bundles).toHaveLength(3)
+    const bundles = readdirSync(dist).filter((f) => /^(execute|execute-plan|validate|run)\.bundle-[0-9a-f]+\.cjs$/.test(f))
+    expect(bundles).toHaveLength(4)
     for (const bundle of bundles) expect(readFileSync(join(dist, bundle)).every((byte) => byte < 0x80), bundle).toBe(true)
     // The refusal of a changed spec ends its hashes with '…' (U+2026), written as an escape in the bundle.
     const changed = weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', 'r1'], { WEIR_SPEC_SHA256: 'f'.repeat(64) })
