@@ -19,6 +19,12 @@ export interface PutOptions {
    * either way. @default true
    */
   readonly durable?: boolean
+  /**
+   * The caller makes another durable `put` into the same folder next, and the object only counts
+   * once that one is made (`weir execute`'s values.json, then its outputs.json): a store may flush
+   * the object's contents but leave its name in the folder to be flushed with the next one's.
+   */
+  readonly folderFlushedByNext?: boolean
 }
 
 /**

@@ -11,7 +11,8 @@ import type { ProtocolEnv } from './output-prefix.ts'
 
 export interface DocumentStore {
   read<T>(name: string): Promise<T | undefined>
-  write(name: string, value: unknown): Promise<void>
+  /** `folderFlushedByNext`: the next write, into the same folder, makes this one durable too (PutOptions). */
+  write(name: string, value: unknown, options?: { readonly folderFlushedByNext?: boolean }): Promise<void>
 }
 
 /** Opens the documents under `prefix` (a URI). */
@@ -30,8 +31,8 @@ export async function openDocuments(prefix: string, pipeline: Pipeline, env: Pro
       if (!(await store.exists(uri, signal))) return undefined
       return JSON.parse((await store.readAll(uri, signal)).toString('utf8')) as T
     },
-    async write(name, value) {
-      await store.put(joinUri(prefix, name), Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8'), { signal, contentType: 'application/json' })
+    async write(name, value, options) {
+      await store.put(joinUri(prefix, name), Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8'), { signal, contentType: 'application/json', ...(options?.folderFlushedByNext && { folderFlushedByNext: true }) })
     },
   }
 }

@@ -38,6 +38,16 @@ describe('fs byte store, small bodies (written synchronously but for the fsyncs)
     expect(synced.count).toBe(2)
   })
 
+  test('folderFlushedByNext: the file is fsynced, its folder only by the next durable write into it', async () => {
+    const store = createFsByteStore({ root: dir, cwd: dir })
+    const uri = (name: string) => pathToFileURL(join(dir, 'task', name)).href
+    await store.put(uri('values.json'), Buffer.from('{}\n'), { signal, contentType: 'application/json', folderFlushedByNext: true })
+    expect(synced.count).toBe(1)
+    await store.put(uri('outputs.json'), Buffer.from('{}\n'), { signal, contentType: 'application/json' })
+    expect(synced.count).toBe(3)
+    expect(readdirSync(join(dir, 'task')).sort()).toEqual(['outputs.json', 'values.json'])
+  })
+
   test('a write with durable: false is not fsynced', async () => {
     const store = createFsByteStore({ root: dir, cwd: dir })
     await store.put(pathToFileURL(join(dir, 'entry.json')).href, Buffer.from('{}'), { signal, contentType: 'application/json', durable: false })

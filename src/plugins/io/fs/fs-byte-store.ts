@@ -184,7 +184,8 @@ async function writeSmallAtomically(file: string, body: Uint8Array, options: Put
     fd = undefined
     options.signal.throwIfAborted()
     renameSync(temp, file)
-    if (options.durable !== false) {
+    // The folder's fsync of the next put (into this folder, told by the caller) flushes this rename too.
+    if (options.durable !== false && options.folderFlushedByNext !== true) {
       const dirFd = openSync(dir, 'r')
       try {
         await fsyncFd(dirFd)
@@ -226,7 +227,7 @@ async function writeAtomically(file: string, body: ByteBody, options: PutOptions
       await handle.close()
     }
     await fsp.rename(temp, file)
-    if (options.durable !== false) await syncFolder(dir)
+    if (options.durable !== false && options.folderFlushedByNext !== true) await syncFolder(dir)
     return { sizeBytes }
   } catch (cause) {
     await fsp.rm(temp, { force: true })
