@@ -178,8 +178,8 @@ async function runLoadingItem(request: AttemptRequest, deps: AttemptDeps, cache:
 async function record(outcome: AttemptOutcome, docs: DocumentStore, request: AttemptRequest, signal: AbortSignal): Promise<ExecuteTaskResult> {
   if (outcome.status === 'succeeded') {
     const outputs: OutputsDocument = { ...(outcome.output && { output: outcome.output }), values: outcome.values, attempt: request.attempt, ...(outcome.cachedFrom && { cachedFrom: outcome.cachedFrom }) }
-    // outputs.json is what says the attempt succeeded, and goes last; its write flushes the folder,
-    // with values.json's name in it (one fsync fewer per task).
+    // outputs.json is what says the attempt succeeded (and carries the values weir reads back), and
+    // goes last; its write flushes the folder, with values.json's name in it (one fsync fewer per task).
     await docs.write(VALUES_DOCUMENT, outcome.values, { folderFlushedByNext: true })
     await docs.write(OUTPUTS_DOCUMENT, outputs)
     return { exitCode: EXECUTE_EXIT.ok, outcome }
