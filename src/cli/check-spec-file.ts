@@ -20,8 +20,8 @@ const MAX_LISTED = 3
 export async function checkSpecFile(command: string, path: string, flag = ''): Promise<void> {
   const named = flag === '' ? `'${path}'` : `${flag} '${path}'`
   // node:fs's callback, not fs.promises: loading that costs a `weir execute` ~1 ms of start-up.
-  const info = await new Promise<Stats | undefined>((done) => stat(path, (error, stats) => done(error ? undefined : stats)))
-  if (!info) throw new CliError(`${command}: ${flag === '' ? '' : `${flag} `}${await describeMissingPath(path, 'a spec file')}`)
+  const [info, cause] = await new Promise<[Stats | undefined, unknown]>((done) => stat(path, (error, stats) => done(error ? [undefined, error] : [stats, undefined])))
+  if (!info) throw new CliError(`${command}: ${flag === '' ? '' : `${flag} `}${await describeMissingPath(path, 'a spec file', cause)}`)
   if (info.isFile()) return
   if (!info.isDirectory()) throw new CliError(`${command}: ${named} is not a regular file; pass a spec file.`)
   const specs = await findSpecsInFolder(path).catch(() => [])

@@ -18,8 +18,8 @@ export async function findSpecFiles(paths: readonly string[], command: string): 
     let info
     try {
       info = await new Promise<Stats>((done, fail) => stat(path, (error, stats) => (error ? fail(error) : done(stats))))
-    } catch {
-      throw new CliError(`${command}: ${await describeMissingPath(path, 'spec files or folders that contain them')}`)
+    } catch (error) {
+      throw new CliError(`${command}: ${await describeMissingPath(path, 'spec files or folders that contain them', error)}`)
     }
     if (info.isDirectory()) found.push(...(await findSpecsInFolder(path)))
     else if (info.isFile()) found.push(path)
