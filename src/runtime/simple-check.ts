@@ -10,7 +10,7 @@
  * secret param or a task's data. A test checks this against Ajv on generated cases.
  */
 import type { JsonSchema } from '../spec/model.ts'
-import { deepEqual, isSimpleSchema } from '../spec/simple-schema.ts'
+import { deepEqual, isMultipleOf, isSimpleSchema, matchesType } from '../spec/simple-schema.ts'
 import { toPointer } from '../spec/pointer.ts'
 
 /** An error as compile-check.ts reads Ajv's: where (a JSON pointer into the value) and what. */
@@ -72,10 +72,7 @@ function checkNumber(value: number, s: Schema, at: string, out: CheckError[]): v
     const limit = s[keyword]
     if (typeof limit === 'number' && failed(limit)) out.push({ instancePath: at, keyword, message: `must be ${sign} ${limit}` })
   }
-  if (typeof s.multipleOf === 'number') {
-    const quotient = value / s.multipleOf
-    if (s.multipleOf === 0 || quotient !== parseInt(String(quotient))) out.push({ instancePath: at, keyword: 'multipleOf', message: `must be multiple of ${s.multipleOf}` })
-  }
+  if (typeof s.multipleOf === 'number' && !isMultipleOf(value, s.multipleOf)) out.push({ instancePath: at, keyword: 'multipleOf', message: `must be multiple of ${s.multipleOf}` })
 }
 
 function checkString(value: string, s: Schema, at: string, out: CheckError[]): void {
@@ -124,28 +121,6 @@ const KEYWORDS_OF_TYPE: Readonly<Record<string, readonly string[]>> = {
 
 function hasKeywordsOf(type: string, s: Schema): boolean {
   return (KEYWORDS_OF_TYPE[type] ?? []).some((keyword) => s[keyword] !== undefined)
-}
-
-function matchesType(value: unknown, type: unknown): boolean {
-  if (Array.isArray(type)) return type.some((t) => matchesType(value, t))
-  switch (type) {
-    case 'string':
-      return typeof value === 'string'
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value)
-    case 'integer':
-      return typeof value === 'number' && Number.isInteger(value)
-    case 'boolean':
-      return typeof value === 'boolean'
-    case 'null':
-      return value === null
-    case 'array':
-      return Array.isArray(value)
-    case 'object':
-      return value !== null && typeof value === 'object' && !Array.isArray(value)
-    default:
-      return false
-  }
 }
 
 function codePoints(text: string): number {

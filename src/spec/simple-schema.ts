@@ -131,13 +131,14 @@ function checkObject(value: Record<string, unknown>, s: Schema, path: string[], 
 }
 
 /** Ajv's own test (without multipleOfPrecision): the quotient is an integer. */
-function isMultipleOf(value: number, divisor: number): boolean {
+export function isMultipleOf(value: number, divisor: number): boolean {
   if (divisor === 0) return false
   const quotient = value / divisor
   return quotient === parseInt(String(quotient))
 }
 
-function matchesType(value: unknown, type: unknown): boolean {
+/** Whether `value` is of JSON Schema `type` (a name or a list of names), as Ajv tells (a number must be finite). */
+export function matchesType(value: unknown, type: unknown): boolean {
   if (Array.isArray(type)) return type.some((t) => matchesType(value, t))
   switch (type) {
     case 'string':
