@@ -23,7 +23,8 @@ export async function openDocuments(prefix: string, pipeline: Pipeline, env: Pro
     async read<T>(name: string): Promise<T | undefined> {
       const uri = joinUri(prefix, name)
       // A local store reads a document in one synchronous call: the parent of a subprocess run reads
-      // one per task, and the check and read were five round trips through the thread pool.
+      // one per task, and a stat then fs.promises' open, stat, read and close (four round trips
+      // through the thread pool) cost more than the reading.
       if (store.readSmall) {
         const bytes = await store.readSmall(uri, signal)
         return bytes === undefined ? undefined : (JSON.parse(bytes.toString('utf8')) as T)
