@@ -2,8 +2,9 @@
  * The local-disk byte store behind the `fs` IoManager. Writes go to a temp file in the target
  * folder (named after the writing process: run-store/temp-files.ts), are fsynced and renamed over
  * the target, so a reader sees the old file or the whole new one; the folder is fsynced too so the
- * rename survives a crash. A small body (a JSON document) is written with synchronous calls but
- * for the fsyncs (`writeSmallAtomically`).
+ * rename survives a crash (or, with `folderFlushedByNext`, with the next write into that folder).
+ * A small body (a JSON document) is written with synchronous calls but for the fsyncs
+ * (`writeSmallAtomically`), and read with one (`readSmall`: cache entries, `weir execute`'s documents).
  *
  * Cache entries (`create`, `readSmall`, and `put` with `durable: false`) are the exception: they
  * are a few hundred bytes, and losing one in a crash is harmless (it reads as a miss), so they
