@@ -25,7 +25,7 @@ const NEEDS_AJV = new Set([
 
 /** Problems of `value` against `schema`, or undefined when the schema needs the full validator. */
 export function checkSimpleSchema(value: unknown, schema: JsonSchema): SchemaProblem[] | undefined {
-  if (!isSimple(schema)) return undefined
+  if (!isSimpleSchema(schema)) return undefined
   const problems: SchemaProblem[] = []
   check(value, schema, [], problems)
   return problems
@@ -33,18 +33,14 @@ export function checkSimpleSchema(value: unknown, schema: JsonSchema): SchemaPro
 
 /** Whether `schema` uses only the keywords this checker implements (and Ajv is not needed). */
 export function isSimpleSchema(schema: unknown): boolean {
-  return isSimple(schema)
-}
-
-function isSimple(schema: unknown): boolean {
   if (typeof schema === 'boolean') return true
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return false
   for (const [key, sub] of Object.entries(schema)) {
     if (NEEDS_AJV.has(key)) return false
     if (key === 'items' || key === 'additionalProperties') {
-      if (!isSimple(sub)) return false
+      if (!isSimpleSchema(sub)) return false
     } else if (key === 'properties') {
-      if (sub === null || typeof sub !== 'object' || !Object.values(sub).every(isSimple)) return false
+      if (sub === null || typeof sub !== 'object' || !Object.values(sub).every(isSimpleSchema)) return false
     } else if (key === 'pattern') {
       if (typeof sub !== 'string' || !isValidRegExp(sub)) return false
     }
@@ -98,7 +94,7 @@ function checkNumber(value: number, s: Schema, at: Pick<SchemaProblem, 'pointer'
 }
 
 function checkString(value: string, s: Schema, at: Pick<SchemaProblem, 'pointer' | 'subject'>, out: SchemaProblem[]): void {
-  const length = [...value].length // code points, as JSON Schema counts them
+  const length = codePointLength(value) // as JSON Schema counts them
   if (typeof s.minLength === 'number' && length < s.minLength) out.push({ ...at, text: `must be at least ${s.minLength} characters long, not ${length}` })
   if (typeof s.maxLength === 'number' && length > s.maxLength) out.push({ ...at, text: `must be at most ${s.maxLength} characters long, not ${length}` })
   if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(value)) out.push({ ...at, text: `is '${value}', which does not match the pattern '${s.pattern}'` })
@@ -128,6 +124,20 @@ function checkObject(value: Record<string, unknown>, s: Schema, path: string[], 
     else if (s.additionalProperties !== undefined && s.additionalProperties !== true)
       check(item, s.additionalProperties as JsonSchema, [...path, key], out)
   }
+}
+
+/** The length of `text` in code points (a surrogate pair is one), as JSON Schema counts it. */
+export function codePointLength(text: string): number {
+  let n = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) i++
+    }
+    n++
+  }
+  return n
 }
 
 /** Ajv's own test (without multipleOfPrecision): the quotient is an integer. */
