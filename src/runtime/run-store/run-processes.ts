@@ -4,8 +4,8 @@
  * process starts and removed when it ends. A run whose own process died (kill -9) still counts as
  * running while one of them lives, so a resume cannot run its tasks beside them.
  */
-import { unlink, writeFileSync } from 'node:fs'
-import { readFile, readdir, unlink as unlinkFile } from 'node:fs/promises'
+import { writeFileSync } from 'node:fs'
+import { readFile, readdir, unlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { isProcessAlive, readProcessStartTime } from '../../plugins/io/process-alive.ts'
@@ -57,7 +57,7 @@ export function recordRunProcess(runDir: string, pid: number): () => Promise<voi
     // fsyncs an unlink can wait milliseconds for the file system's journal, which held up the next
     // task. Until it is done the record names a process that has ended, which every reader counts as
     // dead (`readRunProcesses`), as after a kill -9 of the run.
-    return new Promise<void>((done) => unlink(file, () => done()))
+    return unlink(file).catch(() => undefined)
   }
 }
 
@@ -69,7 +69,7 @@ export async function liveRunProcesses(runDir: string): Promise<number[]> {
 /** Removes the records of dead processes (left by a kill -9 of the run); returns how many. */
 export async function forgetDeadRunProcesses(runDir: string): Promise<number> {
   const dead = (await readRunProcesses(runDir)).filter((p) => !p.alive)
-  await Promise.all(dead.map((p) => unlinkFile(join(processesDir(runDir), String(p.pid))).catch(() => undefined)))
+  await Promise.all(dead.map((p) => unlink(join(processesDir(runDir), String(p.pid))).catch(() => undefined)))
   return dead.length
 }
 
