@@ -8,6 +8,10 @@
  * - V8 itself rejects data of another V8 version or other V8 flags, or for a source of another
  *   length (it checks no more of the source: the bundle's name carries a hash of its content, so
  *   a cache only ever sits beside the bundle it was made from);
+ * - processes started with Node options (`node --stack-size=…`, `NODE_OPTIONS=--max-old-space-size=…`)
+ *   keep a cache of their own: V8 refuses a cache made under other flags, and one shared file would
+ *   be rewritten by every process whose flags differ from the last writer's, leaving each of them to
+ *   compile the whole bundle (a cron run with NODE_OPTIONS beside an editor's validate without);
  * - it is written to a temporary file and renamed, so that a reader sees a whole file or none, and
  *   only where the bundle is (never a shared folder such as /tmp, where anyone could plant one).
  */
@@ -22,9 +26,26 @@ const HEADER_BYTES = MAGIC.length + CHECKSUM_BYTES
 /**
  * Where the cache of `bundleFile` is kept. The Node version and architecture are in the name: one
  * install used by several Node versions keeps a cache for each instead of replacing one another's.
+ * So is a hash of the process's Node options, when it has any (`nodeOptions`).
  */
-export function codeCachePath(bundleFile: string): string {
-  return `${bundleFile}.${process.version}-${process.arch}.v8-cache`
+export function codeCachePath(bundleFile: string, options: string = nodeOptions()): string {
+  return `${bundleFile}.${process.version}-${process.arch}${options === '' ? '' : `.o${fnv1a32(options)}`}.v8-cache`
+}
+
+/**
+ * The options this process was started with: its command line's (`process.execArgv`) and
+ * NODE_OPTIONS. Any of them may set a V8 flag; those that do not only cost a cache file of their own.
+ */
+export function nodeOptions(): string {
+  const fromEnv = process.env.NODE_OPTIONS?.trim() ?? ''
+  return process.execArgv.length === 0 ? fromEnv : `${process.execArgv.join('\0')}\0${fromEnv}`
+}
+
+/** FNV-1a over UTF-16 code units, as 8 hex digits: a name, not a defence (anyone who can write here can write the bundle). */
+function fnv1a32(text: string): string {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+  return (hash >>> 0).toString(16).padStart(8, '0')
 }
 
 /** The cache's data, or undefined when there is none or it is damaged. */

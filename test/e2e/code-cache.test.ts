@@ -36,7 +36,9 @@ function install(): { cli: string; dist: string; project: string } {
   return { cli: join(dir, 'bin/weir.js'), dist: join(dir, 'dist/cli'), project }
 }
 
-const caches = (dist: string, entry: string): string[] => readdirSync(dist).filter((f) => f.startsWith(`${entry}.bundle-`) && f.endsWith('.v8-cache'))
+/** The caches of `entry` for processes started without Node options (the only ones, unless a test adds some). */
+const caches = (dist: string, entry: string): string[] =>
+  readdirSync(dist).filter((f) => f.startsWith(`${entry}.bundle-`) && f.endsWith(`.${process.version}-${process.arch}.v8-cache`))
 const cacheOf = (dist: string, entry: string): string => {
   const [file] = caches(dist, entry)
   if (!file) throw new Error(`no ${entry} cache in ${dist}`)
@@ -148,6 +150,26 @@ describe('the code caches of the dedicated entries', () => {
     writeFileSync(join(project, 'handlers/count.js'), 'export async function count() { throw new Error("no") }\n')
     expect(execute(cli, project, 'r2').code).toBe(1)
     expect(readCodeCache(cacheOf(dist, 'execute'))).toBeDefined()
+  })
+
+  test('a process started with Node options keeps a cache of its own and leaves the plain one as it was', () => {
+    const { cli, dist, project } = install()
+    const plain = cacheOf(dist, 'execute')
+    const before = readFileSync(plain)
+    // --max-old-space-size changes V8's flags, so V8 would refuse the plain cache; a shared file would then be
+    // rewritten by each process whose options differ from the last one's.
+    for (const [runId, extraEnv] of [['r1', { NODE_OPTIONS: '--max-old-space-size=4096' }], ['r2', {}], ['r3', { NODE_OPTIONS: '--max-old-space-size=4096' }]] as const) {
+      expect(weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', runId], extraEnv)).toMatchObject({ code: 0, stderr: '' })
+      expect(values(project, runId)).toEqual({ n: 3 })
+    }
+    expect(readFileSync(plain)).toEqual(before)
+    const withOptions = readdirSync(dist).filter((f) => f.startsWith('execute.bundle-') && /\.o[0-9a-f]{8}\.v8-cache$/.test(f))
+    expect(withOptions).toHaveLength(1)
+    const optionsCache = readFileSync(join(dist, withOptions[0]!))
+    expect(readCodeCache(join(dist, withOptions[0]!))).toBeDefined()
+    // The third process used the second's cache instead of writing one again.
+    expect(weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', 'r4'], { NODE_OPTIONS: '--max-old-space-size=4096' }).code).toBe(0)
+    expect(readFileSync(join(dist, withOptions[0]!))).toEqual(optionsCache)
   })
 
   test('errors read the same with and without a cache', () => {

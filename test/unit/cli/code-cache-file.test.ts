@@ -23,7 +23,15 @@ const v8Data = (): Buffer => {
 
 describe('code cache file', () => {
   test('is named after the bundle, the Node version and the architecture', () => {
-    expect(codeCachePath('/x/execute.bundle-abc.cjs')).toBe(`/x/execute.bundle-abc.cjs.${process.version}-${process.arch}.v8-cache`)
+    expect(codeCachePath('/x/execute.bundle-abc.cjs', '')).toBe(`/x/execute.bundle-abc.cjs.${process.version}-${process.arch}.v8-cache`)
+  })
+
+  test("and, for a process started with Node options, after a hash of them: each set of options has a cache of its own", () => {
+    const plain = codeCachePath('/x/e.cjs', '')
+    const withStack = codeCachePath('/x/e.cjs', '--stack-size=2000')
+    expect(withStack).toMatch(new RegExp(`^/x/e\\.cjs\\.${process.version.replace(/\./g, '\\.')}-${process.arch}\\.o[0-9a-f]{8}\\.v8-cache$`))
+    expect(withStack).toBe(codeCachePath('/x/e.cjs', '--stack-size=2000'))
+    expect(new Set([plain, withStack, codeCachePath('/x/e.cjs', '--stack-size=2001'), codeCachePath('/x/e.cjs', '--max-old-space-size=4096')]).size).toBe(4)
   })
 
   test('reads back the data it wrote, which V8 accepts', () => {
