@@ -14,7 +14,7 @@ import Module, { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Script } from 'node:vm'
-import { codeCachePath, readCodeCache, writeCodeCache } from './code-cache-file.ts'
+import { codeCachePath, readCodeCache, v8FlagHash, writeCodeCache } from './code-cache-file.ts'
 
 type Jiti = typeof import('jiti')
 
@@ -44,7 +44,12 @@ function compileJiti(here: string): Jiti {
       filename: core,
       ...(cachedData && { cachedData }),
     })
-    if (!cachedData || script.cachedDataRejected === true) process.once('exit', () => writeCodeCache(cacheFile, () => script.createCachedData()))
+    if (!cachedData || script.cachedDataRejected === true) {
+      const flagHash = v8FlagHash()
+      process.once('exit', () => {
+        if (v8FlagHash() === flagHash) writeCodeCache(cacheFile, () => script.createCachedData())
+      })
+    }
     const module = new Module(core)
     module.filename = core
     ;(script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(core), module, core, dirname(core))

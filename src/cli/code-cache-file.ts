@@ -8,14 +8,18 @@
  * - V8 itself rejects data of another V8 version or other V8 flags, or for a source of another
  *   length (it checks no more of the source: the bundle's name carries a hash of its content, so
  *   a cache only ever sits beside the bundle it was made from);
- * - processes started with Node options (`node --stack-size=…`, `NODE_OPTIONS=--max-old-space-size=…`)
- *   keep a cache of their own: V8 refuses a cache made under other flags, and one shared file would
- *   be rewritten by every process whose flags differ from the last writer's, leaving each of them to
- *   compile the whole bundle (a cron run with NODE_OPTIONS beside an editor's validate without);
+ * - a process started with Node options (`NODE_OPTIONS=--max-old-space-size=4096`, `node --stack-size=…`)
+ *   keeps a cache of its own, named by a hash of its options (`nodeOptions`): V8 refuses a cache made
+ *   under other V8 flags, and one shared file would be rewritten by every process whose flags differ
+ *   from the last writer's, each of them compiling the whole bundle (a cron run with NODE_OPTIONS
+ *   beside an editor's validate without). A process that changes V8's flags as it runs writes none
+ *   (`v8FlagHash`);
  * - it is written to a temporary file and renamed, so that a reader sees a whole file or none, and
  *   only where the bundle is (never a shared folder such as /tmp, where anyone could plant one).
  */
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { Script } from 'node:vm'
 import { codeCacheChecksum } from './code-cache-checksum.ts'
 
 // Version 1 carried a SHA-1: its files are another format, ignored and replaced.
@@ -24,9 +28,9 @@ const CHECKSUM_BYTES = 8
 const HEADER_BYTES = MAGIC.length + CHECKSUM_BYTES
 
 /**
- * Where the cache of `bundleFile` is kept. The Node version and architecture are in the name: one
- * install used by several Node versions keeps a cache for each instead of replacing one another's.
- * So is a hash of the process's Node options, when it has any (`nodeOptions`).
+ * Where the cache of `bundleFile` is kept. The Node version and architecture are in the name (one
+ * install used by several Node versions keeps a cache for each instead of replacing one another's),
+ * and so is a hash of the process's Node options, when it has any.
  */
 export function codeCachePath(bundleFile: string, options: string = nodeOptions()): string {
   return `${bundleFile}.${process.version}-${process.arch}${options === '' ? '' : `.o${fnv1a32(options)}`}.v8-cache`
@@ -35,6 +39,7 @@ export function codeCachePath(bundleFile: string, options: string = nodeOptions(
 /**
  * The options this process was started with: its command line's (`process.execArgv`) and
  * NODE_OPTIONS. Any of them may set a V8 flag; those that do not only cost a cache file of their own.
+ * (V8's own hash of its flags would tell them apart, but takes ~0.3 ms to get: `v8FlagHash`.)
  */
 export function nodeOptions(): string {
   const fromEnv = process.env.NODE_OPTIONS?.trim() ?? ''
@@ -46,6 +51,33 @@ function fnv1a32(text: string): string {
   let hash = 0x811c9dc5
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
   return (hash >>> 0).toString(16).padStart(8, '0')
+}
+
+/** The name codeCachePath gives, taken apart: the bundle's file name is group 1. */
+const CACHE_NAME = /^(.+)\.v\d+\.\d+\.\d+-[a-z0-9]+(?:\.o[0-9a-f]{8})?\.v8-cache$/
+
+/**
+ * Caches kept per bundle, all Node versions and options together: every set of options a process is
+ * started with (`--max-old-space-size=N` for each N someone tries) would otherwise leave a file for
+ * good. The oldest go first.
+ */
+const MAX_CACHES_PER_BUNDLE = 4
+
+/** Where V8 keeps its flag hash in a code cache's header (V8 11, Node 20: magic, version hash, source hash, flag hash). */
+const FLAG_HASH_OFFSET = 12
+
+/**
+ * V8's hash of the flags this process runs with now, as 8 hex digits: the one V8 puts in every code
+ * cache it makes, and compares with its own when given one; read from the cache of a one-character
+ * script (~0.3 ms the first time in a process, so only a process about to write a cache asks).
+ * A process whose hash at exit is not the one it started with changed V8's flags as it ran
+ * (young-generation.ts): V8 would refuse its cache to every process started as it was.
+ */
+export function v8FlagHash(): string {
+  const data = new Script('0').createCachedData()
+  // V8's magic number is 0xC0DE0000 with its external reference count mixed into the low half.
+  if (data.length < FLAG_HASH_OFFSET + 4 || data.readUInt32LE(0) >>> 16 !== 0xc0de) return ''
+  return data.subarray(FLAG_HASH_OFFSET, FLAG_HASH_OFFSET + 4).toString('hex')
 }
 
 /** The cache's data, or undefined when there is none or it is damaged. */
@@ -82,6 +114,7 @@ export function writeCodeCache(path: string, createData: () => Buffer): void {
     writeFileSync(fd, Buffer.concat([MAGIC, checksum, data]))
     closeSync(fd)
     renameSync(temp, path)
+    pruneCaches(path)
   } catch {
     try {
       closeSync(fd)
@@ -90,4 +123,16 @@ export function writeCodeCache(path: string, createData: () => Buffer): void {
     }
     rmSync(temp, { force: true })
   }
+}
+
+/** Removes the oldest caches of the bundle `path` was made for, beyond MAX_CACHES_PER_BUNDLE. */
+function pruneCaches(path: string): void {
+  const bundle = CACHE_NAME.exec(basename(path))?.[1]
+  if (bundle === undefined) return
+  const dir = dirname(path)
+  const others = readdirSync(dir)
+    .filter((name) => name !== basename(path) && CACHE_NAME.exec(name)?.[1] === bundle)
+    .map((name) => ({ name, time: statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.time - a.time)
+  for (const { name } of others.slice(MAX_CACHES_PER_BUNDLE - 1)) rmSync(join(dir, name), { force: true })
 }

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Script } from 'node:vm'
-import { codeCachePath, readCodeCache, writeCodeCache } from './code-cache-file.ts'
+import { codeCachePath, readCodeCache, v8FlagHash, writeCodeCache } from './code-cache-file.ts'
 import { EXIT } from './errors.ts'
 
 /** The head of the function the bundle runs in; the build's `__weirImport` and `__weirEntryUrl` are its last two parameters. */
@@ -41,11 +41,15 @@ export function runCachedBundle(entryFile: string, bundleFile: string): unknown 
   // thread (validate-files.ts) runs this entry too; the main thread writes for it. Not after a usage
   // error (exit 2): that process stopped at its arguments, and its cache, kept for good, would leave
   // every later process to compile the rest of the command itself (~3 ms for each `weir execute`).
-  if (!cachedData || script.cachedDataRejected === true)
+  // Nor when the process changed V8's flags as it ran (young-generation.ts): its cache, under the
+  // name of the options it started with, would be refused by every process started with them.
+  if (!cachedData || script.cachedDataRejected === true) {
+    const flagHash = v8FlagHash()
     process.once('exit', (code) => {
-      if (code === EXIT.usage) return
+      if (code === EXIT.usage || v8FlagHash() !== flagHash) return
       if ((require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) writeCodeCache(cacheFile, () => script.createCachedData())
     })
+  }
   const module = { exports: {} }
   const run = script.runInThisContext() as BundleFunction
   run.call(module.exports, module.exports, require, module, bundleFile, dirname(bundleFile), importModule, pathToFileURL(entryFile).href)

@@ -36,9 +36,8 @@ function install(): { cli: string; dist: string; project: string } {
   return { cli: join(dir, 'bin/weir.js'), dist: join(dir, 'dist/cli'), project }
 }
 
-/** The caches of `entry` for processes started without Node options (the only ones, unless a test adds some). */
-const caches = (dist: string, entry: string): string[] =>
-  readdirSync(dist).filter((f) => f.startsWith(`${entry}.bundle-`) && f.endsWith(`.${process.version}-${process.arch}.v8-cache`))
+/** The caches of `entry`: one, for processes started without Node options, unless a test starts others. */
+const caches = (dist: string, entry: string): string[] => readdirSync(dist).filter((f) => f.startsWith(`${entry}.bundle-`) && f.endsWith('.v8-cache'))
 const cacheOf = (dist: string, entry: string): string => {
   const [file] = caches(dist, entry)
   if (!file) throw new Error(`no ${entry} cache in ${dist}`)
@@ -156,20 +155,46 @@ describe('the code caches of the dedicated entries', () => {
     const { cli, dist, project } = install()
     const plain = cacheOf(dist, 'execute')
     const before = readFileSync(plain)
-    // --max-old-space-size changes V8's flags, so V8 would refuse the plain cache; a shared file would then be
-    // rewritten by each process whose options differ from the last one's.
-    for (const [runId, extraEnv] of [['r1', { NODE_OPTIONS: '--max-old-space-size=4096' }], ['r2', {}], ['r3', { NODE_OPTIONS: '--max-old-space-size=4096' }]] as const) {
+    // --max-old-space-size changes V8's flags, so V8 refuses the plain cache; one shared file would then
+    // be rewritten by each process whose flags differ from the last one's.
+    const bigHeap = { NODE_OPTIONS: '--max-old-space-size=4096' }
+    for (const [runId, extraEnv] of [['r1', bigHeap], ['r2', {}], ['r3', bigHeap]] as const) {
       expect(weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', runId], extraEnv)).toMatchObject({ code: 0, stderr: '' })
       expect(values(project, runId)).toEqual({ n: 3 })
     }
     expect(readFileSync(plain)).toEqual(before)
-    const withOptions = readdirSync(dist).filter((f) => f.startsWith('execute.bundle-') && /\.o[0-9a-f]{8}\.v8-cache$/.test(f))
-    expect(withOptions).toHaveLength(1)
-    const optionsCache = readFileSync(join(dist, withOptions[0]!))
-    expect(readCodeCache(join(dist, withOptions[0]!))).toBeDefined()
-    // The third process used the second's cache instead of writing one again.
-    expect(weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', 'r4'], { NODE_OPTIONS: '--max-old-space-size=4096' }).code).toBe(0)
-    expect(readFileSync(join(dist, withOptions[0]!))).toEqual(optionsCache)
+    const others = caches(dist, 'execute').filter((f) => join(dist, f) !== plain)
+    expect(others).toHaveLength(1)
+    const bigHeapCache = join(dist, others[0]!)
+    const written = readFileSync(bigHeapCache)
+    expect(readCodeCache(bigHeapCache)).toBeDefined()
+    // r3 used r1's cache instead of writing one again; so does the next.
+    expect(weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', 'r4'], bigHeap).code).toBe(0)
+    expect(readFileSync(bigHeapCache)).toEqual(written)
+  })
+
+  test('a bundle keeps at most four caches (one per set of Node options): the oldest go', () => {
+    const { cli, dist, project } = install()
+    for (const [i, size] of [1024, 1025, 1026, 1027, 1028].entries()) {
+      expect(weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', `r${i}`], { NODE_OPTIONS: `--max-old-space-size=${size}` }).code).toBe(0)
+    }
+    expect(caches(dist, 'execute')).toHaveLength(4)
+    expect(caches(dist, 'validate')).toHaveLength(1)
+  })
+
+  test('a run that changes V8 flags as it goes (a large spec: young-generation.ts) writes no cache under the name of the flags it started with', () => {
+    const { cli, dist, project } = install()
+    rmSync(cacheOf(dist, 'run'))
+    const tasks = Array.from({ length: 9000 }, (_, i) => `  t${i}:\n    handler: ./handlers/count.js#count\n    description: ${'x'.repeat(40)}\n`).join('')
+    writeFileSync(join(project, 'big.yaml'), `apiVersion: weir/v1\nkind: Pipeline\nname: big\ntasks:\n${tasks}`)
+    expect(readFileSync(join(project, 'big.yaml')).length).toBeGreaterThan(512 * 1024)
+    expect(weir(cli, project, ['run', 'big.yaml', '--dry-run']).code).toBe(0)
+    expect(caches(dist, 'run')).toEqual([])
+    // A run of a small spec writes it, and the next keeps it (V8 took it).
+    expect(runOnce(cli, project)).toMatchObject({ code: 0, status: 'succeeded' })
+    const written = readFileSync(cacheOf(dist, 'run'))
+    expect(runOnce(cli, project)).toMatchObject({ code: 0, status: 'succeeded' })
+    expect(readFileSync(cacheOf(dist, 'run'))).toEqual(written)
   })
 
   test('errors read the same with and without a cache', () => {

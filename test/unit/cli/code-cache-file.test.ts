@@ -1,7 +1,8 @@
 /** The code cache file beside a dedicated entry's bundle: whole and checked, or ignored. */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { Script } from 'node:vm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { codeCachePath, readCodeCache, writeCodeCache } from '../../../src/cli/code-cache-file.ts'
@@ -26,12 +27,45 @@ describe('code cache file', () => {
     expect(codeCachePath('/x/execute.bundle-abc.cjs', '')).toBe(`/x/execute.bundle-abc.cjs.${process.version}-${process.arch}.v8-cache`)
   })
 
-  test("and, for a process started with Node options, after a hash of them: each set of options has a cache of its own", () => {
+  test('and, for a process started with Node options, after a hash of them: each set of options has a cache of its own', () => {
     const plain = codeCachePath('/x/e.cjs', '')
-    const withStack = codeCachePath('/x/e.cjs', '--stack-size=2000')
-    expect(withStack).toMatch(new RegExp(`^/x/e\\.cjs\\.${process.version.replace(/\./g, '\\.')}-${process.arch}\\.o[0-9a-f]{8}\\.v8-cache$`))
-    expect(withStack).toBe(codeCachePath('/x/e.cjs', '--stack-size=2000'))
-    expect(new Set([plain, withStack, codeCachePath('/x/e.cjs', '--stack-size=2001'), codeCachePath('/x/e.cjs', '--max-old-space-size=4096')]).size).toBe(4)
+    const bigHeap = codeCachePath('/x/e.cjs', '--max-old-space-size=4096')
+    expect(bigHeap).toBe(`/x/e.cjs.${process.version}-${process.arch}.o${bigHeap.slice(-17, -9)}.v8-cache`)
+    expect(bigHeap.slice(-17, -9)).toMatch(/^[0-9a-f]{8}$/)
+    expect(codeCachePath('/x/e.cjs', '--max-old-space-size=4096')).toBe(bigHeap)
+    expect(new Set([plain, bigHeap, codeCachePath('/x/e.cjs', '--max-old-space-size=4097'), codeCachePath('/x/e.cjs', '--stack-size=2000')]).size).toBe(4)
+  })
+
+  test("V8's flag hash: the same for processes with the same V8 flags, another for other V8 flags", () => {
+    const hashOf = (...nodeArgs: string[]): string => {
+      const r = spawnSync(process.execPath, [...nodeArgs, '--import', 'jiti/register', '-e', `import(${JSON.stringify(resolve('src/cli/code-cache-file.ts'))}).then((m) => process.stdout.write((m.v8FlagHash ?? m.default.v8FlagHash)()))`], { encoding: 'utf8', env: { PATH: process.env.PATH } })
+      expect(r.stderr).toBe('')
+      return r.stdout
+    }
+    const plain = hashOf()
+    expect(plain).toMatch(/^[0-9a-f]{8}$/)
+    expect(hashOf()).toBe(plain)
+    expect(hashOf('--preserve-symlinks')).toBe(plain)
+    const others = [hashOf('--max-old-space-size=4096'), hashOf('--max-old-space-size=4097'), hashOf('--stack-size=2000')]
+    expect(new Set([plain, ...others]).size).toBe(4)
+  })
+
+  test('writing a cache leaves at most four of the same bundle, the newest, and no other bundle loses one', () => {
+    const name = (bundle: string, hash: string): string => `${bundle}.${process.version}-${process.arch}.o${hash}.v8-cache`
+    for (const [i, hash] of ['00000001', '00000002', '00000003', '00000004', '00000005'].entries()) {
+      writeFileSync(join(dir, name('e.bundle-1.cjs', hash)), 'old')
+      utimesSync(join(dir, name('e.bundle-1.cjs', hash)), 1000 + i, 1000 + i)
+    }
+    writeFileSync(join(dir, name('v.bundle-1.cjs', '00000001')), 'other bundle')
+    utimesSync(join(dir, name('v.bundle-1.cjs', '00000001')), 1, 1)
+    writeCodeCache(join(dir, codeCachePath('e.bundle-1.cjs', '')), v8Data)
+    expect(readdirSync(dir).sort()).toEqual([
+      name('e.bundle-1.cjs', '00000003'),
+      name('e.bundle-1.cjs', '00000004'),
+      name('e.bundle-1.cjs', '00000005'),
+      codeCachePath('e.bundle-1.cjs', ''),
+      name('v.bundle-1.cjs', '00000001'),
+    ].sort())
   })
 
   test('reads back the data it wrote, which V8 accepts', () => {
