@@ -28,15 +28,24 @@ if (!existsSync(join(root, 'dist/cli/main.js')) && existsSync(buildScript)) {
 // `weir run`, `weir execute` and `weir spec validate` have entries of their own (scripts/build.mjs):
 // CommonJS files that start from a V8 code cache. Options they leave to the main entry, and anything
 // unusual, go there. So does `--help` of run and execute: the dedicated entry would load the whole
-// runtime to print a page of text, which the main entry prints from one small chunk.
+// runtime to print a page of text. The main entry is a cached CommonJS file too (main.cjs), but for
+// `weir codegen`, `weir init` and `spec validate --typecheck/--target`, which the ES module entry
+// (main.js) runs: their code (type generation with a TypeScript formatter, the target generators'
+// reports) would make every start of the others read 2.5 MB more. `weir`, `weir --help` and
+// `weir --version` go there too: they print a line or a page, and loading main.cjs costs more than that.
 const [command, sub] = process.argv.slice(2)
 const help = process.argv.some((a) => a === '--help' || a === '-h')
+const typecheckOrTarget = process.argv.some((a) => a.startsWith('--typecheck') || a.startsWith('--target'))
+// The main entries read `--debug` anywhere; the dedicated ones only after their command's words.
+const words = process.argv.slice(2).filter((a) => a !== '--debug')
 const dedicated =
   (command === 'execute' || command === 'run') && !help
     ? command
-    : command === 'spec' && sub === 'validate' && !process.argv.some((a) => a.startsWith('--typecheck') || a.startsWith('--target'))
+    : command === 'spec' && sub === 'validate' && !typecheckOrTarget
       ? 'validate'
-      : undefined
+      : words[0] === undefined || words[0].startsWith('-') || words[0] === 'codegen' || words[0] === 'init' || (words[0] === 'help' && (words[1] === 'codegen' || words[1] === 'init')) || (words[0] === 'spec' && typecheckOrTarget)
+        ? undefined
+        : 'main'
 
 const entry = dedicated ? `../dist/cli/${dedicated}.cjs` : '../dist/cli/main.js'
 /** True when `error` says the entry itself is missing (not a module it loads). */

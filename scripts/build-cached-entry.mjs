@@ -182,6 +182,7 @@ export function warmCodeCaches() {
       ['execute-plan', 'main.js', ['run', 'warm.yaml', '--executor', 'subprocess', '--state-dir', '.weir']],
       ['validate', 'validate.cjs', ['spec', 'validate', 'warm.yaml']],
       ['run', 'run.cjs', ['run', 'warm.yaml', '--state-dir', '.weir']],
+      ['main', 'main.cjs', ['runs', '--state-dir', '.weir']],
     ]) {
       const ran = spawnSync(process.execPath, [resolve(`dist/cli/${entry}`), ...args], { cwd: project, env, encoding: 'utf8' })
       if (ran.status !== 0) throw new Error(`dist/cli/${entry} failed its warm-up run (exit ${ran.status}):\n${ran.stdout}${ran.stderr}`)

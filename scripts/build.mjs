@@ -10,7 +10,7 @@
 // WEIR_SOURCEMAP=1 writes linked ones for debugging.
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { EXTERNAL, undeclaredExternals } from './build-options.mjs'
 import { buildCachedBundle, buildCachedEntry, buildEntryFile, warmCodeCaches } from './build-cached-entry.mjs'
@@ -80,20 +80,26 @@ renameSync('dist/ui/app_css.css', 'dist/ui/app.css')
  * generated validators, the schema, the rules), the plugin catalog with the target generators.
  */
 const NOT_IN_PLAN_BUNDLE = [/node_modules\/(yaml|js-yaml)\//, /^src\/spec\/(generated\/|rules\/index|validate\.ts$|parse\.ts$|fast-parse\.ts$|block-yaml\.ts$|check-shape\.ts$|check-structure\.ts$)/, /^schema\//, /^src\/plugins\/(targets\/|catalog\.ts$|builtins\.ts$)/]
-const leftToMainEntry = {
+/**
+ * Leaves the modules whose path (from the repository's root) `pattern` matches out of a cached bundle:
+ * bin/weir.js sends what needs them to dist/cli/main.js. Matched on the resolved path, since the
+ * import's own text is relative ('../target-reports.ts').
+ */
+const leftToMainEntry = (pattern) => ({
   name: 'left-to-main-entry',
   setup(build) {
-    build.onResolve({ filter: /(?:codegen\/typecheck|cli\/target-reports)\.ts$/ }, () => ({ path: 'left-to-main-entry', namespace: 'left-to-main-entry' }))
+    build.onResolve({ filter: /\.ts$/ }, (args) => (pattern.test(relative(process.cwd(), resolve(args.resolveDir, args.path)).replaceAll('\\', '/')) ? { path: 'left-to-main-entry', namespace: 'left-to-main-entry' } : undefined))
     build.onLoad({ filter: /.*/, namespace: 'left-to-main-entry' }, () => ({ contents: "throw new Error('this option is handled by the main entry (dist/cli/main.js), not by this dedicated one')", loader: 'js' }))
   },
-}
+})
+const TYPECHECK_AND_TARGETS = /^src\/(?:codegen\/typecheck|cli\/target-reports)\.ts$/
 const addMetafiles = (metafiles) => {
   for (const metafile of metafiles) {
     for (const [key, value] of Object.entries(metafile.inputs)) result.metafile.inputs[key] ??= value
     Object.assign(result.metafile.outputs, metafile.outputs)
   }
 }
-const cachedOptions = { external: EXTERNAL, plugins: [prettierStandalone, leftToMainEntry], banner: ESM_BANNER }
+const cachedOptions = { external: EXTERNAL, plugins: [prettierStandalone, leftToMainEntry(TYPECHECK_AND_TARGETS)], banner: ESM_BANNER }
 addMetafiles(await buildCachedEntry({ name: 'validate', source: 'src/cli/validate-main.ts', ...cachedOptions }))
 // `weir execute` has two bundles, and its entry (src/cli/start-execute.ts) picks one: a process the
 // subprocess executor started with its run's spec plan reads the spec's data from the plan, so its
@@ -126,6 +132,17 @@ addMetafiles(await buildCachedEntry({ name: 'validate', source: 'src/cli/validat
   visit('src/cli/run-main.ts')
   const eager = [...atStart].filter((input) => /plugins\/targets\/[^/]+\/generate\.ts$/.test(input))
   if (eager.length > 0) throw new Error(`weir run's entry loads ${eager.join(', ')} at start; import the target plugins lazily (see src/plugins/catalog.ts)`)
+}
+
+// Every other command (`weir runs`, `weir graph`, `weir ui`, `weir init`, `--help`…) starts from one
+// more cached bundle, dist/cli/main.cjs, with a code cache per command (src/cli/main-cache-name.ts):
+// through the ES module entry each of them spent ~60 ms compiling chunks. Left out, to the ES module
+// entry: `weir codegen` and `weir init`, which generate types (json-schema-to-typescript with
+// prettier: 2.5 MB that every start would read), and the options already left out of the validate entry.
+{
+  const main = await buildCachedBundle({ name: 'main', source: 'src/cli/main.ts', ...cachedOptions, plugins: [prettierStandalone, leftToMainEntry(/^src\/(?:codegen\/typecheck|cli\/target-reports|cli\/commands\/codegen|codegen\/generate-types)\.ts$/)] })
+  const entry = await buildEntryFile('main', `import { runCachedBundle } from './run-cached-bundle.ts'\nimport { mainCacheName } from './main-cache-name.ts'\nrunCachedBundle(__filename, require('node:path').join(__dirname, ${JSON.stringify(main.bundleFile)}), mainCacheName(process.argv.slice(2)))\n`)
+  addMetafiles([...main.metafiles, entry])
 }
 
 const undeclared = undeclaredExternals(result.metafile, JSON.parse(readFileSync('package.json', 'utf8')).dependencies)

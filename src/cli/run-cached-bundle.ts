@@ -29,10 +29,11 @@ type BundleFunction = (this: unknown, ...args: unknown[]) => void
 /**
  * Runs `bundleFile` as the entry `entryFile` (dist/cli/execute.cjs or validate.cjs). Without a
  * usable cache (none yet, another Node version, other V8 flags), it compiles from source and, as the
- * process exits, leaves a cache for the next one. Returns what the bundle exports.
+ * process exits, leaves a cache for the next one. `cacheName` picks one of several caches of the
+ * bundle (main-cache-name.ts). Returns what the bundle exports.
  */
-export function runCachedBundle(entryFile: string, bundleFile: string): unknown {
-  const cacheFile = codeCachePath(bundleFile)
+export function runCachedBundle(entryFile: string, bundleFile: string, cacheName?: string): unknown {
+  const cacheFile = codeCachePath(cacheName === undefined ? bundleFile : `${bundleFile}.${cacheName}`)
   const cachedData = readCodeCache(cacheFile)
   // ASCII only (the build makes sure), so Latin-1 reads it exactly, without decoding UTF-8.
   const script = new Script(`${WRAPPER_HEAD}${readFileSync(bundleFile, 'latin1')}\n})`, { filename: bundleFile, ...(cachedData && { cachedData }) })

@@ -28,6 +28,8 @@ function install(): { cli: string; dist: string; project: string } {
   const dir = join(root, `install-${++n}`)
   for (const part of ['bin', 'dist/cli', 'package.json']) cpSync(resolve(part), join(dir, part), { recursive: true })
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'))
+  // Caches of processes with Node options, left in the repository's dist/ by other tests.
+  for (const f of readdirSync(join(dir, 'dist/cli')).filter((f) => /\.o[0-9a-f]{8}\.v8-cache$/.test(f))) rmSync(join(dir, 'dist/cli', f))
   const project = join(dir, 'project')
   mkdirSync(join(project, 'handlers'), { recursive: true })
   writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n')
@@ -195,6 +197,27 @@ describe('the code caches of the dedicated entries', () => {
     const written = readFileSync(cacheOf(dist, 'run'))
     expect(runOnce(cli, project)).toMatchObject({ code: 0, status: 'succeeded' })
     expect(readFileSync(cacheOf(dist, 'run'))).toEqual(written)
+  })
+
+  test('the other commands run the main CommonJS entry, with a cache per command; codegen, init and --version the ES module one', () => {
+    const { cli, dist, project } = install()
+    cpSync(resolve('dist'), join(dist, '..'), { recursive: true })
+    const mainCaches = (): string[] => caches(dist, 'main').map((f) => f.replace(/^main\.bundle-[0-9a-f]+\.cjs\./, '').replace(/\.v.*$/, '')).sort()
+    // The build's warm-up ran `weir runs`; other tests may have run more through the repository's dist/.
+    expect(mainCaches()).toContain('runs')
+    for (const f of caches(dist, 'main')) rmSync(join(dist, f))
+    expect(weir(cli, project, ['graph', 'p.yaml'])).toMatchObject({ code: 0, stderr: '' })
+    expect(weir(cli, project, ['runs']).code).toBe(0)
+    expect(weir(cli, project, ['run', '--help'])).toMatchObject({ code: 0, stderr: '' })
+    // A usage error leaves no cache (run-cached-bundle.ts).
+    expect(weir(cli, project, ['grpah', 'p.yaml']).stderr).toContain("did you mean 'graph'")
+    expect(mainCaches()).toEqual(['graph', 'run', 'runs'])
+    const types = weir(cli, project, ['codegen', 'p.yaml', '--out', 'gen'])
+    expect(types).toMatchObject({ code: 0, stderr: '' })
+    expect(weir(cli, project, ['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/)
+    expect(weir(cli, project, ['help', 'codegen']).stdout).toMatch(/^Usage: weir codegen/)
+    expect(weir(cli, project, ['spec', 'validate', 'p.yaml', '--typecheck'])).toMatchObject({ code: 0 })
+    expect(mainCaches()).toEqual(['graph', 'run', 'runs'])
   })
 
   test('errors read the same with and without a cache', () => {
