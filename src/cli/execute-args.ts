@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { checkSegment } from '../plugins/io/output-location.ts'
 import { CliError } from './errors.ts'
 import { quoteValue } from './quote-value.ts'
+import { startsWithImpossibleDate } from '../spec/calendar-date.ts'
 
 /** A checked `--inputs` or `--output-prefix`: a local path, or a `gs://` URI. */
 export type Location = { readonly kind: 'local'; readonly path: string } | { readonly kind: 'gs'; readonly uri: string }
@@ -93,7 +94,7 @@ export function parseAttempt(value: string | undefined): number | undefined {
  */
 export function parseScheduledAt(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(value) || Number.isNaN(Date.parse(value)))
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(value) || Number.isNaN(Date.parse(value)) || startsWithImpossibleDate(value))
     throw new CliError(`execute: --scheduled-at must be an ISO 8601 date-time such as '2027-03-28T03:00:00+02:00', not ${quoteValue(value)}.`)
   return value
 }

@@ -53,6 +53,7 @@ describe('weir execute: usage errors exit 2, name the flag and never echo a file
     [['--output-prefix', 'gs://'], /--output-prefix 'gs:\/\/' names no bucket/],
     [['--state-dir', 'passwd'], /--state-dir 'passwd' is a file; expected a folder/],
     [['--scheduled-at', 'yesterday'], /--scheduled-at must be an ISO 8601 date-time/],
+    [['--scheduled-at', '2027-02-30T03:00:00Z'], /--scheduled-at must be an ISO 8601 date-time/],
     [['--attempt', '1.5'], /--attempt must be a whole number from 1, not '1\.5'/],
   ])('%j', (args, message) => {
     const r = execute(args)
@@ -99,6 +100,18 @@ describe('a folder weir cannot make: one line naming it, exit 1, never a hang or
     expect(r.stderr).not.toContain('internal error')
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
   })
+})
+
+test('schedule --preview --from refuses a day that is not in the calendar (Date would move it to the next month)', async () => {
+  await mkdir(join(dir, 'specs'), { recursive: true })
+  await writeFile(join(dir, 'specs', 'tick.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: tick\ntasks:\n  a:\n    handler: ./h.ts#a\nschedule:\n  cron: "0 3 * * *"\n')
+  await writeFile(join(dir, 'specs', 'h.ts'), 'export const a = async () => 1\n')
+  const r = weir(['schedule', 'specs/tick.yaml', '--preview', '2', '--from', '2027-02-30'])
+  expect(r.code, r.stderr).toBe(2)
+  expect(r.stderr).toMatch(/--from must be an ISO 8601 date/)
+  const ok = weir(['schedule', 'specs/tick.yaml', '--preview', '2', '--from', '2027-02-28'])
+  expect(ok.code, ok.stderr).toBe(0)
+  expect(ok.stdout).toContain('2027-02-28')
 })
 
 describe('a spec path that is not a spec file: one wording in every command (issue 15)', () => {

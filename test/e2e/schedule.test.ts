@@ -59,8 +59,8 @@ class Daemon {
   readonly exited: Promise<number | null>
   #waiters: (() => void)[] = []
 
-  constructor(cwd: string, stateDir: string) {
-    this.child = spawn(process.execPath, [WEIR, 'schedule', 'tick.yaml', '--json', '--state-dir', stateDir, '--grace', '10s'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  constructor(cwd: string, stateDir: string, spec = 'tick.yaml', grace = '10s') {
+    this.child = spawn(process.execPath, [WEIR, 'schedule', spec, '--json', '--state-dir', stateDir, '--grace', grace], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
     this.exited = new Promise((done) => this.child.on('exit', (code) => done(code)))
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       this.events.push(JSON.parse(line) as LogEvent)
@@ -130,5 +130,17 @@ describe('weir schedule (the daemon, for real)', () => {
     const fired = new Set([...first.of('fire:start'), ...second.of('fire:start')].map((e) => e.scheduledAt))
     for (const at of scheduled) expect(fired.has(at)).toBe(true)
     expect(new Set(records.map((r) => r.params.label))).toEqual(new Set(['scheduled']))
+  })
+
+  test('on SIGTERM it exits 0 after the grace period even when a handler it abandoned keeps a timer alive', async () => {
+    await writeFile(join(dir, 'stuck.ts'), 'export function stuck(): Promise<never> { setInterval(() => {}, 1000); return new Promise(() => {}) }\n')
+    await writeFile(join(dir, 'stuck.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: stuck\ntasks:\n  hang:\n    handler: ./stuck.ts#stuck\nschedule:\n  cron: "* * * * * *"\n  overlap: skip\n')
+    const daemon = new Daemon(dir, join(dir, 'state-stuck'), 'stuck.yaml', '1s')
+    daemons.push(daemon)
+    await daemon.waitFor('fire:start', 1)
+    daemon.child.kill('SIGTERM')
+    // Before, it logged that it stopped and then waited on the handler's timer for good.
+    expect(await daemon.exited).toBe(0)
+    expect(daemon.of('scheduler:stop')).toHaveLength(1)
   })
 })

@@ -10,6 +10,7 @@ import { parseDuration } from '../../spec/duration.ts'
 import { hasErrors } from '../../spec/diagnostics.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import type { Pipeline } from '../../spec/model.ts'
+import { startsWithImpossibleDate } from '../../spec/calendar-date.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 
 const MAX_PREVIEW = 10_000
@@ -47,7 +48,7 @@ function parseFrom(text: string | undefined): Date {
   // A date or date-time without an offset is read as UTC, not as this machine's local time.
   const withZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) || !/\d{2}:\d{2}/.test(text) ? text : `${text}Z`
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(withZone) ? `${withZone}T00:00:00Z` : withZone)
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime()))
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime()) || startsWithImpossibleDate(text))
     throw new CliError(`schedule: --from must be an ISO 8601 date or date-time such as '2027-03-28T00:00:00+01:00', not '${text}'.`)
   return date
 }
@@ -110,5 +111,8 @@ async function daemon(paths: string[], options: { stateDir: string; graceMs: num
     process.on('SIGINT', stop)
     process.on('SIGHUP', reload)
   })
+  // A handler abandoned after the grace period (it ignored its signal) may still hold the event
+  // loop with a timer or a socket; the daemon has stopped and released its lock, so leave.
+  setTimeout(() => process.exit(), 500).unref()
   return EXIT.ok
 }

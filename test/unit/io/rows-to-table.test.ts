@@ -44,6 +44,9 @@ test.each([
   [{ amount: '12' }, "column 'amount' is '12', expected float64"],
   [{ qty: 40_000 }, "column 'qty' is 40000, expected int16"],
   [{ day: 'not a date' }, "column 'day' is 'not a date', expected date"],
+  // Date would take it as 2 March.
+  [{ day: '2027-02-30' }, "column 'day' is '2027-02-30', expected date"],
+  [{ at: '2027-04-31T10:00:00Z' }, "column 'at' is '2027-04-31T10:00:00Z', expected timestamp"],
   [{ extra: 1 }, "column 'extra' is not a declared column"],
 ])('refuses %o naming the row and column', async (row, message) => {
   const io = memoryIo.create({}, env)

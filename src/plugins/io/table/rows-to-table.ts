@@ -9,6 +9,7 @@ import {
 } from 'apache-arrow'
 import type { ColumnType } from '../../../spec/model.ts'
 import { IoError } from '../io-error.ts'
+import { startsWithImpossibleDate } from '../../../spec/calendar-date.ts'
 
 const ARROW_TYPES: Record<ColumnType, () => DataType> = {
   bool: () => new Bool(),
@@ -80,7 +81,7 @@ function convertCell(value: unknown, type: ColumnType, row: number, column: stri
     case 'date':
     case 'timestamp': {
       const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined
-      return date && !Number.isNaN(date.getTime()) ? date : fail()
+      return date && !Number.isNaN(date.getTime()) && !(typeof value === 'string' && startsWithImpossibleDate(value)) ? date : fail()
     }
     default: {
       const [min, max] = INT_RANGES[type]!
