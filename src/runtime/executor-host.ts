@@ -12,6 +12,7 @@ import type { CacheSettings, TaskCache } from './cache/task-cache.ts'
 import type { AttemptDeps } from './attempt.ts'
 import type { HandlerChecks } from './load-handler.ts'
 import { findProjectRoot } from '../spec/project-root.ts'
+import { watchInProcessAttempt } from './blocked-loop-watchdog.ts'
 
 type AttemptModules = [typeof import('./attempt.ts'), typeof import('./io-managers.ts'), typeof import('./cache/task-cache.ts'), typeof import('./load-handler.ts')]
 
@@ -58,18 +59,26 @@ export function createExecutorHost(ioPlugins: readonly IoPlugin<never>[], env: P
     return modules[0].runTaskAttempt(request, depsOf(request.pipeline, modules))
   }
 
+  // Not async: once the modules are in, the attempt's own promise is returned as is (an async
+  // wrapper cost a promise and a turn of the microtask queue per attempt).
+  function runNow(request: Parameters<ExecutorHost['runInProcess']>[0]): ReturnType<ExecutorHost['runInProcess']> {
+    if (imported === undefined) return runLater(request)
+    let deps = last?.pipeline === request.pipeline ? last.deps : undefined
+    try {
+      deps ??= depsOf(request.pipeline, imported)
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
+    return imported[0].runTaskAttempt(request, deps)
+  }
+
   return {
-    // Not async: once the modules are in, the attempt's own promise is returned as is (an async
-    // wrapper cost a promise and a turn of the microtask queue per attempt).
+    // An attempt with a timeout is watched for a handler that blocks the loop (blocked-loop-watchdog.ts).
     runInProcess(request) {
-      if (imported === undefined) return runLater(request)
-      let deps = last?.pipeline === request.pipeline ? last.deps : undefined
-      try {
-        deps ??= depsOf(request.pipeline, imported)
-      } catch (error) {
-        return Promise.reject(error as Error)
-      }
-      return imported[0].runTaskAttempt(request, deps)
+      const watched = watchInProcessAttempt(request)
+      const running = runNow(request)
+      if (watched !== undefined) running.then(watched, watched)
+      return running
     },
     async prepareRemote(request) {
       const { prepareRemoteAttempt } = await (remote ??= import('./execute/prepare-remote.ts'))

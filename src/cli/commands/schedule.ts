@@ -11,6 +11,7 @@ import { hasErrors } from '../../spec/diagnostics.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import type { Pipeline } from '../../spec/model.ts'
 import { startsWithImpossibleDate } from '../../spec/calendar-date.ts'
+import { enableBlockedLoopWatchdog } from '../../runtime/blocked-loop-watchdog.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 
 const MAX_PREVIEW = 10_000
@@ -81,6 +82,8 @@ async function daemon(paths: string[], options: { stateDir: string; graceMs: num
   const log = (line: string | undefined): void => {
     if (line !== undefined) process.stdout.write(`${line}\n`)
   }
+  // A handler that blocks the loop past its timeout would otherwise stop every schedule for good.
+  enableBlockedLoopWatchdog()
   let daemon
   try {
     daemon = await startScheduleDaemon({

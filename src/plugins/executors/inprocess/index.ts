@@ -2,7 +2,8 @@
  * The in-process executor: runs each attempt in this Node process through the runtime's shared
  * attempt function (`ExecutorEnv.host.runInProcess`), which is also what a run does when it is given
  * no executor. No process start-up per task, and handler modules are loaded once per run. A handler
- * that blocks the event loop blocks the run; use `--executor subprocess` for isolation.
+ * that blocks the event loop blocks the run (past its timeout, `weir run` stops the process:
+ * runtime/blocked-loop-watchdog.ts); use `--executor subprocess` for isolation.
  */
 import type { Executor, ExecutorEnv, ExecutorPlugin } from '../../types.ts'
 
