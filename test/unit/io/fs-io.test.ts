@@ -31,6 +31,17 @@ describe('fs IoManager', () => {
     expect(fileURLToPath(ref.uri)).toBe(join(dir, 'outputs', 'daily_sales', key.runId, 'summarize', 'output.json'))
   })
 
+  test.each([
+    ['gs://lake/weir', /is a URI; root is a folder on this machine/],
+    ['file:///data/weir', /is a URI; root is a folder on this machine/],
+    ['~/weir', /starts with '~', which no shell expands here/],
+    ['~', /starts with '~'/],
+  ])("refuses root '%s' (it named a folder 'gs:', 'file:' or '~' under the working directory) and writes nothing", async (root, message) => {
+    const io = fsIo.create({ root }, { cwd: dir, stateDir: '.weir', log })
+    await expect(io.write(key, 1, ctx)).rejects.toMatchObject({ code: 'IO_UNSUPPORTED_URI', message: expect.stringMatching(message) })
+    expect(readdirSync(dir)).toEqual([])
+  })
+
   test('leaves no temp files behind, after success or a failed stream', async () => {
     const io = fsIo.create({}, { cwd: dir, stateDir: '.weir', log })
     const ref = await io.write(key, Buffer.from('x'), ctx)

@@ -20,7 +20,7 @@ export const fsIo: IoPlugin<FsIoConfig> = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      root: { type: 'string', description: 'Folder for outputs, relative to the working directory (default .weir/data).', examples: ['.weir/data', '/mnt/weir'] },
+      root: { type: 'string', minLength: 1, description: 'Folder for outputs, relative to the working directory (default .weir/data).', examples: ['.weir/data', '/mnt/weir'] },
       compression: { enum: [...PARQUET_COMPRESSIONS], default: 'zstd', description: 'Parquet compression for table outputs (default zstd).' },
     },
   },
