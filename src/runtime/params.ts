@@ -107,13 +107,17 @@ export function parseParamArgs(pipeline: Pipeline, args: readonly string[], opti
   return out
 }
 
+/** A decimal number as written on a command line: `12`, `-0.5`, `.5`, `5.`, `1e-3`, `+3`. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
 /** How `--param` text is typed; spec/param-text.ts writes text that reads back as the value it was. */
 function coerceParam(name: string, raw: string, list: readonly string[], secret: boolean): unknown {
   const shown = secret ? 'a secret value' : `'${raw}'`
   if (list.length === 1 && list[0] === 'string') return raw
   if (list.length === 1 && (list[0] === 'number' || list[0] === 'integer')) {
     const value = Number(raw)
-    if (raw.trim() === '' || !Number.isFinite(value))
+    // Decimal only: Number() also reads '0x10', '0b11' and '0o7', and ignores spaces around.
+    if (!DECIMAL.test(raw) || !Number.isFinite(value))
       throw new WeirError('PARAM_INVALID', `Param '${name}' must be ${list[0] === 'integer' ? 'an integer' : 'a number'}, not ${shown}.`)
     return value
   }

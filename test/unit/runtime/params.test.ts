@@ -8,6 +8,15 @@ describe('--param values', () => {
     expect(parseParamArgs(pipeline, ['r=0.5', 'f=true'])).toEqual({ r: 0.5, f: true })
     expect(() => parseParamArgs(pipeline, ['r=half'])).toThrow("Param 'r' must be a number, not 'half'.")
   })
+
+  test('numbers are decimal as written: no hexadecimal, binary or octal (Number() reads 0x10 as 16), no spaces around', async () => {
+    const pipeline = await pipelineFromYaml(specText('numbers', { use: '' }, 'params:\n  n: { type: integer }\n  r: { type: number }\n'))
+    for (const raw of ['0x10', '0b11', '0o7', ' 12', '12 ', '1_000', 'Infinity', '-', '.', 'e3', '1e'])
+      expect(() => parseParamArgs(pipeline, [`r=${raw}`]), raw).toThrow(`Param 'r' must be a number, not '${raw}'.`)
+    expect(() => parseParamArgs(pipeline, ['n=0x10'])).toThrow("Param 'n' must be an integer, not '0x10'.")
+    for (const [raw, value] of [['12', 12], ['-0.5', -0.5], ['.5', 0.5], ['5.', 5], ['+3', 3], ['1e-3', 0.001], ['1E+21', 1e21], ['007', 7]] as const)
+      expect(parseParamArgs(pipeline, [`r=${raw}`]), raw).toEqual({ r: value })
+  })
 })
 
 describe('prototype keys (issue 15)', () => {
