@@ -6,6 +6,7 @@ import { DATABRICKS_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceho
 import type { ArgoConfig } from './config.ts'
 import { checkEngineNames } from '../name-collisions.ts'
 import { ARGO_VALUE_HAZARDS, checkParamValues, checkSecretValues } from '../param-hazards.ts'
+import { toArgoSchedule } from './schedule.ts'
 import { EXPR_KEYWORDS, MAX_OBJECT_NAME_LENGTH, MAX_TASK_NAME_LENGTH, toDagTaskName, toObjectName } from './names.ts'
 
 /** The Workflow CRD allows at most 200 DAG tasks (and 200 templates). */
@@ -17,10 +18,8 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
   const warn = (pointer: string, message: string) => findings.push({ severity: 'warning', code: 'TARGET_UNSUPPORTED', pointer, message })
   const s = pipeline.schedule
   if (s) {
-    const fields = s.cron.trim().split(/\s+/)
-    if (fields.length === 6) error('/schedule/cron', `Cron '${s.cron}' has a seconds field, which Argo CronWorkflows (5-field cron) cannot express; write 5 fields.`)
-    else if (/[LW]/i.test(fields[2] ?? '') || /#|[0-7]L/i.test(fields[4] ?? ''))
-      error('/schedule/cron', `Cron '${s.cron}' uses 'L', 'W' or '#', which Argo's cron parser does not support; list the days instead.`)
+    const schedule = toArgoSchedule(s.cron)
+    if (!schedule.ok) error('/schedule/cron', schedule.message)
     if (s.overlap === 'queue')
       warn('/schedule/overlap', "'overlap: queue' cannot be expressed on Argo, which can only drop (Forbid) or allow an overlapping fire; it becomes 'Forbid', so an overlapping fire is skipped.")
   }
