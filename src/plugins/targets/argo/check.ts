@@ -7,7 +7,7 @@ import type { ArgoConfig } from './config.ts'
 import { checkEngineNames } from '../name-collisions.ts'
 import { ARGO_VALUE_HAZARDS, checkParamValues, checkSecretValues } from '../param-hazards.ts'
 import { toArgoSchedule } from './schedule.ts'
-import { EXPR_KEYWORDS, MAX_OBJECT_NAME_LENGTH, MAX_TASK_NAME_LENGTH, toDagTaskName, toObjectName } from './names.ts'
+import { EXPR_KEYWORDS, MAX_CRON_WORKFLOW_NAME_LENGTH, MAX_OBJECT_NAME_LENGTH, MAX_TASK_NAME_LENGTH, toDagTaskName, toObjectName } from './names.ts'
 
 /** The Workflow CRD allows at most 200 DAG tasks (and 200 templates). */
 export const ARGO_MAX_TASKS = 200
@@ -30,6 +30,8 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
   const objectName = toObjectName(pipeline.name)
   if (objectName.length > MAX_OBJECT_NAME_LENGTH)
     error('/name', `Pipeline name '${pipeline.name}' becomes the Argo object name '${objectName}', which is ${objectName.length} characters long (Kubernetes takes at most ${MAX_OBJECT_NAME_LENGTH}); shorten the name or drop its double or trailing underscores.`)
+  else if (s && objectName.length > MAX_CRON_WORKFLOW_NAME_LENGTH)
+    error('/name', `Pipeline name '${pipeline.name}' becomes the name of its Argo CronWorkflow, '${objectName}', which is ${objectName.length} characters long (Argo takes at most ${MAX_CRON_WORKFLOW_NAME_LENGTH} for a CronWorkflow, since the workflows it starts add a timestamp); shorten the pipeline name to ${MAX_CRON_WORKFLOW_NAME_LENGTH - (objectName.length - pipeline.name.length)} characters or fewer.`)
   findings.push(...checkEngineNames(pipeline, { what: 'Argo DAG task name', nameOf: toDagTaskName, refuse: refuseDagTaskName }))
   findings.push(...checkParamValues(pipeline, ARGO_VALUE_HAZARDS, 'error', 'Argo'))
   findings.push(...checkSecretValues(pipeline, 'Argo', 'a Kubernetes Secret'))
