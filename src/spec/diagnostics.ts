@@ -69,6 +69,7 @@ export const DIAGNOSTIC_CODES = [
   'UNUSED_PARAM',
   'TOLERATED_FAILURE_INPUT',
   'UNUSED_IO',
+  'TIMEZONE_SPELLING',
 ] as const
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number]

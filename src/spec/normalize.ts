@@ -13,6 +13,7 @@ import { rewriteTypeRefs } from './rewrite-type-refs.ts'
 import { toPointer } from './pointer.ts'
 import { rememberTaskNumbers } from './task-numbers.ts'
 import { topologicalOrder } from './topological-order.ts'
+import { canonicalTimezone } from './timezone-names.ts'
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maxRetries: 0, delayMs: 1000, backoff: 'exponential', factor: 2, maxDelayMs: 300_000, jitter: 'full', retryOnTimeout: true,
@@ -259,7 +260,8 @@ function normalizeParams(spec: PipelineSpec): Record<string, ParamDecl> {
 function normalizeSchedule(s: NonNullable<PipelineSpec['schedule']>): Schedule {
   return {
     cron: s.cron.trim(),
-    timezone: s.timezone ?? 'UTC',
+    // The tz database's spelling: the engines the targets write it for match names exactly.
+    timezone: s.timezone === undefined ? 'UTC' : canonicalTimezone(s.timezone),
     overlap: s.overlap ?? 'skip',
     catchup: s.catchup ?? 'latest',
     catchupLimit: s.catchupLimit ?? 100,

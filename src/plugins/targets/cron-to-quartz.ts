@@ -5,8 +5,10 @@
  * Sunday), and needs `?` in exactly one of day-of-month / day-of-week. Unix cron fires when *either*
  * restricted day field matches; Quartz cannot say that, so such a cron is refused rather than
  * silently changed. Days of the week are written as names (`MON-FRI` → `MON,TUE,…`) so no number
- * can be off by one.
+ * can be off by one, and read as `weir schedule` reads them (cron-days.ts: `sat-sun` is Saturday
+ * and Sunday).
  */
+import { daysOf, readDayRange } from './cron-days.ts'
 
 export type QuartzResult = { readonly ok: true; readonly quartz: string } | { readonly ok: false; readonly message: string }
 
@@ -54,38 +56,19 @@ function convertDayOfWeek(field: string): QuartzResult {
       out.push(`${day + 1}${special[2]}`)
       continue
     }
-    const days = expandDays(part)
+    const range = readDayRange(part)
+    const days = range && daysOf(range)
     if (days === undefined) return fail(`'${part}' is not a day-of-week value Quartz can take; use 0-7, SUN-SAT, ranges, lists and steps`)
     for (const d of days) if (!out.includes(DAY_NAMES[d]!)) out.push(DAY_NAMES[d]!)
   }
   return { ok: true, quartz: out.join(',') }
 }
 
-/** Expands `*`, `a`, `a-b`, `a-b/s`, `*\/s`, `a/s` to day indexes 0–6 (Sunday = 0). */
-function expandDays(part: string): number[] | undefined {
-  const m = /^(\*|[0-7]|[A-Z]{3})(?:-([0-7]|[A-Z]{3}))?(?:\/(\d+))?$/.exec(part)
-  if (!m) return undefined
-  const step = m[3] === undefined ? 1 : Number(m[3])
-  if (step < 1) return undefined
-  const from = m[1] === '*' ? 0 : dayNumber(m[1]!)
-  const to = m[1] === '*' ? 6 : m[2] !== undefined ? dayNumber(m[2]) : m[3] !== undefined ? 6 : from
-  if (from === undefined || to === undefined || to < from) return undefined
-  const days: number[] = []
-  for (let d = from; d <= to; d += step) days.push(d % 7)
-  return days
-}
-
-/** A Unix day number (0–7, 7 is Sunday again) or a name, as 0–7. */
-function dayNumber(token: string | undefined): number | undefined {
-  if (token === undefined) return undefined
-  if (/^[0-7]$/.test(token)) return Number(token)
+/** A Unix day number (0–7, 7 is Sunday again) or a name, as 0–6. */
+function dayIndex(token: string): number | undefined {
+  if (/^[0-7]$/.test(token)) return Number(token) % 7
   const i = DAY_NAMES.indexOf(token as (typeof DAY_NAMES)[number])
   return i === -1 ? undefined : i
-}
-
-function dayIndex(token: string): number | undefined {
-  const n = dayNumber(token)
-  return n === undefined ? undefined : n % 7
 }
 
 function fail(message: string): QuartzResult {

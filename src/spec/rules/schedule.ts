@@ -1,11 +1,12 @@
 import type { JsonSchema } from '../model.ts'
-import type { Rule } from './types.ts'
+import type { Rule, RuleContext } from './types.ts'
 import { entriesOf, isObject } from '../collect.ts'
 import { closest, suggestFix } from '../did-you-mean.ts'
 import { checkAgainstSchema } from '../json-schema.ts'
 import { problemSentence } from '../schema-problem.ts'
 import { findNonFinite, nonFiniteMessage } from '../non-finite.ts'
 import { toPointer } from '../pointer.ts'
+import { canonicalTimezone, isKnownTimezone } from '../timezone-names.ts'
 
 const NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'])
 
@@ -13,13 +14,7 @@ const NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@dail
 export const scheduleRule: Rule = async ({ view, report }) => {
   const schedule = view.data.schedule
   if (!isObject(schedule)) return
-  if (typeof schedule.timezone === 'string' && !isKnownTimezone(schedule.timezone)) {
-    // With no close name, the first dozen zones alphabetically (all Africa/…) would help nobody: a few
-    // well-known names show the form instead.
-    const close = closest(schedule.timezone, Intl.supportedValuesOf('timeZone').concat('UTC'))
-    report({ code: 'UNKNOWN_TIMEZONE', pointer: '/schedule/timezone',
-      message: `'${schedule.timezone}' is not an IANA timezone${close ? `; did you mean '${close}'?` : "; use a tz database name such as 'UTC', 'Europe/Berlin', 'America/New_York' or 'Asia/Tokyo'."}` })
-  }
+  if (typeof schedule.timezone === 'string') checkTimezone(schedule.timezone, report)
   if (typeof schedule.cron === 'string') {
     const problem = await checkCron(schedule.cron)
     if (problem) report({ code: 'INVALID_CRON', pointer: '/schedule/cron', message: problem })
@@ -44,18 +39,6 @@ export const scheduleRule: Rule = async ({ view, report }) => {
   }
 }
 
-export function isKnownTimezone(name: string): boolean {
-  // The canonical list costs ~2 ms; constructing a formatter loads ICU zone data (~15 ms), so it
-  // is only the fallback, for aliases such as 'UTC' or 'US/Eastern' that the list leaves out.
-  if (canonicalZones().has(name)) return true
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name })
-    return true
-  } catch {
-    return false
-  }
-}
-
 // Imported on first use (specs without a schedule never pay for it), then kept: a dynamic
 // import per spec costs a module-loader round trip each time.
 let croner: Promise<typeof import('croner')> | undefined
@@ -64,10 +47,21 @@ function loadCroner(): Promise<typeof import('croner')> {
   return croner
 }
 
-let zones: Set<string> | undefined
-function canonicalZones(): Set<string> {
-  zones ??= new Set(Intl.supportedValuesOf('timeZone'))
-  return zones
+/** An unknown zone is an error; a known one spelled unlike the tz database (`europe/berlin`) a warning. */
+function checkTimezone(timezone: string, report: RuleContext['report']): void {
+  if (!isKnownTimezone(timezone)) {
+    // With no close name, the first dozen zones alphabetically (all Africa/…) would help nobody: a few
+    // well-known names show the form instead.
+    const close = closest(timezone, Intl.supportedValuesOf('timeZone').concat('UTC'))
+    report({ code: 'UNKNOWN_TIMEZONE', pointer: '/schedule/timezone',
+      message: `'${timezone}' is not an IANA timezone${close ? `; did you mean '${close}'?` : "; use a tz database name such as 'UTC', 'Europe/Berlin', 'America/New_York' or 'Asia/Tokyo'."}` })
+    return
+  }
+  // weir writes the right spelling into Databricks and Argo definitions anyway; the spec should say it too.
+  const canonical = canonicalTimezone(timezone)
+  if (canonical !== timezone)
+    report({ severity: 'warning', code: 'TIMEZONE_SPELLING', pointer: '/schedule/timezone',
+      message: `Timezone '${timezone}' is spelled '${canonical}' in the tz database, which Databricks and Argo match exactly (weir writes '${canonical}' into their definitions); write '${canonical}'.` })
 }
 
 /** Explains why a cron expression is unusable, or returns undefined when it is fine. */

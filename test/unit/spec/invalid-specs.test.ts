@@ -202,6 +202,7 @@ const CASES: readonly Case[] = [
   { file: 'unknown-top-key.yaml', want: [{ code: 'UNKNOWN_KEY', line: 4, column: 1, pointer: '/descripton' }] },
   { file: 'unknown-type-ref.yaml', want: [{ code: 'UNKNOWN_TYPE', line: 9, column: 21, pointer: '/tasks/a/output/$ref' }] },
   { file: 'unknown-value.yaml', want: [{ code: 'UNKNOWN_VALUE', line: 10, column: 22, pointer: '/tasks/b/inputs/rows' }] },
+  { file: 'warning-timezone-spelling.yaml', want: [{ severity: 'warning', code: 'TIMEZONE_SPELLING', line: 9, column: 13, pointer: '/schedule/timezone', message: expect.stringContaining("write 'Europe/Berlin'") }] },
   { file: 'warning-tolerated-failure.yaml', want: [{ severity: 'warning', code: 'TOLERATED_FAILURE_INPUT', line: 11, column: 15, pointer: '/tasks/b/inputs/orders' }] },
   { file: 'warning-unused-io.yaml', want: [{ severity: 'warning', code: 'UNUSED_IO', line: 5, column: 3, pointer: '/io/lake' }] },
   { file: 'warning-unused-param.yaml', want: [{ severity: 'warning', code: 'UNUSED_PARAM', line: 5, column: 3, pointer: '/params/threshold' }] },

@@ -10,6 +10,9 @@ describe('cron → Quartz', () => {
     ['0 0 * * 7', '0 0 0 ? * SUN'],
     ['30 2 * * 5-7', '0 30 2 ? * FRI,SAT,SUN'],
     ['0 0 * * mon,WED', '0 0 0 ? * MON,WED'],
+    // `sun` closing a range is Sunday after Saturday, as `weir schedule` (croner) reads it.
+    ['0 12 * * sat-sun', '0 0 12 ? * SAT,SUN'],
+    ['0 12 * * FRI-SUN', '0 0 12 ? * FRI,SAT,SUN'],
     ['0 0 * * */2', '0 0 0 ? * SUN,TUE,THU,SAT'],
     ['0 0 * * 5#2', '0 0 0 ? * 6#2'],
     ['0 0 * jan-mar *', '0 0 0 * JAN-MAR ?'],

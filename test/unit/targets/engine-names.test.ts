@@ -28,10 +28,10 @@ afterAll(async () => {
 })
 
 /** A spec file with these task ids (each after the one before), valid for both targets. */
-async function pipelineWith(ids: readonly string[], name = 'names'): Promise<Pipeline> {
+async function pipelineWith(ids: readonly string[], name = 'names', tail = ''): Promise<Pipeline> {
   const tasks = ids.map((id, i) => `  ${id}:\n    handler: ./h.ts#ok\n${i > 0 ? `    needs: [${ids[i - 1]}]\n` : ''}`).join('')
   const path = join(dir, `${name}-${ids.length}.yaml`)
-  await writeFile(path, `apiVersion: weir/v1\nkind: Pipeline\nname: ${name}\ntasks:\n${tasks}targets:\n  argo: { image: x }\n  databricks: {}\n`)
+  await writeFile(path, `apiVersion: weir/v1\nkind: Pipeline\nname: ${name}\ntasks:\n${tasks}targets:\n  argo: { image: x }\n  databricks: {}\n${tail}`)
   const result = await validateSpecFile(path, { plugins: builtinCatalog() })
   if (!result.pipeline) throw new Error(result.diagnostics.map((d) => d.message).join('\n'))
   return result.pipeline
@@ -101,5 +101,16 @@ describe('validate refuses a shared or refused engine name (defence in depth)', 
     const pipeline = await pipelineWith(['t'], name)
     const diagnostics = await checkTargets(pipeline, [argoTarget as TargetPlugin<never>], 'argo')
     expect(diagnostics).toMatchObject([{ severity: 'error', pointer: '/name', line: 3, column: 7, message: expect.stringContaining('66 characters long') }])
+  })
+
+  test('Argo: a scheduled pipeline whose CronWorkflow name would pass 52 characters is an error at /name', async () => {
+    const schedule = 'schedule:\n  cron: "0 3 * * *"\n'
+    const long = await pipelineWith(['t'], `a_${'b'.repeat(51)}`, schedule)
+    expect(await checkTargets(long, [argoTarget as TargetPlugin<never>], 'argo')).toMatchObject([
+      { severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: '/name', line: 3, column: 7, message: expect.stringMatching(/CronWorkflow.*53 characters long.*at most 52.*shorten the pipeline name to 52 characters or fewer/) },
+    ])
+    // Without a schedule there is no CronWorkflow, and a WorkflowTemplate may have 63.
+    expect(argoTarget.check!(await pipelineWith(['t'], `a_${'b'.repeat(51)}`), { image: 'x' })).toEqual([])
+    expect(argoTarget.check!(await pipelineWith(['t'], `a_${'b'.repeat(50)}`, schedule), { image: 'x' })).toEqual([])
   })
 })

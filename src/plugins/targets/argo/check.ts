@@ -6,7 +6,8 @@ import { DATABRICKS_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceho
 import type { ArgoConfig } from './config.ts'
 import { checkEngineNames } from '../name-collisions.ts'
 import { ARGO_VALUE_HAZARDS, checkParamValues, checkSecretValues } from '../param-hazards.ts'
-import { EXPR_KEYWORDS, MAX_OBJECT_NAME_LENGTH, MAX_TASK_NAME_LENGTH, toDagTaskName, toObjectName } from './names.ts'
+import { toArgoSchedule } from './schedule.ts'
+import { EXPR_KEYWORDS, MAX_CRON_WORKFLOW_NAME_LENGTH, MAX_OBJECT_NAME_LENGTH, MAX_TASK_NAME_LENGTH, toDagTaskName, toObjectName } from './names.ts'
 
 /** The Workflow CRD allows at most 200 DAG tasks (and 200 templates). */
 export const ARGO_MAX_TASKS = 200
@@ -17,10 +18,8 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
   const warn = (pointer: string, message: string) => findings.push({ severity: 'warning', code: 'TARGET_UNSUPPORTED', pointer, message })
   const s = pipeline.schedule
   if (s) {
-    const fields = s.cron.trim().split(/\s+/)
-    if (fields.length === 6) error('/schedule/cron', `Cron '${s.cron}' has a seconds field, which Argo CronWorkflows (5-field cron) cannot express; write 5 fields.`)
-    else if (/[LW]/i.test(fields[2] ?? '') || /#|[0-7]L/i.test(fields[4] ?? ''))
-      error('/schedule/cron', `Cron '${s.cron}' uses 'L', 'W' or '#', which Argo's cron parser does not support; list the days instead.`)
+    const schedule = toArgoSchedule(s.cron)
+    if (!schedule.ok) error('/schedule/cron', schedule.message)
     if (s.overlap === 'queue')
       warn('/schedule/overlap', "'overlap: queue' cannot be expressed on Argo, which can only drop (Forbid) or allow an overlapping fire; it becomes 'Forbid', so an overlapping fire is skipped.")
   }
@@ -31,6 +30,8 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
   const objectName = toObjectName(pipeline.name)
   if (objectName.length > MAX_OBJECT_NAME_LENGTH)
     error('/name', `Pipeline name '${pipeline.name}' becomes the Argo object name '${objectName}', which is ${objectName.length} characters long (Kubernetes takes at most ${MAX_OBJECT_NAME_LENGTH}); shorten the name or drop its double or trailing underscores.`)
+  else if (s && objectName.length > MAX_CRON_WORKFLOW_NAME_LENGTH)
+    error('/name', `Pipeline name '${pipeline.name}' becomes the name of its Argo CronWorkflow, '${objectName}', which is ${objectName.length} characters long (Argo takes at most ${MAX_CRON_WORKFLOW_NAME_LENGTH} for a CronWorkflow, since the workflows it starts add a timestamp); shorten the pipeline name to ${MAX_CRON_WORKFLOW_NAME_LENGTH - (objectName.length - pipeline.name.length)} characters or fewer.`)
   findings.push(...checkEngineNames(pipeline, { what: 'Argo DAG task name', nameOf: toDagTaskName, refuse: refuseDagTaskName }))
   findings.push(...checkParamValues(pipeline, ARGO_VALUE_HAZARDS, 'error', 'Argo'))
   findings.push(...checkSecretValues(pipeline, 'Argo', 'a Kubernetes Secret'))

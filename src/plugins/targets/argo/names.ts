@@ -45,6 +45,12 @@ import { createHash } from 'node:crypto'
 
 /** Longest Kubernetes object name (DNS-1123 label) Argo accepts for a workflow or template. */
 export const MAX_OBJECT_NAME_LENGTH = 63
+/**
+ * Longest CronWorkflow name Argo accepts: each workflow it starts is named `<name>-<unix seconds>`
+ * (11 more characters), which must still be a 63-character label (workflow/validate, "must not be
+ * more than 52 characters long").
+ */
+export const MAX_CRON_WORKFLOW_NAME_LENGTH = 52
 /** Longest DAG task name: Argo's 128 for field names, less weir's `task-` template prefix. */
 export const MAX_TASK_NAME_LENGTH = 123
 /** Words expr-lang reads as operators or literals, not identifiers (parser/lexer/state.go, parser.go). */

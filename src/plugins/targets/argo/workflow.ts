@@ -13,6 +13,8 @@ import type { ArgoConfig } from './config.ts'
 import { toDagTaskNames, toObjectName } from './names.ts'
 import { toParamText } from '../param-hazards.ts'
 import { mappedTask } from './map-templates.ts'
+import { toArgoSchedule } from './schedule.ts'
+import { TargetError } from '../target-error.ts'
 import type { ContainerExtras } from './map-templates.ts'
 
 export const API_VERSION = 'argoproj.io/v1alpha1'
@@ -62,13 +64,15 @@ export function buildArgoObjects(pipeline: Pipeline, config: ArgoConfig): ArgoOb
       : { apiVersion: API_VERSION, kind: 'WorkflowTemplate', metadata, spec }
   const s = pipeline.schedule
   if (!s) return { workflowTemplate }
+  const schedule = toArgoSchedule(s.cron)
+  if (!schedule.ok) throw new TargetError('/schedule/cron', schedule.message)
   const scheduledParams = { ...defaultParams(pipeline), ...stringify(pipeline, s.params) }
   const cronWorkflow = {
     apiVersion: API_VERSION,
     kind: 'CronWorkflow',
     metadata,
     spec: {
-      schedules: [s.cron],
+      schedules: [schedule.schedule],
       timezone: s.timezone,
       // Argo cannot queue a fire; `queue` degrades to `Forbid` (see check.ts).
       concurrencyPolicy: s.overlap === 'allow' ? 'Allow' : 'Forbid',
