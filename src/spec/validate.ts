@@ -33,6 +33,7 @@ import { commandTemplates } from './rules/command-templates.ts'
 import { reservedKeys } from './rules/reserved-keys.ts'
 import { normalizeSpec } from './normalize.ts'
 import { specHashOf } from './spec-hash.ts'
+import { findNonJsonValues } from './json-values.ts'
 import { findProjectRoot } from './project-root.ts'
 import type { PipelineSpec } from './spec-types.ts'
 
@@ -114,9 +115,14 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
   return { pipeline: normalizeSpec(spec.data as PipelineSpec, sourcePath, () => specHashOf(text)), diagnostics }
 }
 
+/** Where a rule reports a number that is not finite in words of its own (param-schemas.ts, schedule.ts). */
+const HAS_OWN_NON_FINITE_CHECK = /^\/(?:params\/[^/]+\/default|schedule\/params)(?:\/|$)/
+
 /** Shape and meaning checks of a document's data; findings carry pointers, not positions. */
 async function checkData(data: unknown, context: Omit<RuleContext, 'view' | 'report'>, mayHoldProtoKey = true, taskIds?: readonly string[]): Promise<Finding[]> {
   const findings: Finding[] = await checkShape(data, taskIds)
+  for (const value of findNonJsonValues(data))
+    if (!(value.nonFinite && HAS_OWN_NON_FINITE_CHECK.test(value.pointer))) findings.push({ code: 'NOT_JSON', pointer: value.pointer, message: value.message })
   const view = collectSpecView(data, mayHoldProtoKey, taskIds)
   for (const rule of RULES) await rule({ ...context, view, report: (finding) => findings.push(finding) })
   return keepOnePerReservedKey(findings)

@@ -199,6 +199,13 @@ const CASES: readonly Case[] = [
   { file: 'unknown-task-ref.yaml', want: [{ code: 'UNKNOWN_TASK', line: 10, column: 15, pointer: '/tasks/summarize/inputs/orders' }] },
   { file: 'unknown-timezone.yaml', want: [{ code: 'UNKNOWN_TIMEZONE', line: 9, column: 13, pointer: '/schedule/timezone' }] },
   { file: 'unknown-timezone-far.yaml', want: [{ code: 'UNKNOWN_TIMEZONE', line: 9, column: 13, pointer: '/schedule/timezone' }] },
+  {
+    file: 'not-json.yaml',
+    want: [
+      { code: 'NOT_JSON', line: 8, column: 10, pointer: '/tasks/a/inputs/x', message: expect.stringContaining('is .inf, a number JSON cannot hold') },
+      { code: 'NOT_JSON', line: 9, column: 25, pointer: '/tasks/a/inputs/when', message: expect.stringContaining("write it as a quoted string ('2027-03-28')") },
+    ],
+  },
   { file: 'unknown-top-key.yaml', want: [{ code: 'UNKNOWN_KEY', line: 4, column: 1, pointer: '/descripton' }] },
   { file: 'unknown-type-ref.yaml', want: [{ code: 'UNKNOWN_TYPE', line: 9, column: 21, pointer: '/tasks/a/output/$ref' }] },
   { file: 'unknown-value.yaml', want: [{ code: 'UNKNOWN_VALUE', line: 10, column: 22, pointer: '/tasks/b/inputs/rows' }] },

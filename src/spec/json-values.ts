@@ -1,0 +1,63 @@
+/**
+ * A spec's values must be JSON: they reach handlers in other processes, the cache key, the run store
+ * and the engines as JSON. YAML can write more: `.inf` and `.nan`, and through tags a set, a
+ * timestamp or binary data. Such a value reached an in-process handler as it was but became `null`
+ * or `{}` everywhere else, so `inputs: { x: .inf }` and `{ x: -.inf }` had one cache key (the
+ * second run got the first one's output) and a subprocess saw another value than the run.
+ */
+import { toPointer } from './pointer.ts'
+
+export interface NonJsonValue {
+  readonly pointer: string
+  readonly message: string
+  /** A number that is not finite (the rules of param defaults and schedule params say that in their own words). */
+  readonly nonFinite: boolean
+}
+
+/** The values of `data` that JSON cannot hold, with what to write instead; at most `limit`. */
+export function findNonJsonValues(data: unknown, limit = 20): NonJsonValue[] {
+  const found: NonJsonValue[] = []
+  const path: string[] = []
+  const visit = (value: unknown, depth: number): void => {
+    if (found.length >= limit) return
+    const problem = describeNonJson(value)
+    if (problem !== undefined) {
+      found.push({ pointer: toPointer(path), message: `${path.length === 0 ? 'The document' : `'${path.join('.')}'`} is ${problem}`, nonFinite: typeof value === 'number' })
+      return
+    }
+    // Nesting is bounded by the parser (128 levels); the bound here only guards against cycles.
+    if (value === null || typeof value !== 'object' || depth > 200) return
+    for (const key of Object.keys(value)) {
+      path.push(key)
+      visit((value as Record<string, unknown>)[key], depth + 1)
+      path.pop()
+    }
+  }
+  visit(data, 0)
+  return found
+}
+
+function describeNonJson(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? undefined : `${Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf'}, a number JSON cannot hold; write a finite number, null or a string.`
+    case 'bigint':
+      return 'an integer too large for JSON; write it as a string.'
+    case 'object': {
+      if (value === null || Array.isArray(value)) return undefined
+      const proto = Object.getPrototypeOf(value) as object | null
+      if (proto === Object.prototype || proto === null) return undefined
+      if (value instanceof Date) return "a timestamp (YAML's !!timestamp), which JSON cannot hold; write it as a quoted string ('2027-03-28')."
+      if (value instanceof Uint8Array) return "binary data (YAML's !!binary), which JSON cannot hold; write it as a string (base64, say) and decode it in the handler."
+      if (value instanceof Set) return "a set (YAML's !!set), which JSON cannot hold; write a list."
+      if (value instanceof Map) return 'a mapping whose keys are not all strings, which JSON cannot hold; write a mapping with string keys, or a list.'
+      return 'a value JSON cannot hold; write a string, number, boolean, null, list or mapping.'
+    }
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return 'a value JSON cannot hold; write a string, number, boolean, null, list or mapping.'
+    default:
+      return undefined
+  }
+}
