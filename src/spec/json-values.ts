@@ -17,24 +17,34 @@ export interface NonJsonValue {
 /** The values of `data` that JSON cannot hold, with what to write instead; at most `limit`. */
 export function findNonJsonValues(data: unknown, limit = 20): NonJsonValue[] {
   const found: NonJsonValue[] = []
-  const path: string[] = []
-  const visit = (value: unknown, depth: number): void => {
-    if (found.length >= limit) return
-    const problem = describeNonJson(value)
-    if (problem !== undefined) {
-      found.push({ pointer: toPointer(path), message: `${path.length === 0 ? 'The document' : `'${path.join('.')}'`} is ${problem}`, nonFinite: typeof value === 'number' })
-      return
-    }
-    // Nesting is bounded by the parser (128 levels); the bound here only guards against cycles.
-    if (value === null || typeof value !== 'object' || depth > 200) return
-    for (const key of Object.keys(value)) {
-      path.push(key)
-      visit((value as Record<string, unknown>)[key], depth + 1)
+  visit(data, [], 0, found, limit)
+  return found
+}
+
+/** A plain recursive walk: it visits every value of the spec, ~200,000 for 20,000 tasks. */
+function visit(value: unknown, path: string[], depth: number, found: NonJsonValue[], limit: number): void {
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return
+  const problem = describeNonJson(value)
+  if (problem !== undefined) {
+    if (found.length < limit) found.push({ pointer: toPointer(path), message: `${path.length === 0 ? 'The document' : `'${path.join('.')}'`} is ${problem}`, nonFinite: typeof value === 'number' })
+    return
+  }
+  // Nesting is bounded by the parser (128 levels); the bound here only guards against cycles.
+  if (typeof value !== 'object' || depth > 200 || found.length >= limit) return
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i))
+      visit(value[i], path, depth + 1, found, limit)
       path.pop()
     }
+    return
   }
-  visit(data, 0)
-  return found
+  // A plain object (describeNonJson refused the others), whose prototype has no enumerable keys.
+  for (const key in value) {
+    path.push(key)
+    visit((value as Record<string, unknown>)[key], path, depth + 1, found, limit)
+    path.pop()
+  }
 }
 
 function describeNonJson(value: unknown): string | undefined {

@@ -95,7 +95,7 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
   }
   if (options.fastPath !== false) {
     const fast = await parseFast(text)
-    if (fast !== undefined && isObject(fast.data) && (await checkData(fast.data, context, fast.mayHoldProtoKey, fast.taskIds)).length === 0)
+    if (fast !== undefined && isObject(fast.data) && (await checkData(fast.data, context, fast.mayHoldProtoKey, fast.taskIds, fast.mayHoldNonJson)).length === 0)
       return options.resolve === false ? { diagnostics: [] } : { pipeline: normalizeSpec(fast.data as unknown as PipelineSpec, sourcePath, () => specHashOf(text), fast.taskIds), diagnostics: [] }
   }
   // The careful parser keeps every node's position; it is loaded only for specs with something to report.
@@ -119,10 +119,11 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
 const HAS_OWN_NON_FINITE_CHECK = /^\/(?:params\/[^/]+\/default|schedule\/params)(?:\/|$)/
 
 /** Shape and meaning checks of a document's data; findings carry pointers, not positions. */
-async function checkData(data: unknown, context: Omit<RuleContext, 'view' | 'report'>, mayHoldProtoKey = true, taskIds?: readonly string[]): Promise<Finding[]> {
+async function checkData(data: unknown, context: Omit<RuleContext, 'view' | 'report'>, mayHoldProtoKey = true, taskIds?: readonly string[], mayHoldNonJson = true): Promise<Finding[]> {
   const findings: Finding[] = await checkShape(data, taskIds)
-  for (const value of findNonJsonValues(data))
-    if (!(value.nonFinite && HAS_OWN_NON_FINITE_CHECK.test(value.pointer))) findings.push({ code: 'NOT_JSON', pointer: value.pointer, message: value.message })
+  if (mayHoldNonJson)
+    for (const value of findNonJsonValues(data))
+      if (!(value.nonFinite && HAS_OWN_NON_FINITE_CHECK.test(value.pointer))) findings.push({ code: 'NOT_JSON', pointer: value.pointer, message: value.message })
   const view = collectSpecView(data, mayHoldProtoKey, taskIds)
   for (const rule of RULES) await rule({ ...context, view, report: (finding) => findings.push(finding) })
   return keepOnePerReservedKey(findings)
