@@ -17,7 +17,6 @@ import { readInputsDocument } from './check-inputs-document.ts'
 import { checkSpecFile } from './check-spec-file.ts'
 import { quoteValue } from './quote-value.ts'
 import { suggestFix } from '../spec/did-you-mean.ts'
-import { enableBlockedLoopWatchdog } from '../runtime/blocked-loop-watchdog.ts'
 import { guardEarlyExit } from './guard-unfinished-exit.ts'
 // Everything else (the runtime, the IoManagers) is imported once the arguments are known to be
 // good: `execute --help` and a usage error cost a bare start.
@@ -82,9 +81,6 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
   const onSignal = (signal: NodeJS.Signals): void => controller.abort(Object.assign(new Error(`stopped by ${signal}`), { code: 'TASK_CANCELLED', signal }))
   process.once('SIGTERM', onSignal)
   process.once('SIGINT', onSignal)
-  // A handler that blocks the loop past its timeout: the process is stopped (blocked-loop-watchdog.ts),
-  // also when its parent is gone (a killed `weir run`), which it cannot notice while blocked.
-  enableBlockedLoopWatchdog(() => 'the attempt ends without a result, and what started this process sees it killed')
   // A handler awaiting something that holds no handle would let Node exit 0 mid-attempt: hold one.
   const keepAlive = setInterval(() => {}, 2 ** 30)
   // A handler that ends the process (process.exit(0)) must not look like a success to the engine.

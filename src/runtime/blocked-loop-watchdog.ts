@@ -9,7 +9,7 @@
  * the run goes); the run is left interrupted, to resume. `--executor subprocess` gives the same
  * timeout without this: the attempt's own process is killed, and the attempt fails as TASK_TIMEOUT.
  *
- * Off unless a command turns it on (`weir run`, `weir schedule`, `weir execute`): a program that calls
+ * Off unless a command turns it on (`weir run`, `weir schedule`): a program that calls
  * runPipeline itself decides what may kill its process. Only attempts with a timeout are watched,
  * and the thread starts with the first of them.
  */
@@ -30,16 +30,13 @@ interface Watchdog {
 type WatchMessage = { readonly watch: number; readonly deadline: number; readonly says: string } | { readonly clear: number }
 
 let enabled = false
-let aftermath: (runId: string) => string = (runId) => `run ${runId} is kept as interrupted`
+let resumeHint: ((runId: string) => string) | undefined
 let watchdog: Watchdog | undefined
 
-/**
- * Turns the watchdog on for this process (`weir run`, `weir schedule`, `weir execute`); `after`
- * says what becomes of the run once the process is stopped (`weir run` adds its resume command).
- */
-export function enableBlockedLoopWatchdog(after?: (runId: string) => string): void {
+/** Turns the watchdog on for this process (the CLI's long-running commands); `resume` gives the command that resumes a run. */
+export function enableBlockedLoopWatchdog(resume?: (runId: string) => string): void {
   enabled = true
-  if (after) aftermath = after
+  resumeHint = resume
 }
 
 /**
@@ -55,7 +52,7 @@ export function watchInProcessAttempt(request: AttemptRequest): (() => void) | u
   const says =
     `weir: task '${request.task.id}'${request.item === undefined ? '' : ` (item ${request.item.index})`}, attempt ${request.attempt}, has kept this process busy ` +
     `past its timeout of ${formatDuration(timeoutMs)}: its handler blocks the event loop (a synchronous loop or computation), which nothing in the process can interrupt. ` +
-    `weir stops the process; ${aftermath(request.runId)}. ` +
+    `weir stops the process; run ${request.runId} is kept as interrupted${resumeHint === undefined ? '' : ` (resume: ${resumeHint(request.runId)})`}. ` +
     `Run such a handler with --executor subprocess, where its timeout stops the task's own process, or make it yield (await) while it works.\n`
   dog.post({ watch: id, deadline: Date.now() + timeoutMs, says })
   let cleared = false

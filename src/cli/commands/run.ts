@@ -59,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
   // Before anything reads the spec: a large one keeps V8's young generation small (young-generation.ts).
   fitYoungGeneration(sizeOf(specPath))
   // A handler that blocks the loop past its timeout would otherwise hang the run for good.
-  enableBlockedLoopWatchdog((runId) => `run ${runId} is kept as interrupted (resume: ${resumeCommand(specPath, runId, values['state-dir'])})`)
+  enableBlockedLoopWatchdog((runId) => resumeCommand(specPath, runId, values['state-dir']))
   const pipeline = await loadValidPipeline('run', specPath)
   const refresh = values.refresh ?? []
   const explain = values['explain-cache'] ?? []

@@ -14,7 +14,6 @@ import type { DocumentStore } from './documents.ts'
 import { defaultOutputPrefix, normalizePrefix, remoteIoTypes, upstreamPrefix } from './output-prefix.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
 import { withAttemptTimeout } from '../attempt-timeout.ts'
-import { watchInProcessAttempt } from '../blocked-loop-watchdog.ts'
 import { runTaskAttempt } from '../attempt.ts'
 import type { AttemptDeps } from '../attempt.ts'
 import type { TaskCache } from '../cache/task-cache.ts'
@@ -145,9 +144,7 @@ async function runWithTimeout(request: AttemptRequest, task: Task, controller: A
   const ioManager = createIoManagers(request.pipeline, env.ioPlugins, env)
   const cache = task.cache ? await openTaskCache(request, ioManager) : undefined
   const deps = { ioManager, outputPrefix: prefix }
-  const watched = watchInProcessAttempt(request)
   const running = loadItem ? runLoadingItem(request, deps, cache, loadItem) : runTaskAttempt(request, { ...deps, ...(cache && { cache }) })
-  if (watched !== undefined) running.then(watched, watched)
   return withAttemptTimeout(running, task, request.attempt, controller)
 }
 
