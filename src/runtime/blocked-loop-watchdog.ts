@@ -11,7 +11,9 @@
  *
  * Off unless a command turns it on (`weir run`, `weir schedule`): a program that calls
  * runPipeline itself decides what may kill its process. Only attempts with a timeout are watched,
- * and the thread starts with the first of them.
+ * and the thread starts with the first of them. Not in `weir execute`: a thread costs ~30 ms of CPU
+ * to start, which every task process would pay, and whatever starts a task process (the subprocess
+ * executor, an engine) enforces the task's timeout on it from outside.
  */
 import type { AttemptRequest } from '../plugins/types.ts'
 import { formatDuration } from '../spec/duration.ts'

@@ -91,5 +91,7 @@ export function planResume(pipeline: Pipeline, previous: RunRecord): ResumePlan 
 function describeProcesses(run: RunRecord): string {
   const tasks = run.taskProcesses ?? []
   if (tasks.length === 0) return `process ${run.pid}`
-  return `its process ${run.pid} is gone but its task process${tasks.length > 1 ? 'es' : ''} ${tasks.join(', ')} still run${tasks.length > 1 ? '' : 's'}`
+  // A task process dies with its run's process, unless its handler blocks the event loop (it then
+  // never sees the pipe close): say how to stop it, since waiting would never end.
+  return `its process ${run.pid} is gone but its task process${tasks.length > 1 ? 'es' : ''} ${tasks.join(', ')} still run${tasks.length > 1 ? '' : 's'}; one whose handler blocks in a loop never stops by itself: kill ${tasks.join(' ')}`
 }

@@ -229,7 +229,7 @@ export function blocker(inputs) {
     try {
       const refused = weirIn(resume)
       expect(refused.status).toBe(2)
-      expect(refused.stderr).toContain(`Run '${runId}' is still running (its process ${child.pid} is gone but its task process ${pid} still runs); wait for it or stop it first.`)
+      expect(refused.stderr).toContain(`Run '${runId}' is still running (its process ${child.pid} is gone but its task process ${pid} still runs; one whose handler blocks in a loop never stops by itself: kill ${pid}); wait for it or stop it first.`)
       expect(await traceLines(trace)).toHaveLength(1)
     } finally {
       await writeFile(gate, '')

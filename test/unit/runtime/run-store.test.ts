@@ -65,7 +65,7 @@ describe('the run store', () => {
     const run = (await loadRun(stateDir, 'orphaned'))!
     expect(run).toMatchObject({ status: 'running', taskProcesses: [process.pid], tasks: { a: { status: 'running' } } })
     const pipeline = await pipelineFromYaml(specText('p', { a: '', b: '' }))
-    expect(() => planResume(pipeline, run)).toThrow(`Run 'orphaned' is still running (its process ${DEAD_PID} is gone but its task process ${process.pid} still runs); wait for it or stop it first.`)
+    expect(() => planResume(pipeline, run)).toThrow(`Run 'orphaned' is still running (its process ${DEAD_PID} is gone but its task process ${process.pid} still runs; one whose handler blocks in a loop never stops by itself: kill ${process.pid}); wait for it or stop it first.`)
     await forget()
     expect(await loadRun(stateDir, 'orphaned')).toMatchObject({ status: 'interrupted', tasks: { a: { status: 'interrupted' } } })
   })
