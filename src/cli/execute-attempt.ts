@@ -18,6 +18,7 @@ import { checkSpecFile } from './check-spec-file.ts'
 import { quoteValue } from './quote-value.ts'
 import { suggestFix } from '../spec/did-you-mean.ts'
 import { guardEarlyExit } from './guard-unfinished-exit.ts'
+import { reportUnhandledRejections } from './report-unhandled-rejections.ts'
 // Everything else (the runtime, the IoManagers) is imported once the arguments are known to be
 // good: `execute --help` and a usage error cost a bare start.
 
@@ -81,6 +82,8 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
   const onSignal = (signal: NodeJS.Signals): void => controller.abort(Object.assign(new Error(`stopped by ${signal}`), { code: 'TASK_CANCELLED', signal }))
   process.once('SIGTERM', onSignal)
   process.once('SIGINT', onSignal)
+  // A promise the handler left rejected fails the task: one line, not a stack (report-unhandled-rejections.ts).
+  reportUnhandledRejections()
   // A handler awaiting something that holds no handle would let Node exit 0 mid-attempt: hold one.
   const keepAlive = setInterval(() => {}, 2 ** 30)
   // A handler that ends the process (process.exit(0)) must not look like a success to the engine.

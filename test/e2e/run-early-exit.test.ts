@@ -57,6 +57,15 @@ test.each([
   expect(r.stderr).toContain(`weir run pipelines/${name}.yaml --resume ${listed!.runId}`)
 })
 
+test('a rejection nobody handles is said in one line naming it, not with a stack trace, in weir run and in weir execute', () => {
+  for (const args of [['run', 'pipelines/float.yaml'], ['execute', '--spec', 'pipelines/float.yaml', '--task', 'first', '--run-id', 'f1']]) {
+    const r = weir(args)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('weir: a promise was rejected and nothing handled it (Error: nobody caught this); a handler probably started work without awaiting it.\n')
+    expect(r.stderr).not.toMatch(/^\s+at /m)
+  }
+})
+
 test('weir execute: a handler calling process.exit(0) exits 1, so an engine never counts the task as succeeded', () => {
   const r = weir(['execute', '--spec', 'pipelines/quit.yaml', '--task', 'first', '--run-id', 'r1'])
   expect(r.code).toBe(1)

@@ -143,4 +143,17 @@ describe('weir schedule (the daemon, for real)', () => {
     expect(await daemon.exited).toBe(0)
     expect(daemon.of('scheduler:stop')).toHaveLength(1)
   })
+
+  test('a promise a handler left rejected is a warning: the daemon goes on firing', async () => {
+    await writeFile(join(dir, 'float.ts'), "export async function float() { Promise.reject(new Error('nobody caught this')); await new Promise((r) => setTimeout(r, 50)); return 1 }\n")
+    await writeFile(join(dir, 'float.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: float\ntasks:\n  f:\n    handler: ./float.ts#float\nschedule:\n  cron: "* * * * * *"\n  overlap: skip\n')
+    const daemon = new Daemon(dir, join(dir, 'state-float'), 'float.yaml', '1s')
+    daemons.push(daemon)
+    let stderr = ''
+    daemon.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    await daemon.waitFor('run:finish', 2)
+    daemon.child.kill('SIGTERM')
+    expect(await daemon.exited).toBe(0)
+    expect(stderr).toContain('weir: warning: a promise was rejected and nothing handled it (Error: nobody caught this)')
+  })
 })

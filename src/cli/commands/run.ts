@@ -26,6 +26,7 @@ import { formatPlan } from '../display/plan.ts'
 import { guardUnfinishedExit } from '../guard-unfinished-exit.ts'
 import { fitYoungGeneration } from '../young-generation.ts'
 import { enableBlockedLoopWatchdog } from '../../runtime/blocked-loop-watchdog.ts'
+import { reportUnhandledRejections } from '../report-unhandled-rejections.ts'
 import { resumeCommand } from '../resume-command.ts'
 import { shellWord } from '../shell-word.ts'
 import { divertStdoutToStderr } from '../divert-stdout.ts'
@@ -59,6 +60,8 @@ export async function run(args: string[]): Promise<number> {
   // Before anything reads the spec: a large one keeps V8's young generation small (young-generation.ts).
   fitYoungGeneration(sizeOf(specPath))
   // A handler that blocks the loop past its timeout would otherwise hang the run for good.
+  // A promise a handler left rejected: one line, not a stack (report-unhandled-rejections.ts).
+  reportUnhandledRejections()
   enableBlockedLoopWatchdog((runId) => resumeCommand(specPath, runId, values['state-dir']))
   const pipeline = await loadValidPipeline('run', specPath)
   const refresh = values.refresh ?? []

@@ -12,6 +12,7 @@ import { validateSpecFile } from '../../spec/validate.ts'
 import type { Pipeline } from '../../spec/model.ts'
 import { startsWithImpossibleDate } from '../../spec/calendar-date.ts'
 import { enableBlockedLoopWatchdog } from '../../runtime/blocked-loop-watchdog.ts'
+import { reportUnhandledRejections } from '../report-unhandled-rejections.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 
 const MAX_PREVIEW = 10_000
@@ -83,6 +84,8 @@ async function daemon(paths: string[], options: { stateDir: string; graceMs: num
     if (line !== undefined) process.stdout.write(`${line}\n`)
   }
   // A handler that blocks the loop past its timeout would otherwise stop every schedule for good.
+  // A promise a handler left rejected must not stop every schedule (report-unhandled-rejections.ts).
+  reportUnhandledRejections({ keepRunning: true })
   enableBlockedLoopWatchdog()
   let daemon
   try {
