@@ -5,6 +5,7 @@
  * declaration per shared type (no `Summary1` copies) and makes recursive types work.
  */
 import type { JsonSchema } from '../spec/model.ts'
+import { listsEveryKey } from '../spec/schema-fields.ts'
 
 /** Prettier options of every generated file (prettier's defaults, a wider line). */
 export const GENERATED_STYLE = { printWidth: 100, trailingComma: 'all', bracketSpacing: true, semi: true, singleQuote: false } as const
@@ -74,8 +75,7 @@ export function prepareSchema(schema: JsonSchema, sharedNames: ReadonlyMap<strin
   applyPrefixItems(schema, out, sharedNames)
   if (typeof schema.$ref !== 'string' && acceptsAnyValue(out)) return { ...out, tsType: 'unknown' }
   if (isOpenObject(out)) return { ...out, tsType: 'object' }
-  if (isRecord(out.properties) && !('additionalProperties' in out) && !('patternProperties' in out) && !('unevaluatedProperties' in out))
-    out.additionalProperties = false
+  if (listsEveryKey(out)) out.additionalProperties = false
   return typeof schema.$ref === 'string' ? withReference(out, referenceName(schema.$ref, sharedNames)) : out
 }
 
