@@ -70,6 +70,7 @@ describe('generated types compiled by tsc', () => {
     'wrong-fan-in-type.ts',
     'wrong-concat-type.ts',
     'untyped-schemas.ts',
+    'field-paths.ts',
   ])('%s fails exactly where marked', async (name) => {
     const file = cases.find((c) => c.endsWith(`/${name}`))!
     const want = await expectedErrors(file)
