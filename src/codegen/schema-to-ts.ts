@@ -5,6 +5,7 @@
  * declaration per shared type (no `Summary1` copies) and makes recursive types work.
  */
 import type { JsonSchema } from '../spec/model.ts'
+import { listsEveryKey } from '../spec/schema-fields.ts'
 
 /** Prettier options of every generated file (prettier's defaults, a wider line). */
 export const GENERATED_STYLE = { printWidth: 100, trailingComma: 'all', bracketSpacing: true, semi: true, singleQuote: false } as const
@@ -40,6 +41,13 @@ const SCHEMA_SINGLES = ['additionalProperties', 'contains', 'not', 'if', 'then',
 const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'] as const
 /** Keywords that only annotate; a `$ref` with nothing else beside it is a plain alias. */
 const ANNOTATIONS = new Set(['$ref', 'description', 'title', '$comment', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly'])
+/**
+ * Keywords that say which kinds of JSON value a schema accepts (`tsType` is ours, from `$ref` or
+ * `false`). Without any of them a schema accepts every JSON value, whatever else it says, while
+ * json-schema-to-typescript guesses a type from `default` (`{ default: 1 }` → number), `properties`
+ * or `items`, and an object for the rest: `--param a1=hello` would then hand a `number` param a string.
+ */
+const KIND_KEYWORDS = ['type', 'enum', 'const', 'allOf', 'anyOf', 'oneOf', 'tsType'] as const
 /** Keys dropped from user schemas: they would change names or inject text into generated code. */
 const DROPPED = new Set(['title', 'tsType', 'tsEnumNames', '$id', '$schema', '$anchor', '$defs', 'definitions'])
 
@@ -65,9 +73,9 @@ export function prepareSchema(schema: JsonSchema, sharedNames: ReadonlyMap<strin
     else if (key !== 'prefixItems' && key !== '$ref') out[key] = value
   }
   applyPrefixItems(schema, out, sharedNames)
+  if (typeof schema.$ref !== 'string' && acceptsAnyValue(out)) return { ...out, tsType: 'unknown' }
   if (isOpenObject(out)) return { ...out, tsType: 'object' }
-  if (isRecord(out.properties) && !('additionalProperties' in out) && !('patternProperties' in out) && !('unevaluatedProperties' in out))
-    out.additionalProperties = false
+  if (listsEveryKey(out)) out.additionalProperties = false
   return typeof schema.$ref === 'string' ? withReference(out, referenceName(schema.$ref, sharedNames)) : out
 }
 
@@ -79,6 +87,11 @@ function isOpenObject(schema: Readonly<Record<string, unknown>>): boolean {
   if (schema.type !== 'object') return false
   const constraining = ['properties', 'additionalProperties', 'patternProperties', 'propertyNames', 'unevaluatedProperties', 'required', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'enum', 'const', '$ref']
   return !constraining.some((k) => k in schema)
+}
+
+/** Whether a (prepared) schema accepts every JSON value: it names no kind of value (`KIND_KEYWORDS`). */
+function acceptsAnyValue(schema: Readonly<Record<string, unknown>>): boolean {
+  return !KIND_KEYWORDS.some((k) => k in schema)
 }
 
 /** 2020-12 tuples (`prefixItems` + `items`) in the draft-07 form the compiler understands. */
@@ -101,7 +114,8 @@ function withReference(rest: Record<string, unknown>, name: string): Record<stri
   if (constraints.length === 0) return { ...rest, tsType: name }
   const annotations = Object.fromEntries(Object.entries(rest).filter(([k]) => ANNOTATIONS.has(k)))
   const others = Object.fromEntries(Object.entries(rest).filter(([k]) => !ANNOTATIONS.has(k)))
-  return { ...annotations, allOf: [{ tsType: name }, others] }
+  // `{ $ref, required: [x] }`: the constraints beside the `$ref` name no kind, so they add nothing to its type.
+  return { ...annotations, allOf: [{ tsType: name }, acceptsAnyValue(others) ? { ...others, tsType: 'unknown' } : others] }
 }
 
 /**

@@ -37,7 +37,10 @@ export interface TaskContext<T extends keyof TaskValues> {
 }
 `
 
-/** `At<T, P>`: the type of `\${{ tasks.x.output.a.b }}`, a path into an output. */
+/**
+ * `At<T, P>`: the type of `\${{ tasks.x.output.a.b }}`, a path into an output, as
+ * src/runtime/read-field-path.ts reads it: properties of objects only, nothing where a field is not.
+ */
 export const PATH_TYPES = `/** The type at a path inside \`T\`, as \`\${{ tasks.x.output.a.b }}\` reads it. */
 export type At<T, P extends readonly string[]> = P extends readonly [
   infer H extends string,
@@ -46,13 +49,22 @@ export type At<T, P extends readonly string[]> = P extends readonly [
   ? At<AtStep<T, H>, R>
   : T;
 
-/** One step of \`At\`: a missing key or a null on the way gives undefined. */
+/**
+ * One step of \`At\`: a field of an object. Anything else on the way (a missing key, null, a string,
+ * an array: \`length\` is not a field) gives undefined; an object that declares no keys, unknown.
+ */
 export type AtStep<T, K extends string> = unknown extends T
   ? unknown
-  : T extends null | undefined
+  : T extends null | undefined | readonly unknown[]
     ? undefined
-    : K extends keyof T
-      ? T[K]
+    : T extends object
+      ? [keyof T] extends [never]
+        ? unknown
+        : K extends keyof T
+          ? string extends keyof T
+            ? T[K] | undefined
+            : T[K]
+          : undefined
       : undefined;
 `
 

@@ -10,6 +10,7 @@
  */
 import type { InputBinding, Reference, RunField } from '../spec/model.ts'
 import { WeirError } from './errors.ts'
+import { readFieldPath } from './read-field-path.ts'
 
 /**
  * Where references get their values. `readOutput` is called at most once per upstream task and
@@ -74,28 +75,16 @@ async function resolveBinding(binding: InputBinding, sources: InputSources, outp
 
 async function resolveRef(ref: Reference, sources: InputSources, output: ReadOutput): Promise<unknown> {
   switch (ref.kind) {
-    case 'output': {
-      let value = await output(ref.taskId)
-      for (const key of ref.path) {
-        if (value === null || typeof value !== 'object') {
-          throw new WeirError('INPUT_UNAVAILABLE', `The output of task '${ref.taskId}' has no field '${ref.path.join('.')}' (stopped at '${key}').`)
-        }
-        value = ownField(value, key)
-      }
-      return value
-    }
+    case 'output':
+      return readFieldPath(await output(ref.taskId), ref.path)
     case 'value':
       return ownField(ownField(sources.values, ref.taskId), ref.name)
     case 'param':
       return copyData(ownField(sources.params, ref.name))
     case 'run':
       return ownField(sources.run, ref.field)
-    case 'item': {
-      const item = currentItem(sources)
-      let value = item.value
-      for (const key of ref.path) value = ownField(value, key)
-      return copyData(value)
-    }
+    case 'item':
+      return copyData(readFieldPath(currentItem(sources).value, ref.path))
     case 'item_index':
       return currentItem(sources).index
   }

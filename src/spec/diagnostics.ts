@@ -50,6 +50,7 @@ export const DIAGNOSTIC_CODES = [
   'HANDLER_SYNTAX_ERROR',
   'HANDLER_NOT_A_FUNCTION',
   'OUTPUT_PATH_ON_TABLE',
+  'OUTPUT_FIELD_UNKNOWN',
   // mapped tasks (`foreach`, docs/fan-out.md)
   'FOREACH_NOT_ARRAY',
   'ITEM_OUTSIDE_MAP',

@@ -21,6 +21,7 @@ import { referenceSyntax } from './rules/reference-syntax.ts'
 import { unknownRefs } from './rules/unknown-refs.ts'
 import { cycles } from './rules/cycles.ts'
 import { foreachRule } from './rules/foreach.ts'
+import { outputFields } from './rules/output-fields.ts'
 import { concatRule } from './rules/concat.ts'
 import { ioNames } from './rules/io-names.ts'
 import { typeRefs } from './rules/type-refs.ts'
@@ -44,6 +45,7 @@ export const RULES: readonly Rule[] = [
   reservedKeys,
   referenceSyntax,
   unknownRefs,
+  outputFields,
   foreachRule,
   concatRule,
   cycles,

@@ -4,6 +4,7 @@
  */
 import type { MapDecl } from '../../spec/model.ts'
 import { WeirError } from '../../spec/weir-error.ts'
+import { readFieldPath } from '../read-field-path.ts'
 
 /** Most items one map may have in a local run. */
 export const MAX_MAP_ITEMS = 100_000
@@ -38,8 +39,7 @@ export async function resolveMapItems(taskId: string, foreach: MapDecl, sources:
         from = `value '${ref.name}' of task '${ref.taskId}'`
         break
       case 'output': {
-        list = await sources.readOutput(ref.taskId)
-        for (const key of ref.path) list = own(list, key)
+        list = readFieldPath(await sources.readOutput(ref.taskId), ref.path)
         from = ref.path.length === 0 ? `the output of task '${ref.taskId}'` : `'${ref.path.join('.')}' of the output of task '${ref.taskId}'`
         break
       }

@@ -1,9 +1,9 @@
 import type { Rule } from './types.ts'
 import type { ForeachOccurrence, RawObject, RefOccurrence, SpecView } from '../collect.ts'
 import { isObject } from '../collect.ts'
+import { declaredKind, fieldSchemaAt, findMissingField, formatFields, resolveTypeRef } from '../schema-fields.ts'
 import { formatReference } from '../references.ts'
 import { describeJsonValue } from '../schema-problem.ts'
-import { listChoices } from '../did-you-mean.ts'
 
 /**
  * Mapped tasks (`foreach:`, docs/fan-out.md): the list must be an array, `${{ item }}` and
@@ -68,7 +68,7 @@ function checkList(view: SpecView, occ: ForeachOccurrence, report: Report): void
     return
   }
   if (declared.kind !== 'schema') return
-  const kind = schemaKind(view, declared.schema)
+  const kind = declaredKind(typesOf(view), declared.schema)
   if (kind !== undefined && kind !== 'array')
     report({ code: 'FOREACH_NOT_ARRAY', pointer: occ.pointer, span: occurrence.span,
       message: `${where} is '${formatReference(ref)}', whose declared type is '${kind}', not 'array'; map over a list, or declare the schema as '{ type: array, items: … }'.` })
@@ -99,39 +99,23 @@ function listSchemaOf(view: SpecView, occ: RefOccurrence): ListSchema {
   if (upstream.foreach !== undefined) return { kind: 'schema', schema: { type: 'array', items: upstream.output ?? true } }
   if (isObject(upstream.output) && upstream.output.type === 'table') return { kind: 'table', taskId: ref.taskId }
   if (upstream.output === undefined) return { kind: 'unknown' }
-  let schema: unknown = upstream.output
-  for (const key of ref.path) {
-    const resolved = derefType(view, schema)
-    const properties = isObject(resolved) && isObject(resolved.properties) ? resolved.properties : undefined
-    if (!properties || !Object.hasOwn(properties, key)) return { kind: 'unknown' }
-    schema = properties[key]
-  }
-  return { kind: 'schema', schema }
+  // A field the schema rules out is reported by rules/output-fields.ts.
+  const schema = fieldSchemaAt(typesOf(view), upstream.output, ref.path)
+  return schema === undefined ? { kind: 'unknown' } : { kind: 'schema', schema }
 }
 
-/** `${{ item.a.b }}`: each step must be a declared property of the item type, when that type declares any. */
+/** `${{ item.a.b }}`: each step must be a field the item type may have (src/spec/schema-fields.ts). */
 function checkItemField(view: SpecView, foreach: ForeachOccurrence, occ: RefOccurrence, path: readonly string[], report: Report): void {
-  let schema = itemSchemaOf(view, foreach)
-  for (let i = 0; i < path.length && schema !== undefined; i++) {
-    const key = path[i]!
-    const resolved = derefType(view, schema)
-    if (!isObject(resolved)) return
-    const kind = schemaKind(view, resolved)
-    const shown = ['item', ...path.slice(0, i)].join('.')
-    if (kind !== undefined && kind !== 'object') {
-      report({ code: 'ITEM_FIELD_UNKNOWN', pointer: occ.pointer, span: occ.span,
-        message: `Input '${occ.input}' of task '${occ.taskId}' reads '${['item', ...path].join('.')}', but '${shown}' is declared as '${kind}', which has no fields; use '\${{ ${shown} }}'.` })
-      return
-    }
-    const properties = isObject(resolved.properties) ? resolved.properties : undefined
-    if (!properties) return
-    if (!Object.hasOwn(properties, key)) {
-      report({ code: 'ITEM_FIELD_UNKNOWN', pointer: occ.pointer, span: occ.span,
-        message: `Input '${occ.input}' of task '${occ.taskId}' reads '${['item', ...path].join('.')}', but the items of its foreach list declare no field '${key}' (fields: ${listChoices(Object.keys(properties))}); fix the name or declare the field.` })
-      return
-    }
-    schema = properties[key]
-  }
+  const problem = findMissingField(typesOf(view), itemSchemaOf(view, foreach), path)
+  if (problem === undefined) return
+  const { index, lookup } = problem
+  const written = ['item', ...path].join('.')
+  const shown = ['item', ...path.slice(0, index)].join('.')
+  const subject = index === 0 ? 'the items of its foreach list declare' : `'${shown}' declares`
+  report({ code: 'ITEM_FIELD_UNKNOWN', pointer: occ.pointer, span: occ.span,
+    message: lookup.kind === 'not-object'
+      ? `Input '${occ.input}' of task '${occ.taskId}' reads '${written}', but '${shown}' is declared as '${lookup.declared}', which has no fields; use '\${{ ${shown} }}'.`
+      : `Input '${occ.input}' of task '${occ.taskId}' reads '${written}', but ${subject} no field '${path[index]}' (${formatFields(lookup.fields)}); fix the name or declare the field.` })
 }
 
 /** The declared schema of one item of a foreach list, when the list declares one. */
@@ -139,27 +123,11 @@ function itemSchemaOf(view: SpecView, foreach: ForeachOccurrence): unknown {
   if (foreach.list.kind !== 'ref') return undefined
   const declared = listSchemaOf(view, foreach.list.occurrence)
   if (declared.kind !== 'schema') return undefined
-  const list = derefType(view, declared.schema)
+  const list = resolveTypeRef(typesOf(view), declared.schema)
   return isObject(list) && (isObject(list.items) || typeof list.items === 'boolean') ? list.items : undefined
 }
 
-/** Follows `$ref: "#/types/<Name>"` (a few steps at most; cycles are `rules/type-refs.ts`'s to report). */
-function derefType(view: SpecView, schema: unknown): unknown {
-  const types: RawObject = isObject(view.data.types) ? view.data.types : {}
-  let current = schema
-  for (let step = 0; step < 16 && isObject(current) && typeof current.$ref === 'string'; step++) {
-    const match = /^#\/types\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(current.$ref)
-    if (!match || !Object.hasOwn(types, match[1]!)) return undefined
-    current = types[match[1]!]
-  }
-  return current
-}
-
-/** The one JSON type a schema declares (`type: array`), or undefined when it declares none or several. */
-function schemaKind(view: SpecView, schema: unknown): string | undefined {
-  const resolved = derefType(view, schema)
-  if (!isObject(resolved)) return undefined
-  if (typeof resolved.type === 'string') return resolved.type
-  if (Array.isArray(resolved.type) && resolved.type.includes('array')) return 'array'
-  return undefined
+/** The spec's `types:`, where `$ref: "#/types/<Name>"` leads. */
+function typesOf(view: SpecView): RawObject {
+  return isObject(view.data.types) ? view.data.types : {}
 }

@@ -90,7 +90,7 @@ describe('schemas before json-schema-to-typescript', () => {
 
   test('a $ref becomes the shared type by name, with sibling constraints intersected', () => {
     expect(prepareSchema({ $ref: '#/$defs/Summary', description: 'd' }, shared)).toEqual({ description: 'd', tsType: 'Summary' })
-    expect(prepareSchema({ $ref: '#/$defs/Summary', required: ['x'] }, shared)).toEqual({ allOf: [{ tsType: 'Summary' }, { required: ['x'] }] })
+    expect(prepareSchema({ $ref: '#/$defs/Summary', required: ['x'] }, shared)).toEqual({ allOf: [{ tsType: 'Summary' }, { required: ['x'], tsType: 'unknown' }] })
     expect(prepareSchema({ $ref: '#/$defs/Nope' }, shared)).toEqual({ tsType: 'unknown' })
   })
 
@@ -100,6 +100,16 @@ describe('schemas before json-schema-to-typescript', () => {
       properties: { title: { type: 'string' } },
       additionalProperties: false,
     })
+  })
+
+  test.each([
+    { default: 1 },
+    { description: 'anything', default: [1] },
+    { properties: { x: { type: 'number' } } },
+    { items: { type: 'string' } },
+    { not: { type: 'string' } },
+  ])('%j names no kind of value, so it is unknown (any JSON value passes)', (schema) => {
+    expect(prepareSchema(schema, shared).tsType).toBe('unknown')
   })
 
   test('an object that says nothing about its keys is `object`', () => {

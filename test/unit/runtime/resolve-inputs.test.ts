@@ -40,7 +40,26 @@ describe('resolveInputs', () => {
       },
       sources(output),
     )
-    expect(resolved).toEqual({ proto: undefined, ctor: undefined, rowsCtor: undefined, toString: undefined, length: 2, first: 1 })
+    // An array's own 'length' is not a field either: paths read properties of JSON objects only.
+    expect(resolved).toEqual({ proto: undefined, ctor: undefined, rowsCtor: undefined, toString: undefined, length: undefined, first: 1 })
+  })
+
+  test('a path that meets a missing field, null, a string, a number or an array passes nothing, at any depth', async () => {
+    const output = { a: { x: 1 }, n: null, s: 'text', num: 3, list: [{ b: 1 }] }
+    const resolved = await resolveInputs(
+      {
+        nested: outputAt('a', 'b'),
+        deeper: outputAt('missing', 'b', 'c'),
+        ofNull: outputAt('n', 'b'),
+        stringLength: outputAt('s', 'length'),
+        ofNumber: outputAt('num', 'b'),
+        ofList: outputAt('list', 'b'),
+        found: outputAt('a', 'x'),
+      },
+      sources(output),
+    )
+    expect(resolved).toEqual({ nested: undefined, deeper: undefined, ofNull: undefined, stringLength: undefined, ofNumber: undefined, ofList: undefined, found: 1 })
+    expect(await resolveInputs({ whole: outputAt('length') }, sources('text'))).toEqual({ whole: undefined })
   })
 
   test("a handler's own '__proto__' field (from JSON) is passed as the data it is", async () => {

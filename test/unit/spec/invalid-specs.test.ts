@@ -67,6 +67,14 @@ const CASES: readonly Case[] = [
       { code: 'ITEM_FIELD_UNKNOWN', line: 18, column: 48, pointer: '/tasks/per_region/inputs/name' },
       { code: 'ITEM_FIELD_UNKNOWN', line: 22, column: 23, pointer: '/tasks/per_name/inputs/first' },
     ] },
+  { file: 'output-field-unknown.yaml', want: [
+      { code: 'OUTPUT_FIELD_UNKNOWN', line: 19, column: 12, pointer: '/tasks/use/inputs/foo' },
+      { code: 'OUTPUT_FIELD_UNKNOWN', line: 20, column: 16, pointer: '/tasks/use/inputs/b' },
+      { code: 'OUTPUT_FIELD_UNKNOWN', line: 21, column: 15, pointer: '/tasks/use/inputs/nested' },
+      { code: 'OUTPUT_FIELD_UNKNOWN', line: 22, column: 15, pointer: '/tasks/use/inputs/length' },
+      { code: 'OUTPUT_FIELD_UNKNOWN', line: 23, column: 14, pointer: '/tasks/use/inputs/count' },
+      { code: 'OUTPUT_FIELD_UNKNOWN', line: 26, column: 14, pointer: '/tasks/mapped/foreach' },
+    ] },
   { file: 'map-output-path.yaml', want: [
       { code: 'MAP_OUTPUT_PATH', line: 11, column: 24, pointer: '/tasks/fan_in/inputs/totals' },
       { code: 'MAP_OUTPUT_PATH', line: 14, column: 14, pointer: '/tasks/chain/foreach' },

@@ -77,6 +77,7 @@ export type Load2Output2 = {
     a?: string;
     [k: string]: number | string | undefined;
   };
+  either?: string | string[];
   title?: string;
   promise?: PromiseType;
   record?: RecordType;
@@ -92,8 +93,10 @@ export type Load2Values2 = {};
 export type ConsumeInputs = {
   table: Load2Output | undefined;
   deep: At<Load2Output2, ["tree", "label"]> | undefined;
-  nothing: At<Load2Output2, ["tree", "missing"]> | undefined;
+  nothing: At<Load2Output2, ["maybe", "label"]> | undefined;
   anything: At<Load2Output2, ["extra", "a"]> | undefined;
+  extra_key: At<Load2Output2, ["extra", "other"]> | undefined;
+  not_a_field: At<Load2Output2, ["either", "length"]> | undefined;
   when: string | null;
   empty_list: unknown[];
   nested: { list: [string, { deeper: string }]; n: null };
@@ -176,13 +179,22 @@ export type At<T, P extends readonly string[]> = P extends readonly [
   ? At<AtStep<T, H>, R>
   : T;
 
-/** One step of `At`: a missing key or a null on the way gives undefined. */
+/**
+ * One step of `At`: a field of an object. Anything else on the way (a missing key, null, a string,
+ * an array: `length` is not a field) gives undefined; an object that declares no keys, unknown.
+ */
 export type AtStep<T, K extends string> = unknown extends T
   ? unknown
-  : T extends null | undefined
+  : T extends null | undefined | readonly unknown[]
     ? undefined
-    : K extends keyof T
-      ? T[K]
+    : T extends object
+      ? [keyof T] extends [never]
+        ? unknown
+        : K extends keyof T
+          ? string extends keyof T
+            ? T[K] | undefined
+            : T[K]
+          : undefined
       : undefined;
 
 /**

@@ -182,13 +182,22 @@ export type At<T, P extends readonly string[]> = P extends readonly [
   ? At<AtStep<T, H>, R>
   : T;
 
-/** One step of `At`: a missing key or a null on the way gives undefined. */
+/**
+ * One step of `At`: a field of an object. Anything else on the way (a missing key, null, a string,
+ * an array: `length` is not a field) gives undefined; an object that declares no keys, unknown.
+ */
 export type AtStep<T, K extends string> = unknown extends T
   ? unknown
-  : T extends null | undefined
+  : T extends null | undefined | readonly unknown[]
     ? undefined
-    : K extends keyof T
-      ? T[K]
+    : T extends object
+      ? [keyof T] extends [never]
+        ? unknown
+        : K extends keyof T
+          ? string extends keyof T
+            ? T[K] | undefined
+            : T[K]
+          : undefined
       : undefined;
 
 /**
