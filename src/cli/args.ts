@@ -29,8 +29,11 @@ function describeArgsError(command: string, error: unknown, options: NonNullable
     const close = closest(unknown[1]!, names)
     return `Unknown option ${quoteValue(unknown[1]!)}; ${close === undefined ? listed : `did you mean '${close}'?`}`
   }
-  const missing = /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message) ?? /^Option '(--[\w-]+)' argument is ambiguous/.exec(message)
+  const missing = /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message)
   if (missing) return `${missing[1]} needs a value; ${listed}`
+  // `--lines -5`: the next word starts with '-', so parseArgs takes it for an option.
+  const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message)
+  if (ambiguous) return `${ambiguous[1]} needs a value (write a value that starts with '-' as ${ambiguous[1]}=-…); ${listed}`
   const noValue = /^Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(message)
   if (noValue) return `${noValue[1]} takes no value; write just ${noValue[1]}.`
   return `${message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/s, '').replace(/\.$/, '')}; ${listed}`

@@ -55,6 +55,8 @@ export interface ModuleExports {
   readonly syntaxError?: ModuleSyntaxError
   /** Exports that are evidently not functions (`export const x = 5`), with what they are and where. */
   readonly notFunctions: ReadonlyMap<string, NotAFunction>
+  /** The files read to find these exports: the module and every module it re-exports with `export *`. */
+  readonly files: readonly string[]
 }
 
 /** An export whose value is written as a literal: a number, a string, an object, … */
@@ -76,7 +78,10 @@ const cache = new Map<string, ModuleExports>()
  */
 export function readModuleExports(file: string): ModuleExports {
   let exports = cache.get(file)
-  if (exports === undefined) cache.set(file, (exports = scanModuleExports(file, new Set())))
+  if (exports === undefined) {
+    const seen = new Set<string>()
+    cache.set(file, (exports = { ...scanModuleExports(file, seen), files: [...seen] }))
+  }
   return exports
 }
 
@@ -86,7 +91,7 @@ export function clearModuleCache(): void {
   resolved.clear()
 }
 
-function scanModuleExports(file: string, seen: Set<string>): ModuleExports {
+function scanModuleExports(file: string, seen: Set<string>): Omit<ModuleExports, 'files'> {
   const names = new Set<string>()
   const typeNames = new Set<string>()
   const notFunctions = new Map<string, NotAFunction>()

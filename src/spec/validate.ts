@@ -76,6 +76,12 @@ export interface ValidateOptions {
    * with problems. Only a clean verdict comes from the fast path. @default true
    */
   readonly fastPath?: boolean
+  /**
+   * When given, filled with the files and folders besides the spec that the verdict rests on: each
+   * handler module, the modules it re-exports, and the folder of a handler module that is missing.
+   * A long-lived caller (`weir ui`) validates again when one of them changes.
+   */
+  readonly dependsOn?: Set<string>
 }
 
 export interface ValidateResult {
@@ -94,6 +100,7 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
     projectRoot: options.projectRoot ?? findProjectRoot(sourcePath),
     plugins: options.plugins ?? EMPTY_CATALOG,
     checkHandlers: options.checkHandlers ?? true,
+    ...(options.dependsOn && { dependsOn: options.dependsOn }),
   }
   if (options.fastPath !== false) {
     const fast = await parseFast(text)

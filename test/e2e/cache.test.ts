@@ -113,6 +113,22 @@ test('weir cache list shows the entries; clear removes entries of one task but k
   expect(bad.stderr).toContain("--older-than must be a duration")
 }, 120_000)
 
+test('a --pipeline or --task no spec could name is a usage error saying what names look like, not an internal error', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'weir-e2e-cache-names-'))
+  dirs.push(dir)
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, 'cache', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  for (const args of [['list', '--pipeline', '../../x'], ['clear', '--pipeline', '..'], ['list', '--pipeline', 'a/b'], ['list', '--pipeline', ''], ['clear', '--pipeline', 'Daily']]) {
+    const r = cli(...args)
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 2,
+      stderr: `weir: cache: --pipeline '${args[2]}' is not a pipeline name; names are lower case letters, digits and _, starting with a letter, at most 63 characters (e.g. 'daily_sales'), as in the spec's 'name:'.\n`,
+    })
+  }
+  const task = cli('clear', '--pipeline', 'demo', '--task', '../x')
+  expect(task.status).toBe(2)
+  expect(task.stderr).toContain("--task '../x' is not a task id; ids are lower case letters")
+}, 60_000)
+
 test('--dry-run says which tasks would hit and why the others would run; --explain-cache names the changed file; the summary and runs show say cached', async () => {
   const dir = await project()
   const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 })

@@ -115,6 +115,37 @@ test('a handler listening a dozen times to ctx.signal in weir execute leaves no 
   expect(text).not.toContain('MaxListenersExceededWarning')
 })
 
+test('a task log keeps the level of each ctx.log call in a subprocess as in process, with params or without', async () => {
+  const dir = await mkdtemp(join(root, 'levels-'))
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await writeFile(
+    join(dir, 'h.ts'),
+    "export const a = (_i, ctx) => { ctx.log.debug('d'); ctx.log.info('i', { n: 1 }); ctx.log.warn('w'); ctx.log.error('e\\nsecond line'); console.error('[a] said by hand'); return 1 }\n",
+  )
+  await writeFile(join(dir, 'p.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: levels\nparams:\n  x: { type: string, default: y }\ntasks:\n  a: { handler: ./h.ts#a, inputs: { x: "${{ params.x }}" } }\n')
+  await writeFile(join(dir, 'q.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: levels\ntasks:\n  a: { handler: ./h.ts#a }\n')
+  const logOf = async (spec: string, executor: string): Promise<string[]> => {
+    const state = `state-${spec}-${executor}`
+    const r = spawnSync(process.execPath, [BIN, 'run', spec, '--executor', executor, '--state-dir', state], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000 })
+    expect(r.status, r.stderr).toBe(0)
+    const [runId] = await readdir(join(dir, state, 'runs'))
+    const text = await readFile(join(dir, state, 'runs', runId!, 'logs', 'a.log'), 'utf8')
+    // Without the time and attempt; what console.error prints goes elsewhere in process.
+    return text.split('\n').filter(Boolean).map((l) => l.replace(/^\S+ \[attempt 1\] /, '')).filter((l) => !l.includes('said by hand'))
+  }
+  for (const spec of ['p.yaml', 'q.yaml']) {
+    const inProcess = await logOf(spec, 'inprocess')
+    expect(inProcess.slice(0, 4)).toEqual(['DEBUG d', 'INFO  i {"n":1}', 'WARN  w', 'ERROR e'])
+    const subprocess = await logOf(spec, 'subprocess')
+    // A message of two lines is two log lines of its level in a subprocess (stderr is read line by line).
+    expect(subprocess).toEqual(['DEBUG d', 'INFO  i {"n":1}', 'WARN  w', 'ERROR e', 'ERROR second line'])
+  }
+  // Anything else the process prints on stderr is a warning, as before.
+  const state = 'state-p.yaml-subprocess'
+  const [runId] = await readdir(join(dir, state, 'runs'))
+  expect(await readFile(join(dir, state, 'runs', runId!, 'logs', 'a.log'), 'utf8')).toMatch(/ WARN  \[a\] said by hand\n/)
+}, 120_000)
+
 test('cancelling the run sends SIGTERM to the running weir execute, which records CANCELLED', async () => {
   const stateDir = await mkdtemp(join(root, 'cancel-'))
   const child = spawn(process.execPath, [BIN, 'run', resolve('test/fixtures/targets/slow.yaml'), '--executor', 'subprocess', '--state-dir', stateDir], { env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -67,6 +67,16 @@ describe('weir runs', () => {
     expect(r.stderr).toContain("no run 'nope'")
   })
 
+  test('a --pipeline no spec could name, or a --limit that is not decimal digits, is a usage error', () => {
+    for (const args of [['runs', '--pipeline', '../x'], ['runs', 'show', 'latest', '--pipeline', 'a/b']]) {
+      const r = weir(args)
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(/^weir: runs( show)?: --pipeline '[^']+' is not a pipeline name; names are lower case letters, digits and _/)
+    }
+    for (const limit of ['0', '1e3', '0x10', ' 5']) expect(weir(['runs', `--limit=${limit}`]).stderr).toBe(`weir: runs: --limit must be a whole number of 1 or more, not '${limit}'.\n`)
+    expect(weir(['runs', 'show', 'latest', '--lines', '-5']).stderr).toBe("weir: runs: --lines needs a value (write a value that starts with '-' as --lines=-…); 'weir runs --help' lists the options.\n")
+  })
+
   // Last in the file: it adds a run of a second pipeline to the store.
   test("show latest is the newest run, or the newest of --pipeline's; none is a usage error", async () => {
     await writeFile(join(project, 'q.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: other\ntasks:\n  hello:\n    handler: ./handlers/h.ts#hello\n')

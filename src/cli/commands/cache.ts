@@ -10,6 +10,7 @@ import { fsIo } from '../../plugins/io/fs/index.ts'
 import { parseDuration } from '../../spec/duration.ts'
 import { parseCommandArgs } from '../args.ts'
 import { CliError } from '../errors.ts'
+import { checkPipelineOption, checkTaskOption } from '../check-id-options.ts'
 import { CACHE_HELP } from '../help/cache.ts'
 import { printHelp } from '../help/format-help.ts'
 import { loadValidPipeline } from '../report-diagnostics.ts'
@@ -28,6 +29,8 @@ export async function cache(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   })
   if (values.help) return printHelp(CACHE_HELP)
+  checkPipelineOption('cache', values.pipeline)
+  checkTaskOption('cache', values.task)
   const [action, specPath, ...rest] = positionals
   if (action === 'explain') return explain(specPath, rest, values['run'] ?? 'latest', values['state-dir'] ?? '.weir')
   if (values.run !== undefined) throw new CliError("cache: --run is an option of 'weir cache explain'.")

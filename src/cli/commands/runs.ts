@@ -8,6 +8,7 @@ import { parseCommandArgs } from '../args.ts'
 import { printHelp } from '../help/format-help.ts'
 import { RUNS_HELP } from '../help/runs.ts'
 import { CliError, EXIT } from '../errors.ts'
+import { checkPipelineOption } from '../check-id-options.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import type { Palette } from '../colors.ts'
 import { formatDuration } from '../../spec/duration.ts'
@@ -24,6 +25,7 @@ export async function runs(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   })
   if (values.help) return printHelp(RUNS_HELP)
+  checkPipelineOption(positionals[0] === 'show' ? 'runs show' : 'runs', values.pipeline)
   const stateDir = values['state-dir'] ?? '.weir'
   const store = await import('../../runtime/index.ts')
   const palette = createPalette(!values.json && shouldColor(process.stdout))
@@ -80,8 +82,9 @@ function formatBytes(bytes: number): string {
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`runs: --${name} must be a whole number of 1 or more, not '${value}'.`)
+  // Decimal digits as written: Number() would also take '1e3', '0x10' and ' 5'.
+  const n = /^\d+$/.test(value) ? Number(value) : NaN
+  if (!Number.isSafeInteger(n) || n < 1) throw new CliError(`runs: --${name} must be a whole number of 1 or more, not '${value}'.`)
   return n
 }
 

@@ -91,7 +91,7 @@ function listWords(words: readonly string[]): string {
  * and turns `$$` into `$`. None of them has an escape a value could carry through every pass.
  */
 export const ARGO_VALUE_HAZARDS: readonly ValueHazard[] = [
-  { token: "'{{'", test: (v) => v.includes('{{'), effect: "Argo reads '{{…}}' in a parameter as a template tag, which it replaces, evaluates as an expression or fails the workflow on" },
+  { token: "'{{'", test: (v) => v.includes('{{'), effect: "Argo reads '{{…}}' as a template tag, which it replaces, evaluates as an expression or fails the workflow on" },
   { token: "'$('", test: (v) => v.includes('$('), effect: "Kubernetes replaces '$(NAME)' in a container's command with the value of a variable" },
   { token: "'$$'", test: (v) => v.includes('$$'), effect: "Kubernetes turns '$$' in a container's command into '$'" },
 ]

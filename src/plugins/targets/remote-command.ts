@@ -2,9 +2,8 @@
  * The command line a remote engine runs for one task: which template applies (task, pipeline,
  * target, default) and the values its variables get on that engine.
  */
-import { relative, sep } from 'node:path'
 import type { Pipeline, Task } from '../../spec/model.ts'
-import { findProjectRoot } from '../../spec/project-root.ts'
+import { specPathInProject } from './command-hazards.ts'
 import { renderCommand } from './command-template.ts'
 import type { CommandValues } from './command-template.ts'
 
@@ -47,8 +46,7 @@ export function commandTemplateOf(pipeline: Pipeline, task: Task, targetCommand?
 
 /** Path of the spec as the engine sees it: the project folder plus the spec's path inside the project. */
 export function remoteSpecPath(pipeline: Pipeline, projectPath: string): string {
-  const inside = relative(findProjectRoot(pipeline.sourcePath), pipeline.sourcePath).split(sep).join('/')
-  return `${projectPath.replace(/\/+$/, '')}/${inside}`
+  return `${projectPath.replace(/\/+$/, '')}/${specPathInProject(pipeline)}`
 }
 
 /** The template values of a task on an engine. */
@@ -68,4 +66,14 @@ export function remoteCommandValues(pipeline: Pipeline, task: Task, layout: Remo
 /** Renders the argv a task runs on an engine (engine placeholders left for the engine). */
 export function renderRemoteCommand(pipeline: Pipeline, task: Task, layout: RemoteLayout): string[] {
   return renderCommand(commandTemplateOf(pipeline, task, layout.command), remoteCommandValues(pipeline, task, layout))
+}
+
+/**
+ * The spec's file name for a generated file's header comment. A line break in a file name would end
+ * the comment and put the rest into the YAML as a key, so control characters are written escaped.
+ */
+export function specFileNameForComment(pipeline: Pipeline): string {
+  const name = pipeline.sourcePath.split(/[\\/]/).pop() ?? pipeline.name
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name
 }

@@ -27,6 +27,8 @@ import { listItems } from './list-items.ts'
 import type { ListItemsOptions } from './list-items.ts'
 import { createAttemptController } from '../attempt-controller.ts'
 import { WeirError } from '../../spec/weir-error.ts'
+import { formatTaskLogLines } from '../../spec/task-log-lines.ts'
+import type { TaskLogLevel } from '../../spec/task-log-lines.ts'
 
 export interface ExecuteTaskOptions {
   readonly pipeline: Pipeline
@@ -257,9 +259,14 @@ async function readUpstreamDocuments(pipeline: Pipeline, task: Task, runId: stri
   return { outputs, values, ...(Object.keys(itemOutputs).length > 0 && { itemOutputs }) }
 }
 
-/** A logger that writes one line per message to stderr (engines capture it as the task log). */
+/**
+ * A logger that writes each message to stderr (engines capture it as the task log) in the form the
+ * subprocess executor reads back at its level. Debug lines are written too: a run's task log keeps
+ * them in process, and the same task must log the same lines wherever it runs.
+ */
 export function createStderrLogger(taskId: string): Logger {
-  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    process.stderr.write(`[${taskId}] ${level} ${message}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}\n`)
-  return { debug: () => {}, info: line('info'), warn: line('warn'), error: line('error') }
+  const line = (level: TaskLogLevel) => (message: string, fields?: Record<string, unknown>) => {
+    process.stderr.write(formatTaskLogLines(taskId, level, message, fields))
+  }
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') }
 }

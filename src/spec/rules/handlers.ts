@@ -11,7 +11,7 @@ import { findProjectRoot, projectMarker } from '../project-root.ts'
 const HANDLER_FORM = /^[^#\s][^#]*(#[A-Za-z_$][A-Za-z0-9_$]*)?$/
 
 /** Each `handler:` names an existing module inside the project that has the named export. */
-export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandlers, report }) => {
+export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandlers, dependsOn, report }) => {
   if (!checkHandlers || view.tasks.size === 0) return
   await loadModuleLexer()
   // What the disk says of each handler as written, found once: thousands of tasks may name one.
@@ -26,6 +26,7 @@ export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandl
     if (fact === undefined) {
       if (!HANDLER_FORM.test(task.handler)) continue
       facts.set(task.handler, (fact = findFacts(task.handler, sourcePath, projectRoot)))
+      if (dependsOn) noteDependencies(fact, dependsOn)
     }
     if (fact.ok) {
       lastGood = task.handler
@@ -91,6 +92,13 @@ function findFacts(handler: string, sourcePath: string, projectRoot: string): Ha
   const name = resolved.exportName
   const ok = !exports.syntaxError && !exports.notFunctions.get(name) && !(!exports.names.has(name) && exports.typeNames.has(name)) && (exports.open || exports.names.has(name))
   return { resolved, inside, exports, ok }
+}
+
+/** What a verdict on this handler rests on: the module files read, or the folder a missing module would appear in. */
+function noteDependencies(fact: HandlerFacts, dependsOn: Set<string>): void {
+  if (fact.resolved.file === undefined) dependsOn.add(dirname(fact.resolved.absolute))
+  else dependsOn.add(fact.resolved.file)
+  for (const file of fact.exports?.files ?? []) dependsOn.add(file)
 }
 
 /**

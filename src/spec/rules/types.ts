@@ -19,6 +19,8 @@ export interface RuleContext {
   readonly plugins: PluginCatalog
   /** Whether to look at handler files on disk (off for in-memory validation of text). */
   readonly checkHandlers: boolean
+  /** Collects the files and folders besides the spec that the verdict rests on; see `ValidateOptions.dependsOn`. */
+  readonly dependsOn?: Set<string>
   readonly report: (finding: Finding) => void
 }
 

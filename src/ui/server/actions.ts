@@ -6,6 +6,7 @@
  */
 import { hostname } from 'node:os'
 import type { RunRecord } from '../../runtime/run-store/records.ts'
+import type { Pipeline } from '../../spec/model.ts'
 import { resolveParams } from '../../runtime/params.ts'
 import type { UiStarted } from '../api-types.ts'
 import type { UiContext } from './context.ts'
@@ -21,8 +22,7 @@ function paramsOf(body: Record<string, unknown>): Record<string, unknown> {
 /** POST /api/runs `{pipeline, params}`. */
 export async function startRun(ctx: UiContext, body: Record<string, unknown>): Promise<UiStarted> {
   if (typeof body.pipeline !== 'string') throw new HttpProblem(400, "Name the pipeline to run ('pipeline').")
-  const pipeline = await ctx.specs.find(body.pipeline)
-  if (!pipeline) throw new HttpProblem(404, `No valid spec of pipeline '${body.pipeline}' under the folders weir ui reads.`)
+  const pipeline = await currentPipeline(ctx, body.pipeline, '')
   const params = paramsOf(body)
   try {
     await resolveParams(pipeline, params)
@@ -38,8 +38,7 @@ export async function startRun(ctx: UiContext, body: Record<string, unknown>): P
 export async function resumeRun(ctx: UiContext, run: RunRecord, body: Record<string, unknown>): Promise<UiStarted> {
   if (run.status === 'running') throw new HttpProblem(409, `Run ${run.runId} is still running; cancel it or wait for it to end.`)
   if (run.status === 'succeeded') throw new HttpProblem(409, `Run ${run.runId} succeeded; there is nothing to resume.`)
-  const pipeline = await ctx.specs.find(run.pipeline)
-  if (!pipeline) throw new HttpProblem(404, `No valid spec of pipeline '${run.pipeline}' under the folders weir ui reads; a resume needs it.`)
+  const pipeline = await currentPipeline(ctx, run.pipeline, '; a resume needs it')
   return launched(await launchRun({ weirCommand: ctx.weirCommand, cwd: ctx.cwd, stateDir: ctx.stateDir, specPath: pipeline.sourcePath, params: paramsOf(body), resumeFrom: run.runId }))
 }
 
@@ -53,6 +52,22 @@ export function cancelRun(run: RunRecord): { readonly signalled: number } {
     throw new HttpProblem(409, `Could not signal process ${run.pid} of run ${run.runId}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`)
   }
   return { signalled: run.pid }
+}
+
+const SHOWN_ERRORS = 3
+
+/**
+ * The pipeline's spec as it is on disk now, validated again if it or a handler module it names
+ * changed since the page was drawn; an invalid one is refused with its errors.
+ */
+async function currentPipeline(ctx: UiContext, name: string, why: string): Promise<Pipeline> {
+  const entry = await ctx.specs.current(name)
+  if (!entry) throw new HttpProblem(404, `No valid spec of pipeline '${name}' under the folders weir ui reads${why}.`)
+  if (entry.pipeline) return entry.pipeline
+  const errors = entry.diagnostics.filter((d) => d.severity === 'error')
+  const shown = errors.slice(0, SHOWN_ERRORS).map((d) => `${entry.shownPath}:${d.line}:${d.column}: ${d.code}: ${d.message}`)
+  const more = errors.length > SHOWN_ERRORS ? ` (and ${errors.length - SHOWN_ERRORS} more)` : ''
+  throw new HttpProblem(409, `The spec of pipeline '${name}' is not valid now; fix it first${why}: ${shown.join(' ')}${more}`)
 }
 
 function launched(result: Awaited<ReturnType<typeof launchRun>>): UiStarted {

@@ -94,6 +94,14 @@ async function lastError(logPath: string, code: number | null): Promise<string> 
   const text = await readFile(logPath, 'utf8').catch(() => '')
   const lines = text.split('\n').filter((l) => l.startsWith('weir: '))
   const line = lines.at(-1)
-  if (line !== undefined) return line.replace(/^weir: (run: )?/, '')
-  return `weir run exited with code ${code ?? 'unknown'} before the run started; see ${logPath}.`
+  if (line === undefined) return `weir run exited with code ${code ?? 'unknown'} before the run started; see ${logPath}.`
+  const message = line.replace(/^weir: (run: )?/, '')
+  // "fix the errors above": the page has no "above"; bring the diagnostics' first lines along.
+  const errors = text.split('\n').filter((l) => DIAGNOSTIC_LINE.test(l))
+  if (errors.length === 0) return message
+  return `${message.replace(/; fix the errors above.*$/, '')}: ${errors.slice(0, 3).join(' ')}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''}`
 }
+
+/** The first line of a diagnostic in `spec validate`'s text format: `path:line:col: error CODE: message`. */
+const DIAGNOSTIC_LINE = /^\S.*:\d+:\d+: error [A-Z_]+: /
+

@@ -59,7 +59,7 @@ describe('parseCommandArgs', () => {
     [['-x'], "run: Unknown option '-x'; 'weir run --help' lists the options."],
     [['--concurrency'], "run: --concurrency needs a value; 'weir run --help' lists the options."],
     [['-o'], "run: --out needs a value; 'weir run --help' lists the options."],
-    [['--param', '--json'], "run: --param needs a value; 'weir run --help' lists the options."],
+    [['--param', '--json'], "run: --param needs a value (write a value that starts with '-' as --param=-…); 'weir run --help' lists the options."],
     [['--json=yes'], 'run: --json takes no value; write just --json.'],
   ])('%j', (args, message) => {
     expect(messageOf(() => parseCommandArgs('run', args, options))).toBe(message)

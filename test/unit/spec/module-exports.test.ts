@@ -174,6 +174,12 @@ test('an export re-exported with export * is reported in the module that declare
   expect(notFunctions.get('limit')).toEqual({ kind: 'a number', file: join(dir, 'values-inner.ts'), line: 3, column: 14 })
 })
 
+test('names the files it read: the module and the modules it re-exports (weir ui watches them)', async () => {
+  await write('files-inner.ts', 'export async function inner() {}\n')
+  const outer = await write('files-outer.ts', 'export * from "./files-inner.ts"\nexport * from "some-package"\n')
+  expect(readModuleExports(outer).files).toEqual([outer, join(dir, 'files-inner.ts')])
+})
+
 describe('resolveModuleFile', () => {
   test('tries extensions, maps .js to .ts as TypeScript does, and finds index files', async () => {
     const ts = await write('resolve-me.ts', '')

@@ -1,6 +1,11 @@
 /** Capability checks: what Databricks or Argo cannot express is an error (meaning would change) or a warning (it degrades). */
 import { describe, expect, test } from 'vitest'
-import { pipelineFromYaml, specText } from '../runtime/helpers.ts'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pipelineFromYaml, specText, tempDir } from '../runtime/helpers.ts'
+import { validateSpec } from '../../../src/spec/validate.ts'
+import { builtinCatalog } from '../../../src/plugins/catalog.ts'
+import type { Pipeline } from '../../../src/spec/model.ts'
 import { argoTarget } from '../../../src/plugins/targets/argo/index.ts'
 import { databricksTarget } from '../../../src/plugins/targets/databricks/index.ts'
 import { TargetError } from '../../../src/plugins/targets/target-error.ts'
@@ -154,4 +159,56 @@ describe('secret params (writeOnly) would be written as plain text into a defini
     const p = await pipelineFromYaml(specText('p', { a: 'inputs: { t: "${{ params.token }}" }' }, 'params:\n  token: { type: string, writeOnly: true }\n'))
     expect(databricksTarget.check!(p, {}).filter((f) => f.message.includes('secret'))).toEqual([])
   })
+})
+
+describe('text a task command carries as written: the spec path and the target settings', () => {
+  /** A pipeline whose spec is `<project>/<relative>`; the project is a folder with a package.json. */
+  async function specAt(relative: string, head = ''): Promise<Pipeline> {
+    const project = await tempDir('weir-command-text-')
+    await writeFile(join(project, 'package.json'), '{}')
+    await mkdir(join(project, 'p'), { recursive: true })
+    const result = await validateSpec(specText('p', { a: '' }, head), { path: join(project, relative), checkHandlers: false, plugins: builtinCatalog() })
+    return result.pipeline!
+  }
+
+  test("a spec path with '{{', '$(' or '$$' is an Argo error naming the path and saying to rename the file", async () => {
+    const p = await specAt('p/x$(HOME){{workflow.name}}.yaml')
+    expect(argoTarget.check!(p, { image: 'x' })).toEqual([
+      {
+        severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: '',
+        message: expect.stringMatching(/^The spec's path in the project, 'p\/x\$\(HOME\)\{\{workflow\.name\}\}\.yaml', contains '\{\{' and '\$\(', which Argo would change in every task's command \(.*\); rename the spec file \(or the folders it is in\)\.$/),
+      },
+    ])
+    expect(summary(argoTarget.check!(await specAt('p/cost$$.yaml'), { image: 'x' }))).toEqual(['error '])
+    expect(argoTarget.check!(await specAt('p/plain-$HOME_{x}.yaml'), { image: 'x' })).toEqual([])
+  })
+
+  test('Argo projectPath, storage and cli are checked where they are written', async () => {
+    const p = await specAt('p/ok.yaml')
+    const config = { image: 'x', projectPath: '/app/$(P)', storage: 'gs://b/{{workflow.name}}', cli: ['node', '/app/$$/weir.js'] }
+    expect(summary(argoTarget.check!(p, config))).toEqual(['error /targets/argo/projectPath', 'error /targets/argo/storage', 'error /targets/argo/cli/1'])
+  })
+
+  test("Databricks warns of '{{' in the spec path or a setting, but not of the bundle reference project_path is meant to hold", async () => {
+    const p = await specAt('p/x{{job.id}}.yaml')
+    const findings = databricksTarget.check!(p, { project_path: '${workspace.file_path}/sub', cli: '/w/{{job.id}}/weir.js' })
+    expect(summary(findings)).toEqual(['warning ', 'warning /targets/databricks/cli'])
+    expect(findings[0]!.message).toContain("'p/x{{job.id}}.yaml', contains '{{', which Databricks would change")
+    expect(databricksTarget.check!(await specAt('p/x${workspace.root_path}.yaml'), {})).toEqual([expect.objectContaining({ severity: 'warning', pointer: '', message: expect.stringContaining("a bundle reference '${…}'") })])
+  })
+})
+
+test('a line break in the spec file name stays inside the generated header comment', async () => {
+  const dir = await tempDir('weir-header-')
+  const result = await validateSpec(specText('p', { a: '' }, 'targets:\n  argo: { image: x }\n  databricks: {}\n'), { path: join(dir, 'a\nb: 1.yaml'), checkHandlers: false, plugins: builtinCatalog() })
+  const p = result.pipeline!
+  let checked = 0
+  for (const file of [...argoTarget.generate(p, { image: 'x' }), ...databricksTarget.generate(p, {})].filter((f) => f.path.endsWith('.yaml') || f.path.endsWith('.yml'))) {
+    const [first, second] = file.contents.split('\n')
+    if (!first!.startsWith('# Generated')) continue
+    expect(first).toContain('from "a\\nb: 1.yaml"; do not edit')
+    expect(second).not.toMatch(/^b: 1/)
+    checked++
+  }
+  expect(checked).toBeGreaterThanOrEqual(2)
 })

@@ -14,6 +14,7 @@ import { renderCommand } from '../../targets/command-template.ts'
 import { commandTemplateOf } from '../../targets/remote-command.ts'
 import { localEngineValues } from './local-engine.ts'
 import { paramText } from '../../../spec/param-text.ts'
+import { parseTaskLogLine } from '../../../spec/task-log-lines.ts'
 import { findWeirCli } from './find-cli.ts'
 import { describeArgvTooLong } from './argv-too-long.ts'
 import { readLines } from './read-lines.ts'
@@ -88,7 +89,10 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     child.once('exit', () => parentPipe?.destroy())
     readLines(child.stdout!, (line) => request.log.info(line))
     readLines(child.stderr!, (line) => {
-      request.log.warn(line)
+      // The task's own log lines keep their level; anything else the process says is a warning.
+      const logged = parseTaskLogLine(line, request.task.id)
+      if (logged) request.log[logged.level](logged.text)
+      else request.log.warn(line)
       tail.push(line)
       if (tail.length > STDERR_TAIL_LINES) tail.shift()
     })

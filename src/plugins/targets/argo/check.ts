@@ -6,6 +6,8 @@ import { DATABRICKS_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceho
 import type { ArgoConfig } from './config.ts'
 import { checkEngineNames } from '../name-collisions.ts'
 import { ARGO_VALUE_HAZARDS, checkParamValues, checkSecretValues } from '../param-hazards.ts'
+import type { CommandText } from '../command-hazards.ts'
+import { checkCommandTexts, specPathText } from '../command-hazards.ts'
 import { toArgoSchedule } from './schedule.ts'
 import { EXPR_KEYWORDS, MAX_CRON_WORKFLOW_NAME_LENGTH, MAX_OBJECT_NAME_LENGTH, MAX_TASK_NAME_LENGTH, toDagTaskName, toObjectName } from './names.ts'
 
@@ -34,12 +36,24 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
     error('/name', `Pipeline name '${pipeline.name}' becomes the name of its Argo CronWorkflow, '${objectName}', which is ${objectName.length} characters long (Argo takes at most ${MAX_CRON_WORKFLOW_NAME_LENGTH} for a CronWorkflow, since the workflows it starts add a timestamp); shorten the pipeline name to ${MAX_CRON_WORKFLOW_NAME_LENGTH - (objectName.length - pipeline.name.length)} characters or fewer.`)
   findings.push(...checkEngineNames(pipeline, { what: 'Argo DAG task name', nameOf: toDagTaskName, refuse: refuseDagTaskName }))
   findings.push(...checkParamValues(pipeline, ARGO_VALUE_HAZARDS, 'error', 'Argo'))
+  findings.push(...checkCommandTexts(argoCommandTexts(pipeline, config), ARGO_VALUE_HAZARDS, 'error', 'Argo'))
   findings.push(...checkSecretValues(pipeline, 'Argo', 'a Kubernetes Secret'))
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, "Argo's retryStrategy cannot express"))
   findings.push(...checkForeignPlaceholders(pipeline, 'Argo', config.command, DATABRICKS_ONLY), ...checkDaylightSaving(pipeline, 'Argo'), ...checkCatchup(pipeline, 'Argo'), ...checkOutputsReachable(pipeline, 'argo', config.storage !== undefined))
   // Argo has no cap of its own on a map's parallelism or items (the index list is an output parameter in the workflow's status).
   findings.push(...checkMappedTasks(pipeline, { engine: 'Argo' }))
   return findings
+}
+
+/** What the container command carries as written: the spec's path, and the settings that make up the CLI and the paths. */
+function argoCommandTexts(pipeline: Pipeline, config: ArgoConfig): CommandText[] {
+  const setting = (key: string, text: string, pointer = `/targets/argo/${key}`): CommandText => ({ where: `targets.argo.${key}`, pointer, text, fix: `change '${key}'` })
+  return [
+    specPathText(pipeline),
+    ...(config.projectPath !== undefined ? [setting('projectPath', config.projectPath)] : []),
+    ...(config.storage !== undefined ? [setting('storage', config.storage)] : []),
+    ...(config.cli ?? []).map((arg, i) => setting('cli', arg, `/targets/argo/cli/${i}`)),
+  ]
 }
 
 const DAG_TASK_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/

@@ -8,6 +8,8 @@ import { ARGO_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders,
 import type { DatabricksConfig } from './config.ts'
 import { checkEngineNames } from '../name-collisions.ts'
 import { DATABRICKS_VALUE_HAZARDS, checkParamValues, checkSecretValues } from '../param-hazards.ts'
+import type { CommandText } from '../command-hazards.ts'
+import { checkCommandTexts, specPathText } from '../command-hazards.ts'
 import { refuseTaskKey, toTaskKey } from './task-keys.ts'
 
 /** Jobs API limit on tasks per job (write endpoints). */
@@ -29,11 +31,25 @@ export function checkDatabricks(pipeline: Pipeline, config: DatabricksConfig): T
     error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks${jobTasks > pipeline.tasks.size ? ` (${jobTasks} in the job: a mapped task adds its list step)` : ''}; a Databricks job holds at most ${DATABRICKS_MAX_TASKS}, so split it.`)
   findings.push(...checkEngineNames(pipeline, { what: 'Databricks task_key', nameOf: toTaskKey, refuse: refuseTaskKey }))
   findings.push(...checkParamValues(pipeline, DATABRICKS_VALUE_HAZARDS, 'warning', 'Databricks'))
+  findings.push(...checkCommandTexts(databricksCommandTexts(pipeline, config), DATABRICKS_VALUE_HAZARDS, 'warning', 'Databricks'))
   findings.push(...checkSecretValues(pipeline, 'Databricks', 'a Databricks secret scope'))
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, 'Databricks cannot express: it retries after a fixed min_retry_interval_millis (the first retry delay)'))
   findings.push(...checkForeignPlaceholders(pipeline, 'Databricks', config.command, ARGO_ONLY), ...checkDaylightSaving(pipeline, 'Databricks'), ...checkCatchup(pipeline, 'Databricks'), ...checkOutputsReachable(pipeline, 'databricks', config.storage !== undefined))
   findings.push(...checkMappedTasks(pipeline, { engine: 'Databricks', maxConcurrency: MAX_FOR_EACH_CONCURRENCY, maxItems: DATABRICKS_MAX_ITEMS, itemsReason: 'its index list travels as a task value of at most 48 KiB' }))
   return findings
+}
+
+/**
+ * What a task's parameters carry as written: the spec's path, and the settings that make up the CLI
+ * and the paths. A bundle reference in those settings is meant (project_path defaults to one).
+ */
+function databricksCommandTexts(pipeline: Pipeline, config: DatabricksConfig): CommandText[] {
+  const bundleReference = DATABRICKS_VALUE_HAZARDS.filter((h) => h.token !== "'{{'")
+  const setting = (key: 'project_path' | 'cli' | 'storage'): CommandText[] => {
+    const text = config[key]
+    return text === undefined ? [] : [{ where: `targets.databricks.${key}`, pointer: `/targets/databricks/${key}`, text, fix: `change '${key}'`, expected: bundleReference }]
+  }
+  return [specPathText(pipeline), ...setting('project_path'), ...setting('cli'), ...setting('storage')]
 }
 
 /** Exponential backoff (from the second retry on) and jitter: Databricks only has a fixed minimum interval. */

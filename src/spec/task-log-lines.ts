@@ -1,0 +1,40 @@
+/**
+ * How `weir execute` writes its task's log on stderr: `[<task>] <level> <text>`, one line for each
+ * line of a message. Engines show these lines as the task log; the subprocess executor reads them
+ * back into the run's task log at the level they were logged at, so a task log reads the same in
+ * process and in a subprocess. Both sides use this file, so it lives in the bottom layer.
+ */
+
+/** The levels of `ctx.log`. */
+export type TaskLogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+const LINE_END = /\r\n|\n|\r/
+const LEVELS: ReadonlySet<string> = new Set<TaskLogLevel>(['debug', 'info', 'warn', 'error'])
+
+/** The stderr text of one `ctx.log` call (each line prefixed, the last one ended). */
+export function formatTaskLogLines(taskId: string, level: TaskLogLevel, message: string, fields?: Record<string, unknown>): string {
+  const text = fields && Object.keys(fields).length > 0 ? `${message} ${safeJson(fields)}` : message
+  return text
+    .split(LINE_END)
+    .map((line) => `[${taskId}] ${level} ${line}\n`)
+    .join('')
+}
+
+/** The level and text of a line `formatTaskLogLines` wrote for this task, or undefined for any other line. */
+export function parseTaskLogLine(line: string, taskId: string): { readonly level: TaskLogLevel; readonly text: string } | undefined {
+  const prefix = `[${taskId}] `
+  if (!line.startsWith(prefix)) return undefined
+  const space = line.indexOf(' ', prefix.length)
+  const level = space === -1 ? '' : line.slice(prefix.length, space)
+  if (!LEVELS.has(level)) return undefined
+  return { level: level as TaskLogLevel, text: line.slice(space + 1) }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value)
+  } catch {
+    // A cycle or a BigInt: the message still gets through.
+    return String(value)
+  }
+}
