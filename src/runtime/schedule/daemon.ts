@@ -13,6 +13,7 @@ import { openStateStore } from './state-store.ts'
 import { loadScheduledSpecs } from './load-specs.ts'
 import { createCronScheduler } from './cron-scheduler.ts'
 import { WeirError } from '../errors.ts'
+import { clearModuleCache } from '../../spec/module-exports.ts'
 
 export interface DaemonOptions {
   /** Spec files or folders, as given on the command line; expanded again on every reload. */
@@ -74,6 +75,8 @@ export async function startScheduleDaemon(options: DaemonOptions): Promise<Daemo
         if (stopped) return
         try {
           const files = await options.findSpecFiles(options.paths)
+          // Check the specs against the handler files as they are now, not as first read.
+          clearModuleCache()
           specs = await loadScheduledSpecs(files, { plugins: options.plugins, previous: specs, emit })
           emit({ type: 'scheduler:reload', files: files.length, scheduled: specs.size })
           await running.apply([...specs.values()])
