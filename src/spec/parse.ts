@@ -54,6 +54,17 @@ function findDuplicateKeys(node: unknown, path: string[], failures: ParseFailure
   if (!isMap(node)) return
   const seen = new Set<string>()
   for (const pair of node.items) {
+    const notString = describeNonStringKey(pair.key)
+    if (notString !== undefined) {
+      const where = path.length === 0 ? 'at the top level' : `in '${path.join('.')}'`
+      failures.push({
+        code: 'KEY_NOT_STRING',
+        offset: isNode(pair.key) && pair.key.range ? pair.key.range[0] : isNode(pair.value) && pair.value.range ? pair.value.range[0] : 0,
+        pointer: toPointer(path),
+        message: `A key ${where} is ${notString}; keys are names, so write a string (quote it if it must read '~' or 'null').`,
+      })
+      continue
+    }
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined
     if (key !== undefined) {
       if (seen.has(key)) {
@@ -69,6 +80,19 @@ function findDuplicateKeys(node: unknown, path: string[], failures: ParseFailure
     }
     findDuplicateKeys(pair.value, key === undefined ? path : [...path, key], failures)
   }
+}
+
+/**
+ * What a mapping key is when it is no name: a list or mapping (`? [x]`), null (`~`, `null`) or
+ * nothing (`: v`). The parsers turned such keys into different names ('[ x ]', '', 'null'), so a
+ * task could be named by accident, and differently on the fast path (fast-parse.ts steps aside for them).
+ */
+function describeNonStringKey(key: unknown): string | undefined {
+  if (key === null || key === undefined) return 'missing (nothing before the colon)'
+  if (isMap(key)) return 'a mapping'
+  if (isSeq(key)) return 'a list'
+  if (isScalar(key) && key.value === null) return 'null'
+  return undefined
 }
 
 export type ParseResult =

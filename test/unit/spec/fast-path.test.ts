@@ -24,6 +24,12 @@ describe('parseFast', () => {
     // (a block scalar keeps the block reader out, so this reaches js-yaml)
     ['floats that overflow (yaml: Infinity, js-yaml: a string)', 'note: |\n  text\ndescription: 1e309\n'],
     ['a bare tag before a flow mapping', 'a: !{ b: 1 }\n'],
+    // keys that are no names: the parsers named them '', 'null' or '[ x ]'
+    ['a null key', 'tasks:\n  ~: { handler: ./h.ts#a }\n'],
+    ['a key written null', 'tasks:\n  null: 1\n'],
+    ['a null key in a flow mapping', 'a: { x: 1, ~: 2 }\n'],
+    ['an empty key', 'tasks:\n  : 1\n'],
+    ['an explicit key', 'tasks:\n  ? [x]\n  : 1\n'],
   ])('steps aside for %s', async (_what, text) => {
     expect(await parseFast(text)).toBeUndefined()
   })

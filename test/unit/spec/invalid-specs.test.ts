@@ -208,6 +208,13 @@ const CASES: readonly Case[] = [
   { file: 'unknown-timezone.yaml', want: [{ code: 'UNKNOWN_TIMEZONE', line: 9, column: 13, pointer: '/schedule/timezone' }] },
   { file: 'unknown-timezone-far.yaml', want: [{ code: 'UNKNOWN_TIMEZONE', line: 9, column: 13, pointer: '/schedule/timezone' }] },
   {
+    file: 'key-not-string.yaml',
+    want: [
+      { code: 'KEY_NOT_STRING', line: 7, column: 15, pointer: '/tasks/a/inputs', message: "A key in 'tasks.a.inputs' is null; keys are names, so write a string (quote it if it must read '~' or 'null')." },
+      { code: 'KEY_NOT_STRING', line: 8, column: 5, pointer: '/tasks', message: expect.stringContaining("A key in 'tasks' is a list;") },
+    ],
+  },
+  {
     file: 'not-json.yaml',
     want: [
       { code: 'NOT_JSON', line: 8, column: 10, pointer: '/tasks/a/inputs/x', message: expect.stringContaining('is .inf, a number JSON cannot hold') },
