@@ -55,6 +55,7 @@ export async function runMap(loop: LoopState, i: number, task: Task): Promise<vo
   let held = 1
   let failed = 0
   let cancelled = 0
+  // The failed item with the lowest index, whichever failed first: the message is the same in every run.
   let firstFailure: { index: number; error: ErrorInfo } | undefined
 
   await new Promise<void>((allDone) => {
@@ -69,7 +70,7 @@ export async function runMap(loop: LoopState, i: number, task: Task): Promise<vo
         active--
         if (how === 'failed') failed++
         else if (how === 'cancelled') cancelled++
-        if (how === 'failed' && !firstFailure) firstFailure = { index: k, error: loop.tasks[i]!.items![k]!.error! }
+        if (how === 'failed' && (!firstFailure || k < firstFailure.index)) firstFailure = { index: k, error: loop.tasks[i]!.items![k]!.error! }
         // The slot runs the next item; a slot no item needs goes back, but the task keeps its own.
         if (startNext()) return
         if (held > 1) {
