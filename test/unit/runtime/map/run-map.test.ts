@@ -86,6 +86,14 @@ describe('a mapped task in a run', () => {
     expect(result.tasks.consumer).toMatchObject({ status: 'skipped', skipReason: 'upstream_failed' })
   })
 
+  test('the error names the lowest-numbered failed item, whichever failed first', async () => {
+    const pipeline = await load(specText('order', { m: 'foreach: [0, 1, 2, 3, 4]\ninputs: { n: "${{ item }}" }' }))
+    // Item 4 fails at once, item 1 only after the others: the message must not depend on that.
+    const executor = scriptedExecutor({ m: (r) => (itemOf(r) === 4 ? fail('item 4 broke') : itemOf(r) === 1 ? new Promise((done) => setTimeout(() => done(fail('item 1 broke')), 30)) : ok()) })
+    const result = await runPipeline(pipeline, { executor, stateDir: await tempDir() })
+    expect(result.tasks.m).toMatchObject({ status: 'failed', error: { code: 'MAP_ITEMS_FAILED', message: expect.stringContaining('2 of 5 items failed; item 1: item 1 broke') } })
+  })
+
   test('the timeout applies per item: an item that runs past it fails (TASK_TIMEOUT), the others are unaffected', async () => {
     const pipeline = await load(specText('timeout', { m: 'foreach: [0, 1, 2]\ntimeout: 50ms\ninputs: { n: "${{ item }}" }' }))
     const executor = scriptedExecutor({ m: (r) => (itemOf(r) === 1 ? new Promise(() => {}) : ok()) })
