@@ -4,7 +4,7 @@
  * JavaScript: the timeout's timer never fires, Ctrl-C and SIGTERM are never handled (their
  * listeners run on the blocked loop), and the run would hang for good. So a thread of its own
  * watches the loop: once an in-process attempt is past its timeout by GRACE_MS and the loop has
- * not turned for GRACE_MS, it says which task did it and kills the process (SIGKILL: nothing
+ * not turned for GRACE_MS, it names the task and kills the process (SIGKILL: nothing
  * else reaches a blocked process). The run store is safe against that (the journal is written as
  * the run goes); the run is left interrupted, to resume. `--executor subprocess` gives the same
  * timeout without this: the attempt's own process is killed, and the attempt fails as TASK_TIMEOUT.
@@ -18,8 +18,13 @@
 import type { AttemptRequest } from '../plugins/types.ts'
 import { formatDuration } from '../spec/duration.ts'
 
-/** How long past its deadline an attempt may keep the loop blocked, and how long a turn of the loop may take. */
-export const GRACE_MS = 2000
+/**
+ * How long past its deadline an attempt may be while the loop has not turned for as long. Generous:
+ * the thread cannot tell whose code blocks, and a long synchronous step of another task (no
+ * timeout of its own) must not stop a run because a task waiting beside it ran out of time (its
+ * timer fires when the step ends, and it fails as TASK_TIMEOUT, as always).
+ */
+export const GRACE_MS = 10_000
 const BEAT_MS = 250
 
 interface Watchdog {
@@ -52,8 +57,9 @@ export function watchInProcessAttempt(request: AttemptRequest): (() => void) | u
   const dog = (watchdog ??= startWatchdog())
   const id = dog.next++
   const says =
-    `weir: task '${request.task.id}'${request.item === undefined ? '' : ` (item ${request.item.index})`}, attempt ${request.attempt}, has kept this process busy ` +
-    `past its timeout of ${formatDuration(timeoutMs)}: its handler blocks the event loop (a synchronous loop or computation), which nothing in the process can interrupt. ` +
+    `weir: task '${request.task.id}'${request.item === undefined ? '' : ` (item ${request.item.index})`}, attempt ${request.attempt}, is ${formatDuration(GRACE_MS)} past its timeout of ` +
+    `${formatDuration(timeoutMs)}, and this process's event loop has not turned for as long: a handler is running synchronous code (a loop or a computation: ` +
+    `most likely this task's, else another task's running in process), which nothing in the process can interrupt. ` +
     `weir stops the process; run ${request.runId} is kept as interrupted${resumeHint === undefined ? '' : ` (resume: ${resumeHint(request.runId)})`}. ` +
     `Run such a handler with --executor subprocess, where its timeout stops the task's own process, or make it yield (await) while it works.\n`
   dog.post({ watch: id, deadline: Date.now() + timeoutMs, says })
@@ -82,7 +88,7 @@ function startWatchdog(): Watchdog {
 }
 
 /**
- * The thread. It keeps the watched attempts (id → deadline and what to say); every GRACE_MS / 4 it
+ * The thread. It keeps the watched attempts (id → deadline and what to say); every 500 ms it
  * checks the oldest deadline. Its own loop never blocks, so it sees what the main thread cannot.
  * Written to stderr with a plain write(2): the main thread's streams are the blocked loop's.
  */
@@ -100,5 +106,5 @@ setInterval(() => {
     try { writeSync(2, w.says) } catch {}
     process.kill(process.pid, 'SIGKILL')
   }
-}, graceMs / 4)
+}, 500)
 `

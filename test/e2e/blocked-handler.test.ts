@@ -28,6 +28,8 @@ beforeAll(() => {
       'export function slow() { const end = Date.now() + 1200; while (Date.now() < end) {} return 1 }',
       // Never settles and ignores its signal, without blocking anything.
       'export function hang() { return new Promise(() => {}) }',
+      // A long synchronous step with no timeout of its own (a CPU-heavy task in process).
+      'export async function heavy() { await new Promise((r) => setTimeout(r, 100)); const end = Date.now() + 4000; while (Date.now() < end) {} return 3 }',
     ].join('\n') + '\n',
   )
   const spec = (name: string, handler: string) =>
@@ -35,6 +37,7 @@ beforeAll(() => {
   writeFileSync(join(project, 'spin.yaml'), spec('spin', 'spin'))
   writeFileSync(join(project, 'slow.yaml'), spec('slow', 'slow'))
   writeFileSync(join(project, 'hang.yaml'), spec('hang', 'hang'))
+  writeFileSync(join(project, 'beside.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: beside\ntasks:\n  waits:\n    handler: ./handlers/h.js#hang\n    timeout: 1s\n  heavy:\n    handler: ./handlers/h.js#heavy\n')
 })
 afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true })
@@ -50,7 +53,7 @@ describe('a handler that blocks the event loop', () => {
     const r = weir(['run', 'spin.yaml', '--state-dir', 'st-spin'])
     // Before, the run spun until killed from outside (SIGTERM was never handled).
     expect(r.signal).toBe('SIGKILL')
-    expect(r.stderr).toMatch(/weir: task 'work', attempt 1, has kept this process busy past its timeout of 1\.0s: its handler blocks the event loop/)
+    expect(r.stderr).toMatch(/weir: task 'work', attempt 1, is 10s past its timeout of 1\.0s, and this process's event loop has not turned for as long: a handler is running synchronous code/)
     const runId = /--resume (\S+)/.exec(r.stderr)?.[1]
     expect(r.stderr).toContain(`weir run spin.yaml --resume ${runId} --state-dir st-spin`)
     const shown = JSON.parse(weir(['runs', 'show', runId!, '--json', '--state-dir', 'st-spin']).stdout) as { status: string; tasks: Record<string, { status: string }> }
@@ -63,6 +66,15 @@ describe('a handler that blocks the event loop', () => {
     expect(r.code).toBe(1)
     const report = JSON.parse(r.stdout) as { tasks: Record<string, { status: string; error?: { code: string } }> }
     expect(report.tasks.work).toMatchObject({ status: 'failed', error: { code: 'TASK_TIMEOUT' } })
+  })
+
+  test("another task's long synchronous step, while a task beside it runs out of time, stops nothing: that task times out when the step ends", () => {
+    const r = weir(['run', 'beside.yaml', '--state-dir', 'st-beside', '--json'])
+    expect(r.signal).toBe(null)
+    expect(r.code).toBe(1)
+    const report = JSON.parse(r.stdout) as { tasks: Record<string, { status: string; error?: { code: string } }> }
+    expect(report.tasks.waits).toMatchObject({ status: 'failed', error: { code: 'TASK_TIMEOUT' } })
+    expect(report.tasks.heavy).toMatchObject({ status: 'succeeded' })
   })
 
   test.each([
