@@ -53,15 +53,16 @@ function fnv1a32(text: string): string {
   return (hash >>> 0).toString(16).padStart(8, '0')
 }
 
-/** The name codeCachePath gives, taken apart: the bundle's file name is group 1. */
-const CACHE_NAME = /^(.+)\.v\d+\.\d+\.\d+-[a-z0-9]+(?:\.o[0-9a-f]{8})?\.v8-cache$/
+/** The name codeCachePath gives, taken apart: the bundle's file name is group 1, the options' hash group 2. */
+const CACHE_NAME = /^(.+)\.v\d+\.\d+\.\d+-[a-z0-9]+(?:\.o([0-9a-f]{8}))?\.v8-cache$/
 
 /**
- * Caches kept per bundle, all Node versions and options together: every set of options a process is
- * started with (`--max-old-space-size=N` for each N someone tries) would otherwise leave a file for
- * good. The oldest go first.
+ * Caches of processes with Node options kept per bundle (all Node versions together), beside the
+ * plain ones, which are never removed: every set of options a process is started with
+ * (`--max-old-space-size=N` for each N someone tries) would otherwise leave a file for good. The
+ * oldest go first.
  */
-const MAX_CACHES_PER_BUNDLE = 4
+const MAX_OPTION_CACHES_PER_BUNDLE = 3
 
 /** Where V8 keeps its flag hash in a code cache's header (V8 11, Node 20: magic, version hash, source hash, flag hash). */
 const FLAG_HASH_OFFSET = 12
@@ -125,14 +126,17 @@ export function writeCodeCache(path: string, createData: () => Buffer): void {
   }
 }
 
-/** Removes the oldest caches of the bundle `path` was made for, beyond MAX_CACHES_PER_BUNDLE. */
+/** Removes the oldest caches with Node options of the bundle `path` was made for, beyond MAX_OPTION_CACHES_PER_BUNDLE (`path` stays). */
 function pruneCaches(path: string): void {
-  const bundle = CACHE_NAME.exec(basename(path))?.[1]
-  if (bundle === undefined) return
+  const written = CACHE_NAME.exec(basename(path))
+  if (!written) return
   const dir = dirname(path)
-  const others = readdirSync(dir)
-    .filter((name) => name !== basename(path) && CACHE_NAME.exec(name)?.[1] === bundle)
-    .map((name) => ({ name, time: statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+  const optionCaches = readdirSync(dir)
+    .filter((name) => {
+      const match = CACHE_NAME.exec(name)
+      return match !== null && match[1] === written[1] && match[2] !== undefined
+    })
+    .map((name) => ({ name, time: name === basename(path) ? Infinity : (statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0) }))
     .sort((a, b) => b.time - a.time)
-  for (const { name } of others.slice(MAX_CACHES_PER_BUNDLE - 1)) rmSync(join(dir, name), { force: true })
+  for (const { name } of optionCaches.slice(MAX_OPTION_CACHES_PER_BUNDLE)) rmSync(join(dir, name), { force: true })
 }

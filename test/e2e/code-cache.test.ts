@@ -175,7 +175,7 @@ describe('the code caches of the dedicated entries', () => {
     expect(readFileSync(bigHeapCache)).toEqual(written)
   })
 
-  test('a bundle keeps at most four caches (one per set of Node options): the oldest go', () => {
+  test('a bundle keeps its plain cache and at most three of processes with Node options: the oldest go', () => {
     const { cli, dist, project } = install()
     for (const [i, size] of [1024, 1025, 1026, 1027, 1028].entries()) {
       expect(weir(cli, project, ['execute', '--spec', 'p.yaml', '--task', 'count', '--run-id', `r${i}`], { NODE_OPTIONS: `--max-old-space-size=${size}` }).code).toBe(0)

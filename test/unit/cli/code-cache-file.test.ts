@@ -50,7 +50,7 @@ describe('code cache file', () => {
     expect(new Set([plain, ...others]).size).toBe(4)
   })
 
-  test('writing a cache leaves at most four of the same bundle, the newest, and no other bundle loses one', () => {
+  test('writing a cache leaves at most three with Node options of the same bundle, the newest, beside the plain one; no other bundle loses one', () => {
     const name = (bundle: string, hash: string): string => `${bundle}.${process.version}-${process.arch}.o${hash}.v8-cache`
     for (const [i, hash] of ['00000001', '00000002', '00000003', '00000004', '00000005'].entries()) {
       writeFileSync(join(dir, name('e.bundle-1.cjs', hash)), 'old')
@@ -58,11 +58,13 @@ describe('code cache file', () => {
     }
     writeFileSync(join(dir, name('v.bundle-1.cjs', '00000001')), 'other bundle')
     utimesSync(join(dir, name('v.bundle-1.cjs', '00000001')), 1, 1)
-    writeCodeCache(join(dir, codeCachePath('e.bundle-1.cjs', '')), v8Data)
+    writeFileSync(join(dir, codeCachePath('e.bundle-1.cjs', '')), 'plain, oldest of all')
+    utimesSync(join(dir, codeCachePath('e.bundle-1.cjs', '')), 1, 1)
+    writeCodeCache(join(dir, name('e.bundle-1.cjs', '00000009')), v8Data)
     expect(readdirSync(dir).sort()).toEqual([
-      name('e.bundle-1.cjs', '00000003'),
       name('e.bundle-1.cjs', '00000004'),
       name('e.bundle-1.cjs', '00000005'),
+      name('e.bundle-1.cjs', '00000009'),
       codeCachePath('e.bundle-1.cjs', ''),
       name('v.bundle-1.cjs', '00000001'),
     ].sort())
