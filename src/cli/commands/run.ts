@@ -59,9 +59,9 @@ export async function run(args: string[]): Promise<number> {
   const stateDir = values['state-dir'] ?? '.weir'
   // Before anything reads the spec: a large one keeps V8's young generation small (young-generation.ts).
   fitYoungGeneration(sizeOf(specPath))
-  // A handler that blocks the loop past its timeout would otherwise hang the run for good.
   // A promise a handler left rejected: one line, not a stack (report-unhandled-rejections.ts).
   reportUnhandledRejections()
+  // A handler that blocks the loop past its timeout would otherwise hang the run for good.
   enableBlockedLoopWatchdog((runId) => resumeCommand(specPath, runId, values['state-dir']))
   const pipeline = await loadValidPipeline('run', specPath)
   const refresh = values.refresh ?? []

@@ -83,9 +83,9 @@ async function daemon(paths: string[], options: { stateDir: string; graceMs: num
   const log = (line: string | undefined): void => {
     if (line !== undefined) process.stdout.write(`${line}\n`)
   }
-  // A handler that blocks the loop past its timeout would otherwise stop every schedule for good.
   // A promise a handler left rejected must not stop every schedule (report-unhandled-rejections.ts).
   reportUnhandledRejections({ keepRunning: true })
+  // A handler that blocks the loop past its timeout would otherwise stop every schedule for good.
   enableBlockedLoopWatchdog()
   let daemon
   try {
