@@ -94,7 +94,7 @@ export async function typecheckPipelines(pipelines: readonly Pipeline[], options
   for (const p of pipelines) specs.set(p.sourcePath, await locateInSpec(p.sourcePath))
   for (const { options, modules } of groupModules(ts, pipelines)) {
     for (const problem of checkGroup(ts, options, units, modules))
-      for (const [file, d] of describeProblem(problem, units, specs)) add(file, d)
+      for (const [file, d] of describeProblem(problem, units, specs, ts)) add(file, d)
   }
   return found
 }
@@ -128,7 +128,7 @@ async function locateInSpec(path: string): Promise<SpecLocator> {
 }
 
 /** One compiler finding → diagnostics in the handler module and, where the spec is involved, in the spec. */
-function describeProblem(problem: RawProblem, units: readonly CheckUnit[], specs: ReadonlyMap<string, SpecLocator>): [string, Diagnostic][] {
+function describeProblem(problem: RawProblem, units: readonly CheckUnit[], specs: ReadonlyMap<string, SpecLocator>, ts: TypeScriptApi): [string, Diagnostic][] {
   const at = { line: problem.line, column: problem.column, endLine: problem.endLine, endColumn: problem.endColumn }
   const where = `${relative('.', problem.file)}:${problem.line}:${problem.column}`
   const inSpec = (pipeline: Pipeline, code: DiagnosticCode, pointer: string, message: string): [string, Diagnostic] => [
@@ -153,7 +153,7 @@ function describeProblem(problem: RawProblem, units: readonly CheckUnit[], specs
     case 'module': {
       const detail = `${flattenMessage(problem.diagnostic.messageText, false)} (TS${problem.diagnostic.code})`
       const out: [string, Diagnostic][] = [[problem.file, { severity: 'error', code: 'HANDLER_TYPE_ERROR', pointer: '', ...at, message: detail }]]
-      for (const { unit, task, aspect } of specCauses(problem, units))
+      for (const { unit, task, aspect } of withinHandler(problem, specCauses(problem, units), ts))
         out.push(inSpec(unit.pipeline, 'HANDLER_TYPE_ERROR', aspectPointer(task, aspect), `The handler of task '${task.id}' does not type-check against what this spec declares (${where}): ${detail}`))
       return out
     }
@@ -161,6 +161,43 @@ function describeProblem(problem: RawProblem, units: readonly CheckUnit[], specs
 }
 
 type Aspect = 'inputs' | 'output' | 'values'
+
+/**
+ * The causes whose own handler the error is in. A message names types, and the types of one task
+ * may appear inside another's handler (a value typed `ShapesOutput` in the handler of 'tree'): an
+ * error inside the declaration a task's handler is exported from belongs to that task alone, and
+ * to none if that task's types are not what the message names. An error outside every handler
+ * export (a helper function of the module) keeps the causes its types name.
+ */
+function withinHandler<T extends { unit: CheckUnit; task: Task }>(problem: RawProblem, causes: T[], ts: TypeScriptApi): T[] {
+  const file = problem.diagnostic.file
+  if (causes.length === 0 || file === undefined) return causes
+  const spans = exportSpans(file, ts)
+  const handlersHere = new Set<string>()
+  for (const { unit } of causes)
+    for (const task of unit.pipeline.tasks.values()) {
+      const span = task.handler.modulePath === problem.file ? spans.get(task.handler.exportName) : undefined
+      if (span && problem.start >= span[0] && problem.start < span[1]) handlersHere.add(task.handler.exportName)
+    }
+  if (handlersHere.size === 0) return causes
+  return causes.filter(({ task }) => handlersHere.has(task.handler.exportName))
+}
+
+/** Where each top-level export of `file` is declared (`export function f`, `export const f = …`, `export default`). */
+function exportSpans(file: import('typescript').SourceFile, ts: TypeScriptApi): Map<string, [number, number]> {
+  const spans = new Map<string, [number, number]>()
+  for (const statement of file.statements) {
+    const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined
+    if (!modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue
+    const span: [number, number] = [statement.getStart(file), statement.getEnd()]
+    if (modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) spans.set('default', span)
+    if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) spans.set(statement.name.text, span)
+    if (ts.isVariableStatement(statement))
+      for (const declaration of statement.declarationList.declarations)
+        if (ts.isIdentifier(declaration.name)) spans.set(declaration.name.text, [declaration.getStart(file), declaration.getEnd()])
+  }
+  return spans
+}
 
 /** Tasks whose declared types a handler-module error mentions by name (the spec is then part of the cause). */
 function specCauses(problem: RawProblem, units: readonly CheckUnit[]): { unit: CheckUnit; task: Task; aspect: Aspect }[] {

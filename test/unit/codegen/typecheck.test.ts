@@ -46,6 +46,13 @@ export async function audit(inputs: { published: Published; when: string | null 
 `,
   },
   staleTypesOnDisk: { staleTypes: true },
+  // An error inside publish's handler that names summarize's output type: publish's, not summarize's.
+  otherTasksType: {
+    typed: TYPED_OK.replace("import type { Handlers } from '../generated/shop.ts'", "import type { Handlers, SummarizeOutput } from '../generated/shop.ts'").replace(
+      PUBLISH_TYPED,
+      "export const publish: Handlers['publish'] = async (inputs) => {\n  const copy: SummarizeOutput = { total: 1 }\n  return { url: inputs.label + String(copy.count) }\n}",
+    ),
+  },
 }
 
 let project: { dir: string; remove: () => Promise<void> }
@@ -88,6 +95,11 @@ describe('typecheckPipelines', () => {
 
   test('untyped handlers (no annotations at all) never fail, even under a strict tsconfig', () => {
     expect(allOf('untyped')).toEqual([])
+  })
+
+  test("an error inside one task's handler that names another task's type is not blamed on that other task", () => {
+    expect(inCase('otherTasksType', 'handlers/typed.ts')).toEqual([expect.objectContaining({ code: 'HANDLER_TYPE_ERROR', line: 10 })])
+    expect(inCase('otherTasksType', 'pipelines/shop.yaml').filter((d) => d.pointer.startsWith('/tasks/summarize'))).toEqual([])
   })
 
   test('an error inside a typed handler points at the handler, and at the YAML when a declared type is involved', () => {
