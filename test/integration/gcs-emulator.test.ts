@@ -5,6 +5,7 @@ import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { gcsIo } from '../../src/plugins/io/gcs/index.ts'
 import { createStorageGcsClient } from '../../src/plugins/io/gcs/storage-gcs-client.ts'
+import { gcsRemote } from '../../src/plugins/io/gcs/remote.ts'
 import { gcsEmulatorMissing, startGcsEmulator, useOfflineGoogleEnv, type GcsEmulator } from '../services/gcs/emulator.ts'
 import { ioManagerContract } from '../contracts/io-manager.contract.ts'
 import { cacheIndexContract } from '../contracts/cache-index.contract.ts'
@@ -73,5 +74,14 @@ describe.skipIf(missing !== undefined)(`gcs IoManager against the emulator${miss
     const chunks: Buffer[] = []
     for await (const chunk of client.get(bucket, 'a/b', stat.generation, ctx.signal)) chunks.push(chunk as Buffer)
     expect(Buffer.concat(chunks).toString()).toBe('hello')
+  })
+
+  test("a gs:// URI in a bucket no entry names goes to the pipeline's service (the emulator), never to Google's", async () => {
+    const named = emulator.createBucket()
+    const other = emulator.createBucket()
+    // Before, the other bucket got the library's defaults: storage.googleapis.com, with whatever credentials the machine held.
+    const store = await gcsRemote.openStore(`gs://${other}/docs/inputs.json`, [{ bucket: named, endpoint: emulator.url, projectId: 'demo-test' }], env)
+    await store.put(`gs://${other}/docs/inputs.json`, Buffer.from('{"a":1}'), { signal: ctx.signal, contentType: 'application/json' })
+    expect((await store.readAll(`gs://${other}/docs/inputs.json`, ctx.signal)).toString()).toBe('{"a":1}')
   })
 })
