@@ -11,6 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { existsSync } from 'node:fs'
 
 const BIN = resolve('bin/weir.js')
 const SPEC = resolve('test/fixtures/targets/execute_cases.yaml')
@@ -230,5 +231,27 @@ describe('weir execute', () => {
     expect(await json(join(dir, 'items', '-1', 'error.json'))).toMatchObject({ code: 'MAP_ITEMS_INVALID', recoverable: false })
     // Every other item fails the same way: the list this run stored is the one that counts.
     expect(run('--task', 'per_day', '--item-index', '0')).toMatchObject({ status: 3 })
+  })
+})
+
+describe('--output-prefix of another kind than the task\'s IoManager: a usage error before anything runs or is written', () => {
+  test('a gs:// prefix for a task that writes to local files', async () => {
+    await freshDir()
+    const r = execute(['--task', 'make', '--run-id', 'p1', '--output-prefix', 'gs://lake/weir/x'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("--output-prefix 'gs://lake/weir/x' is a gs: URI, but task 'make' writes through IoManager 'default' (type 'fs'), whose objects are file:// URIs")
+    expect(existsSync(join(cwd, '.weir'))).toBe(false)
+  })
+
+  test('a local path for a task that writes through gcs (it ran the handler, then left error.json in a local folder of that name)', async () => {
+    await freshDir()
+    const spec = join(cwd, 'g.yaml')
+    await writeFile(join(cwd, 'package.json'), '{ "type": "module" }\n')
+    await writeFile(join(cwd, 'h.js'), 'export const make = () => { throw new Error("must not run") }\n')
+    await writeFile(spec, 'apiVersion: weir/v1\nkind: Pipeline\nname: g\nio:\n  default: { type: gcs, bucket: lake-bucket, endpoint: "http://127.0.0.1:9" }\ntasks:\n  make:\n    handler: ./h.js#make\n')
+    const r = spawnSync(process.execPath, [BIN, 'execute', '--spec', spec, '--task', 'make', '--run-id', 'p2', '--output-prefix', 'some/prefix'], { cwd, encoding: 'utf8', timeout: 60_000 })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain("--output-prefix 'some/prefix' is a local path, but task 'make' writes through IoManager 'default' (type 'gcs'), whose objects are gs:// URIs; give one (its default here is gs://lake-bucket/g/p2/make)")
+    expect(existsSync(join(cwd, 'some'))).toBe(false)
   })
 })

@@ -91,6 +91,13 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
   if (!options.ioPlugins.some((p) => p.type === type && p.remote))
     throw new ExecuteUsageError(`Task '${task.id}' keeps its output in IoManager '${task.io}' (type '${type}'), which another process cannot read; use ${remoteIoTypes(env)} to run it with weir execute.`)
   const explicit = options.outputPrefix === undefined ? undefined : normalizePrefix(options.outputPrefix, env.cwd)
+  // Before anything runs or is written: a local path for a task that writes through gcs (say) would
+  // run the handler, fail to store its output, and leave error.json in a local folder of that name.
+  const scheme = options.ioPlugins.find((p) => p.type === type)?.remote?.scheme
+  if (explicit !== undefined && scheme !== undefined && !explicit.startsWith(scheme))
+    throw new ExecuteUsageError(
+      `--output-prefix '${options.outputPrefix}' is ${explicit.startsWith('file:') ? 'a local path' : `a ${explicit.slice(0, explicit.indexOf(':') + 1)} URI`}, but task '${task.id}' writes through IoManager '${task.io}' (type '${type}'), whose objects are ${scheme}// URIs; give one (its default here is ${defaultOutputPrefix(pipeline, task, options.runId, env)}).`,
+    )
   const taskPrefix = explicit ?? defaultOutputPrefix(pipeline, task, options.runId, env)!
   const upstream = await readUpstream(options, task, explicit, env)
   if (mode.kind === 'list') return listItems({ pipeline, task, runId: options.runId, params: options.params, upstream, taskPrefix, signal: options.signal, env, run: options.run ?? { trigger: 'manual' }, ...options.listItems })
