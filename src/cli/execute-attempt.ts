@@ -19,6 +19,7 @@ import { quoteValue } from './quote-value.ts'
 import { suggestFix } from '../spec/did-you-mean.ts'
 import { guardEarlyExit } from './guard-unfinished-exit.ts'
 import { reportUnhandledRejections } from './report-unhandled-rejections.ts'
+import { firstLine, storageFailure } from './storage-failure.ts'
 // Everything else (the runtime, the IoManagers) is imported once the arguments are known to be
 // good: `execute --help` and a usage error cost a bare start.
 
@@ -131,6 +132,7 @@ function asSystemError(error: unknown): unknown {
   // Missing credentials stay missing: tell the engine not to retry.
   if (code === 'IO_NO_CREDENTIALS') return new CliError(`execute: ${(error as Error).message}`, EXECUTE_EXIT.nonRecoverable)
   if (typeof code === 'string' && code.startsWith('IO_')) return new CliError(`execute: ${(error as Error).message}`, EXECUTE_EXIT.systemError)
+  if (storageFailure(error) === 'network') return new CliError(`execute: ${firstLine(error)} (a connection failed; a retry may help)`, EXECUTE_EXIT.systemError)
   if (typeof code === 'string' && FS_ERRORS.has(code)) {
     const path = (error as NodeJS.ErrnoException).path
     return new CliError(`execute: cannot write${path ? ` '${path}'` : ''} (${code}); check --output-prefix and --state-dir.`, EXECUTE_EXIT.systemError)

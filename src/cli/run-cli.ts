@@ -5,6 +5,7 @@
  */
 import { CliError } from './errors.ts'
 import { ignoreClosedOutput } from './ignore-closed-output.ts'
+import { firstLine, storageFailure } from './storage-failure.ts'
 
 export function runCli(command: () => Promise<number>): void {
   ignoreClosedOutput('stdout')
@@ -23,6 +24,12 @@ export function runCli(command: () => Promise<number>): void {
       const refused = fileSystemRefusal(error)
       if (refused !== undefined) {
         process.stderr.write(`weir: ${refused}\n`)
+        process.exitCode = 1
+        return
+      }
+      const storage = storageFailure(error)
+      if (storage !== undefined) {
+        process.stderr.write(`weir: ${firstLine(error)}${storage === 'network' ? ' (a connection failed: check the endpoint, or try again)' : ''}\n`)
         process.exitCode = 1
         return
       }

@@ -178,3 +178,24 @@ test('--dry-run says which tasks would hit and why the others would run; --expla
   expect(bad.status).toBe(2)
   expect(bad.stderr).toContain("--explain-cache names task 'nope'")
 }, 180_000)
+
+test('a cache on storage that cannot be reached (no credentials, a closed endpoint) is one line naming why, exit 1, not an internal error', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'weir-e2e-cache-gcs-'))
+  dirs.push(dir)
+  const spec = (name: string, io: string) =>
+    `apiVersion: weir/v1\nkind: Pipeline\nname: ${name}\nio:\n  default: ${io}\ndefaults: { cache: true }\ntasks:\n  a:\n    handler: ./h.js#a\n`
+  await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n')
+  await writeFile(join(dir, 'h.js'), 'export const a = () => 1\n')
+  await writeFile(join(dir, 'nocred.yaml'), spec('nocred', '{ type: gcs, bucket: acme-lake }'))
+  await writeFile(join(dir, 'closed.yaml'), spec('closed', '{ type: gcs, bucket: acme-lake, endpoint: "http://127.0.0.1:9" }'))
+  // No credentials anywhere, and never a metadata server (gcs-emulator.md).
+  const env = { PATH: process.env.PATH, HOME: dir, CLOUDSDK_CONFIG: join(dir, 'gcloud'), GOOGLE_APPLICATION_CREDENTIALS: '', NO_COLOR: '1' }
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, 'cache', ...args], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 })
+  for (const [file, says] of [['nocred.yaml', 'found no Google credentials'], ['closed.yaml', 'ECONNREFUSED']]) {
+    const r = cli('list', file)
+    expect(r.status, r.stderr).toBe(1)
+    expect(r.stderr).toContain(says)
+    expect(r.stderr).not.toContain('internal error')
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  }
+}, 90_000)
