@@ -191,7 +191,7 @@ test('a cache on storage that cannot be reached (no credentials, a closed endpoi
   // No credentials anywhere, and never a metadata server (gcs-emulator.md).
   const env = { PATH: process.env.PATH, HOME: dir, CLOUDSDK_CONFIG: join(dir, 'gcloud'), GOOGLE_APPLICATION_CREDENTIALS: '', NO_COLOR: '1' }
   const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, 'cache', ...args], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 })
-  for (const [file, says] of [['nocred.yaml', 'found no Google credentials'], ['closed.yaml', 'ECONNREFUSED']]) {
+  for (const [file, says] of [['nocred.yaml', 'found no Google credentials'], ['closed.yaml', 'ECONNREFUSED']] as const) {
     const r = cli('list', file)
     expect(r.status, r.stderr).toBe(1)
     expect(r.stderr).toContain(says)
