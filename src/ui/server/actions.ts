@@ -42,15 +42,25 @@ export async function resumeRun(ctx: UiContext, run: RunRecord, body: Record<str
   return launched(await launchRun({ weirCommand: ctx.weirCommand, cwd: ctx.cwd, stateDir: ctx.stateDir, specPath: pipeline.sourcePath, params: paramsOf(body), resumeFrom: run.runId }))
 }
 
-/** POST /api/runs/:id/cancel. */
+/**
+ * Runs this server has asked to stop (run id and pid). A second SIGINT is `weir run`'s "stop at
+ * once" (the second Ctrl-C): a second click on Cancel while the run winds down must not turn a
+ * graceful cancel into an abrupt stop, recorded interrupted instead of cancelled.
+ */
+const cancelling = new Set<string>()
+
+/** POST /api/runs/:id/cancel: SIGINT once per run; asking again changes nothing. */
 export function cancelRun(run: RunRecord): { readonly signalled: number } {
   if (run.status !== 'running') throw new HttpProblem(409, `Run ${run.runId} is not running (it is ${run.status}).`)
   if (run.host !== hostname()) throw new HttpProblem(409, `Run ${run.runId} belongs to a process on host '${run.host}', not this one ('${hostname()}'); cancel it there.`)
+  const id = `${run.runId}:${run.pid}`
+  if (cancelling.has(id)) return { signalled: run.pid }
   try {
     process.kill(run.pid, 'SIGINT')
   } catch (error) {
     throw new HttpProblem(409, `Could not signal process ${run.pid} of run ${run.runId}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`)
   }
+  cancelling.add(id)
   return { signalled: run.pid }
 }
 

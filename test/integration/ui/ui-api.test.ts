@@ -317,6 +317,8 @@ describe('actions', () => {
     if (existsSync(`/proc/${running.pid}/cmdline`)) expect(await readFile(`/proc/${running.pid}/cmdline`, 'utf8')).not.toContain(SECRET)
     const cancelled = await post(`/api/runs/${slowId}/cancel`, {})
     expect(cancelled.status, cancelled.body).toBe(200)
+    // A second click while it winds down sends no second SIGINT (weir run's "stop at once"): the run still ends cancelled.
+    expect([200, 409]).toContain((await post(`/api/runs/${slowId}/cancel`, {})).status)
     await waitFor(() => !isProcessAlive(running.pid, hostname()), 'the weir run process to exit')
     expect((await getJson<UiRun>(`/api/runs/${slowId}`)).status).toBe('cancelled')
     expect((await post(`/api/runs/${slowId}/cancel`, {})).status).toBe(409)
