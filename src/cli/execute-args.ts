@@ -29,6 +29,10 @@ export function checkRunId(value: string): string {
 export function parseLocation(flag: string, value: string, cwd: string): Location {
   if (value.startsWith('gs://')) {
     if (!/^gs:\/\/[^/]+/.test(value)) throw new CliError(`execute: --${flag} ${quoteValue(value)} names no bucket; write gs://BUCKET/path.`)
+    // Before anything runs: the store refuses such a name too (gcs-uri.ts), but only once the handler has.
+    const name = value.replace(/^gs:\/\/[^/]+\/?/, '').replace(/\/+$/, '')
+    if (name !== '' && name.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+      throw new CliError(`execute: --${flag} ${quoteValue(value)} has an empty, '.' or '..' segment; Cloud Storage would keep it in the object names literally. Write gs://BUCKET/a/b.`)
     return { kind: 'gs', uri: value }
   }
   if (value.startsWith('file:')) {

@@ -6,10 +6,17 @@ export interface GcsLocation {
   readonly name: string
 }
 
-/** Splits a `gs://bucket/object/name` URI; throws `IO_UNSUPPORTED_URI` for anything else. */
+/**
+ * Splits a `gs://bucket/object/name` URI; throws `IO_UNSUPPORTED_URI` for anything else, and for a
+ * name with an empty, `.` or `..` segment (from a `prefix: ../x`, `a//b`, or an `--output-prefix
+ * gs://b/../x`): Cloud Storage keeps such names literally, where gcsfuse, gsutil and the console
+ * read them as paths, and no output of weir's has one.
+ */
 export function parseGsUri(uri: string): GcsLocation {
   const match = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri)
   if (!match) throw new IoError('IO_UNSUPPORTED_URI', `'${uri}' is not a gs://bucket/object URI.`)
+  if (match[2]!.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+    throw new IoError('IO_UNSUPPORTED_URI', `'${uri}' has an empty, '.' or '..' segment in its object name; check the gcs IoManager's 'prefix' and any --output-prefix or --inputs URI.`)
   return { bucket: match[1]!, name: match[2]! }
 }
 
