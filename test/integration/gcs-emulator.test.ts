@@ -84,4 +84,19 @@ describe.skipIf(missing !== undefined)(`gcs IoManager against the emulator${miss
     await store.put(`gs://${other}/docs/inputs.json`, Buffer.from('{"a":1}'), { signal: ctx.signal, contentType: 'application/json' })
     expect((await store.readAll(`gs://${other}/docs/inputs.json`, ctx.signal)).toString()).toBe('{"a":1}')
   })
+
+  test('STORAGE_EMULATOR_HOST written as a bare host:port (the emulators\' convention) is used, not refused', async () => {
+    const bucket = emulator.createBucket()
+    const before = process.env.STORAGE_EMULATOR_HOST
+    process.env.STORAGE_EMULATOR_HOST = emulator.url.replace(/^https?:\/\//, '')
+    try {
+      const io = gcsIo.create({ bucket, projectId: 'demo-test' }, env)
+      const key = { pipeline: 'p', runId: 'r1', taskId: 't' }
+      const ref = await io.write(key, { a: 1 }, ctx)
+      expect(await io.read(ref, ctx)).toEqual({ a: 1 })
+    } finally {
+      if (before === undefined) delete process.env.STORAGE_EMULATOR_HOST
+      else process.env.STORAGE_EMULATOR_HOST = before
+    }
+  })
 })

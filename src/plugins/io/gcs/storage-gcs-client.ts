@@ -30,6 +30,23 @@ export interface StorageGcsClientOptions {
   readonly uploadChunkBytes?: number
 }
 
+/**
+ * Runs `make` with STORAGE_EMULATOR_HOST as a URL. Emulators document it as a bare `host:port`
+ * (firebase, fake-gcs-server), which the library takes as its base URL as it is and then refuses
+ * ("Only HTTP(S) protocols are supported"). The library reads it when a client is made; the
+ * variable is put back at once, so nothing else in the process sees a change.
+ */
+function withEmulatorHostUrl<T>(make: () => T): T {
+  const host = process.env.STORAGE_EMULATOR_HOST
+  if (host === undefined || host.trim() === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(host.trim())) return make()
+  process.env.STORAGE_EMULATOR_HOST = `http://${host.trim()}`
+  try {
+    return make()
+  } finally {
+    process.env.STORAGE_EMULATOR_HOST = host
+  }
+}
+
 /** A GcsClient over @google-cloud/storage, with the credentials weir resolved. */
 export function createStorageGcsClient(options: StorageGcsClientOptions): GcsClient {
   const settings = {
@@ -40,10 +57,12 @@ export function createStorageGcsClient(options: StorageGcsClientOptions): GcsCli
   }
   // For resumable uploads and reads: retries conditionally idempotent calls (our uploads carry
   // generation preconditions) and resumes an upload from the last chunk the server confirmed.
-  const storage = new Storage({ ...settings, retryOptions: { autoRetry: true, maxRetries: 3 } })
-  // For the calls the byte store retries itself (metadata, in-memory uploads): a second layer of
-  // retries under it, with seconds of backoff, made an unreachable endpoint cost minutes per write.
-  const once = new Storage({ ...settings, retryOptions: { autoRetry: false } })
+  const [storage, once] = withEmulatorHostUrl(() => [
+    new Storage({ ...settings, retryOptions: { autoRetry: true, maxRetries: 3 } }),
+    // For the calls the byte store retries itself (metadata, in-memory uploads): a second layer of
+    // retries under it, with seconds of backoff, made an unreachable endpoint cost minutes per write.
+    new Storage({ ...settings, retryOptions: { autoRetry: false } }),
+  ])
   const statOf = (metadata: FileMetadata): GcsObjectStat => ({ generation: String(metadata.generation), size: Number(metadata.size) })
   // The metadata server (opted in) had no service account either: the same clear error, never retried.
   const explain = (error: unknown): unknown => (NO_CREDENTIALS.test((error as Error | null)?.message ?? '') ? noCredentials(options.bucket, error) : error)
