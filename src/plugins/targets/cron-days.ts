@@ -17,7 +17,8 @@ export interface DayRange {
   readonly step: number
 }
 
-const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const
+/** Day names by number (Sunday = 0), as cron and Quartz write them. */
+export const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const
 
 /** Reads `*`, `?`, `a`, `a-b`, `a-b/s`, `*\/s` and `a/s` (a to Saturday); undefined for anything else. */
 export function readDayRange(part: string): DayRange | undefined {
@@ -40,7 +41,7 @@ export function daysOf(range: DayRange): number[] {
 }
 
 /** A day number 0–7 or a name; `SUN` closing a range is 7, as croner reads it. */
-function dayNumber(token: string, endOfRange: boolean): number | undefined {
+export function dayNumber(token: string, endOfRange = false): number | undefined {
   if (/^[0-7]$/.test(token)) return Number(token)
   const i = DAY_NAMES.indexOf(token.toUpperCase() as (typeof DAY_NAMES)[number])
   if (i === -1) return undefined

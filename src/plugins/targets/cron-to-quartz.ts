@@ -8,7 +8,7 @@
  * can be off by one, and read as `weir schedule` reads them (cron-days.ts: `sat-sun` is Saturday
  * and Sunday).
  */
-import { daysOf, readDayRange } from './cron-days.ts'
+import { DAY_NAMES, dayNumber, daysOf, readDayRange } from './cron-days.ts'
 
 export type QuartzResult = { readonly ok: true; readonly quartz: string } | { readonly ok: false; readonly message: string }
 
@@ -21,8 +21,6 @@ const NICKNAMES: Readonly<Record<string, string>> = {
   '@midnight': '0 0 * * *',
   '@hourly': '0 * * * *',
 }
-
-const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const
 
 /** Converts a 5-field cron (or an `@daily`-style nickname) to a Quartz expression. */
 export function cronToQuartz(cron: string): QuartzResult {
@@ -66,9 +64,8 @@ function convertDayOfWeek(field: string): QuartzResult {
 
 /** A Unix day number (0–7, 7 is Sunday again) or a name, as 0–6. */
 function dayIndex(token: string): number | undefined {
-  if (/^[0-7]$/.test(token)) return Number(token) % 7
-  const i = DAY_NAMES.indexOf(token as (typeof DAY_NAMES)[number])
-  return i === -1 ? undefined : i
+  const n = dayNumber(token)
+  return n === undefined ? undefined : n % 7
 }
 
 function fail(message: string): QuartzResult {
