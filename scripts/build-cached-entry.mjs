@@ -188,6 +188,8 @@ export function warmCodeCaches() {
       if (ran.status !== 0) throw new Error(`dist/cli/${entry} failed its warm-up run (exit ${ran.status}):\n${ran.stdout}${ran.stderr}`)
       if (!readdirSync('dist/cli').some((f) => f.startsWith(`${name}.bundle-`) && f.endsWith('.v8-cache'))) throw new Error(`the warm-up run of dist/cli/${entry} left no code cache for the ${name} bundle`)
     }
+    // The plan `weir execute` kept of the warm-up spec (src/cli/execute-plan-cache.ts) is of no use to anyone.
+    for (const f of readdirSync('dist/cli')) if (f.endsWith('.plans')) rmSync(join('dist/cli', f), { recursive: true, force: true })
   } finally {
     rmSync(project, { recursive: true, force: true })
   }

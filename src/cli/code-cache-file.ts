@@ -21,6 +21,7 @@ import { closeSync, openSync, readFileSync, readdirSync, renameSync, rmSync, sta
 import { basename, dirname, join } from 'node:path'
 import { Script } from 'node:vm'
 import { codeCacheChecksum } from './code-cache-checksum.ts'
+import { shortHash } from '../spec/short-hash.ts'
 
 // Version 1 carried a SHA-1: its files are another format, ignored and replaced.
 const MAGIC = Buffer.from('weir code cache 2\n', 'latin1')
@@ -33,7 +34,7 @@ const HEADER_BYTES = MAGIC.length + CHECKSUM_BYTES
  * and so is a hash of the process's Node options, when it has any.
  */
 export function codeCachePath(bundleFile: string, options: string = nodeOptions()): string {
-  return `${bundleFile}.${process.version}-${process.arch}${options === '' ? '' : `.o${fnv1a32(options)}`}.v8-cache`
+  return `${bundleFile}.${process.version}-${process.arch}${options === '' ? '' : `.o${shortHash(options)}`}.v8-cache`
 }
 
 /**
@@ -44,13 +45,6 @@ export function codeCachePath(bundleFile: string, options: string = nodeOptions(
 export function nodeOptions(): string {
   const fromEnv = process.env.NODE_OPTIONS?.trim() ?? ''
   return process.execArgv.length === 0 ? fromEnv : `${process.execArgv.join('\0')}\0${fromEnv}`
-}
-
-/** FNV-1a over UTF-16 code units, as 8 hex digits: a name, not a defence (anyone who can write here can write the bundle). */
-function fnv1a32(text: string): string {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
-  return (hash >>> 0).toString(16).padStart(8, '0')
 }
 
 /** The name codeCachePath gives, taken apart: the bundle's file name is group 1, the options' hash group 2. */

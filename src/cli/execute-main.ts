@@ -9,5 +9,8 @@ import { useJitiLoader } from '../runtime/typescript-importer.ts'
 import { loadCachedJiti } from './cached-jiti.ts'
 import { execute } from './commands/execute.ts'
 
-useJitiLoader(loadCachedJiti)
-runCli(() => execute(process.argv.slice(3).filter((a) => a !== '--debug')))
+/** Runs the command; `keptPlans`: the folder where it keeps the plan of a spec it validated (execute-plan-cache.ts). */
+export function main(keptPlans?: string): void {
+  useJitiLoader(loadCachedJiti)
+  runCli(() => execute(process.argv.slice(3).filter((a) => a !== '--debug'), keptPlans))
+}

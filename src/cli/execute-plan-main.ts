@@ -8,6 +8,10 @@
  * since the run started is refused, as by the full entry (spec/planned-spec.ts). When the plan
  * cannot serve (missing, broken, of another text), it hands the command over to the full entry,
  * which does what it always did.
+ *
+ * It also reads the plans `weir execute` keeps for itself (execute-plan-cache.ts), when the entry
+ * found one for the spec: an engine's task, run on a machine where a task of the same spec text ran
+ * before.
  */
 import { SPEC_HASH_ENV, SPEC_PLAN_ENV } from '../runtime/execute/contract.ts'
 import { loadPlannedSpecFile } from '../spec/planned-spec.ts'
@@ -16,17 +20,22 @@ import { executeAttempt, specChanged } from './execute-attempt.ts'
 import { runCli } from './run-cli.ts'
 import { useJitiLoader } from '../runtime/typescript-importer.ts'
 import { loadCachedJiti } from './cached-jiti.ts'
+import { cachedPlanPath } from './execute-plan-cache.ts'
 
 /** Thrown by the loader when the plan cannot serve: the full entry takes the command over. */
 class PlanNotUsable extends Error {}
 
-/** Runs `weir execute` from the plan; `handOver` starts the full entry, with the environment as this process got it. */
-export function main(handOver: () => void): void {
+/**
+ * Runs `weir execute` from the plan; `handOver` starts the full entry, with the environment as this
+ * process got it. `keptPlans`: the folder of the plans `weir execute` keeps, read when the run gave
+ * this process no plan.
+ */
+export function main(handOver: () => void, keptPlans?: string): void {
   useJitiLoader(loadCachedJiti)
   runCli(() =>
     executeAttempt(
       process.argv.slice(3).filter((a) => a !== '--debug'),
-      loadPlannedPipeline,
+      (spec) => (process.env[SPEC_HASH_ENV] || keptPlans === undefined ? loadPlannedPipeline(spec) : loadKeptPlan(spec, keptPlans)),
     ).catch((error: unknown) => {
       if (!(error instanceof PlanNotUsable)) throw error
       handOver()
@@ -46,5 +55,13 @@ async function loadPlannedPipeline(spec: string): Promise<Pipeline> {
   // Not inherited by the handler's own child processes (the full entry, handed over, needs them).
   delete process.env[SPEC_HASH_ENV]
   delete process.env[SPEC_PLAN_ENV]
+  return found.pipeline
+}
+
+/** The Pipeline from the plan `weir execute` kept of the spec at `spec`, if it is the plan of the text the file holds now. */
+async function loadKeptPlan(spec: string, folder: string): Promise<Pipeline> {
+  const found = await loadPlannedSpecFile(spec, undefined, cachedPlanPath(folder, spec))
+  if (!found?.pipeline) throw new PlanNotUsable()
+  delete process.env[SPEC_PLAN_ENV] // a stray one (without its hash), as the full entry drops it
   return found.pipeline
 }

@@ -26,14 +26,17 @@ export type ValidatedSpecFile =
  * The resolved Pipeline of the spec at `path`, from the plan at `planPath`, if the plan is the plan
  * of the text with sha256 `expectedHash` and the file holds that text. Undefined when the plan
  * cannot serve (missing, broken, of another text, data normalize refuses): the caller validates.
+ * Without `expectedHash` (a plan `weir execute` kept for itself), a plan of any text serves when the
+ * file holds that text, and a file with another text is never `changed`, only unplanned.
  */
-export async function loadPlannedSpecFile(path: string, expectedHash: string, planPath: string): Promise<ValidatedSpecFile> {
+export async function loadPlannedSpecFile(path: string, expectedHash: string | undefined, planPath: string): Promise<ValidatedSpecFile> {
   const text = await readSpecFileText(path)
   if (text === undefined) return undefined
   // node:fs's callback, not fs.promises: loading that costs a `weir execute` ~1 ms of start-up.
   const planText = await new Promise<string>((done) => readFile(planPath, 'utf8', (error, text) => done(error ? '' : text)))
   const plan = specPlanData(planText, expectedHash)
-  if (plan?.specText === text) return pipelineOf(path, expectedHash, plan.data)
+  if (plan?.specText === text) return pipelineOf(path, plan.specSha256, plan.data)
+  if (expectedHash === undefined) return undefined
   // Loaded only here: a spec changed since the run started, or a plan that is not the file's.
   const hash = (await import('./spec-hash.ts')).specHashOf(text)
   return hash === expectedHash ? undefined : { changed: true, hash }

@@ -25,11 +25,15 @@ export function specPlanText(specSha256: string, specText: string, data: unknown
   return JSON.stringify({ specSha256, specText, data } satisfies { specSha256: string; specText: string; data: unknown })
 }
 
-/** The plan in `text` when it is the plan of the spec text with sha256 `specSha256`; undefined otherwise. */
-export function specPlanData(text: string, specSha256: string): SpecPlanDocument | undefined {
+/**
+ * The plan in `text` when it is the plan of the spec text with sha256 `specSha256` (or, without
+ * one, of any text: a plan `weir execute` kept for itself, cli/execute-plan-cache.ts); undefined otherwise.
+ */
+export function specPlanData(text: string, specSha256?: string): SpecPlanDocument | undefined {
   try {
     const plan = JSON.parse(text) as Partial<SpecPlanDocument> | null
-    return plan?.specSha256 === specSha256 && typeof plan.specText === 'string' && plan.data !== null && typeof plan.data === 'object' ? (plan as SpecPlanDocument) : undefined
+    const hashOk = specSha256 === undefined ? typeof plan?.specSha256 === 'string' && /^[0-9a-f]{64}$/.test(plan.specSha256) : plan?.specSha256 === specSha256
+    return hashOk && typeof plan?.specText === 'string' && plan.data !== null && typeof plan.data === 'object' ? (plan as SpecPlanDocument) : undefined
   } catch {
     return undefined
   }

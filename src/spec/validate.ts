@@ -88,6 +88,8 @@ export interface ValidateResult {
   /** Present only when there are no errors. */
   readonly pipeline?: Pipeline
   readonly diagnostics: Diagnostic[]
+  /** The text validated and its parsed data, beside `pipeline` (`weir execute` keeps them as a plan). */
+  readonly source?: { readonly text: string; readonly data: unknown }
 }
 
 const EMPTY_CATALOG: PluginCatalog = { io: new Map(), targets: new Map() }
@@ -105,7 +107,7 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
   if (options.fastPath !== false) {
     const fast = await parseFast(text)
     if (fast !== undefined && isObject(fast.data) && (await checkData(fast.data, context, fast.mayHoldProtoKey, fast.taskIds, fast.mayHoldNonJson)).length === 0)
-      return options.resolve === false ? { diagnostics: [] } : { pipeline: normalizeSpec(fast.data as unknown as PipelineSpec, sourcePath, () => specHashOf(text), fast.taskIds), diagnostics: [] }
+      return options.resolve === false ? { diagnostics: [] } : { pipeline: normalizeSpec(fast.data as unknown as PipelineSpec, sourcePath, () => specHashOf(text), fast.taskIds), diagnostics: [], source: { text, data: fast.data } }
   }
   // The careful parser keeps every node's position; it is loaded only for specs with something to report.
   const { parseSpecText, rangeOfFinding } = await import('./parse.ts')
@@ -121,7 +123,7 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
   const findings = await checkData(spec.data, context)
   const diagnostics = sortDiagnostics(findings.map((f) => toDiagnostic(spec, f, rangeOfFinding)))
   if (hasErrors(diagnostics) || options.resolve === false) return { diagnostics }
-  return { pipeline: normalizeSpec(spec.data as PipelineSpec, sourcePath, () => specHashOf(text)), diagnostics }
+  return { pipeline: normalizeSpec(spec.data as PipelineSpec, sourcePath, () => specHashOf(text)), diagnostics, source: { text, data: spec.data } }
 }
 
 /** Where a rule reports a number that is not finite in words of its own (param-schemas.ts, schedule.ts). */

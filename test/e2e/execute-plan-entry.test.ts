@@ -30,7 +30,8 @@ afterAll(() => {
 /** A copy of the built CLI, a one-task project beside it, and a plan of its spec. */
 function install(): { cli: string; dist: string; project: string; plan: string } {
   const dir = join(root, `install-${++n}`)
-  for (const part of ['bin', 'dist/cli', 'package.json']) cpSync(resolve(part), join(dir, part), { recursive: true })
+  // Without the plans this clone's own `weir execute`s kept (execute-plan-cache.ts).
+  for (const part of ['bin', 'dist/cli', 'package.json']) cpSync(resolve(part), join(dir, part), { recursive: true, filter: (from) => !from.endsWith('.plans') })
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'))
   const project = join(dir, 'project')
   mkdirSync(join(project, 'handlers'), { recursive: true })
@@ -110,11 +111,96 @@ describe('the plan bundle of weir execute', () => {
     const probed = { NODE_OPTIONS: `--require ${probe}` }
     expect(execute(cli, project, 'r1', { ...probed, WEIR_SPEC_SHA256: sha256(SPEC), WEIR_SPEC_PLAN: plan })).toMatchObject({ code: 0, stderr: '' })
     expect(readFileSync(loaded, 'utf8')).toBe('')
+    // The first validation of a text hashes it, for the plan it keeps (execute-plan-cache.ts); the next
+    // process reads that plan, and hashes nothing.
     expect(execute(cli, project, 'r2', probed)).toMatchObject({ code: 0, stderr: '' })
+    expect(readFileSync(loaded, 'utf8')).toBe('NativeModule crypto,NativeModule stream')
+    expect(execute(cli, project, 'r2b', probed)).toMatchObject({ code: 0, stderr: '' })
     expect(readFileSync(loaded, 'utf8')).toBe('')
     // The probe sees them when they are loaded: a spec changed since the run started is hashed.
     writeFileSync(join(project, 'p.yaml'), `${SPEC}# edited\n`)
     expect(execute(cli, project, 'r3', { ...probed, WEIR_SPEC_SHA256: sha256(SPEC), WEIR_SPEC_PLAN: plan }).code).toBe(2)
     expect(readFileSync(loaded, 'utf8')).toBe('NativeModule crypto,NativeModule stream')
+  })
+})
+
+/** The plans the copy's `weir execute` kept (src/cli/execute-plan-cache.ts): file name → text. */
+function keptPlans(dist: string): Map<string, string> {
+  const folder = readdirSync(dist).find((f) => f.endsWith('.plans'))
+  if (folder === undefined) return new Map()
+  return new Map(readdirSync(join(dist, folder)).map((f) => [f, readFileSync(join(dist, folder, f), 'utf8')]))
+}
+
+describe('the plans weir execute keeps for itself', () => {
+  test('a spec validated in full leaves its plan, and the next process runs from it without the full bundle', () => {
+    const { cli, dist, project } = install()
+    expect(execute(cli, project, 'r1', {})).toMatchObject({ code: 0, stderr: '' })
+    const plans = [...keptPlans(dist).values()]
+    expect(plans.map((p) => JSON.parse(p))).toEqual([{ specSha256: sha256(SPEC), specText: SPEC, data: DATA }])
+    removeBundle(dist, 'execute')
+    expect(execute(cli, project, 'r2', {})).toMatchObject({ code: 0, stderr: '' })
+    expect(values(project, 'r2')).toEqual({ who: 'someone' })
+    // Named by its absolute path, the spec is the same file, with the same plan.
+    expect(execute(cli, project, 'r3', {}, ['--spec', join(project, 'p.yaml')])).toMatchObject({ code: 0, stderr: '' })
+    // Another file with the same text has no plan yet, and needs the full bundle (gone).
+    writeFileSync(join(project, 'q.yaml'), SPEC)
+    expect(execute(cli, project, 'r4', {}, ['--spec', 'q.yaml']).code).not.toBe(0)
+  })
+
+  test('reads the kept plan\'s data, not the YAML, while the file holds its text', () => {
+    const { cli, dist, project } = install()
+    expect(execute(cli, project, 'r1', {}).code).toBe(0)
+    const folder = join(dist, readdirSync(dist).find((f) => f.endsWith('.plans'))!)
+    const [name] = readdirSync(folder)
+    writeFileSync(join(folder, name!), specPlanText(sha256(SPEC), SPEC, { ...DATA, params: { who: { type: 'string', default: 'the plan' } } })!)
+    expect(execute(cli, project, 'r2', {}).code).toBe(0)
+    expect(values(project, 'r2')).toEqual({ who: 'the plan' })
+  })
+
+  test('a spec edited since its plan was kept is validated in full: an error names its line, a valid text gets a plan of its own', () => {
+    const { cli, dist, project } = install()
+    expect(execute(cli, project, 'r1', {}).code).toBe(0)
+    writeFileSync(join(project, 'p.yaml'), SPEC.replace('default: someone', 'default: 7'))
+    const refused = execute(cli, project, 'r2', {})
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/^weir: execute: p\.yaml:5:\d+: /)
+    const edited = SPEC.replace('someone', 'someone else')
+    writeFileSync(join(project, 'p.yaml'), edited)
+    expect(execute(cli, project, 'r3', {})).toMatchObject({ code: 0, stderr: '' })
+    expect(values(project, 'r3')).toEqual({ who: 'someone else' })
+    expect([...keptPlans(dist).values()].map((p) => JSON.parse(p).specText)).toEqual([edited])
+  })
+
+  test.each([
+    ['damaged', (file: string) => writeFileSync(file, '{"specSha256":')],
+    ['of another text', (file: string) => writeFileSync(file, specPlanText(sha256('other'), 'other', DATA)!)],
+    ['with a hash that is no sha256', (file: string) => writeFileSync(file, JSON.stringify({ specSha256: '../x', specText: SPEC, data: DATA }))],
+  ])('a kept plan that is %s hands the command over to the full bundle, which keeps a good one', (_, spoil) => {
+    const { cli, dist, project } = install()
+    expect(execute(cli, project, 'r1', {}).code).toBe(0)
+    const folder = join(dist, readdirSync(dist).find((f) => f.endsWith('.plans'))!)
+    const [name] = readdirSync(folder)
+    spoil(join(folder, name!))
+    expect(execute(cli, project, 'r2', {}, ['--param', 'who=x'])).toMatchObject({ code: 0, stderr: '' })
+    expect(values(project, 'r2')).toEqual({ who: 'x' })
+    expect(JSON.parse(readFileSync(join(folder, name!), 'utf8'))).toEqual({ specSha256: sha256(SPEC), specText: SPEC, data: DATA })
+  })
+
+  test('where no plan can be kept (a file in the way of the folder), every process validates in full and runs', () => {
+    const { cli, dist, project } = install()
+    const planBundle = readdirSync(dist).find((f) => f.startsWith('execute-plan.bundle-') && f.endsWith('.cjs'))!
+    writeFileSync(join(dist, `${planBundle}.plans`), 'not a folder')
+    expect(execute(cli, project, 'r1', {})).toMatchObject({ code: 0, stderr: '' })
+    expect(execute(cli, project, 'r2', {})).toMatchObject({ code: 0, stderr: '' })
+    expect(values(project, 'r2')).toEqual({ who: 'someone' })
+  })
+
+  test('a process the run gave a plan reads that plan, not a kept one', () => {
+    const { cli, dist, project, plan } = install()
+    expect(execute(cli, project, 'r1', {}).code).toBe(0)
+    writeFileSync(plan, specPlanText(sha256(SPEC), SPEC, { ...DATA, params: { who: { type: 'string', default: 'the run' } } })!)
+    expect(execute(cli, project, 'r2', { WEIR_SPEC_SHA256: sha256(SPEC), WEIR_SPEC_PLAN: plan }).code).toBe(0)
+    expect(values(project, 'r2')).toEqual({ who: 'the run' })
+    expect(keptPlans(dist).size).toBe(1)
   })
 })

@@ -5,8 +5,8 @@
  * that `npm ci` of this repository filled (scripts/offline-install.mjs).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { execFile } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { execFile, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { builtinModules } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -65,8 +65,17 @@ describe('the packed package', () => {
       expect(files, file).toContain(file)
   })
 
-  test('holds no source maps, sources, tests or build scripts', () => {
-    expect(files.filter((f) => f.endsWith('.map') || /^(src|test|scripts|bench|pipelines|handlers)\//.test(f))).toEqual([])
+  test('holds no source maps, sources, tests, build scripts, code caches or kept spec plans', () => {
+    // A plan is kept in dist/cli/ by any `weir execute` of the clone (src/cli/execute-plan-cache.ts).
+    mkdirSync(join(REPO, 'dist/cli/execute-plan.bundle-packed.cjs.plans'), { recursive: true })
+    writeFileSync(join(REPO, 'dist/cli/execute-plan.bundle-packed.cjs.plans/0.json'), '{}')
+    try {
+      const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8' })
+      const now = (JSON.parse(packed.stdout) as [{ files: { path: string }[] }])[0].files.map((f) => f.path)
+      expect(now.filter((f) => /\.(map|v8-cache)$|\.plans\//.test(f) || /^(src|test|scripts|bench|pipelines|handlers)\//.test(f))).toEqual([])
+    } finally {
+      rmSync(join(REPO, 'dist/cli/execute-plan.bundle-packed.cjs.plans'), { recursive: true, force: true })
+    }
   })
 
   test('its code loads only packages it depends on (what is bundled need not be installed)', () => {

@@ -8,8 +8,9 @@ import type { Pipeline } from '../../spec/model.ts'
 import { SPEC_HASH_ENV, SPEC_PLAN_ENV } from '../../runtime/execute/contract.ts'
 import { executeAttempt, specChanged } from '../execute-attempt.ts'
 
-export function execute(args: string[]): Promise<number> {
-  return executeAttempt(args, loadPipeline)
+/** `keptPlans`: where to keep the plan of a spec validated in full (the dedicated entry's folder, execute-plan-cache.ts). */
+export function execute(args: string[], keptPlans?: string): Promise<number> {
+  return executeAttempt(args, (spec) => loadPipeline(spec, keptPlans))
 }
 
 /**
@@ -23,7 +24,7 @@ export function execute(args: string[]): Promise<number> {
  * (load-handler.ts, at that moment, with an error.json): a handler of another task does not stop
  * this one, and both executors agree (#15).
  */
-async function loadPipeline(spec: string): Promise<Pipeline> {
+async function loadPipeline(spec: string, keptPlans: string | undefined): Promise<Pipeline> {
   const validatedHash = process.env[SPEC_HASH_ENV]
   const planPath = process.env[SPEC_PLAN_ENV] || undefined
   // Not inherited by the handler's own child processes.
@@ -36,12 +37,13 @@ async function loadPipeline(spec: string): Promise<Pipeline> {
     if (found?.changed) throw specChanged(spec, validatedHash, found.hash)
   }
   const [{ validateSpecFile }, { hasErrors }, { builtinCatalog }] = await Promise.all([import('../../spec/validate.ts'), import('../../spec/diagnostics.ts'), import('../../plugins/catalog.ts')])
-  const { pipeline, diagnostics } = await validateSpecFile(spec, { plugins: builtinCatalog(), checkHandlers: false })
+  const { pipeline, diagnostics, source } = await validateSpecFile(spec, { plugins: builtinCatalog(), checkHandlers: false })
   if (!pipeline || hasErrors(diagnostics)) {
     const first = diagnostics.find((d) => d.severity === 'error')
     throw new CliError(`execute: ${spec}${first ? `:${first.line}:${first.column}: ${first.code}: ${first.message}` : ' is invalid'} (run 'weir spec validate ${spec}').`)
   }
   // The file was read again: it may have changed since the check of its hash.
   if (validatedHash && pipeline.specHash !== validatedHash) throw specChanged(spec, validatedHash, pipeline.specHash)
+  if (keptPlans !== undefined && !validatedHash && source) (await import('../execute-plan-cache.ts')).keepPlan(keptPlans, spec, pipeline.specHash, source.text, source.data)
   return pipeline
 }

@@ -16,18 +16,13 @@ import { hostname } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { isProcessAlive } from './process-alive.ts'
 import { randomId } from './random-id.ts'
+import { shortHash } from '../../spec/short-hash.ts'
 
 /**
  * This machine in a temp file's name: short, and the same in every process. FNV-1a of the host
  * name, not a sha256 (weir did that before): node:crypto costs a task process more than its writes.
  */
-const HOST_TAG = fnv1a(hostname())
-
-function fnv1a(text: string): string {
-  let sum = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) sum = Math.imul(sum ^ text.charCodeAt(i), 0x01000193)
-  return (sum >>> 0).toString(16).padStart(8, '0')
-}
+const HOST_TAG = shortHash(hostname())
 
 /** The tags of this machine: its own and the one earlier weir versions gave it (the first 8 hex digits of the host name's sha256). */
 async function thisMachineTags(): Promise<readonly string[]> {
