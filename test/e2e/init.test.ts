@@ -106,6 +106,24 @@ describe('weir init', () => {
     expect(await readFile(join(dir, 'package.json'), 'utf8')).toBe('{"name":"mine"}\n')
   })
 
+  test('a file it cannot write leaves nothing behind, and the same command works once the cause is gone', async () => {
+    // A file where the scaffold wants its src/ folder: the spec (written first) and its folder go again.
+    await writeFile(join(dir, 'src'), 'in the way\n')
+    const ran = await weir(['init', '--name', 'sales'], dir)
+    expect(ran).toMatchObject({ code: 1, stdout: '' })
+    expect(ran.stderr).toMatch(/^weir: init: cannot write 'src(\/[a-z.]+)?' \((ENOTDIR|EEXIST)\); nothing was left in '\.'\. Check that folder's permissions and free space, or choose another folder\.\n$/)
+    expect(await listFiles(dir)).toEqual(['src'])
+    await rm(join(dir, 'src'))
+    expect((await weir(['init', '--name', 'sales'], dir)).code).toBe(0)
+    expect(existsSync(join(dir, 'src/handlers.ts'))).toBe(true)
+  })
+
+  test('refuses a folder argument that is a file, naming it', async () => {
+    await writeFile(join(dir, 'afile'), 'x\n')
+    const ran = await weir(['init', 'afile'], dir)
+    expect(ran).toMatchObject({ code: 2, stdout: '', stderr: "weir: init: 'afile' is a file, not a folder; choose a folder (weir init my-pipelines).\n" })
+  })
+
   test.each([
     [['init', '--name', 'Bad-Name'], "--name 'Bad-Name' is not a pipeline name"],
     [['init', 'a', 'b'], 'pass at most one folder, not 2'],

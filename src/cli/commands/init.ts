@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { existsSync, statSync } from 'node:fs'
+import { rm, rmdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
 import { findPackage } from '../package-root.ts'
@@ -29,16 +29,43 @@ export async function init(args: string[]): Promise<number> {
   const files = scaffoldFiles({ pipelineName, packageName: toPackageName(basename(dir)), weirVersion: weirVersion() })
   // The generated types go right after the handlers that import them (the order of the listing).
   files.splice(2, 0, await generatedTypes(files, pipelineName, dir))
+  const kind = statSync(dir, { throwIfNoEntry: false })
+  if (kind && !kind.isDirectory()) throw new CliError(`init: '${dirArg}' is a file, not a folder; choose a folder (weir init my-pipelines).`)
   const existing = files.filter((f) => existsSync(join(dir, f.path))).map((f) => f.path)
   if (existing.length > 0)
     throw new CliError(`init: ${existing.length === 1 ? 'a file already exists' : `${existing.length} files already exist`} in '${dirArg}': ${existing.join(', ')}; nothing was written. Choose an empty folder (weir init my-pipelines).`)
-  for (const file of files) {
-    await makeDirs(dirname(join(dir, file.path)))
-    // 'wx' refuses to replace a file that appeared since the check above.
-    await writeFile(join(dir, file.path), file.contents, { flag: 'wx' })
-  }
+  await writeAllOrNone(dir, dirArg, files)
   process.stdout.write(nextSteps(dirArg, dir, pipelineName, files))
   return EXIT.ok
+}
+
+/**
+ * Writes the scaffold's files, or none: when one cannot be written (no permission, a full disk), the
+ * files and folders written before it are removed again, so that `weir init` can simply be run again
+ * once the cause is fixed (a file left behind would make it refuse: it never overwrites).
+ */
+async function writeAllOrNone(dir: string, dirArg: string, files: readonly ScaffoldFile[]): Promise<void> {
+  const written: string[] = []
+  const madeDirs: string[] = []
+  try {
+    for (const file of files) {
+      const path = join(dir, file.path)
+      // Folders this command makes, outermost first (removed innermost first on failure).
+      const missing: string[] = []
+      for (let folder = dirname(path); !existsSync(folder) && dirname(folder) !== folder; folder = dirname(folder)) missing.unshift(folder)
+      await makeDirs(dirname(path))
+      madeDirs.push(...missing.filter((folder) => !madeDirs.includes(folder)))
+      // 'wx' refuses to replace a file that appeared since the check above.
+      await writeFile(path, file.contents, { flag: 'wx' })
+      written.push(path)
+    }
+  } catch (error) {
+    for (const path of written.reverse()) await rm(path, { force: true }).catch(() => {})
+    for (const folder of madeDirs.reverse()) await rmdir(folder).catch(() => {})
+    const e = error as { code?: string; path?: string; message?: string }
+    const where = typeof e.path === 'string' ? relative(process.cwd(), e.path) || '.' : dirArg
+    throw new CliError(`init: cannot write '${where}' (${e.code ?? e.message}); nothing was left in '${dirArg}'. Check that folder's permissions and free space, or choose another folder.`, EXIT.failed)
+  }
 }
 
 /** Handler types for the new spec, exactly as `weir codegen --target types` would write them. */
