@@ -15,6 +15,7 @@ export { runPipeline } from './run-with-builtins.ts'
 export type { RunOptions, RunResult, RunEvent, TaskResult, TaskStatus, RunStatus, RunTrigger, SkipReason, ItemCounts } from './runtime/api.ts'
 /** Thrown by a handler to fail its task without retries; recognised by `code === 'NON_RETRYABLE'`. */
 export { NonRetryableError } from './runtime/errors.ts'
+export { shouldRetry, retryDelayMs } from './runtime/retry.ts'
 /** weir's error base class: a `code`, a message and the `cause` passed on. Check `err.code`, not `instanceof`. */
 export { WeirError } from './spec/weir-error.ts'
 export type { WeirErrorOptions } from './spec/weir-error.ts'

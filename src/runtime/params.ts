@@ -117,8 +117,9 @@ function coerceParam(name: string, raw: string, list: readonly string[], secret:
   if (list.length === 1 && (list[0] === 'number' || list[0] === 'integer')) {
     const value = Number(raw)
     // Decimal only: Number() also reads '0x10', '0b11' and '0o7', and ignores spaces around.
-    if (!DECIMAL.test(raw) || !Number.isFinite(value))
-      throw new WeirError('PARAM_INVALID', `Param '${name}' must be ${list[0] === 'integer' ? 'an integer' : 'a number'}, not ${shown}.`)
+    if (!DECIMAL.test(raw)) throw new WeirError('PARAM_INVALID', `Param '${name}' must be ${list[0] === 'integer' ? 'an integer' : 'a number'}, not ${shown}.`)
+    // A decimal too large for a double (1e400): a number, but none that JSON can carry.
+    if (!Number.isFinite(value)) throw new WeirError('PARAM_INVALID', `Param '${name}' holds a number that is not finite (${shown}); param values travel as JSON, which has no such number.`)
     return value
   }
   if (list.length === 1 && list[0] === 'boolean') {

@@ -12,6 +12,10 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { validateSpecFile } from '../../../src/spec/validate.ts'
 import { builtinCatalog } from '../../../src/plugins/catalog.ts'
+import { runPipeline } from '../../../src/run-with-builtins.ts'
+
+/** Failures that say a handler and its spec disagree (the page's mistake), not that the handler failed on purpose. */
+const CONTRACT_CODES = /^\S+: (VALUE_UNDECLARED|VALUE_INVALID|VALUE_TOO_LARGE|OUTPUT_INVALID|OUTPUT_PATH_ON_TABLE|HANDLER_NOT_FOUND|HANDLER_NOT_A_FUNCTION|HANDLER_OUTSIDE_PROJECT|HANDLER_SYNTAX_ERROR|INPUT_UNAVAILABLE|PARAM_INVALID) /
 
 interface Block {
   readonly lang: string
@@ -95,6 +99,21 @@ describe('the full specs in the docs', () => {
       writeFileSync(path, specs.find((s) => s.file === file)!.block.text)
       expect(await diagnosticsOf(path)).toEqual([])
     })
+
+    // Valid is not enough: the handlers a page names must do what its spec declares (a value the
+    // handler sets is declared, its output fits the declared schema). Specs that need a cloud bucket are left out.
+    const runnable = specs.filter((s) => !/type: gcs\b/.test(s.block.text))
+    if (runnable.length > 0)
+      test.each(runnable.map((s) => ({ ...s, name: s.file })))('$name runs without a task failing on the contract between spec and handler', async ({ file }) => {
+        const dir = projectFor(page, blocks)
+        const path = join(dir, file)
+        mkdirSync(dirname(path), { recursive: true })
+        writeFileSync(path, specs.find((s) => s.file === file)!.block.text)
+        const { pipeline } = await validateSpecFile(path, { plugins: builtinCatalog() })
+        const result = await runPipeline(pipeline!, { stateDir: join(dir, '.weir'), history: false })
+        const failed = Object.entries(result.tasks).filter(([, t]) => t.status === 'failed').map(([id, t]) => `${id}: ${t.error?.code} ${t.error?.message}`)
+        expect(failed.filter((f) => CONTRACT_CODES.test(f))).toEqual([])
+      }, 30_000)
 
     const shown = blocks.flatMap(shownErrorsOf).filter((e) => specs.some((s) => s.file === e.path))
     if (shown.length > 0)

@@ -62,4 +62,10 @@ describe('numbers JSON cannot hold', () => {
     const name = arg.slice(0, arg.indexOf('='))
     await expect(resolveParams(pipeline, parseParamArgs(pipeline, [arg]))).rejects.toThrow(`Param '${name}' holds a number that is not finite${where}; param values travel as JSON, which has no such number.`)
   })
+
+  test.each([['number', '1e400'], ['integer', '-1e999']])('a %s param given %s says so in the same words (docs/running.md), not that it is no number', async (type, text) => {
+    const pipeline = await pipelineFromYaml(specText('finite', { use: '' }, `params:\n  limit: { type: ${type}, default: 1 }\n`))
+    expect(() => parseParamArgs(pipeline, [`limit=${text}`])).toThrow(`Param 'limit' holds a number that is not finite ('${text}'); param values travel as JSON, which has no such number.`)
+    expect(() => parseParamArgs(pipeline, ['limit=1e4x'])).toThrow(`Param 'limit' must be ${type === 'integer' ? 'an integer' : 'a number'}, not '1e4x'.`)
+  })
 })
