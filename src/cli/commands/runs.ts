@@ -8,6 +8,7 @@ import { parseCommandArgs } from '../args.ts'
 import { printHelp } from '../help/format-help.ts'
 import { RUNS_HELP } from '../help/runs.ts'
 import { CliError, EXIT } from '../errors.ts'
+import { escapeControls } from '../escape-controls.ts'
 import { checkPipelineOption } from '../check-id-options.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import type { Palette } from '../colors.ts'
@@ -135,18 +136,18 @@ async function formatTask(t: TaskRecord, run: RunRecord, logLines: number, p: Pa
   if (t.values && Object.keys(t.values).length > 0) lines.push(`  values  ${JSON.stringify(t.values)}`)
   if (t.items) {
     lines.push(`  items   ${itemCountsOf(t.items)}`)
-    for (const line of failedItemLines(t.items, 20)) lines.push(`    ${line}`)
+    for (const line of failedItemLines(t.items, 20)) lines.push(`    ${escapeControls(line)}`)
   }
   for (const a of t.attempts) {
     const span = a.finishedAt !== undefined ? formatDuration(a.finishedAt - a.startedAt) : ''
-    const err = a.error ? `: ${a.error.code} (${a.error.origin}): ${a.error.message}` : ''
+    const err = a.error ? `: ${a.error.code} (${a.error.origin}): ${escapeControls(a.error.message)}` : ''
     lines.push(`  attempt ${a.attempt}  ${a.status} ${span}${err}${a.retryDelayMs !== undefined ? p.dim(` (retried after ${formatDuration(a.retryDelayMs)})`) : ''}`)
   }
   const log = await readFile(join(run.logDir, `${t.id}.log`), 'utf8').catch(() => undefined)
   if (log) {
     const all = log.trimEnd().split('\n')
     lines.push(p.dim(`  log ${join(run.logDir, `${t.id}.log`)}${all.length > logLines ? ` (last ${logLines} of ${all.length} lines)` : ''}`))
-    for (const l of all.slice(-logLines)) lines.push(`  │ ${l}`)
+    for (const l of all.slice(-logLines)) lines.push(`  │ ${escapeControls(l)}`)
   }
   return lines
 }

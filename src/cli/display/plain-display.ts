@@ -5,6 +5,7 @@ import type { RunEvent } from '../../runtime/api.ts'
 import { formatDuration } from '../../spec/duration.ts'
 import type { Palette } from '../colors.ts'
 import { markOf } from './symbols.ts'
+import { escapeControls } from '../escape-controls.ts'
 import type { TaskBoard } from './task-board.ts'
 import type { ItemRecord } from '../../runtime/run-store/records.ts'
 import { itemCountsOf } from './map-items.ts'
@@ -20,18 +21,18 @@ export function describeEvent(event: RunEvent, board: TaskBoard, p: Palette): st
     case 'task:start':
       return `${mark} ${event.taskId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`
     case 'task:retry':
-      return `${mark} ${event.taskId} attempt ${event.attempt} failed: ${event.error.message}; retrying in ${formatDuration(event.delayMs)}`
+      return `${mark} ${event.taskId} attempt ${event.attempt} failed: ${escapeControls(event.error.message)}; retrying in ${formatDuration(event.delayMs)}`
     case 'task:succeed':
       return event.cachedFrom ? `${mark} ${event.taskId} cached (from run ${event.cachedFrom.runId})` : `${mark} ${event.taskId} succeeded${elapsed(task?.record)}${counts(task)}`
     case 'task:fail':
-      return `${mark} ${event.taskId} ${p.red('failed')}${elapsed(task?.record)}${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}${counts(task)}: ${event.error.message}`
+      return `${mark} ${event.taskId} ${p.red('failed')}${elapsed(task?.record)}${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}${counts(task)}: ${escapeControls(event.error.message)}`
     case 'task:map':
       return `${mark} ${event.taskId} ▸ ${event.count.toLocaleString('en-US')} item${event.count === 1 ? '' : 's'}`
     // One line per item would drown a 10,000-item map: only what needs attention is printed.
     case 'item:retry':
-      return `${markOf('retrying', p)} ${event.taskId} item ${event.index} attempt ${event.attempt} failed: ${event.error.message}; retrying in ${formatDuration(event.delayMs)}`
+      return `${markOf('retrying', p)} ${event.taskId} item ${event.index} attempt ${event.attempt} failed: ${escapeControls(event.error.message)}; retrying in ${formatDuration(event.delayMs)}`
     case 'item:fail':
-      return `${markOf('failed', p)} ${event.taskId} item ${event.index} ${p.red('failed')}${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}: ${event.error.message}`
+      return `${markOf('failed', p)} ${event.taskId} item ${event.index} ${p.red('failed')}${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}: ${escapeControls(event.error.message)}`
     case 'item:start':
     case 'item:succeed':
     case 'item:cancel':

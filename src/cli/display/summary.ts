@@ -7,6 +7,7 @@ import type { RunResult } from '../../runtime/api.ts'
 import { formatDuration } from '../../spec/duration.ts'
 import type { Palette } from '../colors.ts'
 import { markOf } from './symbols.ts'
+import { escapeControls } from '../escape-controls.ts'
 import type { BoardStatus } from './task-board.ts'
 import { resumeCommand } from '../resume-command.ts'
 import { formatItemCounts } from '../../runtime/map/derive-status.ts'
@@ -47,8 +48,8 @@ export function formatSummary(result: RunResult, ctx: SummaryContext, p: Palette
   }
   for (const id of failed) {
     const t = result.tasks[id]!
-    lines.push('', `${p.red('✗')} ${p.bold(id)}: ${t.error?.code ?? 'ERROR'}: ${t.error?.message ?? 'failed'}`)
-    for (const line of ctx.failedItems?.(id) ?? []) lines.push(`    ${line}`)
+    lines.push('', `${p.red('✗')} ${p.bold(id)}: ${t.error?.code ?? 'ERROR'}: ${escapeControls(t.error?.message ?? 'failed')}`)
+    for (const line of ctx.failedItems?.(id) ?? []) lines.push(`    ${escapeControls(line)}`)
   }
   const verdict = result.status === 'succeeded' ? p.green('succeeded') : result.status === 'failed' ? p.red('failed') : p.yellow('cancelled')
   lines.push(

@@ -5,6 +5,7 @@
 import type { RunEvent } from '../../runtime/api.ts'
 import type { TaskRecord } from '../../runtime/run-store/records.ts'
 import { applyTaskEvent, newTaskRecord } from '../../runtime/run-store/apply-task-event.ts'
+import { escapeControls } from '../escape-controls.ts'
 
 /** `cached` is a succeeded task whose result came from the cache; trigger rules see it as succeeded. */
 export type BoardStatus = 'pending' | 'running' | 'retrying' | 'succeeded' | 'cached' | 'failed' | 'skipped' | 'cancelled' | 'reused'
@@ -80,9 +81,9 @@ export function createTaskBoard(options: { forgetFinished?: boolean } = {}): Tas
       if (e.type === 'task:map' || e.type.startsWith('item:')) return t
       t.note =
         e.type === 'task:retry'
-          ? `${e.error.message} (retry in ${e.delayMs}ms)`
+          ? `${escapeControls(e.error.message)} (retry in ${e.delayMs}ms)`
           : e.type === 'task:fail'
-            ? e.error.message
+            ? escapeControls(e.error.message)
             : e.type === 'task:skip'
               ? e.reason
               : e.type === 'task:reuse'
