@@ -17,6 +17,17 @@ export function problemSentence(noun: string, problem: SchemaProblem): string {
   return sentence.charAt(0).toUpperCase() + sentence.slice(1) + (/[.?!]$/.test(sentence) ? '' : '.')
 }
 
+/**
+ * The same sentence for a value that holds a secret (its schema marks `writeOnly: true`): the
+ * problem's own words may quote the value (`is 'hunter2', which does not match the pattern`), its
+ * length or a number; these say only where it is and that it does not fit.
+ */
+export function secretProblemSentence(noun: string, problem: SchemaProblem): string {
+  const subject = problem.subject === '' ? noun : `'${problem.subject}' in ${noun}`
+  const sentence = `${subject} does not fit its schema (the value holds a secret, so it is not shown)`
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`
+}
+
 /** `the string 'x'`, `the number 3`, `a list`, `a mapping`, `null`, `true`: never `undefined` or `[object Object]`. */
 export function describeJsonValue(value: unknown): string {
   if (value === null) return 'null'

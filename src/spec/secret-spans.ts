@@ -36,7 +36,7 @@ export function maskSecretValues(text: string): string {
   return out + text.slice(at)
 }
 
-/** Offsets [start, end) of each secret param's default and of the schedule's values of secret params. */
+/** Offsets [start, end) of each secret param's default (and examples, const) and of the schedule's values of secret params. */
 function secretSpans(text: string): [number, number][] {
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false })
   const spans: [number, number][] = []
@@ -51,7 +51,8 @@ function secretSpans(text: string): [number, number][] {
     if (name === undefined || !isMap(schemaNode)) continue
     if (!hasSecret(schemaNode.toJS(doc) as JsonSchema, types)) continue
     secrets.add(name)
-    push(spans, schemaNode.get('default', true) as YamlNode | undefined)
+    // `examples` and `const` of a secret are values of it too (often a real one, pasted).
+    for (const key of ['default', 'examples', 'const']) push(spans, schemaNode.get(key, true) as YamlNode | undefined)
   }
   const scheduled = doc.getIn(['schedule', 'params'], true)
   if (isMap(scheduled))

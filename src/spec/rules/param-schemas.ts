@@ -1,7 +1,9 @@
 import type { Rule } from './types.ts'
 import { entriesOf, isObject } from '../collect.ts'
 import { checkAgainstSchema, checkSchemaDefinition } from '../json-schema.ts'
-import { problemSentence } from '../schema-problem.ts'
+import { problemSentence, secretProblemSentence } from '../schema-problem.ts'
+import { hasSecret } from '../secret-schema.ts'
+import type { SchemaTypes } from '../secret-schema.ts'
 import { toPointer } from '../pointer.ts'
 import { findNonFinite, nonFiniteMessage } from '../non-finite.ts'
 import { withTypeDefs } from '../rewrite-type-refs.ts'
@@ -26,8 +28,10 @@ export const paramSchemas: Rule = async ({ view, report }) => {
       report({ code: 'INVALID_DEFAULT', pointer: toPointer(['params', name, 'default']) + nonFinite, message: nonFiniteMessage(`the default of param '${name}'`, nonFinite) })
       continue
     }
+    // A secret's default is not echoed (spec.md: messages about a param holding a secret never show its value).
+    const sentence = hasSecret(schema, types as SchemaTypes) ? secretProblemSentence : problemSentence
     for (const problem of await checkAgainstSchema(value, withTypeDefs(rest, types)))
-      report({ code: 'INVALID_DEFAULT', pointer: toPointer(['params', name, 'default']) + problem.pointer, message: problemSentence(`the default of param '${name}'`, problem) })
+      report({ code: 'INVALID_DEFAULT', pointer: toPointer(['params', name, 'default']) + problem.pointer, message: sentence(`the default of param '${name}'`, problem) })
   }
   for (const [id, task] of view.detailedTasks) {
     if (isObject(task.output) && task.output.type !== 'table') await check(task.output, ['tasks', id, 'output'], `the output schema of task '${id}'`)

@@ -3,7 +3,9 @@ import type { Rule, RuleContext } from './types.ts'
 import { entriesOf, isObject } from '../collect.ts'
 import { closest, suggestFix } from '../did-you-mean.ts'
 import { checkAgainstSchema } from '../json-schema.ts'
-import { problemSentence } from '../schema-problem.ts'
+import { problemSentence, secretProblemSentence } from '../schema-problem.ts'
+import { hasSecret } from '../secret-schema.ts'
+import type { SchemaTypes } from '../secret-schema.ts'
 import { findNonFinite, nonFiniteMessage } from '../non-finite.ts'
 import { toPointer } from '../pointer.ts'
 import { canonicalTimezone, isKnownTimezone } from '../timezone-names.ts'
@@ -33,9 +35,10 @@ export const scheduleRule: Rule = async ({ view, report }) => {
       report({ code: 'INVALID_VALUE', pointer: pointer + nonFinite, message: nonFiniteMessage(`schedule param '${name}'`, nonFinite) })
       continue
     }
+    const sentence = hasSecret(schema as JsonSchema, (isObject(view.data.types) ? view.data.types : {}) as SchemaTypes) ? secretProblemSentence : problemSentence
     for (const problem of await checkAgainstSchema(value, schema as JsonSchema))
       report({ code: 'INVALID_VALUE', pointer: pointer + problem.pointer, atKey: problem.unknownKey !== undefined,
-        message: problemSentence(`schedule param '${name}'`, problem) })
+        message: sentence(`schedule param '${name}'`, problem) })
   }
 }
 

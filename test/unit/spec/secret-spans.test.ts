@@ -39,6 +39,14 @@ describe('maskSecretValues', () => {
     expect(masked.length).toBe(text.length)
   })
 
+  test("a secret's examples and const are values of it too, and are masked", () => {
+    const text = 'params:\n  token: { type: string, writeOnly: true, examples: [ex-secret-1, ex-secret-2] }\n  pin: { type: string, writeOnly: true, const: "0042" }\n  region: { type: string, examples: [eu] }\ntasks: {}\n'
+    const masked = maskSecretValues(text)
+    expect(masked).not.toMatch(/ex-secret|0042/)
+    expect(masked).toContain('examples: [eu]')
+    expect(masked.length).toBe(text.length)
+  })
+
   test('JSON specs and CRLF line endings are masked alike', () => {
     const json = '{\r\n  "params": {\r\n    "token": { "type": "string", "writeOnly": true, "default": "hunter2" }\r\n  },\r\n  "tasks": {}\r\n}\r\n'
     const masked = maskSecretValues(json)
