@@ -41,7 +41,8 @@ describeIfAvailable(chromiumMissing())('weir ui in headless Chromium', () => {
     expect(failed.status, failed.output).toBe(1)
     failedRun = /run (\S+) of demo/.exec(failed.output)![1]!
     await rm(join(project.dir, 'FAIL_TRANSFORM'))
-    server = await startUi(project)
+    // With an access token, as `weir ui` starts it: the first page load keeps it in a cookie, which every request of the page then carries.
+    server = await startUi(project, undefined, 'browser-test-access-token-0123')
     browser = await launchChromium()
     await mkdir(ARTIFACTS, { recursive: true })
     await writeFile(join(ARTIFACTS, '.gitignore'), '*\n')

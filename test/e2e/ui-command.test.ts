@@ -13,22 +13,31 @@ afterAll(async () => {
   await project?.remove()
 })
 
-test('serves the page and the API on 127.0.0.1 until Ctrl-C, then exits 0', async () => {
-  const child = spawn(process.execPath, [WEIR_BIN, 'ui', 'pipelines'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'] })
+test('serves the page and the API on 127.0.0.1, to whoever has the token it printed, until Ctrl-C, then exits 0', async () => {
+  const { WEIR_UI_TOKEN: _, ...env } = process.env
+  const child = spawn(process.execPath, [WEIR_BIN, 'ui', 'pipelines'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'], env })
   let out = ''
   try {
     const url = await new Promise<string>((done, fail) => {
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString()
-        const m = /weir ui: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)
+        const m = /weir ui: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48})\n/.exec(out)
         if (m) done(m[1]!)
       })
       child.once('exit', (code) => fail(new Error(`weir ui exited with ${code}: ${out}`)))
     })
+    // Any user of the machine reaches 127.0.0.1: without the token, nothing (not even the page, whose HTML holds the CSRF token).
+    const bare = new URL('/', url)
+    expect((await fetch(bare)).status).toBe(401)
+    expect((await fetch(new URL('/api/pipelines', bare))).status).toBe(401)
+    expect((await fetch(new URL('/api/runs', bare), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401)
     const page = await fetch(url)
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('/assets/app.js')
-    const pipelines = (await (await fetch(new URL('/api/pipelines', url))).json()) as { name?: string }[]
+    // The first visit keeps the token in a cookie of this server's port: the page's requests carry it.
+    const cookie = page.headers.get('set-cookie')!
+    expect(cookie).toMatch(new RegExp(`^weir_ui_${new URL(url).port}=[0-9a-f]{48}; HttpOnly; SameSite=Strict; Path=/$`))
+    const pipelines = (await (await fetch(new URL('/api/pipelines', bare), { headers: { cookie: cookie.split(';')[0]! } })).json()) as { name?: string }[]
     expect(pipelines.map((p) => p.name ?? '(invalid)').sort()).toEqual(['(invalid)', 'demo', 'nightly'])
     const exited = new Promise<number | null>((done) => child.once('exit', done))
     child.kill('SIGINT')
@@ -36,6 +45,29 @@ test('serves the page and the API on 127.0.0.1 until Ctrl-C, then exits 0', asyn
   } finally {
     // A failed assertion above must not leave the server running.
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  }
+})
+
+test('takes its token from WEIR_UI_TOKEN, and refuses one too short to keep anyone out', async () => {
+  const short = spawnSync(process.execPath, [WEIR_BIN, 'ui', 'pipelines'], { cwd: project.dir, encoding: 'utf8', env: { ...process.env, WEIR_UI_TOKEN: 'abc' } })
+  expect(short.status).toBe(2)
+  expect(short.stderr).toBe('weir: ui: WEIR_UI_TOKEN must be 16 or more letters, digits or the characters . _ ~ -; unset it for a random one.\n')
+  const token = 'fixed-token-for-my-tunnel-1234'
+  const child = spawn(process.execPath, [WEIR_BIN, 'ui', 'pipelines'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WEIR_UI_TOKEN: token } })
+  try {
+    let out = ''
+    const url = await new Promise<string>((done, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /weir ui: (\S+)\n/.exec(out)
+        if (m) done(m[1]!)
+      })
+      child.once('exit', (code) => fail(new Error(`weir ui exited with ${code}: ${out}`)))
+    })
+    expect(new URL(url).searchParams.get('token')).toBe(token)
+    expect((await fetch(url)).status).toBe(200)
+  } finally {
+    child.kill('SIGKILL')
   }
 })
 

@@ -123,9 +123,10 @@ export function startWeir(dir: string, args: readonly string[], params: Record<s
   return child
 }
 
-/** Starts the UI server over the project, from src/, with the built page (dist/ui). */
-export async function startUi(project: UiProject, assetsDir = resolve('dist/ui')): Promise<UiServer> {
+/** Starts the UI server over the project, from src/, with the built page (dist/ui); with `accessToken` as `weir ui` starts it. */
+export async function startUi(project: UiProject, assetsDir = resolve('dist/ui'), accessToken?: string): Promise<UiServer> {
   return startUiServer({
+    ...(accessToken !== undefined && { accessToken }),
     paths: ['pipelines'],
     findSpecFiles: (p) => findSpecFiles(p, 'ui'),
     plugins: builtinCatalog(),

@@ -40,7 +40,8 @@ export async function ui(args: string[]): Promise<number> {
       stateDir: values['state-dir'] ?? '.weir',
       host,
       port,
-      ...(!isLoopback(host) && { accessToken: process.env.WEIR_UI_TOKEN ?? randomBytes(24).toString('hex') }),
+      // On loopback too: every user and process of this machine can reach 127.0.0.1.
+      accessToken: accessToken(),
       assetsDir: join(root, 'dist', 'ui'),
       weirCommand: [process.execPath, join(root, 'bin', 'weir.js')],
     })
@@ -52,7 +53,9 @@ export async function ui(args: string[]): Promise<number> {
     if (error instanceof Error && /dist\/ui|access token/.test(error.message)) throw new CliError(`ui: ${error.message}`)
     throw error
   }
-  process.stdout.write(`weir ui: ${server.url}\n${isLoopback(host) ? '' : `weir ui: listening on ${host}: anyone who can reach it needs the token in that URL.\n`}Press Ctrl-C to stop.\n`)
+  process.stdout.write(
+    `weir ui: ${server.url}\n${isLoopback(host) ? 'weir ui: open that URL (the token in it keeps other users of this machine out).\n' : `weir ui: listening on ${host}: anyone who can reach it needs the token in that URL.\n`}Press Ctrl-C to stop.\n`,
+  )
   if (values.open) openBrowser(server.url)
   const started = server
   await new Promise<void>((done) => {
@@ -84,4 +87,12 @@ function openBrowser(url: string): void {
   } catch {
     process.stderr.write(`weir ui: could not open a browser; open ${url} yourself.\n`)
   }
+}
+
+/** WEIR_UI_TOKEN when set (16 characters or more, to be worth its name), else a fresh random one. */
+function accessToken(): string {
+  const given = process.env.WEIR_UI_TOKEN
+  if (given === undefined || given === '') return randomBytes(24).toString('hex')
+  if (given.length < 16 || !/^[A-Za-z0-9._~-]+$/.test(given)) throw new CliError("ui: WEIR_UI_TOKEN must be 16 or more letters, digits or the characters . _ ~ -; unset it for a random one.")
+  return given
 }

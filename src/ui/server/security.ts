@@ -1,11 +1,12 @@
 /**
  * What every request to `weir ui` must pass. The server holds run-starting power over the user's
- * machine, so: the Host header must name this server (a DNS-rebinding page at evil.example resolving
- * to 127.0.0.1 sends `Host: evil.example`), unless an access token is needed (bound beyond loopback:
- * other machines reach it by names and addresses it cannot know, and a rebinding page has no token);
- * a state-changing request must be JSON, come from this
- * origin (Origin / Sec-Fetch-Site) and carry the per-server token the page got in its HTML (another
- * origin cannot read that HTML); when bound to another interface, every request needs the access token.
+ * machine, and reads a store that may be closed to other users, so: every request needs the access
+ * token (`weir ui` prints it in its URL; the first visit keeps it in an HttpOnly cookie), since any
+ * user or process of the machine can reach 127.0.0.1; the Host header must name this server (a
+ * DNS-rebinding page at evil.example resolving to 127.0.0.1 sends `Host: evil.example`), unless it is
+ * bound beyond loopback (other machines reach it by names and addresses it cannot know); a
+ * state-changing request must be JSON, come from this origin (Origin / Sec-Fetch-Site) and carry
+ * the per-server token the page got in its HTML (another origin cannot read that HTML).
  */
 import type { IncomingMessage } from 'node:http'
 import { timingSafeEqual } from 'node:crypto'
@@ -15,13 +16,21 @@ export interface SecurityConfig {
   readonly allowedHosts: ReadonlySet<string>
   /** Sent by the page as `X-Weir-Token` with every state-changing request. */
   readonly csrfToken: string
-  /** When bound beyond loopback: needed on every request (cookie `weir_ui`, or `?token=` once). */
+  /**
+   * Needed on every request when set (the cookie `cookieName`, or `?token=` once). `weir ui` always
+   * sets one: on loopback too, since every user of the machine can reach 127.0.0.1.
+   */
   readonly accessToken?: string
+  /** The cookie the access token is kept in: named after the port, as cookies do not tell ports apart. */
+  readonly cookieName: string
+  /** Bound beyond loopback: any Host header passes (other machines use names and addresses this server cannot know). */
+  readonly anyHost?: boolean
 }
 
 /** The header the page sends its per-server token in. */
 export const CSRF_HEADER = 'x-weir-token'
-export const ACCESS_COOKIE = 'weir_ui'
+/** The access cookie of the server on `port`: two servers on one machine must not overwrite each other's. */
+export const accessCookieName = (port: number | string): string => `weir_ui_${port}`
 
 /** The strict policy of every answer: only this origin's scripts, styles, workers and requests. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -43,10 +52,10 @@ export function isSameSecret(given: string | undefined, expected: string): boole
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-/** Why the Host header is refused, or undefined when it names this server (any name, when every request needs the access token). */
+/** Why the Host header is refused, or undefined when it names this server (any name, when bound beyond loopback). */
 export function checkHost(req: IncomingMessage, config: SecurityConfig): string | undefined {
   const host = req.headers.host?.toLowerCase()
-  if (host !== undefined && host !== '' && config.accessToken !== undefined) return undefined
+  if (host !== undefined && host !== '' && config.anyHost === true) return undefined
   if (host === undefined || !config.allowedHosts.has(host)) return `Host '${host ?? ''}' is not this server; open the URL weir ui printed.`
   return undefined
 }
@@ -55,7 +64,7 @@ export function checkHost(req: IncomingMessage, config: SecurityConfig): string 
 export function checkAccess(req: IncomingMessage, url: URL, config: SecurityConfig): string | undefined {
   if (config.accessToken === undefined) return undefined
   if (isSameSecret(url.searchParams.get('token') ?? undefined, config.accessToken)) return undefined
-  if (isSameSecret(cookieOf(req, ACCESS_COOKIE), config.accessToken)) return undefined
+  if (isSameSecret(cookieOf(req, config.cookieName), config.accessToken)) return undefined
   return 'This server needs its access token: open the URL with ?token= that weir ui printed.'
 }
 
@@ -71,7 +80,7 @@ export function checkStateChange(req: IncomingMessage, config: SecurityConfig): 
     } catch {
       return 'Cross-site request refused (unreadable Origin).'
     }
-    const knownHost = config.accessToken !== undefined || config.allowedHosts.has(originHost)
+    const knownHost = config.anyHost === true || config.allowedHosts.has(originHost)
     if (!knownHost || originHost !== req.headers.host?.toLowerCase()) return `Cross-site request refused (Origin ${origin}).`
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()

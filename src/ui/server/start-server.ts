@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import type { PluginCatalog } from '../../spec/validate.ts'
-import { ACCESS_COOKIE, checkAccess, checkHost, checkStateChange, SECURITY_HEADERS } from './security.ts'
+import { accessCookieName, checkAccess, checkHost, checkStateChange, SECURITY_HEADERS } from './security.ts'
 import type { SecurityConfig } from './security.ts'
 import { HttpProblem, sendProblem } from './http-io.ts'
 import { loadAssets } from './static-assets.ts'
@@ -33,7 +33,7 @@ export interface UiServerOptions {
   readonly host?: string
   /** @default 0 (a free port) */
   readonly port?: number
-  /** Required when `host` is not loopback: every request must carry it. */
+  /** Every request must carry it (`weir ui` always passes one); required when `host` is not loopback. */
   readonly accessToken?: string
   /** Folder of the built page (app.js, app.css, layout-worker.js). */
   readonly assetsDir: string
@@ -77,17 +77,20 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   }
   const csrfToken = randomBytes(24).toString('hex')
   const allowedHosts = new Set<string>()
-  const security: { config: SecurityConfig } = { config: { allowedHosts, csrfToken, ...(options.accessToken !== undefined && { accessToken: options.accessToken }) } }
+  const security: { config: SecurityConfig } = {
+    config: { allowedHosts, csrfToken, cookieName: accessCookieName(0), anyHost: !isLoopback(host), ...(options.accessToken !== undefined && { accessToken: options.accessToken }) },
+  }
   const server = createServer((req, res) => void answer(req, res, ctx, assets, security.config))
   await new Promise<void>((done, fail) => {
     server.once('error', fail)
     server.listen(options.port ?? 0, host, () => done())
   })
   const port = (server.address() as AddressInfo).port
+  security.config = { ...security.config, cookieName: accessCookieName(port) }
   for (const name of ['127.0.0.1', 'localhost', '[::1]', host.includes(':') ? `[${host}]` : host]) allowedHosts.add(`${name.toLowerCase()}:${port}`)
   const shownHost = host.includes(':') ? `[${host}]` : host
   return {
-    url: `http://${shownHost}:${port}/${options.accessToken !== undefined && !isLoopback(host) ? `?token=${encodeURIComponent(options.accessToken)}` : ''}`,
+    url: `http://${shownHost}:${port}/${options.accessToken !== undefined ? `?token=${encodeURIComponent(options.accessToken)}` : ''}`,
     port,
     csrfToken,
     async close() {
@@ -113,7 +116,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: UiContext,
     if (url.pathname === '/' && (method === 'GET' || method === 'HEAD')) {
       const headers: Record<string, string> = { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' }
       if (config.accessToken !== undefined && url.searchParams.has('token'))
-        headers['set-cookie'] = `${ACCESS_COOKIE}=${config.accessToken}; HttpOnly; SameSite=Strict; Path=/`
+        headers['set-cookie'] = `${config.cookieName}=${config.accessToken}; HttpOnly; SameSite=Strict; Path=/`
       res.writeHead(200, headers)
       return void res.end(assets.indexHtml(config.csrfToken))
     }

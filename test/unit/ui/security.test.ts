@@ -7,7 +7,7 @@ import { isLoopback } from '../../../src/ui/server/start-server.ts'
 import { pathSegments } from '../../../src/ui/server/routes.ts'
 import { isInside } from '../../../src/ui/server/contained-file.ts'
 
-const config: SecurityConfig = { allowedHosts: new Set(['127.0.0.1:4170', 'localhost:4170']), csrfToken: 'csrf-token-123' }
+const config: SecurityConfig = { allowedHosts: new Set(['127.0.0.1:4170', 'localhost:4170']), csrfToken: 'csrf-token-123', cookieName: 'weir_ui_4170' }
 const request = (headers: Record<string, string>): IncomingMessage => ({ headers }) as unknown as IncomingMessage
 const good = { host: '127.0.0.1:4170', origin: 'http://127.0.0.1:4170', 'content-type': 'application/json', 'x-weir-token': 'csrf-token-123' }
 
@@ -33,14 +33,25 @@ describe('weir ui request checks', () => {
     expect(checkStateChange(request(noToken), config)).toMatch(/x-weir-token/)
   })
 
-  test('beyond loopback, every request needs the access token (query once, then the cookie)', () => {
-    const remote: SecurityConfig = { ...config, accessToken: 'a'.repeat(32) }
+  test('with an access token, every request needs it (query once, then the cookie of this port)', () => {
+    const tokened: SecurityConfig = { ...config, accessToken: 'a'.repeat(32) }
     const url = (q = ''): URL => new URL(`http://h/${q}`)
     expect(checkAccess(request({}), url(), config)).toBeUndefined()
-    expect(checkAccess(request({}), url(), remote)).toMatch(/access token/)
-    expect(checkAccess(request({}), url(`?token=${'a'.repeat(32)}`), remote)).toBeUndefined()
-    expect(checkAccess(request({ cookie: `x=1; weir_ui=${'a'.repeat(32)}` }), url(), remote)).toBeUndefined()
-    expect(checkAccess(request({ cookie: `weir_ui=${'b'.repeat(32)}` }), url(), remote)).toBeDefined()
+    expect(checkAccess(request({}), url(), tokened)).toMatch(/access token/)
+    expect(checkAccess(request({}), url(`?token=${'a'.repeat(32)}`), tokened)).toBeUndefined()
+    expect(checkAccess(request({ cookie: `x=1; weir_ui_4170=${'a'.repeat(32)}` }), url(), tokened)).toBeUndefined()
+    expect(checkAccess(request({ cookie: `weir_ui_4170=${'b'.repeat(32)}` }), url(), tokened)).toBeDefined()
+    // Another server's cookie (cookies do not tell ports apart) is not this one's.
+    expect(checkAccess(request({ cookie: `weir_ui_4171=${'a'.repeat(32)}` }), url(), tokened)).toBeDefined()
+  })
+
+  test('a token does not relax the Host check on loopback; bound beyond it, any Host passes', () => {
+    const tokened: SecurityConfig = { ...config, accessToken: 'a'.repeat(32) }
+    expect(checkHost(request({ host: 'evil.example:4170' }), tokened)).toMatch(/not this server/)
+    expect(checkStateChange(request({ ...good, origin: 'http://evil.example:4170', host: 'evil.example:4170' }), tokened)).toMatch(/Cross-site/)
+    const remote: SecurityConfig = { ...tokened, anyHost: true }
+    expect(checkHost(request({ host: 'pipelines.internal:4170' }), remote)).toBeUndefined()
+    expect(checkStateChange(request({ ...good, origin: 'http://pipelines.internal:4170', host: 'pipelines.internal:4170' }), remote)).toBeUndefined()
   })
 
   test('loopback addresses, path segments and containment', () => {
