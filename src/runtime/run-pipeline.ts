@@ -28,6 +28,7 @@ import type { CacheSettings } from './cache/task-cache.ts'
 import { createIoRegistry } from '../plugins/registry.ts'
 import { createIoManagers } from './io-managers.ts'
 import { countItemRecords } from './map/derive-status.ts'
+import { maskingExecutor, secretMasker } from './secret-masker.ts'
 
 /** Most tasks running at once when the caller does not say. */
 export const DEFAULT_CONCURRENCY = 4
@@ -69,6 +70,8 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
   const env: PluginEnv = { cwd: process.cwd(), stateDir, log }
   if (plan) for (const file of await cleanResumedRun(pipeline, plan.plan.resumedFrom, options.ioPlugins ?? [], env)) log.info(`removed '${file.path}' (${file.bytes} bytes), left by a process of run '${plan.plan.resumedFrom}' that died while writing it`)
   const { executor, owned } = createRunExecutor(options.executor, { ...env, host: createExecutorHost(options.ioPlugins ?? [], env, cacheSettingsOf(options.cache)) })
+  // A secret param's value that a handler puts in its log or its error is masked (secret-masker.ts).
+  const mask = secretMasker(pipeline, params)
   const emit = options.onEvent && safeListener(options.onEvent, log)
   emit?.({ type: 'run:start', runId, pipeline: pipeline.name, at: startedAt, tasks: pipeline.order, ...(plan && { resume: { from: plan.plan.resumedFrom, specChanged: plan.plan.specChanged } }) })
   let outcome
@@ -79,7 +82,7 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
       runId,
       params,
       run: { trigger, ...(options.scheduledAt !== undefined && { scheduledAt: options.scheduledAt }) },
-      executor,
+      executor: mask ? maskingExecutor(executor, mask) : executor,
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       failFast: options.failFast ?? false,
       signal: options.signal,

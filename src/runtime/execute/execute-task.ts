@@ -29,6 +29,8 @@ import { createAttemptController } from '../attempt-controller.ts'
 import { WeirError } from '../../spec/weir-error.ts'
 import { formatTaskLogLines } from '../../spec/task-log-lines.ts'
 import type { TaskLogLevel } from '../../spec/task-log-lines.ts'
+import { maskedError, maskedLogger, secretMasker } from '../secret-masker.ts'
+import type { SecretMasker } from '../secret-masker.ts'
 
 export interface ExecuteTaskOptions {
   readonly pipeline: Pipeline
@@ -112,6 +114,8 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     return { exitCode: EXECUTE_EXIT.nonRecoverable, message }
   }
 
+  // A secret param's value that the handler puts in its log or its error is masked (secret-masker.ts).
+  const mask = secretMasker(pipeline, options.params)
   const controller = createAttemptController()
   const abort = (): void => controller.abort(options.signal.reason)
   options.signal.addEventListener('abort', abort, { once: true })
@@ -125,20 +129,20 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     upstreamValues: upstream.values,
     ...(upstream.itemOutputs && { upstreamItemOutputs: Object.fromEntries(Object.entries(upstream.itemOutputs).map(([id, refs]) => [id, refs.map((ref) => ref ?? undefined)])) }),
     signal: controller.signal,
-    log: env.log,
+    log: mask ? maskedLogger(env.log, mask) : env.log,
     run: options.run ?? { trigger: 'manual' },
     ...(upstream.itemOutputs && { upstreamItemOutputs: upstream.itemOutputs }),
   }
   let loadItem: (() => Promise<unknown>) | undefined
   if (mode.kind === 'item') {
     const item = await readItem(request, mode.index, taskPrefix, env)
-    if (!item.ok) return await record({ status: 'failed', error: item.error, values: {} }, docs, request, options.signal)
+    if (!item.ok) return await record({ status: 'failed', error: item.error, values: {} }, docs, request, options.signal, mask)
     request = { ...request, item: item.item }
     loadItem = item.load
   }
   try {
     const outcome = await runWithTimeout(request, task, controller, prefix, env, loadItem)
-    return await record(outcome, docs, request, options.signal)
+    return await record(outcome, docs, request, options.signal, mask)
   } finally {
     options.signal.removeEventListener('abort', abort)
   }
@@ -184,7 +188,7 @@ async function runLoadingItem(request: AttemptRequest, deps: AttemptDeps, cache:
   return runTaskAttempt({ ...request, item: { ...request.item!, value } }, { ...deps, ...(decided && { cache: decided }) })
 }
 
-async function record(outcome: AttemptOutcome, docs: DocumentStore, request: AttemptRequest, signal: AbortSignal): Promise<ExecuteTaskResult> {
+async function record(outcome: AttemptOutcome, docs: DocumentStore, request: AttemptRequest, signal: AbortSignal, mask: SecretMasker | undefined): Promise<ExecuteTaskResult> {
   if (outcome.status === 'succeeded') {
     const outputs: OutputsDocument = { ...(outcome.output && { output: outcome.output }), values: outcome.values, attempt: request.attempt, ...(outcome.cachedFrom && { cachedFrom: outcome.cachedFrom }) }
     // outputs.json is what says the attempt succeeded (and carries the values weir reads back), and
@@ -193,10 +197,11 @@ async function record(outcome: AttemptOutcome, docs: DocumentStore, request: Att
     await docs.write(OUTPUTS_DOCUMENT, outputs)
     return { exitCode: EXECUTE_EXIT.ok, outcome }
   }
-  const error: ErrorInfo =
+  const unmasked: ErrorInfo =
     outcome.status === 'failed'
       ? outcome.error
       : { code: 'CANCELLED', message: `Attempt ${request.attempt} of task '${request.task.id}' was cancelled.`, origin: 'system', recoverable: true, ...outcome.error && { stack: outcome.error.stack } }
+  const error = mask ? maskedError(unmasked, mask) : unmasked
   const document: ErrorDocument = { ...error, attempt: request.attempt, timestamp: new Date().toISOString(), task: request.task.id, runId: request.runId }
   await docs.write(ERROR_DOCUMENT, document)
   const sigint = (signal.reason as { signal?: string } | undefined)?.signal === 'SIGINT'

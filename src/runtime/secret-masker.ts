@@ -1,0 +1,98 @@
+/**
+ * Secret param values in what a handler says: its `ctx.log` lines and the message and stack of
+ * the error it fails with. Handlers pass secrets to clients whose errors quote them (an HTTP
+ * client's URL with a token, a database driver's connection string), and those texts reach the
+ * terminal, the run store, the UI and an engine's log. weir knows the values the run was given:
+ * each one is replaced by REDACTED wherever it appears in such a text, as CI systems mask their
+ * secrets in job logs.
+ *
+ * Which values: the parts of each param that its schema marks `writeOnly: true` (redact-secrets.ts),
+ * their strings and numbers, as written and as JSON would escape them. Shorter than MIN_LENGTH they
+ * are left alone: masking every `1` or `ab` would garble every log and hide nothing.
+ * What a handler prints itself (console.log, process.stdout) does not pass through weir, and is not masked.
+ */
+import type { Pipeline } from '../spec/model.ts'
+import type { AttemptOutcome, ErrorInfo, Executor, Logger } from '../plugins/types.ts'
+import { isSecretParam } from './params.ts'
+import { REDACTED, redactSecrets } from './redact-secrets.ts'
+
+/** Secret texts shorter than this are not masked. */
+export const MIN_LENGTH = 4
+
+/** Replaces secrets in a text. */
+export type SecretMasker = (text: string) => string
+
+/** The masker of the secret values among `params` (resolved), or undefined when there are none worth masking. */
+export function secretMasker(pipeline: Pipeline, params: Readonly<Record<string, unknown>>): SecretMasker | undefined {
+  const secrets = new Set<string>()
+  for (const [name, value] of Object.entries(params)) {
+    const decl = Object.hasOwn(pipeline.params, name) ? pipeline.params[name] : undefined
+    if (!decl || !isSecretParam(pipeline, decl)) continue
+    collectSecrets(value, decl.secret ? REDACTED : redactSecrets(decl.schema, value, pipeline.types), secrets)
+  }
+  return maskerOf(secrets)
+}
+
+/** The masker of these texts (and their JSON-escaped forms), or undefined when none is MIN_LENGTH long. */
+export function maskerOf(texts: Iterable<string>): SecretMasker | undefined {
+  const forms = new Set<string>()
+  for (const text of texts) {
+    if (text.length < MIN_LENGTH) continue
+    forms.add(text)
+    forms.add(JSON.stringify(text).slice(1, -1))
+  }
+  if (forms.size === 0) return undefined
+  // Longest first: a secret that contains another is masked whole.
+  const pattern = new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g')
+  return (text) => text.replace(pattern, REDACTED)
+}
+
+/** A logger that masks each message (and its fields, as JSON) before `log` gets it. */
+export function maskedLogger(log: Logger, mask: SecretMasker): Logger {
+  const line = (write: Logger['info']) => (message: string, fields?: Record<string, unknown>) =>
+    fields === undefined ? write(mask(message)) : write(mask(message), maskFields(fields, mask))
+  return { debug: line(log.debug.bind(log)), info: line(log.info.bind(log)), warn: line(log.warn.bind(log)), error: line(log.error.bind(log)) }
+}
+
+/** An error with its message and stack masked. */
+export function maskedError(error: ErrorInfo, mask: SecretMasker): ErrorInfo {
+  return { ...error, message: mask(error.message), ...(error.stack !== undefined && { stack: mask(error.stack) }) }
+}
+
+/** An executor whose attempts log through `mask` and whose failures are masked. */
+export function maskingExecutor(executor: Executor, mask: SecretMasker): Executor {
+  return {
+    runAttempt: async (request) => maskedOutcome(await executor.runAttempt({ ...request, log: maskedLogger(request.log, mask) }), mask),
+    ...(executor.close && { close: () => executor.close!() }),
+  }
+}
+
+function maskedOutcome(outcome: AttemptOutcome, mask: SecretMasker): AttemptOutcome {
+  if (outcome.status === 'succeeded' || outcome.error === undefined) return outcome
+  return { ...outcome, error: maskedError(outcome.error, mask) } as AttemptOutcome
+}
+
+function maskFields(fields: Record<string, unknown>, mask: SecretMasker): Record<string, unknown> {
+  try {
+    return JSON.parse(mask(JSON.stringify(fields))) as Record<string, unknown>
+  } catch {
+    return { fields: REDACTED }
+  }
+}
+
+/** The strings and numbers of `value` where `redacted` (the same value with its secret parts redacted) holds REDACTED. */
+function collectSecrets(value: unknown, redacted: unknown, into: Set<string>): void {
+  if (redacted === REDACTED) return collectLeaves(value, into, 0)
+  if (Array.isArray(value) && Array.isArray(redacted)) value.forEach((v, i) => collectSecrets(v, redacted[i], into))
+  else if (isObject(value) && isObject(redacted)) for (const key of Object.keys(value)) collectSecrets(value[key], redacted[key], into)
+}
+
+function collectLeaves(value: unknown, into: Set<string>, depth: number): void {
+  if (typeof value === 'string') into.add(value)
+  else if (typeof value === 'number' && Number.isFinite(value)) into.add(String(value))
+  else if (depth < 64 && Array.isArray(value)) for (const v of value) collectLeaves(v, into, depth + 1)
+  else if (depth < 64 && isObject(value)) for (const v of Object.values(value)) collectLeaves(v, into, depth + 1)
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

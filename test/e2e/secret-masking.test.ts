@@ -1,0 +1,94 @@
+/**
+ * A secret param's value that a handler puts in its `ctx.log` lines or in the error it fails with is
+ * masked wherever weir shows or keeps that text: the terminal, `--json`, `weir runs show`, the run
+ * store (journal, task logs), and `weir execute`'s error.json and stderr (src/runtime/secret-masker.ts).
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+
+const WEIR = resolve('bin/weir.js')
+const TOKEN = 'tok-3f9a1c77e2'
+const PASSWORD = 'pw "quoted" \\\\ 9921'
+let dir: string
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'weir-masking-'))
+  mkdirSync(join(dir, 'handlers'))
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
+  writeFileSync(
+    join(dir, 'handlers/h.js'),
+    `export function call(inputs, ctx) {
+  ctx.log.info('calling https://api.example/x?token=' + inputs.token, { login: inputs.login, region: inputs.region })
+  ctx.log.warn('password is ' + JSON.stringify(inputs.login.password))
+  throw new Error('401 for token ' + inputs.token + ' as ' + inputs.login.user + ' with ' + inputs.login.password)
+}
+`,
+  )
+  writeFileSync(
+    join(dir, 'p.yaml'),
+    `apiVersion: weir/v1
+kind: Pipeline
+name: masked
+params:
+  token: { type: string, writeOnly: true }
+  login:
+    type: object
+    properties: { user: { type: string }, password: { type: string, writeOnly: true } }
+  region: { type: string, default: eu-west-1 }
+tasks:
+  call:
+    handler: ./handlers/h.js#call
+    inputs: { token: "\${{ params.token }}", login: "\${{ params.login }}", region: "\${{ params.region }}" }
+`,
+  )
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const params = JSON.stringify({ token: TOKEN, login: { user: 'svc-reporting', password: PASSWORD } })
+const weir = (args: string[], input?: string) => spawnSync(process.execPath, [WEIR, ...args], { cwd: dir, encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' } })
+
+/** Every file under `root`, as text. */
+function filesUnder(root: string): string {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(root, f))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n')
+}
+
+const expectMasked = (text: string): void => {
+  expect(text).not.toContain(TOKEN)
+  expect(text).not.toContain('9921')
+  expect(text).toContain('[redacted]')
+}
+
+describe('secret values a handler echoes', () => {
+  test.each([[[] as string[]], [['--executor', 'subprocess']]])('are masked in weir run %j, --json, runs show and the run store', (extra) => {
+    const ran = weir(['run', 'p.yaml', '--params-stdin', ...extra], params)
+    expect(ran.status).toBe(1)
+    expectMasked(ran.stdout + ran.stderr)
+    expect(ran.stdout + ran.stderr).toContain('401 for token [redacted] as svc-reporting with [redacted]')
+    const json = weir(['run', 'p.yaml', '--params-stdin', '--json', ...extra], params)
+    expectMasked(json.stdout)
+    const runId = (JSON.parse(json.stdout) as { runId: string }).runId
+    const shown = weir(['runs', 'show', runId])
+    expectMasked(shown.stdout)
+    // What is no secret stays: the user, the region.
+    expect(shown.stdout).toContain('calling https://api.example/x?token=[redacted]')
+    expect(shown.stdout).toContain('eu-west-1')
+    expect(shown.stdout).toContain('svc-reporting')
+    expectMasked(filesUnder(join(dir, '.weir')))
+  })
+
+  test("are masked in weir execute's error.json and its stderr (an engine's task log)", () => {
+    const ran = weir(['execute', '--spec', 'p.yaml', '--task', 'call', '--run-id', 'r1', '--output-prefix', 'out/call', '--param', `token=${TOKEN}`, '--param', `login=${JSON.stringify({ user: 'svc', password: PASSWORD })}`])
+    expect(ran.status).toBe(1)
+    expectMasked(ran.stderr)
+    const error = JSON.parse(readFileSync(join(dir, 'out/call/error.json'), 'utf8')) as { message: string; stack: string }
+    expect(error.message).toBe('401 for token [redacted] as svc with [redacted]')
+    expectMasked(error.stack)
+  })
+})

@@ -1,0 +1,37 @@
+import { describe, expect, test } from 'vitest'
+import { maskerOf, maskedLogger, secretMasker } from '../../../src/runtime/secret-masker.ts'
+import { pipelineFromYaml } from './helpers.ts'
+
+describe('maskerOf', () => {
+  test('masks every occurrence, a longer secret before one it contains, and JSON-escaped forms', () => {
+    const mask = maskerOf(['abcd', 'abcdef', 'say "hi"'])!
+    expect(mask('abcdef abcd xabcdx')).toBe('[redacted] [redacted] x[redacted]x')
+    expect(mask(JSON.stringify({ m: 'say "hi"' }))).toBe('{"m":"[redacted]"}')
+    expect(mask('a.b*c')).toBe('a.b*c') // no regular expression characters taken as such
+  })
+
+  test('leaves texts shorter than 4 characters alone, and has nothing to do without a secret', () => {
+    expect(maskerOf(['abc', '1'])).toBeUndefined()
+    expect(maskerOf([])).toBeUndefined()
+    expect(maskerOf(['a.b*'])!('xa.b*y a-b-')).toBe('x[redacted]y a-b-')
+  })
+})
+
+describe('secretMasker', () => {
+  test('takes the secret parts of params only: strings and numbers', async () => {
+    const pipeline = await pipelineFromYaml(
+      'apiVersion: weir/v1\nkind: Pipeline\nname: p\nparams:\n  token: { type: string, writeOnly: true }\n  pin: { type: integer, writeOnly: true }\n  login: { type: object, properties: { user: { type: string }, password: { type: string, writeOnly: true } } }\n  region: { type: string }\ntasks:\n  a: { handler: ./h.js#h }\n',
+    )
+    const mask = secretMasker(pipeline, { token: 'tok-123456', pin: 48213, login: { user: 'svc-user', password: 'p4ssw0rd' }, region: 'eu-west-1' })!
+    expect(mask('tok-123456 48213 svc-user p4ssw0rd eu-west-1')).toBe('[redacted] [redacted] svc-user [redacted] eu-west-1')
+    expect(secretMasker(pipeline, { region: 'eu-west-1' })).toBeUndefined()
+  })
+
+  test('a masked logger masks messages and fields', () => {
+    const lines: unknown[] = []
+    const log = maskedLogger({ debug: () => {}, info: (m, f) => lines.push([m, f]), warn: () => {}, error: () => {} }, maskerOf(['s3cr3t'])!)
+    log.info('got s3cr3t', { token: 's3cr3t', n: 1 })
+    log.info('plain')
+    expect(lines).toEqual([['got [redacted]', { token: '[redacted]', n: 1 }], ['plain', undefined]])
+  })
+})
