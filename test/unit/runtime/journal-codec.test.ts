@@ -75,7 +75,8 @@ describe('one reducer for a task state, wherever it is read', () => {
     const board = createTaskBoard()
     board.apply(events[0]!)
     const retrying = board.apply(events[1]!)!
-    expect(retrying).toMatchObject({ status: 'retrying', note: 'boom "x"\nline two (retry in 250ms)' })
+    // The note is shown on one terminal line: its line break as an escape (src/cli/escape-controls.ts).
+    expect(retrying).toMatchObject({ status: 'retrying', note: 'boom "x"\\nline two (retry in 250ms)' })
     expect(retrying.record.attempts).toHaveLength(1)
     const running = board.apply(events[2]!)!
     expect(running).toMatchObject({ status: 'running', since: 1003 })
