@@ -81,6 +81,8 @@ describe('secret values a handler echoes', () => {
     expect(shown.stdout).toContain('eu-west-1')
     expect(shown.stdout).toContain('svc-reporting')
     expectMasked(filesUnder(join(dir, '.weir')))
+    // And the store itself is closed to other users of the machine (made 0700 by the first run).
+    expect(statSync(join(dir, '.weir')).mode & 0o777).toBe(0o700)
   })
 
   test("are masked in weir execute's error.json and its stderr (an engine's task log)", () => {

@@ -22,6 +22,20 @@ export async function makeDirs(dir: string, mode?: number): Promise<void> {
   if (again !== undefined && !(await isExistingDir(again, path))) throw again
 }
 
+/**
+ * Makes the state dir when it is missing, readable by this user only (0700): it holds task outputs,
+ * logs and run history, which other users of the machine have no business reading (a umask of 022
+ * would make them world-readable). Its parents are made as usual; a folder that exists is left as
+ * its owner set it (a team may share one on purpose).
+ */
+export function makeStateDirSync(dir: string): void {
+  const path = resolve(dir)
+  if (statSync(path, { throwIfNoEntry: false }) !== undefined) return
+  makeDirsSync(dirname(path))
+  const error = attemptSync(() => mkdirSync(path, { mode: 0o700 }))
+  if (error !== undefined && !isExistingDirSync(error, path)) throw error
+}
+
 /** The synchronous twin of `makeDirs`, for the few calls that must not wait for the thread pool. */
 export function makeDirsSync(dir: string, mode?: number): void {
   const path = resolve(dir)

@@ -30,6 +30,8 @@ import { WeirError } from '../../spec/weir-error.ts'
 import { formatTaskLogLines } from '../../spec/task-log-lines.ts'
 import type { TaskLogLevel } from '../../spec/task-log-lines.ts'
 import { maskedError, maskedLogger, secretMasker } from '../secret-masker.ts'
+import { makeStateDirSync } from '../../plugins/io/make-dirs.ts'
+import { resolve } from 'node:path'
 import type { SecretMasker } from '../secret-masker.ts'
 
 export interface ExecuteTaskOptions {
@@ -101,6 +103,8 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
       `--output-prefix '${options.outputPrefix}' is ${explicit.startsWith('file:') ? 'a local path' : `a ${explicit.slice(0, explicit.indexOf(':') + 1)} URI`}, but task '${task.id}' writes through IoManager '${task.io}' (type '${type}'), whose objects are ${scheme}// URIs; give one (its default here is ${defaultOutputPrefix(pipeline, task, options.runId, env)}).`,
     )
   const taskPrefix = explicit ?? defaultOutputPrefix(pipeline, task, options.runId, env)!
+  // Its documents and outputs kept in the state dir: made readable by this user only, as by `weir run`.
+  if (explicit === undefined && taskPrefix.startsWith('file:')) makeStateDirSync(resolve(env.cwd, env.stateDir))
   const upstream = await readUpstream(options, task, explicit, env)
   if (mode.kind === 'list') return listItems({ pipeline, task, runId: options.runId, params: options.params, upstream, taskPrefix, signal: options.signal, env, run: options.run ?? { trigger: 'manual' }, ...options.listItems })
   // Each item of a mapped task keeps its output and documents in its own place, never one document for the map.

@@ -17,7 +17,7 @@ import type { TaskLogs } from './task-logs.ts'
 import { runDir } from './read-runs.ts'
 import { tempPathFor } from '../../plugins/io/temp-files.ts'
 import { processStartTime } from '../../plugins/io/process-alive.ts'
-import { makeDirsSync } from '../../plugins/io/make-dirs.ts'
+import { makeDirsSync, makeStateDirSync } from '../../plugins/io/make-dirs.ts'
 
 /** The journal header of a run, less what `openRun` fills in itself (this process and host). */
 export type RunHeader = Omit<JournalHeader, 'pid' | 'host'>
@@ -45,6 +45,7 @@ export interface RunWriter {
  */
 export async function openRun(stateDir: string, header: RunHeader): Promise<RunWriter> {
   const dir = runDir(stateDir, header.runId)
+  makeStateDirSync(stateDir)
   makeDirsSync(dir)
   let writeError: Error | undefined
   const journal: BatchedAppender = openAppender(join(dir, 'journal.jsonl'), (error) => {

@@ -7,7 +7,7 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { makeDirs, makeDirsSync } from '../../../src/plugins/io/make-dirs.ts'
+import { makeDirs, makeDirsSync, makeStateDirSync } from '../../../src/plugins/io/make-dirs.ts'
 
 let dir: string
 beforeAll(async () => {
@@ -44,5 +44,30 @@ describe.each([
 
   test.runIf(existsSync('/proc/self'))('ends with ENOENT under /proc, where recursive mkdir spins forever (skipped: a system without /proc)', async () => {
     await expect(make('/proc/weir-no-such-folder/runs/r1')).rejects.toMatchObject({ code: 'ENOENT', syscall: 'mkdir' })
+  })
+})
+
+describe('makeStateDirSync', () => {
+  test('makes a missing state dir readable by its user only, whatever the umask; its parents as usual', () => {
+    const previous = process.umask(0o022)
+    try {
+      const state = join(dir, 'project-a', '.weir')
+      makeStateDirSync(state)
+      expect(statSync(state).mode & 0o777).toBe(0o700)
+      expect(statSync(join(dir, 'project-a')).mode & 0o777).toBe(0o755)
+    } finally {
+      process.umask(previous)
+    }
+  })
+
+  test('leaves a state dir that exists as its owner set it (a team may share one)', () => {
+    const state = join(dir, 'shared-state')
+    makeDirsSync(state, 0o775)
+    makeStateDirSync(state)
+    expect(statSync(state).mode & 0o777).toBe(0o775 & ~process.umask())
+  })
+
+  test('throws for a file in the way of its parents', () => {
+    expect(() => makeStateDirSync(join(dir, 'file', '.weir'))).toThrow(/ENOTDIR|EEXIST/)
   })
 })
