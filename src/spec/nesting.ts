@@ -32,3 +32,61 @@ export function inspectData(data: unknown): 'ok' | 'too-deep' | 'shared' {
   }
   return 'ok'
 }
+
+/**
+ * For a spec whose flow collections nest far deeper than MAX_NESTING (SCAN_LIMIT), the offset of
+ * the `[` or `{` that went past MAX_NESTING; else undefined. A scan of the text, before any parser sees it: a 2 MB document of a
+ * million `[` cost the parsers seconds and a gigabyte of memory before the depth check that follows
+ * them could refuse it (and `weir ui` validates every spec in its folder). Quoted scalars and
+ * comments are skipped; a bracket inside a plain scalar (`a[b`) is counted, which can only ever add
+ * to the depth of text that is one bracket away from unreadable anyway. Block nesting needs no scan:
+ * each level costs a line and an indentation, so a spec under the size limit cannot nest deep with it.
+ */
+export function flowNestingTooDeep(text: string): number | undefined {
+  let depth = 0
+  // Where the depth last went past MAX_NESTING: what is reported, once it goes far past it.
+  let over = 0
+  const n = text.length
+  // Only these characters matter; the regular expression skips the rest natively.
+  const special = /[[\]{}"'#]/g
+  for (let m = special.exec(text); m !== null; m = special.exec(text)) {
+    const i = m.index
+    const c = text.charCodeAt(i)
+    if (c === 0x5b || c === 0x7b) {
+      // [ {
+      if (++depth === MAX_NESTING + 1) over = i
+      else if (depth > SCAN_LIMIT) return over
+    } else if (c === 0x5d || c === 0x7d) {
+      // ] }
+      if (depth > 0) depth--
+    } else if (i > 0 && !(c === 0x23 ? isSpace(text.charCodeAt(i - 1)) : isTokenStart(text.charCodeAt(i - 1)))) {
+      // A quote inside a word (it's, 5") is no quoted scalar, a # inside one no comment.
+    } else if (c === 0x22) {
+      // "…": backslash escapes
+      let j = i + 1
+      while (j < n && text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c ? 2 : 1
+      special.lastIndex = j + 1
+    } else if (c === 0x27) {
+      // '…': '' escapes
+      let j = i + 1
+      while (j < n && !(text.charCodeAt(j) === 0x27 && text.charCodeAt(j + 1) !== 0x27)) j += text.charCodeAt(j) === 0x27 ? 2 : 1
+      special.lastIndex = j + 1
+    } else {
+      // # comment, to the end of the line
+      const eol = text.indexOf('\n', i)
+      special.lastIndex = eol === -1 ? n : eol + 1
+    }
+  }
+  return undefined
+}
+
+/**
+ * The scan refuses only flow nesting far past MAX_NESTING: below this, the exact check after
+ * parsing (which counts block levels and aliases too, check-structure.ts) is cheap and says precisely
+ * which node is too deep.
+ */
+const SCAN_LIMIT = 8 * MAX_NESTING
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d
+/** Where a quoted scalar may start: after a space, a line break, or a flow or mapping indicator. */
+const isTokenStart = (c: number): boolean => isSpace(c) || c === 0x5b || c === 0x7b || c === 0x2c || c === 0x3a || c === 0x2d

@@ -7,6 +7,7 @@ import type { CST, Document, DocumentOptions, Pair, ParseOptions, SchemaOptions,
 import type { DiagnosticCode, Finding } from './diagnostics.ts'
 import { createLineIndex } from './line-index.ts'
 import { checkStructure, findTooDeepToken, TOO_DEEP_MESSAGE } from './check-structure.ts'
+import { flowNestingTooDeep } from './nesting.ts'
 import { pointerSegments, toPointer } from './pointer.ts'
 
 // Kept here too for callers that imported them from this module before they moved.
@@ -106,6 +107,9 @@ export function parseSpecText(text: string): ParseResult {
   // uniqueKeys off: yaml's own check compares every key with every other (quadratic, minutes for a
   // mapping of 50,000 keys); findDuplicateKeys does it with a set, and knows each key's pointer.
   // The syntax tree is checked for depth before it is composed (composing recurses).
+  // A flow collection a million levels deep costs the parser seconds and a gigabyte: refused first.
+  const tooDeepFlow = flowNestingTooDeep(text)
+  if (tooDeepFlow !== undefined) return { ok: false, failures: [{ code: 'NESTING_TOO_DEEP', message: TOO_DEEP_MESSAGE, offset: tooDeepFlow }], text, lineCounter }
   const tokens = [...new Parser().parse(text)]
   const tooDeep = findTooDeepToken(tokens)
   if (tooDeep !== undefined) return { ok: false, failures: [{ code: 'NESTING_TOO_DEEP', message: TOO_DEEP_MESSAGE, offset: tooDeep }], text, lineCounter }

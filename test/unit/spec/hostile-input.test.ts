@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { validateSpec, validateSpecFile } from '../../../src/spec/validate.ts'
 import { readSpecText } from '../../../src/spec/read-spec-text.ts'
 import { MAX_NESTING, MAX_SPEC_BYTES } from '../../../src/spec/parse.ts'
+import { flowNestingTooDeep } from '../../../src/spec/nesting.ts'
 import { testCatalog } from './support.ts'
 
 const HEAD = 'apiVersion: weir/v1\nkind: Pipeline\nname: hostile\n'
@@ -91,6 +92,20 @@ describe('recursive aliases and deep nesting (issue 15)', () => {
     // One level less is fine.
     const fine = `${HEAD}tasks:\n  a:\n    handler: ./h.ts\n    inputs: { x: ${'['.repeat(depth - 4)}1${']'.repeat(depth - 4)} }\n`
     expect(await codesAt(fine)).toEqual([])
+  })
+
+  test('brackets in quoted scalars, comments and words are no nesting; unbalanced closers are harmless', async () => {
+    const many = '['.repeat(8 * MAX_NESTING + 10)
+    const text = `${HEAD}description: "${many} \\" ${many}"\n# ${many}\nlabels: { a: '${many} it''s ${many}', b: it's x[y, c: ${']'.repeat(3000)} }\ntasks: { t: { handler: ./h.ts } }\n`
+    expect(flowNestingTooDeep(text)).toBeUndefined()
+    expect((await codesAt(text)).map((d) => d.code)).not.toContain('NESTING_TOO_DEEP')
+  })
+
+  test('a flow collection too deep is found by a scan of the text, before any parser builds it', () => {
+    // It reports where the nesting went past the limit; below 8 times the limit it leaves the exact check after parsing to say so.
+    const text = `${HEAD}x: ${'[ '.repeat(1_000_000)}`
+    expect(flowNestingTooDeep(text)).toBe(HEAD.length + 3 + 2 * MAX_NESTING)
+    expect(flowNestingTooDeep(`${HEAD}x: ${'['.repeat(8 * MAX_NESTING)}${']'.repeat(8 * MAX_NESTING)}`)).toBeUndefined()
   })
 
   test('aliases that stack nesting on nesting are measured by what they expand to', async () => {
