@@ -15,6 +15,7 @@ import type { Pipeline } from '../spec/model.ts'
 import type { AttemptOutcome, ErrorInfo, Executor, Logger } from '../plugins/types.ts'
 import { isSecretParam } from './params.ts'
 import { REDACTED, redactSecrets } from './redact-secrets.ts'
+import { logTextLines } from '../spec/task-log-lines.ts'
 
 /** Secret texts shorter than this are not masked. */
 export const MIN_LENGTH = 4
@@ -49,8 +50,12 @@ export function maskerOf(texts: Iterable<string>): SecretMasker | undefined {
 
 /** A logger that masks each message (and its fields, as JSON) before `log` gets it. */
 export function maskedLogger(log: Logger, mask: SecretMasker): Logger {
-  const line = (write: Logger['info']) => (message: string, fields?: Record<string, unknown>) =>
-    fields === undefined ? write(mask(message)) : write(mask(message), maskFields(fields, mask))
+  // A handler may log what is no string (an Error, a number): masked as the text it is logged as.
+  const line = (write: Logger['info']) => (message: unknown, fields?: Record<string, unknown>) => {
+    const text = mask(typeof message === 'string' ? message : logTextLines(message).join('\n'))
+    if (fields === undefined) write(text)
+    else write(text, maskFields(fields, mask))
+  }
   return { debug: line(log.debug.bind(log)), info: line(log.info.bind(log)), warn: line(log.warn.bind(log)), error: line(log.error.bind(log)) }
 }
 

@@ -12,12 +12,30 @@ const LINE_END = /\r\n|\n|\r/
 const LEVELS: ReadonlySet<string> = new Set<TaskLogLevel>(['debug', 'info', 'warn', 'error'])
 
 /** The stderr text of one `ctx.log` call (each line prefixed, the last one ended). */
-export function formatTaskLogLines(taskId: string, level: TaskLogLevel, message: string, fields?: Record<string, unknown>): string {
-  const text = fields && Object.keys(fields).length > 0 ? `${message} ${safeJson(fields)}` : message
-  return text
-    .split(LINE_END)
+export function formatTaskLogLines(taskId: string, level: TaskLogLevel, message: unknown, fields?: Record<string, unknown>): string {
+  return logTextLines(message, fields)
     .map((line) => `[${taskId}] ${level} ${line}\n`)
     .join('')
+}
+
+/**
+ * The lines of one `ctx.log` call: its message as text (a handler may pass an Error, a number, an
+ * object: TypeScript's types are no guarantee at run time), its fields as JSON after it, split at
+ * line breaks. Every executor writes a task log from these, so a task's log reads the same in
+ * process, in a subprocess and on an engine.
+ */
+export function logTextLines(message: unknown, fields?: Record<string, unknown>): string[] {
+  const text = typeof message === 'string' ? message : safeString(message)
+  return (fields && typeof fields === 'object' && Object.keys(fields).length > 0 ? `${text} ${safeJson(fields)}` : text).split(LINE_END)
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value)
+  } catch {
+    // An object whose toString throws, or has none (Object.create(null)).
+    return Object.prototype.toString.call(value)
+  }
 }
 
 /** The level and text of a line `formatTaskLogLines` wrote for this task, or undefined for any other line. */

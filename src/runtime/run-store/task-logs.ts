@@ -6,6 +6,7 @@ import { appendFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../../plugins/types.ts'
 import { makeDirs } from '../../plugins/io/make-dirs.ts'
+import { logTextLines } from '../../spec/task-log-lines.ts'
 
 export interface TaskLogs {
   /** A logger for one attempt of one task. */
@@ -41,13 +42,15 @@ export function createTaskLogs(logDir: string, echo?: (taskId: string, level: Le
     return writing
   }
 
-  function write(taskId: string, attempt: number, level: Level, message: string, fields?: Record<string, unknown>): void {
-    const text = fields && Object.keys(fields).length > 0 ? `${message} ${safeJson(fields)}` : message
-    const line = `${new Date().toISOString()} [attempt ${attempt}] ${level.toUpperCase().padEnd(5)} ${text}`
+  function write(taskId: string, attempt: number, level: Level, message: unknown, fields?: Record<string, unknown>): void {
+    // One line per line of the message, each with its prefix, as `weir execute` writes them (task-log-lines.ts).
+    const prefix = `${new Date().toISOString()} [attempt ${attempt}] ${level.toUpperCase().padEnd(5)} `
     let lines = pending.get(taskId)
     if (!lines) pending.set(taskId, (lines = []))
-    lines.push(line)
-    echo?.(taskId, level, text)
+    for (const text of logTextLines(message, fields)) {
+      lines.push(prefix + text)
+      echo?.(taskId, level, text)
+    }
     if (!scheduled) {
       scheduled = true
       setImmediate(writePending)
@@ -61,7 +64,7 @@ export function createTaskLogs(logDir: string, echo?: (taskId: string, level: Le
   }
 }
 
-type Write = (taskId: string, attempt: number, level: Level, message: string, fields?: Record<string, unknown>) => void
+type Write = (taskId: string, attempt: number, level: Level, message: unknown, fields?: Record<string, unknown>) => void
 
 /**
  * The logger of one attempt. Every attempt gets one and most never log, so it is one small object:
@@ -104,13 +107,5 @@ class AttemptLogger implements Logger {
   }
   get error(): Logger['error'] {
     return this.#made().error
-  }
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value)
-  } catch {
-    return String(value)
   }
 }
