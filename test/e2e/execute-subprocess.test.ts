@@ -271,3 +271,30 @@ export function blocker(inputs) {
     expect((await traceLines(trace)).map((line) => line.split(' ')[0])).toEqual(['blocker', 'blocker'])
   }, 120_000)
 })
+
+test("a task sees the run's trigger and scheduled time in a subprocess as in process: a resume, a scheduled run", async () => {
+  const dir = await mkdtemp(join(root, 'trigger-'))
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await writeFile(join(dir, 'h.js'), "export const t = (i, ctx) => { ctx.values.set('seen', `${i.trigger} ${i.at}`); if (i.fail) throw new Error('not yet') }\n")
+  await writeFile(
+    join(dir, 'p.yaml'),
+    'apiVersion: weir/v1\nkind: Pipeline\nname: trig\nparams:\n  fail: { type: boolean, default: false }\ntasks:\n  t:\n    handler: ./h.js#t\n    inputs: { trigger: "${{ run.trigger }}", at: "${{ run.scheduled_at }}", fail: "${{ params.fail }}" }\n    values: { seen: { type: string } }\n',
+  )
+  const seen = (executor: string, args: string[]): string => {
+    const r = spawnSync(process.execPath, [BIN, 'run', 'p.yaml', '--executor', executor, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 })
+    const shown = spawnSync(process.execPath, [BIN, 'runs', 'show', 'latest', '--json'], { cwd: dir, encoding: 'utf8' })
+    return (JSON.parse(shown.stdout) as { tasks: { t: { values?: { seen?: string } } } }).tasks.t.values?.seen ?? `(none: ${r.stderr})`
+  }
+  for (const executor of ['inprocess', 'subprocess']) {
+    expect(seen(executor, [])).toBe('manual null')
+    seen(executor, ['--param', 'fail=true'])
+    expect(seen(executor, ['--resume', 'latest', '--param', 'fail=false'])).toBe('resume null')
+  }
+  // A scheduled run (as `weir schedule` starts one), through the library with the subprocess executor.
+  const { validateSpecFile } = await import('../../src/spec/validate.ts')
+  const { runPipeline } = await import('../../src/run-with-builtins.ts')
+  const { subprocessExecutor } = await import('../../src/plugins/executors/subprocess/index.ts')
+  const { pipeline } = await validateSpecFile(join(dir, 'p.yaml'))
+  const result = await runPipeline(pipeline!, { executor: subprocessExecutor, trigger: 'schedule', scheduledAt: '2026-12-07T03:00:00.000Z', stateDir: join(dir, '.weir'), history: false })
+  expect(result.tasks.t!.values).toEqual({ seen: 'schedule 2026-12-07T03:00:00.000Z' })
+}, 120_000)

@@ -49,6 +49,9 @@ export function createSubprocessRunner(config: SubprocessExecutorConfig, env: Ex
       }
       // One item of a mapped task (docs/fan-out.md): the process is given its index, never the item.
       if (request.item !== undefined && !argv.includes('--item-index')) argv.push('--item-index', String(request.item.index))
+      // What `${{ run.trigger }}` and `${{ run.scheduled_at }}` are in the task, as in process ('manual' is execute's own default).
+      if (request.run.trigger !== 'manual' && !argv.includes('--trigger')) argv.push('--trigger', request.run.trigger)
+      if (request.run.scheduledAt !== undefined && !argv.includes('--scheduled-at')) argv.push('--scheduled-at', request.run.scheduledAt)
       let exit: SpawnedExit
       try {
         exit = await runProcess(argv, request, { cwd: env.cwd, remote, killGraceMs: config.killGraceMs ?? 5000, children })
