@@ -5,7 +5,7 @@
  */
 import type { StoredRef } from '../plugins/types.ts'
 import type { Pipeline } from '../spec/model.ts'
-import type { RunRecord } from './run-store/records.ts'
+import type { RunRecord, TaskRecord } from './run-store/records.ts'
 import { WeirError } from './errors.ts'
 
 export interface ReusedTask {
@@ -52,6 +52,12 @@ export function planResume(pipeline: Pipeline, previous: RunRecord): ResumePlan 
       reasons.set(id, before ? (before.status === 'skipped' && before.skipReason ? `skipped (${before.skipReason})` : before.status) : 'new task')
       continue
     }
+    // An output kept by the memory IoManager went with the process that made it: nothing to reuse.
+    if (keptInMemory(before)) {
+      rerun.add(id)
+      reasons.set(id, 'its output was kept in memory, which ended with its run')
+      continue
+    }
     const up = pipeline.tasks.get(id)!.upstream.find((u) => rerun.has(u))
     if (up !== undefined) {
       rerun.add(id)
@@ -94,4 +100,9 @@ function describeProcesses(run: RunRecord): string {
   // A task process dies with its run's process, unless its handler blocks the event loop (it then
   // never sees the pipe close): say how to stop it, since waiting would never end.
   return `its process ${run.pid} is gone but its task process${tasks.length > 1 ? 'es' : ''} ${tasks.join(', ')} still run${tasks.length > 1 ? '' : 's'}; one whose handler blocks in a loop never stops by itself: kill ${tasks.join(' ')}`
+}
+
+/** Whether a task's output, or an item's, was stored by the memory IoManager (`memory://…`). */
+function keptInMemory(task: TaskRecord): boolean {
+  return task.output?.uri.startsWith('memory://') === true || (task.items?.some((item) => item.output?.uri.startsWith('memory://') === true) ?? false)
 }
