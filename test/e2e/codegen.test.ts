@@ -84,6 +84,16 @@ describe('weir codegen --target types', () => {
     expect(await readdir(dir)).not.toContain('out-broken')
   })
 
+  test("types are generated for a task whose handler is not written yet (they are what it is written against); a job definition is not", async () => {
+    await writeFile(join(dir, 'new-task.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: new_task\ntasks:\n  fresh:\n    handler: ./handlers/not-yet.ts#fresh\n    output: { type: integer }\n  other:\n    handler: ./handlers/plain.ts#nothere\ntargets:\n  argo: { image: ghcr.io/acme/p:1 }\n')
+    const types = await weir(['codegen', 'new-task.yaml', '--out', 'out-new'], dir)
+    expect(types.code, types.stderr).toBe(0)
+    expect(await readFile(join(dir, 'out-new/new_task.ts'), 'utf8')).toContain('fresh: (')
+    const argo = await weir(['codegen', 'new-task.yaml', '--target', 'argo', '--out', 'out-new-argo'], dir)
+    expect(argo.code).toBe(2)
+    expect(argo.stderr).toMatch(/error HANDLER_/)
+  })
+
   test('usage errors exit 2: no --out, an unknown target, a target the spec does not configure', async () => {
     expect((await weir(['codegen', 'pipelines'], dir)).code).toBe(2)
     const unknown = await weir(['codegen', 'pipelines', '--target', 'flyte', '--out', 'x'], dir)

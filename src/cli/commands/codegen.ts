@@ -43,7 +43,7 @@ export async function codegen(args: string[]): Promise<number> {
     throw new CliError(`codegen: --out is missing: the folder to write into, e.g. 'weir codegen ${positionals.join(' ')} --out src/generated'.`)
   if (positionals.length === 0) throw new CliError(`codegen: pass the spec files or folders to generate from, e.g. 'weir codegen pipelines/ --out ${values.out}'.`)
   const outDir = values.out
-  const pipelines = await validateAll(await findSpecFiles(positionals, 'codegen'))
+  const pipelines = await validateAll(await findSpecFiles(positionals, 'codegen'), target !== TYPES_TARGET)
   if (!pipelines) return EXIT.usage
   if (!(await reportTargetProblems(pipelines, target))) return EXIT.usage
   const outputs = await planOutputs(pipelines, target, outDir)
@@ -52,10 +52,15 @@ export async function codegen(args: string[]): Promise<number> {
   return EXIT.ok
 }
 
-/** Validates every spec; prints the diagnostics of invalid ones and returns undefined if any is. */
-async function validateAll(paths: readonly string[]): Promise<Pipeline[] | undefined> {
+/**
+ * Validates every spec; prints the diagnostics of invalid ones and returns undefined if any is.
+ * Types alone are generated without looking at the handler modules: a new task's types are what
+ * its handler is written against, so its export cannot exist yet (it made codegen refuse, and the
+ * handler could not be typed before it was written). Job definitions need the handlers checked.
+ */
+async function validateAll(paths: readonly string[], checkHandlers: boolean): Promise<Pipeline[] | undefined> {
   const catalog = builtinCatalog()
-  const results = await Promise.all(paths.map(async (path) => ({ path, ...(await validateSpecFile(path, { plugins: catalog })) })))
+  const results = await Promise.all(paths.map(async (path) => ({ path, ...(await validateSpecFile(path, { plugins: catalog, checkHandlers })) })))
   const invalid: FileReport[] = []
   for (const r of results) {
     if (!hasErrors(r.diagnostics)) continue
