@@ -28,7 +28,9 @@ test('serves the page and the API on 127.0.0.1, to whoever has the token it prin
     })
     // Any user of the machine reaches 127.0.0.1: without the token, nothing (not even the page, whose HTML holds the CSRF token).
     const bare = new URL('/', url)
-    expect((await fetch(bare)).status).toBe(401)
+    const refused = await fetch(bare)
+    expect(refused.status).toBe(401)
+    expect(await refused.text()).toContain('needs its access token. Open the address <code>weir ui</code> printed')
     expect((await fetch(new URL('/api/pipelines', bare))).status).toBe(401)
     expect((await fetch(new URL('/api/runs', bare), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401)
     const page = await fetch(url)

@@ -101,13 +101,24 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   }
 }
 
+/** The page for `/` without the access token (static: nothing of the request is echoed). */
+const NEEDS_TOKEN_PAGE =
+  '<!doctype html><meta charset="utf-8"><title>weir ui: access token needed</title>' +
+  '<p>This <b>weir ui</b> needs its access token. Open the address <code>weir ui</code> printed in its terminal: it ends in <code>?token=…</code>. ' +
+  'The token is new each time weir ui starts (or set it with <code>WEIR_UI_TOKEN</code>).</p>\n'
+
 async function answer(req: IncomingMessage, res: ServerResponse, ctx: UiContext, assets: Assets, config: SecurityConfig): Promise<void> {
   try {
     const hostProblem = checkHost(req, config)
     if (hostProblem) return sendProblem(res, 421, hostProblem)
     const url = new URL(req.url ?? '/', 'http://weir.invalid')
     const accessProblem = checkAccess(req, url, config)
-    if (accessProblem) return sendProblem(res, 401, accessProblem)
+    if (accessProblem) {
+      // A person who opened the address without its token gets a page that says what to do.
+      if (url.pathname !== '/') return sendProblem(res, 401, accessProblem)
+      res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' })
+      return void res.end(NEEDS_TOKEN_PAGE)
+    }
     const method = req.method ?? 'GET'
     if (method !== 'GET' && method !== 'HEAD') {
       const stateProblem = checkStateChange(req, config)
