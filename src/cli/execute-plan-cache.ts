@@ -57,13 +57,14 @@ export function specArgument(args: readonly string[]): string | undefined {
 }
 
 /**
- * Keeps the plan of the spec at `specPath`, whose text (sha256 `specSha256`) the full validation
- * found valid, with `data` its parsed data. Never throws, and writes nothing for data JSON cannot
- * carry exactly or a text over MAX_TEXT.
+ * Keeps the plan of the spec at `specPath`, whose text the full validation found valid, with `data`
+ * its parsed data. No hash: a task that asks for the spec's hash makes it from the text, and one that
+ * does not never loads node:crypto. Never throws, and writes nothing for data JSON cannot carry
+ * exactly or a text over MAX_TEXT.
  */
-export function keepPlan(folder: string, specPath: string, specSha256: string, text: string, data: unknown): void {
+export function keepPlan(folder: string, specPath: string, text: string, data: unknown): void {
   if (text.length > MAX_TEXT) return
-  const planText = specPlanText(specSha256, text, data)
+  const planText = specPlanText(undefined, text, data)
   if (planText === undefined) return
   const file = cachedPlanPath(folder, specPath)
   // Another process may keep the same plan at the same moment: each has its own temporary file,

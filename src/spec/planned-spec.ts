@@ -12,6 +12,7 @@ import { readSpecBytes } from './read-spec-file.ts'
 import { checkSpecBytes, decodeSpecBytes } from './spec-bytes.ts'
 import { normalizeSpec } from './normalize.ts'
 import { specPlanData } from './spec-plan.ts'
+import { specHashOf } from './spec-hash.ts'
 import type { PipelineSpec } from './spec-types.ts'
 import type { Pipeline } from './model.ts'
 
@@ -35,10 +36,11 @@ export async function loadPlannedSpecFile(path: string, expectedHash: string | u
   // node:fs's callback, not fs.promises: loading that costs a `weir execute` ~1 ms of start-up.
   const planText = await new Promise<string>((done) => readFile(planPath, 'utf8', (error, text) => done(error ? '' : text)))
   const plan = specPlanData(planText, expectedHash)
-  if (plan?.specText === text) return pipelineOf(path, plan.specSha256, plan.data)
+  // A kept plan has no hash: it is made from the text if the task asks for it (node:crypto is loaded then only).
+  if (plan?.specText === text) return pipelineOf(path, plan.specSha256 ?? (() => specHashOf(text)), plan.data)
   if (expectedHash === undefined) return undefined
   // Loaded only here: a spec changed since the run started, or a plan that is not the file's.
-  const hash = (await import('./spec-hash.ts')).specHashOf(text)
+  const hash = specHashOf(text)
   return hash === expectedHash ? undefined : { changed: true, hash }
 }
 
@@ -51,7 +53,7 @@ export async function readSpecFileText(path: string): Promise<string | undefined
 }
 
 /** The Pipeline of `data` (a spec's data, its text with sha256 `specHash`), or undefined when there is none or normalize refuses it. */
-export function pipelineOf(path: string, specHash: string, data: unknown): ValidatedSpecFile {
+export function pipelineOf(path: string, specHash: string | (() => string), data: unknown): ValidatedSpecFile {
   if (data === undefined) return undefined
   try {
     return { pipeline: normalizeSpec(data as PipelineSpec, resolve(path), specHash) }

@@ -11,8 +11,8 @@ import type { PipelineSpec } from './spec-types.ts'
 
 /** The JSON document of a plan. */
 export interface SpecPlanDocument {
-  /** sha256 (hex) of `specText`. */
-  readonly specSha256: string
+  /** sha256 (hex) of `specText`; a plan `weir execute` keeps for itself has none (it is made when needed). */
+  readonly specSha256?: string
   /** The spec text the run validated, decoded (no byte order mark). */
   readonly specText: string
   /** What `specText` parses to. */
@@ -20,9 +20,9 @@ export interface SpecPlanDocument {
 }
 
 /** The plan's JSON text, or undefined when JSON cannot carry the data exactly (`.inf`, `.nan`, `-0`). */
-export function specPlanText(specSha256: string, specText: string, data: unknown): string | undefined {
+export function specPlanText(specSha256: string | undefined, specText: string, data: unknown): string | undefined {
   if (!exactInJson(data, 0)) return undefined
-  return JSON.stringify({ specSha256, specText, data } satisfies { specSha256: string; specText: string; data: unknown })
+  return JSON.stringify({ ...(specSha256 !== undefined && { specSha256 }), specText, data } satisfies { specSha256?: string; specText: string; data: unknown })
 }
 
 /**
@@ -32,7 +32,7 @@ export function specPlanText(specSha256: string, specText: string, data: unknown
 export function specPlanData(text: string, specSha256?: string): SpecPlanDocument | undefined {
   try {
     const plan = JSON.parse(text) as Partial<SpecPlanDocument> | null
-    const hashOk = specSha256 === undefined ? typeof plan?.specSha256 === 'string' && /^[0-9a-f]{64}$/.test(plan.specSha256) : plan?.specSha256 === specSha256
+    const hashOk = specSha256 === undefined ? plan?.specSha256 === undefined || /^[0-9a-f]{64}$/.test(String(plan.specSha256)) : plan?.specSha256 === specSha256
     return hashOk && typeof plan?.specText === 'string' && plan.data !== null && typeof plan.data === 'object' ? (plan as SpecPlanDocument) : undefined
   } catch {
     return undefined

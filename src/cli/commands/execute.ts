@@ -44,6 +44,6 @@ async function loadPipeline(spec: string, keptPlans: string | undefined): Promis
   }
   // The file was read again: it may have changed since the check of its hash.
   if (validatedHash && pipeline.specHash !== validatedHash) throw specChanged(spec, validatedHash, pipeline.specHash)
-  if (keptPlans !== undefined && !validatedHash && source) (await import('../execute-plan-cache.ts')).keepPlan(keptPlans, spec, pipeline.specHash, source.text, source.data)
+  if (keptPlans !== undefined && !validatedHash && source) (await import('../execute-plan-cache.ts')).keepPlan(keptPlans, spec, source.text, source.data)
   return pipeline
 }

@@ -106,4 +106,19 @@ describe('the parent writes one plan per run, the child reads it', () => {
     await writeFile(plan, specPlanText(hash, SPEC, { tasks: null })!)
     expect(await loadPlannedSpecFile(file, hash, plan)).toBeUndefined()
   })
+
+  test('a plan weir execute kept (no hash, none expected) serves while the file holds its text; its hash is made from the text when asked', async () => {
+    const file = join(dir, 'kept.yaml')
+    await writeFile(file, SPEC)
+    const plan = join(dir, 'kept-plan.json')
+    const data = { apiVersion: 'weir/v1', kind: 'Pipeline', name: 'kept', description: 'from the kept plan', tasks: { a: { handler: './h.js#a' } } }
+    await writeFile(plan, specPlanText(undefined, SPEC, data)!)
+    expect(JSON.parse(await readFile(plan, 'utf8'))).not.toHaveProperty('specSha256')
+    const found = await loadPlannedSpecFile(file, undefined, plan)
+    expect(found?.pipeline?.description).toBe('from the kept plan')
+    expect(found?.pipeline?.specHash).toBe(sha256(SPEC))
+    // Another text in the file: not this plan's, and never "changed" (no run to compare with).
+    await writeFile(file, `${SPEC}# edited\n`)
+    expect(await loadPlannedSpecFile(file, undefined, plan)).toBeUndefined()
+  })
 })
