@@ -96,7 +96,7 @@ describe('a folder weir cannot make: one line naming it, exit 1, never a hang or
   ] as [string[], string][])('%j', (args, named) => {
     const r = weir(args)
     expect(r.code, r.stderr).toBe(1)
-    expect(r.stderr).toMatch(/^weir: (run: )?cannot (mkdir|write)/)
+    expect(r.stderr).toMatch(/^weir: (run: |init: )?cannot (mkdir|write)/)
     expect(r.stderr).toContain(named)
     expect(r.stderr).not.toContain('internal error')
     expect(r.stderr.trim().split('\n')).toHaveLength(1)

@@ -47,6 +47,10 @@ const cacheOf = (dist: string, entry: string): string => {
 }
 
 function weir(cli: string, cwd: string, args: string[], extraEnv: Record<string, string> = {}) {
+  // These tests are about the full bundle's caches: a plan kept by the last `weir execute`
+  // (src/cli/execute-plan-cache.ts) would send the next one to the plan bundle instead.
+  const dist = join(cli, '../../dist/cli')
+  for (const f of readdirSync(dist)) if (f.endsWith('.plans')) rmSync(join(dist, f), { recursive: true, force: true })
   const { NODE_OPTIONS: _, ...env } = process.env
   const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...env, ...extraEnv }, timeout: 60_000 })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }

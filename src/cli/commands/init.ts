@@ -29,7 +29,8 @@ export async function init(args: string[]): Promise<number> {
   const files = scaffoldFiles({ pipelineName, packageName: toPackageName(basename(dir)), weirVersion: weirVersion() })
   // The generated types go right after the handlers that import them (the order of the listing).
   files.splice(2, 0, await generatedTypes(files, pipelineName, dir))
-  const kind = statSync(dir, { throwIfNoEntry: false })
+  // ENOTDIR (a file on the way to it) is not this check's to report: the write names the path.
+  const kind = statOrUndefined(dir)
   if (kind && !kind.isDirectory()) throw new CliError(`init: '${dirArg}' is a file, not a folder; choose a folder (weir init my-pipelines).`)
   const existing = files.filter((f) => existsSync(join(dir, f.path))).map((f) => f.path)
   if (existing.length > 0)
@@ -109,4 +110,12 @@ function describe(path: string): string {
 /** This weir's version, for the new project's dependency. */
 function weirVersion(): string {
   return findPackage().version ?? '0.1.0'
+}
+
+function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path)
+  } catch {
+    return undefined
+  }
 }
