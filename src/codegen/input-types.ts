@@ -15,9 +15,9 @@ const RUN_FIELD_TYPES: Readonly<Record<RunField, string>> = {
 }
 
 /**
- * Whether a task can run while the output of `upstream` is missing: its trigger runs it after a
- * failed or skipped upstream, or the upstream is a failure handler (excluded, it counts as succeeded
- * but produces nothing).
+ * Whether a task can run while the output (or, of a mapped upstream, the values list) of `upstream`
+ * is missing: its trigger runs it after a failed or skipped upstream, or the upstream is a failure
+ * handler (excluded, it counts as succeeded but produces nothing).
  */
 function mayLackOutputOf(pipeline: Pipeline, task: Task, upstream: string): boolean {
   const producer = pipeline.tasks.get(upstream)
@@ -72,9 +72,14 @@ function referenceType(ref: Reference, pipeline: Pipeline, task: Task, names: Ty
     case 'value': {
       const values = names.tasks.get(ref.taskId)?.values
       if (values === undefined) return 'unknown'
-      // A value the upstream did not set arrives as undefined; a mapped upstream's values arrive as a list.
-      const one = `${values}[${JSON.stringify(ref.name)}] | undefined`
-      return pipeline.tasks.get(ref.taskId)?.foreach !== undefined ? `(${one})[]` : one
+      const value = `${values}[${JSON.stringify(ref.name)}]`
+      // A value the upstream did not set arrives as undefined.
+      if (pipeline.tasks.get(ref.taskId)?.foreach === undefined) return `${value} | undefined`
+      // Fan-in: a mapped upstream's values arrive as a list, null for an item that set none (or
+      // failed); the list is missing when the whole map is (it was skipped, or its list failed),
+      // which only a task whose trigger tolerates that sees, as for its output.
+      const list = `(${value} | null)[]`
+      return mayLackOutputOf(pipeline, task, ref.taskId) ? `${list} | undefined` : list
     }
     case 'param':
       return `Params[${JSON.stringify(ref.name)}]`

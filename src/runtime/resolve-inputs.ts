@@ -5,8 +5,8 @@
  * Nothing here may hand a handler something shared beyond its own task (issue 15): reference paths
  * and lookups follow own properties only, so `constructor` or `__proto__` never reach `Object` or
  * `Object.prototype` (even in data a handler produced); keys are defined, never assigned, so a key
- * named `__proto__` stays a key; and literals and params are copied, so a handler that changes what
- * it got changes nothing another task or a retry sees.
+ * named `__proto__` stays a key; and literals, params and items are copied, so a handler that
+ * changes what it got changes nothing another task, item or retry sees.
  */
 import type { InputBinding, Reference, RunField } from '../spec/model.ts'
 import { WeirError } from './errors.ts'
@@ -106,9 +106,22 @@ function defineOwn(target: Record<string, unknown>, key: string, value: unknown)
   Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true })
 }
 
-/** A handler's own copy of spec data or a param (plain JSON-like data; own `__proto__` keys stay keys). */
+/**
+ * A handler's own copy of spec data, a param or an item (plain JSON-like data; own `__proto__` keys
+ * stay keys). Anything else is passed as it is: an item of a map → map is the upstream item's output
+ * as its IoManager read it for this attempt alone (an Arrow Table, a Buffer, a stream), which
+ * `structuredClone` would turn into a plain object or a Uint8Array, or refuse (a stream).
+ */
 function copyData(value: unknown): unknown {
-  return value !== null && typeof value === 'object' ? structuredClone(value) : value
+  return isPlainData(value) ? structuredClone(value) : value
+}
+
+/** An array or an object of no class: what JSON, YAML and params are made of. */
+function isPlainData(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false
+  if (Array.isArray(value)) return true
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
 }
 
 function stringify(value: unknown): string {

@@ -2,7 +2,8 @@
  * `weir run` of mapped tasks end to end (issue 11, docs/fan-out.md): a 1,000-item map in process
  * with its fan-in, the same map killed with kill -9 in the middle and resumed (only the items
  * whose success was not in the journal run again, every item's output is there once), and a map
- * under `--executor subprocess`, each item a `weir execute --item-index N` process.
+ * under `--executor subprocess`, each item a `weir execute --item-index N` process; and, under both
+ * executors, the list of a map's values, `null` for an item that set none or failed.
  *
  * Under subprocess the fan-in task gets the item outputs through its inputs.json; map → map under
  * `weir execute` is not there yet (the engines' half). A task process costs a Node start (about a
@@ -34,6 +35,29 @@ export function square(inputs) {
   return { i: inputs.i, sq: inputs.x * inputs.x }
 }
 export const total = (inputs) => ({ count: inputs.all.length, sum: inputs.all.reduce((s, o) => s + o.sq, 0), order: inputs.all.every((o, k) => o.i === k) })
+export function maybeSet(inputs, ctx) {
+  if (inputs.x === 3) throw new Error('item 3 fails')
+  if (inputs.x === 1) ctx.values.set('v', 10)
+  return inputs.x
+}
+const kind = (x) => (x === null ? 'null' : typeof x)
+export const showValues = (inputs, ctx) => ({ input: inputs.v.map(kind), get: ctx.values.get('m', 'v').map(kind) })
+`
+
+/** A map whose items set a value or not, or fail, and the task that reads the list of values. */
+const VALUES_SPEC = `apiVersion: weir/v1
+kind: Pipeline
+name: values
+tasks:
+  m:
+    handler: ./handlers/h.ts#maybeSet
+    foreach: [0, 1, 2, 3]
+    inputs: { x: "\${{ item }}" }
+    values: { v: { type: integer } }
+  show:
+    handler: ./handlers/h.ts#showValues
+    inputs: { v: "\${{ tasks.m.values.v }}" }
+    trigger: all_done
 `
 
 const SPEC = (name: string) => `apiVersion: weir/v1
@@ -88,6 +112,7 @@ beforeAll(async () => {
   await mkdir(join(project, 'handlers'))
   await writeFile(join(project, 'handlers', 'h.ts'), HANDLERS)
   await writeFile(join(project, 'map.yaml'), SPEC('map'))
+  await writeFile(join(project, 'values.yaml'), VALUES_SPEC)
 })
 
 afterAll(async () => {
@@ -158,4 +183,13 @@ describe('weir run of a mapped task', () => {
       expect(JSON.parse(await readFile(paths[0]!, 'utf8'))).toEqual({ i: k, sq: k * k })
     }
   }, 1_800_000)
+
+  test.each(['inprocess', 'subprocess'])('with --executor %s, an item that set no value, or failed, is null in the list of values (input and ctx.values.get)', async (executor) => {
+    const r = weir(['run', 'values.yaml', '--state-dir', `state-values-${executor}`, '--executor', executor, '--json'])
+    expect(r.code, r.stderr).toBe(1)
+    const result = JSON.parse(r.stdout) as { tasks: Record<string, { status: string; output?: string }> }
+    expect(result.tasks.m!.status).toBe('failed')
+    const kinds = ['null', 'number', 'null', 'null']
+    expect(JSON.parse(await readFile(fileURLToPath(result.tasks.show!.output!), 'utf8'))).toEqual({ input: kinds, get: kinds })
+  }, 300_000)
 })

@@ -88,10 +88,11 @@ function mapValues<T>(record: Readonly<Record<string, T>>, fn: (value: T) => str
 }
 
 /**
- * Upstream task values as the key sees them, the same wherever the task runs: as JSON (a fan-in
- * list holds `undefined` for an item that set no value in `weir run`, `null` once the list went
- * through an inputs.json), and without upstream tasks that set none (`weir execute` reads `{}`
- * from their outputs.json where `weir run` has nothing). Returns `values` itself when nothing differs.
+ * Upstream task values as the key sees them, the same wherever the task runs: as JSON (weir's own
+ * fan-in lists hold `null` for an item that set no value, map/fan-in.ts; an `undefined` in a list,
+ * from an executor of a plugin say, keys as that `null`), and without upstream tasks that set none
+ * (`weir execute` reads `{}` from their outputs.json where `weir run` has nothing). Returns `values`
+ * itself when nothing differs.
  */
 function keyValuesOf(values: Readonly<Record<string, Readonly<Record<string, unknown>>>>): Readonly<Record<string, Readonly<Record<string, unknown>>>> {
   let out: Record<string, Readonly<Record<string, unknown>>> | undefined

@@ -1,7 +1,8 @@
 /**
  * Fan-in (docs/fan-out.md): what a downstream task receives for a mapped task's output or values,
  * the list in item order, built from each item's stored output. An item without an output (it
- * failed, and the downstream task's trigger rule tolerates that) is `undefined` in its place.
+ * failed, and the downstream task's trigger rule tolerates that) is `undefined` in its place; an
+ * item without a value is `null` in the value's list.
  */
 
 /** Item outputs read at once: enough to hide a store's latency, few enough to hold little memory. */
@@ -18,12 +19,16 @@ export async function collectItemOutputs(count: number, readItem: (index: number
   return out
 }
 
-/** Task values of a mapped task: `{ name: [value of item 0, value of item 1, …] }`. */
+/**
+ * Task values of a mapped task: `{ name: [value of item 0, value of item 1, …] }`, `null` for an item
+ * that did not set the value (or failed): the list a downstream task gets is the same JSON in
+ * process, through an inputs.json and on the engines (docs/caching.md keys it as JSON).
+ */
 export function collectItemValues(itemValues: readonly (Readonly<Record<string, unknown>> | undefined)[], names: readonly string[]): Record<string, unknown[]> {
   const collected: Record<string, unknown[]> = {}
   for (const name of names)
     Object.defineProperty(collected, name, {
-      value: itemValues.map((v) => (v !== undefined && Object.hasOwn(v, name) ? v[name] : undefined)),
+      value: itemValues.map((v) => (v !== undefined && Object.hasOwn(v, name) ? v[name] : null)),
       enumerable: true, writable: true, configurable: true,
     })
   return collected

@@ -4,6 +4,7 @@
  * the same wherever it is shown, because its state is only ever changed here.
  */
 import type { TaskEvent } from '../api.ts'
+import { collectItemValues } from '../map/fan-in.ts'
 import type { AttemptRecord, ItemRecord, TaskRecord } from './records.ts'
 
 /**
@@ -134,7 +135,7 @@ function addAttempt(t: TaskRecord, a: AttemptRecord): void {
 /**
  * A mapped task ended: items that never finished (not started when the run was cancelled or
  * stopped by fail_fast) are cancelled, and the task's values become the fan-in lists, one entry per
- * item in item order (undefined for an item that did not set the value).
+ * item in item order (`null` for an item that did not set the value, as under `weir execute`).
  */
 function endMap(t: TaskRecord, at: number): void {
   const items = t.items!
@@ -147,16 +148,7 @@ function endMap(t: TaskRecord, at: number): void {
     if (item.values) for (const name in item.values) (names ??= new Set()).add(name)
   }
   if (!names) return
-  const values: Record<string, unknown[]> = {}
-  for (const name of names) {
-    const list: unknown[] = new Array(items.length)
-    for (let k = 0; k < items.length; k++) {
-      const v = items[k]!.values
-      list[k] = v !== undefined && Object.hasOwn(v, name) ? v[name] : undefined
-    }
-    Object.defineProperty(values, name, { value: list, enumerable: true, writable: true, configurable: true })
-  }
-  t.values = values
+  t.values = collectItemValues(items.map((item) => item.values), [...names])
 }
 
 /** Ends the task's latest attempt; returns it (none when the journal lost its start). */

@@ -65,6 +65,7 @@ describe('generated types compiled by tsc', () => {
     'table-missing-column.ts',
     'values-from-unknown-task.ts',
     'possibly-missing-input.ts',
+    'possibly-missing-fan-in-values.ts',
     'table-rows.ts',
     'wrong-item-type.ts',
     'wrong-fan-in-type.ts',

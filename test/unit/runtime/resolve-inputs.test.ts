@@ -4,6 +4,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { tableFromArrays } from 'apache-arrow'
 import { afterEach, describe, expect, test } from 'vitest'
 import { resolveInputs } from '../../../src/runtime/resolve-inputs.ts'
 import type { InputSources } from '../../../src/runtime/resolve-inputs.ts'
@@ -25,6 +27,7 @@ const sources = (output: unknown, extra: Partial<InputSources> = {}): InputSourc
   ...extra,
 })
 const outputAt = (...path: string[]): InputBinding => ({ kind: 'ref', ref: { kind: 'output', taskId: 'a', path } })
+const itemRef: InputBinding = { kind: 'ref', ref: { kind: 'item', path: [] } }
 
 describe('resolveInputs', () => {
   test('reference paths follow own properties only, never the prototype chain', async () => {
@@ -104,6 +107,28 @@ describe('resolveInputs', () => {
     first.literal.list.push(2)
     first.param.b = 2
     expect(await resolveInputs(bindings, sources(undefined, { params }))).toEqual({ literal: { list: [1] }, param: { a: 1 } })
+  })
+
+  test('a JSON item is a copy: changing it changes nothing the next item or retry sees', async () => {
+    const item = { value: { region: 'EU', tags: ['a'] }, index: 0 }
+    const first = (await resolveInputs({ row: itemRef }, sources(undefined, { item }))) as { row: { tags: string[] } }
+    first.row.tags.push('b')
+    expect(first.row).not.toBe(item.value)
+    expect(item.value).toEqual({ region: 'EU', tags: ['a'] })
+  })
+
+  // Map → map: the item is the upstream item's output as its IoManager read it for this attempt
+  // (docs/io-managers.md: a table stays an Arrow Table, a Buffer a Buffer, a stream a stream).
+  test('an item that is an Arrow Table, a Buffer or a stream is passed as it is, not as a structured clone', async () => {
+    const table = tableFromArrays({ id: Int32Array.from([1, 2]) })
+    const bytes = Buffer.from('hi')
+    const stream = Readable.from(['x'])
+    for (const value of [table, bytes, stream]) {
+      const resolved = await resolveInputs({ it: itemRef }, sources(undefined, { item: { value, index: 0 } }))
+      expect(resolved.it).toBe(value)
+    }
+    const got = (await resolveInputs({ t: itemRef }, sources(undefined, { item: { value: table, index: 0 } }))) as { t: typeof table }
+    expect(got.t.getChild('id')!.toArray()).toEqual(Int32Array.from([1, 2]))
   })
 })
 

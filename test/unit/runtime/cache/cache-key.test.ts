@@ -139,7 +139,7 @@ describe('cache key', () => {
     // weir run has nothing for an upstream task that set no values; weir execute reads {} from its outputs.json.
     const none = await keyOf(await sourcesFor(pipeline, { upstreamValues: { extract: { rows: 3 } } }))
     expect((await keyOf(await sourcesFor(pipeline, { upstreamValues: { extract: { rows: 3 }, other: {} } }))).key).toBe(none.key)
-    // A fan-in list holds undefined in process for an item that set no value, null once written to an inputs.json.
+    // weir's fan-in lists hold null for an item that set no value; an undefined there (a plugin's executor) keys the same.
     const inProcess = await keyOf(await sourcesFor(pipeline, { upstreamValues: { extract: { rows: 3 }, m: { seen: [1, undefined, 3] } } }))
     const throughJson = await keyOf(await sourcesFor(pipeline, { upstreamValues: { extract: { rows: 3 }, m: { seen: [1, null, 3] } } }))
     expect(throughJson.key).toBe(inProcess.key)

@@ -86,7 +86,7 @@ describe('fan-in', () => {
     expect(await collectItemOutputs(0, read, () => true)).toEqual([])
   })
 
-  test('values as one list per name', () => {
-    expect(collectItemValues([{ n: 1 }, undefined, { n: 3, other: 0 }], ['n'])).toEqual({ n: [1, undefined, 3] })
+  test('values as one list per name, null for an item that set none (or failed), as JSON would have it', () => {
+    expect(collectItemValues([{ n: 1 }, undefined, { n: 3, other: 0 }], ['n', 'other'])).toStrictEqual({ n: [1, null, 3], other: [null, null, 0] })
   })
 })

@@ -28,6 +28,9 @@ beforeAll(async () => {
       'export const again = (inputs) => `${inputs.row.region}#${inputs.i}`',
       'export const fanin = (inputs) => inputs.all',
       'export const obj = () => ({ n: 1 })',
+      'export const maybe = (inputs, ctx) => { if (inputs.x === 3) throw new Error("item 3 fails"); if (inputs.x === 1) ctx.values.set("v", 10); return inputs.x }',
+      'const kind = (x) => (x === null ? "null" : typeof x)',
+      'export const show = (inputs, ctx) => ({ input: inputs.v.map(kind), get: ctx.values.get("maybe", "v").map(kind) })',
     ].join('\n'),
   )
 })
@@ -201,6 +204,23 @@ describe('fan-in and map → map, with real handlers and storage', () => {
     expect(stored('fanin')).toEqual(['EU#0', 'US#1', 'APAC#2'])
     expect([...io.store.keys()].filter((k) => k.includes('/m/')).sort()).toEqual(['test://run-1/m/items/0', 'test://run-1/m/items/1', 'test://run-1/m/items/2'])
     expect(result.tasks.m!.values).toEqual({ len: [2, 2, 4] })
+  })
+
+  test('an item that set no value, or failed, is null in the values list (as under weir execute), in the input, ctx.values.get, the result and the replayed run', async () => {
+    const io = mapIo()
+    const stateDir = await tempDir()
+    const pipeline = await load(
+      specText('nulls', {
+        maybe: 'foreach: [0, 1, 2, 3]\ninputs: { x: "${{ item }}" }\nvalues: { v: { type: integer } }',
+        show: 'inputs: { v: "${{ tasks.maybe.values.v }}" }\ntrigger: all_done',
+      }),
+    )
+    const result = await runPipeline(pipeline, { ioPlugins: [io], stateDir, runId: 'run-nulls' })
+    expect(result.tasks.maybe).toMatchObject({ status: 'failed', items: { succeeded: 3, failed: 1 } })
+    const kinds = ['null', 'number', 'null', 'null']
+    expect(io.store.get('test://run-nulls/show')).toEqual({ input: kinds, get: kinds })
+    expect(result.tasks.maybe!.values).toStrictEqual({ v: [null, 10, null, null] })
+    expect((await loadRun(stateDir, 'run-nulls'))!.tasks.maybe!.values).toStrictEqual({ v: [null, 10, null, null] })
   })
 
   test('the journal replays to the same records, items included', async () => {
