@@ -42,6 +42,7 @@ export function maybeSet(inputs, ctx) {
 }
 const kind = (x) => (x === null ? 'null' : typeof x)
 export const showValues = (inputs, ctx) => ({ input: inputs.v.map(kind), get: ctx.values.get('m', 'v').map(kind) })
+export const listKinds = (inputs, ctx) => ({ quiet: inputs.quiet.map(kind), none: inputs.none, get: ctx.values.get('quiet', 'v').map(kind) })
 `
 
 /** A map whose items set a value or not, or fail, and the task that reads the list of values. */
@@ -58,6 +59,19 @@ tasks:
     handler: ./handlers/h.ts#showValues
     inputs: { v: "\${{ tasks.m.values.v }}" }
     trigger: all_done
+  quiet:
+    handler: ./handlers/h.ts#maybeSet
+    foreach: [0, 2]
+    inputs: { x: "\${{ item }}" }
+    values: { v: { type: integer } }
+  none:
+    handler: ./handlers/h.ts#maybeSet
+    foreach: []
+    inputs: { x: "\${{ item }}" }
+    values: { v: { type: integer } }
+  unset:
+    handler: ./handlers/h.ts#listKinds
+    inputs: { quiet: "\${{ tasks.quiet.values.v }}", none: "\${{ tasks.none.values.v }}" }
 `
 
 const SPEC = (name: string) => `apiVersion: weir/v1
@@ -191,5 +205,8 @@ describe('weir run of a mapped task', () => {
     expect(result.tasks.m!.status).toBe('failed')
     const kinds = ['null', 'number', 'null', 'null']
     expect(JSON.parse(await readFile(fileURLToPath(result.tasks.show!.output!), 'utf8'))).toEqual({ input: kinds, get: kinds })
+    // A declared value no item set is a list all the same, as its generated type says: of nulls, or empty.
+    expect(result.tasks.unset!.status).toBe('succeeded')
+    expect(JSON.parse(await readFile(fileURLToPath(result.tasks.unset!.output!), 'utf8'))).toEqual({ quiet: ['null', 'null'], none: [], get: ['null', 'null'] })
   }, 300_000)
 })

@@ -6,7 +6,7 @@
  */
 import type { PluginEnv, StoredRef } from '../../plugins/types.ts'
 import type { Pipeline, Task } from '../../spec/model.ts'
-import { collectItemValues } from '../map/fan-in.ts'
+import { collectItemValues, withDeclaredValues } from '../map/fan-in.ts'
 import { ITEMS_DOCUMENT, OUTPUTS_DOCUMENT } from './contract.ts'
 import type { ItemsDocument, OutputsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
@@ -27,7 +27,7 @@ export interface MappedUpstream {
  * The items of a mapped upstream task under its prefix, or undefined when it listed none (it did
  * not run, or its list failed).
  */
-export async function readMappedUpstream(prefix: string, _upstream: Task, pipeline: Pipeline, env: PluginEnv & ProtocolEnv): Promise<MappedUpstream | undefined> {
+export async function readMappedUpstream(prefix: string, upstream: Task, pipeline: Pipeline, env: PluginEnv & ProtocolEnv): Promise<MappedUpstream | undefined> {
   // One store for the whole map: opening one per item costs more than the reads themselves.
   const store = await openDocuments(prefix, pipeline, env)
   const listed = await store.read<ItemsDocument>(ITEMS_DOCUMENT)
@@ -41,9 +41,9 @@ export async function readMappedUpstream(prefix: string, _upstream: Task, pipeli
   const itemValues = docs.map((d) => d?.values)
   return {
     outputs: docs.map((d) => d?.output),
-    // The names some item set, as `weir run` collects them (run-store/apply-task-event.ts): a value
-    // no item set is absent there too, and a fan-in's cache key is the same either way.
-    values: collectItemValues(itemValues, namesSet(itemValues)),
+    // The names some item set, and every declared one (a list of nulls when no item set it), as
+    // `weir run` gives them (run-loop/run-map.ts): a fan-in's cache key is the same either way.
+    values: withDeclaredValues(collectItemValues(itemValues, namesSet(itemValues)), Object.keys(upstream.values), listed.count) as Record<string, unknown[]>,
   }
 }
 

@@ -34,3 +34,16 @@ export function collectItemValues(itemValues: readonly (Readonly<Record<string, 
   return collected
 }
 
+
+/**
+ * `values` (a mapped task's collected value lists) with a list of `null`s, one per item, for each
+ * declared value no item set: a downstream task reads `${{ tasks.m.values.v }}` as a list, as its
+ * generated type says, even when no item set `v` (an empty map, or items that never call set).
+ */
+export function withDeclaredValues(values: Readonly<Record<string, unknown>> | undefined, declared: readonly string[], count: number): Record<string, unknown> | undefined {
+  const missing = declared.filter((name) => values === undefined || !Object.hasOwn(values, name))
+  if (missing.length === 0) return values as Record<string, unknown> | undefined
+  const out: Record<string, unknown> = { ...values }
+  for (const name of missing) Object.defineProperty(out, name, { value: new Array(count).fill(null), enumerable: true, writable: true, configurable: true })
+  return out
+}

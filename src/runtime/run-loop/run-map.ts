@@ -17,6 +17,7 @@ import { cancelTask } from './run-task.ts'
 import { retryDelayMs, shouldRetry } from '../retry.ts'
 import { toErrorInfo } from '../errors.ts'
 import { readMapList } from './map-list.ts'
+import { withDeclaredValues } from '../map/fan-in.ts'
 import type { MapList } from './map-list.ts'
 
 type ItemEnd = 'succeeded' | 'failed' | 'cancelled'
@@ -98,13 +99,22 @@ export async function runMap(loop: LoopState, i: number, task: Task): Promise<vo
   if (cancelled > 0 || next < todo.length) return cancelTask(loop, i, 1)
   const event: TaskEvent = { type: 'task:succeed', runId, taskId, attempt: 1, at: Date.now() }
   changeTask(loop, i, event, false)
+  fillDeclaredValues(loop, i)
   return loop.completeWhenDurable(i, event)
+}
+
+/** Every declared value of the ended map is a list for its downstream tasks, `null` where no item set it (fan-in.ts). */
+function fillDeclaredValues(loop: LoopState, i: number): void {
+  const state = loop.tasks[i]!
+  const declared = Object.keys(loop.input.pipeline.tasks.get(loop.input.graph.ids[i]!)!.values)
+  if (state.items && declared.length > 0) state.values = withDeclaredValues(state.values, declared, state.items.length)
 }
 
 function failMap(loop: LoopState, i: number, error: ErrorInfo): void {
   const { runId, graph, failFast } = loop.input
   loop.anyFailed = true
   changeTask(loop, i, { type: 'task:fail', runId, taskId: graph.ids[i]!, attempt: 1, error, at: Date.now() })
+  fillDeclaredValues(loop, i)
   if (failFast) stopForFailFast(loop)
   loop.scheduler.complete(i, 'failed')
 }
