@@ -137,6 +137,7 @@ async function runItem(loop: LoopState, i: number, task: Task, index: number, li
       outcome = { status: 'failed' as const, error: toErrorInfo(error, 'system', 'IO_ERROR'), values: {} }
     }
     outcome ??= await runAttempt(loop, i, task, attempt, item)
+    releaseItem(item?.value)
     const at = Date.now()
     if (outcome.status === 'succeeded') {
       const event: Mutable<ItemSucceed> = { type: 'item:succeed', runId, taskId, index, attempt, at }
@@ -187,4 +188,14 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 function hasKeys(o: object): boolean {
   for (const _ in o) return true
   return false
+}
+
+/**
+ * Closes an item that is a stream (map → map over stream outputs) once its attempt has ended: a
+ * subprocess attempt reads the item itself and never touches this one, and a handler in process is
+ * done with it. Each is an open file or connection: a map of thousands would run out of them.
+ */
+function releaseItem(value: unknown): void {
+  const stream = value as { destroy?: unknown; destroyed?: unknown; pipe?: unknown } | null | undefined
+  if (stream && typeof stream.pipe === 'function' && typeof stream.destroy === 'function' && stream.destroyed !== true) (stream.destroy as () => void)()
 }

@@ -356,3 +356,31 @@ describe('resume of a mapped task', () => {
     expect(executor.calls.filter((c) => c.task.id === 'm').map((c) => c.item!.index)).toEqual([0, 1, 2])
   })
 })
+
+describe('map → map over stream outputs', () => {
+  test('each item that is a stream is closed once its attempt ends, used or not (a subprocess attempt reads its own)', async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, 'h.js'), "import { Readable } from 'node:stream'\nexport const stream = (i) => Readable.from([Buffer.from('x' + i.s)])\nexport const read = async (i) => { let n = 0; for await (const c of i.x) n += c.length; return n }\n")
+    await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n')
+    const pipeline = await pipelineFromYaml(
+      'apiVersion: weir/v1\nkind: Pipeline\nname: streams\ntasks:\n  streams: { handler: ./h.js#stream, foreach: [1, 2, 3], inputs: { s: "${{ item }}" } }\n  used: { handler: ./h.js#read, foreach: "${{ tasks.streams.output }}", inputs: { x: "${{ item }}" } }\n  unused: { handler: ./h.js#read, foreach: "${{ tasks.streams.output }}", inputs: { x: "${{ item }}" } }\n',
+      dir,
+    )
+    const items: { task: string; value: { destroyed?: boolean } }[] = []
+    // As the subprocess executor does for `unused`: it passes the index on and never reads the value.
+    const executor = {
+      type: 'record-items',
+      create: (_config: never, env: { host: { runInProcess(r: AttemptRequest): Promise<AttemptOutcome> } }) => ({
+        runAttempt: (request: AttemptRequest): Promise<AttemptOutcome> => {
+          if (request.item && request.task.id !== 'streams') items.push({ task: request.task.id, value: request.item.value as { destroyed?: boolean } })
+          return request.task.id === 'unused' ? Promise.resolve({ status: 'succeeded', values: {} }) : env.host.runInProcess(request)
+        },
+      }),
+    }
+    const { runPipeline: runWithBuiltins } = await import('../../../../src/run-with-builtins.ts')
+    const result = await runWithBuiltins(pipeline, { executor: executor as never, stateDir: join(dir, '.weir'), history: false })
+    expect(result.status, JSON.stringify(result.tasks)).toBe('succeeded')
+    expect(items).toHaveLength(6)
+    expect(items.every((item) => item.value.destroyed === true)).toBe(true)
+  })
+})
