@@ -151,7 +151,15 @@ async function declareValues(task: Task, own: TaskTypeNames, names: TypeNames): 
 
 function declareTaskValues(tasks: readonly Task[], names: TypeNames): string {
   const lines = tasks.map((t) => `  ${propertyName(t.id)}: ${names.tasks.get(t.id)!.values};`)
-  return `${jsDoc('The values each task declares, by task id: what `ctx.values.get(task, name)` reads.')}export interface TaskValues {\n${lines.join('\n')}\n}\n`
+  // A mapped task's values are set by each item, and read by other tasks as lists in item order (null for an item without it).
+  const read = tasks.map((t) => {
+    const own = names.tasks.get(t.id)!.values
+    return `  ${propertyName(t.id)}: ${t.foreach === undefined ? own : `{ [K in keyof ${own}]: (${own}[K] | null)[] }`};`
+  })
+  return (
+    `${jsDoc('The values each task declares, by task id: what `ctx.values.set(name, value)` takes.')}export interface TaskValues {\n${lines.join('\n')}\n}\n\n` +
+    `${jsDoc("The values of each task as other tasks read them (`ctx.values.get(task, name)`): a mapped task's as lists.")}export interface ReadValues {\n${read.join('\n')}\n}\n`
+  )
 }
 
 function declareHandlers(tasks: readonly Task[], names: TypeNames, first: Task): string {

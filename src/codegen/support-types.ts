@@ -28,11 +28,11 @@ export interface TaskContext<T extends keyof TaskValues> {
   readonly values: {
     /** Sets one of the values task \`T\` declares under \`values:\`. */
     set<K extends keyof TaskValues[T]>(name: K, value: TaskValues[T][K]): void;
-    /** Reads a value another task set; undefined when that task did not set it. */
-    get<U extends keyof TaskValues, K extends keyof TaskValues[U]>(
+    /** Reads a value another task set; undefined when that task did not set it. A mapped task's is the list of its items' values. */
+    get<U extends keyof ReadValues, K extends keyof ReadValues[U]>(
       task: U,
       name: K,
-    ): TaskValues[U][K] | undefined;
+    ): ReadValues[U][K] | undefined;
   };
 }
 `

@@ -66,6 +66,7 @@ describe('generated types compiled by tsc', () => {
     'values-from-unknown-task.ts',
     'possibly-missing-input.ts',
     'possibly-missing-fan-in-values.ts',
+    'mapped-values-get.ts',
     'table-rows.ts',
     'wrong-item-type.ts',
     'wrong-fan-in-type.ts',

@@ -111,8 +111,15 @@ export type ConsumeValues = {
   params: ParamsType;
 };
 
-/** The values each task declares, by task id: what `ctx.values.get(task, name)` reads. */
+/** The values each task declares, by task id: what `ctx.values.set(name, value)` takes. */
 export interface TaskValues {
+  load_2: Load2Values;
+  load2: Load2Values2;
+  consume: ConsumeValues;
+}
+
+/** The values of each task as other tasks read them (`ctx.values.get(task, name)`): a mapped task's as lists. */
+export interface ReadValues {
   load_2: Load2Values;
   load2: Load2Values2;
   consume: ConsumeValues;
@@ -163,11 +170,11 @@ export interface TaskContext<T extends keyof TaskValues> {
   readonly values: {
     /** Sets one of the values task `T` declares under `values:`. */
     set<K extends keyof TaskValues[T]>(name: K, value: TaskValues[T][K]): void;
-    /** Reads a value another task set; undefined when that task did not set it. */
-    get<U extends keyof TaskValues, K extends keyof TaskValues[U]>(
+    /** Reads a value another task set; undefined when that task did not set it. A mapped task's is the list of its items' values. */
+    get<U extends keyof ReadValues, K extends keyof ReadValues[U]>(
       task: U,
       name: K,
-    ): TaskValues[U][K] | undefined;
+    ): ReadValues[U][K] | undefined;
   };
 }
 

@@ -105,8 +105,17 @@ export type AuditOutput = unknown;
 /** Values task `audit` may set with `ctx.values.set(name, value)`. */
 export type AuditValues = {};
 
-/** The values each task declares, by task id: what `ctx.values.get(task, name)` reads. */
+/** The values each task declares, by task id: what `ctx.values.set(name, value)` takes. */
 export interface TaskValues {
+  extract: ExtractValues;
+  summarize: SummarizeValues;
+  publish: PublishValues;
+  alert: AlertValues;
+  audit: AuditValues;
+}
+
+/** The values of each task as other tasks read them (`ctx.values.get(task, name)`): a mapped task's as lists. */
+export interface ReadValues {
   extract: ExtractValues;
   summarize: SummarizeValues;
   publish: PublishValues;
@@ -166,11 +175,11 @@ export interface TaskContext<T extends keyof TaskValues> {
   readonly values: {
     /** Sets one of the values task `T` declares under `values:`. */
     set<K extends keyof TaskValues[T]>(name: K, value: TaskValues[T][K]): void;
-    /** Reads a value another task set; undefined when that task did not set it. */
-    get<U extends keyof TaskValues, K extends keyof TaskValues[U]>(
+    /** Reads a value another task set; undefined when that task did not set it. A mapped task's is the list of its items' values. */
+    get<U extends keyof ReadValues, K extends keyof ReadValues[U]>(
       task: U,
       name: K,
-    ): TaskValues[U][K] | undefined;
+    ): ReadValues[U][K] | undefined;
   };
 }
 
