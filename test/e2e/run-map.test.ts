@@ -5,8 +5,8 @@
  * under `--executor subprocess`, each item a `weir execute --item-index N` process; and, under both
  * executors, the list of a map's values, `null` for an item that set none or failed.
  *
- * Under subprocess the fan-in task gets the item outputs through its inputs.json; map → map under
- * `weir execute` is not there yet (the engines' half). A task process costs a Node start (about a
+ * Under subprocess the fan-in task gets the item outputs through its inputs.json (map → map under
+ * `weir execute`: test/e2e/run-map-over-map-kinds.test.ts). A task process costs a Node start (about a
  * second on a loaded machine), so that map has `WEIR_E2E_SUBPROCESS_ITEMS` items (default 40); the
  * 1,000-item subprocess run is `WEIR_E2E_SUBPROCESS_ITEMS=1000`.
  */

@@ -135,7 +135,6 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     signal: controller.signal,
     log: mask ? maskedLogger(env.log, mask) : env.log,
     run: options.run ?? { trigger: 'manual' },
-    ...(upstream.itemOutputs && { upstreamItemOutputs: upstream.itemOutputs }),
   }
   let loadItem: (() => Promise<unknown>) | undefined
   if (mode.kind === 'item') {
