@@ -237,9 +237,16 @@ async function writeAtomically(file: string, body: ByteBody, options: PutOptions
   }
 }
 
-/** Copies a stream into an open file chunk by chunk: memory stays at one chunk, however large the body. */
+/**
+ * Copies a stream into an open file chunk by chunk: memory stays at one chunk, however large the
+ * body. An abort destroys the body, so that the copy ends (and the caller removes the temp file)
+ * even when the body has stalled and no next chunk would ever come to notice the abort.
+ */
 async function copyStream(body: Readable, handle: FileHandle, signal: AbortSignal): Promise<void> {
+  const stop = (): void => void body.destroy(signal.reason instanceof Error ? signal.reason : new Error('The write was aborted.'))
+  signal.addEventListener('abort', stop, { once: true })
   try {
+    signal.throwIfAborted()
     for await (const chunk of body) {
       signal.throwIfAborted()
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array)
@@ -247,6 +254,7 @@ async function copyStream(body: Readable, handle: FileHandle, signal: AbortSigna
       while (offset < bytes.byteLength) offset += (await handle.write(bytes, offset)).bytesWritten
     }
   } finally {
+    signal.removeEventListener('abort', stop)
     if (!body.destroyed) body.destroy()
   }
 }
