@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -35,10 +35,15 @@ beforeAll(async () => {
     `export const quit = () => process.exit(0)
 export const float = async () => { Promise.reject(new Error('nobody caught this')); await new Promise((r) => setTimeout(r, 200)) }
 export const ok = () => 1
+export const exit3 = (_i, ctx) => { ctx.log.info('giving up'); process.exit(3) }
 `,
   )
   await writeFile(join(project, 'pipelines', 'quit.yaml'), spec('quit', 'quit'))
   await writeFile(join(project, 'pipelines', 'float.yaml'), spec('float', 'float'))
+  await writeFile(
+    join(project, 'pipelines', 'late.yaml'),
+    'apiVersion: weir/v1\nkind: Pipeline\nname: late\ntasks:\n  first: { handler: ../handlers/h.js#ok }\n  t: { handler: ../handlers/h.js#exit3, needs: [first] }\n',
+  )
 })
 afterAll(async () => {
   await rm(project, { recursive: true, force: true })
@@ -76,4 +81,16 @@ test('weir run --executor subprocess: the task fails and the run says so (exit 1
   const r = weir(['run', 'pipelines/quit.yaml', '--executor', 'subprocess', '--json'])
   expect(r.code).toBe(1)
   expect(JSON.parse(r.stdout)).toMatchObject({ status: 'failed', tasks: { first: { status: 'failed' }, second: { status: 'skipped' } } })
+})
+
+test('the run store keeps the start of the task whose handler ended the process (it shows as interrupted, not pending) and what it logged', async () => {
+  const r = weir(['run', 'pipelines/late.yaml'])
+  expect(r.stdout).toContain('▶ t started')
+  const [listed] = JSON.parse(weir(['runs', '--json', '--pipeline', 'late']).stdout) as { runId: string }[]
+  // The start was queued for the journal's next group commit, which a process that exits never makes.
+  const shown = JSON.parse(weir(['runs', 'show', listed!.runId, '--json']).stdout) as { status: string; tasks: Record<string, { status: string; attempts: { attempt: number; status: string }[] }> }
+  expect(shown.status).toBe('interrupted')
+  expect(shown.tasks.first!.status).toBe('succeeded')
+  expect(shown.tasks.t).toMatchObject({ status: 'interrupted', attempts: [{ attempt: 1, status: 'interrupted' }] })
+  expect(await readFile(join(project, '.weir', 'runs', listed!.runId, 'logs', 't.log'), 'utf8')).toMatch(/\[attempt 1\] INFO  giving up\n$/)
 })
