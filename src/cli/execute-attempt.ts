@@ -18,6 +18,7 @@ import { checkSpecFile } from './check-spec-file.ts'
 import { quoteValue } from './quote-value.ts'
 import { suggestFix } from '../spec/did-you-mean.ts'
 import { guardEarlyExit } from './guard-unfinished-exit.ts'
+import { exitAsWeir } from '../runtime/own-exit.ts'
 import { reportUnhandledRejections } from './report-unhandled-rejections.ts'
 import { firstLine, storageFailure } from './storage-failure.ts'
 // Everything else (the runtime, the IoManagers) is imported once the arguments are known to be
@@ -87,11 +88,14 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
   reportUnhandledRejections()
   // A handler awaiting something that holds no handle would let Node exit 0 mid-attempt: hold one.
   const keepAlive = setInterval(() => {}, 2 ** 30)
-  // A handler that ends the process (process.exit(0)) must not look like a success to the engine.
-  const finished = guardEarlyExit(
+  // A handler that ends the process (process.exit(0), process.exit(3)) must not choose what the
+  // engine sees: exit 1, a failed attempt, retried as the task's policy says (guard-unfinished-exit.ts).
+  const guard = guardEarlyExit(
     // No full stop: the subprocess executor quotes this line inside its own sentence.
-    (code) => `weir: execute: task '${taskId}': the process is exiting before the attempt finished${code === 0 ? ' (a handler called process.exit(0)); exiting 1, the task did not succeed' : ''}\n`,
+    (_code, handlerCode) =>
+      `weir: execute: task '${taskId}': the process is exiting before the attempt finished${handlerCode === undefined ? '' : ` (a handler called process.exit(${handlerCode})); exiting 1, the attempt failed`}\n`,
   )
+  let verdict: number | undefined
   try {
     const result = await executeTask({
       pipeline,
@@ -108,15 +112,16 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
       signal: controller.signal,
       run: { trigger, ...(scheduledAt !== undefined && { scheduledAt }) },
     })
+    verdict = result.exitCode
     if (result.message) process.stderr.write(`weir: execute: task '${taskId}': ${result.message}\n`)
     // A handler that ignores its signal may keep the event loop alive; do not wait for it.
-    setTimeout(() => process.exit(result.exitCode), 2000).unref()
+    setTimeout(() => exitAsWeir(result.exitCode), 2000).unref()
     return result.exitCode
   } catch (error) {
     if (error instanceof ExecuteUsageError) throw new CliError(`execute: ${error.message}`)
     throw asSystemError(error)
   } finally {
-    finished()
+    guard.finished(verdict)
     clearInterval(keepAlive)
     process.off('SIGTERM', onSignal)
     process.off('SIGINT', onSignal)

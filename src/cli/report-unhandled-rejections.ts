@@ -6,6 +6,7 @@
  * fails its task), but says it in one line instead of a stack. `weir schedule` is a daemon: it
  * warns and goes on, so that one handler does not stop every schedule.
  */
+import { exitAsWeir } from '../runtime/own-exit.ts'
 
 /** Longest part of the rejection's message that the line quotes. */
 const MAX_MESSAGE = 300
@@ -23,7 +24,8 @@ export function reportUnhandledRejections(options: { keepRunning?: boolean } = {
       return
     }
     process.stderr.write(`weir: ${what}.\n`)
-    process.exit(1)
+    // weir's decision (the work the handler started failed), not a handler's exit: its code stands.
+    exitAsWeir(1)
   })
 }
 

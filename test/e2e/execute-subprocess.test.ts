@@ -170,6 +170,19 @@ test('cancelling the run sends SIGTERM to the running weir execute, which record
   expect(error).toMatchObject({ code: 'CANCELLED', attempt: 1 })
 })
 
+test('a task process that timed out while streaming its output removes its temp file before the run ends', async () => {
+  const dir = await mkdtemp(join(root, 'timeout-stream-'))
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await writeFile(join(dir, 'h.ts'), "import { Readable } from 'node:stream'\nexport const endless = async () => new Readable({ read() { setTimeout(() => this.push('x'), 50) } })\n")
+  await writeFile(join(dir, 's.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: stream\ntasks:\n  s: { handler: ./h.ts#endless, timeout: 1s }\n')
+  const r = spawnSync(process.execPath, [BIN, 'run', 's.yaml', '--executor', 'subprocess', '--state-dir', 'state', '--json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000 })
+  expect(r.status, r.stderr).toBe(1)
+  expect((JSON.parse(r.stdout) as RunJson).tasks.s).toMatchObject({ status: 'failed', error: { code: 'TASK_TIMEOUT' } })
+  // The run ended by killing the process outright (SIGKILL) while it was aborting its write.
+  const left = (await readdir(join(dir, 'state', 'data'), { recursive: true })).filter((f) => f.endsWith('.tmp'))
+  expect(left).toEqual([])
+})
+
 describe('kill -9 of weir run --executor subprocess (issue 15)', () => {
   const HANDLERS = `
 import { appendFileSync, existsSync } from 'node:fs'

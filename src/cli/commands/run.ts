@@ -24,6 +24,7 @@ import { createLiveDisplay } from '../display/live-display.ts'
 import { formatSummary } from '../display/summary.ts'
 import { formatPlan } from '../display/plan.ts'
 import { guardUnfinishedExit } from '../guard-unfinished-exit.ts'
+import { exitAsWeir } from '../../runtime/own-exit.ts'
 import { fitYoungGeneration } from '../young-generation.ts'
 import { enableBlockedLoopWatchdog } from '../../runtime/blocked-loop-watchdog.ts'
 import { reportUnhandledRejections } from '../report-unhandled-rejections.ts'
@@ -137,12 +138,18 @@ export async function run(args: string[]): Promise<number> {
         },
       }),
     )
-  } finally {
+  } catch (error) {
+    // The command fails and says why: the exit code is runCli's.
     exitGuard.finished()
+    throw error
+  } finally {
     clearInterval(keepAlive)
     display?.stop()
   }
   const signal = stopSignals()
+  const verdict = result.status === 'succeeded' ? EXIT.ok : result.status === 'failed' ? EXIT.failed : signal === 'SIGTERM' ? 143 : 130
+  // From here on a handler still going (one that ignored its signal) cannot change the exit code.
+  exitGuard.finished(verdict)
   if (writeJson) writeJson(JSON.stringify(toJson(result)) + '\n')
   else {
     const logDir = join(runtime.runDir(stateDir, result.runId), 'logs')
@@ -152,9 +159,7 @@ export async function run(args: string[]): Promise<number> {
   if (explain.length > 0) await explainAfterRun(pipeline, result.runId, explain, params, stateDir, cacheSettings, values.json === true, palette)
   // A handler that ignored its signal may still hold the event loop; the run is over, so leave.
   setTimeout(() => process.exit(), 500).unref()
-  if (result.status === 'succeeded') return EXIT.ok
-  if (result.status === 'failed') return EXIT.failed
-  return signal === 'SIGTERM' ? 143 : 130
+  return verdict
 }
 
 /**
@@ -240,7 +245,7 @@ function handleSignals(controller: AbortController): () => NodeJS.Signals | unde
   const onSignal = (signal: NodeJS.Signals): void => {
     if (seen) {
       process.stderr.write('\nweir: stopped at once.\n')
-      process.exit(signal === 'SIGTERM' ? 143 : 130)
+      exitAsWeir(signal === 'SIGTERM' ? 143 : 130)
     }
     seen = signal
     process.stderr.write(`\nweir: cancelling the run (${signal}); running tasks get a few seconds to stop. Press Ctrl-C again to exit at once.\n`)

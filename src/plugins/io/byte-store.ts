@@ -38,6 +38,12 @@ export interface ByteStore {
   folderOf(key: OutputKey): string
   /** Stores a body at `uri`; resolves with the stored size once it is visible. */
   put(uri: string, body: ByteBody, options: PutOptions): Promise<{ readonly sizeBytes: number }>
+  /**
+   * Stores a small body (a JSON document) at `uri` before returning, atomically and durably as
+   * `put`. Optional: only a local store can. `weir execute` writes its error.json with it when a
+   * handler ends the process (`process.exit`), whose `exit` listeners cannot wait for anything.
+   */
+  putSync?(uri: string, body: Uint8Array): void
   /** Opens the object at `uri` as a stream; rejects with `OUTPUT_NOT_FOUND` when it does not exist. */
   openRead(uri: string, signal: AbortSignal): Promise<Readable>
   /** Reads the whole object at `uri`; rejects with `OUTPUT_NOT_FOUND` when it does not exist. */

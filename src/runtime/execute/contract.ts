@@ -11,7 +11,11 @@
  */
 import type { ErrorInfo, StoredRef } from '../../plugins/types.ts'
 
-/** Exit codes of `weir execute`. Engines only see these, so they carry the retry decision. */
+/**
+ * Exit codes of `weir execute`. Engines only see these, so they carry the retry decision. A handler
+ * that ends the process itself (`process.exit(3)`) cannot claim one: that exit is made `userError`
+ * (src/cli/guard-unfinished-exit.ts) and recorded as HANDLER_EXIT (record-early-exit.ts).
+ */
 export const EXECUTE_EXIT = {
   ok: 0,
   /** The handler failed (or the user's data was wrong) and a retry may help. */

@@ -13,6 +13,11 @@ export interface DocumentStore {
   read<T>(name: string): Promise<T | undefined>
   /** `folderFlushedByNext`: the next write, into the same folder, makes this one durable too (PutOptions). */
   write(name: string, value: unknown, options?: { readonly folderFlushedByNext?: boolean }): Promise<void>
+  /**
+   * Writes the document before returning, for a process that is exiting; undefined when the store
+   * cannot write synchronously (a network store: only a local one can, `ByteStore.putSync`).
+   */
+  readonly writeNow?: (name: string, value: unknown) => void
 }
 
 /** Opens the documents under `prefix` (a URI). */
@@ -33,9 +38,14 @@ export async function openDocuments(prefix: string, pipeline: Pipeline, env: Pro
       return JSON.parse((await store.readAll(uri, signal)).toString('utf8')) as T
     },
     async write(name, value, options) {
-      await store.put(joinUri(prefix, name), Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8'), { signal, contentType: 'application/json', ...(options?.folderFlushedByNext && { folderFlushedByNext: true }) })
+      await store.put(joinUri(prefix, name), documentBytes(value), { signal, contentType: 'application/json', ...(options?.folderFlushedByNext && { folderFlushedByNext: true }) })
     },
+    ...(store.putSync && { writeNow: (name: string, value: unknown) => store.putSync!(joinUri(prefix, name), documentBytes(value)) }),
   }
+}
+
+function documentBytes(value: unknown): Buffer {
+  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8')
 }
 
 async function byteStoreFor(prefix: string, pipeline: Pipeline, env: ProtocolEnv & PluginEnv): Promise<ByteStore> {

@@ -20,6 +20,8 @@ import type { TaskCache } from '../cache/task-cache.ts'
 import { findProjectRoot } from '../../spec/project-root.ts'
 import { createIoManagers } from '../io-managers.ts'
 import { watchParentPipe } from './parent-pipe.ts'
+import { recordEarlyExit } from './record-early-exit.ts'
+import { exitAsWeir } from '../own-exit.ts'
 import { checkItemUsage, itemPrefix, listError, readItem } from './item.ts'
 import type { ItemMode } from './item.ts'
 import { readMappedUpstream } from './item-documents.ts'
@@ -80,7 +82,7 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
   watchParentPipe(() => {
     // Nobody will read this attempt's result, and a resume must not find it still running.
     process.stderr.write(`weir execute: the weir run that started task '${options.taskId}' is gone; stopping.\n`)
-    process.exit(EXECUTE_EXIT.cancelled)
+    exitAsWeir(EXECUTE_EXIT.cancelled)
   })
   const task = pipeline.tasks.get(options.taskId)
   if (!task) throw new ExecuteUsageError(`Pipeline '${pipeline.name}' has no task '${options.taskId}'; its tasks are ${[...pipeline.tasks.keys()].map((t) => `'${t}'`).join(', ')}.`)
@@ -143,10 +145,13 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     request = { ...request, item: item.item }
     loadItem = item.load
   }
+  // A handler that ends the process (process.exit) leaves error.json all the same (record-early-exit.ts).
+  const recorded = recordEarlyExit(docs, request, mask)
   try {
     const outcome = await runWithTimeout(request, task, controller, prefix, env, loadItem)
     return await record(outcome, docs, request, options.signal, mask)
   } finally {
+    recorded()
     options.signal.removeEventListener('abort', abort)
   }
 }

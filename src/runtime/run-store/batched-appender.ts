@@ -10,12 +10,14 @@
  * holds a prefix of the records, in order. A write to the page cache takes microseconds.
  *
  * Lines are whole or absent after a crash except possibly the last one, which a reader must
- * tolerate (see replay.ts).
+ * tolerate (see replay.ts). A process that exits (`process.exit` in a handler) writes what is queued
+ * on its way out (write-on-exit.ts).
  *
  * The queue is one byte buffer, reused from batch to batch: a line is encoded into it when
  * appended (or written there directly, `appendBytes`), and a batch is one `writeSync` of its bytes.
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs'
+import { writeOnExit } from './write-on-exit.ts'
 
 const FLUSH_BYTES = 1 << 20
 
@@ -86,6 +88,7 @@ function createAppender(fd: number, onError: (error: Error) => void): BatchedApp
     }
   }
 
+  const forgetOnExit = writeOnExit(writeQueued)
   return {
     append(line) {
       // At most 3 bytes of UTF-8 per UTF-16 unit, and the newline.
@@ -103,6 +106,7 @@ function createAppender(fd: number, onError: (error: Error) => void): BatchedApp
     },
     commit: writeQueued,
     close(sync = false) {
+      forgetOnExit()
       writeQueued()
       if (sync && !failed)
         try {

@@ -12,7 +12,7 @@ const SILENT: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error:
 export function createNoHistoryWriter(dir: string): RunWriter {
   return {
     dir,
-    logs: { logger: () => SILENT, pathOf: (taskId) => `${dir}/logs/${taskId}.log`, flush: () => Promise.resolve() },
+    logs: { logger: () => SILENT, pathOf: (taskId) => `${dir}/logs/${taskId}.log`, close: () => Promise.resolve() },
     record: () => {},
     commit: () => {},
     finish: () => Promise.resolve(),

@@ -66,7 +66,7 @@ export async function openRun(stateDir: string, header: RunHeader): Promise<RunW
     commit: () => journal.commit(),
     async finish(status, at, summary) {
       journal.append(encodeFinish(status, at))
-      await logs.flush()
+      await logs.close()
       // No fsync: appended lines survive the process dying (kill -9) once written; a machine crash
       // may lose the last batch, which leaves the run `interrupted`, never corrupt.
       journal.close(false)

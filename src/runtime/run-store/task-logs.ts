@@ -1,19 +1,24 @@
 /**
  * Per-task log files: `logs/<task>.log`, one line per `ctx.log` call, every attempt, prefixed with
  * the time, attempt and level. Lines are batched like the journal; a task that logs nothing gets no file.
+ * Lines still queued when the process exits (a handler's `process.exit` right after logging why)
+ * are written on the way out (write-on-exit.ts).
  */
+import { appendFileSync } from 'node:fs'
 import { appendFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../../plugins/types.ts'
-import { makeDirs } from '../../plugins/io/make-dirs.ts'
+import { makeDirs, makeDirsSync } from '../../plugins/io/make-dirs.ts'
 import { logTextLines } from '../../spec/task-log-lines.ts'
+import { writeOnExit } from './write-on-exit.ts'
 
 export interface TaskLogs {
   /** A logger for one attempt of one task. */
   logger(taskId: string, attempt: number): Logger
   /** Path of a task's log file (it may not exist: the task logged nothing). */
   pathOf(taskId: string): string
-  flush(): Promise<void>
+  /** Writes what is queued; the run has ended. (Lines logged later are still written, but no longer as the process exits.) */
+  close(): Promise<void>
 }
 
 type Level = 'debug' | 'info' | 'warn' | 'error'
@@ -42,6 +47,18 @@ export function createTaskLogs(logDir: string, echo?: (taskId: string, level: Le
     return writing
   }
 
+  /** What is still queued, written now: the process is exiting and runs no further turn. */
+  function writePendingNow(): void {
+    try {
+      if (pending.size > 0) makeDirsSync(logDir)
+      for (const [taskId, lines] of pending) appendFileSync(join(logDir, `${taskId}.log`), lines.join('\n') + '\n')
+    } catch {
+      // Best effort, as always for logs.
+    }
+    pending.clear()
+  }
+  const forgetOnExit = writeOnExit(writePendingNow)
+
   function write(taskId: string, attempt: number, level: Level, message: unknown, fields?: Record<string, unknown>): void {
     // One line per line of the message, each with its prefix, as `weir execute` writes them (task-log-lines.ts).
     const prefix = `${new Date().toISOString()} [attempt ${attempt}] ${level.toUpperCase().padEnd(5)} `
@@ -60,7 +77,10 @@ export function createTaskLogs(logDir: string, echo?: (taskId: string, level: Le
   return {
     logger: (taskId, attempt) => new AttemptLogger(write, taskId, attempt),
     pathOf: (taskId) => join(logDir, `${taskId}.log`),
-    flush: () => writePending(),
+    close: () => {
+      forgetOnExit()
+      return writePending()
+    },
   }
 }
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
+import { PassThrough, Readable } from 'node:stream'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { fsIo } from '../../../src/plugins/io/fs/index.ts'
@@ -67,6 +67,23 @@ describe('fs IoManager', () => {
       },
     })
     await expect(io.write(key, endless, { ...ctx, signal: controller.signal })).rejects.toThrow('timed out')
+  })
+
+  test('an abort ends the write of a stream that has stalled and removes its temp file (no next chunk comes to notice it)', async () => {
+    const io = fsIo.create({}, { cwd: dir, stateDir: '.weir', log })
+    const controller = new AbortController()
+    const folder = join(dir, '.weir/data/daily_sales/20261122-030812-a1b2c3/summarize')
+    // One chunk, then nothing: a handler's stream waiting on something that never comes.
+    const stalled = new PassThrough()
+    stalled.write(Buffer.alloc(300 * 1024))
+    const writing = io.write(key, stalled, { ...ctx, signal: controller.signal })
+    // Aborted once the chunk is in the temp file and the write waits for the next one.
+    const holdsChunk = () => existsSync(folder) && readdirSync(folder).some((f) => f.endsWith('.tmp') && statSync(join(folder, f)).size > 0)
+    while (!holdsChunk()) await new Promise((r) => setTimeout(r, 5))
+    controller.abort(new Error('timed out'))
+    await expect(writing).rejects.toThrow('timed out')
+    expect(stalled.destroyed).toBe(true)
+    expect(readdirSync(folder)).toEqual([])
   })
 
   test('takes prefixes as file:// URIs or paths and refuses other schemes', () => {

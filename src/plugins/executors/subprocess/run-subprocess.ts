@@ -5,9 +5,13 @@
  * cancel, and hands its exit back to the runtime, which reads the documents `weir execute` wrote.
  * Each task process is recorded in the run store while it lives (`RemoteAttempt.trackProcess`) and
  * dies with this process: it watches a pipe at `parentPipeFd` that this process never writes to.
+ *
+ * An attempt that times out (or outlives a cancel's grace) is settled at once from here, whatever
+ * its process does; the process gets SIGTERM and `killGraceMs` to stop, then SIGKILL. Closing the
+ * executor (the run's end) waits out that grace rather than cutting it short: a process stopping
+ * on SIGTERM is aborting its output's write, and a SIGKILL then would leave the temp file behind.
  */
 import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import type { Socket } from 'node:net'
 import type { AttemptOutcome, AttemptRequest, ErrorInfo, Executor, ExecutorEnv, ProcessExit, RemoteAttempt } from '../../types.ts'
 import { renderCommand } from '../../targets/command-template.ts'
@@ -24,7 +28,7 @@ const STDERR_TAIL_LINES = 20
 
 export function createSubprocessRunner(config: SubprocessExecutorConfig, env: ExecutorEnv): Executor {
   const cli = config.cli ?? findWeirCli()
-  const children = new Set<ChildProcess>()
+  const children = new Set<TaskProcess>()
   return {
     async runAttempt(request) {
       const prepared = await env.host.prepareRemote(request)
@@ -66,7 +70,8 @@ export function createSubprocessRunner(config: SubprocessExecutorConfig, env: Ex
       return remote.readOutcome(exit)
     },
     async close() {
-      for (const child of children) child.kill('SIGKILL')
+      // Every process still here was told to stop (or is told now) and is SIGKILLed when its grace is up.
+      await Promise.all([...children].map((child) => child.stop()))
     },
   }
 }
@@ -75,7 +80,13 @@ interface SpawnedExit extends ProcessExit {
   readonly spawnError?: Error
 }
 
-function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cwd: string; remote: RemoteAttempt; killGraceMs: number; children: Set<ChildProcess> }): Promise<SpawnedExit> {
+/** A task process while it lives. */
+interface TaskProcess {
+  /** SIGTERM now (once), SIGKILL after the grace; resolves when the process has exited. */
+  stop(): Promise<void>
+}
+
+function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cwd: string; remote: RemoteAttempt; killGraceMs: number; children: Set<TaskProcess> }): Promise<SpawnedExit> {
   return new Promise((resolvePromise) => {
     const tail: string[] = []
     const child = spawn(argv[0]!, argv.slice(1), {
@@ -84,7 +95,19 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
       // The pipe the child watches to die with this process (kill -9 included); never written.
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     })
-    opts.children.add(child)
+    const exited = new Promise<void>((done) => child.once('exit', () => done()).once('error', () => done()))
+    let killer: ReturnType<typeof setTimeout> | undefined
+    const stop = (): Promise<void> => {
+      if (killer === undefined && child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM')
+        killer = setTimeout(() => child.kill('SIGKILL'), opts.killGraceMs)
+        // The process's own handle keeps this process alive until it exits; the timer need not.
+        killer.unref()
+      }
+      return exited
+    }
+    const running: TaskProcess = { stop }
+    opts.children.add(running)
     const forget = child.pid === undefined ? undefined : opts.remote.trackProcess(child.pid)
     const parentPipe = child.stdio[opts.remote.parentPipeFd] as Socket | null | undefined
     parentPipe?.on('error', () => undefined)
@@ -99,22 +122,17 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
       tail.push(line)
       if (tail.length > STDERR_TAIL_LINES) tail.shift()
     })
-    let killer: ReturnType<typeof setTimeout> | undefined
-    const stop = (): void => {
-      child.kill('SIGTERM')
-      killer = setTimeout(() => child.kill('SIGKILL'), opts.killGraceMs)
-      killer.unref()
-    }
-    if (request.signal.aborted) stop()
-    else request.signal.addEventListener('abort', stop, { once: true })
+    const onAbort = (): void => void stop()
+    if (request.signal.aborted) onAbort()
+    else request.signal.addEventListener('abort', onAbort, { once: true })
     let spawnError: Error | undefined
     child.once('error', (error) => {
       spawnError = error
     })
     child.once('close', (code, signal) => {
-      opts.children.delete(child)
+      opts.children.delete(running)
       forget?.()
-      request.signal.removeEventListener('abort', stop)
+      request.signal.removeEventListener('abort', onAbort)
       if (killer) clearTimeout(killer)
       resolvePromise({ code, signal, stderrTail: tail, ...(spawnError && { spawnError }) })
     })

@@ -4,7 +4,8 @@
  * the target, so a reader sees the old file or the whole new one; the folder is fsynced too so the
  * rename survives a crash (or, with `folderFlushedByNext`, with the next write into that folder).
  * A small body (a JSON document) is written with synchronous calls but for the fsyncs
- * (`writeSmallAtomically`), and read with one (`readSmall`: cache entries, `weir execute`'s documents).
+ * (`writeSmallAtomically`), and read with one (`readSmall`: cache entries, `weir execute`'s documents);
+ * `putSync` writes one with the fsyncs synchronous too, for a process on its way out.
  *
  * Cache entries (`create`, `readSmall`, and `put` with `durable: false`) are the exception: they
  * are a few hundred bytes, and losing one in a crash is harmless (it reads as a miss), so they
@@ -13,7 +14,7 @@
  * (0.1–0.3 ms each on a busy machine), and a cache check would otherwise make five or six of those
  * per task (`npm run bench cache`).
  */
-import { promises as fsp, closeSync, fsync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { promises as fsp, closeSync, fsync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
@@ -45,6 +46,9 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
       const file = uriToPath(uri)
       if (body instanceof Uint8Array && body.byteLength <= SMALL_BODY_BYTES) return writeSmallAtomically(file, body, putOptions)
       return writeAtomically(file, body, putOptions)
+    },
+    putSync(uri: string, body: Uint8Array) {
+      writeSmallNow(uriToPath(uri), body)
     },
     async openRead(uri: string, signal: AbortSignal): Promise<Readable> {
       const file = uriToPath(uri)
@@ -170,16 +174,8 @@ async function writeSmallAtomically(file: string, body: Uint8Array, options: Put
   const temp = tempPathFor(file)
   let fd: number | undefined
   try {
-    try {
-      fd = openSync(temp, 'wx')
-    } catch (error) {
-      // The folder is made when the first open finds it missing: no mkdir call on every write.
-      if ((error as { code?: string }).code !== 'ENOENT') throw error
-      makeDirsSync(dir)
-      fd = openSync(temp, 'wx')
-    }
-    let offset = 0
-    while (offset < body.byteLength) offset += writeSync(fd, body, offset)
+    fd = openTempSync(temp, dir)
+    writeAllSync(fd, body)
     if (options.durable !== false) await fsyncFd(fd)
     closeSync(fd)
     fd = undefined
@@ -196,14 +192,61 @@ async function writeSmallAtomically(file: string, body: Uint8Array, options: Put
     }
     return { sizeBytes: body.byteLength }
   } catch (cause) {
-    try {
-      if (fd !== undefined) closeSync(fd)
-      unlinkSync(temp)
-    } catch {
-      // Not made, or already renamed: nothing to clean up.
-    }
+    removeTempSync(fd, temp)
     if (options.signal.aborted) throw cause
     throw new IoError('IO_WRITE_FAILED', `Could not write '${file}': ${(cause as Error).message}`, { cause })
+  }
+}
+
+/**
+ * The same steps as `writeSmallAtomically`, every one synchronous, the fsyncs too: for a document a
+ * process writes as it exits (`putSync`: an `exit` listener cannot wait for the thread pool).
+ */
+function writeSmallNow(file: string, body: Uint8Array): void {
+  const dir = dirname(file)
+  const temp = tempPathFor(file)
+  let fd: number | undefined
+  try {
+    fd = openTempSync(temp, dir)
+    writeAllSync(fd, body)
+    fsyncSync(fd)
+    closeSync(fd)
+    fd = undefined
+    renameSync(temp, file)
+    const dirFd = openSync(dir, 'r')
+    try {
+      fsyncSync(dirFd)
+    } finally {
+      closeSync(dirFd)
+    }
+  } catch (cause) {
+    removeTempSync(fd, temp)
+    throw new IoError('IO_WRITE_FAILED', `Could not write '${file}': ${(cause as Error).message}`, { cause })
+  }
+}
+
+/** Creates the temp file (`wx`: never someone else's); its folder is made when the first open finds it missing, not before every write. */
+function openTempSync(temp: string, dir: string): number {
+  try {
+    return openSync(temp, 'wx')
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error
+    makeDirsSync(dir)
+    return openSync(temp, 'wx')
+  }
+}
+
+function writeAllSync(fd: number, body: Uint8Array): void {
+  let offset = 0
+  while (offset < body.byteLength) offset += writeSync(fd, body, offset)
+}
+
+function removeTempSync(fd: number | undefined, temp: string): void {
+  try {
+    if (fd !== undefined) closeSync(fd)
+    unlinkSync(temp)
+  } catch {
+    // Not made, or already renamed: nothing to clean up.
   }
 }
 
@@ -237,9 +280,16 @@ async function writeAtomically(file: string, body: ByteBody, options: PutOptions
   }
 }
 
-/** Copies a stream into an open file chunk by chunk: memory stays at one chunk, however large the body. */
+/**
+ * Copies a stream into an open file chunk by chunk: memory stays at one chunk, however large the
+ * body. An abort destroys the body, so that the copy ends (and the caller removes the temp file)
+ * even when the body has stalled and no next chunk would ever come to notice the abort.
+ */
 async function copyStream(body: Readable, handle: FileHandle, signal: AbortSignal): Promise<void> {
+  const stop = (): void => void body.destroy(signal.reason instanceof Error ? signal.reason : new Error('The write was aborted.'))
+  signal.addEventListener('abort', stop, { once: true })
   try {
+    signal.throwIfAborted()
     for await (const chunk of body) {
       signal.throwIfAborted()
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array)
@@ -247,6 +297,7 @@ async function copyStream(body: Readable, handle: FileHandle, signal: AbortSigna
       while (offset < bytes.byteLength) offset += (await handle.write(bytes, offset)).bytesWritten
     }
   } finally {
+    signal.removeEventListener('abort', stop)
     if (!body.destroyed) body.destroy()
   }
 }
