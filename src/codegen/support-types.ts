@@ -20,7 +20,7 @@ export interface TaskContext<T extends keyof TaskValues> {
   /** Attempt number, 1-based; each retry adds one. */
   readonly attempt: number;
   /** The run's params, with defaults filled in. */
-  readonly params: Params;
+  readonly params: Frozen<Params>;
   /** Writes to this task's log. */
   readonly log: Logger;
   /** Aborts on timeout or cancellation; pass it on to anything that waits. */
@@ -35,6 +35,9 @@ export interface TaskContext<T extends keyof TaskValues> {
     ): ReadValues[U][K] | undefined;
   };
 }
+
+/** \`ctx.params\` is frozen, to any depth: a write throws at run time, so the type refuses it. */
+export type Frozen<T> = T extends (...args: never[]) => unknown ? T : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
 `
 
 /**
@@ -70,7 +73,7 @@ export type AtStep<T, K extends string> = unknown extends T
 
 /** \`ItemOf<L>\`: the type of one item of a foreach list (docs/fan-out.md). */
 export const MAP_TYPES = `/** The type of one item of a mapped task's foreach list \`L\`: \`\${{ item }}\`. */
-export type ItemOf<L> = L extends readonly (infer I)[] ? I : unknown;
+export type ItemOf<L> = NonNullable<L> extends readonly (infer I)[] ? I : unknown;
 `
 
 /**

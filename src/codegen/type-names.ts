@@ -5,7 +5,7 @@
 import type { Pipeline } from '../spec/model.ts'
 
 /** Names declared by the support block of every generated file (see support-types.ts). */
-export const SUPPORT_TYPE_NAMES = ['Logger', 'TaskContext', 'At', 'AtStep', 'ItemOf', 'TableResult', 'TableRow', 'TableCell', 'Params', 'TaskValues', 'ReadValues', 'Handlers'] as const
+export const SUPPORT_TYPE_NAMES = ['Logger', 'TaskContext', 'At', 'AtStep', 'ItemOf', 'TableResult', 'TableRow', 'TableCell', 'Params', 'Frozen', 'TaskValues', 'ReadValues', 'Handlers'] as const
 
 /**
  * Global types the generated code itself uses (`Promise<…>` in every handler type, `Record<…>` in

@@ -67,6 +67,7 @@ describe('generated types compiled by tsc', () => {
     'possibly-missing-input.ts',
     'possibly-missing-fan-in-values.ts',
     'mapped-values-get.ts',
+    'frozen-params.ts',
     'table-rows.ts',
     'wrong-item-type.ts',
     'wrong-fan-in-type.ts',

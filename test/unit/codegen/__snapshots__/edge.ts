@@ -162,7 +162,7 @@ export interface TaskContext<T extends keyof TaskValues> {
   /** Attempt number, 1-based; each retry adds one. */
   readonly attempt: number;
   /** The run's params, with defaults filled in. */
-  readonly params: Params;
+  readonly params: Frozen<Params>;
   /** Writes to this task's log. */
   readonly log: Logger;
   /** Aborts on timeout or cancellation; pass it on to anything that waits. */
@@ -177,6 +177,13 @@ export interface TaskContext<T extends keyof TaskValues> {
     ): ReadValues[U][K] | undefined;
   };
 }
+
+/** `ctx.params` is frozen, to any depth: a write throws at run time, so the type refuses it. */
+export type Frozen<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends object
+    ? { readonly [K in keyof T]: Frozen<T[K]> }
+    : T;
 
 /** The type at a path inside `T`, as `${{ tasks.x.output.a.b }}` reads it. */
 export type At<T, P extends readonly string[]> = P extends readonly [
