@@ -147,3 +147,23 @@ test('weir run in process, --executor subprocess and engine-style weir execute c
   expect(ran.cachedFrom).toBeUndefined()
   expect(await output(ran.output!.uri)).toEqual({ day: 5, x: 50 })
 }, 300_000)
+
+test('--dry-run says a mapped task is decided item by item, and --explain-cache / weir cache explain count the items the cache answered', async () => {
+  const dir = await project()
+  const first = run(dir)
+  const planned = weir(dir, ['run', 'p.yaml', '--dry-run'])
+  // Not a "miss": a mapped task has no key of its own to miss with.
+  expect(planned.stdout).toMatch(/▶ per_day\s+run \(cache: per item\)/)
+  expect(planned.stdout).toContain('cache: per item: a mapped task is cached item by item')
+  expect(planned.stdout).not.toMatch(/per_day.*(changed|inputs|new)/)
+  const second = weir(dir, ['run', 'p.yaml', '--explain-cache', 'per_day'])
+  expect(second.status, second.stderr).toBe(0)
+  expect(second.stdout).toContain(`Cache of per_day (succeeded`)
+  expect(second.stdout).toContain(`cached item by item: 3 of 3 items hit (from run ${first.runId}); 0 ran`)
+  const explained = weir(dir, ['cache', 'explain', 'p.yaml', 'per_day'])
+  expect(explained.stdout).toContain('cached item by item: 3 of 3 items hit')
+  // One changed item: the others still hit.
+  await writeFile(join(dir, 'p.yaml'), withDays('[1, 2, 4]'))
+  const third = weir(dir, ['run', 'p.yaml', '--explain-cache', 'per_day'])
+  expect(third.stdout).toMatch(/cached item by item: 2 of 3 items hit \(from runs? [^)]*\); 1 ran/)
+})

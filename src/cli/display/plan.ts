@@ -42,5 +42,7 @@ export function formatPlan(pipeline: Pipeline, plan: ResumePlan | undefined, jso
   lines.push(`${tasks.length - reuse - cached} to run${plan ? `, ${reuse} reused` : ''}${cache ? `, ${cached} cached` : ''}.`)
   if (tasks.some((t) => t.action === 'run' && t.cache === 'upstream'))
     lines.push(p.dim("cache: upstream: the key needs the output of a task that would run first; it may still hit if that output comes out byte-identical."))
+  if (tasks.some((t) => t.action === 'run' && t.cache === 'per item'))
+    lines.push(p.dim('cache: per item: a mapped task is cached item by item, each looked up as it runs; items whose value and inputs are unchanged are not run again.'))
   return lines.join('\n') + '\n'
 }

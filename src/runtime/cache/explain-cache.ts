@@ -36,6 +36,10 @@ export type CacheVerdict =
   | { readonly kind: 'unknown'; readonly reason: 'upstream'; readonly upstream: readonly string[] }
   /** The index could not be read (a run would treat the task as not cached and run it). */
   | { readonly kind: 'unknown'; readonly reason: 'error'; readonly message: string }
+  /** A mapped task before the run: it is cached item by item, each looked up as it runs (docs/caching.md). */
+  | { readonly kind: 'unknown'; readonly reason: 'items' }
+  /** A mapped task of a recorded run: how many of its items the cache answered, and from which runs. */
+  | { readonly kind: 'items'; readonly total: number; readonly hits: number; readonly ran: number; readonly fromRuns: readonly string[] }
 
 /** One changed component of the key, with what changed inside it when the entries say. */
 export interface ComponentChange {
@@ -107,7 +111,9 @@ export function verdictWord(verdict: CacheVerdict): string {
     case 'off':
       return verdict.reason
     case 'unknown':
-      return verdict.reason
+      return verdict.reason === 'items' ? 'per item' : verdict.reason
+    case 'items':
+      return `${verdict.hits}/${verdict.total} items hit`
     case 'miss':
       return verdict.reason === 'changed' && verdict.changes.length > 0 ? verdict.changes.map((c) => c.component).join('+') : verdict.reason
   }

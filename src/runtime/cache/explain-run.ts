@@ -31,6 +31,12 @@ export async function explainRecordedTask(
   const task = pipeline.tasks.get(taskId)
   if (!task) throw new Error(`pipeline '${pipeline.name}' has no task '${taskId}'`)
   const record = run.tasks[taskId]
+  // A mapped task is cached item by item: its record tells which items the cache answered.
+  if (record?.items && task.cache) {
+    const hits = record.items.filter((item) => item.cachedFrom !== undefined)
+    const ran = record.items.filter((item) => item.cachedFrom === undefined && item.status !== 'pending').length
+    return { verdict: { kind: 'items', total: record.items.length, hits: hits.length, ran, fromRuns: [...new Set(hits.map((item) => item.cachedFrom!.runId))] }, basis: 'record' }
+  }
   // A hit is told by the run's record; the entry it names may have been replaced or cleared since,
   // so the verdict carries what the record knows (the key and the run), not a stored entry.
   if (record?.cachedFrom) {

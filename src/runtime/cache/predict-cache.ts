@@ -4,6 +4,7 @@
  * on `--resume` the reused tasks) gets its key made from their stored outputs and values, exactly
  * as its attempt would. A task downstream of one that would run cannot be judged: its key needs
  * an output that does not exist yet (it may still hit then, if that output comes out byte-identical).
+ * A mapped task is cached item by item, each key made as the item runs: it is not judged either.
  */
 import type { StoredRef } from '../../plugins/types.ts'
 import type { Pipeline } from '../../spec/model.ts'
@@ -46,7 +47,9 @@ export async function predictCache(input: PredictInput): Promise<Map<string, Cac
     const task = pipeline.tasks.get(id)!
     const unknown = task.upstream.filter((u) => !known.has(u))
     let verdict: CacheVerdict
-    if (unknown.length > 0 && task.cache && !input.settings?.disabled) verdict = { kind: 'unknown', reason: 'upstream', upstream: unknown }
+    // A mapped task has no key of its own: each item has one, made from its value as it runs.
+    if (task.foreach !== undefined && task.cache && !input.settings?.disabled) verdict = { kind: 'unknown', reason: 'items' }
+    else if (unknown.length > 0 && task.cache && !input.settings?.disabled) verdict = { kind: 'unknown', reason: 'upstream', upstream: unknown }
     else {
       const upstreamOutputs: Record<string, StoredRef> = {}
       const upstreamValues: Record<string, Readonly<Record<string, unknown>>> = {}
