@@ -66,8 +66,16 @@ export type AlertOutput = unknown;
 /** Values task `alert` may set with `ctx.values.set(name, value)`. */
 export type AlertValues = {};
 
-/** The values each task declares, by task id: what `ctx.values.get(task, name)` reads. */
+/** The values each task declares, by task id: what `ctx.values.set(name, value)` takes. */
 export interface TaskValues {
+  extract: ExtractValues;
+  summarize: SummarizeValues;
+  publish: PublishValues;
+  alert: AlertValues;
+}
+
+/** The values of each task as other tasks read them (`ctx.values.get(task, name)`): a mapped task's as lists. */
+export interface ReadValues {
   extract: ExtractValues;
   summarize: SummarizeValues;
   publish: PublishValues;
@@ -116,7 +124,7 @@ export interface TaskContext<T extends keyof TaskValues> {
   /** Attempt number, 1-based; each retry adds one. */
   readonly attempt: number;
   /** The run's params, with defaults filled in. */
-  readonly params: Params;
+  readonly params: Frozen<Params>;
   /** Writes to this task's log. */
   readonly log: Logger;
   /** Aborts on timeout or cancellation; pass it on to anything that waits. */
@@ -124,10 +132,17 @@ export interface TaskContext<T extends keyof TaskValues> {
   readonly values: {
     /** Sets one of the values task `T` declares under `values:`. */
     set<K extends keyof TaskValues[T]>(name: K, value: TaskValues[T][K]): void;
-    /** Reads a value another task set; undefined when that task did not set it. */
-    get<U extends keyof TaskValues, K extends keyof TaskValues[U]>(
+    /** Reads a value another task set; undefined when that task did not set it. A mapped task's is the list of its items' values. */
+    get<U extends keyof ReadValues, K extends keyof ReadValues[U]>(
       task: U,
       name: K,
-    ): TaskValues[U][K] | undefined;
+    ): ReadValues[U][K] | undefined;
   };
 }
+
+/** `ctx.params` is frozen, to any depth: a write throws at run time, so the type refuses it. */
+export type Frozen<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends object
+    ? { readonly [K in keyof T]: Frozen<T[K]> }
+    : T;

@@ -98,11 +98,20 @@ export type AnnounceOutput = unknown;
 /** Values task `announce` may set with `ctx.values.set(name, value)`. */
 export type AnnounceValues = {};
 
-/** The values each task declares, by task id: what `ctx.values.get(task, name)` reads. */
+/** The values each task declares, by task id: what `ctx.values.set(name, value)` takes. */
 export interface TaskValues {
   load_orders: LoadOrdersValues;
   list_regions: ListRegionsValues;
   total_region: TotalRegionValues;
+  combine: CombineValues;
+  announce: AnnounceValues;
+}
+
+/** The values of each task as other tasks read them (`ctx.values.get(task, name)`): a mapped task's as lists. */
+export interface ReadValues {
+  load_orders: LoadOrdersValues;
+  list_regions: ListRegionsValues;
+  total_region: { [K in keyof TotalRegionValues]: (TotalRegionValues[K] | null)[] };
   combine: CombineValues;
   announce: AnnounceValues;
 }
@@ -157,7 +166,7 @@ export interface TaskContext<T extends keyof TaskValues> {
   /** Attempt number, 1-based; each retry adds one. */
   readonly attempt: number;
   /** The run's params, with defaults filled in. */
-  readonly params: Params;
+  readonly params: Frozen<Params>;
   /** Writes to this task's log. */
   readonly log: Logger;
   /** Aborts on timeout or cancellation; pass it on to anything that waits. */
@@ -165,16 +174,23 @@ export interface TaskContext<T extends keyof TaskValues> {
   readonly values: {
     /** Sets one of the values task `T` declares under `values:`. */
     set<K extends keyof TaskValues[T]>(name: K, value: TaskValues[T][K]): void;
-    /** Reads a value another task set; undefined when that task did not set it. */
-    get<U extends keyof TaskValues, K extends keyof TaskValues[U]>(
+    /** Reads a value another task set; undefined when that task did not set it. A mapped task's is the list of its items' values. */
+    get<U extends keyof ReadValues, K extends keyof ReadValues[U]>(
       task: U,
       name: K,
-    ): TaskValues[U][K] | undefined;
+    ): ReadValues[U][K] | undefined;
   };
 }
 
+/** `ctx.params` is frozen, to any depth: a write throws at run time, so the type refuses it. */
+export type Frozen<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends object
+    ? { readonly [K in keyof T]: Frozen<T[K]> }
+    : T;
+
 /** The type of one item of a mapped task's foreach list `L`: `${{ item }}`. */
-export type ItemOf<L> = L extends readonly (infer I)[] ? I : unknown;
+export type ItemOf<L> = NonNullable<L> extends readonly (infer I)[] ? I : unknown;
 
 /**
  * What the handler of a `table` task returns: an Arrow table whose rows have (at least) these
