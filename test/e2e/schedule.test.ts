@@ -4,7 +4,7 @@
  * refused. Waits are on the daemon's own log lines, never on fixed sleeps.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { execFile, spawn } from 'node:child_process'
+import { execFile, spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -142,6 +142,21 @@ describe('weir schedule (the daemon, for real)', () => {
     // Before, it logged that it stopped and then waited on the handler's timer for good.
     expect(await daemon.exited).toBe(0)
     expect(daemon.of('scheduler:stop')).toHaveLength(1)
+  })
+
+  test("a handler's process.exit fails its task, and the daemon goes on firing", async () => {
+    await writeFile(join(dir, 'quit.ts'), 'export function quit() { process.exit(3) }\n')
+    await writeFile(join(dir, 'quit.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: quit\ntasks:\n  q:\n    handler: ./quit.ts#quit\nschedule:\n  cron: "* * * * * *"\n  overlap: skip\n')
+    const daemon = new Daemon(dir, join(dir, 'state-quit'), 'quit.yaml', '1s')
+    daemons.push(daemon)
+    await daemon.waitFor('run:finish', 2)
+    daemon.child.kill('SIGTERM')
+    expect(await daemon.exited).toBe(0)
+    const runs = JSON.parse(spawnSync(process.execPath, [WEIR, 'runs', '--json', '--state-dir', join(dir, 'state-quit')], { cwd: dir, encoding: 'utf8' }).stdout) as { runId: string; status: string }[]
+    expect(runs.length).toBeGreaterThanOrEqual(2)
+    expect(runs.every((r) => r.status === 'failed')).toBe(true)
+    const shown = JSON.parse(spawnSync(process.execPath, [WEIR, 'runs', 'show', runs[0]!.runId, '--json', '--state-dir', join(dir, 'state-quit')], { cwd: dir, encoding: 'utf8' }).stdout) as { tasks: { q: { attempts: { error?: { code: string; message: string } }[] } } }
+    expect(shown.tasks.q.attempts[0]!.error).toMatchObject({ code: 'HANDLER_EXIT', message: expect.stringContaining('A handler called process.exit(3)') })
   })
 
   test('a promise a handler left rejected is a warning: the daemon goes on firing', async () => {

@@ -13,6 +13,8 @@ import type { Pipeline } from '../../spec/model.ts'
 import { startsWithImpossibleDate } from '../../spec/calendar-date.ts'
 import { enableBlockedLoopWatchdog } from '../../runtime/blocked-loop-watchdog.ts'
 import { reportUnhandledRejections } from '../report-unhandled-rejections.ts'
+import { interceptHandlerExits } from '../intercept-handler-exits.ts'
+import { exitAsWeir } from '../../runtime/own-exit.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 
 const MAX_PREVIEW = 10_000
@@ -87,6 +89,8 @@ async function daemon(paths: string[], options: { stateDir: string; graceMs: num
   reportUnhandledRejections({ keepRunning: true })
   // A handler that blocks the loop past its timeout would otherwise stop every schedule for good.
   enableBlockedLoopWatchdog()
+  // So would a handler's process.exit (intercept-handler-exits.ts).
+  interceptHandlerExits()
   let daemon
   try {
     daemon = await startScheduleDaemon({
@@ -119,6 +123,6 @@ async function daemon(paths: string[], options: { stateDir: string; graceMs: num
   })
   // A handler abandoned after the grace period (it ignored its signal) may still hold the event
   // loop with a timer or a socket; the daemon has stopped and released its lock, so leave.
-  setTimeout(() => process.exit(), 500).unref()
+  setTimeout(() => exitAsWeir(typeof process.exitCode === 'number' ? process.exitCode : 0), 500).unref()
   return EXIT.ok
 }
