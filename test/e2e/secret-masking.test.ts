@@ -94,3 +94,23 @@ describe('secret values a handler echoes', () => {
     expectMasked(error.stack)
   })
 })
+
+describe('a mapped task over a secret list on an engine', () => {
+  test('its list step keeps only the count at the task prefix; each item step reads its item from its own params', () => {
+    writeFileSync(join(dir, 'handlers/each.js'), 'export const each = (i) => i.tok.length\n')
+    writeFileSync(
+      join(dir, 'map.yaml'),
+      'apiVersion: weir/v1\nkind: Pipeline\nname: secretmap\nparams:\n  tokens: { type: array, items: { type: string }, writeOnly: true }\ntasks:\n  fe:\n    handler: ./handlers/each.js#each\n    foreach: "${{ params.tokens }}"\n    inputs: { tok: "${{ item }}" }\n    output: { type: integer }\n',
+    )
+    const tokens = ['LISTSECRET-ONE', 'LISTSECRET-THREE!']
+    const common = ['--spec', 'map.yaml', '--task', 'fe', '--run-id', 'rl1', '--output-prefix', 'out/fe', '--param', `tokens=${JSON.stringify(tokens)}`]
+    const listed = spawnSync(process.execPath, [WEIR, 'execute', ...common, '--list-items'], { cwd: dir, encoding: 'utf8', env: { ...process.env, WEIR_TASK_VALUE_DIR: join(dir, 'values') } })
+    expect(listed.status, listed.stderr).toBe(0)
+    expect(JSON.parse(readFileSync(join(dir, 'out/fe/items.json'), 'utf8'))).toEqual({ count: 2 })
+    expect(readFileSync(join(dir, 'values/indexes.json'), 'utf8')).toBe('[0,1]')
+    const item = spawnSync(process.execPath, [WEIR, 'execute', ...common, '--item-index', '1'], { cwd: dir, encoding: 'utf8' })
+    expect(item.status, item.stderr).toBe(0)
+    expect(JSON.parse(readFileSync(join(dir, 'out/fe/items/1/output.json'), 'utf8'))).toBe(tokens[1]!.length)
+    expect(filesUnder(join(dir, 'out'))).not.toContain('LISTSECRET')
+  })
+})

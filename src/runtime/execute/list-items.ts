@@ -21,6 +21,7 @@ import { openDocuments } from './documents.ts'
 import { itemWiseUpstream, listError, resolveItems } from './item.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
 import { makeDirs } from '../../plugins/io/make-dirs.ts'
+import { isSecretList } from '../map/secret-list.ts'
 
 export interface ListItemsOptions {
   /** Most items the engine's index list can carry (`--max-items`); more fail the map. */
@@ -82,7 +83,8 @@ async function resolveList(request: ListItemsRequest): Promise<ItemsDocument> {
     signal: request.signal, log: request.env.log, run: request.run,
   }
   const items = await resolveItems(attempt, request.env)
-  return checkCount(request, { count: items.length, items })
+  // A secret list is not written down: each item step reads it again from its own params (secret-list.ts).
+  return checkCount(request, isSecretList(pipeline, task) ? { count: items.length } : { count: items.length, items })
 }
 
 function checkCount(request: ListItemsRequest, doc: ItemsDocument & { count: number }): ItemsDocument {

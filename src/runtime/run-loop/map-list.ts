@@ -12,7 +12,7 @@ import type { LoopState } from './loop-state.ts'
 import { resolveMapItems } from '../map/items.ts'
 import { storedItemKey } from '../map/stored-item-key.ts'
 import { WeirError } from '../errors.ts'
-import { isSecretParam } from '../params.ts'
+import { isSecretList } from '../map/secret-list.ts'
 
 export interface MapList {
   readonly count: number
@@ -49,19 +49,11 @@ export async function readMapList(loop: LoopState, task: Task): Promise<MapList>
     values: valuesOfUpstream(loop, task),
     params: input.params,
   })
-  const hash = listOfSecret(loop, task) ? await keyedHashOf(loop, items) : hashOf(items)
+  const hash = isSecretList(loop.input.pipeline, task) ? await keyedHashOf(loop, items) : hashOf(items)
   return { count: items.length, hash, item: async (index) => items[index] }
 }
 
 /** Whether the list is a param that holds a secret (`writeOnly` anywhere in its schema). */
-function listOfSecret(loop: LoopState, task: Task): boolean {
-  const source = task.foreach!.source
-  if (source.kind !== 'ref' || source.ref.kind !== 'param') return false
-  const { pipeline } = loop.input
-  const decl = Object.hasOwn(pipeline.params, source.ref.name) ? pipeline.params[source.ref.name] : undefined
-  return decl !== undefined && isSecretParam(pipeline, decl)
-}
-
 /**
  * A secret list is journaled as an HMAC under the state dir's own key, never as a plain hash, which
  * would let anyone reading the journal confirm a guess (run-store/list-hash-key.ts). Without a key
