@@ -26,12 +26,16 @@ const NON_FINITE_TEXT = /\.(?:inf|nan)|\d[eE][-+]?\d{3}/i
  */
 const NON_STRING_KEY = /(?:^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)(?:\?(?=[ \t]|$)|(?:~|null|Null|NULL)?[ \t]*:(?=[ \t]|$))/m
 
+/** A directive line (`%YAML 1.1`, `%TAG …`). */
+const DIRECTIVE = /^%/m
+
 /** A tag (`!x`, `!!str`, a bare `!`) where a token starts: the parsers differ on tag edge cases. */
 const TAG = /(?:^|[\s[{,])!/
 
 /** The spec's data when the fast path applies and the text parses; undefined otherwise. */
 export async function parseFast(text: string): Promise<{ readonly data: unknown; readonly mayHoldProtoKey: boolean; readonly mayHoldNonJson: boolean; readonly taskIds?: readonly string[] } | undefined> {
-  if (text.includes('__proto__') || NON_STRING_KEY.test(text)) return undefined
+  // A directive (%YAML 1.1) changes how the parsers read the text: the careful path checks it.
+  if (text.includes('__proto__') || NON_STRING_KEY.test(text) || DIRECTIVE.test(text)) return undefined
   // Plain block YAML first: read in one pass, with yaml's own scalar rules, into data that shares nothing and nests little.
   const block = readBlockSpec(text)
   if (block !== undefined) return { data: block.data, mayHoldProtoKey: false, mayHoldNonJson: NON_FINITE_TEXT.test(text), taskIds: block.taskIds }

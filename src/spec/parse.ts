@@ -110,6 +110,8 @@ export function parseSpecText(text: string): ParseResult {
   // A flow collection a million levels deep costs the parser seconds and a gigabyte: refused first.
   const tooDeepFlow = flowNestingTooDeep(text)
   if (tooDeepFlow !== undefined) return { ok: false, failures: [{ code: 'NESTING_TOO_DEEP', message: TOO_DEEP_MESSAGE, offset: tooDeepFlow }], text, lineCounter }
+  const otherVersion = OTHER_YAML_VERSION.exec(text)
+  if (otherVersion) return { ok: false, failures: [{ code: 'YAML_SYNTAX', message: otherVersionMessage(otherVersion[1]!), offset: otherVersion.index }], text, lineCounter }
   const tokens = [...new Parser().parse(text)]
   const tooDeep = findTooDeepToken(tokens)
   if (tooDeep !== undefined) return { ok: false, failures: [{ code: 'NESTING_TOO_DEEP', message: TOO_DEEP_MESSAGE, offset: tooDeep }], text, lineCounter }
@@ -145,6 +147,17 @@ export function parseSpecText(text: string): ParseResult {
     }
   }
   return { ok: true, spec: { text, doc, lineCounter, data } }
+}
+
+/**
+ * A `%YAML` directive of another version than 1.2. The parser would follow it: under 1.1, `yes`,
+ * `no`, `on` and `off` are booleans, `0777` is octal and `<<` merges, so an input named `y` became
+ * `true` and a spec passed that does not mean what it says in YAML 1.2, which weir reads.
+ */
+const OTHER_YAML_VERSION = /^%YAML[ \t]+(?!1\.2(?:[ \t#]|$))(\S*)/m
+
+function otherVersionMessage(version: string): string {
+  return `The document asks for YAML ${version} (%YAML ${version}); weir reads YAML 1.2 only (in 1.1, yes/no/on/off are booleans, 0777 is octal and << merges): remove the directive and write the values as YAML 1.2 reads them.`
 }
 
 /** yaml's `parseDocument`, from tokens already parsed: the first document, and an error at a second one. */

@@ -94,6 +94,12 @@ describe('recursive aliases and deep nesting (issue 15)', () => {
     expect(await codesAt(fine)).toEqual([])
   })
 
+  test('a %YAML 1.2 directive is read as the 1.2 it names', async () => {
+    const { diagnostics, pipeline } = await validateSpec(`%YAML 1.2\n---\n${HEAD}tasks: { t: { handler: ./h.ts#t, inputs: { y: 1, n: 0777 } } }\n`, { path: 'p.yaml', checkHandlers: false, plugins: testCatalog })
+    expect(diagnostics).toEqual([])
+    expect(pipeline!.tasks.get('t')!.inputs).toEqual({ y: { kind: 'literal', value: 1 }, n: { kind: 'literal', value: 777 } })
+  })
+
   test('brackets in quoted scalars, comments and words are no nesting; unbalanced closers are harmless', async () => {
     const many = '['.repeat(8 * MAX_NESTING + 10)
     const text = `${HEAD}description: "${many} \\" ${many}"\n# ${many}\nlabels: { a: '${many} it''s ${many}', b: it's x[y, c: ${']'.repeat(3000)} }\ntasks: { t: { handler: ./h.ts } }\n`
@@ -354,6 +360,8 @@ describe('files that are not specs', () => {
     ['two documents', HEAD + '---\n' + HEAD, 'MULTIPLE_DOCUMENTS'],
     ['deep flow nesting', HEAD + 'x: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n', 'NESTING_TOO_DEEP'],
     ['an unterminated string', HEAD + 'description: "open\n', 'YAML_SYNTAX'],
+    // YAML 1.1 would read `y:` as the key true, 0777 as octal and << as a merge: weir reads 1.2 only.
+    ['a %YAML 1.1 directive', '%YAML 1.1\n---\n' + HEAD + 'tasks: { t: { handler: ./h.ts, inputs: { y: 1 } } }\n', 'YAML_SYNTAX'],
     ['a tab indent', HEAD + 'tasks:\n\ta: 1\n', 'YAML_SYNTAX'],
   ])('%s is one clear diagnostic', async (_name, text, code) => {
     const { diagnostics } = await check(text)
