@@ -21,7 +21,13 @@ export async function findSpecFiles(paths: readonly string[], command: string): 
     } catch (error) {
       throw new CliError(`${command}: ${await describeMissingPath(path, 'spec files or folders that contain them', error)}`)
     }
-    if (info.isDirectory()) found.push(...(await findSpecsInFolder(path)))
+    if (info.isDirectory()) {
+      try {
+        found.push(...(await findSpecsInFolder(path)))
+      } catch (error) {
+        throw new CliError(`${command}: cannot read the folder '${path}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check its permissions, or pass the spec files themselves.`)
+      }
+    }
     else if (info.isFile()) found.push(path)
     // A device or a FIFO named by mistake would be read without end, or block.
     else throw new CliError(`${command}: '${path}' is not a regular file; pass spec files or folders that contain them.`)
@@ -29,15 +35,26 @@ export async function findSpecFiles(paths: readonly string[], command: string): 
   return [...new Set(found)]
 }
 
-/** The pipeline specs under a folder, recursively, in a stable order. */
-export async function findSpecsInFolder(dir: string): Promise<string[]> {
-  const entries = await new Promise<Dirent[]>((done, fail) => readdir(dir, { withFileTypes: true }, (error, list) => (error ? fail(error) : done(list))))
+/**
+ * The pipeline specs under a folder, recursively, in a stable order. A subfolder or a `.yaml`/`.json`
+ * file that cannot be read (no permission) is listed as it is, so that its check reports it
+ * (FILE_UNREADABLE) beside every other spec, instead of one unreadable entry stopping the whole check.
+ * Throws when `dir` itself cannot be read.
+ */
+export async function findSpecsInFolder(dir: string, top = true): Promise<string[]> {
+  let entries: Dirent[]
+  try {
+    entries = await new Promise<Dirent[]>((done, fail) => readdir(dir, { withFileTypes: true }, (error, list) => (error ? fail(error) : done(list))))
+  } catch (error) {
+    if (top) throw error
+    return [dir]
+  }
   entries.sort((a, b) => a.name.localeCompare(b.name))
   const files: string[] = []
   for (const entry of entries) {
     const path = join(dir, entry.name)
-    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) files.push(...(await findSpecsInFolder(path)))
-    else if (entry.isFile() && SPEC_FILE.test(entry.name) && (await looksLikePipeline(path))) files.push(path)
+    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) files.push(...(await findSpecsInFolder(path, false)))
+    else if (entry.isFile() && SPEC_FILE.test(entry.name) && (await looksLikePipeline(path).catch(() => true))) files.push(path)
   }
   return files
 }

@@ -3,7 +3,7 @@
  * would wait forever for a writer, `/dev/zero` never ends), and never more than `MAX_SPEC_BYTES`
  * plus one byte, whatever the file's size claims to be (`/proc` files say 0; files grow).
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs'
+import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import type { Stats } from 'node:fs'
 import type { DiagnosticCode } from './diagnostics.ts'
 import { MAX_SPEC_BYTES } from './spec-bytes.ts'
@@ -69,7 +69,18 @@ function statOf(path: string): Stats | undefined {
 }
 
 function notRegular(path: string, info: Stats): ReadSpecResult {
+  // A folder of a folder being checked that cannot be listed (cli/find-specs.ts lists it as it is).
+  if (info.isDirectory() && !canList(path)) return refuse('FILE_UNREADABLE', `Cannot read the folder '${path}': permission denied, so the specs in it were not checked; check its permissions.`)
   return refuse('FILE_UNREADABLE', `Cannot read '${path}': it is ${describeKind(info)}, not a regular file; point weir at a spec file.`)
+}
+
+function canList(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK | constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
 }
 
 function tooLarge(size: string): ReadSpecResult {
