@@ -58,12 +58,15 @@ function count(reports: readonly FileReport[], severity: Diagnostic['severity'])
   return reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === severity).length, 0)
 }
 
-/** `{"files":[{"path","valid","diagnostics":[…]}]}`, exactly as DESIGN.md specifies. */
-export function formatJson(reports: readonly FileReport[]): string {
+/**
+ * `{"files":[{"path","valid","diagnostics":[…]}]}`, exactly as DESIGN.md specifies. Under `--strict`
+ * (`strict`) a warning fails the check, so a file with one is not valid either.
+ */
+export function formatJson(reports: readonly FileReport[], strict = false): string {
   return JSON.stringify({
     files: reports.map((r) => ({
       path: r.path,
-      valid: !r.diagnostics.some((d) => d.severity === 'error'),
+      valid: !r.diagnostics.some((d) => d.severity === 'error' || strict),
       diagnostics: r.diagnostics.map((d) => ({
         severity: d.severity,
         code: d.code,

@@ -4,16 +4,15 @@
  */
 import { readSpecText } from '../spec/read-spec-text.ts'
 import type { FileReport } from './format-diagnostics.ts'
-import { CliError } from './errors.ts'
+import { choice } from './args.ts'
 import { hasErrors, sortDiagnostics } from '../spec/diagnostics.ts'
 import type { PluginCatalog } from '../spec/validate.ts'
 import { validateSpecFile } from '../spec/validate.ts'
 import { builtinTargets } from '../plugins/builtins.ts'
 
 export async function addTargetReports(reports: readonly FileReport[], target: string, plugins: PluginCatalog): Promise<FileReport[]> {
-  const names = builtinTargets.map((t) => t.type)
-  if (target !== 'all' && !names.includes(target))
-    throw new CliError(`spec validate: --target must be ${[...names, 'all'].map((n) => `'${n}'`).join(', ')}, not '${target}'.`)
+  // The same message as every choice option, with its suggestion for a misspelt one (args.ts).
+  choice('spec validate', 'target', target, [...builtinTargets.map((t) => t.type), 'all'], 'all')
   const { checkTargets } = await import('../plugins/targets/check-targets.ts')
   return Promise.all(
     reports.map(async (report) => {

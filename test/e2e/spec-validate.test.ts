@@ -70,12 +70,17 @@ describe('exit codes', () => {
     expect(ran.code).toBe(0)
     expect(ran.stdout).toContain('warning UNUSED_PARAM')
     expect((await weir(['warn', '--strict'])).code).toBe(1)
+    // The JSON report agrees with the exit code: under --strict a file with a warning is not valid.
+    const json = (out: string) => (JSON.parse(out) as { files: { valid: boolean }[] }).files.map((f) => f.valid)
+    expect(json((await weir(['warn', '--format', 'json'])).stdout)).toEqual([true])
+    expect(json((await weir(['warn', '--strict', '--format', 'json'])).stdout)).toEqual([false])
   })
 
   test.each([
     [[], /Usage: weir spec validate/],
     [['--format', 'xml', 'specs'], /--format must be 'text', 'json' or 'github', not 'xml'/],
     [['--fromat', 'json', 'specs'], /Unknown option '--fromat'; did you mean '--format'\?/],
+    [['--target', 'argoo', 'specs'], /--target must be 'databricks', 'argo' or 'all', not 'argoo'; did you mean 'argo'\?/],
     [['no/such/path'], /'no\/such\/path' does not exist/],
     // A folder that holds no spec (here: handler modules only): a CI step that checks nothing fails.
     [['handlers'], /no pipeline specs in 'handlers': inside folders, a spec is a \.yaml, \.yml or \.json file/],

@@ -42,7 +42,7 @@ export async function specValidate(args: string[]): Promise<number> {
   )
   if (values.typecheck) reports = await (await import('../../codegen/typecheck.ts')).typecheckReports(reports, { plugins: catalog })
   if (values.target !== undefined) reports = await (await import('../target-reports.ts')).addTargetReports(reports, values.target, catalog)
-  const out = format === 'json' ? formatJson(reports) : format === 'github' ? formatGithub(reports) : formatText(reports, createPalette(shouldColor(stdoutIsFileOrPipe() ? { isTTY: false } : process.stdout)))
+  const out = format === 'json' ? formatJson(reports, values.strict === true) : format === 'github' ? formatGithub(reports) : formatText(reports, createPalette(shouldColor(stdoutIsFileOrPipe() ? { isTTY: false } : process.stdout)))
   writeOutput(out)
   const failed = reports.some((r) => r.diagnostics.some((d) => d.severity === 'error' || values.strict))
   return failed ? EXIT.failed : EXIT.ok
