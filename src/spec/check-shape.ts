@@ -62,7 +62,8 @@ export function describeShapeErrors(errors: readonly ErrorObject[], data: unknow
   const handledAnyOf = new Set<string>()
   for (const error of errors) {
     for (const finding of [describeError(error, errors, data, handledAnyOf, outerAnyOf) ?? []].flat()) {
-      const key = `${finding.pointer}|${finding.code}|${finding.atKey ? 1 : 0}`
+      // One finding per place and kind, but every missing key of a mapping (they share its pointer).
+      const key = `${finding.pointer}|${finding.code}|${finding.atKey ? 1 : 0}${finding.code === 'MISSING_FIELD' ? `|${finding.message}` : ''}`
       if (seen.has(key)) continue
       seen.add(key)
       findings.push(finding)
