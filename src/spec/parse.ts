@@ -97,7 +97,12 @@ function describeNonStringKey(key: unknown): string | undefined {
 }
 
 export type ParseResult =
-  | { readonly ok: true; readonly spec: ParsedSpec }
+  /**
+   * `keyFailures`: keys that are no names (KEY_NOT_STRING, their pairs left out of `spec.data`) and
+   * keys written twice (DUPLICATE_KEY, the last one kept): reported, and the rest of the spec is
+   * still checked, since the document is otherwise readable (a syntax error stops at itself).
+   */
+  | { readonly ok: true; readonly spec: ParsedSpec; readonly keyFailures?: readonly ParseFailure[] }
   | { readonly ok: false; readonly failures: readonly ParseFailure[]; readonly text: string; readonly lineCounter: LineIndex }
 
 /** Parses YAML (JSON is a subset) and collects every syntax error with its offset. */
@@ -121,8 +126,10 @@ export function parseSpecText(text: string): ParseResult {
     message: describeYamlError(err.code, err.message, text, err.pos[0]),
     offset: err.pos[0],
   }))
-  findDuplicateKeys(doc.contents, [], failures)
   if (failures.length > 0) return { ok: false, failures, text, lineCounter }
+  const keyFailures: ParseFailure[] = []
+  findDuplicateKeys(doc.contents, [], keyFailures)
+  if (keyFailures.some((f) => f.code === 'KEY_NOT_STRING')) dropNonStringKeys(doc.contents)
   const structure = checkStructure(doc)
   if (structure) return { ok: false, failures: [structure], text, lineCounter }
   let data: unknown
@@ -146,7 +153,15 @@ export function parseSpecText(text: string): ParseResult {
       ],
     }
   }
-  return { ok: true, spec: { text, doc, lineCounter, data } }
+  return { ok: true, spec: { text, doc, lineCounter, data }, ...(keyFailures.length > 0 && { keyFailures }) }
+}
+
+/** Removes the pairs whose key is no name (KEY_NOT_STRING reports them), so that the data holds no key named '' or 'null'. */
+function dropNonStringKeys(node: unknown): void {
+  if (isSeq(node)) for (const item of node.items) dropNonStringKeys(item)
+  if (!isMap(node)) return
+  node.items = node.items.filter((pair) => describeNonStringKey(pair.key) === undefined)
+  for (const pair of node.items) dropNonStringKeys(pair.value)
 }
 
 /**

@@ -123,7 +123,10 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
     return { diagnostics: [{ severity: 'error', code: 'NOT_A_PIPELINE', message: notPipeline, pointer: '', line: pos.line, column: pos.col }] }
   }
   const findings = await checkData(spec.data, context)
-  const diagnostics = sortDiagnostics(findings.map((f) => toDiagnostic(spec, f, rangeOfFinding)))
+  // A key written twice: its value is ambiguous, so nothing more is said about it.
+  const duplicated = (parsed.keyFailures ?? []).filter((f) => f.code === 'DUPLICATE_KEY').map((f) => f.pointer ?? '')
+  const kept = duplicated.length === 0 ? findings : findings.filter((f) => !duplicated.some((p) => f.pointer === p || f.pointer.startsWith(`${p}/`)))
+  const diagnostics = sortDiagnostics([...(parsed.keyFailures ? parseFailures(parsed.keyFailures, text, spec.lineCounter) : []), ...kept.map((f) => toDiagnostic(spec, f, rangeOfFinding))])
   if (hasErrors(diagnostics) || options.resolve === false) return { diagnostics }
   return { pipeline: normalizeSpec(spec.data as PipelineSpec, sourcePath, () => specHashOf(text)), diagnostics, source: { text, data: spec.data } }
 }

@@ -14,4 +14,13 @@ describe('every problem at once', () => {
       "1:1 MISSING_FIELD The pipeline is missing the required key 'tasks' (e.g. 'tasks: { extract: { handler: ./handlers/extract.ts } }').",
     ])
   })
+  test('a key written twice, or one that is no name, is reported beside the other problems, not instead of them', async () => {
+    const head = 'apiVersion: weir/v1\nkind: Pipeline\nname: p\n'
+    expect(await check(`${head}tasks:\n  a:\n    handler: ./h.ts#a\n    retry: 1\n  b:\n    handler: ./h.ts#a\n    inputs: { x: 1, x: 2 }\n`)).toEqual([
+      "7:5 UNKNOWN_KEY Unknown key 'retry' in task 'a'; did you mean 'retries'?",
+      "10:21 DUPLICATE_KEY Key 'x' appears twice in 'tasks.b.inputs'; remove or rename one of them.",
+    ])
+    const found = await check(`${head}params:\n  123: { type: string }\ntasks:\n  a:\n    handler: ./h.ts#a\n    inputs:\n      : 2\n  ~:\n    handler: ./h.ts#a\n`)
+    expect(found.map((f) => f.split(' ').slice(0, 2).join(' '))).toEqual(['5:3 INVALID_NAME', '5:3 UNUSED_PARAM', '10:7 KEY_NOT_STRING', '11:3 KEY_NOT_STRING'])
+  })
 })
