@@ -2,7 +2,7 @@ import type { Rule } from './types.ts'
 import type { ForeachOccurrence, RawObject, RefOccurrence, SpecView } from '../collect.ts'
 import { isObject } from '../collect.ts'
 import { declaredKind, fieldSchemaAt, findMissingField, formatFields, resolveTypeRef } from '../schema-fields.ts'
-import { formatReference } from '../references.ts'
+import { findExpressions, formatReference, parseExpression } from '../references.ts'
 import { describeJsonValue } from '../schema-problem.ts'
 
 /**
@@ -33,11 +33,33 @@ export const foreachRule: Rule = ({ view, report }) => {
 
 type Report = Parameters<Rule>[0]['report']
 
+/**
+ * A literal list is used as written (docs/fan-out.md), so `${{ item }}` in one of its elements
+ * would reach the items as that text: refused, as in a reference list.
+ */
+function checkLiteralList(occ: ForeachOccurrence, list: readonly unknown[], report: Report): void {
+  const visit = (value: unknown, segments: string[], depth: number): void => {
+    if (typeof value === 'string') {
+      if (!value.includes('${{')) return
+      for (const match of findExpressions(value)) {
+        const parsed = match.end === -1 ? undefined : parseExpression(match.expression)
+        if (!parsed?.ok || (parsed.ref.kind !== 'item' && parsed.ref.kind !== 'item_index')) continue
+        report({ code: 'ITEM_OUTSIDE_MAP', pointer: `${occ.pointer}/${segments.map(escapePointer).join('/')}`, span: { start: match.start, end: match.end },
+          message: `The foreach of task '${occ.taskId}' lists '\${{ ${formatReference(parsed.ref)} }}'; a literal list is used as written and cannot name its own items: write the values out.` })
+      }
+    } else if (depth < 32 && Array.isArray(value)) value.forEach((v, i) => visit(v, [...segments, String(i)], depth + 1))
+    else if (depth < 32 && isObject(value)) for (const [k, v] of Object.entries(value)) visit(v, [...segments, k], depth + 1)
+  }
+  list.forEach((value, i) => visit(value, [String(i)], 0))
+}
+
+const escapePointer = (segment: string): string => segment.replace(/~/g, '~0').replace(/\//g, '~1')
+
 /** The foreach list is an array: a literal list, or a reference whose declared type is an array. */
 function checkList(view: SpecView, occ: ForeachOccurrence, report: Report): void {
   const { list } = occ
   const where = `The foreach of task '${occ.taskId}'`
-  if (list.kind === 'literal') return
+  if (list.kind === 'literal') return checkLiteralList(occ, list.value, report)
   if (list.kind === 'other') {
     report({ code: 'FOREACH_NOT_ARRAY', pointer: occ.pointer,
       message: `${where} is ${describeJsonValue(list.value)}, not a list; write '\${{ tasks.<id>.output }}', '\${{ params.<name> }}' or a YAML list.` })

@@ -62,6 +62,9 @@ const CASES: readonly Case[] = [
       { code: 'ITEM_OUTSIDE_MAP', line: 7, column: 24, pointer: '/tasks/a/inputs/region' },
       { code: 'ITEM_OUTSIDE_MAP', line: 7, column: 43, pointer: '/tasks/a/inputs/at' },
       { code: 'ITEM_OUTSIDE_MAP', line: 10, column: 14, pointer: '/tasks/b/foreach' },
+      // In a literal list, used as written: at the element.
+      { code: 'ITEM_OUTSIDE_MAP', line: 13, column: 20, pointer: '/tasks/c/foreach/1' },
+      { code: 'ITEM_OUTSIDE_MAP', line: 13, column: 43, pointer: '/tasks/c/foreach/2/at' },
     ] },
   { file: 'item-field-unknown.yaml', want: [
       { code: 'ITEM_FIELD_UNKNOWN', line: 18, column: 48, pointer: '/tasks/per_region/inputs/name' },
