@@ -88,13 +88,26 @@ function checkRegExp(pattern: string, path: string[], out: SchemaProblem[]): voi
   }
 }
 
+/** Why a schema could not be compiled, in words for a message (not the engine's). */
+function describeInvalid(error: Error): string {
+  return error instanceof RangeError || /call stack/i.test(error.message) ? 'it refers to itself without end' : error.message
+}
+
 /** Checks a value against a schema; an invalid schema yields one problem that says so. */
 export async function checkAgainstSchema(value: unknown, schema: JsonSchema): Promise<SchemaProblem[]> {
   const simple = checkSimpleSchema(value, schema)
   if (simple !== undefined) return simple
   const validate = await compileSchema(schema)
-  if (validate instanceof Error) return [{ pointer: '', subject: '', text: `cannot be checked because its schema is invalid (${validate.message})` }]
-  if (validate(value)) return []
+  if (validate instanceof Error) return [{ pointer: '', subject: '', text: `cannot be checked because its schema is invalid (${describeInvalid(validate)})` }]
+  let valid: boolean
+  try {
+    valid = validate(value) as boolean
+  } catch (error) {
+    // A type defined as itself (type-refs.ts reports it) recurses without end while checking.
+    if (error instanceof RangeError) return [{ pointer: '', subject: '', text: 'cannot be checked because its schema refers to itself without end' }]
+    throw error
+  }
+  if (valid) return []
   const problems: SchemaProblem[] = []
   const seen = new Set<string>()
   for (const error of validate.errors ?? []) {

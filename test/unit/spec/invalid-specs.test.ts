@@ -66,6 +66,11 @@ const CASES: readonly Case[] = [
       { code: 'ITEM_OUTSIDE_MAP', line: 13, column: 20, pointer: '/tasks/c/foreach/1' },
       { code: 'ITEM_OUTSIDE_MAP', line: 13, column: 43, pointer: '/tasks/c/foreach/2/at' },
     ] },
+  // A type defined as itself: checking a value never ended (a stack overflow at run time, `type A = A` in codegen).
+  { file: 'type-ref-cycle.yaml', want: [
+      { code: 'INVALID_SCHEMA', line: 5, column: 14, pointer: '/types/A/$ref' },
+      { code: 'INVALID_SCHEMA', line: 6, column: 24, pointer: '/types/B/allOf/0/$ref' },
+    ] },
   { file: 'item-field-unknown.yaml', want: [
       { code: 'ITEM_FIELD_UNKNOWN', line: 18, column: 48, pointer: '/tasks/per_region/inputs/name' },
       { code: 'ITEM_FIELD_UNKNOWN', line: 22, column: 23, pointer: '/tasks/per_name/inputs/first' },
