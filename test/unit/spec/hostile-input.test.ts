@@ -32,7 +32,16 @@ describe('YAML alias bombs', () => {
     text += 'tasks: { t: { handler: ./h.ts } }\n'
     const { diagnostics, pipeline } = await check(text)
     expect(pipeline).toBeUndefined()
-    expect(diagnostics).toMatchObject([{ code: 'ALIAS_LIMIT', line: 5, column: 10 }])
+    // At the alias whose expansion passes the limit (check-structure.ts), before any is expanded.
+    expect(diagnostics).toMatchObject([{ code: 'ALIAS_LIMIT', line: 8, column: 45 }])
+  })
+
+  test('few aliases of a large value are refused too: what they expand to counts, not their number', async () => {
+    let text = HEAD + `big: &big [${Array.from({ length: 2_000 }, (_, i) => i).join(', ')}]\n`
+    for (let i = 0; i < 60; i++) text += `c${i}: *big\n`
+    const { diagnostics } = await check(text + 'tasks: { t: { handler: ./h.ts } }\n')
+    expect(diagnostics).toMatchObject([{ code: 'ALIAS_LIMIT', line: 54 }])
+    expect(diagnostics[0]!.message).toBe("Alias '*big' brings the values the document's aliases expand to past 100,000; write the repeated values out once, or repeat less.")
   })
 
   test('a few legitimate aliases still work', async () => {
