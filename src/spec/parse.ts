@@ -126,7 +126,7 @@ export function parseSpecText(text: string): ParseResult {
     message: describeYamlError(err.code, err.message, text, err.pos[0]),
     offset: err.pos[0],
   }))
-  if (failures.length > 0) return { ok: false, failures, text, lineCounter }
+  if (failures.length > 0) return { ok: false, failures: onePerQuotingMistake(failures, lineCounter), text, lineCounter }
   const keyFailures: ParseFailure[] = []
   findDuplicateKeys(doc.contents, [], keyFailures)
   if (keyFailures.some((f) => f.code === 'KEY_NOT_STRING')) dropNonStringKeys(doc.contents)
@@ -204,7 +204,31 @@ function describeYamlError(code: string, message: string, text: string, offset: 
   if (/Maximum call stack/i.test(first)) return TOO_DEEP_MESSAGE
   if (code === 'MULTIPLE_DOCS') return 'The file holds more than one YAML document (a second one starts here); weir reads one pipeline per file, so split it into several files.'
   if (code === 'TAB_AS_INDENT') return `${first}; indent YAML with spaces, not tabs.`
+  if (unquotedExpressionInFlow(text, offset)) return `${first}: ${QUOTE_HINT} reads as YAML's own braces; quote it, as in { x: "\${{ params.limit }}" }.`
   return `${first}.`
+}
+
+/** One unquoted expression makes the parser stumble several times on its line: the first says it all. */
+function onePerQuotingMistake(failures: ParseFailure[], lines: LineIndex): ParseFailure[] {
+  const told = new Set<number>()
+  return failures.filter((f) => {
+    if (!f.message.includes(QUOTE_HINT)) return true
+    const line = lines.linePos(f.offset).line
+    if (told.has(line)) return false
+    told.add(line)
+    return true
+  })
+}
+
+const QUOTE_HINT = "an unquoted '${{ … }}' inside { } or [ ]"
+
+/** Whether the line of `offset`, or the one before (the parser may notice on the next), holds `${{` unquoted after a `{` or `[`. */
+function unquotedExpressionInFlow(text: string, offset: number): boolean {
+  const lineStart = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1
+  const from = text.lastIndexOf('\n', Math.max(0, lineStart - 2)) + 1
+  const end = text.indexOf('\n', offset)
+  const lines = text.slice(from, end === -1 ? text.length : end)
+  return /[{[,][^"'\n]*?(?:^|[\s,:[{])\$\{\{/m.test(lines)
 }
 
 /** The mapping key written at `offset` (plain, single- or double-quoted), for messages. */

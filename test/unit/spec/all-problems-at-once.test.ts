@@ -24,3 +24,10 @@ describe('every problem at once', () => {
     expect(found.map((f) => f.split(' ').slice(0, 2).join(' '))).toEqual(['5:3 INVALID_NAME', '5:3 UNUSED_PARAM', '10:7 KEY_NOT_STRING', '11:3 KEY_NOT_STRING'])
   })
 })
+
+describe('an unquoted expression in a flow mapping', () => {
+  test('is one diagnostic that says to quote it, not five in the parser\'s words', async () => {
+    const found = await check('apiVersion: weir/v1\nkind: Pipeline\nname: p\nparams:\n  limit: { type: integer, default: 1 }\ntasks:\n  a:\n    handler: ./h.ts#a\n    inputs: { l: ${{ params.limit }} }\n')
+    expect(found).toEqual([`9:19 YAML_SYNTAX Unexpected flow-map-start at node end: an unquoted '\${{ … }}' inside { } or [ ] reads as YAML's own braces; quote it, as in { x: "\${{ params.limit }}" }.`])
+  })
+})
