@@ -7,7 +7,7 @@
  * between the two parsers (aliased collections, tags, `__proto__` keys, floats that overflow) skip the fast path; a fuzz test
  * checks that both paths agree.
  */
-import { inspectData } from './nesting.ts'
+import { flowNestingTooDeep, inspectData } from './nesting.ts'
 import { readBlockSpec } from './block-yaml.ts'
 
 /** `1e309`: `yaml` reads it as the number Infinity, js-yaml as a string; only numbers this large differ. */
@@ -39,7 +39,9 @@ export async function parseFast(text: string): Promise<{ readonly data: unknown;
   // Plain block YAML first: read in one pass, with yaml's own scalar rules, into data that shares nothing and nests little.
   const block = readBlockSpec(text)
   if (block !== undefined) return { data: block.data, mayHoldProtoKey: false, mayHoldNonJson: NON_FINITE_TEXT.test(text), taskIds: block.taskIds }
-  if (HUGE_EXPONENT.test(text) || TAG.test(text)) return undefined
+  // Flow collections too deep for a parser to be worth running (the block reader above bounds its
+  // own depth, so only text it stepped aside from is scanned): the careful path reports them.
+  if (HUGE_EXPONENT.test(text) || TAG.test(text) || flowNestingTooDeep(text) !== undefined) return undefined
   // Loaded only here: setting up js-yaml's schemas costs more than reading a small spec as a block.
   const { load } = await import('js-yaml')
   let data: unknown

@@ -37,7 +37,6 @@ import { specHashOf } from './spec-hash.ts'
 import { findNonJsonValues } from './json-values.ts'
 import { findProjectRoot } from './project-root.ts'
 import type { PipelineSpec } from './spec-types.ts'
-import { flowNestingTooDeep } from './nesting.ts'
 
 export type { PluginCatalog } from './rules/types.ts'
 
@@ -105,8 +104,7 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
     checkHandlers: options.checkHandlers ?? true,
     ...(options.dependsOn && { dependsOn: options.dependsOn }),
   }
-  // Too deep for any parser to be worth running: the careful path reports it (parse.ts).
-  if (options.fastPath !== false && flowNestingTooDeep(text) === undefined) {
+  if (options.fastPath !== false) {
     const fast = await parseFast(text)
     if (fast !== undefined && isObject(fast.data) && (await checkData(fast.data, context, fast.mayHoldProtoKey, fast.taskIds, fast.mayHoldNonJson)).length === 0)
       return options.resolve === false ? { diagnostics: [] } : { pipeline: normalizeSpec(fast.data as unknown as PipelineSpec, sourcePath, () => specHashOf(text), fast.taskIds), diagnostics: [], source: { text, data: fast.data } }
