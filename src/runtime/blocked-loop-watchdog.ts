@@ -17,6 +17,7 @@
  */
 import type { AttemptRequest } from '../plugins/types.ts'
 import { formatDuration } from '../spec/duration.ts'
+import { writeQueuedNow } from './run-store/write-on-exit.ts'
 
 /**
  * How long past its deadline an attempt may be while the loop has not turned for as long. Generous:
@@ -55,6 +56,10 @@ export function watchInProcessAttempt(request: AttemptRequest): (() => void) | u
   const timeoutMs = request.task.timeoutMs
   if (!enabled || timeoutMs === undefined) return undefined
   const dog = (watchdog ??= startWatchdog())
+  // If this handler blocks the loop, the watchdog's SIGKILL runs no exit listener: whatever the run
+  // store and the display hold now (this attempt's start, the end of the task before) is written first.
+  writeQueuedNow()
+  for (const flush of beforeWatched) flush()
   const id = dog.next++
   const says =
     `weir: task '${request.task.id}'${request.item === undefined ? '' : ` (item ${request.item.index})`}, attempt ${request.attempt}, is ${formatDuration(GRACE_MS)} past its timeout of ` +
@@ -72,6 +77,17 @@ export function watchInProcessAttempt(request: AttemptRequest): (() => void) | u
   }
   request.signal.addEventListener('abort', clear, { once: true })
   return clear
+}
+
+const beforeWatched = new Set<() => void>()
+
+/**
+ * Registers `flush` (synchronous) to run before each watched attempt: a display's held lines, which
+ * the SIGKILL of a blocked process would lose. Returns how to unregister it.
+ */
+export function flushBeforeWatchedAttempts(flush: () => void): () => void {
+  beforeWatched.add(flush)
+  return () => void beforeWatched.delete(flush)
 }
 
 function startWatchdog(): Watchdog {

@@ -9,6 +9,7 @@ import type { ResumeLock, ResumeLockHolder } from './run-store/resume-lock.ts'
 import { WeirError } from './errors.ts'
 import { UnrecordedSecret, isSecretParam } from './params.ts'
 import { hasRedaction } from './redact-secrets.ts'
+import type { RunRecord } from './run-store/records.ts'
 
 /**
  * Loads run `runId` from the store and plans its resume; also returns the params it ran with
@@ -24,7 +25,31 @@ export async function planResumeFromStore(pipeline: Pipeline, stateDir: string, 
     if (!Object.hasOwn(pipeline.params, name)) continue
     params[name] = isSecretParam(pipeline, pipeline.params[name]!) && hasRedaction(value) ? new UnrecordedSecret(runId) : value
   }
-  return { plan: planResume(pipeline, previous), params }
+  return { plan: planResume(pipeline, await recordsToPlanFrom(stateDir, previous)), params }
+}
+
+/**
+ * The run whose task records a resume of `run` plans from: `run` itself, unless it is a resume
+ * that did nothing at all, not even record what it reused (killed between its header and its
+ * reuse records: every task pending). Its tasks' outcomes are then those of the run it resumed,
+ * which it would have reused: planning from its own records ran again every task that run had
+ * finished. Followed up the chain of such resumes.
+ */
+async function recordsToPlanFrom(stateDir: string, run: RunRecord): Promise<RunRecord> {
+  let current = run
+  for (let hops = 0; hops < MAX_EMPTY_RESUMES && current.resumedFrom !== undefined && didNothing(current); hops++) {
+    const resumed = await loadRun(stateDir, current.resumedFrom)
+    if (!resumed || resumed.pipeline !== run.pipeline) break
+    current = resumed
+  }
+  return current
+}
+
+/** Resumes of resumes that did nothing, followed at most. */
+const MAX_EMPTY_RESUMES = 50
+
+function didNothing(run: RunRecord): boolean {
+  return Object.values(run.tasks).every((task) => task.status === 'pending' && task.attempts.length === 0 && task.reusedFrom === undefined)
 }
 
 /**

@@ -59,6 +59,11 @@ describe('a handler that blocks the event loop', () => {
     const shown = JSON.parse(weir(['runs', 'show', runId!, '--json', '--state-dir', 'st-spin']).stdout) as { status: string; tasks: Record<string, { status: string }> }
     expect(shown.status).toBe('interrupted')
     expect(shown.tasks.first!.status).toBe('succeeded')
+    // Written before the blocking handler ran (the SIGKILL runs no exit listener): its start in the
+    // run store, which shows the attempt interrupted rather than the task never started, and the display's lines.
+    expect(shown.tasks.work!.status).toBe('interrupted')
+    expect(r.stdout).toContain('first succeeded')
+    expect(r.stdout).toContain('work started')
   })
 
   test('with --executor subprocess the same spec fails the attempt as TASK_TIMEOUT', () => {

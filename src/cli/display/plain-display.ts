@@ -6,6 +6,7 @@ import { formatDuration } from '../../spec/duration.ts'
 import type { Palette } from '../colors.ts'
 import { markOf } from './symbols.ts'
 import { escapeControls } from '../escape-controls.ts'
+import { flushBeforeWatchedAttempts } from '../../runtime/blocked-loop-watchdog.ts'
 import type { TaskBoard } from './task-board.ts'
 import type { ItemRecord } from '../../runtime/run-store/records.ts'
 import { itemCountsOf } from './map-items.ts'
@@ -96,6 +97,8 @@ export function createPlainDisplay(out: NodeJS.WritableStream, board: TaskBoard,
   }
   // Runs on process.exit() and after an uncaught error too; stdout to a file, a pipe or a terminal is written synchronously.
   process.on('exit', flush)
+  // And before a handler that may block the loop until the watchdog's SIGKILL, which runs no exit listener.
+  flushBeforeWatchedAttempts(flush)
   return {
     onEvent(event) {
       if (event.type !== 'run:start' && event.type !== 'run:finish') {

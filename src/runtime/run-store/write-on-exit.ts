@@ -28,3 +28,12 @@ export function writeOnExit(write: () => void): () => void {
 function writeAll(): void {
   for (const write of writers) write()
 }
+
+/**
+ * Writes every open file's queue now: before a handler that may block the event loop for good
+ * (blocked-loop-watchdog.ts), whose SIGKILL runs no `exit` listener. Only written, not flushed to
+ * disk (that is the journal's own group commit): the process, not the machine, is what may die.
+ */
+export function writeQueuedNow(): void {
+  writeAll()
+}

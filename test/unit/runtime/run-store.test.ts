@@ -267,6 +267,24 @@ describe('temp files of writers that died (issue 15)', () => {
 })
 
 describe('resume', () => {
+  test('a resume killed before it recorded anything (its header alone) is resumed as the run it resumed: finished tasks do not run again', async () => {
+    const stateDir = await tempDir()
+    const pipeline = await pipelineFromYaml(specText('chain', { a: '', b: 'needs: [a]', c: 'needs: [b]' }))
+    const io = mapIo()
+    const out = { status: 'succeeded' as const, output: { uri: 'test://first/a', format: 'json' as const, io: 'fs' }, values: {} }
+    await runPipeline(pipeline, { executor: scriptedExecutor({ a: () => out, b: () => fail('b broke') }), ioPlugins: [io], stateDir, runId: 'first' })
+    // The resume's process was killed between its header and its reuse records.
+    await mkdir(runDir(stateDir, 'killed'), { recursive: true })
+    const killedHeader = { e: 'run', v: 1, runId: 'killed', pipeline: 'chain', specHash: pipeline.specHash, sourcePath: pipeline.sourcePath, params: {}, trigger: 'resume', resumedFrom: 'first', tasks: ['a', 'b', 'c'], at: 1000, pid: DEAD_PID, host: hostname() }
+    await writeFile(join(runDir(stateDir, 'killed'), 'journal.jsonl'), `${JSON.stringify(killedHeader)}\n`)
+    expect((await loadRun(stateDir, 'killed'))!.tasks.a).toMatchObject({ status: 'pending' })
+    const executor = scriptedExecutor()
+    const resumed = await runPipeline(pipeline, { executor, ioPlugins: [io], stateDir, runId: 'again', resumeFrom: 'killed' })
+    expect(resumed.status).toBe('succeeded')
+    expect(executor.calls.map((c) => c.task.id)).toEqual(['b', 'c'])
+    expect(executor.calls[0]!.upstreamOutputs).toEqual({ a: out.output })
+  })
+
   test('re-runs failed, skipped and downstream tasks; reuses the exact stored outputs of the others', async () => {
     const stateDir = await tempDir()
     const pipeline = await pipelineFromYaml(
