@@ -84,6 +84,17 @@ test('a rejection nobody handles is said in one line naming it, not with a stack
   }
 })
 
+test("a rejection nobody handles fails the subprocess attempt as the handler's (HANDLER_EXIT, user, retried), with error.json, not as a crash of weir", async () => {
+  const r = weir(['execute', '--spec', 'pipelines/float.yaml', '--task', 'first', '--run-id', 'rej-1'])
+  expect(r.code).toBe(1)
+  const error = JSON.parse(await readFile(join(project, '.weir', 'data', 'float', 'rej-1', 'first', 'error.json'), 'utf8')) as Record<string, unknown>
+  expect(error).toMatchObject({ code: 'HANDLER_EXIT', origin: 'user', recoverable: true })
+  expect(error.message).toContain('A promise was rejected and nothing handled it (Error: nobody caught this)')
+  const run = weir(['run', 'pipelines/float.yaml', '--executor', 'subprocess', '--json'])
+  const result = JSON.parse(run.stdout) as { tasks: Record<string, { status: string; error?: { code: string; origin: string } }> }
+  expect(result.tasks.first).toMatchObject({ status: 'failed', error: { code: 'HANDLER_EXIT', origin: 'user' } })
+})
+
 test('weir execute: a handler calling process.exit(0) exits 1, so an engine never counts the task as succeeded', () => {
   const r = weir(['execute', '--spec', 'pipelines/quit.yaml', '--task', 'first', '--run-id', 'r1'])
   expect(r.code).toBe(1)

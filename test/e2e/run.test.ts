@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -380,10 +380,17 @@ describe('temp files left by kill -9 during an output write (issue 15)', () => {
 
     const gc = weir(['runs', 'gc', '--json', '--state-dir', 'state-stream'])
     expect(gc.code, gc.stderr).toBe(0)
-    expect(JSON.parse(gc.stdout)).toEqual({ removed: [{ path: leftover, bytes: 65536 }] })
+    expect(JSON.parse(gc.stdout)).toEqual({ removed: [{ path: leftover, bytes: 65536 }], forgottenProcesses: 0 })
     expect(await exists(leftover)).toBe(false)
     expect(await exists(live)).toBe(true)
-    expect(weir(['runs', 'gc', '--state-dir', 'state-stream']).stdout).toBe("Nothing to remove in 'state-stream': no temp files of dead writers.\n")
+    expect(weir(['runs', 'gc', '--state-dir', 'state-stream']).stdout).toBe("Nothing to remove in 'state-stream': no temp files of dead writers, no records of task processes that are gone.\n")
+    // A record of a task process that is gone (what a kill -9 of a subprocess run leaves) is removed and counted.
+    const [run] = JSON.parse(weir(['runs', '--json', '--state-dir', 'state-stream']).stdout) as { runId: string }[]
+    const records = join(project, 'state-stream', 'runs', run!.runId, 'processes')
+    await mkdir(records, { recursive: true })
+    await writeFile(join(records, '4194303'), JSON.stringify({ host: hostname() }))
+    expect(weir(['runs', 'gc', '--state-dir', 'state-stream']).stdout).toBe("Removed 1 record of task processes that are gone from 'state-stream'.\n")
+    expect(await exists(join(records, '4194303'))).toBe(false)
 
     const [killed] = JSON.parse(weir(['runs', '--json', '--state-dir', 'state-stream']).stdout) as { runId: string }[]
     const resumed = weir(['run', 'stream.yaml', '--state-dir', 'state-stream', '--resume', killed!.runId, '--param', 'hang=false', '--json'])

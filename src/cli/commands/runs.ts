@@ -52,17 +52,18 @@ export async function runs(args: string[]): Promise<number> {
 
 async function collectGarbage(stateDir: string, json: boolean): Promise<number> {
   const { collectGarbage } = await import('../../runtime/run-store/collect-garbage.ts')
-  const { removed } = await collectGarbage(stateDir)
+  const { removed, forgottenProcesses } = await collectGarbage(stateDir)
   if (json) {
-    process.stdout.write(JSON.stringify({ removed }) + '\n')
+    process.stdout.write(JSON.stringify({ removed, forgottenProcesses }) + '\n')
     return EXIT.ok
   }
   const lines = removed.map((f) => `removed ${relative(process.cwd(), f.path) || f.path} (${formatBytes(f.bytes)})\n`)
   const total = removed.reduce((sum, f) => sum + f.bytes, 0)
+  const records = forgottenProcesses === 0 ? '' : `${forgottenProcesses} record${forgottenProcesses === 1 ? '' : 's'} of task processes that are gone`
   lines.push(
-    removed.length === 0
-      ? `Nothing to remove in '${stateDir}': no temp files of dead writers.\n`
-      : `Removed ${removed.length} temp file${removed.length === 1 ? '' : 's'} of dead writers (${formatBytes(total)}) from '${stateDir}'.\n`,
+    removed.length === 0 && records === ''
+      ? `Nothing to remove in '${stateDir}': no temp files of dead writers, no records of task processes that are gone.\n`
+      : `Removed ${[removed.length === 0 ? '' : `${removed.length} temp file${removed.length === 1 ? '' : 's'} of dead writers (${formatBytes(total)})`, records].filter(Boolean).join(' and ')} from '${stateDir}'.\n`,
   )
   process.stdout.write(lines.join(''))
   return EXIT.ok

@@ -33,11 +33,14 @@ const MAX_QUOTED = 300
 export function recordEarlyExit(docs: DocumentStore, request: AttemptRequest, mask: SecretMasker | undefined): () => void {
   const writeNow = docs.writeNow
   if (writeNow === undefined) return () => {}
-  let uncaught: { readonly error: unknown } | undefined
+  let uncaught: { readonly error: unknown; readonly rejected?: boolean } | undefined
   // Only watches: Node still prints the error and ends the process as it would have.
   const onUncaught = (error: unknown): void => void (uncaught ??= { error })
+  // A promise a handler left rejected ends the process too (weir's own exit, report-unhandled-rejections.ts),
+  // but the failure is the handler's: the attempt records it as such.
+  const onRejected = (reason: unknown): void => void (uncaught ??= { error: reason, rejected: true })
   const onExit = (code: number): void => {
-    if (isWeirsOwnExit()) return
+    if (isWeirsOwnExit() && uncaught?.rejected !== true) return
     const info = earlyExitError(request, code, uncaught)
     const error = mask ? maskedError(info, mask) : info
     const document: ErrorDocument = { ...error, attempt: request.attempt, timestamp: new Date().toISOString(), task: request.task.id, runId: request.runId }
@@ -48,16 +51,30 @@ export function recordEarlyExit(docs: DocumentStore, request: AttemptRequest, ma
     }
   }
   process.on('uncaughtExceptionMonitor', onUncaught)
+  // Prepended: it must see the rejection before the listener that ends the process.
+  process.prependListener('unhandledRejection', onRejected)
   process.once('exit', onExit)
   return () => {
     process.off('uncaughtExceptionMonitor', onUncaught)
+    process.off('unhandledRejection', onRejected)
     process.off('exit', onExit)
   }
 }
 
 /** Always a failure a retry may fix, as the exit code 1 tells every engine. */
-function earlyExitError(request: AttemptRequest, code: number, uncaught: { readonly error: unknown } | undefined): ErrorInfo {
+function earlyExitError(request: AttemptRequest, code: number, uncaught: { readonly error: unknown; readonly rejected?: boolean } | undefined): ErrorInfo {
   const where = `before attempt ${request.attempt} of task '${request.task.id}' finished`
+  if (uncaught?.rejected) {
+    const error = uncaught.error
+    const stack = error instanceof Error ? error.stack : undefined
+    return {
+      code: HANDLER_EXIT,
+      message: `A promise was rejected and nothing handled it (${describe(error)}), which ended the process ${where}; a handler probably started work without awaiting it.`,
+      ...(stack !== undefined && { stack }),
+      origin: 'user',
+      recoverable: true,
+    }
+  }
   if (uncaught) {
     const error = uncaught.error
     const stack = error instanceof Error ? error.stack : undefined
