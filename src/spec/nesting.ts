@@ -35,12 +35,14 @@ export function inspectData(data: unknown): 'ok' | 'too-deep' | 'shared' {
 
 /**
  * For a spec whose flow collections nest far deeper than MAX_NESTING (SCAN_LIMIT), the offset of
- * the `[` or `{` that went past MAX_NESTING; else undefined. A scan of the text, before any parser sees it: a 2 MB document of a
- * million `[` cost the parsers seconds and a gigabyte of memory before the depth check that follows
- * them could refuse it (and `weir ui` validates every spec in its folder). Quoted scalars and
- * comments are skipped; a bracket inside a plain scalar (`a[b`) is counted, which can only ever add
- * to the depth of text that is one bracket away from unreadable anyway. Block nesting needs no scan:
- * each level costs a line and an indentation, so a spec under the size limit cannot nest deep with it.
+ * the `[` or `{` that went past MAX_NESTING; else undefined. A scan of the text, before any parser
+ * sees it: a 2 MB document of a million `[` cost the parsers seconds and a gigabyte of memory before
+ * the depth check that follows them could refuse it (and `weir ui` validates every spec in its
+ * folder). Only brackets that open a flow collection count: inside one, any bracket outside quotes;
+ * in block context, one where a value or an item starts (at the start of a line, or after `: `,
+ * `- ` or `? `), never one inside a plain scalar (`a[b`). Quoted scalars, block scalars (`|`, `>`)
+ * and comments are skipped. Block nesting needs no scan: each level costs a line and an
+ * indentation, so a spec under the size limit cannot nest deep with it.
  */
 export function flowNestingTooDeep(text: string): number | undefined {
   let depth = 0
@@ -48,17 +50,21 @@ export function flowNestingTooDeep(text: string): number | undefined {
   let over = 0
   const n = text.length
   // Only these characters matter; the regular expression skips the rest natively.
-  const special = /[[\]{}"'#]/g
+  const special = /[[\]{}"'#|>]/g
   for (let m = special.exec(text); m !== null; m = special.exec(text)) {
     const i = m.index
     const c = text.charCodeAt(i)
     if (c === 0x5b || c === 0x7b) {
-      // [ {
+      // [ {: inside a flow collection always an opener; in block context only where a value starts.
+      if (depth === 0 && !startsValue(text, i)) continue
       if (++depth === MAX_NESTING + 1) over = i
       else if (depth > SCAN_LIMIT) return over
     } else if (c === 0x5d || c === 0x7d) {
       // ] }
       if (depth > 0) depth--
+    } else if (c === 0x7c || c === 0x3e) {
+      // | >: a block scalar's header skips its indented lines (in block context, where a value starts).
+      if (depth === 0 && startsValue(text, i)) special.lastIndex = endOfBlockScalar(text, i)
     } else if (i > 0 && !(c === 0x23 ? isSpace(text.charCodeAt(i - 1)) : isTokenStart(text.charCodeAt(i - 1)))) {
       // A quote inside a word (it's, 5") is no quoted scalar, a # inside one no comment.
     } else if (c === 0x22) {
@@ -78,6 +84,37 @@ export function flowNestingTooDeep(text: string): number | undefined {
     }
   }
   return undefined
+}
+
+/** Whether the character at `i` starts a value in block context: first on its line, or after `: `, `- ` or `? `. */
+function startsValue(text: string, i: number): boolean {
+  let j = i - 1
+  while (j >= 0 && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x09)) j--
+  if (j < 0 || text.charCodeAt(j) === 0x0a || text.charCodeAt(j) === 0x0d) return true
+  if (j === i - 1) return false // no space between it and what comes before
+  const p = text.charCodeAt(j)
+  return p === 0x3a || p === 0x2d || p === 0x3f // : - ?
+}
+
+/** Where the block scalar whose header (`|`, `>`, `|-`…) is at `i` ends: after its last line indented deeper than the header's line. */
+function endOfBlockScalar(text: string, i: number): number {
+  const lineStart = text.lastIndexOf('\n', i) + 1
+  let indent = 0
+  while (text.charCodeAt(lineStart + indent) === 0x20) indent++
+  let at = text.indexOf('\n', i)
+  if (at === -1) return text.length
+  for (;;) {
+    const next = at + 1
+    if (next >= text.length) return text.length
+    let spaces = 0
+    while (text.charCodeAt(next + spaces) === 0x20) spaces++
+    const c = text.charCodeAt(next + spaces)
+    const blank = c === 0x0a || c === 0x0d || next + spaces >= text.length
+    if (!blank && spaces <= indent) return next
+    const eol = text.indexOf('\n', next)
+    if (eol === -1) return text.length
+    at = eol
+  }
 }
 
 /**

@@ -116,6 +116,21 @@ describe('recursive aliases and deep nesting (issue 15)', () => {
     expect((await codesAt(text)).map((d) => d.code)).not.toContain('NESTING_TOO_DEEP')
   })
 
+  test('brackets in block scalars and plain scalars are no nesting either (valid specs pass)', async () => {
+    const many = (c: string) => c.repeat(8 * MAX_NESTING + 100)
+    const specs = [
+      `${HEAD}description: |\n${Array.from({ length: 1100 }, (_, i) => `  line [${i}`).join('\n')}\n`,
+      `${HEAD}description: |\n  ${many('[')}\n  ${many('{')}\n`,
+      `${HEAD}description: >-\n  ${many('{')}\nlabels:\n  note: >\n    don't ${many('[')}\n`,
+      `${HEAD}description: a${many('[')}\n`,
+      `${HEAD}description: x\nlabels: { a: "${many('[')}" }\n`,
+    ]
+    for (const text of specs) {
+      expect(flowNestingTooDeep(text + 'tasks: { t: { handler: ./h.ts } }\n')).toBeUndefined()
+      expect((await codesAt(text + 'tasks: { t: { handler: ./h.ts } }\n')).map((d) => d.code)).not.toContain('NESTING_TOO_DEEP')
+    }
+  })
+
   test('a flow collection too deep is found by a scan of the text, before any parser builds it', () => {
     // It reports where the nesting went past the limit; below 8 times the limit it leaves the exact check after parsing to say so.
     const text = `${HEAD}x: ${'[ '.repeat(1_000_000)}`
