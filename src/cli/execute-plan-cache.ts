@@ -72,8 +72,10 @@ export function keepPlan(folder: string, specPath: string, text: string, data: u
   const temp = `${file}.${process.pid}.tmp`
   let fd: number | undefined
   try {
-    mkdirSync(folder, { recursive: true })
-    fd = openSync(temp, 'wx')
+    // Readable by this user only: a plan holds the spec's text (a secret's default, too), which the
+    // spec file itself may keep from other users of the machine.
+    mkdirSync(folder, { recursive: true, mode: 0o700 })
+    fd = openSync(temp, 'wx', 0o600)
     writeFileSync(fd, planText)
     closeSync(fd)
     fd = undefined

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -144,6 +144,15 @@ describe('the plans weir execute keeps for itself', () => {
     // Another file with the same text has no plan yet, and needs the full bundle (gone).
     writeFileSync(join(project, 'q.yaml'), SPEC)
     expect(execute(cli, project, 'r4', {}, ['--spec', 'q.yaml']).code).not.toBe(0)
+  })
+
+  test('a kept plan is readable by its user only: it holds the spec text, which the spec file may keep from others', () => {
+    const { cli, dist, project } = install()
+    expect(execute(cli, project, 'r1', {}).code).toBe(0)
+    const folder = join(dist, readdirSync(dist).find((f) => f.endsWith('.plans'))!)
+    const [name] = readdirSync(folder)
+    expect(statSync(folder).mode & 0o777).toBe(0o700)
+    expect(statSync(join(folder, name!)).mode & 0o777).toBe(0o600)
   })
 
   test('reads the kept plan\'s data, not the YAML, while the file holds its text', () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { execFile, spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
+import { statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -157,6 +158,22 @@ describe('weir schedule (the daemon, for real)', () => {
     expect(runs.every((r) => r.status === 'failed')).toBe(true)
     const shown = JSON.parse(spawnSync(process.execPath, [WEIR, 'runs', 'show', runs[0]!.runId, '--json', '--state-dir', join(dir, 'state-quit')], { cwd: dir, encoding: 'utf8' }).stdout) as { tasks: { q: { attempts: { error?: { code: string; message: string } }[] } } }
     expect(shown.tasks.q.attempts[0]!.error).toMatchObject({ code: 'HANDLER_EXIT', message: expect.stringContaining('A handler called process.exit(3)') })
+  })
+
+  test("a handler's process.exit in a callback is a warning, the daemon goes on firing; the state dir it makes is its user's only", async () => {
+    await writeFile(join(dir, 'later.ts'), 'export async function later() { setTimeout(() => process.exit(4), 10); await new Promise((r) => setTimeout(r, 300)) }\n')
+    await writeFile(join(dir, 'later.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: later\ntasks:\n  l:\n    handler: ./later.ts#later\nschedule:\n  cron: "* * * * * *"\n  overlap: skip\n')
+    const state = join(dir, 'state-later')
+    const daemon = new Daemon(dir, state, 'later.yaml', '1s')
+    daemons.push(daemon)
+    let stderr = ''
+    daemon.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    await daemon.waitFor('run:finish', 2)
+    daemon.child.kill('SIGTERM')
+    expect(await daemon.exited).toBe(0)
+    expect(stderr).toContain('weir: warning: a handler called process.exit from a callback')
+    expect(stderr).not.toMatch(/^\s+at /m)
+    expect(statSync(state).mode & 0o777).toBe(0o700)
   })
 
   test('a promise a handler left rejected is a warning: the daemon goes on firing', async () => {

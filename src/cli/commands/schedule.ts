@@ -15,6 +15,7 @@ import { enableBlockedLoopWatchdog } from '../../runtime/blocked-loop-watchdog.t
 import { reportUnhandledRejections } from '../report-unhandled-rejections.ts'
 import { interceptHandlerExits } from '../intercept-handler-exits.ts'
 import { exitAsWeir } from '../../runtime/own-exit.ts'
+import { makeStateDirSync } from '../../plugins/io/make-dirs.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 
 const MAX_PREVIEW = 10_000
@@ -91,6 +92,8 @@ async function daemon(paths: string[], options: { stateDir: string; graceMs: num
   enableBlockedLoopWatchdog()
   // So would a handler's process.exit (intercept-handler-exits.ts).
   interceptHandlerExits()
+  // Made by the daemon's lock first: readable by this user only, as `weir run` makes it.
+  makeStateDirSync(options.stateDir)
   let daemon
   try {
     daemon = await startScheduleDaemon({

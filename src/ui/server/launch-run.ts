@@ -11,7 +11,7 @@ import { closeSync, openSync } from 'node:fs'
 import { open, readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runsDir } from '../../runtime/run-store/read-runs.ts'
-import { makeDirs } from '../../plugins/io/make-dirs.ts'
+import { makeDirs, makeStateDirSync } from '../../plugins/io/make-dirs.ts'
 
 export interface LaunchRequest {
   /** How to start weir: `[node, path/to/bin/weir.js]`. */
@@ -32,6 +32,8 @@ const POLL_MS = 100
 export async function launchRun(request: LaunchRequest): Promise<LaunchResult> {
   const before = new Set(await readdir(runsDir(request.stateDir)).catch(() => [] as string[]))
   const logDir = join(request.stateDir, 'ui', 'launches')
+  // The state dir, when this makes it, is readable by this user only, as `weir run` makes it.
+  makeStateDirSync(request.stateDir)
   await makeDirs(logDir)
   const logPath = join(logDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.log`)
   const logFd = openSync(logPath, 'a', 0o600)
