@@ -20,6 +20,7 @@ import { suggestFix } from '../spec/did-you-mean.ts'
 import { guardEarlyExit } from './guard-unfinished-exit.ts'
 import { exitAsWeir } from '../runtime/own-exit.ts'
 import { reportUnhandledRejections } from './report-unhandled-rejections.ts'
+import { reportUncaughtErrors } from './report-uncaught-errors.ts'
 import { firstLine, storageFailure } from './storage-failure.ts'
 // Everything else (the runtime, the IoManagers) is imported once the arguments are known to be
 // good: `execute --help` and a usage error cost a bare start.
@@ -86,6 +87,7 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
   process.once('SIGINT', onSignal)
   // A promise the handler left rejected fails the task: one line, not a stack (report-unhandled-rejections.ts).
   reportUnhandledRejections()
+  reportUncaughtErrors()
   // A handler awaiting something that holds no handle would let Node exit 0 mid-attempt: hold one.
   const keepAlive = setInterval(() => {}, 2 ** 30)
   // A handler that ends the process (process.exit(0), process.exit(3)) must not choose what the

@@ -7,6 +7,7 @@
  * warns and goes on, so that one handler does not stop every schedule.
  */
 import { exitAsWeir } from '../runtime/own-exit.ts'
+import { maskActiveSecrets } from '../runtime/secret-masker.ts'
 
 /** Longest part of the rejection's message that the line quotes. */
 const MAX_MESSAGE = 300
@@ -18,7 +19,7 @@ export function reportUnhandledRejections(options: { keepRunning?: boolean } = {
   if (installed) return
   installed = true
   process.on('unhandledRejection', (reason) => {
-    const what = `a promise was rejected and nothing handled it (${describe(reason)}); a handler probably started work without awaiting it`
+    const what = `a promise was rejected and nothing handled it (${maskActiveSecrets(describe(reason))}); a handler probably started work without awaiting it`
     if (options.keepRunning) {
       process.stderr.write(`weir: warning: ${what}.\n`)
       return

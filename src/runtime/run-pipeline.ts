@@ -28,7 +28,7 @@ import type { CacheSettings } from './cache/task-cache.ts'
 import { createIoRegistry } from '../plugins/registry.ts'
 import { createIoManagers } from './io-managers.ts'
 import { countItemRecords } from './map/derive-status.ts'
-import { maskingExecutor, secretMasker } from './secret-masker.ts'
+import { activateMasker, maskingExecutor, secretMasker } from './secret-masker.ts'
 
 /** Most tasks running at once when the caller does not say. */
 export const DEFAULT_CONCURRENCY = 4
@@ -72,6 +72,7 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
   const { executor, owned } = createRunExecutor(options.executor, { ...env, host: createExecutorHost(options.ioPlugins ?? [], env, cacheSettingsOf(options.cache)) })
   // A secret param's value that a handler puts in its log or its error is masked (secret-masker.ts).
   const mask = secretMasker(pipeline, params)
+  const deactivateMask = mask && activateMasker(mask)
   const emit = options.onEvent && safeListener(options.onEvent, log)
   emit?.({ type: 'run:start', runId, pipeline: pipeline.name, at: startedAt, tasks: pipeline.order, ...(plan && { resume: { from: plan.plan.resumedFrom, specChanged: plan.plan.specChanged } }) })
   let outcome
@@ -98,6 +99,7 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
     })
   } finally {
     if (owned) await executor.close?.()
+    deactivateMask?.()
   }
   const finishedAt = Date.now()
   const result: RunResult = { runId, pipeline: pipeline.name, status: outcome.status, tasks: toTaskResults(pipeline.order, outcome.tasks) }

@@ -48,6 +48,26 @@ export function maskerOf(texts: Iterable<string>): SecretMasker | undefined {
   return (text) => text.replace(pattern, REDACTED)
 }
 
+/** The maskers of the runs and attempts under way in this process. */
+const active = new Set<SecretMasker>()
+
+/**
+ * Makes `mask` apply to what the process itself prints while it is active: an error nothing caught
+ * or a rejection nothing handled (cli/report-uncaught-errors.ts, report-unhandled-rejections.ts),
+ * whose text is a handler's and may quote a secret. Returns how to deactivate it.
+ */
+export function activateMasker(mask: SecretMasker): () => void {
+  active.add(mask)
+  return () => void active.delete(mask)
+}
+
+/** `text` with the secrets of every active run or attempt masked. */
+export function maskActiveSecrets(text: string): string {
+  let out = text
+  for (const mask of active) out = mask(out)
+  return out
+}
+
 /** A logger that masks each message (and its fields, as JSON) before `log` gets it. */
 export function maskedLogger(log: Logger, mask: SecretMasker): Logger {
   // A handler may log what is no string (an Error, a number): masked as the text it is logged as.

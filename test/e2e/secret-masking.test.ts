@@ -95,6 +95,27 @@ describe('secret values a handler echoes', () => {
   })
 })
 
+describe('secrets in what the process itself prints', () => {
+  test.each([
+    ['an error thrown in a callback', 'uncaught'],
+    ['a rejection nothing handled', 'rejected'],
+  ])('%s is printed masked by weir run and weir execute', (_what, mode) => {
+    writeFileSync(
+      join(dir, 'handlers/loose.js'),
+      "export const loose = async (i) => { if (i.mode === 'uncaught') setTimeout(() => { throw new Error('uncaught ' + i.token) }, 10); else Promise.reject(new Error('rejected ' + i.token)); await new Promise((r) => setTimeout(r, 300)) }\n",
+    )
+    writeFileSync(join(dir, 'loose.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: loose\nparams:\n  token: { type: string, writeOnly: true }\n  mode: { type: string }\ntasks:\n  l:\n    handler: ./handlers/loose.js#loose\n    inputs: { token: "${{ params.token }}", mode: "${{ params.mode }}" }\n')
+    const run = weir(['run', 'loose.yaml', '--params-stdin'], JSON.stringify({ token: TOKEN, mode }))
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain(`${mode} [redacted]`)
+    expectMasked(run.stdout + run.stderr)
+    const executed = weir(['execute', '--spec', 'loose.yaml', '--task', 'l', '--run-id', `loose-${mode}`, '--param', `token=${TOKEN}`, '--param', `mode=${mode}`])
+    expect(executed.status).toBe(1)
+    expect(executed.stderr).toContain(`${mode} [redacted]`)
+    expectMasked(executed.stderr)
+  })
+})
+
 describe('a mapped task over a secret list on an engine', () => {
   test('its list step keeps only the count at the task prefix; each item step reads its item from its own params', () => {
     writeFileSync(join(dir, 'handlers/each.js'), 'export const each = (i) => i.tok.length\n')

@@ -28,6 +28,7 @@ import { exitAsWeir } from '../../runtime/own-exit.ts'
 import { fitYoungGeneration } from '../young-generation.ts'
 import { enableBlockedLoopWatchdog } from '../../runtime/blocked-loop-watchdog.ts'
 import { reportUnhandledRejections } from '../report-unhandled-rejections.ts'
+import { reportUncaughtErrors } from '../report-uncaught-errors.ts'
 import { resumeCommand } from '../resume-command.ts'
 import { shellWord } from '../shell-word.ts'
 import { divertStdoutToStderr } from '../divert-stdout.ts'
@@ -62,6 +63,7 @@ export async function run(args: string[]): Promise<number> {
   fitYoungGeneration(sizeOf(specPath))
   // A promise a handler left rejected: one line, not a stack (report-unhandled-rejections.ts).
   reportUnhandledRejections()
+  reportUncaughtErrors()
   // A handler that blocks the loop past its timeout would otherwise hang the run for good.
   enableBlockedLoopWatchdog((runId) => resumeCommand(specPath, runId, values['state-dir']))
   const pipeline = await loadValidPipeline('run', specPath)

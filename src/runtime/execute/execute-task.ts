@@ -31,7 +31,7 @@ import { createAttemptController } from '../attempt-controller.ts'
 import { WeirError } from '../../spec/weir-error.ts'
 import { formatTaskLogLines } from '../../spec/task-log-lines.ts'
 import type { TaskLogLevel } from '../../spec/task-log-lines.ts'
-import { maskedError, maskedLogger, secretMasker } from '../secret-masker.ts'
+import { activateMasker, maskedError, maskedLogger, secretMasker } from '../secret-masker.ts'
 import { makeStateDirSync } from '../../plugins/io/make-dirs.ts'
 import { resolve } from 'node:path'
 import type { SecretMasker } from '../secret-masker.ts'
@@ -122,6 +122,8 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
 
   // A secret param's value that the handler puts in its log or its error is masked (secret-masker.ts).
   const mask = secretMasker(pipeline, options.params)
+  // For the lines the process itself prints (an error nothing caught): one attempt per process.
+  if (mask) activateMasker(mask)
   const controller = createAttemptController()
   const abort = (): void => controller.abort(options.signal.reason)
   options.signal.addEventListener('abort', abort, { once: true })

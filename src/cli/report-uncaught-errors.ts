@@ -1,0 +1,21 @@
+/**
+ * An error a handler throws where nothing catches it (in a timer, an event listener) ends `weir run`
+ * and `weir execute` as Node ends any process: its stack on stderr, exit code 1 (the exit guards and
+ * record-early-exit.ts then say what was left unfinished). Printed here rather than by Node so that a
+ * secret of the run that the message quotes is masked (runtime/secret-masker.ts), as in every other
+ * line weir prints.
+ */
+import { maskActiveSecrets } from '../runtime/secret-masker.ts'
+
+let installed = false
+
+export function reportUncaughtErrors(): void {
+  if (installed) return
+  installed = true
+  process.on('uncaughtException', (error) => {
+    const text = error instanceof Error && error.stack ? error.stack : `Uncaught ${String(error)}`
+    process.stderr.write(`${maskActiveSecrets(text)}\n`)
+    // As Node would: the guards take it for what it is (an exit before the work was done).
+    process.exit(1)
+  })
+}
