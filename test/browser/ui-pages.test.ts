@@ -91,6 +91,10 @@ describeIfAvailable(chromiumMissing())('weir ui in headless Chromium', () => {
     const rows = await page.$$eval('#runs tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-run')))
     expect(rows).toHaveLength(2)
     expect(rows[1]).toBe(failedRun)
+    // The access token left the address bar (the page keeps it in its origin's storage) and is in no
+    // cookie, which the browser would send to every port of 127.0.0.1.
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false)
+    expect(await page.context().cookies()).toEqual([])
     await page.selectOption('select[name=status]', 'failed')
     await page.waitForFunction(() => (globalThis as unknown as { document: PageDocument }).document.querySelectorAll('#runs tbody tr').length === 1)
     expect(await page.getAttribute('#runs tbody tr', 'data-run')).toBe(failedRun)

@@ -1,7 +1,24 @@
-/** Talking to weir ui's server: JSON in and out, the per-server token on every state change. */
+/**
+ * Talking to weir ui's server: JSON in and out, its access token on every request (a header; a
+ * query parameter for an EventSource, which sets no header), the per-server CSRF token on every
+ * state change. The access token comes in the URL weir ui printed (`?token=`); the page keeps it in
+ * this origin's storage (another port of 127.0.0.1 is another origin and cannot read it; a cookie
+ * would be sent to every port) and takes it out of the address bar.
+ */
 import type { UiProblem } from '../api-types.ts'
 
 const token = document.querySelector('meta[name="weir-token"]')?.getAttribute('content') ?? ''
+
+const ACCESS_KEY = 'weir-ui-access'
+const access = ((): string => {
+  const url = new URL(location.href)
+  const given = url.searchParams.get('token')
+  if (given === null) return localStorage.getItem(ACCESS_KEY) ?? ''
+  localStorage.setItem(ACCESS_KEY, given)
+  url.searchParams.delete('token')
+  history.replaceState(history.state, '', `${url.pathname}${url.search}${url.hash}`)
+  return given
+})()
 
 /** A refused request, with the server's one-line message (and the param at fault, for forms). */
 export class ApiError extends Error {
@@ -19,12 +36,15 @@ async function answer<T>(res: Response): Promise<T> {
 }
 
 export async function getJson<T>(path: string): Promise<T> {
-  return answer<T>(await fetch(path, { headers: { accept: 'application/json' } }))
+  return answer<T>(await fetch(path, { headers: { accept: 'application/json', 'x-weir-access': access } }))
 }
 
 export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  return answer<T>(await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-weir-token': token }, body: JSON.stringify(body) }))
+  return answer<T>(await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-weir-token': token, 'x-weir-access': access }, body: JSON.stringify(body) }))
 }
+
+/** The URL of an event stream at `path`, with the access token (an EventSource sends no header). */
+export const eventsUrl = (path: string): string => `${path}?access=${encodeURIComponent(access)}`
 
 /** `/api/runs/<id>/…` with each part encoded. */
 export const apiPath = (...parts: string[]): string => `/api/${parts.map(encodeURIComponent).join('/')}`

@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { UiRun, UiStarted, UiTask } from '../api-types.ts'
-import { apiPath, getJson, postJson } from './api.ts'
+import { apiPath, eventsUrl, getJson, postJson } from './api.ts'
 import { formatDuration, formatTime, runHref } from './format.ts'
 import { StatusBadge } from './status-badge.tsx'
 import { DagView } from './dag-view.tsx'
@@ -22,7 +22,7 @@ function useRun(runId: string): { run?: UiRun; error?: string } {
         if (closed) return
         setState({ run })
         if (run.status !== 'running') return
-        source = new EventSource(apiPath('runs', runId, 'events'))
+        source = new EventSource(eventsUrl(apiPath('runs', runId, 'events')))
         source.addEventListener('run', (e) => {
           const next = JSON.parse((e as MessageEvent<string>).data) as UiRun
           setState({ run: next })

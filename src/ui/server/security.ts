@@ -1,8 +1,8 @@
 /**
  * What every request to `weir ui` must pass. The server holds run-starting power over the user's
- * machine, and reads a store that may be closed to other users, so: every request needs the access
- * token (`weir ui` prints it in its URL; the first visit keeps it in an HttpOnly cookie), since any
- * user or process of the machine can reach 127.0.0.1; the Host header must name this server (a
+ * machine, and reads a store that may be closed to other users, so: every request of the API needs
+ * the access token (`weir ui` prints it in its URL; the page keeps it in its origin's storage and
+ * sends it in a header), since any user or process of the machine can reach 127.0.0.1; the Host header must name this server (a
  * DNS-rebinding page at evil.example resolving to 127.0.0.1 sends `Host: evil.example`), unless it is
  * bound beyond loopback (other machines reach it by names and addresses it cannot know); a
  * state-changing request must be JSON, come from this origin (Origin / Sec-Fetch-Site) and carry
@@ -17,20 +17,20 @@ export interface SecurityConfig {
   /** Sent by the page as `X-Weir-Token` with every state-changing request. */
   readonly csrfToken: string
   /**
-   * Needed on every request when set (the cookie `cookieName`, or `?token=` once). `weir ui` always
-   * sets one: on loopback too, since every user of the machine can reach 127.0.0.1.
+   * Needed on every request of the API when set: the header ACCESS_HEADER, or `?access=` (an
+   * EventSource sets no header). `weir ui` always sets one: on loopback too, since every user of the
+   * machine can reach 127.0.0.1. Never a cookie: a browser sends cookies of 127.0.0.1 to every port
+   * of it, so another user's server that the browser visits would get the token.
    */
   readonly accessToken?: string
-  /** The cookie the access token is kept in: named after the port, as cookies do not tell ports apart. */
-  readonly cookieName: string
   /** Bound beyond loopback: any Host header passes (other machines use names and addresses this server cannot know). */
   readonly anyHost?: boolean
 }
 
 /** The header the page sends its per-server token in. */
 export const CSRF_HEADER = 'x-weir-token'
-/** The access cookie of the server on `port`: two servers on one machine must not overwrite each other's. */
-export const accessCookieName = (port: number | string): string => `weir_ui_${port}`
+/** The header the page sends the access token in (it reads the token from the URL weir ui printed). */
+export const ACCESS_HEADER = 'x-weir-access'
 
 /** The strict policy of every answer: only this origin's scripts, styles, workers and requests. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -63,9 +63,10 @@ export function checkHost(req: IncomingMessage, config: SecurityConfig): string 
 /** Why the request lacks the access token (only when one is configured), or undefined. */
 export function checkAccess(req: IncomingMessage, url: URL, config: SecurityConfig): string | undefined {
   if (config.accessToken === undefined) return undefined
-  if (isSameSecret(url.searchParams.get('token') ?? undefined, config.accessToken)) return undefined
-  if (isSameSecret(cookieOf(req, config.cookieName), config.accessToken)) return undefined
-  return 'This server needs its access token: open the URL with ?token= that weir ui printed.'
+  const header = req.headers[ACCESS_HEADER]
+  if (isSameSecret(typeof header === 'string' ? header : undefined, config.accessToken)) return undefined
+  if (isSameSecret(url.searchParams.get('access') ?? undefined, config.accessToken)) return undefined
+  return 'This server needs its access token: open the URL with ?token= that weir ui printed (the token is new at each start).'
 }
 
 /** Why a state-changing request is refused (cross-site, not JSON, no token), or undefined. */
@@ -90,10 +91,3 @@ export function checkStateChange(req: IncomingMessage, config: SecurityConfig): 
   return undefined
 }
 
-function cookieOf(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
-  }
-  return undefined
-}

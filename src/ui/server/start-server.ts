@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import type { PluginCatalog } from '../../spec/validate.ts'
-import { accessCookieName, checkAccess, checkHost, checkStateChange, SECURITY_HEADERS } from './security.ts'
+import { checkAccess, checkHost, checkStateChange, SECURITY_HEADERS } from './security.ts'
 import type { SecurityConfig } from './security.ts'
 import { HttpProblem, sendProblem } from './http-io.ts'
 import { loadAssets } from './static-assets.ts'
@@ -78,7 +78,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const csrfToken = randomBytes(24).toString('hex')
   const allowedHosts = new Set<string>()
   const security: { config: SecurityConfig } = {
-    config: { allowedHosts, csrfToken, cookieName: accessCookieName(0), anyHost: !isLoopback(host), ...(options.accessToken !== undefined && { accessToken: options.accessToken }) },
+    config: { allowedHosts, csrfToken, anyHost: !isLoopback(host), ...(options.accessToken !== undefined && { accessToken: options.accessToken }) },
   }
   const server = createServer((req, res) => void answer(req, res, ctx, assets, security.config))
   await new Promise<void>((done, fail) => {
@@ -86,7 +86,6 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     server.listen(options.port ?? 0, host, () => done())
   })
   const port = (server.address() as AddressInfo).port
-  security.config = { ...security.config, cookieName: accessCookieName(port) }
   for (const name of ['127.0.0.1', 'localhost', '[::1]', host.includes(':') ? `[${host}]` : host]) allowedHosts.add(`${name.toLowerCase()}:${port}`)
   const shownHost = host.includes(':') ? `[${host}]` : host
   return {
@@ -101,34 +100,22 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   }
 }
 
-/** The page for `/` without the access token (static: nothing of the request is echoed). */
-const NEEDS_TOKEN_PAGE =
-  '<!doctype html><meta charset="utf-8"><title>weir ui: access token needed</title>' +
-  '<p>This <b>weir ui</b> needs its access token. Open the address <code>weir ui</code> printed in its terminal: it ends in <code>?token=…</code>. ' +
-  'The token is new each time weir ui starts (or set it with <code>WEIR_UI_TOKEN</code>).</p>\n'
-
 async function answer(req: IncomingMessage, res: ServerResponse, ctx: UiContext, assets: Assets, config: SecurityConfig): Promise<void> {
   try {
     const hostProblem = checkHost(req, config)
     if (hostProblem) return sendProblem(res, 421, hostProblem)
     const url = new URL(req.url ?? '/', 'http://weir.invalid')
-    const accessProblem = checkAccess(req, url, config)
-    if (accessProblem) {
-      // A person who opened the address without its token gets a page that says what to do.
-      if (url.pathname !== '/') return sendProblem(res, 401, accessProblem)
-      res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' })
-      return void res.end(NEEDS_TOKEN_PAGE)
-    }
+    // The page and its scripts hold nothing of the store; every request of the API needs the token.
+    const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/')
+    const accessProblem = isApi ? checkAccess(req, url, config) : undefined
+    if (accessProblem) return sendProblem(res, 401, accessProblem)
     const method = req.method ?? 'GET'
     if (method !== 'GET' && method !== 'HEAD') {
       const stateProblem = checkStateChange(req, config)
       if (stateProblem) return sendProblem(res, 403, stateProblem)
     }
     if (url.pathname === '/' && (method === 'GET' || method === 'HEAD')) {
-      const headers: Record<string, string> = { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' }
-      if (config.accessToken !== undefined && url.searchParams.has('token'))
-        headers['set-cookie'] = `${config.cookieName}=${config.accessToken}; HttpOnly; SameSite=Strict; Path=/`
-      res.writeHead(200, headers)
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' })
       return void res.end(assets.indexHtml(config.csrfToken))
     }
     if (url.pathname.startsWith('/assets/') && (method === 'GET' || method === 'HEAD')) {
@@ -137,7 +124,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: UiContext,
       res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': file.type, 'content-length': file.body.length, 'cache-control': 'no-cache' })
       return void res.end(method === 'HEAD' ? undefined : file.body)
     }
-    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return await routeApi(ctx, req, res, url)
+    if (isApi) return await routeApi(ctx, req, res, url)
     return sendProblem(res, 404, 'Not found.')
   } catch (error) {
     if (res.headersSent) return void res.end()

@@ -98,10 +98,10 @@ describe('the page and its assets', () => {
           req.end(body)
         })
       const host = `build-box.example:${wide.port}`
-      expect(await send(`/api/runs?token=${token}`, { host })).toBe(200)
-      expect(await send(`/api/runs?token=${token}`, { host: `192.0.2.7:${wide.port}` })).toBe(200)
+      expect(await send('/api/runs', { host, 'x-weir-access': token })).toBe(200)
+      expect(await send(`/api/runs?access=${token}`, { host: `192.0.2.7:${wide.port}` })).toBe(200)
       expect(await send('/api/runs', { host })).toBe(401)
-      const post = { 'content-type': 'application/json', cookie: `weir_ui_${wide.port}=${token}`, 'x-weir-token': wide.csrfToken }
+      const post = { 'content-type': 'application/json', 'x-weir-access': token, 'x-weir-token': wide.csrfToken }
       expect(await send('/api/runs/20270101-000000-000000/cancel', { ...post, host, origin: `http://${host}` }, '{}')).toBe(404)
       expect(await send('/api/runs/20270101-000000-000000/cancel', { ...post, host, origin: 'http://evil.example' }, '{}')).toBe(403)
     } finally {

@@ -7,7 +7,7 @@ import { isLoopback } from '../../../src/ui/server/start-server.ts'
 import { pathSegments } from '../../../src/ui/server/routes.ts'
 import { isInside } from '../../../src/ui/server/contained-file.ts'
 
-const config: SecurityConfig = { allowedHosts: new Set(['127.0.0.1:4170', 'localhost:4170']), csrfToken: 'csrf-token-123', cookieName: 'weir_ui_4170' }
+const config: SecurityConfig = { allowedHosts: new Set(['127.0.0.1:4170', 'localhost:4170']), csrfToken: 'csrf-token-123' }
 const request = (headers: Record<string, string>): IncomingMessage => ({ headers }) as unknown as IncomingMessage
 const good = { host: '127.0.0.1:4170', origin: 'http://127.0.0.1:4170', 'content-type': 'application/json', 'x-weir-token': 'csrf-token-123' }
 
@@ -33,16 +33,17 @@ describe('weir ui request checks', () => {
     expect(checkStateChange(request(noToken), config)).toMatch(/x-weir-token/)
   })
 
-  test('with an access token, every request needs it (query once, then the cookie of this port)', () => {
+  test('with an access token, every request needs it: in its header, or ?access= (an EventSource), never a cookie', () => {
     const tokened: SecurityConfig = { ...config, accessToken: 'a'.repeat(32) }
-    const url = (q = ''): URL => new URL(`http://h/${q}`)
+    const url = (q = ''): URL => new URL(`http://h/api/runs${q}`)
     expect(checkAccess(request({}), url(), config)).toBeUndefined()
     expect(checkAccess(request({}), url(), tokened)).toMatch(/access token/)
-    expect(checkAccess(request({}), url(`?token=${'a'.repeat(32)}`), tokened)).toBeUndefined()
-    expect(checkAccess(request({ cookie: `x=1; weir_ui_4170=${'a'.repeat(32)}` }), url(), tokened)).toBeUndefined()
-    expect(checkAccess(request({ cookie: `weir_ui_4170=${'b'.repeat(32)}` }), url(), tokened)).toBeDefined()
-    // Another server's cookie (cookies do not tell ports apart) is not this one's.
-    expect(checkAccess(request({ cookie: `weir_ui_4171=${'a'.repeat(32)}` }), url(), tokened)).toBeDefined()
+    expect(checkAccess(request({ 'x-weir-access': 'a'.repeat(32) }), url(), tokened)).toBeUndefined()
+    expect(checkAccess(request({ 'x-weir-access': 'b'.repeat(32) }), url(), tokened)).toMatch(/access token/)
+    expect(checkAccess(request({}), url(`?access=${'a'.repeat(32)}`), tokened)).toBeUndefined()
+    // A browser sends the cookies of 127.0.0.1 to every port of it: another user's server would get one.
+    expect(checkAccess(request({ cookie: `weir_ui_4170=${'a'.repeat(32)}` }), url(), tokened)).toMatch(/access token/)
+    expect(checkAccess(request({}), url(`?token=${'a'.repeat(32)}`), tokened)).toMatch(/access token/)
   })
 
   test('a token does not relax the Host check on loopback; bound beyond it, any Host passes', () => {
