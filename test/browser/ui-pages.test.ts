@@ -153,6 +153,18 @@ describeIfAvailable(chromiumMissing())('weir ui in headless Chromium', () => {
     await page.close()
   })
 
+  test("a page opened with --open's one-time ticket gets the access token, and the ticket then serves no one else", async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const opened = server.openUrl()
+    await page.goto(new URL('#/runs', opened).href)
+    await page.waitForSelector('#runs tbody tr')
+    expect(new URL(page.url()).searchParams.has('ticket')).toBe(false)
+    await context.close()
+    const again = await fetch(new URL('/api/access', opened), { method: 'POST', headers: { 'content-type': 'application/json', 'x-weir-token': server.csrfToken, 'x-weir-ticket': new URL(opened).searchParams.get('ticket')! }, body: '{}' })
+    expect(again.status).toBe(401)
+  })
+
   test('a page on another origin cannot start a run', async () => {
     const evil: Server = createServer((_req, res) => res.end('<!doctype html><title>evil</title>'))
     await new Promise<void>((done) => evil.listen(0, '127.0.0.1', done))

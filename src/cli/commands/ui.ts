@@ -56,7 +56,8 @@ export async function ui(args: string[]): Promise<number> {
   process.stdout.write(
     `weir ui: ${server.url}\n${isLoopback(host) ? 'weir ui: open that URL (the token in it keeps other users of this machine out).\n' : `weir ui: listening on ${host}: anyone who can reach it needs the token in that URL.\n`}Press Ctrl-C to stop.\n`,
   )
-  if (values.open) openBrowser(server.url)
+  // A one-time ticket, not the token: the browser's command line is readable by every user of the machine.
+  if (values.open) openBrowser(server.openUrl(), server.url)
   const started = server
   await new Promise<void>((done) => {
     const stop = (): void => {
@@ -78,14 +79,14 @@ function parsePort(text: string | undefined): number {
 }
 
 /** Opens the URL with the platform's opener (argv array, no shell); failing to is not an error. */
-function openBrowser(url: string): void {
+function openBrowser(url: string, printed: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open'
   try {
     const child = spawn(command, [url], { detached: true, stdio: 'ignore' })
-    child.on('error', () => process.stderr.write(`weir ui: could not open a browser (${command}); open ${url} yourself.\n`))
+    child.on('error', () => process.stderr.write(`weir ui: could not open a browser (${command}); open ${printed} yourself.\n`))
     child.unref()
   } catch {
-    process.stderr.write(`weir ui: could not open a browser; open ${url} yourself.\n`)
+    process.stderr.write(`weir ui: could not open a browser; open ${printed} yourself.\n`)
   }
 }
 

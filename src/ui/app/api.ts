@@ -10,14 +10,25 @@ import type { UiProblem } from '../api-types.ts'
 const token = document.querySelector('meta[name="weir-token"]')?.getAttribute('content') ?? ''
 
 const ACCESS_KEY = 'weir-ui-access'
-const access = ((): string => {
+let access = ''
+/** The access token: from the URL (`?token=`, or a one-time `?ticket=` that `weir ui --open` gives), else as kept. */
+const accessReady: Promise<string> = (async (): Promise<string> => {
   const url = new URL(location.href)
   const given = url.searchParams.get('token')
-  if (given === null) return localStorage.getItem(ACCESS_KEY) ?? ''
-  localStorage.setItem(ACCESS_KEY, given)
-  url.searchParams.delete('token')
-  history.replaceState(history.state, '', `${url.pathname}${url.search}${url.hash}`)
-  return given
+  const ticket = url.searchParams.get('ticket')
+  let found = given ?? localStorage.getItem(ACCESS_KEY) ?? ''
+  if (given === null && ticket !== null) {
+    const res = await fetch('/api/access', { method: 'POST', headers: { 'content-type': 'application/json', 'x-weir-token': token, 'x-weir-ticket': ticket }, body: '{}' })
+    if (res.ok) found = ((await res.json()) as { token: string }).token
+  }
+  if (given !== null || ticket !== null) {
+    if (found !== '') localStorage.setItem(ACCESS_KEY, found)
+    url.searchParams.delete('token')
+    url.searchParams.delete('ticket')
+    history.replaceState(history.state, '', `${url.pathname}${url.search}${url.hash}`)
+  }
+  access = found
+  return found
 })()
 
 /** A refused request, with the server's one-line message (and the param at fault, for forms). */
@@ -36,11 +47,11 @@ async function answer<T>(res: Response): Promise<T> {
 }
 
 export async function getJson<T>(path: string): Promise<T> {
-  return answer<T>(await fetch(path, { headers: { accept: 'application/json', 'x-weir-access': access } }))
+  return answer<T>(await fetch(path, { headers: { accept: 'application/json', 'x-weir-access': await accessReady } }))
 }
 
 export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  return answer<T>(await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-weir-token': token, 'x-weir-access': access }, body: JSON.stringify(body) }))
+  return answer<T>(await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-weir-token': token, 'x-weir-access': await accessReady }, body: JSON.stringify(body) }))
 }
 
 /** The URL of an event stream at `path`, with the access token (an EventSource sends no header). */

@@ -44,6 +44,12 @@ export interface UiServerOptions {
 export interface UiServer {
   /** The URL to open (with `?token=` when an access token is set). */
   readonly url: string
+  /**
+   * A URL that opens the page once, with a ticket in place of the token (`?ticket=`, good for one
+   * exchange within TICKET_MS): what `weir ui --open` gives the browser, whose command line every
+   * user of the machine can read (/proc/<pid>/cmdline), for as long as the browser runs.
+   */
+  openUrl(): string
   readonly port: number
   /** The per-server token state-changing requests carry (tests use it). */
   readonly csrfToken: string
@@ -80,7 +86,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const security: { config: SecurityConfig } = {
     config: { allowedHosts, csrfToken, anyHost: !isLoopback(host), ...(options.accessToken !== undefined && { accessToken: options.accessToken }) },
   }
-  const server = createServer((req, res) => void answer(req, res, ctx, assets, security.config))
+  const tickets = new Map<string, number>()
+  const server = createServer((req, res) => void answer(req, res, ctx, assets, security.config, tickets))
   await new Promise<void>((done, fail) => {
     server.once('error', fail)
     server.listen(options.port ?? 0, host, () => done())
@@ -92,6 +99,12 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     url: `http://${shownHost}:${port}/${options.accessToken !== undefined ? `?token=${encodeURIComponent(options.accessToken)}` : ''}`,
     port,
     csrfToken,
+    openUrl() {
+      if (options.accessToken === undefined) return `http://${shownHost}:${port}/`
+      const ticket = randomBytes(24).toString('hex')
+      tickets.set(ticket, Date.now() + TICKET_MS)
+      return `http://${shownHost}:${port}/?ticket=${ticket}`
+    },
     async close() {
       closing.abort()
       server.closeAllConnections()
@@ -100,11 +113,26 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   }
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, ctx: UiContext, assets: Assets, config: SecurityConfig): Promise<void> {
+/** How long a ticket of `openUrl` can be exchanged for the access token. */
+const TICKET_MS = 120_000
+
+async function answer(req: IncomingMessage, res: ServerResponse, ctx: UiContext, assets: Assets, config: SecurityConfig, tickets: Map<string, number>): Promise<void> {
   try {
     const hostProblem = checkHost(req, config)
     if (hostProblem) return sendProblem(res, 421, hostProblem)
     const url = new URL(req.url ?? '/', 'http://weir.invalid')
+    // The page opened with a ticket exchanges it, once, for the access token (openUrl).
+    if (url.pathname === '/api/access' && req.method === 'POST') {
+      const stateProblem = checkStateChange(req, config)
+      if (stateProblem) return sendProblem(res, 403, stateProblem)
+      const ticket = req.headers['x-weir-ticket']
+      const until = typeof ticket === 'string' ? tickets.get(ticket) : undefined
+      if (typeof ticket === 'string') tickets.delete(ticket)
+      if (until === undefined || until < Date.now() || config.accessToken === undefined)
+        return sendProblem(res, 401, 'This ticket is used or expired: open the URL with ?token= that weir ui printed.')
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/json' })
+      return void res.end(JSON.stringify({ token: config.accessToken }))
+    }
     // The page and its scripts hold nothing of the store; every request of the API needs the token.
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/')
     const accessProblem = isApi ? checkAccess(req, url, config) : undefined

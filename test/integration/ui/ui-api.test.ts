@@ -81,6 +81,28 @@ describe('the page and its assets', () => {
     expect(status).toBe(421)
   })
 
+  test("--open's one-time ticket is exchanged for the access token once, within its time, by a same-origin JSON request", async () => {
+    const token = 'a-long-enough-access-token-2'
+    const ui = await startUiServer({ paths: [], findSpecFiles: async () => [], plugins: builtinCatalog(), port: 0, accessToken: token, assetsDir: 'dist/ui', weirCommand: [], cwd: project.dir })
+    try {
+      const opened = new URL(ui.openUrl())
+      const ticket = opened.searchParams.get('ticket')!
+      expect(opened.searchParams.has('token')).toBe(false)
+      expect(ticket).toMatch(/^[0-9a-f]{48}$/)
+      const exchange = (headers: Record<string, string>) =>
+        fetch(new URL('/api/access', opened), { method: 'POST', headers: { 'content-type': 'application/json', 'x-weir-token': ui.csrfToken, ...headers }, body: '{}' })
+      // Another origin cannot: the state-change checks apply.
+      expect((await exchange({ 'x-weir-ticket': ticket, origin: 'http://127.0.0.1:1' })).status).toBe(403)
+      const first = await exchange({ 'x-weir-ticket': ticket })
+      expect(first.status).toBe(200)
+      expect(await first.json()).toEqual({ token })
+      expect((await exchange({ 'x-weir-ticket': ticket })).status).toBe(401)
+      expect((await exchange({ 'x-weir-ticket': 'f'.repeat(48) })).status).toBe(401)
+    } finally {
+      await ui.close()
+    }
+  })
+
   test('bound to every interface with a token, it answers whatever name other machines reach it by (the token stops a rebinding page)', async () => {
     // The documented `weir ui --host 0.0.0.0` answered 421 to every browser on another machine:
     // they send the machine's address or name as Host, and only loopback names were allowed.
