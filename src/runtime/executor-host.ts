@@ -27,8 +27,17 @@ function attemptModules(): Promise<AttemptModules> {
   return importing
 }
 
-/** Creates the host of one run, given the IoManager plugins its tasks read and write with. */
-export function createExecutorHost(ioPlugins: readonly IoPlugin<never>[], env: PluginEnv, cache: CacheSettings = {}): ExecutorHost {
+/**
+ * Creates the host of one run, given the IoManager plugins its tasks read and write with. `run`:
+ * the run's own IoManagers of its pipeline, shared with what the run loop reads itself (a map's items
+ * of a mapped upstream): a `memory` IoManager's outputs live in its instance.
+ */
+export function createExecutorHost(
+  ioPlugins: readonly IoPlugin<never>[],
+  env: PluginEnv,
+  cache: CacheSettings = {},
+  run?: { readonly pipeline: Pipeline; readonly ioManagers: () => IoManagerLookup },
+): ExecutorHost {
   const lookups = new WeakMap<Pipeline, IoManagerLookup>()
   const caches = new WeakMap<Pipeline, TaskCache>()
   // The last pipeline's deps are read without a lookup: this runs once per attempt.
@@ -40,7 +49,7 @@ export function createExecutorHost(ioPlugins: readonly IoPlugin<never>[], env: P
 
   function depsOf(pipeline: Pipeline, [, { createIoManagers }, { createTaskCache }, { HandlerChecks }]: AttemptModules): AttemptDeps {
     let ioManager = lookups.get(pipeline)
-    if (!ioManager) lookups.set(pipeline, (ioManager = createIoManagers(pipeline, ioPlugins, env)))
+    if (!ioManager) lookups.set(pipeline, (ioManager = run?.pipeline === pipeline ? run.ioManagers() : createIoManagers(pipeline, ioPlugins, env)))
     // One cache per pipeline per run: each handler module is hashed once. Created at the first
     // task that asks the cache (finding the project root walks the file system): a run without
     // cached tasks never pays for it.

@@ -69,7 +69,10 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
   const log = writer.logs.logger('_weir', 0)
   const env: PluginEnv = { cwd: process.cwd(), stateDir, log }
   if (plan) for (const file of await cleanResumedRun(pipeline, plan.plan.resumedFrom, options.ioPlugins ?? [], env)) log.info(`removed '${file.path}' (${file.bytes} bytes), left by a process of run '${plan.plan.resumedFrom}' that died while writing it`)
-  const { executor, owned } = createRunExecutor(options.executor, { ...env, host: createExecutorHost(options.ioPlugins ?? [], env, cacheSettingsOf(options.cache)) })
+  // One set of IoManagers for the run's attempts in process and what the run loop reads itself.
+  let runIo: ReturnType<typeof createIoManagers> | undefined
+  const ioManagers = (): ReturnType<typeof createIoManagers> => (runIo ??= createIoManagers(pipeline, options.ioPlugins ?? [], env))
+  const { executor, owned } = createRunExecutor(options.executor, { ...env, host: createExecutorHost(options.ioPlugins ?? [], env, cacheSettingsOf(options.cache), { pipeline, ioManagers }) })
   // A secret param's value that a handler puts in its log or its error is masked (secret-masker.ts).
   const mask = secretMasker(pipeline, params)
   const deactivateMask = mask && activateMasker(mask)
@@ -91,7 +94,7 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
       random: options.random ?? Math.random,
       reuse: plan?.plan.reuse ?? new Map(),
       ...(plan && { reuseItems: plan.plan.reuseItems }),
-      readOutput: storedOutputReader(pipeline, options.ioPlugins ?? [], env),
+      readOutput: storedOutputReader(ioManagers, env),
       // A run that keeps no history is never resumed: its secret lists need no lasting key.
       ...(options.history !== false && { listHashKey: () => listHashKey(stateDir) }),
       writer,
@@ -197,12 +200,8 @@ function countStatuses(tasks: readonly TaskRecord[]): Partial<Record<TaskLifecyc
  * How the run loop reads a stored output itself (a mapped task's list, an item of a map → map):
  * through the producer's IoManager, created on first use (a run without mapped tasks creates none).
  */
-function storedOutputReader(pipeline: Pipeline, ioPlugins: NonNullable<RunOptions['ioPlugins']>, env: PluginEnv): NonNullable<Parameters<typeof runLoop>[0]['readOutput']> {
-  let lookup: ReturnType<typeof createIoManagers> | undefined
-  return (ref, producer, signal) => {
-    lookup ??= createIoManagers(pipeline, ioPlugins, env)
-    return lookup(producer.io).read(ref, { signal, log: env.log, output: producer.output })
-  }
+function storedOutputReader(ioManagers: () => ReturnType<typeof createIoManagers>, env: PluginEnv): NonNullable<Parameters<typeof runLoop>[0]['readOutput']> {
+  return (ref, producer, signal) => ioManagers()(producer.io).read(ref, { signal, log: env.log, output: producer.output })
 }
 
 function cacheSettingsOf(cache: RunOptions['cache']): CacheSettings {

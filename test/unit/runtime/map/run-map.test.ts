@@ -384,3 +384,19 @@ describe('map → map over stream outputs', () => {
     expect(items.every((item) => item.value.destroyed === true)).toBe(true)
   })
 })
+
+describe('map → map over the memory IoManager, in process', () => {
+  test("the items are read from the run's own memory store, which the attempts wrote to", async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, 'h.js'), 'export const many = (i) => ({ n: i.x })\nexport const each = (i) => i.row.n * 10\nexport const all = (i) => i.outs\n')
+    await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n')
+    const pipeline = await pipelineFromYaml(
+      'apiVersion: weir/v1\nkind: Pipeline\nname: mem\nio:\n  default: { type: memory }\ntasks:\n  many: { handler: ./h.js#many, foreach: [1, 2], inputs: { x: "${{ item }}" } }\n  mm: { handler: ./h.js#each, foreach: "${{ tasks.many.output }}", inputs: { row: "${{ item }}" } }\n  fan: { handler: ./h.js#all, inputs: { outs: "${{ tasks.mm.output }}" } }\n',
+      dir,
+    )
+    const { runPipeline: runWithBuiltins } = await import('../../../../src/run-with-builtins.ts')
+    const result = await runWithBuiltins(pipeline, { stateDir: join(dir, '.weir'), history: false })
+    expect(result.status, JSON.stringify(result.tasks)).toBe('succeeded')
+    expect(result.tasks.mm!.items).toMatchObject({ succeeded: 2, failed: 0 })
+  })
+})
