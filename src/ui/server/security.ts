@@ -1,12 +1,14 @@
 /**
  * What every request to `weir ui` must pass. The server holds run-starting power over the user's
- * machine, and reads a store that may be closed to other users, so: every request of the API needs
- * the access token (`weir ui` prints it in its URL; the page keeps it in its origin's storage and
- * sends it in a header), since any user or process of the machine can reach 127.0.0.1; the Host header must name this server (a
- * DNS-rebinding page at evil.example resolving to 127.0.0.1 sends `Host: evil.example`), unless it is
- * bound beyond loopback (other machines reach it by names and addresses it cannot know); a
- * state-changing request must be JSON, come from this origin (Origin / Sec-Fetch-Site) and carry
- * the per-server token the page got in its HTML (another origin cannot read that HTML).
+ * machine, and reads a store that may be closed to other users, so:
+ * - every request of the API needs the access token (`weir ui` prints it in its URL; the page keeps
+ *   it in its origin's storage and sends it in a header), since any user or process of the machine
+ *   can reach 127.0.0.1;
+ * - the Host header must name this server (a DNS-rebinding page at evil.example resolving to
+ *   127.0.0.1 sends `Host: evil.example`), unless it is bound beyond loopback (other machines reach
+ *   it by names and addresses it cannot know);
+ * - a state-changing request must be JSON, come from this origin (Origin / Sec-Fetch-Site) and
+ *   carry the per-server token the page got in its HTML.
  */
 import type { IncomingMessage } from 'node:http'
 import { timingSafeEqual } from 'node:crypto'
