@@ -7,7 +7,7 @@
  * secrets in job logs.
  *
  * Which values: the parts of each param that its schema marks `writeOnly: true` (redact-secrets.ts),
- * their strings and numbers, as written and as JSON would escape them. Shorter than MIN_LENGTH they
+ * their strings and numbers, as written, as JSON would escape them and as a URL would encode them. Shorter than MIN_LENGTH they
  * are left alone: masking every `1` or `ab` would garble every log and hide nothing.
  * What a handler prints itself (console.log, process.stdout) does not pass through weir, and is not masked.
  */
@@ -41,6 +41,8 @@ export function maskerOf(texts: Iterable<string>): SecretMasker | undefined {
     if (text.length < MIN_LENGTH) continue
     forms.add(text)
     forms.add(JSON.stringify(text).slice(1, -1))
+    // As a client writes it into a URL (`?token=…`): a token with / + = or a space is percent-encoded there.
+    forms.add(encodeURIComponent(text))
   }
   if (forms.size === 0) return undefined
   // Longest first: a secret that contains another is masked whole.

@@ -31,3 +31,26 @@ const roots = new Map<string, string>()
 export function projectMarker(dir: string): (typeof MARKERS)[number] | undefined {
   return MARKERS.find((marker) => existsSync(join(dir, marker)))
 }
+
+/**
+ * Forgets the project roots found so far: a long-running process (`weir ui`, `weir schedule`'s
+ * reload) asks again, since a package.json may have been added or removed meanwhile.
+ */
+export function forgetProjectRoots(): void {
+  roots.clear()
+}
+
+/**
+ * The files whose presence decided the project root of the spec at `specPath`: each folder's markers
+ * from the spec's folder up to the root found (a verdict that rests on the root is stale when one
+ * of them appears or goes).
+ */
+export function projectMarkerPaths(specPath: string): string[] {
+  const root = findProjectRoot(specPath)
+  const paths: string[] = []
+  for (let dir = dirname(specPath); ; dir = dirname(dir)) {
+    for (const marker of MARKERS) paths.push(join(dir, marker))
+    if (dir === root || dirname(dir) === dir) break
+  }
+  return paths
+}

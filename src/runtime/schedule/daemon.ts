@@ -14,6 +14,7 @@ import { loadScheduledSpecs } from './load-specs.ts'
 import { createCronScheduler } from './cron-scheduler.ts'
 import { WeirError } from '../errors.ts'
 import { clearModuleCache } from '../../spec/module-exports.ts'
+import { forgetProjectRoots } from '../../spec/project-root.ts'
 
 export interface DaemonOptions {
   /** Spec files or folders, as given on the command line; expanded again on every reload. */
@@ -75,8 +76,9 @@ export async function startScheduleDaemon(options: DaemonOptions): Promise<Daemo
         if (stopped) return
         try {
           const files = await options.findSpecFiles(options.paths)
-          // Check the specs against the handler files as they are now, not as first read.
+          // Check the specs against the handler files (and project roots) as they are now, not as first read.
           clearModuleCache()
+          forgetProjectRoots()
           specs = await loadScheduledSpecs(files, { plugins: options.plugins, previous: specs, emit })
           emit({ type: 'scheduler:reload', files: files.length, scheduled: specs.size })
           await running.apply([...specs.values()])

@@ -6,13 +6,15 @@ import { resolveHandler } from '../resolve-handler.ts'
 import { suggestFix } from '../did-you-mean.ts'
 import { toPointer } from '../pointer.ts'
 import { isInside, isRealPathInside } from '../inside-folder.ts'
-import { findProjectRoot, projectMarker } from '../project-root.ts'
+import { findProjectRoot, projectMarker, projectMarkerPaths } from '../project-root.ts'
 
 const HANDLER_FORM = /^[^#\s][^#]*(#[A-Za-z_$][A-Za-z0-9_$]*)?$/
 
 /** Each `handler:` names an existing module inside the project that has the named export. */
 export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandlers, dependsOn, report }) => {
   if (!checkHandlers || view.tasks.size === 0) return
+  // Whether a handler is inside the project rests on where the project's package.json is too.
+  if (dependsOn) for (const marker of projectMarkerPaths(sourcePath)) dependsOn.add(marker)
   await loadModuleLexer()
   // What the disk says of each handler as written, found once: thousands of tasks may name one.
   const facts = new Map<string, HandlerFacts>()

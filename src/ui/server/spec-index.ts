@@ -11,6 +11,7 @@ import { hasErrors } from '../../spec/diagnostics.ts'
 import { clearModuleCache } from '../../spec/module-exports.ts'
 import type { PluginCatalog } from '../../spec/validate.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
+import { forgetProjectRoots } from '../../spec/project-root.ts'
 
 /** One spec file, validated. */
 export interface SpecEntry {
@@ -87,8 +88,12 @@ export function createSpecIndex(options: SpecIndexOptions): SpecIndex {
     }
     const staleness = await Promise.all(files.map(isStale))
     const stale = files.filter((_, i) => staleness[i])
-    // Handler modules' exports are kept for the life of the process; one of them may be what changed.
-    if (stale.length > 0 && cache.size > 0) clearModuleCache()
+    // Handler modules' exports are kept for the life of the process, and project roots too; one of
+    // them may be what changed.
+    if (stale.length > 0 && cache.size > 0) {
+      clearModuleCache()
+      forgetProjectRoots()
+    }
     for (const [path, fresh] of await Promise.all(stale.map(async (f) => [f, await validate(f)] as const))) cache.set(path, fresh)
     const entries = files.map((f) => cache.get(f)!.entry)
     last = { at: Date.now(), entries }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findSpecFiles } from '../../../src/cli/find-specs.ts'
 import { builtinCatalog } from '../../../src/plugins/catalog.ts'
+import { forgetProjectRoots } from '../../../src/spec/project-root.ts'
 import { createSpecIndex } from '../../../src/ui/server/spec-index.ts'
 import type { SpecIndex } from '../../../src/ui/server/spec-index.ts'
 import { startRun } from '../../../src/ui/server/actions.ts'
@@ -73,6 +74,19 @@ describe('the spec list follows the handler modules', () => {
     const at = new Date(Date.now() + 60_000)
     await utimes(join(dir, 'h'), at, at)
     expect(await specs.current('u')).toMatchObject({ valid: true })
+  })
+})
+
+describe('the spec list follows the project root', () => {
+  test('a package.json added where the error said makes the spec valid, without restarting weir ui or touching the spec', async () => {
+    // A spec whose handler is outside the project its folder is in (p/ holds a package.json of its own).
+    await writeModule(A_AND_B)
+    await writeFile(join(dir, 'p', 'package.json'), '{"type":"module"}\n')
+    forgetProjectRoots()
+    const fresh = createSpecIndex({ paths: ['p'], findSpecFiles: (paths) => findSpecFiles(paths, 'ui'), plugins: builtinCatalog(), cwd: dir })
+    expect((await fresh.list())[0]).toMatchObject({ valid: false, diagnostics: [{ code: 'HANDLER_OUTSIDE_PROJECT' }, { code: 'HANDLER_OUTSIDE_PROJECT' }] })
+    await rm(join(dir, 'p', 'package.json'))
+    expect(await fresh.current('u')).toMatchObject({ valid: true, diagnostics: [] })
   })
 })
 

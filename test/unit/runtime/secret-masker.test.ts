@@ -8,6 +8,8 @@ describe('maskerOf', () => {
     expect(mask('abcdef abcd xabcdx')).toBe('[redacted] [redacted] x[redacted]x')
     expect(mask(JSON.stringify({ m: 'say "hi"' }))).toBe('{"m":"[redacted]"}')
     expect(mask('a.b*c')).toBe('a.b*c') // no regular expression characters taken as such
+    // As a client puts it into a URL.
+    expect(maskerOf(['Sup3r/S3cr3t+x=='])!(`https://api/?key=${encodeURIComponent('Sup3r/S3cr3t+x==')}`)).toBe('https://api/?key=[redacted]')
   })
 
   test('leaves texts shorter than 4 characters alone, and has nothing to do without a secret', () => {
