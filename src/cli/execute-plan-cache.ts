@@ -3,7 +3,7 @@
  * plan of the spec it validated (spec/spec-plan.ts); an engine's task has no parent to do that, so
  * every `weir execute` loaded the YAML parsers and the validator and checked the whole spec again:
  * about a sixth of the process. Now the full entry, once it has validated a spec, writes that
- * spec's plan (its text, sha256 and data as JSON) here, named after the spec's path, and the next
+ * spec's plan (its text and data as JSON) here, named after the spec's path, and the next
  * `weir execute` of that path (the next task of a job on the same machine, a retry, a run by hand)
  * starts from the plan bundle and reads the plan instead.
  *

@@ -8,7 +8,7 @@
  */
 import { WeirError } from '../spec/weir-error.ts'
 import { exitAsWeir, isWeirsOwnExit } from '../runtime/own-exit.ts'
-import { maskActiveSecrets } from '../runtime/secret-masker.ts'
+import { printUncaught } from './report-uncaught-errors.ts'
 
 /** Installs the interception; returns how to remove it. */
 export function interceptHandlerExits(): () => void {
@@ -27,7 +27,7 @@ export function interceptHandlerExits(): () => void {
       process.stderr.write(`weir: warning: a handler called process.exit from a callback, where no task can fail for it; weir schedule goes on. Return or throw in handlers, never exit the process.\n`)
       return
     }
-    process.stderr.write(`${maskActiveSecrets(error instanceof Error && error.stack ? error.stack : String(error))}\n`)
+    printUncaught(error)
     exitAsWeir(1)
   }
   process.on('uncaughtException', uncaught)

@@ -13,9 +13,14 @@ export function reportUncaughtErrors(): void {
   if (installed) return
   installed = true
   process.on('uncaughtException', (error) => {
-    const text = error instanceof Error && error.stack ? error.stack : `Uncaught ${String(error)}`
-    process.stderr.write(`${maskActiveSecrets(text)}\n`)
+    printUncaught(error)
     // As Node would: the guards take it for what it is (an exit before the work was done).
     process.exit(1)
   })
+}
+
+/** An error nothing caught, as Node prints it (its stack), with the secrets of the runs under way masked. */
+export function printUncaught(error: unknown): void {
+  const text = error instanceof Error && error.stack ? error.stack : `Uncaught ${String(error)}`
+  process.stderr.write(`${maskActiveSecrets(text)}\n`)
 }

@@ -7,15 +7,17 @@
  * secrets in job logs.
  *
  * Which values: the parts of each param that its schema marks `writeOnly: true` (redact-secrets.ts),
- * their strings and numbers, as written, as JSON would escape them and as a URL would encode them. Shorter than MIN_LENGTH they
- * are left alone: masking every `1` or `ab` would garble every log and hide nothing.
- * What a handler prints itself (console.log, process.stdout) does not pass through weir, and is not masked.
+ * their strings and numbers, as written, as JSON would escape them and as a URL would encode them.
+ * Shorter than MIN_LENGTH they are left alone: masking every `1` or `ab` would garble every log and
+ * hide nothing. What a handler prints itself (console.log, process.stdout) does not pass through
+ * weir, and is not masked.
  */
 import type { Pipeline } from '../spec/model.ts'
 import type { AttemptOutcome, ErrorInfo, Executor, Logger } from '../plugins/types.ts'
 import { isSecretParam } from './params.ts'
 import { REDACTED, redactSecrets } from './redact-secrets.ts'
 import { logTextLines } from '../spec/task-log-lines.ts'
+import { isObject } from '../spec/collect.ts'
 
 /** Secret texts shorter than this are not masked. */
 export const MIN_LENGTH = 4
@@ -34,7 +36,7 @@ export function secretMasker(pipeline: Pipeline, params: Readonly<Record<string,
   return maskerOf(secrets)
 }
 
-/** The masker of these texts (and their JSON-escaped forms), or undefined when none is MIN_LENGTH long. */
+/** The masker of these texts (and their JSON-escaped and URL-encoded forms), or undefined when none is MIN_LENGTH long. */
 export function maskerOf(texts: Iterable<string>): SecretMasker | undefined {
   const forms = new Set<string>()
   for (const text of texts) {
@@ -121,5 +123,4 @@ function collectLeaves(value: unknown, into: Set<string>, depth: number): void {
   else if (depth < 64 && isObject(value)) for (const v of Object.values(value)) collectLeaves(v, into, depth + 1)
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
