@@ -57,6 +57,18 @@ describe('fs IoManager', () => {
     expect(readFileSync(join(folder, 'output.bin'), 'utf8')).toBe('x')
   })
 
+  test('refuses a stream of objects or numbers as IO_UNSUPPORTED_VALUE, leaving nothing behind; text chunks are stored as UTF-8', async () => {
+    // A byte-mode tap threw from inside the source's 'data' event: an uncaught error that ended the whole run.
+    const io = fsIo.create({}, { cwd: dir, stateDir: '.weir', log })
+    await expect(io.write(key, Readable.from([{ a: 1 }]), ctx)).rejects.toMatchObject({ code: 'IO_UNSUPPORTED_VALUE', message: expect.stringContaining('emitted an object') })
+    await expect(io.write(key, Readable.from([Buffer.from('x'), 2]), ctx)).rejects.toMatchObject({ code: 'IO_UNSUPPORTED_VALUE', message: expect.stringContaining('emitted a number') })
+    expect(existsSync(join(dir, '.weir/data/daily_sales', key.runId, 'summarize'))).toBe(true)
+    expect(readdirSync(join(dir, '.weir/data/daily_sales', key.runId, 'summarize'))).toEqual([])
+    const ref = await io.write(key, Readable.from(['é', 'b']), ctx)
+    expect(readFileSync(fileURLToPath(ref.uri), 'utf8')).toBe('éb')
+    expect(await io.read(ref, ctx)).toBeInstanceOf(Readable)
+  })
+
   test('stops a write when its signal aborts', async () => {
     const io = fsIo.create({}, { cwd: dir, stateDir: '.weir', log })
     const controller = new AbortController()

@@ -275,7 +275,8 @@ async function writeAtomically(file: string, body: ByteBody, options: PutOptions
     return { sizeBytes }
   } catch (cause) {
     await fsp.rm(temp, { force: true })
-    if (options.signal.aborted) throw cause
+    // Aborted, or a body that is not bytes (the task's fault, content-hash.ts): said as it is.
+    if (options.signal.aborted || (cause as { code?: unknown } | null)?.code === 'IO_UNSUPPORTED_VALUE') throw cause
     throw new IoError('IO_WRITE_FAILED', `Could not write '${file}': ${(cause as Error).message}`, { cause })
   }
 }

@@ -84,7 +84,7 @@ export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptio
         const stat = inMemory ? await retry(put.signal, upload) : await upload()
         return { sizeBytes: stat.size }
       } catch (cause) {
-        if (put.signal.aborted || isCredentialsError(cause)) throw cause
+        if (put.signal.aborted || isCredentialsError(cause) || (cause as { code?: unknown } | null)?.code === 'IO_UNSUPPORTED_VALUE') throw cause
         throw new IoError('IO_WRITE_FAILED', `Could not write '${uri}': ${(cause as Error).message}`, { cause })
       }
     },
