@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
-import { tableFromArrays, type Table } from 'apache-arrow'
+import { DateMillisecond, Table, TimestampSecond, tableFromArrays, vectorFromArray } from 'apache-arrow'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { fsIo } from '../../src/plugins/io/fs/index.ts'
 import type { OutputDecl } from '../../src/spec/model.ts'
@@ -109,6 +109,30 @@ describe('Parquet interoperability with DuckDB', () => {
     const empty = await io.write({ pipeline: 'interop', runId: 'dates-empty', taskId: 't' }, [], { ...ctx, output: decl })
     const emptyTypes = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sql(fileURLToPath(empty.uri))})`)).getRowObjectsJS()
     expect(emptyTypes.map((r) => r.column_type)).toEqual(['DATE', 'TIMESTAMP', 'VARCHAR'])
+  })
+
+  test('DuckDB reads a returned Arrow table\'s Date64 and second-unit timestamp columns as DATE and TIMESTAMP (arrow-rs wrote them as bare BIGINT)', async () => {
+    const io = fsIo.create({}, env)
+    const table = new Table({
+      day: vectorFromArray([new Date('2024-02-29T00:00:00Z'), null, new Date('1999-12-31T00:00:00Z')], new DateMillisecond()),
+      at: vectorFromArray([1_700_000_000, null, 0], new TimestampSecond('UTC')),
+      undeclared: vectorFromArray([new Date('2000-01-01T00:00:00Z'), null, null], new DateMillisecond()),
+    })
+    const declared: OutputDecl = { kind: 'table', columns: { day: 'date', at: 'timestamp', undeclared: 'date' } }
+    const ref = await io.write({ pipeline: 'interop', runId: 'arrow-dates', taskId: 't' }, table, { ...ctx, output: declared })
+    const path = sql(fileURLToPath(ref.uri))
+    const types = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${path})`)).getRowObjectsJS().map((r) => [r.column_name, r.column_type])
+    expect(types).toEqual([['day', 'DATE'], ['at', 'TIMESTAMP WITH TIME ZONE'], ['undeclared', 'DATE']])
+    const read = await conn.runAndReadAll(`SET TimeZone = 'UTC'; SELECT day::VARCHAR AS day, "at"::VARCHAR AS "at" FROM read_parquet(${path})`)
+    expect(read.getRowObjectsJS()).toEqual([
+      { day: '2024-02-29', at: '2023-11-14 22:13:20+00' },
+      { day: null, at: null },
+      { day: '1999-12-31', at: '1970-01-01 00:00:00+00' },
+    ])
+    // weir reads the same instants back (as milliseconds now).
+    const back = (await io.read(ref, { ...ctx, output: declared })) as Table
+    expect(back.getChild('at')!.get(0)).toBe(1_700_000_000_000)
+    expect(back.getChild('day')!.get(0)).toBe(Date.UTC(2024, 1, 29))
   })
 
   test('weir reads a table DuckDB wrote, with the declared column types', async () => {

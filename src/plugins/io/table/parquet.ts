@@ -8,6 +8,7 @@ import type { OutputDecl } from '../../../spec/model.ts'
 import type { ArrowTableLike } from '../classify-value.ts'
 import { IoError } from '../io-error.ts'
 import { checkColumns } from './check-columns.ts'
+import { withPortableTypes } from './portable-types.ts'
 import type { ParquetCompression } from './compression.ts'
 
 const CODECS: Record<ParquetCompression, Compression> = {
@@ -22,8 +23,9 @@ const CODECS: Record<ParquetCompression, Compression> = {
 /** Checks a table against a declared table output (if any) and encodes it as Parquet. */
 export async function encodeTable(table: ArrowTableLike, output: OutputDecl, compression: ParquetCompression): Promise<Uint8Array> {
   if (output.kind === 'table') checkColumns(table, output.columns)
-  const props = writerPropertiesFor(table, compression)
-  const wasmTable = WasmTable.fromIPCStream(tableToIPC(table as ArrowTable, 'stream'))
+  const portable = withPortableTypes(table)
+  const props = writerPropertiesFor(portable, compression)
+  const wasmTable = WasmTable.fromIPCStream(tableToIPC(portable as ArrowTable, 'stream'))
   // writeParquet takes ownership of the wasm table and frees it.
   return writeParquet(wasmTable, props)
 }
