@@ -7,6 +7,7 @@ import type { ParamDecl, Pipeline } from '../spec/model.ts'
 import { suggestFix } from '../spec/did-you-mean.ts'
 import { declaredParamTypes } from '../spec/param-text.ts'
 import { findNonFinite } from '../spec/non-finite.ts'
+import { MAX_NESTING } from '../spec/nesting.ts'
 import { compileCheck } from './compile-check.ts'
 import { WeirError } from './errors.ts'
 import { hasSecret, redactSecrets } from './redact-secrets.ts'
@@ -47,12 +48,45 @@ export class UnrecordedSecret {
   }
 }
 
+/**
+ * Refuses a given value that nests collections deeper than a spec may (MAX_NESTING): what a run does
+ * with its params (the journal's header, a task's inputs, `weir ui` handing them to `weir run`)
+ * recurses, and a value thousands of levels deep overflowed the stack there, after the run's folder
+ * was made. Iterative, so any depth is safe to check; a value shared in two places is walked again
+ * only where it sits deeper than before.
+ */
+export function checkParamNesting(given: Readonly<Record<string, unknown>>): void {
+  for (const [name, value] of Object.entries(given))
+    if (nestsDeeperThan(value, MAX_NESTING))
+      throw new WeirError('PARAM_INVALID', `Param '${name}' holds collections nested more than ${MAX_NESTING} levels deep; no param needs that many, so flatten the value.`)
+}
+
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const deepest = new Map<object, number>()
+  const values: unknown[] = [value]
+  const depths: number[] = [1]
+  while (values.length > 0) {
+    const item = values.pop()
+    const depth = depths.pop()!
+    if (item === null || typeof item !== 'object') continue
+    if (depth > limit) return true
+    if ((deepest.get(item) ?? 0) >= depth) continue
+    deepest.set(item, depth)
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      values.push(child)
+      depths.push(depth + 1)
+    }
+  }
+  return false
+}
+
 /** Fills defaults and validates; throws a `PARAM_INVALID` WeirError naming the param and the fix. */
 export async function resolveParams(pipeline: Pipeline, given: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
   const known = Object.keys(pipeline.params)
   for (const name of Object.keys(given))
     if (!Object.hasOwn(pipeline.params, name))
       throw new WeirError('PARAM_INVALID', `Pipeline '${pipeline.name}' has no param '${name}'${suggestFix(name, known, 'params', 'it declares no params')}`)
+  checkParamNesting(given)
   const params: Record<string, unknown> = Object.create(null) as Record<string, unknown>
   for (const decl of Object.values(pipeline.params)) {
     const secret = isSecretParam(pipeline, decl)

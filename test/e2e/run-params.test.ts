@@ -1,6 +1,7 @@
 /** `weir run --param` end to end: reserved names and empty values mean the same with either executor (issue 15). */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -76,3 +77,25 @@ describe.each(['inprocess', 'subprocess'])('a string that reads as JSON, of an u
     expect(JSON.parse(await readFile(fileURLToPath(tasks.show.output), 'utf8'))).toEqual({ got: { u: 'true', n: '42', o: '{}' } })
   })
 })
+
+describe('a param value nested thousands of levels deep', () => {
+  // It overflowed the stack writing the journal's header ("internal error", exit 70), after the
+  // run's folder was made: a folder with an empty journal that neither `weir runs` nor gc saw.
+  const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`
+
+  test.each([
+    ['--param', (args: string[]) => weir([...args, '--param', `a=${deep}`])],
+    ['--params-stdin', (args: string[]) => weirWithStdin([...args, '--params-stdin'], `{"a":${deep}}`)],
+  ])('given with %s is a usage error naming the param, and no run folder is made', async (_how, run) => {
+    await writeFile(join(project, 'deep.yaml'), `apiVersion: weir/v1\nkind: Pipeline\nname: deep\nparams:\n  a: { type: array }\ntasks:\n  show:\n    handler: ./handlers/h.ts#show\n    inputs: { a: "\${{ params.a }}" }\n`)
+    const r = run(['run', 'deep.yaml', '--state-dir', '.weir-deep'])
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr).toContain("weir: run: Param 'a' holds collections nested more than 128 levels deep")
+    expect(existsSync(join(project, '.weir-deep', 'runs'))).toBe(false)
+  })
+})
+
+function weirWithStdin(args: string[], input: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: project, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}

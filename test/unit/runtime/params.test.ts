@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { parseParamArgs, resolveParams } from '../../../src/runtime/params.ts'
+import { checkParamNesting, parseParamArgs, resolveParams } from '../../../src/runtime/params.ts'
 import { pipelineFromYaml, specText } from './helpers.ts'
 
 describe('--param values', () => {
@@ -67,5 +67,36 @@ describe('numbers JSON cannot hold', () => {
     const pipeline = await pipelineFromYaml(specText('finite', { use: '' }, `params:\n  limit: { type: ${type}, default: 1 }\n`))
     expect(() => parseParamArgs(pipeline, [`limit=${text}`])).toThrow(`Param 'limit' holds a number that is not finite ('${text}'); param values travel as JSON, which has no such number.`)
     expect(() => parseParamArgs(pipeline, ['limit=1e4x'])).toThrow(`Param 'limit' must be ${type === 'integer' ? 'an integer' : 'a number'}, not '1e4x'.`)
+  })
+})
+
+describe('values nested too deep', () => {
+  // A 5000-deep array passed resolveParams and overflowed the stack in the journal's header, after
+  // the run's folder was made: a run folder with an empty journal that no command listed or removed.
+  const nested = (levels: number): unknown => {
+    let value: unknown = 'leaf'
+    for (let i = 0; i < levels; i++) value = i % 2 === 0 ? [value] : { k: value }
+    return value
+  }
+
+  test('are refused, naming the param, past the depth a spec may nest (MAX_NESTING)', async () => {
+    const pipeline = await pipelineFromYaml(specText('deep', { use: '' }, 'params:\n  p: { type: array }\n  q: { default: 1 }\n'))
+    await expect(resolveParams(pipeline, parseParamArgs(pipeline, [`p=${'['.repeat(5000)}${']'.repeat(5000)}`]))).rejects.toThrow(
+      "Param 'p' holds collections nested more than 128 levels deep; no param needs that many, so flatten the value.",
+    )
+    await expect(resolveParams(pipeline, { p: [], q: nested(129) })).rejects.toThrow("Param 'q' holds collections nested more than 128 levels deep")
+    expect((await resolveParams(pipeline, { p: [nested(127)] })).p).toEqual([nested(127)])
+  })
+
+  test('a value shared in many places is checked in linear time, and a cycle is too deep', async () => {
+    const pipeline = await pipelineFromYaml(specText('shared', { use: '' }, 'params:\n  p: { default: 1 }\n'))
+    // 100 levels of two references to the level below: 2^100 paths, 100 objects.
+    let shared: unknown = []
+    for (let i = 0; i < 100; i++) shared = [shared, shared]
+    expect(checkParamNesting({ p: shared })).toBeUndefined()
+    const cycle: unknown[] = []
+    cycle.push(cycle)
+    expect(() => checkParamNesting({ p: cycle })).toThrow("Param 'p' holds collections nested more than 128 levels deep")
+    await expect(resolveParams(pipeline, { p: cycle })).rejects.toThrow('nested more than 128 levels')
   })
 })
