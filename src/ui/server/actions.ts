@@ -7,7 +7,7 @@
 import { hostname } from 'node:os'
 import type { RunRecord } from '../../runtime/run-store/records.ts'
 import type { Pipeline } from '../../spec/model.ts'
-import { resolveParams } from '../../runtime/params.ts'
+import { checkParamNesting, resolveParams } from '../../runtime/params.ts'
 import type { UiStarted } from '../api-types.ts'
 import type { UiContext } from './context.ts'
 import { HttpProblem } from './http-io.ts'
@@ -24,14 +24,19 @@ export async function startRun(ctx: UiContext, body: Record<string, unknown>): P
   if (typeof body.pipeline !== 'string') throw new HttpProblem(400, "Name the pipeline to run ('pipeline').")
   const pipeline = await currentPipeline(ctx, body.pipeline, '')
   const params = paramsOf(body)
+  await refuseBadParams(() => resolveParams(pipeline, params))
+  return launched(await launchRun({ weirCommand: ctx.weirCommand, cwd: ctx.cwd, stateDir: ctx.stateDir, specPath: pipeline.sourcePath, params }))
+}
+
+/** A `PARAM_INVALID` error as a 400 naming the param at fault, for the form. */
+async function refuseBadParams(check: () => unknown): Promise<void> {
   try {
-    await resolveParams(pipeline, params)
+    await check()
   } catch (error) {
     const message = (error as Error).message
     const param = /^(?:Param|--param) '([^']+)'/.exec(message)?.[1] ?? /has no param '([^']+)'/.exec(message)?.[1]
     throw new HttpProblem(400, message, param)
   }
-  return launched(await launchRun({ weirCommand: ctx.weirCommand, cwd: ctx.cwd, stateDir: ctx.stateDir, specPath: pipeline.sourcePath, params }))
 }
 
 /** POST /api/runs/:id/resume `{params}` (the secrets the run did not record). */
@@ -39,7 +44,11 @@ export async function resumeRun(ctx: UiContext, run: RunRecord, body: Record<str
   if (run.status === 'running') throw new HttpProblem(409, `Run ${run.runId} is still running; cancel it or wait for it to end.`)
   if (run.status === 'succeeded') throw new HttpProblem(409, `Run ${run.runId} succeeded; there is nothing to resume.`)
   const pipeline = await currentPipeline(ctx, run.pipeline, '; a resume needs it')
-  return launched(await launchRun({ weirCommand: ctx.weirCommand, cwd: ctx.cwd, stateDir: ctx.stateDir, specPath: pipeline.sourcePath, params: paramsOf(body), resumeFrom: run.runId }))
+  const params = paramsOf(body)
+  // The rest is checked by `weir run --resume` itself, against the params the run recorded; a value
+  // too deep to hand it on stdin is refused here.
+  await refuseBadParams(() => checkParamNesting(params))
+  return launched(await launchRun({ weirCommand: ctx.weirCommand, cwd: ctx.cwd, stateDir: ctx.stateDir, specPath: pipeline.sourcePath, params, resumeFrom: run.runId }))
 }
 
 /**

@@ -4,9 +4,11 @@
  * its stdin as JSON (`--params-stdin`), never on its command line, where any user of the machine
  * could read them (`ps`). It answers with the new run's id once the run's journal appears (the
  * header names the child's pid), or with the child's own error line when it exits first (an invalid
- * param, a run that cannot be resumed).
+ * param, a run that cannot be resumed). The child gets weir ui's environment less weir ui's own
+ * variables (`WEIR_UI_TOKEN`): a handler has no business with the page's access token.
  */
 import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
 import { open, readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -30,26 +32,43 @@ const POLL_MS = 100
 
 /** Starts the run and waits until it is in the store (or the process failed). */
 export async function launchRun(request: LaunchRequest): Promise<LaunchResult> {
+  // Everything that can fail comes before the child exists: a detached child whose stdin is never
+  // ended waits for its params forever.
+  let input: string
+  try {
+    input = JSON.stringify(request.params)
+  } catch (error) {
+    return { error: `The param values cannot be sent to weir run as JSON: ${(error as Error).message}.` }
+  }
   const before = new Set(await readdir(runsDir(request.stateDir)).catch(() => [] as string[]))
   const logDir = join(request.stateDir, 'ui', 'launches')
   // The state dir, when this makes it, is readable by this user only, as `weir run` makes it.
   makeStateDirSync(request.stateDir)
   await makeDirs(logDir)
   const logPath = join(logDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.log`)
-  const logFd = openSync(logPath, 'a', 0o600)
   const [command, ...prefix] = request.weirCommand
   const args = [...prefix, 'run', request.specPath, '--state-dir', request.stateDir, '--params-stdin', ...(request.resumeFrom !== undefined ? ['--resume', request.resumeFrom] : [])]
+  const logFd = openSync(logPath, 'a', 0o600)
+  let child: ChildProcess
+  try {
+    child = spawn(command!, args, { cwd: request.cwd, detached: true, stdio: ['pipe', logFd, logFd], env: runEnvironment() })
+  } finally {
+    closeSync(logFd)
+  }
   let exited: number | null | undefined
-  const child = spawn(command!, args, { cwd: request.cwd, detached: true, stdio: ['pipe', logFd, logFd], env: { ...process.env, NO_COLOR: '1' } })
-  closeSync(logFd)
-  const spawnError = new Promise<string>((resolve) => child.once('error', (e) => resolve(e.message)))
-  child.once('exit', (code) => (exited = code))
-  child.stdin?.on('error', () => {})
-  child.stdin?.end(JSON.stringify(request.params))
-  child.unref()
-  const deadline = Date.now() + WAIT_MS
   let failed: string | undefined
-  void spawnError.then((m) => (failed = m))
+  child.once('error', (e) => (failed = e.message))
+  child.once('exit', (code) => (exited = code))
+  try {
+    child.stdin?.on('error', () => {})
+    child.stdin?.end(input)
+    child.unref()
+  } catch (error) {
+    // A child that did not get its params must not be left waiting for them.
+    child.kill()
+    throw error
+  }
+  const deadline = Date.now() + WAIT_MS
   while (Date.now() < deadline) {
     if (failed !== undefined) return { error: `Could not start weir: ${failed}` }
     const found = child.pid === undefined ? undefined : await findRunOf(request.stateDir, before, child.pid)
@@ -58,6 +77,16 @@ export async function launchRun(request: LaunchRequest): Promise<LaunchResult> {
     await new Promise((r) => setTimeout(r, POLL_MS))
   }
   return { error: `weir run (pid ${child.pid}) started but no run appeared in the store within ${WAIT_MS / 1000}s; see ${logPath}.` }
+}
+
+/** Variables of weir ui's own that a run must not see: its access token would let any handler drive the page's API. */
+const UI_ONLY = /^WEIR_UI_/
+
+/** weir ui's environment for the run, less what is weir ui's own. */
+function runEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
+  for (const name of Object.keys(env)) if (UI_ONLY.test(name)) delete env[name]
+  return env
 }
 
 async function findRunOf(stateDir: string, before: ReadonlySet<string>, pid: number): Promise<string | undefined> {

@@ -305,6 +305,25 @@ describe('actions', () => {
     expect(JSON.parse((await post('/api/runs', { pipeline: 'demo', params: { token: 42 } })).body).error).toContain('a secret value')
   })
 
+  test('a param value nested thousands of levels deep is refused with a 400 naming it, starting and resuming, and no weir run is started', async () => {
+    // It answered 500 (a stack overflow serialising the params) after starting a detached
+    // `weir run --params-stdin` that then waited for its stdin forever, one per request.
+    const launches = join(project.stateDir, 'ui', 'launches')
+    const launched = async (): Promise<number> => (existsSync(launches) ? (await readdir(launches)).length : 0)
+    const before = await launched()
+    const deep = `${'['.repeat(5000)}"x"${']'.repeat(5000)}`
+    const headers = { 'content-type': 'application/json', 'x-weir-token': server.csrfToken, origin: origin() }
+    for (const [path, body] of [
+      ['/api/runs', `{"pipeline":"demo","params":{"token":${deep}}}`],
+      [`/api/runs/${failedRun}/resume`, `{"params":{"token":${deep}}}`],
+    ] as const) {
+      const r = await call(path, { method: 'POST', body, headers })
+      expect(r.status, r.body).toBe(400)
+      expect(JSON.parse(r.body)).toEqual({ error: expect.stringMatching(/^Param 'token' holds collections nested more than 128 levels deep/), param: 'token' })
+    }
+    expect(await launched()).toBe(before)
+  })
+
   test('starts a run as a weir run process; the secret reaches the handler but never the store or argv', async () => {
     const r = await post('/api/runs', { pipeline: 'demo', params: { token: SECRET } })
     expect(r.status, r.body).toBe(200)
