@@ -380,10 +380,10 @@ describe('temp files left by kill -9 during an output write (issue 15)', () => {
 
     const gc = weir(['runs', 'gc', '--json', '--state-dir', 'state-stream'])
     expect(gc.code, gc.stderr).toBe(0)
-    expect(JSON.parse(gc.stdout)).toEqual({ removed: [{ path: leftover, bytes: 65536 }], forgottenProcesses: 0 })
+    expect(JSON.parse(gc.stdout)).toEqual({ removed: [{ path: leftover, bytes: 65536 }], forgottenProcesses: 0, removedRuns: [] })
     expect(await exists(leftover)).toBe(false)
     expect(await exists(live)).toBe(true)
-    expect(weir(['runs', 'gc', '--state-dir', 'state-stream']).stdout).toBe("Nothing to remove in 'state-stream': no temp files of dead writers, no records of task processes that are gone.\n")
+    expect(weir(['runs', 'gc', '--state-dir', 'state-stream']).stdout).toBe("Nothing to remove in 'state-stream': no temp files of dead writers, no records of task processes that are gone, no run folders without a journal header.\n")
     // A record of a task process that is gone (what a kill -9 of a subprocess run leaves) is removed and counted.
     const [run] = JSON.parse(weir(['runs', '--json', '--state-dir', 'state-stream']).stdout) as { runId: string }[]
     const records = join(project, 'state-stream', 'runs', run!.runId, 'processes')

@@ -1,7 +1,8 @@
 /** `weir runs` and `weir runs show` end to end, on a run store made by the built CLI. */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -92,5 +93,25 @@ describe('weir runs', () => {
     const empty = weir(['runs', 'show', 'latest', '--state-dir', 'no-store-here'])
     expect(empty.code).toBe(2)
     expect(empty.stderr).toContain("no runs in 'no-store-here'")
+  })
+})
+
+describe('weir runs gc', () => {
+  test('removes a run folder whose journal never got its header, once an hour old, and says so', async () => {
+    // What a process that died creating a run left: no command listed it, and gc kept it forever.
+    const store = join(project, 'gc-store')
+    const folder = join(store, 'runs', '20270101-000000-0dead0')
+    await mkdir(folder, { recursive: true })
+    await writeFile(join(folder, 'journal.jsonl'), '')
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000)
+    await utimes(join(folder, 'journal.jsonl'), twoHoursAgo, twoHoursAgo)
+    await utimes(folder, twoHoursAgo, twoHoursAgo)
+    expect(weir(['runs', '--state-dir', 'gc-store']).stdout).not.toContain('0dead0')
+    const r = weir(['runs', 'gc', '--state-dir', 'gc-store'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toBe(
+      `removed ${join('gc-store', 'runs', '20270101-000000-0dead0')} (a run folder without a journal header: its process died creating it)\nRemoved 1 run folder without a journal header from 'gc-store'.\n`,
+    )
+    expect(existsSync(folder)).toBe(false)
   })
 })

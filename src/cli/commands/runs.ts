@@ -52,18 +52,24 @@ export async function runs(args: string[]): Promise<number> {
 
 async function collectGarbage(stateDir: string, json: boolean): Promise<number> {
   const { collectGarbage } = await import('../../runtime/run-store/collect-garbage.ts')
-  const { removed, forgottenProcesses } = await collectGarbage(stateDir)
+  const { removed, forgottenProcesses, removedRuns } = await collectGarbage(stateDir)
   if (json) {
-    process.stdout.write(JSON.stringify({ removed, forgottenProcesses }) + '\n')
+    process.stdout.write(JSON.stringify({ removed, forgottenProcesses, removedRuns }) + '\n')
     return EXIT.ok
   }
-  const lines = removed.map((f) => `removed ${relative(process.cwd(), f.path) || f.path} (${formatBytes(f.bytes)})\n`)
+  const shown = (path: string): string => relative(process.cwd(), path) || path
+  const lines = removed.map((f) => `removed ${shown(f.path)} (${formatBytes(f.bytes)})\n`)
+  lines.push(...removedRuns.map((dir) => `removed ${shown(dir)} (a run folder without a journal header: its process died creating it)\n`))
   const total = removed.reduce((sum, f) => sum + f.bytes, 0)
-  const records = forgottenProcesses === 0 ? '' : `${forgottenProcesses} record${forgottenProcesses === 1 ? '' : 's'} of task processes that are gone`
+  const parts = [
+    removed.length === 0 ? '' : `${removed.length} temp file${removed.length === 1 ? '' : 's'} of dead writers (${formatBytes(total)})`,
+    forgottenProcesses === 0 ? '' : `${forgottenProcesses} record${forgottenProcesses === 1 ? '' : 's'} of task processes that are gone`,
+    removedRuns.length === 0 ? '' : `${removedRuns.length} run folder${removedRuns.length === 1 ? '' : 's'} without a journal header`,
+  ].filter(Boolean)
   lines.push(
-    removed.length === 0 && records === ''
-      ? `Nothing to remove in '${stateDir}': no temp files of dead writers, no records of task processes that are gone.\n`
-      : `Removed ${[removed.length === 0 ? '' : `${removed.length} temp file${removed.length === 1 ? '' : 's'} of dead writers (${formatBytes(total)})`, records].filter(Boolean).join(' and ')} from '${stateDir}'.\n`,
+    parts.length === 0
+      ? `Nothing to remove in '${stateDir}': no temp files of dead writers, no records of task processes that are gone, no run folders without a journal header.\n`
+      : `Removed ${parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`} from '${stateDir}'.\n`,
   )
   process.stdout.write(lines.join(''))
   return EXIT.ok

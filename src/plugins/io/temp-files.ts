@@ -30,8 +30,8 @@ async function thisMachineTags(): Promise<readonly string[]> {
   return [HOST_TAG, createHash('sha256').update(hostname()).digest('hex').slice(0, 8)]
 }
 
-/** How long an unnamed writer's temp file must lie untouched before it counts as left over. */
-const UNNAMED_WRITER_IDLE_MS = 60 * 60 * 1000
+/** How long an unnamed writer's temp file (or a run folder without a journal header) must lie untouched before it counts as left over. */
+export const UNNAMED_WRITER_IDLE_MS = 60 * 60 * 1000
 
 const NAMED = /^\..+\.(\d+)\.([0-9a-f]{8})\.[0-9a-f-]{36}\.tmp$/
 const UNNAMED = /^\..+\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/

@@ -3,10 +3,10 @@
  * more than weir's files (`--state-dir .`, `--state-dir ~`, a typo), it must not delete other
  * programs' files that merely look like temp files, nor walk the whole tree below it.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { collectGarbage } from '../../../src/runtime/run-store/collect-garbage.ts'
 
 /** A pid no process has (above Linux's pid_max), so its temp files count as left over. */
@@ -42,4 +42,51 @@ test('leaves files outside those folders alone, however they are named', async (
   expect(removed).toEqual([])
   expect(await readdir(join(dir, 'notes'))).toEqual([`settings.json.${DEAD_PID}.tmp`])
   expect(await readdir(dir)).toContain(`package.json.${DEAD_PID}.tmp`)
+})
+
+describe('run folders without a journal header', () => {
+  // A process that died between making a run's folder and writing its journal's header (a param
+  // too deep to encode did it) left a folder no command listed, and gc never removed it.
+  const HOUR = 60 * 60 * 1000
+  const header = (runId: string): string => JSON.stringify({ e: 'run', v: 1, runId, pipeline: 'p', specHash: 'x', sourcePath: 'p.yaml', params: {}, trigger: 'manual', tasks: ['a'], at: 1, pid: DEAD_PID, host: hostname() }) + '\n'
+
+  /** A run folder with `files` in it, last changed `ageMs` ago. */
+  async function runFolder(runId: string, files: Record<string, string>, ageMs: number): Promise<string> {
+    const folder = join(dir, 'runs', runId)
+    await mkdir(folder, { recursive: true })
+    const when = new Date(Date.now() - ageMs)
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(join(folder, name, '..'), { recursive: true })
+      await writeFile(join(folder, name), text)
+      await utimes(join(folder, name), when, when)
+    }
+    await utimes(folder, when, when)
+    return folder
+  }
+
+  test('are removed once an hour old: an empty journal, a torn header, no journal at all', async () => {
+    const empty = await runFolder('20270101-000000-000001', { 'journal.jsonl': '' }, 2 * HOUR)
+    const torn = await runFolder('20270101-000000-000002', { 'journal.jsonl': header('20270101-000000-000002').slice(0, 40) }, 2 * HOUR)
+    const none = await runFolder('20270101-000000-000003', {}, 2 * HOUR)
+    const { removedRuns } = await collectGarbage(dir)
+    expect([...removedRuns].sort()).toEqual([empty, torn, none])
+    expect(await readdir(join(dir, 'runs'))).toEqual([])
+  })
+
+  test('are kept while young (a run being created now), while a recorded task process lives, or with a summary', async () => {
+    await runFolder('20270101-000000-000004', { 'journal.jsonl': '' }, 60 * 1000)
+    await runFolder('20270101-000000-000005', { 'journal.jsonl': '', [`processes/${process.pid}`]: JSON.stringify({ host: hostname() }) }, 2 * HOUR)
+    await runFolder('20270101-000000-000006', { 'summary.json': '{}' }, 2 * HOUR)
+    expect((await collectGarbage(dir)).removedRuns).toEqual([])
+    expect((await readdir(join(dir, 'runs'))).sort()).toEqual(['20270101-000000-000004', '20270101-000000-000005', '20270101-000000-000006'])
+  })
+
+  test('runs with a header, old and dead, and entries that are no run, stay', async () => {
+    await runFolder('20270101-000000-000007', { 'journal.jsonl': header('20270101-000000-000007') }, 2 * HOUR)
+    await runFolder('20270101-000000-000008', { 'journal.jsonl': 'torn line\n' + header('20270101-000000-000008') }, 2 * HOUR)
+    await runFolder('.hidden', { 'journal.jsonl': '' }, 2 * HOUR)
+    await place('runs', 'notes.txt')
+    expect((await collectGarbage(dir)).removedRuns).toEqual([])
+    expect((await readdir(join(dir, 'runs'))).sort()).toEqual(['.hidden', '20270101-000000-000007', '20270101-000000-000008', 'notes.txt'])
+  })
 })
