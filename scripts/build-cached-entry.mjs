@@ -21,7 +21,7 @@ import { init as initLexer, parse as lexModule } from 'es-module-lexer'
  * an `instanceof Table` of the handler's `import 'apache-arrow'`. They stay ES modules, imported as
  * the main entry imports them. The build fails if one of ESM_ONLY_PACKAGES reaches the bundle another way.
  */
-const ESM_LEAVES = ['src/plugins/io/table/parquet.ts', 'src/plugins/io/table/rows-to-table.ts', 'src/runtime/map/concat-tables.ts', 'src/plugins/io/gcs/storage-gcs-client.ts']
+const ESM_LEAVES = ['src/plugins/io/table/parquet.ts', 'src/plugins/io/table/rows-to-table.ts', 'src/runtime/map/concat-tables.ts', 'src/plugins/io/gcs/storage-gcs-client.ts', 'src/ui/server/table-preview.ts']
 const ESM_ONLY_PACKAGES = ['apache-arrow', 'parquet-wasm', '@google-cloud/storage']
 
 const leafName = (path) => path.replace(/^.*\//, '').replace(/\.ts$/, '')

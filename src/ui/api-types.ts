@@ -147,7 +147,8 @@ export interface UiLogChunk {
 export type UiOutputPreview =
   | { readonly kind: 'none' }
   | { readonly kind: 'json'; readonly uri: string; readonly sizeBytes: number; readonly text: string; readonly truncated: boolean }
-  | { readonly kind: 'table'; readonly uri: string; readonly sizeBytes: number; readonly columns: readonly { readonly name: string; readonly type: string }[]; readonly rows: readonly Readonly<Record<string, unknown>>[]; readonly rowCount: number }
+  /** `rows`: one text per column, in the columns' order (null for a null); dates, NaN, 64-bit integers and bytes written out (table-preview.ts). */
+  | { readonly kind: 'table'; readonly uri: string; readonly sizeBytes: number; readonly columns: readonly { readonly name: string; readonly type: string }[]; readonly rows: readonly (readonly (string | null)[])[]; readonly rowCount: number }
   | { readonly kind: 'ref'; readonly uri: string; readonly sizeBytes?: number; readonly format: string; readonly reason: string }
 
 /** What an action answers with on success. */

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { chromiumMissing, launchChromium } from './chromium.ts'
 import { describeIfAvailable } from '../support/services.ts'
-import { createUiProject, runWeirSync, SECRET, startUi, startWeir, waitFor } from '../support/ui-project.ts'
+import { createUiProject, runOddities, runWeirSync, SECRET, startUi, startWeir, waitFor } from '../support/ui-project.ts'
 import type { UiProject } from '../support/ui-project.ts'
 import type { UiServer } from '../../src/ui/server/start-server.ts'
 import { isProcessAlive } from '../../src/plugins/io/process-alive.ts'
@@ -188,6 +188,24 @@ describeIfAvailable(chromiumMissing())('weir ui in headless Chromium', () => {
     } finally {
       evil.close()
     }
+  })
+
+  test('a table preview shows columns named toJSON, __proto__ and constructor, NaN, dates and bytes; an output kept in memory says it is gone', async () => {
+    const runId = await runOddities(project)
+    const page = await open(`#/runs/${runId}`)
+    await page.click('#dag g.node[data-task="odd_table"]')
+    await page.waitForSelector('#output-preview table')
+    const headers = await page.$$eval('#output-preview th', (ths) => ths.map((th) => th.firstChild?.textContent))
+    expect(headers).toEqual(['toJSON', '__proto__', 'constructor', 'day', 'at', 'blob'])
+    const rows = await page.$$eval('#output-preview tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)))
+    expect(rows).toEqual([
+      ['x', 'NaN', '9007199254740993', '2024-02-29', '2024-02-29T12:30:00.005Z', '00ff (2 bytes)'],
+      ['y', '-Infinity', '', '1969-12-31', '1970-01-01T00:00:00.000Z', '(0 bytes)'],
+    ])
+    await page.click('#dag g.node[data-task="in_memory"]')
+    await page.waitForSelector('#task-panel[data-task="in_memory"] #output-preview')
+    expect(await page.locator('#output-preview').innerText()).toContain("held only in the memory of the run's own process: gone since that process ended")
+    await page.close()
   })
 
   test('no page logged an error or reached beyond 127.0.0.1', () => {

@@ -123,6 +123,50 @@ export function startWeir(dir: string, args: readonly string[], params: Record<s
   return child
 }
 
+const ODDITIES_SPEC = `apiVersion: weir/v1
+kind: Pipeline
+name: oddities
+io:
+  mem: { type: memory }
+tasks:
+  odd_table:
+    handler: ../handlers/oddities.ts#oddTable
+  in_memory:
+    handler: ../handlers/oddities.ts#inMemory
+    io: mem
+`
+
+const ODDITIES_HANDLERS = `import { Binary, DateDay, Float64, Int64, Table, TimestampMillisecond, vectorFromArray } from 'apache-arrow'
+export async function oddTable() {
+  return new Table({
+    toJSON: vectorFromArray(['x', 'y']),
+    ['__proto__']: vectorFromArray([Number.NaN, Number.NEGATIVE_INFINITY], new Float64()),
+    constructor: vectorFromArray([9007199254740993n, null], new Int64()),
+    day: vectorFromArray([new Date('2024-02-29'), new Date('1969-12-31')], new DateDay()),
+    at: vectorFromArray([Date.UTC(2024, 1, 29, 12, 30, 0, 5), 0], new TimestampMillisecond('UTC')),
+    blob: vectorFromArray([new Uint8Array([0, 255]), new Uint8Array(0)], new Binary()),
+  })
+}
+export async function inMemory() {
+  return { kept: 'in memory' }
+}
+`
+
+/**
+ * Adds a pipeline outside the folders weir ui lists (extra/oddities.yaml, so the pages' counts stay)
+ * with a table whose columns are named like an object's own properties (toJSON, __proto__,
+ * constructor) and hold values JSON has no word for (NaN, -Infinity, an int64 past 2^53, a date, a
+ * timestamp, bytes), and an output kept in memory; runs it and returns the run's id.
+ */
+export async function runOddities(project: UiProject): Promise<string> {
+  await mkdir(join(project.dir, 'extra'), { recursive: true })
+  await writeFile(join(project.dir, 'extra', 'oddities.yaml'), ODDITIES_SPEC)
+  await writeFile(join(project.dir, 'handlers', 'oddities.ts'), ODDITIES_HANDLERS)
+  const r = runWeirSync(project.dir, ['run', 'extra/oddities.yaml'], {})
+  if (r.status !== 0) throw new Error(`the oddities run failed: ${r.output}`)
+  return /run (\d{8}-\d{6}-[0-9a-f]+)/.exec(r.output)![1]!
+}
+
 /** Starts the UI server over the project, from src/, with the built page (dist/ui); with `accessToken` as `weir ui` starts it. */
 export async function startUi(project: UiProject, assetsDir = resolve('dist/ui'), accessToken?: string): Promise<UiServer> {
   return startUiServer({

@@ -67,10 +67,10 @@ function OutputPreview({ runId, task }: { runId: string; task: UiTask }) {
         <div class="table-scroll">
           <table class="list small">
             <thead>
-              <tr>{preview.columns.map((c) => <th key={c.name}>{c.name}<div class="muted">{c.type}</div></th>)}</tr>
+              <tr>{preview.columns.map((c, i) => <th key={i}>{c.name}<div class="muted">{c.type}</div></th>)}</tr>
             </thead>
             <tbody>
-              {preview.rows.map((r, i) => <tr key={i}>{preview.columns.map((c) => <td key={c.name} class="mono">{r[c.name] === null || r[c.name] === undefined ? '' : typeof r[c.name] === 'object' ? JSON.stringify(r[c.name]) : String(r[c.name])}</td>)}</tr>)}
+              {preview.rows.map((r, i) => <tr key={i}>{preview.columns.map((_, j) => <td key={j} class="mono">{r[j] ?? ''}</td>)}</tr>)}
             </tbody>
           </table>
         </div>

@@ -46,6 +46,8 @@ export async function previewOutput(run: RunRecord, stateDir: string, taskId: st
   const ref = run.tasks[taskId]?.output
   if (!ref) return { kind: 'none' }
   const asRef = (reason: string): UiOutputPreview => ({ kind: 'ref', uri: ref.uri, format: ref.format, reason, ...(ref.sizeBytes !== undefined && { sizeBytes: ref.sizeBytes }) })
+  if (ref.uri.startsWith('memory:'))
+    return asRef(run.status === 'running' ? "held in the memory of the run's own process, which this page cannot read" : "held only in the memory of the run's own process: gone since that process ended")
   if (!ref.uri.startsWith('file:')) return asRef('stored outside this machine')
   if (ref.format === 'bytes') return asRef('binary output')
   let path: string
@@ -82,23 +84,8 @@ function prettyJson(text: string): string {
 }
 
 async function previewTable(bytes: Uint8Array, uri: string): Promise<UiOutputPreview> {
-  // The same Parquet reading the IoManagers use; loaded only when a table is previewed.
-  const { decodeTable } = await import('../../plugins/io/table/parquet.ts')
+  // The same Parquet reading the IoManagers use; both loaded only when a table is previewed.
+  const [{ decodeTable }, { previewRows }] = await Promise.all([import('../../plugins/io/table/parquet.ts'), import('./table-preview.ts')])
   const table = await decodeTable(bytes, uri)
-  const columns = table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) }))
-  const rows: Record<string, unknown>[] = []
-  for (let i = 0; i < Math.min(TABLE_ROWS, table.numRows); i++) {
-    const row = table.get(i)
-    const out: Record<string, unknown> = {}
-    for (const c of columns) out[c.name] = toPlain(row?.[c.name])
-    rows.push(out)
-  }
-  return { kind: 'table', uri, sizeBytes: bytes.length, columns, rows, rowCount: table.numRows }
-}
-
-function toPlain(value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString()
-  if (value instanceof Date) return value.toISOString()
-  if (value !== null && typeof value === 'object' && 'toJSON' in value && typeof value.toJSON === 'function') return (value.toJSON as () => unknown)()
-  return value
+  return { kind: 'table', uri, sizeBytes: bytes.length, ...previewRows(table, TABLE_ROWS), rowCount: table.numRows }
 }

@@ -12,7 +12,7 @@ import type { UiOutputPreview, UiPipeline, UiPipelineDetail, UiRun, UiRunPage, U
 import { previewSchedules } from '../../../src/runtime/schedule/preview.ts'
 import { validateSpecFile } from '../../../src/spec/validate.ts'
 import { builtinCatalog } from '../../../src/plugins/catalog.ts'
-import { createUiProject, runWeirSync, SECRET, startUi, waitFor } from '../../support/ui-project.ts'
+import { createUiProject, runOddities, runWeirSync, SECRET, startUi, waitFor } from '../../support/ui-project.ts'
 import type { UiProject } from '../../support/ui-project.ts'
 import { isProcessAlive } from '../../../src/plugins/io/process-alive.ts'
 
@@ -198,8 +198,38 @@ describe('reading', () => {
     const json = await getJson<UiOutputPreview>(`/api/runs/${okRun}/tasks/transform/output`)
     expect(json).toMatchObject({ kind: 'json', text: '{\n  "total": 6\n}' })
     const table = await getJson<UiOutputPreview>(`/api/runs/${okRun}/tasks/table/output`)
-    expect(table).toMatchObject({ kind: 'table', rowCount: 3, columns: [{ name: 'id', type: 'Int64' }, { name: 'name', type: 'Dictionary<Int32, Utf8>' }], rows: [{ id: '1', name: 'a' }, { id: '2', name: 'b' }, { id: '3', name: 'c' }] })
+    expect(table).toMatchObject({ kind: 'table', rowCount: 3, columns: [{ name: 'id', type: 'Int64' }, { name: 'name', type: 'Dictionary<Int32, Utf8>' }], rows: [['1', 'a'], ['2', 'b'], ['3', 'c']] })
     expect(await getJson<UiOutputPreview>(`/api/runs/${failedRun}/tasks/load/output`)).toEqual({ kind: 'none' })
+  })
+
+  test("GET …/output: a table's columns named toJSON, __proto__ and constructor, and values JSON has no word for; an output that was kept in memory", async () => {
+    // toJSON and __proto__ answered 500 (read through Arrow's row object), constructor gave empty
+    // rows; dates came as epoch milliseconds, NaN as an empty cell, bytes as {"0":0,"1":255}.
+    const runId = await runOddities(project)
+    try {
+      const table = await getJson<UiOutputPreview>(`/api/runs/${runId}/tasks/odd_table/output`)
+      expect(table).toMatchObject({
+        kind: 'table',
+        rowCount: 2,
+        columns: [
+          { name: 'toJSON', type: 'Dictionary<Int32, Utf8>' },
+          { name: '__proto__', type: 'Float64' },
+          { name: 'constructor', type: 'Int64' },
+          { name: 'day', type: 'Date32<DAY>' },
+          { name: 'at', type: 'Timestamp<MILLISECOND, UTC>' },
+          { name: 'blob', type: 'Binary' },
+        ],
+        rows: [
+          ['x', 'NaN', '9007199254740993', '2024-02-29', '2024-02-29T12:30:00.005Z', '00ff (2 bytes)'],
+          ['y', '-Infinity', null, '1969-12-31', '1970-01-01T00:00:00.000Z', '(0 bytes)'],
+        ],
+      })
+      const memory = await getJson<UiOutputPreview>(`/api/runs/${runId}/tasks/in_memory/output`)
+      expect(memory).toMatchObject({ kind: 'ref', reason: "held only in the memory of the run's own process: gone since that process ended" })
+    } finally {
+      // The tests below count the runs in the store.
+      await rm(join(project.stateDir, 'runs', runId), { recursive: true })
+    }
   })
 
   test('GET …/events: server-sent events with the run', async () => {
