@@ -69,7 +69,11 @@ export function createRunsIndex(stateDir: string): RunsIndex {
     } catch {
       return (sorted = [])
     }
-    if (names.length !== finished.size + unfinished.size) {
+    // A kept run whose folder is gone: the kept ones among the names are fewer than those kept.
+    // (Comparing the counts alone missed it when the folder also holds entries that are no run.)
+    let kept = 0
+    for (const name of names) if (finished.has(name) || unfinished.has(name)) kept++
+    if (kept !== finished.size + unfinished.size) {
       const present = new Set(names)
       for (const id of finished.keys()) if (!present.has(id) && finished.delete(id)) dirty = true
       for (const id of unfinished.keys()) if (!present.has(id) && unfinished.delete(id)) dirty = true
