@@ -190,7 +190,7 @@ describeIfAvailable(chromiumMissing())('weir ui in headless Chromium', () => {
     }
   })
 
-  test('a table preview shows columns named toJSON, __proto__ and constructor, NaN, dates and bytes; an output kept in memory says it is gone', async () => {
+  test('a table preview shows columns named toJSON, __proto__ and constructor, NaN, dates and bytes; an output kept in memory says it is gone; a 100 KB log line is cut, not lost', async () => {
     const runId = await runOddities(project)
     const page = await open(`#/runs/${runId}`)
     await page.click('#dag g.node[data-task="odd_table"]')
@@ -205,6 +205,10 @@ describeIfAvailable(chromiumMissing())('weir ui in headless Chromium', () => {
     await page.click('#dag g.node[data-task="in_memory"]')
     await page.waitForSelector('#task-panel[data-task="in_memory"] #output-preview')
     expect(await page.locator('#output-preview').innerText()).toContain("held only in the memory of the run's own process: gone since that process ended")
+    // A log whose last line is 100 KB: the line before it, and the long one cut (it said "nothing logged").
+    await page.click('#dag g.node[data-task="long_log"]')
+    await page.waitForFunction(() => (globalThis as unknown as { document: PageDocument }).document.querySelector('#task-log')?.textContent?.includes('[line cut: '))
+    expect(await page.locator('#task-log').innerText()).toContain('first')
     await page.close()
   })
 

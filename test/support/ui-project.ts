@@ -134,6 +134,8 @@ tasks:
   in_memory:
     handler: ../handlers/oddities.ts#inMemory
     io: mem
+  long_log:
+    handler: ../handlers/oddities.ts#longLog
 `
 
 const ODDITIES_HANDLERS = `import { Binary, DateDay, Float64, Int64, Table, TimestampMillisecond, vectorFromArray } from 'apache-arrow'
@@ -150,13 +152,18 @@ export async function oddTable() {
 export async function inMemory() {
   return { kept: 'in memory' }
 }
+export async function longLog(_inputs: unknown, ctx: any) {
+  ctx.log.info('first')
+  ctx.log.info('B'.repeat(100000))
+}
 `
 
 /**
  * Adds a pipeline outside the folders weir ui lists (extra/oddities.yaml, so the pages' counts stay)
  * with a table whose columns are named like an object's own properties (toJSON, __proto__,
  * constructor) and hold values JSON has no word for (NaN, -Infinity, an int64 past 2^53, a date, a
- * timestamp, bytes), and an output kept in memory; runs it and returns the run's id.
+ * timestamp, bytes), an output kept in memory, and a log whose last line is 100 KB long; runs it
+ * and returns the run's id.
  */
 export async function runOddities(project: UiProject): Promise<string> {
   await mkdir(join(project.dir, 'extra'), { recursive: true })

@@ -202,7 +202,7 @@ describe('reading', () => {
     expect(await getJson<UiOutputPreview>(`/api/runs/${failedRun}/tasks/load/output`)).toEqual({ kind: 'none' })
   })
 
-  test("GET …/output: a table's columns named toJSON, __proto__ and constructor, and values JSON has no word for; an output that was kept in memory", async () => {
+  test("GET …/output and …/log: a table's columns named toJSON, __proto__ and constructor, and values JSON has no word for; an output that was kept in memory; a log ending in a 100 KB line", async () => {
     // toJSON and __proto__ answered 500 (read through Arrow's row object), constructor gave empty
     // rows; dates came as epoch milliseconds, NaN as an empty cell, bytes as {"0":0,"1":255}.
     const runId = await runOddities(project)
@@ -226,6 +226,11 @@ describe('reading', () => {
       })
       const memory = await getJson<UiOutputPreview>(`/api/runs/${runId}/tasks/in_memory/output`)
       expect(memory).toMatchObject({ kind: 'ref', reason: "held only in the memory of the run's own process: gone since that process ended" })
+      // A last line of 100 KB made the log's tail empty ("nothing logged").
+      const log = await getJson<UiLogChunk>(`/api/runs/${runId}/tasks/long_log/log`)
+      expect(log.text).toContain('first')
+      expect(log.text).toContain(`${'B'.repeat(1000)}`)
+      expect(log.text).toMatch(/… \[line cut: \d+ bytes, the first 16384 shown\]\n$/)
     } finally {
       // The tests below count the runs in the store.
       await rm(join(project.stateDir, 'runs', runId), { recursive: true })
