@@ -212,6 +212,16 @@ describeIfAvailable(chromiumMissing())('weir ui in headless Chromium', () => {
     await page.close()
   })
 
+  test('a route that does not decode, or names no page, shows the not-found view (it was a blank page: URI malformed)', async () => {
+    for (const hash of ['#/runs/%E0%A4%A', '#/start/%ZZ', '#/nope']) {
+      const page = await open(hash)
+      await page.waitForSelector('#not-found')
+      expect(await page.locator('#not-found').innerText()).toContain(`No page at '${hash}'`)
+      expect(await page.locator('header.top nav').innerText()).toContain('Runs')
+      await page.close()
+    }
+  })
+
   test('no page logged an error or reached beyond 127.0.0.1', () => {
     expect(problems).toEqual([])
   })

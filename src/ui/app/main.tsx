@@ -7,7 +7,7 @@ import { RunPage } from './run-page.tsx'
 import { StartPage } from './start-page.tsx'
 
 interface Route {
-  readonly page: 'pipelines' | 'runs' | 'run' | 'start'
+  readonly page: 'pipelines' | 'runs' | 'run' | 'start' | 'not-found'
   readonly arg?: string
   readonly query: URLSearchParams
 }
@@ -15,11 +15,30 @@ interface Route {
 function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?')
   const query = new URLSearchParams(search)
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent)
+  const parts = path.split('/').filter(Boolean).map(decodePart)
+  // A part that does not decode (`%E0%A4%A`, `%ZZ`) names no page, as an unknown one does.
+  if (parts.includes(undefined)) return { page: 'not-found', arg: hash, query }
   if (parts[0] === 'runs' && parts[1] !== undefined) return { page: 'run', arg: parts[1], query }
   if (parts[0] === 'runs') return { page: 'runs', query }
   if (parts[0] === 'start' && parts[1] !== undefined) return { page: 'start', arg: parts[1], query }
-  return { page: 'pipelines', query }
+  if (parts[0] === undefined) return { page: 'pipelines', query }
+  return { page: 'not-found', arg: hash, query }
+}
+
+function decodePart(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return undefined
+  }
+}
+
+function NotFound({ hash }: { hash: string }) {
+  return (
+    <p class="problem" id="not-found">
+      No page at '{hash}'; see the <a href="#/">pipelines</a> or the <a href="#/runs">runs</a>.
+    </p>
+  )
 }
 
 function App() {
@@ -43,6 +62,7 @@ function App() {
         {route.page === 'runs' && <RunsPage query={route.query} />}
         {route.page === 'run' && <RunPage key={route.arg} runId={route.arg!} />}
         {route.page === 'start' && <StartPage key={route.arg} pipeline={route.arg!} />}
+        {route.page === 'not-found' && <NotFound hash={route.arg!} />}
       </main>
     </>
   )
