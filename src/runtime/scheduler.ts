@@ -49,11 +49,19 @@ export interface DagScheduler {
   /**
    * A running mapped task wants one more slot of the run's concurrency for an item (its own slot
    * runs the first). `grant` is called once a slot is free and no ready task is waiting for it; it
-   * returns false when the slot is no longer wanted, and the slot stays free.
+   * returns false when the slot is no longer wanted, and the slot stays free. `back` asks ahead of
+   * the other requests: the task gave the slot of an item to a ready task and wants it back before
+   * another mapped task gets a further slot, so maps keep their share.
    */
-  requestSlot(grant: () => boolean): void
-  /** A slot taken with `requestSlot` is free again. */
+  requestSlot(grant: () => boolean, back?: boolean): void
+  /**
+   * A slot a mapped task holds is free again: one taken with `requestSlot`, or the task's own while
+   * it waits for a slot to run more items (it then holds none, and takes one with `requestSlot`
+   * before it completes, since `complete` frees one).
+   */
   releaseSlot(): void
+  /** A ready task waits for a slot: a mapped task gives it the slot of an item that ended (docs/fan-out.md). */
+  readonly taskWaiting: boolean
   /** Slots in use: running tasks plus the extra slots of their items. */
   readonly running: number
 }
@@ -182,8 +190,9 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
       settle()
     },
     state: (index) => states[index] as StateCode,
-    requestSlot(grant) {
-      slotRequests.push(grant)
+    requestSlot(grant, back) {
+      if (back) slotRequests.unshift(grant)
+      else slotRequests.push(grant)
       settle()
     },
     releaseSlot() {
@@ -192,6 +201,9 @@ export function createScheduler(graph: TaskGraph, concurrency: number, hooks: Sc
     },
     get running() {
       return running
+    },
+    get taskWaiting() {
+      return !stopped && readyHead < ready.length
     },
   }
 }

@@ -4,7 +4,7 @@
  * attempts (the task's retries and timeout, per item), and completes with the status derived from
  * its items (derive-status.ts). Items hold slots of the run's `--concurrency` (the task's own slot
  * runs the first item, the others are asked of the scheduler) and at most `foreach.concurrency` run
- * at once. Every change goes through `changeTask`; an item's success is told to the listener once
+ * at once; the slot of an item that ended goes to a ready task before the next item. Every change goes through `changeTask`; an item's success is told to the listener once
  * durable, and the task's own success completes once durable, after every item's.
  */
 import type { AttemptRequest, ErrorInfo } from '../../plugins/types.ts'
@@ -52,7 +52,8 @@ export async function runMap(loop: LoopState, i: number, task: Task): Promise<vo
   const limit = Math.min(task.foreach!.concurrency ?? Number.POSITIVE_INFINITY, Math.max(1, input.concurrency))
   let next = 0
   let active = 0
-  // Slots this task holds: its own, plus those granted for items; at least one until it completes.
+  // Slots this task holds: one per running item (its own slot runs the first), and one once no item
+  // runs, which its completion frees. It holds none while it waits for a slot to run more items.
   let held = 1
   let failed = 0
   let cancelled = 0
@@ -72,23 +73,34 @@ export async function runMap(loop: LoopState, i: number, task: Task): Promise<vo
         if (how === 'failed') failed++
         else if (how === 'cancelled') cancelled++
         if (how === 'failed' && (!firstFailure || k < firstFailure.index)) firstFailure = { index: k, error: loop.tasks[i]!.items![k]!.error! }
-        // The slot runs the next item; a slot no item needs goes back, but the task keeps its own.
-        if (startNext()) return
-        if (held > 1) {
-          held--
-          scheduler.releaseSlot()
-        }
-        if (active === 0 && (next >= todo.length || stopping())) allDone()
+        // The slot runs the next item, unless a task waits for it: that task gets it first (it may
+        // unblock more work), and the items ask for it back, ahead of other maps' further items.
+        const yieldToTask = scheduler.taskWaiting
+        if (!yieldToTask && startNext()) return
+        // The last slot stays with the task, which its completion frees.
+        if (active === 0 && (next >= todo.length || stopping())) return allDone()
+        held--
+        scheduler.releaseSlot()
+        // The task that got the slot may have stopped the run (fail_fast, a cancel) as it started:
+        // a task left without a slot asks for one all the same, to complete (see grant).
+        if (held === 0 || (yieldToTask && next < todo.length && !stopping())) scheduler.requestSlot(grant, true)
       }
+    }
+    const grant = (): boolean => {
+      if (startNext()) {
+        held++
+        return true
+      }
+      // The task gave away every slot and now runs no more items (the run is stopping): it takes
+      // this slot back to complete, which frees it.
+      if (held > 0 || active > 0) return false
+      held = 1
+      allDone()
+      return true
     }
     if (!startNext()) return allDone()
     const more = Math.min(limit, todo.length, Math.max(1, input.concurrency)) - 1
-    for (let n = 0; n < more; n++)
-      scheduler.requestSlot(() => {
-        if (!startNext()) return false
-        held++
-        return true
-      })
+    for (let n = 0; n < more; n++) scheduler.requestSlot(grant)
   })
 
   if (failed > 0) {

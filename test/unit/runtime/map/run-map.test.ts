@@ -142,6 +142,48 @@ describe('a mapped task in a run', () => {
     expect(most).toBe(3)
   })
 
+  test('a slot freed by an item goes to a ready task before the next item: a big map never holds back the rest', async () => {
+    const pipeline = await load(specText('starve', { big: 'foreach: [0, 1, 2, 3, 4]\ninputs: { n: "${{ item }}" }', quick: '' }))
+    const executor = scriptedExecutor()
+    const result = await runPipeline(pipeline, { executor, stateDir: await tempDir(), concurrency: 1 })
+    expect(result.status).toBe('succeeded')
+    // One slot: the map's first item takes it, then quick (ready since the start), then the other items.
+    expect(executor.calls.map((c) => (c.item ? `big#${c.item.index}` : c.task.id))).toEqual(['big#0', 'quick', 'big#1', 'big#2', 'big#3', 'big#4'])
+  })
+
+  test('two maps keep their share of the slots after lending one to a ready task', async () => {
+    const pipeline = await load(specText('share', { a: 'foreach: [0, 1, 2, 3, 4, 5]\ninputs: { n: "${{ item }}" }', b: 'foreach: [0, 1, 2, 3, 4, 5]\ninputs: { n: "${{ item }}" }', quick: '' }))
+    const executor = scriptedExecutor()
+    const result = await runPipeline(pipeline, { executor, stateDir: await tempDir(), concurrency: 2 })
+    expect(result.status).toBe('succeeded')
+    const starts = executor.calls.map((c) => (c.item ? `${c.task.id}#${c.item.index}` : c.task.id))
+    // quick starts as soon as the first item ends, not after a whole map.
+    expect(starts.slice(0, 3)).toEqual(['a#0', 'b#0', 'quick'])
+    // a lent its slot to quick and gets it back: b does not run all its items first, nor a all of its.
+    const after = starts.slice(3)
+    const firstOf = (id: string) => after.findIndex((s) => s.startsWith(`${id}#`))
+    const lastOf = (id: string) => after.findLastIndex((s) => s.startsWith(`${id}#`))
+    expect(firstOf('a')).toBeLessThan(lastOf('b'))
+    expect(firstOf('b')).toBeLessThan(lastOf('a'))
+  })
+
+  test('a map that lent its only slot still ends when the run is cancelled meanwhile', async () => {
+    const pipeline = await load(specText('lent', { big: 'foreach: [0, 1, 2, 3]\ninputs: { n: "${{ item }}" }', quick: '' }))
+    const controller = new AbortController()
+    const executor = scriptedExecutor({
+      // quick holds the map's slot when the run is cancelled: the map has no item running then.
+      quick: (r) => {
+        const cancelled = new Promise<AttemptOutcome>((resolve) => r.signal.addEventListener('abort', () => resolve({ status: 'cancelled' }), { once: true }))
+        controller.abort()
+        return cancelled
+      },
+    })
+    const result = await runPipeline(pipeline, { executor, stateDir: await tempDir(), concurrency: 1, signal: controller.signal })
+    expect(result.status).toBe('cancelled')
+    expect(result.tasks.big).toMatchObject({ status: 'cancelled', items: { total: 4, succeeded: 1, cancelled: 3 } })
+    expect(result.tasks.quick!.status).toBe('cancelled')
+  })
+
   test('a cancelled run cancels the items that have not finished, and the task is cancelled', async () => {
     const pipeline = await load(specText('cancel', { m: 'foreach: { items: "${{ params.xs }}", concurrency: 2 }\ninputs: { n: "${{ item }}" }' }, 'params:\n  xs: { type: array }\n'))
     const controller = new AbortController()
