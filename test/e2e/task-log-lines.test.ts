@@ -1,7 +1,8 @@
 /**
  * A task's log reads the same in process and in a subprocess (remote.md): a message of several
  * lines is one entry per line, each with its level, and a message that is no string (an Error, a
- * number, an object) is logged as its text, never failing the task that logged it.
+ * number, an object) is logged as its text, never failing the task that logged it. An item of a
+ * mapped task tags every one of its lines with `[item N]`, with either executor.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -26,18 +27,24 @@ beforeAll(() => {
   ctx.log.debug('with fields', { n: 1 })
   return 'handled'
 }
+export function item(inputs, ctx) {
+  ctx.log.info(\`line one of \${inputs.i}\nline two of \${inputs.i}\`)
+  if (inputs.i === 1) throw new Error('multi\\nline error')
+  return 1
+}
 `,
   )
+  writeFileSync(join(dir, 'map.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: maplogs\ntasks:\n  m:\n    handler: ./handlers/h.js#item\n    foreach: { items: [0, 1], concurrency: 1 }\n    inputs: { i: "${{ item }}" }\n')
   writeFileSync(join(dir, 'p.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: logs\ntasks:\n  chatty:\n    handler: ./handlers/h.js#chatty\n')
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** The task log of a run of p.yaml, without the times. */
-function taskLog(extra: string[]): { status: string; lines: string[] } {
-  const ran = spawnSync(process.execPath, [WEIR, 'run', 'p.yaml', '--json', ...extra], { cwd: dir, encoding: 'utf8' })
+/** The log of a task of a run of a spec (p.yaml's chatty by default), without the times. */
+function taskLog(extra: string[], spec = 'p.yaml', task = 'chatty'): { status: string; lines: string[] } {
+  const ran = spawnSync(process.execPath, [WEIR, 'run', spec, '--json', ...extra], { cwd: dir, encoding: 'utf8' })
   const { runId, status } = JSON.parse(ran.stdout) as { runId: string; status: string }
   const shown = JSON.parse(spawnSync(process.execPath, [WEIR, 'runs', 'show', runId, '--json'], { cwd: dir, encoding: 'utf8' }).stdout) as { logDir: string }
-  const lines = readFileSync(join(shown.logDir, 'chatty.log'), 'utf8').trimEnd().split('\n').map((l) => l.replace(/^\S+ /, ''))
+  const lines = readFileSync(join(shown.logDir, `${task}.log`), 'utf8').trimEnd().split('\n').map((l) => l.replace(/^\S+ /, ''))
   return { status, lines }
 }
 
@@ -57,5 +64,18 @@ describe('task log lines', () => {
       '[attempt 1] DEBUG with fields {"n":1}',
     ])
     expect(subprocess.lines).toEqual(inProcess.lines)
+  })
+
+  test('of an item name the item on every line, in process and in a subprocess: multi-line messages, errors and stacks', () => {
+    const inProcess = taskLog([], 'map.yaml', 'm')
+    const subprocess = taskLog(['--executor', 'subprocess'], 'map.yaml', 'm')
+    expect(inProcess.status).toBe('failed')
+    expect(subprocess.status).toBe('failed')
+    for (const { lines } of [inProcess, subprocess]) {
+      expect(lines.filter((l) => !/^\[attempt 1\] \w+ +\[item [01]\] /.test(l))).toEqual([])
+      expect(lines.filter((l) => l.includes(' INFO '))).toEqual(['[attempt 1] INFO  [item 0] line one of 0', '[attempt 1] INFO  [item 0] line two of 0', '[attempt 1] INFO  [item 1] line one of 1', '[attempt 1] INFO  [item 1] line two of 1'])
+      expect(lines).toEqual(expect.arrayContaining(['[attempt 1] ERROR [item 1] HANDLER_ERROR: multi', '[attempt 1] ERROR [item 1] line error', '[attempt 1] ERROR [item 1] Error: multi']))
+      expect(lines.some((l) => /^\[attempt 1\] ERROR \[item 1\]     at item \(/.test(l))).toBe(true)
+    }
   })
 })

@@ -18,6 +18,7 @@ import { retryDelayMs, shouldRetry } from '../retry.ts'
 import { toErrorInfo } from '../errors.ts'
 import { readMapList } from './map-list.ts'
 import { withDeclaredValues } from '../map/fan-in.ts'
+import { itemLogger } from '../map/item-logger.ts'
 import type { MapList } from './map-list.ts'
 
 type ItemEnd = 'succeeded' | 'failed' | 'cancelled'
@@ -160,12 +161,12 @@ async function runItem(loop: LoopState, i: number, task: Task, index: number, li
       maps!.tellWhenDurable(event)
       return 'succeeded'
     }
+    const log = itemLogger(writer.logs.logger(taskId, attempt), index)
     if (outcome.status === 'cancelled' || loop.cancelling) {
-      if (outcome.error) writer.logs.logger(taskId, attempt).error(`[item ${index}] ${outcome.error.code}: ${outcome.error.message}`)
+      if (outcome.error) log.error(`${outcome.error.code}: ${outcome.error.message}`)
       return cancelItem(loop, i, index, attempt)
     }
-    const log = writer.logs.logger(taskId, attempt)
-    log.error(`[item ${index}] ${outcome.error.code}: ${outcome.error.message}`)
+    log.error(`${outcome.error.code}: ${outcome.error.message}`)
     if (outcome.error.stack && outcome.error.origin === 'user') log.error(outcome.error.stack)
     if (shouldRetry(outcome.error, attempt, task.retry)) {
       const delayMs = retryDelayMs(task.retry, attempt, input.random)

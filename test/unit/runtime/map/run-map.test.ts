@@ -184,6 +184,30 @@ describe('a mapped task in a run', () => {
     expect(result.tasks.quick!.status).toBe('cancelled')
   })
 
+  test("every line an item logs names the item: each line of a message, of its error and of the error's stack", async () => {
+    const pipeline = await load(specText('lines', { m: 'foreach: { items: [0, 1], concurrency: 1 }\ninputs: { n: "${{ item }}" }' }))
+    const executor = scriptedExecutor({
+      m: (r) => {
+        r.log.info(`one of ${itemOf(r)}\ntwo of ${itemOf(r)}`, { n: itemOf(r) })
+        return itemOf(r) === 1 ? fail('multi\nline error', { stack: 'Error: multi\nline error\n    at m (h.ts:1:1)' }) : ok()
+      },
+    })
+    const stateDir = await tempDir()
+    await runPipeline(pipeline, { executor, stateDir, runId: 'lines-run' })
+    const lines = (await readFile(join(runDir(stateDir, 'lines-run'), 'logs', 'm.log'), 'utf8')).trimEnd().split('\n').map((l) => l.replace(/^\S+ \[attempt 1\] /, ''))
+    expect(lines).toEqual([
+      'INFO  [item 0] one of 0',
+      'INFO  [item 0] two of 0 {"n":0}',
+      'INFO  [item 1] one of 1',
+      'INFO  [item 1] two of 1 {"n":1}',
+      'ERROR [item 1] HANDLER_ERROR: multi',
+      'ERROR [item 1] line error',
+      'ERROR [item 1] Error: multi',
+      'ERROR [item 1] line error',
+      'ERROR [item 1]     at m (h.ts:1:1)',
+    ])
+  })
+
   test('a cancelled run cancels the items that have not finished, and the task is cancelled', async () => {
     const pipeline = await load(specText('cancel', { m: 'foreach: { items: "${{ params.xs }}", concurrency: 2 }\ninputs: { n: "${{ item }}" }' }, 'params:\n  xs: { type: array }\n'))
     const controller = new AbortController()
