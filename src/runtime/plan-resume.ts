@@ -22,6 +22,8 @@ export interface ReusedItems {
   /** The hash of the list they belong to (`task:map`); items are reused only when the list is the same. */
   readonly hash: string
   readonly items: ReadonlyMap<number, ReusedTask>
+  /** How many items that list had (`--dry-run` says how many of them run again). */
+  readonly count: number
 }
 
 export interface ResumePlan {
@@ -87,7 +89,7 @@ export function planResume(pipeline: Pipeline, previous: RunRecord): ResumePlan 
       before.items.forEach((item, index) => {
         if (item.status === 'succeeded') items.set(index, { ...(item.output && { output: item.output }), values: item.values ?? {}, fromRunId: item.reusedFrom ?? previous.runId })
       })
-      if (items.size > 0) reuseItems.set(id, { hash: before.itemsHash, items })
+      if (items.size > 0) reuseItems.set(id, { hash: before.itemsHash, items, count: before.items.length })
     }
   }
   return { resumedFrom: previous.runId, reuse, reuseItems, rerun: pipeline.order.filter((id) => rerun.has(id)), reasons, specChanged: previous.specHash !== pipeline.specHash }

@@ -209,4 +209,21 @@ describe('weir run of a mapped task', () => {
     expect(result.tasks.unset!.status).toBe('succeeded')
     expect(JSON.parse(await readFile(fileURLToPath(result.tasks.unset!.output!), 'utf8'))).toEqual({ quiet: ['null', 'null'], none: [], get: ['null', 'null'] })
   }, 300_000)
+
+  test('--resume --dry-run says how many items of a failed map run again and how many are reused, as the resume does', () => {
+    const args = ['--state-dir', 'state-dry-run']
+    expect(weir(['run', 'values.yaml', ...args]).code).toBe(1)
+    const planned = weir(['run', 'values.yaml', ...args, '--resume', 'latest', '--dry-run'])
+    expect(planned.code, planned.stderr).toBe(0)
+    expect(planned.stdout).toMatch(/▶ m +run \(failed; 1 of 4 items to run, 3 reused\)\n/)
+    // show reads m (all_done); the other maps succeeded and are reused whole.
+    expect(planned.stdout).toMatch(/= quiet +reuse \(its 2 items\)\n/)
+    expect(planned.stdout).toContain('2 to run, 3 reused, 0 cached; 3 items reused.')
+    const json = JSON.parse(weir(['run', 'values.yaml', ...args, '--resume', 'latest', '--dry-run', '--json']).stdout) as { tasks: Record<string, unknown> }
+    expect(json.tasks.m).toEqual({ action: 'run', reason: 'failed', items: { total: 4, reused: 3 } })
+    // The resume itself reuses those items and runs the one that failed.
+    const resumed = JSON.parse(weir(['run', 'values.yaml', ...args, '--resume', 'latest', '--json']).stdout) as { runId: string }
+    const shown = JSON.parse(weir(['runs', 'show', resumed.runId, '--json', ...args]).stdout) as { tasks: Record<string, ShownTask> }
+    expect(shown.tasks.m!.items!.map((item) => item.reusedFrom !== undefined)).toEqual([true, true, true, false])
+  })
 })
