@@ -62,7 +62,7 @@ export interface DagScheduler {
   releaseSlot(): void
   /** A ready task waits for a slot: a mapped task gives it the slot of an item that ended (docs/fan-out.md). */
   readonly taskWaiting: boolean
-  /** Slots in use: running tasks plus the extra slots of their items. */
+  /** Slots in use: those of running tasks plus the extra slots of their items (a mapped task that lent its slot holds none). */
   readonly running: number
 }
 

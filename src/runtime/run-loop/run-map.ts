@@ -4,8 +4,9 @@
  * attempts (the task's retries and timeout, per item), and completes with the status derived from
  * its items (derive-status.ts). Items hold slots of the run's `--concurrency` (the task's own slot
  * runs the first item, the others are asked of the scheduler) and at most `foreach.concurrency` run
- * at once; the slot of an item that ended goes to a ready task before the next item. Every change goes through `changeTask`; an item's success is told to the listener once
- * durable, and the task's own success completes once durable, after every item's.
+ * at once; the slot of an item that ended goes to a ready task before the next item. Every change
+ * goes through `changeTask`; an item's success is told to the listener once durable, and the task's
+ * own success completes once durable, after every item's.
  */
 import type { AttemptRequest, ErrorInfo } from '../../plugins/types.ts'
 import type { Task } from '../../spec/model.ts'

@@ -53,6 +53,27 @@ describe('the DAG scheduler', () => {
     expect(scheduler.running).toBe(2)
   })
 
+  test("a mapped task's slot requests are granted after ready tasks; one asked back goes ahead of the others", () => {
+    const ids = ['m', 'b']
+    const graph = createTaskGraph(ids, ids.map(() => []), ids.map((): TriggerRule => 'all_success'))
+    const started: string[] = []
+    const granted: string[] = []
+    const scheduler = createScheduler(graph, 1, { start: (i) => started.push(graph.ids[i]!), skip: () => {}, cancel: () => {}, done: () => {} })
+    scheduler.begin()
+    expect(started).toEqual(['m'])
+    expect(scheduler.taskWaiting).toBe(true)
+    scheduler.requestSlot(() => (granted.push('more'), true))
+    expect(granted).toEqual([])
+    // m lends its own slot to b, then asks for it back.
+    scheduler.releaseSlot()
+    expect(started).toEqual(['m', 'b'])
+    expect(scheduler.taskWaiting).toBe(false)
+    scheduler.requestSlot(() => (granted.push('back'), true), true)
+    scheduler.complete(1, 'succeeded')
+    expect(granted).toEqual(['back'])
+    expect(scheduler.running).toBe(1)
+  })
+
   test('stop(cancel) cancels everything not started; running tasks finish normally', () => {
     const graph = chain(3)
     const cancelled: number[] = []
