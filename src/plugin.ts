@@ -14,7 +14,7 @@ export type { WeirErrorOptions } from './spec/weir-error.ts'
  * URI) and `createByteStoreIo` gives JSON, bytes, streams and Parquet tables on top of it.
  * @experimental
  */
-export type { ByteStore, ByteBody, PutOptions } from './plugins/io/byte-store.ts'
+export type { ByteStore, ByteBody, PutOptions, PutResult } from './plugins/io/byte-store.ts'
 export { createByteStoreIo } from './plugins/io/byte-store-io.ts'
 export type { ByteStoreIoOptions } from './plugins/io/byte-store-io.ts'
 export { createLazyIo } from './plugins/io/lazy-io.ts'

@@ -52,6 +52,14 @@ export interface StoredRef {
    * (an older weir, a plugin that does not compute one) is hashed by reading it back.
    */
   readonly contentHash?: string
+  /**
+   * Which object at `uri` this output is, as the store reported it when writing (`fs`: size and
+   * modification time; `gcs`: the generation): an opaque token. `exists` answers false once an
+   * object written later has replaced it (the same run id executed again), so the cache does not
+   * reuse those bytes as this output. Optional: without it `exists` checks only that an object is
+   * there.
+   */
+  readonly version?: string
 }
 
 export interface IoContext {
@@ -71,7 +79,11 @@ export interface IoContext {
 export interface IoManager {
   write(key: OutputKey, value: unknown, ctx: IoContext): Promise<StoredRef>
   read(ref: StoredRef, ctx: IoContext): Promise<unknown>
-  /** Whether the object a ref points at exists (e.g. before resuming a run). Optional. */
+  /**
+   * Whether the object a ref points at exists (the cache asks before reusing an output), and, for a
+   * ref with a `version`, is still that version: an object written over it since does not count.
+   * Optional.
+   */
   exists?(ref: StoredRef, ctx: Pick<IoContext, 'signal'>): Promise<boolean>
   /**
    * The cache index kept beside this IoManager's outputs (docs/caching.md). Optional: tasks on an

@@ -214,6 +214,21 @@ export function ioManagerContract(make: () => Promise<ContractSubject>, options:
       await expect(io.read({ ...missing, format: 'bytes', stream: true }, ctxFor())).rejects.toMatchObject({ code: 'OUTPUT_NOT_FOUND' })
     })
 
+    it('a ref with a version stops existing once its object is written over; one without only needs the object', async ({ io }) => {
+      const key = keyFor()
+      // Sizes differ: a version may be a size and a modification time, whose clock can tick slower than two writes.
+      const first = await io.write(key, { a: 1 }, ctxFor())
+      const second = await io.write(key, { a: 12345 }, ctxFor())
+      expect(second.uri).toBe(first.uri)
+      if (first.version !== undefined) expect(second.version).not.toBe(first.version)
+      if (io.exists) {
+        expect(await io.exists(second, ctxFor())).toBe(true)
+        expect(await io.exists(first, ctxFor())).toBe(first.version === undefined)
+        const { version: _version, ...unversioned } = first
+        expect(await io.exists(unversioned, ctxFor())).toBe(true)
+      }
+    })
+
     it('refuses ids that would escape the output root', async ({ io }) => {
       for (const key of [
         { pipeline: 'p', runId: '../x', taskId: 't' },

@@ -63,7 +63,7 @@ function describe(task: Task, verdict: CacheVerdict, p: Palette): string {
         case 'expired':
           return `${miss}: the entry of ${from} has this key but is older than the task's ttl`
         case 'deleted':
-          return `${miss}: the entry of ${from} has this key but its output was deleted`
+          return `${miss}: the entry of ${from} has this key but its output was deleted or replaced (written over since)`
         case 'refresh':
           return `${miss}: --refresh ${task.id}: the task runs and replaces the entry of ${from}`
       }

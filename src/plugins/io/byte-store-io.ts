@@ -3,7 +3,7 @@
  * `output.bin`, Arrow tables as `output.parquet`. fs, memory and gcs are all this plus their store.
  */
 import type { IoContext, IoManager, OutputKey, StoredRef } from '../types.ts'
-import type { ByteStore } from './byte-store.ts'
+import type { ByteStore, PutResult } from './byte-store.ts'
 import { hashBytes, hashWhileStreaming } from './content-hash.ts'
 import { createByteStoreCache } from './byte-store-cache.ts'
 import { classifyValue, type ArrowTableLike } from './classify-value.ts'
@@ -19,8 +19,15 @@ export interface ByteStoreIoOptions {
 /** Builds the IoManager of plugin `type` over a byte store. */
 export function createByteStoreIo(type: string, store: ByteStore, options: ByteStoreIoOptions = {}): IoManager {
   const compression = options.compression ?? 'zstd'
-  const refOf = (uri: string, format: StoredRef['format'], sizeBytes: number, contentHash: string, stream?: boolean): StoredRef =>
-    stream ? { uri, format, io: type, sizeBytes, stream, contentHash } : { uri, format, io: type, sizeBytes, contentHash }
+  const refOf = (uri: string, format: StoredRef['format'], put: PutResult, contentHash: string, stream?: boolean): StoredRef => ({
+    uri,
+    format,
+    io: type,
+    sizeBytes: put.sizeBytes,
+    ...(stream && { stream }),
+    contentHash,
+    ...(put.version !== undefined && { version: put.version }),
+  })
 
   const cache = createByteStoreCache(type, store)
   return {
@@ -35,19 +42,17 @@ export function createByteStoreIo(type: string, store: ByteStore, options: ByteS
         case 'json': {
           const uri = uriFor('json')
           const bytes = Buffer.from(JSON.stringify(classified.value), 'utf8')
-          const { sizeBytes } = await put(uri, bytes, 'application/json')
-          return refOf(uri, 'json', sizeBytes, hashBytes(bytes))
+          return refOf(uri, 'json', await put(uri, bytes, 'application/json'), hashBytes(bytes))
         }
         case 'bytes': {
           const uri = uriFor('bytes')
-          const { sizeBytes } = await put(uri, classified.value, 'application/octet-stream')
-          return refOf(uri, 'bytes', sizeBytes, hashBytes(classified.value))
+          return refOf(uri, 'bytes', await put(uri, classified.value, 'application/octet-stream'), hashBytes(classified.value))
         }
         case 'stream': {
           const uri = uriFor('bytes')
           const hashing = hashWhileStreaming(classified.value)
-          const { sizeBytes } = await put(uri, hashing.stream, 'application/octet-stream')
-          return refOf(uri, 'bytes', sizeBytes, hashing.digest(), true)
+          const stored = await put(uri, hashing.stream, 'application/octet-stream')
+          return refOf(uri, 'bytes', stored, hashing.digest(), true)
         }
         case 'rows':
         case 'table': {
@@ -58,8 +63,7 @@ export function createByteStoreIo(type: string, store: ByteStore, options: ByteS
               : classified.value
           const bytes = await encodeTable(table as ArrowTableLike, ctx.output, compression)
           const uri = uriFor('parquet')
-          const { sizeBytes } = await put(uri, bytes, 'application/vnd.apache.parquet')
-          return refOf(uri, 'parquet', sizeBytes, hashBytes(bytes))
+          return refOf(uri, 'parquet', await put(uri, bytes, 'application/vnd.apache.parquet'), hashBytes(bytes))
         }
       }
     },
@@ -87,6 +91,10 @@ export function createByteStoreIo(type: string, store: ByteStore, options: ByteS
 
     async exists(ref: StoredRef, ctx: Pick<IoContext, 'signal'>): Promise<boolean> {
       checkScheme(type, store, ref.uri)
+      // A ref with a version names the object it was written as: one written over it since (the
+      // same run id executed again) holds other bytes than the ref's content hash says, so the
+      // output the ref describes is gone. A ref without one (an older weir) only needs the object.
+      if (ref.version !== undefined && store.versionOf) return (await store.versionOf(ref.uri, ctx.signal)) === ref.version
       return store.exists(ref.uri, ctx.signal)
     },
   }

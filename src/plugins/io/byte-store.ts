@@ -27,6 +27,16 @@ export interface PutOptions {
   readonly folderFlushedByNext?: boolean
 }
 
+/** What a `put` stored. */
+export interface PutResult {
+  readonly sizeBytes: number
+  /**
+   * An opaque token that changes whenever an object is written at the URI (`fs`: size and
+   * modification time in nanoseconds; `gcs`: the object's generation). Optional.
+   */
+  readonly version?: string
+}
+
 /**
  * A place that stores whole objects by URI. `put` must be atomic: a reader sees the previous object
  * or the complete new one, never a part; of concurrent `put`s to one URI one complete body wins.
@@ -36,8 +46,11 @@ export interface ByteStore {
   readonly scheme: string
   /** The folder URI of a key's output (derived from the key, or its `prefix` override). */
   folderOf(key: OutputKey): string
-  /** Stores a body at `uri`; resolves with the stored size once it is visible. */
-  put(uri: string, body: ByteBody, options: PutOptions): Promise<{ readonly sizeBytes: number }>
+  /**
+   * Stores a body at `uri`; resolves once it is visible, with the stored size and, where the store
+   * can tell, the `version` of the object this call wrote (see `versionOf`).
+   */
+  put(uri: string, body: ByteBody, options: PutOptions): Promise<PutResult>
   /**
    * Stores a small body (a JSON document) at `uri` before returning, atomically and durably as
    * `put`. Optional: only a local store can. `weir execute` writes its error.json with it when a
@@ -56,6 +69,12 @@ export interface ByteStore {
   readSmall?(uri: string, signal: AbortSignal): Promise<Buffer | undefined>
   /** Whether an object exists at `uri`. */
   exists(uri: string, signal: AbortSignal): Promise<boolean>
+  /**
+   * The version of the object now at `uri`, as `put` reports it, or undefined when there is none.
+   * Optional, with `PutResult.version`: a ref then names the object it was written as, and an
+   * object written over it since (the same run id executed again) no longer counts as that output.
+   */
+  versionOf?(uri: string, signal: AbortSignal): Promise<string | undefined>
   /**
    * Stores `body` at `uri` only if no object is there, atomically (of concurrent creators exactly
    * one succeeds); resolves true when this call created it. Needed, with `list` and `remove`, for a

@@ -62,7 +62,7 @@ export type CacheDecision =
 /** An entry at the task's key that was not reused. */
 export interface StaleEntry {
   readonly entry: CacheEntry
-  /** `expired`: older than the task's ttl; `deleted`: its output is gone; `refresh`: `--refresh TASK`. */
+  /** `expired`: older than the task's ttl; `deleted`: its output is gone or was written over; `refresh`: `--refresh TASK`. */
   readonly reason: 'expired' | 'deleted' | 'refresh'
 }
 
@@ -132,7 +132,11 @@ export function createTaskCache(deps: TaskCacheDeps): TaskCache {
   }
 }
 
-/** An entry is reused only while it is younger than the task's ttl and its output still exists; undefined when usable. */
+/**
+ * An entry is reused only while it is younger than the task's ttl and its output is still there
+ * as it was written (an output written over since, by the same run id executed again, counts as
+ * deleted: see `IoManager.exists`); undefined when usable.
+ */
 export async function whyUnusable(entry: CacheEntry, task: Task, ioManager: IoManagerLookup, nowMs: number, signal: AbortSignal): Promise<'expired' | 'deleted' | undefined> {
   const ttlMs = task.cache?.ttlMs
   if (ttlMs !== undefined) {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
@@ -21,8 +21,23 @@ describe('fs IoManager', () => {
     const io = fsIo.create({}, { cwd: dir, stateDir: '.weir', log })
     const ref = await io.write(key, { total: 1 }, ctx)
     const file = join(dir, '.weir/data/daily_sales/20261122-030812-a1b2c3/summarize/output.json')
-    expect(ref).toEqual({ uri: pathToFileURL(file).href, format: 'json', io: 'fs', sizeBytes: 11, contentHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) })
+    expect(ref).toEqual({ uri: pathToFileURL(file).href, format: 'json', io: 'fs', sizeBytes: 11, contentHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), version: expect.stringMatching(/^11:\d+$/) })
     expect(readFileSync(file, 'utf8')).toBe('{"total":1}')
+  })
+
+  test("a ref's version is the file's size and modification time after the rename; a file changed since does not count as the ref's", async () => {
+    const io = fsIo.create({}, { cwd: dir, stateDir: '.weir', log })
+    const small = await io.write(key, { total: 1 }, ctx)
+    // Above the small-write threshold, written through the thread pool.
+    const large = await io.write({ ...key, taskId: 'large' }, Buffer.alloc(300 * 1024, 7), ctx)
+    for (const ref of [small, large]) {
+      const stats = statSync(fileURLToPath(ref.uri), { bigint: true })
+      expect(ref.version).toBe(`${stats.size}:${stats.mtimeNs}`)
+      expect(await io.exists!(ref, ctx)).toBe(true)
+      // The same bytes, written (here: stamped) at another time, are another object.
+      utimesSync(fileURLToPath(ref.uri), new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'))
+      expect(await io.exists!(ref, ctx)).toBe(false)
+    }
   })
 
   test('resolves a configured root against the working directory', async () => {

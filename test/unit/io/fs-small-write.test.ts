@@ -32,7 +32,7 @@ describe('fs byte store, small bodies (written synchronously but for the fsyncs)
   test('a durable write makes the folders, fsyncs the file and its folder, and leaves no temp file', async () => {
     const store = createFsByteStore({ root: dir, cwd: dir })
     const file = join(dir, 'a/b/values.json')
-    expect(await store.put(pathToFileURL(file).href, Buffer.from('{"x":1}\n'), { signal, contentType: 'application/json' })).toEqual({ sizeBytes: 8 })
+    expect(await store.put(pathToFileURL(file).href, Buffer.from('{"x":1}\n'), { signal, contentType: 'application/json' })).toEqual({ sizeBytes: 8, version: await store.versionOf!(pathToFileURL(file).href, signal) })
     expect(readFileSync(file, 'utf8')).toBe('{"x":1}\n')
     expect(readdirSync(join(dir, 'a/b'))).toEqual(['values.json'])
     expect(synced.count).toBe(2)

@@ -60,7 +60,7 @@ describe('gcs byte store', () => {
     const client = createMemoryGcsClient()
     client.failNext('put', httpError(503), httpError(429))
     const store = createGcsByteStore(client, options)
-    expect(await store.put('gs://b/o', Buffer.from('ok'), put)).toEqual({ sizeBytes: 2 })
+    expect(await store.put('gs://b/o', Buffer.from('ok'), put)).toEqual({ sizeBytes: 2, version: await store.versionOf!('gs://b/o', signal) })
     expect(sleeps).toEqual([100, 200])
     expect((await store.readAll('gs://b/o', signal)).toString()).toBe('ok')
   })
@@ -94,7 +94,8 @@ describe('gcs byte store', () => {
       client.beforeCommit = undefined
       client.overwrite('b', 'o', Buffer.from('the other writer'))
     }
-    expect(await store.put('gs://b/o', Readable.from([Buffer.from('mine')]), put)).toEqual({ sizeBytes: 16 })
+    // The version is the winner's generation: the object there, not the upload that lost.
+    expect(await store.put('gs://b/o', Readable.from([Buffer.from('mine')]), put)).toEqual({ sizeBytes: 16, version: await store.versionOf!('gs://b/o', signal) })
     expect((await store.readAll('gs://b/o', signal)).toString()).toBe('the other writer')
   })
 

@@ -14,14 +14,14 @@
  * (0.1–0.3 ms each on a busy machine), and a cache check would otherwise make five or six of those
  * per task (`npm run bench cache`).
  */
-import { promises as fsp, closeSync, fsync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { promises as fsp, closeSync, fstatSync, fsync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { OutputKey } from '../../types.ts'
-import type { ByteBody, ByteStore, PutOptions } from '../byte-store.ts'
+import type { ByteBody, ByteStore, PutOptions, PutResult } from '../byte-store.ts'
 import { IoError } from '../io-error.ts'
 import { keyFolder } from '../output-location.ts'
 import { tempPathFor } from '../temp-files.ts'
@@ -75,6 +75,14 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
         return statSync(uriToPath(uri), { throwIfNoEntry: false })?.isFile() ?? false
       } catch {
         return false
+      }
+    },
+    async versionOf(uri: string): Promise<string | undefined> {
+      try {
+        const stats = statSync(uriToPath(uri), { bigint: true, throwIfNoEntry: false })
+        return stats?.isFile() ? versionOf(stats) : undefined
+      } catch {
+        return undefined
       }
     },
     async create(uri: string, body: Uint8Array, putOptions: PutOptions): Promise<boolean> {
@@ -167,7 +175,7 @@ const SMALL_BODY_BYTES = 256 * 1024
  * of a run with other tasks going, while each of the others takes microseconds and was a round
  * trip of its own (11 per file; 2 now). A `weir execute` writes two such files per task.
  */
-async function writeSmallAtomically(file: string, body: Uint8Array, options: PutOptions): Promise<{ sizeBytes: number }> {
+async function writeSmallAtomically(file: string, body: Uint8Array, options: PutOptions): Promise<PutResult> {
   options.signal.throwIfAborted()
   const dir = dirname(file)
   // Named after this process, so a resume or `weir runs gc` can remove it if we die mid-write.
@@ -177,6 +185,7 @@ async function writeSmallAtomically(file: string, body: Uint8Array, options: Put
     fd = openTempSync(temp, dir)
     writeAllSync(fd, body)
     if (options.durable !== false) await fsyncFd(fd)
+    const version = versionOf(fstatSync(fd, { bigint: true }))
     closeSync(fd)
     fd = undefined
     options.signal.throwIfAborted()
@@ -190,7 +199,7 @@ async function writeSmallAtomically(file: string, body: Uint8Array, options: Put
         closeSync(dirFd)
       }
     }
-    return { sizeBytes: body.byteLength }
+    return { sizeBytes: body.byteLength, version }
   } catch (cause) {
     removeTempSync(fd, temp)
     if (options.signal.aborted) throw cause
@@ -250,29 +259,43 @@ function removeTempSync(fd: number | undefined, temp: string): void {
   }
 }
 
+/**
+ * A file's version: its size and modification time in nanoseconds, taken from the temp file after
+ * its last write and before the rename, which keeps both; so a later write over the file (another
+ * temp file renamed there) gives another version, and no other writer can slip in between. Not
+ * the inode number: a FUSE mount (gcsfuse, a Databricks volume) may give a renamed file a new one,
+ * and every ref would then read as replaced. Two writes of the same size within one tick of the
+ * clock the file system stamps files with (a few milliseconds on Linux, seconds on some old file
+ * systems) give the same version; the writes this guards against are whole `weir execute`
+ * processes apart.
+ */
+function versionOf(stats: BigIntStats): string {
+  return `${stats.size}:${stats.mtimeNs}`
+}
+
 function fsyncFd(fd: number): Promise<void> {
   return new Promise((done, fail) => fsync(fd, (error) => (error ? fail(error) : done())))
 }
 
-async function writeAtomically(file: string, body: ByteBody, options: PutOptions): Promise<{ sizeBytes: number }> {
+async function writeAtomically(file: string, body: ByteBody, options: PutOptions): Promise<PutResult> {
   const dir = dirname(file)
   // Named after this process, so a resume or `weir runs gc` can remove it if we die mid-write.
   const temp = tempPathFor(file)
   try {
     await makeDirs(dir)
     const handle = await fsp.open(temp, 'wx')
-    let sizeBytes: number
+    let stats: BigIntStats
     try {
       if (body instanceof Uint8Array) await handle.writeFile(body, { signal: options.signal })
       else await copyStream(body, handle, options.signal)
       if (options.durable !== false) await handle.sync()
-      sizeBytes = (await handle.stat()).size
+      stats = await handle.stat({ bigint: true })
     } finally {
       await handle.close()
     }
     await fsp.rename(temp, file)
     if (options.durable !== false && options.folderFlushedByNext !== true) await syncFolder(dir)
-    return { sizeBytes }
+    return { sizeBytes: Number(stats.size), version: versionOf(stats) }
   } catch (cause) {
     await fsp.rm(temp, { force: true })
     // Aborted, or a body that is not bytes (the task's fault, content-hash.ts): said as it is.

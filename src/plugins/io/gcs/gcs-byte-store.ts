@@ -82,7 +82,8 @@ export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptio
         // A stream is consumed by its first try; only bodies in memory are retried here (the
         // client retries resumable uploads chunk by chunk).
         const stat = inMemory ? await retry(put.signal, upload) : await upload()
-        return { sizeBytes: stat.size }
+        // The generation is the version: every upload to a name makes a new one.
+        return { sizeBytes: stat.size, version: stat.generation }
       } catch (cause) {
         if (put.signal.aborted || isCredentialsError(cause) || (cause as { code?: unknown } | null)?.code === 'IO_UNSUPPORTED_VALUE') throw cause
         throw new IoError('IO_WRITE_FAILED', `Could not write '${uri}': ${(cause as Error).message}`, { cause })
@@ -106,6 +107,11 @@ export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptio
     async exists(uri: string, signal: AbortSignal): Promise<boolean> {
       const { bucket, name } = parseGsUri(uri)
       return (await retry(signal, () => client.stat(bucket, name, signal))) !== undefined
+    },
+
+    async versionOf(uri: string, signal: AbortSignal): Promise<string | undefined> {
+      const { bucket, name } = parseGsUri(uri)
+      return (await retry(signal, () => client.stat(bucket, name, signal)))?.generation
     },
 
     async create(uri: string, body: Uint8Array, put: PutOptions): Promise<boolean> {

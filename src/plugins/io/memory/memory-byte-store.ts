@@ -11,6 +11,15 @@ import { keyFolder } from '../output-location.ts'
 /** Creates an empty memory store; its objects live as long as it does. */
 export function createMemoryByteStore(): ByteStore {
   const objects = new Map<string, Buffer>()
+  // Each object written gets the next number as its version, so a ref tells a replaced object.
+  const versions = new Map<string, string>()
+  let written = 0
+  const store = (uri: string, bytes: Buffer): string => {
+    const version = String(++written)
+    objects.set(uri, bytes)
+    versions.set(uri, version)
+    return version
+  }
   const get = (uri: string): Buffer => {
     const bytes = objects.get(uri)
     if (!bytes)
@@ -32,8 +41,7 @@ export function createMemoryByteStore(): ByteStore {
     async put(uri: string, body: ByteBody, options: PutOptions) {
       const bytes = body instanceof Uint8Array ? Buffer.from(body) : await collect(body, options.signal)
       options.signal.throwIfAborted()
-      objects.set(uri, bytes)
-      return { sizeBytes: bytes.byteLength }
+      return { sizeBytes: bytes.byteLength, version: store(uri, bytes) }
     },
     async openRead(uri: string) {
       return Readable.from([get(uri)])
@@ -44,10 +52,13 @@ export function createMemoryByteStore(): ByteStore {
     async exists(uri: string) {
       return objects.has(uri)
     },
+    async versionOf(uri: string) {
+      return versions.get(uri)
+    },
     async create(uri: string, body: Uint8Array, options: PutOptions) {
       options.signal.throwIfAborted()
       if (objects.has(uri)) return false
-      objects.set(uri, Buffer.from(body))
+      store(uri, Buffer.from(body))
       return true
     },
     async list(uri: string) {
@@ -56,6 +67,7 @@ export function createMemoryByteStore(): ByteStore {
     },
     async remove(uri: string) {
       objects.delete(uri)
+      versions.delete(uri)
     },
   }
 }

@@ -118,6 +118,20 @@ describe('task cache in the attempt', () => {
     expect(again).not.toHaveProperty('cachedFrom')
   })
 
+  test('a cached output written over since (the same run id executed again) is a miss, not a hit serving the new bytes', async () => {
+    const { attempt } = await setup()
+    const repeated = runId()
+    const first = (await attempt('make', repeated, { params: { x: 23 } })) as { output: StoredRef }
+    expect(first.output.version).toBeDefined()
+    // Another key (x), the same run and task: the same output file, now holding {"total":4600}.
+    const over = (await attempt('make', repeated, { params: { x: 2300 } })) as { output: StoredRef }
+    expect(over.output.uri).toBe(first.output.uri)
+    const again = await attempt('make', runId(), { params: { x: 23 } })
+    expect(again).toMatchObject({ status: 'succeeded' })
+    expect(again).not.toHaveProperty('cachedFrom')
+    expect((again as { output: StoredRef }).output.contentHash).toBe(first.output.contentHash)
+  })
+
   test('--no-cache neither looks up nor stores; --refresh runs the task and replaces its entry', async () => {
     const x = { params: { x: 31 } }
     const seeded = await (await setup()).attempt('make', runId(), x)
