@@ -47,7 +47,7 @@ describe.skipIf(missing !== undefined)(`gcs IoManager against the emulator${miss
     const bucket = emulator.createBucket()
     const io = gcsIo.create({ bucket, prefix: '/weir/', endpoint: emulator.url }, env)
     const ref = await io.write({ pipeline: 'daily_sales', runId: '20261122-030812-a1b2c3', taskId: 'extract' }, { n: 1 }, ctx)
-    expect(ref).toEqual({ uri: `gs://${bucket}/weir/daily_sales/20261122-030812-a1b2c3/extract/output.json`, format: 'json', io: 'gcs', sizeBytes: 7, contentHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) })
+    expect(ref).toEqual({ uri: `gs://${bucket}/weir/daily_sales/20261122-030812-a1b2c3/extract/output.json`, format: 'json', io: 'gcs', sizeBytes: 7, contentHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), version: expect.stringMatching(/^\d+$/) })
   })
 
   test('uses resumable uploads above the threshold and one request below, both checksummed', async () => {
