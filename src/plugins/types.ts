@@ -113,7 +113,7 @@ export interface CacheEntry extends CacheAddress {
    */
   readonly parts?: Readonly<Record<string, Readonly<Record<string, string>>>>
   /** The entry this one replaced at the same key, and why the task ran although its key matched. */
-  readonly replaced?: { readonly runId: string; readonly createdAt: string; readonly reason: 'expired' | 'deleted' | 'refresh' }
+  readonly replaced?: { readonly runId: string; readonly createdAt: string; readonly reason: 'expired' | 'deleted' | 'damaged' | 'refresh' }
   /** The run whose attempt computed the result. */
   readonly runId: string
   /** ISO 8601 time the entry was made (the `ttl` counts from it). */
@@ -133,8 +133,18 @@ export interface CacheEntry extends CacheAddress {
  * const standing = await io.cache?.write(entry, 'create', signal)   // ours, or the one already there
  */
 export interface CacheIndex {
-  /** The entry at an address, or undefined when there is none (a damaged entry counts as none). */
+  /**
+   * The entry at an address, or undefined when there is none (a damaged entry counts as none, and so
+   * does one whose output is not this IoManager's own: see `owns`).
+   */
   read(address: CacheAddress, signal: AbortSignal): Promise<CacheEntry | undefined>
+  /**
+   * Whether an entry with this output would be trusted when read: the output must be an object of
+   * the IoManager's own storage (under its root, in its bucket), not any file or bucket an edited
+   * entry names. Optional; the cache stores no entry for an output it does not own (one written
+   * elsewhere by `--output-prefix`), which could never be a hit.
+   */
+  owns?(output: StoredRef): Promise<boolean>
   /**
    * Stores an entry: `create` only if the address holds none (resolves with the entry that stands,
    * ours or the earlier one), `replace` over whatever is there.

@@ -28,7 +28,7 @@ import { resolveInputs } from './resolve-inputs.ts'
 import { frozenParams } from './frozen-params.ts'
 import { compileCheck } from './compile-check.ts'
 import type { SchemaCheck } from './compile-check.ts'
-import { createTaskValues } from './task-values.ts'
+import { compileValueChecks, createTaskValues } from './task-values.ts'
 import type { TaskValues } from './task-values.ts'
 import { toErrorInfo, WeirError } from './errors.ts'
 import type { TaskCache } from './cache/task-cache.ts'
@@ -225,12 +225,6 @@ async function readInputs(request: AttemptRequest, deps: AttemptDeps): Promise<R
     run: { id: request.runId, pipeline: pipeline.name, trigger: request.run.trigger, scheduled_at: request.run.scheduledAt ?? null },
     ...(request.item !== undefined && { item: request.item }),
   })
-}
-
-async function compileValueChecks(pipeline: Pipeline, task: Task): Promise<Map<string, SchemaCheck>> {
-  const checks = new Map<string, SchemaCheck>()
-  for (const [name, schema] of Object.entries(task.values)) checks.set(name, await compileCheck(pipeline, schema))
-  return checks
 }
 
 /** Fails with a message that names the field when the output does not match the declared schema. */

@@ -3,8 +3,8 @@
  * `${{ tasks.x.values.row_count }}`. Like Databricks task values they are for small data: each is
  * checked against its declared schema and refused above 48 KB; large data belongs in the output.
  */
-import type { Task } from '../spec/model.ts'
-import type { SchemaCheck } from './compile-check.ts'
+import type { Pipeline, Task } from '../spec/model.ts'
+import { compileCheck, type SchemaCheck } from './compile-check.ts'
 import { WeirError } from './errors.ts'
 import { findNonFinite } from '../spec/non-finite.ts'
 
@@ -54,5 +54,30 @@ export function createTaskValues(
       if (taskId === task.id) return own[name]
       return upstream[taskId]?.[name]
     },
+  }
+}
+
+/** The checks of a task's declared values, by name. */
+export async function compileValueChecks(pipeline: Pipeline, task: Task): Promise<Map<string, SchemaCheck>> {
+  const checks = new Map<string, SchemaCheck>()
+  for (const [name, schema] of Object.entries(task.values)) checks.set(name, await compileCheck(pipeline, schema))
+  return checks
+}
+
+/**
+ * Why values that did not come from the handler (a cache entry's, reused as the task's) would be
+ * refused had the handler set them, or undefined when `ctx.values.set` would take every one: the
+ * same checks (declared, JSON, size, schema), so a hit never hands downstream tasks what a fresh
+ * run could not.
+ */
+export async function refusedValues(pipeline: Pipeline, task: Task, values: Readonly<Record<string, unknown>>): Promise<string | undefined> {
+  const names = Object.keys(values)
+  if (names.length === 0) return undefined
+  const set = createTaskValues(task, await compileValueChecks(pipeline, task), {}, {}).set
+  try {
+    for (const name of names) set(name, values[name])
+    return undefined
+  } catch (error) {
+    return (error as Error).message
   }
 }

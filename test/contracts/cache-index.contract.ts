@@ -16,6 +16,11 @@ const keyOf = (text: string) => createHash('sha256').update(text).digest('hex')
 export interface CacheContractOptions {
   /** Known gaps: test name → reason. Skipped tests show the reason. */
   readonly skip?: Readonly<Record<string, string>>
+  /**
+   * A URI of the IoManager's scheme that is not one of its own objects (outside its root, in another
+   * bucket); absent when every URI of its scheme is its own (`memory`).
+   */
+  readonly foreignUri?: string
 }
 
 /** Returns a fresh IoManager per test (its own folder, bucket or instance). */
@@ -118,6 +123,29 @@ export function cacheIndexContract(make: () => Promise<IoManager>, options: Cach
       const foreign = { ...entry, output: { uri: 'file:///etc/passwd', format: 'json' as const, io: 'elsewhere' } }
       await cache.write(foreign, 'create', signal)
       expect(await cache.read(entry, signal)).toBeUndefined()
+    })
+
+    const foreignUri = options.foreignUri
+    if (foreignUri === undefined) vitestTest.skip('an entry whose output has its scheme and type but is not its own object is not trusted (skipped: every URI of its scheme is its own)', () => {})
+    else
+      test('an entry whose output has its scheme and type but is not its own object is not trusted', async () => {
+        const { io, cache } = await setup()
+        const entry = await entryFor(io)
+        const planted = { ...entry, output: { ...entry.output!, uri: foreignUri } }
+        expect(await cache.owns?.(entry.output!)).toBe(true)
+        expect(await cache.owns?.(planted.output)).toBe(false)
+        await cache.write(planted, 'create', signal)
+        expect(await cache.read(entry, signal)).toBeUndefined()
+        expect(await cache.list({ pipeline: entry.pipeline, task: entry.task }, signal)).toEqual([])
+      })
+
+    test('an entry whose values are not an object of names is not trusted', async () => {
+      const { io, cache } = await setup()
+      for (const values of [[1, 2], null, 'rows']) {
+        const entry = await entryFor(io, { values: values as never })
+        await cache.write(entry, 'create', signal)
+        expect(await cache.read(entry, signal)).toBeUndefined()
+      }
     })
   })
 }

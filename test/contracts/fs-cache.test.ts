@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, test } from 'vitest'
 import type { CacheEntry } from '../../src/plugins/types.ts'
 import { fsIo } from '../../src/plugins/io/fs/index.ts'
@@ -10,7 +11,8 @@ const dir = mkdtempSync(join(tmpdir(), 'weir-fs-cache-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const env = { cwd: dir, stateDir: '.weir', log: { debug() {}, info() {}, warn() {}, error() {} } }
 let n = 0
-cacheIndexContract(async () => fsIo.create({ root: join(dir, `root-${++n}`) }, env))
+// `root-1x` starts like every root here but is beside them, not under one.
+cacheIndexContract(async () => fsIo.create({ root: join(dir, `root-${++n}`) }, env), { foreignUri: pathToFileURL(join(dir, 'root-1x', 'output.json')).href })
 
 describe('fs cache index layout', () => {
   const key = (c: string) => c.repeat(64)

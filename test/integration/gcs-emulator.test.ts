@@ -41,6 +41,7 @@ describe.skipIf(missing !== undefined)(`gcs IoManager against the emulator${miss
       'concurrent creators of one key all end with the one entry that was stored, never a torn one':
         'the firebase-tools emulator ignores ifGenerationMatch (a second upload with ifGenerationMatch=0 succeeds there); test/contracts/gcs-cache.test.ts runs it over a client with Cloud Storage\'s preconditions',
     },
+    foreignUri: 'gs://another-bucket/weir/contract/r1/extract/output.json',
   })
 
   test('writes outputs under gs://bucket/prefix/pipeline/run/task/', async () => {

@@ -64,6 +64,8 @@ function describe(task: Task, verdict: CacheVerdict, p: Palette): string {
           return `${miss}: the entry of ${from} has this key but is older than the task's ttl`
         case 'deleted':
           return `${miss}: the entry of ${from} has this key but its output was deleted or replaced (written over since)`
+        case 'damaged':
+          return `${miss}: the entry of ${from} has this key but cannot be trusted (its task values are ones the task's values: declaration refuses); the task runs and replaces it`
         case 'refresh':
           return `${miss}: --refresh ${task.id}: the task runs and replaces the entry of ${from}`
       }

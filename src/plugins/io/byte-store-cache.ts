@@ -45,11 +45,13 @@ export function createByteStoreCache(type: string, store: ByteStore): CacheIndex
       if ((error as { code?: unknown }).code === 'OUTPUT_NOT_FOUND') return undefined
       throw error
     }
-    return bytes && parseEntry(bytes, type, store.scheme, expected)
+    return bytes && parseEntry(bytes, (ref) => isOwnRef(ref, type, store), expected)
   }
 
   return {
     read: (address, signal) => readAt(uriOf(address), signal, address),
+
+    owns: async (output) => isOwnRef(output, type, store),
 
     async write(entry, mode, signal) {
       const uri = uriOf(entry)
@@ -86,7 +88,7 @@ export function createByteStoreCache(type: string, store: ByteStore): CacheIndex
 
     async remove(entry, options, signal) {
       await remove.call(store, foundAt.get(entry) ?? uriOf(entry), signal)
-      if (options.output && entry.output && entry.output.uri.startsWith(`${store.scheme}//`)) await remove.call(store, entry.output.uri, signal)
+      if (options.output && entry.output && isOwnRef(entry.output, type, store)) await remove.call(store, entry.output.uri, signal)
     },
   }
 }
@@ -98,9 +100,10 @@ function parentOf(uri: string): string {
 /**
  * An entry read from the store, or undefined when it is damaged or not what the address says: a
  * shared bucket is data, so an entry must name its own address and point at an output of this
- * IoManager type before it is trusted.
+ * IoManager (its own store: under its root, in its bucket) before it is trusted. Its values are
+ * checked against the task's declaration when it is used (task-cache.ts).
  */
-function parseEntry(bytes: Buffer, type: string, scheme: string, expected?: CacheAddress): CacheEntry | undefined {
+function parseEntry(bytes: Buffer, isOwn: (ref: unknown) => ref is StoredRef, expected?: CacheAddress): CacheEntry | undefined {
   let value: unknown
   try {
     value = JSON.parse(bytes.toString('utf8'))
@@ -112,9 +115,9 @@ function parseEntry(bytes: Buffer, type: string, scheme: string, expected?: Cach
   const text = (v: unknown): v is string => typeof v === 'string'
   if (!text(e.pipeline) || !text(e.task) || !text(e.key) || !KEY.test(e.key) || !text(e.runId) || !text(e.createdAt)) return undefined
   if (typeof e.format !== 'number' || e.components === null || typeof e.components !== 'object') return undefined
-  if (e.values === null || typeof e.values !== 'object' || Array.isArray(e.values)) return undefined
+  if (!isPlainObject(e.values)) return undefined
   if (expected && (e.pipeline !== expected.pipeline || e.task !== expected.task || e.key !== expected.key)) return undefined
-  if (e.output !== undefined && !isOwnRef(e.output, type, scheme)) return undefined
+  if (e.output !== undefined && !isOwn(e.output)) return undefined
   try {
     checkSegment('pipeline', e.pipeline)
     checkSegment('task id', e.task)
@@ -124,8 +127,20 @@ function parseEntry(bytes: Buffer, type: string, scheme: string, expected?: Cach
   return e as CacheEntry
 }
 
-function isOwnRef(ref: unknown, type: string, scheme: string): ref is StoredRef {
-  if (ref === null || typeof ref !== 'object') return false
-  const r = ref as Partial<StoredRef>
-  return typeof r.uri === 'string' && r.uri.startsWith(`${scheme}//`) && r.io === type && (r.format === 'json' || r.format === 'bytes' || r.format === 'parquet')
+/** A ref this IoManager wrote: its type, a known format, and an object of its own store. */
+function isOwnRef(ref: unknown, type: string, store: ByteStore): ref is StoredRef {
+  if (!isPlainObject(ref)) return false
+  const r = ref as Partial<Record<keyof StoredRef, unknown>>
+  if (typeof r.uri !== 'string' || r.io !== type || (r.format !== 'json' && r.format !== 'bytes' && r.format !== 'parquet')) return false
+  if (!optional(r.contentHash, 'string') || !optional(r.version, 'string') || !optional(r.sizeBytes, 'number') || !optional(r.stream, 'boolean')) return false
+  return store.owns ? store.owns(r.uri) : r.uri.startsWith(`${store.scheme}//`)
+}
+
+function optional(value: unknown, type: 'string' | 'number' | 'boolean'): boolean {
+  return value === undefined || typeof value === type
+}
+
+/** An object as JSON.parse makes them (not an array, not null). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype
 }

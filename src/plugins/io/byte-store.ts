@@ -47,6 +47,13 @@ export interface ByteStore {
   /** The folder URI of a key's output (derived from the key, or its `prefix` override). */
   folderOf(key: OutputKey): string
   /**
+   * Whether `uri` is one of this store's own objects: under its root folder, in its bucket. A cache
+   * entry is data that anyone who can write the cache may have written; it is trusted only when its
+   * output is the store's own, never another file or bucket. Optional: without it, any URI of the
+   * store's scheme counts.
+   */
+  owns?(uri: string): boolean
+  /**
    * Stores a body at `uri`; resolves once it is visible, with the stored size and, where the store
    * can tell, the `version` of the object this call wrote (see `versionOf`).
    */

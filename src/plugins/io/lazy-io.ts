@@ -23,6 +23,8 @@ export function createLazyIo(load: () => Promise<IoManager>, options: { readonly
         write: async (entry, mode, signal) => (await cache()).write(entry, mode, signal),
         list: async (filter, signal) => (await cache()).list(filter, signal),
         remove: async (entry, removeOptions, signal) => (await cache()).remove(entry, removeOptions, signal),
+        // Without `owns` of its own, the real index stores every entry (as if it had none).
+        owns: async (output) => (await cache()).owns?.(output) ?? true,
       } satisfies CacheIndex,
     }),
     async write(key: OutputKey, value: unknown, ctx: IoContext): Promise<StoredRef> {

@@ -12,7 +12,7 @@ import type { InputBinding, Pipeline, Reference, Task } from '../../spec/model.t
 import type { IoManagerLookup } from '../io-managers.ts'
 import { CACHE_COMPONENTS, changedComponents, type CacheComponent, type CacheComponents, type CacheKey } from './cache-key.ts'
 import type { CodeHasher } from './code-hash.ts'
-import { keyOf, whyUnusable, type CacheSettings } from './task-cache.ts'
+import { keyOf, whyUnusable, type CacheSettings, type StaleReason } from './task-cache.ts'
 
 /** What the cache would do (or did) for one task. */
 export type CacheVerdict =
@@ -23,9 +23,9 @@ export type CacheVerdict =
       readonly kind: 'miss'
       /**
        * `new`: the task has no entry yet; `changed`: its key differs from its latest entry's;
-       * `expired`, `deleted`, `refresh`: an entry has this key but is not reused.
+       * `expired`, `deleted`, `damaged`, `refresh`: an entry has this key but is not reused.
        */
-      readonly reason: 'new' | 'changed' | 'expired' | 'deleted' | 'refresh'
+      readonly reason: 'new' | 'changed' | StaleReason
       readonly key: CacheKey
       /** The entry compared with: the latest of the task (`changed`), or the one at the key. */
       readonly previous?: Pick<CacheEntry, 'runId' | 'createdAt'> & Partial<CacheEntry>
@@ -85,7 +85,7 @@ export async function cacheVerdict(request: VerdictRequest, deps: VerdictDeps): 
   if (atKey && ours && atKey.replaced) return { kind: 'miss', reason: atKey.replaced.reason, key, previous: atKey.replaced, changes: [] }
   if (atKey && !ours) {
     if (deps.settings?.refresh?.has(task.id)) return { kind: 'miss', reason: 'refresh', key, previous: atKey, changes: [] }
-    const unusable = await whyUnusable(atKey, task, deps.ioManager, (deps.now ?? Date.now)(), deps.signal)
+    const unusable = await whyUnusable(atKey, pipeline, task, deps.ioManager, (deps.now ?? Date.now)(), deps.signal)
     return unusable === undefined ? { kind: 'hit', entry: atKey } : { kind: 'miss', reason: unusable, key, previous: atKey, changes: [] }
   }
   const entries = await index.list({ pipeline: pipeline.name, task: task.id }, deps.signal)

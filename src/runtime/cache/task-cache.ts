@@ -15,6 +15,7 @@ import type { IoManagerLookup } from '../io-managers.ts'
 import { CACHE_FORMAT_VERSION, computeCacheKey, type CacheKey } from './cache-key.ts'
 import { sha256Hex } from './canonical-json.ts'
 import { createCodeHasher, type CodeHasher } from './code-hash.ts'
+import { refusedValues } from '../task-values.ts'
 
 /** How a run uses the cache. */
 export interface CacheSettings {
@@ -59,11 +60,17 @@ export type CacheDecision =
    */
   | { readonly kind: 'miss'; readonly key: CacheKey; readonly index: CacheIndex; readonly replace: boolean; readonly stale?: StaleEntry }
 
+/** Why an entry at the task's key was not reused. */
+export type StaleReason = 'expired' | 'deleted' | 'damaged' | 'refresh'
+
 /** An entry at the task's key that was not reused. */
 export interface StaleEntry {
   readonly entry: CacheEntry
-  /** `expired`: older than the task's ttl; `deleted`: its output is gone or was written over; `refresh`: `--refresh TASK`. */
-  readonly reason: 'expired' | 'deleted' | 'refresh'
+  /**
+   * `expired`: older than the task's ttl; `deleted`: its output is gone or was written over;
+   * `damaged`: it holds task values the task's declaration refuses; `refresh`: `--refresh TASK`.
+   */
+  readonly reason: StaleReason
 }
 
 export interface TaskCache {
@@ -99,7 +106,7 @@ export function createTaskCache(deps: TaskCacheDeps): TaskCache {
         const entry = await index.read({ pipeline: pipeline.name, task: task.id, key: key.key }, request.signal)
         if (settings.refresh?.has(task.id)) return { kind: 'miss', key, index, replace: true, ...(entry && { stale: { entry, reason: 'refresh' } }) }
         if (!entry) return { kind: 'miss', key, index, replace: false }
-        const unusable = await whyUnusable(entry, request.task, deps.ioManager, now(), request.signal)
+        const unusable = await whyUnusable(entry, pipeline, task, deps.ioManager, now(), request.signal)
         if (unusable === undefined) return { kind: 'hit', entry, from: { runId: entry.runId, key: key.key } }
         return { kind: 'miss', key, index, replace: true, stale: { entry, reason: unusable } }
       } catch (error) {
@@ -110,6 +117,13 @@ export function createTaskCache(deps: TaskCacheDeps): TaskCache {
 
     async fill(request, miss, result) {
       const { task, pipeline } = request
+      // An entry is trusted only when its output is the IoManager's own (byte-store-cache.ts): one
+      // written elsewhere (`--output-prefix` outside its root or bucket) would never be a hit, and
+      // the task would be run and stored again on every run.
+      if (result.output && miss.index.owns && !(await miss.index.owns(result.output).catch(() => true))) {
+        request.log.debug(`not stored in the cache: the output '${result.output.uri}' is outside the storage of IoManager '${task.io}', which keeps the cache`)
+        return
+      }
       const entry: CacheEntry = {
         format: CACHE_FORMAT_VERSION,
         pipeline: pipeline.name,
@@ -133,16 +147,19 @@ export function createTaskCache(deps: TaskCacheDeps): TaskCache {
 }
 
 /**
- * An entry is reused only while it is younger than the task's ttl and its output is still there
- * as it was written (an output written over since, by the same run id executed again, counts as
- * deleted: see `IoManager.exists`); undefined when usable.
+ * An entry is reused only while it is younger than the task's ttl, its values are ones the task
+ * could set (an entry is data anyone who can write the cache may have edited, and its values are
+ * handed to downstream tasks as the task's), and its output is still there as it was written (an
+ * output written over since, by the same run id executed again, counts as deleted: see
+ * `IoManager.exists`); undefined when usable.
  */
-export async function whyUnusable(entry: CacheEntry, task: Task, ioManager: IoManagerLookup, nowMs: number, signal: AbortSignal): Promise<'expired' | 'deleted' | undefined> {
+export async function whyUnusable(entry: CacheEntry, pipeline: Pipeline, task: Task, ioManager: IoManagerLookup, nowMs: number, signal: AbortSignal): Promise<Exclude<StaleReason, 'refresh'> | undefined> {
   const ttlMs = task.cache?.ttlMs
   if (ttlMs !== undefined) {
     const created = Date.parse(entry.createdAt)
     if (!Number.isFinite(created) || created + ttlMs <= nowMs) return 'expired'
   }
+  if ((await refusedValues(pipeline, task, entry.values)) !== undefined) return 'damaged'
   if (!entry.output) return undefined
   const io = ioManager(task.io)
   return !io.exists || (await io.exists(entry.output, { signal })) ? undefined : 'deleted'

@@ -5,7 +5,7 @@ import { PassThrough, Readable } from 'node:stream'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { fsIo } from '../../../src/plugins/io/fs/index.ts'
-import { prefixToPath } from '../../../src/plugins/io/fs/fs-byte-store.ts'
+import { createFsByteStore, prefixToPath } from '../../../src/plugins/io/fs/fs-byte-store.ts'
 
 const log = { debug() {}, info() {}, warn() {}, error() {} }
 const ctx = { signal: new AbortController().signal, log, output: { kind: 'any' } as const }
@@ -23,6 +23,16 @@ describe('fs IoManager', () => {
     const file = join(dir, '.weir/data/daily_sales/20261122-030812-a1b2c3/summarize/output.json')
     expect(ref).toEqual({ uri: pathToFileURL(file).href, format: 'json', io: 'fs', sizeBytes: 11, contentHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), version: expect.stringMatching(/^11:\d+$/) })
     expect(readFileSync(file, 'utf8')).toBe('{"total":1}')
+  })
+
+  test('owns the files under its root only, by path segments', () => {
+    const root = join(dir, 'data')
+    const store = createFsByteStore({ root, cwd: dir })
+    const uri = (path: string) => pathToFileURL(path).href
+    expect(store.owns!(uri(join(root, 'p', 'r', 't', 'output.json')))).toBe(true)
+    expect(store.owns!(`${uri(root)}/p/../p/output.json`)).toBe(true)
+    for (const outside of [uri(root), uri(`${root}-other/output.json`), `${uri(root)}/../secret.json`, `${uri(root)}/%2e%2e/secret.json`, 'file:///etc/passwd', 'gs://b/data/p/output.json', 'not a uri'])
+      expect(store.owns!(outside), outside).toBe(false)
   })
 
   test("a ref's version is the file's size and modification time after the rename; a file changed since does not count as the ref's", async () => {

@@ -17,7 +17,7 @@
 import { promises as fsp, closeSync, fstatSync, fsync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { Readable } from 'node:stream'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { OutputKey } from '../../types.ts'
@@ -46,6 +46,17 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
       const file = uriToPath(uri)
       if (body instanceof Uint8Array && body.byteLength <= SMALL_BODY_BYTES) return writeSmallAtomically(file, body, putOptions)
       return writeAtomically(file, body, putOptions)
+    },
+    owns(uri: string): boolean {
+      let path: string
+      try {
+        path = resolve(uriToPath(uri))
+      } catch {
+        return false
+      }
+      // By segments, not by text: `<root>-other/x` and `<root>/../x` are not under the root.
+      const inside = relative(options.root, path)
+      return inside !== '' && !isAbsolute(inside) && inside.split(sep)[0] !== '..'
     },
     putSync(uri: string, body: Uint8Array) {
       writeSmallNow(uriToPath(uri), body)

@@ -56,6 +56,14 @@ export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptio
       return formatGsUri({ bucket: options.bucket, name: joinObjectName(key.prefix) })
     },
 
+    owns(uri: string): boolean {
+      try {
+        return parseGsUri(uri).bucket === options.bucket
+      } catch {
+        return false
+      }
+    },
+
     async put(uri: string, body: ByteBody, put: PutOptions) {
       const { bucket, name } = parseGsUri(uri)
       const inMemory = body instanceof Uint8Array

@@ -38,6 +38,9 @@ export function createMemoryByteStore(): ByteStore {
         throw new IoError('IO_UNSUPPORTED_URI', `The memory IoManager cannot write to '${key.prefix}'; give a memory:// URI or a path.`)
       return `memory://${key.prefix.replace(/^\/+|\/+$/g, '')}`
     },
+    owns(uri: string): boolean {
+      return uri.startsWith('memory://')
+    },
     async put(uri: string, body: ByteBody, options: PutOptions) {
       const bytes = body instanceof Uint8Array ? Buffer.from(body) : await collect(body, options.signal)
       options.signal.throwIfAborted()

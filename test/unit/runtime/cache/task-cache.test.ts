@@ -1,5 +1,6 @@
 // The cache check in the attempt path (issue 12): hit, miss and fill, ttl, deleted outputs,
 // --no-cache, --refresh, failures never cached, early cutoff.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -49,6 +50,13 @@ tasks:
 `
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} }
+/** The entry files of a task of pipeline `cached`. */
+const entryFiles = (task: string): string[] => {
+  const root = join(dir, '.weir', 'data', '_cache', 'cached')
+  if (!existsSync(root)) return []
+  return readdirSync(root).flatMap((shard) => readdirSync(join(root, shard)).filter((f) => f.startsWith(`${task}.`)).map((f) => join(root, shard, f)))
+}
+const entryFileOfRun = (task: string, run: string): string => entryFiles(task).find((f) => JSON.parse(readFileSync(f, 'utf8')).runId === run)!
 const env = () => ({ cwd: dir, stateDir: join(dir, '.weir'), log: silent })
 
 async function setup(settings: CacheSettings = {}, now = () => Date.parse('2026-12-04T12:00:00Z')) {
@@ -130,6 +138,34 @@ describe('task cache in the attempt', () => {
     expect(again).toMatchObject({ status: 'succeeded' })
     expect(again).not.toHaveProperty('cachedFrom')
     expect((again as { output: StoredRef }).output.contentHash).toBe(first.output.contentHash)
+  })
+
+  test('an entry whose values the task would refuse (an edited entry) is a miss, and the new result replaces it', async () => {
+    const { attempt } = await setup()
+    const run = runId()
+    await attempt('make', run, { params: { x: 25 } })
+    const file = entryFileOfRun('make', run)
+    for (const values of [{ n: 'not an integer' }, { n: 2, undeclared: true }]) {
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), values }))
+      const again = await attempt('make', runId(), { params: { x: 25 } })
+      expect(again).not.toHaveProperty('cachedFrom')
+      expect(again).toMatchObject({ status: 'succeeded', values: { n: 2 } })
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ values: { n: 2 }, replaced: { reason: 'damaged' } })
+    }
+  })
+
+  test('an output written outside the IoManager (--output-prefix elsewhere) stores no entry, and the debug log says why', async () => {
+    const pipeline: Pipeline = { ...(await pipelineFromYaml(SPEC, dir)), sourcePath: join(dir, 'pipeline.yaml') }
+    const ioManager = createIoManagers(pipeline, [fsIo as never], env())
+    const cache = createTaskCache({ ioManager, projectRoot: dir })
+    const debug: string[] = []
+    const log = { ...silent, debug: (m: string) => void debug.push(m) }
+    const request = { pipeline, task: pipeline.tasks.get('make')!, runId: runId(), attempt: 1, params: { x: 27 }, upstreamOutputs: {}, upstreamValues: {}, signal: new AbortController().signal, log, run: { trigger: 'manual' } }
+    const before = entryFiles('make').length
+    const outside = await runTaskAttempt(request, { ioManager, projectRoot: dir, cache, outputPrefix: join(dir, 'elsewhere', 'make') })
+    expect(outside).toMatchObject({ status: 'succeeded', output: { uri: expect.stringContaining('/elsewhere/make/') } })
+    expect(entryFiles('make')).toHaveLength(before)
+    expect(debug).toContainEqual(expect.stringContaining("is outside the storage of IoManager 'default'"))
   })
 
   test('--no-cache neither looks up nor stores; --refresh runs the task and replaces its entry', async () => {
