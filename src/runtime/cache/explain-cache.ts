@@ -140,7 +140,8 @@ function detailsOf(component: CacheComponent, before: Readonly<Record<string, st
 function describePart(component: CacheComponent, name: string, how: 'added' | 'removed' | 'changed', task: Task): string {
   switch (component) {
     case 'code':
-      if (name.includes(' → ')) return how === 'removed' ? `import ${name} now resolves` : `import ${name} does not resolve to a file`
+      if (name.includes(' → '))
+        return how === 'removed' ? `import ${name} now resolves` : how === 'added' ? `import ${name} does not resolve to a file` : `import ${name} resolves to no file, and the files beside where it points changed`
       return how === 'changed' ? `${name} changed` : how === 'added' ? `${name} is now imported` : `${name} is no longer imported`
     case 'inputs': {
       const binding = task.inputs[name]

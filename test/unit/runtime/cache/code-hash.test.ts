@@ -1,5 +1,5 @@
 // The `code` part of the cache key: a handler module and its local imports, transitively (issue 12).
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
@@ -83,6 +83,64 @@ describe('code hash', () => {
     const before = await hashOf(root)
     write(root, { 'handlers/missing.ts': 'export {}' })
     expect(await hashOf(root)).not.toBe(before)
+  })
+
+  test('an import that resolves to nothing counts with the files beside where it points: editing one changes the hash', async () => {
+    // jiti resolves no `.jsx` for a path without extension; were a loader to, that file is still in the key.
+    const root = project({ ...FILES, 'handlers/helper.ts': "import './view'\nexport const helper = 1", 'handlers/view.jsx': 'export const v = 1' })
+    const before = await hashOf(root)
+    expect(await createCodeHasher(root).filesOf(join(root, 'handlers/sales.ts'))).toHaveProperty(['handlers/helper.ts → ./view'], expect.stringMatching(/^unresolved [0-9a-f]{64}$/))
+    write(root, { 'handlers/view.jsx': 'export const v = 2' })
+    const edited = await hashOf(root)
+    expect(edited).not.toBe(before)
+    write(root, { 'handlers/viewer.ts': 'export const unrelated = 1' })
+    expect(await hashOf(root)).toBe(edited)
+  })
+
+  test('a module reached through a linked folder imports relative to where it really is, as the loader does', async () => {
+    const root = project({
+      'package.json': '{"type":"module"}',
+      'handlers/t.ts': "import { a } from './lib/a.ts'\nexport const t = () => a()",
+      // What `../util.ts` would be from the link's path: not what is loaded.
+      'handlers/util.ts': 'export const u = "not imported"',
+    })
+    const shared = project({ 'util.ts': 'export const u = "shared"', 'lib/a.ts': "import { u } from '../util.ts'\nexport const a = () => u" })
+    symlinkSync(join(shared, 'lib'), join(root, 'handlers', 'lib'))
+    const hash = () => createCodeHasher(root).hashModule(join(root, 'handlers/t.ts'))
+    const before = await hash()
+    write(root, { 'handlers/util.ts': 'export const u = "still not imported"' })
+    expect(await hash()).toBe(before)
+    write(shared, { 'util.ts': 'export const u = "shared, edited"' })
+    expect(await hash()).not.toBe(before)
+  })
+
+  test('follows the loader (jiti, run here) where several files could answer an import', async () => {
+    const cases = {
+      'dep': { 'dep.ts': 'ts', 'dep.js': 'js' },
+      'vendor/withmain': { 'vendor/withmain/package.json': '{"main":"lib.js"}', 'vendor/withmain/lib.js': 'main' },
+      'vendor/both': { 'vendor/both/package.json': '{"main":"lib.js"}', 'vendor/both/lib.js': 'main', 'vendor/both/index.js': 'index' },
+      'vendor/nested': { 'vendor/nested/package.json': '{"main":"sub"}', 'vendor/nested/sub/index.js': 'sub index' },
+      'idx': { 'idx/index.ts': 'ts index', 'idx/index.js': 'js index' },
+      'swap/s.js': { 'swap/s.ts': 'ts for a .js name' },
+    }
+    const files: Record<string, string> = { 'package.json': '{"type":"module"}' }
+    const names = Object.keys(cases)
+    names.forEach((spec, i) => {
+      for (const [path, said] of Object.entries(cases[spec as keyof typeof cases])) files[`h/${path}`] = path.endsWith('.json') ? said : `export const v${i} = ${JSON.stringify(`${path}: ${said}`)}`
+    })
+    files['h/t.ts'] = `${names.map((spec, i) => `import { v${i} } from './${spec}'`).join('\n')}\nexport const t = [${names.map((_, i) => `v${i}`).join(', ')}]`
+    const root = project(files)
+    const { createJiti } = await import('jiti')
+    const loaded = ((await createJiti(import.meta.url, { interopDefault: false, fsCache: false, moduleCache: false }).import(join(root, 'h/t.ts'))) as { t: string[] }).t.map((said) => `h/${said.split(':')[0]}`)
+    const hashed = Object.keys(await createCodeHasher(root).filesOf(join(root, 'h/t.ts')))
+    expect(loaded).toEqual(['h/dep.js', 'h/vendor/withmain/lib.js', 'h/vendor/both/index.js', 'h/vendor/nested/sub/index.js', 'h/idx/index.js', 'h/swap/s.ts'])
+    expect(hashed.sort()).toEqual(['h/t.ts', ...loaded].sort())
+    // Editing what is loaded changes the key; the file beside it that is not loaded does not.
+    const before = await createCodeHasher(root).hashModule(join(root, 'h/t.ts'))
+    write(root, { 'h/dep.ts': 'export const v0 = "ts, edited"' })
+    expect(await createCodeHasher(root).hashModule(join(root, 'h/t.ts'))).toBe(before)
+    write(root, { 'h/vendor/withmain/lib.js': 'export const v1 = "main, edited"' })
+    expect(await createCodeHasher(root).hashModule(join(root, 'h/t.ts'))).not.toBe(before)
   })
 
   test('reads each module once per hasher: shared helpers are hashed once per run, not once per task', async () => {
