@@ -261,7 +261,7 @@ export interface AttemptRequest {
     readonly index: number
     /**
      * What stands for the item in a cache key when its value is another mapped task's stored
-     * output (map → map): that output's content hash, not the value read back. @default the value
+     * output (map → map): that output's content hash and form, not the value read back. @default the value
      */
     readonly cacheKey?: string | null
   }

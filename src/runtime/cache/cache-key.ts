@@ -3,6 +3,7 @@
  * key over them, so an entry can keep its components and `--explain-cache` can say which changed.
  * Nothing here reads an output: upstream outputs enter by the content hash their ref carries.
  */
+import type { StoredRef } from '../../plugins/types.ts'
 import type { InputBinding, Pipeline, Reference, RunField, Task } from '../../spec/model.ts'
 import { hasSecret } from '../redact-secrets.ts'
 import { canonicalJson, hashCanonical, sha256Hex } from './canonical-json.ts'
@@ -43,12 +44,29 @@ export interface CacheKeySources {
   /** The files behind `codeHash` (path → hash), for the entry's `parts`. */
   readonly codeFiles?: Readonly<Record<string, string>>
   /**
-   * The content hash of an upstream task's stored output: `null` when it stored none, undefined
-   * when it cannot be hashed (then the task has no key and always runs).
+   * An upstream task's stored output as the key knows it (content hash and form): `null` when it
+   * stored none, undefined when it cannot be hashed (then the task has no key and always runs).
    */
-  outputHash(taskId: string): Promise<string | null | undefined>
+  upstreamOutput(taskId: string): Promise<OutputIdentity | null | undefined>
   /** One item of a mapped task: the key includes its value and index, so each item has its own entry. */
   readonly item?: { readonly value: unknown; readonly index: number; readonly cacheKey?: string | null }
+}
+
+/** An upstream output in a key: what it holds, and in what form the task receives it. */
+export interface OutputIdentity {
+  /** `sha256:<hex>` of the stored bytes (for a fan-in, of its items' identities in order). */
+  readonly hash: string
+  /** `formOf` the ref (a fan-in's: `items`). */
+  readonly form: string
+}
+
+/**
+ * The form a stored output reaches a handler in: the same bytes are a parsed JSON value (`json`),
+ * a Buffer (`bytes`), a stream (`bytes+stream`) or a table (`parquet`), and a handler given one
+ * where it got another may do something else, so a change of form changes the key.
+ */
+export function formOf(ref: Pick<StoredRef, 'format' | 'stream'>): string {
+  return ref.stream === true ? `${ref.format}+stream` : ref.format
 }
 
 /** The task's key, or undefined when an input cannot be hashed by content. */
@@ -142,7 +160,7 @@ function valuesHashOf(values: Readonly<Record<string, unknown>>): string {
   return hash
 }
 
-/** An item by its value, or by the content hash of the stored output it was read from (map → map). */
+/** An item by its value, or by the stored output it was read from (map → map: `storedItemCacheKey`, its content hash and form). */
 function itemIdentity(item: NonNullable<CacheKeySources['item']>): unknown {
   if (item.cacheKey !== undefined) return ['stored', item.cacheKey]
   return item.value === undefined ? null : item.value
@@ -241,8 +259,9 @@ async function describeBinding(binding: InputBinding, sources: CacheKeySources):
 async function describeRef(ref: Reference, sources: CacheKeySources): Promise<Described | undefined> {
   switch (ref.kind) {
     case 'output': {
-      const hash = await sources.outputHash(ref.taskId)
-      return hash === undefined ? undefined : ['output', hash, ref.path]
+      const output = await sources.upstreamOutput(ref.taskId)
+      if (output === undefined) return undefined
+      return output === null ? ['output', null, ref.path] : ['output', output.hash, output.form, ref.path]
     }
     case 'value':
       return ['value', sources.upstreamValues[ref.taskId]?.[ref.name]]

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream'
 import type { AttemptRequest, CacheEntry, CacheIndex, StoredRef } from '../../plugins/types.ts'
 import type { Pipeline, Task } from '../../spec/model.ts'
 import type { IoManagerLookup } from '../io-managers.ts'
-import { CACHE_FORMAT_VERSION, computeCacheKey, type CacheKey } from './cache-key.ts'
+import { CACHE_FORMAT_VERSION, computeCacheKey, formOf, type CacheKey, type OutputIdentity } from './cache-key.ts'
 import { sha256Hex } from './canonical-json.ts'
 import { createCodeHasher, type CodeHasher } from './code-hash.ts'
 import { refusedValues } from '../task-values.ts'
@@ -179,28 +179,34 @@ export async function keyOf(request: KeyRequest, ioManager: IoManagerLookup, has
     run: { id: request.runId, pipeline: pipeline.name, trigger: request.run.trigger, scheduled_at: request.run.scheduledAt ?? null },
     codeHash,
     codeFiles,
-    outputHash: (taskId) => {
+    upstreamOutput: (taskId) => {
       const itemRefs = request.upstreamItemOutputs?.[taskId]
-      return itemRefs ? itemOutputsHashOf(itemRefs, taskId, pipeline, ioManager, request.signal) : outputHashOf(request.upstreamOutputs[taskId], taskId, pipeline, ioManager, request.signal)
+      return itemRefs ? itemOutputsOf(itemRefs, taskId, pipeline, ioManager, request.signal) : outputOf(request.upstreamOutputs[taskId], taskId, pipeline, ioManager, request.signal)
     },
     ...(request.item !== undefined && { item: request.item }),
   })
 }
 
-/** A mapped upstream task's output (fan-in) by the hashes of its items' outputs, in item order. */
-async function itemOutputsHashOf(refs: readonly (StoredRef | undefined)[], taskId: string, pipeline: Pipeline, ioManager: IoManagerLookup, signal: AbortSignal): Promise<string | undefined> {
-  const hashes: (string | null)[] = []
+/** A mapped upstream task's output (fan-in) by the hashes and forms of its items' outputs, in item order. */
+async function itemOutputsOf(refs: readonly (StoredRef | undefined)[], taskId: string, pipeline: Pipeline, ioManager: IoManagerLookup, signal: AbortSignal): Promise<OutputIdentity | undefined> {
+  const items: ([string, string] | null)[] = []
   for (const ref of refs) {
-    const hash = await outputHashOf(ref, taskId, pipeline, ioManager, signal)
-    if (hash === undefined) return undefined
-    hashes.push(hash)
+    const item = await outputOf(ref, taskId, pipeline, ioManager, signal)
+    if (item === undefined) return undefined
+    items.push(item && [item.hash, item.form])
   }
-  return `sha256:${sha256Hex(JSON.stringify(hashes))}`
+  return { hash: `sha256:${sha256Hex(JSON.stringify(items))}`, form: 'items' }
 }
 
-/** `null` for no output; the ref's hash; else the output read back and hashed (undefined for a table). */
-async function outputHashOf(ref: StoredRef | undefined, taskId: string, pipeline: Pipeline, ioManager: IoManagerLookup, signal: AbortSignal): Promise<string | null | undefined> {
+/** `null` for no output; else the output's form, with the ref's hash or the output read back and hashed (undefined for a table). */
+async function outputOf(ref: StoredRef | undefined, taskId: string, pipeline: Pipeline, ioManager: IoManagerLookup, signal: AbortSignal): Promise<OutputIdentity | null | undefined> {
   if (!ref) return null
+  const hash = await contentHashOf(ref, taskId, pipeline, ioManager, signal)
+  return hash === undefined ? undefined : { hash, form: formOf(ref) }
+}
+
+/** The ref's content hash, else the output read back and hashed (undefined for a table). */
+async function contentHashOf(ref: StoredRef, taskId: string, pipeline: Pipeline, ioManager: IoManagerLookup, signal: AbortSignal): Promise<string | undefined> {
   if (ref.contentHash) return ref.contentHash
   const upstream = pipeline.tasks.get(taskId)
   if (!upstream || ref.format === 'parquet') return undefined

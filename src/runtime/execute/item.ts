@@ -11,7 +11,7 @@ import type { AttemptRequest, ErrorInfo, PluginEnv } from '../../plugins/types.t
 import type { Pipeline, Task } from '../../spec/model.ts'
 import { createIoManagers } from '../io-managers.ts'
 import { resolveMapItems } from '../map/items.ts'
-import { storedItemKey } from '../map/stored-item-key.ts'
+import { storedItemCacheKey } from '../map/stored-item-key.ts'
 import { WeirError } from '../../spec/weir-error.ts'
 import { toErrorInfo } from '../errors.ts'
 import { ITEMS_DOCUMENT, LIST_FAILED_INDEX } from './contract.ts'
@@ -70,7 +70,7 @@ export async function readItem(request: AttemptRequest, index: number, taskPrefi
       const ref = refs[index]
       const upstream = pipeline.tasks.get(along)!
       const load = async (): Promise<unknown> => (ref === undefined ? undefined : ioManager(upstream.io).read(ref, { signal: request.signal, log: request.log, output: upstream.output }))
-      return { ok: true, item: { value: undefined, index, cacheKey: storedItemKey(ref) }, load }
+      return { ok: true, item: { value: undefined, index, cacheKey: storedItemCacheKey(ref) }, load }
     }
     if (stored?.items !== undefined) {
       checkIndex(task, index, stored.items.length)

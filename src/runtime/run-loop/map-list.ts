@@ -10,7 +10,7 @@ import type { StoredRef } from '../../plugins/types.ts'
 import type { Task } from '../../spec/model.ts'
 import type { LoopState } from './loop-state.ts'
 import { resolveMapItems } from '../map/items.ts'
-import { storedItemKey } from '../map/stored-item-key.ts'
+import { storedItemCacheKey, storedItemKey } from '../map/stored-item-key.ts'
 import { WeirError } from '../errors.ts'
 import { isSecretList } from '../map/secret-list.ts'
 
@@ -19,7 +19,7 @@ export interface MapList {
   readonly hash: string
   /** The value of item `index`. */
   item(index: number, signal: AbortSignal): Promise<unknown>
-  /** What stands for item `index` in its cache key, when not its value (map → map: the stored output's hash). */
+  /** What stands for item `index` in its cache key, when not its value (map → map: the stored output's hash and form). */
   cacheKeyOf?(index: number): string | null
 }
 
@@ -38,7 +38,7 @@ export async function readMapList(loop: LoopState, task: Task): Promise<MapList>
         const ref = refs[index]
         return ref ? readOutput(loop, ref, producer, signal) : undefined
       },
-      cacheKeyOf: (index) => storedItemKey(refs[index]),
+      cacheKeyOf: (index) => storedItemCacheKey(refs[index]),
     }
   }
   const items = await resolveMapItems(task.id, task.foreach!, {

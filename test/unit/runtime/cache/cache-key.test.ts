@@ -49,7 +49,7 @@ async function sourcesFor(pipeline: Pipeline, over: Partial<CacheKeySources> = {
     upstreamValues: { extract: { rows: 3 } },
     run: { id: '20261204-120000-aaaaaa', pipeline: 'sales', trigger: 'manual', scheduled_at: null },
     codeHash: 'c'.repeat(64),
-    outputHash: async () => HASH_A,
+    upstreamOutput: async () => ({ hash: HASH_A, form: 'json' }),
     ...over,
   }
 }
@@ -77,7 +77,10 @@ describe('cache key', () => {
     ['the handler code', same, { codeHash: 'd'.repeat(64) }, 'code'],
     ['the export name', (s: string) => s.replace('./h.ts#summarize', './h.ts#summarize2'), {}, 'export'],
     ['a literal input', (s: string) => s.replace('b: [1, 2]', 'b: [1, 3]'), {}, 'inputs'],
-    ['the content of an upstream output', same, { outputHash: async () => HASH_B }, 'inputs'],
+    ['the content of an upstream output', same, { upstreamOutput: async () => ({ hash: HASH_B, form: 'json' }) }, 'inputs'],
+    // The same bytes as a Buffer, a stream or a parsed JSON value are different inputs to a handler.
+    ['the form of an upstream output (bytes, not JSON)', same, { upstreamOutput: async () => ({ hash: HASH_A, form: 'bytes' }) }, 'inputs'],
+    ['the form of an upstream output (a stream, not a Buffer)', same, { upstreamOutput: async () => ({ hash: HASH_A, form: 'bytes+stream' }) }, 'inputs'],
     ['a field path into an upstream output', (s: string) => s.replace('output.meta.country', 'output.meta.region'), {}, 'inputs'],
     ['a template input', (s: string) => s.replace('sales over', 'sales above'), {}, 'inputs'],
     ['a param value', same, { params: { threshold: 0.7, token: 's3cret-value' } }, 'params'],
@@ -99,7 +102,7 @@ describe('cache key', () => {
     ['comments and formatting in the spec', (s: string) => s.replace('tasks:\n', '# the tasks\ntasks:   # all of them\n').replace('fixed: { a: 1, b: [1, 2] }', 'fixed:\n        a: 1\n        b:\n          - 1\n          - 2'), {}],
     ['the ttl', (s: string) => s.replace('version: "1"', 'version: "1", ttl: 7d'), {}],
     ['the task description, retries, timeout and trigger', (s: string) => s.replace('    handler: ./h.ts#summarize', '    handler: ./h.ts#summarize\n    description: Sums up.\n    retries: 3\n    timeout: 1m\n    trigger: all_done'), {}],
-    ['the outputs of upstream tasks that are read by their content only (other run, other URI)', same, { outputHash: async () => HASH_A }],
+    ['the outputs of upstream tasks that are read by their content only (other run, other URI)', same, { upstreamOutput: async () => ({ hash: HASH_A, form: 'json' }) }],
   ])('does not change with %s', async (_what, edit, over) => {
     expect((await change(edit, over as Partial<CacheKeySources>)).changed).toBe(false)
   })
@@ -116,15 +119,15 @@ describe('cache key', () => {
       run1: { uri: 'file:///p/.weir/data/sales/run1/extract/output.json', contentHash: HASH_A },
       run2: { uri: 'file:///p/.weir/data/sales/run2/extract/output.json', contentHash: HASH_A },
     }
-    const k1 = await keyOf(await sourcesFor(pipeline, { outputHash: async () => refs.run1.contentHash }))
-    const k2 = await keyOf(await sourcesFor(pipeline, { outputHash: async () => refs.run2.contentHash }))
+    const k1 = await keyOf(await sourcesFor(pipeline, { upstreamOutput: async () => ({ hash: refs.run1.contentHash, form: 'json' }) }))
+    const k2 = await keyOf(await sourcesFor(pipeline, { upstreamOutput: async () => ({ hash: refs.run2.contentHash, form: 'json' }) }))
     expect(k2.key).toBe(k1.key)
   })
 
   test('an upstream output that cannot be hashed leaves the task without a key; one that stored nothing is a value', async () => {
     const pipeline = await pipelineOf(SPEC)
-    expect(await computeCacheKey(await sourcesFor(pipeline, { outputHash: async () => undefined }))).toBeUndefined()
-    const none = await keyOf(await sourcesFor(pipeline, { outputHash: async () => null }))
+    expect(await computeCacheKey(await sourcesFor(pipeline, { upstreamOutput: async () => undefined }))).toBeUndefined()
+    const none = await keyOf(await sourcesFor(pipeline, { upstreamOutput: async () => null }))
     expect(none.key).not.toBe((await keyOf(await sourcesFor(pipeline))).key)
   })
 

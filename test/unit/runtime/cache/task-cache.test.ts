@@ -6,7 +6,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { runTaskAttempt } from '../../../../src/runtime/attempt.ts'
-import { createTaskCache, type CacheSettings } from '../../../../src/runtime/cache/task-cache.ts'
+import { createTaskCache, keyOf, type CacheSettings } from '../../../../src/runtime/cache/task-cache.ts'
+import { createCodeHasher } from '../../../../src/runtime/cache/code-hash.ts'
+import { storedItemCacheKey } from '../../../../src/runtime/map/stored-item-key.ts'
 import { createIoManagers } from '../../../../src/runtime/io-managers.ts'
 import { fsIo } from '../../../../src/plugins/io/fs/index.ts'
 import type { AttemptRequest, StoredRef } from '../../../../src/plugins/types.ts'
@@ -189,6 +191,27 @@ describe('task cache in the attempt', () => {
     expect(up2.output.uri).not.toBe(up1.output.uri)
     expect(up2.output.contentHash).toBe(up1.output.contentHash)
     expect(await attempt('use', runId(), { upstreamOutputs: { make: up2.output } })).toHaveProperty('cachedFrom')
+  })
+
+  test("an upstream output's form is in the key: the same bytes as JSON, a Buffer or a stream are other inputs, for a task and a fan-in", async () => {
+    const pipeline: Pipeline = { ...(await pipelineFromYaml(SPEC, dir)), sourcePath: join(dir, 'pipeline.yaml') }
+    const ioManager = createIoManagers(pipeline, [fsIo as never], env())
+    const hasher = createCodeHasher(dir)
+    const contentHash = `sha256:${'a'.repeat(64)}`
+    const refs: StoredRef[] = [
+      { uri: 'file:///x/output.json', format: 'json', io: 'fs', contentHash },
+      { uri: 'file:///x/output.bin', format: 'bytes', io: 'fs', contentHash },
+      { uri: 'file:///x/output.bin', format: 'bytes', io: 'fs', stream: true, contentHash },
+    ]
+    const base = { pipeline, task: pipeline.tasks.get('use')!, params: { x: 1 }, upstreamValues: {}, runId: 'r', run: { trigger: 'manual' }, signal: new AbortController().signal }
+    const single = await Promise.all(refs.map(async (ref) => (await keyOf({ ...base, upstreamOutputs: { make: ref } }, ioManager, hasher))!.key))
+    const fanIn = await Promise.all(refs.map(async (ref) => (await keyOf({ ...base, upstreamOutputs: {}, upstreamItemOutputs: { make: [ref, ref] } }, ioManager, hasher))!.key))
+    expect(new Set([...single, ...fanIn]).size).toBe(6)
+    // Another file with the same content and form: the same key (early cutoff).
+    expect((await keyOf({ ...base, upstreamOutputs: { make: { ...refs[2]!, uri: 'file:///y/output.bin' } } }, ioManager, hasher))!.key).toBe(single[2])
+    // A map → map item stands in its key by its stored output's content and form.
+    expect(new Set(refs.map(storedItemCacheKey)).size).toBe(3)
+    expect(storedItemCacheKey({ ...refs[0]!, uri: 'file:///y/output.json' })).toBe(storedItemCacheKey(refs[0]))
   })
 
   test('an upstream ref without a content hash (an older weir) is hashed by reading it back', async () => {

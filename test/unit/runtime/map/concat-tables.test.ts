@@ -176,7 +176,7 @@ tasks:
       const pipeline = await pipelineFromYaml(text)
       const key = await computeCacheKey({
         pipeline, task: pipeline.tasks.get('report')!, params: {}, upstreamValues: {}, run: { id: 'r', pipeline: 'p', trigger: 'manual', scheduled_at: null },
-        codeHash: 'c', outputHash: async () => 'h',
+        codeHash: 'c', upstreamOutput: async () => ({ hash: 'h', form: 'items' }),
       })
       return key!.components.inputs
     }
