@@ -29,11 +29,16 @@ export interface CacheSettings {
 const DISABLED_ENV = 'WEIR_CACHE_DISABLED'
 const REFRESH_ENV = 'WEIR_CACHE_REFRESH'
 
-/** The environment of a `weir execute` process that carries `settings`. */
+/**
+ * The environment of a `weir execute` process that carries `settings`. Both variables are always
+ * set, empty when off: the child inherits the parent's environment, and one the user left there
+ * (`WEIR_CACHE_DISABLED=1` in a CI job, meant for an engine's tasks) must not decide for the child
+ * what the parent's own settings, which ignore it, decided otherwise.
+ */
 export function cacheSettingsToEnv(settings: CacheSettings): Record<string, string> {
   return {
-    ...(settings.disabled && { [DISABLED_ENV]: '1' }),
-    ...(settings.refresh && settings.refresh.size > 0 && { [REFRESH_ENV]: [...settings.refresh].join(',') }),
+    [DISABLED_ENV]: settings.disabled ? '1' : '',
+    [REFRESH_ENV]: settings.refresh ? [...settings.refresh].join(',') : '',
   }
 }
 

@@ -85,8 +85,9 @@ describe('prepareRemote (the parent side of weir execute)', () => {
     expect(inputs).toBe(`file://${join(dir, 'state-remote', 'execute', 'r1', 'b', 'inputs-2.json')}`)
     expect(JSON.parse(await readFile(fileURLToPath(inputs), 'utf8'))).toEqual({ outputs: upstreamOutputs, values: { a: { k: 1 } } })
     expect(outputPrefix).toBe(`file://${join(dir, 'state-remote', 'data', 'remote', 'r1', 'b')}`)
-    // The child learns where state lives, that its empty params are real, and which fd is the parent's pipe.
-    expect(childEnv).toEqual({ WEIR_STATE_DIR: join(dir, 'state-remote'), WEIR_PARAMS_RESOLVED: '1', WEIR_SPEC_SHA256: pipeline.specHash, WEIR_PARENT_PIPE_FD: String(parentPipeFd) })
+    // The child learns where state lives, that its empty params are real, which fd is the parent's
+    // pipe, and the run's cache settings (set even when off: the child inherits the parent's environment).
+    expect(childEnv).toEqual({ WEIR_STATE_DIR: join(dir, 'state-remote'), WEIR_PARAMS_RESOLVED: '1', WEIR_SPEC_SHA256: pipeline.specHash, WEIR_PARENT_PIPE_FD: String(parentPipeFd), WEIR_CACHE_DISABLED: '', WEIR_CACHE_REFRESH: '' })
     expect(parentPipeFd).toBeGreaterThanOrEqual(3)
   })
 

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { runTaskAttempt } from '../../../../src/runtime/attempt.ts'
-import { createTaskCache, keyOf, type CacheSettings } from '../../../../src/runtime/cache/task-cache.ts'
+import { cacheSettingsFromEnv, cacheSettingsToEnv, createTaskCache, keyOf, type CacheSettings } from '../../../../src/runtime/cache/task-cache.ts'
 import { createCodeHasher } from '../../../../src/runtime/cache/code-hash.ts'
 import { storedItemCacheKey } from '../../../../src/runtime/map/stored-item-key.ts'
 import { createIoManagers } from '../../../../src/runtime/io-managers.ts'
@@ -78,6 +78,19 @@ async function setup(settings: CacheSettings = {}, now = () => Date.parse('2026-
 
 let runs = 0
 const runId = () => `20261204-120000-${String(++runs).padStart(6, '0')}`
+
+describe('cache settings for a weir execute child', () => {
+  test.each([
+    [{}, {}],
+    [{ disabled: true }, {}],
+    [{ refresh: new Set(['a', 'b']) }, {}],
+    // A variable left in the environment the child inherits does not outweigh the parent's settings.
+    [{}, { WEIR_CACHE_DISABLED: '1', WEIR_CACHE_REFRESH: 'a' }],
+    [{ refresh: new Set(['b']) }, { WEIR_CACHE_DISABLED: '1', WEIR_CACHE_REFRESH: 'a' }],
+  ] as [CacheSettings, NodeJS.ProcessEnv][])('the child gets the parent settings %j whatever the inherited environment %j says', (settings, inherited) => {
+    expect(cacheSettingsFromEnv({ ...inherited, ...cacheSettingsToEnv(settings) })).toEqual(settings)
+  })
+})
 
 describe('task cache in the attempt', () => {
   test('a second run of an unchanged task is a hit: same output ref and values, handler not called', async () => {
