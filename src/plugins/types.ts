@@ -112,8 +112,11 @@ export interface CacheEntry extends CacheAddress {
    * Absent in entries of older weir versions.
    */
   readonly parts?: Readonly<Record<string, Readonly<Record<string, string>>>>
-  /** The entry this one replaced at the same key, and why the task ran although its key matched. */
-  readonly replaced?: { readonly runId: string; readonly createdAt: string; readonly reason: 'expired' | 'deleted' | 'damaged' | 'refresh' }
+  /**
+   * The entry this one replaced at the same key, and why the task ran although its key matched;
+   * its run and time are absent when it could not be read (`damaged`).
+   */
+  readonly replaced?: { readonly runId?: string; readonly createdAt?: string; readonly reason: 'expired' | 'deleted' | 'damaged' | 'refresh' }
   /** The run whose attempt computed the result. */
   readonly runId: string
   /** ISO 8601 time the entry was made (the `ttl` counts from it). */
@@ -145,6 +148,13 @@ export interface CacheIndex {
    * elsewhere by `--output-prefix`), which could never be a hit.
    */
   owns?(output: StoredRef): Promise<boolean>
+  /**
+   * As `read`, but tells a damaged entry from none: `'damaged'` when something is stored at the
+   * address that is not a trusted entry (unreadable, cut short, another address's, an output that
+   * is not this IoManager's). Optional: without it, `--explain-cache` cannot say that the entry at
+   * a task's key was damaged, and compares with the task's latest entry instead.
+   */
+  inspect?(address: CacheAddress, signal: AbortSignal): Promise<CacheEntry | 'damaged' | undefined>
   /**
    * Stores an entry: `create` only if the address holds none (resolves with the entry that stands,
    * ours or the earlier one), `replace` over whatever is there.

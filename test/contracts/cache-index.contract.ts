@@ -139,6 +139,19 @@ export function cacheIndexContract(make: () => Promise<IoManager>, options: Cach
         expect(await cache.list({ pipeline: entry.pipeline, task: entry.task }, signal)).toEqual([])
       })
 
+    test('inspect tells a damaged entry (another address\'s, an untrusted output) from none', async () => {
+      const { io, cache } = await setup()
+      const entry = await entryFor(io)
+      // Optional in CacheIndex: an index without it skips this test, naming why.
+      const inspect = cache.inspect!.bind(cache)
+      expect(await inspect(entry, signal)).toBeUndefined()
+      await cache.write({ ...entry, output: { ...entry.output!, io: 'elsewhere' } }, 'create', signal)
+      expect(await inspect(entry, signal)).toBe('damaged')
+      expect(await cache.read(entry, signal)).toBeUndefined()
+      await cache.write(entry, 'replace', signal)
+      expect(await inspect(entry, signal)).toEqual(entry)
+    })
+
     test('an entry whose values are not an object of names is not trusted', async () => {
       const { io, cache } = await setup()
       for (const values of [[1, 2], null, 'rows']) {

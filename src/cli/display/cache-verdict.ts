@@ -65,9 +65,10 @@ function describe(task: Task, verdict: CacheVerdict, p: Palette): string {
         case 'deleted':
           return `${miss}: the entry of ${from} has this key but its output was deleted or replaced (written over since)`
         case 'damaged':
-          return `${miss}: the entry of ${from} has this key but cannot be trusted (its task values are ones the task's values: declaration refuses); the task runs and replaces it`
+          if (!verdict.previous) return `${miss}: the entry at this key is damaged: it could not be read (cut short, not JSON), or it is not what this task could have stored (another address, an output outside its IoManager); the task runs and replaces it`
+          return `${miss}: the entry of ${from} has this key but holds task values the task's values: declaration refuses (it was edited); the task runs and replaces it`
         case 'refresh':
-          return `${miss}: --refresh ${task.id}: the task runs and replaces the entry of ${from}`
+          return `${miss}: --refresh ${task.id}: the task runs and replaces the entry ${verdict.previous ? `of ${from}` : 'at this key'}`
       }
     }
   }

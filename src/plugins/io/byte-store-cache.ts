@@ -37,7 +37,8 @@ export function createByteStoreCache(type: string, store: ByteStore): CacheIndex
   }
   /** Where `weir cache list` found each entry (an entry of the old layout is removed from there). */
   const foundAt = new WeakMap<CacheEntry, string>()
-  const readAt = async (uri: string, signal: AbortSignal, expected?: CacheAddress): Promise<CacheEntry | undefined> => {
+  /** The entry at `uri`; `damaged` when what is there is not a trusted entry (see `parseEntry`). */
+  const inspectAt = async (uri: string, signal: AbortSignal, expected?: CacheAddress): Promise<CacheEntry | 'damaged' | undefined> => {
     let bytes: Buffer | undefined
     try {
       bytes = store.readSmall ? await store.readSmall(uri, signal) : await store.readAll(uri, signal)
@@ -45,11 +46,17 @@ export function createByteStoreCache(type: string, store: ByteStore): CacheIndex
       if ((error as { code?: unknown }).code === 'OUTPUT_NOT_FOUND') return undefined
       throw error
     }
-    return bytes && parseEntry(bytes, (ref) => isOwnRef(ref, type, store), expected)
+    return bytes && (parseEntry(bytes, (ref) => isOwnRef(ref, type, store), expected) ?? 'damaged')
+  }
+  const readAt = async (uri: string, signal: AbortSignal, expected?: CacheAddress): Promise<CacheEntry | undefined> => {
+    const found = await inspectAt(uri, signal, expected)
+    return found === 'damaged' ? undefined : found
   }
 
   return {
     read: (address, signal) => readAt(uriOf(address), signal, address),
+
+    inspect: (address, signal) => inspectAt(uriOf(address), signal, address),
 
     owns: async (output) => isOwnRef(output, type, store),
 

@@ -25,6 +25,10 @@ export function createLazyIo(load: () => Promise<IoManager>, options: { readonly
         remove: async (entry, removeOptions, signal) => (await cache()).remove(entry, removeOptions, signal),
         // Without `owns` of its own, the real index stores every entry (as if it had none).
         owns: async (output) => (await cache()).owns?.(output) ?? true,
+        inspect: async (address, signal) => {
+          const index = await cache()
+          return index.inspect ? index.inspect(address, signal) : index.read(address, signal)
+        },
       } satisfies CacheIndex,
     }),
     async write(key: OutputKey, value: unknown, ctx: IoContext): Promise<StoredRef> {

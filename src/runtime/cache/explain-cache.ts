@@ -12,7 +12,7 @@ import type { InputBinding, Pipeline, Reference, Task } from '../../spec/model.t
 import type { IoManagerLookup } from '../io-managers.ts'
 import { CACHE_COMPONENTS, changedComponents, type CacheComponent, type CacheComponents, type CacheKey } from './cache-key.ts'
 import type { CodeHasher } from './code-hash.ts'
-import { keyOf, whyUnusable, type CacheSettings, type StaleReason } from './task-cache.ts'
+import { inspect, keyOf, whyUnusable, type CacheSettings, type StaleReason } from './task-cache.ts'
 
 /** What the cache would do (or did) for one task. */
 export type CacheVerdict =
@@ -27,7 +27,7 @@ export type CacheVerdict =
        */
       readonly reason: 'new' | 'changed' | StaleReason
       readonly key: CacheKey
-      /** The entry compared with: the latest of the task (`changed`), or the one at the key. */
+      /** The entry compared with: the latest of the task (`changed`), or the one at the key (absent when it could not be read). */
       readonly previous?: Pick<CacheEntry, 'runId' | 'createdAt'> & Partial<CacheEntry>
       /** What differs from `previous` (empty unless `changed`). */
       readonly changes: readonly ComponentChange[]
@@ -80,9 +80,12 @@ export async function cacheVerdict(request: VerdictRequest, deps: VerdictDeps): 
   const key = await keyOf({ ...request, signal: deps.signal }, deps.ioManager, deps.hasher)
   if (!key) return { kind: 'off', reason: 'unhashable' }
   // The entry at the key answers a hit without listing the task's entries (a dry run of a big pipeline).
-  const atKey = await index.read({ pipeline: pipeline.name, task: task.id, key: key.key }, deps.signal)
+  const found = await inspect(index, { pipeline: pipeline.name, task: task.id, key: key.key }, deps.signal)
+  // Damaged: the run reads no entry there, whatever the task's other entries hold.
+  if (found === 'damaged') return { kind: 'miss', reason: deps.settings?.refresh?.has(task.id) ? 'refresh' : 'damaged', key, changes: [] }
+  const atKey = found
   const ours = atKey !== undefined && request.ignoreRunId !== undefined && atKey.runId === request.ignoreRunId
-  if (atKey && ours && atKey.replaced) return { kind: 'miss', reason: atKey.replaced.reason, key, previous: atKey.replaced, changes: [] }
+  if (atKey && ours && atKey.replaced) return { kind: 'miss', reason: atKey.replaced.reason, key, ...previousOf(atKey.replaced), changes: [] }
   if (atKey && !ours) {
     if (deps.settings?.refresh?.has(task.id)) return { kind: 'miss', reason: 'refresh', key, previous: atKey, changes: [] }
     const unusable = await whyUnusable(atKey, pipeline, task, deps.ioManager, (deps.now ?? Date.now)(), deps.signal)
@@ -94,6 +97,11 @@ export async function cacheVerdict(request: VerdictRequest, deps: VerdictDeps): 
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))[0]
   if (!latest) return { kind: 'miss', reason: 'new', key, changes: [] }
   return { kind: 'miss', reason: 'changed', key, previous: latest, changes: describeChanges(latest, key, task) }
+}
+
+/** The entry a `replaced` record names, when it could be read (`{}` for a damaged one). */
+export function previousOf(replaced: NonNullable<CacheEntry['replaced']>): { previous?: Pick<CacheEntry, 'runId' | 'createdAt'> } {
+  return replaced.runId === undefined ? {} : { previous: { runId: replaced.runId, createdAt: replaced.createdAt ?? '' } }
 }
 
 /** The components that differ between an entry and a key, each with its details. */

@@ -8,7 +8,7 @@ import type { CacheEntry, StoredRef } from '../../plugins/types.ts'
 import type { Pipeline } from '../../spec/model.ts'
 import type { RunRecord } from '../run-store/records.ts'
 import type { CacheComponent } from './cache-key.ts'
-import { cacheVerdict, describeChanges, type CacheVerdict, type VerdictDeps } from './explain-cache.ts'
+import { cacheVerdict, describeChanges, previousOf, type CacheVerdict, type VerdictDeps } from './explain-cache.ts'
 
 export interface RunExplanation {
   readonly verdict: CacheVerdict
@@ -49,7 +49,7 @@ export async function explainRecordedTask(
   const own = entries.find((e) => e.runId === run.runId)
   if (own) {
     const key = { key: own.key, components: own.components as Readonly<Record<CacheComponent, string>>, parts: own.parts ?? {} }
-    if (own.replaced) return { verdict: { kind: 'miss', reason: own.replaced.reason, key, previous: own.replaced, changes: [] }, basis: 'entry' }
+    if (own.replaced) return { verdict: { kind: 'miss', reason: own.replaced.reason, key, ...previousOf(own.replaced), changes: [] }, basis: 'entry' }
     const before = entries.filter((e) => e.runId !== run.runId && e.createdAt < own.createdAt).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0]
     if (!before) return { verdict: { kind: 'miss', reason: 'new', key, changes: [] }, basis: 'entry' }
     return { verdict: { kind: 'miss', reason: 'changed', key, previous: before, changes: describeChanges(before, key, task) }, basis: 'entry' }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
-import type { AttemptRequest, CacheEntry, CacheIndex, StoredRef } from '../../plugins/types.ts'
+import type { AttemptRequest, CacheAddress, CacheEntry, CacheIndex, StoredRef } from '../../plugins/types.ts'
 import type { Pipeline, Task } from '../../spec/model.ts'
 import type { IoManagerLookup } from '../io-managers.ts'
 import { CACHE_FORMAT_VERSION, computeCacheKey, formOf, type CacheKey, type OutputIdentity } from './cache-key.ts'
@@ -70,10 +70,12 @@ export type StaleReason = 'expired' | 'deleted' | 'damaged' | 'refresh'
 
 /** An entry at the task's key that was not reused. */
 export interface StaleEntry {
-  readonly entry: CacheEntry
+  /** Absent when what stands at the key could not be read as an entry (`damaged`). */
+  readonly entry?: CacheEntry
   /**
    * `expired`: older than the task's ttl; `deleted`: its output is gone or was written over;
-   * `damaged`: it holds task values the task's declaration refuses; `refresh`: `--refresh TASK`.
+   * `damaged`: unreadable, or not what the task could have stored (task values its declaration
+   * refuses, an output that is not its IoManager's); `refresh`: `--refresh TASK`.
    */
   readonly reason: StaleReason
 }
@@ -108,8 +110,11 @@ export function createTaskCache(deps: TaskCacheDeps): TaskCache {
         if (!index) return { kind: 'off' }
         const key = await keyOf(request, deps.ioManager, hasher)
         if (!key) return { kind: 'off' }
-        const entry = await index.read({ pipeline: pipeline.name, task: task.id, key: key.key }, request.signal)
-        if (settings.refresh?.has(task.id)) return { kind: 'miss', key, index, replace: true, ...(entry && { stale: { entry, reason: 'refresh' } }) }
+        const found = await inspect(index, { pipeline: pipeline.name, task: task.id, key: key.key }, request.signal)
+        const entry = found === 'damaged' ? undefined : found
+        if (settings.refresh?.has(task.id)) return { kind: 'miss', key, index, replace: true, ...(found && { stale: { ...(entry && { entry }), reason: 'refresh' } }) }
+        // Said in the entry that replaces it, so `--explain-cache` can tell why the task ran.
+        if (found === 'damaged') return { kind: 'miss', key, index, replace: true, stale: { reason: 'damaged' } }
         if (!entry) return { kind: 'miss', key, index, replace: false }
         const unusable = await whyUnusable(entry, pipeline, task, deps.ioManager, now(), request.signal)
         if (unusable === undefined) return { kind: 'hit', entry, from: { runId: entry.runId, key: key.key } }
@@ -136,7 +141,7 @@ export function createTaskCache(deps: TaskCacheDeps): TaskCache {
         key: miss.key.key,
         components: miss.key.components,
         parts: miss.key.parts,
-        ...(miss.stale && { replaced: { runId: miss.stale.entry.runId, createdAt: miss.stale.entry.createdAt, reason: miss.stale.reason } }),
+        ...(miss.stale && { replaced: { ...(miss.stale.entry && { runId: miss.stale.entry.runId, createdAt: miss.stale.entry.createdAt }), reason: miss.stale.reason } }),
         runId: request.runId,
         createdAt: new Date(now()).toISOString(),
         ...(result.output && { output: result.output }),
@@ -149,6 +154,11 @@ export function createTaskCache(deps: TaskCacheDeps): TaskCache {
       }
     },
   }
+}
+
+/** The entry at an address, `damaged` for one that cannot be trusted (when the index tells), or undefined. */
+export function inspect(index: CacheIndex, address: CacheAddress, signal: AbortSignal): Promise<CacheEntry | 'damaged' | undefined> {
+  return index.inspect ? index.inspect(address, signal) : index.read(address, signal)
 }
 
 /**

@@ -1,11 +1,13 @@
 // --explain-cache and --dry-run (issue 12): the verdict names the component of the key that
 // changed since the task's latest entry, and what changed inside it; hits, new tasks, ttl,
 // --refresh; predictions follow hits downstream and stop at tasks that would run.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { cacheVerdict, verdictWord, type CacheVerdict } from '../../../../src/runtime/cache/explain-cache.ts'
 import { predictCache } from '../../../../src/runtime/cache/predict-cache.ts'
+import { formatVerdict } from '../../../../src/cli/display/cache-verdict.ts'
+import { createPalette } from '../../../../src/cli/colors.ts'
 import { createCodeHasher } from '../../../../src/runtime/cache/code-hash.ts'
 import { createTaskCache, type CacheSettings } from '../../../../src/runtime/cache/task-cache.ts'
 import { createIoManagers } from '../../../../src/runtime/io-managers.ts'
@@ -128,6 +130,27 @@ describe('the cache verdict on a task', () => {
     expect(await p.verdict({ now: Date.parse('2026-12-04T14:00:00Z') })).toMatchObject({ kind: 'miss', reason: 'expired', previous: { runId: 'r0' } })
     expect(await p.verdict({ settings: { refresh: new Set(['use']) } })).toMatchObject({ kind: 'miss', reason: 'refresh' })
     expect(await p.verdict({ settings: { disabled: true } })).toEqual({ kind: 'off', reason: 'no-cache' })
+  })
+
+  test('a damaged entry at the key (cut short) is named so, before the run and after it, not compared with another entry', async () => {
+    const p = await project()
+    await p.store('r0', {}, '2026-12-04T11:00:00Z')
+    await p.store('r1', { params: { x: 2 } }, '2026-12-04T12:00:00Z')
+    const { ioManager, request, pipeline } = await p.setup({})
+    const [r0] = (await ioManager('default').cache!.list({ pipeline: 'explained', task: 'use' }, signal)).filter((e) => e.runId === 'r0')
+    const file = join(p.dir, '.weir', 'data', '_cache', 'explained', r0!.key[0]!, `use.${r0!.key}.json`)
+    await writeFile(file, (await readFile(file, 'utf8')).slice(0, 50))
+    const before = await p.verdict()
+    expect(before).toEqual({ kind: 'miss', reason: 'damaged', key: expect.objectContaining({ key: r0!.key }), changes: [] })
+    expect(verdictWord(before)).toBe('damaged')
+    expect(formatVerdict(pipeline.tasks.get('use')!, before, createPalette(false))).toContain('miss (damaged): the entry at this key is damaged: it could not be read')
+
+    const cache = createTaskCache({ ioManager, projectRoot: p.dir })
+    const decision = await cache.check({ ...request, runId: 'r2' })
+    expect(decision).toMatchObject({ kind: 'miss', replace: true, stale: { reason: 'damaged' } })
+    await cache.fill({ ...request, runId: 'r2' }, decision as never, { values: {} })
+    expect(await cacheVerdict({ ...request, runId: 'r2', ignoreRunId: 'r2' }, { ioManager, hasher: createCodeHasher(p.dir), signal })).toEqual({ kind: 'miss', reason: 'damaged', key: expect.anything(), changes: [] })
+    expect(await p.verdict()).toMatchObject({ kind: 'hit', entry: { runId: 'r2', replaced: { reason: 'damaged' } } })
   })
 
   test('a run that replaced a stale entry is explained by what it replaced, not as new', async () => {
