@@ -113,6 +113,8 @@ export function parseSpecText(text: string): ParseResult {
   // mapping of 50,000 keys); findDuplicateKeys does it with a set, and knows each key's pointer.
   // The syntax tree is checked for depth before it is composed (composing recurses).
   // A flow collection a million levels deep costs the parser seconds and a gigabyte: refused first.
+  const loneCr = LONE_CR.exec(text)
+  if (loneCr) return { ok: false, failures: [{ code: 'YAML_SYNTAX', message: LONE_CR_MESSAGE, offset: loneCr.index }], text, lineCounter }
   const tooDeepFlow = flowNestingTooDeep(text)
   if (tooDeepFlow !== undefined) return { ok: false, failures: [{ code: 'NESTING_TOO_DEEP', message: TOO_DEEP_MESSAGE, offset: tooDeepFlow }], text, lineCounter }
   const otherVersion = OTHER_YAML_VERSION.exec(text)
@@ -163,6 +165,15 @@ function dropNonStringKeys(node: unknown): void {
   node.items = node.items.filter((pair) => describeNonStringKey(pair.key) === undefined)
   for (const pair of node.items) dropNonStringKeys(pair.value)
 }
+
+/**
+ * A carriage return without a line feed after it: the line ending of classic Mac OS, or a stray CR.
+ * YAML 1.2 reads it as a line break, but `yaml` does not (a whole file of such lines became one line
+ * of nonsense errors) and positions count lines by LF; refused, so that both paths agree.
+ */
+const LONE_CR = /\r(?!\n)/
+
+const LONE_CR_MESSAGE = 'A carriage return (CR) without a line feed after it ends a line here (classic Mac OS line endings, or a stray CR); weir reads lines that end in LF or CRLF, so save the file with LF or CRLF line endings.'
 
 /**
  * A `%YAML` directive of another version than 1.2. The parser would follow it: under 1.1, `yes`,

@@ -13,15 +13,15 @@ import { createRng, FIXTURES, testCatalog } from './support.ts'
 const SEED = Number(process.env.WEIR_FUZZ_SEED ?? 20261122)
 const ITERATIONS = Number(process.env.WEIR_FUZZ_ITERATIONS ?? 2000)
 
-const NOISE = [':', ' ', '{', '}', '[', ']', '-', '#', '&', '*', '!', '"', "'", '$', '${{', '}}', '\t', '\n', '|', '>', '%', '@', '`', ',', '?', '__proto__', 'tasks', 'handler', '\u00e9', '\ud83d\ude00', '\u0000']
-const KEYS = ['tasks', 'needs', 'inputs', 'handler', 'trigger', 'retries', 'timeout', 'io', 'params', 'types', 'schedule', 'cron', 'targets', 'output', 'values', '__proto__', 'constructor', 'x', '$ref']
-const VALUES = ['[a, b]', '{}', '~', '3', '-1', '1e309', 'yes', '"${{ tasks.a.output }}"', '${{ params.x }}', '10m', 'one_failed', '"0 3 * * *"', '*anchor', '&anchor x', '!!binary aGk=', '[[[[', '{ type: table }', "'#/types/X'"]
+const NOISE = [':', ' ', '{', '}', '[', ']', '-', '#', '&', '*', '!', '"', "'", '$', '${{', '}}', '\t', '\n', '|', '>', '%', '@', '`', ',', '?', '__proto__', 'tasks', 'handler', '\u00e9', '\ud83d\ude00', '\u0000', '\r', '\r\n', '\\U00110000']
+const KEYS = ['k'.repeat(1030), 'tasks', 'needs', 'inputs', 'handler', 'trigger', 'retries', 'timeout', 'io', 'params', 'types', 'schedule', 'cron', 'targets', 'output', 'values', '__proto__', 'constructor', 'x', '$ref']
+const VALUES = ['[a, b]', '{}', '~', '3', '-1', '1e309', 'yes', '"${{ tasks.a.output }}"', '${{ params.x }}', '10m', 'one_failed', '"0 3 * * *"', '*anchor', '&anchor x', '!!binary aGk=', '[[[[', '{ type: table }', "'#/types/X'", '"\\U00110000"', '"\\U0010FFFF"', '"\\U80000000"', '"\\UFFFFFFFF"', `{ ${'k'.repeat(1030)}: 1 }`]
 
 function mutate(text: string, rng: () => number): string {
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(rng() * items.length)]!
   const lines = text.split('\n')
   const at = Math.floor(rng() * lines.length)
-  switch (Math.floor(rng() * 9)) {
+  switch (Math.floor(rng() * 10)) {
     case 0: // delete a line
       lines.splice(at, 1)
       break
@@ -46,6 +46,8 @@ function mutate(text: string, rng: () => number): string {
       ;[lines[at], lines[other]] = [lines[other]!, lines[at]!]
       break
     }
+    case 8: // other line endings: CRLF (Windows) or a lone CR (classic Mac OS)
+      return text.replace(/\n/g, rng() < 0.5 ? '\r\n' : '\r')
     default: // replace a value
       lines[at] = (lines[at] ?? '').replace(/:\s.*$/, `: ${pick(VALUES)}`)
   }

@@ -398,6 +398,27 @@ describe('files that are not specs', () => {
     }
   })
 
+  test('lone CR line endings (classic Mac OS) are one YAML_SYNTAX at the first CR, with or without other errors', async () => {
+    const lines = `${HEAD}tasks:\n  a:\n    handler: ./h.ts\n`
+    for (const text of [lines.replace(/\n/g, '\r'), lines.replace(/\n/g, '\r').replace('./h.ts', './h.ts\r    retries: 500')]) {
+      const { diagnostics, pipeline } = await check(text)
+      expect(pipeline).toBeUndefined()
+      expect(diagnostics).toEqual([
+        {
+          severity: 'error',
+          code: 'YAML_SYNTAX',
+          pointer: '',
+          line: 1,
+          column: 20,
+          message: 'A carriage return (CR) without a line feed after it ends a line here (classic Mac OS line endings, or a stray CR); weir reads lines that end in LF or CRLF, so save the file with LF or CRLF line endings.',
+        },
+      ])
+    }
+    // A stray CR in a file of LF lines is found where it is; CRLF line endings are fine.
+    expect((await check(`${HEAD}tasks:\n  a:\r    handler: ./h.ts\n`)).diagnostics).toMatchObject([{ code: 'YAML_SYNTAX', line: 5, column: 5 }])
+    expect((await check(lines.replace(/\n/g, '\r\n'))).diagnostics).toEqual([])
+  })
+
   test('a multi-document file says one pipeline per file, at the second document', async () => {
     const { diagnostics } = await check(HEAD + 'tasks: { a: { handler: ./h.ts } }\n---\n' + HEAD)
     expect(diagnostics).toMatchObject([{ code: 'MULTIPLE_DOCUMENTS', line: 5, column: 1 }])
