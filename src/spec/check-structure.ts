@@ -1,6 +1,6 @@
 /**
- * Checks a parsed YAML document's node tree before it is turned into data: an alias inside the
- * collection its anchor names would make the data contain itself (and every later walk recurse
+ * Checks a parsed YAML document's node tree before it is turned into data: an alias that names no
+ * anchor before it, an alias inside the collection its anchor names would make the data contain itself (and every later walk recurse
  * forever), and collections nested past `MAX_NESTING` (counting what aliases expand to) would
  * overflow the stack of some later walk. The walk keeps its own stack, so any depth is safe here.
  */
@@ -16,7 +16,7 @@ import { MAX_NESTING } from './nesting.ts'
 export const MAX_ALIAS_EXPANSION = 100_000
 
 export interface StructureProblem {
-  readonly code: 'RECURSIVE_ALIAS' | 'NESTING_TOO_DEEP' | 'ALIAS_LIMIT'
+  readonly code: 'RECURSIVE_ALIAS' | 'NESTING_TOO_DEEP' | 'ALIAS_LIMIT' | 'YAML_SYNTAX'
   readonly message: string
   readonly offset: number
   /** Where the offending alias ends, for carets under exactly it. */
@@ -35,7 +35,7 @@ interface Frame {
   size: number
 }
 
-/** The first recursive alias or too-deep collection, in document order; undefined when there is none. */
+/** The first undefined or recursive alias or too-deep collection, in document order; undefined when there is none. */
 export function checkStructure(doc: Document.Parsed): StructureProblem | undefined {
   const root = doc.contents
   if (!root) return undefined
@@ -49,7 +49,14 @@ export function checkStructure(doc: Document.Parsed): StructureProblem | undefin
     if (node.anchor) anchors.set(node.anchor, node)
     if (isAlias(node)) {
       const target = anchors.get(node.source)
-      if (target === undefined) return undefined // an unknown anchor: reading the data reports it
+      // (yaml, reading the data, said so in words that read like the alias limit's.)
+      if (target === undefined)
+        return {
+          code: 'YAML_SYNTAX',
+          offset: node.range?.[0] ?? 0,
+          ...(node.range && { end: node.range[1] }),
+          message: `Alias '*${node.source}' names no anchor defined before it; put the anchor ('&${node.source}') on a value above the alias, or write the value out.`,
+        }
       if (open.has(target))
         return {
           code: 'RECURSIVE_ALIAS',

@@ -44,6 +44,15 @@ describe('YAML alias bombs', () => {
     expect(diagnostics[0]!.message).toBe("Alias '*big' brings the values the document's aliases expand to past 100,000; write the repeated values out once, or repeat less.")
   })
 
+  test('an alias that names no anchor is YAML_SYNTAX at the alias, not the alias limit (probe finding)', async () => {
+    const message = "Alias '*nope' names no anchor defined before it; put the anchor ('&nope') on a value above the alias, or write the value out."
+    const undefinedAlias = await check(`${HEAD}tasks:\n  t:\n    handler: ./h.ts\n    inputs: { x: *nope }\n`)
+    expect(undefinedAlias.diagnostics).toEqual([{ severity: 'error', code: 'YAML_SYNTAX', pointer: '', line: 7, column: 18, endLine: 7, endColumn: 23, message }])
+    // An anchor defined only after its alias is no anchor for it either.
+    const later = await check(`${HEAD}params: { p: { type: number, default: *nope } }\nx: &nope 1\ntasks: { t: { handler: ./h.ts } }\n`)
+    expect(later.diagnostics).toMatchObject([{ code: 'YAML_SYNTAX', line: 4, column: 39, message }])
+  })
+
   test('a few legitimate aliases still work', async () => {
     const text = HEAD + 'tasks:\n  a: &task { handler: ./h.ts, retries: 1 }\n  b: *task\n'
     const { diagnostics, pipeline } = await check(text)
