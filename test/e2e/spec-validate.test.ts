@@ -3,7 +3,7 @@
  * the three formats, colour rules, --strict, usage errors, and no stack traces for bad input.
  */
 import { execFile, spawn } from 'node:child_process'
-import { cp, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -228,6 +228,23 @@ describe('big folders', () => {
     expect(together.files.map((f) => f.path)).toEqual(files)
     for (let i = 0; i < 40; i++) expect({ ...together.files[i]!, path: '' }).toEqual({ ...alone[i % 4]!, path: '' })
     expect(together.files.filter((f) => !f.valid)).toHaveLength(10)
+  })
+})
+
+describe('folders with symbolic links', () => {
+  test('a linked spec and a linked folder are checked, not skipped (probe finding: "no pipeline specs in")', async () => {
+    await mkdir(join(dir, 'linked'))
+    await symlink('../specs/minimal.yaml', join(dir, 'linked/one.yaml'))
+    await symlink('../warn', join(dir, 'linked/warned'))
+    await symlink('../handlers', join(dir, 'linked/handlers'))
+    await symlink('..', join(dir, 'linked/up')) // a loop: followed no further
+    const ran = await weir(['linked/', '--format', 'json'])
+    expect(ran.stderr).toBe('')
+    const files = (JSON.parse(ran.stdout) as { files: { path: string; valid: boolean; diagnostics: { code: string }[] }[] }).files
+    expect(files.map((f) => [f.path, f.valid, f.diagnostics.map((d) => d.code)])).toEqual([
+      [join('linked', 'one.yaml'), true, []],
+      [join('linked', 'warned', 'unused.yaml'), true, ['UNUSED_PARAM']],
+    ])
   })
 })
 

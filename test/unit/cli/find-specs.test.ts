@@ -1,5 +1,5 @@
 /** Which files `weir spec validate PATH…` checks, and usage errors for paths. */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -40,6 +40,46 @@ describe('findSpecFiles', () => {
 
   test('a path that does not exist is a usage error that names it', async () => {
     await expect(findSpecFiles([join(dir, 'missing')], 'spec validate')).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("'" + join(dir, 'missing') + "' does not exist") })
+  })
+})
+
+describe('symbolic links in a folder (probe finding: they were skipped without a word)', () => {
+  let root: string
+  let outside: string
+  beforeAll(async () => {
+    outside = await mkdtemp(join(tmpdir(), 'weir-find-outside-'))
+    await mkdir(join(outside, 'folder'))
+    await writeFile(join(outside, 'spec.yaml'), SPEC)
+    await writeFile(join(outside, 'folder/s.yaml'), SPEC)
+    root = join(outside, 'root')
+    await mkdir(join(root, 'real'), { recursive: true })
+    await writeFile(join(root, 'a.yaml'), SPEC)
+    await writeFile(join(root, 'real/x.yaml'), SPEC)
+    await symlink('../spec.yaml', join(root, 'linked.yaml')) // a spec outside the folder
+    await symlink('../folder', join(root, 'sub')) // a folder outside it
+    await symlink('real', join(root, 'alias')) // a folder searched anyway
+    await symlink('a.yaml', join(root, 'same.yaml')) // a spec found anyway
+    await symlink('.', join(root, 'real/loop')) // back to the folder that holds it
+    await symlink('..', join(root, 'real/up')) // and to the one above
+    await symlink('missing.yaml', join(root, 'dangling.yaml'))
+    await symlink('a.yaml', join(root, 'notes.txt'))
+  })
+  afterAll(async () => {
+    await rm(outside, { recursive: true, force: true })
+  })
+
+  test('links to specs and folders are followed wherever they lead; each spec is listed once, by its path without links, and loops end', async () => {
+    expect(await findSpecFiles([root], 'spec validate')).toEqual([
+      join(root, 'a.yaml'),
+      join(root, 'dangling.yaml'), // listed, so that its check says it cannot be read
+      join(root, 'linked.yaml'),
+      join(root, 'real/x.yaml'),
+      join(root, 'sub/s.yaml'),
+    ])
+  })
+
+  test('a folder given as a link is searched too', async () => {
+    expect(await findSpecFiles([join(root, 'sub')], 'schedule')).toEqual([join(root, 'sub/s.yaml')])
   })
 })
 
