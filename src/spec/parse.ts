@@ -98,9 +98,10 @@ function describeNonStringKey(key: unknown): string | undefined {
 
 export type ParseResult =
   /**
-   * `keyFailures`: keys that are no names (KEY_NOT_STRING, their pairs left out of `spec.data`) and
-   * keys written twice (DUPLICATE_KEY, the last one kept): reported, and the rest of the spec is
-   * still checked, since the document is otherwise readable (a syntax error stops at itself).
+   * `keyFailures`: keys that are no names (KEY_NOT_STRING, their pairs left out of `spec.data`),
+   * keys written twice (DUPLICATE_KEY, the last one kept) and tags that do not apply (NOT_JSON, the
+   * value read as if untagged): reported, and the rest of the spec is still checked, since the
+   * document is otherwise readable (a syntax error stops at itself).
    */
   | { readonly ok: true; readonly spec: ParsedSpec; readonly keyFailures?: readonly ParseFailure[] }
   | { readonly ok: false; readonly failures: readonly ParseFailure[]; readonly text: string; readonly lineCounter: LineIndex }
@@ -129,7 +130,7 @@ export function parseSpecText(text: string): ParseResult {
     offset: err.pos[0],
   }))
   if (failures.length > 0) return { ok: false, failures: onePerQuotingMistake(failures, lineCounter), text, lineCounter }
-  const keyFailures: ParseFailure[] = []
+  const keyFailures: ParseFailure[] = unresolvedTags(doc, text)
   findDuplicateKeys(doc.contents, [], keyFailures)
   if (keyFailures.some((f) => f.code === 'KEY_NOT_STRING')) dropNonStringKeys(doc.contents)
   const structure = checkStructure(doc)
@@ -157,6 +158,69 @@ export function parseSpecText(text: string): ParseResult {
     }
   }
   return { ok: true, spec: { text, doc, lineCounter, data }, ...(keyFailures.length > 0 && { keyFailures }) }
+}
+
+/** yaml's tags of the core schema: a value one of them does not fit (`!!float 2`) is read as a string. */
+const CORE_TAG = /^tag:yaml\.org,2002:(?:str|int|float|bool|null|map|seq)$/
+
+/**
+ * Tags yaml could not apply: one it does not know (`!custom`, `!!js/function`) or one that does not
+ * fit its value (`!!float 2`, `!!int 3.0`, `!!seq {}`). yaml only warns and reads the value as if
+ * untagged, so `default: !!float 1` became the string '1' and a handler got strings where the spec
+ * said numbers. Reported at the tag, with the pointer of the tagged node (its other findings follow
+ * from the tag and are left out).
+ */
+function unresolvedTags(doc: Document.Parsed, text: string): ParseFailure[] {
+  const warnings = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED' || w.code === 'BAD_COLLECTION_TYPE')
+  if (warnings.length === 0) return []
+  const tagged: TaggedNode[] = []
+  findTaggedNodes(doc.contents, [], tagged)
+  return warnings.map((warning) => {
+    const [start, end] = warning.pos
+    // The tagged node is the first after the tag (an anchor may sit between them).
+    const node = tagged.find((n) => (n.node.range?.[0] ?? -1) >= end)
+    return {
+      code: 'NOT_JSON',
+      offset: start,
+      end,
+      ...(node && { pointer: node.pointer }),
+      // A tag yaml knows, on a value of another kind (`!!float 2`, `!!set [a]`), or one it does not know (`!custom`).
+      message: describeUnresolvedTag(text.slice(start, end), node?.node, warning.code === 'BAD_COLLECTION_TYPE' || (node?.node.tag !== undefined && CORE_TAG.test(node.node.tag))),
+    }
+  })
+}
+
+interface TaggedNode {
+  readonly node: YamlNode
+  readonly pointer: string
+}
+
+/** The nodes with a tag, in document order, with their pointers (a key's is its pair's). */
+function findTaggedNodes(node: unknown, path: string[], found: TaggedNode[]): void {
+  if (!isNode(node)) return
+  if (node.tag) found.push({ node, pointer: toPointer(path) })
+  if (isSeq(node)) node.items.forEach((item, i) => findTaggedNodes(item, [...path, String(i)], found))
+  if (!isMap(node)) return
+  for (const pair of node.items) {
+    const below = isScalar(pair.key) ? [...path, String(pair.key.value)] : path
+    findTaggedNodes(pair.key, below, found)
+    findTaggedNodes(pair.value, below, found)
+  }
+}
+
+function describeUnresolvedTag(tag: string, node: YamlNode | undefined, misfit: boolean): string {
+  if (isScalar(node)) {
+    const value = String(node.source ?? node.value)
+    const shown = `'${value.length > 60 ? value.slice(0, 57) + '...' : value}'`
+    const fix = 'remove the tag and write the value as plain YAML (quoted, if a string is meant)'
+    return misfit
+      ? `Tag '${tag}' does not fit the value ${shown}, which would be read as the string ${shown}; ${fix}.`
+      : `Tag '${tag}' is not one weir knows, so the value ${shown} would be read as the string ${shown} with the tag ignored; ${fix}.`
+  }
+  const kind = isMap(node) ? 'mapping' : isSeq(node) ? 'list' : 'value'
+  return misfit
+    ? `Tag '${tag}' does not fit this ${kind}, which would be read as a plain ${kind}; remove the tag.`
+    : `Tag '${tag}' is not one weir knows, so this ${kind} would be read as a plain ${kind} with the tag ignored; remove the tag.`
 }
 
 /** Removes the pairs whose key is no name (KEY_NOT_STRING reports them), so that the data holds no key named '' or 'null'. */

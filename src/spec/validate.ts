@@ -121,9 +121,10 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
     return { diagnostics: [{ severity: 'error', code: 'NOT_A_PIPELINE', message: notPipeline, pointer: '', line: pos.line, column: pos.col }] }
   }
   const findings = await checkData(spec.data, context)
-  // A key written twice: its value is ambiguous, so nothing more is said about it.
-  const duplicated = (parsed.keyFailures ?? []).filter((f) => f.code === 'DUPLICATE_KEY').map((f) => f.pointer ?? '')
-  const kept = duplicated.length === 0 ? findings : findings.filter((f) => !duplicated.some((p) => f.pointer === p || f.pointer.startsWith(`${p}/`)))
+  // A key written twice, or a value whose tag does not apply: the value is not what was meant, so
+  // nothing more is said about it (a number param's `default: !!float 1` is not also 'the string 1').
+  const unclear = (parsed.keyFailures ?? []).filter((f) => (f.code === 'DUPLICATE_KEY' || f.code === 'NOT_JSON') && f.pointer !== undefined).map((f) => f.pointer!)
+  const kept = unclear.length === 0 ? findings : findings.filter((f) => !unclear.some((p) => f.pointer === p || f.pointer.startsWith(`${p}/`)))
   const diagnostics = sortDiagnostics([...(parsed.keyFailures ? parseFailures(parsed.keyFailures, text, spec.lineCounter) : []), ...kept.map((f) => toDiagnostic(spec, f, rangeOfFinding))])
   if (hasErrors(diagnostics) || options.resolve === false) return { diagnostics }
   return { pipeline: normalizeSpec(spec.data as PipelineSpec, sourcePath, () => specHashOf(text)), diagnostics, source: { text, data: spec.data } }

@@ -15,7 +15,7 @@ const ITERATIONS = Number(process.env.WEIR_FUZZ_ITERATIONS ?? 2000)
 
 const NOISE = [':', ' ', '{', '}', '[', ']', '-', '#', '&', '*', '!', '"', "'", '$', '${{', '}}', '\t', '\n', '|', '>', '%', '@', '`', ',', '?', '__proto__', 'tasks', 'handler', '\u00e9', '\ud83d\ude00', '\u0000', '\r', '\r\n', '\\U00110000']
 const KEYS = ['k'.repeat(1030), 'tasks', 'needs', 'inputs', 'handler', 'trigger', 'retries', 'timeout', 'io', 'params', 'types', 'schedule', 'cron', 'targets', 'output', 'values', '__proto__', 'constructor', 'x', '$ref']
-const VALUES = ['[a, b]', '{}', '~', '3', '-1', '1e309', 'yes', '"${{ tasks.a.output }}"', '${{ params.x }}', '10m', 'one_failed', '"0 3 * * *"', '*anchor', '&anchor x', '!!binary aGk=', '[[[[', '{ type: table }', "'#/types/X'", '"\\U00110000"', '"\\U0010FFFF"', '"\\U80000000"', '"\\UFFFFFFFF"', `{ ${'k'.repeat(1030)}: 1 }`]
+const VALUES = ['[a, b]', '{}', '~', '3', '-1', '1e309', 'yes', '"${{ tasks.a.output }}"', '${{ params.x }}', '10m', 'one_failed', '"0 3 * * *"', '*anchor', '&anchor x', '!!binary aGk=', '[[[[', '{ type: table }', "'#/types/X'", '"\\U00110000"', '"\\U0010FFFF"', '"\\U80000000"', '"\\UFFFFFFFF"', `{ ${'k'.repeat(1030)}: 1 }`, '!!float 2', '!!int 3.0', '!custom foo', '!!omap [ { a: 1 } ]', '*nope']
 
 function mutate(text: string, rng: () => number): string {
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(rng() * items.length)]!

@@ -156,6 +156,37 @@ describe('recursive aliases and deep nesting (issue 15)', () => {
   })
 })
 
+describe('YAML tags that do not apply (probe finding: they silently changed types)', () => {
+  test('each is NOT_JSON at the tag, naming it, on either path; the value is not also reported as the string it became', async () => {
+    const text = `${HEAD}params:\n  n: { type: number, default: !!float 1 }\ntasks:\n  a:\n    handler: ./h.ts\n    inputs: { n: "\${{ params.n }}", x: !!int 3.0, f: !!js/function "function(){}", c: !custom\n      [1] }\n`
+    const fast = await check(text)
+    const careful = await validateSpec(text, { path: '/nowhere/spec.yaml', plugins: testCatalog, checkHandlers: false, fastPath: false })
+    expect(fast).toEqual(careful)
+    expect(fast.pipeline).toBeUndefined()
+    expect(fast.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'NOT_JSON',
+        pointer: '/params/n/default',
+        line: 5,
+        column: 31,
+        endLine: 5,
+        endColumn: 38,
+        message: "Tag '!!float' does not fit the value '1', which would be read as the string '1'; remove the tag and write the value as plain YAML (quoted, if a string is meant).",
+      },
+      expect.objectContaining({ pointer: '/tasks/a/inputs/x', line: 9, column: 40, message: "Tag '!!int' does not fit the value '3.0', which would be read as the string '3.0'; remove the tag and write the value as plain YAML (quoted, if a string is meant)." }),
+      expect.objectContaining({ pointer: '/tasks/a/inputs/f', message: expect.stringMatching(/^Tag '!!js\/function' is not one weir knows, so the value 'function\(\){}' would be read as the string/) }),
+      expect.objectContaining({ pointer: '/tasks/a/inputs/c', message: "Tag '!custom' is not one weir knows, so this list would be read as a plain list with the tag ignored; remove the tag." }),
+    ])
+  })
+
+  test('tags that fit their values are fine', async () => {
+    const { diagnostics, pipeline } = await check(`${HEAD}tasks:\n  a:\n    handler: ./h.ts\n    inputs: { s: !!str 2, f: !!float 2.5, i: !!int 3, b: !!bool "true", l: !!seq [1], m: !!map { a: 1 } }\n`)
+    expect(diagnostics).toEqual([])
+    expect(pipeline!.tasks.get('a')!.inputs).toMatchObject({ s: { kind: 'literal', value: '2' }, f: { value: 2.5 }, i: { value: 3 }, b: { value: true } })
+  })
+})
+
 describe('prototype pollution', () => {
   const pollutedBefore = Object.getOwnPropertyNames(Object.prototype).sort()
   const afterEach = () => {
