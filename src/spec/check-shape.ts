@@ -236,7 +236,8 @@ function describePattern(error: ErrorObject, data: unknown): Finding {
 }
 
 function nameRule(container: string): string {
-  if (container === 'inputs') return 'input names are JavaScript identifiers (letters, digits, `_`, `$`)'
+  // ASCII only: a JavaScript identifier may hold other letters (`größe`), which the pattern refuses.
+  if (container === 'inputs') return 'input names use ASCII letters, digits, `_` and `$`, not starting with a digit (e.g. `rowCount`)'
   if (container === 'types' || container === 'values' || container === 'columns')
     return 'use letters, digits and `_`, starting with a letter or `_`'
   return 'use lowercase letters, digits and `_`, starting with a letter (e.g. `daily_sales`)'
