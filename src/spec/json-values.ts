@@ -14,19 +14,26 @@ export interface NonJsonValue {
   readonly nonFinite: boolean
 }
 
+/**
+ * How a scalar at a pointer is written in the source, when known: `1e400` and `.inf` are both
+ * Infinity in the data, and only the text tells a number too large from YAML's infinity.
+ */
+export type WrittenAt = (pointer: string) => string | undefined
+
 /** The values of `data` that JSON cannot hold, with what to write instead; at most `limit`. */
-export function findNonJsonValues(data: unknown, limit = 20): NonJsonValue[] {
+export function findNonJsonValues(data: unknown, limit = 20, writtenAt?: WrittenAt): NonJsonValue[] {
   const found: NonJsonValue[] = []
-  visit(data, [], 0, found, limit)
+  visit(data, [], 0, found, limit, writtenAt)
   return found
 }
 
 /** A plain recursive walk: it visits every value of the spec, ~200,000 for 20,000 tasks. */
-function visit(value: unknown, path: string[], depth: number, found: NonJsonValue[], limit: number): void {
+function visit(value: unknown, path: string[], depth: number, found: NonJsonValue[], limit: number, writtenAt: WrittenAt | undefined): void {
   if (typeof value === 'string' || typeof value === 'boolean' || value === null) return
-  const problem = describeNonJson(value)
+  const pointer = typeof value === 'number' && !Number.isFinite(value) ? toPointer(path) : undefined
+  const problem = describeNonJson(value, pointer === undefined ? undefined : writtenAt?.(pointer))
   if (problem !== undefined) {
-    if (found.length < limit) found.push({ pointer: toPointer(path), message: `${path.length === 0 ? 'The document' : `'${path.join('.')}'`} is ${problem}`, nonFinite: typeof value === 'number' })
+    if (found.length < limit) found.push({ pointer: pointer ?? toPointer(path), message: `${path.length === 0 ? 'The document' : `'${path.join('.')}'`} is ${problem}`, nonFinite: typeof value === 'number' })
     return
   }
   // Nesting is bounded by the parser (128 levels); the bound here only guards against cycles.
@@ -34,7 +41,7 @@ function visit(value: unknown, path: string[], depth: number, found: NonJsonValu
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       path.push(String(i))
-      visit(value[i], path, depth + 1, found, limit)
+      visit(value[i], path, depth + 1, found, limit, writtenAt)
       path.pop()
     }
     return
@@ -42,15 +49,22 @@ function visit(value: unknown, path: string[], depth: number, found: NonJsonValu
   // A plain object (describeNonJson refused the others), whose prototype has no enumerable keys.
   for (const key in value) {
     path.push(key)
-    visit((value as Record<string, unknown>)[key], path, depth + 1, found, limit)
+    visit((value as Record<string, unknown>)[key], path, depth + 1, found, limit, writtenAt)
     path.pop()
   }
 }
 
-function describeNonJson(value: unknown): string | undefined {
+/** YAML's own words for infinity and not-a-number (`.inf`, `-.Inf`, `.NaN`). */
+const INF_OR_NAN = /^[-+]?\.(?:inf|nan)$/i
+
+function describeNonJson(value: unknown, written?: string): string | undefined {
   switch (typeof value) {
     case 'number':
-      return Number.isFinite(value) ? undefined : `${Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf'}, a number JSON cannot hold; write a finite number, null or a string.`
+      if (Number.isFinite(value)) return undefined
+      // `1e400` (in a .json spec too) overflows to Infinity: it is no .inf the user wrote.
+      if (written !== undefined && !Number.isNaN(value) && !INF_OR_NAN.test(written.trim()))
+        return `${written.length > 40 ? `${written.slice(0, 37)}...` : written}, a number too large to represent (it is not finite), which JSON cannot hold; write a smaller number, or a string.`
+      return `${Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf'}, a number JSON cannot hold; write a finite number, null or a string.`
     case 'bigint':
       return 'an integer too large for JSON; write it as a string.'
     case 'object': {

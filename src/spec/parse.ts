@@ -343,6 +343,12 @@ export function locateNode(doc: Document.Parsed, pointer: string): Located {
   return { node: isNode(node) ? node : undefined, key, exact: true }
 }
 
+/** How the scalar at `pointer` is written (`1e400`, `.inf`), for messages that depend on it; undefined for anything else. */
+export function scalarSourceAt(spec: ParsedSpec, pointer: string): string | undefined {
+  const { node, exact } = locateNode(spec.doc, pointer)
+  return exact && isScalar(node) && typeof node.source === 'string' ? node.source : undefined
+}
+
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value)
   return undefined

@@ -35,6 +35,7 @@ import { reservedKeys } from './rules/reserved-keys.ts'
 import { normalizeSpec } from './normalize.ts'
 import { specHashOf } from './spec-hash.ts'
 import { findNonJsonValues } from './json-values.ts'
+import type { WrittenAt } from './json-values.ts'
 import { findProjectRoot } from './project-root.ts'
 import type { PipelineSpec } from './spec-types.ts'
 
@@ -110,7 +111,7 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
       return options.resolve === false ? { diagnostics: [] } : { pipeline: normalizeSpec(fast.data as unknown as PipelineSpec, sourcePath, () => specHashOf(text), fast.taskIds), diagnostics: [], source: { text, data: fast.data } }
   }
   // The careful parser keeps every node's position; it is loaded only for specs with something to report.
-  const { parseSpecText, rangeOfFinding } = await import('./parse.ts')
+  const { parseSpecText, rangeOfFinding, scalarSourceAt } = await import('./parse.ts')
   const parsed = parseSpecText(text)
   if (!parsed.ok) return { diagnostics: parseFailures(parsed.failures, parsed.text, parsed.lineCounter) }
   const spec = parsed.spec
@@ -120,7 +121,7 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
     const pos = spec.lineCounter.linePos(at)
     return { diagnostics: [{ severity: 'error', code: 'NOT_A_PIPELINE', message: notPipeline, pointer: '', line: pos.line, column: pos.col }] }
   }
-  const findings = await checkData(spec.data, context)
+  const findings = await checkData(spec.data, context, true, undefined, true, (pointer) => scalarSourceAt(spec, pointer))
   // A key written twice, or a value whose tag does not apply: the value is not what was meant, so
   // nothing more is said about it (a number param's `default: !!float 1` is not also 'the string 1').
   const unclear = (parsed.keyFailures ?? []).filter((f) => (f.code === 'DUPLICATE_KEY' || f.code === 'NOT_JSON') && f.pointer !== undefined).map((f) => f.pointer!)
@@ -134,10 +135,10 @@ export async function validateSpec(text: string, options: ValidateOptions): Prom
 const HAS_OWN_NON_FINITE_CHECK = /^\/(?:params\/[^/]+\/default|schedule\/params)(?:\/|$)/
 
 /** Shape and meaning checks of a document's data; findings carry pointers, not positions. */
-async function checkData(data: unknown, context: Omit<RuleContext, 'view' | 'report'>, mayHoldProtoKey = true, taskIds?: readonly string[], mayHoldNonJson = true): Promise<Finding[]> {
+async function checkData(data: unknown, context: Omit<RuleContext, 'view' | 'report'>, mayHoldProtoKey = true, taskIds?: readonly string[], mayHoldNonJson = true, written?: WrittenAt): Promise<Finding[]> {
   const findings: Finding[] = await checkShape(data, taskIds)
   if (mayHoldNonJson)
-    for (const value of findNonJsonValues(data))
+    for (const value of findNonJsonValues(data, undefined, written))
       if (!(value.nonFinite && HAS_OWN_NON_FINITE_CHECK.test(value.pointer))) findings.push({ code: 'NOT_JSON', pointer: value.pointer, message: value.message })
   const view = collectSpecView(data, mayHoldProtoKey, taskIds)
   for (const rule of RULES) await rule({ ...context, view, report: (finding) => findings.push(finding) })

@@ -33,4 +33,19 @@ describe('findNonJsonValues', () => {
       expect(result.diagnostics.map((d) => d.code)).toEqual(['NOT_JSON'])
     }
   })
+
+  test('a number too large to represent is named as written, not as .inf (probe finding), in YAML and in JSON', async () => {
+    const yaml = 'apiVersion: weir/v1\nkind: Pipeline\nname: p\ntasks:\n  a: { handler: ./h.ts#a, inputs: { x: 1e400, y: -1E400, z: .inf, w: -.Inf } }\n'
+    const json = JSON.stringify({ apiVersion: 'weir/v1', kind: 'Pipeline', name: 'p', tasks: { a: { handler: './h.ts#a', inputs: { x: 1 } } } }).replace('"x":1', '"x":1e400')
+    const messages = async (text: string, path: string) => (await validateSpec(text, { path, checkHandlers: false })).diagnostics.map((d) => [d.code, d.message])
+    expect(await messages(yaml, '/nowhere/p.yaml')).toEqual([
+      ['NOT_JSON', "'tasks.a.inputs.x' is 1e400, a number too large to represent (it is not finite), which JSON cannot hold; write a smaller number, or a string."],
+      ['NOT_JSON', "'tasks.a.inputs.y' is -1E400, a number too large to represent (it is not finite), which JSON cannot hold; write a smaller number, or a string."],
+      ['NOT_JSON', "'tasks.a.inputs.z' is .inf, a number JSON cannot hold; write a finite number, null or a string."],
+      ['NOT_JSON', "'tasks.a.inputs.w' is -.inf, a number JSON cannot hold; write a finite number, null or a string."],
+    ])
+    expect(await messages(json, '/nowhere/p.json')).toEqual([
+      ['NOT_JSON', "'tasks.a.inputs.x' is 1e400, a number too large to represent (it is not finite), which JSON cannot hold; write a smaller number, or a string."],
+    ])
+  })
 })
