@@ -74,7 +74,8 @@ function describeNonJson(value: unknown, written?: string): string | undefined {
       if (value instanceof Date) return "a timestamp (YAML's !!timestamp), which JSON cannot hold; write it as a quoted string ('2027-03-28')."
       if (value instanceof Uint8Array) return "binary data (YAML's !!binary), which JSON cannot hold; write it as a string (base64, say) and decode it in the handler."
       if (value instanceof Set) return "a set (YAML's !!set), which JSON cannot hold; write a list."
-      if (value instanceof Map) return 'a mapping whose keys are not all strings, which JSON cannot hold; write a mapping with string keys, or a list.'
+      // yaml makes a Map only of `!!omap` (a mapping with other keys has its keys turned into strings).
+      if (value instanceof Map) return "an ordered map (YAML's !!omap, a list of one-key mappings), which JSON cannot hold; write a mapping, or, if the order matters, the same list without the tag."
       return 'a value JSON cannot hold; write a string, number, boolean, null, list or mapping.'
     }
     case 'undefined':

@@ -13,7 +13,7 @@ describe('findNonJsonValues', () => {
     ])
     expect(found.map((f) => f.message.replace(/^'[^']*' is /, '').split(',')[0])).toEqual([
       '.inf', '-.inf', '.nan', 'an integer too large for JSON; write it as a string.', "a timestamp (YAML's !!timestamp)",
-      "binary data (YAML's !!binary)", "a set (YAML's !!set)", 'a mapping whose keys are not all strings', '.nan',
+      "binary data (YAML's !!binary)", "a set (YAML's !!set)", "an ordered map (YAML's !!omap", '.nan',
     ])
     expect(found.filter((f) => f.nonFinite)).toHaveLength(4)
   })
@@ -46,6 +46,13 @@ describe('findNonJsonValues', () => {
     ])
     expect(await messages(json, '/nowhere/p.json')).toEqual([
       ['NOT_JSON', "'tasks.a.inputs.x' is 1e400, a number too large to represent (it is not finite), which JSON cannot hold; write a smaller number, or a string."],
+    ])
+  })
+
+  test("an ordered map is named as one (probe finding: 'a mapping whose keys are not all strings')", async () => {
+    const { diagnostics } = await validateSpec('apiVersion: weir/v1\nkind: Pipeline\nname: p\ntasks:\n  a: { handler: ./h.ts#a, inputs: { x: !!omap [ { a: 1 } ] } }\n', { path: '/nowhere/p.yaml', checkHandlers: false })
+    expect(diagnostics).toMatchObject([
+      { code: 'NOT_JSON', line: 5, column: 47, message: "'tasks.a.inputs.x' is an ordered map (YAML's !!omap, a list of one-key mappings), which JSON cannot hold; write a mapping, or, if the order matters, the same list without the tag." },
     ])
   })
 })
