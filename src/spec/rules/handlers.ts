@@ -1,9 +1,9 @@
-import { realpathSync } from 'node:fs'
+import { readdirSync, realpathSync, statSync } from 'node:fs'
 import { dirname, relative } from 'node:path'
 import type { Rule } from './types.ts'
 import { loadModuleLexer, readModuleExports } from '../module-exports.ts'
 import { resolveHandler } from '../resolve-handler.ts'
-import { suggestFix } from '../did-you-mean.ts'
+import { listChoices, suggestFix } from '../did-you-mean.ts'
 import { toPointer } from '../pointer.ts'
 import { isInside, isRealPathInside } from '../inside-folder.ts'
 import { findProjectRoot, projectMarker, projectMarkerPaths } from '../project-root.ts'
@@ -37,7 +37,11 @@ export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandl
     const { resolved, inside } = fact
     const pointer = toPointer(['tasks', id, 'handler'])
     if (!resolved.file) {
-      report({ code: 'HANDLER_NOT_FOUND', pointer, message: `Handler module '${resolved.modulePath}' of task '${id}' does not exist (looked for '${relative(projectRoot, resolved.absolute) || '.'}' with .ts/.js extensions); paths are relative to the spec file.` })
+      // A folder is a module only through its index file: 'does not exist' sent users looking for a typo.
+      const message = isFolder(resolved.absolute)
+        ? `Handler module '${resolved.modulePath}' of task '${id}' is a folder ('${relative(projectRoot, resolved.absolute) || '.'}'), not a module file, and it has no index.ts or index.js; ${nameModuleIn(resolved.absolute, resolved.modulePath, resolved.exportName)}.`
+        : `Handler module '${resolved.modulePath}' of task '${id}' does not exist (looked for '${relative(projectRoot, resolved.absolute) || '.'}' with .ts/.js extensions); paths are relative to the spec file.`
+      report({ code: 'HANDLER_NOT_FOUND', pointer, message })
       continue
     }
     if (!inside) {
@@ -96,10 +100,35 @@ function findFacts(handler: string, sourcePath: string, projectRoot: string): Ha
   return { resolved, inside, exports, ok }
 }
 
-/** What a verdict on this handler rests on: the module files read, or the folder a missing module would appear in. */
+/** What to write instead of a folder: its module files, as handler references (a few of them). */
+function nameModuleIn(folder: string, modulePath: string, exportName: string): string {
+  let modules: string[] = []
+  try {
+    modules = readdirSync(folder).filter((name) => MODULE_FILE.test(name) && !name.includes('.d.')).sort()
+  } catch {
+    // unreadable: no examples
+  }
+  const base = modulePath.replace(/\/+$/, '')
+  const refs = modules.slice(0, 3).map((name) => `${base}/${name}${exportName === 'default' ? '' : `#${exportName}`}`)
+  return refs.length === 0 ? 'name the module file, with its path' : `name the module file in it, such as ${listChoices(refs)}`
+}
+
+const MODULE_FILE = /\.(?:[mc]?ts|tsx|[mc]?js)$/
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false
+  } catch {
+    return false
+  }
+}
+
+/** What a verdict on this handler rests on: the module files read, or the folder a missing module would appear in (or its index file). */
 function noteDependencies(fact: HandlerFacts, dependsOn: Set<string>): void {
-  if (fact.resolved.file === undefined) dependsOn.add(dirname(fact.resolved.absolute))
-  else dependsOn.add(fact.resolved.file)
+  if (fact.resolved.file === undefined) {
+    dependsOn.add(dirname(fact.resolved.absolute))
+    dependsOn.add(fact.resolved.absolute)
+  } else dependsOn.add(fact.resolved.file)
   for (const file of fact.exports?.files ?? []) dependsOn.add(file)
 }
 

@@ -112,6 +112,8 @@ const CASES: readonly Case[] = [
       { code: 'HANDLER_NOT_A_FUNCTION', line: 10, column: 14, pointer: '/tasks/c/handler' },
       { code: 'HANDLER_NOT_A_FUNCTION', line: 12, column: 14, pointer: '/tasks/d/handler' },
     ] },
+  // A folder without an index file: said not to exist, as if the path were misspelt (probe finding)
+  { file: 'handler-is-folder.yaml', want: [{ code: 'HANDLER_NOT_FOUND', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'handler-not-found.yaml', want: [{ code: 'HANDLER_NOT_FOUND', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'handler-outside-project.yaml', want: [{ code: 'HANDLER_OUTSIDE_PROJECT', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
   { file: 'handler-syntax-error.yaml', want: [{ code: 'HANDLER_SYNTAX_ERROR', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
