@@ -13,9 +13,39 @@ export function checkSpecBytes(bytes: Uint8Array): { readonly code: DiagnosticCo
       message: `The file is ${bytes.byteLength} bytes; specs are limited to ${MAX_SPEC_BYTES} bytes, so split it into several pipelines.`,
       offset: 0,
     }
+  const encoding = otherUnicodeEncoding(bytes)
+  if (encoding !== undefined)
+    return { code: 'INVALID_ENCODING', message: `The file is ${encoding} text, not UTF-8; save it as UTF-8 (in most editors: "Save with encoding").`, offset: 0 }
   const nul = bytes.indexOf(0)
   if (nul !== -1)
     return { code: 'NOT_TEXT', message: 'The file contains NUL bytes and is not a text spec; check the path.', offset: nul }
+  return undefined
+}
+
+/** Bytes looked at for UTF-16 without a byte order mark. */
+const SNIFF_BYTES = 1024
+
+/**
+ * UTF-16 or UTF-32 (what Windows tools such as PowerShell's `>` write), by the byte order mark or,
+ * without one, by NUL in every other byte (the high half of each ASCII character): such a file was
+ * refused as binary ('contains NUL bytes… check the path'), which sent users looking at the wrong thing.
+ */
+function otherUnicodeEncoding(bytes: Uint8Array): string | undefined {
+  const [b0, b1, b2, b3] = bytes
+  if (b0 === 0xff && b1 === 0xfe) return b2 === 0 && b3 === 0 ? 'UTF-32 (little-endian)' : 'UTF-16 (little-endian)'
+  if (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) return 'UTF-32 (big-endian)'
+  if (b0 === 0xfe && b1 === 0xff) return 'UTF-16 (big-endian)'
+  const pairs = Math.min(bytes.length, SNIFF_BYTES) >> 1
+  if (pairs < 2) return undefined
+  let evenNul = 0
+  let oddNul = 0
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (bytes[i] === 0) evenNul++
+    if (bytes[i + 1] === 0) oddNul++
+  }
+  // Mostly ASCII text, so the other half of nearly every pair is not NUL: a binary file has NULs in both.
+  if (oddNul >= pairs * 0.4 && evenNul <= pairs * 0.05) return 'UTF-16 (little-endian)'
+  if (evenNul >= pairs * 0.4 && oddNul <= pairs * 0.05) return 'UTF-16 (big-endian)'
   return undefined
 }
 

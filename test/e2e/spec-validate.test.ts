@@ -300,4 +300,12 @@ describe('hostile files never crash the CLI', () => {
     const codes = (JSON.parse(ran.stdout) as { files: { diagnostics: { code: string }[] }[] }).files.map((f) => f.diagnostics[0]!.code)
     expect(codes).toEqual(['NOT_TEXT', 'FILE_TOO_LARGE', 'NOT_A_PIPELINE', 'YAML_SYNTAX'])
   })
+
+  test('a UTF-16 file is told to be saved as UTF-8, without a source line of its bytes (probe finding)', async () => {
+    await mkdir(join(dir, 'hostile'), { recursive: true })
+    await writeFile(join(dir, 'hostile/utf16.yaml'), Buffer.from('\ufeffapiVersion: weir/v1\nkind: Pipeline\n', 'utf16le'))
+    const ran = await weir(['hostile/utf16.yaml'])
+    expect(ran).toMatchObject({ code: 1, stderr: '' })
+    expect(ran.stdout).toBe(`${join('hostile', 'utf16.yaml')}:1:1: error INVALID_ENCODING: The file is UTF-16 (little-endian) text, not UTF-8; save it as UTF-8 (in most editors: "Save with encoding").\n1 error in 1 file (1 file checked)\n`)
+  })
 })

@@ -333,6 +333,19 @@ describe('files that are not specs', () => {
   })
 
   test.each([
+    ['UTF-16 with a byte order mark (little-endian)', () => Buffer.from('\ufeff' + HEAD, 'utf16le'), 'UTF-16 (little-endian)'],
+    ['UTF-16 with a byte order mark (big-endian)', () => Buffer.from('\ufeff' + HEAD, 'utf16le').swap16(), 'UTF-16 (big-endian)'],
+    ['UTF-16 without one', () => Buffer.from(HEAD + 'description: café\n', 'utf16le'), 'UTF-16 (little-endian)'],
+    ['UTF-32 (little-endian)', () => Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0]), 'UTF-32 (little-endian)'],
+  ])('%s is INVALID_ENCODING that says to save it as UTF-8, not NOT_TEXT (probe finding)', async (_what, bytes, encoding) => {
+    const path = join(dir, 'utf16.yaml')
+    await writeFile(path, bytes())
+    expect((await validateSpecFile(path)).diagnostics).toEqual([
+      { severity: 'error', code: 'INVALID_ENCODING', pointer: '', line: 1, column: 1, message: `The file is ${encoding} text, not UTF-8; save it as UTF-8 (in most editors: "Save with encoding").` },
+    ])
+  })
+
+  test.each([
     ['a Latin-1 byte', [0x63, 0x61, 0x66, 0xe9], 4, 17, 'byte 0xE9'],
     ['a stray continuation byte after valid multi-byte characters', [...Buffer.from('é€ '), 0x80], 4, 17, 'byte 0x80'],
     ['an overlong encoding of /', [0xc0, 0xaf], 4, 14, 'byte 0xC0'],
