@@ -22,24 +22,46 @@ export function formatText(reports: readonly FileReport[], palette: Palette): st
       const label = d.severity === 'error' ? palette.red(palette.bold('error')) : palette.yellow(palette.bold('warning'))
       out += `${palette.bold(`${escapeControls(report.path)}:${d.line}:${d.column}`)}: ${label} ${palette.bold(d.code)}: ${escapeControls(d.message)}\n`
       const source = lines?.[d.line - 1]
-      if (source !== undefined && source.length <= 500) out += excerpt(source, d, palette)
+      if (source !== undefined) out += excerpt(source, d, palette)
     }
   }
   return out + summaryLine(reports) + '\n'
 }
 
+/** A source line longer than this is shown cut around the column, `…` marking the cut sides. */
+const EXCERPT_WIDTH = 120
+/** Characters of a cut line kept before the column. */
+const EXCERPT_LEAD = 40
+
 function excerpt(source: string, d: Diagnostic, palette: Palette): string {
   const gutter = String(d.line)
   const pad = ' '.repeat(gutter.length)
   const start = d.column - 1
-  const end = d.endLine === d.line && d.endColumn !== undefined && d.endColumn > d.column ? d.endColumn - 1 : source.length
+  // A long line is cut to a window around the column: shown whole, the caret of column 257 landed
+  // where a terminal had wrapped the line, or, past 500 characters, the line was not shown at all.
+  const [from, to] = excerptWindow(source, start)
+  const end = Math.min(to, d.endLine === d.line && d.endColumn !== undefined && d.endColumn > d.column ? d.endColumn - 1 : source.length)
   // Control characters are shown escaped (escape-controls.ts), so the caret moves with them.
   const show = (part: string): string => escapeControls(part.replace(/\t/g, ' '))
-  const before = show(source.slice(0, start)) + ' '.repeat(Math.max(0, start - source.length))
+  const before = (from > 0 ? '…' : '') + show(source.slice(from, start)) + ' '.repeat(Math.max(0, start - source.length))
   const inside = show(source.slice(start, Math.max(start, end)))
   const caret = (d.severity === 'error' ? palette.red : palette.yellow)('^'.repeat(Math.max(1, inside.length)))
-  const shown = before + inside + show(source.slice(Math.max(start, end)))
+  const shown = before + inside + show(source.slice(Math.max(start, end), to)) + (to < source.length ? '…' : '')
   return `${palette.dim(`${pad} |`)}\n${palette.dim(`${gutter} |`)} ${shown}\n${palette.dim(`${pad} |`)} ${' '.repeat(before.length)}${caret}\n`
+}
+
+/** The part of `source` to show around index `start`: all of it when short, else up to `EXCERPT_WIDTH` characters from a little before it, never splitting a surrogate pair. */
+function excerptWindow(source: string, start: number): [number, number] {
+  if (source.length <= EXCERPT_WIDTH) return [0, source.length]
+  let from = Math.max(0, Math.min(start, source.length) - EXCERPT_LEAD)
+  let to = Math.min(source.length, from + EXCERPT_WIDTH)
+  if (from > 0 && isLowSurrogate(source.charCodeAt(from))) from--
+  if (to < source.length && isLowSurrogate(source.charCodeAt(to))) to++
+  return [from, to]
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff
 }
 
 export function summaryLine(reports: readonly FileReport[]): string {

@@ -37,6 +37,16 @@ describe('text', () => {
     )
   })
 
+  test('a long line is cut around the column, with … on the cut sides, so the caret is on screen (probe finding)', () => {
+    const deep: Diagnostic = { ...UNKNOWN_TASK, code: 'NESTING_TOO_DEEP', message: 'Too deep.', line: 2, column: 257, endLine: 2, endColumn: 262 }
+    const text = formatText([{ path: 'deep.yaml', diagnostics: [deep], text: `a:\n${' '.repeat(256)}k125: ${'y'.repeat(100)}\n` }], createPalette(false))
+    expect(text.split('\n').slice(1, 4)).toEqual(['  |', `2 | …${' '.repeat(40)}k125: ${'y'.repeat(74)}…`, `  | ${' '.repeat(41)}^^^^^`])
+    // Past 500 characters the line was not shown at all; near its end the window ends with it.
+    const far: Diagnostic = { ...UNKNOWN_TASK, line: 1, column: 990, endLine: 1, endColumn: 991 }
+    const lines = formatText([{ path: 'long.yaml', diagnostics: [far], text: 'a'.repeat(1000) }], createPalette(false)).split('\n')
+    expect(lines.slice(2, 4)).toEqual([`1 | …${'a'.repeat(51)}`, `  | ${' '.repeat(41)}^`])
+  })
+
   test('no colour codes without a palette, ANSI codes with one', () => {
     expect(formatText(reports, createPalette(false))).not.toContain('\u001b[')
     const coloured = formatText(reports, createPalette(true))
