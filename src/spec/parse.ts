@@ -160,7 +160,7 @@ export function parseSpecText(text: string): ParseResult {
   return { ok: true, spec: { text, doc, lineCounter, data }, ...(keyFailures.length > 0 && { keyFailures }) }
 }
 
-/** yaml's tags of the core schema: a value one of them does not fit (`!!float 2`) is read as a string. */
+/** yaml's tags of the core schema: a value yaml cannot apply one of them to (`!!int 3.0`) is read as a string. */
 const CORE_TAG = /^tag:yaml\.org,2002:(?:str|int|float|bool|null|map|seq)$/
 
 /**
@@ -184,7 +184,7 @@ function unresolvedTags(doc: Document.Parsed, text: string): ParseFailure[] {
       offset: start,
       end,
       ...(node && { pointer: node.pointer }),
-      // A tag yaml knows, on a value of another kind (`!!float 2`, `!!set [a]`), or one it does not know (`!custom`).
+      // A tag yaml knows, on a value it does not apply to (`!!int 3.0`, `!!set [a]`), or one it does not know (`!custom`).
       message: describeUnresolvedTag(text.slice(start, end), node?.node, warning.code === 'BAD_COLLECTION_TYPE' || (node?.node.tag !== undefined && CORE_TAG.test(node.node.tag))),
     }
   })
@@ -214,12 +214,12 @@ function describeUnresolvedTag(tag: string, node: YamlNode | undefined, misfit: 
     const shown = `'${value.length > 60 ? value.slice(0, 57) + '...' : value}'`
     const fix = 'remove the tag and write the value as plain YAML (quoted, if a string is meant)'
     return misfit
-      ? `Tag '${tag}' does not fit the value ${shown}, which would be read as the string ${shown}; ${fix}.`
+      ? `Tag '${tag}' cannot be applied to the value ${shown}, which would be read as the string ${shown}; ${fix}.`
       : `Tag '${tag}' is not one weir knows, so the value ${shown} would be read as the string ${shown} with the tag ignored; ${fix}.`
   }
   const kind = isMap(node) ? 'mapping' : isSeq(node) ? 'list' : 'value'
   return misfit
-    ? `Tag '${tag}' does not fit this ${kind}, which would be read as a plain ${kind}; remove the tag.`
+    ? `Tag '${tag}' cannot be applied to this ${kind}, which would be read as a plain ${kind}; remove the tag.`
     : `Tag '${tag}' is not one weir knows, so this ${kind} would be read as a plain ${kind} with the tag ignored; remove the tag.`
 }
 

@@ -172,9 +172,9 @@ describe('YAML tags that do not apply (probe finding: they silently changed type
         column: 31,
         endLine: 5,
         endColumn: 38,
-        message: "Tag '!!float' does not fit the value '1', which would be read as the string '1'; remove the tag and write the value as plain YAML (quoted, if a string is meant).",
+        message: "Tag '!!float' cannot be applied to the value '1', which would be read as the string '1'; remove the tag and write the value as plain YAML (quoted, if a string is meant).",
       },
-      expect.objectContaining({ pointer: '/tasks/a/inputs/x', line: 9, column: 40, message: "Tag '!!int' does not fit the value '3.0', which would be read as the string '3.0'; remove the tag and write the value as plain YAML (quoted, if a string is meant)." }),
+      expect.objectContaining({ pointer: '/tasks/a/inputs/x', line: 9, column: 40, message: "Tag '!!int' cannot be applied to the value '3.0', which would be read as the string '3.0'; remove the tag and write the value as plain YAML (quoted, if a string is meant)." }),
       expect.objectContaining({ pointer: '/tasks/a/inputs/f', message: expect.stringMatching(/^Tag '!!js\/function' is not one weir knows, so the value 'function\(\){}' would be read as the string/) }),
       expect.objectContaining({ pointer: '/tasks/a/inputs/c', message: "Tag '!custom' is not one weir knows, so this list would be read as a plain list with the tag ignored; remove the tag." }),
     ])
