@@ -3,7 +3,6 @@
  * key over them, so an entry can keep its components and `--explain-cache` can say which changed.
  * Nothing here reads an output: upstream outputs enter by the content hash their ref carries.
  */
-import type { StoredRef } from '../../plugins/types.ts'
 import type { InputBinding, Pipeline, Reference, RunField, Task } from '../../spec/model.ts'
 import { hasSecret } from '../redact-secrets.ts'
 import { canonicalJson, hashCanonical, sha256Hex } from './canonical-json.ts'
@@ -58,15 +57,6 @@ export interface OutputIdentity {
   readonly hash: string
   /** `formOf` the ref (a fan-in's: `items`). */
   readonly form: string
-}
-
-/**
- * The form a stored output reaches a handler in: the same bytes are a parsed JSON value (`json`),
- * a Buffer (`bytes`), a stream (`bytes+stream`) or a table (`parquet`), and a handler given one
- * where it got another may do something else, so a change of form changes the key.
- */
-export function formOf(ref: Pick<StoredRef, 'format' | 'stream'>): string {
-  return ref.stream === true ? `${ref.format}+stream` : ref.format
 }
 
 /** The task's key, or undefined when an input cannot be hashed by content. */

@@ -5,7 +5,7 @@
  * a stream). One rule for `weir run` and `weir execute`, so both key an item the same way and share hits.
  */
 import type { StoredRef } from '../../plugins/types.ts'
-import { formOf } from '../cache/cache-key.ts'
+import { formOf } from '../cache/output-form.ts'
 
 export function storedItemKey(ref: StoredRef | undefined): string | null {
   return ref ? (ref.contentHash ?? ref.uri) : null
