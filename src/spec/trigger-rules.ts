@@ -12,7 +12,7 @@
  *   counts as succeeded downstream; a task whose upstream tasks are all excluded is excluded too;
  * - `none_failed` also needs at least one upstream task that ran.
  */
-import type { TriggerRule } from './model.ts'
+import type { Task, TriggerRule } from './model.ts'
 
 /** The outcome of a finished upstream task, as trigger rules see it. */
 export type UpstreamOutcome = 'succeeded' | 'failed' | 'skipped' | 'excluded' | 'cancelled'
@@ -161,6 +161,20 @@ export const TRIGGER_RULE_TABLE: Readonly<Record<TriggerRule, TriggerRuleForm>> 
 /** Whether a task with this rule can run although an upstream failed or was skipped. */
 export function toleratesMissingUpstream(rule: TriggerRule): boolean {
   return TRIGGER_RULE_TABLE[rule].toleratedUpstream.length > 0
+}
+
+/**
+ * Whether task `id` can end *excluded*, which counts as succeeded downstream although it left no
+ * output: a failure handler whose condition was not met, or a task whose upstream tasks all can be.
+ * `memo` serves several questions about one pipeline.
+ */
+export function canBeExcluded(tasks: ReadonlyMap<string, Pick<Task, 'upstream' | 'trigger'>>, id: string, memo = new Map<string, boolean>()): boolean {
+  const known = memo.get(id)
+  if (known !== undefined) return known
+  const task = tasks.get(id)
+  const result = task !== undefined && task.upstream.length > 0 && (TRIGGER_RULE_TABLE[task.trigger].isFailureHandler || task.upstream.every((u) => canBeExcluded(tasks, u, memo)))
+  memo.set(id, result)
+  return result
 }
 
 /** Counts upstream outcomes; cancelled counts as failed. */

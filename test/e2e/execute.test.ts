@@ -234,6 +234,56 @@ describe('weir execute', () => {
   })
 })
 
+describe('an upstream output the task reads is missing (probe finding: it ran with undefined inputs and exited 0)', () => {
+  const spec = [
+    'apiVersion: weir/v1', 'kind: Pipeline', 'name: miss', 'tasks:',
+    '  rows: { handler: ./h.js#src }',
+    '  count: { handler: ./h.js#count, inputs: { rows: "${{ tasks.rows.output }}" } }',
+    '  count_any: { handler: ./h.js#count, trigger: all_done, inputs: { rows: "${{ tasks.rows.output }}" } }',
+    '  after: { handler: ./h.js#count, needs: [rows] }',
+    '  alert: { handler: ./h.js#src, needs: [rows], trigger: one_failed }',
+    '  after_alert: { handler: ./h.js#count, inputs: { rows: "${{ tasks.alert.output }}" } }',
+    '  per_row: { handler: ./h.js#count, foreach: "${{ tasks.rows.output }}" }',
+    '',
+  ].join('\n')
+  const handlers = 'export const src = async () => [1, 2, 3]\nexport const count = async ({ rows }) => ({ count: (rows ?? []).length })\n'
+  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'execute', '--spec', join(cwd, 'miss.yaml'), '--run-id', 'm1', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 })
+  const dir = (task: string) => join(cwd, '.weir', 'data', 'miss', 'm1', task)
+  const setUp = async () => {
+    await freshDir()
+    await writeFile(join(cwd, 'package.json'), '{ "type": "module" }\n')
+    await writeFile(join(cwd, 'h.js'), handlers)
+    await writeFile(join(cwd, 'miss.yaml'), spec)
+  }
+
+  test('under all_success it is OUTPUT_NOT_FOUND, exit 4 (retried), without running the handler; the retry after the upstream landed succeeds', async () => {
+    await setUp()
+    const r = run('--task', 'count')
+    expect(r.status, r.stderr).toBe(4)
+    expect(r.stderr).toContain("No outputs.json of upstream task 'rows'")
+    expect(await json(join(dir('count'), 'error.json'))).toMatchObject({ code: 'OUTPUT_NOT_FOUND', origin: 'system', recoverable: true, attempt: 1 })
+    expect(existsSync(join(dir('count'), 'outputs.json'))).toBe(false)
+    // The list step of a mapped task reads its upstream too: the same verdict, nothing listed.
+    expect(run('--task', 'per_row', '--list-items')).toMatchObject({ status: 4, stderr: expect.stringContaining('OUTPUT_NOT_FOUND') })
+    expect(existsSync(join(dir('per_row'), 'items.json'))).toBe(false)
+
+    expect(run('--task', 'rows').status).toBe(0)
+    expect(run('--task', 'count')).toMatchObject({ status: 0 })
+    expect(await json(join(dir('count'), 'outputs.json'))).toMatchObject({ attempt: 2 })
+    expect(await json(join(dir('count'), 'output.json'))).toEqual({ count: 3 })
+  })
+
+  test('a trigger that runs the task after a failed or skipped upstream, an excluded failure handler, or a needs-only upstream: undefined, with a warning', async () => {
+    await setUp()
+    for (const task of ['count_any', 'after_alert', 'after']) {
+      const r = run('--task', task)
+      expect(r.status, `${task}: ${r.stderr}`).toBe(0)
+      expect(await json(join(dir(task), 'output.json'))).toEqual({ count: 0 })
+    }
+    expect(run('--task', 'count_any').stderr).toContain("its inputs are undefined")
+  })
+})
+
 describe('--output-prefix of another kind than the task\'s IoManager: a usage error before anything runs or is written', () => {
   test('a gs:// prefix for a task that writes to local files', async () => {
     await freshDir()

@@ -22,6 +22,7 @@ import { createIoManagers } from '../io-managers.ts'
 import { watchParentPipe } from './parent-pipe.ts'
 import { recordEarlyExit } from './record-early-exit.ts'
 import { exitAsWeir } from '../own-exit.ts'
+import { canBeExcluded, toleratesMissingUpstream } from '../../spec/trigger-rules.ts'
 import { checkItemUsage, itemPrefix, listError, readItem } from './item.ts'
 import type { ItemMode } from './item.ts'
 import { readMappedUpstream } from './item-documents.ts'
@@ -108,6 +109,7 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
   // Its documents and outputs kept in the state dir: made readable by this user only, as by `weir run`.
   if (explicit === undefined && taskPrefix.startsWith('file:')) makeStateDirSync(resolve(env.cwd, env.stateDir))
   const upstream = await readUpstream(options, task, explicit, env)
+  if (upstream.missing && mode.kind === 'list') return { exitCode: exitCodeOf(upstream.missing), message: `${upstream.missing.code}: ${upstream.missing.message}` }
   if (mode.kind === 'list') return listItems({ pipeline, task, runId: options.runId, params: options.params, upstream, taskPrefix, signal: options.signal, env, run: options.run ?? { trigger: 'manual' }, ...options.listItems })
   // Each item of a mapped task keeps its output and documents in its own place, never one document for the map.
   const prefix = mode.kind === 'item' ? itemPrefix(taskPrefix, mode.index) : taskPrefix
@@ -140,6 +142,8 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
     log: mask ? maskedLogger(env.log, mask) : env.log,
     run: options.run ?? { trigger: 'manual' },
   }
+  // Recorded as this attempt's failure, so the engine's retry counts it (docs/remote.md, exit 4).
+  if (upstream.missing) return await record({ status: 'failed', error: upstream.missing, values: {} }, docs, request, options.signal, mask)
   let loadItem: (() => Promise<unknown>) | undefined
   if (mode.kind === 'item') {
     const item = await readItem(request, mode.index, taskPrefix, env)
@@ -224,6 +228,8 @@ export interface UpstreamDocuments {
   readonly outputs: Readonly<Record<string, StoredRef>>
   readonly values: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   readonly itemOutputs?: Readonly<Record<string, readonly (StoredRef | undefined)[]>>
+  /** Why the task cannot run: the documents of an upstream it reads, and must have, are not there. */
+  readonly missing?: ErrorInfo
 }
 
 async function readUpstream(options: ExecuteTaskOptions, task: Task, explicit: string | undefined, env: PluginEnv & ProtocolEnv): Promise<UpstreamDocuments> {
@@ -250,35 +256,64 @@ async function readInputsDocument(location: string, pipeline: Pipeline, env: Plu
 /**
  * Each upstream task's `outputs.json`; an upstream that did not succeed has none and is left out.
  * A mapped upstream has one per item (`items/N/outputs.json`), read into lists (fan-in).
+ *
+ * Missing documents of an upstream the task reads are `missing` when its trigger rule runs it only
+ * after that upstream succeeded (see `mustHaveOutputOf`): the engine started it, so the upstream
+ * succeeded and its documents are not (yet) where this process looks. Running the handler with
+ * undefined inputs would pass off a wrong result as success.
  */
 async function readUpstreamDocuments(pipeline: Pipeline, task: Task, runId: string, explicit: string | undefined, env: PluginEnv & ProtocolEnv): Promise<UpstreamDocuments> {
   const outputs: Record<string, StoredRef> = {}
   const values: Record<string, Readonly<Record<string, unknown>>> = {}
   const itemOutputs: Record<string, readonly (StoredRef | undefined)[]> = {}
+  const memo = new Map<string, boolean>()
   for (const id of task.upstream) {
     const upstream = pipeline.tasks.get(id)!
     const prefix = upstreamPrefix(pipeline, task, upstream, runId, explicit, env)
     if (prefix === undefined) continue
-    if (upstream.foreach !== undefined) {
-      const mapped = await readMappedUpstream(prefix, upstream, pipeline, env)
-      if (!mapped) {
-        env.log.warn(`No items of mapped upstream task '${id}' at '${prefix}': it did not run in run '${runId}', or its list failed; its inputs are undefined.`)
+    const mapped = upstream.foreach !== undefined
+    if (mapped) {
+      const items = await readMappedUpstream(prefix, upstream, pipeline, env)
+      if (items) {
+        itemOutputs[id] = items.outputs
+        values[id] = items.values
         continue
       }
-      itemOutputs[id] = mapped.outputs
-      values[id] = mapped.values
-      continue
+    } else {
+      const doc = await (await openDocuments(prefix, pipeline, env)).read<OutputsDocument>(OUTPUTS_DOCUMENT)
+      if (doc) {
+        if (doc.output) outputs[id] = doc.output
+        values[id] = doc.values
+        continue
+      }
     }
-    const doc = await (await openDocuments(prefix, pipeline, env)).read<OutputsDocument>(OUTPUTS_DOCUMENT)
-    if (!doc) {
-      // Expected when the upstream task failed or was skipped; otherwise its prefix is elsewhere.
-      env.log.warn(`No ${OUTPUTS_DOCUMENT} of upstream task '${id}' at '${prefix}': it did not succeed in run '${runId}', or it wrote elsewhere (pass --inputs); its inputs are undefined.`)
-      continue
-    }
-    if (doc.output) outputs[id] = doc.output
-    values[id] = doc.values
+    const what = mapped ? `No items of mapped upstream task '${id}' at '${prefix}'` : `No ${OUTPUTS_DOCUMENT} of upstream task '${id}' at '${prefix}'`
+    if (mustHaveOutputOf(pipeline, task, id, memo)) return { outputs, values, missing: missingUpstream(task, id, runId, what) }
+    // Expected when the upstream task failed or was skipped and the trigger runs the task all the same.
+    env.log.warn(`${what}: it did not ${mapped ? 'run' : 'succeed'} in run '${runId}'${mapped ? ', or its list failed' : ', or it wrote elsewhere (pass --inputs)'}; its inputs are undefined.`)
   }
   return { outputs, values, ...(Object.keys(itemOutputs).length > 0 && { itemOutputs }) }
+}
+
+/**
+ * Whether `task` reads `upstream` (an output or a value, not only `needs`) and its trigger rule runs
+ * it only after that upstream succeeded. An upstream that can be excluded (a failure handler, or a
+ * task after only such) counts as succeeded without an output, so its documents may be missing.
+ */
+function mustHaveOutputOf(pipeline: Pipeline, task: Task, upstream: string, memo: Map<string, boolean>): boolean {
+  if (toleratesMissingUpstream(task.trigger)) return false
+  if (!task.edges.some((e) => e.from === upstream && e.kind !== 'needs')) return false
+  return !canBeExcluded(pipeline.tasks, upstream, memo)
+}
+
+/** A system error, retried: on an eventually consistent store the upstream's documents may land late. */
+function missingUpstream(task: Task, upstream: string, runId: string, what: string): ErrorInfo {
+  return {
+    code: 'OUTPUT_NOT_FOUND',
+    origin: 'system',
+    recoverable: true,
+    message: `${what}, which task '${task.id}' reads: its trigger '${task.trigger}' runs it only after '${upstream}' succeeded, so its documents are not where they should be in run '${runId}' (not written yet, removed, or written elsewhere: pass --inputs or an --output-prefix beside theirs).`,
+  }
 }
 
 /**

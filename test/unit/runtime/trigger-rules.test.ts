@@ -8,7 +8,7 @@ import { createTaskGraph } from '../../../src/runtime/task-graph.ts'
 import type { TriggerRule } from '../../../src/spec/model.ts'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
 import { fail, mapIo, pipelineFromYaml, scriptedExecutor, specText, tempDir } from './helpers.ts'
-import { countOutcomes, decideTrigger } from '../../../src/spec/trigger-rules.ts'
+import { canBeExcluded, countOutcomes, decideTrigger } from '../../../src/spec/trigger-rules.ts'
 
 /**
  * Builds a graph in which each upstream task of `t` ends with the wanted outcome, produced the way
@@ -95,5 +95,20 @@ describe('the trigger-rule truth table', () => {
     const result = await runPipeline(pipeline, { executor, ioPlugins: [mapIo()], stateDir: await tempDir() })
     expect(result.tasks.t).toMatchObject(expectedStatus(c.expect))
     expect(result.status).toBe(failing.size > 0 ? 'failed' : 'succeeded')
+  })
+})
+
+describe('canBeExcluded: which tasks may count as succeeded without an output', () => {
+  test('a failure handler, and a task whose upstream tasks all can be; never a root or a task after one that always runs or skips', async () => {
+    const pipeline = await pipelineFromYaml(specText('excl', {
+      a: '',
+      alert: 'needs: [a]\ntrigger: one_failed',
+      notify: 'needs: [alert]',
+      both: 'needs: [alert, notify]\ntrigger: all_done',
+      mixed: 'needs: [a, alert]',
+    }))
+    const memo = new Map<string, boolean>()
+    const verdicts = Object.fromEntries([...pipeline.tasks.keys()].map((id) => [id, canBeExcluded(pipeline.tasks, id, memo)]))
+    expect(verdicts).toEqual({ a: false, alert: true, notify: true, both: true, mixed: false })
   })
 })
