@@ -111,3 +111,35 @@ describe('validate --target says where an engine would still substitute a value'
     expect(messages.at(-1)).toMatch(/^The schedule's value of param 'plain' contains '\{\{'/)
   })
 })
+
+describe('strings that YAML 1.1 (kubectl, Argo) or go-yaml (the Databricks CLI) read as another type are quoted', () => {
+  /** Each is a boolean, null, number, timestamp or merge key to some engine's YAML parser when written plain. */
+  const MISREAD = ['yes', 'on', 'off', 'y', 'No', 'NO', '1_000', '0b101', '+12_3', '2001-12-14', '2001-1-2', '2001-12-14 21:59:43.10', '<<', '=', '.inf', '-.Inf', '.NaN', '1:20', '190:20:30.15', '012', '0o17', '0X1F', '~', 'null', '1_0.5', '1e3']
+  let quoted: Pipeline
+  beforeAll(async () => {
+    const path = join(dir, 'quoted.yaml')
+    const params = MISREAD.map((v, i) => `  p${i}: { type: string, default: ${JSON.stringify(v)} }`)
+    await writeFile(path, ['apiVersion: weir/v1', 'kind: Pipeline', 'name: quoted', 'params:', ...params, '  "on": { type: string }', 'tasks:', '  "y":', '    handler: ./h.ts#ok', 'schedule: { cron: "0 3 * * *" }', 'targets:', '  argo: { image: x }', '  databricks: {}', ''].join('\n'))
+    const result = await validateSpecFile(path, { plugins: builtinCatalog() })
+    if (!result.pipeline) throw new Error(result.diagnostics.map((d) => d.message).join('\n'))
+    quoted = result.pipeline
+  })
+  const expected = { ...Object.fromEntries(MISREAD.map((v, i) => [`p${i}`, v])) }
+
+  test.each([databricksTarget, argoTarget] as TargetPlugin<never>[])('$type: every YAML file reads the same under YAML 1.1 and 1.2, with the values as written', (target) => {
+    const files = target.generate(quoted, quoted.targets[target.type] as never).filter((f) => /\.ya?ml$/.test(f.path))
+    expect(files.length).toBeGreaterThan(1)
+    for (const file of files) {
+      const as11 = parse(file.contents, { version: '1.1', merge: true }) as unknown
+      expect(as11, file.path).toEqual(parse(file.contents, { version: '1.2' }))
+      // go-yaml reads this as a number too (strconv takes base prefixes in capitals); neither YAML schema does.
+      if (file.path !== 'databricks.yml') expect(file.contents, file.path).toContain('"0X1F"')
+    }
+    type Param = { name: string; default?: string; value?: string }
+    type Main = { spec: { arguments: { parameters: Param[] } }; resources: { jobs: Record<string, { parameters: Param[] }> } }
+    const main = parse(files.find((f) => f.path !== 'databricks.yml')!.contents, { version: '1.1' }) as Main
+    const params = target.type === 'argo' ? main.spec.arguments.parameters : main.resources.jobs.quoted!.parameters
+    expect(Object.fromEntries(params.filter((p) => p.name !== 'on').map((p) => [p.name, p.default ?? p.value]))).toEqual(expected)
+    expect(params.map((p) => p.name)).toContain('on')
+  })
+})
