@@ -93,13 +93,16 @@ export function parseAttempt(value: string | undefined): number | undefined {
 }
 
 /**
- * `--scheduled-at`: an ISO 8601 date-time. Empty means not given: an engine passes an unset
- * placeholder (Argo's `{{workflow.scheduledTime}}` outside a CronWorkflow) as an empty argument.
+ * `--scheduled-at`: an ISO 8601 date-time, or epoch milliseconds (13 digits: Databricks'
+ * `{{job.trigger.time.timestamp_ms}}`). Empty means not given: an engine passes an unset placeholder
+ * as an empty argument. A placeholder the engine left as written (`{{…}}`) is let through: the
+ * attempt takes it as not given, with a warning (runtime/execute/run-trigger.ts).
  */
 export function parseScheduledAt(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined
+  if (/^\d{13}$/.test(value) || /^\{\{[^\n]*\}\}$/.test(value)) return value
   if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(value) || Number.isNaN(Date.parse(value)) || startsWithImpossibleDate(value))
-    throw new CliError(`execute: --scheduled-at must be an ISO 8601 date-time such as '2027-03-28T03:00:00+02:00', not ${quoteValue(value)}.`)
+    throw new CliError(`execute: --scheduled-at must be an ISO 8601 date-time such as '2027-03-28T03:00:00+02:00' or 13-digit milliseconds since 1970, not ${quoteValue(value)}.`)
   return value
 }
 

@@ -68,7 +68,7 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
   if (!pipeline.tasks.has(taskId))
     throw new CliError(`execute: Pipeline '${pipeline.name}' has no task ${quoteValue(taskId)}${suggestFix(taskId, pipeline.tasks.keys(), 'its tasks', 'it has no tasks')}`)
   const inputsDocument = inputs && (await readInputsDocument(values.inputs!, inputs, pipeline, cwd))
-  const { createStderrLogger, executeTask, ExecuteUsageError, builtinIo } = deps
+  const { createStderrLogger, executeTask, ExecuteUsageError, builtinIo, runOfArguments } = deps
   const runtime = deps
   // Job parameters are strings, and an engine passes an unset one as empty: that means "not given",
   // unless the subprocess executor says the values are a run's resolved params. Not inherited by handlers' children.
@@ -98,6 +98,7 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
       `weir: execute: task '${taskId}': the process is exiting before the attempt finished${handlerCode === undefined ? '' : ` (a handler called process.exit(${handlerCode})); exiting 1, the attempt failed`}\n`,
   )
   let verdict: number | undefined
+  const log = createStderrLogger(taskId)
   try {
     const result = await executeTask({
       pipeline,
@@ -109,10 +110,10 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
       ...(attempt !== undefined && { attempt }),
       ...(itemIndex !== undefined && { itemIndex }),
       ...(values['list-items'] && { listItems: listItemsOptions(maxItems) }),
-      env: { cwd, stateDir, log: createStderrLogger(taskId) },
+      env: { cwd, stateDir, log },
       ioPlugins: builtinIo,
       signal: controller.signal,
-      run: { trigger, ...(scheduledAt !== undefined && { scheduledAt }) },
+      run: runOfArguments(pipeline, trigger, scheduledAt, log),
     })
     verdict = result.exitCode
     if (result.message) process.stderr.write(`weir: execute: task '${taskId}': ${result.message}\n`)

@@ -4,4 +4,5 @@
  */
 export { parseParamArgs, resolveParams } from '../runtime/params.ts'
 export { createStderrLogger, executeTask, ExecuteUsageError } from '../runtime/execute/execute-task.ts'
+export { runOfArguments } from '../runtime/execute/run-trigger.ts'
 export { builtinIo } from '../plugins/builtin-io.ts'

@@ -54,6 +54,8 @@ describe('weir execute: usage errors exit 2, name the flag and never echo a file
     [['--state-dir', 'passwd'], /--state-dir 'passwd' is a file; expected a folder/],
     [['--scheduled-at', 'yesterday'], /--scheduled-at must be an ISO 8601 date-time/],
     [['--scheduled-at', '2027-02-30T03:00:00Z'], /--scheduled-at must be an ISO 8601 date-time/],
+    // Milliseconds since 1970 are 13 digits (Databricks' timestamp_ms); a basic-format date is not one.
+    [['--scheduled-at', '20270328'], /--scheduled-at must be an ISO 8601 date-time .* or 13-digit milliseconds/],
     [['--output-prefix', 'gs://lake/../../x'], /--output-prefix 'gs:\/\/lake\/\.\.\/\.\.\/x' has an empty, '\.' or '\.\.' segment/],
     [['--attempt', '1.5'], /--attempt must be a whole number from 1, not '1\.5'/],
   ])('%j', (args, message) => {

@@ -16,8 +16,8 @@ export const EXECUTE_HELP: CommandHelp = {
     ['--item-index N', 'for a mapped task (foreach): run its item N (0-based); output under <prefix>/items/N (-1: report the list that --list-items could not use)'],
     ['--list-items', 'for a mapped task: resolve its list, keep it as <prefix>/items.json, and write the index list [0,…,n-1] to $WEIR_TASK_VALUE_DIR/indexes.json for the engine'],
     ['--max-items N', 'with --list-items: more items than N fail the map (the engine bound on its index list)'],
-    ['--trigger NAME', 'run.trigger seen by inputs (default: manual)'],
-    ['--scheduled-at ISO', 'run.scheduled_at seen by inputs, an ISO 8601 date-time; empty counts as not given'],
+    ['--trigger NAME', "run.trigger seen by inputs (default: manual); databricks:TYPE reads a Databricks trigger type (periodic is schedule, one_time manual)"],
+    ['--scheduled-at ISO', 'run.scheduled_at seen by inputs: an ISO 8601 date-time or 13-digit epoch milliseconds (written in the schedule\'s timezone); empty counts as not given; with databricks:TYPE, kept only for periodic'],
     ['--state-dir DIR', 'local state for the fs IoManager (default: $WEIR_STATE_DIR or .weir)'],
   ],
   examples: [

@@ -23,6 +23,12 @@ export interface RemoteLayout {
   readonly storage?: string
   /** The target config's `command`, used when neither the task nor the pipeline sets one. */
   readonly command?: readonly string[]
+  /**
+   * How the engine says what started the run: `--trigger` and `--scheduled-at` values (engine
+   * placeholders), added after the rendered template unless it passes them itself. Absent: neither
+   * is passed, and `weir execute` takes the run as manual.
+   */
+  readonly run?: { readonly trigger: string; readonly scheduledAt: string }
 }
 
 /**
@@ -65,7 +71,18 @@ export function remoteCommandValues(pipeline: Pipeline, task: Task, layout: Remo
 
 /** Renders the argv a task runs on an engine (engine placeholders left for the engine). */
 export function renderRemoteCommand(pipeline: Pipeline, task: Task, layout: RemoteLayout): string[] {
-  return renderCommand(commandTemplateOf(pipeline, task, layout.command), remoteCommandValues(pipeline, task, layout))
+  const argv = renderCommand(commandTemplateOf(pipeline, task, layout.command), remoteCommandValues(pipeline, task, layout))
+  return layout.run ? [...argv, ...runArguments(argv, layout.run)] : argv
+}
+
+/**
+ * `--trigger=…` and `--scheduled-at=…`, each unless the command passes it already (as the subprocess
+ * executor adds them). One argument each: an engine that substitutes nothing leaves an empty value,
+ * which `weir execute` reads as not given, never the next argument.
+ */
+function runArguments(argv: readonly string[], run: NonNullable<RemoteLayout['run']>): string[] {
+  const passes = (flag: string) => argv.some((arg) => arg === flag || arg.startsWith(`${flag}=`))
+  return [...(passes('--trigger') ? [] : [`--trigger=${run.trigger}`]), ...(passes('--scheduled-at') ? [] : [`--scheduled-at=${run.scheduledAt}`])]
 }
 
 /**

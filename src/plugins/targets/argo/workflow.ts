@@ -28,6 +28,9 @@ export const DEADLINE_GRACE_SECONDS = 60
 
 type Obj = Record<string, unknown>
 
+/** A CronWorkflow's run: `{{workflow.scheduledTime}}` is its fire time, RFC 3339 in the schedule's timezone. */
+export const CRON_RUN = { trigger: 'schedule', scheduledAt: '{{workflow.scheduledTime}}' } as const
+
 export interface ArgoObjects {
   readonly workflowTemplate: Obj
   readonly cronWorkflow?: Obj
@@ -56,7 +59,7 @@ export function buildArgoObjects(pipeline: Pipeline, config: ArgoConfig): ArgoOb
     labels: { 'weir.dev/pipeline': name },
     ...(pipeline.description !== undefined && { annotations: { 'weir.dev/description': pipeline.description } }),
   }
-  const spec = workflowSpec(pipeline, config, defaultParams(pipeline))
+  const spec = workflowSpec(pipeline, config, defaultParams(pipeline), argoLayout(config))
   // A Workflow is created once per run, so Kubernetes names each one (`generateName`).
   const workflowTemplate =
     config.kind === 'Workflow'
@@ -78,15 +81,15 @@ export function buildArgoObjects(pipeline: Pipeline, config: ArgoConfig): ArgoOb
       concurrencyPolicy: s.overlap === 'allow' ? 'Allow' : 'Forbid',
       startingDeadlineSeconds: s.catchup === 'none' ? 0 : (config.startingDeadlineSeconds ?? ARGO_DEFAULTS.startingDeadlineSeconds),
       ...(s.paused && { suspend: true }),
-      workflowSpec: workflowSpec(pipeline, config, scheduledParams),
+      // Only a CronWorkflow's workflows have a scheduled time; one from the template is a manual run.
+      workflowSpec: workflowSpec(pipeline, config, scheduledParams, { ...argoLayout(config), run: CRON_RUN }),
     },
   }
   return { workflowTemplate, cronWorkflow }
 }
 
-function workflowSpec(pipeline: Pipeline, config: ArgoConfig, params: Record<string, string | undefined>): Obj {
+function workflowSpec(pipeline: Pipeline, config: ArgoConfig, params: Record<string, string | undefined>, layout: RemoteLayout): Obj {
   const names = toDagTaskNames(pipeline.order)
-  const layout = argoLayout(config)
   const groups = new Map<string, { template: Obj; ids: string[] }>()
   const mapped = pipeline.order.filter((id) => pipeline.tasks.get(id)!.foreach !== undefined)
   for (const id of pipeline.order) {

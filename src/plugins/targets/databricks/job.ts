@@ -9,6 +9,7 @@ import type { RemoteLayout } from '../remote-command.ts'
 import { DATABRICKS_DEFAULTS } from './config.ts'
 import type { DatabricksConfig } from './config.ts'
 import { TargetError } from '../target-error.ts'
+import { DATABRICKS_TRIGGER_PREFIX } from '../../../spec/run-trigger-protocol.ts'
 import { toTaskKey } from './task-keys.ts'
 import { toParamText } from '../param-hazards.ts'
 import { mappedJobTasks } from './map-tasks.ts'
@@ -35,7 +36,7 @@ export { WORKSPACE_FILE_PATH } from './task-parts.ts'
  * and nowhere else: param defaults, descriptions and tags are the user's data and stay as written.
  */
 export function buildJob(pipeline: Pipeline, config: DatabricksConfig, launcherPath: string, workspacePath?: string): JobSettings {
-  const layout = databricksLayout(config)
+  const layout = { ...databricksLayout(config), ...(pipeline.schedule && { run: DATABRICKS_RUN }) }
   const classic = usesJobCluster(config)
   // Next to the launcher; a workspace notebook has no extension.
   const itemsNotebookPath = workspacePath === undefined ? launcherPath.replace(/[^/]*$/, ITEMS_NOTEBOOK_FILE) : `${workspacePath}/${ITEMS_NOTEBOOK_NAME}`
@@ -55,6 +56,13 @@ export function buildJob(pipeline: Pipeline, config: DatabricksConfig, launcherP
   }
   return job
 }
+
+/**
+ * What started a run, as dynamic value references: the same command runs for a scheduled and a
+ * manual run, so `weir execute` reads Databricks' trigger type (`periodic` is a schedule) and keeps
+ * the trigger time, in epoch milliseconds, only for a scheduled run (src/runtime/execute/run-trigger.ts).
+ */
+export const DATABRICKS_RUN = { trigger: `${DATABRICKS_TRIGGER_PREFIX}{{job.trigger.type}}`, scheduledAt: '{{job.trigger.time.timestamp_ms}}' } as const
 
 /** How the template variables read on Databricks: dynamic value references. */
 export function databricksLayout(config: DatabricksConfig): RemoteLayout {
