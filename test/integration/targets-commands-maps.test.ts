@@ -17,10 +17,11 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
 import { loadPipeline } from '../unit/targets/support.ts'
-import { simulateArgo, simulateDatabricks } from '../unit/targets/engine-semantics.ts'
+import { argoDagPhase, simulateArgo, simulateDatabricks } from '../unit/targets/engine-semantics.ts'
 import type { ArgoDagTask, DatabricksTask } from '../unit/targets/engine-semantics.ts'
 import { databricksTarget } from '../../src/plugins/targets/databricks/index.ts'
 import { argoTarget } from '../../src/plugins/targets/argo/index.ts'
+import { VERDICT_TASK } from '../../src/plugins/targets/argo/workflow.ts'
 import { LAUNCHER_FILE } from '../../src/plugins/targets/databricks/launcher.ts'
 import { ITEMS_NOTEBOOK_FILE } from '../../src/plugins/targets/databricks/items-notebook.ts'
 import type { Pipeline } from '../../src/spec/model.ts'
@@ -109,14 +110,14 @@ describeIfAvailable(pythonMissing())('mapped tasks on the engines, their generat
     const work = await mkdtemp(join(dir, 'argo-'))
     const store = join(work, 'store')
     const runId = 'argo-maps'
-    type Template = { name: string; dag?: { tasks: (ArgoDagTask & { template: string; withParam?: string; arguments: { parameters: { name: string; value: string }[] } })[] }; container?: { command: string[]; env?: { name: string; value: string }[] }; outputs?: { parameters: { name: string; valueFrom: { path: string; default: string } }[] } }
+    type Template = { name: string; dag?: { tasks: (ArgoDagTask & { template: string; withParam?: string; arguments?: { parameters: { name: string; value: string }[] } })[] }; container?: { command: string[]; env?: { name: string; value: string }[] }; outputs?: { parameters: { name: string; valueFrom: { path: string; default: string } }[] } }
     const wf = parse(argoTarget.generate(pipeline, { image: 'x', storage: pathToFileURL(store).href, projectPath: REPO, cli: [process.execPath, CLI] } as never)[0]!.contents) as {
       spec: { arguments: { parameters: { name: string; value?: string }[] }; templates: Template[] }
     }
     const parameters: Record<string, string> = { ...Object.fromEntries(wf.spec.arguments.parameters.map((p) => [p.name, p.value ?? ''])), bad: '20' }
     const templates = new Map(wf.spec.templates.map((t) => [t.name, t]))
     const dag = templates.get('main')!.dag!.tasks
-    const argOf = (task: { arguments: { parameters: { name: string; value: string }[] } }, name: string) => task.arguments.parameters.find((p) => p.name === name)?.value
+    const argOf = (task: { arguments?: { parameters: { name: string; value: string }[] } }, name: string) => task.arguments?.parameters.find((p) => p.name === name)?.value
     const outputs = new Map<string, string>()
     /** Runs a container template with its input parameters; a list step's output parameter is read from the file it names. */
     const runContainer = (template: Template, inputs: Record<string, string>, outputKey?: string): boolean => {
@@ -138,7 +139,8 @@ describeIfAvailable(pythonMissing())('mapped tasks on the engines, their generat
       }
       return failed
     }
-    const phases = simulateArgo(dag, (task) => runContainer(templates.get(task.template)!, { task: argOf(task, 'task')! }, task.name), {
+    // The verdict is a suspend of zero seconds: no container.
+    const phases = simulateArgo(dag, (task) => task.name !== VERDICT_TASK && runContainer(templates.get(task.template)!, { task: argOf(task, 'task')! }, task.name), {
       mapOf: (task) => {
         const map = templates.get(task.template)!
         if (!map.dag) return undefined
@@ -149,8 +151,10 @@ describeIfAvailable(pythonMissing())('mapped tasks on the engines, their generat
     })
     const weirId = new Map(dag.map((t) => [t.name, argOf(t, 'task')!]))
     const outcome = (p: string | undefined): Outcome => (p === 'Succeeded' ? 'succeeded' : p === 'Failed' || p === 'Errored' ? 'failed' : 'did not run')
-    const statuses = Object.fromEntries(dag.filter((t) => !t.name.endsWith('--items')).map((t) => [weirId.get(t.name)!, outcome(phases.get(t.name))]))
+    const statuses = Object.fromEntries(dag.filter((t) => !t.name.endsWith('--items') && t.name !== VERDICT_TASK).map((t) => [weirId.get(t.name)!, outcome(phases.get(t.name))]))
     expect(statuses).toEqual(EXPECTED)
+    // An item failed, so the weir run fails; so does the workflow, although combine (all_done) succeeded.
+    expect(argoDagPhase(dag, phases)).toBe('Failed')
     expect(outputs.get('{{tasks.per-day--items.outputs.parameters.indexes}}')).toBe('[0,1,2]')
     expect(await combineOutput(store, runId)).toEqual(COMBINE_OUTPUT)
   })

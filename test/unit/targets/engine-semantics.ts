@@ -95,6 +95,37 @@ export function simulateArgo<T extends ArgoDagTask>(tasks: readonly T[], fails: 
   return phases
 }
 
+/**
+ * The phase of a DAG (the workflow's, for its entry DAG) once its tasks have these phases, as Argo's
+ * controller decides it (workflow/controller/dag.go, assessDAGPhase): by the target tasks, the
+ * leaves, only. A leaf that ran has its own phase; an Omitted or Skipped one takes the phase of the
+ * branch it is reached from (the nearest task above it that ran, or Succeeded from the DAG's start),
+ * Failed or Errored winning over Succeeded. `failFast: false`: every leaf counts.
+ */
+export function argoDagPhase(tasks: readonly ArgoDagTask[], phases: ReadonlyMap<string, ArgoPhase>): 'Succeeded' | 'Failed' | 'Errored' {
+  const parents = new Map(tasks.map((t) => [t.name, t.depends === undefined ? [] : [...new Set(namesIn(t.depends))]]))
+  const ran = (phase: ArgoPhase | undefined) => phase === 'Succeeded' || phase === 'Failed' || phase === 'Errored'
+  const memo = new Map<string, Set<ArgoPhase>>()
+  /** The branch phases a task passes on to its children. */
+  const passedOn = (name: string): Set<ArgoPhase> => {
+    const known = memo.get(name)
+    if (known) return known
+    const own = phases.get(name)
+    const arriving = parents.get(name)!.length === 0 ? new Set<ArgoPhase>(['Succeeded']) : new Set(parents.get(name)!.flatMap((p) => [...passedOn(p)]))
+    const result = ran(own) ? new Set<ArgoPhase>([own!]) : arriving
+    memo.set(name, result)
+    return result
+  }
+  const named = new Set([...parents.values()].flat())
+  const leaves = tasks.filter((t) => !named.has(t.name))
+  for (const leaf of leaves) {
+    const deduced = passedOn(leaf.name)
+    if (deduced.has('Failed')) return 'Failed'
+    if (deduced.has('Errored')) return 'Errored'
+  }
+  return 'Succeeded'
+}
+
 /** The phase of the DAG template node of a map: Errored for a list that does not parse, else by its children. */
 function runMap(map: { list: string; childFails: (item: unknown) => boolean }): ArgoPhase {
   let items: unknown

@@ -16,7 +16,8 @@ import { join } from 'node:path'
 import { runPipeline } from '../../../src/runtime/run-pipeline.ts'
 import { MAX_MAP_ITEMS } from '../../../src/runtime/map/items.ts'
 import type { Pipeline } from '../../../src/spec/model.ts'
-import { simulateArgo, simulateDatabricks } from './engine-semantics.ts'
+import { argoDagPhase, simulateArgo, simulateDatabricks } from './engine-semantics.ts'
+import { VERDICT_TASK } from '../../../src/plugins/targets/argo/workflow.ts'
 import type { ArgoDagTask, DatabricksTask } from './engine-semantics.ts'
 
 const SPEC = `apiVersion: weir/v1
@@ -159,6 +160,7 @@ function argoOutcomes(pipeline: Pipeline, s: Scenario, listStepCrashes = false):
   const phases = simulateArgo(
     dag,
     (t) => {
+      if (t.name === VERDICT_TASK) return false // a suspend of zero seconds: no container
       if (weirId(t) === 'list' && !t.name.endsWith('--items')) return s.listFails === true
       if (t.name.endsWith('--items')) {
         // The list step's output parameter: the file weir wrote, or the default when it wrote none.
@@ -182,7 +184,10 @@ function argoOutcomes(pipeline: Pipeline, s: Scenario, listStepCrashes = false):
     },
   )
   const outcome = (p: string | undefined): Outcome => (p === 'Succeeded' ? 'succeeded' : p === 'Failed' || p === 'Errored' ? 'failed' : 'did not run')
-  return Object.fromEntries(dag.filter((t) => !t.name.endsWith('--items')).map((t) => [weirId(t), outcome(phases.get(t.name))]))
+  const outcomes = Object.fromEntries(dag.filter((t) => !t.name.endsWith('--items') && t.name !== VERDICT_TASK).map((t) => [weirId(t), outcome(phases.get(t.name))]))
+  // The workflow fails exactly when a task failed, as the weir run does.
+  expect(argoDagPhase(dag, phases) === 'Succeeded', `workflow phase with ${JSON.stringify(outcomes)}`).toBe(!Object.values(outcomes).includes('failed'))
+  return outcomes
 }
 
 describe.each(SCENARIOS)('$name', (s) => {

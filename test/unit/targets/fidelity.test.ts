@@ -13,7 +13,7 @@ import type { TruthCase, UpstreamOutcome } from '../runtime/trigger-table.ts'
 import { pipelineFromYaml } from '../runtime/helpers.ts'
 import { argoTarget } from '../../../src/plugins/targets/argo/index.ts'
 import { databricksTarget } from '../../../src/plugins/targets/databricks/index.ts'
-import { simulateArgo, simulateDatabricks } from './engine-semantics.ts'
+import { argoDagPhase, simulateArgo, simulateDatabricks } from './engine-semantics.ts'
 import type { ArgoDagTask, DatabricksTask } from './engine-semantics.ts'
 
 type Decision = TruthCase['expect']
@@ -69,12 +69,35 @@ describe('Argo depends expressions agree with the truth table', () => {
   test.each(TRIGGER_TRUTH_TABLE)('$name', async (c) => {
     const { pipeline, fails } = await generated(c)
     const [file] = argoTarget.generate(pipeline, { image: 'x' })
-    const doc = parse(file!.contents) as { spec: { templates: { name: string; dag?: { tasks: (ArgoDagTask & { arguments: { parameters: { value: string }[] } })[] } }[] } }
+    const doc = parse(file!.contents) as { spec: { templates: { name: string; dag?: { tasks: (ArgoDagTask & { arguments?: { parameters: { value: string }[] } })[] } }[] } }
     const dag = doc.spec.templates.find((t) => t.dag)!.dag!.tasks
-    const nameOf = new Map(dag.map((t) => [t.arguments.parameters[0]!.value, t.name]))
+    const nameOf = new Map(dag.map((t) => [t.arguments?.parameters[0]!.value, t.name]))
     const failing = new Set(fails.map((id) => nameOf.get(id)!))
     const phases = simulateArgo(dag, (t) => failing.has(t.name))
     expect(decisionOf(phases.get('d') !== 'Omitted', phases.get('g') !== 'Omitted')).toBe(c.expect)
+  })
+})
+
+describe("the Argo workflow's phase is the run's: Failed when any task failed, whatever ran after it", () => {
+  const dagOf = (pipeline: Awaited<ReturnType<typeof pipelineFromYaml>>) => {
+    const doc = parse(argoTarget.generate(pipeline, { image: 'x' })[0]!.contents) as { spec: { templates: { dag?: { tasks: (ArgoDagTask & { arguments?: { parameters: { value: string }[] } })[] } }[] } }
+    const dag = doc.spec.templates.find((t) => t.dag)!.dag!.tasks
+    return { dag, nameOf: new Map(dag.map((t) => [t.arguments?.parameters[0]!.value, t.name])) }
+  }
+
+  test.each(TRIGGER_TRUTH_TABLE)('$name', async (c) => {
+    const { pipeline, fails } = await generated(c)
+    const { dag, nameOf } = dagOf(pipeline)
+    const failing = new Set(fails.map((id) => nameOf.get(id)!))
+    // The failing tasks here are roots: they always run, so the weir run fails exactly when there are some.
+    expect(argoDagPhase(dag, simulateArgo(dag, (t) => failing.has(t.name)))).toBe(fails.length > 0 ? 'Failed' : 'Succeeded')
+  })
+
+  test('the probe\'s case: extract fails and its one_failed alert, the only leaf, succeeds', async () => {
+    const pipeline = await pipelineFromYaml('apiVersion: weir/v1\nkind: Pipeline\nname: alerting\ntasks:\n  extract: { handler: ./h.ts#extract }\n  alert: { handler: ./h.ts#alert, needs: [extract], trigger: one_failed }\n')
+    const { dag } = dagOf(pipeline)
+    expect(argoDagPhase(dag, simulateArgo(dag, (t) => t.name === 'extract'))).toBe('Failed')
+    expect(argoDagPhase(dag, simulateArgo(dag, () => false))).toBe('Succeeded')
   })
 })
 
@@ -89,6 +112,13 @@ describe('Databricks run_if agrees with the truth table', () => {
 })
 
 describe('the interpreters themselves', () => {
+  test("Argo's DAG phase: leaves only, an Omitted leaf taking its branch's phase", async () => {
+    const tasks = [{ name: 'a' }, { name: 'b', depends: 'a.Failed' }, { name: 'c', depends: 'a.Succeeded' }]
+    // b handled a's failure and succeeded; c, Omitted after the failed a, is Failed as a leaf.
+    expect(argoDagPhase(tasks, new Map([['a', 'Failed'], ['b', 'Succeeded'], ['c', 'Omitted']]))).toBe('Failed')
+    expect(argoDagPhase(tasks.slice(0, 2), new Map([['a', 'Failed'], ['b', 'Succeeded']]))).toBe('Succeeded')
+    expect(argoDagPhase(tasks, new Map([['a', 'Succeeded'], ['b', 'Omitted'], ['c', 'Succeeded']]))).toBe('Succeeded')
+  })
   test('a bare task name in depends means Succeeded, and ! negates', async () => {
     const { evaluateDepends } = await import('./engine-semantics.ts')
     const phases = new Map([['a-b', 'Succeeded' as const], ['c', 'Omitted' as const]])

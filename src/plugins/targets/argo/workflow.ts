@@ -119,6 +119,7 @@ function workflowSpec(pipeline: Pipeline, config: ArgoConfig, params: Record<str
     if (map) return map.dagTasks
     return [{ name: names.get(id)!, template: templateOf.get(id)!, arguments: { parameters: [{ name: 'task', value: id }] }, ...dependsOf(task) }]
   })
+  const verdict = needsVerdict(pipeline) ? verdictOf(dagTasks) : undefined
   return {
     entrypoint: 'main',
     ...(config.serviceAccountName !== undefined && { serviceAccountName: config.serviceAccountName }),
@@ -128,10 +129,37 @@ function workflowSpec(pipeline: Pipeline, config: ArgoConfig, params: Record<str
     }),
     templates: [
       // failFast: false keeps independent branches running after a failure, as weir and Databricks do.
-      { name: 'main', dag: { failFast: false, tasks: dagTasks } },
+      { name: 'main', dag: { failFast: false, tasks: verdict ? [...dagTasks, verdict.dagTask] : dagTasks } },
       ...templates,
+      ...(verdict ? [verdict.template] : []),
     ],
   }
+}
+
+/**
+ * The DAG task that makes the workflow fail when any task failed, as a weir run does. Argo judges a
+ * DAG by its leaf tasks only (controller/dag.go, assessDAGPhase): a leaf that ran after a failure
+ * (`alert`, `one_failed` after a failed `extract`) and succeeded makes the workflow Succeeded. This
+ * task depends on every other, so it is the one leaf: with no task Failed or Errored it runs a
+ * suspend of zero seconds (no pod) and succeeds; otherwise it is Omitted, and an Omitted leaf takes
+ * the phase of the branch it is reached from, Failed from the failed task, so the workflow fails.
+ * The name cannot be a task's (names.ts: after its last `--`, a task name has digits or `h<hex>`).
+ */
+export const VERDICT_TASK = 'weir--verdict'
+const VERDICT_TEMPLATE = 'weir-verdict'
+
+function verdictOf(dagTasks: readonly Obj[]): { dagTask: Obj; template: Obj } {
+  const failed = dagTasks.map((t) => `${String(t.name)}.Failed || ${String(t.name)}.Errored`).join(' || ')
+  return { dagTask: { name: VERDICT_TASK, template: VERDICT_TEMPLATE, depends: `!(${failed})` }, template: { name: VERDICT_TEMPLATE, suspend: { duration: '0' } } }
+}
+
+/**
+ * Only a task that runs after a failed or skipped upstream task (a trigger other than `all_success`)
+ * can end a branch in success after a failure; with none, a failure leaves its downstream leaves
+ * Omitted, which Argo counts as failed, and the verdict would change nothing.
+ */
+function needsVerdict(pipeline: Pipeline): boolean {
+  return [...pipeline.tasks.values()].some((t) => t.upstream.length > 0 && t.trigger !== 'all_success')
 }
 
 /** The container template of a task (without its name, so equal ones can be shared); `extra` for a map's steps. */
