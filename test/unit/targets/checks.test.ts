@@ -44,6 +44,14 @@ describe('Argo', () => {
     expect(summary(argoTarget.check!(p, { image: 'x' }))).toEqual(['error /tasks'])
   })
 
+  test('200 tasks fit; with a failure handler the verdict task makes 201 DAG tasks, an error that says so', async () => {
+    const tasks: Record<string, string> = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`t${i}`, '']))
+    expect(argoTarget.check!(await pipelineFromYaml(specText('p', tasks)), { image: 'x' })).toEqual([])
+    tasks.t199 = 'needs: [t0]\ntrigger: one_failed'
+    const findings = argoTarget.check!(await pipelineFromYaml(specText('p', tasks)), { image: 'x' })
+    expect(findings).toEqual([expect.objectContaining({ severity: 'error', pointer: '/tasks', message: expect.stringContaining("(201 in the DAG: 'weir--verdict' fails the workflow when a task failed)") })])
+  })
+
   test("a seconds field and Quartz-only 'L'/'#' are errors; queue and catchup all are warnings", async () => {
     const sixFields = await pipelineFromYaml(specText('p', { a: '' }, schedule('0 0 3 * * *')))
     expect(summary(argoTarget.check!(sixFields, { image: 'x' }))).toEqual(['error /schedule/cron'])

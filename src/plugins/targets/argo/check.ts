@@ -9,6 +9,7 @@ import { ARGO_VALUE_HAZARDS, checkParamValues, checkSecretValues } from '../para
 import type { CommandText } from '../command-hazards.ts'
 import { checkCommandTexts, specPathText } from '../command-hazards.ts'
 import { toArgoSchedule } from './schedule.ts'
+import { needsVerdict, VERDICT_TASK } from './workflow.ts'
 import { EXPR_KEYWORDS, MAX_CRON_WORKFLOW_NAME_LENGTH, MAX_OBJECT_NAME_LENGTH, MAX_TASK_NAME_LENGTH, toDagTaskName, toObjectName } from './names.ts'
 
 /** The Workflow CRD allows at most 200 DAG tasks (and 200 templates). */
@@ -25,10 +26,13 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
     if (s.overlap === 'queue')
       warn('/schedule/overlap', "'overlap: queue' cannot be expressed on Argo, which can only drop (Forbid) or allow an overlapping fire; it becomes 'Forbid', so an overlapping fire is skipped.")
   }
-  // Each mapped task is two DAG tasks: its list step and its map.
-  const dagTasks = pipeline.tasks.size + countMappedTasks(pipeline)
-  if (dagTasks > ARGO_MAX_TASKS)
-    error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks${dagTasks > pipeline.tasks.size ? ` (${dagTasks} in the DAG: a mapped task adds its list step)` : ''}; an Argo DAG holds at most ${ARGO_MAX_TASKS}, so split it.`)
+  // Each mapped task is two DAG tasks: its list step and its map; the verdict (workflow.ts) is one more.
+  const mapped = countMappedTasks(pipeline)
+  const dagTasks = pipeline.tasks.size + mapped + (needsVerdict(pipeline) ? 1 : 0)
+  if (dagTasks > ARGO_MAX_TASKS) {
+    const added = [...(mapped > 0 ? ['a mapped task adds its list step'] : []), ...(needsVerdict(pipeline) ? [`'${VERDICT_TASK}' fails the workflow when a task failed`] : [])]
+    error('/tasks', `The pipeline has ${pipeline.tasks.size} tasks${dagTasks > pipeline.tasks.size ? ` (${dagTasks} in the DAG: ${added.join(', ')})` : ''}; an Argo DAG holds at most ${ARGO_MAX_TASKS}, so split it.`)
+  }
   const objectName = toObjectName(pipeline.name)
   if (objectName.length > MAX_OBJECT_NAME_LENGTH)
     error('/name', `Pipeline name '${pipeline.name}' becomes the Argo object name '${objectName}', which is ${objectName.length} characters long (Kubernetes takes at most ${MAX_OBJECT_NAME_LENGTH}); shorten the name or drop its double or trailing underscores.`)

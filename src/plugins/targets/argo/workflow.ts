@@ -158,7 +158,7 @@ function verdictOf(dagTasks: readonly Obj[]): { dagTask: Obj; template: Obj } {
  * can end a branch in success after a failure; with none, a failure leaves its downstream leaves
  * Omitted, which Argo counts as failed, and the verdict would change nothing.
  */
-function needsVerdict(pipeline: Pipeline): boolean {
+export function needsVerdict(pipeline: Pipeline): boolean {
   return [...pipeline.tasks.values()].some((t) => t.upstream.length > 0 && t.trigger !== 'all_success')
 }
 
