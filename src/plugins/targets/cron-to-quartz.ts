@@ -6,7 +6,7 @@
  * restricted day field matches; Quartz cannot say that, so such a cron is refused rather than
  * silently changed. Days of the week are written as names (`MON-FRI` → `MON,TUE,…`) so no number
  * can be off by one, and read as `weir schedule` reads them (cron-days.ts: `sat-sun` is Saturday
- * and Sunday).
+ * and Sunday). Months are written as numbers, which Quartz steps through as cron does.
  */
 import { DAY_NAMES, dayNumber, daysOf, readDayRange } from './cron-days.ts'
 
@@ -40,7 +40,21 @@ export function cronToQuartz(cron: string): QuartzResult {
     if (!converted.ok) return fail(`Cron '${cron}': ${converted.message}.`)
     quartzDow = converted.quartz
   }
-  return { ok: true, quartz: ['0', minute, hour, anyDow ? dom.replace('?', '*') : '?', month.toUpperCase(), quartzDow].join(' ') }
+  return { ok: true, quartz: ['0', minute, hour, anyDow ? dom.replace('?', '*') : '?', monthNumbers(month), quartzDow].join(' ') }
+}
+
+const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] as const
+
+/**
+ * The month field with names as numbers: Quartz ignores a step after a name (`JAN-MAR/2` would
+ * fire in January, February and March), while cron and `weir schedule` step through the range
+ * (`1-3/2`: January and March).
+ */
+function monthNumbers(field: string): string {
+  return field.replace(/[a-z]{3}/gi, (name) => {
+    const i = MONTH_NAMES.indexOf(name.toUpperCase() as (typeof MONTH_NAMES)[number])
+    return i === -1 ? name : String(i + 1)
+  })
 }
 
 /** Day-of-week field → Quartz, as explicit day names (or `n#k` / `nL` with Quartz numbers). */

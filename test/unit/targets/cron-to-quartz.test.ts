@@ -15,7 +15,11 @@ describe('cron → Quartz', () => {
     ['0 12 * * FRI-SUN', '0 0 12 ? * FRI,SAT,SUN'],
     ['0 0 * * */2', '0 0 0 ? * SUN,TUE,THU,SAT'],
     ['0 0 * * 5#2', '0 0 0 ? * 6#2'],
-    ['0 0 * jan-mar *', '0 0 0 * JAN-MAR ?'],
+    ['0 0 * jan-mar *', '0 0 0 * 1-3 ?'],
+    // Month names become numbers: Quartz drops a step after a name (JAN-MAR/2 would fire in February).
+    ['0 3 1 JAN-MAR/2 *', '0 0 3 1 1-3/2 ?'],
+    ['0 3 1 jun,Dec *', '0 0 3 1 6,12 ?'],
+    ['0 3 1 */4 *', '0 0 3 1 */4 ?'],
     ['@daily', '0 0 0 * * ?'],
     ['@weekly', '0 0 0 ? * SUN'],
     ['@hourly', '0 0 * * * ?'],
