@@ -6,6 +6,7 @@ import { TRIGGER_RULE_TABLE } from '../../../src/spec/trigger-rules.ts'
 import { TRIGGER_RULES } from '../../../src/spec/model.ts'
 import { TEMPLATE_VARIABLES } from '../../../src/spec/rules/command-templates.ts'
 import { EXECUTE_EXIT } from '../../../src/runtime/execute/contract.ts'
+import { retryStrategyOf } from '../../../src/plugins/targets/argo/workflow.ts'
 
 const doc = readFileSync(resolve('docs/remote.md'), 'utf8')
 const unescape = (cell: string) => cell.replaceAll('\\|', '|').replace(/^`|`$/g, '')
@@ -28,5 +29,15 @@ describe('docs/remote.md', () => {
 
   test('lists every exit code of weir execute', () => {
     for (const code of Object.values(EXECUTE_EXIT)) expect(doc).toMatch(new RegExp(`^\\| (${code}|130 / ${code}) \\|`, 'm'))
+  })
+})
+
+describe('docs/retries.md', () => {
+  test('names the backoff fields the Argo target writes, and no other (it said maxDuration, a limit on the total retry time)', () => {
+    const retries = readFileSync(resolve('docs/retries.md'), 'utf8')
+    const backoff = retryStrategyOf({ maxRetries: 3, backoff: 'exponential', delayMs: 1000, factor: 2, maxDelayMs: 60_000, jitter: 'none', retryOnTimeout: true })!.backoff as Record<string, unknown>
+    for (const field of Object.keys(backoff)) expect(retries).toContain(`\`backoff.${field}\``)
+    const named = [...retries.matchAll(/`backoff\.(\w+)`/g)].map((m) => m[1])
+    expect(named.filter((field) => !(field! in backoff))).toEqual([])
   })
 })
