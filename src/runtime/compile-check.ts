@@ -9,6 +9,8 @@ import { compileSchema } from '../spec/compile-schema.ts'
 import type { ErrorObject } from 'ajv'
 import { isRuntimeSimple, simpleCheckErrors } from './simple-check.ts'
 import type { CheckError } from './simple-check.ts'
+import { PatternTooSlowError, pathOfText, tooSlowCheckMessage } from '../spec/safe-pattern.ts'
+import { toPointer } from '../spec/pointer.ts'
 
 /** A sync check: returns problems, each naming the field (`'total' must be number`). */
 export type SchemaCheck = (value: unknown) => string[]
@@ -25,7 +27,16 @@ export function compileCheck(pipeline: Pipeline, schema: JsonSchema): Promise<Sc
       ? Promise.resolve((value: unknown) => describe(simpleCheckErrors(value, full)))
       : compileSchema(full).then((validate) => {
           if (validate instanceof Error) return () => [`the declared schema is invalid: ${validate.message}`]
-          return (value: unknown) => (validate(value) ? [] : describe((validate.errors ?? []).map(fromAjv)))
+          return (value: unknown) => {
+            try {
+              return validate(value) ? [] : describe((validate.errors ?? []).map(fromAjv))
+            } catch (error) {
+              if (!(error instanceof PatternTooSlowError)) throw error
+              // Ajv stops at the throw, without saying where: the text it was testing says.
+              const instancePath = toPointer(pathOfText(value, error.text) ?? [])
+              return describe([{ instancePath, keyword: 'pattern', message: tooSlowCheckMessage(error.pattern) }])
+            }
+          }
         })
     if (typeof schema === 'object') checks.set(key, check)
   }

@@ -9,6 +9,7 @@
  * re-typed param on resume, under-redacting leaks a secret.
  */
 import type { JsonSchema } from '../spec/model.ts'
+import { compilePattern, PatternTooSlowError, type SafePattern } from '../spec/safe-pattern.ts'
 import { hasSecret, isSchemaObject, listOf, mapOf, resolveTypeRef, type SchemaObject, type SchemaTypes } from '../spec/secret-schema.ts'
 
 export { hasSecret, resolveTypeRef, type SchemaTypes } from '../spec/secret-schema.ts'
@@ -75,8 +76,8 @@ function redactProperties(schema: SchemaObject, value: Readonly<Record<string, u
   for (const [key, item] of Object.entries(value)) {
     const applying: (JsonSchema | undefined)[] = []
     if (Object.hasOwn(properties, key)) applying.push(properties[key])
-    // An invalid pattern (null) is taken to match: conservative.
-    for (const [re, sub] of patterns) if (re === null || re.test(key)) applying.push(sub)
+    // An invalid pattern (null), or one too slow on this key, is taken to match: conservative.
+    for (const [re, sub] of patterns) if (re === null || matchesOrTooSlow(re, key)) applying.push(sub)
     if (applying.length === 0) applying.push(schema.additionalProperties as JsonSchema | undefined, schema.unevaluatedProperties as JsonSchema | undefined)
     out[key] = applyEach(applying, item, types, depth + 1)
   }
@@ -99,11 +100,20 @@ function mayHaveType(schema: JsonSchema, value: unknown): boolean {
   return allowed.includes(actual)
 }
 
-function toRegExp(pattern: string): RegExp | null {
+function toRegExp(pattern: string): SafePattern | null {
   try {
-    return new RegExp(pattern, 'u')
+    return compilePattern(pattern)
   } catch {
     return null
+  }
+}
+
+function matchesOrTooSlow(pattern: SafePattern, key: string): boolean {
+  try {
+    return pattern.test(key)
+  } catch (error) {
+    if (error instanceof PatternTooSlowError) return true
+    throw error
   }
 }
 

@@ -12,6 +12,7 @@
 import type { JsonSchema } from '../spec/model.ts'
 import { codePointLength, deepEqual, isMultipleOf, isSimpleSchema, matchesType } from '../spec/simple-schema.ts'
 import { toPointer } from '../spec/pointer.ts'
+import { compilePattern, PatternTooSlowError, tooSlowCheckMessage } from '../spec/safe-pattern.ts'
 
 /** An error as compile-check.ts reads Ajv's: where (a JSON pointer into the value) and what. */
 export interface CheckError {
@@ -87,7 +88,16 @@ function checkString(value: string, s: Schema, path: string[], out: CheckError[]
     if (typeof s.maxLength === 'number' && length > s.maxLength) fail(out, path, 'maxLength', `must NOT have more than ${s.maxLength} characters`)
     if (typeof s.minLength === 'number' && length < s.minLength) fail(out, path, 'minLength', `must NOT have fewer than ${s.minLength} characters`)
   }
-  if (typeof s.pattern === 'string' && !patternOf(s.pattern).test(value)) fail(out, path, 'pattern', `must match pattern "${s.pattern}"`)
+  if (typeof s.pattern === 'string') checkPattern(value, s.pattern, path, out)
+}
+
+function checkPattern(value: string, pattern: string, path: string[], out: CheckError[]): void {
+  try {
+    if (!compilePattern(pattern).test(value)) fail(out, path, 'pattern', `must match pattern "${pattern}"`)
+  } catch (error) {
+    if (!(error instanceof PatternTooSlowError)) throw error
+    fail(out, path, 'pattern', tooSlowCheckMessage(pattern))
+  }
 }
 
 function checkArray(value: unknown[], s: Schema, path: string[], out: CheckError[]): void {
@@ -127,13 +137,6 @@ const KEYWORDS_OF_TYPE: Readonly<Record<string, readonly string[]>> = {
 
 function hasKeywordsOf(type: string, s: Schema): boolean {
   return (KEYWORDS_OF_TYPE[type] ?? []).some((keyword) => s[keyword] !== undefined)
-}
-
-const patterns = new Map<string, RegExp>()
-function patternOf(source: string): RegExp {
-  let pattern = patterns.get(source)
-  if (!pattern) patterns.set(source, (pattern = new RegExp(source, 'u')))
-  return pattern
 }
 
 function usesKey(schema: unknown, keys: RegExp): boolean {

@@ -5,6 +5,7 @@
  */
 import type { ValidateFunction } from 'ajv'
 import type { JsonSchema } from './model.ts'
+import { ajvRegExp } from './safe-pattern.ts'
 
 type Ajv2020 = import('ajv/dist/2020.js').default
 type AjvClass = new (options: import('ajv').Options) => Ajv2020
@@ -17,7 +18,9 @@ async function loadAjv(): Promise<Ajv2020> {
     // CommonJS interop: the class is `default` or `default.default` depending on the loader.
     const exported = mod.default as unknown as { default?: AjvClass } & AjvClass
     const Ajv: AjvClass = exported.default ?? exported
-    return new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, validateFormats: false })
+    // Every pattern (`pattern`, `patternProperties`, `propertyNames`) is tested so that it ends:
+    // a validator throws PatternTooSlowError rather than hang (safe-pattern.ts).
+    return new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, validateFormats: false, code: { regExp: ajvRegExp } })
   })
   return ajvInstance
 }

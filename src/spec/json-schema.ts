@@ -13,6 +13,7 @@ import { checkSimpleSchema, isPlainValidSchema } from './simple-schema.ts'
 import { closest, listChoices, suggestFix } from './did-you-mean.ts'
 import { pointerSegments, toPointer } from './pointer.ts'
 import { compileSchema } from './compile-schema.ts'
+import { PatternTooSlowError, pathOfText, tooSlowText } from './safe-pattern.ts'
 
 export type { SchemaProblem } from './schema-problem.ts'
 export { compileSchema } from './compile-schema.ts'
@@ -105,6 +106,11 @@ export async function checkAgainstSchema(value: unknown, schema: JsonSchema): Pr
   } catch (error) {
     // A type defined as itself (type-refs.ts reports it) recurses without end while checking.
     if (error instanceof RangeError) return [{ pointer: '', subject: '', text: 'cannot be checked because its schema refers to itself without end' }]
+    if (error instanceof PatternTooSlowError) {
+      // Ajv stops at the throw, without saying where: the text it was testing says.
+      const path = pathOfText(value, error.text) ?? []
+      return [{ pointer: toPointer(path), subject: path.join('.'), text: tooSlowText(error.pattern) }]
+    }
     throw error
   }
   if (valid) return []

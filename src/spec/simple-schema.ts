@@ -10,6 +10,7 @@ import type { SchemaProblem } from './schema-problem.ts'
 import { describeJsonValue, jsonTypeArticle } from './schema-problem.ts'
 import { closest, suggestFix, listChoices } from './did-you-mean.ts'
 import { toPointer } from './pointer.ts'
+import { compilePattern, PatternTooSlowError, tooSlowText } from './safe-pattern.ts'
 
 /**
  * Standard keywords this checker does not implement: a schema using any of them goes to Ajv.
@@ -97,7 +98,21 @@ function checkString(value: string, s: Schema, at: Pick<SchemaProblem, 'pointer'
   const length = codePointLength(value) // as JSON Schema counts them
   if (typeof s.minLength === 'number' && length < s.minLength) out.push({ ...at, text: `must be at least ${s.minLength} characters long, not ${length}` })
   if (typeof s.maxLength === 'number' && length > s.maxLength) out.push({ ...at, text: `must be at most ${s.maxLength} characters long, not ${length}` })
-  if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(value)) out.push({ ...at, text: `is '${value}', which does not match the pattern '${s.pattern}'` })
+  if (typeof s.pattern === 'string') {
+    const matches = testPattern(s.pattern, value)
+    if (matches === undefined) out.push({ ...at, text: tooSlowText(s.pattern) })
+    else if (!matches) out.push({ ...at, text: `is '${value}', which does not match the pattern '${s.pattern}'` })
+  }
+}
+
+/** Whether `value` matches `pattern`; undefined when the test took too long (safe-pattern.ts). */
+function testPattern(pattern: string, value: string): boolean | undefined {
+  try {
+    return compilePattern(pattern).test(value)
+  } catch (error) {
+    if (error instanceof PatternTooSlowError) return undefined
+    throw error
+  }
 }
 
 function checkArray(value: unknown[], s: Schema, path: string[], out: SchemaProblem[]): void {
