@@ -3,9 +3,10 @@
  * checks outputs and values with (runtime/compile-check.ts). Apart from json-schema.ts, whose checks
  * of a schema itself load the precompiled meta-schema validator, which a task process never needs.
  */
-import type { ValidateFunction } from 'ajv'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { JsonSchema } from './model.ts'
 import { ajvRegExp } from './safe-pattern.ts'
+import { findRepeat, repeatMessage } from './unique-items.ts'
 
 type Ajv2020 = import('ajv/dist/2020.js').default
 type AjvClass = new (options: import('ajv').Options) => Ajv2020
@@ -20,9 +21,34 @@ async function loadAjv(): Promise<Ajv2020> {
     const Ajv: AjvClass = exported.default ?? exported
     // Every pattern (`pattern`, `patternProperties`, `propertyNames`) is tested so that it ends:
     // a validator throws PatternTooSlowError rather than hang (safe-pattern.ts).
-    return new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, validateFormats: false, code: { regExp: ajvRegExp } })
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, validateFormats: false, code: { regExp: ajvRegExp } })
+    withLinearUniqueItems(ajv)
+    return ajv
   })
   return ajvInstance
+}
+
+/**
+ * Ajv's `uniqueItems` compares every pair of items unless `items` declares a scalar type: quadratic
+ * in a list's length. weir's own check (unique-items.ts) is linear, and reports what Ajv reports.
+ */
+function withLinearUniqueItems(ajv: Ajv2020): void {
+  ajv.removeKeyword('uniqueItems')
+  ajv.addKeyword({
+    keyword: 'uniqueItems',
+    type: 'array',
+    schemaType: 'boolean',
+    compile(unique: boolean) {
+      if (!unique) return () => true
+      const validate = (items: unknown[]): boolean => {
+        const repeat = findRepeat(items)
+        validate.errors = repeat === undefined ? undefined : [{ keyword: 'uniqueItems', message: repeatMessage(repeat), params: { ...repeat } }]
+        return repeat === undefined
+      }
+      validate.errors = undefined as undefined | Partial<ErrorObject>[]
+      return validate
+    },
+  })
 }
 
 /** Compiles a schema with Ajv; returns the compile error when the schema itself is invalid. */

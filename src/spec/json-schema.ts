@@ -146,6 +146,12 @@ function describeValueError(error: ErrorObject): SchemaProblem {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))
       return { ...at, text: `is ${describeJsonValue(error.data)}; use ${listChoices(allowed)}` }
     }
+    case 'uniqueItems': {
+      // Point at the later of the two, the one to remove.
+      const { i, j } = error.params as { i: number; j: number }
+      const item = Array.isArray(error.data) ? (error.data as unknown[])[j] : undefined
+      return { pointer: toPointer([...segments, j]), subject: at.subject, text: `lists ${describeJsonValue(item)} twice (items ${i} and ${j}); remove the repeat` }
+    }
     default:
       return { ...at, text: error.message ?? 'is invalid' }
   }
