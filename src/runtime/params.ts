@@ -8,6 +8,7 @@ import { suggestFix } from '../spec/did-you-mean.ts'
 import { declaredParamTypes } from '../spec/param-text.ts'
 import { findNonFinite } from '../spec/non-finite.ts'
 import { MAX_NESTING } from '../spec/nesting.ts'
+import { withoutNegativeZero } from '../spec/json-values.ts'
 import { compileCheck } from './compile-check.ts'
 import { WeirError } from './errors.ts'
 import { hasSecret, redactSecrets } from './redact-secrets.ts'
@@ -98,9 +99,10 @@ export async function resolveParams(pipeline: Pipeline, given: Readonly<Record<s
       const nonFinite = findNonFinite(value)
       if (nonFinite !== undefined)
         throw new WeirError('PARAM_INVALID', `Param '${decl.name}' holds a number that is not finite${nonFinite === '' ? '' : ` at '${nonFinite}'`}; param values travel as JSON, which has no such number.`)
-      params[decl.name] = value
+      // -0 is 0: JSON (the run store, `weir execute`) writes it as 0 (json-values.ts).
+      params[decl.name] = withoutNegativeZero(value)
     }
-    else if (decl.hasDefault) params[decl.name] = decl.default
+    else if (decl.hasDefault) params[decl.name] = withoutNegativeZero(decl.default)
     else throw new WeirError('PARAM_INVALID', `Param '${decl.name}' has no default; pass it with --param ${decl.name}=VALUE${secret ? ' (it is a secret, so runs do not record it and a resume needs it again)' : ''}.`)
     const problems = (await compileCheck(pipeline, decl.schema))(params[decl.name])
     if (problems.length > 0)

@@ -86,3 +86,31 @@ function describeNonJson(value: unknown, written?: string): string | undefined {
       return undefined
   }
 }
+
+/**
+ * `value` with every `-0` made `0`, at any depth (the same object when there is none). JSON writes
+ * `-0` as `0`, so a param or a literal input that is `-0` reached an in-process handler as `-0` and
+ * one in a subprocess, or after a resume, as `0`. Refusing it (as `.inf`) would be unkind: no one
+ * means the sign, so weir reads it as `0` wherever params and literal inputs enter.
+ */
+export function withoutNegativeZero<T>(value: T): T {
+  if (typeof value === 'number') return (Object.is(value, -0) ? 0 : value) as T
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined
+    for (let i = 0; i < value.length; i++) {
+      const item = withoutNegativeZero(value[i] as unknown)
+      if (!Object.is(item, value[i])) (copy ??= value.slice())[i] = item
+    }
+    return (copy ?? value) as T
+  }
+  const proto = Object.getPrototypeOf(value) as object | null
+  if (proto !== Object.prototype && proto !== null) return value
+  let copy: Record<string, unknown> | undefined
+  for (const [key, item] of Object.entries(value)) {
+    const fixed = withoutNegativeZero(item)
+    // defineProperty: a key named `__proto__` stays a key.
+    if (!Object.is(fixed, item)) Object.defineProperty((copy ??= { ...(value as Record<string, unknown>) }), key, { value: fixed, enumerable: true, writable: true, configurable: true })
+  }
+  return (copy ?? value) as T
+}

@@ -14,6 +14,7 @@ import { toPointer } from './pointer.ts'
 import { rememberTaskNumbers } from './task-numbers.ts'
 import { topologicalOrder } from './topological-order.ts'
 import { canonicalTimezone } from './timezone-names.ts'
+import { withoutNegativeZero } from './json-values.ts'
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maxRetries: 0, delayMs: 1000, backoff: 'exponential', factor: 2, maxDelayMs: 300_000, jitter: 'full', retryOnTimeout: true,
@@ -152,7 +153,7 @@ function normalizeForeach(taskId: string, written: TaskSpec['foreach'], edges: E
   const pointer = toPointer(objectForm ? ['tasks', taskId, 'foreach', 'items'] : ['tasks', taskId, 'foreach'])
   const concurrency = objectForm ? (written as { concurrency?: number }).concurrency : undefined
   const withConcurrency = concurrency === undefined ? {} : { concurrency }
-  if (Array.isArray(list)) return { source: { kind: 'literal', value: list }, pointer, ...withConcurrency }
+  if (Array.isArray(list)) return { source: { kind: 'literal', value: withoutNegativeZero(list) }, pointer, ...withConcurrency }
   const match = findExpressions(String(list))[0]
   const parsed = match && parseExpression(match.expression)
   if (!parsed || !parsed.ok || (parsed.ref.kind !== 'output' && parsed.ref.kind !== 'value' && parsed.ref.kind !== 'param'))
@@ -191,15 +192,16 @@ function bindInput(value: unknown, path: (string | number)[], taskId: string, ed
   }
   if (Array.isArray(value)) {
     const items = value.map((v, i) => bindInput(v, [...path, i], taskId, edges))
-    return items.every((b) => b.kind === 'literal') ? { kind: 'literal', value } : { kind: 'array', items }
+    return items.every((b) => b.kind === 'literal') ? { kind: 'literal', value: withoutNegativeZero(value) } : { kind: 'array', items }
   }
   if (value !== null && typeof value === 'object') {
     const entries: Record<string, InputBinding> = Object.fromEntries(
       Object.entries(value).map(([k, v]) => [k, bindInput(v, [...path, k], taskId, edges)]),
     )
-    return Object.values(entries).every((b) => b.kind === 'literal') ? { kind: 'literal', value } : { kind: 'object', entries }
+    return Object.values(entries).every((b) => b.kind === 'literal') ? { kind: 'literal', value: withoutNegativeZero(value) } : { kind: 'object', entries }
   }
-  return { kind: 'literal', value }
+  // -0 is 0, as JSON carries it to a subprocess (json-values.ts).
+  return { kind: 'literal', value: withoutNegativeZero(value) }
 }
 
 /** A task's `cache:` over `defaults.cache`: `false` turns it off, an object's fields override one by one. */
@@ -251,7 +253,7 @@ function normalizeParams(spec: PipelineSpec): Record<string, ParamDecl> {
       schema: rewriteTypeRefs(schema as JsonSchema),
       hasDefault,
       secret: typeof schema === 'object' && schema !== null && (schema as { writeOnly?: unknown }).writeOnly === true,
-      ...(hasDefault && { default: (schema as { default: unknown }).default }),
+      ...(hasDefault && { default: withoutNegativeZero((schema as { default: unknown }).default) }),
     }
   }
   return params
@@ -265,7 +267,7 @@ function normalizeSchedule(s: NonNullable<PipelineSpec['schedule']>): Schedule {
     overlap: s.overlap ?? 'skip',
     catchup: s.catchup ?? 'latest',
     catchupLimit: s.catchupLimit ?? 100,
-    params: s.params ?? {},
+    params: withoutNegativeZero(s.params ?? {}),
     paused: s.paused ?? false,
   }
 }

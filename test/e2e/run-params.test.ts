@@ -99,3 +99,22 @@ function weirWithStdin(args: string[], input: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: project, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000 })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
+
+describe.each(['inprocess', 'subprocess'])('-0 in params and literal inputs, with --executor %s', (executor) => {
+  // JSON writes -0 as 0: a handler in process saw -0 (Object.is(x, -0)) where one in a subprocess saw 0.
+  test('reaches the handler as 0, from a default, --param, --params-stdin and a literal', async () => {
+    await writeFile(join(project, 'handlers', 'sign.ts'), 'export const sign = (i: Record<string, unknown>) => ({ negative: Object.keys(i).filter((k) => Object.is(i[k], -0) || Object.is((i[k] as number[])[0], -0)) })\n')
+    await writeFile(
+      join(project, 'zero.yaml'),
+      'apiVersion: weir/v1\nkind: Pipeline\nname: zero\nparams:\n  d: { type: number, default: -0 }\n  g: { type: number }\n  s: { type: array, default: [1] }\ntasks:\n  sign:\n    handler: ./handlers/sign.ts#sign\n    inputs: { d: "${{ params.d }}", g: "${{ params.g }}", s: "${{ params.s }}", l: -0, n: [-0] }\n',
+    )
+    const r = spawnSync(process.execPath, [BIN, 'run', 'zero.yaml', '--executor', executor, '--json', '--state-dir', `.weir-zero-${executor}`, '--param', 'g=-0', '--params-stdin'], {
+      cwd: project, encoding: 'utf8', input: '{"s": [-0]}', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000,
+    })
+    expect(r.status, r.stderr).toBe(0)
+    const { tasks } = JSON.parse(r.stdout) as { tasks: { sign: { output: string } } }
+    const { readFile } = await import('node:fs/promises')
+    const { fileURLToPath } = await import('node:url')
+    expect(JSON.parse(await readFile(fileURLToPath(tasks.sign.output), 'utf8'))).toEqual({ negative: [] })
+  })
+})

@@ -100,3 +100,26 @@ describe('values nested too deep', () => {
     await expect(resolveParams(pipeline, { p: cycle })).rejects.toThrow('nested more than 128 levels')
   })
 })
+
+describe('-0 (JSON writes it as 0)', () => {
+  const yaml = specText('zero', { t: 'inputs: { l: -0, n: [1, { a: -0 }], p: "${{ params.d }}" }\nforeach: [-0]' }, 'params:\n  d: { type: number, default: -0 }\n  o: { type: object, default: { a: [-0] } }\n  g: { type: number }\n')
+
+  test('a param is 0, whether a default, a --param or JSON', async () => {
+    const pipeline = await pipelineFromYaml(yaml)
+    const resolved = await resolveParams(pipeline, { ...parseParamArgs(pipeline, ['g=-0']) })
+    expect(Object.is(resolved.d, 0) && Object.is(resolved.g, 0)).toBe(true)
+    expect(Object.is((resolved.o as { a: number[] }).a[0], 0)).toBe(true)
+    const fromJson = await resolveParams(pipeline, JSON.parse('{"g": -0, "o": {"a": [-0]}}') as Record<string, unknown>)
+    expect(Object.is(fromJson.g, 0) && Object.is((fromJson.o as { a: number[] }).a[0], 0)).toBe(true)
+  })
+
+  test('a literal input, a literal foreach list and a default in the model are 0', async () => {
+    const pipeline = await pipelineFromYaml(yaml)
+    const task = pipeline.tasks.get('t')!
+    expect(task.inputs.l).toEqual({ kind: 'literal', value: 0 })
+    expect(Object.is((task.inputs.l as { value: number }).value, 0)).toBe(true)
+    expect(Object.is(((task.inputs.n as { value: [number, { a: number }] }).value)[1].a, 0)).toBe(true)
+    expect(Object.is((task.foreach!.source as { value: readonly unknown[] }).value[0], 0)).toBe(true)
+    expect(Object.is(pipeline.params.d!.default, 0)).toBe(true)
+  })
+})
