@@ -73,6 +73,7 @@ export const DIAGNOSTIC_CODES = [
   'TOLERATED_FAILURE_INPUT',
   'UNUSED_IO',
   'TIMEZONE_SPELLING',
+  'HANDLER_NOT_CHECKED',
 ] as const
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number]

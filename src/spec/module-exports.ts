@@ -57,7 +57,24 @@ export interface ModuleExports {
   readonly notFunctions: ReadonlyMap<string, NotAFunction>
   /** The files read to find these exports: the module and every module it re-exports with `export *`. */
   readonly files: readonly string[]
+  /** A module (this one or one it re-exports) too large to read: its exports are unknown (`open`). */
+  readonly tooLarge?: TooLargeModule
 }
+
+/** A module not read because it is larger than MAX_MODULE_BYTES. */
+export interface TooLargeModule {
+  readonly file: string
+  readonly bytes: number
+}
+
+/**
+ * Modules larger than this are not read. A handler module that large is a bundle (real ones reach
+ * ~10 MB: TypeScript's own typescript.js is 9 MB, read here in 0.2 s), and Node loads it fine, so
+ * its pipeline must still validate and run: its exports are taken as unknown, and the handler rule
+ * warns that it did not check them. Reading one costs about eight times its size in memory, and a
+ * sparse file of 3 GB took 23 s and 4 GB before V8 refused it as a string.
+ */
+export const MAX_MODULE_BYTES = 50 * 1024 * 1024
 
 /** An export whose value is written as a literal: a number, a string, an object, … */
 export interface NotAFunction {
@@ -98,7 +115,10 @@ function scanModuleExports(file: string, seen: Set<string>): Omit<ModuleExports,
   let open = false
   if (seen.has(file) || seen.size > 20) return { names, typeNames, open, notFunctions }
   seen.add(file)
+  const bytes = statSync(file).size
+  if (bytes > MAX_MODULE_BYTES) return { names, typeNames, open: true, notFunctions, tooLarge: { file, bytes } }
   const source = readFileSync(file, 'utf8')
+  let tooLarge: TooLargeModule | undefined
   let syntaxError = findSyntaxError(file, source)
   const code = stripCommentsAndStrings(source)
   findNotFunctions(file, code, notFunctions)
@@ -130,10 +150,11 @@ function scanModuleExports(file: string, seen: Set<string>): Omit<ModuleExports,
     for (const [n, what] of inner.notFunctions) if (n !== 'default' && !notFunctions.has(n)) notFunctions.set(n, what)
     open ||= inner.open
     syntaxError ??= inner.syntaxError
+    tooLarge ??= inner.tooLarge
   }
   // CommonJS modules: `module.exports`/`exports.x` cannot be listed reliably, so trust them.
   if (/\bmodule\.exports\b|\bexports\.[A-Za-z_$]/.test(code)) open = true
-  return { names, typeNames, open, notFunctions, ...(syntaxError && { syntaxError }) }
+  return { names, typeNames, open, notFunctions, ...(syntaxError && { syntaxError }), ...(tooLarge && { tooLarge }) }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs'
 import { dirname, relative } from 'node:path'
 import type { Rule } from './types.ts'
-import { loadModuleLexer, readModuleExports } from '../module-exports.ts'
+import { loadModuleLexer, MAX_MODULE_BYTES, readModuleExports } from '../module-exports.ts'
 import { resolveHandler } from '../resolve-handler.ts'
 import { listChoices, suggestFix } from '../did-you-mean.ts'
 import { toPointer } from '../pointer.ts'
@@ -68,6 +68,12 @@ export const handlers: Rule = async ({ view, sourcePath, projectRoot, checkHandl
       report({ code: 'HANDLER_EXPORT_MISSING', pointer, message: `'${resolved.exportName}' is only a type in module '${resolved.modulePath}', not a function; point task '${id}' at an exported function.` })
       continue
     }
+    if (exports.tooLarge && !exports.names.has(resolved.exportName)) {
+      const { file, bytes } = exports.tooLarge
+      const which = file === resolved.file ? `Handler module '${resolved.modulePath}' of task '${id}'` : `Module '${relative(process.cwd(), file)}', which handler module '${resolved.modulePath}' of task '${id}' re-exports,`
+      report({ severity: 'warning', code: 'HANDLER_NOT_CHECKED', pointer, message: `${which} is ${megabytes(bytes)}, more than the ${megabytes(MAX_MODULE_BYTES)} weir reads to find exports, so '${resolved.exportName}' is not checked; the run loads the module and fails the task if the export is missing.` })
+      continue
+    }
     if (!exports.open && !exports.names.has(resolved.exportName)) {
       const names = [...exports.names]
       report({ code: 'HANDLER_EXPORT_MISSING', pointer, message: `Module '${resolved.modulePath}' has no export '${resolved.exportName}' for task '${id}'${suggestFix(resolved.exportName, names, 'its exports', 'it exports nothing; add `export async function ' + (resolved.exportName === 'default' ? 'handler' : resolved.exportName) + '(inputs, ctx) { … }`')}` })
@@ -96,7 +102,8 @@ function findFacts(handler: string, sourcePath: string, projectRoot: string): Ha
     return { resolved, inside, readError: error instanceof Error ? error.message : String(error), ok: false }
   }
   const name = resolved.exportName
-  const ok = !exports.syntaxError && !exports.notFunctions.get(name) && !(!exports.names.has(name) && exports.typeNames.has(name)) && (exports.open || exports.names.has(name))
+  const has = exports.names.has(name)
+  const ok = !exports.syntaxError && !exports.notFunctions.get(name) && !(!has && exports.typeNames.has(name)) && (exports.open || has) && !(exports.tooLarge && !has)
   return { resolved, inside, exports, ok }
 }
 
@@ -159,4 +166,9 @@ function commonFolder(folder: string, file: string): string {
   let dir = folder
   while (!isInside(dir, real) && dirname(dir) !== dir) dir = dirname(dir)
   return dir
+}
+
+/** `3.0 GB`, `50 MB`: a file's size for a message. */
+function megabytes(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`
 }

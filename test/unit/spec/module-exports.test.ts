@@ -1,9 +1,11 @@
 /** Export names are read from the module text, never by running it. */
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile, mkdir, truncate } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { loadModuleLexer, readModuleExports, resolveModuleFile, stripCommentsAndStrings } from '../../../src/spec/module-exports.ts'
+import { loadModuleLexer, MAX_MODULE_BYTES, readModuleExports, resolveModuleFile, stripCommentsAndStrings } from '../../../src/spec/module-exports.ts'
+import { validateSpecFile } from '../../../src/spec/validate.ts'
+import { testCatalog } from './support.ts'
 
 let dir: string
 const write = async (name: string, code: string): Promise<string> => {
@@ -199,5 +201,40 @@ describe('stripCommentsAndStrings', () => {
     expect(out).toContain('"./x.ts"')
     expect(out).not.toContain('secret')
     expect(out).not.toContain('note')
+  })
+})
+
+describe('a module too large to read (a sparse file of gigabytes took 23 s and 4 GB before V8 gave up)', () => {
+  /** A sparse file: as large as it says, without using the disk. */
+  const sparse = async (name: string, bytes: number): Promise<string> => {
+    const path = await write(name, 'export function x() {}\n')
+    await truncate(path, bytes)
+    return path
+  }
+
+  test('is not read: its exports are unknown, and it says which file and how large', async () => {
+    const path = await sparse('huge.js', 3 * 1024 ** 3)
+    expect(readModuleExports(path)).toMatchObject({ open: true, tooLarge: { file: path, bytes: 3 * 1024 ** 3 } })
+    // Re-exported: the module that re-exports it is read, the large one is not.
+    const outer = await write('outer.ts', "export * from './huge.js'\nexport function own() {}\n")
+    const exports = readModuleExports(outer)
+    expect([...exports.names]).toEqual(['own'])
+    expect(exports).toMatchObject({ open: true, tooLarge: { file: path } })
+  })
+
+  test('a module of the limit is read as any other', async () => {
+    const path = await sparse('at-limit.js', MAX_MODULE_BYTES)
+    expect(readModuleExports(path)).toMatchObject({ names: new Set(['x']), open: false })
+    expect(readModuleExports(path).tooLarge).toBeUndefined()
+  })
+
+  test('spec validate warns at the handler reference instead of checking the export', async () => {
+    await sparse('sparse.js', 3 * 1024 ** 3)
+    await write('package.json', '{}')
+    const spec = await write('large.yaml', 'apiVersion: weir/v1\nkind: Pipeline\nname: large\ntasks:\n  t:\n    handler: ./sparse.js#x\n  u:\n    handler: ./outer.ts#own\n')
+    const { diagnostics } = await validateSpecFile(spec, { plugins: testCatalog, projectRoot: dir })
+    expect(diagnostics.map((d) => [d.severity, d.code, d.line, d.column, d.message])).toEqual([
+      ['warning', 'HANDLER_NOT_CHECKED', 6, 14, "Handler module './sparse.js' of task 't' is 3.0 GB, more than the 50 MB weir reads to find exports, so 'x' is not checked; the run loads the module and fails the task if the export is missing."],
+    ])
   })
 })
