@@ -28,8 +28,24 @@ const NEEDS_AJV = new Set([
 export function checkSimpleSchema(value: unknown, schema: JsonSchema): SchemaProblem[] | undefined {
   if (!isSimpleSchema(schema)) return undefined
   const problems: SchemaProblem[] = []
-  check(value, schema, [], problems)
+  try {
+    check(value, schema, [], problems)
+  } catch (error) {
+    if (!(error instanceof TooSlow)) throw error
+    problems.push(error.problem)
+  }
   return problems
+}
+
+/**
+ * A pattern took too long (safe-pattern.ts): the check stops there, as Ajv's does, so that a list
+ * of a thousand such strings costs one test's time, not a thousand.
+ */
+class TooSlow {
+  readonly problem: SchemaProblem
+  constructor(problem: SchemaProblem) {
+    this.problem = problem
+  }
 }
 
 /** Whether `schema` uses only the keywords this checker implements (and Ajv is not needed). */
@@ -99,18 +115,15 @@ function checkString(value: string, s: Schema, at: Pick<SchemaProblem, 'pointer'
   if (typeof s.minLength === 'number' && length < s.minLength) out.push({ ...at, text: `must be at least ${s.minLength} characters long, not ${length}` })
   if (typeof s.maxLength === 'number' && length > s.maxLength) out.push({ ...at, text: `must be at most ${s.maxLength} characters long, not ${length}` })
   if (typeof s.pattern === 'string') {
-    const matches = testPattern(s.pattern, value)
-    if (matches === undefined) out.push({ ...at, text: tooSlowText(s.pattern) })
-    else if (!matches) out.push({ ...at, text: `is '${value}', which does not match the pattern '${s.pattern}'` })
+    if (!testPattern(s.pattern, value, at)) out.push({ ...at, text: `is '${value}', which does not match the pattern '${s.pattern}'` })
   }
 }
 
-/** Whether `value` matches `pattern`; undefined when the test took too long (safe-pattern.ts). */
-function testPattern(pattern: string, value: string): boolean | undefined {
+function testPattern(pattern: string, value: string, at: Pick<SchemaProblem, 'pointer' | 'subject'>): boolean {
   try {
     return compilePattern(pattern).test(value)
   } catch (error) {
-    if (error instanceof PatternTooSlowError) return undefined
+    if (error instanceof PatternTooSlowError) throw new TooSlow({ ...at, text: tooSlowText(pattern) })
     throw error
   }
 }

@@ -106,6 +106,21 @@ describe('runtime checks of params, outputs and values', () => {
   })
 })
 
+describe('a value with many strings the pattern is too slow on', () => {
+  // Each would cost the whole budget: the check stops at the first, as Ajv's does.
+  const list = { type: 'array', items: { type: 'string', pattern: SLOW } } as const
+  const strings = Array.from({ length: 5 }, (_, i) => `${'a'.repeat(48 + i)}!`)
+
+  test('spec validation reports the first and stops', async () => {
+    expect(await checkAgainstSchema(strings, list)).toEqual([{ pointer: '/0', subject: '0', text: expect.stringContaining('could not be checked') }])
+  })
+
+  test('the runtime check reports the first and stops', async () => {
+    const check = await compileCheck(pipeline, list)
+    expect(check(strings)).toEqual([expect.stringMatching(/^'0' could not be checked/)])
+  })
+})
+
 describe('redaction of secrets', () => {
   test('a key the pattern is too slow on is taken to match: the secret is redacted', () => {
     const schema: JsonSchema = { type: 'object', patternProperties: { [SLOW]: { writeOnly: true } } }
