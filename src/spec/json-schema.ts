@@ -109,7 +109,7 @@ export async function checkAgainstSchema(value: unknown, schema: JsonSchema): Pr
     if (error instanceof PatternTooSlowError) {
       // Ajv stops at the throw, without saying where: the text it was testing says.
       const path = pathOfText(value, error.text) ?? []
-      return [{ pointer: toPointer(path), subject: path.join('.'), text: tooSlowText(error.pattern) }]
+      return [{ pointer: toPointer(path), subject: path.join('.'), text: tooSlowText(error.pattern), quotesNoValue: true }]
     }
     throw error
   }

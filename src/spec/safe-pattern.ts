@@ -25,13 +25,16 @@ const DIRECT_STEPS = 1e7
 export class PatternTooSlowError extends Error {
   /** The pattern's source, as the schema wrote it. */
   readonly pattern: string
-  /** The text it was tested on: to find where it sits in the checked value (never to show it). */
-  readonly text: string
+  /**
+   * The text it was tested on: to find where it sits in the checked value, never to show it (it may
+   * be a secret), so not enumerable: an error written out as JSON does not carry it.
+   */
+  declare readonly text: string
   constructor(pattern: string, text: string) {
     super(`The pattern '${pattern}' took longer than ${PATTERN_BUDGET_MS} ms to test a value`)
     this.name = 'PatternTooSlowError'
     this.pattern = pattern
-    this.text = text
+    Object.defineProperty(this, 'text', { value: text, enumerable: false })
   }
 }
 

@@ -8,6 +8,8 @@ export interface SchemaProblem {
   readonly text: string
   /** Set when the problem is a key the schema does not allow (point at the key). */
   readonly unknownKey?: string
+  /** Set when `text` says nothing of the value (a pattern that took too long): shown even for a secret. */
+  readonly quotesNoValue?: boolean
 }
 
 /** Joins a noun (`the default of param 'x'`) and a problem into one sentence, capitalised, with a full stop. */
@@ -23,6 +25,7 @@ export function problemSentence(noun: string, problem: SchemaProblem): string {
  * length or a number; these say only where it is and that it does not fit.
  */
 export function secretProblemSentence(noun: string, problem: SchemaProblem): string {
+  if (problem.quotesNoValue) return problemSentence(noun, problem)
   const subject = problem.subject === '' ? noun : `'${problem.subject}' in ${noun}`
   const sentence = `${subject} does not fit its schema (the value holds a secret, so it is not shown)`
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`

@@ -123,7 +123,7 @@ function testPattern(pattern: string, value: string, at: Pick<SchemaProblem, 'po
   try {
     return compilePattern(pattern).test(value)
   } catch (error) {
-    if (error instanceof PatternTooSlowError) throw new TooSlow({ ...at, text: tooSlowText(pattern) })
+    if (error instanceof PatternTooSlowError) throw new TooSlow({ ...at, text: tooSlowText(pattern), quotesNoValue: true })
     throw error
   }
 }

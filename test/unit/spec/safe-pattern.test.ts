@@ -28,6 +28,7 @@ describe('the helper', () => {
     })()
     expect(error).toBeInstanceOf(PatternTooSlowError)
     expect(error).toMatchObject({ pattern: SLOW, text: HOURS })
+    expect(JSON.stringify(error)).not.toContain(HOURS) // the text may be a secret
   })
 
   test('answers as RegExp does, directly or under the timeout', () => {
@@ -81,6 +82,13 @@ describe('spec validation', () => {
     ])
   })
 
+  test('a secret param says the same (the message shows no value)', async () => {
+    const spec = `apiVersion: weir/v1\nkind: Pipeline\nname: p\nparams:\n  p: { type: string, writeOnly: true, pattern: "${SLOW}", default: "${HOURS}" }\ntasks:\n  t: { handler: ./h.ts, inputs: { p: "\${{ params.p }}" } }\n`
+    const diagnostics = await validate(spec)
+    expect(diagnostics).toEqual([['INVALID_DEFAULT', '/params/p/default', 5, 68, expect.stringMatching(/^The default of param 'p' could not be checked: its pattern/)]])
+    expect(JSON.stringify(diagnostics)).not.toContain(HOURS)
+  })
+
   test('through a shared type and Ajv: the diagnostic points at the string inside the default', async () => {
     const spec = `apiVersion: weir/v1\nkind: Pipeline\nname: p\ntypes:\n  Name: { type: string, pattern: "${SLOW}" }\nparams:\n  p:\n    type: object\n    properties: { n: { $ref: "#/types/Name" } }\n    default: { n: "${HOURS}" }\ntasks:\n  t: { handler: ./h.ts, inputs: { p: "\${{ params.p }}" } }\n`
     expect(await validate(spec)).toEqual([['INVALID_DEFAULT', '/params/p/default/n', 10, 19, expect.stringMatching(/^'n' in the default of param 'p' could not be checked: its pattern/)]])
@@ -88,9 +96,9 @@ describe('spec validation', () => {
 
   test('patternProperties and propertyNames (Ajv): the problem points at the key', async () => {
     const byPattern = await checkAgainstSchema({ ok: 1, [HOURS]: 2 }, { type: 'object', patternProperties: { [SLOW]: { type: 'number' } } })
-    expect(byPattern).toEqual([{ pointer: `/${HOURS}`, subject: HOURS, text: expect.stringContaining(`its pattern '${SLOW}' took longer than 250 ms`) }])
+    expect(byPattern).toEqual([{ pointer: `/${HOURS}`, subject: HOURS, text: expect.stringContaining(`its pattern '${SLOW}' took longer than 250 ms`), quotesNoValue: true }])
     const byName = await checkAgainstSchema({ [HOURS]: 2 }, { type: 'object', propertyNames: { pattern: SLOW } })
-    expect(byName).toEqual([{ pointer: `/${HOURS}`, subject: HOURS, text: expect.stringContaining('could not be checked') }])
+    expect(byName).toEqual([{ pointer: `/${HOURS}`, subject: HOURS, text: expect.stringContaining('could not be checked'), quotesNoValue: true }])
   })
 })
 
@@ -112,7 +120,7 @@ describe('a value with many strings the pattern is too slow on', () => {
   const strings = Array.from({ length: 5 }, (_, i) => `${'a'.repeat(48 + i)}!`)
 
   test('spec validation reports the first and stops', async () => {
-    expect(await checkAgainstSchema(strings, list)).toEqual([{ pointer: '/0', subject: '0', text: expect.stringContaining('could not be checked') }])
+    expect(await checkAgainstSchema(strings, list)).toEqual([{ pointer: '/0', subject: '0', text: expect.stringContaining('could not be checked'), quotesNoValue: true }])
   })
 
   test('the runtime check reports the first and stops', async () => {
