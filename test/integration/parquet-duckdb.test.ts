@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
-import { DateMillisecond, Table, TimestampSecond, tableFromArrays, vectorFromArray } from 'apache-arrow'
+import { DateMillisecond, Table, TimestampSecond, makeData, makeVector, tableFromArrays, vectorFromArray } from 'apache-arrow'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { fsIo } from '../../src/plugins/io/fs/index.ts'
 import type { OutputDecl } from '../../src/spec/model.ts'
@@ -115,7 +115,8 @@ describe('Parquet interoperability with DuckDB', () => {
     const io = fsIo.create({}, env)
     const table = new Table({
       day: vectorFromArray([new Date('2024-02-29T00:00:00Z'), null, new Date('1999-12-31T00:00:00Z')], new DateMillisecond()),
-      at: vectorFromArray([1_700_000_000, null, 0], new TimestampSecond('UTC')),
+      // Built from its stored seconds, not through Arrow's setter (which takes milliseconds and divides).
+      at: makeVector(makeData({ type: new TimestampSecond('UTC'), length: 3, nullCount: 1, nullBitmap: Uint8Array.of(0b101), data: BigInt64Array.of(1_700_000_000n, 0n, 0n) })),
       undeclared: vectorFromArray([new Date('2000-01-01T00:00:00Z'), null, null], new DateMillisecond()),
     })
     const declared: OutputDecl = { kind: 'table', columns: { day: 'date', at: 'timestamp', undeclared: 'date' } }

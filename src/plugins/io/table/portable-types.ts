@@ -56,12 +56,16 @@ function toDays(column: Vector): Vector {
   return vectorFromArray(days, new DateDay())
 }
 
-/** Timestamp(SECOND) (read as epoch seconds) → Timestamp(MILLISECOND), same instants. */
+/**
+ * Timestamp(SECOND) → Timestamp(MILLISECOND), same instants. Arrow's `get` of a seconds column
+ * already answers epoch milliseconds (it multiplies the stored seconds by 1000), which is what a
+ * millisecond column is built from.
+ */
 function toMilliseconds(column: Vector, timezone: string | null): Vector {
   const ms = new Array<number | null>(column.length)
   for (let i = 0; i < column.length; i++) {
-    const seconds = column.get(i) as number | bigint | null
-    ms[i] = seconds === null ? null : Number(seconds) * 1000
+    const value = column.get(i) as number | bigint | null
+    ms[i] = value === null ? null : Number(value)
   }
   return vectorFromArray(ms, new TimestampMillisecond(timezone))
 }
