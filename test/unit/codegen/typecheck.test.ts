@@ -30,6 +30,11 @@ const CASES: Record<string, { typed?: string; plain?: string; staleTypes?: boole
   untyped: {
     plain: 'export async function notify(inputs, ctx) { ctx.log.error(String(inputs)) }\nexport const audit = async (inputs) => inputs.anything.goes\n',
   },
+  // An evolving array (`const rows = []`, then push) is number[] for the project's own tsc, as long
+  // as noImplicitAny stays on: with it off, strict null checks make it never[] and push fails.
+  evolvingArray: {
+    plain: 'export async function notify() {}\nexport async function audit() {\n  const rows = []\n  for (let i = 0; i < 3; i++) rows.push(i)\n  return rows\n}\n',
+  },
   unknownInput: { typed: TYPED_OK.replace('inputs.orders.numRows', 'inputs.ordrs') },
   wrongOutput: { typed: TYPED_OK.replace('return { total: 1, count: 1 }', "return { total: 'one', count: 1 }") },
   undeclaredValue: { typed: TYPED_OK.replace("ctx.values.set('row_count'", "ctx.values.set('rows'") },
@@ -97,6 +102,10 @@ describe('typecheckPipelines', () => {
     expect(allOf('untyped')).toEqual([])
   })
 
+  test('an untyped evolving array is inferred as the project\'s tsc infers it (noImplicitAny kept, its reports filtered)', () => {
+    expect(allOf('evolvingArray')).toEqual([])
+  })
+
   test("an error inside one task's handler that names another task's type is not blamed on that other task", () => {
     expect(inCase('otherTasksType', 'handlers/typed.ts')).toEqual([expect.objectContaining({ code: 'HANDLER_TYPE_ERROR', line: 10 })])
     expect(inCase('otherTasksType', 'pipelines/shop.yaml').filter((d) => d.pointer.startsWith('/tasks/summarize'))).toEqual([])
@@ -160,7 +169,10 @@ describe('typecheckPipelines without a tsconfig.json', () => {
       const spec = join(noConfig.dir, 'pipelines/shop.yaml')
       await mkdir(join(noConfig.dir, 'generated'))
       await writeFile(join(noConfig.dir, 'generated/shop.ts'), (await generateTypes(await loadPipeline(spec))).contents)
-      await writeFile(join(noConfig.dir, 'handlers/plain.ts'), 'export async function notify(inputs, ctx) {}\nexport async function audit(inputs: { published: { uri: string } }) { return inputs.published.uri }\n')
+      await writeFile(
+        join(noConfig.dir, 'handlers/plain.ts'),
+        'export async function notify(inputs, ctx) { const rows = []; rows.push(1); return void rows }\nexport async function audit(inputs: { published: { uri: string } }) { return inputs.published.uri }\n',
+      )
       const result = await typecheckPipelines([await loadPipeline(spec)])
       expect(result.get(join(noConfig.dir, 'handlers/plain.ts'))).toEqual([
         expect.objectContaining({ code: 'HANDLER_SIGNATURE_MISMATCH', line: 2, column: 23, message: expect.stringContaining("'audit'") }),
