@@ -40,6 +40,21 @@ test('serves the page and the API on 127.0.0.1, to whoever has the token it prin
     expect((await fetch(new URL('/api/pipelines', bare), { headers: { cookie: `weir_ui=${token}` } })).status).toBe(401)
     const pipelines = (await (await fetch(new URL('/api/pipelines', bare), { headers: { 'x-weir-access': token } })).json()) as { name?: string }[]
     expect(pipelines.map((p) => p.name ?? '(invalid)').sort()).toEqual(['(invalid)', 'demo', 'nightly'])
+    // A script (docs/ui.md, API): ?token= on an API URL is not read, and the 401 says where the token goes.
+    const withToken = await fetch(new URL(`/api/pipelines?token=${token}`, bare))
+    expect(withToken.status).toBe(401)
+    expect(((await withToken.json()) as { error: string }).error).toMatch(/send the token printed by weir ui .* in an X-Weir-Access header, or as \?access=TOKEN/)
+    // A script's POST takes the per-server token from the page's <meta name="weir-token">.
+    const post = (headers: Record<string, string>): Promise<Response> =>
+      fetch(new URL('/api/runs', bare), { method: 'POST', headers: { 'content-type': 'application/json', 'x-weir-access': token, ...headers }, body: '{"pipeline":"no_such_pipeline","params":{}}' })
+    const noCsrf = await post({})
+    expect(noCsrf.status).toBe(403)
+    expect(((await noCsrf.json()) as { error: string }).error).toContain('<meta name="weir-token">')
+    const csrf = /<meta name="weir-token" content="([^"]+)">/.exec(await (await fetch(bare)).text())![1]!
+    const checked = await post({ 'x-weir-token': csrf })
+    // Past the checks: the route itself answers (there is no such pipeline).
+    expect(checked.status).toBe(404)
+    expect(((await checked.json()) as { error: string }).error).toMatch(/no_such_pipeline/)
     const exited = new Promise<number | null>((done) => child.once('exit', done))
     child.kill('SIGINT')
     expect(await exited).toBe(0)

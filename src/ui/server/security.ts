@@ -62,13 +62,21 @@ export function checkHost(req: IncomingMessage, config: SecurityConfig): string 
   return undefined
 }
 
-/** Why the request lacks the access token (only when one is configured), or undefined. */
+/**
+ * Why the request lacks the access token (only when one is configured), or undefined. The page
+ * always sends a token (its header, maybe empty, or `?access=`): a wrong one is a page kept across
+ * a restart, told to open the new URL. A request with none is a script's or a typed URL's, told
+ * where the token goes (`?token=` only opens the page).
+ */
 export function checkAccess(req: IncomingMessage, url: URL, config: SecurityConfig): string | undefined {
   if (config.accessToken === undefined) return undefined
   const header = req.headers[ACCESS_HEADER]
   if (isSameSecret(typeof header === 'string' ? header : undefined, config.accessToken)) return undefined
-  if (isSameSecret(url.searchParams.get('access') ?? undefined, config.accessToken)) return undefined
-  return 'This server needs its access token: open the URL with ?token= that weir ui printed (the token is new at each start).'
+  const query = url.searchParams.get('access') ?? undefined
+  if (isSameSecret(query, config.accessToken)) return undefined
+  if (header !== undefined || query !== undefined)
+    return 'This server needs its access token: open the URL with ?token= that weir ui printed (the token is new at each start).'
+  return 'This server needs its access token: send the token printed by weir ui (the ?token= of its URL, new at each start) in an X-Weir-Access header, or as ?access=TOKEN; ?token= only opens the page.'
 }
 
 /** Why a state-changing request is refused (cross-site, not JSON, no token), or undefined. */
@@ -89,7 +97,7 @@ export function checkStateChange(req: IncomingMessage, config: SecurityConfig): 
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
   if (type !== 'application/json') return 'State-changing requests must be sent as application/json.'
   const token = req.headers[CSRF_HEADER]
-  if (!isSameSecret(typeof token === 'string' ? token : undefined, config.csrfToken)) return `Missing or wrong ${CSRF_HEADER} header; reload the page.`
+  if (!isSameSecret(typeof token === 'string' ? token : undefined, config.csrfToken)) return `Missing or wrong ${CSRF_HEADER} header: reload the page (a script reads it from the page's <meta name="weir-token">).`
   return undefined
 }
 

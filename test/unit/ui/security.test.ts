@@ -46,6 +46,18 @@ describe('weir ui request checks', () => {
     expect(checkAccess(request({}), url(`?token=${'a'.repeat(32)}`), tokened)).toMatch(/access token/)
   })
 
+  test('a request without a token is told where it goes (curl reads the docs from this); the page, which always sends one, to open the printed URL', () => {
+    const tokened: SecurityConfig = { ...config, accessToken: 'a'.repeat(32) }
+    const url = (q = ''): URL => new URL(`http://h/api/runs${q}`)
+    for (const bare of [checkAccess(request({}), url(), tokened), checkAccess(request({}), url(`?token=${'a'.repeat(32)}`), tokened)]) {
+      expect(bare).toMatch(/in an X-Weir-Access header, or as \?access=TOKEN; \?token= only opens the page/)
+    }
+    // The page kept across a restart: an old token in the header (or an empty one), or ?access= of its event stream.
+    for (const stale of [checkAccess(request({ 'x-weir-access': 'b'.repeat(32) }), url(), tokened), checkAccess(request({ 'x-weir-access': '' }), url(), tokened), checkAccess(request({}), url(`?access=${'b'.repeat(32)}`), tokened)]) {
+      expect(stale).toBe('This server needs its access token: open the URL with ?token= that weir ui printed (the token is new at each start).')
+    }
+  })
+
   test('a token does not relax the Host check on loopback; bound beyond it, any Host passes', () => {
     const tokened: SecurityConfig = { ...config, accessToken: 'a'.repeat(32) }
     expect(checkHost(request({ host: 'evil.example:4170' }), tokened)).toMatch(/not this server/)
