@@ -125,7 +125,7 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string, run?: Ha
     loaded.set(real, mod)
   } catch (error) {
     const full = error instanceof Error ? error.message : String(error)
-    const location = moduleErrorLocation(error, real, projectRoot)
+    const location = moduleErrorLocation(error, real, projectRoot, compiledErrors.has(error as object))
     // One line: a type stripper's ParseError adds a second with the absolute path and position.
     const message = (location ? full.split('\n')[0]! : full).replace(/\s+/g, ' ').trim()
     throw new WeirError('HANDLER_NOT_FOUND', `Cannot load handler module '${ref.written}': ${message}${location ? ` (at ${location})` : ''}`, { cause: error })
@@ -165,9 +165,22 @@ const JITI_MAY_LOAD = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_MODULE_NOT_FOU
 const REQUIRABLE = /\.[cm]?js$/i
 const canRequireModules = (process.features as { require_module?: boolean }).require_module === true
 
+/** Errors raised by modules jiti compiled: their frames' columns are the compiled code's, not the source's. */
+const compiledErrors = new WeakSet<object>()
+
+/** Imports a module with jiti, marking what it throws as coming from compiled code. */
+async function importCompiled(real: string, projectRoot: string): Promise<unknown> {
+  try {
+    return await (await typeScriptImporter(projectRoot))(real)
+  } catch (error) {
+    if (typeof error === 'object' && error !== null) compiledErrors.add(error)
+    throw error
+  }
+}
+
 /** Imports a module by its real path: JavaScript natively, TypeScript (or JavaScript Node refuses) with jiti. */
 async function importModule(real: string, projectRoot: string): Promise<unknown> {
-  if (TYPESCRIPT.test(real)) return (await typeScriptImporter(projectRoot))(real)
+  if (TYPESCRIPT.test(real)) return importCompiled(real, projectRoot)
   const failures = failedImports.get(real) ?? 0
   const url = pathToFileURL(real).href
   try {
@@ -182,7 +195,7 @@ async function importModule(real: string, projectRoot: string): Promise<unknown>
   } catch (error) {
     failedImports.set(real, failures + 1)
     if (!JITI_MAY_LOAD.has((error as { code?: unknown } | null)?.code as string)) throw error
-    return (await typeScriptImporter(projectRoot))(real)
+    return importCompiled(real, projectRoot)
   }
 }
 

@@ -170,24 +170,44 @@ describe('loadHandler and plain JavaScript', () => {
     expect((await loadHandler(jsRef('fixed-later.js'), project))({}, {})).toBe('fixed')
   })
 
-  test('a module that throws while loading is named with the line and column of the throw, JS and TS alike', async () => {
+  test('a module that throws while loading is named with the line and column of the throw; compiled TypeScript with its line only', async () => {
     await writeFile(join(project, 'handlers', 'throws.js'), "const x = 1\nif (x) throw new Error('config missing')\nexport const which = () => x\n")
     await expect(loadHandler(jsRef('throws.js'), project)).rejects.toMatchObject({
       code: 'HANDLER_NOT_FOUND',
       message: "Cannot load handler module './handlers/throws.js#which': config missing (at handlers/throws.js:2:14)",
     })
-    await writeFile(join(project, 'handlers', 'throws.ts'), "const x: number = 1\nif (x) throw new Error('config missing')\nexport const which = (): number => x\n")
+    // jiti keeps lines but not columns: with the type stripped, the compiled column (18) is not `parse`'s (35).
+    await writeFile(join(project, 'handlers', 'throws.ts'), "const x: number = 1\nconst cfg: { url: string } = JSON.parse(x ? '{' : '{}')\nexport const which = (): string => cfg.url\n")
     const failure = await loadHandler(jsRef('throws.ts'), project).catch((error: Error) => error)
-    expect((failure as Error).message).toMatch(/^Cannot load handler module '\.\/handlers\/throws\.ts#which': config missing \(at handlers\/throws\.ts:2:\d+\)$/)
+    expect((failure as Error).message).toMatch(/^Cannot load handler module '\.\/handlers\/throws\.ts#which': .*JSON.* \(at handlers\/throws\.ts:2\)$/)
   })
 
-  test('a TypeScript module that does not parse is one line naming the position once', async () => {
+  test('a TypeScript module that does not parse is one line naming the position once, with the column of the source', async () => {
     // The type stripper's message ends in a second line with the absolute path and position, which
-    // made the run's summary two lines and named the place twice.
+    // made the run's summary two lines and named the place twice. Its column counts from 0.
     await writeFile(join(project, 'handlers', 'no-parse.ts'), 'export const which = () => 1\nconst x = ;\n')
     const failure = await loadHandler(jsRef('no-parse.ts'), project).catch((error: Error) => error)
     expect((failure as Error).message).not.toContain('\n')
-    expect((failure as Error).message).toMatch(/^Cannot load handler module '\.\/handlers\/no-parse\.ts#which': .*Unexpected token \(at handlers\/no-parse\.ts:2:\d+\)$/)
+    expect((failure as Error).message).toMatch(/^Cannot load handler module '\.\/handlers\/no-parse\.ts#which': .*Unexpected token \(at handlers\/no-parse\.ts:2:11\)$/)
+  })
+
+  test("an import the module cannot resolve is pointed at its specifier (jiti's compiled import is at column 213 of line 1)", async () => {
+    await writeFile(join(project, 'handlers', 'boom.ts'), "import { nothing } from './missing-helper.ts'\nexport async function which() { return nothing }\n")
+    await expect(loadHandler(jsRef('boom.ts'), project)).rejects.toMatchObject({
+      message: "Cannot load handler module './handlers/boom.ts#which': Cannot find module './missing-helper.ts' (at handlers/boom.ts:1:25)",
+    })
+    await writeFile(join(project, 'handlers', 'boom-later.ts'), "// see './missing-helper.ts'\nconst n: number = 1\nimport { nothing } from \"./missing-helper.ts\"\nexport const which = () => nothing ?? n\n")
+    await expect(loadHandler(jsRef('boom-later.ts'), project)).rejects.toMatchObject({
+      message: expect.stringMatching(/Cannot find module '\.\/missing-helper\.ts' \(at handlers\/boom-later\.ts:3:25\)$/),
+    })
+  })
+
+  test('an import a module it imports cannot resolve: the line of the import of that module, without a compiled column', async () => {
+    await writeFile(join(project, 'handlers', 'middle.ts'), "import { nothing } from './missing-helper.ts'\nexport const value = nothing\n")
+    await writeFile(join(project, 'handlers', 'outer.ts'), "// uses middle\nimport { value } from './middle.ts'\nexport const which = () => value\n")
+    await expect(loadHandler(jsRef('outer.ts'), project)).rejects.toMatchObject({
+      message: "Cannot load handler module './handlers/outer.ts#which': Cannot find module './missing-helper.ts' (at handlers/outer.ts:2)",
+    })
   })
 
   test('an error thrown by a module the handler module imports names no line of the handler module', async () => {
