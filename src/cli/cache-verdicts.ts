@@ -54,7 +54,7 @@ export async function explainRecordedRun(
   for (const id of taskIds) {
     const { verdict, basis } = await explainRecordedTask(pipeline, run, id, params, deps)
     const record = run.tasks[id]
-    const status = record?.cachedFrom ? 'cached' : record?.status
+    const status = record?.reusedFrom !== undefined ? 'reused' : record?.cachedFrom ? 'cached' : record?.status
     blocks.push(formatVerdict(pipeline.tasks.get(id)!, verdict, p, { ...(status && { status: `${status} in run ${run.runId}` }), basis }))
   }
   return blocks.join('')

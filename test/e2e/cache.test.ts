@@ -179,6 +179,29 @@ test('--dry-run says which tasks would hit and why the others would run; --expla
   expect(bad.stderr).toContain("--explain-cache names task 'nope'")
 }, 180_000)
 
+test('--explain-cache on a resume says a reused task was reused from the resumed run, not a cache hit (as runs show says)', async () => {
+  const dir = await project()
+  await writeFile(join(dir, 'handlers', 'load.ts'), "import { existsSync } from 'node:fs'\nexport const load = () => { if (existsSync('fail-now')) throw new Error('told to fail') }\n")
+  await writeFile(
+    join(dir, 'r.yaml'),
+    'apiVersion: weir/v1\nkind: Pipeline\nname: resumed\ntasks:\n  clean:\n    handler: ./handlers/extract.ts#extract\n    cache: true\n  load:\n    handler: ./handlers/load.ts#load\n    needs: [clean]\n',
+  )
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 })
+  const runId = (out: string) => /Run (\S+) (?:succeeded|failed)/.exec(out)![1]!
+  const a = cli('run', 'r.yaml')
+  expect(a.status, a.stderr).toBe(0)
+  await writeFile(join(dir, 'fail-now'), '')
+  const b = cli('run', 'r.yaml')
+  expect(b.status).toBe(1)
+  const bId = runId(b.stdout)
+  await rm(join(dir, 'fail-now'))
+  const c = cli('run', 'r.yaml', '--resume', bId, '--explain-cache', 'clean')
+  expect(c.status, c.stderr).toBe(0)
+  expect(cli('runs', 'show', runId(c.stdout)).stdout).toContain(`clean: succeeded (reused from run ${bId})`)
+  expect(c.stdout).toContain(`Cache of clean (reused in run ${runId(c.stdout)}): not looked up: --resume reused the result of run ${bId}, not the cache's`)
+  expect(c.stdout).not.toContain('hit:')
+}, 180_000)
+
 test('a cache on storage that cannot be reached (no credentials, a closed endpoint) is one line naming why, exit 1, not an internal error', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'weir-e2e-cache-gcs-'))
   dirs.push(dir)

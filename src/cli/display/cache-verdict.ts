@@ -43,10 +43,12 @@ function describe(task: Task, verdict: CacheVerdict, p: Palette): string {
           return 'not cached: an input reads an output that cannot be hashed by content (a table without a content hash), so the task always runs'
       }
       return 'not cached'
+    case 'reused':
+      return `not looked up: --resume reused the result of run ${verdict.fromRunId}, not the cache's`
     case 'items': {
       const from = verdict.fromRuns.length === 0 ? '' : ` (from run${verdict.fromRuns.length === 1 ? '' : 's'} ${verdict.fromRuns.slice(0, 3).join(', ')}${verdict.fromRuns.length > 3 ? ', …' : ''})`
       const hits = verdict.hits === verdict.total ? p.green(`${verdict.hits} of ${verdict.total} items hit`) : `${verdict.hits} of ${verdict.total} items hit`
-      return `cached item by item: ${hits}${from}; ${verdict.ran} ran`
+      return `cached item by item: ${hits}${from}; ${verdict.ran} ran${verdict.reused ? `; ${verdict.reused} reused by --resume` : ''}`
     }
     case 'unknown':
       if (verdict.reason === 'items') return `${p.yellow('per item')}: a mapped task is cached item by item, each item's key made from its value as it runs, so the run decides`

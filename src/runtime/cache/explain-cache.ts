@@ -38,8 +38,10 @@ export type CacheVerdict =
   | { readonly kind: 'unknown'; readonly reason: 'error'; readonly message: string }
   /** A mapped task before the run: it is cached item by item, each looked up as it runs (docs/caching.md). */
   | { readonly kind: 'unknown'; readonly reason: 'items' }
-  /** A mapped task of a recorded run: how many of its items the cache answered, and from which runs. */
-  | { readonly kind: 'items'; readonly total: number; readonly hits: number; readonly ran: number; readonly fromRuns: readonly string[] }
+  /** A mapped task of a recorded run: how many of its items the cache answered, and from which runs; how many a resume reused. */
+  | { readonly kind: 'items'; readonly total: number; readonly hits: number; readonly ran: number; readonly fromRuns: readonly string[]; readonly reused?: number }
+  /** A task of a recorded run that `--resume` reused from the run it resumed (or an earlier one): the cache was not asked. */
+  | { readonly kind: 'reused'; readonly fromRunId: string }
 
 /** One changed component of the key, with what changed inside it when the entries say. */
 export interface ComponentChange {
@@ -122,6 +124,8 @@ export function verdictWord(verdict: CacheVerdict): string {
       return verdict.reason === 'items' ? 'per item' : verdict.reason
     case 'items':
       return `${verdict.hits}/${verdict.total} items hit`
+    case 'reused':
+      return 'reused'
     case 'miss':
       return verdict.reason === 'changed' && verdict.changes.length > 0 ? verdict.changes.map((c) => c.component).join('+') : verdict.reason
   }

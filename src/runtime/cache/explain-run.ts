@@ -13,8 +13,8 @@ import { cacheVerdict, describeChanges, previousOf, type CacheVerdict, type Verd
 export interface RunExplanation {
   readonly verdict: CacheVerdict
   /**
-   * `entry`: read from the entry the run stored (exact); `record`: the task was a hit (its record
-   * says from which run); `recomputed`: the run stored no entry for the task (it failed, was
+   * `entry`: read from the entry the run stored (exact); `record`: the task was a hit or reused by
+   * a resume (its record says from which run); `recomputed`: the run stored no entry for the task (it failed, was
    * skipped, not cached, or ran with --no-cache), so the key was made now.
    */
   readonly basis: 'entry' | 'record' | 'recomputed'
@@ -31,11 +31,15 @@ export async function explainRecordedTask(
   const task = pipeline.tasks.get(taskId)
   if (!task) throw new Error(`pipeline '${pipeline.name}' has no task '${taskId}'`)
   const record = run.tasks[taskId]
+  // A resume reused the task's result (task:reuse): the cache was not asked, whatever it holds now.
+  if (record?.reusedFrom !== undefined) return { verdict: { kind: 'reused', fromRunId: record.reusedFrom }, basis: 'record' }
   // A mapped task is cached item by item: its record tells which items the cache answered.
   if (record?.items && task.cache) {
     const hits = record.items.filter((item) => item.cachedFrom !== undefined)
-    const ran = record.items.filter((item) => item.cachedFrom === undefined && item.status !== 'pending').length
-    return { verdict: { kind: 'items', total: record.items.length, hits: hits.length, ran, fromRuns: [...new Set(hits.map((item) => item.cachedFrom!.runId))] }, basis: 'record' }
+    const reused = record.items.filter((item) => item.reusedFrom !== undefined).length
+    const ran = record.items.filter((item) => item.cachedFrom === undefined && item.reusedFrom === undefined && item.status !== 'pending').length
+    const verdict = { kind: 'items', total: record.items.length, hits: hits.length, ran, fromRuns: [...new Set(hits.map((item) => item.cachedFrom!.runId))] } as const
+    return { verdict: reused > 0 ? { ...verdict, reused } : verdict, basis: 'record' }
   }
   // A hit is told by the run's record; the entry it names may have been replaced or cleared since,
   // so the verdict carries what the record knows (the key and the run), not a stored entry.
