@@ -40,10 +40,14 @@ export function scaffoldFiles(options: ScaffoldOptions): ScaffoldFile[] {
   ]
 }
 
-/** The commands package.json and the workflow share, so they cannot drift apart. */
+/**
+ * The commands package.json and the workflow share, so they cannot drift apart. Those that check
+ * or generate for every pipeline take the folder: a second spec added to pipelines/ is then
+ * validated, generated and checked without editing them.
+ */
 export function projectCommands(pipelineName: string) {
   const spec = specPathOf(pipelineName)
-  const codegen = `weir codegen ${spec} --target types --out ${GENERATED_DIR}`
+  const codegen = `weir codegen pipelines --target types --out ${GENERATED_DIR}`
   return {
     validate: 'weir spec validate pipelines',
     codegen,
@@ -236,7 +240,7 @@ its handlers in \`src/handlers.ts\`, and their generated types in \`${GENERATED_
 \`\`\`sh
 npm install
 npm run validate     # ${commands.validate}
-npm run codegen      # regenerate the handler types after changing the spec
+npm run codegen      # regenerate the handler types of every spec in pipelines/ after changing one
 npm test             # runs the pipeline in-process
 npm start            # ${commands.run}
 npm run graph        # draws the pipeline into graph.html

@@ -46,11 +46,13 @@ describe('scaffoldFiles', () => {
     expect(pkg.dependencies).toEqual({ 'weir-pipelines': '^1.2.3' })
     expect(pkg.scripts).toMatchObject({
       validate: 'weir spec validate pipelines',
-      codegen: 'weir codegen pipelines/orders.yaml --target types --out src/generated',
+      codegen: 'weir codegen pipelines --target types --out src/generated',
       test: 'vitest run',
       start: 'weir run pipelines/orders.yaml',
     })
     expect(pkg.scripts.check).toContain('--check')
+    // Every pipeline of the folder, not only the first: a second spec is generated and checked too.
+    expect(pkg.scripts.check).not.toContain('orders.yaml')
   })
 
   test('the workflow validates with GitHub annotations and checks the generated types', () => {
