@@ -228,6 +228,12 @@ export interface Pipeline {
   /** Task id → ids of tasks that depend on it. */
   readonly downstream: ReadonlyMap<string, readonly string[]>
   readonly schedule?: Schedule
+  /**
+   * The policy of `defaults.retries`, when the spec writes one: the very object every task without
+   * its own `retries` holds, so `task.retry === pipeline.defaultRetry` tells an inherited policy (a
+   * target check then points at `defaults.retries`, where the user can change it).
+   */
+  readonly defaultRetry?: RetryPolicy
   /** Raw `targets:` blocks, checked by each target plugin's config schema. */
   readonly targets: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   /** Pipeline-wide command-line template override for remote execution. */

@@ -30,9 +30,11 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, specHash: 
   // One HandlerRef per handler as written: thousands of tasks naming one module share it (time and memory).
   const handlers = new Map<string, HandlerRef>()
   const defaults = spec.defaults ?? {}
+  // One policy object for every task that inherits `defaults.retries` (Pipeline.defaultRetry).
+  const defaultRetry = defaults.retries === undefined ? undefined : normalizeRetry(defaults.retries)
   const ids = taskIds ?? Object.keys(spec.tasks)
   const list: Task[] = new Array(ids.length)
-  for (let i = 0; i < ids.length; i++) tasks.set(ids[i]!, (list[i] = normalizeTask(ids[i]!, spec.tasks[ids[i]!]!, defaults, sourcePath, handlers)))
+  for (let i = 0; i < ids.length; i++) tasks.set(ids[i]!, (list[i] = normalizeTask(ids[i]!, spec.tasks[ids[i]!]!, defaults, defaultRetry ?? DEFAULT_RETRY, sourcePath, handlers)))
   const { order, numbers } = topologicalOrder(ids, list)
   let downstream: Map<string, string[]> | undefined
   let hash = typeof specHash === 'string' ? specHash : undefined
@@ -57,6 +59,7 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, specHash: 
       return (downstream ??= downstreamOf(tasks))
     },
     ...(spec.schedule && { schedule: normalizeSchedule(spec.schedule) }),
+    ...(defaultRetry && { defaultRetry }),
     targets: (spec.targets ?? {}) as Pipeline['targets'],
     ...(spec.command && { command: spec.command }),
   }
@@ -64,7 +67,7 @@ export function normalizeSpec(spec: PipelineSpec, sourcePath: string, specHash: 
   return pipeline
 }
 
-function normalizeTask(id: string, t: TaskSpec, defaults: NonNullable<PipelineSpec['defaults']>, sourcePath: string, handlers: Map<string, HandlerRef>): Task {
+function normalizeTask(id: string, t: TaskSpec, defaults: NonNullable<PipelineSpec['defaults']>, inheritedRetry: RetryPolicy, sourcePath: string, handlers: Map<string, HandlerRef>): Task {
   let handler = handlers.get(t.handler)
   if (handler === undefined) {
     const resolved = resolveHandler(t.handler, sourcePath)
@@ -107,7 +110,7 @@ function normalizeTask(id: string, t: TaskSpec, defaults: NonNullable<PipelineSp
   const cache = cacheOf(t.cache, defaults.cache)
   const output = t.output === undefined ? ANY_OUTPUT : normalizeOutput(t.output)
   const values = t.values === undefined ? NO_VALUES : Object.fromEntries(Object.entries(t.values).map(([k, v]) => [k, rewriteTypeRefs(v as JsonSchema)]))
-  const retry = normalizeRetry(t.retries ?? defaults.retries)
+  const retry = t.retries === undefined ? inheritedRetry : normalizeRetry(t.retries)
   const io = t.io ?? defaults.io ?? 'default'
   const trigger = (t.trigger ?? defaults.trigger ?? 'all_success') as TriggerRule
   const hasTimeout = timeoutMs !== undefined && timeoutMs > 0

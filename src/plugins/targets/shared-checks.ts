@@ -46,23 +46,46 @@ export function checkCatchup(pipeline: Pipeline, target: string): TargetFinding[
     message: `'catchup: all' cannot be expressed on ${target}, whose scheduler runs at most the latest missed fire; the schedule behaves as 'catchup: latest' there.` }]
 }
 
+/** A retry feature an engine cannot express, and the `retries` setting that asks only for what it does. */
+export interface RetryLoss {
+  /** E.g. `jitter (Argo waits exactly the backoff delay)`. */
+  readonly what: string
+  /** E.g. `jitter: none`. */
+  readonly setting: string
+}
+
 /**
- * One warning per kind of lost retry feature, naming every task it affects (a spec with
- * `defaults.retries` would otherwise get the same warning once per task).
+ * One warning per kind of lost retry feature, naming every task it affects, at the `retries` that
+ * was written: a task's own, or `defaults.retries` for every task that inherits it (a spec with
+ * only `defaults.retries` would otherwise be told about a task key it never gave retries). Each
+ * says what to write to ask for what the engine does, which also silences it.
  */
-export function groupRetryWarnings(pipeline: Pipeline, lostOf: (task: Task) => string | undefined, explain: string): TargetFinding[] {
-  const byLoss = new Map<string, Task[]>()
+export function groupRetryWarnings(pipeline: Pipeline, lossesOf: (task: Task) => readonly RetryLoss[], engine: string, explain: string): TargetFinding[] {
+  const groups = new Map<string, { readonly tasks: Task[]; readonly losses: readonly RetryLoss[]; readonly inherited: boolean }>()
   for (const id of pipeline.order) {
     const task = pipeline.tasks.get(id)!
-    const lost = lostOf(task)
-    if (lost) byLoss.set(lost, [...(byLoss.get(lost) ?? []), task])
+    const losses = lossesOf(task)
+    if (losses.length === 0) continue
+    const inherited = task.retry === pipeline.defaultRetry
+    const key = `${inherited}\0${losses.map((l) => `${l.what}\0${l.setting}`).join('\0')}`
+    const group = groups.get(key)
+    if (group) group.tasks.push(task)
+    else groups.set(key, { tasks: [task], losses, inherited })
   }
-  return [...byLoss].map(([lost, tasks]) => ({
-    severity: 'warning' as const,
-    code: 'TARGET_UNSUPPORTED' as const,
-    pointer: `${tasks[0]!.pointer}/retries`,
-    message: `${tasks.length === 1 ? 'Task' : 'Tasks'} ${listIds(tasks.map((t) => t.id))} ${tasks.length === 1 ? 'uses' : 'use'} ${lost}, which ${explain}.`,
-  }))
+  return [...groups.values()].map(({ tasks, losses, inherited }) => {
+    const lost = losses.map((l) => l.what).join(' and ')
+    const settings = losses.map((l) => l.setting).join(', ')
+    const fix = `set '${settings}' in ${inherited ? 'defaults.retries' : tasks.length === 1 ? 'its retries' : 'their retries'} (retries: { max: ${tasks[0]!.retry.maxRetries}, ${settings} }) to ask only for what ${engine} does, which also silences this`
+    const whom = inherited && tasks.length === pipeline.tasks.size ? 'every task' : `${tasks.length === 1 ? 'task' : 'tasks'} ${listIds(tasks.map((t) => t.id))}`
+    return {
+      severity: 'warning' as const,
+      code: 'TARGET_UNSUPPORTED' as const,
+      pointer: inherited ? '/defaults/retries' : `${tasks[0]!.pointer}/retries`,
+      message: inherited
+        ? `defaults.retries gives ${whom} ${lost}, which ${explain}; ${fix}.`
+        : `${tasks.length === 1 ? 'Task' : 'Tasks'} ${listIds(tasks.map((t) => t.id))} ${tasks.length === 1 ? 'uses' : 'use'} ${lost}, which ${explain}; ${fix}.`,
+    }
+  })
 }
 
 function listIds(ids: readonly string[]): string {

@@ -44,6 +44,16 @@ describe('normalizeSpec', () => {
     expect(Object.keys(p)).toEqual(['apiVersion', 'name', 'sourcePath', 'specHash', 'params', 'types', 'io', 'tasks', 'order', 'downstream', 'targets'])
   })
 
+  test('defaults.retries is one policy object, held by every task that writes no retries of its own (how a check tells it is inherited)', () => {
+    const p = resolved(spec({ a: { handler: './h.ts#a' }, b: { handler: './h.ts#a' }, own: { handler: './h.ts#a', retries: 2 } }, { defaults: { retries: 2 } }))
+    expect(p.defaultRetry).toMatchObject({ maxRetries: 2, jitter: 'full' })
+    expect(p.tasks.get('a')!.retry).toBe(p.defaultRetry)
+    expect(p.tasks.get('b')!.retry).toBe(p.defaultRetry)
+    expect(p.tasks.get('own')!.retry).toEqual(p.defaultRetry)
+    expect(p.tasks.get('own')!.retry).not.toBe(p.defaultRetry)
+    expect(resolved(spec({ a: { handler: './h.ts#a' } })).defaultRetry).toBeUndefined()
+  })
+
   test('a task with only needs gets one ordering edge per need and the needs as upstream', () => {
     const task = resolved(spec({ a: { handler: './h.ts#a' }, b: { handler: './h.ts#a' }, c: { handler: './h.ts#x', needs: ['b', 'a'] } })).tasks.get('c')!
     expect(task).toStrictEqual({

@@ -31,6 +31,25 @@ describe('Databricks', () => {
     expect(findings).toEqual([expect.objectContaining({ severity: 'warning', pointer: '/tasks/a/retries', message: expect.stringContaining("Task 'a' uses exponential backoff and jitter") })])
   })
 
+  test('a policy inherited from defaults.retries is one warning at defaults.retries, saying what to write there; a task of its own retries is told apart', async () => {
+    const p = await pipelineFromYaml(specText('p', { a: '', b: '', c: 'retries: { max: 1, jitter: full }' }, 'defaults:\n  retries: 2\n'))
+    expect(databricksTarget.check!(p, {})).toEqual([
+      expect.objectContaining({
+        severity: 'warning', pointer: '/defaults/retries',
+        message: "defaults.retries gives tasks 'a' and 'b' exponential backoff and jitter, which Databricks cannot express: it retries after a fixed min_retry_interval_millis (the first retry delay); set 'backoff: fixed, jitter: none' in defaults.retries (retries: { max: 2, backoff: fixed, jitter: none }) to ask only for what Databricks does, which also silences this.",
+      }),
+      expect.objectContaining({ severity: 'warning', pointer: '/tasks/c/retries', message: expect.stringMatching(/^Task 'c' uses jitter, .*; set 'jitter: none' in its retries \(retries: \{ max: 1, jitter: none \}\)/) }),
+    ])
+    const all = await pipelineFromYaml(specText('p', { a: '', b: '' }, 'defaults:\n  retries: 2\n'))
+    expect(argoTarget.check!(all, { image: 'x' })).toEqual([
+      expect.objectContaining({ pointer: '/defaults/retries', message: expect.stringContaining("defaults.retries gives every task jitter (Argo waits exactly the backoff delay), which Argo's retryStrategy cannot express; set 'jitter: none' in defaults.retries") }),
+    ])
+    // What the message says to write silences it.
+    const quiet = await pipelineFromYaml(specText('p', { a: '', b: '' }, 'defaults:\n  retries: { max: 2, backoff: fixed, jitter: none }\n'))
+    expect(databricksTarget.check!(quiet, {})).toEqual([])
+    expect(argoTarget.check!(quiet, { image: 'x' })).toEqual([])
+  })
+
   test('schedule params become the defaults of manual runs too (warning)', async () => {
     const p = await pipelineFromYaml(specText('p', { a: 'inputs: { d: "${{ params.d }}" }' }, `params:\n  d: { type: string, default: x }\n${schedule('0 3 * * *', '  params: { d: y }\n')}`))
     expect(summary(databricksTarget.check!(p, {}))).toEqual(['warning /schedule/params'])

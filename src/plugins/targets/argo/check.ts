@@ -2,7 +2,7 @@
 import type { Pipeline, Task } from '../../../spec/model.ts'
 import type { TargetFinding } from '../../types.ts'
 import { checkMappedTasks, countMappedTasks } from '../mapped-tasks.ts'
-import { DATABRICKS_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, groupRetryWarnings } from '../shared-checks.ts'
+import { DATABRICKS_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, groupRetryWarnings, type RetryLoss } from '../shared-checks.ts'
 import type { ArgoConfig } from './config.ts'
 import { checkEngineNames } from '../name-collisions.ts'
 import { ARGO_VALUE_HAZARDS, checkParamValues, checkSecretValues } from '../param-hazards.ts'
@@ -42,7 +42,7 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
   findings.push(...checkParamValues(pipeline, ARGO_VALUE_HAZARDS, 'error', 'Argo'))
   findings.push(...checkCommandTexts(argoCommandTexts(pipeline, config), ARGO_VALUE_HAZARDS, 'error', 'Argo'))
   findings.push(...checkSecretValues(pipeline, 'Argo', 'a Kubernetes Secret'))
-  findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, "Argo's retryStrategy cannot express"))
+  findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, 'Argo', "Argo's retryStrategy cannot express"))
   findings.push(...checkForeignPlaceholders(pipeline, 'Argo', config.command, DATABRICKS_ONLY), ...checkDaylightSaving(pipeline, 'Argo'), ...checkCatchup(pipeline, 'Argo'), ...checkOutputsReachable(pipeline, 'argo', config.storage !== undefined))
   // Argo has no cap of its own on a map's parallelism or items (the index list is an output parameter in the workflow's status).
   findings.push(...checkMappedTasks(pipeline, { engine: 'Argo' }))
@@ -70,11 +70,12 @@ function refuseDagTaskName(name: string): string | undefined {
   return undefined
 }
 
-function lostRetryFeatures(task: Task): string | undefined {
+function lostRetryFeatures(task: Task): RetryLoss[] {
   const r = task.retry
-  if (r.maxRetries === 0) return undefined
-  const lost: string[] = []
-  if (r.jitter === 'full') lost.push('jitter (Argo waits exactly the backoff delay)')
-  if (r.backoff === 'exponential' && !Number.isInteger(r.factor)) lost.push(`a non-integer backoff factor ${r.factor} (Argo uses ${Math.max(1, Math.round(r.factor))})`)
-  return lost.length === 0 ? undefined : lost.join(' and ')
+  if (r.maxRetries === 0) return []
+  const lost: RetryLoss[] = []
+  if (r.jitter === 'full') lost.push({ what: 'jitter (Argo waits exactly the backoff delay)', setting: 'jitter: none' })
+  const factor = Math.max(1, Math.round(r.factor))
+  if (r.backoff === 'exponential' && !Number.isInteger(r.factor)) lost.push({ what: `a non-integer backoff factor ${r.factor} (Argo uses ${factor})`, setting: `factor: ${factor}` })
+  return lost
 }
