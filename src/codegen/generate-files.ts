@@ -7,6 +7,7 @@ import type { Pipeline } from '../spec/model.ts'
 import type { GeneratedFile, TargetPlugin } from '../plugins/types.ts'
 import { generateTypes } from './generate-types.ts'
 import { WeirError } from '../spec/weir-error.ts'
+import { closest } from '../spec/did-you-mean.ts'
 
 /** The `--target` value that means "handler types"; every other name is a target plugin's. */
 export const TYPES_TARGET = 'types'
@@ -61,10 +62,14 @@ export function selectTargets(pipeline: Pipeline, options: GenerateFilesOptions)
   const installed = options.plugins.map((p) => p.type)
   if (options.target === ALL_TARGETS) return [TYPES_TARGET, ...installed.filter((name) => Object.hasOwn(pipeline.targets, name))]
   if (options.target === TYPES_TARGET) return [TYPES_TARGET]
+  // "Not available in this build" only for a target the spec configures (its plugin is missing);
+  // any other name is a typo or a target weir does not have.
   if (!installed.includes(options.target))
     throw new CodegenError(
       'TARGET_UNAVAILABLE',
-      `Target '${options.target}' is not available in this build; use ${describeChoices(installed)}.`,
+      Object.hasOwn(pipeline.targets, options.target)
+        ? `Target '${options.target}' is not available in this build; use ${describeChoices(installed)}.`
+        : unknownTarget(options.target, installed),
     )
   if (!Object.hasOwn(pipeline.targets, options.target))
     throw new CodegenError(
@@ -72,6 +77,12 @@ export function selectTargets(pipeline: Pipeline, options: GenerateFilesOptions)
       `Pipeline '${pipeline.name}' has no 'targets.${options.target}' block; add one to the spec (see docs/targets.md) or pick another --target.`,
     )
   return [options.target]
+}
+
+/** A target name that is neither built in nor configured: a close name, else the choices. */
+function unknownTarget(target: string, installed: readonly string[]): string {
+  const close = closest(target, [TYPES_TARGET, ALL_TARGETS, ...installed])
+  return `There is no target '${target}'; ${close === undefined ? `use ${describeChoices(installed)}.` : `did you mean '${close}'?`}`
 }
 
 /** The `--target` choices, for messages: `'types', 'all', 'argo'`. */

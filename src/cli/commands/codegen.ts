@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
-import { parseCommandArgs } from '../args.ts'
+import { choice, parseCommandArgs } from '../args.ts'
 import { formatHelp, printHelp } from '../help/format-help.ts'
 import { CODEGEN_HELP } from '../help/codegen.ts'
 import { CliError, EXIT } from '../errors.ts'
@@ -12,7 +12,7 @@ import { hasErrors } from '../../spec/diagnostics.ts'
 import type { Pipeline } from '../../spec/model.ts'
 import { builtinCatalog } from '../../plugins/catalog.ts'
 import { builtinTargets } from '../../plugins/builtins.ts'
-import { describeChoices, generateFiles, ALL_TARGETS, TYPES_TARGET } from '../../codegen/generate-files.ts'
+import { generateFiles, ALL_TARGETS, TYPES_TARGET } from '../../codegen/generate-files.ts'
 import type { PlannedFile } from '../../codegen/generate-files.ts'
 import { makeDirs } from '../../plugins/io/make-dirs.ts'
 
@@ -31,10 +31,7 @@ export async function codegen(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   })
   if (values.help) return printHelp(CODEGEN_HELP)
-  const target = values.target ?? TYPES_TARGET
-  const known = [TYPES_TARGET, ALL_TARGETS, ...builtinTargets.map((t) => t.type)]
-  if (!known.includes(target))
-    throw new CliError(`codegen: target '${target}' is not available in this build; use ${describeChoices(builtinTargets.map((t) => t.type))}.`)
+  const target = choice('codegen', 'target', values.target, [TYPES_TARGET, ALL_TARGETS, ...builtinTargets.map((t) => t.type)], TYPES_TARGET)
   if (positionals.length === 0 && values.out === undefined) {
     process.stderr.write(formatHelp(CODEGEN_HELP))
     return EXIT.usage

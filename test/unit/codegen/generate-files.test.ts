@@ -44,6 +44,19 @@ describe('generateFiles', () => {
     expect(() => selectTargets(pipeline, { target: 'argo', plugins })).toThrow(expect.objectContaining({ code: 'TARGET_NOT_CONFIGURED', message: expect.stringContaining("no 'targets.argo' block") }))
   })
 
+  test("a misspelt target gets a suggestion; only a target the spec configures is 'not available in this build'", async () => {
+    const pipeline = await shopWithTargets({ flyte: {} })
+    expect(() => selectTargets(pipeline, { target: 'argoo', plugins })).toThrow(
+      expect.objectContaining({ code: 'TARGET_UNAVAILABLE', message: "There is no target 'argoo'; did you mean 'argo'?" }),
+    )
+    expect(() => selectTargets(pipeline, { target: 'kubeflow', plugins })).toThrow(
+      expect.objectContaining({ code: 'TARGET_UNAVAILABLE', message: "There is no target 'kubeflow'; use 'types', 'all', 'argo', 'databricks'." }),
+    )
+    expect(() => selectTargets(pipeline, { target: 'flyte', plugins })).toThrow(
+      expect.objectContaining({ code: 'TARGET_UNAVAILABLE', message: "Target 'flyte' is not available in this build; use 'types', 'all', 'argo', 'databricks'." }),
+    )
+  })
+
   test.each([['../escape.yaml'], ['/etc/passwd'], ['a/../../b'], ['']])('refuses a plugin file at %j', async (path) => {
     const pipeline = await shopWithTargets({ argo: {} })
     await expect(generateFiles(pipeline, { target: 'argo', plugins: [fakeTarget('argo', [path])] })).rejects.toMatchObject({ code: 'UNSAFE_OUTPUT_PATH' })
