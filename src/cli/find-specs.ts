@@ -4,7 +4,6 @@ import { close, open, read, readdir, realpath, stat, type Dirent, type Stats } f
 import { join } from 'node:path'
 import { CliError } from './errors.ts'
 import { describeMissingPath } from './describe-missing-path.ts'
-import { isInside } from '../spec/inside-folder.ts'
 
 const SPEC_FILE = /\.(ya?ml|json)$/i
 const SKIP_DIRS = new Set(['node_modules', '.git', '.weir', 'dist', 'coverage'])
@@ -12,9 +11,12 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.weir', 'dist', 'coverage'])
 /**
  * Expands files and folders into spec files. Files named explicitly are always checked; inside
  * folders only files that look like weir pipelines are (so a repo's other YAML is left alone).
+ * `skippedLinks`, when given, is told the symbolic links to folders that the search did not enter
+ * (see `findSpecsInFolder`), once per call, when there are any.
  */
-export async function findSpecFiles(paths: readonly string[], command: string): Promise<string[]> {
+export async function findSpecFiles(paths: readonly string[], command: string, skippedLinks?: (links: readonly string[]) => void): Promise<string[]> {
   const found: string[] = []
+  const notEntered: string[] = []
   for (const path of paths) {
     let info
     try {
@@ -24,7 +26,7 @@ export async function findSpecFiles(paths: readonly string[], command: string): 
     }
     if (info.isDirectory()) {
       try {
-        found.push(...(await findSpecsInFolder(path)))
+        found.push(...(await findSpecsInFolder(path, skippedLinks && ((links) => notEntered.push(...links)))))
       } catch (error) {
         throw new CliError(`${command}: cannot read the folder '${path}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check its permissions, or pass the spec files themselves.`)
       }
@@ -33,6 +35,7 @@ export async function findSpecFiles(paths: readonly string[], command: string): 
     // A device or a FIFO named by mistake would be read without end, or block.
     else throw new CliError(`${command}: '${path}' is not a regular file; pass spec files or folders that contain them.`)
   }
+  if (notEntered.length > 0) skippedLinks?.([...new Set(notEntered)])
   return [...new Set(found)]
 }
 
@@ -40,14 +43,18 @@ export async function findSpecFiles(paths: readonly string[], command: string): 
  * The pipeline specs under a folder, recursively, in a stable order. A subfolder or a `.yaml`/`.json`
  * file that cannot be read (no permission) is listed as it is, so that its check reports it
  * (FILE_UNREADABLE) beside every other spec, instead of one unreadable entry stopping the whole check.
- * Symbolic links are followed, to files and to folders, wherever they lead: a spec linked into the
- * folder is one the user pointed weir at (they were skipped without a word, as neither files nor
- * folders). Throws when `dir` itself cannot be read.
+ * Symbolic links to spec files are followed, wherever they lead: a spec linked into the folder is
+ * one the user pointed weir at. Symbolic links to folders are not entered (`skippedLinks` is told
+ * which, when given): one that leads to a data folder, /usr or a network mount would have the whole
+ * of it searched, by `weir ui` on every refresh of its pipeline list (a link to /usr made that 4 s);
+ * a linked folder named itself (`weir spec validate data/`) is searched. Throws when `dir` itself
+ * cannot be read.
  */
-export async function findSpecsInFolder(dir: string): Promise<string[]> {
-  const search = new FolderSearch()
-  await search.walk(dir, (await realPath(dir)) ?? dir, [], true)
+export async function findSpecsInFolder(dir: string, skippedLinks?: (links: readonly string[]) => void): Promise<string[]> {
+  const search = new FolderSearch(skippedLinks !== undefined)
+  await search.walk(dir, (await realPath(dir)) ?? dir, [])
   await search.followLinks()
+  if (search.linkedFolders.length > 0) skippedLinks?.(search.linkedFolders)
   return search.found.sort((a, b) => compareSegments(a.segments, b.segments)).map((f) => f.path)
 }
 
@@ -57,34 +64,31 @@ interface Found {
   readonly segments: readonly string[]
 }
 
-interface Link {
-  readonly path: string
-  readonly segments: readonly string[]
-  /** The real path of the folder that holds the link. */
-  readonly within: string
-}
-
 /**
- * One search under a folder. The folders themselves are listed first and the links they hold
- * followed after, so that a spec or folder reachable both with and without a link is found by its
- * own path. Each real folder is searched once, and a link to a folder that holds the link is not
- * followed: links that lead back (`loop -> ..`) or twice to one place can neither loop nor list a
- * spec twice.
+ * One search under a folder. The folders are listed first and the links to files they hold followed
+ * after, so that a spec reachable both with and without a link is found by its own path, and a spec
+ * linked twice is listed once. Only real folders are entered, so no link can make the search loop.
  */
 class FolderSearch {
   readonly found: Found[] = []
+  /** Links to folders, not entered (only collected when `noteLinkedFolders`). */
+  readonly linkedFolders: string[] = []
   private readonly realFiles = new Set<string>()
-  private readonly realFolders = new Set<string>()
-  private readonly links: Link[] = []
+  private readonly links: Found[] = []
+
+  /** `noteLinkedFolders`: tell links to folders apart (one stat each); otherwise only links with a spec's name are looked at. */
+  private readonly noteLinkedFolders: boolean
+  constructor(noteLinkedFolders: boolean) {
+    this.noteLinkedFolders = noteLinkedFolders
+  }
 
   /** Lists `dir` (whose real path is `real`) and the folders in it; links are kept for `followLinks`. */
-  async walk(dir: string, real: string, segments: readonly string[], top = false): Promise<void> {
-    this.realFolders.add(real)
+  async walk(dir: string, real: string, segments: readonly string[]): Promise<void> {
     let entries: Dirent[]
     try {
       entries = await new Promise<Dirent[]>((done, fail) => readdir(dir, { withFileTypes: true }, (error, list) => (error ? fail(error) : done(list))))
     } catch (error) {
-      if (top) throw error
+      if (segments.length === 0) throw error
       this.found.push({ path: dir, segments })
       return
     }
@@ -92,26 +96,24 @@ class FolderSearch {
     for (const entry of entries) {
       const path = join(dir, entry.name)
       const below = [...segments, entry.name]
-      if (entry.isSymbolicLink()) this.links.push({ path, segments: below, within: real })
+      if (entry.isSymbolicLink()) this.links.push({ path, segments: below })
       else if (entry.isDirectory()) {
-        const realBelow = join(real, entry.name)
-        if (!SKIP_DIRS.has(entry.name) && !this.realFolders.has(realBelow)) await this.walk(path, realBelow, below)
+        if (!SKIP_DIRS.has(entry.name)) await this.walk(path, join(real, entry.name), below)
       } else if (entry.isFile()) await this.addFile(path, join(real, entry.name), below)
     }
   }
 
-  /** Follows the links found, and those found in the folders they lead to. */
+  /** Follows the links to spec files; notes the links to folders. */
   async followLinks(): Promise<void> {
-    for (let i = 0; i < this.links.length; i++) {
-      const { path, segments, within } = this.links[i]!
+    for (const { path, segments } of this.links) {
       const name = segments.at(-1)!
+      if (!SPEC_FILE.test(name) && !this.noteLinkedFolders) continue
       const info = await statOf(path)
       // A link that leads nowhere: a spec's name is listed, so that its check says why it cannot be read.
       if (info === undefined) {
         if (SPEC_FILE.test(name)) this.found.push({ path, segments })
       } else if (info.isDirectory()) {
-        const real = await realPath(path)
-        if (real !== undefined && !SKIP_DIRS.has(name) && !this.realFolders.has(real) && !isInside(real, within)) await this.walk(path, real, segments)
+        if (this.noteLinkedFolders && !SKIP_DIRS.has(name)) this.linkedFolders.push(path)
       } else if (info.isFile()) await this.addFile(path, (await realPath(path)) ?? path, segments)
     }
   }

@@ -2,6 +2,7 @@ import { parseCommandArgs, choice } from '../args.ts'
 import { formatHelp, printHelp } from '../help/format-help.ts'
 import { SPEC_VALIDATE_HELP } from '../help/spec-validate.ts'
 import { CliError, EXIT } from '../errors.ts'
+import { escapeControls } from '../escape-controls.ts'
 import { findSpecFiles } from '../find-specs.ts'
 import { formatGithub, formatJson, formatText } from '../format-diagnostics.ts'
 import type { FileReport } from '../format-diagnostics.ts'
@@ -25,7 +26,7 @@ export async function specValidate(args: string[]): Promise<number> {
     process.stderr.write(formatHelp(SPEC_VALIDATE_HELP))
     return EXIT.usage
   }
-  const files = await findSpecFiles(positionals, 'spec validate')
+  const files = await findSpecFiles(positionals, 'spec validate', noteLinkedFolders)
   // A CI step pointed at the wrong (or an emptied) folder must not pass for having checked nothing.
   if (files.length === 0)
     throw new CliError(
@@ -47,3 +48,15 @@ export async function specValidate(args: string[]): Promise<number> {
   const failed = reports.some((r) => r.diagnostics.some((d) => d.severity === 'error' || values.strict))
   return failed ? EXIT.failed : EXIT.ok
 }
+
+/** Links to folders are not searched (find-specs.ts): said once, so that a spec behind one is not missed without a word. */
+function noteLinkedFolders(links: readonly string[]): void {
+  const shown = links.slice(0, MAX_LINKS_NAMED).map((l) => `'${escapeControls(l)}'`).join(', ')
+  const more = links.length > MAX_LINKS_NAMED ? ` (and ${links.length - MAX_LINKS_NAMED} more)` : ''
+  const line = links.length === 1
+    ? `${shown} is a symbolic link to a folder, which is not searched; name it to check the specs in it.`
+    : `${shown}${more} are symbolic links to folders, which are not searched; name one to check the specs in it.`
+  process.stderr.write(`spec validate: ${line}\n`)
+}
+
+const MAX_LINKS_NAMED = 5

@@ -4,7 +4,7 @@ import type { CommandHelp } from './format-help.ts'
 export const SPEC_VALIDATE_HELP: CommandHelp = {
   usage: ['spec validate PATH… [--format text|json|github] [--strict] [--typecheck] [--target NAME]'],
   description:
-    'Checks pipeline specs: files, or folders searched for *.yaml, *.yml and *.json files that look like weir pipelines (node_modules, .git, .weir, dist and coverage are skipped; symbolic links are followed).',
+    'Checks pipeline specs: files, or folders searched for *.yaml, *.yml and *.json files that look like weir pipelines (node_modules, .git, .weir, dist and coverage are skipped; symbolic links to files are followed, those to folders are not).',
   options: [
     ['--format FORMAT', 'text (for people), json (for tools) or github (annotations on pull requests) (default: text)'],
     ['--strict', 'treat warnings as errors'],

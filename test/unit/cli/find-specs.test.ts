@@ -56,7 +56,7 @@ describe('symbolic links in a folder (probe finding: they were skipped without a
     await writeFile(join(root, 'a.yaml'), SPEC)
     await writeFile(join(root, 'real/x.yaml'), SPEC)
     await symlink('../spec.yaml', join(root, 'linked.yaml')) // a spec outside the folder
-    await symlink('../folder', join(root, 'sub')) // a folder outside it
+    await symlink('../folder', join(root, 'sub')) // a folder outside it, holding a spec
     await symlink('real', join(root, 'alias')) // a folder searched anyway
     await symlink('a.yaml', join(root, 'same.yaml')) // a spec found anyway
     await symlink('.', join(root, 'real/loop')) // back to the folder that holds it
@@ -68,17 +68,22 @@ describe('symbolic links in a folder (probe finding: they were skipped without a
     await rm(outside, { recursive: true, force: true })
   })
 
-  test('links to specs and folders are followed wherever they lead; each spec is listed once, by its path without links, and loops end', async () => {
+  test('links to spec files are followed wherever they lead, each spec listed once by its path without links; links to folders are not entered', async () => {
     expect(await findSpecFiles([root], 'spec validate')).toEqual([
       join(root, 'a.yaml'),
       join(root, 'dangling.yaml'), // listed, so that its check says it cannot be read
       join(root, 'linked.yaml'),
       join(root, 'real/x.yaml'),
-      join(root, 'sub/s.yaml'),
     ])
   })
 
-  test('a folder given as a link is searched too', async () => {
+  test('the links to folders that were not entered are told, once per call', async () => {
+    const told: (readonly string[])[] = []
+    await findSpecFiles([root, join(root, 'real')], 'spec validate', (links) => told.push(links))
+    expect(told).toEqual([[join(root, 'alias'), join(root, 'real/loop'), join(root, 'real/up'), join(root, 'sub')]])
+  })
+
+  test('a folder given as a link is searched', async () => {
     expect(await findSpecFiles([join(root, 'sub')], 'schedule')).toEqual([join(root, 'sub/s.yaml')])
   })
 })
