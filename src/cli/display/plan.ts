@@ -39,11 +39,11 @@ export function formatPlan(pipeline: Pipeline, plan: ResumePlan | undefined, jso
   for (const t of tasks) {
     const task = pipeline.tasks.get(t.id)!
     const after = task.upstream.length ? p.dim(` after ${task.upstream.join(', ')}${task.trigger === 'all_success' ? '' : ` (${task.trigger})`}`) : ''
-    if (t.action === 'reuse') lines.push(`  ${p.green('=')} ${t.id.padEnd(24)} reuse ${p.dim(t.output ?? (t.items ? `(its ${count(t.items.total)} items)` : '(no output)'))}`)
+    if (t.action === 'reuse') lines.push(`  ${p.green('=')} ${t.id.padEnd(24)} reuse ${p.dim(t.output ?? (t.items ? `(its ${items(t.items.total)})` : '(no output)'))}`)
     else if (t.action === 'cached') lines.push(`  ${p.green('=')} ${t.id.padEnd(24)} cached ${p.dim(`(from run ${t.fromRunId})`)}`)
     else {
-      const items = t.items && `${count(t.items.total - t.items.reused)} of ${count(t.items.total)} items to run, ${count(t.items.reused)} reused`
-      const why = [t.reason, items, t.cache === undefined ? undefined : `cache: ${t.cache}`].filter(Boolean).join('; ')
+      const itemsToRun = t.items && `${count(t.items.total - t.items.reused)} of ${items(t.items.total)} to run, ${count(t.items.reused)} reused`
+      const why = [t.reason, itemsToRun, t.cache === undefined ? undefined : `cache: ${t.cache}`].filter(Boolean).join('; ')
       lines.push(`  ${p.cyan('▶')} ${t.id.padEnd(24)} run${why ? p.dim(` (${why})`) : ''}${after}`)
     }
   }
@@ -51,7 +51,7 @@ export function formatPlan(pipeline: Pipeline, plan: ResumePlan | undefined, jso
   const reuse = tasks.filter((t) => t.action === 'reuse').length
   const cached = tasks.filter((t) => t.action === 'cached').length
   const reusedItems = tasks.reduce((sum, t) => sum + (t.action === 'run' && t.items ? t.items.reused : 0), 0)
-  lines.push(`${tasks.length - reuse - cached} to run${plan ? `, ${reuse} reused` : ''}${cache ? `, ${cached} cached` : ''}${reusedItems > 0 ? `; ${count(reusedItems)} items reused` : ''}.`)
+  lines.push(`${tasks.length - reuse - cached} to run${plan ? `, ${reuse} reused` : ''}${cache ? `, ${cached} cached` : ''}${reusedItems > 0 ? `; ${items(reusedItems)} reused` : ''}.`)
   if (reusedItems > 0) lines.push(p.dim('items reused: the items that succeeded in the resumed run, reused if the list read again is the same; a changed list runs every item.'))
   if (tasks.some((t) => t.action === 'run' && t.cache === 'upstream'))
     lines.push(p.dim("cache: upstream: the key needs the output of a task that would run first; it may still hit if that output comes out byte-identical."))
@@ -61,3 +61,4 @@ export function formatPlan(pipeline: Pipeline, plan: ResumePlan | undefined, jso
 }
 
 const count = (n: number): string => n.toLocaleString('en-US')
+const items = (n: number): string => `${count(n)} ${n === 1 ? 'item' : 'items'}`
