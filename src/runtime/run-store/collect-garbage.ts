@@ -46,7 +46,7 @@ export async function collectGarbage(stateDir: string): Promise<GarbageCollected
  * its first line. `openRun` writes the header right after making the folder, so only a process that
  * died (or failed) in between leaves one; no command lists such a run, and a resume cannot take it.
  * Its writer is not named anywhere, so, like a temp file of an unnamed writer, it counts as left over
- * once nothing in it has changed for an hour (a run being created right now is never that old) and
+ * once nothing in it (at any depth: `lastChangeIn`) has changed for an hour (a run being created right now is never that old) and
  * no task process recorded in it lives. A folder with a `summary.json` is a run `weir runs` lists.
  */
 async function isHeaderlessLeftOver(dir: string, nowMs: number): Promise<boolean> {
@@ -59,9 +59,25 @@ async function isHeaderlessLeftOver(dir: string, nowMs: number): Promise<boolean
   // Unreadable for another reason: it cannot be judged, so it stays.
   if (journalInfo === undefined) return false
   if (journalInfo !== null && (await hasHeader(journal))) return false
-  const changed = Math.max(info.mtimeMs, journalInfo?.mtimeMs ?? 0)
-  if (nowMs - changed < UNNAMED_WRITER_IDLE_MS) return false
+  const changed = await lastChangeIn(dir, info.mtimeMs)
+  if (changed === undefined || nowMs - changed < UNNAMED_WRITER_IDLE_MS) return false
   return (await liveRunProcesses(dir)).length === 0
+}
+
+/**
+ * When anything in the run folder `dir` (whose own mtime is `dirMtimeMs`) last changed: the newest
+ * mtime of the folder and of every entry in it, at any depth (a task's `logs/<task>.log` is
+ * written to while the journal is not), or undefined when it cannot all be read (then it stays).
+ * A headerless run folder holds a few files.
+ */
+async function lastChangeIn(dir: string, dirMtimeMs: number): Promise<number | undefined> {
+  try {
+    let newest = dirMtimeMs
+    for (const entry of await readdir(dir, { recursive: true })) newest = Math.max(newest, (await lstat(join(dir, entry))).mtimeMs)
+    return newest
+  } catch {
+    return undefined
+  }
 }
 
 /** Whether the journal at `path` has its header; a file that cannot be read counts as having one (it stays). */

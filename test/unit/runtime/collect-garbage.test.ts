@@ -59,6 +59,7 @@ describe('run folders without a journal header', () => {
       await mkdir(join(folder, name, '..'), { recursive: true })
       await writeFile(join(folder, name), text)
       await utimes(join(folder, name), when, when)
+      await utimes(join(folder, name, '..'), when, when)
     }
     await utimes(folder, when, when)
     return folder
@@ -79,6 +80,15 @@ describe('run folders without a journal header', () => {
     await runFolder('20270101-000000-000006', { 'summary.json': '{}' }, 2 * HOUR)
     expect((await collectGarbage(dir)).removedRuns).toEqual([])
     expect((await readdir(join(dir, 'runs'))).sort()).toEqual(['20270101-000000-000004', '20270101-000000-000005', '20270101-000000-000006'])
+  })
+
+  test('are kept while a file deeper in them changed within the hour: a task log written seconds ago (review finding: only the folder and the journal were looked at)', async () => {
+    const writing = await runFolder('20270101-000000-000009', { 'journal.jsonl': '', 'logs/t.log': 'line 1\n' }, 2 * HOUR)
+    const now = new Date()
+    await utimes(join(writing, 'logs/t.log'), now, now)
+    const idle = await runFolder('20270101-000000-000010', { 'journal.jsonl': '', 'logs/t.log': 'line 1\n' }, 2 * HOUR)
+    expect((await collectGarbage(dir)).removedRuns).toEqual([idle])
+    expect(await readdir(join(dir, 'runs'))).toEqual(['20270101-000000-000009'])
   })
 
   test('runs with a header, old and dead, and entries that are no run, stay', async () => {
