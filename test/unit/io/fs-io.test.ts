@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { fsIo } from '../../../src/plugins/io/fs/index.ts'
 import { createFsByteStore, prefixToPath } from '../../../src/plugins/io/fs/fs-byte-store.ts'
+import type { CacheEntry, StoredRef } from '../../../src/plugins/types.ts'
 
 const log = { debug() {}, info() {}, warn() {}, error() {} }
 const ctx = { signal: new AbortController().signal, log, output: { kind: 'any' } as const }
@@ -33,6 +34,29 @@ describe('fs IoManager', () => {
     expect(store.owns!(`${uri(root)}/p/../p/output.json`)).toBe(true)
     for (const outside of [uri(root), uri(`${root}-other/output.json`), `${uri(root)}/../secret.json`, `${uri(root)}/%2e%2e/secret.json`, 'file:///etc/passwd', 'gs://b/data/p/output.json', 'not a uri'])
       expect(store.owns!(outside), outside).toBe(false)
+  })
+
+  test('owns its files by real paths too: a state dir reached through a link, and back (review finding: every entry was "damaged", run after run)', async () => {
+    const real = join(dir, 'real-state')
+    const link = join(dir, 'link-state')
+    mkdirSync(real)
+    symlinkSync(real, link)
+    const address = { pipeline: 'daily_sales', task: 'summarize', key: 'a'.repeat(64) }
+    const entry = (output: StoredRef): CacheEntry => ({ ...address, format: 1, components: {}, runId: key.runId, createdAt: new Date().toISOString(), output, values: {} })
+    const byReal = fsIo.create({}, { cwd: dir, stateDir: real, log })
+    const byLink = fsIo.create({}, { cwd: dir, stateDir: link, log })
+    await byReal.cache!.write(entry(await byReal.write(key, { total: 1 }, ctx)), 'create', ctx.signal)
+    expect(await byLink.cache!.inspect!(address, ctx.signal)).toMatchObject({ output: { uri: pathToFileURL(join(real, 'data/daily_sales', key.runId, 'summarize/output.json')).href } })
+    await byLink.cache!.write(entry(await byLink.write(key, { total: 2 }, ctx)), 'replace', ctx.signal)
+    expect(await byReal.cache!.inspect!(address, ctx.signal)).toMatchObject({ output: { uri: pathToFileURL(join(link, 'data/daily_sales', key.runId, 'summarize/output.json')).href } })
+    // An output deleted since is still named by the real path of its folder: the entry is listed (and misses as deleted).
+    rmSync(join(real, 'data/daily_sales'), { recursive: true })
+    expect(await byReal.cache!.inspect!(address, ctx.signal)).toMatchObject({ output: expect.anything() })
+    // A file that really is elsewhere is not its own, however it is reached.
+    symlinkSync(dir, join(real, 'data/up'))
+    const store = createFsByteStore({ root: join(link, 'data'), cwd: dir })
+    expect(store.owns!(pathToFileURL(join(real, 'data/up/elsewhere.json')).href)).toBe(false)
+    expect(store.owns!(pathToFileURL(join(real, 'data-other/x.json')).href)).toBe(false)
   })
 
   test("a ref's version is the file's size and modification time after the rename; a file changed since does not count as the ref's", async () => {

@@ -14,7 +14,7 @@
  * (0.1–0.3 ms each on a busy machine), and a cache check would otherwise make five or six of those
  * per task (`npm run bench cache`).
  */
-import { promises as fsp, closeSync, fstatSync, fsync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs'
+import { promises as fsp, closeSync, fstatSync, fsync, fsyncSync, linkSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
@@ -36,6 +36,8 @@ export interface FsByteStoreOptions {
 
 /** Creates the byte store for files under `root`. */
 export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
+  /** The root with links followed, once it exists (see `owns`); a root is not re-pointed while weir runs. */
+  let realRoot: string | undefined
   return {
     scheme: 'file:',
     folderOf(key: OutputKey): string {
@@ -54,9 +56,12 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
       } catch {
         return false
       }
-      // By segments, not by text: `<root>-other/x` and `<root>/../x` are not under the root.
-      const inside = relative(options.root, path)
-      return inside !== '' && !isAbsolute(inside) && inside.split(sep)[0] !== '..'
+      if (isUnder(options.root, path)) return true
+      // The same folder reached by another spelling (a state dir given once by its path and once
+      // through a link to it): the entries written under one name are the store's own under the other.
+      // No output is under a root that is not there yet.
+      realRoot ??= realPathOrUndefined(options.root)
+      return realRoot !== undefined && isUnder(realRoot, realPathOf(path))
     },
     putSync(uri: string, body: Uint8Array) {
       writeSmallNow(uriToPath(uri), body)
@@ -153,6 +158,31 @@ function createExclusively(file: string, body: Uint8Array, options: PutOptions):
     } catch {
       // Not written, or already gone: nothing to clean up.
     }
+  }
+}
+
+/** Whether `path` lies under the folder `root`, by segments, not by text: `<root>-other/x` and `<root>/../x` do not. */
+function isUnder(root: string, path: string): boolean {
+  const inside = relative(root, path)
+  return inside !== '' && !isAbsolute(inside) && inside.split(sep)[0] !== '..'
+}
+
+/**
+ * `path` with every link on it followed; a file not there (an output deleted since) is named in the
+ * real path of the nearest folder above it that is, so that its entry is still the store's own.
+ */
+function realPathOf(path: string): string {
+  const real = realPathOrUndefined(path)
+  if (real !== undefined) return real
+  const up = dirname(path)
+  return up === path ? path : join(realPathOf(up), basename(path))
+}
+
+function realPathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync.native(path)
+  } catch {
+    return undefined
   }
 }
 
