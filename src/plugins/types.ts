@@ -55,8 +55,9 @@ export interface StoredRef {
   /**
    * Which object at `uri` this output is, as the store reported it when writing (`fs`: size and
    * modification time; `gcs`: the generation): an opaque token. `exists` answers false once an
-   * object written later has replaced it (the same run id executed again), so the cache does not
-   * reuse those bytes as this output. Optional: without it `exists` checks only that an object is
+   * object with other bytes written later has replaced it (the same run id executed again), so the
+   * cache does not reuse those bytes as this output; the same bytes written again (a copy with new
+   * modification times) still count. Optional: without it `exists` checks only that an object is
    * there.
    */
   readonly version?: string
@@ -81,8 +82,8 @@ export interface IoManager {
   read(ref: StoredRef, ctx: IoContext): Promise<unknown>
   /**
    * Whether the object a ref points at exists (the cache asks before reusing an output), and, for a
-   * ref with a `version`, is still that version: an object written over it since does not count.
-   * Optional.
+   * ref with a `version`, is still that object: one written over it since does not count, unless
+   * it holds the ref's bytes (the same `contentHash`). Optional.
    */
   exists?(ref: StoredRef, ctx: Pick<IoContext, 'signal'>): Promise<boolean>
   /**

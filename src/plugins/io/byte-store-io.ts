@@ -4,7 +4,7 @@
  */
 import type { IoContext, IoManager, OutputKey, StoredRef } from '../types.ts'
 import type { ByteStore, PutResult } from './byte-store.ts'
-import { hashBytes, hashWhileStreaming } from './content-hash.ts'
+import { hashBytes, hashStream, hashWhileStreaming } from './content-hash.ts'
 import { createByteStoreCache } from './byte-store-cache.ts'
 import { classifyValue, type ArrowTableLike } from './classify-value.ts'
 import { IoError } from './io-error.ts'
@@ -30,6 +30,7 @@ export function createByteStoreIo(type: string, store: ByteStore, options: ByteS
   })
 
   const cache = createByteStoreCache(type, store)
+  const sameContent = new Map<string, boolean>()
   return {
     ...(cache && { cache }),
     async write(key: OutputKey, value: unknown, ctx: IoContext): Promise<StoredRef> {
@@ -92,11 +93,50 @@ export function createByteStoreIo(type: string, store: ByteStore, options: ByteS
     async exists(ref: StoredRef, ctx: Pick<IoContext, 'signal'>): Promise<boolean> {
       checkScheme(type, store, ref.uri)
       // A ref with a version names the object it was written as: one written over it since (the
-      // same run id executed again) holds other bytes than the ref's content hash says, so the
-      // output the ref describes is gone. A ref without one (an older weir) only needs the object.
-      if (ref.version !== undefined && store.versionOf) return (await store.versionOf(ref.uri, ctx.signal)) === ref.version
-      return store.exists(ref.uri, ctx.signal)
+      // same run id executed again) may hold other bytes than the ref's content hash says, and is
+      // the ref's output only when it holds the same (`holdsContentOf`). A ref without a version
+      // (an older weir) only needs the object.
+      if (ref.version === undefined || !store.versionOf) return store.exists(ref.uri, ctx.signal)
+      const now = await store.versionOf(ref.uri, ctx.signal)
+      if (now === ref.version) return true
+      if (now === undefined) return false
+      const known = `${ref.uri}\u0000${ref.version}\u0000${now}\u0000${ref.contentHash}`
+      let same = sameContent.get(known)
+      if (same === undefined) {
+        same = await holdsContentOf(store, ref, ctx.signal)
+        if (sameContent.size >= MAX_REMEMBERED) sameContent.clear()
+        sameContent.set(known, same)
+      }
+      return same
     },
+  }
+}
+
+/**
+ * What `holdsContentOf` found for a ref and the version now at its URI, per IoManager: `weir ui`,
+ * `weir schedule` and a run's dry run ask about the same outputs again, and each answer may have
+ * read a whole object.
+ */
+const MAX_REMEMBERED = 1000
+
+/**
+ * Whether the object now at a versioned ref's URI, whose version is not the ref's, still holds the
+ * ref's bytes: the same size, then the same content hash, read as a stream (an output may be
+ * gigabytes). A version is a size and modification time on `fs`, so the same bytes copied back
+ * (`tar` keeps whole seconds, `cp` without `-p`, `touch`, a restore from a backup) have another;
+ * they are still the output the ref describes, and a cache entry of it is a hit. A ref without a
+ * content hash or a size cannot be compared: replaced, as any other difference.
+ */
+async function holdsContentOf(store: ByteStore, ref: StoredRef, signal: AbortSignal): Promise<boolean> {
+  if (ref.contentHash === undefined || ref.sizeBytes === undefined) return false
+  // The size first, where the store can tell it without reading: most objects written over differ in it.
+  if (store.sizeOf && (await store.sizeOf(ref.uri, signal)) !== ref.sizeBytes) return false
+  try {
+    return (await hashStream(await store.openRead(ref.uri, signal), ref.sizeBytes)) === ref.contentHash
+  } catch (error) {
+    // Gone or unreadable since: not the ref's object. An abort is the caller's to see.
+    if (signal.aborted) throw error
+    return false
   }
 }
 

@@ -83,6 +83,13 @@ export interface ByteStore {
    */
   versionOf?(uri: string, signal: AbortSignal): Promise<string | undefined>
   /**
+   * The size in bytes of the object now at `uri`, or undefined when there is none. Optional: when a
+   * ref's version differs from the object's, the object is read to compare its content hash with
+   * the ref's (the same bytes written again count as the same output), and a size that differs
+   * spares that read.
+   */
+  sizeOf?(uri: string, signal: AbortSignal): Promise<number | undefined>
+  /**
    * Stores `body` at `uri` only if no object is there, atomically (of concurrent creators exactly
    * one succeeds); resolves true when this call created it. Needed, with `list` and `remove`, for a
    * cache index.

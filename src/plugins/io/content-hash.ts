@@ -43,3 +43,19 @@ function describeChunk(chunk: unknown): string {
   if (Array.isArray(chunk)) return 'an array'
   return typeof chunk === 'object' ? 'an object' : `a ${typeof chunk}`
 }
+
+/**
+ * `sha256:<hex>` of what `source` yields, read chunk by chunk (an output may be gigabytes), or
+ * undefined once it yields more than `maxBytes`: the stream is then closed unread.
+ */
+export async function hashStream(source: Readable, maxBytes: number): Promise<string | undefined> {
+  const hash = createHash('sha256')
+  let bytes = 0
+  for await (const chunk of source) {
+    const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Uint8Array)
+    bytes += data.byteLength
+    if (bytes > maxBytes) return undefined
+    hash.update(data)
+  }
+  return `sha256:${hash.digest('hex')}`
+}

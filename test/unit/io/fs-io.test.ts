@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
@@ -65,12 +65,33 @@ describe('fs IoManager', () => {
     // Above the small-write threshold, written through the thread pool.
     const large = await io.write({ ...key, taskId: 'large' }, Buffer.alloc(300 * 1024, 7), ctx)
     for (const ref of [small, large]) {
-      const stats = statSync(fileURLToPath(ref.uri), { bigint: true })
+      const file = fileURLToPath(ref.uri)
+      const stats = statSync(file, { bigint: true })
       expect(ref.version).toBe(`${stats.size}:${stats.mtimeNs}`)
       expect(await io.exists!(ref, ctx)).toBe(true)
-      // The same bytes, written (here: stamped) at another time, are another object.
-      utimesSync(fileURLToPath(ref.uri), new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'))
+      // Other bytes of the same size, written over it: not the ref's object.
+      const bytes = readFileSync(file)
+      writeFileSync(file, Buffer.from(bytes).fill(8, 0, 1))
       expect(await io.exists!(ref, ctx)).toBe(false)
+      // The ref's bytes back: still its object.
+      writeFileSync(file, bytes)
+      expect(await io.exists!(ref, ctx)).toBe(true)
+      // Longer, with the ref's bytes first: not its object.
+      writeFileSync(file, Buffer.concat([bytes, Buffer.from(' ')]))
+      expect(await io.exists!(ref, ctx)).toBe(false)
+    }
+  })
+
+  test("the same bytes with another modification time are the ref's object (review finding: tar, cp, touch made every cache entry 'deleted')", async () => {
+    const io = fsIo.create({}, { cwd: dir, stateDir: '.weir', log })
+    const small = await io.write(key, { total: 1 }, ctx)
+    const large = await io.write({ ...key, taskId: 'large' }, Buffer.alloc(300 * 1024, 7), ctx)
+    for (const ref of [small, large]) {
+      utimesSync(fileURLToPath(ref.uri), new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'))
+      expect(await io.exists!(ref, ctx)).toBe(true)
+      // A ref without a content hash cannot be compared: replaced.
+      const { contentHash: _hash, ...unhashed } = ref
+      expect(await io.exists!(unhashed, ctx)).toBe(false)
     }
   })
 

@@ -101,6 +101,14 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
         return undefined
       }
     },
+    async sizeOf(uri: string): Promise<number | undefined> {
+      try {
+        const stats = statSync(uriToPath(uri), { throwIfNoEntry: false })
+        return stats?.isFile() ? stats.size : undefined
+      } catch {
+        return undefined
+      }
+    },
     async create(uri: string, body: Uint8Array, putOptions: PutOptions): Promise<boolean> {
       return createExclusively(uriToPath(uri), body, putOptions)
     },

@@ -122,6 +122,11 @@ export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptio
       return (await retry(signal, () => client.stat(bucket, name, signal)))?.generation
     },
 
+    async sizeOf(uri: string, signal: AbortSignal): Promise<number | undefined> {
+      const { bucket, name } = parseGsUri(uri)
+      return (await retry(signal, () => client.stat(bucket, name, signal)))?.size
+    },
+
     async create(uri: string, body: Uint8Array, put: PutOptions): Promise<boolean> {
       const { bucket, name } = parseGsUri(uri)
       try {

@@ -58,6 +58,9 @@ export function createMemoryByteStore(): ByteStore {
     async versionOf(uri: string) {
       return versions.get(uri)
     },
+    async sizeOf(uri: string) {
+      return objects.get(uri)?.byteLength
+    },
     async create(uri: string, body: Uint8Array, options: PutOptions) {
       options.signal.throwIfAborted()
       if (objects.has(uri)) return false
