@@ -207,11 +207,11 @@ async function requireResolve(path: string): Promise<string | undefined> {
 
 /**
  * What lies where an import that resolves to nothing points, hashed: every entry of its folder
- * whose name is the import's or starts with it and a dot, with a file's bytes and a folder's
- * files. Whatever a loader could take for that import is among them, so if the loader finds a file
+ * whose name is the import's or starts with it and a dot, and a folder's files (`describeNear`).
+ * Whatever a loader could take for that import is among them, so if the loader finds a file
  * this hasher does not (a resolution rule it does not know), that file still changes the key when
  * it changes: a miss, never a stale hit. It costs a folder listing, only for such imports (rare:
- * the task fails to load, or the import is optional and caught).
+ * the task fails to load, or the import is optional and caught, `import('./data').catch(…)`).
  */
 async function nearOf(target: string): Promise<string> {
   const bare = target.replace(/[?#].*$/, '')
@@ -222,15 +222,33 @@ async function nearOf(target: string): Promise<string> {
   for (const entry of entries) {
     if (entry.name !== name && !entry.name.startsWith(`${name}.`)) continue
     const path = join(folder, entry.name)
-    lines.push(`${entry.name}\u0000${await contentOf(path)}`)
+    lines.push(`${entry.name}\u0000${await describeNear(path, entry.name)}`)
     if (await isFolder(path))
-      for (const inner of await fsp.readdir(path).catch(() => [] as string[])) lines.push(`${entry.name}/${inner}\u0000${await contentOf(join(path, inner))}`)
+      for (const inner of await fsp.readdir(path).catch(() => [] as string[])) lines.push(`${entry.name}/${inner}\u0000${await describeNear(join(path, inner), inner)}`)
   }
   return sha256Hex(lines.sort().join('\n'))
 }
 
-async function contentOf(path: string): Promise<string> {
-  return (await isFile(path)) ? fsp.readFile(path).then(sha256Hex, () => 'unreadable') : 'folder'
+/** Above this size a file beside an unresolved import is keyed by its size and modification time, not read. */
+const NEAR_FILE_READ_BYTES = 1024 * 1024
+/** Names a loader could take for a module: JavaScript and TypeScript, JSON (a package.json's `main`), native addons. */
+const LOADABLE = /\.(?:[cm]?[jt]sx?|[cm]tsx|json|node)$/i
+
+/**
+ * What one entry beside an unresolved import adds to the key. A file whose name no loader takes
+ * for a module (`data/sales.parquet` beside `import('./data')`) adds its name alone and is not read:
+ * the folder may hold gigabytes of data, read on every run, and its contents change what the
+ * handler reads, not what code it runs (its name still counts: a new `index.ts` there is a miss). A
+ * loadable one is hashed, unless it is over 1 MB: then its size and modification time stand for its
+ * bytes (an edit changes them; a fresh checkout too, which is a miss, never a stale hit).
+ */
+async function describeNear(path: string, name: string): Promise<string> {
+  const info = await fsp.stat(path).catch(() => undefined)
+  if (info === undefined) return 'unreadable'
+  if (!info.isFile()) return 'folder'
+  if (!LOADABLE.test(name)) return 'file'
+  if (info.size > NEAR_FILE_READ_BYTES) return `${info.size} bytes, modified ${info.mtimeMs}`
+  return fsp.readFile(path).then(sha256Hex, () => 'unreadable')
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 // The `code` part of the cache key: a handler module and its local imports, transitively (issue 12).
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
@@ -95,6 +95,22 @@ describe('code hash', () => {
     expect(edited).not.toBe(before)
     write(root, { 'handlers/viewer.ts': 'export const unrelated = 1' })
     expect(await hashOf(root)).toBe(edited)
+  })
+
+  test('the data beside an optional import is not read: editing it keeps the hash, a module added there changes it (review finding: 600 MB read on every run)', async () => {
+    const root = project({ ...FILES, 'handlers/helper.ts': "export const helper = await import('./data').catch(() => null)", 'handlers/data/sales.csv': 'a,b\n1,2\n', 'handlers/data.csv': 'x\n' })
+    const before = await hashOf(root)
+    write(root, { 'handlers/data/sales.csv': 'a,b\n3,4\n', 'handlers/data.csv': 'y\n' })
+    expect(await hashOf(root)).toBe(before)
+    write(root, { 'handlers/data/index.ts': 'export const rows = []' })
+    expect(await hashOf(root)).not.toBe(before)
+  })
+
+  test('a loadable file over 1 MB beside an unresolved import is keyed by its size and modification time, not read', async () => {
+    const root = project({ ...FILES, 'handlers/helper.ts': "import './bundle'\nexport const helper = 1", 'handlers/bundle.jsx': `export const big = ${JSON.stringify('x'.repeat(1024 * 1024))}` })
+    const before = await hashOf(root)
+    utimesSync(join(root, 'handlers/bundle.jsx'), new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'))
+    expect(await hashOf(root)).not.toBe(before)
   })
 
   test('a module reached through a linked folder imports relative to where it really is, as the loader does', async () => {
