@@ -20,8 +20,11 @@ async function loadAjv(): Promise<Ajv2020> {
     const exported = mod.default as unknown as { default?: AjvClass } & AjvClass
     const Ajv: AjvClass = exported.default ?? exported
     // Every pattern (`pattern`, `patternProperties`, `propertyNames`) is tested so that it ends:
-    // a validator throws PatternTooSlowError rather than hang (safe-pattern.ts).
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, validateFormats: false, code: { regExp: ajvRegExp } })
+    // a validator throws PatternTooSlowError rather than hang (safe-pattern.ts). `ownProperties`:
+    // a property is the value's own key, as in JSON and in simple-schema.ts; by default Ajv tests
+    // `value[name] !== undefined`, which finds the function every object inherits as `constructor`
+    // or `toString`, so a value without such a declared property failed its check.
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, validateFormats: false, ownProperties: true, code: { regExp: ajvRegExp } })
     withLinearUniqueItems(ajv)
     return ajv
   })
