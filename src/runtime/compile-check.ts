@@ -48,6 +48,19 @@ function fromAjv(error: ErrorObject): CheckError {
   return { instancePath: error.instancePath, keyword: error.keyword, message: error.message ?? 'is invalid', ...(missing !== undefined && { missingProperty: missing }) }
 }
 
+/**
+ * A JSON pointer as a field name: `/a/0/b` → `a[0].b`, `/1` → `[1]` (a list's item reads as one,
+ * not as a value '1'). Pointer escapes (`~1`, `~0`) are undone.
+ */
+function fieldName(pointer: string): string {
+  let name = ''
+  for (const raw of pointer.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~')
+    name += /^(?:0|[1-9][0-9]*)$/.test(segment) ? `[${segment}]` : name === '' ? segment : `.${segment}`
+  }
+  return name
+}
+
 /** At most five problems, each naming the field: `'total' must be number`, `'total' is required`. */
 function describe(errors: readonly CheckError[]): string[] {
   return errors
@@ -56,7 +69,7 @@ function describe(errors: readonly CheckError[]): string[] {
     .map((e) => {
       let path = e.instancePath
       if (e.keyword === 'required') path += `/${e.missingProperty}`
-      const field = path ? `'${path.slice(1).replace(/\//g, '.')}' ` : ''
+      const field = path ? `'${fieldName(path)}' ` : ''
       const message = e.keyword === 'required' ? 'is required' : e.message
       return `${field}${message}`
     })

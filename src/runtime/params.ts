@@ -106,7 +106,7 @@ export async function resolveParams(pipeline: Pipeline, given: Readonly<Record<s
     else throw new WeirError('PARAM_INVALID', `Param '${decl.name}' has no default; pass it with --param ${decl.name}=VALUE${secret ? ' (it is a secret, so runs do not record it and a resume needs it again)' : ''}.`)
     const problems = (await compileCheck(pipeline, decl.schema))(params[decl.name])
     if (problems.length > 0)
-      throw new WeirError('PARAM_INVALID', `Param '${decl.name}' is invalid: ${problems.map((p) => `value ${p}`).join('; ')} (got ${secret ? 'a secret value' : JSON.stringify(params[decl.name])}).`)
+      throw new WeirError('PARAM_INVALID', `Param '${decl.name}' is invalid: ${problems.map((p) => (p.startsWith("'") ? `'${decl.name}${p.startsWith("'[") ? '' : '.'}${p.slice(1)}` : `value ${p}`)).join('; ')} (got ${secret ? 'a secret value' : JSON.stringify(params[decl.name])}).`)
   }
   return params
 }

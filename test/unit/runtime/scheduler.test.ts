@@ -116,7 +116,7 @@ tasks:
     { arg: 'n=1.5', message: "Param 'n' is invalid: value must be integer (got 1.5)." },
     { arg: 'flag=yes', message: "Param 'flag' must be true or false, not 'yes'." },
     { arg: 'tags=a,b', message: "Param 'tags' must be JSON of type array, not 'a,b'." },
-    { arg: 'tags=[1]', message: "Param 'tags' is invalid: value '0' must be string (got [1])." },
+    { arg: 'tags=[1]', message: "Param 'tags' is invalid: 'tags[0]' must be string (got [1])." },
   ])('refuses $arg', async ({ arg, message }) => {
     const pipeline = await pipelineFromYaml(yaml)
     await expect((async () => resolveParams(pipeline, parseParamArgs(pipeline, [arg])))()).rejects.toMatchObject({ code: 'PARAM_INVALID', message })
