@@ -116,7 +116,9 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
       run: runOfArguments(pipeline, trigger, scheduledAt, log),
     })
     verdict = result.exitCode
-    if (result.message) process.stderr.write(`weir: execute: task '${taskId}': ${result.message}\n`)
+    // Each line of a multi-line message carries the prefix: a reader (the subprocess executor, which
+    // reports the attempt itself) tells this report from the handler's own output line by line.
+    if (result.message) process.stderr.write(`${result.message.split('\n').map((line) => `weir: execute: task '${taskId}': ${line}`).join('\n')}\n`)
     // A handler that ignores its signal may keep the event loop alive; do not wait for it.
     setTimeout(() => exitAsWeir(result.exitCode), 2000).unref()
     return result.exitCode

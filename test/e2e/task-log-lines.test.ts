@@ -77,5 +77,9 @@ describe('task log lines', () => {
       expect(lines).toEqual(expect.arrayContaining(['[attempt 1] ERROR [item 1] HANDLER_ERROR: multi', '[attempt 1] ERROR [item 1] line error', '[attempt 1] ERROR [item 1] Error: multi']))
       expect(lines.some((l) => /^\[attempt 1\] ERROR \[item 1\]     at item \(/.test(l))).toBe(true)
     }
+    // Line for line the same but for stack frames (which name the bundle that ran the handler):
+    // the subprocess log had weir execute's own "weir: execute: task 'm': HANDLER_ERROR: …" too.
+    const notStack = (lines: string[]) => lines.filter((l) => !/\] +at /.test(l))
+    expect(notStack(subprocess.lines)).toEqual(notStack(inProcess.lines))
   })
 })

@@ -114,11 +114,15 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     // Processes the handler started may hold the child's end open: do not wait for them.
     child.once('exit', () => parentPipe?.destroy())
     readLines(child.stdout!, (line) => request.log.info(line))
+    // `weir execute`'s own report of how the attempt ended, written for an engine's log: this run
+    // reports the attempt itself (from error.json), as it does in process, so the task log reads the
+    // same with either executor. It stays in the tail, which a crash report quotes.
+    const ownReport = `weir: execute: task '${request.task.id}': `
     readLines(child.stderr!, (line) => {
       // The task's own log lines keep their level; anything else the process says is a warning.
       const logged = parseTaskLogLine(line, request.task.id)
       if (logged) request.log[logged.level](logged.text)
-      else request.log.warn(line)
+      else if (!line.startsWith(ownReport)) request.log.warn(line)
       tail.push(line)
       if (tail.length > STDERR_TAIL_LINES) tail.shift()
     })
