@@ -17,13 +17,14 @@
 import { promises as fsp, closeSync, fstatSync, fsync, fsyncSync, linkSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { OutputKey } from '../../types.ts'
 import type { ByteBody, ByteStore, PutOptions, PutResult } from '../byte-store.ts'
 import { IoError } from '../io-error.ts'
 import { keyFolder } from '../output-location.ts'
+import { isInside } from '../../../spec/inside-folder.ts'
 import { tempPathFor } from '../temp-files.ts'
 import { makeDirs, makeDirsSync } from '../make-dirs.ts'
 
@@ -56,12 +57,12 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
       } catch {
         return false
       }
-      if (isUnder(options.root, path)) return true
+      if (isBelow(options.root, path)) return true
       // The same folder reached by another spelling (a state dir given once by its path and once
       // through a link to it): the entries written under one name are the store's own under the other.
       // No output is under a root that is not there yet.
       realRoot ??= realPathOrUndefined(options.root)
-      return realRoot !== undefined && isUnder(realRoot, realPathOf(path))
+      return realRoot !== undefined && isBelow(realRoot, realPathOf(path))
     },
     putSync(uri: string, body: Uint8Array) {
       writeSmallNow(uriToPath(uri), body)
@@ -169,10 +170,9 @@ function createExclusively(file: string, body: Uint8Array, options: PutOptions):
   }
 }
 
-/** Whether `path` lies under the folder `root`, by segments, not by text: `<root>-other/x` and `<root>/../x` do not. */
-function isUnder(root: string, path: string): boolean {
-  const inside = relative(root, path)
-  return inside !== '' && !isAbsolute(inside) && inside.split(sep)[0] !== '..'
+/** Whether `path` is an object below the folder `root` (the root itself holds none). */
+function isBelow(root: string, path: string): boolean {
+  return path !== resolve(root) && isInside(root, path)
 }
 
 /**
