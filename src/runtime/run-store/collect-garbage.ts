@@ -6,10 +6,11 @@
  * weir writes in a state dir are searched, so a state dir given by mistake (`--state-dir ~`) loses
  * no other program's files that merely look like temp files.
  */
-import { lstat, open, readFile, readdir, rm } from 'node:fs/promises'
+import { lstat, readFile, readdir, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { isRunId, runDir, runsDir } from './read-runs.ts'
 import { decodeJournal } from './journal-codec.ts'
+import { readFirstLine } from './read-first-line.ts'
 import { forgetDeadRunProcesses, liveRunProcesses } from './run-processes.ts'
 import { removeLeftOverTempFiles, UNNAMED_WRITER_IDLE_MS } from '../../plugins/io/temp-files.ts'
 import type { RemovedTempFile } from '../../plugins/io/temp-files.ts'
@@ -92,20 +93,3 @@ async function hasHeader(path: string): Promise<boolean> {
   }
 }
 
-/** The journal's first line with its newline, or the whole file when it has none: the header is written first. */
-async function readFirstLine(path: string): Promise<string> {
-  const handle = await open(path, 'r')
-  try {
-    const chunks: Buffer[] = []
-    for (let position = 0; ; ) {
-      const buffer = Buffer.alloc(64 * 1024)
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position)
-      const nl = buffer.subarray(0, bytesRead).indexOf(10)
-      chunks.push(buffer.subarray(0, nl >= 0 ? nl + 1 : bytesRead))
-      if (nl >= 0 || bytesRead === 0) return Buffer.concat(chunks).toString('utf8')
-      position += bytesRead
-    }
-  } finally {
-    await handle.close()
-  }
-}

@@ -10,9 +10,10 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
-import { open, readFile, readdir } from 'node:fs/promises'
+import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runsDir } from '../../runtime/run-store/read-runs.ts'
+import { readFirstLine } from '../../runtime/run-store/read-first-line.ts'
 import { makeDirs, makeStateDirSync } from '../../plugins/io/make-dirs.ts'
 
 export interface LaunchRequest {
@@ -93,31 +94,15 @@ async function findRunOf(stateDir: string, before: ReadonlySet<string>, pid: num
   const names = await readdir(runsDir(stateDir)).catch(() => [] as string[])
   for (const name of names) {
     if (before.has(name)) continue
-    const header = await readFirstLine(join(runsDir(stateDir), name, 'journal.jsonl'))
+    const first = await readFirstLine(join(runsDir(stateDir), name, 'journal.jsonl')).catch(() => undefined)
     try {
-      if (header !== undefined && (JSON.parse(header) as { pid?: unknown }).pid === pid) return name
+      // A line without its newline is still being written: next poll.
+      if (first?.endsWith('\n') && (JSON.parse(first) as { pid?: unknown }).pid === pid) return name
     } catch {
       // Half written: next poll.
     }
   }
   return undefined
-}
-
-async function readFirstLine(path: string): Promise<string | undefined> {
-  try {
-    const handle = await open(path, 'r')
-    try {
-      const buffer = Buffer.alloc(64 * 1024)
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
-      const text = buffer.subarray(0, bytesRead).toString('utf8')
-      const nl = text.indexOf('\n')
-      return nl >= 0 ? text.slice(0, nl) : undefined
-    } finally {
-      await handle.close()
-    }
-  } catch {
-    return undefined
-  }
 }
 
 /** The child's `weir: …` error line, without the prefix, or a generic line naming the log. */
