@@ -15,8 +15,12 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Script } from 'node:vm'
 import { codeCachePath, readCodeCache, v8FlagHash, writeCodeCache } from './code-cache-file.ts'
+import { deferBuiltins } from './deferred-builtins.ts'
 
 type Jiti = typeof import('jiti')
+
+/** Built-in modules jiti's core requires at load and needs only on rare paths (deferred-builtins.ts). */
+const JITI_DEFERRED_BUILTINS = ['node:assert', 'node:fs/promises']
 
 /** jiti's module, its core compiled with the code cache when this runs from the built CLI. */
 export function loadCachedJiti(): Promise<Jiti> {
@@ -52,7 +56,7 @@ function compileJiti(here: string): Jiti {
     }
     const module = new Module(core)
     module.filename = core
-    ;(script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(core), module, core, dirname(core))
+    ;(script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, deferBuiltins(createRequire(core), JITI_DEFERRED_BUILTINS), module, core, dirname(core))
     module.loaded = true
     require.cache[core] = module
   }

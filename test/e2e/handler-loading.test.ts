@@ -92,6 +92,29 @@ describe('ES module handlers are required, not imported, where Node can', () => 
     // The probe sees it when it is there: a module with top-level await is imported.
     expect(internals('awaits')).toContain(resolver)
   })
+
+  test('weir execute of a TypeScript handler loads jiti without node:assert, and jiti still reports errors', async () => {
+    // jiti's core requires node:assert and node:fs/promises at load and needs them only on rare paths
+    // (src/cli/deferred-builtins.ts): deferred, they are ~3 ms less per process.
+    await writeFile(join(root, 'ts.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: ts\ntasks:\n  typed:\n    handler: ./handlers/typed.ts#check\n  broken:\n    handler: ./handlers/broken.ts#check\n')
+    await writeFile(join(root, 'handlers', 'broken.ts'), "import { missing } from './nowhere.ts'\nexport const check = (): string => missing\n")
+    // As in a project: a node_modules folder, where jiti keeps what it compiled (Babel, which the first
+    // process loads to compile, needs node:assert itself).
+    await mkdir(join(root, 'node_modules'), { recursive: true })
+    expect(weir(['execute', '--spec', 'ts.yaml', '--task', 'typed', '--run-id', 'r-ts-first', '--state-dir', '.weir-ts-execute']).code).toBe(0)
+    const hook = join(root, 'dump-internals.cjs')
+    await writeFile(hook, "process.on('exit', () => require('node:fs').writeSync(2, 'INTERNALS ' + JSON.stringify(process.moduleLoadList) + '\\n'))\n")
+    const r = spawnSync(process.execPath, ['--require', hook, BIN, 'execute', '--spec', 'ts.yaml', '--task', 'typed', '--run-id', 'r-ts', '--state-dir', '.weir-ts-execute'], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+    expect(r.status, r.stderr).toBe(0)
+    const loaded = JSON.parse(/INTERNALS (.*)/.exec(r.stderr)![1]!) as string[]
+    expect(loaded).toContain('NativeModule vm')
+    expect(loaded).not.toContain('NativeModule assert')
+    expect(loaded).not.toContain('NativeModule fs/promises')
+    const broken = weir(['execute', '--spec', 'ts.yaml', '--task', 'broken', '--run-id', 'r-ts-broken', '--state-dir', '.weir-ts-execute'])
+    expect(broken.code).not.toBe(0)
+    expect(broken.stderr).toContain('nowhere.ts')
+    expect(broken.stderr).not.toMatch(/TypeError|Proxy/)
+  })
 })
 
 describe('weir execute with the hash of the spec its run validated', () => {
