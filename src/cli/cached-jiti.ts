@@ -20,7 +20,7 @@ import { deferBuiltins } from './deferred-builtins.ts'
 type Jiti = typeof import('jiti')
 
 /** Built-in modules jiti's core requires at load and needs only on rare paths (deferred-builtins.ts). */
-const JITI_DEFERRED_BUILTINS = ['node:assert', 'node:fs/promises']
+const JITI_DEFERRED_BUILTINS = ['node:assert', 'node:fs/promises', 'node:v8']
 
 /** jiti's module, its core compiled with the code cache when this runs from the built CLI. */
 export function loadCachedJiti(): Promise<Jiti> {

@@ -1,9 +1,9 @@
 /**
  * A `require` that hands out some built-in modules on first use instead of at once. jiti's core
- * requires `node:assert` and `node:fs/promises` as it loads, and uses them only on rare paths (assert
- * in the making of some errors, the promises API in async loading weir never asks for); loading them
- * was ~3 ms of every process that imports a TypeScript handler (`node:assert` brings its error class,
- * its colours and so `process.stderr`, which brings the stream modules).
+ * requires `node:assert`, `node:fs/promises` and `node:v8` as it loads, and uses them only on rare
+ * paths (assert and v8 in the making of some errors, the promises API in a fallback for ES modules);
+ * loading them was ~3 ms of every process that imports a TypeScript handler (`node:assert` brings
+ * its error class, its colours and so `process.stderr`, which brings the stream modules).
  *
  * A deferred module is a Proxy whose property reads, calls and `in` load the real module first and
  * are then done on it; `__esModule`, which bundlers read at once to decide how to import, is

@@ -94,7 +94,7 @@ describe('ES module handlers are required, not imported, where Node can', () => 
   })
 
   test('weir execute of a TypeScript handler loads jiti without node:assert or the ES module resolver, and jiti still reports errors', async () => {
-    // jiti's core requires node:assert and node:fs/promises at load and needs them only on rare paths
+    // jiti's core requires node:assert, node:fs/promises and node:v8 at load and needs them only on rare paths
     // (src/cli/deferred-builtins.ts): deferred, they are ~3 ms less per process.
     await writeFile(join(root, 'ts.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: ts\ntasks:\n  typed:\n    handler: ./handlers/typed.ts#check\n  broken:\n    handler: ./handlers/broken.ts#check\n')
     await writeFile(join(root, 'handlers', 'broken.ts'), "import { missing } from './nowhere.ts'\nexport const check = (): string => missing\n")
@@ -110,6 +110,7 @@ describe('ES module handlers are required, not imported, where Node can', () => 
     expect(loaded).toContain('NativeModule vm')
     expect(loaded).not.toContain('NativeModule assert')
     expect(loaded).not.toContain('NativeModule fs/promises')
+    expect(loaded).not.toContain('NativeModule v8')
     // jiti is found without require.resolve, which reads its package's `exports` with the ES module resolver.
     expect(loaded).not.toContain('NativeModule internal/modules/esm/resolve')
     const broken = weir(['execute', '--spec', 'ts.yaml', '--task', 'broken', '--run-id', 'r-ts-broken', '--state-dir', '.weir-ts-execute'])
