@@ -15,13 +15,14 @@ import { formatVerdict } from './display/cache-verdict.ts'
 const silent = { debug() {}, info() {}, warn() {}, error() {} }
 
 async function toolsFor(pipeline: Pipeline, stateDir: string) {
-  const [{ createIoManagers }, { builtinIo }, { findProjectRoot }] = await Promise.all([
+  const [{ createIoManagers }, { builtinIo }, { findProjectRoot }, { createSecretHasher }] = await Promise.all([
     import('../runtime/io-managers.ts'),
     import('../plugins/builtins.ts'),
     import('../spec/project-root.ts'),
+    import('../runtime/cache/secret-hash.ts'),
   ])
   const env: PluginEnv = { cwd: process.cwd(), stateDir: resolve(stateDir), log: silent }
-  return { ioManager: createIoManagers(pipeline, builtinIo, env), projectRoot: findProjectRoot(pipeline.sourcePath) }
+  return { ioManager: createIoManagers(pipeline, builtinIo, env), projectRoot: findProjectRoot(pipeline.sourcePath), secrets: createSecretHasher(env.stateDir) }
 }
 
 /** Every task's verdict before a run (`--dry-run`); reused tasks of a resume are left out. */
@@ -49,7 +50,7 @@ export async function explainRecordedRun(
 ): Promise<string> {
   const [{ explainRecordedTask }, { createCodeHasher }] = await Promise.all([import('../runtime/cache/explain-run.ts'), import('../runtime/cache/code-hash.ts')])
   const tools = await toolsFor(pipeline, stateDir)
-  const deps = { ioManager: tools.ioManager, hasher: createCodeHasher(tools.projectRoot), settings, signal: new AbortController().signal }
+  const deps = { ioManager: tools.ioManager, hasher: createCodeHasher(tools.projectRoot), secrets: tools.secrets, settings, signal: new AbortController().signal }
   const blocks: string[] = []
   for (const id of taskIds) {
     const { verdict, basis } = await explainRecordedTask(pipeline, run, id, params, deps)

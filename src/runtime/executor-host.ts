@@ -14,7 +14,7 @@ import type { HandlerChecks } from './load-handler.ts'
 import { findProjectRoot } from '../spec/project-root.ts'
 import { watchInProcessAttempt } from './blocked-loop-watchdog.ts'
 
-type AttemptModules = [typeof import('./attempt.ts'), typeof import('./io-managers.ts'), typeof import('./cache/task-cache.ts'), typeof import('./load-handler.ts')]
+type AttemptModules = [typeof import('./attempt.ts'), typeof import('./io-managers.ts'), typeof import('./cache/task-cache.ts'), typeof import('./load-handler.ts'), typeof import('./cache/secret-hash.ts')]
 
 // The attempt modules are imported once per process, not once per run: a dynamic import is a
 // resolve and at least one turn of the event loop even for a module already loaded, and it was a
@@ -23,7 +23,7 @@ let importing: Promise<AttemptModules> | undefined
 let imported: AttemptModules | undefined
 
 function attemptModules(): Promise<AttemptModules> {
-  importing ??= Promise.all([import('./attempt.ts'), import('./io-managers.ts'), import('./cache/task-cache.ts'), import('./load-handler.ts')]).then((modules) => (imported = modules))
+  importing ??= Promise.all([import('./attempt.ts'), import('./io-managers.ts'), import('./cache/task-cache.ts'), import('./load-handler.ts'), import('./cache/secret-hash.ts')]).then((modules) => (imported = modules))
   return importing
 }
 
@@ -47,7 +47,7 @@ export function createExecutorHost(
   // The host is the run's, so its handler checks are too: made with the first deps, shared by all.
   let handlerChecks: HandlerChecks | undefined
 
-  function depsOf(pipeline: Pipeline, [, { createIoManagers }, { createTaskCache }, { HandlerChecks }]: AttemptModules): AttemptDeps {
+  function depsOf(pipeline: Pipeline, [, { createIoManagers }, { createTaskCache }, { HandlerChecks }, { createSecretHasher }]: AttemptModules): AttemptDeps {
     let ioManager = lookups.get(pipeline)
     if (!ioManager) lookups.set(pipeline, (ioManager = run?.pipeline === pipeline ? run.ioManagers() : createIoManagers(pipeline, ioPlugins, env)))
     // One cache per pipeline per run: each handler module is hashed once. Created at the first
@@ -56,7 +56,7 @@ export function createExecutorHost(
     let taskCache = caches.get(pipeline)
     if (!taskCache) {
       let real: TaskCache | undefined
-      const made = (): TaskCache => (real ??= createTaskCache({ ioManager, projectRoot: findProjectRoot(pipeline.sourcePath), settings: cache }))
+      const made = (): TaskCache => (real ??= createTaskCache({ ioManager, projectRoot: findProjectRoot(pipeline.sourcePath), settings: cache, secrets: createSecretHasher(env.stateDir) }))
       caches.set(pipeline, (taskCache = { check: (request) => made().check(request), fill: (request, miss, result) => made().fill(request, miss, result) }))
     }
     last = { pipeline, deps: { ioManager, cache: taskCache, handlerChecks: (handlerChecks ??= new HandlerChecks()) } }

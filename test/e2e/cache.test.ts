@@ -222,3 +222,49 @@ test('a cache on storage that cannot be reached (no credentials, a closed endpoi
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
   }
 }, 90_000)
+
+test('secret params and items enter keys as keyed hashes: hits in both executors from one state dir, no plain hash of a secret in any entry, another WEIR_CACHE_SECRET_KEY misses', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'weir-e2e-cache-secret-'))
+  dirs.push(dir)
+  await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n')
+  await writeFile(join(dir, 'h.js'), 'export const echo = (i) => ({ n: String(i.x).length })\n')
+  await writeFile(
+    join(dir, 's.yaml'),
+    `apiVersion: weir/v1\nkind: Pipeline\nname: sec\nparams:\n  pin: { type: string, writeOnly: true }\n  pins: { type: array, items: { type: string }, writeOnly: true }\ndefaults: { cache: true }\ntasks:\n  one:\n    handler: ./h.js#echo\n    inputs: { x: "\${{ params.pin }}" }\n  each:\n    handler: ./h.js#echo\n    foreach: \${{ params.pins }}\n    inputs: { x: "\${{ item }}" }\n`,
+  )
+  const { stat, readdir, readFile } = await import('node:fs/promises')
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
+  delete env.WEIR_CACHE_SECRET_KEY
+  const weir = (extraEnv: Record<string, string>, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, 'run', 's.yaml', '--json', '--param', 'pin=4711', '--param', 'pins=["0815","1234"]', ...args], { cwd: dir, encoding: 'utf8', env: { ...env, ...extraEnv }, timeout: 120_000 })
+    expect(r.status, r.stderr).toBe(0)
+    return JSON.parse(r.stdout) as Json
+  }
+  const first = weir({})
+  expect(cached(first)).toEqual([])
+  for (const executor of [[], ['--executor', 'subprocess']]) {
+    const again = weir({}, ...executor)
+    expect(cached(again), JSON.stringify(executor)).toContain('one')
+    // Both items of the secret list hit too (the journal says which item results came from the cache).
+    const journal = await readFile(join(dir, '.weir', 'runs', again.runId, 'journal.jsonl'), 'utf8')
+    expect(journal.split('\n').filter((l) => l.includes('"e":"isucceed"') && l.includes('"cached"')), JSON.stringify(executor)).toHaveLength(2)
+  }
+  // The key is the state dir's, private to its owner.
+  expect((await stat(join(dir, '.weir', 'keys', 'cache-secret.key'))).mode & 0o777).toBe(0o600)
+  // No entry holds a hash anyone could compute from a guess of a secret.
+  const { createHash } = await import('node:crypto')
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex')
+  const guesses = ['"4711"', '"0815"', '"1234"'].flatMap((json) => [sha(json), sha(`{"secret":"${sha(json)}"}`)])
+  const entries: string[] = []
+  const walk = async (folder: string): Promise<void> => {
+    for (const e of await readdir(folder, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(join(folder, e.name))
+      else if (folder.includes('_cache')) entries.push(await readFile(join(folder, e.name), 'utf8'))
+    }
+  }
+  await walk(join(dir, '.weir'))
+  expect(entries.length).toBeGreaterThan(0)
+  for (const entry of entries) for (const guess of guesses) expect(entry).not.toContain(guess)
+  // Another key: every secret key part differs, so nothing hits.
+  expect(cached(weir({ WEIR_CACHE_SECRET_KEY: 'another-key' }))).toEqual([])
+}, 180_000)

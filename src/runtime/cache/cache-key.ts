@@ -6,6 +6,7 @@
 import type { InputBinding, Pipeline, Reference, RunField, Task } from '../../spec/model.ts'
 import { hasSecret } from '../redact-secrets.ts'
 import { canonicalJson, hashCanonical, sha256Hex } from './canonical-json.ts'
+import type { SecretHasher } from './secret-hash.ts'
 
 /** Bumped whenever the way keys are made changes, so old entries stop matching. */
 export const CACHE_FORMAT_VERSION = 1
@@ -47,8 +48,16 @@ export interface CacheKeySources {
    * stored none, undefined when it cannot be hashed (then the task has no key and always runs).
    */
   upstreamOutput(taskId: string): Promise<OutputIdentity | null | undefined>
-  /** One item of a mapped task: the key includes its value and index, so each item has its own entry. */
-  readonly item?: { readonly value: unknown; readonly index: number; readonly cacheKey?: string | null }
+  /**
+   * One item of a mapped task: the key includes its value and index, so each item has its own entry.
+   * `secret`: an item of a secret list (map/secret-list.ts), which enters by its keyed hash.
+   */
+  readonly item?: { readonly value: unknown; readonly index: number; readonly cacheKey?: string | null; readonly secret?: boolean }
+  /**
+   * Hashes secret params and items (secret-hash.ts). Without it, a task of a pipeline with a secret
+   * param, or an item of a secret list, has no key (it runs, uncached).
+   */
+  readonly secrets?: SecretHasher
 }
 
 /** An upstream output in a key: what it holds, and in what form the task receives it. */
@@ -66,13 +75,16 @@ export async function computeCacheKey(sources: CacheKeySources): Promise<CacheKe
   const keySources = upstreamValues === sources.upstreamValues ? sources : { ...sources, upstreamValues }
   const inputs = await describeInputs(task.inputs, keySources)
   if (inputs === undefined) return undefined
-  const params = paramsOf(pipeline, sources.params)
+  const params = await paramsOf(pipeline, sources.params, sources.secrets)
+  if (params === undefined) return undefined
+  const item = sources.item === undefined ? undefined : await itemIdentity(sources.item, sources.secrets)
+  if (item === undefined && sources.item !== undefined) return undefined
   const typesHash = typesHashOf(pipeline)
   const components: CacheComponents = {
     code: sources.codeHash,
     export: sha256Hex(task.handler.exportName),
     // An item's value and index enter with the inputs; a task without foreach keeps its keys.
-    inputs: hashCanonical(sources.item === undefined ? inputs : { inputs, item: [sources.item.index, itemIdentity(sources.item)] }),
+    inputs: hashCanonical(sources.item === undefined ? inputs : { inputs, item: [sources.item.index, item] }),
     params: params.hash,
     values: hashCanonical(upstreamValues),
     schemas: sha256Hex(`${canonicalJson({ output: task.output, values: task.values })}\n${typesHash}`),
@@ -150,10 +162,16 @@ function valuesHashOf(values: Readonly<Record<string, unknown>>): string {
   return hash
 }
 
-/** An item by its value, or by the stored output it was read from (map → map: `storedItemCacheKey`, its content hash and form). */
-function itemIdentity(item: NonNullable<CacheKeySources['item']>): unknown {
+/**
+ * An item by its value, or by the stored output it was read from (map → map: `storedItemCacheKey`,
+ * its content hash and form), or by its keyed hash (an item of a secret list); undefined when it is
+ * secret and there is no hasher.
+ */
+async function itemIdentity(item: NonNullable<CacheKeySources['item']>, secrets: SecretHasher | undefined): Promise<unknown> {
   if (item.cacheKey !== undefined) return ['stored', item.cacheKey]
-  return item.value === undefined ? null : item.value
+  const value = item.value === undefined ? null : item.value
+  if (!item.secret) return value
+  return secrets && ['secret', await secrets.hash(value)]
 }
 
 /** The components whose hashes differ between two keys, in report order. */
@@ -175,29 +193,41 @@ interface ParamsHash {
   readonly parts: Readonly<Record<string, string>>
 }
 
-/** A run passes one params object to every task: it is described and hashed once per run. */
-const paramsHashes = new WeakMap<Readonly<Record<string, unknown>>, WeakMap<Pipeline, ParamsHash>>()
+/**
+ * A run passes one params object to every task: it is described and hashed once per run (and per
+ * secret hasher: the same params under another key hash differently).
+ */
+const paramsHashes = new WeakMap<Readonly<Record<string, unknown>>, WeakMap<Pipeline, { readonly secrets: SecretHasher | undefined; readonly hash: Promise<ParamsHash | undefined> }>>()
 
-function paramsOf(pipeline: Pipeline, params: Readonly<Record<string, unknown>>): ParamsHash {
+function paramsOf(pipeline: Pipeline, params: Readonly<Record<string, unknown>>, secrets: SecretHasher | undefined): Promise<ParamsHash | undefined> {
   let byPipeline = paramsHashes.get(params)
   if (!byPipeline) paramsHashes.set(params, (byPipeline = new WeakMap()))
   let found = byPipeline.get(pipeline)
-  if (!found) {
-    const described = describeParams(pipeline, params)
-    byPipeline.set(pipeline, (found = { hash: hashCanonical(described), parts: mapValues(described, hashCanonical) }))
+  if (!found || found.secrets !== secrets) {
+    const hash = describeParams(pipeline, params, secrets).then((described) => described && { hash: hashCanonical(described), parts: mapValues(described, hashCanonical) })
+    // A failure (the key could not be made) is not kept: the next task asks again.
+    hash.catch(() => byPipeline.delete(pipeline))
+    byPipeline.set(pipeline, (found = { secrets, hash }))
   }
-  return found
+  return found.hash
 }
 
-/** Params with a secret anywhere in their schema enter only as a hash of their value. */
-function describeParams(pipeline: Pipeline, params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+/**
+ * Params with a secret anywhere in their schema enter only as a keyed hash of their value; undefined
+ * when there is one and no hasher.
+ */
+async function describeParams(pipeline: Pipeline, params: Readonly<Record<string, unknown>>, hasher: SecretHasher | undefined): Promise<Record<string, unknown> | undefined> {
   let secrets = secretParams.get(pipeline)
   if (!secrets) {
     secrets = new Set(Object.values(pipeline.params).filter((p) => p.secret || hasSecret(p.schema, pipeline.types)).map((p) => p.name))
     secretParams.set(pipeline, secrets)
   }
   const described: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(params)) described[name] = secrets.has(name) ? { secret: hashCanonical(value) } : value
+  for (const [name, value] of Object.entries(params)) {
+    if (!secrets.has(name)) described[name] = value
+    else if (!hasher) return undefined
+    else described[name] = { secret: await hasher.hash(value) }
+  }
   return described
 }
 

@@ -12,6 +12,7 @@ import type { InputBinding, Pipeline, Reference, Task } from '../../spec/model.t
 import type { IoManagerLookup } from '../io-managers.ts'
 import { CACHE_COMPONENTS, changedComponents, type CacheComponent, type CacheComponents, type CacheKey } from './cache-key.ts'
 import type { CodeHasher } from './code-hash.ts'
+import type { SecretHasher } from './secret-hash.ts'
 import { inspect, keyOf, whyUnusable, type CacheSettings, type StaleReason } from './task-cache.ts'
 
 /** What the cache would do (or did) for one task. */
@@ -66,6 +67,8 @@ export interface VerdictRequest {
 export interface VerdictDeps {
   readonly ioManager: IoManagerLookup
   readonly hasher: CodeHasher
+  /** Hashes secret params and items, as the run did (secret-hash.ts). */
+  readonly secrets?: SecretHasher
   readonly settings?: CacheSettings
   readonly signal: AbortSignal
   /** @default Date.now */
@@ -79,7 +82,7 @@ export async function cacheVerdict(request: VerdictRequest, deps: VerdictDeps): 
   if (deps.settings?.disabled) return { kind: 'off', reason: 'no-cache' }
   const index = deps.ioManager(task.io).cache
   if (!index) return { kind: 'off', reason: 'no-index' }
-  const key = await keyOf({ ...request, signal: deps.signal }, deps.ioManager, deps.hasher)
+  const key = await keyOf({ ...request, signal: deps.signal }, deps.ioManager, deps.hasher, deps.secrets)
   if (!key) return { kind: 'off', reason: 'unhashable' }
   // The entry at the key answers a hit without listing the task's entries (a dry run of a big pipeline).
   const found = await inspect(index, { pipeline: pipeline.name, task: task.id, key: key.key }, deps.signal)

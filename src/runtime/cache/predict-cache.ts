@@ -12,6 +12,7 @@ import type { IoManagerLookup } from '../io-managers.ts'
 import { createCodeHasher } from './code-hash.ts'
 import { cacheVerdict, type CacheVerdict } from './explain-cache.ts'
 import type { CacheSettings } from './task-cache.ts'
+import type { SecretHasher } from './secret-hash.ts'
 
 /** A task whose result is known before the run: output and values. */
 export interface KnownResult {
@@ -26,6 +27,8 @@ export interface PredictInput {
   readonly ioManager: IoManagerLookup
   /** Handler paths in keys are relative to this folder. */
   readonly projectRoot: string
+  /** Hashes secret params into keys, as the run will (secret-hash.ts). */
+  readonly secrets?: SecretHasher
   readonly settings?: CacheSettings
   /** Tasks a resume reuses: not judged, and known to their downstream tasks. */
   readonly reuse?: ReadonlyMap<string, KnownResult>
@@ -39,7 +42,7 @@ const DRY_RUN_ID = 'dry-run'
 /** The verdict of every task that is not reused, in the pipeline's order. */
 export async function predictCache(input: PredictInput): Promise<Map<string, CacheVerdict>> {
   const { pipeline } = input
-  const deps = { ioManager: input.ioManager, hasher: createCodeHasher(input.projectRoot), signal: input.signal, ...(input.settings && { settings: input.settings }) }
+  const deps = { ioManager: input.ioManager, hasher: createCodeHasher(input.projectRoot), signal: input.signal, ...(input.secrets && { secrets: input.secrets }), ...(input.settings && { settings: input.settings }) }
   const known = new Map<string, KnownResult>(input.reuse)
   const verdicts = new Map<string, CacheVerdict>()
   for (const id of pipeline.order) {

@@ -17,6 +17,8 @@ import { formOf } from './output-form.ts'
 import { sha256Hex } from './canonical-json.ts'
 import { createCodeHasher, type CodeHasher } from './code-hash.ts'
 import { refusedValues } from '../task-values.ts'
+import { isSecretList } from '../map/secret-list.ts'
+import type { SecretHasher } from './secret-hash.ts'
 
 /** How a run uses the cache. */
 export interface CacheSettings {
@@ -93,6 +95,8 @@ export interface TaskCacheDeps {
   /** Handler paths in the key are relative to this folder. */
   readonly projectRoot: string
   readonly settings?: CacheSettings
+  /** Hashes secret params and items into keys (secret-hash.ts); without it their tasks run uncached. */
+  readonly secrets?: SecretHasher
   /** @default Date.now */
   readonly now?: () => number
 }
@@ -109,7 +113,7 @@ export function createTaskCache(deps: TaskCacheDeps): TaskCache {
       try {
         const index = deps.ioManager(task.io).cache
         if (!index) return { kind: 'off' }
-        const key = await keyOf(request, deps.ioManager, hasher)
+        const key = await keyOf(request, deps.ioManager, hasher, deps.secrets)
         if (!key) return { kind: 'off' }
         const found = await inspect(index, { pipeline: pipeline.name, task: task.id, key: key.key }, request.signal)
         const entry = found === 'damaged' ? undefined : found
@@ -184,7 +188,7 @@ export async function whyUnusable(entry: CacheEntry, pipeline: Pipeline, task: T
 export type KeyRequest = Pick<AttemptRequest, 'pipeline' | 'task' | 'params' | 'upstreamValues' | 'upstreamOutputs' | 'runId' | 'run' | 'signal'> & Partial<Pick<AttemptRequest, 'upstreamItemOutputs' | 'item'>>
 
 /** The attempt's key; upstream outputs by the content hash in their ref, or hashed on read. */
-export async function keyOf(request: KeyRequest, ioManager: IoManagerLookup, hasher: CodeHasher): Promise<CacheKey | undefined> {
+export async function keyOf(request: KeyRequest, ioManager: IoManagerLookup, hasher: CodeHasher, secrets?: SecretHasher): Promise<CacheKey | undefined> {
   const { pipeline, task } = request
   const [codeHash, codeFiles] = await Promise.all([hasher.hashModule(task.handler.modulePath), hasher.filesOf(task.handler.modulePath)])
   return computeCacheKey({
@@ -199,7 +203,8 @@ export async function keyOf(request: KeyRequest, ioManager: IoManagerLookup, has
       const itemRefs = request.upstreamItemOutputs?.[taskId]
       return itemRefs ? itemOutputsOf(itemRefs, taskId, pipeline, ioManager, request.signal) : outputOf(request.upstreamOutputs[taskId], taskId, pipeline, ioManager, request.signal)
     },
-    ...(request.item !== undefined && { item: request.item }),
+    ...(request.item !== undefined && { item: isSecretList(pipeline, task) ? { ...request.item, secret: true } : request.item }),
+    ...(secrets && { secrets }),
   })
 }
 

@@ -169,16 +169,16 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
  */
 async function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv & ProtocolEnv, loadItem?: () => Promise<unknown>): Promise<AttemptOutcome> {
   const ioManager = createIoManagers(request.pipeline, env.ioPlugins, env)
-  const cache = task.cache ? await openTaskCache(request, ioManager) : undefined
+  const cache = task.cache ? await openTaskCache(request, ioManager, env) : undefined
   const deps = { ioManager, outputPrefix: prefix }
   const running = loadItem ? runLoadingItem(request, deps, cache, loadItem) : runTaskAttempt(request, { ...deps, ...(cache && { cache }) })
   return withAttemptTimeout(running, task, request.attempt, controller)
 }
 
 /** The task's cache; its module (and node:stream, which that loads) is loaded only for a task that has one. */
-async function openTaskCache(request: AttemptRequest, ioManager: AttemptDeps['ioManager']): Promise<TaskCache> {
-  const { createTaskCache, cacheSettingsFromEnv } = await import('../cache/task-cache.ts')
-  return createTaskCache({ ioManager, projectRoot: findProjectRoot(request.pipeline.sourcePath), settings: cacheSettingsFromEnv(process.env) })
+async function openTaskCache(request: AttemptRequest, ioManager: AttemptDeps['ioManager'], env: PluginEnv): Promise<TaskCache> {
+  const [{ createTaskCache, cacheSettingsFromEnv }, { createSecretHasher }] = await Promise.all([import('../cache/task-cache.ts'), import('../cache/secret-hash.ts')])
+  return createTaskCache({ ioManager, projectRoot: findProjectRoot(request.pipeline.sourcePath), settings: cacheSettingsFromEnv(process.env), secrets: createSecretHasher(resolve(env.cwd, env.stateDir)) })
 }
 
 /**

@@ -33,7 +33,7 @@ export interface RunLoopInput {
   readonly reuseItems?: ReadonlyMap<string, ReusedItems>
   /** Reads an upstream task's stored output, for a mapped task's list; required when the pipeline has mapped tasks. */
   readonly readOutput?: (ref: StoredRef, producer: Task, signal: AbortSignal) => Promise<unknown>
-  /** The key of the keyed hash of a secret foreach list (run-store/list-hash-key.ts); without it such a hash matches no other run's. */
+  /** The key of the keyed hash of a secret foreach list (run-store/state-keys.ts); without it such a hash matches no other run's. */
   readonly listHashKey?: () => Promise<Uint8Array>
   readonly writer: RunWriter
   readonly emit: ((event: RunEvent) => void) | undefined

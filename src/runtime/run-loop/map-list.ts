@@ -56,7 +56,7 @@ export async function readMapList(loop: LoopState, task: Task): Promise<MapList>
 /** Whether the list is a param that holds a secret (`writeOnly` anywhere in its schema). */
 /**
  * A secret list is journaled as an HMAC under the state dir's own key, never as a plain hash, which
- * would let anyone reading the journal confirm a guess (run-store/list-hash-key.ts). Without a key
+ * would let anyone reading the journal confirm a guess (run-store/state-keys.ts). Without a key
  * (a run that keeps no history), a random one: the hash then matches no other run's.
  */
 async function keyedHashOf(loop: LoopState, list: readonly unknown[]): Promise<string> {

@@ -3,6 +3,8 @@ import { describe, expect, test } from 'vitest'
 import type { Pipeline } from '../../../../src/spec/model.ts'
 import { validateSpec } from '../../../../src/spec/validate.ts'
 import { computeCacheKey, changedComponents, type CacheKeySources } from '../../../../src/runtime/cache/cache-key.ts'
+import { hashCanonical, sha256Hex } from '../../../../src/runtime/cache/canonical-json.ts'
+import { createSecretHasher } from '../../../../src/runtime/cache/secret-hash.ts'
 
 const SPEC = `
 apiVersion: weir/v1
@@ -38,6 +40,9 @@ async function pipelineOf(text: string, path = '/project/pipelines/sales.yaml'):
   return result.pipeline!
 }
 
+/** Secrets hashed under a key from the environment (no state dir is touched). */
+const SECRETS = createSecretHasher('/nonexistent-state-dir', { WEIR_CACHE_SECRET_KEY: 'test-key' })
+
 const HASH_A = `sha256:${'a'.repeat(64)}`
 const HASH_B = `sha256:${'b'.repeat(64)}`
 
@@ -50,6 +55,7 @@ async function sourcesFor(pipeline: Pipeline, over: Partial<CacheKeySources> = {
     run: { id: '20261204-120000-aaaaaa', pipeline: 'sales', trigger: 'manual', scheduled_at: null },
     codeHash: 'c'.repeat(64),
     upstreamOutput: async () => ({ hash: HASH_A, form: 'json' }),
+    secrets: SECRETS,
     ...over,
   }
 }
@@ -135,6 +141,42 @@ describe('cache key', () => {
     const { components } = await keyOf(await sourcesFor(await pipelineOf(SPEC)))
     expect(JSON.stringify(components)).not.toContain('s3cret')
     for (const hash of Object.values(components)) expect(hash).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  test('a secret param enters as a keyed hash: no plain hash of it to test a guess against, another key gives another hash', async () => {
+    const pipeline = await pipelineOf(SPEC)
+    const key = await keyOf(await sourcesFor(pipeline))
+    // What a reader of the entry could compute from a guess (the scheme before keyed hashes).
+    const guess = hashCanonical({ secret: hashCanonical('s3cret-value') })
+    const all = [...Object.values(key.components), ...Object.values(key.parts.params ?? {})]
+    expect(all).not.toContain(guess)
+    expect(all).not.toContain(hashCanonical('s3cret-value'))
+    expect(key.parts.params?.token).toBe(hashCanonical({ secret: await SECRETS.hash('s3cret-value') }))
+    const otherKey = await keyOf(await sourcesFor(pipeline, { secrets: createSecretHasher('/nonexistent-state-dir', { WEIR_CACHE_SECRET_KEY: 'other-key' }) }))
+    expect(otherKey.parts.params?.token).not.toBe(key.parts.params?.token)
+    expect(otherKey.parts.params?.threshold).toBe(key.parts.params?.threshold)
+  })
+
+  test('a pipeline with a secret param has no key without a hasher (its tasks run, uncached)', async () => {
+    const pipeline = await pipelineOf(SPEC)
+    expect(await computeCacheKey({ ...(await sourcesFor(pipeline)), secrets: undefined })).toBeUndefined()
+    const plain = await pipelineOf(SPEC.replace('  token: { type: string, writeOnly: true }\n', ''))
+    expect(await computeCacheKey({ ...(await sourcesFor(plain, { params: { threshold: 0.5 } })), secrets: undefined })).toBeDefined()
+  })
+
+  test('an item of a secret list enters by its keyed hash, never by a plain hash of its value', async () => {
+    const pipeline = await pipelineOf(SPEC)
+    const itemKey = async (value: unknown, secret: boolean, hashed = true) => computeCacheKey(await sourcesFor(pipeline, { item: { value, index: 0, secret }, secrets: hashed ? SECRETS : undefined }))
+    const secret = (await itemKey('ITEM-SECRET', true))!
+    const open = (await itemKey('ITEM-SECRET', false))!
+    expect(secret.components.inputs).not.toBe(open.components.inputs)
+    expect((await itemKey('ITEM-SECRET', true))!.components.inputs).toBe(secret.components.inputs)
+    expect((await itemKey('OTHER', true))!.components.inputs).not.toBe(secret.components.inputs)
+    expect(JSON.stringify(secret)).not.toContain(sha256Hex(JSON.stringify('ITEM-SECRET')))
+    // Without a hasher (the params here hold no secret: the item alone decides).
+    const plain = await pipelineOf(SPEC.replace('  token: { type: string, writeOnly: true }\n', ''))
+    expect(await computeCacheKey(await sourcesFor(plain, { params: { threshold: 0.5 }, item: { value: 'ITEM-SECRET', index: 0, secret: true }, secrets: undefined }))).toBeUndefined()
+    expect(await computeCacheKey(await sourcesFor(plain, { params: { threshold: 0.5 }, item: { value: 'ITEM-SECRET', index: 0 }, secrets: undefined }))).toBeDefined()
   })
 
   test('upstream values are keyed as JSON: an upstream that set none, and undefined or null in a fan-in list, give one key in weir run and weir execute', async () => {

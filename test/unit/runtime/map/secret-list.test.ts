@@ -10,7 +10,7 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runPipeline } from '../../../../src/runtime/run-pipeline.ts'
 import { loadRun, runDir } from '../../../../src/runtime/run-store/read-runs.ts'
-import { listHashKey } from '../../../../src/runtime/run-store/list-hash-key.ts'
+import { listHashKey } from '../../../../src/runtime/run-store/state-keys.ts'
 import type { RunEvent } from '../../../../src/runtime/api.ts'
 import { fail, ok, pipelineFromYaml, scriptedExecutor, specText, tempDir } from '../helpers.ts'
 
