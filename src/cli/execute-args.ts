@@ -10,11 +10,10 @@ import { checkSegment } from '../plugins/io/output-location.ts'
 import { CliError } from './errors.ts'
 import { quoteValue } from './quote-value.ts'
 import { startsWithImpossibleDate } from '../spec/calendar-date.ts'
+import { locationProblem } from '../spec/execute-location.ts'
 
 /** A checked `--inputs` or `--output-prefix`: a local path, or a `gs://` URI. */
 export type Location = { readonly kind: 'local'; readonly path: string } | { readonly kind: 'gs'; readonly uri: string }
-
-const SCHEMES = 'a path, a file:// URI or a gs:// URI'
 
 /** `--run-id` becomes a folder name in every IoManager's layout, so it must be one safe path segment. */
 export function checkRunId(value: string): string {
@@ -25,24 +24,13 @@ export function checkRunId(value: string): string {
   }
 }
 
-/** Reads a path or URI flag; refuses schemes `weir execute` cannot read or write. */
+/** Reads a path or URI flag; refuses what `weir execute` cannot read or write (execute-location.ts). */
 export function parseLocation(flag: string, value: string, cwd: string): Location {
-  if (value.startsWith('gs://')) {
-    if (!/^gs:\/\/[^/]+/.test(value)) throw new CliError(`execute: --${flag} ${quoteValue(value)} names no bucket; write gs://BUCKET/path.`)
-    // Before anything runs: the store refuses such a name too (gcs-uri.ts), but only once the handler has.
-    const name = value.replace(/^gs:\/\/[^/]+\/?/, '').replace(/\/+$/, '')
-    if (name !== '' && name.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
-      throw new CliError(`execute: --${flag} ${quoteValue(value)} has an empty, '.' or '..' segment; Cloud Storage would keep it in the object names literally. Write gs://BUCKET/a/b.`)
-    return { kind: 'gs', uri: value }
-  }
-  if (value.startsWith('file:')) {
-    try {
-      return { kind: 'local', path: fileURLToPath(value) }
-    } catch {
-      throw new CliError(`execute: --${flag} ${quoteValue(value)} is not a valid file:// URI; write file:///absolute/path or a path.`)
-    }
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new CliError(`execute: --${flag} ${quoteValue(value)} must be ${SCHEMES}; weir execute reads and writes no other scheme.`)
+  // Before anything runs: the store refuses a bad gs:// name too (gcs-uri.ts), but only once the handler has.
+  const problem = locationProblem(value, true)
+  if (problem) throw new CliError(`execute: --${flag} ${quoteValue(value)} ${problem.problem}${problem.fix === undefined ? '' : `; ${problem.fix}`}.`)
+  if (value.startsWith('gs://')) return { kind: 'gs', uri: value }
+  if (value.startsWith('file:')) return { kind: 'local', path: fileURLToPath(value) }
   return { kind: 'local', path: isAbsolute(value) ? value : resolve(cwd, value) }
 }
 

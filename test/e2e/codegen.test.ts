@@ -120,6 +120,22 @@ describe('weir codegen --target all', () => {
   })
 })
 
+describe("a targets.*.storage that weir execute would refuse as every task's --output-prefix", () => {
+  test('spec validate --target all reports it at the value, and codegen writes nothing', async () => {
+    const spec = (await readFile(join(dir, 'pipelines/shop.yaml'), 'utf8')).replace('name: shop', 'name: stored').replaceAll('../handlers/', './handlers/')
+    await writeFile(join(dir, 'stored.yaml'), `${spec}targets:\n  argo: { image: "img:1", storage: "gs://b/../x" }\n  databricks: { storage: "s3://b/x" }\n`)
+    const lines = spec.split('\n').length
+    const validated = await weir(['spec', 'validate', 'stored.yaml', '--target', 'all'], dir)
+    expect(validated.code).toBe(1)
+    expect(validated.stdout).toContain(`stored.yaml:${lines + 1}:36: error TARGET_UNSUPPORTED: targets.argo.storage 'gs://b/../x' has an empty, '.' or '..' segment`)
+    expect(validated.stdout).toContain(`stored.yaml:${lines + 2}:26: error TARGET_UNSUPPORTED: targets.databricks.storage 's3://b/x' must be a gs:// or file:// URI`)
+    const generated = await weir(['codegen', 'stored.yaml', '--target', 'all', '--out', 'out-stored'], dir)
+    expect(generated.code).toBe(2)
+    expect(generated.stderr).toContain('nothing was generated')
+    await expect(readdir(join(dir, 'out-stored'))).rejects.toThrow()
+  })
+})
+
 describe('weir spec validate --typecheck', () => {
   test('exit 0 when the handlers fit the spec', async () => {
     await weir(['codegen', 'pipelines', '--out', 'generated'], dir)

@@ -5,6 +5,7 @@
 import type { Pipeline, Task } from '../../spec/model.ts'
 import type { TargetFinding } from '../types.ts'
 import { scanTemplate } from '../../spec/rules/command-templates.ts'
+import { locationProblem } from '../../spec/execute-location.ts'
 
 /** Pointer of the spec node that set a task's IoManager (its own `io:`, else the task). */
 function ioPointer(task: Task): string {
@@ -37,6 +38,18 @@ export function checkOutputsReachable(pipeline: Pipeline, target: string, hasSto
         message: `Task '${id}' writes its output to local files (IoManager '${decl.name}', type 'fs'), which downstream tasks on ${target} only see if its root is a shared volume; use 'gcs' or set targets.${target}.storage.` })
   }
   return findings
+}
+
+/**
+ * A `storage` that `weir execute` would refuse: every task's `--output-prefix` is made of it
+ * (remote-command.ts), so every task of the deployed job would stop with a usage error (exit 2).
+ * The same check as the flag's (execute-location.ts), where the spec is validated.
+ */
+export function checkStorage(target: string, engine: string, storage: string | undefined): TargetFinding[] {
+  const found = storage === undefined ? undefined : locationProblem(storage, false)
+  if (!found) return []
+  return [{ severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: `/targets/${target}/storage`,
+    message: `targets.${target}.storage '${storage}' ${found.problem}, so every task on ${engine} would stop with a usage error (weir execute refuses such an --output-prefix)${found.fix === undefined ? '' : `; ${found.fix}`}.` }]
 }
 
 /** `catchup: all` replays every missed fire; engine schedulers run at most the latest one. */

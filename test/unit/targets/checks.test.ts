@@ -9,6 +9,7 @@ import type { Pipeline } from '../../../src/spec/model.ts'
 import { argoTarget } from '../../../src/plugins/targets/argo/index.ts'
 import { databricksTarget } from '../../../src/plugins/targets/databricks/index.ts'
 import { TargetError } from '../../../src/plugins/targets/target-error.ts'
+import { parseLocation } from '../../../src/cli/execute-args.ts'
 
 const schedule = (cron: string, extra = '') => `schedule:\n  cron: "${cron}"\n${extra}`
 const summary = (findings: readonly { severity: string; pointer: string }[]) => findings.map((f) => `${f.severity} ${f.pointer}`)
@@ -94,6 +95,37 @@ describe('outputs must be reachable from every task', () => {
 
   test('a storage URI on the target moves outputs there, so neither is reported', async () => {
     expect(argoTarget.check!(await pipelineFromYaml(spec('mem')), { image: 'x', storage: 'gs://b/w' })).toEqual([])
+  })
+})
+
+describe("a storage that weir execute would refuse as every task's --output-prefix", () => {
+  const spec = specText('p', { a: '' })
+  const quoted = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+  test.each([
+    ['gs://b/../x', "has an empty, '.' or '..' segment", 'write gs://BUCKET/a/b'],
+    ['gs://b//x', "has an empty, '.' or '..' segment", 'write gs://BUCKET/a/b'],
+    ['gs://b/./x', "has an empty, '.' or '..' segment", 'write gs://BUCKET/a/b'],
+    ['gs:///x', 'names no bucket', 'write gs://BUCKET/path'],
+    ['s3://b/x', 'must be a gs:// or file:// URI', 'write gs://BUCKET/path'],
+    ['file://host/x', 'is not a valid file:// URI', 'write file:///absolute/path'],
+  ])('%s is an error at targets.<name>.storage on both engines, saying what to write', async (storage, problem, fix) => {
+    // What weir execute says of the --output-prefix made of it (remote-command.ts): the same check.
+    expect(() => parseLocation('output-prefix', `${storage.replace(/\/+$/, '')}/p/r1/a`, '/')).toThrow(/^execute: --output-prefix /)
+    const p = await pipelineFromYaml(spec)
+    for (const [name, engine, findings] of [['argo', 'Argo', argoTarget.check!(p, { image: 'x', storage })], ['databricks', 'Databricks', databricksTarget.check!(p, { storage })]] as const)
+      expect(findings).toEqual([{
+        severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: `/targets/${name}/storage`,
+        message: expect.stringMatching(new RegExp(`^targets\\.${name}\\.storage '${quoted(storage)}' ${quoted(problem)}.*, so every task on ${engine} would stop with a usage error \\(weir execute refuses such an --output-prefix\\); ${quoted(fix)}\\.$`)),
+      }])
+  })
+
+  test('what weir execute takes is not reported: a bucket alone, trailing slashes, a file:// URI, a segment with other characters', async () => {
+    const p = await pipelineFromYaml(spec)
+    for (const storage of ['gs://b', 'gs://b/', 'gs://b/weir/', 'gs://b/x?y=1', 'file:///mnt/shared/weir']) {
+      expect(parseLocation('output-prefix', `${storage.replace(/\/+$/, '')}/p/r1/a`, '/')).toBeDefined()
+      expect([...argoTarget.check!(p, { image: 'x', storage }), ...databricksTarget.check!(p, { storage })]).toEqual([])
+    }
   })
 })
 

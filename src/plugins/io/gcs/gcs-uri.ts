@@ -1,5 +1,6 @@
 /** `gs://bucket/name` URIs. */
 import { IoError } from '../io-error.ts'
+import { hasUnusableSegment } from '../../../spec/execute-location.ts'
 
 export interface GcsLocation {
   readonly bucket: string
@@ -15,7 +16,7 @@ export interface GcsLocation {
 export function parseGsUri(uri: string): GcsLocation {
   const match = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri)
   if (!match) throw new IoError('IO_UNSUPPORTED_URI', `'${uri}' is not a gs://bucket/object URI.`)
-  if (match[2]!.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+  if (hasUnusableSegment(match[2]!))
     throw new IoError('IO_UNSUPPORTED_URI', `'${uri}' has an empty, '.' or '..' segment in its object name; check the gcs IoManager's 'prefix' and any --output-prefix or --inputs URI.`)
   return { bucket: match[1]!, name: match[2]! }
 }

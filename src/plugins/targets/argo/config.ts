@@ -52,7 +52,7 @@ export const argoConfigSchema: JsonSchema = {
     nodeSelector: { ...stringMap, description: 'Node selector of the task pods.' },
     projectPath: { type: 'string', default: '/app', description: 'Folder of the project inside the image; the working directory of every task.' },
     cli: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'argv that starts weir inside the image (default node <projectPath>/node_modules/weir-pipelines/bin/weir.js).' },
-    storage: { type: 'string', pattern: '^[a-z][a-z0-9+.-]*://', description: 'Base URI for task output prefixes; each task writes under <storage>/<pipeline>/<run id>/<task>.', examples: ['gs://acme-lake/weir'] },
+    storage: { type: 'string', pattern: '^[a-z][a-z0-9+.-]*://', description: 'Base URI for task output prefixes: gs://BUCKET/path, or a file:// URI of a folder every task mounts; each task writes under <storage>/<pipeline>/<run id>/<task>.', examples: ['gs://acme-lake/weir'] },
     parallelism: { type: 'integer', minimum: 1, description: 'Most tasks of one workflow running at once.' },
     startingDeadlineSeconds: { type: 'integer', minimum: 0, default: 3600, description: "CronWorkflow: how late a missed fire may still start ('catchup: latest'); 'catchup: none' sets 0." },
     command: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Command template for every task on Argo; a task or pipeline `command` wins.' },

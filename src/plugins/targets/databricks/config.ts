@@ -54,7 +54,7 @@ export const databricksConfigSchema: JsonSchema = {
     project_path: { type: 'string', default: '${workspace.file_path}', description: 'Workspace folder holding the project (spec, handlers, node_modules).' },
     cli: { type: 'string', description: "Path of weir's CLI script in the workspace (default <project_path>/node_modules/weir-pipelines/bin/weir.js)." },
     workspace_path: { type: 'string', description: 'Workspace folder the Jobs API JSON uses in place of ${workspace.file_path} (default /Workspace/Shared/weir/<pipeline>).' },
-    storage: { type: 'string', pattern: '^[a-z][a-z0-9+.-]*://', description: 'Base URI for task output prefixes; each task writes under <storage>/<pipeline>/<run id>/<task>.', examples: ['gs://acme-lake/weir'] },
+    storage: { type: 'string', pattern: '^[a-z][a-z0-9+.-]*://', description: 'Base URI for task output prefixes: gs://BUCKET/path, or a file:// URI of a folder every task mounts; each task writes under <storage>/<pipeline>/<run id>/<task>.', examples: ['gs://acme-lake/weir'] },
     bundle: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', description: 'Bundle name in databricks.yml (default: the pipeline name).' },
     tags: { type: 'object', additionalProperties: { type: 'string' }, description: 'Job tags.' },
     command: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Command template for every task on Databricks; a task or pipeline `command` wins.' },
