@@ -169,6 +169,18 @@ describe('formats', () => {
   })
 })
 
+describe('--target: a handler written as an absolute path', () => {
+  test('passes plain validation (it works here), and --target all reports it at the handler, with the path to write', async () => {
+    await mkdir(join(dir, 'absolute'), { recursive: true })
+    const spec = `apiVersion: weir/v1\nkind: Pipeline\nname: abs\ntasks:\n  a:\n    handler: ${join(dir, 'handlers/sales.ts')}#extract\ntargets:\n  argo: { image: "img:1" }\n`
+    await writeFile(join(dir, 'absolute/abs.yaml'), spec)
+    expect(await weir(['absolute/abs.yaml'])).toMatchObject({ code: 0, stdout: 'No problems (1 file checked).\n' })
+    const targeted = await weir(['absolute/abs.yaml', '--target', 'all'])
+    expect(targeted.code).toBe(1)
+    expect(targeted.stdout).toContain(`absolute/abs.yaml:6:14: error TARGET_UNSUPPORTED: Handler '${join(dir, 'handlers/sales.ts')}#extract' of task 'a' is an absolute path, which resolves on this machine but not on Argo, where the project is at '/app' (targets.argo.projectPath); write it relative to the spec file: '../handlers/sales.ts#extract'.`)
+  })
+})
+
 describe('start-up stays light', () => {
   // Ajv's compiler costs more to load than a whole validation; the common path must not load it.
   const loadedPackages = async (args: string[]): Promise<string[]> => {

@@ -2,10 +2,12 @@
  * Capability checks every remote target shares: on an engine each task runs in its own process on
  * its own machine, so outputs must live where the downstream task's machine can read them.
  */
+import { dirname, isAbsolute, relative, sep } from 'node:path'
 import type { Pipeline, Task } from '../../spec/model.ts'
 import type { TargetFinding } from '../types.ts'
 import { scanTemplate } from '../../spec/rules/command-templates.ts'
 import { locationProblem } from '../../spec/execute-location.ts'
+import { findProjectRoot } from '../../spec/project-root.ts'
 
 /** Pointer of the spec node that set a task's IoManager (its own `io:`, else the task). */
 function ioPointer(task: Task): string {
@@ -50,6 +52,39 @@ export function checkStorage(target: string, engine: string, storage: string | u
   if (!found) return []
   return [{ severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: `/targets/${target}/storage`,
     message: `targets.${target}.storage '${storage}' ${found.problem}, so every task on ${engine} would stop with a usage error (weir execute refuses such an --output-prefix)${found.fix === undefined ? '' : `; ${found.fix}`}.` }]
+}
+
+/** Where the project is on an engine: the setting's value (or default) and its name, for a message. */
+export interface EngineProject {
+  readonly path: string
+  /** E.g. `targets.argo.projectPath`. */
+  readonly setting: string
+}
+
+/**
+ * A handler written as an absolute path: it resolves on this machine, but on the engine the project
+ * is in another folder (the image's `/app`, the bundle's workspace folder), where `weir execute`
+ * finds no such module inside the project. Only a project that is at the same path here and there
+ * may name its handlers so. One error per task, at its `handler`, with the path to write instead.
+ */
+export function checkHandlerPaths(pipeline: Pipeline, engine: string, project: EngineProject): TargetFinding[] {
+  if (trimSlashes(project.path) === trimSlashes(findProjectRoot(pipeline.sourcePath))) return []
+  const findings: TargetFinding[] = []
+  for (const task of pipeline.tasks.values()) {
+    const written = task.handler.written
+    const hash = written.lastIndexOf('#')
+    const modulePath = hash === -1 ? written : written.slice(0, hash)
+    if (!isAbsolute(modulePath)) continue
+    const fromSpec = relative(dirname(pipeline.sourcePath), modulePath).split(sep).join('/')
+    const instead = `${fromSpec.startsWith('../') ? '' : './'}${fromSpec}${hash === -1 ? '' : written.slice(hash)}`
+    findings.push({ severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: `${task.pointer}/handler`,
+      message: `Handler '${written}' of task '${task.id}' is an absolute path, which resolves on this machine but not on ${engine}, where the project is at '${project.path}' (${project.setting}); write it relative to the spec file: '${instead}'.` })
+  }
+  return findings
+}
+
+function trimSlashes(path: string): string {
+  return path.length > 1 ? path.replace(/[\\/]+$/, '') : path
 }
 
 /** `catchup: all` replays every missed fire; engine schedulers run at most the latest one. */

@@ -129,6 +129,44 @@ describe("a storage that weir execute would refuse as every task's --output-pref
   })
 })
 
+describe('a handler written as an absolute path resolves here, but not where the engine has the project', () => {
+  type Handler = (root: string) => string
+  /** A project with package.json, handlers/ok.js and the spec at pipelines/x.yaml, whose tasks name these handlers; validated as `weir spec validate` does. */
+  async function project(handlers: Record<string, Handler>): Promise<{ root: string; validate: () => Promise<{ pipeline?: Pipeline; diagnostics: readonly unknown[] }> }> {
+    const root = await tempDir('weir-absolute-handler-')
+    await writeFile(join(root, 'package.json'), '{}')
+    await mkdir(join(root, 'handlers'))
+    await mkdir(join(root, 'pipelines'))
+    await writeFile(join(root, 'handlers/ok.js'), 'export async function ok() { return 1 }\nexport default async function main() { return 2 }\n')
+    const tasks = Object.entries(handlers).map(([id, handler]) => `  ${id}:\n    handler: ${handler(root)}\n`).join('')
+    const text = `apiVersion: weir/v1\nkind: Pipeline\nname: p\ntasks:\n${tasks}`
+    return { root, validate: () => validateSpec(text, { path: join(root, 'pipelines/x.yaml'), plugins: builtinCatalog() }) }
+  }
+
+  test('is an error at the handler on both engines, naming where the project is there and what to write instead; validating without a target reports nothing', async () => {
+    const handlers: Record<string, Handler> = { a: (root) => `${root}/handlers/ok.js#ok`, b: (root) => `${root}/handlers/ok.js`, c: () => '../handlers/ok.js#ok' }
+    const { root, validate } = await project(handlers)
+    const { pipeline, diagnostics } = await validate()
+    expect(diagnostics).toEqual([]) // it works locally: spec validate and weir run take it
+    expect(argoTarget.check!(pipeline!, { image: 'x' })).toEqual([
+      { severity: 'error', code: 'TARGET_UNSUPPORTED', pointer: '/tasks/a/handler',
+        message: `Handler '${root}/handlers/ok.js#ok' of task 'a' is an absolute path, which resolves on this machine but not on Argo, where the project is at '/app' (targets.argo.projectPath); write it relative to the spec file: '../handlers/ok.js#ok'.` },
+      expect.objectContaining({ severity: 'error', pointer: '/tasks/b/handler', message: expect.stringMatching(/; write it relative to the spec file: '\.\.\/handlers\/ok\.js'\.$/) }),
+    ])
+    expect(databricksTarget.check!(pipeline!, {})).toEqual([
+      expect.objectContaining({ severity: 'error', pointer: '/tasks/a/handler', message: expect.stringContaining("not on Databricks, where the project is at '${workspace.file_path}' (targets.databricks.project_path)") }),
+      expect.objectContaining({ severity: 'error', pointer: '/tasks/b/handler' }),
+    ])
+  })
+
+  test("is fine where the engine's project folder is this project's folder", async () => {
+    const { root, validate } = await project({ a: (r: string) => `${r}/handlers/ok.js#ok` })
+    const { pipeline } = await validate()
+    expect(argoTarget.check!(pipeline!, { image: 'x', projectPath: `${root}/` })).toEqual([])
+    expect(databricksTarget.check!(pipeline!, { project_path: root })).toEqual([])
+  })
+})
+
 describe('daylight saving', () => {
   test.each([
     ['30 2 * * *', 'Europe/Berlin', ['02:xx']],

@@ -2,8 +2,8 @@
 import type { Pipeline, Task } from '../../../spec/model.ts'
 import type { TargetFinding } from '../../types.ts'
 import { checkMappedTasks, countMappedTasks } from '../mapped-tasks.ts'
-import { DATABRICKS_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, checkStorage, groupRetryWarnings, type RetryLoss } from '../shared-checks.ts'
-import type { ArgoConfig } from './config.ts'
+import { DATABRICKS_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkHandlerPaths, checkOutputsReachable, checkStorage, groupRetryWarnings, type RetryLoss } from '../shared-checks.ts'
+import { ARGO_DEFAULTS, type ArgoConfig } from './config.ts'
 import { checkEngineNames } from '../name-collisions.ts'
 import { ARGO_VALUE_HAZARDS, checkParamValues, checkSecretValues } from '../param-hazards.ts'
 import type { CommandText } from '../command-hazards.ts'
@@ -44,6 +44,7 @@ export function checkArgo(pipeline: Pipeline, config: ArgoConfig): TargetFinding
   findings.push(...checkSecretValues(pipeline, 'Argo', 'a Kubernetes Secret'))
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, 'Argo', "Argo's retryStrategy cannot express"))
   findings.push(...checkForeignPlaceholders(pipeline, 'Argo', config.command, DATABRICKS_ONLY), ...checkDaylightSaving(pipeline, 'Argo'), ...checkCatchup(pipeline, 'Argo'), ...checkOutputsReachable(pipeline, 'argo', config.storage !== undefined), ...checkStorage('argo', 'Argo', config.storage))
+  findings.push(...checkHandlerPaths(pipeline, 'Argo', { path: config.projectPath ?? ARGO_DEFAULTS.projectPath, setting: 'targets.argo.projectPath' }))
   // Argo has no cap of its own on a map's parallelism or items (the index list is an output parameter in the workflow's status).
   findings.push(...checkMappedTasks(pipeline, { engine: 'Argo' }))
   return findings

@@ -4,8 +4,8 @@ import type { TargetFinding } from '../../types.ts'
 import { checkMappedTasks, countMappedTasks } from '../mapped-tasks.ts'
 import { DATABRICKS_MAX_ITEMS, MAX_FOR_EACH_CONCURRENCY } from './map-limits.ts'
 import { cronToQuartz } from '../cron-to-quartz.ts'
-import { ARGO_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkOutputsReachable, checkStorage, groupRetryWarnings, type RetryLoss } from '../shared-checks.ts'
-import type { DatabricksConfig } from './config.ts'
+import { ARGO_ONLY, checkCatchup, checkDaylightSaving, checkForeignPlaceholders, checkHandlerPaths, checkOutputsReachable, checkStorage, groupRetryWarnings, type RetryLoss } from '../shared-checks.ts'
+import { DATABRICKS_DEFAULTS, type DatabricksConfig } from './config.ts'
 import { checkEngineNames } from '../name-collisions.ts'
 import { DATABRICKS_VALUE_HAZARDS, checkParamValues, checkSecretValues } from '../param-hazards.ts'
 import type { CommandText } from '../command-hazards.ts'
@@ -35,6 +35,7 @@ export function checkDatabricks(pipeline: Pipeline, config: DatabricksConfig): T
   findings.push(...checkSecretValues(pipeline, 'Databricks', 'a Databricks secret scope'))
   findings.push(...groupRetryWarnings(pipeline, lostRetryFeatures, 'Databricks', 'Databricks cannot express: it retries after a fixed min_retry_interval_millis (the first retry delay)'))
   findings.push(...checkForeignPlaceholders(pipeline, 'Databricks', config.command, ARGO_ONLY), ...checkDaylightSaving(pipeline, 'Databricks'), ...checkCatchup(pipeline, 'Databricks'), ...checkOutputsReachable(pipeline, 'databricks', config.storage !== undefined), ...checkStorage('databricks', 'Databricks', config.storage))
+  findings.push(...checkHandlerPaths(pipeline, 'Databricks', { path: config.project_path ?? DATABRICKS_DEFAULTS.project_path, setting: 'targets.databricks.project_path' }))
   findings.push(...checkMappedTasks(pipeline, { engine: 'Databricks', maxConcurrency: MAX_FOR_EACH_CONCURRENCY, maxItems: DATABRICKS_MAX_ITEMS, itemsReason: 'its index list travels as a task value of at most 48 KiB' }))
   return findings
 }
