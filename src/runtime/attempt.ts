@@ -105,7 +105,7 @@ async function runTaskAttemptSteps(request: AttemptRequest, deps: AttemptDeps): 
     if (!checkedInRun) await Promise.resolve()
     prepared = { cached, inputs, valueChecks, handler }
   } catch (error) {
-    return { status: 'failed', error: describeFailure(error, 'inputs'), values }
+    return failedAt('inputs', request, error, values)
   }
   return await callHandler(request, deps, prepared.handler, prepared.inputs, prepared.valueChecks, values, prepared.cached)
 }
@@ -175,9 +175,14 @@ async function finishAttempt(request: AttemptRequest, deps: AttemptDeps, returne
   }
 }
 
-/** The outcome of an attempt that threw at `stage`; a handler's error after a cancel is the cancel's. */
+/**
+ * The outcome of an attempt that threw at `stage`. Whatever threw after a cancel is the cancel's: a
+ * handler's error (kept: it says where the handler was), and a read or a write of weir's that the
+ * signal broke off (a streamed output is still being written when the cancel comes), which is no
+ * storage failure to report or retry.
+ */
 function failedAt(stage: Stage, request: AttemptRequest, error: unknown, values: Record<string, unknown>): AttemptOutcome {
-  if (request.signal.aborted && stage === 'handler') return { status: 'cancelled', error: describeFailure(error, stage) }
+  if (request.signal.aborted) return stage === 'handler' ? { status: 'cancelled', error: describeFailure(error, stage) } : { status: 'cancelled' }
   return { status: 'failed', error: describeFailure(error, stage), values }
 }
 

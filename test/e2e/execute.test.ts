@@ -122,6 +122,25 @@ describe('weir execute', () => {
     expect(await json(join(taskDir('r7', 'slow'), 'error.json'))).toMatchObject({ code: 'CANCELLED', recoverable: true, origin: 'system' })
   })
 
+  test('a signal while the output is being written is a cancel too: error.json CANCELLED, exit 143 / 130, not a storage failure (exit 4)', async () => {
+    for (const [signal, exit, run] of [['SIGTERM', 143, 'r7t'], ['SIGINT', 130, 'r7i']] as const) {
+      await freshDir()
+      const child = spawn(process.execPath, [BIN, 'execute', '--spec', SPEC, '--task', 'streaming', '--run-id', run], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+      let err = ''
+      await new Promise<void>((ready) =>
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString()
+          if (err.includes('streaming: storing')) ready()
+        }),
+      )
+      child.kill(signal)
+      const [code] = (await once(child, 'exit')) as [number | null]
+      expect(code, err).toBe(exit)
+      expect(await json(join(taskDir(run, 'streaming'), 'error.json'))).toMatchObject({ code: 'CANCELLED', recoverable: true, origin: 'system' })
+      expect(existsSync(join(taskDir(run, 'streaming'), 'outputs.json'))).toBe(false)
+    }
+  })
+
   test('usage errors exit 2 and say what to fix', async () => {
     await freshDir()
     expect(execute(['--run-id', 'r8'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--task is required') })

@@ -119,6 +119,29 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
     expect(result.tasks.t!.error!.message).toMatch(/column 'extra' is not a declared column/)
   })
 
+  test('a cancel that breaks off the write of the output (or the read of an input) is a cancel, not a storage failure to retry', async () => {
+    const pipeline = await load(spec(`  make:\n    handler: ./handlers/h.ts#extract\n  t:\n    handler: ./handlers/h.ts#extract\n    inputs: { rows: "\${{ tasks.make.output }}" }\n`))
+    // An IoManager whose read and write last until the attempt's signal stops them, as a streamed write does.
+    let started = (): void => {}
+    const untilAborted = (ctx: { signal: AbortSignal }) =>
+      new Promise<never>((_resolve, reject) => {
+        started()
+        ctx.signal.addEventListener('abort', () => reject(Object.assign(new Error('This operation was aborted'), { code: 20 })), { once: true })
+      })
+    const io = { write: (_key: unknown, _value: unknown, ctx: { signal: AbortSignal }) => untilAborted(ctx), read: (_ref: unknown, ctx: { signal: AbortSignal }) => untilAborted(ctx) }
+    for (const taskId of ['make', 't']) {
+      const busy = new Promise<void>((resolveBusy) => (started = resolveBusy))
+      const controller = new AbortController()
+      const outcome = runTaskAttempt(
+        { pipeline, task: pipeline.tasks.get(taskId)!, runId: 'r', attempt: 1, params: {}, upstreamOutputs: { make: { uri: 'test://r/make', format: 'json', io: 'default' } }, upstreamValues: {}, signal: controller.signal, log: console, run: { trigger: 'manual' } },
+        { ioManager: () => io as never, projectRoot: dir },
+      )
+      await busy
+      controller.abort(Object.assign(new Error('stopped by SIGTERM'), { code: 'TASK_CANCELLED', signal: 'SIGTERM' }))
+      expect(await outcome, taskId).toEqual({ status: 'cancelled' })
+    }
+  })
+
   test('refuses a handler reached through a symlink that leaves the project', async () => {
     const outside = await tempDir('weir-outside-')
     await writeFile(join(outside, 'evil.ts'), 'export const extract = () => 1\n')
