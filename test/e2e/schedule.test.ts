@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { execFile, spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
-import { statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -81,6 +81,21 @@ class Daemon {
   }
 }
 
+/** Whether process `pid` runs (a zombie nobody reaped yet has ended). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || process.platform === 'linux') return false
+  }
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 describe('weir schedule (the daemon, for real)', () => {
   let dir: string
   let stateDir: string
@@ -143,6 +158,41 @@ describe('weir schedule (the daemon, for real)', () => {
     // Before, it logged that it stopped and then waited on the handler's timer for good.
     expect(await daemon.exited).toBe(0)
     expect(daemon.of('scheduler:stop')).toHaveLength(1)
+  })
+
+  test('a second SIGTERM stops at once: the tasks get their ctx.signal (a child started with it dies), the lock is released, exit 143; a SIGHUP before it changes nothing', async () => {
+    await writeFile(
+      join(dir, 'two.ts'),
+      `import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+export async function deaf(): Promise<void> { await new Promise((r) => setTimeout(r, 60_000)) }
+export async function child(_inputs: unknown, ctx: { signal: AbortSignal }): Promise<void> {
+  const sleeper = spawn('sleep', ['60'], { signal: ctx.signal })
+  sleeper.on('error', () => {})
+  writeFileSync('two-child.pid', String(sleeper.pid))
+  await new Promise((r) => sleeper.on('exit', r))
+}
+`,
+    )
+    await writeFile(join(dir, 'two.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: two\ntasks:\n  deaf:\n    handler: ./two.ts#deaf\n  child:\n    handler: ./two.ts#child\nschedule:\n  cron: "* * * * * *"\n  overlap: skip\n')
+    const state = join(dir, 'state-two')
+    const daemon = new Daemon(dir, state, 'two.yaml', '60s')
+    daemons.push(daemon)
+    const pidFile = join(dir, 'two-child.pid')
+    while (!existsSync(pidFile)) await new Promise((r) => setTimeout(r, 50))
+    const pid = Number(readFileSync(pidFile, 'utf8'))
+    daemon.child.kill('SIGTERM')
+    await daemon.waitFor('scheduler:stopping', 1)
+    // The first signal lets the run finish within the grace: the child goes on.
+    expect(alive(pid)).toBe(true)
+    // A SIGHUP meanwhile reloads nothing and does not end the daemon (Node's default action would).
+    daemon.child.kill('SIGHUP')
+    daemon.child.kill('SIGTERM')
+    expect(await daemon.exited).toBe(143)
+    expect(daemon.of('scheduler:abort')).toMatchObject([{ running: 1 }])
+    expect(existsSync(join(state, 'schedule', 'scheduler.lock'))).toBe(false)
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(alive(pid)).toBe(false)
   })
 
   test("a handler's process.exit fails its task, and the daemon goes on firing", async () => {

@@ -10,6 +10,7 @@ import { parseDuration } from '../../spec/duration.ts'
 import { hasErrors } from '../../spec/diagnostics.ts'
 import { validateSpecFile } from '../../spec/validate.ts'
 import type { Pipeline } from '../../spec/model.ts'
+import type { Daemon as ScheduleDaemon } from '../../runtime/schedule/daemon.ts'
 import { startsWithImpossibleDate } from '../../spec/calendar-date.ts'
 import { enableBlockedLoopWatchdog } from '../../runtime/blocked-loop-watchdog.ts'
 import { reportUnhandledRejections } from '../report-unhandled-rejections.ts'
@@ -111,21 +112,30 @@ async function daemon(paths: string[], options: { stateDir: string; graceMs: num
     if (code === 'SCHEDULER_LOCKED' || code === 'SCHEDULE_NOTHING' || code === 'SCHEDULE_STATE_INVALID') throw new CliError(`schedule: ${(error as Error).message}`)
     throw error
   }
-  const started = daemon
-  await new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop)
-      process.off('SIGINT', stop)
-      process.off('SIGHUP', reload)
-      started.stop().then(done, done)
-    }
-    const reload = (): void => void started.reload()
-    process.on('SIGTERM', stop)
-    process.on('SIGINT', stop)
-    process.on('SIGHUP', reload)
-  })
+  await untilStopped(daemon)
   // A handler abandoned after the grace period (it ignored its signal) may still hold the event
   // loop with a timer or a socket; the daemon has stopped and released its lock, so leave.
   setTimeout(() => exitAsWeir(typeof process.exitCode === 'number' ? process.exitCode : 0), 500).unref()
   return EXIT.ok
+}
+
+/**
+ * SIGHUP reloads. The first SIGTERM/SIGINT stops gracefully (running runs get the grace period, then
+ * their signal); the promise resolves once the daemon has stopped. A second one stops at once, as a
+ * second Ctrl-C does to `weir run`: the runs' tasks are cancelled through ctx.signal (so what they
+ * started with it stops too), the lock is released, and the process exits 130/143 without waiting.
+ * The listeners stay until the process exits: without one, a signal would end it with no cleanup.
+ */
+function untilStopped(daemon: ScheduleDaemon): Promise<void> {
+  return new Promise<void>((done) => {
+    let stopping = false
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) return void daemon.stopNow().finally(() => exitAsWeir(signal === 'SIGTERM' ? 143 : 130))
+      stopping = true
+      daemon.stop().then(done, done)
+    }
+    process.on('SIGTERM', onSignal)
+    process.on('SIGINT', onSignal)
+    process.on('SIGHUP', () => void daemon.reload())
+  })
 }

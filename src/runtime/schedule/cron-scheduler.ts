@@ -45,6 +45,11 @@ export interface CronScheduler {
   apply(pipelines: readonly Pipeline[]): Promise<void>
   /** Stops firing, lets running runs finish within the grace period, then cancels them. */
   stop(): Promise<void>
+  /**
+   * Stops firing and cancels every running run through its AbortSignal now, without waiting for
+   * them (a second signal to the daemon, also during `stop`'s grace period).
+   */
+  stopNow(): void
   /** Runs in flight. */
   running(): number
 }
@@ -306,6 +311,18 @@ export function createCronScheduler(options: CronSchedulerOptions): CronSchedule
       }
       await settleWithin(cancelWaitMs)
       emit({ type: 'scheduler:stop', cancelled, abandoned: runs.size })
+    },
+
+    stopNow() {
+      stopping = true
+      for (const entry of entries.values()) {
+        entry.loop?.controller.abort()
+        dropQueue(entry)
+      }
+      emit({ type: 'scheduler:abort', running: runs.size })
+      // Their handlers' ctx.signal fires now, so what they started with it (a child process, a
+      // request) stops with them, even though this process will not wait for the runs to end.
+      for (const run of runs) run.controller.abort()
     },
 
     running: () => runs.size,

@@ -38,6 +38,8 @@ export interface Daemon {
   reload(): Promise<void>
   /** Stops firing, lets runs finish within the grace period, cancels the rest, releases the lock. */
   stop(): Promise<void>
+  /** Stops firing, cancels running runs without waiting for them, releases the lock; also during `stop`. */
+  stopNow(): Promise<void>
 }
 
 /** Where the scheduler's files live under the state dir. */
@@ -95,6 +97,10 @@ export async function startScheduleDaemon(options: DaemonOptions): Promise<Daemo
         await lock.release()
       })()
       return stopped
+    },
+    async stopNow() {
+      running.stopNow()
+      await lock.release()
     },
   }
 }

@@ -42,6 +42,8 @@ export type SchedulerEvent = { readonly at: string } & (
   | { readonly type: 'scheduler:error'; readonly pipeline?: string; readonly message: string }
   | { readonly type: 'scheduler:stopping'; readonly running: number; readonly graceMs: number }
   | { readonly type: 'scheduler:stop'; readonly cancelled: number; readonly abandoned: number }
+  /** Stopping at once (a second SIGTERM/SIGINT): `running` runs were cancelled and not waited for. */
+  | { readonly type: 'scheduler:abort'; readonly running: number }
 )
 
 export type SchedulerEventType = SchedulerEvent['type']

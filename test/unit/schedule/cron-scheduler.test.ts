@@ -290,6 +290,33 @@ describe('stop', () => {
     expect(h.log.of('run:finish')).toMatchObject([{ status: 'cancelled' }])
   })
 
+  test('stopNow, during the grace period, cancels the runs through their AbortSignal at once and fires nothing more', async () => {
+    const h = await startScheduler([await every15({ overlap: 'queue' })], { graceMs: 60_000 })
+    await tick(h, '2027-03-27T12:15:00Z')
+    const stopping = h.log.next('scheduler:stopping')
+    const stopped = h.scheduler.stop()
+    await stopping
+    expect(h.runner.calls[0]?.options.signal?.aborted).toBe(false)
+    h.scheduler.stopNow()
+    // Without the clock moving: the grace period is not waited out.
+    expect(h.runner.calls[0]?.options.signal?.aborted).toBe(true)
+    expect(h.log.of('scheduler:abort')).toMatchObject([{ running: 1 }])
+    await stopped
+    h.clock.set('2027-03-27T13:00:00Z')
+    expect(h.runner.calls).toHaveLength(1)
+  })
+
+  test('stopNow without a stop first stops firing, drops queued fires and cancels the runs', async () => {
+    const h = await startScheduler([await every15({ overlap: 'queue' })])
+    await tick(h, '2027-03-27T12:15:00Z')
+    await tick(h, '2027-03-27T12:30:00Z')
+    h.scheduler.stopNow()
+    expect(h.runner.calls[0]?.options.signal?.aborted).toBe(true)
+    expect(h.log.of('queue:drop')).toMatchObject([{ dropped: 1 }])
+    h.clock.set('2027-03-27T13:00:00Z')
+    expect(h.runner.calls).toHaveLength(1)
+  })
+
   test('fires nothing after stop and drops queued fires', async () => {
     const h = await startScheduler([await every15({ overlap: 'queue' })])
     await tick(h, '2027-03-27T12:15:00Z')

@@ -75,6 +75,19 @@ describe('the schedule daemon', () => {
     await expect(readFile(lockPath, 'utf8')).rejects.toThrow()
   })
 
+  test('stopNow cancels the running run without waiting out the grace period and releases the lock', async () => {
+    const dir = await project({ 'a.yaml': specText('a', EVERY_15) })
+    const { daemon, log, clock, runner } = await start(dir, ['a.yaml'])
+    const fired = log.next('fire:start')
+    clock.set('2027-03-27T12:15:00Z')
+    await fired
+    await daemon.stopNow()
+    expect(runner.calls[0]?.options.signal?.aborted).toBe(true)
+    expect(log.of('scheduler:abort')).toMatchObject([{ running: 1 }])
+    expect(formatLogLine(log.of('scheduler:abort')[0]!)).toMatch(/stopping at once: cancelled 1 run without waiting for it to end/)
+    await expect(readFile(schedulerPaths(join(dir, '.weir')).lock, 'utf8')).rejects.toThrow()
+  })
+
   test('no scheduled spec is an error, and the lock is released', async () => {
     const dir = await project({ 'plain.yaml': specText('plain', '') })
     await expect(start(dir, ['plain.yaml'])).rejects.toMatchObject({ code: 'SCHEDULE_NOTHING' })
