@@ -5,6 +5,12 @@
  * process and in a subprocess. Both sides use this file, so it lives in the bottom layer.
  */
 
+/**
+ * How V8 starts the line that says why it aborted a process (`FATAL ERROR: Reached heap limit
+ * Allocation failed - JavaScript heap out of memory`); its native stack trace follows on stderr.
+ */
+export const V8_FATAL = 'FATAL ERROR: '
+
 /** The levels of `ctx.log`. */
 export type TaskLogLevel = 'debug' | 'info' | 'warn' | 'error'
 

@@ -100,6 +100,39 @@ test('a param too long for a command line fails the task once, naming the param,
   expect(a.error.message).toContain('128 KB')
 })
 
+test("a task process that runs out of heap says so, and how to raise the limit, not V8's last native stack frames", async () => {
+  const dir = await mkdtemp(join(root, 'oom-'))
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await writeFile(
+    join(dir, 'h.ts'),
+    `export const hog = () => { const keep = []; for (;;) keep.push(new Array(100_000).fill(1.5)) }
+// What V8 prints as it aborts a process, with a native stack deeper than the lines a crash report keeps.
+export const deep = () => {
+  const frames = Array.from({ length: 40 }, (_, i) => \`\${i + 1}: 0x12cbb55 v8::internal::Frame\${i}() [node]\`)
+  process.stderr.write(['<--- JS stacktrace --->', '', 'FATAL ERROR: invalid array length Allocation failed - JavaScript heap out of memory', '----- Native stack trace -----', '', ...frames, ''].join('\\n'))
+  process.abort()
+}
+`,
+  )
+  await writeFile(join(dir, 'oom.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: oom\ntasks:\n  hog: { handler: ./h.ts#hog }\n  deep: { handler: ./h.ts#deep }\n')
+  const r = spawnSync(process.execPath, [BIN, 'run', 'oom.yaml', '--executor', 'subprocess', '--json', '--state-dir', 'state'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', CI: '1', NODE_OPTIONS: '--max-old-space-size=48' },
+    timeout: 120_000,
+  })
+  const result = JSON.parse(r.stdout) as { tasks: Record<string, { status: string; error: { code: string; message: string } }> }
+  for (const [id, fatal] of [['hog', 'JavaScript heap out of memory'], ['deep', "'invalid array length Allocation failed - JavaScript heap out of memory'"]] as const) {
+    const { status, error } = result.tasks[id]!
+    expect(status, id).toBe('failed')
+    expect(error.code, id).toBe('SUBPROCESS_CRASHED')
+    expect(error.message, id).toContain('ran out of memory')
+    expect(error.message, id).toContain(fatal)
+    expect(error.message, id).toContain('NODE_OPTIONS=--max-old-space-size=<MiB>')
+    expect(error.message, id).not.toMatch(/0x[0-9a-f]+ /)
+  }
+})
+
 test('a handler listening a dozen times to ctx.signal in weir execute leaves no listener-leak warning in its log', async () => {
   const dir = await mkdtemp(join(root, 'listeners-'))
   await writeFile(join(dir, 'package.json'), '{"type":"module"}')

@@ -19,6 +19,7 @@ import { defaultOutputPrefix, remoteIoTypes } from './output-prefix.ts'
 import { itemPrefix } from './item.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
 import { makeDirsSync } from '../../plugins/io/make-dirs.ts'
+import { V8_FATAL } from '../../spec/task-log-lines.ts'
 
 /** Prepares one attempt for a `weir execute` process (`ExecutorHost.prepareRemote`). */
 export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginEnv & ProtocolEnv & { readonly cache?: CacheSettings }): Promise<RemotePreparation> {
@@ -80,9 +81,22 @@ async function readOutcome(request: AttemptRequest, prefix: string, exit: Proces
     return { status: 'failed', error: info, values: {} }
   }
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`
+  const fatal = exit.stderrTail.findLast((line) => line.startsWith(V8_FATAL))
+  if (fatal !== undefined) return failed(describeFatal(how, fatal), 'SUBPROCESS_CRASHED')
   const said = exit.stderrTail.length > 0 ? `: ${exit.stderrTail.slice(-3).join(' | ')}` : ''
   // What the process said often ends a sentence itself (a usage error does): no second full stop.
   return failed(`weir execute ${how} without an ${ERROR_DOCUMENT}${said}${/[.!?]$/.test(said) ? '' : '.'}`, 'SUBPROCESS_CRASHED', exit.code !== 2 && exit.code !== 3)
+}
+
+/**
+ * A process V8 aborted: its own line says why, where the last lines of stderr are native stack
+ * frames. Running out of heap gets what to do about it: the limit is Node's, set by
+ * --max-old-space-size, which the task process takes from NODE_OPTIONS in weir run's environment.
+ */
+function describeFatal(how: string, fatal: string): string {
+  if (/heap out of memory/i.test(fatal))
+    return `weir execute ${how}: the task's process ran out of memory (its JavaScript heap reached Node's limit: '${fatal.slice(V8_FATAL.length)}'). Raise the limit with NODE_OPTIONS=--max-old-space-size=<MiB> (task processes inherit weir run's environment), or make the handler hold less at once (return a stream for large data).`
+  return `weir execute ${how}: V8 stopped it with '${fatal}'.`
 }
 
 function refuse(message: string, code: string): RemotePreparation {

@@ -100,6 +100,15 @@ describe('prepareRemote (the parent side of weir execute)', () => {
     expect(await remote.readOutcome({ code: 1, signal: null, stderrTail: ['boom'] })).toMatchObject({ status: 'failed', error: { code: 'SUBPROCESS_CRASHED', message: 'weir execute exited with status 1 without an error.json: boom.', recoverable: true } })
     // A usage error ends its own sentence: one full stop, not two.
     expect(await remote.readOutcome({ code: 2, signal: null, stderrTail: ["execute: Unknown option '--x'; 'weir execute --help' lists the options."] })).toMatchObject({ status: 'failed', error: { code: 'SUBPROCESS_CRASHED', message: "weir execute exited with status 2 without an error.json: execute: Unknown option '--x'; 'weir execute --help' lists the options.", recoverable: false } })
+    // V8 aborted it: its fatal line says why, not the native stack frames after it.
+    const oom = await remote.readOutcome({ code: null, signal: 'SIGABRT', stderrTail: ['FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', '----- Native stack trace -----', ' 1: 0xb78db3 node::OOMErrorHandler(char const*, v8::OOMDetails const&) [node]'] })
+    expect(oom).toMatchObject({ status: 'failed', error: { code: 'SUBPROCESS_CRASHED', recoverable: true } })
+    expect(oom.status === 'failed' && oom.error.message).toBe(
+      "weir execute was killed by SIGABRT: the task's process ran out of memory (its JavaScript heap reached Node's limit: 'Reached heap limit Allocation failed - JavaScript heap out of memory'). Raise the limit with NODE_OPTIONS=--max-old-space-size=<MiB> (task processes inherit weir run's environment), or make the handler hold less at once (return a stream for large data).",
+    )
+    expect(await remote.readOutcome({ code: null, signal: 'SIGABRT', stderrTail: ['FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal', ' 1: 0xb78db3 node::Abort() [node]'] })).toMatchObject({
+      error: { message: "weir execute was killed by SIGABRT: V8 stopped it with 'FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal'." },
+    })
     const output = { uri: `${remote.outputPrefix}/output.json`, format: 'json', io: 'fs' }
     await mkdir(fileURLToPath(remote.outputPrefix), { recursive: true })
     await writeFile(join(fileURLToPath(remote.outputPrefix), 'outputs.json'), JSON.stringify({ output, values: { n: 1 }, attempt: 1 }))

@@ -18,7 +18,7 @@ import { renderCommand } from '../../targets/command-template.ts'
 import { commandTemplateOf } from '../../targets/remote-command.ts'
 import { localEngineValues } from './local-engine.ts'
 import { paramText } from '../../../spec/param-text.ts'
-import { parseTaskLogLine } from '../../../spec/task-log-lines.ts'
+import { parseTaskLogLine, V8_FATAL } from '../../../spec/task-log-lines.ts'
 import { findWeirCli } from './find-cli.ts'
 import { describeArgvTooLong } from './argv-too-long.ts'
 import { readLines } from './read-lines.ts'
@@ -118,11 +118,16 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     // reports the attempt itself (from error.json), as it does in process, so the task log reads the
     // same with either executor. It stays in the tail, which a crash report quotes.
     const ownReport = `weir: execute: task '${request.task.id}': `
+    // After V8's fatal error line (out of memory) come dozens of native stack frames: they go to the
+    // task log, but the tail, which the crash report quotes, keeps the line that says what happened.
+    let fatal = false
     readLines(child.stderr!, (line) => {
       // The task's own log lines keep their level; anything else the process says is a warning.
       const logged = parseTaskLogLine(line, request.task.id)
       if (logged) request.log[logged.level](logged.text)
       else if (!line.startsWith(ownReport)) request.log.warn(line)
+      if (fatal) return
+      fatal = line.startsWith(V8_FATAL)
       tail.push(line)
       if (tail.length > STDERR_TAIL_LINES) tail.shift()
     })
