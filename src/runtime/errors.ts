@@ -48,13 +48,22 @@ export function isNonRetryable(error: unknown): boolean {
 }
 
 /**
+ * What an error's own `code` must look like to be kept: a token (`ENOENT`, `ERR_SOCKET_CLOSED`,
+ * `23505`, `auth/invalid-email`, `ThrottlingException`). A code is shown bare wherever the error is
+ * (`✗ task: CODE: message`); anything else a handler set there (a whole sentence, a value it was
+ * given, a line break and escape sequences that would forge lines of the run's report) gives way to
+ * the fallback code, and the message still says what happened.
+ */
+const CODE_TOKEN = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,99}$/
+
+/**
  * Turns anything thrown into the structured form the run store keeps.
  * `origin` says whose fault it is; `recoverable` is false for NonRetryableError and for codes no retry fixes.
  */
 export function toErrorInfo(error: unknown, origin: ErrorInfo['origin'], fallbackCode: string, recoverable = true): ErrorInfo {
   const err = error instanceof Error ? error : undefined
   const rawCode = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
-  const code = typeof rawCode === 'string' && rawCode !== '' ? rawCode : fallbackCode
+  const code = typeof rawCode === 'string' && CODE_TOKEN.test(rawCode) ? rawCode : fallbackCode
   const message = err ? err.message : typeof error === 'string' ? error : safeString(error)
   return {
     code,

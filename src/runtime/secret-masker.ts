@@ -1,6 +1,6 @@
 /**
- * Secret param values in what a handler says: its `ctx.log` lines and the message and stack of
- * the error it fails with. Handlers pass secrets to clients whose errors quote them (an HTTP
+ * Secret param values in what a handler says: its `ctx.log` lines and the code, message and stack
+ * of the error it fails with. Handlers pass secrets to clients whose errors quote them (an HTTP
  * client's URL with a token, a database driver's connection string), and those texts reach the
  * terminal, the run store, the UI and an engine's log. weir knows the values the run was given:
  * each one is replaced by REDACTED wherever it appears in such a text, as CI systems mask their
@@ -83,9 +83,9 @@ export function maskedLogger(log: Logger, mask: SecretMasker): Logger {
   return { debug: line(log.debug.bind(log)), info: line(log.info.bind(log)), warn: line(log.warn.bind(log)), error: line(log.error.bind(log)) }
 }
 
-/** An error with its message and stack masked. */
+/** An error with its code, message and stack masked (a handler may set any text as its error's `code`). */
 export function maskedError(error: ErrorInfo, mask: SecretMasker): ErrorInfo {
-  return { ...error, message: mask(error.message), ...(error.stack !== undefined && { stack: mask(error.stack) }) }
+  return { ...error, code: mask(error.code), message: mask(error.message), ...(error.stack !== undefined && { stack: mask(error.stack) }) }
 }
 
 /** An executor whose attempts log through `mask` and whose failures are masked. */

@@ -95,6 +95,40 @@ describe('secret values a handler echoes', () => {
   })
 })
 
+describe("a secret a handler sets as its error's code", () => {
+  const setup = (): void => {
+    writeFileSync(join(dir, 'handlers/coded.js'), "export async function coded(inputs, ctx) { const e = new Error('auth failed'); e.code = ctx.params.token; throw e }\n")
+    writeFileSync(join(dir, 'coded.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: coded\nparams:\n  token: { type: string, writeOnly: true }\ntasks:\n  coded: { handler: ./handlers/coded.js#coded }\n')
+  }
+
+  test.each([[[] as string[]], [['--executor', 'subprocess']]])('is masked in weir run %j, runs show, the graph and the run store', (extra) => {
+    setup()
+    const ran = weir(['run', 'coded.yaml', '--param', `token=${TOKEN}`, '--json', ...extra])
+    expect(ran.status).toBe(1)
+    expectMasked(ran.stdout + ran.stderr)
+    const runId = (JSON.parse(ran.stdout) as { runId: string }).runId
+    const text = weir(['run', 'coded.yaml', '--param', `token=${TOKEN}`, ...extra])
+    expect(text.stdout + text.stderr).toContain('✗ coded: [redacted]: auth failed')
+    expectMasked(text.stdout + text.stderr)
+    const shown = weir(['runs', 'show', runId])
+    expect(shown.stdout).toContain('[redacted] (user): auth failed')
+    expectMasked(shown.stdout + weir(['runs', 'show', runId, '--json']).stdout)
+    const graph = spawnSync(process.execPath, [WEIR, 'graph', 'coded.yaml', '--run', runId, '--format', 'html'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 })
+    expect(graph.status).toBe(0)
+    expect(graph.stdout).not.toContain(TOKEN)
+    expect(graph.stdout).toContain('<code>[redacted]</code> auth failed')
+    expectMasked(filesUnder(join(dir, '.weir')))
+  })
+
+  test("is masked in weir execute's error.json and stderr", () => {
+    setup()
+    const ran = weir(['execute', '--spec', 'coded.yaml', '--task', 'coded', '--run-id', 'rc1', '--output-prefix', 'out/coded', '--param', `token=${TOKEN}`])
+    expect(ran.status).toBe(1)
+    expectMasked(ran.stderr)
+    expect(JSON.parse(readFileSync(join(dir, 'out/coded/error.json'), 'utf8'))).toMatchObject({ code: '[redacted]', message: 'auth failed' })
+  })
+})
+
 describe('secrets in what the process itself prints', () => {
   test.each([
     ['an error thrown in a callback', 'uncaught'],

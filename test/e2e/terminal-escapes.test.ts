@@ -23,12 +23,13 @@ beforeAll(() => {
     join(dir, 'handlers/h.js'),
     `const hostile = ${JSON.stringify(HOSTILE)}
 export function loud(_inputs, ctx) { ctx.log.info('log ' + hostile); throw new Error('boom ' + hostile) }
+export function coded() { const e = new Error('auth failed'); e.code = 'X\\n✓ other succeeded in 1ms\\n' + hostile; throw e }
 export function each(inputs) { if (inputs.item === 1) throw new Error('item ' + hostile) }
 `,
   )
   writeFileSync(
     join(dir, 'p.yaml'),
-    'apiVersion: weir/v1\nkind: Pipeline\nname: esc\ntasks:\n  loud:\n    handler: ./handlers/h.js#loud\n  fan:\n    handler: ./handlers/h.js#each\n    foreach: [0, 1]\n    inputs: { item: "${{ item }}" }\n',
+    'apiVersion: weir/v1\nkind: Pipeline\nname: esc\ntasks:\n  loud:\n    handler: ./handlers/h.js#loud\n  coded:\n    handler: ./handlers/h.js#coded\n  fan:\n    handler: ./handlers/h.js#each\n    foreach: [0, 1]\n    inputs: { item: "${{ item }}" }\n',
   )
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -44,6 +45,9 @@ describe('handler text on the terminal', () => {
     expect(out).toContain('boom x\\u001b]0;PWNED\\u0007y\\u001b[2K\\rfake ok\\u202egnp.exe')
     expect(out).toContain('item x\\u001b]0;PWNED')
     expect(out).not.toMatch(RAW)
+    // An error's code that is no token (here it would forge a line of the report) gives way to HANDLER_ERROR.
+    expect(out).toContain('✗ coded: HANDLER_ERROR: auth failed')
+    expect(out).not.toContain('other succeeded')
     const shown = weir(['runs', 'show', 'latest'])
     expect(shown.status).toBe(0)
     expect(shown.stdout).toContain('log x\\u001b]0;PWNED')

@@ -147,7 +147,7 @@ async function formatTask(t: TaskRecord, run: RunRecord, logLines: number, p: Pa
   }
   for (const a of t.attempts) {
     const span = a.finishedAt !== undefined ? formatDuration(a.finishedAt - a.startedAt) : ''
-    const err = a.error ? `: ${a.error.code} (${a.error.origin}): ${escapeControls(a.error.message)}` : ''
+    const err = a.error ? `: ${escapeControls(a.error.code)} (${a.error.origin}): ${escapeControls(a.error.message)}` : ''
     lines.push(`  attempt ${a.attempt}  ${a.status} ${span}${err}${a.retryDelayMs !== undefined ? p.dim(` (retried after ${formatDuration(a.retryDelayMs)})`) : ''}`)
   }
   const log = await readFile(join(run.logDir, `${t.id}.log`), 'utf8').catch(() => undefined)

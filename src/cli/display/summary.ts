@@ -48,7 +48,7 @@ export function formatSummary(result: RunResult, ctx: SummaryContext, p: Palette
   }
   for (const id of failed) {
     const t = result.tasks[id]!
-    lines.push('', `${p.red('✗')} ${p.bold(id)}: ${t.error?.code ?? 'ERROR'}: ${escapeControls(t.error?.message ?? 'failed')}`)
+    lines.push('', `${p.red('✗')} ${p.bold(id)}: ${escapeControls(t.error?.code ?? 'ERROR')}: ${escapeControls(t.error?.message ?? 'failed')}`)
     for (const line of ctx.failedItems?.(id) ?? []) lines.push(`    ${escapeControls(line)}`)
   }
   const verdict = result.status === 'succeeded' ? p.green('succeeded') : result.status === 'failed' ? p.red('failed') : p.yellow('cancelled')

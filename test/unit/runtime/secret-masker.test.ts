@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { maskerOf, maskedLogger, secretMasker } from '../../../src/runtime/secret-masker.ts'
+import { maskedError, maskerOf, maskedLogger, secretMasker } from '../../../src/runtime/secret-masker.ts'
 import { pipelineFromYaml } from './helpers.ts'
 
 describe('maskerOf', () => {
@@ -35,5 +35,12 @@ describe('secretMasker', () => {
     log.info('got s3cr3t', { token: 's3cr3t', n: 1 })
     log.info('plain')
     expect(lines).toEqual([['got [redacted]', { token: '[redacted]', n: 1 }], ['plain', undefined]])
+  })
+})
+
+describe('maskedError', () => {
+  test('masks the code as well as the message and stack: a handler may set a secret as its code', () => {
+    const error = maskedError({ code: 'S3CRETvalue', message: 'auth failed for S3CRETvalue', stack: 'Error: S3CRETvalue\n    at x', origin: 'user', recoverable: true }, maskerOf(['S3CRETvalue'])!)
+    expect(error).toEqual({ code: '[redacted]', message: 'auth failed for [redacted]', stack: 'Error: [redacted]\n    at x', origin: 'user', recoverable: true })
   })
 })
