@@ -129,6 +129,17 @@ describe("a secret a handler sets as its error's code", () => {
   })
 })
 
+describe('a secret a handler puts into a URL with URLSearchParams', () => {
+  test.each([[[] as string[]], [['--executor', 'subprocess']]])('is masked in weir run %j and the run store', (extra) => {
+    writeFileSync(join(dir, 'handlers/url.js'), "export async function url(inputs, ctx) { const u = new URL('https://api.example/v1'); u.searchParams.set('key', ctx.params.token); throw new Error('GET ' + u.href + ' -> 401') }\n")
+    writeFileSync(join(dir, 'url.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: url\nparams:\n  token: { type: string, writeOnly: true }\ntasks:\n  url: { handler: ./handlers/url.js#url }\n')
+    const ran = weir(['run', 'url.yaml', '--param', "token=it's my token!", ...extra])
+    expect(ran.status).toBe(1)
+    expect(ran.stdout + ran.stderr).toContain('GET https://api.example/v1?key=[redacted] -> 401')
+    expect(filesUnder(join(dir, '.weir'))).not.toContain('my+token')
+  })
+})
+
 describe('secrets in what the process itself prints', () => {
   test.each([
     ['an error thrown in a callback', 'uncaught'],

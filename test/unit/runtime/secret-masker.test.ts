@@ -44,3 +44,49 @@ describe('maskedError', () => {
     expect(error).toEqual({ code: '[redacted]', message: 'auth failed for [redacted]', stack: 'Error: [redacted]\n    at x', origin: 'user', recoverable: true })
   })
 })
+
+describe('maskerOf: a secret as a URL encodes it', () => {
+  const url = (build: (u: URL) => void): string => {
+    const u = new URL('https://api.example/v1')
+    build(u)
+    return `GET ${u.href} -> 401`
+  }
+
+  test.each(['my token!', "it's~(x)*", 'p@ss/w:rd#1?&=+;,$', 'naïve€ 𝄞 tok', 'back\\slash "q" 100%', 'a`{b}|c^[d]<e>'])('masks %j in a query, a form, a path, a password and a hash', (secret) => {
+    const mask = maskerOf([secret])!
+    const texts = [
+      url((u) => u.searchParams.set('key', secret)),
+      url((u) => (u.search = `?key=${secret}`)),
+      url((u) => (u.pathname = `/v1/keys/${secret}/x`)),
+      url((u) => (u.password = secret)),
+      url((u) => (u.hash = secret)),
+      `https://api.example/v1?key=${encodeURIComponent(secret)}`,
+      `https://api.example/v1/${encodeURI(secret)}`,
+      new URLSearchParams({ key: secret }).toString(),
+      // RFC 3986 strict, as AWS signatures and Python's quote() write it.
+      encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+      // Go's QueryEscape and Python's quote_plus: a space as +, ~ as it is.
+      encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+').replace(/%7E/g, '~'),
+      // Lower-case hex digits, as some clients write them.
+      encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+      JSON.stringify({ key: secret }),
+    ]
+    for (const text of texts) {
+      const masked = mask(text)
+      expect(masked, text).toContain('[redacted]')
+      expect(masked, text).not.toContain(secret)
+      expect(masked, text).not.toMatch(/tok|w:rd|naïve|slash|x\)|\(x|\{b|token|it's|it%27s/)
+    }
+  })
+
+  test('the probe: URLSearchParams writes a space as + and encodes ! \' ( ) ~', () => {
+    expect(maskerOf(['my token!'])!(url((u) => u.searchParams.set('key', 'my token!')))).toBe('GET https://api.example/v1?key=[redacted] -> 401')
+    expect(maskerOf(["it's~(x)*"])!(url((u) => u.searchParams.set('key', "it's~(x)*")))).toBe('GET https://api.example/v1?key=[redacted] -> 401')
+  })
+
+  test('a lone surrogate and control characters, as JSON.stringify escapes them', () => {
+    const mask = maskerOf(['ab\ud800cd', 'x\u001by\nz'])!
+    expect(mask(JSON.stringify(['ab\ud800cd', 'x\u001by\nz']))).toBe('["[redacted]","[redacted]"]')
+    expect(mask('x\\u001by\\nz')).toBe('[redacted]')
+  })
+})
