@@ -140,6 +140,18 @@ describe('a secret a handler puts into a URL with URLSearchParams', () => {
   })
 })
 
+describe('a secret a handler hands on as a task value (docs/running.md#secret-params)', () => {
+  test('is data: kept as written, while the param itself is recorded redacted', () => {
+    writeFileSync(join(dir, 'handlers/keep.js'), "export async function keep(inputs, ctx) { ctx.values.set('v', ctx.params.token) }\n")
+    writeFileSync(join(dir, 'keep.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: keep\nparams:\n  token: { type: string, writeOnly: true }\ntasks:\n  keep:\n    handler: ./handlers/keep.js#keep\n    values: { v: { type: string } }\n')
+    const ran = weir(['run', 'keep.yaml', '--param', `token=${TOKEN}`, '--json'])
+    expect(ran.status, ran.stderr).toBe(0)
+    const shown = JSON.parse(weir(['runs', 'show', (JSON.parse(ran.stdout) as { runId: string }).runId, '--json']).stdout) as { params: Record<string, unknown>; tasks: Record<string, { values: Record<string, unknown> }> }
+    expect(shown.params).toEqual({ token: '[redacted]' })
+    expect(shown.tasks.keep!.values).toEqual({ v: TOKEN })
+  })
+})
+
 describe('secrets in what the process itself prints', () => {
   test.each([
     ['an error thrown in a callback', 'uncaught'],
