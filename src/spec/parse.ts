@@ -9,6 +9,7 @@ import { createLineIndex } from './line-index.ts'
 import { checkStructure, findTooDeepToken, TOO_DEEP_MESSAGE } from './check-structure.ts'
 import { flowNestingTooDeep } from './nesting.ts'
 import { pointerSegments, toPointer } from './pointer.ts'
+import { secretValueTest } from './secret-spans.ts'
 
 // Kept here too for callers that imported them from this module before they moved.
 export { pointerSegments, toPointer } from './pointer.ts'
@@ -175,17 +176,20 @@ function unresolvedTags(doc: Document.Parsed, text: string): ParseFailure[] {
   if (warnings.length === 0) return []
   const tagged: TaggedNode[] = []
   findTaggedNodes(doc.contents, [], tagged)
+  const isSecret = secretValueTest(text)
   return warnings.map((warning) => {
     const [start, end] = warning.pos
     // The tagged node is the first after the tag (an anchor may sit between them).
     const node = tagged.find((n) => (n.node.range?.[0] ?? -1) >= end)
+    // A tag that does not fit a secret's default (or the schedule's value of it): its message must not quote the value.
+    const secret = isSecret(node?.node.range?.[0] ?? end)
     return {
       code: 'NOT_JSON',
       offset: start,
       end,
       ...(node && { pointer: node.pointer }),
       // A tag yaml knows, on a value it does not apply to (`!!int 3.0`, `!!set [a]`), or one it does not know (`!custom`).
-      message: describeUnresolvedTag(text.slice(start, end), node?.node, warning.code === 'BAD_COLLECTION_TYPE' || (node?.node.tag !== undefined && CORE_TAG.test(node.node.tag))),
+      message: describeUnresolvedTag(text.slice(start, end), node?.node, warning.code === 'BAD_COLLECTION_TYPE' || (node?.node.tag !== undefined && CORE_TAG.test(node.node.tag)), secret),
     }
   })
 }
@@ -208,7 +212,13 @@ function findTaggedNodes(node: unknown, path: string[], found: TaggedNode[]): vo
   }
 }
 
-function describeUnresolvedTag(tag: string, node: YamlNode | undefined, misfit: boolean): string {
+function describeUnresolvedTag(tag: string, node: YamlNode | undefined, misfit: boolean, secret: boolean): string {
+  if (isScalar(node) && secret) {
+    const fix = 'remove the tag and write the value as plain YAML (quoted, if a string is meant)'
+    return misfit
+      ? `Tag '${tag}' cannot be applied to this secret value, which would be read as a string; ${fix}.`
+      : `Tag '${tag}' is not one weir knows, so this secret value would be read as a string with the tag ignored; ${fix}.`
+  }
   if (isScalar(node)) {
     const value = String(node.source ?? node.value)
     const shown = `'${value.length > 60 ? value.slice(0, 57) + '...' : value}'`

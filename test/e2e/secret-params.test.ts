@@ -145,3 +145,18 @@ describe('messages about a param holding a secret never echo its value', () => {
     expectNoSecret(r.all, ['"pw"'])
   })
 })
+
+describe('the default of a secret in a spec that is refused', () => {
+  test('weir spec validate (text and json) and weir run show neither a tag-misfit value nor a duplicated default', async () => {
+    await writeFile(
+      join(project, 'tagged.yaml'),
+      'apiVersion: weir/v1\nkind: Pipeline\nname: tagged\nparams:\n  tok: { type: string, writeOnly: true, default: !!int SEKRETtag8 }\n  dup: { type: string, writeOnly: true, default: "SEKRETdup5", default: "SEKRETdup6" }\ntasks:\n  use: { handler: ./handlers/h.ts#use, inputs: { t: "${{ params.tok }}", d: "${{ params.dup }}" } }\n',
+    )
+    for (const args of [['spec', 'validate', 'tagged.yaml'], ['spec', 'validate', '--format', 'json', 'tagged.yaml'], ['run', 'tagged.yaml']]) {
+      const r = weir(args)
+      expect(r.code, r.all).toBe(args[0] === 'run' ? 2 : 1)
+      expect(r.all).toContain('NOT_JSON')
+      expect(r.all).not.toContain('SEKRET')
+    }
+  })
+})

@@ -41,3 +41,39 @@ describe('diagnostics about the value of a secret param', () => {
     expect(messages).toContainEqual(expect.stringContaining("INVALID_VALUE /schedule/params/plain: Schedule param 'plain' is 'shown'"))
   })
 })
+
+describe('a tag that does not fit the value of a secret', () => {
+  test('is reported without quoting the value: a default, a type property, a $ref default and a schedule param', async () => {
+    const spec = `apiVersion: weir/v1
+kind: Pipeline
+name: s
+types:
+  Login:
+    type: object
+    properties:
+      user: { type: string }
+      password: { type: string, writeOnly: true, default: !custom TYPESECRET1 }
+params:
+  tok: { type: string, writeOnly: true, default: !!int TAGSECRET8 }
+  login: { $ref: "#/types/Login", default: { user: u, password: !custom REFSECRET2 } }
+  num: { type: number, writeOnly: true }
+  plain: { type: string, default: !!int visible }
+schedule:
+  cron: "0 3 * * *"
+  params: { num: !!float SCHEDSECRET4 }
+tasks:
+  a:
+    handler: ./h.js#h
+    inputs: { t: "\${{ params.tok }}", l: "\${{ params.login }}", n: "\${{ params.num }}", p: "\${{ params.plain }}" }
+`
+    const { diagnostics } = await validateSpec(spec, { path: 'p.yaml', checkHandlers: false })
+    const messages = diagnostics.filter((d) => d.code === 'NOT_JSON').map((d) => `${d.pointer}: ${d.message}`)
+    expect(messages.join('\n')).not.toMatch(/SECRET/)
+    expect(messages).toContainEqual("/params/tok/default: Tag '!!int' cannot be applied to this secret value, which would be read as a string; remove the tag and write the value as plain YAML (quoted, if a string is meant).")
+    expect(messages).toContainEqual("/schedule/params/num: Tag '!!float' cannot be applied to this secret value, which would be read as a string; remove the tag and write the value as plain YAML (quoted, if a string is meant).")
+    expect(messages).toContainEqual(expect.stringMatching(/^\/params\/login\/default\/password: Tag '!custom' is not one weir knows, so this secret value would be read as a string/))
+    expect(messages).toContainEqual(expect.stringMatching(/^\/types\/Login\/properties\/password\/default: Tag '!custom' is not one weir knows, so this secret value/))
+    // A value that is no secret is still quoted.
+    expect(messages).toContainEqual(expect.stringContaining("/params/plain/default: Tag '!!int' cannot be applied to the value 'visible'"))
+  })
+})

@@ -47,6 +47,27 @@ describe('maskSecretValues', () => {
     expect(masked.length).toBe(text.length)
   })
 
+  test('a key written twice has both values masked, and a writeOnly part has its own default masked at any depth', () => {
+    const text = [
+      'types:',
+      '  Login: { type: object, properties: { password: { type: string, writeOnly: true, default: TYPESECRET1 } } }',
+      'params:',
+      '  tok: { type: string, writeOnly: true, default: "DUPSECRET5", default: "DUPSECRET6" }',
+      '  nested:',
+      '    type: object',
+      '    properties:',
+      '      pw: { type: string, writeOnly: true, default: NESTEDSECRET3 }',
+      '      user: { type: string, default: visible }',
+      'schedule: { cron: "0 3 * * *", params: { tok: SCHEDSECRET7, tok: SCHEDSECRET8 } }',
+      'tasks: {}',
+      '',
+    ].join('\n')
+    const masked = maskSecretValues(text)
+    expect(masked).not.toMatch(/SECRET/)
+    expect(masked).toContain('default: visible')
+    expect(masked.length).toBe(text.length)
+  })
+
   test('JSON specs and CRLF line endings are masked alike', () => {
     const json = '{\r\n  "params": {\r\n    "token": { "type": "string", "writeOnly": true, "default": "hunter2" }\r\n  },\r\n  "tasks": {}\r\n}\r\n'
     const masked = maskSecretValues(json)
