@@ -7,6 +7,7 @@ import type { ParamDecl, Pipeline } from '../spec/model.ts'
 import { suggestFix } from '../spec/did-you-mean.ts'
 import { declaredParamTypes } from '../spec/param-text.ts'
 import { findNonFinite } from '../spec/non-finite.ts'
+import { findNul, nulMessage } from '../spec/nul-char.ts'
 import { MAX_NESTING } from '../spec/nesting.ts'
 import { withoutNegativeZero } from '../spec/json-values.ts'
 import { compileCheck } from './compile-check.ts'
@@ -99,6 +100,9 @@ export async function resolveParams(pipeline: Pipeline, given: Readonly<Record<s
       const nonFinite = findNonFinite(value)
       if (nonFinite !== undefined)
         throw new WeirError('PARAM_INVALID', `Param '${decl.name}' holds a number that is not finite${nonFinite === '' ? '' : ` at '${nonFinite}'`}; param values travel as JSON, which has no such number.`)
+      // It works in process, but no task process could be given it: refused alike for every executor.
+      const nul = findNul(value)
+      if (nul !== undefined) throw new WeirError('PARAM_INVALID', nulMessage(`param '${decl.name}'`, nul))
       // -0 is 0: JSON (the run store, `weir execute`) writes it as 0 (json-values.ts).
       params[decl.name] = withoutNegativeZero(value)
     }

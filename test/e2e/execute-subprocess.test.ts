@@ -133,6 +133,23 @@ export const deep = () => {
   }
 })
 
+test('an argument of a command template holding a NUL character fails the task once, naming it, never quoting the command line', async () => {
+  // Node refuses such an argv with a message quoting the whole argument; here a secret param's.
+  const dir = await mkdtemp(join(root, 'nul-argv-'))
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await writeFile(join(dir, 'h.ts'), 'export const use = () => 1\n')
+  const spec = join(dir, 'nul.yaml')
+  await writeFile(
+    spec,
+    'apiVersion: weir/v1\nkind: Pipeline\nname: nularg\nparams:\n  tok: { type: string, writeOnly: true, default: NULSECRETxyz }\ncommand: ["{{cli}}", execute, --spec, "{{spec}}", --task, "{{task}}", --run-id, "{{runId}}", --output-prefix, "{{outputPrefix}}", --param, "tok={{params.tok}}\\0"]\ntasks:\n  a: { handler: ./h.ts#use, retries: { max: 2, delay: 10ms } }\n',
+  )
+  const { result, stderr } = await run(spec, 'subprocess')
+  const a = result.tasks.a as RunJson['tasks'][string] & { error: { message: string } }
+  expect(a).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'SUBPROCESS_SPAWN', origin: 'system' } })
+  expect(a.error.message).toBe("The command line of task 'a' cannot start: param 'tok' holds a NUL character (U+0000), which no process's arguments can carry; remove it from the task's command template.")
+  expect(JSON.stringify(result) + stderr).not.toMatch(/NULSECRET|--run-id|args\[/)
+})
+
 test('a handler listening a dozen times to ctx.signal in weir execute leaves no listener-leak warning in its log', async () => {
   const dir = await mkdtemp(join(root, 'listeners-'))
   await writeFile(join(dir, 'package.json'), '{"type":"module"}')

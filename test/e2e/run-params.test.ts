@@ -118,3 +118,15 @@ describe.each(['inprocess', 'subprocess'])('-0 in params and literal inputs, wit
     expect(JSON.parse(await readFile(fileURLToPath(tasks.sign.output), 'utf8'))).toEqual({ negative: [] })
   })
 })
+
+describe('a param value holding a NUL character (U+0000)', () => {
+  test.each(['inprocess', 'subprocess'])('is a usage error with --executor %s, naming the param and never quoting the secret', async (executor) => {
+    await writeFile(join(project, 'nul.yaml'), `apiVersion: weir/v1\nkind: Pipeline\nname: nul\nparams:\n  tok: { type: string, writeOnly: true }\ntasks:\n  show:\n    handler: ./handlers/h.ts#show\n    inputs: { t: "\${{ params.tok }}" }\n`)
+    const r = spawnSync(process.execPath, [BIN, 'run', 'nul.yaml', '--params-stdin', '--executor', executor, '--state-dir', `nul-${executor}`], { cwd: project, encoding: 'utf8', input: '{"tok":"NULSECRETab\\u0000cd"}', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000 })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain("weir: run: Param 'tok' holds a NUL character (U+0000);")
+    expect(r.stdout + r.stderr).not.toContain('NULSECRET')
+    // Refused before the run started: nothing recorded.
+    expect(existsSync(join(project, `nul-${executor}`, 'runs'))).toBe(false)
+  })
+})

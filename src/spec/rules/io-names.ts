@@ -4,6 +4,7 @@ import { suggestFix } from '../did-you-mean.ts'
 import { checkAgainstSchema } from '../json-schema.ts'
 import { problemSentence } from '../schema-problem.ts'
 import { toPointer } from '../pointer.ts'
+import { findNul } from '../nul-char.ts'
 
 /** `io:` references, IoManager types, and each IoManager's config against its plugin's schema. */
 export const ioNames: Rule = async ({ view, plugins, report }) => {
@@ -32,6 +33,10 @@ export const ioNames: Rule = async ({ view, plugins, report }) => {
     for (const problem of await checkAgainstSchema(config, schema))
       report({ code: 'IO_CONFIG', pointer: `${pointer}${problem.pointer}`, atKey: problem.unknownKey !== undefined || problem.pointer === '',
         message: problemSentence(`IoManager '${name}' (type '${decl.type}')`, problem) })
+    // A folder, bucket or prefix with U+0000 names nothing: an fs root with one failed each task with a misleading IO_READ_FAILED.
+    const nul = findNul(config)
+    if (nul !== undefined)
+      report({ code: 'IO_CONFIG', pointer: `${pointer}${nul}`, message: `IoManager '${name}' (type '${decl.type}') holds a NUL character (U+0000)${nul === '' ? '' : ` at '${nul}'`}; no folder, bucket or prefix can hold one, so remove it.` })
     if (!used.has(name) && name !== 'default')
       report({ severity: 'warning', code: 'UNUSED_IO', pointer, atKey: true, message: `IoManager '${name}' is declared but no task uses it; set 'io: ${name}' on a task or remove it.` })
   }

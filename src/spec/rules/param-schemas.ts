@@ -6,6 +6,7 @@ import { hasSecret } from '../secret-schema.ts'
 import type { SchemaTypes } from '../secret-schema.ts'
 import { toPointer } from '../pointer.ts'
 import { findNonFinite, nonFiniteMessage } from '../non-finite.ts'
+import { findNul, nulMessage } from '../nul-char.ts'
 import { withTypeDefs } from '../rewrite-type-refs.ts'
 
 /** Params, types, outputs and values must be valid JSON Schemas, and param defaults must match them. */
@@ -26,6 +27,11 @@ export const paramSchemas: Rule = async ({ view, report }) => {
     const nonFinite = findNonFinite(value)
     if (nonFinite !== undefined) {
       report({ code: 'INVALID_DEFAULT', pointer: toPointer(['params', name, 'default']) + nonFinite, message: nonFiniteMessage(`the default of param '${name}'`, nonFinite) })
+      continue
+    }
+    const nul = findNul(value)
+    if (nul !== undefined) {
+      report({ code: 'INVALID_DEFAULT', pointer: toPointer(['params', name, 'default']) + nul, message: nulMessage(`the default of param '${name}'`, nul) })
       continue
     }
     // A secret's default is not echoed (spec.md: messages about a param holding a secret never show its value).

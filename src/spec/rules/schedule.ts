@@ -7,6 +7,7 @@ import { problemSentence, secretProblemSentence } from '../schema-problem.ts'
 import { hasSecret } from '../secret-schema.ts'
 import type { SchemaTypes } from '../secret-schema.ts'
 import { findNonFinite, nonFiniteMessage } from '../non-finite.ts'
+import { findNul, nulMessage } from '../nul-char.ts'
 import { toPointer } from '../pointer.ts'
 import { canonicalTimezone, isKnownTimezone } from '../timezone-names.ts'
 
@@ -33,6 +34,11 @@ export const scheduleRule: Rule = async ({ view, report }) => {
     const nonFinite = findNonFinite(value)
     if (nonFinite !== undefined) {
       report({ code: 'INVALID_VALUE', pointer: pointer + nonFinite, message: nonFiniteMessage(`schedule param '${name}'`, nonFinite) })
+      continue
+    }
+    const nul = findNul(value)
+    if (nul !== undefined) {
+      report({ code: 'INVALID_VALUE', pointer: pointer + nul, message: nulMessage(`schedule param '${name}'`, nul) })
       continue
     }
     const sentence = hasSecret(schema as JsonSchema, (isObject(view.data.types) ? view.data.types : {}) as SchemaTypes) ? secretProblemSentence : problemSentence

@@ -54,6 +54,23 @@ describe('an empty --param value (issue 15)', () => {
   })
 })
 
+describe('a NUL character (U+0000)', () => {
+  // It worked in process but failed every subprocess task with Node's raw error, which quoted the
+  // whole `--param name=value` argument, a secret included.
+  test.each([
+    [{ s: 'a\0b' }, "Param 's' holds a NUL character (U+0000);"],
+    [{ tok: 'NULSECRETab\0cd' }, "Param 'tok' holds a NUL character (U+0000);"],
+    [{ o: { list: ['ok', 'x\0'] } }, "Param 'o' holds a NUL character (U+0000) at '/list/1';"],
+    [{ o: { 'k\0': 1 } }, "Param 'o' holds a NUL character (U+0000);"],
+  ])('in a given value %j is refused, naming the param and never quoting the value', async (given, message) => {
+    const pipeline = await pipelineFromYaml(specText('nul', { use: '' }, 'params:\n  s: { type: string, default: x }\n  tok: { type: string, writeOnly: true, default: x }\n  o: { type: object, default: {} }\n'))
+    const error = (await resolveParams(pipeline, given).catch((e: unknown) => e)) as Error & { code: string }
+    expect(error.code).toBe('PARAM_INVALID')
+    expect(error.message).toContain(message)
+    expect(error.message).not.toMatch(/NULSECRET|a\0b/)
+  })
+})
+
 describe('numbers JSON cannot hold', () => {
   // `--param u=1e400` parsed as JSON is Infinity: an in-process handler got it, a subprocess task
   // or a resume null (the run store and `weir execute` carry params as JSON).

@@ -20,11 +20,14 @@ import { localEngineValues } from './local-engine.ts'
 import { paramText } from '../../../spec/param-text.ts'
 import { parseTaskLogLine, V8_FATAL } from '../../../spec/task-log-lines.ts'
 import { findWeirCli } from './find-cli.ts'
-import { describeArgvTooLong } from './argv-too-long.ts'
+import { describeArgvRefused, describeArgvTooLong } from './argv-too-long.ts'
 import { readLines } from './read-lines.ts'
 import type { SubprocessExecutorConfig } from './index.ts'
 
 const STDERR_TAIL_LINES = 20
+
+/** The codes of spawn's own refusals of an argv, thrown before any process starts. */
+const ARGV_REFUSED: ReadonlySet<string> = new Set(['E2BIG', 'ERR_INVALID_ARG_VALUE'])
 
 export function createSubprocessRunner(config: SubprocessExecutorConfig, env: ExecutorEnv): Executor {
   const cli = config.cli ?? findWeirCli()
@@ -60,12 +63,15 @@ export function createSubprocessRunner(config: SubprocessExecutorConfig, env: Ex
       try {
         exit = await runProcess(argv, request, { cwd: env.cwd, remote, killGraceMs: config.killGraceMs ?? 5000, children })
       } catch (error) {
-        // spawn throws at once for an argv the system refuses; anything else is weir's own fault.
-        if ((error as NodeJS.ErrnoException).code !== 'E2BIG') throw error
+        // spawn throws at once for an argv the system (E2BIG) or Node (a NUL character) refuses; anything else is weir's own fault.
+        if (!ARGV_REFUSED.has((error as NodeJS.ErrnoException).code as string)) throw error
         exit = { code: null, signal: null, stderrTail: [], spawnError: error as Error }
       }
       if (request.signal.aborted) return { status: 'cancelled' }
-      if ((exit.spawnError as NodeJS.ErrnoException | undefined)?.code === 'E2BIG') return failed(describeArgvTooLong(request.task.id, argv), 'SUBPROCESS_SPAWN', false)
+      const refused = (exit.spawnError as NodeJS.ErrnoException | undefined)?.code
+      if (refused === 'E2BIG') return failed(describeArgvTooLong(request.task.id, argv), 'SUBPROCESS_SPAWN', false)
+      // Node's message quotes the argument, which may hold a secret param: never passed on.
+      if (refused !== undefined && ARGV_REFUSED.has(refused)) return failed(describeArgvRefused(request.task.id, argv), 'SUBPROCESS_SPAWN', false)
       if (exit.spawnError) return failed(`Could not start '${exit.spawnError.message}'; check the command template and the 'cli' option.`, 'SUBPROCESS_SPAWN', false)
       return remote.readOutcome(exit)
     },
