@@ -78,6 +78,20 @@ describe('weir runs', () => {
     expect(weir(['runs', 'show', 'latest', '--lines', '-5']).stderr).toBe("weir: runs: --lines needs a value (write a value that starts with '-' as --lines=-…); 'weir runs --help' lists the options.\n")
   })
 
+  test('a --state-dir that is not a folder is a usage error; a missing one holds no runs yet', () => {
+    for (const [args, command] of [[['runs'], 'runs'], [['runs', 'show', 'latest'], 'runs show'], [['runs', 'gc'], 'runs gc']] as const) {
+      const file = weir([...args, '--state-dir', 'p.yaml'])
+      expect(file.code).toBe(2)
+      expect(file.stderr).toBe(`weir: ${command}: --state-dir 'p.yaml' is not a folder; pass the state dir your runs use (the default is .weir).\n`)
+      const below = weir([...args, '--state-dir', 'p.yaml/sd'])
+      expect(below.code).toBe(2)
+      expect(below.stderr).toBe(`weir: ${command}: --state-dir 'p.yaml/sd' does not exist: a part of it before the end is a file, not a folder; pass the state dir your runs use (the default is .weir).\n`)
+    }
+    const missing = weir(['runs', '--state-dir', 'no-store-here'])
+    expect(missing.code).toBe(0)
+    expect(missing.stdout).toContain("No runs in 'no-store-here' yet")
+  })
+
   // Last in the file: it adds a run of a second pipeline to the store.
   test("show latest is the newest run, or the newest of --pipeline's; none is a usage error", async () => {
     await writeFile(join(project, 'q.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: other\ntasks:\n  hello:\n    handler: ./handlers/h.ts#hello\n')

@@ -2,6 +2,8 @@
  * `weir runs` lists the run store; `weir runs show RUN_ID` shows one run: every task, its attempts,
  * errors and the tail of its log; `weir runs gc` removes what killed processes left behind.
  */
+import { statSync } from 'node:fs'
+import type { Stats } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { parseCommandArgs } from '../args.ts'
@@ -9,6 +11,8 @@ import { printHelp } from '../help/format-help.ts'
 import { RUNS_HELP } from '../help/runs.ts'
 import { CliError, EXIT } from '../errors.ts'
 import { escapeControls } from '../escape-controls.ts'
+import { quoteValue } from '../quote-value.ts'
+import { describeMissingPath } from '../describe-missing-path.ts'
 import { checkPipelineOption } from '../check-id-options.ts'
 import { createPalette, shouldColor } from '../colors.ts'
 import type { Palette } from '../colors.ts'
@@ -28,6 +32,7 @@ export async function runs(args: string[]): Promise<number> {
   if (values.help) return printHelp(RUNS_HELP)
   checkPipelineOption(positionals[0] === 'show' ? 'runs show' : 'runs', values.pipeline)
   const stateDir = values['state-dir'] ?? '.weir'
+  await checkStateDir(positionals[0] === 'show' || positionals[0] === 'gc' ? `runs ${positionals[0]}` : 'runs', stateDir, values['state-dir'] === undefined ? 'the state dir' : '--state-dir')
   const store = await import('../../runtime/index.ts')
   const palette = createPalette(!values.json && shouldColor(process.stdout))
   if (positionals[0] === 'show') {
@@ -48,6 +53,20 @@ export async function runs(args: string[]): Promise<number> {
   if (values.json) process.stdout.write(JSON.stringify(list.map((r) => ({ runId: r.runId, pipeline: r.pipeline, status: r.status, trigger: r.trigger, startedAt: r.startedAt }))) + '\n')
   else process.stdout.write(formatList(list, stateDir, palette))
   return EXIT.ok
+}
+
+/**
+ * A state dir that is missing holds no runs yet; one that is not a folder is a mistake to say, rather than
+ * answer "no runs" (or "nothing to remove") about a folder that is not there.
+ */
+async function checkStateDir(command: string, stateDir: string, named: string): Promise<void> {
+  let info: Stats | undefined
+  try {
+    info = statSync(stateDir, { throwIfNoEntry: false })
+  } catch (error) {
+    throw new CliError(`${command}: ${named} ${await describeMissingPath(stateDir, 'the state dir your runs use (the default is .weir)', error)}`)
+  }
+  if (info && !info.isDirectory()) throw new CliError(`${command}: ${named} ${quoteValue(stateDir)} is not a folder; pass the state dir your runs use (the default is .weir).`)
 }
 
 async function collectGarbage(stateDir: string, json: boolean): Promise<number> {

@@ -13,6 +13,6 @@ export const RUNS_HELP: CommandHelp = {
     ['--state-dir DIR', 'where the run store is (default: .weir)'],
   ],
   examples: ['runs --pipeline orders --limit 5', 'runs show 20270328-030000-a1b2c3 --lines 100', 'runs show latest --pipeline orders', 'runs gc'],
-  exit: '0, or 2 for a usage error or an unknown run.',
+  exit: '0, or 2 for a usage error, an unknown run or a --state-dir that is not a folder.',
   docs: ['running.md', 'cli.md'],
 }
