@@ -124,6 +124,14 @@ export type RunEvent =
   | { readonly type: 'item:cancel'; readonly runId: string; readonly taskId: string; readonly index: number; readonly attempt?: number; readonly at: number }
   /** A resumed run reuses the stored output of an item that succeeded in the run it resumes. */
   | { readonly type: 'item:reuse'; readonly runId: string; readonly taskId: string; readonly index: number; readonly fromRunId: string; readonly output?: StoredRef; readonly values?: Readonly<Record<string, unknown>>; readonly at: number }
+  /**
+   * The run store could not write a file of the run (`error.code`: ENOSPC, EDQUOT, EFBIG, EIO…).
+   * `journal.jsonl`: the run stops as if cancelled (no task starts, running attempts are aborted),
+   * a task whose success the journal did not take ends `cancelled`, and the run ends `failed`; the
+   * store keeps it `interrupted`, as far as its journal got, for a resume once the cause is fixed.
+   * `summary.json`: nothing else changes; the journal is whole and `listRuns` reads it instead.
+   */
+  | { readonly type: 'run:store-error'; readonly runId: string; readonly file: 'journal.jsonl' | 'summary.json'; readonly path: string; readonly error: ErrorInfo; readonly at: number }
   | { readonly type: 'run:finish'; readonly runId: string; readonly result: RunResult; readonly at: number }
 
 /** The events that change one task's state (see run-store/apply-task-event.ts), items' events included. */

@@ -4,7 +4,9 @@
  * (loop-state.ts), a task's attempts and retries (run-task.ts), one attempt with its timeout
  * (run-attempt.ts), and the durable commit of successes (durable-commit.ts). Every change goes to
  * the task's record, the journal (batched) and the listener; a success is in the journal file before
- * any task downstream of it starts or the listener hears of it.
+ * any task downstream of it starts or the listener hears of it. A journal that cannot be written
+ * (a full disk) stops the run as a cancel does, and the run fails: weir must not go on doing work it
+ * cannot record, nor report a success the journal does not have.
  */
 import type { TaskRecord } from './run-store/records.ts'
 import { newTaskRecord } from './run-store/apply-task-event.ts'
@@ -14,7 +16,7 @@ import { createRetrySleeps } from './retry-sleep.ts'
 import { createStartPacer } from './start-pacer.ts'
 import type { LoopState, RunLoopInput, RunLoopResult } from './run-loop/loop-state.ts'
 import { changeTask } from './run-loop/loop-state.ts'
-import { failInternally, markCancelled, runTask } from './run-loop/run-task.ts'
+import { cancelTask, failInternally, markCancelled, runTask } from './run-loop/run-task.ts'
 import { createDurableCommit } from './run-loop/durable-commit.ts'
 import { createAttemptController } from './attempt-controller.ts'
 import { ActiveAttempts } from './run-loop/active-attempts.ts'
@@ -49,7 +51,8 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
       done() {
         if (graceTimer) clearTimeout(graceTimer)
         input.signal?.removeEventListener('abort', cancel)
-        resolveRun({ status: loop.cancelling ? 'cancelled' : loop.anyFailed ? 'failed' : 'succeeded', tasks })
+        forgetJournal()
+        resolveRun({ status: writer.journalFailure ? 'failed' : loop.cancelling ? 'cancelled' : loop.anyFailed ? 'failed' : 'succeeded', tasks })
       },
     })
     // Every running attempt listens to the run's signal (a timeout's own signal follows it, the
@@ -67,20 +70,45 @@ export function runLoop(input: RunLoopInput): Promise<RunLoopResult> {
       cancelling: false,
       failFastStopped: false,
       anyFailed: false,
-      maps: createMapsState(input),
-      completeWhenDurable: createDurableCommit(writer, (i, success) => {
+      // An item's success the journal could not take is not one either: the item ends cancelled.
+      maps: createMapsState(input, (success) => {
+        const i = graph.indexOf.get(success.taskId)!
         try {
-          input.emit?.(success)
-          scheduler.complete(i, 'succeeded')
+          cancel()
+          if (success.type === 'item:succeed') changeTask(loop, i, { type: 'item:cancel', runId: input.runId, taskId: success.taskId, index: success.index, attempt: success.attempt, at: Date.now() })
         } catch (error) {
           failInternally(loop, i, error)
         }
       }),
+      completeWhenDurable: createDurableCommit(
+        writer,
+        (i, success) => {
+          try {
+            input.emit?.(success)
+            scheduler.complete(i, 'succeeded')
+          } catch (error) {
+            failInternally(loop, i, error)
+          }
+        },
+        // Not in the journal, so not a success: the task ends cancelled, as the stopping run's others.
+        (i, success) => {
+          try {
+            cancel()
+            cancelTask(loop, i, success.type === 'task:succeed' ? success.attempt : undefined)
+          } catch (error) {
+            failInternally(loop, i, error)
+          }
+        },
+      ),
     }
 
+    // A failed journal write stops the run. Not at once: it may fail inside a state change, in the
+    // middle of the scheduler's work.
+    const forgetJournal = writer.whenJournalFails(() => queueMicrotask(cancel))
     const finished = recordReusedTasks(loop)
-    // Reused successes are durable before the first task starts, as every success is.
-    writer.commit()
+    // Reused successes are durable before the first task starts, as every success is; a journal
+    // that cannot take them starts nothing.
+    if (!writer.commit()) cancelUnstarted(loop, finished)
     input.signal?.addEventListener('abort', cancel, { once: true })
     loop.scheduler.begin(finished)
     if (input.signal?.aborted) cancel()
@@ -108,8 +136,20 @@ function recordReusedTasks(loop: LoopState): Map<number, StateCode> {
   return finished
 }
 
-/** What mapped tasks need in this run, or undefined (and nothing to pay) when the pipeline has none. */
-function createMapsState(input: RunLoopInput): MapsState | undefined {
+/** Records every task that is not `finished` (reused) cancelled, and adds it there: the run starts nothing. */
+function cancelUnstarted(loop: LoopState, finished: Map<number, StateCode>): void {
+  for (let i = 0; i < loop.tasks.length; i++)
+    if (!finished.has(i)) {
+      markCancelled(loop, i, undefined)
+      finished.set(i, STATE.cancelled)
+    }
+}
+
+/**
+ * What mapped tasks need in this run, or undefined (and nothing to pay) when the pipeline has none.
+ * `onLost`: an item's success that the journal could not take.
+ */
+function createMapsState(input: RunLoopInput, onLost: (success: TaskEvent) => void): MapsState | undefined {
   const { graph, pipeline } = input
   // Most pipelines have no mapped task: a walk over the tasks says so without a lookup by id each.
   let any = false
@@ -124,6 +164,10 @@ function createMapsState(input: RunLoopInput): MapsState | undefined {
   const readsMap = new Uint8Array(graph.ids.length)
   for (let i = 0; i < graph.ids.length; i++)
     for (let k = graph.upStart[i]!; k < graph.upStart[i + 1]!; k++) if (mapped[graph.upIndex[k]!] === 1) readsMap[i] = 1
-  const tell = createDurableCommit(input.writer, (_i, success) => input.emit?.(success))
+  const tell = createDurableCommit(
+    input.writer,
+    (_i, success) => input.emit?.(success),
+    (_i, success) => onLost(success),
+  )
   return { readsMap, tellWhenDurable: (success: TaskEvent) => tell(0, success) }
 }

@@ -9,12 +9,14 @@
 import { resolve } from 'node:path'
 import type { Pipeline } from '../spec/model.ts'
 import type { Executor, ExecutorEnv, Logger, PluginEnv } from '../plugins/types.ts'
-import type { RunOptions, RunResult, TaskResult, TaskStatus } from './api.ts'
+import type { RunEvent, RunOptions, RunResult, TaskResult, TaskStatus } from './api.ts'
+import { toErrorInfo } from './errors.ts'
 import { indexPipeline } from './task-graph.ts'
 import { runLoop } from './run-loop.ts'
 import { redactParams, resolveParams } from './params.ts'
 import { lockAndPlanResume } from './plan-resume-from-store.ts'
 import { openRun } from './run-store/open-run.ts'
+import type { StoreWriteFailure } from './run-store/open-run.ts'
 import { listHashKey } from './run-store/state-keys.ts'
 import { createNoHistoryWriter } from './run-store/no-history.ts'
 import { runDir } from './run-store/read-runs.ts'
@@ -78,6 +80,8 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
   const deactivateMask = mask && activateMasker(mask)
   const emit = options.onEvent && safeListener(options.onEvent, log)
   emit?.({ type: 'run:start', runId, pipeline: pipeline.name, at: startedAt, tasks: pipeline.order, ...(plan && { resume: { from: plan.plan.resumedFrom, specChanged: plan.plan.specChanged } }) })
+  // Said as it happens (the run loop stops the run): the run's end may be seconds away.
+  writer.whenJournalFails((failure) => emit?.(storeErrorEvent(runId, failure)))
   let outcome
   try {
     outcome = await runLoop({
@@ -105,7 +109,6 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
     deactivateMask?.()
   }
   const finishedAt = Date.now()
-  const result: RunResult = { runId, pipeline: pipeline.name, status: outcome.status, tasks: toTaskResults(pipeline.order, outcome.tasks) }
   const summary: RunSummary = {
     runId,
     pipeline: pipeline.name,
@@ -119,9 +122,17 @@ async function runPlanned(pipeline: Pipeline, options: RunOptions, stateDir: str
     specHash: pipeline.specHash,
     taskCounts: countStatuses(outcome.tasks),
   }
-  await writer.finish(outcome.status, finishedAt, summary)
+  const summaryFailure = await writer.finish(outcome.status, finishedAt, summary)
+  if (summaryFailure) emit?.(storeErrorEvent(runId, summaryFailure))
+  // A run whose journal lost records (its end record, at least) fails: its record is not whole.
+  const status = writer.journalFailure ? 'failed' : outcome.status
+  const result: RunResult = { runId, pipeline: pipeline.name, status, tasks: toTaskResults(pipeline.order, outcome.tasks) }
   emit?.({ type: 'run:finish', runId, result, at: finishedAt })
   return result
+}
+
+function storeErrorEvent(runId: string, failure: StoreWriteFailure): RunEvent {
+  return { type: 'run:store-error', runId, file: failure.file, path: failure.path, error: toErrorInfo(failure.error, 'system', 'IO_ERROR'), at: Date.now() }
 }
 
 /**

@@ -32,6 +32,7 @@ import { reportUncaughtErrors } from '../report-uncaught-errors.ts'
 import { resumeCommand } from '../resume-command.ts'
 import { shellWord } from '../shell-word.ts'
 import { divertStdoutToStderr } from '../divert-stdout.ts'
+import { escapeControls } from '../escape-controls.ts'
 
 const EXECUTORS = ['inprocess', 'subprocess'] as const
 
@@ -119,6 +120,8 @@ export async function run(args: string[]): Promise<number> {
   // A handler awaiting something that holds no handle (a stream that never ends) would let Node
   // exit 0 with the run unfinished: hold one until the run ends, as weir execute does.
   const keepAlive = setInterval(() => {}, 2 ** 30)
+  // Said after the run's own summary: nothing is lost, the run store only reads slower.
+  let summaryError: Extract<RunEvent, { type: 'run:store-error' }> | undefined
   const exitGuard = guardUnfinishedExit(specPath, values['state-dir'])
   try {
     result = await userErrors(() =>
@@ -137,6 +140,13 @@ export async function run(args: string[]): Promise<number> {
           if (e.type === 'run:start' && e.resume?.specChanged)
             process.stderr.write(`weir: note: ${specPath} changed since run ${e.resume.from}; the reused outputs were made by the old version.\n`)
           display?.onEvent(e)
+          if (e.type === 'run:store-error' && e.file === 'journal.jsonl') {
+            // After what the display shows so far, and not under its next frame.
+            const message = describeStoreError(e, specPath, values['state-dir'])
+            if (display) display.note(message, process.stderr)
+            else process.stderr.write(message)
+          }
+          if (e.type === 'run:store-error' && e.file === 'summary.json') summaryError = e
         },
       }),
     )
@@ -158,6 +168,7 @@ export async function run(args: string[]): Promise<number> {
     const shownDir = relative(process.cwd(), logDir) || logDir
     process.stdout.write(formatSummary(result, { specPath, ...(values['state-dir'] !== undefined && { stateDir: values['state-dir'] }), logDir: shownDir, hasLogs: existsSync(logDir), durationMs: Date.now() - started, listAll: pipeline.tasks.size <= 40, failedItems: (id) => failedItemLines(board.tasks.get(id)?.record.items) }, palette))
   }
+  if (summaryError) process.stderr.write(describeStoreError(summaryError, specPath, values['state-dir']))
   if (explain.length > 0) await explainAfterRun(pipeline, result.runId, explain, params, stateDir, cacheSettings, values.json === true, palette)
   // A handler that ignored its signal may still hold the event loop; the run is over, so leave.
   setTimeout(() => process.exit(), 500).unref()
@@ -209,6 +220,20 @@ function parseConcurrency(value: string | undefined): number | undefined {
   return n
 }
 
+/**
+ * A file of the run that the run store could not write, said at once on stderr. The journal: the run
+ * stops, and fails (exit 1); the summary: only a note, the journal has the whole run.
+ */
+function describeStoreError(e: Extract<RunEvent, { type: 'run:store-error' }>, specPath: string, stateDir: string | undefined): string {
+  const shown = relative(process.cwd(), e.path) || e.path
+  const cause = escapeControls(e.error.message)
+  if (e.file === 'summary.json') return `weir: run: cannot write '${shown}' (${cause}); the run is recorded whole in its journal, which 'weir runs' reads instead.\n`
+  return (
+    `weir: run: cannot write the run's journal '${shown}' (${cause}); the run stops here: no more tasks start and running ones are cancelled ` +
+    `(a resume runs again whatever the journal lacks). Fix the cause (free space, a quota, a file size limit), then resume: ${resumeCommand(specPath, e.runId, stateDir)}\n`
+  )
+}
+
 /** Errors the user caused (bad params, unknown run) become usage errors: one line, exit 2. */
 async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -217,7 +242,7 @@ async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
     const code = (error as { code?: unknown } | null)?.code
     if (code === 'PARAM_INVALID' || code === 'RUN_NOT_FOUND' || code === 'RESUME_MISMATCH') throw new CliError(`run: ${(error as Error).message}`)
     // The run store cannot be created or written: the machine's problem, not weir's.
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC' || code === 'ENOTDIR')
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG' || code === 'ENOTDIR')
       throw new CliError(`run: cannot write the run store: ${(error as Error).message}; choose another folder with --state-dir.`, EXIT.failed)
     throw error
   }

@@ -15,6 +15,8 @@ const ORDER: Record<BoardTask['status'], number> = { running: 0, retrying: 1, fa
 
 export interface LiveDisplay {
   onEvent(event: RunEvent): void
+  /** Writes `text` (whole lines) to `to` above the task list, which is drawn again below it rather than over it. */
+  note(text: string, to: NodeJS.WritableStream): void
   /** Draws the last frame and stops redrawing. */
   stop(): void
 }
@@ -82,6 +84,13 @@ export function createLiveDisplay(out: NodeJS.WriteStream, board: TaskBoard, p: 
       board.apply(event)
       dirty = true
       if (event.type === 'run:start') draw()
+    },
+    note(text, to) {
+      if (drawn > 0) out.write(`\u001b[${drawn}A\r\u001b[J`)
+      drawn = 0
+      to.write(text)
+      dirty = true
+      draw()
     },
     stop() {
       clearInterval(timer)

@@ -18,6 +18,7 @@ export function describeEvent(event: RunEvent, board: TaskBoard, p: Palette): st
     case 'run:start':
       return `${p.bold(`run ${event.runId}`)} of ${event.pipeline}: ${event.tasks.length} task${event.tasks.length === 1 ? '' : 's'}`
     case 'run:finish':
+    case 'run:store-error':
       return undefined
     case 'task:start':
       return `${mark} ${event.taskId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`
@@ -73,7 +74,7 @@ const FLUSH_BYTES = 64 * 1024
  * display's cost). Any other event of such a task first hands its start to the board, so the board
  * folds the same events in the same order as without this path, and the lines are the same.
  */
-export function createPlainDisplay(out: NodeJS.WritableStream, board: TaskBoard, p: Palette): { onEvent(e: RunEvent): void; stop(): void } {
+export function createPlainDisplay(out: NodeJS.WritableStream, board: TaskBoard, p: Palette): { onEvent(e: RunEvent): void; note(text: string, to: NodeJS.WritableStream): void; stop(): void } {
   let held = ''
   let scheduled = false
   // Task id → the time of its first start, for a task seen only starting, and not on the board.
@@ -101,7 +102,7 @@ export function createPlainDisplay(out: NodeJS.WritableStream, board: TaskBoard,
   flushBeforeWatchedAttempts(flush)
   return {
     onEvent(event) {
-      if (event.type !== 'run:start' && event.type !== 'run:finish') {
+      if (event.type !== 'run:start' && event.type !== 'run:finish' && event.type !== 'run:store-error') {
         const id = event.taskId
         const at = startedAt.get(id)
         if (at !== undefined) {
@@ -117,6 +118,11 @@ export function createPlainDisplay(out: NodeJS.WritableStream, board: TaskBoard,
       const line = describeEvent(event, board, p)
       board.shown(event)
       if (line !== undefined) hold(`${line}\n`)
+    },
+    /** Writes `text` to `to` after the lines held so far: it follows them. */
+    note(text, to) {
+      flush()
+      to.write(text)
     },
     stop() {
       flush()

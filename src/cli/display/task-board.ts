@@ -59,7 +59,7 @@ export function createTaskBoard(options: { forgetFinished?: boolean } = {}): Tas
         if (!forgetFinished) for (const id of e.tasks) get(id, e.at)
         return undefined
       }
-      if (e.type === 'run:finish') return undefined
+      if (e.type === 'run:finish' || e.type === 'run:store-error') return undefined
       const t = get(e.taskId, e.at)
       applyTaskEvent(t.record, e)
       const r = t.record

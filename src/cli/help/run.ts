@@ -24,6 +24,6 @@ export const RUN_HELP: CommandHelp = {
     'run pipelines/orders.yaml --resume latest      # re-run what failed last time',
     'run pipelines/orders.yaml --dry-run --explain-cache summarize   # would it hit, and why not',
   ],
-  exit: '0 run succeeded, 1 run failed, 2 usage error or invalid spec, 130/143 cancelled (SIGINT/SIGTERM).',
+  exit: '0 run succeeded, 1 run failed (a task failed, or the run store could not be written), 2 usage error or invalid spec, 130/143 cancelled (SIGINT/SIGTERM).',
   docs: ['running.md', 'cli.md'],
 }

@@ -13,6 +13,10 @@
  * tolerate (see replay.ts). A process that exits (`process.exit` in a handler) writes what is queued
  * on its way out (write-on-exit.ts).
  *
+ * A write that fails (a full disk, a quota, a file size limit) may have written part of its batch:
+ * the file then ends in a torn line, as after a crash, and nothing more is ever written to it (a
+ * later line would be glued to the torn one). `commit()` says so, and so does `onError`, once.
+ *
  * The queue is one byte buffer, reused from batch to batch: a line is encoded into it when
  * appended (or written there directly, `appendBytes`), and a batch is one `writeSync` of its bytes.
  */
@@ -30,8 +34,11 @@ export interface BatchedAppender {
    * nothing (the caller then appends the line as a string). Returns whether a line was queued.
    */
   appendBytes<A>(maxBytes: number, write: (buf: Uint8Array, pos: number, arg: A) => number, arg: A): boolean
-  /** Writes everything queued so far to the file now; once it returns, a kill -9 cannot lose it. */
-  commit(): void
+  /**
+   * Writes everything queued so far to the file now; once it returns true, a kill -9 cannot lose it.
+   * False once a write has failed: these lines are not in the file, and no line will be.
+   */
+  commit(): boolean
   /** Flushes, optionally fsyncs, and closes the file. */
   close(sync?: boolean): void
 }
@@ -52,17 +59,20 @@ function createAppender(fd: number, onError: (error: Error) => void): BatchedApp
   let scheduled = false
   let failed = false
 
-  function writeQueued(): void {
-    if (used === 0) return
+  /** Writes the queue; returns whether the file holds every line appended so far. */
+  function writeQueued(): boolean {
+    if (used === 0) return !failed
     const length = used
     used = 0
-    if (failed) return
+    if (failed) return false
     try {
       // A short write (a full disk, a signal) would leave a torn line: write the rest or fail trying.
       for (let done = 0; done < length; ) done += writeSync(fd, buf, done, length - done)
+      return true
     } catch (error) {
       failed = true
       onError(error as Error)
+      return false
     }
   }
 

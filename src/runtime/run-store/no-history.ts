@@ -14,8 +14,9 @@ export function createNoHistoryWriter(dir: string): RunWriter {
     dir,
     logs: { logger: () => SILENT, pathOf: (taskId) => `${dir}/logs/${taskId}.log`, close: () => Promise.resolve() },
     record: () => {},
-    commit: () => {},
-    finish: () => Promise.resolve(),
-    writeError: undefined,
+    commit: () => true,
+    finish: () => Promise.resolve(undefined),
+    journalFailure: undefined,
+    whenJournalFails: () => () => {},
   }
 }

@@ -2,7 +2,7 @@
  * Writing one run into the store: the journal (group-committed), the task logs, and `summary.json`
  * when the run finishes.
  */
-import { renameSync, writeFileSync } from 'node:fs'
+import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import type { RunSummary } from './records.ts'
@@ -22,6 +22,14 @@ import { makeDirsSync, makeStateDirSync } from '../../plugins/io/make-dirs.ts'
 /** The journal header of a run, less what `openRun` fills in itself (this process and host). */
 export type RunHeader = Omit<JournalHeader, 'pid' | 'host'>
 
+/** A file of the run that could not be written, and why (ENOSPC, EDQUOT, EFBIG, EIO…). */
+export interface StoreWriteFailure {
+  readonly file: 'journal.jsonl' | 'summary.json'
+  readonly path: string
+  /** The file system's error (whose message may not name `path`: a write to an open file names none). */
+  readonly error: Error
+}
+
 export interface RunWriter {
   readonly dir: string
   readonly logs: TaskLogs
@@ -29,13 +37,24 @@ export interface RunWriter {
   record(event: TaskEvent): void
   /**
    * Writes every record queued so far to the journal file now, where it survives the process being
-   * killed (not fsynced: a machine crash may still lose the last batch).
+   * killed (not fsynced: a machine crash may still lose the last batch). False once a write of the
+   * journal failed: these records are not in it, and none will be (`journalFailure` says why).
    */
-  commit(): void
-  /** Writes the `finish` record, flushes everything, then writes summary.json. */
-  finish(status: FinalRunStatus, at: number, summary: RunSummary): Promise<void>
-  /** The first error writing the journal, if any (the run goes on; its history may be incomplete). */
-  readonly writeError: Error | undefined
+  commit(): boolean
+  /**
+   * Writes the `finish` record, flushes everything, then writes summary.json; resolves to the
+   * summary's failure (its temp file removed: the journal is whole, and readers replay it instead).
+   * A journal that failed gets no summary: without its end record the run reads as interrupted,
+   * which a summary must not contradict.
+   */
+  finish(status: FinalRunStatus, at: number, summary: RunSummary): Promise<StoreWriteFailure | undefined>
+  /** The first failed write of the journal, if any: from then on the journal is written no more. */
+  readonly journalFailure: StoreWriteFailure | undefined
+  /**
+   * Calls `listener` once, when a write of the journal fails (at once, when one has). It may be
+   * called from inside `record` or `commit`. Returns what unregisters it.
+   */
+  whenJournalFails(listener: (failure: StoreWriteFailure) => void): () => void
 }
 
 /**
@@ -47,15 +66,23 @@ export async function openRun(stateDir: string, header: RunHeader): Promise<RunW
   const dir = runDir(stateDir, header.runId)
   makeStateDirSync(stateDir)
   makeDirsSync(dir)
-  let writeError: Error | undefined
-  const journal: BatchedAppender = openAppender(join(dir, 'journal.jsonl'), (error) => {
-    writeError ??= error
+  const journalPath = join(dir, 'journal.jsonl')
+  let journalFailure: StoreWriteFailure | undefined
+  const listeners = new Set<(failure: StoreWriteFailure) => void>()
+  const journal: BatchedAppender = openAppender(journalPath, (error) => {
+    journalFailure = { file: 'journal.jsonl', path: journalPath, error }
+    for (const listener of listeners) listener(journalFailure)
+    listeners.clear()
   })
-  const logs = createTaskLogs(join(dir, 'logs'))
   const { pidStartTime, host } = (thisProcess ??= { pidStartTime: processStartTime(process.pid), host: hostname() })
   journal.append(encodeHeader({ ...header, pid: process.pid, host, ...(pidStartTime !== undefined && { pidStartTime }) }))
-  // The header goes to disk at once, so a run killed in its first millisecond still lists.
-  journal.commit()
+  // The header goes to disk at once, so a run killed in its first millisecond still lists. A run
+  // whose header cannot be written is refused before it starts (the folder is left for `weir runs gc`).
+  if (!journal.commit()) {
+    journal.close()
+    throw naming(journalFailure!.error, journalPath)
+  }
+  const logs = createTaskLogs(join(dir, 'logs'))
   return {
     dir,
     logs,
@@ -70,12 +97,38 @@ export async function openRun(stateDir: string, header: RunHeader): Promise<RunW
       // No fsync: appended lines survive the process dying (kill -9) once written; a machine crash
       // may lose the last batch, which leaves the run `interrupted`, never corrupt.
       journal.close(false)
-      writeAtomic(join(dir, 'summary.json'), JSON.stringify(summary))
+      if (journalFailure) return undefined
+      const summaryPath = join(dir, 'summary.json')
+      try {
+        writeAtomic(summaryPath, JSON.stringify(summary))
+        return undefined
+      } catch (error) {
+        return { file: 'summary.json', path: summaryPath, error: error as Error }
+      }
     },
-    get writeError() {
-      return writeError
+    get journalFailure() {
+      return journalFailure
+    },
+    whenJournalFails(listener) {
+      if (journalFailure) {
+        listener(journalFailure)
+        return () => {}
+      }
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
     },
   }
+}
+
+/**
+ * The file system's error, with the file named in its message as Node names it for an open or a
+ * mkdir (`ENOSPC: no space left on device, write '/…/journal.jsonl'`): a write by descriptor names
+ * none, and "no space left" alone does not say where.
+ */
+function naming(error: Error, path: string): Error {
+  if (error.message.includes(path)) return error
+  const { code, errno, syscall } = error as { code?: unknown; errno?: unknown; syscall?: unknown }
+  return Object.assign(new Error(`${error.message} '${path}'`, { cause: error }), { code, errno, syscall, path })
 }
 
 /**
@@ -84,9 +137,21 @@ export async function openRun(stateDir: string, header: RunHeader): Promise<RunW
  */
 let thisProcess: { readonly pidStartTime: string | undefined; readonly host: string } | undefined
 
-/** Write to a temporary file, then rename: readers see the old file or the new one, never half. */
+/**
+ * Write to a temporary file, then rename: readers see the old file or the new one, never half. A
+ * write that fails (a full disk) takes its temp file with it, rather than leave it for `weir runs gc`.
+ */
 function writeAtomic(path: string, text: string): void {
   const tmp = tempPathFor(path)
-  writeFileSync(tmp, text)
-  renameSync(tmp, path)
+  try {
+    writeFileSync(tmp, text)
+    renameSync(tmp, path)
+  } catch (error) {
+    try {
+      rmSync(tmp, { force: true })
+    } catch {
+      // The write's own error is the one to report.
+    }
+    throw error
+  }
 }

@@ -30,6 +30,17 @@ function expectedLines(): string[] {
 }
 
 describe('the plain display', () => {
+  test('a note (a run store error, on stderr) comes after the lines held so far, not before them', () => {
+    const written: string[] = []
+    const out = { write: (text: string) => written.push(`out: ${text}`) } as unknown as NodeJS.WritableStream
+    const err = { write: (text: string) => written.push(`err: ${text}`) } as unknown as NodeJS.WritableStream
+    const display = createPlainDisplay(out, createTaskBoard(), createPalette(false))
+    for (const e of events().slice(0, 3)) display.onEvent(e)
+    display.note('weir: run: cannot write the journal\n', err)
+    display.stop()
+    expect(written).toEqual(['out: run r of p: 2000 tasks\n▶ t0 started\n✓ t0 succeeded in 2ms\n', 'err: weir: run: cannot write the journal\n'])
+  })
+
   test('writes every line in order, in a few writes rather than one per line', async () => {
     const writes: string[] = []
     const out = { write: (text: string) => writes.push(text) } as unknown as NodeJS.WritableStream
