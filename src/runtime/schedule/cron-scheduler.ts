@@ -9,7 +9,7 @@
  * that dies in between loses that fire instead of running it twice after a restart.
  */
 import type { Pipeline, Schedule } from '../../spec/model.ts'
-import type { RunPipeline } from '../api.ts'
+import type { RunEvent, RunPipeline } from '../api.ts'
 import type { Clock } from './clock.ts'
 import type { SchedulerEventInput, FireSkipReason } from './events.ts'
 import type { Fire } from './fire-times.ts'
@@ -159,7 +159,16 @@ export function createCronScheduler(options: CronSchedulerOptions): CronSchedule
     emit({ type: 'fire:start', pipeline: pipeline.name, scheduledAt: fire.local, catchup, moved: fire.moved, merged: fire.merged, wallTime: fire.wallTime })
     run.settled = (async () => {
       try {
-        const result = await options.runPipeline(pipeline, { trigger: 'schedule', scheduledAt: fire.local, params: schedule.params, signal: controller.signal })
+        const result = await options.runPipeline(pipeline, {
+          trigger: 'schedule',
+          scheduledAt: fire.local,
+          params: schedule.params,
+          signal: controller.signal,
+          // A run store that cannot be written (a full disk) is said in the log, not left to a bare "failed".
+          onEvent: (e) => {
+            if (e.type === 'run:store-error') emit({ type: 'scheduler:error', pipeline: pipeline.name, message: storeErrorMessage(e) })
+          },
+        })
         emit({ type: 'run:finish', pipeline: pipeline.name, scheduledAt: fire.local, runId: result.runId, status: result.status })
       } catch (error) {
         emit({ type: 'run:error', pipeline: pipeline.name, scheduledAt: fire.local, message: messageOf(error) })
@@ -331,4 +340,10 @@ export function createCronScheduler(options: CronSchedulerOptions): CronSchedule
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/** A file of a scheduled run that the run store could not write, for the daemon's log. */
+function storeErrorMessage(e: Extract<RunEvent, { type: 'run:store-error' }>): string {
+  const what = `run ${e.runId}: cannot write '${e.path}' (${e.error.message})`
+  return e.file === 'journal.jsonl' ? `${what}; the run stops and fails, and is kept interrupted: resume it once the cause is fixed.` : `${what}; the run is recorded whole in its journal.`
 }

@@ -66,6 +66,25 @@ describe('firing', () => {
     expect(await finished).toMatchObject({ runId: 'run-1', status: 'succeeded', scheduledAt: '2027-03-27T13:15:00+01:00' })
   })
 
+  test("a run store that cannot be written is said in the log, with the run's file and the cause", async () => {
+    const h = await startScheduler([await every15()])
+    await tick(h, '2027-03-27T12:15:00Z')
+    const said = h.log.next('scheduler:error')
+    h.runner.calls[0]!.options.onEvent!({
+      type: 'run:store-error',
+      runId: 'run-1',
+      file: 'journal.jsonl',
+      path: '/state/runs/run-1/journal.jsonl',
+      error: { code: 'ENOSPC', message: 'ENOSPC: no space left on device, write', origin: 'system', recoverable: true },
+      at: 0,
+    })
+    expect(await said).toMatchObject({
+      pipeline: 'nightly',
+      message: "run run-1: cannot write '/state/runs/run-1/journal.jsonl' (ENOSPC: no space left on device, write); the run stops and fails, and is kept interrupted: resume it once the cause is fixed.",
+    })
+    h.runner.calls[0]!.finish('failed')
+  })
+
   test('does not fire before the fire time', async () => {
     const h = await startScheduler([await every15()])
     h.clock.set('2027-03-27T12:14:59.999Z')
