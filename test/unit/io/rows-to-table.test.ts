@@ -1,7 +1,7 @@
 import type { Table } from 'apache-arrow'
 import { expect, test } from 'vitest'
 import { memoryIo } from '../../../src/plugins/io/memory/index.ts'
-import type { OutputDecl } from '../../../src/spec/model.ts'
+import type { ColumnType, OutputDecl } from '../../../src/spec/model.ts'
 
 const log = { debug() {}, info() {}, warn() {}, error() {} }
 const env = { cwd: '/', stateDir: '.weir', log }
@@ -30,6 +30,18 @@ test('stores an array of row objects as a table with the declared column types',
   expect(table.getChild('country')!.get(1)).toBeNull()
   expect(table.getChild('paid')!.get(2)).toBeNull()
   expect(table.getChild('qty')!.get(1)).toBe(-1)
+})
+
+test('a row without a column named like an Object.prototype member has a null cell there, not the inherited method', async () => {
+  const io = memoryIo.create({}, env)
+  // Built from entries: in an object literal, TypeScript does not take `toString: 'string'` as a ColumnType (the inherited method gets in the way).
+  const columns = Object.fromEntries<ColumnType>([['id', 'int32'], ['toString', 'string'], ['valueOf', 'float64']])
+  const named: OutputDecl = { kind: 'table', columns }
+  const namedCtx = { ...ctx, output: named }
+  const table = (await io.read(await io.write(key, [{ id: 1 }, { id: 2, toString: 'two', valueOf: 2.5 }], namedCtx), namedCtx)) as Table
+  expect(table.getChild('toString')!.toArray()).toEqual([null, 'two'])
+  expect(table.getChild('valueOf')!.get(0)).toBeNull()
+  expect(table.getChild('valueOf')!.get(1)).toBe(2.5)
 })
 
 test('an empty array is an empty table with the declared columns', async () => {

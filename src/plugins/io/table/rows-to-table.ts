@@ -48,7 +48,8 @@ export function rowsToTable(rows: readonly Record<string, unknown>[], columns: R
   })
   const vectors: Record<string, Vector> = {}
   for (const [name, type] of Object.entries(columns)) {
-    const values = rows.map((row, index) => convertCell(row[name], type, index, name))
+    // Own properties only: a row without a `toString` column has a null cell there, not Object.prototype.toString.
+    const values = rows.map((row, index) => convertCell(Object.hasOwn(row, name) ? row[name] : undefined, type, index, name))
     vectors[name] = vectorFromArray(values as unknown[], ARROW_TYPES[type]()) as Vector
   }
   return new Table(vectors)
