@@ -204,10 +204,13 @@ export type TableResult<C extends arrow.TypeMap> =
 
 /**
  * One row object of a table with columns `C`: a plain object with only declared columns; a
- * missing property, `null` or `undefined` is a null cell.
+ * missing property, `null` or `undefined` is a null cell. (A column named like an
+ * Object.prototype member, `toString`, also admits that member's type: TypeScript gives it to
+ * every row object that lacks the column, which is a null cell like any missing property.)
  */
 export type TableRow<C extends arrow.TypeMap> = {
-  [K in keyof C]?: TableCell<C[K]> | null | undefined;
+  [K in keyof C]?:
+    TableCell<C[K]> | null | undefined | (K extends keyof Object ? Object[K] : never);
 };
 
 /** What a row object's cell may hold for a column of Arrow type `T`. */

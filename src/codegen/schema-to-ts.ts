@@ -62,7 +62,9 @@ export function prepareSchema(schema: JsonSchema, sharedNames: ReadonlyMap<strin
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(schema)) {
     if (DROPPED.has(key)) continue
-    if ((SCHEMA_MAPS as readonly string[]).includes(key) && isRecord(value))
+    if (key === 'properties' && isRecord(value))
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, prepareProperty(k, v as JsonSchema, schema, sharedNames)]))
+    else if ((SCHEMA_MAPS as readonly string[]).includes(key) && isRecord(value))
       out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, prepareSchema(v as JsonSchema, sharedNames)]))
     else if ((SCHEMA_SINGLES as readonly string[]).includes(key) && (isRecord(value) || typeof value === 'boolean'))
       out[key] = typeof value === 'boolean' ? value : prepareSchema(value as JsonSchema, sharedNames)
@@ -77,6 +79,28 @@ export function prepareSchema(schema: JsonSchema, sharedNames: ReadonlyMap<strin
   if (isOpenObject(out)) return { ...out, tsType: 'object' }
   if (listsEveryKey(out)) out.additionalProperties = false
   return typeof schema.$ref === 'string' ? withReference(out, referenceName(schema.$ref, sharedNames)) : out
+}
+
+/**
+ * The members every object inherits from Object.prototype, as TypeScript's `Object` interface
+ * declares them (lib.es5.d.ts). TypeScript reads an object that lacks an optional property of such
+ * a name as having the inherited member (`{ name: 'x' }` has a `constructor: Function`), so
+ * `constructor?: string` refuses every object without one.
+ */
+const OBJECT_MEMBERS = new Set(['constructor', 'toString', 'toLocaleString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable'])
+
+/**
+ * One entry of `properties`. An optional property named like an Object.prototype member is typed
+ * `string | Object["constructor"]`: that accepts the objects without it (what the schema allows),
+ * and it is also what reading the property of such an object gives at run time. A required one
+ * stays exact, since every valid object has its own.
+ */
+function prepareProperty(name: string, schema: JsonSchema, parent: Readonly<Record<string, unknown>>, sharedNames: ReadonlyMap<string, string>): Record<string, unknown> {
+  const prepared = prepareSchema(schema, sharedNames)
+  const required = Array.isArray(parent.required) && parent.required.includes(name)
+  if (!OBJECT_MEMBERS.has(name) || required) return prepared
+  const { description, ...type } = prepared
+  return { ...(description !== undefined && { description }), anyOf: [type, { tsType: `Object[${JSON.stringify(name)}]` }] }
 }
 
 /**
@@ -127,9 +151,9 @@ export async function declareSchema(name: string, prepared: Record<string, unkno
   const keys = Object.keys(prepared).filter((k) => !ANNOTATIONS.has(k))
   if (keys.length === 0) return `${jsDoc(doc)}export type ${name} = unknown;\n`
   const compile = await loadCompiler()
-  const schema = { ...prepared, title: name, ...(doc !== undefined && { description: doc }) }
+  const hidden = hideHasOwnProperty({ ...prepared, title: name, ...(doc !== undefined && { description: doc }) })
   try {
-    const code = await compile(schema as Parameters<Compile>[0], name, {
+    const code = await compile(hidden.schema as Parameters<Compile>[0], name, {
       bannerComment: '',
       format: true,
       style: GENERATED_STYLE,
@@ -138,10 +162,30 @@ export async function declareSchema(name: string, prepared: Record<string, unkno
       additionalProperties: true,
       $refOptions: { resolve: { external: false } },
     })
-    return toTypeAliases(collapseShortDocs(code.trimStart()))
+    return toTypeAliases(collapseShortDocs(hidden.restore(code).trimStart()))
   } catch (error) {
     throw new Error(`Cannot generate TypeScript for '${name}': ${(error as Error).message}`, { cause: error })
   }
+}
+
+/**
+ * json-schema-to-typescript calls `node.hasOwnProperty(…)` on every object of a schema, a map of
+ * `properties` and a `default` or `const` value included, so a key `hasOwnProperty` there made it
+ * throw. Such a key (and the same string in `required` or `enum`) goes in under a stand-in name that
+ * appears nowhere in the schema, which `restore` turns back in the generated code.
+ */
+function hideHasOwnProperty(schema: Record<string, unknown>): { schema: Record<string, unknown>; restore: (code: string) => string } {
+  const text = JSON.stringify(schema)
+  if (!text.includes('"hasOwnProperty"')) return { schema, restore: (code) => code }
+  let standIn = 'weirHasOwnProperty'
+  for (let n = 2; text.includes(standIn); n++) standIn = `weirHasOwnProperty${n}`
+  const rename = (value: unknown): unknown => {
+    if (value === 'hasOwnProperty') return standIn
+    if (Array.isArray(value)) return value.map(rename)
+    if (!isRecord(value)) return value
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k === 'hasOwnProperty' ? standIn : k, rename(v)]))
+  }
+  return { schema: rename(schema) as Record<string, unknown>, restore: (code) => code.replaceAll(standIn, 'hasOwnProperty') }
 }
 
 /** `/**\n * text\n *\/` → `/** text *\/`, the form the rest of a generated file uses. */

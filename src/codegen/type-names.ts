@@ -5,14 +5,15 @@
 import type { Pipeline } from '../spec/model.ts'
 
 /** Names declared by the support block of every generated file (see support-types.ts). */
-export const SUPPORT_TYPE_NAMES = ['Logger', 'TaskContext', 'At', 'AtStep', 'ItemOf', 'TableResult', 'TableRow', 'TableCell', 'Params', 'Frozen', 'TaskValues', 'ReadValues', 'Handlers'] as const
+export const SUPPORT_TYPE_NAMES = ['Logger', 'TaskContext', 'At', 'AtStep', 'ItemOf', 'TableResult', 'TableRow', 'TableCell', 'OwnField', 'Params', 'Frozen', 'TaskValues', 'ReadValues', 'Handlers'] as const
 
 /**
  * Global types the generated code itself uses (`Promise<…>` in every handler type, `Record<…>` in
- * `Logger`, `AbortSignal`, `Date` in `TableCell`): a `types:` entry with one of these names would
- * shadow the global inside the file and break it (`Type 'Promise' is not generic`).
+ * `Logger`, `AbortSignal`, `Date` in `TableCell`, `NonNullable` in `ItemOf`, `Object["toString"]`
+ * for a property named like an Object.prototype member): a `types:` entry with one of these names
+ * would shadow the global inside the file and break it (`Type 'Promise' is not generic`).
  */
-export const GLOBAL_TYPE_NAMES = ['Promise', 'Record', 'AbortSignal', 'Date'] as const
+export const GLOBAL_TYPE_NAMES = ['Promise', 'Record', 'AbortSignal', 'Date', 'NonNullable', 'Object'] as const
 
 /** The type names of one task. `columns` is set for `table` outputs only. */
 export interface TaskTypeNames {

@@ -19,7 +19,7 @@ beforeAll(async () => {
   project = await copyFixtureProject('shop')
   const out = join(project.dir, 'generated')
   await mkdir(out, { recursive: true })
-  const specs = [join(project.dir, 'pipelines/shop.yaml'), join(project.dir, 'maps/fanout.yaml'), join(CODEGEN_FIXTURES, 'edge/pipelines/edge.yaml'), join(CODEGEN_FIXTURES, 'edge/pipelines/untyped.yaml'), ...(await exampleSpecs())]
+  const specs = [join(project.dir, 'pipelines/shop.yaml'), join(project.dir, 'maps/fanout.yaml'), join(CODEGEN_FIXTURES, 'edge/pipelines/edge.yaml'), join(CODEGEN_FIXTURES, 'edge/pipelines/untyped.yaml'), join(CODEGEN_FIXTURES, 'edge/pipelines/inherited.yaml'), ...(await exampleSpecs())]
   for (const spec of specs) {
     const file = await generateTypes(await loadPipeline(spec))
     await writeFile(join(out, file.path), file.contents)
@@ -74,6 +74,7 @@ describe('generated types compiled by tsc', () => {
     'wrong-concat-type.ts',
     'untyped-schemas.ts',
     'field-paths.ts',
+    'inherited-names.ts',
   ])('%s fails exactly where marked', async (name) => {
     const file = cases.find((c) => c.endsWith(`/${name}`))!
     const want = await expectedErrors(file)

@@ -211,10 +211,18 @@ export type AtStep<T, K extends string> = unknown extends T
         ? unknown
         : K extends keyof T
           ? string extends keyof T
-            ? T[K] | undefined
-            : T[K]
+            ? OwnField<T[K], K> | undefined
+            : OwnField<T[K], K>
           : undefined
       : undefined;
+
+/**
+ * A field `K` of type `V` as a path reads it: own properties only, so not the Object.prototype
+ * member that the type of an optional `toString` or `valueOf` also admits.
+ */
+export type OwnField<V, K extends string> = V extends (K extends keyof Object ? Object[K] : never)
+  ? never
+  : V;
 
 /**
  * What the handler of a `table` task returns: an Arrow table whose rows have (at least) these
@@ -228,10 +236,13 @@ export type TableResult<C extends arrow.TypeMap> =
 
 /**
  * One row object of a table with columns `C`: a plain object with only declared columns; a
- * missing property, `null` or `undefined` is a null cell.
+ * missing property, `null` or `undefined` is a null cell. (A column named like an
+ * Object.prototype member, `toString`, also admits that member's type: TypeScript gives it to
+ * every row object that lacks the column, which is a null cell like any missing property.)
  */
 export type TableRow<C extends arrow.TypeMap> = {
-  [K in keyof C]?: TableCell<C[K]> | null | undefined;
+  [K in keyof C]?:
+    TableCell<C[K]> | null | undefined | (K extends keyof Object ? Object[K] : never);
 };
 
 /** What a row object's cell may hold for a column of Arrow type `T`. */
