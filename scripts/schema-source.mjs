@@ -1,7 +1,8 @@
 // Source of schema/pipeline.schema.json. Written as a module so descriptions can be shared and
 // commented; `npm run build:schema` writes the JSON, and a test fails when the two drift apart.
 const NAME = '^[a-z][a-z0-9_]*$'
-const DURATION = '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)\\s*$'
+// A number and its unit, nothing around or between them; src/spec/duration.ts reads the same.
+const DURATION = '^\\d+(\\.\\d+)?(ms|s|m|h|d)$'
 
 const duration = {
   title: 'DurationSpec',
@@ -181,7 +182,7 @@ const task = {
       examples: [{ row_count: { type: 'integer' } }],
     },
     retries: { ...retries, description: 'Overrides `defaults.retries`. ' + retries.description },
-    timeout: { ...duration, description: 'Per-attempt time limit (overrides `defaults.timeout`). The attempt fails when it passes, even if the handler ignores its abort signal. ' + duration.description },
+    timeout: { ...duration, description: 'Per-attempt time limit (overrides `defaults.timeout`). The attempt fails when it passes, even if the handler ignores its abort signal; `0` means no time limit. ' + duration.description },
     io: { type: 'string', pattern: NAME, description: 'Name of the IoManager (under `io:`) that stores this task\'s output.', default: 'default', examples: ['lake'] },
     trigger: triggerRule,
     cache: { ...cache, description: 'Overrides `defaults.cache` (an object\'s fields one by one). ' + cache.description },
@@ -270,7 +271,7 @@ export const pipelineSchema = {
       examples: [{ retries: 2, timeout: '10m' }],
       properties: {
         retries,
-        timeout: { ...duration, description: 'Per-attempt time limit for every task. ' + duration.description },
+        timeout: { ...duration, description: 'Per-attempt time limit for every task; `0` means no time limit. ' + duration.description },
         io: { type: 'string', pattern: NAME, description: 'IoManager for tasks that set none.', default: 'default', examples: ['lake'] },
         trigger: triggerRule,
         cache: { ...cache, description: 'Caching for every task that sets no `cache` of its own. ' + cache.description },

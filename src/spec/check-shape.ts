@@ -9,6 +9,7 @@ import type { Finding } from './diagnostics.ts'
 import { didYouMean, listChoices } from './did-you-mean.ts'
 import { pointerSegments, toPointer } from './pointer.ts'
 import { describeJsonValue, jsonTypeArticle } from './schema-problem.ts'
+import { durationFix } from './duration.ts'
 
 type SchemaNode = Record<string, unknown>
 
@@ -268,12 +269,14 @@ function describeAnyOf(
   const branches = (schema?.anyOf as SchemaNode[] | undefined) ?? []
   const value = valueAt(data, pointer)
   const isDuration = branches.some((b) => typeof b.pattern === 'string' && b.pattern.includes('ms|s|m|h|d'))
-  if (isDuration)
+  if (isDuration) {
+    const fix = durationFix(value)
     return {
       code: 'INVALID_DURATION',
       pointer,
-      message: `${capitalize(describeValue(pointer))} is ${quote(value)}, which is not a duration; write a number with a unit: '250ms', '30s', '10m', '2h' or '1d'.`,
+      message: `${capitalize(describeValue(pointer))} is ${quote(value)}, which is not a duration${fix === undefined ? "; write a number with a unit: '250ms', '30s', '10m', '2h' or '1d'" : `: ${fix}`}.`,
     }
+  }
   // retries and foreach: a scalar or list, or an object. An object gets its own branch's precise errors.
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const branchIndex = branches.findIndex((b) => b.type === 'object')

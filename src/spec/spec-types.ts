@@ -46,7 +46,7 @@ export type DurationSpec = string | number
  */
 export type DurationSpec1 = string | number
 /**
- * Per-attempt time limit for every task. A duration: a number with a unit, `ms`, `s`, `m`, `h` or `d` (`250ms`, `30s`, `10m`, `2h`, `1d`). A bare number means seconds.
+ * Per-attempt time limit for every task; `0` means no time limit. A duration: a number with a unit, `ms`, `s`, `m`, `h` or `d` (`250ms`, `30s`, `10m`, `2h`, `1d`). A bare number means seconds.
  */
 export type DurationSpec2 = string | number
 /**
@@ -127,7 +127,7 @@ export type DurationSpec4 = string | number
  */
 export type DurationSpec5 = string | number
 /**
- * Per-attempt time limit (overrides `defaults.timeout`). The attempt fails when it passes, even if the handler ignores its abort signal. A duration: a number with a unit, `ms`, `s`, `m`, `h` or `d` (`250ms`, `30s`, `10m`, `2h`, `1d`). A bare number means seconds.
+ * Per-attempt time limit (overrides `defaults.timeout`). The attempt fails when it passes, even if the handler ignores its abort signal; `0` means no time limit. A duration: a number with a unit, `ms`, `s`, `m`, `h` or `d` (`250ms`, `30s`, `10m`, `2h`, `1d`). A bare number means seconds.
  */
 export type DurationSpec6 = string | number
 /**

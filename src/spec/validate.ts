@@ -32,6 +32,7 @@ import { paramSchemas } from './rules/param-schemas.ts'
 import { toleratedFailureInputs, unusedParams } from './rules/warnings.ts'
 import { commandTemplates } from './rules/command-templates.ts'
 import { reservedKeys } from './rules/reserved-keys.ts'
+import { timeouts } from './rules/timeouts.ts'
 import { normalizeSpec } from './normalize.ts'
 import { specHashOf } from './spec-hash.ts'
 import { findNonJsonValues } from './json-values.ts'
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
   concatRule,
   cycles,
   ioNames,
+  timeouts,
   typeRefs,
   scheduleRule,
   handlers,

@@ -21,6 +21,18 @@ const CASES: readonly Case[] = [
   { file: 'bad-column-type.yaml', want: [{ code: 'INVALID_ENUM', line: 7, column: 43, pointer: '/tasks/a/output/columns/id' }] },
   { file: 'bad-duration-retry-delay.yaml', want: [{ code: 'INVALID_DURATION', line: 7, column: 31, pointer: '/tasks/a/retries/delay' }] },
   { file: 'bad-duration.yaml', want: [{ code: 'INVALID_DURATION', line: 5, column: 12, pointer: '/defaults/timeout' }] },
+  // A duration is a number and its unit, nothing around or between them; a quoted number is a string.
+  { file: 'duration-spaces.yaml', want: [
+    { code: 'INVALID_DURATION', line: 5, column: 12, pointer: '/defaults/timeout' },
+    { code: 'INVALID_DURATION', line: 9, column: 31, pointer: '/tasks/a/retries/delay' },
+    { code: 'INVALID_DURATION', line: 10, column: 19, pointer: '/tasks/a/cache/ttl' },
+    { code: 'INVALID_DURATION', line: 13, column: 14, pointer: '/tasks/b/timeout' },
+  ] },
+  // Under 1 ms a timeout would round to 0, no time limit; 0 itself is that, and 1 ms is honoured.
+  { file: 'timeout-under-1ms.yaml', want: [
+    { code: 'INVALID_DURATION', line: 5, column: 12, pointer: '/defaults/timeout' },
+    { code: 'INVALID_DURATION', line: 9, column: 14, pointer: '/tasks/a/timeout' },
+  ] },
   { file: 'bad-enum-no-match.yaml', want: [{ code: 'INVALID_ENUM', line: 9, column: 12, pointer: '/schedule/catchup' }] },
   { file: 'bad-enum-overlap.yaml', want: [{ code: 'INVALID_ENUM', line: 9, column: 12, pointer: '/schedule/overlap' }] },
   { file: 'bad-param-default.yaml', want: [{ code: 'INVALID_DEFAULT', line: 5, column: 39, pointer: '/params/threshold/default' }] },
