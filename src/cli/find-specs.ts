@@ -143,10 +143,45 @@ function realPath(path: string): Promise<string | undefined> {
   return new Promise((done) => realpath(path, (error, real) => done(error ? undefined : real)))
 }
 
-/** A cheap sniff of the first 4 KB: `kind: Pipeline` or `apiVersion: weir/…`, in YAML or JSON. */
-async function looksLikePipeline(path: string): Promise<boolean> {
-  const head = await readHead(path, 4096)
-  return /["']?apiVersion["']?\s*:\s*["']?weir\//.test(head) || /["']?kind["']?\s*:\s*["']?Pipeline\b/.test(head)
+/**
+ * What may stand between a key's `:` and its value, in the forms a spec may use (docs/cli.md): an
+ * anchor (`&v`), a tag (`!!str`), a block scalar's indicator (`>-`, `|`) or a comment, then the
+ * line break and indentation before a value on the next line.
+ */
+const BEFORE_VALUE = String.raw`(?:\s+(?:&\S+|!\S*|[|>][-+0-9]*|#[^\n]*))*\s*["']?`
+const API_VERSION = new RegExp(String.raw`["']?apiVersion["']?\s*:${BEFORE_VALUE}weir/`)
+const KIND = new RegExp(String.raw`["']?kind["']?\s*:${BEFORE_VALUE}Pipeline\b`)
+/** `apiVersion: *v`, an alias: the anchor `&v` must name `weir/…` (`x: &v weir/v1`). */
+const API_VERSION_ALIAS = /["']?apiVersion["']?\s*:\s*\*([^\s,\]}]+)/
+
+/**
+ * A cheap sniff of the first 4 KB: `kind: Pipeline` or `apiVersion: weir/…`, in YAML or JSON, with
+ * escapes in quoted text read (`"weir\u002Fv1"`), and anchors, tags and block scalars allowed
+ * before the value. It parses nothing, so a folder of large YAML files is searched quickly.
+ */
+export async function looksLikePipeline(path: string): Promise<boolean> {
+  return headLooksLikePipeline(await readHead(path, 4096))
+}
+
+/** The sniff of `looksLikePipeline`, on text. */
+export function headLooksLikePipeline(text: string): boolean {
+  const head = text.includes('\\') ? readEscapes(text) : text
+  if (API_VERSION.test(head) || KIND.test(head)) return true
+  const alias = API_VERSION_ALIAS.exec(head)
+  return alias !== null && new RegExp(String.raw`&${escapeRegExp(alias[1]!)}${BEFORE_VALUE}weir/`).test(head)
+}
+
+/** JSON's and YAML's escapes of double-quoted text (`\u002F`, `\U0000002F`, `\x2F`, `\/`), read everywhere: a sniff need not know where quotes are. */
+function readEscapes(text: string): string {
+  return text.replace(/\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(\/))/g, (all, u?: string, big?: string, x?: string, slash?: string) => {
+    if (slash !== undefined) return '/'
+    const code = Number.parseInt((u ?? big ?? x)!, 16)
+    return code <= 0x10ffff ? String.fromCodePoint(code) : all
+  })
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 /** Up to the first `bytes` bytes of a file, as UTF-8. */

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { findSpecFiles } from '../../../src/cli/find-specs.ts'
+import { findSpecFiles, headLooksLikePipeline } from '../../../src/cli/find-specs.ts'
 import { choice, parseCommandArgs } from '../../../src/cli/args.ts'
 
 let dir: string
@@ -40,6 +40,54 @@ describe('findSpecFiles', () => {
 
   test('a path that does not exist is a usage error that names it', async () => {
     await expect(findSpecFiles([join(dir, 'missing')], 'spec validate')).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("'" + join(dir, 'missing') + "' does not exist") })
+  })
+})
+
+describe('the sniff of a file in a folder (probe finding: valid specs written these ways were skipped, and CI passed without checking them)', () => {
+  const REST = 'kind: Pipeline\nname: x\ntasks: {}\n'
+  test.each([
+    ['an anchor before the value', 'apiVersion: &v weir/v1\nname: x\n'],
+    ['a tag before the value', 'apiVersion: !!str weir/v1\nname: x\n'],
+    ['a verbatim tag and an anchor', 'apiVersion: !<tag:yaml.org,2002:str> &v "weir/v1"\n'],
+    ['a folded block scalar', 'apiVersion: >-\n  weir/v1\nname: x\n'],
+    ['a literal block scalar with a comment', 'apiVersion: |-  # the version\n  weir/v1\n'],
+    ['a plain value on the next line', 'apiVersion:\n  weir/v1\n'],
+    ['a comment before the value on the next line', 'apiVersion: # the version\n  weir/v1\n'],
+    ['a JSON escape in the value', '{"apiVersion": "weir\\u002Fv1", "name": "x"}'],
+    ['a JSON escaped solidus', '{"apiVersion": "weir\\/v1"}'],
+    ['an escape in the key', '{"\\u0061piVersion": "weir/v1"}'],
+    ['a YAML \\x escape', 'apiVersion: "weir\\x2Fv1"\n'],
+    ['an alias of an anchor that names weir/', 'x-version: &v weir/v1\napiVersion: *v\n'],
+    ['kind with a tag', 'kind: !!str Pipeline\n'],
+    ['kind as a block scalar', 'kind: >-\n  Pipeline\n'],
+    ['kind escaped in JSON', '{"kind": "Pipelin\\u0065"}'],
+    ['the plain form', `apiVersion: weir/v1\n${REST}`],
+    ['flow style', '{ apiVersion: weir/v1, kind: Pipeline }'],
+  ])('finds a spec with %s', (_what, text) => {
+    expect(headLooksLikePipeline(text)).toBe(true)
+  })
+
+  test.each([
+    ['another apiVersion', 'apiVersion: v1\nkind: ConfigMap\ndata: { weir: "weir/v1" }\n'],
+    ['weir/ in a later value', 'apiVersion: v1\nnote: weir/v1\n'],
+    ['a block scalar of something else', 'apiVersion: >-\n  apps/v1\nkind: Deployment\n'],
+    ['an alias of an anchor that names something else', 'x: &v apps/v1\ny: weir/v1\napiVersion: *v\n'],
+    ['another kind', 'kind: PipelineRun2\n'],
+  ])('leaves alone a file with %s', (_what, text) => {
+    expect(headLooksLikePipeline(text)).toBe(false)
+  })
+
+  test('a folder search finds such specs', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'weir-find-sniff-'))
+    try {
+      await writeFile(join(folder, 'anchor.yaml'), `apiVersion: &v weir/v1\n${REST}`.replace('kind: Pipeline\n', ''))
+      await writeFile(join(folder, 'escaped.json'), JSON.stringify({ name: 'x' }).replace('{', '{"apiVersion": "weir\\u002Fv1", '))
+      await writeFile(join(folder, 'folded.yaml'), 'apiVersion: >-\n  weir/v1\nname: x\ntasks: {}\n')
+      await writeFile(join(folder, 'other.yaml'), 'apiVersion: v1\nkind: ConfigMap\n')
+      expect(await findSpecFiles([folder], 'spec validate')).toEqual([join(folder, 'anchor.yaml'), join(folder, 'escaped.json'), join(folder, 'folded.yaml')])
+    } finally {
+      await rm(folder, { recursive: true, force: true })
+    }
   })
 })
 
