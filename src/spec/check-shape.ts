@@ -169,10 +169,11 @@ function describeError(
     case 'minProperties':
       return { code: 'MISSING_FIELD', pointer, atKey: true, message: `${capitalize(describeValue(pointer))} must not be empty${pointer === '/tasks' ? '; declare at least one task' : ''}.` }
     case 'uniqueItems': {
-      const { i, j } = error.params as { i: number; j: number }
+      // Ajv's `j` is the later of the two: point at the repeat, the one to remove.
+      const { j } = error.params as { i: number; j: number }
       return {
         code: 'INVALID_VALUE',
-        pointer: `${pointer}/${i}`,
+        pointer: `${pointer}/${j}`,
         message: `${capitalize(describeValue(pointer))} lists '${String(valueAt(data, `${pointer}/${j}`))}' twice; remove the repeat.`,
       }
     }

@@ -107,7 +107,8 @@ const CASES: readonly Case[] = [
       { code: 'CONCAT_NOT_FAN_IN', line: 27, column: 40, pointer: '/tasks/report/concat/4' },
       { code: 'CONCAT_NOT_FAN_IN', line: 27, column: 47, pointer: '/tasks/report/concat/5' },
       { code: 'CONCAT_UNKNOWN_INPUT', line: 27, column: 55, pointer: '/tasks/report/concat/6' },
-      { code: 'INVALID_VALUE', line: 31, column: 14, pointer: '/tasks/dup/concat/0' },
+      // A repeat is reported at the repeat, the item to remove.
+      { code: 'INVALID_VALUE', line: 31, column: 20, pointer: '/tasks/dup/concat/1' },
       { code: 'CONCAT_NOT_FAN_IN', line: 36, column: 14, pointer: '/tasks/per_item/concat/0' },
     ] },
   { file: 'handler-bad-form.yaml', want: [{ code: 'INVALID_VALUE', line: 6, column: 14, pointer: '/tasks/a/handler' }] },
@@ -173,7 +174,7 @@ const CASES: readonly Case[] = [
       { code: 'INVALID_REFERENCE', line: 19, column: 57, pointer: '/tasks/a/inputs/t' },
       { code: 'INVALID_REFERENCE', line: 19, column: 85, pointer: '/tasks/a/inputs/u' },
       { code: 'INVALID_REFERENCE', line: 19, column: 105, pointer: '/tasks/a/inputs/v' },
-      { code: 'INVALID_VALUE', line: 20, column: 13, pointer: '/tasks/a/needs/0' },
+      { code: 'INVALID_VALUE', line: 20, column: 16, pointer: '/tasks/a/needs/1' },
       { code: 'MISSING_FIELD', line: 21, column: 28, pointer: '/tasks/a/output/columns' },
       { code: 'WRONG_TYPE', line: 22, column: 18, pointer: '/tasks/a/values/v' },
       { code: 'INVALID_VALUE', line: 23, column: 14, pointer: '/tasks/a/command' },
