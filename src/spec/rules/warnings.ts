@@ -5,6 +5,9 @@ import { toPointer } from '../pointer.ts'
 import { TRIGGER_RULE_TABLE } from '../trigger-rules.ts'
 import type { MissingOutputOutcome } from '../trigger-rules.ts'
 
+/** A valid param name (the schema's pattern). */
+const PARAM_NAME = /^[a-z][a-z0-9_]*$/
+
 /** Params nobody reads: neither an input reference nor a `{{params.x}}` in a command template. */
 export const unusedParams: Rule = ({ view, report }) => {
   const used = new Set<string>()
@@ -19,7 +22,8 @@ export const unusedParams: Rule = ({ view, report }) => {
   for (const [name] of entriesOf(view.data.params))
     if (!used.has(name))
       report({ severity: 'warning', code: 'UNUSED_PARAM', pointer: toPointer(['params', name]), atKey: true,
-        message: `Param '${name}' is declared but never used; pass it to a task with '\${{ params.${name} }}' or remove it.` })
+        // A name that is no param name (INVALID_NAME) gets no reference to copy: that one would be invalid too.
+        message: `Param '${name}' is declared but never used; ${PARAM_NAME.test(name) ? `pass it to a task with '\${{ params.${name} }}' or remove it` : 'remove it'}.` })
 }
 
 const OUTCOME_WORDS: Readonly<Record<MissingOutputOutcome, string>> = { failed: 'failed', skipped: 'was skipped' }

@@ -23,6 +23,10 @@ describe('every problem at once', () => {
     const found = await check(`${head}params:\n  123: { type: string }\ntasks:\n  a:\n    handler: ./h.ts#a\n    inputs:\n      : 2\n  ~:\n    handler: ./h.ts#a\n`)
     expect(found.map((f) => f.split(' ').slice(0, 2).join(' '))).toEqual(['5:3 INVALID_NAME', '5:3 UNUSED_PARAM', '10:7 KEY_NOT_STRING', '11:3 KEY_NOT_STRING'])
   })
+  test('an unused param with an invalid name is not told to be passed with a reference that would be invalid too', async () => {
+    const found = await check('apiVersion: weir/v1\nkind: Pipeline\nname: p\nparams:\n  größe: { type: integer, default: 1 }\ntasks:\n  a: { handler: ./h.ts#a }\n')
+    expect(found.filter((f) => f.includes('UNUSED_PARAM'))).toEqual(["5:3 UNUSED_PARAM Param 'größe' is declared but never used; remove it."])
+  })
 })
 
 describe('an unquoted expression in a flow mapping', () => {
