@@ -64,6 +64,8 @@ export function prepareSchema(schema: JsonSchema, sharedNames: ReadonlyMap<strin
     if (DROPPED.has(key)) continue
     if (key === 'properties' && isRecord(value))
       out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, prepareProperty(k, v as JsonSchema, schema, sharedNames)]))
+    else if (key === 'patternProperties' && isRecord(value))
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [patternStandIn(k), prepareSchema(v as JsonSchema, sharedNames)]))
     else if ((SCHEMA_MAPS as readonly string[]).includes(key) && isRecord(value))
       out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, prepareSchema(v as JsonSchema, sharedNames)]))
     else if ((SCHEMA_SINGLES as readonly string[]).includes(key) && (isRecord(value) || typeof value === 'boolean'))
@@ -101,6 +103,24 @@ function prepareProperty(name: string, schema: JsonSchema, parent: Readonly<Reco
   if (!OBJECT_MEMBERS.has(name) || required) return prepared
   const { description, ...type } = prepared
   return { ...(description !== undefined && { description }), anyOf: [type, { tsType: `Object[${JSON.stringify(name)}]` }] }
+}
+
+/**
+ * json-schema-to-typescript writes each key of `patternProperties` into a comment of its own words
+ * ("referenced by \`undefined\`'s JSON-Schema definition", inside a property), escaping only the
+ * first `*\/` of it, so a second one ended the comment and the file did not parse. The key goes in
+ * as hex digits, and `describePatterns` writes the comment.
+ */
+function patternStandIn(pattern: string): string {
+  return `${PATTERN_MARK}${Buffer.from(pattern, 'utf8').toString('hex')}`
+}
+
+const PATTERN_MARK = 'weir-pattern:'
+const PATTERN_COMMENT = /This interface was referenced by `[^`\n]*`'s JSON-Schema definition\n[ \t]*\* via the `patternProperty` "weir-pattern:([0-9a-f]*)"\./g
+
+/** The compiler's comment on a pattern's index signature → `Keys that match "^x".` */
+function describePatterns(code: string): string {
+  return code.replace(PATTERN_COMMENT, (_all, hex: string) => `Keys that match ${JSON.stringify(Buffer.from(hex, 'hex').toString('utf8')).replaceAll('*/', '*\\/')}.`)
 }
 
 /**
@@ -162,7 +182,7 @@ export async function declareSchema(name: string, prepared: Record<string, unkno
       additionalProperties: true,
       $refOptions: { resolve: { external: false } },
     })
-    return toTypeAliases(collapseShortDocs(hidden.restore(code).trimStart()))
+    return toTypeAliases(collapseShortDocs(describePatterns(hidden.restore(code)).trimStart()))
   } catch (error) {
     throw new Error(`Cannot generate TypeScript for '${name}': ${(error as Error).message}`, { cause: error })
   }

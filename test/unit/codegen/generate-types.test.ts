@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { generateTypes, GENERATED_HEADER } from '../../../src/codegen/generate-types.ts'
 import { allocateTypeNames, toTypeName } from '../../../src/codegen/type-names.ts'
 import { literalType } from '../../../src/codegen/input-types.ts'
-import { prepareSchema } from '../../../src/codegen/schema-to-ts.ts'
+import { declareSchema, prepareSchema } from '../../../src/codegen/schema-to-ts.ts'
 import { CODEGEN_FIXTURES, exampleSpecs, loadPipeline } from './support.ts'
 
 const shopSpec = join(CODEGEN_FIXTURES, 'shop/pipelines/shop.yaml')
@@ -114,5 +114,16 @@ describe('schemas before json-schema-to-typescript', () => {
 
   test('an object that says nothing about its keys is `object`', () => {
     expect(prepareSchema({ type: 'object' }, shared)).toEqual({ type: 'object', tsType: 'object' })
+  })
+
+  test("patternProperties: each pattern is named in a comment of weir's words, nested too, whatever it holds", async () => {
+    // The compiler wrote "referenced by `undefined`'s JSON-Schema definition" inside a property, and
+    // escaped only the first `*/` of a pattern: a second one ended its comment, and codegen failed.
+    const schema = { type: 'object', properties: { n: { type: 'object', patternProperties: { '^x': { type: 'string' }, '^y*/a*/': { type: 'integer' } } } }, patternProperties: { '^z': { type: 'boolean' } } }
+    const code = await declareSchema('Out', prepareSchema(schema, shared))
+    expect(code).not.toMatch(/undefined`|JSON-Schema definition|weir-pattern/)
+    expect(code).toContain('/** Keys that match "^z". */')
+    expect(code).toContain('* Keys that match "^x".')
+    expect(code).toContain('* Keys that match "^y*\\/a*\\/".')
   })
 })
