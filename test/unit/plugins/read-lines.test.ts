@@ -53,4 +53,16 @@ describe('readLines', () => {
   test('the expected lines, written out', async () => {
     expect(await linesOf(['one\r', '\ntwo\rthree', '\nfour'], readLines)).toEqual(['one', 'two', 'three', 'four'])
   })
+
+  test('a stream its reader destroys before its end still gives its last line, once', async () => {
+    // The subprocess executor closes a task process's pipes after it exited, when a process it started holds them.
+    const stream = new PassThrough()
+    const lines: string[] = []
+    readLines(stream, (line) => lines.push(line))
+    stream.write('a\nb')
+    await new Promise((resolve) => setImmediate(resolve))
+    stream.destroy()
+    await once(stream, 'close')
+    expect(lines).toEqual(['a', 'b'])
+  })
 })

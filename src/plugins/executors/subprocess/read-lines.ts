@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream'
 
 const LINE_END = /\r\n|\n|\r/
 
-/** Calls `onLine` with each line of `stream`, in order, the last one (without an end) when it ends. */
+/** Calls `onLine` with each line of `stream`, in order, the last one (without an end) when it ends or is closed. */
 export function readLines(stream: Readable, onLine: (line: string) => void): void {
   // utf8 through a decoder: a character split between two chunks arrives whole.
   stream.setEncoding('utf8')
@@ -21,11 +21,14 @@ export function readLines(stream: Readable, onLine: (line: string) => void): voi
     rest = lines.pop()! + (held ? '\r' : '')
     for (const line of lines) onLine(line)
   })
-  stream.on('end', () => {
+  const last = (): void => {
     if (rest === '') return
     // Only a lone '\r' can be left at the end: a line end, not part of the line.
-    const last = rest.endsWith('\r') ? rest.slice(0, -1) : rest
+    const line = rest.endsWith('\r') ? rest.slice(0, -1) : rest
     rest = ''
-    onLine(last)
-  })
+    onLine(line)
+  }
+  stream.on('end', last)
+  // A stream closed before its end (destroyed by its reader) still gives the line it was in.
+  stream.on('close', last)
 }

@@ -6,6 +6,10 @@
  * Each task process is recorded in the run store while it lives (`RemoteAttempt.trackProcess`) and
  * dies with this process: it watches a pipe at `parentPipeFd` that this process never writes to.
  *
+ * An attempt ends when its process exits: not when its stdout and stderr close, which processes
+ * the handler started (and that inherited them) may hold open long after. After the exit, what is
+ * already in the pipes is read for `EXIT_DRAIN_MS` at most, then they are closed.
+ *
  * An attempt that times out (or outlives a cancel's grace) is settled at once from here, whatever
  * its process does; the process gets SIGTERM and `killGraceMs` to stop, then SIGKILL. Closing the
  * executor (the run's end) waits out that grace rather than cutting it short: a process stopping
@@ -25,6 +29,11 @@ import { readLines } from './read-lines.ts'
 import type { SubprocessExecutorConfig } from './index.ts'
 
 const STDERR_TAIL_LINES = 20
+/**
+ * How long the pipes are read after the process exited, when something else (a process the handler
+ * started with inherited stdio) keeps them open: what the process wrote is already in them.
+ */
+const EXIT_DRAIN_MS = 100
 
 /** The codes of spawn's own refusals of an argv, thrown before any process starts. */
 const ARGV_REFUSED: ReadonlySet<string> = new Set(['E2BIG', 'ERR_INVALID_ARG_VALUE'])
@@ -117,8 +126,6 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     const forget = child.pid === undefined ? undefined : opts.remote.trackProcess(child.pid)
     const parentPipe = child.stdio[opts.remote.parentPipeFd] as Socket | null | undefined
     parentPipe?.on('error', () => undefined)
-    // Processes the handler started may hold the child's end open: do not wait for them.
-    child.once('exit', () => parentPipe?.destroy())
     readLines(child.stdout!, (line) => request.log.info(line))
     // `weir execute`'s own report of how the attempt ended, written for an engine's log: this run
     // reports the attempt itself (from error.json), as it does in process, so the task log reads the
@@ -144,11 +151,20 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     child.once('error', (error) => {
       spawnError = error
     })
+    let drain: ReturnType<typeof setTimeout> | undefined
+    child.once('exit', () => {
+      // Processes the handler started may hold the child's end of the parent pipe open: do not wait for them.
+      parentPipe?.destroy()
+      // Nor for their stdout and stderr (see EXIT_DRAIN_MS). After the timer, one more turn of the
+      // event loop reads what is in the pipes by then, before they are closed.
+      drain = setTimeout(() => setImmediate(() => (child.stdout!.destroy(), child.stderr!.destroy())), EXIT_DRAIN_MS)
+    })
     child.once('close', (code, signal) => {
       opts.children.delete(running)
       forget?.()
       request.signal.removeEventListener('abort', onAbort)
       if (killer) clearTimeout(killer)
+      if (drain) clearTimeout(drain)
       resolvePromise({ code, signal, stderrTail: tail, ...(spawnError && { spawnError }) })
     })
   })
