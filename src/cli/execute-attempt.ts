@@ -18,7 +18,7 @@ import { checkSpecFile } from './check-spec-file.ts'
 import { quoteValue } from './quote-value.ts'
 import { suggestFix } from '../spec/did-you-mean.ts'
 import { guardEarlyExit } from './guard-unfinished-exit.ts'
-import { exitAsWeir } from '../runtime/own-exit.ts'
+import { endAttemptProcess } from './end-attempt-process.ts'
 import { reportUnhandledRejections } from './report-unhandled-rejections.ts'
 import { reportUncaughtErrors } from './report-uncaught-errors.ts'
 import { firstLine, storageFailure } from './storage-failure.ts'
@@ -119,8 +119,6 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
     // Each line of a multi-line message carries the prefix: a reader (the subprocess executor, which
     // reports the attempt itself) tells this report from the handler's own output line by line.
     if (result.message) process.stderr.write(`${result.message.split('\n').map((line) => `weir: execute: task '${taskId}': ${line}`).join('\n')}\n`)
-    // A handler that ignores its signal may keep the event loop alive; do not wait for it.
-    setTimeout(() => exitAsWeir(result.exitCode), 2000).unref()
     return result.exitCode
   } catch (error) {
     if (error instanceof ExecuteUsageError) throw new CliError(`execute: ${error.message}`)
@@ -130,6 +128,8 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
     clearInterval(keepAlive)
     process.off('SIGTERM', onSignal)
     process.off('SIGINT', onSignal)
+    // Not when the event loop is empty: what a handler left running would hold the process (end-attempt-process.ts).
+    endAttemptProcess(verdict, deps.tellParentRecorded)
   }
 }
 

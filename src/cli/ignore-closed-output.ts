@@ -7,10 +7,13 @@
  * loads node:stream (and node:net for a pipe), which a command that prints nothing, such as a
  * `weir execute` of a task that logs nothing, never needs.
  */
+/** The streams made so far (see `outputStreamsMade`). */
+const made = new Set<NodeJS.WriteStream>()
+
 export function ignoreClosedOutput(name: 'stdout' | 'stderr', owner: Pick<NodeJS.Process, 'stdout' | 'stderr'> = process): void {
   const own = Object.getOwnPropertyDescriptor(owner, name)
   const get = own?.get
-  if (!own || !get || !own.configurable) return listen(owner[name])
+  if (!own || !get || !own.configurable) return listen(owner[name] as NodeJS.WriteStream)
   Object.defineProperty(owner, name, {
     configurable: true,
     enumerable: own.enumerable ?? true,
@@ -24,7 +27,16 @@ export function ignoreClosedOutput(name: 'stdout' | 'stderr', owner: Pick<NodeJS
   })
 }
 
-function listen(stream: Pick<NodeJS.WriteStream, 'on'>): void {
+/**
+ * The streams of those given to `ignoreClosedOutput` that something has used, and that may hold
+ * output not written yet: asking for the others would make them.
+ */
+export function outputStreamsMade(): readonly NodeJS.WriteStream[] {
+  return [...made]
+}
+
+function listen(stream: NodeJS.WriteStream): void {
+  made.add(stream)
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') return
     throw error

@@ -348,8 +348,15 @@ export interface RemoteAttempt {
   /**
    * The fd at which the child gets one end of a pipe that the parent never writes to: when the parent
    * dies (even by kill -9) the child sees end-of-file and stops, so no task process outlives its run.
+   * The child writes on it once its result is recorded (`recordedExitCode` reads that line).
    */
   readonly parentPipeFd: number
+  /**
+   * The exit code that a line the child wrote on the parent pipe reports for an attempt whose result
+   * it has recorded, or undefined for any other line. The attempt is decided from then on: its
+   * outcome can be read at once, without waiting for the process to exit.
+   */
+  recordedExitCode(line: string): number | undefined
   /** Records a started process as working for the run (a resume waits for it); returns the function that forgets it. */
   trackProcess(pid: number): () => void
   /** How the attempt ended: from the documents the process wrote, else from its exit. */

@@ -1,10 +1,13 @@
 /**
- * When an attempt of `weir execute` ends (the built CLI) under `--executor subprocess`: when its
- * process exits, whatever the handler left running (probe finding: a process it started with
- * inherited stdio held the attempt until it ended, past the task's timeout).
+ * When an attempt of `weir execute` ends (the built CLI), alone and under `--executor subprocess`:
+ * once its result is recorded, whatever the handler left running (a timer, a process that inherited
+ * its stdio, a slow `exit` listener). Probe findings: a handler's leftover interval made an attempt
+ * that had written its output TASK_TIMEOUT; a process it started held the attempt until it ended.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -15,6 +18,12 @@ const ENV = { ...process.env, NO_COLOR: '1', CI: '1' }
 const HANDLERS = `
 import { spawn } from 'node:child_process'
 import { appendFileSync } from 'node:fs'
+// A timer nobody clears: the event loop never drains.
+export async function interval(_inputs, ctx) {
+  setInterval(() => {}, 1000)
+  await new Promise((r) => setTimeout(r, 50))
+  return { ok: true, attempt: ctx.attempt }
+}
 // A process that inherited stdio holds the task process's stdout and stderr open after it exits.
 export async function sleeper(inputs) {
   const child = spawn('sleep', ['30'], { stdio: 'inherit' })
@@ -27,6 +36,11 @@ export async function sleeperThenExit(inputs) {
   appendFileSync(inputs.pids, child.pid + '\\n')
   console.log('started a sleeper')
   process.exit(0)
+}
+// The process takes 3 s to exit after its result is recorded.
+export async function slowExit() {
+  process.on('exit', () => { const end = Date.now() + 3000; while (Date.now() < end); })
+  return 1
 }
 `
 
@@ -73,7 +87,42 @@ function runSubprocess(file: string, state: string): { code: number | null; resu
   }
 }
 
-describe('an attempt under --executor subprocess ends with its process, whatever the handler left running', () => {
+const outputOf = async (uri: string): Promise<unknown> => JSON.parse(await readFile(new URL(uri), 'utf8'))
+
+describe('an attempt ends when its result is recorded, whatever the handler left running', () => {
+  test('a handler that leaves an interval: succeeded with --executor subprocess, as attempt 1, within its 2 s timeout', async () => {
+    // weir execute waited 2 s for the event loop to drain after writing its outputs, and the timeout counted that.
+    const file = await spec('interval', '  a: { handler: ./h.mjs#interval, timeout: 2s, retries: 1 }\n')
+    const { code, result, stderr } = runSubprocess(file, 'state-interval')
+    expect(code, stderr).toBe(0)
+    expect(result.tasks.a).toMatchObject({ status: 'succeeded', attempts: 1 })
+    expect(await outputOf(result.tasks.a!.output!)).toEqual({ ok: true, attempt: 1 })
+  })
+
+  test('weir execute alone exits with its verdict once the result is recorded: a SIGTERM after outputs.json is written does not make it a cancel', async () => {
+    // It used to wait on, and a SIGTERM then (an engine's timeout) ended it with 143 and no error.json.
+    const file = await spec('alone', '  a: { handler: ./h.mjs#interval }\n')
+    const child = spawn(process.execPath, [BIN, 'execute', '--spec', file, '--task', 'a', '--run-id', 'r1'], { cwd: dir, env: ENV, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
+    const outputs = join(dir, '.weir', 'data', 'alone', 'r1', 'a', 'outputs.json')
+    let gone = false
+    void exited.then(() => (gone = true))
+    while (!gone && !existsSync(outputs)) await new Promise((r) => setTimeout(r, 10))
+    child.kill('SIGTERM')
+    const [code, signal] = await exited
+    expect({ code, signal }, stderr).toEqual({ code: 0, signal: null })
+    expect(existsSync(join(dir, '.weir', 'data', 'alone', 'r1', 'a', 'error.json'))).toBe(false)
+  })
+
+  test('a process whose exit takes 3 s after its result is recorded: the attempt is decided by the result, not timed out at 2 s', async () => {
+    const file = await spec('slow_exit', '  s: { handler: ./h.mjs#slowExit, timeout: 2s, retries: 0 }\n')
+    const { code, result, stderr } = runSubprocess(file, 'state-slow-exit')
+    expect(code, stderr).toBe(0)
+    expect(result.tasks.s).toMatchObject({ status: 'succeeded', attempts: 1 })
+  })
+
   test('a process the handler started with inherited stdio does not hold the attempt (it held it until it ended, past the timeout)', async () => {
     const file = await spec('sleeper', '  c: { handler: ./h.mjs#sleeper, inputs: { pids: "${{ params.pids }}" }, timeout: 10s, retries: 0 }\n')
     const { code, result, stderr } = runSubprocess(file, 'state-sleeper')
@@ -81,7 +130,7 @@ describe('an attempt under --executor subprocess ends with its process, whatever
     expect(result.tasks.c).toMatchObject({ status: 'succeeded', attempts: 1 })
   })
 
-  test('… nor when a handler ends the task process itself: its exit decides, with what it logged', async () => {
+  test('… nor when the task process exits without saying its result is recorded (a handler ended it): its exit decides, with what it logged', async () => {
     const file = await spec('sleeper_exit', '  e: { handler: ./h.mjs#sleeperThenExit, inputs: { pids: "${{ params.pids }}" }, timeout: 10s, retries: 0 }\n')
     const state = 'state-sleeper-exit'
     const { code, result, stderr } = runSubprocess(file, state)
@@ -91,5 +140,3 @@ describe('an attempt under --executor subprocess ends with its process, whatever
     expect(await readFile(join(dir, state, 'runs', runs[0]!.runId, 'logs', 'e.log'), 'utf8')).toContain('INFO  started a sleeper')
   })
 })
-
-

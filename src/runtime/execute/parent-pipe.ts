@@ -5,7 +5,12 @@
  * parent's end; the child sees end-of-file and exits. (A process group would need the parent alive
  * to signal it.) A child busy in synchronous code notices only when it yields; until then the run
  * store still counts it as working for the run (run-store/run-processes.ts), so a resume waits.
+ *
+ * The child writes one line on the pipe, `recorded <exit code>`, once its attempt's result is
+ * recorded (outputs.json or error.json written): from then on the attempt is decided, and the parent
+ * takes it as ended without waiting for the process to exit (nor timing it out meanwhile).
  */
+import { writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Socket } from 'node:net'
 
@@ -22,6 +27,13 @@ export const PARENT_PIPE_FD = 3
  */
 export const WATCH_AFTER_MS = 100
 
+const RECORDED = 'recorded '
+
+/** The pipe's fd in this process, once `watchParentPipe` found one. */
+let parentFd: number | undefined
+/** The attempt's result is recorded: the parent going away no longer stops this process. */
+let decided = false
+
 /**
  * In `weir execute`: calls `onParentGone` once the parent's end of the pipe closes (seen from
  * WATCH_AFTER_MS on). Does nothing unless the subprocess executor started this process (the
@@ -32,6 +44,7 @@ export function watchParentPipe(onParentGone: () => void): void {
   const fd = Number(process.env[PARENT_PIPE_ENV])
   delete process.env[PARENT_PIPE_ENV]
   if (!Number.isInteger(fd) || fd < 3) return
+  parentFd = fd
   // Unreferenced: waiting to watch must not keep a finished attempt's process alive.
   setTimeout(() => watchPipe(fd, onParentGone), WATCH_AFTER_MS).unref()
 }
@@ -47,7 +60,7 @@ function watchPipe(fd: number, onParentGone: () => void): void {
   }
   let gone = false
   const once = (): void => {
-    if (gone) return
+    if (gone || decided) return
     gone = true
     onParentGone()
   }
@@ -57,4 +70,25 @@ function watchPipe(fd: number, onParentGone: () => void): void {
   pipe.resume()
   // Watching must not keep this process alive by itself.
   pipe.unref()
+}
+
+/**
+ * In `weir execute`, once the attempt's result is recorded: tells the parent (when one is watching)
+ * that the attempt ended with `exitCode`. Written synchronously, before the process exits.
+ */
+export function tellParentRecorded(exitCode: number): void {
+  decided = true
+  if (parentFd === undefined) return
+  try {
+    writeSync(parentFd, `${RECORDED}${exitCode}\n`)
+  } catch {
+    // The parent is gone, or the fd is not its pipe after all: nobody is waiting for this line.
+  }
+}
+
+/** In the parent: the exit code a line of the pipe reports, or undefined when the line says nothing of the kind. */
+export function recordedExitCode(line: string): number | undefined {
+  if (!line.startsWith(RECORDED)) return undefined
+  const code = Number(line.slice(RECORDED.length))
+  return Number.isInteger(code) && code >= 0 ? code : undefined
 }

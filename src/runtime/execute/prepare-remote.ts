@@ -12,7 +12,7 @@ import { specPlanFile } from './spec-plan-file.ts'
 import { cacheSettingsToEnv, type CacheSettings } from '../cache/task-cache.ts'
 import type { ErrorDocument, InputsDocument, OutputsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
-import { PARENT_PIPE_ENV, PARENT_PIPE_FD } from './parent-pipe.ts'
+import { PARENT_PIPE_ENV, PARENT_PIPE_FD, recordedExitCode } from './parent-pipe.ts'
 import { recordRunProcess } from '../run-store/run-processes.ts'
 import { runDir } from '../run-store/read-runs.ts'
 import { defaultOutputPrefix, remoteIoTypes } from './output-prefix.ts'
@@ -38,6 +38,7 @@ export async function prepareRemoteAttempt(request: AttemptRequest, env: PluginE
       outputPrefix: taskPrefix,
       env: { WEIR_STATE_DIR: stateDir, [PARAMS_RESOLVED_ENV]: '1', [SPEC_HASH_ENV]: request.pipeline.specHash, ...(plan !== undefined && { [SPEC_PLAN_ENV]: plan }), [PARENT_PIPE_ENV]: String(PARENT_PIPE_FD), ...cacheSettingsToEnv(env.cache ?? {}) },
       parentPipeFd: PARENT_PIPE_FD,
+      recordedExitCode,
       trackProcess: (pid) => recordRunProcess(runDir(stateDir, request.runId), pid),
       readOutcome: (exit) => readOutcome(request, prefix, exit, env),
     },

@@ -1,7 +1,7 @@
 /** A closed stdout or stderr (EPIPE) is ignored, and the stream is not made before something uses it (src/cli/ignore-closed-output.ts). */
 import { EventEmitter } from 'node:events'
 import { describe, expect, test } from 'vitest'
-import { ignoreClosedOutput } from '../../../src/cli/ignore-closed-output.ts'
+import { ignoreClosedOutput, outputStreamsMade } from '../../../src/cli/ignore-closed-output.ts'
 
 /** An object with a `stdout` getter like Node's: it makes the stream on first use and keeps it. */
 function fakeProcess() {
@@ -47,5 +47,14 @@ describe('ignoreClosedOutput', () => {
     ignoreClosedOutput('stderr', { stderr: stream } as unknown as NodeJS.Process)
     expect(stream.listenerCount('error')).toBe(1)
     expect(() => stream.emit('error', epipe())).not.toThrow()
+  })
+
+  test('outputStreamsMade lists a stream once something used it, without making the others (weir execute flushes those before it exits)', () => {
+    const fake = fakeProcess()
+    ignoreClosedOutput('stdout', fake.owner as unknown as NodeJS.Process)
+    expect(outputStreamsMade()).not.toContain(fake.made())
+    expect(fake.gets()).toBe(0)
+    const stream = fake.owner.stdout
+    expect(outputStreamsMade()).toContain(stream)
   })
 })

@@ -6,9 +6,10 @@
  * Each task process is recorded in the run store while it lives (`RemoteAttempt.trackProcess`) and
  * dies with this process: it watches a pipe at `parentPipeFd` that this process never writes to.
  *
- * An attempt ends when its process exits: not when its stdout and stderr close, which processes
- * the handler started (and that inherited them) may hold open long after. After the exit, what is
- * already in the pipes is read for `EXIT_DRAIN_MS` at most, then they are closed.
+ * An attempt ends when its process says on that pipe that its result is recorded, or else when the
+ * process exits: never when its stdout and stderr close, which processes the handler started (and
+ * that inherited them) may hold open long after. After an exit, what is already in the pipes is read
+ * for `EXIT_DRAIN_MS` at most, then they are closed.
  *
  * An attempt that times out (or outlives a cancel's grace) is settled at once from here, whatever
  * its process does; the process gets SIGTERM and `killGraceMs` to stop, then SIGKILL. Closing the
@@ -107,7 +108,7 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.remote.env },
-      // The pipe the child watches to die with this process (kill -9 included); never written.
+      // The pipe the child watches to die with this process (kill -9 included); only the child writes on it.
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     })
     const exited = new Promise<void>((done) => child.once('exit', () => done()).once('error', () => done()))
@@ -124,8 +125,21 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
     const running: TaskProcess = { stop }
     opts.children.add(running)
     const forget = child.pid === undefined ? undefined : opts.remote.trackProcess(child.pid)
+    let settled = false
+    const settle = (exit: SpawnedExit): void => {
+      if (settled) return
+      settled = true
+      resolvePromise(exit)
+    }
     const parentPipe = child.stdio[opts.remote.parentPipeFd] as Socket | null | undefined
     parentPipe?.on('error', () => undefined)
+    if (parentPipe)
+      readLines(parentPipe, (line) => {
+        const code = opts.remote.recordedExitCode(line)
+        // Decided: the outcome is in the documents. The lines it wrote before are in the pipes, and
+        // are read in this turn of the event loop: the attempt ends after them.
+        if (code !== undefined) setImmediate(() => settle({ code, signal: null, stderrTail: tail }))
+      })
     readLines(child.stdout!, (line) => request.log.info(line))
     // `weir execute`'s own report of how the attempt ended, written for an engine's log: this run
     // reports the attempt itself (from error.json), as it does in process, so the task log reads the
@@ -165,7 +179,7 @@ function runProcess(argv: readonly string[], request: AttemptRequest, opts: { cw
       request.signal.removeEventListener('abort', onAbort)
       if (killer) clearTimeout(killer)
       if (drain) clearTimeout(drain)
-      resolvePromise({ code, signal, stderrTail: tail, ...(spawnError && { spawnError }) })
+      settle({ code, signal, stderrTail: tail, ...(spawnError && { spawnError }) })
     })
   })
 }
