@@ -1,8 +1,10 @@
 /**
  * When an attempt of `weir execute` ends (the built CLI), alone and under `--executor subprocess`:
  * once its result is recorded, whatever the handler left running (a timer, a process that inherited
- * its stdio, a slow `exit` listener). Probe findings: a handler's leftover interval made an attempt
- * that had written its output TASK_TIMEOUT; a process it started held the attempt until it ended.
+ * its stdio, a slow `exit` listener); and which result counts when a task runs again under the same
+ * run id. Probe findings: a handler's leftover interval made an attempt that had written its output
+ * TASK_TIMEOUT; a process it started held the attempt until it ended; a failed later attempt left
+ * an earlier one's outputs.json, which downstream tasks read.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { spawn, spawnSync } from 'node:child_process'
@@ -17,7 +19,7 @@ const ENV = { ...process.env, NO_COLOR: '1', CI: '1' }
 
 const HANDLERS = `
 import { spawn } from 'node:child_process'
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, existsSync } from 'node:fs'
 // A timer nobody clears: the event loop never drains.
 export async function interval(_inputs, ctx) {
   setInterval(() => {}, 1000)
@@ -41,6 +43,14 @@ export async function sleeperThenExit(inputs) {
 export async function slowExit() {
   process.on('exit', () => { const end = Date.now() + 3000; while (Date.now() < end); })
   return 1
+}
+// Fails while the flag file exists.
+export async function flagged(inputs, ctx) {
+  if (existsSync(inputs.flag)) throw new Error('the flag is up')
+  return { attempt: ctx.attempt }
+}
+export async function seen(inputs) {
+  return { seen: inputs.upstream ?? null }
 }
 `
 
@@ -138,5 +148,55 @@ describe('an attempt ends when its result is recorded, whatever the handler left
     expect(result.tasks.e).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'HANDLER_EXIT' } })
     const runs = JSON.parse(spawnSync(process.execPath, [BIN, 'runs', '--json', '--state-dir', join(dir, state)], { cwd: dir, encoding: 'utf8' }).stdout) as { runId: string }[]
     expect(await readFile(join(dir, state, 'runs', runs[0]!.runId, 'logs', 'e.log'), 'utf8')).toContain('INFO  started a sleeper')
+  })
+})
+
+describe('a task run again under the same run id: only the last attempt counts', () => {
+  const run = (file: string, ...args: string[]) => spawnSync(process.execPath, [BIN, 'execute', '--spec', file, '--run-id', 'again', ...args], { cwd: dir, encoding: 'utf8', env: ENV, timeout: 60_000 })
+
+  test('a failed later attempt removes the earlier outputs.json: a downstream task that runs after a failure reads no output, and the attempts count on', async () => {
+    const file = await spec(
+      'again',
+      '  a: { handler: ./h.mjs#flagged, inputs: { flag: "${{ params.flag }}" }, retries: 2 }\n  b: { handler: ./h.mjs#seen, inputs: { upstream: "${{ tasks.a.output }}" }, trigger: all_done }\n',
+    )
+    const folder = (task: string) => join(dir, '.weir', 'data', 'again', 'again', task)
+    expect(run(file, '--task', 'a')).toMatchObject({ status: 0 })
+    expect(JSON.parse(await readFile(join(folder('a'), 'output.json'), 'utf8'))).toEqual({ attempt: 1 })
+    await writeFile(join(dir, 'flag'), '')
+    try {
+      // Run again (an engine's retry of a process that died after writing its result, a repair): attempt 2.
+      expect(run(file, '--task', 'a')).toMatchObject({ status: 1 })
+    } finally {
+      await rm(join(dir, 'flag'))
+    }
+    expect(JSON.parse(await readFile(join(folder('a'), 'error.json'), 'utf8'))).toMatchObject({ attempt: 2, message: 'the flag is up' })
+    expect(existsSync(join(folder('a'), 'outputs.json'))).toBe(false)
+    expect(existsSync(join(folder('a'), 'values.json'))).toBe(false)
+    const b = run(file, '--task', 'b')
+    expect(b.status, b.stderr).toBe(0)
+    expect(b.stderr).toContain("No outputs.json of upstream task 'a'")
+    expect(JSON.parse(await readFile(join(folder('b'), 'output.json'), 'utf8'))).toEqual({ seen: null })
+    // And the next attempt counts on from the last one recorded.
+    expect(run(file, '--task', 'a')).toMatchObject({ status: 0 })
+    expect(JSON.parse(await readFile(join(folder('a'), 'output.json'), 'utf8'))).toEqual({ attempt: 3 })
+  })
+
+  test('the same for an item of a mapped task: a fan-in reads null for an item whose last attempt failed', async () => {
+    const file = await spec(
+      'again_map',
+      '  m: { handler: ./h.mjs#flagged, foreach: [1, 2], inputs: { flag: "${{ params.flag }}" } }\n  f: { handler: ./h.mjs#seen, inputs: { upstream: "${{ tasks.m.output }}" }, trigger: all_done }\n',
+    )
+    const folder = join(dir, '.weir', 'data', 'again_map', 'again')
+    expect(run(file, '--task', 'm', '--list-items')).toMatchObject({ status: 0 })
+    for (const i of ['0', '1']) expect(run(file, '--task', 'm', `--item-index=${i}`)).toMatchObject({ status: 0 })
+    await writeFile(join(dir, 'flag'), '')
+    try {
+      expect(run(file, '--task', 'm', '--item-index=1')).toMatchObject({ status: 1 })
+    } finally {
+      await rm(join(dir, 'flag'))
+    }
+    expect(existsSync(join(folder, 'm', 'items', '1', 'outputs.json'))).toBe(false)
+    expect(run(file, '--task', 'f')).toMatchObject({ status: 0 })
+    expect(JSON.parse(await readFile(join(folder, 'f', 'output.json'), 'utf8'))).toEqual({ seen: [{ attempt: 1 }, null] })
   })
 })

@@ -12,7 +12,7 @@ export const EXECUTE_HELP: CommandHelp = {
     ['--inputs URI', "an inputs.json (a path, file:// or gs:// URI) listing the upstream outputs and values (default: each upstream task's outputs.json, found from the run id and its IoManager)"],
     ['--output-prefix URI', "the folder for the output, outputs.json, values.json and error.json (a path, file:// or gs:// URI) (default: the folder the task's IoManager uses for this run)"],
     ['--param NAME=VALUE', "a param (repeatable); an empty VALUE counts as not given (engines pass unset job parameters as empty), unless WEIR_PARAMS_RESOLVED=1 (set by 'weir run --executor subprocess'): then it is the empty string"],
-    ['--attempt N', "1-based attempt number (default: one more than a previous error.json's)"],
+    ['--attempt N', "1-based attempt number (default: one more than the last recorded at the output prefix, by its error.json or outputs.json)"],
     ['--item-index N', 'for a mapped task (foreach): run its item N (0-based); output under <prefix>/items/N (-1: report the list that --list-items could not use)'],
     ['--list-items', 'for a mapped task: resolve its list, keep it as <prefix>/items.json, and write the index list [0,…,n-1] to $WEIR_TASK_VALUE_DIR/indexes.json for the engine'],
     ['--max-items N', 'with --list-items: more items than N fail the map (the engine bound on its index list)'],

@@ -97,6 +97,9 @@ export interface ByteStore {
   create?(uri: string, body: Uint8Array, options: PutOptions): Promise<boolean>
   /** URIs of every object under the folder `uri`, at any depth. */
   list?(uri: string, signal: AbortSignal): Promise<string[]>
-  /** Removes the object at `uri`; a missing one is fine. */
+  /**
+   * Removes the object at `uri`; a missing one is fine. Also what `weir execute` removes an earlier
+   * attempt's outputs.json with, on a store that holds its documents (docs/remote.md).
+   */
   remove?(uri: string, signal: AbortSignal): Promise<void>
 }

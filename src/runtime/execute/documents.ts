@@ -18,6 +18,8 @@ export interface DocumentStore {
    * cannot write synchronously (a network store: only a local one can, `ByteStore.putSync`).
    */
   readonly writeNow?: (name: string, value: unknown) => void
+  /** Removes the document if it is there; does nothing where the store cannot remove (`ByteStore.remove` is optional). */
+  remove(name: string): Promise<void>
 }
 
 /** Opens the documents under `prefix` (a URI). */
@@ -39,6 +41,9 @@ export async function openDocuments(prefix: string, pipeline: Pipeline, env: Pro
     },
     async write(name, value, options) {
       await store.put(joinUri(prefix, name), documentBytes(value), { signal, contentType: 'application/json', ...(options?.folderFlushedByNext && { folderFlushedByNext: true }) })
+    },
+    async remove(name) {
+      await store.remove?.(joinUri(prefix, name), signal)
     },
     ...(store.putSync && { writeNow: (name: string, value: unknown) => store.putSync!(joinUri(prefix, name), documentBytes(value)) }),
   }

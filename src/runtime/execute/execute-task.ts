@@ -47,7 +47,7 @@ export interface ExecuteTaskOptions {
   readonly inputs?: string | InputsDocument
   /** URI or path under which the output and documents go. */
   readonly outputPrefix?: string
-  /** 1-based; when absent, one more than the attempt of an `error.json` already at the prefix. */
+  /** 1-based; when absent, one more than the last attempt recorded at the prefix (its `error.json` or `outputs.json`). */
   readonly attempt?: number
   readonly env: PluginEnv
   /** The IoManager plugins: the task's output is written, and the documents kept, through them. */
@@ -115,11 +115,18 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
   const prefix = mode.kind === 'item' ? itemPrefix(taskPrefix, mode.index) : taskPrefix
   const docs = await openDocuments(prefix, pipeline, env)
 
-  const previous = await docs.read<ErrorDocument>(ERROR_DOCUMENT)
-  const attempt = options.attempt ?? (previous ? previous.attempt + 1 : 1)
-  if (previous && !previous.recoverable && attempt > 1 && previous.attempt < attempt) {
+  const [previous, succeeded] = await Promise.all([docs.read<ErrorDocument>(ERROR_DOCUMENT), docs.read<OutputsDocument>(OUTPUTS_DOCUMENT)])
+  // Engines retry by running the same command again: the attempt is one more than the last one recorded here.
+  const attempt = options.attempt ?? Math.max(previous?.attempt ?? 0, succeeded?.attempt ?? 0) + 1
+  if (previous && !previous.recoverable && attempt > 1 && previous.attempt < attempt && (succeeded?.attempt ?? 0) <= previous.attempt) {
     const message = `Task '${task.id}' failed with a non-recoverable error in attempt ${previous.attempt} (${previous.code}: ${previous.message}); not trying again.`
     return { exitCode: EXECUTE_EXIT.nonRecoverable, message }
+  }
+  // An earlier attempt's result is not this one's: were this one to fail, or its process to die, a
+  // downstream task would read it as the task's output. outputs.json goes first, as it says the task succeeded.
+  if (succeeded) {
+    await docs.remove(OUTPUTS_DOCUMENT)
+    await docs.remove(VALUES_DOCUMENT)
   }
 
   // A secret param's value that the handler puts in its log or its error is masked (secret-masker.ts).
