@@ -39,9 +39,9 @@ export async function sleeperThenExit(inputs) {
   console.log('started a sleeper')
   process.exit(0)
 }
-// The process takes 3 s to exit after its result is recorded.
+// The process takes 6 s to exit after its result is recorded.
 export async function slowExit() {
-  process.on('exit', () => { const end = Date.now() + 3000; while (Date.now() < end); })
+  process.on('exit', () => { const end = Date.now() + 6000; while (Date.now() < end); })
   return 1
 }
 // Fails while the flag file exists.
@@ -126,8 +126,8 @@ describe('an attempt ends when its result is recorded, whatever the handler left
     expect(existsSync(join(dir, '.weir', 'data', 'alone', 'r1', 'a', 'error.json'))).toBe(false)
   })
 
-  test('a process whose exit takes 3 s after its result is recorded: the attempt is decided by the result, not timed out at 2 s', async () => {
-    const file = await spec('slow_exit', '  s: { handler: ./h.mjs#slowExit, timeout: 2s, retries: 0 }\n')
+  test('a process whose exit takes 6 s after its result is recorded: the attempt is decided by the result, not timed out at 4 s', async () => {
+    const file = await spec('slow_exit', '  s: { handler: ./h.mjs#slowExit, timeout: 4s, retries: 0 }\n')
     const { code, result, stderr } = runSubprocess(file, 'state-slow-exit')
     expect(code, stderr).toBe(0)
     expect(result.tasks.s).toMatchObject({ status: 'succeeded', attempts: 1 })
