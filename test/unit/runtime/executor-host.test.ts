@@ -89,6 +89,9 @@ describe('prepareRemote (the parent side of weir execute)', () => {
     // pipe, and the run's cache settings (set even when off: the child inherits the parent's environment).
     expect(childEnv).toEqual({ WEIR_STATE_DIR: join(dir, 'state-remote'), WEIR_PARAMS_RESOLVED: '1', WEIR_SPEC_SHA256: pipeline.specHash, WEIR_PARENT_PIPE_FD: String(parentPipeFd), WEIR_CACHE_DISABLED: '', WEIR_CACHE_REFRESH: '' })
     expect(parentPipeFd).toBeGreaterThanOrEqual(3)
+    // What the child writes on that pipe once its result is recorded; any other line says nothing.
+    const { recordedExitCode } = prepared.attempt
+    expect([recordedExitCode('recorded 0'), recordedExitCode('recorded 143'), recordedExitCode('recorded x'), recordedExitCode('recorded -1'), recordedExitCode('hello')]).toEqual([0, 143, undefined, undefined, undefined])
   })
 
   test('reads the outcome from the documents the process wrote, or says how it ended without them', async () => {
