@@ -117,6 +117,21 @@ describe('gcs byte store', () => {
     client.failNext('stat', httpError(403))
     await expect(store.readAll('gs://b/none', signal)).rejects.toMatchObject({ code: 'IO_READ_FAILED' })
   })
+
+  test('a stat or delete that fails (a bucket that cannot be reached) is IO_READ_FAILED / IO_WRITE_FAILED naming the object, not the raw network error', async () => {
+    const client = createMemoryGcsClient()
+    const store = createGcsByteStore(client, { ...options, maxAttempts: 1 })
+    const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })
+    for (const op of [(uri: string) => store.exists(uri, signal), (uri: string) => store.versionOf!(uri, signal), (uri: string) => store.sizeOf!(uri, signal)]) {
+      client.failNext('stat', refused())
+      await expect(op('gs://b/run/a/error.json')).rejects.toMatchObject({ code: 'IO_READ_FAILED', message: "Could not read 'gs://b/run/a/error.json': connect ECONNREFUSED 127.0.0.1:1" })
+    }
+    client.failNext('delete', refused())
+    await expect(store.remove!('gs://b/run/a/outputs.json', signal)).rejects.toMatchObject({ code: 'IO_WRITE_FAILED', message: "Could not remove 'gs://b/run/a/outputs.json': connect ECONNREFUSED 127.0.0.1:1" })
+    // Credentials errors keep their own code (they say how to fix them).
+    client.failNext('stat', Object.assign(new Error('no credentials'), { code: 'IO_NO_CREDENTIALS' }))
+    await expect(store.exists('gs://b/x', signal)).rejects.toMatchObject({ code: 'IO_NO_CREDENTIALS' })
+  })
 })
 
 test('classifies transient errors', () => {

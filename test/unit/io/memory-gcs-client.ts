@@ -7,7 +7,7 @@ import { Readable } from 'node:stream'
 import type { GcsClient, GcsObjectStat, GcsPutOptions } from '../../../src/plugins/io/gcs/gcs-client.ts'
 import type { ByteBody } from '../../../src/plugins/io/byte-store.ts'
 
-type Op = 'put' | 'stat' | 'get'
+type Op = 'put' | 'stat' | 'get' | 'delete'
 
 export interface MemoryGcsClient extends GcsClient {
   /** Every put's options, in call order. */
@@ -27,7 +27,7 @@ export function httpError(status: number, message = `HTTP ${status}`): Error {
 
 export function createMemoryGcsClient(): MemoryGcsClient {
   const objects = new Map<string, { generation: number; data: Buffer; history: Map<number, Buffer> }>()
-  const failures: Record<Op, Error[]> = { put: [], stat: [], get: [] }
+  const failures: Record<Op, Error[]> = { put: [], stat: [], get: [], delete: [] }
   let nextGeneration = 1_700_000_000_000_000
   const keyOf = (bucket: string, name: string) => `${bucket}/${name}`
   const maybeFail = (op: Op) => {
@@ -82,6 +82,7 @@ export function createMemoryGcsClient(): MemoryGcsClient {
       return [...objects.keys()].filter((k) => k.startsWith(keyOf(bucket, prefix))).map((k) => k.slice(bucket.length + 1))
     },
     async delete(bucket: string, name: string) {
+      maybeFail('delete')
       objects.delete(keyOf(bucket, name))
     },
   }

@@ -30,6 +30,16 @@ export interface GcsByteStoreOptions {
 export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptions): ByteStore {
   const retry = <T>(signal: AbortSignal, fn: () => Promise<T>) => withRetries(signal, options, fn)
 
+  // A stat that failed (a bucket that cannot be reached, a refusal) is a read failure naming the
+  // object, in weir's codes, like every other operation here: a caller (weir execute reading its
+  // documents, the subprocess executor reading a task's result) passes it on as it is.
+  const statOrUndefined = (uri: string, signal: AbortSignal): Promise<GcsObjectStat | undefined> => {
+    const { bucket, name } = parseGsUri(uri)
+    return retry(signal, () => client.stat(bucket, name, signal)).catch((e: unknown) => {
+      throw ioFailure(e, 'IO_READ_FAILED', `Could not read '${uri}'`, signal)
+    })
+  }
+
   const statOrMissing = async (uri: string, signal: AbortSignal): Promise<GcsObjectStat> => {
     const { bucket, name } = parseGsUri(uri)
     const stat = await retry(signal, () => client.stat(bucket, name, signal)).catch((e: unknown) => {
@@ -113,18 +123,15 @@ export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptio
     },
 
     async exists(uri: string, signal: AbortSignal): Promise<boolean> {
-      const { bucket, name } = parseGsUri(uri)
-      return (await retry(signal, () => client.stat(bucket, name, signal))) !== undefined
+      return (await statOrUndefined(uri, signal)) !== undefined
     },
 
     async versionOf(uri: string, signal: AbortSignal): Promise<string | undefined> {
-      const { bucket, name } = parseGsUri(uri)
-      return (await retry(signal, () => client.stat(bucket, name, signal)))?.generation
+      return (await statOrUndefined(uri, signal))?.generation
     },
 
     async sizeOf(uri: string, signal: AbortSignal): Promise<number | undefined> {
-      const { bucket, name } = parseGsUri(uri)
-      return (await retry(signal, () => client.stat(bucket, name, signal)))?.size
+      return (await statOrUndefined(uri, signal))?.size
     },
 
     async create(uri: string, body: Uint8Array, put: PutOptions): Promise<boolean> {
@@ -154,9 +161,17 @@ export function createGcsByteStore(client: GcsClient, options: GcsByteStoreOptio
 
     async remove(uri: string, signal: AbortSignal): Promise<void> {
       const { bucket, name } = parseGsUri(uri)
-      await retry(signal, () => client.delete(bucket, name, signal))
+      await retry(signal, () => client.delete(bucket, name, signal)).catch((e: unknown) => {
+        throw ioFailure(e, 'IO_WRITE_FAILED', `Could not remove '${uri}'`, signal)
+      })
     },
   }
+}
+
+/** `error` as an IoError with `code`, unless it is a credentials error or the operation was aborted (those pass as they are). */
+function ioFailure(error: unknown, code: 'IO_READ_FAILED' | 'IO_WRITE_FAILED', what: string, signal: AbortSignal): unknown {
+  if (signal.aborted || isCredentialsError(error)) return error
+  return new IoError(code, `${what}: ${(error as Error).message}`, { cause: error })
 }
 
 /** Missing or refused credentials keep their own code: the message says how to fix them, and no retry helps. */
