@@ -6,6 +6,7 @@
  * line weir prints.
  */
 import { maskActiveSecrets } from '../runtime/secret-masker.ts'
+import { isErrorObject, stringPropertyOf, thrownLine } from '../spec/thrown-value.ts'
 
 let installed = false
 
@@ -21,6 +22,7 @@ export function reportUncaughtErrors(): void {
 
 /** An error nothing caught, as Node prints it (its stack), with the secrets of the runs under way masked. */
 export function printUncaught(error: unknown): void {
-  const text = error instanceof Error && error.stack ? error.stack : `Uncaught ${String(error)}`
+  const stack = isErrorObject(error) ? stringPropertyOf(error, 'stack') : undefined
+  const text = stack || `Uncaught ${thrownLine(error)}`
   process.stderr.write(`${maskActiveSecrets(text)}\n`)
 }

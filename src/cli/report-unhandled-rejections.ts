@@ -8,6 +8,7 @@
  */
 import { exitAsWeir } from '../runtime/own-exit.ts'
 import { maskActiveSecrets } from '../runtime/secret-masker.ts'
+import { thrownLine } from '../spec/thrown-value.ts'
 
 /** Longest part of the rejection's message that the line quotes. */
 const MAX_MESSAGE = 300
@@ -31,7 +32,7 @@ export function reportUnhandledRejections(options: { keepRunning?: boolean } = {
 }
 
 function describe(reason: unknown): string {
-  const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : typeof reason === 'string' ? reason : String(reason)
+  const text = thrownLine(reason)
   const line = text.split('\n')[0]!
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 1)}…` : line
 }

@@ -6,6 +6,7 @@
 import { CliError } from './errors.ts'
 import { ignoreClosedOutput } from './ignore-closed-output.ts'
 import { firstLine, storageFailure } from './storage-failure.ts'
+import { isErrorObject, stringPropertyOf, thrownText } from '../spec/thrown-value.ts'
 
 export function runCli(command: () => Promise<number>): void {
   ignoreClosedOutput('stdout')
@@ -33,9 +34,9 @@ export function runCli(command: () => Promise<number>): void {
         process.exitCode = 1
         return
       }
-      const err = error instanceof Error ? error : new Error(String(error))
-      process.stderr.write(`weir: internal error: ${err.message}\nThis is a bug in weir; please report it${debug ? '' : ' (run again with --debug to see the stack)'}.\n`)
-      if (debug && err.stack) process.stderr.write(`${err.stack}\n`)
+      const stack = isErrorObject(error) ? stringPropertyOf(error, 'stack') : undefined
+      process.stderr.write(`weir: internal error: ${thrownText(error)}\nThis is a bug in weir; please report it${debug ? '' : ' (run again with --debug to see the stack)'}.\n`)
+      if (debug && stack) process.stderr.write(`${stack}\n`)
       process.exitCode = 70
     },
   )
@@ -50,9 +51,11 @@ const REFUSED = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDI
  * instead of "internal error" (exit 70), which means a bug in weir.
  */
 function fileSystemRefusal(error: unknown): string | undefined {
-  const e = error as { code?: unknown; syscall?: unknown; path?: unknown; message?: unknown } | null
-  if (typeof e?.code !== 'string' || typeof e.syscall !== 'string' || typeof e.path !== 'string') return undefined
-  const mkdirFailed = e.syscall === 'mkdir' && (e.code === 'ENOENT' || e.code === 'EEXIST')
-  if (!REFUSED.has(e.code) && !mkdirFailed) return undefined
-  return `cannot ${e.syscall} '${e.path}' (${String(e.message)}); check that folder, or choose another with --state-dir or --out.`
+  const code = stringPropertyOf(error, 'code')
+  const syscall = stringPropertyOf(error, 'syscall')
+  const path = stringPropertyOf(error, 'path')
+  if (code === undefined || syscall === undefined || path === undefined) return undefined
+  const mkdirFailed = syscall === 'mkdir' && (code === 'ENOENT' || code === 'EEXIST')
+  if (!REFUSED.has(code) && !mkdirFailed) return undefined
+  return `cannot ${syscall} '${path}' (${thrownText(error)}); check that folder, or choose another with --state-dir or --out.`
 }

@@ -31,6 +31,7 @@ import type { SchemaCheck } from './compile-check.ts'
 import { compileValueChecks, createTaskValues } from './task-values.ts'
 import type { TaskValues } from './task-values.ts'
 import { toErrorInfo, WeirError } from './errors.ts'
+import { propertyOf } from '../spec/thrown-value.ts'
 import type { TaskCache } from './cache/task-cache.ts'
 import { collectItemOutputs } from './map/fan-in.ts'
 
@@ -261,7 +262,8 @@ function ioContext(request: AttemptRequest, producer: Task): IoContext {
 
 /** The handler's own errors are the user's; weir's and plugins' are the system's. */
 function describeFailure(error: unknown, stage: Stage): ErrorInfo {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  // Read once, and safely: a handler may throw anything, a `code` getter that throws included.
+  const code = propertyOf(error, 'code')
   switch (stage) {
     case 'inputs':
       if (code === 'HANDLER_NOT_FOUND' || code === 'HANDLER_OUTSIDE_PROJECT') return toErrorInfo(error, 'user', 'HANDLER_NOT_FOUND', false)

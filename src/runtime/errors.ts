@@ -4,6 +4,7 @@
  * (src/spec/weir-error.ts) and is re-exported here for the runtime's modules.
  */
 import type { ErrorInfo } from '../plugins/types.ts'
+import { isErrorObject, propertyOf, stringPropertyOf, thrownText } from '../spec/thrown-value.ts'
 
 export { WeirError } from '../spec/weir-error.ts'
 
@@ -44,7 +45,7 @@ export class NonRetryableError extends Error {
 
 /** Whether an error (from any copy of weir) asks not to be retried. */
 export function isNonRetryable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'NON_RETRYABLE'
+  return propertyOf(error, 'code') === 'NON_RETRYABLE'
 }
 
 /**
@@ -59,25 +60,18 @@ const CODE_TOKEN = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,99}$/
 /**
  * Turns anything thrown into the structured form the run store keeps.
  * `origin` says whose fault it is; `recoverable` is false for NonRetryableError and for codes no retry fixes.
+ * Never throws: a property of the thrown value that cannot be read counts as absent (spec/thrown-value.ts).
  */
 export function toErrorInfo(error: unknown, origin: ErrorInfo['origin'], fallbackCode: string, recoverable = true): ErrorInfo {
-  const err = error instanceof Error ? error : undefined
-  const rawCode = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  const rawCode = propertyOf(error, 'code')
   const code = typeof rawCode === 'string' && CODE_TOKEN.test(rawCode) ? rawCode : fallbackCode
-  const message = err ? err.message : typeof error === 'string' ? error : safeString(error)
+  const message = thrownText(error)
+  const stack = isErrorObject(error) ? stringPropertyOf(error, 'stack') : undefined
   return {
     code,
     message: message || `${code} (no message)`,
-    ...(err?.stack !== undefined && { stack: err.stack }),
+    ...(stack !== undefined && { stack }),
     origin,
-    recoverable: recoverable && !isNonRetryable(error),
-  }
-}
-
-function safeString(value: unknown): string {
-  try {
-    return typeof value === 'object' ? JSON.stringify(value) : String(value)
-  } catch {
-    return String(value)
+    recoverable: recoverable && rawCode !== 'NON_RETRYABLE',
   }
 }

@@ -45,6 +45,7 @@ import { pathToFileURL } from 'node:url'
 import type { HandlerRef } from '../spec/model.ts'
 import { WeirError } from './errors.ts'
 import { isInside } from '../spec/inside-folder.ts'
+import { propertyOf, thrownText } from '../spec/thrown-value.ts'
 import { moduleErrorLocation } from './module-error-location.ts'
 import { typeScriptImporter } from './typescript-importer.ts'
 
@@ -124,7 +125,7 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string, run?: Ha
     mod = await loading
     loaded.set(real, mod)
   } catch (error) {
-    const full = error instanceof Error ? error.message : String(error)
+    const full = thrownText(error)
     const location = moduleErrorLocation(error, real, projectRoot, compiledErrors.has(error as object))
     // One line: a type stripper's ParseError adds a second with the absolute path and position.
     const message = (location ? full.split('\n')[0]! : full).replace(/\s+/g, ' ').trim()
@@ -188,13 +189,13 @@ async function importModule(real: string, projectRoot: string): Promise<unknown>
       try {
         return createRequire(real)(real)
       } catch (error) {
-        if ((error as { code?: unknown } | null)?.code !== 'ERR_REQUIRE_ASYNC_MODULE') throw error
+        if (propertyOf(error, 'code') !== 'ERR_REQUIRE_ASYNC_MODULE') throw error
       }
     }
     return await import(failures === 0 ? url : `${url}?retry=${failures}`)
   } catch (error) {
     failedImports.set(real, failures + 1)
-    if (!JITI_MAY_LOAD.has((error as { code?: unknown } | null)?.code as string)) throw error
+    if (!JITI_MAY_LOAD.has(propertyOf(error, 'code') as string)) throw error
     return importCompiled(real, projectRoot)
   }
 }

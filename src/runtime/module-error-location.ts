@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { propertyOf, stringPropertyOf } from '../spec/thrown-value.ts'
 
 /** A position in the module: 1-based line, and 1-based column when it is known to be the source's. */
 interface Position {
@@ -26,8 +27,8 @@ interface Position {
  * ran as jiti compiled it.
  */
 export function moduleErrorLocation(error: unknown, modulePath: string, projectRoot: string, compiled = false): string | undefined {
-  const stack = typeof (error as { stack?: unknown } | null)?.stack === 'string' ? (error as { stack: string }).stack : ''
-  const message = typeof (error as { message?: unknown } | null)?.message === 'string' ? (error as { message: string }).message : ''
+  const stack = stringPropertyOf(error, 'stack') ?? ''
+  const message = stringPropertyOf(error, 'message') ?? ''
   const shown = relative(projectRoot, modulePath) || modulePath
   const lines = sourceLines(modulePath)
   const frame = firstMention(stack, modulePath)
@@ -57,7 +58,7 @@ function firstMention(text: string, modulePath: string): Position | undefined {
  * jiti uses, names the importing module first under `Require stack:`).
  */
 function missingImport(error: unknown, message: string, modulePath: string): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code
+  const code = propertyOf(error, 'code')
   if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return undefined
   const specifier = /^Cannot find (?:module|package) '([^']+)'/.exec(message)?.[1]
   const requester = /\nRequire stack:\n- ([^\n]+)/.exec(message)?.[1] ?? / imported from (.+)$/m.exec(message)?.[1]

@@ -31,6 +31,7 @@ import { createIoRegistry } from '../plugins/registry.ts'
 import { createIoManagers } from './io-managers.ts'
 import { countItemRecords } from './map/derive-status.ts'
 import { activateMasker, maskingExecutor, secretMasker } from './secret-masker.ts'
+import { thrownText } from '../spec/thrown-value.ts'
 
 /** Most tasks running at once when the caller does not say. */
 export const DEFAULT_CONCURRENCY = 4
@@ -152,7 +153,7 @@ function safeListener<E>(listener: (event: E) => void, log: Logger): (event: E) 
     try {
       listener(event)
     } catch (error) {
-      log.error(`an onEvent listener threw: ${error instanceof Error ? error.message : String(error)}`)
+      log.error(`an onEvent listener threw: ${thrownText(error)}`)
     }
   }
 }

@@ -4,6 +4,7 @@
  * back into the run's task log at the level they were logged at, so a task log reads the same in
  * process and in a subprocess. Both sides use this file, so it lives in the bottom layer.
  */
+import { thrownLine } from './thrown-value.ts'
 
 /**
  * How V8 starts the line that says why it aborted a process (`FATAL ERROR: Reached heap limit
@@ -39,8 +40,8 @@ function safeString(value: unknown): string {
   try {
     return String(value)
   } catch {
-    // An object whose toString throws, or has none (Object.create(null)).
-    return Object.prototype.toString.call(value)
+    // An object whose toString throws, or has none (Object.create(null)); a Proxy whose every read throws.
+    return thrownLine(value)
   }
 }
 
@@ -59,6 +60,6 @@ function safeJson(value: unknown): string {
     return JSON.stringify(value)
   } catch {
     // A cycle or a BigInt: the message still gets through.
-    return String(value)
+    return safeString(value)
   }
 }

@@ -14,6 +14,7 @@ import { resolveMapItems } from '../map/items.ts'
 import { storedItemCacheKey } from '../map/stored-item-key.ts'
 import { WeirError } from '../../spec/weir-error.ts'
 import { toErrorInfo } from '../errors.ts'
+import { propertyOf } from '../../spec/thrown-value.ts'
 import { ITEMS_DOCUMENT, LIST_FAILED_INDEX } from './contract.ts'
 import type { ItemsDocument } from './contract.ts'
 import { openDocuments } from './documents.ts'
@@ -102,7 +103,7 @@ export async function resolveItems(request: AttemptRequest, env: PluginEnv & Pro
 
 /** A list error is the user's (no retry helps); reading storage is the system's (a retry may). */
 export function listError(error: unknown): ErrorInfo {
-  const code = (error as { code?: unknown } | null)?.code
+  const code = propertyOf(error, 'code')
   return toErrorInfo(error, code === 'MAP_ITEMS_INVALID' ? 'user' : 'system', 'IO_ERROR', code !== 'MAP_ITEMS_INVALID')
 }
 

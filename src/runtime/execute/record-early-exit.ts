@@ -18,6 +18,7 @@ import type { DocumentStore } from './documents.ts'
 import { isWeirsOwnExit } from '../own-exit.ts'
 import { maskedError } from '../secret-masker.ts'
 import type { SecretMasker } from '../secret-masker.ts'
+import { isErrorObject, stringPropertyOf, thrownLine } from '../../spec/thrown-value.ts'
 
 /** The error of an attempt whose process a handler ended. */
 export const HANDLER_EXIT = 'HANDLER_EXIT'
@@ -66,7 +67,7 @@ function earlyExitError(request: AttemptRequest, code: number, uncaught: { reado
   const where = `before attempt ${request.attempt} of task '${request.task.id}' finished`
   if (uncaught?.rejected) {
     const error = uncaught.error
-    const stack = error instanceof Error ? error.stack : undefined
+    const stack = isErrorObject(error) ? stringPropertyOf(error, 'stack') : undefined
     return {
       code: HANDLER_EXIT,
       message: `A promise was rejected and nothing handled it (${describe(error)}), which ended the process ${where}; a handler probably started work without awaiting it.`,
@@ -77,7 +78,7 @@ function earlyExitError(request: AttemptRequest, code: number, uncaught: { reado
   }
   if (uncaught) {
     const error = uncaught.error
-    const stack = error instanceof Error ? error.stack : undefined
+    const stack = isErrorObject(error) ? stringPropertyOf(error, 'stack') : undefined
     return {
       code: HANDLER_EXIT,
       message: `An error nothing caught (${describe(error)}) ended the process ${where}; a handler probably threw in a callback or an event listener, where its attempt cannot catch it.`,
@@ -95,7 +96,7 @@ function earlyExitError(request: AttemptRequest, code: number, uncaught: { reado
 }
 
 function describe(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  const text = thrownLine(error)
   const line = text.split('\n')[0]!
   return line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED - 1)}…` : line
 }

@@ -17,6 +17,7 @@ import { runAttempt } from './run-attempt.ts'
 import { cancelTask } from './run-task.ts'
 import { retryDelayMs, shouldRetry } from '../retry.ts'
 import { toErrorInfo } from '../errors.ts'
+import { propertyOf } from '../../spec/thrown-value.ts'
 import { readMapList } from './map-list.ts'
 import { withDeclaredValues } from '../map/fan-in.ts'
 import { itemLogger } from '../map/item-logger.ts'
@@ -34,7 +35,7 @@ export async function runMap(loop: LoopState, i: number, task: Task): Promise<vo
     list = await readMapList(loop, task)
   } catch (error) {
     // A list that cannot be read or is not a list fails the whole task; no retry reads another one.
-    const code = (error as { code?: unknown } | null)?.code
+    const code = propertyOf(error, 'code')
     const info = toErrorInfo(error, code === 'MAP_ITEMS_INVALID' ? 'user' : 'system', code === 'MAP_ITEMS_INVALID' ? 'MAP_ITEMS_INVALID' : 'IO_ERROR', false)
     return failMap(loop, i, info)
   }

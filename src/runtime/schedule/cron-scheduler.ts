@@ -16,6 +16,7 @@ import type { Fire } from './fire-times.ts'
 import type { StateStore } from './state-store.ts'
 import { nextFire, previousFires } from './fire-times.ts'
 import { planCatchup } from './catchup.ts'
+import { thrownText } from '../../spec/thrown-value.ts'
 
 export interface CronSchedulerOptions {
   readonly clock: Clock
@@ -339,7 +340,7 @@ export function createCronScheduler(options: CronSchedulerOptions): CronSchedule
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  return thrownText(error)
 }
 
 /** A file of a scheduled run that the run store could not write, for the daemon's log. */

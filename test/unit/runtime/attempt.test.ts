@@ -31,6 +31,10 @@ export const undeclared = (_i, ctx) => { ctx.values.set('nope', 1) }
 export const wrongValue = (_i, ctx) => { ctx.values.set('n', 'seven') }
 export const nanValue = (_i, ctx) => { ctx.values.set('blob', { x: [NaN] }) }
 export const wrongColumns = () => [{ id: 1, extra: 'x' }]
+export const codeGetter = () => { throw { get code() { throw new Error('code boom') } } }
+export const stackGetter = () => { const e = new Error('x'); Object.defineProperty(e, 'stack', { get() { throw new Error('stack boom') } }); throw e }
+export const proxyThrown = () => { throw new Proxy({}, { get() { throw new Error('proxy boom') } }) }
+export const proxyRejected = async () => { throw new Proxy({}, { get() { throw new Error('proxy boom') } }) }
 `
 
 beforeAll(async () => {
@@ -109,6 +113,20 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
     const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, 'state') })
     expect(result.tasks.t).toMatchObject({ status: 'failed', attempts: 1, error: { code, origin: 'user', recoverable: false } })
     expect(result.tasks.t!.error!.message).toMatch(message)
+  })
+
+  test.each(['codeGetter', 'stackGetter', 'proxyThrown', 'proxyRejected'])('%s: a thrown value whose properties throw when read is an ordinary handler error, retried', async (handler) => {
+    const pipeline = await load(spec(`  t:\n    handler: ./handlers/h.ts#${handler}\n    retries: { max: 1, delay: 1ms }\n`))
+    const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, 'state') })
+    expect(result.tasks.t).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'HANDLER_ERROR', origin: 'user', recoverable: true } })
+  })
+
+  test('a handler module whose top level throws such a value cannot be loaded: HANDLER_NOT_FOUND, not a storage error', async () => {
+    await writeFile(join(dir, 'handlers', 'throws-proxy.mjs'), "throw new Proxy({}, { get() { throw new Error('proxy boom') } })\nexport const h = () => 1\n")
+    const pipeline = await load(spec(`  t:\n    handler: ./handlers/throws-proxy.mjs#h\n    retries: 2\n`))
+    const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, 'state') })
+    expect(result.tasks.t).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'HANDLER_NOT_FOUND', origin: 'user', recoverable: false } })
+    expect(result.tasks.t!.error!.message).toMatch(/^Cannot load handler module '\.\/handlers\/throws-proxy\.mjs#h': /)
   })
 
   test('a table with the wrong columns is the handler\'s fault: user origin, not retried', async () => {

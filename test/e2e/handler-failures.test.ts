@@ -1,0 +1,98 @@
+/**
+ * How a handler's failure is reported, the same by `weir run` in process, by `weir run --executor
+ * subprocess` and by `weir execute` (the built CLI): what it threw, whatever that is, and the codes
+ * weir keeps for its own verdicts. Each test writes its own small project.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const BIN = resolve('bin/weir.js')
+let root: string
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'weir-handler-failures-'))
+})
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true })
+})
+
+interface TaskJson {
+  status: string
+  attempts: number
+  output?: string
+  error?: { code: string; message: string; origin: string; recoverable?: boolean }
+}
+
+/** A project with `handlers.mjs` and the spec `p.yaml` (its `tasks:` block given). */
+async function project(handlers: string, tasks: string): Promise<string> {
+  const dir = await mkdtemp(join(root, 'p-'))
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}')
+  await writeFile(join(dir, 'handlers.mjs'), handlers)
+  await writeFile(join(dir, 'p.yaml'), `apiVersion: weir/v1\nkind: Pipeline\nname: p\ntasks:\n${tasks}`)
+  return dir
+}
+
+function weir(dir: string, args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, timeout: 120_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** `weir run --json` with this executor: its exit code and tasks. */
+function run(dir: string, executor: 'inprocess' | 'subprocess') {
+  const r = weir(dir, ['run', 'p.yaml', '--executor', executor, '--json', '--state-dir', `state-${executor}`])
+  let tasks: Record<string, TaskJson>
+  try {
+    tasks = (JSON.parse(r.stdout) as { tasks: Record<string, TaskJson> }).tasks
+  } catch {
+    throw new Error(`weir run --executor ${executor} printed no JSON (exit ${r.code}):\n${r.stderr}`)
+  }
+  return { code: r.code, tasks, stderr: r.stderr }
+}
+
+/** One `weir execute` of a task: its exit code, stderr and error.json (if written). */
+async function execute(dir: string, task: string) {
+  const r = weir(dir, ['execute', '--spec', 'p.yaml', '--task', task, '--run-id', 'r1'])
+  const file = join(dir, '.weir', 'data', 'p', 'r1', task, 'error.json')
+  const error = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as TaskJson['error']) : undefined
+  return { code: r.code, stderr: r.stderr, error }
+}
+
+test('a thrown value whose code, stack or every property throws when read is an ordinary handler error everywhere, never a crash of weir', async () => {
+  const dir = await project(
+    `export const codeGetter = () => { throw { get code() { throw new Error('code boom') } } }
+export const stackGetter = () => { const e = new Error('x'); Object.defineProperty(e, 'stack', { get() { throw new Error('stack boom') } }); throw e }
+export const proxy = () => { throw new Proxy({}, { get() { throw new Error('proxy boom') } }) }
+`,
+    ['codeGetter', 'stackGetter', 'proxy'].map((h) => `  ${h.toLowerCase()}: { handler: ./handlers.mjs#${h}, retries: { max: 1, delay: 1ms } }\n`).join(''),
+  )
+  for (const executor of ['inprocess', 'subprocess'] as const) {
+    const { tasks } = run(dir, executor)
+    for (const id of ['codegetter', 'stackgetter', 'proxy'])
+      expect(tasks[id], `${executor} ${id}`).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'HANDLER_ERROR', origin: 'user' } })
+  }
+  for (const id of ['codegetter', 'stackgetter', 'proxy']) {
+    const r = await execute(dir, id)
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stderr).not.toContain('internal error')
+    expect(r.error, id).toMatchObject({ code: 'HANDLER_ERROR', origin: 'user', recoverable: true })
+  }
+})
+
+test('such a value thrown where nothing catches it (a callback) fails the task process with HANDLER_EXIT, saying it cannot be read', async () => {
+  const dir = await project(
+    `export const callback = () => { setTimeout(() => { throw new Proxy({}, { get() { throw new Error('proxy boom') } }) }, 1); return new Promise((r) => setTimeout(r, 5000)) }
+export const rejection = () => { Promise.reject(new Proxy({}, { get() { throw new Error('proxy boom') } })); return new Promise((r) => setTimeout(r, 5000)) }
+`,
+    '  callback: { handler: ./handlers.mjs#callback }\n  rejection: { handler: ./handlers.mjs#rejection }\n',
+  )
+  for (const id of ['callback', 'rejection']) {
+    const r = await execute(dir, id)
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.error, id).toMatchObject({ code: 'HANDLER_EXIT', origin: 'user', recoverable: true })
+    expect(r.error!.message).toContain('a thrown object that cannot be read')
+  }
+})
