@@ -28,7 +28,7 @@ import { resolveInputs } from './resolve-inputs.ts'
 import { frozenParams } from './frozen-params.ts'
 import { compileCheck } from './compile-check.ts'
 import type { SchemaCheck } from './compile-check.ts'
-import { compileValueChecks, createTaskValues } from './task-values.ts'
+import { compileValueChecks, createTaskValues, isValueRefusal } from './task-values.ts'
 import type { TaskValues } from './task-values.ts'
 import { toErrorInfo, WeirError } from './errors.ts'
 import { propertyOf } from '../spec/thrown-value.ts'
@@ -272,8 +272,9 @@ function describeFailure(error: unknown, stage: Stage): ErrorInfo {
       if (code === 'CONCAT_SCHEMA_MISMATCH') return toErrorInfo(error, 'user', 'CONCAT_SCHEMA_MISMATCH', false)
       return toErrorInfo(error, 'system', 'IO_ERROR', !UNRECOVERABLE_STORE_ERRORS.has(code as string))
     case 'handler':
-      // A value refused by ctx.values.set fails the same way on every try.
-      return toErrorInfo(error, 'user', 'HANDLER_ERROR', !(typeof code === 'string' && code.startsWith('VALUE_')))
+      // A value refused by ctx.values.set fails the same way on every try. The handler's own errors
+      // are retried whatever their code says: a `VALUE_…` of its own claims no verdict of weir's.
+      return toErrorInfo(error, 'user', 'HANDLER_ERROR', !isValueRefusal(error))
     case 'output':
       return toErrorInfo(error, 'user', 'OUTPUT_INVALID', false)
     case 'store':

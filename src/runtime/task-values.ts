@@ -11,6 +11,18 @@ import { findNonFinite } from '../spec/non-finite.ts'
 /** Largest serialised size of one task value (Databricks' limit). */
 export const MAX_VALUE_BYTES = 48 * 1024
 
+/**
+ * The errors `ctx.values.set` threw: weir's verdict on a value, which fails the same way on every
+ * try. Only these are final; a handler's own error whose code merely starts with `VALUE_` (its
+ * `VALUE_STALE`) is an ordinary handler error, retried (docs/running.md#runtime-error-codes).
+ */
+const refusals = new WeakSet<object>()
+
+/** Whether `error` is a refusal of `ctx.values.set` (kept through a handler that rethrows it). */
+export function isValueRefusal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && refusals.has(error)
+}
+
 /** `ctx.values` as handlers see it. */
 export interface TaskValues {
   set(name: string, value: unknown): void
@@ -28,7 +40,7 @@ export function createTaskValues(
     set(name, value) {
       if (!Object.hasOwn(task.values, name)) {
         const declared = Object.keys(task.values)
-        throw new WeirError(
+        throw refusal(
           'VALUE_UNDECLARED',
           `Task '${task.id}' sets value '${name}', which it does not declare; add it under tasks.${task.id}.values${declared.length ? ` (declared: ${declared.join(', ')})` : ''}.`,
         )
@@ -36,18 +48,18 @@ export function createTaskValues(
       // JSON.stringify would store NaN and Infinity as null, without a word.
       const nonFinite = findNonFinite(value)
       if (nonFinite !== undefined)
-        throw new WeirError('VALUE_INVALID', `Task value '${name}' of task '${task.id}' holds a number that is not finite${nonFinite === '' ? '' : ` at '${nonFinite}'`}; values are JSON, which has no NaN or Infinity.`)
+        throw refusal('VALUE_INVALID', `Task value '${name}' of task '${task.id}' holds a number that is not finite${nonFinite === '' ? '' : ` at '${nonFinite}'`}; values are JSON, which has no NaN or Infinity.`)
       const json = JSON.stringify(value)
-      if (json === undefined) throw new WeirError('VALUE_INVALID', `Task value '${name}' of task '${task.id}' is not JSON-serialisable.`)
+      if (json === undefined) throw refusal('VALUE_INVALID', `Task value '${name}' of task '${task.id}' is not JSON-serialisable.`)
       const bytes = Buffer.byteLength(json)
       if (bytes > MAX_VALUE_BYTES)
-        throw new WeirError(
+        throw refusal(
           'VALUE_TOO_LARGE',
           `Task value '${name}' of task '${task.id}' is ${Math.ceil(bytes / 1024)} KB, above the 48 KB limit; return large data as the task's output (stored by its IoManager) instead.`,
         )
       const problems = checks.get(name)?.(value) ?? []
       if (problems.length > 0)
-        throw new WeirError('VALUE_INVALID', `Task value '${name}' of task '${task.id}' does not match its schema: ${problems.join('; ')}.`)
+        throw refusal('VALUE_INVALID', `Task value '${name}' of task '${task.id}' does not match its schema: ${problems.join('; ')}.`)
       own[name] = JSON.parse(json) as unknown
     },
     get(taskId, name) {
@@ -55,6 +67,13 @@ export function createTaskValues(
       return upstream[taskId]?.[name]
     },
   }
+}
+
+/** A refusal of `ctx.values.set`, known as weir's (`isValueRefusal`). */
+function refusal(code: 'VALUE_UNDECLARED' | 'VALUE_INVALID' | 'VALUE_TOO_LARGE', message: string): WeirError {
+  const error = new WeirError(code, message)
+  refusals.add(error)
+  return error
 }
 
 /** The checks of a task's declared values, by name. */

@@ -96,3 +96,20 @@ export const rejection = () => { Promise.reject(new Proxy({}, { get() { throw ne
     expect(r.error!.message).toContain('a thrown object that cannot be read')
   }
 })
+
+test("a handler's error whose code is one of weir's verdicts (CANCELLED, a VALUE_ code) is an ordinary handler error: exit 1, retried", async () => {
+  const dir = await project(
+    `export const cancelled = () => { throw Object.assign(new Error('x'), { code: 'CANCELLED' }) }
+export const stale = () => { throw Object.assign(new Error('x'), { code: 'VALUE_STALE' }) }
+`,
+    '  cancelled: { handler: ./handlers.mjs#cancelled, retries: { max: 1, delay: 1ms } }\n  stale: { handler: ./handlers.mjs#stale, retries: { max: 1, delay: 1ms } }\n',
+  )
+  const runs = { inprocess: run(dir, 'inprocess'), subprocess: run(dir, 'subprocess') }
+  for (const [id, code] of [['cancelled', 'CANCELLED'], ['stale', 'VALUE_STALE']] as const) {
+    const r = await execute(dir, id)
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.error, id).toMatchObject({ code, origin: 'user', recoverable: true })
+    for (const [executor, { tasks }] of Object.entries(runs))
+      expect(tasks[id], `${executor} ${id}`).toMatchObject({ status: 'failed', attempts: 2, error: { code, origin: 'user' } })
+  }
+})

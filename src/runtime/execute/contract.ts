@@ -91,9 +91,13 @@ export interface ErrorDocument extends ErrorInfo {
   readonly runId: string
 }
 
-/** The exit code of a failed attempt. */
+/**
+ * The exit code of a failed attempt. The codes are weir's verdicts: only weir's own `CANCELLED`
+ * (origin system) exits as a cancel; a handler's error that carries that code is the handler's
+ * failure like any other (docs/remote.md#the-weir-execute-contract).
+ */
 export function exitCodeOf(error: ErrorInfo): number {
-  if (error.code === 'CANCELLED') return EXECUTE_EXIT.cancelled
+  if (error.code === 'CANCELLED' && error.origin === 'system') return EXECUTE_EXIT.cancelled
   if (!error.recoverable) return EXECUTE_EXIT.nonRecoverable
   return error.origin === 'user' ? EXECUTE_EXIT.userError : EXECUTE_EXIT.systemError
 }

@@ -31,6 +31,9 @@ export const undeclared = (_i, ctx) => { ctx.values.set('nope', 1) }
 export const wrongValue = (_i, ctx) => { ctx.values.set('n', 'seven') }
 export const nanValue = (_i, ctx) => { ctx.values.set('blob', { x: [NaN] }) }
 export const wrongColumns = () => [{ id: 1, extra: 'x' }]
+export const ownValueCode = () => { throw Object.assign(new Error('cache entry is stale'), { code: 'VALUE_STALE' }) }
+export const ownCancelCode = () => { throw Object.assign(new Error('upstream said stop'), { code: 'CANCELLED' }) }
+export const rethrowsRefusal = (_i, ctx) => { try { ctx.values.set('n', 'seven') } catch (e) { throw e } }
 export const codeGetter = () => { throw { get code() { throw new Error('code boom') } } }
 export const stackGetter = () => { const e = new Error('x'); Object.defineProperty(e, 'stack', { get() { throw new Error('stack boom') } }); throw e }
 export const proxyThrown = () => { throw new Proxy({}, { get() { throw new Error('proxy boom') } }) }
@@ -113,6 +116,18 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
     const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, 'state') })
     expect(result.tasks.t).toMatchObject({ status: 'failed', attempts: 1, error: { code, origin: 'user', recoverable: false } })
     expect(result.tasks.t!.error!.message).toMatch(message)
+  })
+
+  test.each(['ownValueCode', 'ownCancelCode'])("%s: a handler's own error keeps its code, and is retried whatever the code says", async (handler) => {
+    const pipeline = await load(spec(`  t:\n    handler: ./handlers/h.ts#${handler}\n    retries: { max: 1, delay: 1ms }\n`))
+    const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, 'state') })
+    expect(result.tasks.t).toMatchObject({ status: 'failed', attempts: 2, error: { code: handler === 'ownValueCode' ? 'VALUE_STALE' : 'CANCELLED', origin: 'user', recoverable: true } })
+  })
+
+  test("a refusal of ctx.values.set stays weir's verdict when the handler rethrows it: not retried", async () => {
+    const pipeline = await load(spec(`  t:\n    handler: ./handlers/h.ts#rethrowsRefusal\n    retries: 3\n    values: { n: { type: integer } }\n`))
+    const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, 'state') })
+    expect(result.tasks.t).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'VALUE_INVALID', origin: 'user', recoverable: false } })
   })
 
   test.each(['codeGetter', 'stackGetter', 'proxyThrown', 'proxyRejected'])('%s: a thrown value whose properties throw when read is an ordinary handler error, retried', async (handler) => {

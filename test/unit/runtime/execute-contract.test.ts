@@ -14,6 +14,8 @@ describe('exit codes', () => {
     [{ code: 'NON_RETRYABLE', origin: 'user', recoverable: false }, EXECUTE_EXIT.nonRecoverable],
     [{ code: 'OUTPUT_INVALID', origin: 'system', recoverable: false }, EXECUTE_EXIT.nonRecoverable],
     [{ code: 'CANCELLED', origin: 'system', recoverable: true }, EXECUTE_EXIT.cancelled],
+    // A handler's error claims no verdict of weir's with its code: an ordinary failure.
+    [{ code: 'CANCELLED', origin: 'user', recoverable: true }, EXECUTE_EXIT.userError],
   ] as const)('%j exits %i', (error, code) => {
     expect(exitCodeOf({ message: 'm', ...error })).toBe(code)
   })
