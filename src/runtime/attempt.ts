@@ -32,6 +32,8 @@ import { compileValueChecks, createTaskValues, isValueRefusal } from './task-val
 import type { TaskValues } from './task-values.ts'
 import { toErrorInfo, WeirError } from './errors.ts'
 import { propertyOf } from '../spec/thrown-value.ts'
+import { jsonForm } from '../spec/json-form.ts'
+import { isJsonOutput } from '../spec/output-value.ts'
 import type { TaskCache } from './cache/task-cache.ts'
 import { collectItemOutputs } from './map/fan-in.ts'
 
@@ -165,6 +167,8 @@ async function finishAttempt(request: AttemptRequest, deps: AttemptDeps, returne
         noteHandlerActivity()
       }
     if (request.signal.aborted) return { status: 'cancelled' }
+    // Still the handler's stage: a toJSON or a getter of its output that throws is its error.
+    if (task.output.kind === 'json') result = storedForm(result)
     stage = 'output'
     if (task.output.kind === 'json' || task.output.kind === 'table') await checkOutput(pipeline, task, result)
     stage = 'store'
@@ -231,6 +235,19 @@ async function readInputs(request: AttemptRequest, deps: AttemptDeps): Promise<R
     run: { id: request.runId, pipeline: pipeline.name, trigger: request.run.trigger, scheduled_at: request.run.scheduledAt ?? null },
     ...(request.item !== undefined && { item: request.item }),
   })
+}
+
+/**
+ * A JSON output in the form it is stored in, which every later task receives, in every executor: a
+ * Date as its string, an object with toJSON as what that returns, undefined members left out
+ * (spec/json-form.ts). The schema judges this form, and the IoManager stores it. A value of plain
+ * objects, arrays and primitives comes back as it is. Bytes, streams and tables are no JSON; a value
+ * JSON cannot hold (a Map, a BigInt) is left as it is, for the IoManager to refuse, naming where.
+ */
+function storedForm(result: unknown): unknown {
+  if (typeof result !== 'object' || result === null || !isJsonOutput(result)) return result
+  const form = jsonForm(result)
+  return form.nonJson === undefined ? form.value : result
 }
 
 /** Fails with a message that names the field when the output does not match the declared schema. */

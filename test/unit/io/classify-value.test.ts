@@ -25,6 +25,11 @@ test('names the path of what JSON cannot hold', () => {
   expect(classifyValue({ a: undefined, f() {} }, any).kind).toBe('json')
 })
 
+test('a JSON value is classified in its JSON form, the one written: toJSON applied, and what it returns checked too', () => {
+  expect(classifyValue({ when: new Date(0), n: { toJSON: () => 42 } }, any)).toEqual({ kind: 'json', value: { when: '1970-01-01T00:00:00.000Z', n: 42 } })
+  expect(() => classifyValue({ t: { toJSON: () => new Map() } }, any)).toThrow('$.t is a Map (convert it to an object or array)')
+})
+
 test('accepts safe path segments only', () => {
   for (const ok of ['daily_sales', '20261122-030812-a1b2c3', 'run.1']) expect(checkSegment('run id', ok)).toBe(ok)
   for (const bad of ['', '.', '..', '.hidden', 'a/b', 'a\\b', 'a..b', 'x'.repeat(129), 'ä'])

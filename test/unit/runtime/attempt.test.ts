@@ -31,6 +31,9 @@ export const undeclared = (_i, ctx) => { ctx.values.set('nope', 1) }
 export const wrongValue = (_i, ctx) => { ctx.values.set('n', 'seven') }
 export const nanValue = (_i, ctx) => { ctx.values.set('blob', { x: [NaN] }) }
 export const wrongColumns = () => [{ id: 1, extra: 'x' }]
+export const datesOut = () => ({ when: new Date(0), obj: { toJSON() { return 42 } } })
+export const dateOut = () => new Date(0)
+export const dateInside = async () => ({ rows: [{ at: new Date(0), skip: undefined }], n: 1 })
 export const ownValueCode = () => { throw Object.assign(new Error('cache entry is stale'), { code: 'VALUE_STALE' }) }
 export const ownCancelCode = () => { throw Object.assign(new Error('upstream said stop'), { code: 'CANCELLED' }) }
 export const rethrowsRefusal = (_i, ctx) => { try { ctx.values.set('n', 'seven') } catch (e) { throw e } }
@@ -116,6 +119,30 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
     const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, 'state') })
     expect(result.tasks.t).toMatchObject({ status: 'failed', attempts: 1, error: { code, origin: 'user', recoverable: false } })
     expect(result.tasks.t!.error!.message).toMatch(message)
+  })
+
+  test('an output is checked in its JSON form, the one stored and received downstream: a Date is a string, an object with toJSON what it returns', async () => {
+    const pipeline = await load(
+      spec(`  objects:
+    handler: ./handlers/h.ts#datesOut
+    output: { type: object, properties: { when: { type: object }, obj: { type: object, properties: { x: { type: integer } } } }, required: [when, obj] }
+  text:
+    handler: ./handlers/h.ts#dateOut
+    output: { type: string, format: date-time }
+  inside:
+    handler: ./handlers/h.ts#dateInside
+    output: { type: object, properties: { rows: { type: array, items: { type: object, properties: { at: { type: string } }, additionalProperties: false } } } }
+`),
+    )
+    const io = mapIo()
+    const result = await runPipeline(pipeline, { ioPlugins: [io], stateDir: join(dir, 'state'), runId: 'json-form' })
+    expect(result.tasks.objects).toMatchObject({ status: 'failed', error: { code: 'OUTPUT_INVALID', origin: 'user' } })
+    expect(result.tasks.objects!.error!.message).toMatch(/'when' must be object/)
+    expect(result.tasks.objects!.error!.message).toMatch(/'obj' must be object/)
+    expect(result.tasks.text).toMatchObject({ status: 'succeeded' })
+    expect(io.store.get('test://json-form/text')).toBe('1970-01-01T00:00:00.000Z')
+    expect(result.tasks.inside).toMatchObject({ status: 'succeeded' })
+    expect(io.store.get('test://json-form/inside')).toStrictEqual({ rows: [{ at: '1970-01-01T00:00:00.000Z' }], n: 1 })
   })
 
   test.each(['ownValueCode', 'ownCancelCode'])("%s: a handler's own error keeps its code, and is retried whatever the code says", async (handler) => {

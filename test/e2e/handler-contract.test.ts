@@ -1,7 +1,8 @@
 /**
- * How a handler's failure is reported, the same by `weir run` in process, by `weir run --executor
- * subprocess` and by `weir execute` (the built CLI): what it threw, whatever that is, and the codes
- * weir keeps for its own verdicts. Each test writes its own small project.
+ * What a handler gives weir, and how weir judges it, the same in `weir run` in process, in `weir run
+ * --executor subprocess` and in `weir execute` (the built CLI): what it threw, whatever that is, the
+ * codes weir keeps for its own verdicts, its output and values in their JSON form. Each test writes
+ * its own small project.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { spawnSync } from 'node:child_process'
@@ -14,7 +15,7 @@ const BIN = resolve('bin/weir.js')
 let root: string
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'weir-handler-failures-'))
+  root = await mkdtemp(join(tmpdir(), 'weir-handler-contract-'))
 })
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true })
@@ -112,4 +113,39 @@ export const stale = () => { throw Object.assign(new Error('x'), { code: 'VALUE_
     for (const [executor, { tasks }] of Object.entries(runs))
       expect(tasks[id], `${executor} ${id}`).toMatchObject({ status: 'failed', attempts: 2, error: { code, origin: 'user' } })
   }
+})
+
+test('an output is checked, stored and received downstream in its JSON form, identically in process and in a subprocess', async () => {
+  const dir = await project(
+    `export const objects = () => ({ when: new Date(0), obj: { toJSON() { return 42 } } })
+export const text = () => new Date(0)
+export const nested = () => ({ rows: [{ at: new Date(0), note: undefined, size: { toJSON: () => 3 } }] })
+export const use = (inputs) => inputs
+`,
+    `  objects:
+    handler: ./handlers.mjs#objects
+    output: { type: object, properties: { when: { type: object }, obj: { type: object, properties: { x: { type: integer } } } }, required: [when, obj] }
+  text:
+    handler: ./handlers.mjs#text
+    output: { type: string }
+  nested:
+    handler: ./handlers.mjs#nested
+    output: { type: object, properties: { rows: { type: array, items: { type: object, properties: { at: { type: string }, size: { type: integer } }, additionalProperties: false } } } }
+  use:
+    handler: ./handlers.mjs#use
+    inputs: { text: "\${{ tasks.text.output }}", nested: "\${{ tasks.nested.output }}", at: "\${{ tasks.nested.output.rows }}" }
+`,
+  )
+  const received = { text: '1970-01-01T00:00:00.000Z', nested: { rows: [{ at: '1970-01-01T00:00:00.000Z', size: 3 }] }, at: [{ at: '1970-01-01T00:00:00.000Z', size: 3 }] }
+  for (const executor of ['inprocess', 'subprocess'] as const) {
+    const { tasks } = run(dir, executor)
+    expect(tasks.objects, executor).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'OUTPUT_INVALID', origin: 'user' } })
+    expect(tasks.objects!.error!.message).toMatch(/'when' must be object.*'obj' must be object/)
+    expect(tasks.text, executor).toMatchObject({ status: 'succeeded' })
+    expect(tasks.use, executor).toMatchObject({ status: 'succeeded' })
+    expect(JSON.parse(await readFile(new URL(tasks.use!.output!), 'utf8')), executor).toStrictEqual(received)
+  }
+  const objects = await execute(dir, 'objects')
+  expect(objects.code, objects.stderr).toBe(3)
+  expect(objects.error).toMatchObject({ code: 'OUTPUT_INVALID', origin: 'user', recoverable: false })
 })
