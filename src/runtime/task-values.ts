@@ -6,7 +6,7 @@
 import type { Pipeline, Task } from '../spec/model.ts'
 import { compileCheck, type SchemaCheck } from './compile-check.ts'
 import { WeirError } from './errors.ts'
-import { findNonFinite } from '../spec/non-finite.ts'
+import { jsonForm, jsonPointer, type NonJson } from '../spec/json-form.ts'
 
 /** Largest serialised size of one task value (Databricks' limit). */
 export const MAX_VALUE_BYTES = 48 * 1024
@@ -45,28 +45,37 @@ export function createTaskValues(
           `Task '${task.id}' sets value '${name}', which it does not declare; add it under tasks.${task.id}.values${declared.length ? ` (declared: ${declared.join(', ')})` : ''}.`,
         )
       }
-      // JSON.stringify would store NaN and Infinity as null, without a word.
-      const nonFinite = findNonFinite(value)
-      if (nonFinite !== undefined)
-        throw refusal('VALUE_INVALID', `Task value '${name}' of task '${task.id}' holds a number that is not finite${nonFinite === '' ? '' : ` at '${nonFinite}'`}; values are JSON, which has no NaN or Infinity.`)
-      const json = JSON.stringify(value)
-      if (json === undefined) throw refusal('VALUE_INVALID', `Task value '${name}' of task '${task.id}' is not JSON-serialisable.`)
+      // Judged and kept in the form it is stored in and later tasks read (spec/json-form.ts): JSON
+      // would store NaN as null and a Map as {}, drop a function, and throw on a BigInt, without a word.
+      const form = jsonForm(value, { strict: true })
+      if (form.nonJson !== undefined) throw refusal('VALUE_INVALID', notJson(`Task value '${name}' of task '${task.id}'`, form.nonJson))
+      const json = JSON.stringify(form.value)
       const bytes = Buffer.byteLength(json)
       if (bytes > MAX_VALUE_BYTES)
         throw refusal(
           'VALUE_TOO_LARGE',
           `Task value '${name}' of task '${task.id}' is ${Math.ceil(bytes / 1024)} KB, above the 48 KB limit; return large data as the task's output (stored by its IoManager) instead.`,
         )
-      const problems = checks.get(name)?.(value) ?? []
+      // A copy: the handler may change its own object after setting it.
+      const stored = JSON.parse(json) as unknown
+      const problems = checks.get(name)?.(stored) ?? []
       if (problems.length > 0)
         throw refusal('VALUE_INVALID', `Task value '${name}' of task '${task.id}' does not match its schema: ${problems.join('; ')}.`)
-      own[name] = JSON.parse(json) as unknown
+      own[name] = stored
     },
     get(taskId, name) {
       if (taskId === task.id) return own[name]
       return upstream[taskId]?.[name]
     },
   }
+}
+
+/** Why a value is not JSON, naming where in it (a JSON pointer, as schema problems do). */
+function notJson(subject: string, part: NonJson): string {
+  const at = part.path.length === 0 ? '' : ` at '${jsonPointer(part.path)}'`
+  if (part.what === 'NaN' || part.what.endsWith('Infinity')) return `${subject} holds a number that is not finite${at}; values are JSON, which has no NaN or Infinity.`
+  const where = part.path.length === 0 ? `is ${part.what}` : `holds ${part.what}${at}`
+  return `${subject} ${where}, which JSON cannot hold${part.hint === undefined ? '' : ` (${part.hint})`}; values must be JSON.`
 }
 
 /** A refusal of `ctx.values.set`, known as weir's (`isValueRefusal`). */

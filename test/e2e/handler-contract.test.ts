@@ -149,3 +149,32 @@ export const use = (inputs) => inputs
   expect(objects.code, objects.stderr).toBe(3)
   expect(objects.error).toMatchObject({ code: 'OUTPUT_INVALID', origin: 'user', recoverable: false })
 })
+
+test('a task value JSON cannot hold is refused where it is (VALUE_INVALID, not retried), and one it can is kept in its JSON form', async () => {
+  const dir = await project(
+    `export const big = (_i, ctx) => { ctx.values.set('v', { n: 1n }) }
+export const map = (_i, ctx) => { ctx.values.set('v', new Map()) }
+export const custom = (_i, ctx) => { ctx.values.set('v', { toJSON() { return 'custom' } }) }
+export const dated = (_i, ctx) => { ctx.values.set('v', { at: new Date(0) }) }
+export const use = (inputs) => inputs
+`,
+    `  big: { handler: ./handlers.mjs#big, retries: 2, values: { v: {} } }
+  map: { handler: ./handlers.mjs#map, retries: 2, values: { v: {} } }
+  custom: { handler: ./handlers.mjs#custom, retries: 2, values: { v: { type: object } } }
+  dated: { handler: ./handlers.mjs#dated, values: { v: { type: object, properties: { at: { type: string } } } } }
+  use: { handler: ./handlers.mjs#use, inputs: { v: "\${{ tasks.dated.values.v }}" } }
+`,
+  )
+  const refused = { big: "holds a BigInt at '/n'", map: 'is a Map', custom: 'must be object' }
+  for (const executor of ['inprocess', 'subprocess'] as const) {
+    const { tasks } = run(dir, executor)
+    for (const [id, text] of Object.entries(refused)) {
+      expect(tasks[id], `${executor} ${id}`).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'VALUE_INVALID', origin: 'user' } })
+      expect(tasks[id]!.error!.message).toContain(text)
+    }
+    expect(JSON.parse(await readFile(new URL(tasks.use!.output!), 'utf8')), executor).toStrictEqual({ v: { at: '1970-01-01T00:00:00.000Z' } })
+  }
+  const big = await execute(dir, 'big')
+  expect(big.code, big.stderr).toBe(3)
+  expect(big.error).toMatchObject({ code: 'VALUE_INVALID', origin: 'user', recoverable: false })
+})

@@ -31,6 +31,12 @@ export const undeclared = (_i, ctx) => { ctx.values.set('nope', 1) }
 export const wrongValue = (_i, ctx) => { ctx.values.set('n', 'seven') }
 export const nanValue = (_i, ctx) => { ctx.values.set('blob', { x: [NaN] }) }
 export const wrongColumns = () => [{ id: 1, extra: 'x' }]
+export const bigintValue = (_i, ctx) => { ctx.values.set('blob', { n: 1n }) }
+export const mapValue = (_i, ctx) => { ctx.values.set('blob', new Map([[1, 2]])) }
+export const functionValue = (_i, ctx) => { ctx.values.set('blob', { f() {} }) }
+export const classValue = (_i, ctx) => { ctx.values.set('blob', { q: [new URLSearchParams('a=1')] }) }
+export const customToJson = (_i, ctx) => { ctx.values.set('blob', { toJSON() { return 5 } }) }
+export const dateValue = (_i, ctx) => { ctx.values.set('blob', { at: new Date(0), gone: undefined }); ctx.values.set('n', new Number(7)) }
 export const datesOut = () => ({ when: new Date(0), obj: { toJSON() { return 42 } } })
 export const dateOut = () => new Date(0)
 export const dateInside = async () => ({ rows: [{ at: new Date(0), skip: undefined }], n: 1 })
@@ -106,6 +112,12 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
     { handler: 'wrongValue', code: 'VALUE_INVALID', message: /Task value 'n' of task 't' does not match its schema: value must be integer|must be integer/ },
     // JSON has no NaN: the value was stored as null, silently, where an output with NaN fails.
     { handler: 'nanValue', code: 'VALUE_INVALID', message: /Task value 'blob' of task 't' holds a number that is not finite at '\/x\/0'; values are JSON, which has no NaN or Infinity/ },
+    // Values are checked in their JSON form, and what JSON cannot hold is refused where it is, never stored as {} or dropped.
+    { handler: 'bigintValue', code: 'VALUE_INVALID', message: /^Task value 'blob' of task 't' holds a BigInt at '\/n', which JSON cannot hold \(convert it to a number or string\); values must be JSON\.$/ },
+    { handler: 'mapValue', code: 'VALUE_INVALID', message: /^Task value 'blob' of task 't' is a Map, which JSON cannot hold/ },
+    { handler: 'functionValue', code: 'VALUE_INVALID', message: /holds a function at '\/f', which JSON cannot hold/ },
+    { handler: 'classValue', code: 'VALUE_INVALID', message: /holds an instance of URLSearchParams at '\/q\/0', which JSON cannot hold \(make it a plain object, or give its class a toJSON method\)/ },
+    { handler: 'customToJson', code: 'VALUE_INVALID', message: /Task value 'blob' of task 't' does not match its schema/ },
     { handler: 'noSuchExport', code: 'HANDLER_NOT_FOUND', message: /has no exported function 'noSuchExport'; it exports/ },
   ])('$handler fails the task with $code, without retries', async ({ handler, code, message }) => {
     const pipeline = await load(
@@ -143,6 +155,13 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
     expect(io.store.get('test://json-form/text')).toBe('1970-01-01T00:00:00.000Z')
     expect(result.tasks.inside).toMatchObject({ status: 'succeeded' })
     expect(io.store.get('test://json-form/inside')).toStrictEqual({ rows: [{ at: '1970-01-01T00:00:00.000Z' }], n: 1 })
+  })
+
+  test('a value is kept in its JSON form, the one later tasks read: a Date as its string, undefined members left out', async () => {
+    const pipeline = await load(spec(`  t:\n    handler: ./handlers/h.ts#dateValue\n    values: { blob: { type: object, properties: { at: { type: string } }, additionalProperties: false }, n: { type: integer } }\n`))
+    const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, 'state') })
+    expect(result.tasks.t).toMatchObject({ status: 'succeeded' })
+    expect(result.tasks.t!.values).toStrictEqual({ blob: { at: '1970-01-01T00:00:00.000Z' }, n: 7 })
   })
 
   test.each(['ownValueCode', 'ownCancelCode'])("%s: a handler's own error keeps its code, and is retried whatever the code says", async (handler) => {
