@@ -101,7 +101,7 @@ async function runTaskAttemptSteps(request: AttemptRequest, deps: AttemptDeps): 
     const valueChecks = hasKeys(task.values) ? await compileValueChecks(pipeline, task) : NO_VALUE_CHECKS
     const projectRoot = deps.projectRoot ?? projectRootOf(pipeline.sourcePath)
     const checkedInRun = deps.handlerChecks?.realOf(task.handler.modulePath, projectRoot) !== undefined
-    const handler = loadedHandler(task.handler, projectRoot, deps.handlerChecks) ?? (await loadHandler(task.handler, projectRoot, deps.handlerChecks))
+    const handler = loadedHandler(task.handler, projectRoot, deps.handlerChecks) ?? (await loadHandler(task.handler, projectRoot, deps.handlerChecks, { taskId: task.id, specPath: pipeline.sourcePath }))
     // A handler whose check may be repeated runs after a turn of the microtask queue, not within
     // this call: tasks started together are all checked before any of their handlers runs, so they
     // can share one check (see load-handler.ts). One checked once for the run has nothing to share.
@@ -283,7 +283,8 @@ function describeFailure(error: unknown, stage: Stage): ErrorInfo {
   const code = propertyOf(error, 'code')
   switch (stage) {
     case 'inputs':
-      if (code === 'HANDLER_NOT_FOUND' || code === 'HANDLER_OUTSIDE_PROJECT') return toErrorInfo(error, 'user', 'HANDLER_NOT_FOUND', false)
+      // A handler that cannot be used stays so on every try.
+      if (typeof code === 'string' && HANDLER_PROBLEMS.has(code)) return toErrorInfo(error, 'user', 'HANDLER_NOT_FOUND', false)
       if (code === 'INPUT_UNAVAILABLE') return toErrorInfo(error, 'user', 'INPUT_UNAVAILABLE', false)
       // Items of a concatenated fan-in that disagree on their columns stay so on every try.
       if (code === 'CONCAT_SCHEMA_MISMATCH') return toErrorInfo(error, 'user', 'CONCAT_SCHEMA_MISMATCH', false)
@@ -302,6 +303,8 @@ function describeFailure(error: unknown, stage: Stage): ErrorInfo {
   }
 }
 
+/** The codes of a handler that cannot be loaded or used (load-handler.ts). */
+const HANDLER_PROBLEMS: ReadonlySet<string> = new Set(['HANDLER_NOT_FOUND', 'HANDLER_OUTSIDE_PROJECT', 'HANDLER_NOT_A_FUNCTION'])
 const USER_STORE_ERRORS: ReadonlySet<string> = new Set(['TABLE_SCHEMA_MISMATCH', 'IO_UNSUPPORTED_VALUE', 'IO_INVALID_KEY'])
 /** The machine's doing, but no retry fixes it (a store without credentials). */
 const UNRECOVERABLE_STORE_ERRORS: ReadonlySet<string> = new Set(['IO_NO_CREDENTIALS'])

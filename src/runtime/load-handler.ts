@@ -52,6 +52,15 @@ import { typeScriptImporter } from './typescript-importer.ts'
 /** A handler: any exported function `(inputs, ctx) => output | Promise<output>`. */
 export type HandlerFunction = (inputs: Record<string, unknown>, ctx: unknown) => unknown
 
+/** Where a handler is named, for the messages of a handler that cannot be used: its task and spec. */
+export interface HandlerSite {
+  readonly taskId: string
+  readonly specPath: string
+}
+
+/** Exports `loadHandler` found to be functions weir can call (not classes): `loadedHandler` returns only these. */
+const callable = new WeakSet<object>()
+
 /** Module promises by real path. */
 const modules = new Map<string, Promise<unknown>>()
 /** Modules by real path, once imported: `loadedHandler` answers from here without a promise. */
@@ -111,7 +120,7 @@ function endTurn(): void {
  * Imports the handler's module and returns the named export. Refuses modules outside `projectRoot`
  * (a spec must not make weir run code from elsewhere on the machine).
  */
-export async function loadHandler(ref: HandlerRef, projectRoot: string, run?: HandlerChecks): Promise<HandlerFunction> {
+export async function loadHandler(ref: HandlerRef, projectRoot: string, run?: HandlerChecks, site?: HandlerSite): Promise<HandlerFunction> {
   const real = checkedRealPath(ref, projectRoot, run)
   let loading = modules.get(real)
   if (!loading) {
@@ -139,18 +148,39 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string, run?: Ha
       `Module '${ref.modulePath}' has no exported function '${ref.exportName}'${exported.length ? `; it exports ${exported.map((e) => `'${e}'`).join(', ')}` : ''}.`,
     )
   }
+  // Refused before it is called: calling a class without `new` throws at every attempt, and retries
+  // (an engine's too) would only repeat it.
+  if (isClass(fn))
+    throw new WeirError('HANDLER_NOT_A_FUNCTION', `Export '${ref.exportName}' of module '${writtenModule(ref)}' is a class, not a function; point ${site ? `task '${site.taskId}'` : 'the task'} at an exported function.`)
+  callable.add(fn)
   return fn as HandlerFunction
+}
+
+/** Whether a function is a class, which cannot be called without `new` (its source starts with `class`). */
+function isClass(fn: object): boolean {
+  try {
+    return /^class\b/.test(Function.prototype.toString.call(fn))
+  } catch {
+    return false
+  }
+}
+
+/** The module of a handler as the spec writes it (`../handlers/h.ts`). */
+function writtenModule(ref: HandlerRef): string {
+  const hash = ref.written.lastIndexOf('#')
+  return hash === -1 ? ref.written : ref.written.slice(0, hash)
 }
 
 /**
  * The handler when its module is already imported, checked exactly as `loadHandler` checks it (the
  * same stat, the same HANDLER_OUTSIDE_PROJECT), without a promise or a turn of the microtask queue;
- * undefined when it must be loaded (or its export is missing): then call `loadHandler`.
+ * undefined when it must be loaded (or its export is missing, or no function weir can call): then
+ * call `loadHandler`.
  */
 export function loadedHandler(ref: HandlerRef, projectRoot: string, run?: HandlerChecks): HandlerFunction | undefined {
   const mod = loaded.get(checkedRealPath(ref, projectRoot, run))
   const fn = (mod as Record<string, unknown> | undefined)?.[ref.exportName]
-  return typeof fn === 'function' ? (fn as HandlerFunction) : undefined
+  return typeof fn === 'function' && callable.has(fn) ? (fn as HandlerFunction) : undefined
 }
 
 /** TypeScript sources, which only jiti can load. */

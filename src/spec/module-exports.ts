@@ -76,9 +76,9 @@ export interface TooLargeModule {
  */
 export const MAX_MODULE_BYTES = 50 * 1024 * 1024
 
-/** An export whose value is written as a literal: a number, a string, an object, … */
+/** An export whose value is written as a literal (a number, a string, an object, …) or is a class. */
 export interface NotAFunction {
-  /** What the value is, for messages: 'a number', 'an object'. */
+  /** What the value is, for messages: 'a number', 'an object', 'a class'. */
   readonly kind: string
   /** The module that declares it (a module re-exported with `export *`, or the module itself). */
   readonly file: string
@@ -161,18 +161,20 @@ function scanModuleExports(file: string, seen: Set<string>): Omit<ModuleExports,
  * `export const x = <literal>` and `export default <literal>`: values that are evidently no function.
  * Only `const` (a `let` may be reassigned) and only values whose first token says what they are;
  * anything computed (`makeHandler()`, `new X()`, `(5)`) may be a function and is left alone.
+ * A class (`export class X`, `export default class`, `export const X = class`) is one too: it is a
+ * function to `typeof`, but calling it without `new`, as weir calls a handler, always throws.
  */
 function findNotFunctions(file: string, code: string, found: Map<string, NotAFunction>): void {
   const lines = createLineIndex(code)
-  const add = (name: string, nameAt: number, valueAt: number) => {
-    const kind = describeLiteral(code, valueAt)
+  const add = (name: string, nameAt: number, kind: string | undefined) => {
     if (kind === undefined || found.has(name)) return
     const { line, col } = lines.linePos(nameAt)
     found.set(name, { kind, file, line, column: col })
   }
   // The type annotation ends at the first `=` that is not part of `=>`.
-  for (const m of code.matchAll(/\bexport\s+const\s+([A-Za-z_$][\w$]*)\s*(?::[^=;]*?)?=(?!>)\s*/dg)) add(m[1]!, m.indices![1]![0], m.index + m[0].length)
-  for (const m of code.matchAll(/\bexport\s+(default)\s+/dg)) add('default', m.indices![1]![0], m.index + m[0].length)
+  for (const m of code.matchAll(/\bexport\s+const\s+([A-Za-z_$][\w$]*)\s*(?::[^=;]*?)?=(?!>)\s*/dg)) add(m[1]!, m.indices![1]![0], describeLiteral(code, m.index + m[0].length))
+  for (const m of code.matchAll(/\bexport\s+(default)\s+/dg)) add('default', m.indices![1]![0], describeLiteral(code, m.index + m[0].length))
+  for (const m of code.matchAll(/\bexport\s+(?:declare\s+)?(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*)/dg)) add(m[1]!, m.indices![1]![0], 'a class')
 }
 
 /** What a value written at `at` is, when its first token says so: 'a number', 'an object', … */
@@ -186,6 +188,7 @@ function describeLiteral(code: string, at: number): string | undefined {
   const word = /^[A-Za-z_$][\w$]*/.exec(code.slice(at, at + 12))?.[0]
   if (word === 'true' || word === 'false') return 'a boolean'
   if (word === 'null') return 'null'
+  if (word === 'class' || word === 'abstract') return 'a class'
   return undefined
 }
 

@@ -178,3 +178,25 @@ export const use = (inputs) => inputs
   expect(big.code, big.stderr).toBe(3)
   expect(big.error).toMatchObject({ code: 'VALUE_INVALID', origin: 'user', recoverable: false })
 })
+
+test('a class exported as a handler: spec validate reports it at its declaration, and at run time it is refused before it is called, not retried', async () => {
+  const dir = await project(
+    `export class Klass { run() { return 1 } }
+const make = () => class Made {}
+export const hidden = make()
+`,
+    '  klass: { handler: ./handlers.mjs#Klass, retries: 2 }\n  hidden: { handler: ./handlers.mjs#hidden, retries: 2 }\n',
+  )
+  const validate = weir(dir, ['spec', 'validate', 'p.yaml'])
+  expect(validate.code).toBe(1)
+  expect(validate.stdout + validate.stderr).toContain("error HANDLER_NOT_A_FUNCTION: Export 'Klass' of module './handlers.mjs' is a class (handlers.mjs:1:14), not a function; point task 'klass' at an exported function.")
+  for (const id of ['klass', 'hidden']) {
+    const r = await execute(dir, id)
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.error, id).toMatchObject({ code: 'HANDLER_NOT_A_FUNCTION', origin: 'user', recoverable: false })
+  }
+  // What validation cannot see (a class made at run time) is refused the same way by both executors.
+  await writeFile(join(dir, 'p.yaml'), 'apiVersion: weir/v1\nkind: Pipeline\nname: p\ntasks:\n  hidden: { handler: ./handlers.mjs#hidden, retries: 2 }\n')
+  for (const executor of ['inprocess', 'subprocess'] as const)
+    expect(run(dir, executor).tasks.hidden, executor).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'HANDLER_NOT_A_FUNCTION', origin: 'user' } })
+})

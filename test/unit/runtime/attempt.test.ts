@@ -31,6 +31,9 @@ export const undeclared = (_i, ctx) => { ctx.values.set('nope', 1) }
 export const wrongValue = (_i, ctx) => { ctx.values.set('n', 'seven') }
 export const nanValue = (_i, ctx) => { ctx.values.set('blob', { x: [NaN] }) }
 export const wrongColumns = () => [{ id: 1, extra: 'x' }]
+export class Klass { run() { return 1 } }
+const makeClass = () => class Made {}
+export const madeClass = makeClass()
 export const bigintValue = (_i, ctx) => { ctx.values.set('blob', { n: 1n }) }
 export const mapValue = (_i, ctx) => { ctx.values.set('blob', new Map([[1, 2]])) }
 export const functionValue = (_i, ctx) => { ctx.values.set('blob', { f() {} }) }
@@ -155,6 +158,14 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
     expect(io.store.get('test://json-form/text')).toBe('1970-01-01T00:00:00.000Z')
     expect(result.tasks.inside).toMatchObject({ status: 'succeeded' })
     expect(io.store.get('test://json-form/inside')).toStrictEqual({ rows: [{ at: '1970-01-01T00:00:00.000Z' }], n: 1 })
+  })
+
+  test.each(['Klass', 'madeClass'])('%s: a class exported as a handler is refused before it is called (HANDLER_NOT_A_FUNCTION), not called and retried', async (handler) => {
+    const pipeline = await load(spec(`  t:\n    handler: ./handlers/h.ts#${handler}\n    retries: 3\n`))
+    const result = await runPipeline(pipeline, { ioPlugins: [mapIo()], stateDir: join(dir, 'state') })
+    expect(result.tasks.t).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'HANDLER_NOT_A_FUNCTION', origin: 'user', recoverable: false } })
+    expect(result.tasks.t!.error!.message).toContain(`Export '${handler}' of module './handlers/h.ts' is a class`)
+    expect(result.tasks.t!.error!.message).toContain("point task 't' at an exported function")
   })
 
   test('a value is kept in its JSON form, the one later tasks read: a Date as its string, undefined members left out', async () => {

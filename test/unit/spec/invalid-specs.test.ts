@@ -124,6 +124,8 @@ const CASES: readonly Case[] = [
       { code: 'HANDLER_NOT_A_FUNCTION', line: 8, column: 14, pointer: '/tasks/b/handler' },
       { code: 'HANDLER_NOT_A_FUNCTION', line: 10, column: 14, pointer: '/tasks/c/handler' },
       { code: 'HANDLER_NOT_A_FUNCTION', line: 12, column: 14, pointer: '/tasks/d/handler' },
+      // A class passed validate and failed at every run: it cannot be called without new.
+      { code: 'HANDLER_NOT_A_FUNCTION', line: 14, column: 14, pointer: '/tasks/e/handler' },
     ] },
   // A folder without an index file: said not to exist, as if the path were misspelt (probe finding)
   { file: 'handler-is-folder.yaml', want: [{ code: 'HANDLER_NOT_FOUND', line: 6, column: 14, pointer: '/tasks/a/handler' }] },

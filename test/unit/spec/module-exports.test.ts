@@ -148,10 +148,19 @@ describe('exports that are evidently not functions (issue 15)', () => {
     })
   })
 
-  test('functions, classes and anything not evident are not reported', async () => {
+  test('classes are reported: a class cannot be called without new, as weir calls a handler', async () => {
+    const code = ['export class C {}', 'export default class {}', 'export abstract class A {}', 'export const K = class {}', 'export declare class D {}'].join('\n')
+    expect(await notFunctionsOf(code)).toEqual({
+      C: { kind: 'a class', line: 1, column: 14 },
+      default: { kind: 'a class', line: 2, column: 8 },
+      A: { kind: 'a class', line: 3, column: 23 },
+      K: { kind: 'a class', line: 4, column: 14 },
+      D: { kind: 'a class', line: 5, column: 22 },
+    })
+  })
+
+  test('functions and anything not evident are not reported', async () => {
     const code = [
-      'export class C {}',
-      'export default class {}',
       'export function f() {}',
       'export const arrow = () => 1',
       'export const typed: (x: number) => number = (x) => x',
