@@ -304,7 +304,7 @@ function describeFailure(error: unknown, stage: Stage): ErrorInfo {
 }
 
 /** The codes of a handler that cannot be loaded or used (load-handler.ts). */
-const HANDLER_PROBLEMS: ReadonlySet<string> = new Set(['HANDLER_NOT_FOUND', 'HANDLER_OUTSIDE_PROJECT', 'HANDLER_NOT_A_FUNCTION'])
+const HANDLER_PROBLEMS: ReadonlySet<string> = new Set(['HANDLER_NOT_FOUND', 'HANDLER_OUTSIDE_PROJECT', 'HANDLER_NOT_A_FUNCTION', 'HANDLER_EXPORT_MISSING', 'HANDLER_SYNTAX_ERROR'])
 const USER_STORE_ERRORS: ReadonlySet<string> = new Set(['TABLE_SCHEMA_MISMATCH', 'IO_UNSUPPORTED_VALUE', 'IO_INVALID_KEY'])
 /** The machine's doing, but no retry fixes it (a store without credentials). */
 const UNRECOVERABLE_STORE_ERRORS: ReadonlySet<string> = new Set(['IO_NO_CREDENTIALS'])

@@ -46,6 +46,8 @@ import type { HandlerRef } from '../spec/model.ts'
 import { WeirError } from './errors.ts'
 import { isInside } from '../spec/inside-folder.ts'
 import { propertyOf, thrownText } from '../spec/thrown-value.ts'
+import { suggestFix } from '../spec/did-you-mean.ts'
+import type { HandlerProblem } from '../spec/handler-problems.ts'
 import { moduleErrorLocation } from './module-error-location.ts'
 import { typeScriptImporter } from './typescript-importer.ts'
 
@@ -134,26 +136,76 @@ export async function loadHandler(ref: HandlerRef, projectRoot: string, run?: Ha
     mod = await loading
     loaded.set(real, mod)
   } catch (error) {
-    const full = thrownText(error)
+    // What the module's text shows (it does not parse, it is gone) is told as spec validate tells it.
+    const known = await staticProblem(ref, projectRoot, site, LOAD_PROBLEMS)
+    if (known) throw new WeirError(known.code, known.message, { cause: error })
+    const full = thrownText(error).replace(REQUIRE_STACK, '')
     const location = moduleErrorLocation(error, real, projectRoot, compiledErrors.has(error as object))
     // One line: a type stripper's ParseError adds a second with the absolute path and position.
     const message = (location ? full.split('\n')[0]! : full).replace(/\s+/g, ' ').trim()
     throw new WeirError('HANDLER_NOT_FOUND', `Cannot load handler module '${ref.written}': ${message}${location ? ` (at ${location})` : ''}`, { cause: error })
   }
   const fn = (mod as Record<string, unknown> | null)?.[ref.exportName]
-  if (typeof fn !== 'function') {
-    const exported = Object.keys((mod as object | null) ?? {}).filter((k) => typeof (mod as Record<string, unknown>)[k] === 'function')
-    throw new WeirError(
-      'HANDLER_NOT_FOUND',
-      `Module '${ref.modulePath}' has no exported function '${ref.exportName}'${exported.length ? `; it exports ${exported.map((e) => `'${e}'`).join(', ')}` : ''}.`,
-    )
-  }
   // Refused before it is called: calling a class without `new` throws at every attempt, and retries
   // (an engine's too) would only repeat it.
-  if (isClass(fn))
-    throw new WeirError('HANDLER_NOT_A_FUNCTION', `Export '${ref.exportName}' of module '${writtenModule(ref)}' is a class, not a function; point ${site ? `task '${site.taskId}'` : 'the task'} at an exported function.`)
+  if (typeof fn !== 'function' || isClass(fn)) throw await unusableExport(ref, mod, fn, projectRoot, site)
   callable.add(fn)
   return fn as HandlerFunction
+}
+
+/** Node's `require` lists the modules that required the missing one; the message names the module already. */
+const REQUIRE_STACK = /\n\s*Require stack:[\s\S]*$/
+
+/** What `weir spec validate` would report that explains a module that cannot be loaded. */
+const LOAD_PROBLEMS: ReadonlySet<string> = new Set(['HANDLER_NOT_FOUND', 'HANDLER_SYNTAX_ERROR'])
+/** What it would report that explains an export that cannot be called. */
+const EXPORT_PROBLEMS: ReadonlySet<string> = new Set(['HANDLER_EXPORT_MISSING', 'HANDLER_NOT_A_FUNCTION'])
+
+/**
+ * The problem `weir spec validate` reports for this handler (the same code and words, the module's
+ * own position included), when it is one of `codes`; undefined when the module's text shows none of
+ * them, or without a site to name. Read only on the way to failing: `weir execute` does not check
+ * handlers before it runs one (docs/remote.md), and this is how it still says what validate says.
+ */
+async function staticProblem(ref: HandlerRef, projectRoot: string, site: HandlerSite | undefined, codes: ReadonlySet<string>): Promise<HandlerProblem | undefined> {
+  if (site === undefined) return undefined
+  try {
+    const [{ findHandlerFacts, handlerProblem }, { clearModuleCache, loadModuleLexer }] = await Promise.all([import('../spec/handler-problems.ts'), import('../spec/module-exports.ts')])
+    await loadModuleLexer()
+    // The module may have changed since this process last read it (weir ui, weir schedule).
+    clearModuleCache()
+    const problem = handlerProblem(findHandlerFacts(ref.written, site.specPath, projectRoot), site.taskId, site.specPath, projectRoot)
+    return problem !== undefined && codes.has(problem.code) ? problem : undefined
+  } catch {
+    return undefined // the text cannot tell; the run says what it found
+  }
+}
+
+/**
+ * Why the named export cannot be called: as `weir spec validate` says it when the module's text
+ * shows it, else from what the loaded module holds, in the same words.
+ */
+async function unusableExport(ref: HandlerRef, mod: unknown, fn: unknown, projectRoot: string, site: HandlerSite | undefined): Promise<WeirError> {
+  const known = await staticProblem(ref, projectRoot, site, EXPORT_PROBLEMS)
+  if (known) return new WeirError(known.code, known.message)
+  const task = site ? `task '${site.taskId}'` : 'its task'
+  const module = writtenModule(ref)
+  if (fn === undefined) {
+    const names = Object.keys((mod as object | null) ?? {}).filter((name) => name !== '__esModule' && name !== 'module.exports')
+    const add = `it exports nothing; add \`export async function ${ref.exportName === 'default' ? 'handler' : ref.exportName}(inputs, ctx) { … }\``
+    return new WeirError('HANDLER_EXPORT_MISSING', `Module '${module}' has no export '${ref.exportName}' for ${task}${suggestFix(ref.exportName, names, 'its exports', add)}`)
+  }
+  return new WeirError('HANDLER_NOT_A_FUNCTION', `Export '${ref.exportName}' of module '${module}' is ${kindOf(fn)}, not a function; point ${task} at an exported function.`)
+}
+
+/** What an export is, for messages: `a class`, `a number`, `an object`, … */
+function kindOf(value: unknown): string {
+  if (typeof value === 'function') return 'a class'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (value instanceof RegExp) return 'a regular expression'
+  if (typeof value === 'object') return 'an object'
+  return typeof value === 'bigint' ? 'a BigInt' : `a ${typeof value}`
 }
 
 /** Whether a function is a class, which cannot be called without `new` (its source starts with `class`). */

@@ -200,3 +200,20 @@ export const hidden = make()
   for (const executor of ['inprocess', 'subprocess'] as const)
     expect(run(dir, executor).tasks.hidden, executor).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'HANDLER_NOT_A_FUNCTION', origin: 'user' } })
 })
+
+test('weir execute reports a handler it cannot use with the code and words of spec validate: a missing export, no function, a module that does not parse or is gone', async () => {
+  const dir = await project('export const a = () => 1\nexport const b = () => 2\nexport const n = 5\n', '')
+  await writeFile(join(dir, 'broken.mjs'), 'export const a = () => 1\nexport const s = "unclosed\n')
+  const tasks = { missing: './handlers.mjs#zzz', notfn: './handlers.mjs#n', broken: './broken.mjs#a', gone: './gone.mjs#a' }
+  await writeFile(join(dir, 'p.yaml'), `apiVersion: weir/v1\nkind: Pipeline\nname: p\ntasks:\n${Object.entries(tasks).map(([id, h]) => `  ${id}: { handler: ${h} }\n`).join('')}`)
+  const validate = weir(dir, ['spec', 'validate', 'p.yaml'])
+  const said = Object.fromEntries([...(validate.stdout + validate.stderr).matchAll(/error (HANDLER_[A-Z_]+): (.*task '(\w+)'.*)$/gm)].map((m) => [m[3]!, { code: m[1], message: m[2] }]))
+  expect(Object.keys(said).sort()).toEqual(['broken', 'gone', 'missing', 'notfn'])
+  expect(said).toMatchObject({ missing: { code: 'HANDLER_EXPORT_MISSING' }, notfn: { code: 'HANDLER_NOT_A_FUNCTION' }, broken: { code: 'HANDLER_SYNTAX_ERROR' }, gone: { code: 'HANDLER_NOT_FOUND' } })
+  for (const id of Object.keys(tasks)) {
+    const r = await execute(dir, id)
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.error, id).toMatchObject({ ...said[id], origin: 'user', recoverable: false })
+    expect(r.stderr).not.toContain('Require stack')
+  }
+})

@@ -121,7 +121,7 @@ describe('runTaskAttempt through runPipeline (in-process executor, real handler 
     { handler: 'functionValue', code: 'VALUE_INVALID', message: /holds a function at '\/f', which JSON cannot hold/ },
     { handler: 'classValue', code: 'VALUE_INVALID', message: /holds an instance of URLSearchParams at '\/q\/0', which JSON cannot hold \(make it a plain object, or give its class a toJSON method\)/ },
     { handler: 'customToJson', code: 'VALUE_INVALID', message: /Task value 'blob' of task 't' does not match its schema/ },
-    { handler: 'noSuchExport', code: 'HANDLER_NOT_FOUND', message: /has no exported function 'noSuchExport'; it exports/ },
+    { handler: 'noSuchExport', code: 'HANDLER_EXPORT_MISSING', message: /^Module '\.\/handlers\/h\.ts' has no export 'noSuchExport' for task 't'; its exports/ },
   ])('$handler fails the task with $code, without retries', async ({ handler, code, message }) => {
     const pipeline = await load(
       spec(`  t:

@@ -223,3 +223,49 @@ describe('loadHandler and plain JavaScript', () => {
     expect((await loadHandler(jsRef('cjs/steps.cjs'), project))({}, {})).toBe('cjs')
   })
 })
+
+describe('a handler that cannot be used is told as spec validate tells it (weir execute checks no handler before it runs one)', () => {
+  const spec = () => join(project, 'p.yaml')
+  const site = (taskId = 't') => ({ taskId, specPath: spec() })
+  const at = (file: string, exportName: string): HandlerRef => ({ written: `./handlers/${file}#${exportName}`, modulePath: join(project, 'handlers', file), exportName })
+
+  test('an export the module does not have: HANDLER_EXPORT_MISSING, its exports as the module lists them', async () => {
+    await writeFile(join(project, 'handlers', 'exports.mjs'), 'export const alpha = () => 1\nexport const n = 5\nexport class Klass {}\n')
+    await expect(loadHandler(at('exports.mjs', 'alpah'), project, undefined, site())).rejects.toMatchObject({
+      code: 'HANDLER_EXPORT_MISSING',
+      message: "Module './handlers/exports.mjs' has no export 'alpah' for task 't'; did you mean 'alpha'?",
+    })
+  })
+
+  test('an export that is no function, or a class: HANDLER_NOT_A_FUNCTION at its declaration', async () => {
+    await expect(loadHandler(at('exports.mjs', 'n'), project, undefined, site())).rejects.toMatchObject({
+      code: 'HANDLER_NOT_A_FUNCTION',
+      message: expect.stringMatching(/^Export 'n' of module '\.\/handlers\/exports\.mjs' is a number \(.*handlers\/exports\.mjs:2:14\), not a function; point task 't' at an exported function\.$/),
+    })
+    await expect(loadHandler(at('exports.mjs', 'Klass'), project, undefined, site())).rejects.toMatchObject({ code: 'HANDLER_NOT_A_FUNCTION', message: expect.stringContaining('is a class (') })
+  })
+
+  test('what the module text does not show is told from what the module holds, in the same words', async () => {
+    await writeFile(join(project, 'handlers', 'computed.cjs'), "module.exports = { made: Number('5'), run: () => 1 }\n")
+    await expect(loadHandler(at('computed.cjs', 'made'), project, undefined, site())).rejects.toMatchObject({
+      code: 'HANDLER_NOT_A_FUNCTION',
+      message: "Export 'made' of module './handlers/computed.cjs' is a number, not a function; point task 't' at an exported function.",
+    })
+    await expect(loadHandler(at('computed.cjs', 'rnu'), project, undefined, site())).rejects.toMatchObject({
+      code: 'HANDLER_EXPORT_MISSING',
+      message: "Module './handlers/computed.cjs' has no export 'rnu' for task 't'; did you mean 'run'?",
+    })
+  })
+
+  test('a module that does not parse: HANDLER_SYNTAX_ERROR with its position, not "Invalid or unexpected token"', async () => {
+    await writeFile(join(project, 'handlers', 'unclosed.mjs'), 'export const a = () => 1\nexport const s = "unclosed\n')
+    const failure = (await loadHandler(at('unclosed.mjs', 'a'), project, undefined, site()).catch((error: unknown) => error)) as { code: string; message: string }
+    expect(failure.code).toBe('HANDLER_SYNTAX_ERROR')
+    expect(failure.message).toMatch(/^Handler module '\.\/handlers\/unclosed\.mjs' of task 't' does not parse: .*handlers\/unclosed\.mjs:2:\d+: a string or regular expression is not closed on this line; fix the module\.$/)
+  })
+
+  test('a module that does not exist: HANDLER_NOT_FOUND as validate says it, without Node\'s require stack', async () => {
+    const failure = (await loadHandler(at('gone.mjs', 'a'), project, undefined, site()).catch((error: unknown) => error)) as { code: string; message: string }
+    expect(failure).toMatchObject({ code: 'HANDLER_NOT_FOUND', message: "Handler module './handlers/gone.mjs' of task 't' does not exist (looked for 'handlers/gone.mjs' with .ts/.js extensions); paths are relative to the spec file." })
+  })
+})
