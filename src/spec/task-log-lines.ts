@@ -40,8 +40,12 @@ function safeString(value: unknown): string {
   try {
     return String(value)
   } catch {
-    // An object whose toString throws, or has none (Object.create(null)); a Proxy whose every read throws.
-    return thrownLine(value)
+    // An object whose toString throws, or has none (Object.create(null)).
+    try {
+      return Object.prototype.toString.call(value)
+    } catch {
+      return thrownLine(value) // a Proxy whose every read throws
+    }
   }
 }
 

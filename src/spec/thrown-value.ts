@@ -36,7 +36,7 @@ export function isErrorObject(value: unknown): value is Error {
 /**
  * A thrown value as text: an Error's message (empty when it has none or it cannot be read), a
  * string as it is, anything else as JSON or `String()` gives it, and, when even that throws, a
- * sentence saying that it cannot be read.
+ * sentence saying that it cannot be read (also for a value a handler logs: ctx.log's text of it).
  */
 export function thrownText(value: unknown): string {
   if (typeof value === 'string') return value
@@ -50,7 +50,7 @@ export function thrownText(value: unknown): string {
   try {
     return String(value)
   } catch {
-    return `a thrown ${typeof value} that cannot be read (reading it threw)`
+    return `${typeof value === 'object' ? 'an object' : `a ${typeof value}`} that cannot be read (reading it threw)`
   }
 }
 

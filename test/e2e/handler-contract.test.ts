@@ -94,7 +94,7 @@ export const rejection = () => { Promise.reject(new Proxy({}, { get() { throw ne
     const r = await execute(dir, id)
     expect(r.code, r.stderr).toBe(1)
     expect(r.error, id).toMatchObject({ code: 'HANDLER_EXIT', origin: 'user', recoverable: true })
-    expect(r.error!.message).toContain('a thrown object that cannot be read')
+    expect(r.error!.message).toContain('an object that cannot be read')
   }
 })
 

@@ -21,7 +21,7 @@ describe('toErrorInfo of a value whose properties throw when read', () => {
   test.each([
     { name: 'a code getter that throws', value: { get code() { throw new Error('code boom') } }, message: '[object Object]' },
     { name: 'a stack getter that throws', value: stackThrows, message: 'x' },
-    { name: 'a Proxy whose every read throws', value: new Proxy({}, { get() { throw new Error('proxy boom') } }), message: 'a thrown object that cannot be read (reading it threw)' },
+    { name: 'a Proxy whose every read throws', value: new Proxy({}, { get() { throw new Error('proxy boom') } }), message: 'an object that cannot be read (reading it threw)' },
   ])('$name: the fallback code, no stack, and a message', ({ value, message }) => {
     const info = toErrorInfo(value, 'user', 'HANDLER_ERROR')
     expect(info).toEqual({ code: 'HANDLER_ERROR', message, origin: 'user', recoverable: true })

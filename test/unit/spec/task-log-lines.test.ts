@@ -22,3 +22,8 @@ describe('task log lines on stderr', () => {
     expect(parseTaskLogLine('[a] info ', 'a')).toEqual({ level: 'info', text: '' })
   })
 })
+
+test('a logged value whose every read throws (a Proxy) is a line saying so, not a throw from ctx.log', () => {
+  const proxy = new Proxy({}, { get() { throw new Error('proxy boom') } })
+  expect(formatTaskLogLines('a', 'info', proxy)).toBe('[a] info an object that cannot be read (reading it threw)\n')
+})

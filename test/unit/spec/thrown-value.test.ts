@@ -38,7 +38,7 @@ describe('reading a thrown value never throws', () => {
     expect(thrownText('plain')).toBe('plain')
     expect(thrownText({ a: 1 })).toBe('{"a":1}')
     expect(thrownText(42)).toBe('42')
-    expect(thrownText(hostileThrown().proxy)).toBe('a thrown object that cannot be read (reading it threw)')
+    expect(thrownText(hostileThrown().proxy)).toBe('an object that cannot be read (reading it threw)')
     expect(thrownLine(new TypeError('bad'))).toBe('TypeError: bad')
     expect(thrownLine(hostileThrown().stackGetter)).toBe('Error: x')
   })
