@@ -22,7 +22,7 @@ async function toolsFor(pipeline: Pipeline, stateDir: string) {
     import('../runtime/cache/secret-hash.ts'),
   ])
   const env: PluginEnv = { cwd: process.cwd(), stateDir: resolve(stateDir), log: silent }
-  return { ioManager: createIoManagers(pipeline, builtinIo, env), projectRoot: findProjectRoot(pipeline.sourcePath), secrets: createSecretHasher(env.stateDir) }
+  return { ioManager: createIoManagers(pipeline, builtinIo, env), projectRoot: findProjectRoot(pipeline.sourcePath), secrets: createSecretHasher(env.stateDir, process.env, { readOnly: true }) }
 }
 
 /** Every task's verdict before a run (`--dry-run`); reused tasks of a resume are left out. */

@@ -212,16 +212,22 @@ function paramsOf(pipeline: Pipeline, params: Readonly<Record<string, unknown>>,
   return found.hash
 }
 
-/**
- * Params with a secret anywhere in their schema enter only as a keyed hash of their value; undefined
- * when there is one and no hasher.
- */
-async function describeParams(pipeline: Pipeline, params: Readonly<Record<string, unknown>>, hasher: SecretHasher | undefined): Promise<Record<string, unknown> | undefined> {
+/** The params with a secret (`writeOnly`) anywhere in their schema: they enter keys by keyed hash. */
+export function secretParamNames(pipeline: Pipeline): ReadonlySet<string> {
   let secrets = secretParams.get(pipeline)
   if (!secrets) {
     secrets = new Set(Object.values(pipeline.params).filter((p) => p.secret || hasSecret(p.schema, pipeline.types)).map((p) => p.name))
     secretParams.set(pipeline, secrets)
   }
+  return secrets
+}
+
+/**
+ * Params with a secret anywhere in their schema enter only as a keyed hash of their value; undefined
+ * when there is one and no hasher.
+ */
+async function describeParams(pipeline: Pipeline, params: Readonly<Record<string, unknown>>, hasher: SecretHasher | undefined): Promise<Record<string, unknown> | undefined> {
+  const secrets = secretParamNames(pipeline)
   const described: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(params)) {
     if (!secrets.has(name)) described[name] = value

@@ -10,7 +10,7 @@
 import type { CacheEntry, StoredRef } from '../../plugins/types.ts'
 import type { InputBinding, Pipeline, Reference, Task } from '../../spec/model.ts'
 import type { IoManagerLookup } from '../io-managers.ts'
-import { CACHE_COMPONENTS, changedComponents, type CacheComponent, type CacheComponents, type CacheKey } from './cache-key.ts'
+import { CACHE_COMPONENTS, changedComponents, secretParamNames, type CacheComponent, type CacheComponents, type CacheKey } from './cache-key.ts'
 import type { CodeHasher } from './code-hash.ts'
 import type { SecretHasher } from './secret-hash.ts'
 import { inspect, keyOf, whyUnusable, type CacheSettings, type StaleReason } from './task-cache.ts'
@@ -101,7 +101,7 @@ export async function cacheVerdict(request: VerdictRequest, deps: VerdictDeps): 
     .filter((e) => e.key !== key.key && (request.ignoreRunId === undefined || e.runId !== request.ignoreRunId))
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))[0]
   if (!latest) return { kind: 'miss', reason: 'new', key, changes: [] }
-  return { kind: 'miss', reason: 'changed', key, previous: latest, changes: describeChanges(latest, key, task) }
+  return { kind: 'miss', reason: 'changed', key, previous: latest, changes: describeChanges(latest, key, task, pipeline) }
 }
 
 /** The entry a `replaced` record names, when it could be read (`{}` for a damaged one). */
@@ -110,10 +110,10 @@ export function previousOf(replaced: NonNullable<CacheEntry['replaced']>): { pre
 }
 
 /** The components that differ between an entry and a key, each with its details. */
-export function describeChanges(before: Pick<CacheEntry, 'components' | 'parts'>, after: CacheKey, task: Task): ComponentChange[] {
+export function describeChanges(before: Pick<CacheEntry, 'components' | 'parts'>, after: CacheKey, task: Task, pipeline: Pipeline): ComponentChange[] {
   const known = (c: Readonly<Record<string, string>>): c is CacheComponents => CACHE_COMPONENTS.every((name) => typeof c[name] === 'string')
   const changed = known(before.components) ? changedComponents(before.components, after.components) : [...CACHE_COMPONENTS]
-  return changed.map((component) => ({ component, details: detailsOf(component, before.parts?.[component], after.parts[component], task) }))
+  return changed.map((component) => ({ component, details: detailsOf(component, before.parts?.[component], after.parts[component], task, pipeline) }))
 }
 
 /** One word for a verdict, for `--dry-run`: `hit`, or why the task runs. */
@@ -134,7 +134,7 @@ export function verdictWord(verdict: CacheVerdict): string {
   }
 }
 
-function detailsOf(component: CacheComponent, before: Readonly<Record<string, string>> | undefined, after: Readonly<Record<string, string>> | undefined, task: Task): string[] {
+function detailsOf(component: CacheComponent, before: Readonly<Record<string, string>> | undefined, after: Readonly<Record<string, string>> | undefined, task: Task, pipeline: Pipeline): string[] {
   if (component === 'export') return [`the handler's export is now '${task.handler.exportName}'`]
   if (component === 'version') return [`cache version is now '${task.cache?.version ?? ''}'`]
   if (component === 'format') return ["weir's cache format changed (a weir upgrade): every entry made before it misses once"]
@@ -147,12 +147,12 @@ function detailsOf(component: CacheComponent, before: Readonly<Record<string, st
     const is = after[name]
     if (was === is) continue
     const how = was === undefined ? 'added' : is === undefined ? 'removed' : 'changed'
-    out.push(describePart(component, name, how, task))
+    out.push(describePart(component, name, how, task, pipeline))
   }
   return out
 }
 
-function describePart(component: CacheComponent, name: string, how: 'added' | 'removed' | 'changed', task: Task): string {
+function describePart(component: CacheComponent, name: string, how: 'added' | 'removed' | 'changed', task: Task, pipeline: Pipeline): string {
   switch (component) {
     case 'code':
       if (name.includes(' → '))
@@ -163,6 +163,10 @@ function describePart(component: CacheComponent, name: string, how: 'added' | 'r
       return `input '${name}' ${how}${binding && how !== 'removed' ? readsOf(binding) : ''}`
     }
     case 'params':
+      // A secret enters by a keyed hash: another key (WEIR_CACHE_SECRET_KEY, another state dir, an
+      // entry of a weir that hashed secrets plainly) changes it as much as another value does.
+      if (how === 'changed' && secretParamNames(pipeline).has(name))
+        return `param '${name}' (a secret) has another value, or its hash was made under another key (WEIR_CACHE_SECRET_KEY, or another state dir's keys/cache-secret.key)`
       return `param '${name}' ${how === 'changed' ? 'has another value' : how}`
     case 'values':
       return how === 'changed' ? `the values task '${name}' set changed` : how === 'added' ? `task '${name}' now sets values` : `task '${name}' no longer sets values`

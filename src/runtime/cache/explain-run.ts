@@ -56,7 +56,7 @@ export async function explainRecordedTask(
     if (own.replaced) return { verdict: { kind: 'miss', reason: own.replaced.reason, key, ...previousOf(own.replaced), changes: [] }, basis: 'entry' }
     const before = entries.filter((e) => e.runId !== run.runId && e.createdAt < own.createdAt).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0]
     if (!before) return { verdict: { kind: 'miss', reason: 'new', key, changes: [] }, basis: 'entry' }
-    return { verdict: { kind: 'miss', reason: 'changed', key, previous: before, changes: describeChanges(before, key, task) }, basis: 'entry' }
+    return { verdict: { kind: 'miss', reason: 'changed', key, previous: before, changes: describeChanges(before, key, task, pipeline) }, basis: 'entry' }
   }
   const upstreamOutputs: Record<string, StoredRef> = {}
   const upstreamValues: Record<string, Readonly<Record<string, unknown>>> = {}

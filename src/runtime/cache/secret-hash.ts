@@ -10,9 +10,9 @@
  * state dir shares (the subprocess executor's children get the parent's). A task whose key cannot be
  * made (an unwritable state dir) is looked up no further: it runs, uncached.
  */
-import { createHmac } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
-import { stateKey } from '../run-store/state-keys.ts'
+import { existingStateKey, stateKey } from '../run-store/state-keys.ts'
 import { canonicalJson } from './canonical-json.ts'
 
 export const CACHE_SECRET_KEY_ENV = 'WEIR_CACHE_SECRET_KEY'
@@ -22,12 +22,18 @@ export interface SecretHasher {
   hash(value: unknown): Promise<string>
 }
 
-/** The hasher of a state dir's runs (the key is read or made on the first secret). */
-export function createSecretHasher(stateDir: string, env: NodeJS.ProcessEnv = process.env): SecretHasher {
+/**
+ * The hasher of a state dir's runs (the key is read or made on the first secret). `readOnly`: for
+ * what must write nothing (`--dry-run`, `--explain-cache`, `weir cache explain`): a key that is not
+ * there yet is not made; a throwaway key stands in, under which no entry can have been stored.
+ */
+export function createSecretHasher(stateDir: string, env: NodeJS.ProcessEnv = process.env, options: { readonly readOnly?: boolean } = {}): SecretHasher {
   let key: Promise<Buffer> | undefined
-  const keyOf = (): Promise<Buffer> => {
+  const keyOf = async (): Promise<Buffer> => {
     const fromEnv = env[CACHE_SECRET_KEY_ENV]
-    return fromEnv ? Promise.resolve(Buffer.from(fromEnv, 'utf8')) : stateKey(resolve(stateDir), 'cache-secret')
+    if (fromEnv) return Buffer.from(fromEnv, 'utf8')
+    if (!options.readOnly) return stateKey(resolve(stateDir), 'cache-secret')
+    return (await existingStateKey(resolve(stateDir), 'cache-secret')) ?? randomBytes(32)
   }
   return {
     async hash(value) {

@@ -36,6 +36,19 @@ export function stateKey(stateDir: string, name: StateKeyName): Promise<Buffer> 
   return key
 }
 
+/**
+ * The state dir's key `name` as it stands, without making one: undefined when there is none (no
+ * file, or a state dir that is no folder). For what must not write: a dry run, an explanation.
+ */
+export async function existingStateKey(stateDir: string, name: StateKeyName): Promise<Buffer | undefined> {
+  try {
+    return await readKey(join(stateDir, 'keys', `${name}.key`))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined
+    throw error
+  }
+}
+
 /** The state dir's list-hash key. */
 export function listHashKey(stateDir: string): Promise<Buffer> {
   return stateKey(stateDir, 'list-hash')

@@ -8,6 +8,7 @@ import { cacheVerdict, verdictWord, type CacheVerdict } from '../../../../src/ru
 import { predictCache } from '../../../../src/runtime/cache/predict-cache.ts'
 import { formatVerdict } from '../../../../src/cli/display/cache-verdict.ts'
 import { createPalette } from '../../../../src/cli/colors.ts'
+import { createSecretHasher, type SecretHasher } from '../../../../src/runtime/cache/secret-hash.ts'
 import { createCodeHasher } from '../../../../src/runtime/cache/code-hash.ts'
 import { createTaskCache, type CacheSettings } from '../../../../src/runtime/cache/task-cache.ts'
 import { createIoManagers } from '../../../../src/runtime/io-managers.ts'
@@ -42,6 +43,7 @@ interface Situation {
   values?: Record<string, unknown>
   settings?: CacheSettings
   now?: number
+  secrets?: SecretHasher
 }
 
 async function project() {
@@ -63,14 +65,14 @@ async function project() {
   /** Stores the entry of run `runId` as an attempt would. */
   const store = async (runId: string, s: Situation = {}, at = '2026-12-04T12:00:00Z') => {
     const { ioManager, request } = await setup(s)
-    const cache = createTaskCache({ ioManager, projectRoot: dir, now: () => Date.parse(at) })
+    const cache = createTaskCache({ ioManager, projectRoot: dir, now: () => Date.parse(at), ...(s.secrets && { secrets: s.secrets }) })
     const decision = await cache.check({ ...request, runId })
     if (decision.kind !== 'miss') throw new Error(`expected a miss, got ${decision.kind}`)
     await cache.fill({ ...request, runId }, decision, { values: {} })
   }
   const verdict = async (s: Situation = {}): Promise<CacheVerdict> => {
     const { ioManager, request } = await setup(s)
-    return cacheVerdict(request, { ioManager, hasher: createCodeHasher(dir), signal, now: () => s.now ?? Date.parse('2026-12-04T12:30:00Z'), ...(s.settings && { settings: s.settings }) })
+    return cacheVerdict(request, { ioManager, hasher: createCodeHasher(dir), signal, now: () => s.now ?? Date.parse('2026-12-04T12:30:00Z'), ...(s.settings && { settings: s.settings }), ...(s.secrets && { secrets: s.secrets }) })
   }
   return { dir, store, verdict, setup }
 }
@@ -103,6 +105,16 @@ describe('the cache verdict on a task', () => {
     expect(v).toMatchObject({ kind: 'miss', reason: 'changed', previous: { runId: 'r0' } })
     expect(changes(v)).toEqual(expected)
     expect(verdictWord(v)).toBe(expected.map((e) => e[0]).join('+'))
+  })
+
+  test('a secret param whose keyed hash differs may have another value or another key: both are said', async () => {
+    const p = await project()
+    const secretSpec = spec().replace('  x: { type: number, default: 1 }\n', '  x: { type: number, default: 1 }\n  tok: { type: string, writeOnly: true }\n')
+    const key = (k: string) => createSecretHasher(p.dir, { WEIR_CACHE_SECRET_KEY: k })
+    await p.store('r0', { spec: secretSpec, params: { x: 1, tok: 'same' }, secrets: key('k1') })
+    expect((await p.verdict({ spec: secretSpec, params: { x: 1, tok: 'same' }, secrets: key('k1') })).kind).toBe('hit')
+    const v = await p.verdict({ spec: secretSpec, params: { x: 1, tok: 'same' }, secrets: key('k2') })
+    expect(changes(v)).toEqual([['params', "param 'tok' (a secret) has another value, or its hash was made under another key (WEIR_CACHE_SECRET_KEY, or another state dir's keys/cache-secret.key)"]])
   })
 
   test('several changes at once are all named, and compared with the latest entry of the task', async () => {

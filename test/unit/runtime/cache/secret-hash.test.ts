@@ -33,4 +33,16 @@ describe('createSecretHasher', () => {
     writeFileSync(join(stateDir, 'keys', 'cache-secret.key'), 'short')
     await expect(createSecretHasher(stateDir, {}).hash('x')).rejects.toThrow(/cache-secret key '.*cache-secret\.key' is damaged .* miss the cache once/)
   })
+
+  test('read-only (a dry run, an explanation) makes no key: a throwaway one stands in until a run makes it, then that one is read', async () => {
+    const stateDir = join(root, 'read-only')
+    const first = await createSecretHasher(stateDir, {}, { readOnly: true }).hash('4711')
+    expect(() => statSync(join(stateDir, 'keys'))).toThrow()
+    expect(await createSecretHasher(stateDir, {}, { readOnly: true }).hash('4711')).not.toBe(first)
+    const made = await createSecretHasher(stateDir, {}).hash('4711')
+    expect(await createSecretHasher(stateDir, {}, { readOnly: true }).hash('4711')).toBe(made)
+    // A state dir below a file: nothing to read, nothing written, no error.
+    writeFileSync(join(root, 'a-file'), '')
+    expect(await createSecretHasher(join(root, 'a-file', 'state'), {}, { readOnly: true }).hash('x')).toMatch(/^[0-9a-f]{64}$/)
+  })
 })
