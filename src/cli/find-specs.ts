@@ -171,10 +171,15 @@ export function headLooksLikePipeline(text: string): boolean {
   return alias !== null && new RegExp(String.raw`&${escapeRegExp(alias[1]!)}${BEFORE_VALUE}weir/`).test(head)
 }
 
-/** JSON's and YAML's escapes of double-quoted text (`\u002F`, `\U0000002F`, `\x2F`, `\/`), read everywhere: a sniff need not know where quotes are. */
+/**
+ * JSON's and YAML's escapes of double-quoted text (`\u002F`, `\U0000002F`, `\x2F`, `\/`, and YAML's
+ * escaped line break, which joins a line to the next without its indentation), read everywhere: a
+ * sniff need not know where quotes are.
+ */
 function readEscapes(text: string): string {
-  return text.replace(/\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(\/))/g, (all, u?: string, big?: string, x?: string, slash?: string) => {
+  return text.replace(/\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(\/)|(\r?\n[ \t]*))/g, (all, u?: string, big?: string, x?: string, slash?: string, lineBreak?: string) => {
     if (slash !== undefined) return '/'
+    if (lineBreak !== undefined) return ''
     const code = Number.parseInt((u ?? big ?? x)!, 16)
     return code <= 0x10ffff ? String.fromCodePoint(code) : all
   })

@@ -57,6 +57,7 @@ describe('the sniff of a file in a folder (probe finding: valid specs written th
     ['a JSON escaped solidus', '{"apiVersion": "weir\\/v1"}'],
     ['an escape in the key', '{"\\u0061piVersion": "weir/v1"}'],
     ['a YAML \\x escape', 'apiVersion: "weir\\x2Fv1"\n'],
+    ['an escaped line break in double quotes', 'apiVersion: "weir\\\n  /v1"\nkind: "Pipe\\\r\n  line"\n'],
     ['an alias of an anchor that names weir/', 'x-version: &v weir/v1\napiVersion: *v\n'],
     ['kind with a tag', 'kind: !!str Pipeline\n'],
     ['kind as a block scalar', 'kind: >-\n  Pipeline\n'],
