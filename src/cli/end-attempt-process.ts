@@ -15,8 +15,13 @@
 import { exitAsWeir } from '../runtime/own-exit.ts'
 import { outputStreamsMade } from './ignore-closed-output.ts'
 
-/** The longest wait for stdout and stderr to take what is queued on them. */
-export const FLUSH_BOUND_MS = 1000
+/**
+ * The longest wait for stdout and stderr to take what is queued on them. An engine's log collector
+ * that falls behind for a moment must not lose the end of a task's log (a second dropped most of
+ * 200,000 lines a reader took 1.4 s to get to); a reader that is gone for good must not keep the
+ * process, whose result is recorded, from ending.
+ */
+export const FLUSH_BOUND_MS = 10_000
 
 /**
  * Ends the process once its output is flushed. With `verdict` (the attempt's result is recorded),
