@@ -61,7 +61,9 @@ function describe(event: SchedulerEvent): string | undefined {
     case 'scheduler:stopping':
       return `stopping ${event.running} run${event.running === 1 ? '' : 's'} still going; waiting up to ${Math.round(event.graceMs / 1000)}s before cancelling (signal again to stop at once)`
     case 'scheduler:abort':
-      return `stopping at once${event.running === 0 ? '' : event.running === 1 ? ': cancelled 1 run without waiting for it to end (it shows as interrupted)' : `: cancelled ${event.running} runs without waiting for them to end (they show as interrupted)`}`
+      // A run whose tasks stop on their signal at once still records its end (cancelled); only one
+      // whose tasks hold on is left without one (interrupted): the log cannot know which yet.
+      return `stopping at once${event.running === 0 ? '' : event.running === 1 ? ': cancelled 1 run without waiting for it to end (if its tasks do not stop at once, it shows as interrupted)' : `: cancelled ${event.running} runs without waiting for them to end (those whose tasks do not stop at once show as interrupted)`}`
     case 'scheduler:stop':
       return `stopped${event.cancelled > 0 ? ` (${event.cancelled} cancelled${event.abandoned > 0 ? `, ${event.abandoned} did not stop` : ''})` : ''}`
   }
