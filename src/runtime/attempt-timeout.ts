@@ -8,11 +8,18 @@ import type { Task } from '../spec/model.ts'
 import { formatDuration } from '../spec/duration.ts'
 import { setLongTimeout } from './long-timeout.ts'
 
-/** The error of an attempt that ran out of time; final (not recoverable) when the policy does not retry timeouts. */
-export function timeoutError(task: Task, attempt: number, timeoutMs: number): ErrorInfo {
+/**
+ * The error of an attempt that ran out of time; final (not recoverable) when the policy does not
+ * retry timeouts. `blocked`: its handler was blocking the event loop, and `weir execute`'s watchdog
+ * stopped its JavaScript (blocked-loop-watchdog.ts).
+ */
+export function timeoutError(task: Task, attempt: number, timeoutMs: number, blocked = false): ErrorInfo {
+  const message = blocked
+    ? `Attempt ${attempt} of task '${task.id}' timed out after ${formatDuration(timeoutMs)} while its handler was blocking the event loop (synchronous code, such as a loop or a long computation, which not even its signal can stop), so weir stopped the handler; make it yield (await) while it works, raise tasks.${task.id}.timeout or make it faster.`
+    : `Attempt ${attempt} of task '${task.id}' timed out after ${formatDuration(timeoutMs)}; raise tasks.${task.id}.timeout or make the handler faster.`
   return {
     code: 'TASK_TIMEOUT',
-    message: `Attempt ${attempt} of task '${task.id}' timed out after ${formatDuration(timeoutMs)}; raise tasks.${task.id}.timeout or make the handler faster.`,
+    message,
     origin: 'user',
     // `weir execute` turns this into its exit code, which is all an engine sees of the retry decision.
     recoverable: task.retry.retryOnTimeout,

@@ -1,19 +1,29 @@
 /**
- * The last resort for a handler that blocks the event loop in process (`while (true) {}`, a
- * synchronous computation far past its task's timeout). JavaScript cannot be interrupted from
- * JavaScript: the timeout's timer never fires, Ctrl-C and SIGTERM are never handled (their
- * listeners run on the blocked loop), and the run would hang for good. So a thread of its own
- * watches the loop: once an in-process attempt is past its timeout by GRACE_MS and the loop has
- * not turned for GRACE_MS, it names the task and kills the process (SIGKILL: nothing
- * else reaches a blocked process). The run store is safe against that (the journal is written as
- * the run goes); the run is left interrupted, to resume. `--executor subprocess` gives the same
- * timeout without this: the attempt's own process is killed, and the attempt fails as TASK_TIMEOUT.
+ * The last resort for a handler that blocks the event loop (`while (true) {}`, a synchronous
+ * computation far past its task's timeout). JavaScript cannot be interrupted from JavaScript: the
+ * timeout's timer never fires, Ctrl-C and SIGTERM are never handled (their listeners run on the
+ * blocked loop), and the process would hang for good. So a thread of its own watches the loop, and
+ * acts once a watched attempt is past its timeout by a grace and the loop has not turned for as long:
  *
- * Off unless a command turns it on (`weir run`, `weir schedule`): a program that calls
- * runPipeline itself decides what may kill its process. Only attempts with a timeout are watched,
- * and the thread starts with the first of them. Not in `weir execute`: a thread costs ~30 ms of CPU
- * to start, which every task process would pay, and whatever starts a task process (the subprocess
- * executor, an engine) enforces the task's timeout on it from outside.
+ * - in `weir run` and `weir schedule` (`watchInProcessAttempt`, grace GRACE_MS) it names the task
+ *   and kills the process (SIGKILL: nothing else reaches a blocked process). The run store is safe
+ *   against that (the journal is written as the run goes); the run is left interrupted, to resume.
+ *   Other tasks share the process, so it stops nothing finer than the whole run.
+ * - in `weir execute` (`watchExecuteAttempt`, grace EXECUTE_GRACE_MS) the process holds one attempt,
+ *   and its verdict (error.json, the exit code engines retry by) must still be written. So the thread
+ *   interrupts the main thread's JavaScript through the inspector (`Runtime.terminateExecution`, what
+ *   a debugger's "stop" does: the running script unwinds, uncatchably, and the loop turns again).
+ *   The attempt's own timer then fires, and the attempt is recorded as TASK_TIMEOUT by the same
+ *   code and through the same store as any timeout, with the exit code that says whether it may be
+ *   retried. A handler blocked in a synchronous call that no interrupt reaches (`execSync`, a
+ *   native addon's), or a Node without an inspector, is killed (SIGKILL, status
+ *   137) once the loop is still blocked a grace later; where the output prefix is a local folder the
+ *   thread first writes the attempt's error.json itself (prepared by the main thread), so an engine's
+ *   retry, and the Databricks launcher, still read TASK_TIMEOUT.
+ *
+ * Off unless a command turns it on (`weir run`, `weir schedule`, `weir execute`): a program that
+ * calls runPipeline itself decides what may kill its process. Only attempts with a timeout are
+ * watched, and the thread starts with the first of them (~30 ms of CPU on a thread of its own).
  */
 import type { AttemptRequest } from '../plugins/types.ts'
 import { formatDuration } from '../spec/duration.ts'
@@ -26,22 +36,42 @@ import { writeQueuedNow } from './run-store/write-on-exit.ts'
  * timer fires when the step ends, and it fails as TASK_TIMEOUT, as always).
  */
 export const GRACE_MS = 10_000
+/**
+ * The same for the one attempt of a `weir execute` process: nothing else runs there, so a loop
+ * still blocked this long past the attempt's deadline is its handler's. Also how long an interrupt
+ * gets to free the loop before the process is killed.
+ */
+export const EXECUTE_GRACE_MS = 2_000
 const BEAT_MS = 250
 
 interface Watchdog {
   /** Milliseconds since the epoch of the loop's last turn, read by the thread. */
   readonly beat: Float64Array
+  /** The id of the last watch whose JavaScript the thread interrupted (0: none), written by the thread. */
+  readonly interrupted: Int32Array
   readonly post: (message: WatchMessage) => void
+  /** Calls `released` once the thread has closed its inspector session after interrupting watch `id`. */
+  readonly onReleased: (id: number, released: () => void) => void
   next: number
 }
 
-type WatchMessage = { readonly watch: number; readonly deadline: number; readonly says: string } | { readonly clear: number }
+/** A document the thread writes before it kills the process (a local file: see `watchExecuteAttempt`). */
+export interface LastWords {
+  readonly file: string
+  /** The temp file it is written to first, then renamed over `file` (temp-files.ts names it). */
+  readonly temp: string
+  readonly bytes: Uint8Array
+}
+
+type WatchMessage =
+  | { readonly watch: number; readonly deadline: number; readonly graceMs: number; readonly says: string; readonly interrupt?: boolean; readonly lastWords?: LastWords }
+  | { readonly clear: number }
 
 let enabled = false
 let resumeHint: ((runId: string) => string) | undefined
 let watchdog: Watchdog | undefined
 
-/** Turns the watchdog on for this process (the CLI's long-running commands); `resume` gives the command that resumes a run. */
+/** Turns the watchdog on for this process (`weir run`, `weir schedule`, `weir execute`); `resume` gives the command that resumes a run. */
 export function enableBlockedLoopWatchdog(resume?: (runId: string) => string): void {
   enabled = true
   resumeHint = resume
@@ -67,7 +97,7 @@ export function watchInProcessAttempt(request: AttemptRequest): (() => void) | u
     `most likely this task's, else another task's running in process), which nothing in the process can interrupt. ` +
     `weir stops the process; run ${request.runId} is kept as interrupted${resumeHint === undefined ? '' : ` (resume: ${resumeHint(request.runId)})`}. ` +
     `Run such a handler with --executor subprocess, where its timeout stops the task's own process, or make it yield (await) while it works.\n`
-  dog.post({ watch: id, deadline: Date.now() + timeoutMs, says })
+  dog.post({ watch: id, deadline: Date.now() + timeoutMs, graceMs: GRACE_MS, says })
   let cleared = false
   const clear = (): void => {
     if (cleared) return
@@ -77,6 +107,47 @@ export function watchInProcessAttempt(request: AttemptRequest): (() => void) | u
   }
   request.signal.addEventListener('abort', clear, { once: true })
   return clear
+}
+
+/** The watch of a `weir execute` attempt (`watchExecuteAttempt`). */
+export interface ExecuteWatch {
+  /** Whether the thread interrupted the attempt's JavaScript: its timeout fired while the loop was blocked. */
+  interrupted(): boolean
+  /**
+   * Resolves once the thread has closed the inspector session it interrupted through (at once when
+   * it did not interrupt), or after `maxMs`: a process that exits while the session is open makes
+   * Node print "Waiting for the debugger to disconnect...".
+   */
+  released(maxMs?: number): Promise<void>
+  /** The attempt settled on its own: stop watching it. Harmless after an interrupt, which stays watched until the process ends. */
+  clear(): void
+}
+
+/**
+ * Watches the one attempt of a `weir execute` process, whose task has a timeout of `timeoutMs`
+ * starting now (see the module comment). `says` is printed if the process has to be killed, after
+ * `lastWords` (the attempt's error.json, when its store is a local folder) is written.
+ */
+export function watchExecuteAttempt(timeoutMs: number, says: string, lastWords?: LastWords): ExecuteWatch | undefined {
+  if (!enabled) return undefined
+  const dog = (watchdog ??= startWatchdog())
+  const id = dog.next++
+  dog.post({ watch: id, deadline: Date.now() + timeoutMs, graceMs: EXECUTE_GRACE_MS, says, interrupt: true, ...(lastWords && { lastWords }) })
+  let released: Promise<void> | undefined
+  return {
+    interrupted: () => dog.interrupted[0] === id,
+    released(maxMs = 1000) {
+      if (dog.interrupted[0] !== id) return Promise.resolve()
+      return (released ??= new Promise<void>((resolve) => {
+        const bound = setTimeout(resolve, maxMs)
+        dog.onReleased(id, () => {
+          clearTimeout(bound)
+          resolve()
+        })
+      }))
+    },
+    clear: () => dog.post({ clear: id }),
+  }
 }
 
 const beforeWatched = new Set<() => void>()
@@ -93,34 +164,87 @@ export function flushBeforeWatchedAttempts(flush: () => void): () => void {
 function startWatchdog(): Watchdog {
   const { Worker } = process.getBuiltinModule('node:worker_threads')
   const beat = new Float64Array(new SharedArrayBuffer(8))
+  const interrupted = new Int32Array(new SharedArrayBuffer(4))
   beat[0] = Date.now()
-  const worker = new Worker(WATCHER, { eval: true, workerData: { beat, graceMs: GRACE_MS }, stdout: false, stderr: false })
+  const worker = new Worker(WATCHER, { eval: true, workerData: { beat, interrupted }, stdout: false, stderr: false })
+  // Watch id → what to call once the thread's session is closed; `true` when that came first.
+  const releases = new Map<number, (() => void) | true>()
+  worker.on('message', (m: { released: number }) => {
+    const released = releases.get(m.released)
+    if (typeof released === 'function') released()
+    else releases.set(m.released, true)
+  })
+  // After the listener, which holds the process open otherwise: the thread never keeps it alive.
   worker.unref()
   // A beat per turn would cost every turn; one every BEAT_MS says the loop still turns.
   setInterval(() => {
     beat[0] = Date.now()
   }, BEAT_MS).unref()
-  return { beat, post: (message) => worker.postMessage(message), next: 1 }
+  return { beat, interrupted, post: (message) => worker.postMessage(message), onReleased: (id, released) => (releases.get(id) === true ? released() : void releases.set(id, released)), next: 1 }
 }
 
 /**
- * The thread. It keeps the watched attempts (id → deadline and what to say); every 500 ms it
- * checks the oldest deadline. Its own loop never blocks, so it sees what the main thread cannot.
- * Written to stderr with a plain write(2): the main thread's streams are the blocked loop's.
+ * The thread. It keeps the watched attempts (id → deadline, grace and what to do); every 250 ms it
+ * checks them. Its own loop never blocks, so it sees what the main thread cannot. Written to stderr
+ * with a plain write(2): the main thread's streams are the blocked loop's.
+ *
+ * A watch with `interrupt` (weir execute) is interrupted first, and killed only when the loop is
+ * blocked again (or still) a grace after that; an interrupted watch stays watched after it is
+ * cleared (its attempt settled by its timeout), so a handler's leftover callback that blocks the
+ * loop again cannot hold the process. Its `lastWords` are written as the fs IoManager writes a
+ * document (temp file, fsync, rename, fsync of the folder), before the kill.
  */
 const WATCHER = `
 const { parentPort, workerData } = require('node:worker_threads')
-const { writeSync } = require('node:fs')
-const { beat, graceMs } = workerData
+const { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } = require('node:fs')
+const { dirname } = require('node:path')
+const { beat, interrupted } = workerData
 const watched = new Map()
-parentPort.on('message', (m) => { if (m.clear !== undefined) watched.delete(m.clear); else watched.set(m.watch, m) })
+parentPort.on('message', (m) => {
+  if (m.clear === undefined) watched.set(m.watch, m)
+  else if (watched.get(m.clear)?.interruptedAt === undefined) watched.delete(m.clear)
+})
 setInterval(() => {
   const now = Date.now()
-  if (now - beat[0] < graceMs) return
   for (const w of watched.values()) {
-    if (now < w.deadline + graceMs) continue
-    try { writeSync(2, w.says) } catch {}
-    process.kill(process.pid, 'SIGKILL')
+    if (now - beat[0] < w.graceMs || now < w.deadline + w.graceMs) continue
+    if (!w.interrupt) kill(w)
+    else if (w.interruptedAt === undefined) interrupt(w, now)
+    else if (now - w.interruptedAt >= w.graceMs) kill(w)
   }
-}, 500)
+}, 250)
+function interrupt(w, now) {
+  w.interruptedAt = now
+  interrupted[0] = w.watch
+  try {
+    const session = new (require('node:inspector').Session)()
+    session.connectToMainThread()
+    session.post('Runtime.terminateExecution', () => {
+      session.disconnect()
+      parentPort.postMessage({ released: w.watch })
+    })
+  } catch {
+    kill(w)
+  }
+}
+function kill(w) {
+  if (w.lastWords) writeLastWords(w.lastWords)
+  try { writeSync(2, w.says) } catch {}
+  process.kill(process.pid, 'SIGKILL')
+}
+function writeLastWords({ file, temp, bytes }) {
+  let fd
+  try {
+    fd = openSync(temp, 'wx')
+    for (let at = 0; at < bytes.byteLength; ) at += writeSync(fd, bytes, at)
+    fsyncSync(fd)
+    closeSync(fd)
+    fd = undefined
+    renameSync(temp, file)
+    const dir = openSync(dirname(file), 'r')
+    try { fsyncSync(dir) } finally { closeSync(dir) }
+  } catch {
+    try { if (fd !== undefined) closeSync(fd); unlinkSync(temp) } catch {}
+  }
+}
 `

@@ -3,9 +3,13 @@
  * the byte store of the IoManager type that owns the prefix's scheme (`file://` for `fs`, `gs://` for
  * `gcs`; see `RemoteIo`).
  */
+import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Pipeline } from '../../spec/model.ts'
 import type { ByteStore, PluginEnv } from '../../plugins/types.ts'
 import { joinUri } from '../../plugins/io/output-location.ts'
+import { makeDirsSync } from '../../plugins/io/make-dirs.ts'
+import { tempPathFor } from '../../plugins/io/temp-files.ts'
 import { WeirError } from '../errors.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
 
@@ -20,6 +24,12 @@ export interface DocumentStore {
   readonly writeNow?: (name: string, value: unknown) => void
   /** Removes the document if it is there; does nothing where the store cannot remove (`ByteStore.remove` is optional). */
   remove(name: string): Promise<void>
+  /**
+   * The document as bytes, with its file and a temp file beside it, for another thread to write as
+   * `writeNow` would (the blocked-loop watchdog's, which cannot call back into a blocked thread);
+   * makes the folder. Undefined unless the prefix is a local folder.
+   */
+  readonly prepareWrite?: (name: string, value: unknown) => { readonly file: string; readonly temp: string; readonly bytes: Uint8Array }
 }
 
 /** Opens the documents under `prefix` (a URI). */
@@ -46,7 +56,13 @@ export async function openDocuments(prefix: string, pipeline: Pipeline, env: Pro
       await store.remove?.(joinUri(prefix, name), signal)
     },
     ...(store.putSync && { writeNow: (name: string, value: unknown) => store.putSync!(joinUri(prefix, name), documentBytes(value)) }),
+    ...(store.putSync && prefix.startsWith('file:') && { prepareWrite: (name: string, value: unknown) => prepareLocalWrite(fileURLToPath(joinUri(prefix, name)), value) }),
   }
+}
+
+function prepareLocalWrite(file: string, value: unknown): { file: string; temp: string; bytes: Uint8Array } {
+  makeDirsSync(dirname(file))
+  return { file, temp: tempPathFor(file), bytes: documentBytes(value) }
 }
 
 function documentBytes(value: unknown): Buffer {

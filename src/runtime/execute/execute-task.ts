@@ -13,7 +13,10 @@ import { openDocuments } from './documents.ts'
 import type { DocumentStore } from './documents.ts'
 import { defaultOutputPrefix, normalizePrefix, remoteIoTypes, upstreamPrefix } from './output-prefix.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
-import { withAttemptTimeout } from '../attempt-timeout.ts'
+import { timeoutError, withAttemptTimeout } from '../attempt-timeout.ts'
+import { watchExecuteAttempt } from '../blocked-loop-watchdog.ts'
+import type { ExecuteWatch } from '../blocked-loop-watchdog.ts'
+import { formatDuration } from '../../spec/duration.ts'
 import { runTaskAttempt } from '../attempt.ts'
 import type { AttemptDeps } from '../attempt.ts'
 import type { TaskCache } from '../cache/task-cache.ts'
@@ -161,7 +164,7 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
   // A handler that ends the process (process.exit) leaves error.json all the same (record-early-exit.ts).
   const recorded = recordEarlyExit(docs, request, mask)
   try {
-    const outcome = await runWithTimeout(request, task, controller, prefix, env, loadItem)
+    const outcome = await runWithTimeout(request, task, controller, prefix, env, { docs, mask }, loadItem)
     return await record(outcome, docs, request, options.signal, mask)
   } finally {
     recorded()
@@ -173,13 +176,50 @@ export async function executeTask(options: ExecuteTaskOptions): Promise<ExecuteT
  * Runs the attempt; gives up on time even if the handler ignores its signal. Items and fan-in tasks
  * are cached as in `weir run` (docs/caching.md): an item's key has its value and index (map → map:
  * the upstream item's content hash), a fan-in's the content hashes of the items' outputs.
+ *
+ * With a timeout, the attempt is watched for a handler that blocks the event loop (`watchBlocked`),
+ * and starts in a microtask of its own once its timer and its watch are set: a handler that blocks
+ * at once would otherwise block before either, and the watchdog's interrupt, which unwinds whatever
+ * JavaScript is running, would unwind this function too, and the attempt would never be recorded.
  */
-async function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv & ProtocolEnv, loadItem?: () => Promise<unknown>): Promise<AttemptOutcome> {
+async function runWithTimeout(request: AttemptRequest, task: Task, controller: AbortController, prefix: string, env: PluginEnv & ProtocolEnv, recording: Recording, loadItem?: () => Promise<unknown>): Promise<AttemptOutcome> {
   const ioManager = createIoManagers(request.pipeline, env.ioPlugins, env)
   const cache = task.cache ? await openTaskCache(request, ioManager, env) : undefined
   const deps = { ioManager, outputPrefix: prefix }
-  const running = loadItem ? runLoadingItem(request, deps, cache, loadItem) : runTaskAttempt(request, { ...deps, ...(cache && { cache }) })
-  return withAttemptTimeout(running, task, request.attempt, controller)
+  const run = (): Promise<AttemptOutcome> => (loadItem ? runLoadingItem(request, deps, cache, loadItem) : runTaskAttempt(request, { ...deps, ...(cache && { cache }) }))
+  if (task.timeoutMs === undefined) return run()
+  const watch = watchBlocked(request, task.timeoutMs, recording)
+  const outcome = await withAttemptTimeout(watch === undefined ? run() : Promise.resolve().then(run), task, request.attempt, controller)
+  if (watch === undefined) return outcome
+  if (!watch.interrupted()) {
+    watch.clear()
+    return outcome
+  }
+  // Its timer fired once the watchdog had stopped the handler's JavaScript: say why it had to.
+  await watch.released()
+  return outcome.status === 'failed' && outcome.error.code === 'TASK_TIMEOUT' ? { ...outcome, error: timeoutError(task, request.attempt, task.timeoutMs, true) } : outcome
+}
+
+/** Where the attempt's documents go, and the secrets its error must not show. */
+interface Recording {
+  readonly docs: DocumentStore
+  readonly mask: SecretMasker | undefined
+}
+
+/**
+ * Watches the attempt for a handler that blocks the event loop past its timeout (`weir execute`
+ * turns the watchdog on). Should the process have to be killed, the watchdog's thread first writes
+ * the error.json this attempt's timeout would write (when the prefix is a local folder), stamped
+ * with the attempt's deadline, and says so on stderr.
+ */
+function watchBlocked(request: AttemptRequest, timeoutMs: number, { docs, mask }: Recording): ExecuteWatch | undefined {
+  const deadline = Date.now() + timeoutMs
+  const error = timeoutError(request.task, request.attempt, timeoutMs, true)
+  const lastWords = docs.prepareWrite?.(ERROR_DOCUMENT, errorDocument(error, request, mask, new Date(deadline)))
+  const says =
+    `weir: execute: task '${request.task.id}': attempt ${request.attempt} is past its timeout of ${formatDuration(timeoutMs)}, and its handler still blocks the event loop where weir cannot stop it ` +
+    `(in a synchronous call that does not return, such as execSync or a native addon's, or in a Node without an inspector); weir kills the process (SIGKILL)${lastWords ? `; ${ERROR_DOCUMENT} records the attempt as TASK_TIMEOUT` : ''}.\n`
+  return watchExecuteAttempt(timeoutMs, says, lastWords)
 }
 
 /** The task's cache; its module (and node:stream, which that loads) is loaded only for a task that has one. */
@@ -222,12 +262,17 @@ async function record(outcome: AttemptOutcome, docs: DocumentStore, request: Att
     outcome.status === 'failed'
       ? outcome.error
       : { code: 'CANCELLED', message: `Attempt ${request.attempt} of task '${request.task.id}' was cancelled.`, origin: 'system', recoverable: true, ...outcome.error && { stack: outcome.error.stack } }
-  const error = mask ? maskedError(unmasked, mask) : unmasked
-  const document: ErrorDocument = { ...error, attempt: request.attempt, timestamp: new Date().toISOString(), task: request.task.id, runId: request.runId }
+  const document = errorDocument(unmasked, request, mask)
   await docs.write(ERROR_DOCUMENT, document)
   const sigint = (signal.reason as { signal?: string } | undefined)?.signal === 'SIGINT'
-  const exitCode = outcome.status === 'cancelled' ? (sigint ? 130 : EXECUTE_EXIT.cancelled) : exitCodeOf(error)
-  return { exitCode, outcome, message: `${error.code}: ${error.message}` }
+  const exitCode = outcome.status === 'cancelled' ? (sigint ? 130 : EXECUTE_EXIT.cancelled) : exitCodeOf(document)
+  return { exitCode, outcome, message: `${document.code}: ${document.message}` }
+}
+
+/** The error.json of a failed attempt, at `at` (now): its error, with the secrets masked. */
+function errorDocument(unmasked: ErrorInfo, request: AttemptRequest, mask: SecretMasker | undefined, at = new Date()): ErrorDocument {
+  const error = mask ? maskedError(unmasked, mask) : unmasked
+  return { ...error, attempt: request.attempt, timestamp: at.toISOString(), task: request.task.id, runId: request.runId }
 }
 
 /** What the task reads of its upstream tasks: outputs, values, and the item outputs of mapped ones (fan-in). */

@@ -1,7 +1,8 @@
 /**
  * The watchdog for handlers that block the loop (src/runtime/blocked-loop-watchdog.ts) watches only
  * what it must: nothing until a command turns it on, never an attempt without a timeout. What it
- * does to a blocked process is in test/e2e/blocked-handler.test.ts (it kills the process).
+ * does to a blocked process is in test/e2e/blocked-handler.test.ts (`weir run`: it kills the
+ * process; `weir execute`: it stops the handler, and the attempt is recorded as TASK_TIMEOUT).
  */
 import { describe, expect, test } from 'vitest'
 import type { AttemptRequest } from '../../../src/plugins/types.ts'
@@ -12,8 +13,9 @@ const request = (timeoutMs: number | undefined): AttemptRequest =>
 
 describe('watchInProcessAttempt', () => {
   test('watches nothing while the watchdog is off (a program calling runPipeline decides what may kill its process)', async () => {
-    const { watchInProcessAttempt } = await import('../../../src/runtime/blocked-loop-watchdog.ts')
+    const { watchExecuteAttempt, watchInProcessAttempt } = await import('../../../src/runtime/blocked-loop-watchdog.ts')
     expect(watchInProcessAttempt(request(1000))).toBeUndefined()
+    expect(watchExecuteAttempt(1000, 'says')).toBeUndefined()
   })
 
   test('once on, watches attempts with a timeout, never those without; clearing twice, or after an abort, is harmless', async () => {
@@ -26,5 +28,15 @@ describe('watchInProcessAttempt', () => {
     controller.abort()
     clear!()
     clear!()
+  })
+
+  test("weir execute's watch: not interrupted while the loop turns, released at once then, and cleared harmlessly", async () => {
+    const { enableBlockedLoopWatchdog, watchExecuteAttempt } = await import('../../../src/runtime/blocked-loop-watchdog.ts')
+    enableBlockedLoopWatchdog()
+    const watch = watchExecuteAttempt(60_000, 'says')!
+    expect(watch.interrupted()).toBe(false)
+    await watch.released()
+    watch.clear()
+    watch.clear()
   })
 })
