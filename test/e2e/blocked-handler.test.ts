@@ -12,6 +12,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { pathToFileURL } from 'node:url'
+import { LAUNCHER_SOURCE } from '../../src/plugins/targets/databricks/launcher.ts'
+import { describeIfAvailable, pythonMissing } from '../support/services.ts'
 
 const BIN = resolve('bin/weir.js')
 let project: string
@@ -184,6 +187,23 @@ describe('weir execute of a handler that blocks the event loop (every task on an
     expect(report.tasks.busy).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'TASK_TIMEOUT' } })
     expect(report.tasks.final).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'TASK_TIMEOUT' } })
     expect(report.tasks.shell).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'TASK_TIMEOUT' } })
+  })
+})
+
+describeIfAvailable(pythonMissing())('the Databricks launcher running weir execute of a handler that blocks the event loop (python3)', () => {
+  test('a local output prefix: the launcher reads the recorded TASK_TIMEOUT of a killed weir and exits as weir execute would (3: onTimeout: false)', () => {
+    const launcher = join(project, 'weir_launcher.py')
+    writeFileSync(launcher, LAUNCHER_SOURCE)
+    const prefix = join(project, 'db', 'shell')
+    const r = spawnSync('python3', [launcher, BIN, 'execute', '--spec', 't3.yaml', '--task', 'shell', '--run-id', 'd1', '--state-dir', 'st-db', '--output-prefix', pathToFileURL(prefix).href], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, WEIR_NODE: process.execPath },
+      timeout: 50_000,
+      killSignal: 'SIGKILL',
+    })
+    expect(r.stderr).toContain(`weir launcher: weir was killed (signal 9) after recording its attempt as TASK_TIMEOUT in ${join(prefix, 'error.json')}`)
+    expect(r.status).toBe(3)
   })
 })
 
