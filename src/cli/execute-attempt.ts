@@ -67,11 +67,13 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
   const deps = await import('./execute-deps.ts')
   if (!pipeline.tasks.has(taskId))
     throw new CliError(`execute: Pipeline '${pipeline.name}' has no task ${quoteValue(taskId)}${suggestFix(taskId, pipeline.tasks.keys(), 'its tasks', 'it has no tasks')}`)
+  // A handler that blocks the event loop past its task's timeout would hold the process for good:
+  // SIGTERM and the timeout's own timer both need the loop (blocked-loop-watchdog.ts). Its thread
+  // starts now, while the rest loads, for a task with a timeout (a list step runs no handler).
+  deps.enableBlockedLoopWatchdog()
+  if (pipeline.tasks.get(taskId)!.timeoutMs !== undefined && values['list-items'] !== true) deps.startBlockedLoopWatchdog()
   const inputsDocument = inputs && (await readInputsDocument(values.inputs!, inputs, pipeline, cwd))
   const { createStderrLogger, executeTask, ExecuteUsageError, builtinIo, runOfArguments } = deps
-  // A handler that blocks the event loop past its task's timeout would hold the process for good:
-  // SIGTERM and the timeout's own timer both need the loop (blocked-loop-watchdog.ts).
-  deps.enableBlockedLoopWatchdog()
   const runtime = deps
   // Job parameters are strings, and an engine passes an unset one as empty: that means "not given",
   // unless the subprocess executor says the values are a run's resolved params. Not inherited by handlers' children.

@@ -7,4 +7,4 @@ export { createStderrLogger, executeTask, ExecuteUsageError } from '../runtime/e
 export { runOfArguments } from '../runtime/execute/run-trigger.ts'
 export { builtinIo } from '../plugins/builtin-io.ts'
 export { tellParentRecorded } from '../runtime/execute/parent-pipe.ts'
-export { enableBlockedLoopWatchdog } from '../runtime/blocked-loop-watchdog.ts'
+export { enableBlockedLoopWatchdog, startBlockedLoopWatchdog } from '../runtime/blocked-loop-watchdog.ts'

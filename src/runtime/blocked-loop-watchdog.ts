@@ -78,6 +78,14 @@ export function enableBlockedLoopWatchdog(resume?: (runId: string) => string): v
 }
 
 /**
+ * Starts the thread now, when the watchdog is on (`weir execute`, once it knows its task has a
+ * timeout): it then starts while the process reads its spec, inputs and handler, rather than after.
+ */
+export function startBlockedLoopWatchdog(): void {
+  if (enabled) watchdog ??= startWatchdog()
+}
+
+/**
  * Watches one in-process attempt with a timeout until the returned function is called (when it
  * settles) or its signal aborts (its timeout fired, or the run was cancelled: the loop is turning).
  * Undefined, and nothing watched, when the watchdog is off or the task has no timeout.
