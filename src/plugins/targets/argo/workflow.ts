@@ -15,16 +15,12 @@ import { toParamText } from '../param-hazards.ts'
 import { mappedTask } from './map-templates.ts'
 import { toArgoSchedule } from './schedule.ts'
 import { TargetError } from '../target-error.ts'
+import { engineDeadlineSeconds } from '../engine-deadline.ts'
 import type { ContainerExtras } from './map-templates.ts'
 
 export const API_VERSION = 'argoproj.io/v1alpha1'
 /** `weir execute` exit codes no retry can fix: 2 usage / invalid spec, 3 non-recoverable. */
 export const RETRY_EXPRESSION = 'lastRetry.exitCode != "2" && lastRetry.exitCode != "3"'
-/**
- * Seconds added to a task's timeout for the pod deadline: `weir execute` enforces the exact timeout
- * itself (and knows whether a timeout may be retried); the deadline only catches a stuck process.
- */
-export const DEADLINE_GRACE_SECONDS = 60
 
 type Obj = Record<string, unknown>
 
@@ -170,7 +166,7 @@ function containerTemplate(pipeline: Pipeline, task: Task, config: ArgoConfig, l
     inputs: { parameters: [{ name: 'task' }, ...(extra.inputs ?? []).map((name) => ({ name }))] },
     ...(extra.outputs && { outputs: extra.outputs }),
     ...(retryStrategy && { retryStrategy }),
-    ...(timeout && task.timeoutMs !== undefined && { activeDeadlineSeconds: String(Math.ceil(task.timeoutMs / 1000) + DEADLINE_GRACE_SECONDS) }),
+    ...(timeout && task.timeoutMs !== undefined && { activeDeadlineSeconds: String(engineDeadlineSeconds(task.timeoutMs)) }),
     ...(config.nodeSelector !== undefined && { nodeSelector: config.nodeSelector }),
     container: {
       image: config.image,

@@ -8,6 +8,7 @@ import type { RemoteLayout } from '../remote-command.ts'
 import { DATABRICKS_DEFAULTS } from './config.ts'
 import type { DatabricksConfig } from './config.ts'
 import { toTaskKey } from './task-keys.ts'
+import { engineDeadlineSeconds } from '../engine-deadline.ts'
 
 /** The key of the shared compute (environment or job cluster) every task uses. */
 export const COMPUTE_KEY = 'weir'
@@ -34,7 +35,10 @@ export function dependencies(task: Task): Record<string, unknown> {
   return { depends_on: task.upstream.map((u) => ({ task_key: toTaskKey(u) })), run_if: TRIGGER_RULE_TABLE[task.trigger].databricksRunIf }
 }
 
-/** `max_retries`, the retry interval and `timeout_seconds` of an attempt of the task (or of one item). */
+/**
+ * `max_retries`, the retry interval and `timeout_seconds` of an attempt of the task (or of one
+ * item): its timeout plus a margin, since `weir execute` enforces the timeout itself (engine-deadline.ts).
+ */
 export function retriesAndTimeout(task: Task): Record<string, unknown> {
   const { retry } = task
   return {
@@ -43,7 +47,7 @@ export function retriesAndTimeout(task: Task): Record<string, unknown> {
       min_retry_interval_millis: retry.delayMs,
       retry_on_timeout: retry.retryOnTimeout,
     }),
-    ...(task.timeoutMs !== undefined && { timeout_seconds: Math.ceil(task.timeoutMs / 1000) }),
+    ...(task.timeoutMs !== undefined && { timeout_seconds: engineDeadlineSeconds(task.timeoutMs) }),
   }
 }
 
