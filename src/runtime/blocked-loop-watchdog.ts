@@ -17,9 +17,10 @@
  *   code and through the same store as any timeout, with the exit code that says whether it may be
  *   retried. A handler blocked in a synchronous call that no interrupt reaches (`execSync`, a
  *   native addon's), or a Node without an inspector, is killed (SIGKILL, status
- *   137) once the loop is still blocked a grace later; where the output prefix is a local folder the
- *   thread first writes the attempt's error.json itself (prepared by the main thread), so an engine's
- *   retry, and the Databricks launcher, still read TASK_TIMEOUT.
+ *   137) once the loop is still blocked a grace later (so is a process still there STUCK_MS after
+ *   the interrupt); where the output prefix is a local folder the thread first writes the attempt's
+ *   error.json itself (prepared by the main thread), so an engine's retry, and the Databricks
+ *   launcher, still read TASK_TIMEOUT.
  *
  * Off unless a command turns it on (`weir run`, `weir schedule`, `weir execute`): a program that
  * calls runPipeline itself decides what may kill its process. Only attempts with a timeout are
@@ -42,6 +43,13 @@ export const GRACE_MS = 10_000
  * gets to free the loop before the process is killed.
  */
 export const EXECUTE_GRACE_MS = 2_000
+/**
+ * How long a `weir execute` process may take to record its attempt and exit once its handler was
+ * interrupted, even while its loop turns. An interrupt that lands just after the handler let go
+ * stops the next JavaScript to run instead (what `Runtime.terminateExecution` does when none is
+ * running), which may be the timeout's own timer: nothing would then end the process but this.
+ */
+export const STUCK_MS = 30_000
 const BEAT_MS = 250
 
 interface Watchdog {
@@ -197,10 +205,11 @@ function startWatchdog(): Watchdog {
  * with a plain write(2): the main thread's streams are the blocked loop's.
  *
  * A watch with `interrupt` (weir execute) is interrupted first, and killed only when the loop is
- * blocked again (or still) a grace after that; an interrupted watch stays watched after it is
- * cleared (its attempt settled by its timeout), so a handler's leftover callback that blocks the
- * loop again cannot hold the process. Its `lastWords` are written as the fs IoManager writes a
- * document (temp file, fsync, rename, fsync of the folder), before the kill.
+ * blocked again (or still) a grace after that, or the process is still there STUCK_MS after it; an
+ * interrupted watch stays watched after it is cleared (its attempt settled by its timeout), so a
+ * handler's leftover callback that blocks the loop again cannot hold the process. Its `lastWords`
+ * are written as the fs IoManager writes a document (temp file, fsync, rename, fsync of the
+ * folder), before the kill.
  */
 const WATCHER = `
 const { parentPort, workerData } = require('node:worker_threads')
@@ -215,10 +224,11 @@ parentPort.on('message', (m) => {
 setInterval(() => {
   const now = Date.now()
   for (const w of watched.values()) {
-    if (now - beat[0] < w.graceMs || now < w.deadline + w.graceMs) continue
-    if (!w.interrupt) kill(w)
-    else if (w.interruptedAt === undefined) interrupt(w, now)
-    else if (now - w.interruptedAt >= w.graceMs) kill(w)
+    if (now < w.deadline + w.graceMs) continue
+    const blocked = now - beat[0] >= w.graceMs
+    if (w.interruptedAt === undefined) {
+      if (blocked) w.interrupt ? interrupt(w, now) : kill(w)
+    } else if ((blocked && now - w.interruptedAt >= w.graceMs) || now - w.interruptedAt >= ${STUCK_MS}) kill(w)
   }
 }, 250)
 function interrupt(w, now) {

@@ -170,7 +170,7 @@ describe('weir execute of a handler that blocks the event loop (every task on an
   test('blocked in a synchronous call no interrupt reaches: killed (SIGKILL), with error.json written first, saying TASK_TIMEOUT', () => {
     const r = execute('shell', 'e4')
     expect(r.signal).toBe('SIGKILL')
-    expect(r.stderr).toContain("weir: execute: task 'shell': attempt 1 is past its timeout of 1.0s, and its handler still blocks the event loop where weir cannot stop it")
+    expect(r.stderr).toContain("weir: execute: task 'shell': attempt 1 is past its timeout of 1.0s, and its handler blocks the event loop where weir cannot stop it")
     expect(errorOf('e4', 'shell')).toMatchObject({ code: 'TASK_TIMEOUT', recoverable: false, timedOut: true, attempt: 1, task: 'shell', runId: 'e4' })
     // No temp file left beside it; and the retry an engine makes after the kill stops at once.
     expect(existsSync(join(project, 'st-exec', 'data', 't3', 'e4', 'shell'))).toBe(true)

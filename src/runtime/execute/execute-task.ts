@@ -14,7 +14,7 @@ import type { DocumentStore } from './documents.ts'
 import { defaultOutputPrefix, normalizePrefix, remoteIoTypes, upstreamPrefix } from './output-prefix.ts'
 import type { ProtocolEnv } from './output-prefix.ts'
 import { timeoutError, withAttemptTimeout } from '../attempt-timeout.ts'
-import { watchExecuteAttempt } from '../blocked-loop-watchdog.ts'
+import { STUCK_MS, watchExecuteAttempt } from '../blocked-loop-watchdog.ts'
 import type { ExecuteWatch } from '../blocked-loop-watchdog.ts'
 import { formatDuration } from '../../spec/duration.ts'
 import { runTaskAttempt } from '../attempt.ts'
@@ -217,8 +217,9 @@ function watchBlocked(request: AttemptRequest, timeoutMs: number, { docs, mask }
   const error = timeoutError(request.task, request.attempt, timeoutMs, true)
   const lastWords = docs.prepareWrite?.(ERROR_DOCUMENT, errorDocument(error, request, mask, new Date(deadline)))
   const says =
-    `weir: execute: task '${request.task.id}': attempt ${request.attempt} is past its timeout of ${formatDuration(timeoutMs)}, and its handler still blocks the event loop where weir cannot stop it ` +
-    `(in a synchronous call that does not return, such as execSync or a native addon's, or in a Node without an inspector); weir kills the process (SIGKILL)${lastWords ? `; ${ERROR_DOCUMENT} records the attempt as TASK_TIMEOUT` : ''}.\n`
+    `weir: execute: task '${request.task.id}': attempt ${request.attempt} is past its timeout of ${formatDuration(timeoutMs)}, and its handler blocks the event loop where weir cannot stop it ` +
+    `(in a synchronous call that does not return, such as execSync or a native addon's, or in a Node without an inspector), or the process did not end within ${formatDuration(STUCK_MS)} of stopping it; ` +
+    `weir kills the process (SIGKILL)${lastWords ? `; ${ERROR_DOCUMENT} records the attempt as TASK_TIMEOUT` : ''}.\n`
   return watchExecuteAttempt(timeoutMs, says, lastWords)
 }
 
