@@ -121,9 +121,7 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
       run: runOfArguments(pipeline, trigger, scheduledAt, log),
     })
     verdict = result.exitCode
-    // Each line of a multi-line message carries the prefix: a reader (the subprocess executor, which
-    // reports the attempt itself) tells this report from the handler's own output line by line.
-    if (result.message) process.stderr.write(`${result.message.split('\n').map((line) => `weir: execute: task '${taskId}': ${line}`).join('\n')}\n`)
+    if (result.message) process.stderr.write(deps.executeReport(taskId, result.message))
     return result.exitCode
   } catch (error) {
     if (error instanceof ExecuteUsageError) throw new CliError(`execute: ${error.message}`)

@@ -3,7 +3,7 @@
  * that it loads as one chunk (see scripts/build.mjs): params, the attempt, the built-in IoManagers.
  */
 export { parseParamArgs, resolveParams } from '../runtime/params.ts'
-export { createStderrLogger, executeTask, ExecuteUsageError } from '../runtime/execute/execute-task.ts'
+export { createStderrLogger, executeReport, executeTask, ExecuteUsageError } from '../runtime/execute/execute-task.ts'
 export { runOfArguments } from '../runtime/execute/run-trigger.ts'
 export { builtinIo } from '../plugins/builtin-io.ts'
 export { tellParentRecorded } from '../runtime/execute/parent-pipe.ts'

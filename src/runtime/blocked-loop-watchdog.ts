@@ -11,16 +11,24 @@
  *   Other tasks share the process, so it stops nothing finer than the whole run.
  * - in `weir execute` (`watchExecuteAttempt`, grace EXECUTE_GRACE_MS) the process holds one attempt,
  *   and its verdict (error.json, the exit code engines retry by) must still be written. So the thread
- *   interrupts the main thread's JavaScript through the inspector (`Runtime.terminateExecution`, what
- *   a debugger's "stop" does: the running script unwinds, uncatchably, and the loop turns again).
- *   The attempt's own timer then fires, and the attempt is recorded as TASK_TIMEOUT by the same
- *   code and through the same store as any timeout, with the exit code that says whether it may be
- *   retried. A handler blocked in a synchronous call that no interrupt reaches (`execSync`, a
- *   native addon's), or a Node without an inspector, is killed (SIGKILL, status
- *   137) once the loop is still blocked a grace later (so is a process still there STUCK_MS after
- *   the interrupt); where the output prefix is a local folder the thread first writes the attempt's
- *   error.json itself (prepared by the main thread), so an engine's retry, and the Databricks
- *   launcher, still read TASK_TIMEOUT.
+ *   interrupts the main thread through the inspector: it evaluates a hook there (`Runtime.evaluate`
+ *   runs even in a busy loop, at V8's next interrupt check), which decides how the attempt ends:
+ *   - with no callback of Node's on the stack (`executionAsyncId()` is 0: the handler blocks in a
+ *     promise's continuation, as an async handler does), the thread then stops the running
+ *     JavaScript (`Runtime.terminateExecution`, a debugger's "stop": it unwinds, uncatchably, and
+ *     the loop turns again). The attempt's own timer fires, and the attempt is recorded as
+ *     TASK_TIMEOUT by the same code and through the same store as any timeout;
+ *   - inside a callback (a timer, an immediate, a tick, an I/O callback, or a promise under async
+ *     hooks), unwinding would skip the code that keeps Node's async context stack, and Node would
+ *     abort on the next callback. The hook then records the attempt itself, synchronously (its
+ *     error.json where the store can write so: a local folder), and ends the process there with
+ *     the exit code that goes with it.
+ *   A handler blocked in a synchronous call that no interrupt reaches (`execSync`, a native
+ *   addon's), or a Node without an inspector, is killed (SIGKILL, status 137) once the loop is
+ *   still blocked a grace later (so is a process still there STUCK_MS after it was stopped); where
+ *   the output prefix is a local folder the thread first writes the attempt's error.json itself
+ *   (prepared by the main thread), so an engine's retry, and the Databricks launcher, still read
+ *   TASK_TIMEOUT.
  *
  * Off unless a command turns it on (`weir run`, `weir schedule`, `weir execute`): a program that
  * calls runPipeline itself decides what may kill its process. Only attempts with a timeout are
@@ -29,6 +37,7 @@
 import type { AttemptRequest } from '../plugins/types.ts'
 import { formatDuration } from '../spec/duration.ts'
 import { writeQueuedNow } from './run-store/write-on-exit.ts'
+import { exitAsWeir } from './own-exit.ts'
 
 /**
  * How long past its deadline an attempt may be while the loop has not turned for as long. Generous:
@@ -55,8 +64,6 @@ const BEAT_MS = 250
 interface Watchdog {
   /** Milliseconds since the epoch of the loop's last turn, read by the thread. */
   readonly beat: Float64Array
-  /** The id of the last watch whose JavaScript the thread interrupted (0: none), written by the thread. */
-  readonly interrupted: Int32Array
   readonly post: (message: WatchMessage) => void
   /** Calls `released` once the thread has closed its inspector session after interrupting watch `id`. */
   readonly onReleased: (id: number, released: () => void) => void
@@ -127,33 +134,59 @@ export function watchInProcessAttempt(request: AttemptRequest): (() => void) | u
 
 /** The watch of a `weir execute` attempt (`watchExecuteAttempt`). */
 export interface ExecuteWatch {
-  /** Whether the thread interrupted the attempt's JavaScript: its timeout fired while the loop was blocked. */
+  /** Whether the thread stopped the attempt's JavaScript: its timeout fired while the loop was blocked. */
   interrupted(): boolean
   /**
-   * Resolves once the thread has closed the inspector session it interrupted through (at once when
-   * it did not interrupt), or after `maxMs`: a process that exits while the session is open makes
-   * Node print "Waiting for the debugger to disconnect...".
+   * Resolves once the thread has closed the inspector session it stopped the JavaScript through
+   * (at once when it did not), or after `maxMs`: a process that exits while the session is open
+   * makes Node print "Waiting for the debugger to disconnect...".
    */
   released(maxMs?: number): Promise<void>
   /** The attempt settled on its own: stop watching it. Harmless after an interrupt, which stays watched until the process ends. */
   clear(): void
 }
 
+/** How a `weir execute` attempt ends when the watchdog finds its handler blocking the loop. */
+export interface BlockedAttemptEnd {
+  /** Printed when the process has to be killed, after `lastWords` are written. */
+  readonly says: string
+  /** The attempt's error.json, for the thread to write before a kill (a local folder only). */
+  readonly lastWords?: LastWords
+  /**
+   * Records the attempt as timed out, synchronously, from within the blocked code (its error.json
+   * where the store can, and the report on stderr), and returns the exit code that goes with it.
+   */
+  readonly recordNow: () => number
+}
+
+/** Where the main thread keeps the hook the thread evaluates (`Runtime.evaluate`) for a `weir execute` attempt. */
+const HOOK = 'weir.blockedLoopWatchdog'
+
 /**
  * Watches the one attempt of a `weir execute` process, whose task has a timeout of `timeoutMs`
- * starting now (see the module comment). `says` is printed if the process has to be killed, after
- * `lastWords` (the attempt's error.json, when its store is a local folder) is written.
+ * starting now (see the module comment for what happens to a handler that blocks the loop).
  */
-export function watchExecuteAttempt(timeoutMs: number, says: string, lastWords?: LastWords): ExecuteWatch | undefined {
+export function watchExecuteAttempt(timeoutMs: number, end: BlockedAttemptEnd): ExecuteWatch | undefined {
   if (!enabled) return undefined
   const dog = (watchdog ??= startWatchdog())
   const id = dog.next++
-  dog.post({ watch: id, deadline: Date.now() + timeoutMs, graceMs: EXECUTE_GRACE_MS, says, interrupt: true, ...(lastWords && { lastWords }) })
+  let interrupted = false
+  ;(globalThis as Record<symbol, unknown>)[Symbol.for(HOOK)] = (watch: number): string => {
+    if (watch !== id) return 'gone'
+    if (process.getBuiltinModule('node:async_hooks').executionAsyncId() === 0) {
+      interrupted = true
+      return 'terminate'
+    }
+    const code = end.recordNow()
+    silenceStderr()
+    return exitAsWeir(code)
+  }
+  dog.post({ watch: id, deadline: Date.now() + timeoutMs, graceMs: EXECUTE_GRACE_MS, says: end.says, interrupt: true, ...(end.lastWords && { lastWords: end.lastWords }) })
   let released: Promise<void> | undefined
   return {
-    interrupted: () => dog.interrupted[0] === id,
+    interrupted: () => interrupted,
     released(maxMs = 1000) {
-      if (dog.interrupted[0] !== id) return Promise.resolve()
+      if (!interrupted) return Promise.resolve()
       return (released ??= new Promise<void>((resolve) => {
         const bound = setTimeout(resolve, maxMs)
         dog.onReleased(id, () => {
@@ -163,6 +196,23 @@ export function watchExecuteAttempt(timeoutMs: number, says: string, lastWords?:
       }))
     },
     clear: () => dog.post({ clear: id }),
+  }
+}
+
+/**
+ * Points this process's stderr at /dev/null, for a process that ends from within the watchdog's
+ * hook: Node prints "Waiting for the debugger to disconnect..." as it exits with an inspector session
+ * open, and the thread's is, since this thread is still inside the call that session made. Its own
+ * report is written by then. Not on Windows, which has no /dev/null (the line is printed there).
+ */
+function silenceStderr(): void {
+  if (process.platform === 'win32') return
+  const { closeSync, openSync } = process.getBuiltinModule('node:fs')
+  try {
+    closeSync(2)
+    openSync('/dev/null', 'w') // takes the lowest free descriptor: 2
+  } catch {
+    // The line is printed: no harm done.
   }
 }
 
@@ -180,9 +230,8 @@ export function flushBeforeWatchedAttempts(flush: () => void): () => void {
 function startWatchdog(): Watchdog {
   const { Worker } = process.getBuiltinModule('node:worker_threads')
   const beat = new Float64Array(new SharedArrayBuffer(8))
-  const interrupted = new Int32Array(new SharedArrayBuffer(4))
   beat[0] = Date.now()
-  const worker = new Worker(WATCHER, { eval: true, workerData: { beat, interrupted }, stdout: false, stderr: false })
+  const worker = new Worker(WATCHER, { eval: true, workerData: { beat, hook: HOOK }, stdout: false, stderr: false })
   // Watch id → what to call once the thread's session is closed; `true` when that came first.
   const releases = new Map<number, (() => void) | true>()
   worker.on('message', (m: { released: number }) => {
@@ -196,7 +245,7 @@ function startWatchdog(): Watchdog {
   setInterval(() => {
     beat[0] = Date.now()
   }, BEAT_MS).unref()
-  return { beat, interrupted, post: (message) => worker.postMessage(message), onReleased: (id, released) => (releases.get(id) === true ? released() : void releases.set(id, released)), next: 1 }
+  return { beat, post: (message) => worker.postMessage(message), onReleased: (id, released) => (releases.get(id) === true ? released() : void releases.set(id, released)), next: 1 }
 }
 
 /**
@@ -204,18 +253,19 @@ function startWatchdog(): Watchdog {
  * checks them. Its own loop never blocks, so it sees what the main thread cannot. Written to stderr
  * with a plain write(2): the main thread's streams are the blocked loop's.
  *
- * A watch with `interrupt` (weir execute) is interrupted first, and killed only when the loop is
- * blocked again (or still) a grace after that, or the process is still there STUCK_MS after it; an
- * interrupted watch stays watched after it is cleared (its attempt settled by its timeout), so a
- * handler's leftover callback that blocks the loop again cannot hold the process. Its `lastWords`
- * are written as the fs IoManager writes a document (temp file, fsync, rename, fsync of the
- * folder), before the kill.
+ * A watch with `interrupt` (weir execute) is interrupted first: the main thread's hook either ends
+ * the process itself or answers 'terminate', and the thread stops the running JavaScript. It is
+ * killed only when the loop is blocked again (or still) a grace after that, or the process is still
+ * there STUCK_MS after it; an interrupted watch stays watched after it is cleared (its attempt
+ * settled by its timeout), so a handler's leftover callback that blocks the loop again cannot hold
+ * the process. Its `lastWords` are written as the fs IoManager writes a document (temp file, fsync,
+ * rename, fsync of the folder), before the kill.
  */
 const WATCHER = `
 const { parentPort, workerData } = require('node:worker_threads')
 const { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } = require('node:fs')
 const { dirname } = require('node:path')
-const { beat, interrupted } = workerData
+const { beat, hook } = workerData
 const watched = new Map()
 parentPort.on('message', (m) => {
   if (m.clear === undefined) watched.set(m.watch, m)
@@ -233,13 +283,19 @@ setInterval(() => {
 }, 250)
 function interrupt(w, now) {
   w.interruptedAt = now
-  interrupted[0] = w.watch
   try {
     const session = new (require('node:inspector').Session)()
     session.connectToMainThread()
-    session.post('Runtime.terminateExecution', () => {
-      session.disconnect()
-      parentPort.postMessage({ released: w.watch })
+    const expression = 'globalThis[Symbol.for(' + JSON.stringify(hook) + ')](' + w.watch + ')'
+    session.post('Runtime.evaluate', { expression, returnByValue: true }, (error, reply) => {
+      if (error || reply?.result?.value !== 'terminate') {
+        session.disconnect()
+        return kill(w)
+      }
+      session.post('Runtime.terminateExecution', () => {
+        session.disconnect()
+        parentPort.postMessage({ released: w.watch })
+      })
     })
   } catch {
     kill(w)

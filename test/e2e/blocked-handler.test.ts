@@ -40,6 +40,8 @@ beforeAll(() => {
       // Blocks inside a synchronous call that no interrupt reaches (a child process it waits for,
       // which itself ends once this process is gone).
       "import { execFileSync } from 'node:child_process'",
+      // Blocks inside a timer's callback, where unwinding the JavaScript would corrupt Node's async context.
+      "export function inTimer(inputs, ctx) { ctx.log.info('timer start'); return new Promise(() => setTimeout(() => { for (;;) {} }, 10)) }",
       "export function shell(inputs, ctx) { ctx.log.info('shell start'); execFileSync(process.execPath, ['-e', `setInterval(() => { try { process.kill(${process.pid}, 0) } catch { process.exit() } }, 200)`]) }",
     ].join('\n') + '\n',
   )
@@ -58,6 +60,7 @@ beforeAll(() => {
       '  busy: { handler: ./handlers/h.js#busy, timeout: 1s, retries: { max: 1, delay: 200ms, jitter: none } }',
       '  final: { handler: ./handlers/h.js#busy, timeout: 1s, retries: { max: 2, delay: 200ms, jitter: none, onTimeout: false } }',
       '  shell: { handler: ./handlers/h.js#shell, timeout: 1s, retries: { max: 1, onTimeout: false } }',
+      '  in_timer: { handler: ./handlers/h.js#inTimer, timeout: 1s, retries: { max: 1, onTimeout: false } }',
       '',
     ].join('\n'),
   )
@@ -130,7 +133,7 @@ describe('weir execute of a handler that blocks the event loop (every task on an
     expect(first.signal).toBe(null)
     expect(first.code).toBe(1)
     expect(first.stderr).toContain("weir: execute: task 'busy': TASK_TIMEOUT: Attempt 1 of task 'busy' timed out after 1.0s while its handler was blocking the event loop")
-    expect(first.stderr).not.toContain('debugger')
+    expect(first.stderr.trim().split('\n')).toHaveLength(2) // its log line and the report: no word from Node's inspector
     expect(errorOf('e1', 'busy')).toMatchObject({ code: 'TASK_TIMEOUT', origin: 'user', recoverable: true, timedOut: true, attempt: 1, task: 'busy', runId: 'e1' })
     const second = execute('busy', 'e1')
     expect(second.code).toBe(1)
@@ -145,6 +148,17 @@ describe('weir execute of a handler that blocks the event loop (every task on an
     expect(again.code).toBe(3)
     expect(again.stderr).not.toContain('busy start')
     expect(again.stderr).toContain('not trying again')
+  })
+
+  test("blocked inside a timer's callback: the attempt is recorded all the same (exit 3, onTimeout: false), with nothing else said", () => {
+    const r = execute('in_timer', 'e5')
+    expect(r.signal).toBe(null)
+    expect(r.code).toBe(3)
+    expect(errorOf('e5', 'in_timer')).toMatchObject({ code: 'TASK_TIMEOUT', recoverable: false, timedOut: true, attempt: 1 })
+    expect(r.stderr.trim().split('\n')).toEqual([
+      '[in_timer] info timer start',
+      expect.stringContaining("weir: execute: task 'in_timer': TASK_TIMEOUT: Attempt 1 of task 'in_timer' timed out after 1.0s while its handler was blocking the event loop"),
+    ])
   })
 
   test('SIGTERM while the loop is blocked (an engine stopping the task): the process still ends, with the attempt recorded', async () => {
@@ -187,6 +201,7 @@ describe('weir execute of a handler that blocks the event loop (every task on an
     expect(report.tasks.busy).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'TASK_TIMEOUT' } })
     expect(report.tasks.final).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'TASK_TIMEOUT' } })
     expect(report.tasks.shell).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'TASK_TIMEOUT' } })
+    expect(report.tasks.in_timer).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'TASK_TIMEOUT' } })
   })
 })
 

@@ -19,6 +19,8 @@ const BIN = resolve('bin/weir.js')
 const HANDLERS = `export const make = (_i, ctx) => { ctx.values.set('count', 2); return [1, 2] }
 export const use = (inputs) => ({ rows: inputs.rows.length, count: inputs.count })
 export const fatal = () => { throw Object.assign(new Error('bad input'), { code: 'NON_RETRYABLE' }) }
+export async function busy(_i, ctx) { ctx.log.info('busy start'); while (true) {} }
+export const inTimer = () => new Promise(() => setTimeout(() => { for (;;) {} }, 10))
 `
 
 describe.skipIf(missing !== undefined)(`weir execute with gs:// prefixes${missing ? ` (skipped: ${missing})` : ''}`, () => {
@@ -50,6 +52,14 @@ tasks:
     inputs: { rows: "\${{ tasks.make.output }}", count: "\${{ tasks.make.values.count }}" }
   fatal:
     handler: ./handlers.js#fatal
+  busy:
+    handler: ./handlers.js#busy
+    timeout: 1s
+    retries: { max: 2, onTimeout: false }
+  in_timer:
+    handler: ./handlers.js#inTimer
+    timeout: 1s
+    retries: { max: 2, onTimeout: false }
 `,
     )
   })
@@ -100,5 +110,22 @@ tasks:
     const retry = await weir(['execute', '--spec', spec(), '--task', 'fatal', '--run-id', 'run-1', '--output-prefix', `${prefix}/fatal`])
     expect(retry.status).toBe(3)
     expect(retry.stderr).toContain('not trying again')
+  })
+
+  test('a handler that blocks the event loop past its timeout: the attempt is recorded in the bucket as TASK_TIMEOUT, and a retry stops at once', async () => {
+    const prefix = `gs://${bucket}/blocked/run-2/busy`
+    // Before, the process spun until killed from outside, and wrote nothing.
+    const first = await weir(['execute', '--spec', spec(), '--task', 'busy', '--run-id', 'run-2', '--output-prefix', prefix])
+    expect(first.status).toBe(3)
+    expect(await readObject('blocked/run-2/busy/error.json')).toMatchObject({ code: 'TASK_TIMEOUT', recoverable: false, attempt: 1 })
+    const retry = await weir(['execute', '--spec', spec(), '--task', 'busy', '--run-id', 'run-2', '--output-prefix', prefix])
+    expect(retry.status).toBe(3)
+    expect(retry.stderr).not.toContain('busy start')
+  })
+
+  test("blocked inside a timer's callback, the process still ends with the timeout's exit code (no error.json: a bucket cannot be written from there)", async () => {
+    const r = await weir(['execute', '--spec', spec(), '--task', 'in_timer', '--run-id', 'run-3', '--output-prefix', `gs://${bucket}/blocked/run-3/in_timer`])
+    expect(r.status).toBe(3)
+    expect(r.stderr).toContain("weir: execute: task 'in_timer': TASK_TIMEOUT:")
   })
 })

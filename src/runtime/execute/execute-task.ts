@@ -208,19 +208,37 @@ interface Recording {
 
 /**
  * Watches the attempt for a handler that blocks the event loop past its timeout (`weir execute`
- * turns the watchdog on). Should the process have to be killed, the watchdog's thread first writes
- * the error.json this attempt's timeout would write (when the prefix is a local folder), stamped
- * with the attempt's deadline, and says so on stderr.
+ * turns the watchdog on): how it records the attempt should the watchdog have to end the process
+ * from within the blocked code (`recordNow`), or kill it (its error.json, written by the thread
+ * when the prefix is a local folder, stamped with the attempt's deadline).
  */
 function watchBlocked(request: AttemptRequest, timeoutMs: number, { docs, mask }: Recording): ExecuteWatch | undefined {
-  const deadline = Date.now() + timeoutMs
-  const error = timeoutError(request.task, request.attempt, timeoutMs, true)
-  const lastWords = docs.prepareWrite?.(ERROR_DOCUMENT, errorDocument(error, request, mask, new Date(deadline)))
+  const blocked = (at?: Date): ErrorDocument => errorDocument(timeoutError(request.task, request.attempt, timeoutMs, true), request, mask, at)
+  const lastWords = docs.prepareWrite?.(ERROR_DOCUMENT, blocked(new Date(Date.now() + timeoutMs)))
   const says =
     `weir: execute: task '${request.task.id}': attempt ${request.attempt} is past its timeout of ${formatDuration(timeoutMs)}, and its handler blocks the event loop where weir cannot stop it ` +
     `(in a synchronous call that does not return, such as execSync or a native addon's, or in a Node without an inspector), or the process did not end within ${formatDuration(STUCK_MS)} of stopping it; ` +
     `weir kills the process (SIGKILL)${lastWords ? `; ${ERROR_DOCUMENT} records the attempt as TASK_TIMEOUT` : ''}.\n`
-  return watchExecuteAttempt(timeoutMs, says, lastWords)
+  const recordNow = (): number => {
+    const document = blocked()
+    try {
+      docs.writeNow?.(ERROR_DOCUMENT, document)
+    } catch {
+      // The exit code still says it.
+    }
+    process.stderr.write(executeReport(request.task.id, `${document.code}: ${document.message}`))
+    return exitCodeOf(document)
+  }
+  return watchExecuteAttempt(timeoutMs, { says, ...(lastWords && { lastWords }), recordNow })
+}
+
+/**
+ * `weir execute`'s own report of how an attempt ended, on stderr: each line of `message` carries
+ * the prefix, so a reader (the subprocess executor, which reports the attempt itself) tells it from
+ * the handler's own output line by line.
+ */
+export function executeReport(taskId: string, message: string): string {
+  return `${message.split('\n').map((line) => `weir: execute: task '${taskId}': ${line}`).join('\n')}\n`
 }
 
 /** The task's cache; its module (and node:stream, which that loads) is loaded only for a task that has one. */

@@ -15,7 +15,7 @@ describe('watchInProcessAttempt', () => {
   test('watches nothing while the watchdog is off (a program calling runPipeline decides what may kill its process)', async () => {
     const { watchExecuteAttempt, watchInProcessAttempt } = await import('../../../src/runtime/blocked-loop-watchdog.ts')
     expect(watchInProcessAttempt(request(1000))).toBeUndefined()
-    expect(watchExecuteAttempt(1000, 'says')).toBeUndefined()
+    expect(watchExecuteAttempt(1000, { says: 'says', recordNow: () => 1 })).toBeUndefined()
   })
 
   test('once on, watches attempts with a timeout, never those without; clearing twice, or after an abort, is harmless', async () => {
@@ -33,7 +33,7 @@ describe('watchInProcessAttempt', () => {
   test("weir execute's watch: not interrupted while the loop turns, released at once then, and cleared harmlessly", async () => {
     const { enableBlockedLoopWatchdog, watchExecuteAttempt } = await import('../../../src/runtime/blocked-loop-watchdog.ts')
     enableBlockedLoopWatchdog()
-    const watch = watchExecuteAttempt(60_000, 'says')!
+    const watch = watchExecuteAttempt(60_000, { says: 'says', recordNow: () => 1 })!
     expect(watch.interrupted()).toBe(false)
     await watch.released()
     watch.clear()
