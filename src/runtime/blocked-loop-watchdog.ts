@@ -32,7 +32,8 @@
  *
  * Off unless a command turns it on (`weir run`, `weir schedule`, `weir execute`): a program that
  * calls runPipeline itself decides what may kill its process. Only attempts with a timeout are
- * watched, and the thread starts with the first of them (~30 ms of CPU on a thread of its own).
+ * watched, and the thread (20–30 ms of CPU to start) starts with the first of them, or, in
+ * `weir execute`, as soon as it knows its task has a timeout (`startBlockedLoopWatchdog`).
  */
 import type { AttemptRequest } from '../plugins/types.ts'
 import { formatDuration } from '../spec/duration.ts'
@@ -173,6 +174,7 @@ export function watchExecuteAttempt(timeoutMs: number, end: BlockedAttemptEnd): 
   let interrupted = false
   ;(globalThis as Record<symbol, unknown>)[Symbol.for(HOOK)] = (watch: number): string => {
     if (watch !== id) return 'gone'
+    // No callback of Node's on the stack (see the module comment): the running code may be unwound.
     if (process.getBuiltinModule('node:async_hooks').executionAsyncId() === 0) {
       interrupted = true
       return 'terminate'
@@ -288,9 +290,12 @@ function interrupt(w, now) {
     session.connectToMainThread()
     const expression = 'globalThis[Symbol.for(' + JSON.stringify(hook) + ')](' + w.watch + ')'
     session.post('Runtime.evaluate', { expression, returnByValue: true }, (error, reply) => {
-      if (error || reply?.result?.value !== 'terminate') {
+      const answer = reply?.result?.value
+      if (error || answer !== 'terminate') {
         session.disconnect()
-        return kill(w)
+        if (answer === 'gone') watched.delete(w.watch)
+        else kill(w)
+        return
       }
       session.post('Runtime.terminateExecution', () => {
         session.disconnect()
