@@ -12,6 +12,7 @@ import { EXECUTE_HELP } from './help/execute.ts'
 import { CliError } from './errors.ts'
 import type { Pipeline } from '../spec/model.ts'
 import { EXECUTE_EXIT, PARAMS_RESOLVED_ENV, TASK_VALUE_DIR_ENV } from '../runtime/execute/contract.ts'
+import { PARENT_PIPE_ENV } from '../runtime/execute/parent-pipe.ts'
 import { checkFolder, checkRunId, parseAttempt, parseItemIndex, parseInputsLocation, parseLocation, parseMaxItems, parseScheduledAt, parseTrigger } from './execute-args.ts'
 import { readInputsDocument } from './check-inputs-document.ts'
 import { checkSpecFile } from './check-spec-file.ts'
@@ -69,9 +70,12 @@ export async function executeAttempt(args: string[], loadPipeline: PipelineLoade
     throw new CliError(`execute: Pipeline '${pipeline.name}' has no task ${quoteValue(taskId)}${suggestFix(taskId, pipeline.tasks.keys(), 'its tasks', 'it has no tasks')}`)
   // A handler that blocks the event loop past its task's timeout would hold the process for good:
   // SIGTERM and the timeout's own timer both need the loop (blocked-loop-watchdog.ts). Its thread
-  // starts now, while the rest loads, for a task with a timeout (a list step runs no handler).
+  // starts now, while the rest loads, for a task with a timeout (a list step runs no handler). Not
+  // under the subprocess executor, whose parent times the attempt itself and kills a process that
+  // does not stop: the thread would cost each such task 10-20 ms for nothing.
   deps.enableBlockedLoopWatchdog()
-  if (pipeline.tasks.get(taskId)!.timeoutMs !== undefined && values['list-items'] !== true) deps.startBlockedLoopWatchdog()
+  const parentTimesIt = process.env[PARENT_PIPE_ENV] !== undefined
+  if (pipeline.tasks.get(taskId)!.timeoutMs !== undefined && values['list-items'] !== true && !parentTimesIt) deps.startBlockedLoopWatchdog()
   const inputsDocument = inputs && (await readInputsDocument(values.inputs!, inputs, pipeline, cwd))
   const { createStderrLogger, executeTask, ExecuteUsageError, builtinIo, runOfArguments } = deps
   const runtime = deps
