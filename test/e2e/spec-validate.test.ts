@@ -181,6 +181,19 @@ describe('--target: a handler written as an absolute path', () => {
   })
 })
 
+describe('--target: a target the spec does not configure', () => {
+  test('is a warning that nothing was checked for it, not "No problems" (codegen --target refuses such a spec)', async () => {
+    await mkdir(join(dir, 'untargeted'), { recursive: true })
+    await writeFile(join(dir, 'untargeted/p.yaml'), `apiVersion: weir/v1\nkind: Pipeline\nname: plain\ndefaults: { retries: 3 }\ntasks:\n  a: { handler: ../handlers/sales.ts#extract }\n`)
+    const argo = await weir(['untargeted/p.yaml', '--target', 'argo'])
+    expect(argo.code).toBe(0)
+    expect(argo.stdout).toContain("untargeted/p.yaml:1:1: warning TARGET_CONFIG: Pipeline 'plain' has no 'targets.argo' block, so nothing was checked for argo; add 'targets: { argo: { … } }' (docs/targets.md) to check what the engine cannot express, or leave out --target.")
+    const all = await weir(['untargeted/p.yaml', '--target', 'all'])
+    expect(all.stdout).toContain("warning TARGET_CONFIG: Pipeline 'plain' has no 'targets' block, so nothing was checked for any target")
+    expect(all.stdout).not.toContain('No problems')
+  })
+})
+
 describe('start-up stays light', () => {
   // Ajv's compiler costs more to load than a whole validation; the common path must not load it.
   const loadedPackages = async (args: string[]): Promise<string[]> => {
