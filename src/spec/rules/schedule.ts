@@ -77,6 +77,8 @@ function checkTimezone(timezone: string, report: RuleContext['report']): void {
 export async function checkCron(cron: string): Promise<string | undefined> {
   const trimmed = cron.trim()
   const fields = trimmed.split(/\s+/)
+  if (trimmed.startsWith('@') && !NICKNAMES.has(trimmed))
+    return `Cron '${cron}' is no nickname cron knows${suggestFix(trimmed, NICKNAMES, 'the nicknames', '')}`
   if (!NICKNAMES.has(trimmed) && fields.length !== 5 && fields.length !== 6)
     return `Cron '${cron}' has ${fields.length} field${fields.length === 1 ? '' : 's'}; write 5 fields ('minute hour day-of-month month day-of-week', e.g. '0 3 * * *') or 6 with seconds first.`
   const { Cron } = await loadCroner()

@@ -50,6 +50,7 @@ const CASES: readonly Case[] = [
   { file: 'cache-wrong-type.yaml', want: [{ code: 'WRONG_TYPE', line: 7, column: 12, pointer: '/tasks/a/cache' }] },
   { file: 'cron-field-count.yaml', want: [{ code: 'INVALID_CRON', line: 8, column: 9, pointer: '/schedule/cron' }] },
   { file: 'cron-never-fires.yaml', want: [{ code: 'INVALID_CRON', line: 8, column: 9, pointer: '/schedule/cron' }] },
+  { file: 'cron-nickname.yaml', want: [{ code: 'INVALID_CRON', line: 8, column: 9, pointer: '/schedule/cron' }] },
   { file: 'cron-out-of-range.yaml', want: [{ code: 'INVALID_CRON', line: 8, column: 9, pointer: '/schedule/cron' }] },
   { file: 'cycle-needs.yaml', want: [{ code: 'DEPENDENCY_CYCLE', line: 10, column: 13, pointer: '/tasks/b/needs/0' }] },
   { file: 'cycle.yaml', want: [{ code: 'DEPENDENCY_CYCLE', line: 12, column: 10, pointer: '/tasks/b/inputs/x' }] },
