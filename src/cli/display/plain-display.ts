@@ -23,7 +23,7 @@ export function describeEvent(event: RunEvent, board: TaskBoard, p: Palette): st
     case 'task:start':
       return `${mark} ${event.taskId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`
     case 'task:retry':
-      return `${mark} ${event.taskId} attempt ${event.attempt} failed: ${escapeControls(event.error.message)}; retrying in ${formatDuration(event.delayMs)}`
+      return `${mark} ${event.taskId} attempt ${event.attempt} failed: ${clause(event.error.message)}; retrying in ${formatDuration(event.delayMs)}`
     case 'task:succeed':
       return event.cachedFrom ? `${mark} ${event.taskId} cached (from run ${event.cachedFrom.runId})` : `${mark} ${event.taskId} succeeded${elapsed(task?.record)}${counts(task)}`
     case 'task:fail':
@@ -32,7 +32,7 @@ export function describeEvent(event: RunEvent, board: TaskBoard, p: Palette): st
       return `${mark} ${event.taskId} ▸ ${event.count.toLocaleString('en-US')} item${event.count === 1 ? '' : 's'}`
     // One line per item would drown a 10,000-item map: only what needs attention is printed.
     case 'item:retry':
-      return `${markOf('retrying', p)} ${event.taskId} item ${event.index} attempt ${event.attempt} failed: ${escapeControls(event.error.message)}; retrying in ${formatDuration(event.delayMs)}`
+      return `${markOf('retrying', p)} ${event.taskId} item ${event.index} attempt ${event.attempt} failed: ${clause(event.error.message)}; retrying in ${formatDuration(event.delayMs)}`
     case 'item:fail':
       return `${markOf('failed', p)} ${event.taskId} item ${event.index} ${p.red('failed')}${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}: ${escapeControls(event.error.message)}`
     case 'item:start':
@@ -129,4 +129,9 @@ export function createPlainDisplay(out: NodeJS.WritableStream, board: TaskBoard,
       process.off('exit', flush)
     },
   }
+}
+
+/** A message as a clause before '; retrying …': without the full stop that ends most of them ('faster.; retrying'). */
+function clause(message: string): string {
+  return escapeControls(message).replace(/\.$/, '')
 }

@@ -123,3 +123,14 @@ describe('the plain display', () => {
     expect(ran.stdout.split('\n').slice(0, -1)).toEqual(expectedLines())
   })
 })
+
+test("a retry line reads 'message; retrying in …' without the message's own full stop before the semicolon", () => {
+  const writes: string[] = []
+  const display = createPlainDisplay({ write: (text: string) => writes.push(text) } as unknown as NodeJS.WritableStream, createTaskBoard(), createPalette(false))
+  const error = { code: 'TASK_TIMEOUT', message: 'Task took longer than 1s; make the handler faster.', origin: 'system', recoverable: true } as const
+  display.onEvent({ type: 'run:start', runId: 'r', pipeline: 'p', at: 0, tasks: ['t'] })
+  display.onEvent({ type: 'task:start', runId: 'r', taskId: 't', attempt: 1, at: 1 })
+  display.onEvent({ type: 'task:retry', runId: 'r', taskId: 't', attempt: 1, delayMs: 9, error, at: 2 })
+  display.stop()
+  expect(writes.join('')).toContain('t attempt 1 failed: Task took longer than 1s; make the handler faster; retrying in 9ms\n')
+})
