@@ -204,7 +204,10 @@ describeIfAvailable(chromiumMissing())('weir ui in headless Chromium', () => {
     ])
     await page.click('#dag g.node[data-task="in_memory"]')
     await page.waitForSelector('#task-panel[data-task="in_memory"] #output-preview')
-    expect(await page.locator('#output-preview').innerText()).toContain("held only in the memory of the run's own process: gone since that process ended")
+    // The panel is the task's at once; its preview comes with the answer of the server, a moment later.
+    const gone = "held only in the memory of the run's own process: gone since that process ended"
+    await page.waitForFunction((text) => (globalThis as unknown as { document: PageDocument }).document.querySelector('#output-preview')?.textContent?.includes(text), gone).catch(() => undefined)
+    expect(await page.locator('#output-preview').innerText()).toContain(gone)
     // A log whose last line is 100 KB: the line before it, and the long one cut (it said "nothing logged").
     await page.click('#dag g.node[data-task="long_log"]')
     await page.waitForFunction(() => (globalThis as unknown as { document: PageDocument }).document.querySelector('#task-log')?.textContent?.includes('[line cut: '))

@@ -48,7 +48,14 @@ function OutputPreview({ runId, task }: { runId: string; task: UiTask }) {
   const [preview, setPreview] = useState<UiOutputPreview | undefined>()
   useEffect(() => {
     setPreview(undefined)
-    if (task.output) void getJson<UiOutputPreview>(apiPath('runs', runId, 'tasks', task.id, 'output')).then(setPreview, (e: Error) => setPreview({ kind: 'ref', uri: task.output!.uri, format: task.output!.format, reason: e.message }))
+    // The answer for a task clicked before this one may come after this one's: it is dropped, or
+    // the panel would show the other task's output (a table preview takes longer than a JSON one).
+    let current = true
+    const show = (p: UiOutputPreview) => current && setPreview(p)
+    if (task.output) void getJson<UiOutputPreview>(apiPath('runs', runId, 'tasks', task.id, 'output')).then(show, (e: Error) => show({ kind: 'ref', uri: task.output!.uri, format: task.output!.format, reason: e.message }))
+    return () => {
+      current = false
+    }
   }, [runId, task.id, task.output?.uri])
   if (!task.output) return <p class="muted small">No stored output.</p>
   if (!preview) return <p class="muted small">Loading the output…</p>
@@ -134,7 +141,8 @@ export function TaskPanel({ run, task, onClose }: { run: UiRun; task: UiTask; on
         </>
       )}
       <h3>Output</h3>
-      <OutputPreview runId={run.runId} task={task} />
+      {/* Keyed by task: another task's panel starts without the previous task's preview, not with it for a render. */}
+      <OutputPreview key={`${run.runId}/${task.id}`} runId={run.runId} task={task} />
       <h3>Log {log.truncated && <span class="small muted">(tail)</span>}</h3>
       <pre class="log" id="task-log" ref={logBox}>{log.text === '' ? '(nothing logged)' : log.text}</pre>
     </aside>
