@@ -3,17 +3,11 @@
  * parameters), and JSON has no NaN or Infinity: YAML's `.nan` or `.inf` in a param's default or a
  * schedule's param reached an in-process handler as such, but a resume or a subprocess got `null`.
  */
-import { isObject } from './collect.ts'
+import { firstInValue } from './first-in-value.ts'
 
 /** The JSON pointer (relative to `value`) of its first number that is not finite, or undefined. */
-export function findNonFinite(value: unknown, depth = 0): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : ''
-  if (depth > 200 || (!Array.isArray(value) && !isObject(value))) return undefined
-  for (const [key, item] of Object.entries(value)) {
-    const below = findNonFinite(item, depth + 1)
-    if (below !== undefined) return `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}${below}`
-  }
-  return undefined
+export function findNonFinite(value: unknown): string | undefined {
+  return firstInValue(value, (leaf) => typeof leaf === 'number' && !Number.isFinite(leaf))
 }
 
 /** The message for a value (`the default of param 'x'`) with a number that is not finite at `at`. */

@@ -5,21 +5,14 @@
  * Node's raw error, which quoted the whole argument, secret or not. Refused up front instead, for
  * every executor alike: a spec's default or schedule param at its line, a given value as a usage error.
  */
-import { isObject } from './collect.ts'
+import { firstInValue } from './first-in-value.ts'
 
 /**
  * The JSON pointer (relative to `value`) of its first string holding U+0000, or of the object
  * with such a key (the key itself is not named); undefined when there is none.
  */
-export function findNul(value: unknown, depth = 0): string | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? '' : undefined
-  if (depth > 200 || (!Array.isArray(value) && !isObject(value))) return undefined
-  for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\0')) return ''
-    const below = findNul(item, depth + 1)
-    if (below !== undefined) return `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}${below}`
-  }
-  return undefined
+export function findNul(value: unknown): string | undefined {
+  return firstInValue(value, (leaf) => typeof leaf === 'string' && leaf.includes('\0'), (key) => key.includes('\0'))
 }
 
 /** The message for a value (`the default of param 'x'`) holding U+0000 at `at`; it never quotes the value. */
