@@ -6,7 +6,8 @@
 import type { Pipeline, Task } from '../spec/model.ts'
 import { compileCheck, type SchemaCheck } from './compile-check.ts'
 import { WeirError } from './errors.ts'
-import { jsonForm, jsonPointer, type NonJson } from '../spec/json-form.ts'
+import { jsonForm, type NonJson } from '../spec/json-form.ts'
+import { toPointer } from '../spec/pointer.ts'
 
 /** Largest serialised size of one task value (Databricks' limit). */
 export const MAX_VALUE_BYTES = 48 * 1024
@@ -72,7 +73,7 @@ export function createTaskValues(
 
 /** Why a value is not JSON, naming where in it (a JSON pointer, as schema problems do). */
 function notJson(subject: string, part: NonJson): string {
-  const at = part.path.length === 0 ? '' : ` at '${jsonPointer(part.path)}'`
+  const at = part.path.length === 0 ? '' : ` at '${toPointer(part.path)}'`
   if (part.what === 'NaN' || part.what.endsWith('Infinity')) return `${subject} holds a number that is not finite${at}; values are JSON, which has no NaN or Infinity.`
   const where = part.path.length === 0 ? `is ${part.what}` : `holds ${part.what}${at}`
   return `${subject} ${where}, which JSON cannot hold${part.hint === undefined ? '' : ` (${part.hint})`}; values must be JSON.`

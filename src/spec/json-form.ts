@@ -50,13 +50,6 @@ export function jsonForm(value: unknown, options: JsonFormOptions = {}): JsonFor
   }
 }
 
-/** `/a/0` (a JSON pointer, `''` for the value itself), as the messages about task values name places. */
-export function jsonPointer(path: readonly (string | number)[]): string {
-  let out = ''
-  for (const part of path) out += `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`
-  return out
-}
-
 /** `$.a[0]`, as the messages about outputs name places. */
 export function dollarPath(path: readonly (string | number)[]): string {
   let out = '$'

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { dollarPath, jsonForm, jsonPointer } from '../../../src/spec/json-form.ts'
+import { dollarPath, jsonForm } from '../../../src/spec/json-form.ts'
+import { toPointer } from '../../../src/spec/pointer.ts'
 
 const roundTrip = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown
 
@@ -82,8 +83,8 @@ describe('jsonForm', () => {
   })
 
   test('paths as the messages write them', () => {
-    expect(jsonPointer(['a', 0, 'b/c', '~'])).toBe('/a/0/b~1c/~0')
-    expect(jsonPointer([])).toBe('')
+    expect(toPointer(['a', 0, 'b/c', '~'])).toBe('/a/0/b~1c/~0')
+    expect(toPointer([])).toBe('')
     expect(dollarPath(['a', 'b', 1])).toBe('$.a.b[1]')
   })
 })
