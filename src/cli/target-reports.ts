@@ -35,7 +35,6 @@ export async function addTargetReports(reports: readonly FileReport[], target: s
  * and a CI step reading "No problems" would be told nothing (`weir codegen --target` refuses it).
  */
 function unconfigured(pipeline: Pipeline, target: string): Diagnostic[] {
-  const names = target === 'all' ? [] : [target]
   if (target === 'all' ? Object.keys(pipeline.targets).length > 0 : Object.hasOwn(pipeline.targets, target)) return []
   const what = target === 'all' ? "has no 'targets' block" : `has no 'targets.${target}' block`
   const add = target === 'all' ? 'a targets block (docs/targets.md)' : `'targets: { ${target}: { … } }' (docs/targets.md)`
@@ -43,7 +42,7 @@ function unconfigured(pipeline: Pipeline, target: string): Diagnostic[] {
     {
       severity: 'warning',
       code: 'TARGET_CONFIG',
-      message: `Pipeline '${pipeline.name}' ${what}, so nothing was checked for ${names.length > 0 ? names[0] : 'any target'}; add ${add} to check what the engine cannot express, or leave out --target.`,
+      message: `Pipeline '${pipeline.name}' ${what}, so nothing was checked for ${target === 'all' ? 'any target' : target}; add ${add} to check what the engine cannot express, or leave out --target.`,
       pointer: '',
       line: 1,
       column: 1,
