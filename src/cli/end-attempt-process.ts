@@ -25,7 +25,8 @@ export const FLUSH_BOUND_MS = 10_000
 
 /**
  * Ends the process once its output is flushed. With `verdict` (the attempt's result is recorded),
- * `tellParent(verdict)` first, and the exit code is the verdict. Without one, the command failed
+ * the flush is followed by `tellParent(verdict)` (so the parent has every line of the task's log
+ * before it settles the attempt), and the exit code is the verdict. Without one, the command failed
  * and is reporting it (run-cli.ts, in this turn of the event loop): the exit code is the one it sets.
  */
 export function endAttemptProcess(verdict: number | undefined, tellParent: (code: number) => void): void {
